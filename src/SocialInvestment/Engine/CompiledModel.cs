@@ -1,0 +1,138 @@
+using SocialInvestment.Model;
+
+namespace SocialInvestment.Engine;
+
+/// <summary>
+/// A model compiled for one strategy and one parameter set: dense arrays of transition
+/// probabilities, flows and outcomes per cycle, one block per sub-cohort (start age × treatment
+/// pattern). Immutable and thread-safe; the engines only read it.
+/// </summary>
+public sealed class CompiledModel
+{
+    internal CompiledModel(LifeCourseModel model, Strategy strategy, ParameterValues parameters, int cycles, int baseStates, int[] baseOf, int[] timeInStateOf, int accounts, int outcomes, double[] stateWeights, double[] eventWeights, double[] costDf, double[] outcomeDf, Subcohort[] subcohorts)
+    {
+        Model = model;
+        Strategy = strategy;
+        Parameters = parameters;
+        Cycles = cycles;
+        BaseStateCount = baseStates;
+        BaseOf = baseOf;
+        TimeInStateOf = timeInStateOf;
+        AccountCount = accounts;
+        OutcomeCount = outcomes;
+        StateWeights = stateWeights;
+        EventWeights = eventWeights;
+        CostDiscountFactors = costDf;
+        OutcomeDiscountFactors = outcomeDf;
+        Subcohorts = subcohorts;
+    }
+
+    /// <summary>The model.</summary>
+    public LifeCourseModel Model { get; }
+
+    /// <summary>The strategy compiled.</summary>
+    public Strategy Strategy { get; }
+
+    /// <summary>The parameter values compiled.</summary>
+    public ParameterValues Parameters { get; }
+
+    /// <summary>Horizon T in cycles.</summary>
+    public int Cycles { get; }
+
+    /// <summary>Number of model states (before tunnel expansion).</summary>
+    public int BaseStateCount { get; }
+
+    /// <summary>Number of states after tunnel expansion.</summary>
+    public int ExpandedStateCount => BaseOf.Length;
+
+    /// <summary>Number of sub-cohorts (start age × treatment pattern).</summary>
+    public int SubcohortCount => Subcohorts.Length;
+
+    /// <summary>Number of accounts (the ledger has twice as many cells: base flows and intervention flows).</summary>
+    public int AccountCount { get; }
+
+    /// <summary>Number of outcomes.</summary>
+    public int OutcomeCount { get; }
+
+    internal int LedgerCount => 2 * AccountCount;
+
+    internal int[] BaseOf { get; }
+
+    internal int[] TimeInStateOf { get; }
+
+    internal double[] StateWeights { get; }
+
+    internal double[] EventWeights { get; }
+
+    internal double[] CostDiscountFactors { get; }
+
+    internal double[] OutcomeDiscountFactors { get; }
+
+    internal Subcohort[] Subcohorts { get; }
+
+    /// <summary>
+    /// The per-cycle transition matrix of a sub-cohort, expanded states, row-major (a copy;
+    /// for inspection and tests).
+    /// </summary>
+    /// <param name="subcohort">Sub-cohort index.</param>
+    /// <param name="cycle">Cycle 0..T−1.</param>
+    public double[,] TransitionMatrix(int subcohort, int cycle)
+    {
+        var sc = Subcohorts[subcohort];
+        ArgumentOutOfRangeException.ThrowIfNegative(cycle);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(cycle, Cycles);
+        var n = ExpandedStateCount;
+        var m = new double[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                m[i, j] = sc.P[(cycle * n * n) + (i * n) + j];
+            }
+        }
+
+        return m;
+    }
+}
+
+/// <summary>One start age × treatment pattern of a compiled model.</summary>
+internal sealed class Subcohort
+{
+    public required double StartAge { get; init; }
+
+    public required int TreatmentMask { get; init; }
+
+    /// <summary>Initial occupancy over expanded states, already scaled by the population size.</summary>
+    public required double[] Initial { get; init; }
+
+    /// <summary>Transition probabilities, [cycle][from][to], T·N·N.</summary>
+    public required double[] P { get; init; }
+
+    /// <summary>Occupancy flows per person-cycle, [t][state][ledger], (T+1)·N·L.</summary>
+    public required double[] StateFlows { get; init; }
+
+    /// <summary>Occupancy outcomes per person-cycle, [t][state][outcome], (T+1)·N·O.</summary>
+    public required double[] StateOutcomes { get; init; }
+
+    /// <summary>Transition-event flow entries: from, to (expanded) and ledger cell.</summary>
+    public required int[] EventFrom { get; init; }
+
+    public required int[] EventTo { get; init; }
+
+    public required int[] EventLedger { get; init; }
+
+    /// <summary>Event amounts per person, [cycle][entry], T·E.</summary>
+    public required double[] EventAmounts { get; init; }
+
+    public required int[] OutcomeEventFrom { get; init; }
+
+    public required int[] OutcomeEventTo { get; init; }
+
+    public required int[] OutcomeEventIndex { get; init; }
+
+    /// <summary>Event outcome values per person, [cycle][entry].</summary>
+    public required double[] OutcomeEventValues { get; init; }
+
+    /// <summary>Upfront intervention costs for the whole sub-cohort, per ledger cell, at t = 0.</summary>
+    public required double[] Upfront { get; init; }
+}

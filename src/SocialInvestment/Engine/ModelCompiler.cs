@@ -1,0 +1,639 @@
+using System.Globalization;
+using SocialInvestment.Model;
+
+namespace SocialInvestment.Engine;
+
+/// <summary>Evaluates a model's functions once into the dense arrays of a <see cref="CompiledModel"/>.</summary>
+internal static class ModelCompiler
+{
+    private const double Tolerance = 1e-9;
+
+    private sealed class Row
+    {
+        public readonly List<(int To, TransitionValueKind Kind, ModelFunction? F)> Entries = [];
+        public int RemainderTo = -1;
+        public bool IsRate;
+    }
+
+    public static CompiledModel? Compile(LifeCourseModel model, Strategy strategy, ParameterValues parameters, List<ValidationProblem> problems)
+    {
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        void Report(string subject, string message)
+        {
+            if (reported.Add(subject))
+            {
+                problems.Add(new ValidationProblem(subject, message));
+            }
+        }
+
+        if (parameters.Count != model.Parameters.Count)
+        {
+            Report("parameters", $"Expected {model.Parameters.Count} parameter values, got {parameters.Count}.");
+            return null;
+        }
+
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            if (!double.IsFinite(parameters[i]))
+            {
+                Report($"parameter '{model.Parameters[i].Name}'", $"The value must be finite (got {parameters[i]}).");
+            }
+        }
+
+        var options = model.Options;
+        var T = options.Cycles;
+        var dt = options.CycleLengthYears;
+        var states = model.States;
+        var B = states.Count;
+        var A = model.Accounts.Count;
+        var L = 2 * A;
+        var O = model.Outcomes.Count;
+        var outcomeIndex = model.Outcomes.Select((o, i) => (o.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+
+        // Tunnel expansion.
+        var entryOf = new int[B];
+        var countOf = new int[B];
+        var baseOf = new List<int>();
+        var tisOf = new List<int>();
+        for (var b = 0; b < B; b++)
+        {
+            entryOf[b] = baseOf.Count;
+            countOf[b] = Math.Max(1, states[b].TunnelCycles);
+            for (var tunnel = 0; tunnel < countOf[b]; tunnel++)
+            {
+                baseOf.Add(b);
+                tisOf.Add(states[b].TunnelCycles > 0 ? tunnel : 0);
+            }
+        }
+
+        var N = baseOf.Count;
+
+        // Rows.
+        var rows = new Row[B];
+        for (var b = 0; b < B; b++)
+        {
+            rows[b] = new Row();
+        }
+
+        foreach (var t in model.Transitions)
+        {
+            var f = model.StateIndex(t.From);
+            var to = model.StateIndex(t.To);
+            if (t.Kind == TransitionValueKind.Remainder)
+            {
+                rows[f].RemainderTo = to;
+            }
+            else
+            {
+                rows[f].Entries.Add((to, t.Kind, t.Value));
+                rows[f].IsRate |= t.Kind == TransitionValueKind.Rate;
+            }
+        }
+
+        // Strategy pieces.
+        var interventions = strategy.Interventions;
+        var k = interventions.Count;
+        if (k > LifeCourseModelBuilder.MaxInterventionsPerStrategy)
+        {
+            Report($"strategy '{strategy.Name}'", $"A strategy may combine at most {LifeCourseModelBuilder.MaxInterventionsPerStrategy} interventions.");
+            return null;
+        }
+
+        var uptake = new double[k];
+        for (var i = 0; i < k; i++)
+        {
+            uptake[i] = interventions[i].Uptake.Evaluate(parameters);
+            if (!(uptake[i] >= 0 && uptake[i] <= 1))
+            {
+                Report($"intervention '{interventions[i].Name}' uptake", $"Uptake must lie in [0, 1] (got {uptake[i]}).");
+            }
+
+            foreach (var c in interventions[i].Costs)
+            {
+                if (model.AccountIndex(c.Account) < 0)
+                {
+                    Report($"intervention '{interventions[i].Name}' cost", $"Account {c.Account} is not known to the model; register the strategy with AddStrategy so its accounts are included.");
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return null;
+        }
+
+        // Weights and discount factors.
+        var stateWeights = options.StateWeights.For(T);
+        var eventWeights = new double[T + 1];
+        for (var t = 1; t <= T; t++)
+        {
+            eventWeights[t] = options.TransitionEvents == TransitionEventWeighting.FollowStateWeights ? stateWeights[t] : 1.0;
+        }
+
+        var costDf = new double[T + 1];
+        var outcomeDf = new double[T + 1];
+        for (var t = 0; t <= T; t++)
+        {
+            var time = (t * dt) + options.DiscountTimeOffsetYears;
+            costDf[t] = options.CostDiscounting.Factor(time, options.DiscountStepsOffsetYears);
+            outcomeDf[t] = options.OutcomeDiscounting.Factor(time, options.DiscountStepsOffsetYears);
+        }
+
+        // Population by start age.
+        var totalWeight = model.Population.Groups.Sum(g => g.Weight);
+        var byAge = model.Population.Groups
+            .GroupBy(g => g.StartAge)
+            .OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var dist = new double[B];
+                foreach (var pg in g)
+                {
+                    dist[model.StateIndex(pg.State)] += pg.Weight / totalWeight;
+                }
+
+                return (Age: g.Key, Dist: dist);
+            })
+            .ToArray();
+
+        // Flow price factors.
+        var flows = model.Flows;
+        var priceFactor = new double[flows.Count];
+        for (var i = 0; i < flows.Count; i++)
+        {
+            priceFactor[i] = 1.0;
+            if (flows[i].PriceYear is int py && model.PriceYear is int mpy && py != mpy && model.PriceIndex is { } index)
+            {
+                priceFactor[i] = index[mpy] / index[py];
+            }
+        }
+
+        var subcohorts = new List<Subcohort>();
+        foreach (var (age, dist) in byAge)
+        {
+            for (var mask = 0; mask < (1 << k); mask++)
+            {
+                var initial = new double[N];
+                var mass = 0.0;
+                for (var s = 0; s < B; s++)
+                {
+                    if (dist[s] == 0)
+                    {
+                        continue;
+                    }
+
+                    var p = 1.0;
+                    for (var i = 0; i < k; i++)
+                    {
+                        var e = Eligible(interventions[i], states[s], age) ? uptake[i] : 0.0;
+                        p *= (mask & (1 << i)) != 0 ? e : 1 - e;
+                    }
+
+                    initial[entryOf[s]] = model.Population.Size * dist[s] * p;
+                    mass += initial[entryOf[s]];
+                }
+
+                if (mass <= 0 && !(mask == 0 && subcohorts.Count == 0))
+                {
+                    continue;
+                }
+
+                var active = Enumerable.Range(0, k).Where(i => (mask & (1 << i)) != 0).Select(i => interventions[i]).ToArray();
+                subcohorts.Add(CompileSubcohort(age, mask, initial, mass, active));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return null;
+        }
+
+        return new CompiledModel(model, strategy, parameters, T, B, [.. baseOf], [.. tisOf], A, O, stateWeights, eventWeights, costDf, outcomeDf, [.. subcohorts]);
+
+        Subcohort CompileSubcohort(double startAge, int mask, double[] initial, double mass, Intervention[] active)
+        {
+            // Parameter values per trace point (parameter effects follow their profile).
+            var paramsAt = new ParameterValues[T + 1];
+            for (var t = 0; t <= T; t++)
+            {
+                paramsAt[t] = parameters;
+                foreach (var iv in active)
+                {
+                    foreach (var pe in iv.ParameterEffects)
+                    {
+                        var m = pe.Profile.Multiplier(t * dt);
+                        var baseValue = paramsAt[t][pe.Parameter];
+                        var target = pe.Value.Evaluate(parameters);
+                        paramsAt[t] = paramsAt[t].With(pe.Parameter, baseValue + (m * (target - baseValue)));
+                    }
+                }
+            }
+
+            // Transition matrices.
+            var P = new double[T * N * N];
+            var q = new double[B];
+            for (var t = 0; t < T; t++)
+            {
+                var tau = t * dt;
+                for (var x = 0; x < N; x++)
+                {
+                    var b = baseOf[x];
+                    var ctx = new ModelContext(t, dt, startAge, tisOf[x], paramsAt[t]);
+                    if (states[b].IsAbsorbing)
+                    {
+                        P[(t * N * N) + (x * N) + x] = 1.0;
+                        continue;
+                    }
+
+                    if (!ComputeRow(b, ctx, active, tau, q))
+                    {
+                        continue;
+                    }
+
+                    for (var j = 0; j < B; j++)
+                    {
+                        if (q[j] == 0)
+                        {
+                            continue;
+                        }
+
+                        var y = j == b && states[b].TunnelCycles > 0
+                            ? entryOf[b] + Math.Min(tisOf[x] + 1, countOf[b] - 1)
+                            : entryOf[j];
+                        P[(t * N * N) + (x * N) + y] += q[j];
+                    }
+                }
+            }
+
+            // Occupancy flows and outcomes.
+            var F = new double[(T + 1) * N * L];
+            var U = new double[(T + 1) * N * Math.Max(O, 1)];
+            var upfront = new double[L];
+            for (var t = 0; t <= T; t++)
+            {
+                var tau = t * dt;
+                for (var x = 0; x < N; x++)
+                {
+                    var b = baseOf[x];
+                    var ctx = new ModelContext(t, dt, startAge, tisOf[x], paramsAt[t]);
+                    var rowOffset = ((t * N) + x) * L;
+                    for (var fi = 0; fi < flows.Count; fi++)
+                    {
+                        var f = flows[fi];
+                        if (f.Trigger != FlowTrigger.StateOccupancy || model.StateIndex(f.FromState!) != b)
+                        {
+                            continue;
+                        }
+
+                        var v = f.Amount(in ctx);
+                        if (!double.IsFinite(v))
+                        {
+                            Report($"flow {f.Account} in state '{f.FromState}'", $"The amount is not a finite number ({v}) at cycle {t} (age {Fmt(ctx.Age)}).");
+                            continue;
+                        }
+
+                        v *= priceFactor[fi];
+                        if (f.RealGrowth != 0)
+                        {
+                            v *= Math.Pow(1 + f.RealGrowth, tau);
+                        }
+
+                        foreach (var iv in active)
+                        {
+                            foreach (var fe in iv.FlowEffects)
+                            {
+                                if ((fe.State is null || fe.State == states[b].Name) && (fe.Payer is null || fe.Payer == f.Account.Payer) && (fe.Sector is null || fe.Sector == f.Account.Sector))
+                                {
+                                    v *= 1 + (fe.Profile.Multiplier(tau) * (fe.Multiplier.Evaluate(paramsAt[t]) - 1));
+                                }
+                            }
+                        }
+
+                        F[rowOffset + model.AccountIndex(f.Account)] += v;
+                    }
+
+                    foreach (var iv in active)
+                    {
+                        foreach (var c in iv.Costs)
+                        {
+                            if (c.Timing != CostTiming.PerCycle || states[b].IsAbsorbing && c.States is null)
+                            {
+                                continue;
+                            }
+
+                            if (c.States is not null && !c.States.Contains(states[b].Name))
+                            {
+                                continue;
+                            }
+
+                            if (c.DurationYears is double d && tau >= d - Tolerance)
+                            {
+                                continue;
+                            }
+
+                            F[rowOffset + A + model.AccountIndex(c.Account)] += c.Amount.Evaluate(paramsAt[t]);
+                        }
+                    }
+
+                    if (O == 0)
+                    {
+                        continue;
+                    }
+
+                    var uOffset = ((t * N) + x) * O;
+                    foreach (var od in model.OutcomeDefinitions)
+                    {
+                        if (od.Trigger != FlowTrigger.StateOccupancy || model.StateIndex(od.FromState!) != b)
+                        {
+                            continue;
+                        }
+
+                        var v = od.Value(in ctx);
+                        if (!double.IsFinite(v))
+                        {
+                            Report($"outcome '{od.Outcome.Name}' in state '{od.FromState}'", $"The value is not a finite number ({v}) at cycle {t}.");
+                            continue;
+                        }
+
+                        U[uOffset + outcomeIndex[od.Outcome.Name]] += v;
+                    }
+
+                    foreach (var iv in active)
+                    {
+                        foreach (var oe in iv.OutcomeEffects)
+                        {
+                            if (oe.State != states[b].Name)
+                            {
+                                continue;
+                            }
+
+                            var o = outcomeIndex[oe.Outcome.Name];
+                            var m = oe.Profile.Multiplier(tau);
+                            var value = oe.Value.Evaluate(paramsAt[t]);
+                            U[uOffset + o] = oe.Replace ? U[uOffset + o] + (m * (value - U[uOffset + o])) : U[uOffset + o] + (m * value);
+                        }
+                    }
+                }
+            }
+
+            foreach (var iv in active)
+            {
+                foreach (var c in iv.Costs)
+                {
+                    if (c.Timing == CostTiming.Upfront)
+                    {
+                        upfront[A + model.AccountIndex(c.Account)] += mass * c.Amount.Evaluate(parameters);
+                    }
+                }
+            }
+
+            // Transition events.
+            var evFrom = new List<int>();
+            var evTo = new List<int>();
+            var evLedger = new List<int>();
+            var evDefs = new List<(ModelFunction F, double Price, double Growth, string Subject)>();
+            var oeFrom = new List<int>();
+            var oeTo = new List<int>();
+            var oeIndex = new List<int>();
+            var oeDefs = new List<ModelFunction>();
+            for (var fi = 0; fi < flows.Count; fi++)
+            {
+                var f = flows[fi];
+                if (f.Trigger != FlowTrigger.TransitionEvent)
+                {
+                    continue;
+                }
+
+                foreach (var (x, y) in EventPairs(f.FromState, f.ToState!))
+                {
+                    evFrom.Add(x);
+                    evTo.Add(y);
+                    evLedger.Add(model.AccountIndex(f.Account));
+                    evDefs.Add((f.Amount, priceFactor[fi], f.RealGrowth, $"flow {f.Account} on {f.FromState ?? "any"} → {f.ToState}"));
+                }
+            }
+
+            foreach (var od in model.OutcomeDefinitions)
+            {
+                if (od.Trigger != FlowTrigger.TransitionEvent)
+                {
+                    continue;
+                }
+
+                foreach (var (x, y) in EventPairs(od.FromState, od.ToState!))
+                {
+                    oeFrom.Add(x);
+                    oeTo.Add(y);
+                    oeIndex.Add(outcomeIndex[od.Outcome.Name]);
+                    oeDefs.Add(od.Value);
+                }
+            }
+
+            var E = evFrom.Count;
+            var eventAmounts = new double[T * Math.Max(E, 1)];
+            var EO = oeFrom.Count;
+            var eventOutcomes = new double[T * Math.Max(EO, 1)];
+            for (var t = 0; t < T; t++)
+            {
+                for (var e = 0; e < E; e++)
+                {
+                    var ctx = new ModelContext(t, dt, startAge, tisOf[evFrom[e]], paramsAt[t]);
+                    var (f, price, growth, subject) = evDefs[e];
+                    var v = f(in ctx) * price * (growth == 0 ? 1 : Math.Pow(1 + growth, (t + 1) * dt));
+                    if (!double.IsFinite(v))
+                    {
+                        Report(subject, $"The amount is not a finite number ({v}) at cycle {t}.");
+                    }
+
+                    eventAmounts[(t * E) + e] = v;
+                }
+
+                for (var e = 0; e < EO; e++)
+                {
+                    var ctx = new ModelContext(t, dt, startAge, tisOf[oeFrom[e]], paramsAt[t]);
+                    eventOutcomes[(t * EO) + e] = oeDefs[e](in ctx);
+                }
+            }
+
+            return new Subcohort
+            {
+                StartAge = startAge,
+                TreatmentMask = mask,
+                Initial = initial,
+                P = P,
+                StateFlows = F,
+                StateOutcomes = U,
+                EventFrom = [.. evFrom],
+                EventTo = [.. evTo],
+                EventLedger = [.. evLedger],
+                EventAmounts = eventAmounts,
+                OutcomeEventFrom = [.. oeFrom],
+                OutcomeEventTo = [.. oeTo],
+                OutcomeEventIndex = [.. oeIndex],
+                OutcomeEventValues = eventOutcomes,
+                Upfront = upfront,
+            };
+        }
+
+        IEnumerable<(int X, int Y)> EventPairs(string? from, string to)
+        {
+            var j = model.StateIndex(to);
+            for (var x = 0; x < N; x++)
+            {
+                var b = baseOf[x];
+                if (from is null ? b == j : model.StateIndex(from) != b)
+                {
+                    continue;
+                }
+
+                var y = b == j && states[b].TunnelCycles > 0 ? entryOf[b] + Math.Min(tisOf[x] + 1, countOf[b] - 1) : entryOf[j];
+                yield return (x, y);
+            }
+        }
+
+        bool ComputeRow(int b, in ModelContext ctx, Intervention[] active, double tau, double[] q)
+        {
+            Array.Clear(q);
+            var row = rows[b];
+            var ok = true;
+            var balance = row.RemainderTo >= 0 ? row.RemainderTo : b;
+            foreach (var (to, kind, f) in row.Entries)
+            {
+                var v = f!(in ctx);
+                var subject = $"transition {states[b].Name} → {states[to].Name}";
+                if (!double.IsFinite(v))
+                {
+                    Report(subject, $"The {(kind == TransitionValueKind.Rate ? "rate" : "probability")} is not a finite number ({v}) at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}).");
+                    ok = false;
+                    continue;
+                }
+
+                if (kind == TransitionValueKind.Rate)
+                {
+                    if (v < 0)
+                    {
+                        Report(subject, $"The rate {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is negative.");
+                        ok = false;
+                        continue;
+                    }
+
+                    foreach (var iv in active)
+                    {
+                        foreach (var e in iv.TransitionEffects)
+                        {
+                            if (e.From == states[b].Name && e.To == states[to].Name && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk)
+                            {
+                                v *= Math.Pow(e.Size.Evaluate(ctx.Parameters), e.Profile.Multiplier(tau));
+                            }
+                        }
+                    }
+                }
+                else if (v < -Tolerance || v > 1 + Tolerance)
+                {
+                    Report(subject, $"The probability {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is outside [0, 1].");
+                    ok = false;
+                    continue;
+                }
+
+                q[to] += v;
+            }
+
+            if (!ok)
+            {
+                return false;
+            }
+
+            if (row.IsRate)
+            {
+                var total = 0.0;
+                for (var j = 0; j < q.Length; j++)
+                {
+                    total += q[j];
+                }
+
+                var stay = Math.Exp(-total * dt);
+                if (total > 0)
+                {
+                    var scale = -Numerics.ExpM1(-total * dt) / total;
+                    for (var j = 0; j < q.Length; j++)
+                    {
+                        q[j] *= scale;
+                    }
+                }
+
+                q[balance] += stay;
+            }
+
+            // Effects on probabilities (rate rows took their hazard and relative-risk effects above).
+            foreach (var iv in active)
+            {
+                foreach (var e in iv.TransitionEffects)
+                {
+                    if (e.From != states[b].Name || (row.IsRate && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk))
+                    {
+                        continue;
+                    }
+
+                    var to = model.StateIndex(e.To);
+                    if (to == balance && row.RemainderTo >= 0)
+                    {
+                        Report($"intervention '{iv.Name}' effect on {e.From} → {e.To}", "The effect targets the row's remainder, which is computed; put the effect on the other transitions.");
+                        return false;
+                    }
+
+                    var size = e.Size.Evaluate(ctx.Parameters);
+                    var m = e.Profile.Multiplier(tau);
+                    var p = Math.Clamp(q[to], 0, 1);
+                    var changed = e.Measure switch
+                    {
+                        EffectMeasure.RelativeRisk => p * Math.Pow(size, m),
+                        EffectMeasure.HazardRatio => RateConversion.ApplyHazardRatio(p, Math.Pow(size, m)),
+                        EffectMeasure.OddsRatio => RateConversion.ApplyOddsRatio(p, Math.Pow(size, m)),
+                        _ => p + (m * size),
+                    };
+                    q[balance] -= changed - q[to];
+                    q[to] = changed;
+                }
+            }
+
+            if (row.RemainderTo >= 0 && !row.IsRate)
+            {
+                var others = 0.0;
+                for (var j = 0; j < q.Length; j++)
+                {
+                    others += q[j];
+                }
+
+                q[row.RemainderTo] += 1 - others;
+            }
+
+            var sum = 0.0;
+            for (var j = 0; j < q.Length; j++)
+            {
+                if (q[j] < -Tolerance || q[j] > 1 + Tolerance || !double.IsFinite(q[j]))
+                {
+                    Report($"row '{states[b].Name}'", $"The probability of {states[b].Name} → {states[j].Name} is {Fmt(q[j])} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}){(active.Length > 0 ? " after intervention effects" : "")}; it must lie in [0, 1].");
+                    return false;
+                }
+
+                q[j] = Math.Clamp(q[j], 0, 1);
+                sum += q[j];
+            }
+
+            if (Math.Abs(sum - 1) > 1e-6)
+            {
+                Report($"row '{states[b].Name}'", $"The probabilities sum to {Fmt(sum)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}), not 1; fix the values or add a remainder (Remainder(\"{states[b].Name}\", …)).");
+                return false;
+            }
+
+            return true;
+        }
+    }
+
+    private static bool Eligible(Intervention iv, State state, double age)
+        => !state.IsAbsorbing
+           && (iv.EligibleStates is null || iv.EligibleStates.Contains(state.Name))
+           && age >= iv.MinAge && age <= iv.MaxAge;
+
+    private static string Fmt(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,693 @@
+using SocialInvestment.Engine;
+
+namespace SocialInvestment.Model;
+
+/// <summary>
+/// Collects the parts of a <see cref="LifeCourseModel"/> and validates them together.
+/// <see cref="Build"/> reports every problem at once in a <see cref="ModelValidationException"/>.
+/// Not thread-safe; the model it builds is immutable.
+/// </summary>
+/// <param name="name">Name of the model.</param>
+public sealed class LifeCourseModelBuilder(string name = "model")
+{
+    /// <summary>Largest number of interventions in one strategy (the cohort engine splits the cohort into 2^k sub-cohorts).</summary>
+    public const int MaxInterventionsPerStrategy = 8;
+
+    private readonly List<State> _states = [];
+    private readonly List<Payer> _payers = [];
+    private readonly List<Sector> _sectors = [];
+    private readonly List<Outcome> _outcomes = [];
+    private readonly List<Parameter> _parameters = [];
+    private readonly List<TransitionDefinition> _transitions = [];
+    private readonly List<FlowDefinition> _flows = [];
+    private readonly List<ISectorCostModel> _costModels = [];
+    private readonly List<OutcomeDefinition> _outcomeDefinitions = [];
+    private readonly List<Strategy> _strategies = [];
+    private Population? _population;
+    private SimulationOptions _options = new();
+    private int? _priceYear;
+    private IReadOnlyDictionary<int, double>? _priceIndex;
+
+    /// <summary>Adds a state.</summary>
+    /// <param name="state">The state.</param>
+    public LifeCourseModelBuilder AddState(State state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _states.Add(state);
+        return this;
+    }
+
+    /// <summary>Adds a state.</summary>
+    /// <param name="stateName">Unique name.</param>
+    /// <param name="absorbing">True for absorbing states (dead).</param>
+    /// <param name="tunnelCycles">Track time in state up to this many cycles (0: not tracked).</param>
+    public LifeCourseModelBuilder AddState(string stateName, bool absorbing = false, int tunnelCycles = 0) => AddState(new State(stateName, absorbing, tunnelCycles));
+
+    /// <summary>Adds payers.</summary>
+    /// <param name="payers">The payers.</param>
+    public LifeCourseModelBuilder AddPayers(params Payer[] payers)
+    {
+        ArgumentNullException.ThrowIfNull(payers);
+        _payers.AddRange(payers);
+        return this;
+    }
+
+    /// <summary>Adds sectors.</summary>
+    /// <param name="sectors">The sectors.</param>
+    public LifeCourseModelBuilder AddSectors(params Sector[] sectors)
+    {
+        ArgumentNullException.ThrowIfNull(sectors);
+        _sectors.AddRange(sectors);
+        return this;
+    }
+
+    /// <summary>Adds outcomes (effect measures).</summary>
+    /// <param name="outcomes">The outcomes.</param>
+    public LifeCourseModelBuilder AddOutcomes(params Outcome[] outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        _outcomes.AddRange(outcomes);
+        return this;
+    }
+
+    /// <summary>Adds a named parameter and returns its handle.</summary>
+    /// <param name="parameterName">Unique name.</param>
+    /// <param name="baseValue">Point estimate.</param>
+    /// <param name="description">Meaning, unit, source.</param>
+    public ParameterRef AddParameter(string parameterName, double baseValue, string? description = null)
+    {
+        _parameters.Add(new Parameter(parameterName, baseValue, description));
+        return new ParameterRef(_parameters.Count - 1, parameterName);
+    }
+
+    /// <summary>Adds a transition given as a per-cycle probability.</summary>
+    /// <param name="from">State left.</param>
+    /// <param name="to">State entered.</param>
+    /// <param name="probability">The probability as a function of the context.</param>
+    public LifeCourseModelBuilder Probability(string from, string to, ModelFunction probability)
+    {
+        _transitions.Add(new TransitionDefinition(from, to, TransitionValueKind.Probability, probability));
+        return this;
+    }
+
+    /// <summary>Adds a transition with a constant per-cycle probability.</summary>
+    /// <param name="from">State left.</param>
+    /// <param name="to">State entered.</param>
+    /// <param name="probability">The probability.</param>
+    public LifeCourseModelBuilder Probability(string from, string to, double probability) => Probability(from, to, (in ModelContext _) => probability);
+
+    /// <summary>Adds a transition given as an annual rate; the rates of a row are converted together as competing risks.</summary>
+    /// <param name="from">State left.</param>
+    /// <param name="to">State entered.</param>
+    /// <param name="annualRate">The rate as a function of the context.</param>
+    public LifeCourseModelBuilder Rate(string from, string to, ModelFunction annualRate)
+    {
+        _transitions.Add(new TransitionDefinition(from, to, TransitionValueKind.Rate, annualRate));
+        return this;
+    }
+
+    /// <summary>Adds a transition with a constant annual rate.</summary>
+    /// <param name="from">State left.</param>
+    /// <param name="to">State entered.</param>
+    /// <param name="annualRate">The rate.</param>
+    public LifeCourseModelBuilder Rate(string from, string to, double annualRate) => Rate(from, to, (in ModelContext _) => annualRate);
+
+    /// <summary>Makes <paramref name="to"/> take the complement of the row's other probabilities.</summary>
+    /// <param name="from">State left.</param>
+    /// <param name="to">State entered (often <paramref name="from"/> itself).</param>
+    public LifeCourseModelBuilder Remainder(string from, string to)
+    {
+        _transitions.Add(new TransitionDefinition(from, to, TransitionValueKind.Remainder, null));
+        return this;
+    }
+
+    /// <summary>Adds a flow.</summary>
+    /// <param name="flow">The flow.</param>
+    public LifeCourseModelBuilder AddFlow(FlowDefinition flow)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        _flows.Add(flow);
+        return this;
+    }
+
+    /// <summary>Adds an amount per person-cycle in a state.</summary>
+    /// <param name="state">The state.</param>
+    /// <param name="account">The account.</param>
+    /// <param name="amount">The amount.</param>
+    public LifeCourseModelBuilder StateFlow(string state, Account account, double amount) => AddFlow(FlowDefinition.PerCycle(state, account, amount));
+
+    /// <summary>Adds an amount per person-cycle in a state, as a function of the context.</summary>
+    /// <param name="state">The state.</param>
+    /// <param name="account">The account.</param>
+    /// <param name="amount">The amount.</param>
+    public LifeCourseModelBuilder StateFlow(string state, Account account, ModelFunction amount) => AddFlow(FlowDefinition.PerCycle(state, account, amount));
+
+    /// <summary>Adds an amount per transition event.</summary>
+    /// <param name="from">State left, or null for any other state.</param>
+    /// <param name="to">State entered.</param>
+    /// <param name="account">The account.</param>
+    /// <param name="amount">The amount per event.</param>
+    public LifeCourseModelBuilder TransitionFlow(string? from, string to, Account account, double amount) => AddFlow(FlowDefinition.OnTransition(from, to, account, (in ModelContext _) => amount));
+
+    /// <summary>Adds a sector cost model; its flows are added at <see cref="Build"/>.</summary>
+    /// <param name="model">The component.</param>
+    public LifeCourseModelBuilder AddSectorCostModel(ISectorCostModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _costModels.Add(model);
+        return this;
+    }
+
+    /// <summary>Adds an outcome value per person-cycle in a state.</summary>
+    /// <param name="state">The state.</param>
+    /// <param name="outcome">The outcome.</param>
+    /// <param name="value">The value as a function of the context.</param>
+    public LifeCourseModelBuilder StateOutcome(string state, Outcome outcome, ModelFunction value)
+    {
+        _outcomeDefinitions.Add(new OutcomeDefinition(FlowTrigger.StateOccupancy, state, null, outcome, value));
+        return this;
+    }
+
+    /// <summary>Adds a constant outcome value per person-cycle in a state.</summary>
+    /// <param name="state">The state.</param>
+    /// <param name="outcome">The outcome.</param>
+    /// <param name="value">The value.</param>
+    public LifeCourseModelBuilder StateOutcome(string state, Outcome outcome, double value) => StateOutcome(state, outcome, (in ModelContext _) => value);
+
+    /// <summary>Adds an outcome value per transition event.</summary>
+    /// <param name="from">State left, or null for any other state.</param>
+    /// <param name="to">State entered.</param>
+    /// <param name="outcome">The outcome.</param>
+    /// <param name="value">The value per event.</param>
+    public LifeCourseModelBuilder TransitionOutcome(string? from, string to, Outcome outcome, double value)
+    {
+        _outcomeDefinitions.Add(new OutcomeDefinition(FlowTrigger.TransitionEvent, from, to, outcome, (in ModelContext _) => value));
+        return this;
+    }
+
+    /// <summary>Sets the population.</summary>
+    /// <param name="population">The population.</param>
+    public LifeCourseModelBuilder WithPopulation(Population population)
+    {
+        _population = population;
+        return this;
+    }
+
+    /// <summary>Sets the run options.</summary>
+    /// <param name="options">The options.</param>
+    public LifeCourseModelBuilder WithOptions(SimulationOptions options)
+    {
+        _options = options;
+        return this;
+    }
+
+    /// <summary>Sets the price year and the index used to re-index amounts given in other price years.</summary>
+    /// <param name="priceYear">The model's price year.</param>
+    /// <param name="priceIndex">Index level by year (any base); must contain every price year used.</param>
+    public LifeCourseModelBuilder WithPriceYear(int priceYear, IReadOnlyDictionary<int, double>? priceIndex = null)
+    {
+        _priceYear = priceYear;
+        _priceIndex = priceIndex;
+        return this;
+    }
+
+    /// <summary>Registers a strategy.</summary>
+    /// <param name="strategy">The strategy.</param>
+    public LifeCourseModelBuilder AddStrategy(Strategy strategy)
+    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        _strategies.Add(strategy);
+        return this;
+    }
+
+    /// <summary>Validates everything and builds the immutable model.</summary>
+    /// <exception cref="ModelValidationException">One or more problems, all listed.</exception>
+    public LifeCourseModel Build()
+    {
+        var problems = new List<ValidationProblem>();
+        var flows = new List<FlowDefinition>(_flows);
+        foreach (var cm in _costModels)
+        {
+            try
+            {
+                flows.AddRange(cm.GetFlows());
+            }
+            catch (ArgumentException e)
+            {
+                problems.Add(new ValidationProblem($"sector cost model '{cm.Name}'", e.Message));
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            problems.Add(new ValidationProblem("model", "The model needs a name."));
+        }
+
+        var stateIndex = Unique(_states.Select(s => s.Name), "state", problems);
+        var payerIndex = Unique(_payers.Select(p => p.Name), "payer", problems);
+        var sectorIndex = Unique(_sectors.Select(s => s.Name), "sector", problems);
+        var outcomeIndex = Unique(_outcomes.Select(o => o.Name), "outcome", problems);
+        Unique(_parameters.Select(p => p.Name), "parameter", problems);
+        Unique(_strategies.Select(s => s.Name), "strategy", problems);
+
+        if (_states.Count == 0)
+        {
+            problems.Add(new ValidationProblem("model", "The model has no states; add at least one state."));
+        }
+
+        foreach (var s in _states)
+        {
+            if (s.TunnelCycles < 0)
+            {
+                problems.Add(new ValidationProblem($"state '{s.Name}'", $"Tunnel cycles must be ≥ 0 (got {s.TunnelCycles})."));
+            }
+
+            if (s.IsAbsorbing && s.TunnelCycles > 0)
+            {
+                problems.Add(new ValidationProblem($"state '{s.Name}'", "An absorbing state cannot track time in state."));
+            }
+        }
+
+        foreach (var p in _payers)
+        {
+            if (p.Parent is not null && !payerIndex.ContainsKey(p.Parent))
+            {
+                problems.Add(new ValidationProblem($"payer '{p.Name}'", $"Its parent payer '{p.Parent}' is not declared."));
+            }
+        }
+
+        foreach (var p in _parameters)
+        {
+            if (!double.IsFinite(p.BaseValue))
+            {
+                problems.Add(new ValidationProblem($"parameter '{p.Name}'", $"The base value must be a finite number (got {p.BaseValue})."));
+            }
+        }
+
+        ValidateTransitions(stateIndex, problems);
+        var accounts = new List<Account>();
+        var accountSet = new HashSet<Account>();
+        for (var i = 0; i < flows.Count; i++)
+        {
+            ValidateFlow(flows[i], i, stateIndex, payerIndex, sectorIndex, problems);
+            if (accountSet.Add(flows[i].Account))
+            {
+                accounts.Add(flows[i].Account);
+            }
+        }
+
+        foreach (var od in _outcomeDefinitions)
+        {
+            var subject = od.Trigger == FlowTrigger.StateOccupancy ? $"outcome '{od.Outcome?.Name}' in state '{od.FromState}'" : $"outcome '{od.Outcome?.Name}' on {od.FromState ?? "any"} → {od.ToState}";
+            if (od.Outcome is null || !outcomeIndex.ContainsKey(od.Outcome.Name))
+            {
+                problems.Add(new ValidationProblem(subject, "The outcome is not declared; add it with AddOutcomes."));
+            }
+
+            CheckStateRef(od.FromState, od.Trigger == FlowTrigger.TransitionEvent, subject, stateIndex, problems);
+            if (od.Trigger == FlowTrigger.TransitionEvent)
+            {
+                CheckStateRef(od.ToState, false, subject, stateIndex, problems);
+            }
+
+            if (od.Value is null)
+            {
+                problems.Add(new ValidationProblem(subject, "A value function is required."));
+            }
+        }
+
+        if (_population is null)
+        {
+            problems.Add(new ValidationProblem("population", "The model has no population; call WithPopulation."));
+        }
+        else
+        {
+            ValidatePopulation(_population, stateIndex, _states, problems);
+        }
+
+        if (_options is null)
+        {
+            problems.Add(new ValidationProblem("options", "Options are required."));
+        }
+        else
+        {
+            problems.AddRange(_options.Validate().Select(p => new ValidationProblem("options", p)));
+        }
+
+        foreach (var strategy in _strategies)
+        {
+            ValidateStrategy(strategy, stateIndex, payerIndex, sectorIndex, outcomeIndex, problems);
+            foreach (var cost in strategy.Interventions.SelectMany(i => i.Costs))
+            {
+                if (accountSet.Add(cost.Account))
+                {
+                    accounts.Add(cost.Account);
+                }
+            }
+        }
+
+        if (_priceIndex is not null && _priceYear is int py && !_priceIndex.ContainsKey(py))
+        {
+            problems.Add(new ValidationProblem("price index", $"The price index has no entry for the model's price year {py}."));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ModelValidationException(problems);
+        }
+
+        var model = new LifeCourseModel(
+            name,
+            [.. _states],
+            [.. _payers],
+            [.. _sectors],
+            [.. _outcomes],
+            [.. _parameters],
+            [.. _transitions],
+            [.. flows],
+            [.. _outcomeDefinitions],
+            _population!,
+            [.. _strategies],
+            _options!,
+            _priceYear,
+            _priceIndex,
+            [.. accounts]);
+
+        // Trial compilation at the base parameters finds value problems (negative probabilities,
+        // rows not summing to one, NaN) for the comparator and every registered strategy.
+        var strategies = _strategies.Count == 0 ? [Strategy.BusinessAsUsual] : _strategies;
+        foreach (var strategy in strategies)
+        {
+            var found = new List<ValidationProblem>();
+            ModelCompiler.Compile(model, strategy, model.BaseParameters, found);
+            foreach (var p in found)
+            {
+                if (!problems.Contains(p))
+                {
+                    problems.Add(strategy.Interventions.Count == 0 ? p : p with { Subject = $"strategy '{strategy.Name}', {p.Subject}" });
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ModelValidationException(problems);
+        }
+
+        return model;
+    }
+
+    internal static void ValidatePopulation(Population population, IReadOnlyDictionary<string, int> stateIndex, IReadOnlyList<State> states, List<ValidationProblem> problems)
+    {
+        if (population.Groups.Count == 0)
+        {
+            problems.Add(new ValidationProblem("population", "The population is empty; add at least one group."));
+        }
+
+        if (!double.IsFinite(population.Size) || population.Size <= 0)
+        {
+            problems.Add(new ValidationProblem("population", $"The population size must be a positive number (got {population.Size})."));
+        }
+
+        var total = 0.0;
+        for (var i = 0; i < population.Groups.Count; i++)
+        {
+            var g = population.Groups[i];
+            var subject = $"population group {i + 1} ('{g.State}', age {g.StartAge})";
+            if (g.State is null || !stateIndex.TryGetValue(g.State, out var si))
+            {
+                problems.Add(new ValidationProblem(subject, $"Unknown state '{g.State}'."));
+            }
+            else if (states[si].IsAbsorbing)
+            {
+                problems.Add(new ValidationProblem(subject, "A population group cannot start in an absorbing state."));
+            }
+
+            if (!double.IsFinite(g.Weight) || g.Weight < 0)
+            {
+                problems.Add(new ValidationProblem(subject, $"The weight must be finite and ≥ 0 (got {g.Weight})."));
+            }
+            else
+            {
+                total += g.Weight;
+            }
+
+            if (!double.IsFinite(g.StartAge))
+            {
+                problems.Add(new ValidationProblem(subject, $"The start age must be finite (got {g.StartAge})."));
+            }
+        }
+
+        if (population.Groups.Count > 0 && !(total > 0))
+        {
+            problems.Add(new ValidationProblem("population", "The population weights sum to zero."));
+        }
+    }
+
+    private static Dictionary<string, int> Unique(IEnumerable<string> names, string what, List<ValidationProblem> problems)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var i = 0;
+        foreach (var n in names)
+        {
+            if (string.IsNullOrWhiteSpace(n))
+            {
+                problems.Add(new ValidationProblem(what, $"A {what} has an empty name."));
+            }
+            else if (!index.TryAdd(n, i))
+            {
+                problems.Add(new ValidationProblem($"{what} '{n}'", $"The {what} name '{n}' is used more than once."));
+            }
+
+            i++;
+        }
+
+        return index;
+    }
+
+    private static void CheckStateRef(string? stateName, bool allowNull, string subject, Dictionary<string, int> stateIndex, List<ValidationProblem> problems)
+    {
+        if (stateName is null)
+        {
+            if (!allowNull)
+            {
+                problems.Add(new ValidationProblem(subject, "A state name is required."));
+            }
+        }
+        else if (!stateIndex.ContainsKey(stateName))
+        {
+            problems.Add(new ValidationProblem(subject, $"Unknown state '{stateName}'."));
+        }
+    }
+
+    private void ValidateTransitions(Dictionary<string, int> stateIndex, List<ValidationProblem> problems)
+    {
+        var seen = new HashSet<(string, string)>();
+        var rowKinds = new Dictionary<string, HashSet<TransitionValueKind>>(StringComparer.Ordinal);
+        foreach (var t in _transitions)
+        {
+            var subject = $"transition {t.From} → {t.To}";
+            var known = true;
+            if (t.From is null || !stateIndex.ContainsKey(t.From))
+            {
+                problems.Add(new ValidationProblem(subject, $"Unknown state '{t.From}'."));
+                known = false;
+            }
+
+            if (t.To is null || !stateIndex.ContainsKey(t.To))
+            {
+                problems.Add(new ValidationProblem(subject, $"Unknown state '{t.To}'."));
+                known = false;
+            }
+
+            if (!known)
+            {
+                continue;
+            }
+
+            if (!seen.Add((t.From!, t.To!)))
+            {
+                problems.Add(new ValidationProblem(subject, "The transition is defined more than once."));
+            }
+
+            if (_states[stateIndex[t.From!]].IsAbsorbing && t.From != t.To)
+            {
+                problems.Add(new ValidationProblem(subject, $"State '{t.From}' is absorbing; no one can leave it."));
+            }
+
+            if (t.Kind != TransitionValueKind.Remainder && t.Value is null)
+            {
+                problems.Add(new ValidationProblem(subject, "A probability or rate function is required."));
+            }
+
+            if (!rowKinds.TryGetValue(t.From!, out var kinds))
+            {
+                rowKinds[t.From!] = kinds = [];
+            }
+
+            if (t.Kind == TransitionValueKind.Remainder && kinds.Contains(TransitionValueKind.Remainder))
+            {
+                problems.Add(new ValidationProblem($"row '{t.From}'", "The row has more than one remainder."));
+            }
+
+            kinds.Add(t.Kind);
+        }
+
+        foreach (var (from, kinds) in rowKinds)
+        {
+            if (kinds.Contains(TransitionValueKind.Rate) && kinds.Contains(TransitionValueKind.Probability))
+            {
+                problems.Add(new ValidationProblem($"row '{from}'", "The row mixes rates and probabilities; give all of a row's transitions as rates (competing risks) or all as probabilities."));
+            }
+        }
+
+        foreach (var s in _states)
+        {
+            if (!s.IsAbsorbing && !rowKinds.ContainsKey(s.Name))
+            {
+                problems.Add(new ValidationProblem($"state '{s.Name}'", "The state has no outgoing transitions; give its row or mark it absorbing."));
+            }
+        }
+    }
+
+    private void ValidateFlow(FlowDefinition f, int index, Dictionary<string, int> stateIndex, Dictionary<string, int> payerIndex, Dictionary<string, int> sectorIndex, List<ValidationProblem> problems)
+    {
+        var subject = f.Trigger == FlowTrigger.StateOccupancy
+            ? $"flow {index + 1} ({f.Account} in state '{f.FromState}')"
+            : $"flow {index + 1} ({f.Account} on {f.FromState ?? "any"} → {f.ToState})";
+        CheckStateRef(f.FromState, f.Trigger == FlowTrigger.TransitionEvent, subject, stateIndex, problems);
+        if (f.Trigger == FlowTrigger.TransitionEvent)
+        {
+            CheckStateRef(f.ToState, false, subject, stateIndex, problems);
+        }
+
+        CheckAccount(f.Account, subject, payerIndex, sectorIndex, problems);
+        if (f.Amount is null)
+        {
+            problems.Add(new ValidationProblem(subject, "An amount function is required."));
+        }
+
+        if (!double.IsFinite(f.RealGrowth) || f.RealGrowth <= -1)
+        {
+            problems.Add(new ValidationProblem(subject, $"The real growth rate must be finite and > −1 (got {f.RealGrowth})."));
+        }
+
+        if (f.PriceYear is int py && _priceYear is int mpy && py != mpy && (_priceIndex is null || !_priceIndex.ContainsKey(py)))
+        {
+            problems.Add(new ValidationProblem(subject, $"Price year {py} differs from the model's price year {mpy}, and the price index has no entry for {py}."));
+        }
+    }
+
+    private static void CheckAccount(Account account, string subject, Dictionary<string, int> payerIndex, Dictionary<string, int> sectorIndex, List<ValidationProblem> problems)
+    {
+        if (account.Payer is null || !payerIndex.ContainsKey(account.Payer.Name))
+        {
+            problems.Add(new ValidationProblem(subject, $"Unknown payer '{account.Payer?.Name}'; declare it with AddPayers."));
+        }
+
+        if (account.Sector is null || !sectorIndex.ContainsKey(account.Sector.Name))
+        {
+            problems.Add(new ValidationProblem(subject, $"Unknown sector '{account.Sector?.Name}'; declare it with AddSectors."));
+        }
+
+        if (!Enum.IsDefined(account.Kind))
+        {
+            problems.Add(new ValidationProblem(subject, $"Unknown flow kind {(int)account.Kind}."));
+        }
+    }
+
+    private void ValidateStrategy(Strategy strategy, Dictionary<string, int> stateIndex, Dictionary<string, int> payerIndex, Dictionary<string, int> sectorIndex, Dictionary<string, int> outcomeIndex, List<ValidationProblem> problems)
+    {
+        if (strategy.Interventions.Count > MaxInterventionsPerStrategy)
+        {
+            problems.Add(new ValidationProblem($"strategy '{strategy.Name}'", $"A strategy may combine at most {MaxInterventionsPerStrategy} interventions (got {strategy.Interventions.Count})."));
+        }
+
+        var transitionPairs = _transitions.Select(t => (t.From, t.To)).ToHashSet();
+        foreach (var iv in strategy.Interventions)
+        {
+            var subject = $"intervention '{iv.Name}' in strategy '{strategy.Name}'";
+            foreach (var s in iv.EligibleStates ?? [])
+            {
+                CheckStateRef(s, false, subject + " eligibility", stateIndex, problems);
+            }
+
+            CheckQuantity(iv.Uptake, subject + " uptake", problems);
+            foreach (var c in iv.Costs)
+            {
+                CheckAccount(c.Account, subject + " cost", payerIndex, sectorIndex, problems);
+                CheckQuantity(c.Amount, subject + " cost", problems);
+                foreach (var s in c.States ?? [])
+                {
+                    CheckStateRef(s, false, subject + " cost", stateIndex, problems);
+                }
+
+                if (c.DurationYears is double d && !(d > 0))
+                {
+                    problems.Add(new ValidationProblem(subject + " cost", $"The duration must be positive (got {d})."));
+                }
+            }
+
+            foreach (var e in iv.TransitionEffects)
+            {
+                var es = $"{subject} effect on {e.From} → {e.To}";
+                CheckStateRef(e.From, false, es, stateIndex, problems);
+                CheckStateRef(e.To, false, es, stateIndex, problems);
+                CheckQuantity(e.Size, es, problems);
+                if (e.From is not null && e.To is not null && stateIndex.ContainsKey(e.From) && stateIndex.ContainsKey(e.To) && !transitionPairs.Contains((e.From, e.To)))
+                {
+                    problems.Add(new ValidationProblem(es, "The model has no such transition to change."));
+                }
+            }
+
+            foreach (var e in iv.ParameterEffects)
+            {
+                if (e.Parameter.Index < 0 || e.Parameter.Index >= _parameters.Count || _parameters[e.Parameter.Index].Name != e.Parameter.Name)
+                {
+                    problems.Add(new ValidationProblem(subject, $"Unknown parameter '{e.Parameter.Name}'."));
+                }
+
+                CheckQuantity(e.Value, subject + $" effect on parameter '{e.Parameter.Name}'", problems);
+            }
+
+            foreach (var e in iv.FlowEffects)
+            {
+                if (e.State is not null)
+                {
+                    CheckStateRef(e.State, false, subject + " flow effect", stateIndex, problems);
+                }
+
+                if (e.Payer is not null && !payerIndex.ContainsKey(e.Payer.Name))
+                {
+                    problems.Add(new ValidationProblem(subject + " flow effect", $"Unknown payer '{e.Payer.Name}'."));
+                }
+
+                if (e.Sector is not null && !sectorIndex.ContainsKey(e.Sector.Name))
+                {
+                    problems.Add(new ValidationProblem(subject + " flow effect", $"Unknown sector '{e.Sector.Name}'."));
+                }
+
+                CheckQuantity(e.Multiplier, subject + " flow effect", problems);
+            }
+
+            foreach (var e in iv.OutcomeEffects)
+            {
+                CheckStateRef(e.State, false, subject + " outcome effect", stateIndex, problems);
+                if (e.Outcome is null || !outcomeIndex.ContainsKey(e.Outcome.Name))
+                {
+                    problems.Add(new ValidationProblem(subject + " outcome effect", $"Unknown outcome '{e.Outcome?.Name}'."));
+                }
+
+                CheckQuantity(e.Value, subject + " outcome effect", problems);
+            }
+        }
+
+        void CheckQuantity(Quantity q, string subject, List<ValidationProblem> list)
+        {
+            if (q.IsParameter && (q.ParameterIndex < 0 || q.ParameterIndex >= _parameters.Count))
+            {
+                list.Add(new ValidationProblem(subject, "It refers to a parameter the model does not have."));
+            }
+        }
+    }
+}
