@@ -1,0 +1,36 @@
+using BenchmarkDotNet.Running;
+
+namespace SocialInvestment.Benchmarks;
+
+/// <summary>
+/// Entry point. <c>welfare4 MODE [options]</c> runs the plain welfare-4 runner of
+/// ../shared/perf/README.md and prints one JSON line per measurement; anything else goes to
+/// BenchmarkDotNet's switcher (for example <c>--filter *Cohort*</c>).
+/// </summary>
+public static partial class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "welfare4")
+        {
+            var modes = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal);
+            RegisterCohortMode(modes);
+            RegisterMicroMode(modes);
+            if (args.Length < 2 || !modes.TryGetValue(args[1], out var run))
+            {
+                Console.Error.WriteLine($"usage: welfare4 {{{string.Join('|', modes.Keys)}}} [--threads N] [...]");
+                return 2;
+            }
+
+            return run(args[2..]);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+
+    // Each welfare-4 mode lives in its own file and registers itself here.
+    static partial void RegisterCohortMode(Dictionary<string, Func<string[], int>> modes);
+
+    static partial void RegisterMicroMode(Dictionary<string, Func<string[], int>> modes);
+}
