@@ -193,7 +193,8 @@ internal static class ModelCompiler
                     mass += initial[entryOf[s]];
                 }
 
-                if (mass <= 0 && !(mask == 0 && subcohorts.Count == 0))
+                // Empty treatment patterns are skipped, but every start age keeps at least its untreated block.
+                if (mass <= 0 && !(mask == (1 << k) - 1 && !subcohorts.Any(sc => sc.StartAge == age)))
                 {
                     continue;
                 }
