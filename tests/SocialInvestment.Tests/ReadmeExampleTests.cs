@@ -44,7 +44,7 @@ public partial class ReadmeExampleTests
         var society = Appraisal.Compare(withIps, withoutIps, Perspective.Society(taxFinancingCost: 0.2));
         var municipality = Appraisal.Compare(withIps, withoutIps, Perspective.ForPayer(Payer.Municipality));
         Console.WriteLine($"Society: NPV {society.NetPresentValue:N0}, BCR {society.BenefitCostRatio:F1}");
-        Console.WriteLine($"Municipality: NPV {municipality.NetPresentValue:N0}, payback {municipality.PaybackYears?.ToString() ?? "beyond the horizon"}");
+        Console.WriteLine($"Municipality: NPV {municipality.NetPresentValue:N0}, payback {(municipality.PaybackYears is double y ? $"{y:0} years" : "beyond the horizon")}");
         foreach (var payer in society.Payers)
         {
             Console.WriteLine($"{payer.Payer.Name,-14} invests {payer.Investment,12:N0}  net {payer.Net,14:N0}");
