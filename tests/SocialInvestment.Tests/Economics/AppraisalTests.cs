@@ -66,6 +66,9 @@ public class AppraisalTests
             Assert.That(kommune.Investment, Is.EqualTo(100).Within(1e-12));
             Assert.That(kommune.Consequences, Is.EqualTo(-111.69744088111435).Within(1e-10));
             Assert.That(state.Net, Is.EqualTo(0).Within(1e-12), "the benefit is untouched");
+            Assert.That(a.PayerSectors, Has.Count.EqualTo(1));
+            Assert.That(a.PayerSectors[0].Sector, Is.EqualTo(Sector.SocialServices));
+            Assert.That(a.PayerSectors[0].Net, Is.EqualTo(100 - 111.69744088111435).Within(1e-10));
             // Society: resource costs count with 1 + λ because the municipality is public.
             Assert.That(a.NetPresentValue, Is.EqualTo(1.2 * 11.69744088111435).Within(1e-9));
         });
