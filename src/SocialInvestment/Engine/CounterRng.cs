@@ -73,7 +73,7 @@ public static class CounterRng
 
     /// <summary>The uniform of cycle <paramref name="cycle"/> of a keyed sequence, in [0, 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static double UniformAt(ulong key, int cycle) => (BitsAt(key, cycle) >> 12) * Unit52;
+    internal static double UniformAt(ulong key, int cycle) => (long)(BitsAt(key, cycle) >> 12) * Unit52;
 
     /// <summary>The 64-bit finaliser (a bijection with full avalanche).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

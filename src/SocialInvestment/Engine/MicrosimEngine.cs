@@ -181,7 +181,7 @@ public static class MicrosimEngine
             _row = new double[plan.Arms.Max(a => a.N)];
             _sum = new double[_s];
             _sq = new double[_s];
-            _laneCounts = new long[Lanes * plan.Arms.Max(a => a.CountStride)];
+            _laneCounts = new long[Lanes * plan.Arms.Max(a => a.CountStride * a.SubcohortCount)];
         }
 
         public MicrosimPartial Partial { get; }
@@ -509,18 +509,7 @@ public static class MicrosimEngine
 
                 if (m == Lanes && sameSc)
                 {
-                    Lanes8(a, sub[0], state, keys, scores.Slice(i0 * S, Lanes * S), _laneCounts.AsSpan(0, Lanes * stride));
-                    var counts = acc.Counts.AsSpan(sub[0] * stride, stride);
-                    for (var l = 0; l < Lanes; l++)
-                    {
-                        var lc = _laneCounts.AsSpan(l * stride, stride);
-                        for (var c = 0; c < stride; c++)
-                        {
-                            counts[c] += lc[c];
-                        }
-
-                        lc.Clear();
-                    }
+                    Lanes8(a, sub[0], state, keys, scores.Slice(i0 * S, Lanes * S), _laneCounts.AsSpan(sub[0] * Lanes * stride, Lanes * stride));
                 }
                 else
                 {
@@ -555,6 +544,23 @@ public static class MicrosimEngine
                             x = y;
                         }
                     }
+                }
+            }
+
+            // Per-lane occupancy counts (kept apart so that lanes never increment the same
+            // counter back to back) are added to the partial once per block.
+            for (var sc = 0; sc < a.SubcohortCount; sc++)
+            {
+                var counts = acc.Counts.AsSpan(sc * stride, stride);
+                for (var l = 0; l < Lanes; l++)
+                {
+                    var lc = _laneCounts.AsSpan(((sc * Lanes) + l) * stride, stride);
+                    for (var c = 0; c < stride; c++)
+                    {
+                        counts[c] += lc[c];
+                    }
+
+                    lc.Clear();
                 }
             }
         }
@@ -592,7 +598,7 @@ public static class MicrosimEngine
                         continue;
                     }
 
-                    var u = (CounterRng.Mix(Unsafe.Add(ref ks, l) + weyl) >> 12) * (1.0 / (1L << 52));
+                    var u = (long)(CounterRng.Mix(Unsafe.Add(ref ks, l) + weyl) >> 12) * (1.0 / (1L << 52));
                     ref var row = ref Unsafe.Add(ref cum, cell * N);
                     var y = 0;
                     for (var j = 0; j < N - 1; j++)
