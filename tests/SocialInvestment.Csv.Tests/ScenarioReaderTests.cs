@@ -170,3 +170,93 @@ public sealed class ScenarioReaderTests
         Assert.That(Problems().Single().Message, Does.Contain("scenario.json"));
     }
 }
+
+[SetCulture("de-DE")]
+public sealed class ScenarioReaderMoreTests
+{
+    private string _dir = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Directory.CreateTempSubdirectory("socinv-more-").FullName;
+        ScenarioWriter.Write(SmallScenario.Create(), _dir);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    private IReadOnlyList<ScenarioProblem> Problems() => Assert.Throws<ScenarioFormatException>(() => ScenarioReader.Read(_dir))!.Problems;
+
+    [Test]
+    public void Read_WindowsLineEndingsAndByteOrderMark_ReadsTheSameScenario()
+    {
+        foreach (var file in Directory.GetFiles(_dir, "*.csv"))
+        {
+            var text = File.ReadAllText(file).Replace("\n", "\r\n", StringComparison.Ordinal);
+            File.WriteAllText(file, text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        }
+
+        Assert.That(ScenarioReader.Read(_dir), Is.EqualTo(SmallScenario.Create()));
+    }
+
+    [Test]
+    public void Read_CommentLines_AreSkippedAndLineNumbersStillCountThem()
+    {
+        var path = Path.Combine(_dir, "population.csv");
+        var lines = File.ReadAllLines(path).ToList();
+        lines.Insert(1, "# cohort at 16 and 18");
+        lines[3] = lines[3].Replace("neet,", "neeet,", StringComparison.Ordinal);
+        File.WriteAllLines(path, lines);
+        var p = Problems().Single();
+        Assert.That((p.File, p.Line), Is.EqualTo(("population.csv", (int?)4)));
+    }
+
+    [Test]
+    public void Read_MixedRatesAndProbabilitiesInOneRow_IsRejected()
+    {
+        var path = Path.Combine(_dir, "transitions.csv");
+        File.AppendAllText(path, "neet,school,rate,,,0.1,,\n");
+        var p = Problems().Single();
+        Assert.That((p.File, p.Field), Is.EqualTo(("transitions.csv", "kind")));
+        Assert.That(p.Message, Does.Contain("mixes probabilities and rates"));
+    }
+
+    [Test]
+    public void Read_UnknownParameterAndIntervention_AreReported()
+    {
+        File.AppendAllText(Path.Combine(_dir, "effects.csv"), "IPS,transition,neet,work,,,hr,,no_such_parameter,permanent,,,\n");
+        File.AppendAllText(Path.Combine(_dir, "strategies.csv"), "Both,no_such_intervention\n");
+        var messages = Problems().Select(p => p.Message).ToArray();
+        Assert.That(messages, Has.Some.Contains("Unknown parameter 'no_such_parameter'"));
+        Assert.That(messages, Has.Some.Contains("Unknown intervention 'no_such_intervention'"));
+    }
+
+    [Test]
+    public void Read_DecimalCommaInManifest_SaysSo()
+    {
+        var path = Path.Combine(_dir, "scenario.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"taxFinancingCost\": 0.2", "\"taxFinancingCost\": \"0,2\"", StringComparison.Ordinal));
+        var p = Problems().Single();
+        Assert.That((p.File, p.Field), Is.EqualTo(("scenario.json", "taxFinancingCost")));
+        Assert.That(p.Message, Does.Contain("decimal comma"));
+    }
+
+    [Test]
+    public void Read_SemicolonSeparatedFile_SaysToUseCommas()
+    {
+        File.WriteAllText(Path.Combine(_dir, "sectors.csv"), "name;description\neducation;skole\n");
+        var p = Problems().Single(x => x.File == "sectors.csv");
+        Assert.That(p.Message, Does.Contain("';' as separator"));
+    }
+
+    [Test]
+    public void Read_InvalidDistribution_ReportsArity()
+    {
+        var path = Path.Combine(_dir, "parameters.csv");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("beta,20 80", "beta,20", StringComparison.Ordinal));
+        var p = Problems().Single();
+        Assert.That((p.File, p.Line, p.Field), Is.EqualTo(("parameters.csv", (int?)2, "distribution")));
+        Assert.That(p.Message, Does.Contain("takes 2 arguments"));
+    }
+}
