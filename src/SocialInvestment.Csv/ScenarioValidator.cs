@@ -193,9 +193,14 @@ internal static class ScenarioValidator
             }
         }
 
+        var memberships = new HashSet<(string, string?)>();
         foreach (var r in s.Strategies)
         {
             Intervention(r, "intervention", r.Intervention);
+            if (!memberships.Add((r.Strategy, r.Intervention)))
+            {
+                Add(r, "intervention", $"The strategy '{r.Strategy}' lists '{r.Intervention}' more than once.");
+            }
         }
 
         var st2 = s.Settings;

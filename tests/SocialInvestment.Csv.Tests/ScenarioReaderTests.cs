@@ -260,3 +260,34 @@ public sealed class ScenarioReaderMoreTests
         Assert.That(p.Message, Does.Contain("takes 2 arguments"));
     }
 }
+
+public sealed class ScenarioReaderManifestTests
+{
+    [Test]
+    public void Read_TablesRenamedInManifest_AreReadFromTheNamedFiles()
+    {
+        var dir = Directory.CreateTempSubdirectory("socinv-names-").FullName;
+        try
+        {
+            ScenarioWriter.Write(SmallScenario.Create(), dir);
+            File.Move(Path.Combine(dir, "flows.csv"), Path.Combine(dir, "unit_costs_2024.csv"));
+            var manifest = Path.Combine(dir, "scenario.json");
+            File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"flows\": \"flows.csv\"", "\"flows\": \"unit_costs_2024.csv\"", StringComparison.Ordinal));
+            Assert.That(ScenarioReader.Read(dir), Is.EqualTo(SmallScenario.Create()));
+
+            File.AppendAllText(Path.Combine(dir, "strategies.csv"), "IPS for NEET,IPS\n");
+            var p = Assert.Throws<ScenarioFormatException>(() => ScenarioReader.Read(dir))!.Problems.Single();
+            Assert.That((p.File, p.Line), Is.EqualTo(("strategies.csv", (int?)4)));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void FileNames_OfTheDefault_AreTheManifestAndTwelveTables()
+    {
+        Assert.That(NorwegianDefault.FileNames, Has.Count.EqualTo(13).And.Contains("scenario.json"));
+    }
+}
