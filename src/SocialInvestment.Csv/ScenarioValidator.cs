@@ -204,11 +204,6 @@ internal static class ScenarioValidator
         }
 
         var st2 = s.Settings;
-        if (string.IsNullOrWhiteSpace(st2.Name))
-        {
-            Setting("name", "The scenario needs a name.");
-        }
-
         if (st2.HorizonCycles < 1)
         {
             Setting("horizonCycles", "The horizon must be at least 1 cycle.");

@@ -239,6 +239,7 @@ public sealed class ScenarioReaderMoreTests
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"taxFinancingCost\": 0.2", "\"taxFinancingCost\": \"0,2\"", StringComparison.Ordinal));
         var p = Problems().Single();
         Assert.That((p.File, p.Field), Is.EqualTo(("scenario.json", "taxFinancingCost")));
+        Assert.That(p.Line, Is.EqualTo(File.ReadAllLines(path).ToList().FindIndex(l => l.Contains("taxFinancingCost", StringComparison.Ordinal)) + 1));
         Assert.That(p.Message, Does.Contain("decimal comma"));
     }
 
