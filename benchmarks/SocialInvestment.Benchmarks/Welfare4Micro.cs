@@ -108,8 +108,10 @@ public static class Welfare4Micro
         var publicCost = run.Results[0].CostPerPerson(Perspective.PublicSector);
         var delta = run.IncrementalCost(1, Perspective.PublicSector);
         var cycles = model.Options.Cycles;
+        var size = model.Population.Size;
+        var exact = compiled.Select(c => CohortEngine.RunCompiled(c).TotalCost(Perspective.PublicSector) / size).ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"micro-welfare\",\"threads\":{threads},\"people\":{people},\"cycles\":{cycles},\"strategies\":{compiled.Length},\"compile_s\":{compile:G4},\"total_s\":{total:G4},\"rate\":{people * (double)cycles * compiled.Length / (total - compile):G4},\"mean_public_cost\":{publicCost.Mean:F0},\"se_public_cost\":{publicCost.StandardError:F0},\"incremental_public_cost\":{delta.Mean:F0},\"se_incremental\":{delta.StandardError:F0},\"peak_rss_mb\":{PeakRssMb():F1}}}"));
+            $"{{\"impl\":\"csharp\",\"mode\":\"micro-welfare\",\"threads\":{threads},\"people\":{people},\"cycles\":{cycles},\"strategies\":{compiled.Length},\"compile_s\":{compile:G4},\"total_s\":{total:G4},\"rate\":{people * (double)cycles * compiled.Length / (total - compile):G4},\"mean_public_cost\":{publicCost.Mean:F0},\"se_public_cost\":{publicCost.StandardError:F0},\"incremental_public_cost\":{delta.Mean:F0},\"se_incremental\":{delta.StandardError:F0},\"cohort_public_cost\":{exact[0]:F0},\"cohort_incremental\":{exact[1] - exact[0]:F0},\"peak_rss_mb\":{PeakRssMb():F1}}}"));
         return 0;
     }
 

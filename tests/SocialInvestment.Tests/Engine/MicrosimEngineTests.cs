@@ -1,3 +1,4 @@
+using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
 using SocialInvestment.Tests.TestSupport;
@@ -94,6 +95,45 @@ public class MicrosimEngineTests
                 Assert.That(r.Occupancy(exact.Cycles, "D"), Is.EqualTo(dead.Mean).Within(1e-12), "trace vs distribution");
             });
         }
+    }
+
+    /// <summary>
+    /// Partial uptake splits the population into treated and untreated sub-cohorts in one arm only;
+    /// the start uniform must still give each person the same start state in both arms.
+    /// </summary>
+    [Test]
+    public void RunAll_PartialUptakeWithUpfrontCost_AgreesWithCohortAndKeepsCommonRandomNumbers()
+    {
+        var b = new LifeCourseModelBuilder("uptake");
+        b.AddState("H").AddState("S1").AddState("S2").AddState("D", absorbing: true);
+        b.AddPayers(DarthModels.HealthSystem).AddSectors(DarthModels.Care).AddOutcomes(Outcome.Qaly);
+        b.Probability("H", "S1", 0.15).Probability("H", "D", 0.005).Remainder("H", "H");
+        b.Probability("S1", "H", 0.3).Probability("S1", "S2", 0.2).Probability("S1", "D", 0.02).Remainder("S1", "S1");
+        b.Probability("S2", "D", 0.1).Remainder("S2", "S2");
+        b.StateFlow("H", DarthModels.CareCost, 2000).StateFlow("S1", DarthModels.CareCost, 4000).StateFlow("S2", DarthModels.CareCost, 15000);
+        b.StateOutcome("H", Outcome.Qaly, 1).StateOutcome("S1", Outcome.Qaly, 0.75).StateOutcome("S2", Outcome.Qaly, 0.5);
+        b.TransitionFlow(null, "D", DarthModels.CareCost, 5000);
+        var trt = Intervention.Create("Trt").EligibleIn("S1").WithUptake(0.5).UpfrontCost(DarthModels.CareCost, 10_000)
+            .AffectTransition("S1", "S2", EffectMeasure.RelativeRisk, 0.5).Build();
+        b.AddStrategy(new Strategy("none")).AddStrategy(new Strategy("treat", trt));
+        b.WithPopulation(new Population([new PopulationGroup(30, "H", 0.6), new PopulationGroup(30, "S1", 0.4)]));
+        b.WithOptions(new SimulationOptions { Cycles = 40, CostDiscounting = DiscountSchedule.Constant(0.03), OutcomeDiscounting = DiscountSchedule.Constant(0.03) });
+        var model = b.Build();
+        var run = MicrosimEngine.RunAll(model, new MicrosimOptions { People = 40_000, Seed = 4 });
+        var p = DarthModels.CostPerspective;
+        var exact = model.Strategies.Select(s => CohortEngine.Run(model, s)).ToArray();
+        var dc = run.IncrementalCost(1, p);
+        Assert.Multiple(() =>
+        {
+            for (var k = 0; k < 2; k++)
+            {
+                AssertExact(run.Results[k].CostPerPerson(p), exact[k].TotalCost(p), $"arm {k} cost");
+                AssertExact(run.Results[k].OutcomePerPerson(Outcome.Qaly), exact[k].TotalOutcome(Outcome.Qaly), $"arm {k} QALY");
+            }
+
+            AssertExact(dc, exact[1].TotalCost(p) - exact[0].TotalCost(p), "incremental cost");
+            Assert.That(dc.StandardError, Is.LessThan(run.Results[0].CostPerPerson(p).StandardError / 2), "common random numbers");
+        });
     }
 
     [Test]
