@@ -176,8 +176,8 @@ public static class MicrosimEngine
             _startU = new double[_bs];
             _weighted = [.. plan.Arms.Select(a => new double[a.WeightedAttributes.Length * a.SubcohortCount * a.CountStride])];
             var maxB = plan.Arms.Max(a => a.BaseStates);
-            _timeIn = new int[maxB];
-            _first = new int[maxB];
+            _timeIn = new int[Lanes * maxB];
+            _first = new int[Lanes * maxB];
             _row = new double[plan.Arms.Max(a => a.N)];
             _sum = new double[_s];
             _sq = new double[_s];
@@ -223,11 +223,13 @@ public static class MicrosimEngine
                 }
                 else
                 {
-                    for (var i = 0; i < n; i++)
+                    for (var i0 = 0; i0 < n; i0 += Lanes)
                     {
-                        RunPerson(arm, acc, _weighted[k], start + i, i, scores.Slice(i * _s, _s));
+                        RunGroup(arm, acc, _weighted[k], start, i0, Math.Min(Lanes, n - i0), scores);
                     }
                 }
+
+                FlushLaneCounts(arm, acc);
 
                 // Block sums, in person order, then exact accumulation.
                 Array.Clear(_sum);
@@ -289,8 +291,13 @@ public static class MicrosimEngine
             Partial.AddRange(start, end);
         }
 
-        /// <summary>The general kernel: one person, every feature. Allocation-free unless records are kept.</summary>
-        private void RunPerson(ArmPlan a, ArmPartial acc, double[] weighted, long person, int i, Span<double> score)
+        /// <summary>
+        /// The general kernel, every feature: up to eight people advance together, cycle by cycle
+        /// (their dependency chains overlap in the CPU). Each person's values are accumulated in
+        /// cycle order, so the result equals simulating the people one at a time. Allocation-free
+        /// unless person records are kept.
+        /// </summary>
+        private void RunGroup(ArmPlan a, ArmPartial acc, double[] weighted, long start, int i0, int m, Span<double> scores)
         {
             var plan = _plan;
             var T = a.T;
@@ -299,128 +306,155 @@ public static class MicrosimEngine
             var S = _s;
             var B = a.BaseStates;
             var A = plan.Attributes.Length;
-            var attrs = _attributes.AsSpan(i * A, A);
-
-            // Start state and sub-cohort.
-            var u0 = _startU[i];
-            var j = 0;
-            while (u0 >= a.StartCum[j])
-            {
-                j++;
-            }
-
-            var sc = a.StartSubcohort[j];
-            var x = a.StartState[j];
-            acc.SubcohortPeople[sc]++;
-            var cum = a.Cum[sc];
-            var table = a.Score[sc];
-            var wtables = a.WeightedScore[sc];
-            var events = a.EventScore[sc];
-            var counts = acc.Counts.AsSpan(sc * a.CountStride, a.CountStride);
-            var up = a.UpfrontScore[sc];
-            for (var s = 0; s < S; s++)
-            {
-                score[s] = up[s];
-            }
-
+            var stride = a.CountStride;
             var track = plan.TrackDistributions;
-            if (track)
+            Span<int> xs = stackalloc int[Lanes];
+            Span<int> taus = stackalloc int[Lanes];
+            Span<int> scs = stackalloc int[Lanes];
+            for (var l = 0; l < m; l++)
             {
-                _timeIn.AsSpan(0, B).Clear();
-                _first.AsSpan(0, B).Fill(-1);
-            }
-
-            var key = _keys[i];
-            var tau = 0;
-            for (var t = 0; ; t++)
-            {
-                var cell = (((t * N) + x) * D) + tau;
-                counts[cell]++;
-                var v = table.AsSpan(cell * S, S);
-                for (var s = 0; s < S; s++)
+                var i = i0 + l;
+                var u0 = _startU[i];
+                var j = 0;
+                while (u0 >= a.StartCum[j])
                 {
-                    score[s] += v[s];
+                    j++;
                 }
 
-                for (var w = 0; w < wtables.Length; w++)
-                {
-                    var xa = attrs[a.WeightedAttributes[w]];
-                    var wv = wtables[w].AsSpan(cell * S, S);
-                    for (var s = 0; s < S; s++)
-                    {
-                        score[s] += xa * wv[s];
-                    }
-
-                    weighted[(((w * a.SubcohortCount) + sc) * a.CountStride) + cell] += xa;
-                }
-
+                scs[l] = a.StartSubcohort[j];
+                xs[l] = a.StartState[j];
+                taus[l] = 0;
+                acc.SubcohortPeople[scs[l]]++;
+                a.UpfrontScore[scs[l]].AsSpan().CopyTo(scores.Slice(i * S, S));
                 if (track)
                 {
-                    var b = a.BaseOf[x];
-                    if (_first[b] < 0)
+                    _timeIn.AsSpan(l * B, B).Clear();
+                    _first.AsSpan(l * B, B).Fill(-1);
+                }
+            }
+
+            for (var t = 0; ; t++)
+            {
+                for (var l = 0; l < m; l++)
+                {
+                    var i = i0 + l;
+                    var x = xs[l];
+                    var tau = taus[l];
+                    var sc = scs[l];
+                    var score = scores.Slice(i * S, S);
+                    var cell = (((t * N) + x) * D) + tau;
+                    _laneCounts[(((sc * Lanes) + l) * stride) + cell]++;
+                    var v = a.Score[sc].AsSpan(cell * S, S);
+                    for (var s = 0; s < S; s++)
                     {
-                        _first[b] = t;
+                        score[s] += v[s];
                     }
 
-                    if (t < T)
+                    var wtables = a.WeightedScore[sc];
+                    for (var w = 0; w < wtables.Length; w++)
                     {
-                        _timeIn[b]++;
+                        var xa = _attributes[(i * A) + a.WeightedAttributes[w]];
+                        var wv = wtables[w].AsSpan(cell * S, S);
+                        for (var s = 0; s < S; s++)
+                        {
+                            score[s] += xa * wv[s];
+                        }
+
+                        weighted[(((w * a.SubcohortCount) + sc) * stride) + cell] += xa;
                     }
+
+                    if (track)
+                    {
+                        var b = (l * B) + a.BaseOf[x];
+                        if (_first[b] < 0)
+                        {
+                            _first[b] = t;
+                        }
+
+                        if (t < T)
+                        {
+                            _timeIn[b]++;
+                        }
+                    }
+
+                    if (t == T)
+                    {
+                        continue;
+                    }
+
+                    var u = CounterRng.UniformAt(_keys[i], t);
+                    int y;
+                    var hazards = a.AttributeHazardsByState[x];
+                    if (hazards.Length == 0)
+                    {
+                        var row = a.Cum[sc].AsSpan(((((t * N) + x) * D) + tau) * N, N);
+                        y = 0;
+                        while (u >= row[y])
+                        {
+                            y++;
+                        }
+                    }
+                    else
+                    {
+                        y = SampleWithAttributes(a, sc, t, x, tau, u, _attributes.AsSpan(i * A, A), hazards);
+                    }
+
+                    if (a.EventCell[(x * N) + y])
+                    {
+                        acc.Transitions[(sc * a.TransitionStride) + (((t * N) + x) * N) + y]++;
+                        var ev = a.EventScore[sc].AsSpan(((((t * N) + x) * N) + y) * S, S);
+                        for (var s = 0; s < S; s++)
+                        {
+                            score[s] += ev[s];
+                        }
+                    }
+
+                    taus[l] = D == 1 ? 0 : a.Group[y] == a.Group[x] ? Math.Min(tau + 1, a.Cap) : 0;
+                    xs[l] = y;
                 }
 
                 if (t == T)
                 {
                     break;
                 }
+            }
 
-                var u = CounterRng.UniformAt(key, t);
-                int y;
-                var hazards = a.AttributeHazardsByState[x];
-                if (hazards.Length == 0)
+            for (var l = 0; l < m; l++)
+            {
+                if (track)
                 {
-                    var row = cum.AsSpan((((t * N) + x) * D + tau) * N, N);
-                    y = 0;
-                    while (u >= row[y])
+                    for (var b = 0; b < B; b++)
                     {
-                        y++;
-                    }
-                }
-                else
-                {
-                    y = SampleWithAttributes(a, sc, t, x, tau, u, attrs, hazards);
-                }
-
-                if (a.HasEvents)
-                {
-                    acc.Transitions[(sc * a.TransitionStride) + (((t * N) + x) * N) + y]++;
-                    var ev = events.AsSpan(((((t * N) + x) * N) + y) * S, S);
-                    for (var s = 0; s < S; s++)
-                    {
-                        score[s] += ev[s];
+                        acc.YearsHistogram[(b * (T + 1)) + _timeIn[(l * B) + b]]++;
+                        var f = _first[(l * B) + b];
+                        acc.FirstEntryHistogram[(b * (T + 2)) + (f < 0 ? T + 1 : f)]++;
                     }
                 }
 
-                tau = a.Group[y] == a.Group[x] ? Math.Min(tau + 1, a.Cap) : 0;
-                if (D == 1)
+                if (plan.KeepRecords)
                 {
-                    tau = 0;
-                }
-
-                x = y;
-            }
-
-            if (track)
-            {
-                for (var b = 0; b < B; b++)
-                {
-                    acc.YearsHistogram[(b * (T + 1)) + _timeIn[b]]++;
-                    acc.FirstEntryHistogram[(b * (T + 2)) + (_first[b] < 0 ? T + 1 : _first[b])]++;
+                    acc.Records.Add(new MicrosimPersonRecord(start + i0 + l, scs[l], [], track ? _timeIn.AsSpan(l * B, B).ToArray() : [], track ? _first.AsSpan(l * B, B).ToArray() : []));
                 }
             }
+        }
 
-            if (plan.KeepRecords)
+        /// <summary>Adds the per-lane occupancy counts to the partial (once per block) and clears them.</summary>
+        private void FlushLaneCounts(ArmPlan a, ArmPartial acc)
+        {
+            var stride = a.CountStride;
+            for (var sc = 0; sc < a.SubcohortCount; sc++)
             {
-                acc.Records.Add(new MicrosimPersonRecord(person, sc, [], track ? _timeIn.AsSpan(0, B).ToArray() : [], track ? _first.AsSpan(0, B).ToArray() : []));
+                var counts = acc.Counts.AsSpan(sc * stride, stride);
+                for (var l = 0; l < Lanes; l++)
+                {
+                    var lc = _laneCounts.AsSpan(((sc * Lanes) + l) * stride, stride);
+                    for (var c = 0; c < stride; c++)
+                    {
+                        counts[c] += lc[c];
+                    }
+
+                    lc.Clear();
+                }
             }
         }
 
@@ -547,22 +581,6 @@ public static class MicrosimEngine
                 }
             }
 
-            // Per-lane occupancy counts (kept apart so that lanes never increment the same
-            // counter back to back) are added to the partial once per block.
-            for (var sc = 0; sc < a.SubcohortCount; sc++)
-            {
-                var counts = acc.Counts.AsSpan(sc * stride, stride);
-                for (var l = 0; l < Lanes; l++)
-                {
-                    var lc = _laneCounts.AsSpan(((sc * Lanes) + l) * stride, stride);
-                    for (var c = 0; c < stride; c++)
-                    {
-                        counts[c] += lc[c];
-                    }
-
-                    lc.Clear();
-                }
-            }
         }
 
         private static void Lanes8(ArmPlan a, int sc, Span<int> state, Span<ulong> keys, Span<double> scores, Span<long> laneCounts)

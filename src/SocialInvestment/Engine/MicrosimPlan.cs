@@ -106,6 +106,20 @@ internal sealed class ArmPlan
         CountStride = (T + 1) * N * D;
         TransitionStride = T * N * N;
         HasEvents = c.Subcohorts.Any(s => s.EventFrom.Length > 0 || s.OutcomeEventFrom.Length > 0);
+        EventCell = new bool[N * N];
+        foreach (var s in c.Subcohorts)
+        {
+            for (var e = 0; e < s.EventFrom.Length; e++)
+            {
+                EventCell[(s.EventFrom[e] * N) + s.EventTo[e]] = true;
+            }
+
+            for (var e = 0; e < s.OutcomeEventFrom.Length; e++)
+            {
+                EventCell[(s.OutcomeEventFrom[e] * N) + s.OutcomeEventTo[e]] = true;
+            }
+        }
+
 
         // Duration groups: base state → group id.
         Group = new int[N];
@@ -592,6 +606,9 @@ internal sealed class ArmPlan
     public int TransitionStride { get; }
 
     public bool HasEvents { get; }
+
+    /// <summary>[from][to]: whether a transition carries event flows or outcomes (only those are counted).</summary>
+    public bool[] EventCell { get; }
 
     public bool HasAttributeHazards { get; }
 
