@@ -173,6 +173,30 @@ public class MicrosimEngineTests
     }
 
     [Test]
+    public void RunAll_FastKernelFiveStates_BitIdenticalToGeneralKernel()
+    {
+        // Five states take the scalar eight-lane kernel (the SIMD one handles at most four).
+        var b = new LifeCourseModelBuilder("five states");
+        b.AddState("A").AddState("B").AddState("C").AddState("E").AddState("D", absorbing: true);
+        b.AddPayers(DarthModels.HealthSystem).AddSectors(DarthModels.Care).AddOutcomes(Outcome.Qaly);
+        b.Probability("A", "B", 0.2).Probability("A", "D", 0.01).Remainder("A", "A");
+        b.Probability("B", "C", 0.3).Probability("B", "D", 0.02).Remainder("B", "B");
+        b.Probability("C", "E", 0.1).Probability("C", "A", 0.2).Probability("C", "D", 0.03).Remainder("C", "C");
+        b.Probability("E", "D", 0.2).Remainder("E", "E");
+        b.StateFlow("A", DarthModels.CareCost, 100).StateFlow("B", DarthModels.CareCost, 300).StateFlow("C", DarthModels.CareCost, 700).StateFlow("E", DarthModels.CareCost, 2000);
+        b.StateOutcome("A", Outcome.Qaly, 1).StateOutcome("B", Outcome.Qaly, 0.8).StateOutcome("C", Outcome.Qaly, 0.6).StateOutcome("E", Outcome.Qaly, 0.3);
+        b.WithPopulation(new Population([new PopulationGroup(20, "A", 0.7), new PopulationGroup(20, "B", 0.3)]));
+        b.WithOptions(new SimulationOptions { Cycles = 25 });
+        var model = b.Build();
+        var options = new MicrosimOptions { People = 3_001, Seed = 8, BlockSize = 256, Perspectives = [DarthModels.CostPerspective] };
+        var general = MicrosimEngine.RunAll(model, options);
+        var fast = MicrosimEngine.RunAll(model, options with { TrackDistributions = false });
+        AssertIdentical(general, fast, distributions: false);
+        var exact = CohortEngine.Run(model, Strategy.BusinessAsUsual);
+        AssertExact(fast.Results[0].CostPerPerson(DarthModels.CostPerspective), exact.TotalCost(DarthModels.CostPerspective), "five-state cost");
+    }
+
+    [Test]
     public void RunAll_PersonRecords_ConsistentWithSummaries()
     {
         var (model, _, _) = DarthModels.BuildMicrosimTutorial();
