@@ -215,6 +215,32 @@ public class MicrosimEngineTests
     }
 
     [Test]
+    public void RunAll_Progress_ReportsEveryBlock()
+    {
+        var (model, _, _) = DarthModels.BuildMicrosimTutorial();
+        var reports = new List<RunProgress>();
+        var progress = new SynchronousProgress(reports);
+        MicrosimEngine.RunAll(model, new MicrosimOptions { People = 1000, BlockSize = 100, Threads = 1 }, progress: progress);
+        Assert.Multiple(() =>
+        {
+            Assert.That(reports, Has.Count.EqualTo(10));
+            Assert.That(reports.Max(r => r.Completed), Is.EqualTo(10));
+            Assert.That(reports.All(r => r.Total == 10), Is.True);
+        });
+    }
+
+    [Test]
+    public void RunAll_CancelledToken_Throws()
+    {
+        var (model, _, _) = DarthModels.BuildMicrosimTutorial();
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.That(
+            () => MicrosimEngine.RunAll(model, new MicrosimOptions { People = 1000 }, cancellationToken: cts.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
     public void RunRange_MisalignedShard_Throws()
     {
         var (model, none, _) = DarthModels.BuildMicrosimTutorial();
@@ -291,6 +317,17 @@ public class MicrosimEngineTests
             {
                 Assert.That(y.IncrementalCost(k, p), Is.EqualTo(x.IncrementalCost(k, p)));
                 Assert.That(y.IncrementalOutcome(k, Outcome.Qaly), Is.EqualTo(x.IncrementalOutcome(k, Outcome.Qaly)));
+            }
+        }
+    }
+
+    private sealed class SynchronousProgress(List<RunProgress> reports) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value)
+        {
+            lock (reports)
+            {
+                reports.Add(value);
             }
         }
     }
