@@ -89,7 +89,7 @@ public static class Welfare4Micro
         var qaly = result.OutcomePerPerson(Outcome.Qaly);
         var median = Median(times);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"micro\",\"kernel\":\"{(distributions ? "general" : "lanes8")}\",\"threads\":{threads},\"people\":{people},\"cycles\":60,\"reps\":{repeats},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{people * 60.0 / median:G6},\"mean_cost\":{cost.Mean:F6},\"se_cost\":{cost.StandardError:F6},\"mean_qaly\":{qaly.Mean:F8},\"se_qaly\":{qaly.StandardError:F8},\"peak_rss_mb\":{PeakRssMb():F1}}}"));
+            $"{{\"impl\":\"csharp\",\"mode\":\"micro\",\"kernel\":\"{(distributions ? "general" : "lean")}\",\"threads\":{threads},\"people\":{people},\"cycles\":60,\"reps\":{repeats},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{people * 60.0 / median:G6},\"mean_cost\":{cost.Mean:F6},\"se_cost\":{cost.StandardError:F6},\"mean_qaly\":{qaly.Mean:F8},\"se_qaly\":{qaly.StandardError:F8},\"peak_rss_mb\":{PeakRssMb():F1}}}"));
         return 0;
     }
 
@@ -108,8 +108,10 @@ public static class Welfare4Micro
         var publicCost = run.Results[0].CostPerPerson(Perspective.PublicSector);
         var delta = run.IncrementalCost(1, Perspective.PublicSector);
         var cycles = model.Options.Cycles;
+        var size = model.Population.Size;
+        var exact = compiled.Select(c => CohortEngine.RunCompiled(c).TotalCost(Perspective.PublicSector) / size).ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"micro-welfare\",\"threads\":{threads},\"people\":{people},\"cycles\":{cycles},\"strategies\":{compiled.Length},\"compile_s\":{compile:G4},\"total_s\":{total:G4},\"rate\":{people * (double)cycles * compiled.Length / (total - compile):G4},\"mean_public_cost\":{publicCost.Mean:F0},\"se_public_cost\":{publicCost.StandardError:F0},\"incremental_public_cost\":{delta.Mean:F0},\"se_incremental\":{delta.StandardError:F0},\"peak_rss_mb\":{PeakRssMb():F1}}}"));
+            $"{{\"impl\":\"csharp\",\"mode\":\"micro-welfare\",\"threads\":{threads},\"people\":{people},\"cycles\":{cycles},\"strategies\":{compiled.Length},\"compile_s\":{compile:G4},\"total_s\":{total:G4},\"rate\":{people * (double)cycles * compiled.Length / (total - compile):G4},\"mean_public_cost\":{publicCost.Mean:F0},\"se_public_cost\":{publicCost.StandardError:F0},\"incremental_public_cost\":{delta.Mean:F0},\"se_incremental\":{delta.StandardError:F0},\"cohort_public_cost\":{exact[0]:F0},\"cohort_incremental\":{exact[1] - exact[0]:F0},\"peak_rss_mb\":{PeakRssMb():F1}}}"));
         return 0;
     }
 
@@ -174,7 +176,7 @@ public class MicrosimBenchmarks
     [Benchmark(Baseline = true, Description = "naive: person by person, matrices from the result API")]
     public double Naive() => NaiveMicrosim.MeanCost(_model, People);
 
-    [Benchmark(Description = "engine: 1 thread, lanes kernel")]
+    [Benchmark(Description = "engine: 1 thread, lean kernel")]
     public double Engine() => MicrosimEngine.RunCompiled(_compiled, _options).Results[0].CostPerPerson(_options.Perspectives![0]).Mean;
 
     [Benchmark(Description = "engine: 1 thread, with distributions")]

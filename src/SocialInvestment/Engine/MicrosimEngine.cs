@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Runtime.InteropServices;
 using SocialInvestment.Model;
 
@@ -176,8 +179,8 @@ public static class MicrosimEngine
             _startU = new double[_bs];
             _weighted = [.. plan.Arms.Select(a => new double[a.WeightedAttributes.Length * a.SubcohortCount * a.CountStride])];
             var maxB = plan.Arms.Max(a => a.BaseStates);
-            _timeIn = new int[maxB];
-            _first = new int[maxB];
+            _timeIn = new int[Lanes * maxB];
+            _first = new int[Lanes * maxB];
             _row = new double[plan.Arms.Max(a => a.N)];
             _sum = new double[_s];
             _sq = new double[_s];
@@ -186,6 +189,7 @@ public static class MicrosimEngine
 
         public MicrosimPartial Partial { get; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunBlock(long start, long end)
         {
             var plan = _plan;
@@ -223,11 +227,13 @@ public static class MicrosimEngine
                 }
                 else
                 {
-                    for (var i = 0; i < n; i++)
+                    for (var i0 = 0; i0 < n; i0 += Lanes)
                     {
-                        RunPerson(arm, acc, _weighted[k], start + i, i, scores.Slice(i * _s, _s));
+                        RunGroup(arm, acc, _weighted[k], start, i0, Math.Min(Lanes, n - i0), scores);
                     }
                 }
+
+                FlushLaneCounts(arm, acc);
 
                 // Block sums, in person order, then exact accumulation.
                 Array.Clear(_sum);
@@ -289,8 +295,14 @@ public static class MicrosimEngine
             Partial.AddRange(start, end);
         }
 
-        /// <summary>The general kernel: one person, every feature. Allocation-free unless records are kept.</summary>
-        private void RunPerson(ArmPlan a, ArmPartial acc, double[] weighted, long person, int i, Span<double> score)
+        /// <summary>
+        /// The general kernel, every feature: up to eight people advance together, cycle by cycle
+        /// (their dependency chains overlap in the CPU). Each person's values are accumulated in
+        /// cycle order, so the result equals simulating the people one at a time. Allocation-free
+        /// unless person records are kept.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void RunGroup(ArmPlan a, ArmPartial acc, double[] weighted, long start, int i0, int m, Span<double> scores)
         {
             var plan = _plan;
             var T = a.T;
@@ -299,131 +311,170 @@ public static class MicrosimEngine
             var S = _s;
             var B = a.BaseStates;
             var A = plan.Attributes.Length;
-            var attrs = _attributes.AsSpan(i * A, A);
-
-            // Start state and sub-cohort.
-            var u0 = _startU[i];
-            var j = 0;
-            while (u0 >= a.StartCum[j])
-            {
-                j++;
-            }
-
-            var sc = a.StartSubcohort[j];
-            var x = a.StartState[j];
-            acc.SubcohortPeople[sc]++;
-            var cum = a.Cum[sc];
-            var table = a.Score[sc];
-            var wtables = a.WeightedScore[sc];
-            var events = a.EventScore[sc];
-            var counts = acc.Counts.AsSpan(sc * a.CountStride, a.CountStride);
-            var up = a.UpfrontScore[sc];
-            for (var s = 0; s < S; s++)
-            {
-                score[s] = up[s];
-            }
-
+            var stride = a.CountStride;
             var track = plan.TrackDistributions;
-            if (track)
+            Span<int> xs = stackalloc int[Lanes];
+            Span<int> taus = stackalloc int[Lanes];
+            Span<int> scs = stackalloc int[Lanes];
+            for (var l = 0; l < m; l++)
             {
-                _timeIn.AsSpan(0, B).Clear();
-                _first.AsSpan(0, B).Fill(-1);
-            }
-
-            var key = _keys[i];
-            var tau = 0;
-            for (var t = 0; ; t++)
-            {
-                var cell = (((t * N) + x) * D) + tau;
-                counts[cell]++;
-                var v = table.AsSpan(cell * S, S);
-                for (var s = 0; s < S; s++)
+                var i = i0 + l;
+                var u0 = _startU[i];
+                var j = 0;
+                while (u0 >= a.StartCum[j])
                 {
-                    score[s] += v[s];
+                    j++;
                 }
 
-                for (var w = 0; w < wtables.Length; w++)
-                {
-                    var xa = attrs[a.WeightedAttributes[w]];
-                    var wv = wtables[w].AsSpan(cell * S, S);
-                    for (var s = 0; s < S; s++)
-                    {
-                        score[s] += xa * wv[s];
-                    }
-
-                    weighted[(((w * a.SubcohortCount) + sc) * a.CountStride) + cell] += xa;
-                }
-
+                scs[l] = a.StartSubcohort[j];
+                xs[l] = a.StartState[j];
+                taus[l] = 0;
+                acc.SubcohortPeople[scs[l]]++;
+                a.UpfrontScore[scs[l]].AsSpan().CopyTo(scores.Slice(i * S, S));
                 if (track)
                 {
-                    var b = a.BaseOf[x];
-                    if (_first[b] < 0)
+                    _timeIn.AsSpan(l * B, B).Clear();
+                    _first.AsSpan(l * B, B).Fill(-1);
+                }
+            }
+
+            for (var t = 0; ; t++)
+            {
+                for (var l = 0; l < m; l++)
+                {
+                    var i = i0 + l;
+                    var x = xs[l];
+                    var tau = taus[l];
+                    var sc = scs[l];
+                    var score = scores.Slice(i * S, S);
+                    var cell = (((t * N) + x) * D) + tau;
+                    _laneCounts[(((sc * Lanes) + l) * stride) + cell]++;
+                    var v = a.Score[sc].AsSpan(cell * S, S);
+                    for (var s = 0; s < S; s++)
                     {
-                        _first[b] = t;
+                        score[s] += v[s];
                     }
 
-                    if (t < T)
+                    var wtables = a.WeightedScore[sc];
+                    for (var w = 0; w < wtables.Length; w++)
                     {
-                        _timeIn[b]++;
+                        var xa = _attributes[(i * A) + a.WeightedAttributes[w]];
+                        var wv = wtables[w].AsSpan(cell * S, S);
+                        for (var s = 0; s < S; s++)
+                        {
+                            score[s] += xa * wv[s];
+                        }
+
+                        weighted[(((w * a.SubcohortCount) + sc) * stride) + cell] += xa;
                     }
+
+                    if (track)
+                    {
+                        var b = (l * B) + a.BaseOf[x];
+                        if (_first[b] < 0)
+                        {
+                            _first[b] = t;
+                        }
+
+                        if (t < T)
+                        {
+                            _timeIn[b]++;
+                        }
+                    }
+
+                    if (t == T)
+                    {
+                        continue;
+                    }
+
+                    var u = CounterRng.UniformAt(_keys[i], t);
+                    int y;
+                    var hazards = a.AttributeHazardsByState[x];
+                    if (hazards.Length == 0)
+                    {
+                        var row = a.Cum[sc].AsSpan(((((t * N) + x) * D) + tau) * N, N);
+                        y = 0;
+                        if (N <= 8)
+                        {
+                            // Branch-free: the number of cumulative thresholds ≤ u (rows are non-decreasing).
+                            for (var c = 0; c < N - 1; c++)
+                            {
+                                y += u >= row[c] ? 1 : 0;
+                            }
+                        }
+                        else
+                        {
+                            while (u >= row[y])
+                            {
+                                y++;
+                            }
+                        }
+                    }
+                    else
+                    {
+                        y = SampleWithAttributes(a, sc, t, x, tau, u, _attributes.AsSpan(i * A, A), hazards);
+                    }
+
+                    if (a.EventCell[(x * N) + y])
+                    {
+                        acc.Transitions[(sc * a.TransitionStride) + (((t * N) + x) * N) + y]++;
+                        var ev = a.EventScore[sc].AsSpan(((((t * N) + x) * N) + y) * S, S);
+                        for (var s = 0; s < S; s++)
+                        {
+                            score[s] += ev[s];
+                        }
+                    }
+
+                    taus[l] = D == 1 ? 0 : a.Group[y] == a.Group[x] ? Math.Min(tau + 1, a.Cap) : 0;
+                    xs[l] = y;
                 }
 
                 if (t == T)
                 {
                     break;
                 }
+            }
 
-                var u = CounterRng.UniformAt(key, t);
-                int y;
-                var hazards = a.AttributeHazardsByState[x];
-                if (hazards.Length == 0)
+            for (var l = 0; l < m; l++)
+            {
+                if (track)
                 {
-                    var row = cum.AsSpan((((t * N) + x) * D + tau) * N, N);
-                    y = 0;
-                    while (u >= row[y])
+                    for (var b = 0; b < B; b++)
                     {
-                        y++;
-                    }
-                }
-                else
-                {
-                    y = SampleWithAttributes(a, sc, t, x, tau, u, attrs, hazards);
-                }
-
-                if (a.HasEvents)
-                {
-                    acc.Transitions[(sc * a.TransitionStride) + (((t * N) + x) * N) + y]++;
-                    var ev = events.AsSpan(((((t * N) + x) * N) + y) * S, S);
-                    for (var s = 0; s < S; s++)
-                    {
-                        score[s] += ev[s];
+                        acc.YearsHistogram[(b * (T + 1)) + _timeIn[(l * B) + b]]++;
+                        var f = _first[(l * B) + b];
+                        acc.FirstEntryHistogram[(b * (T + 2)) + (f < 0 ? T + 1 : f)]++;
                     }
                 }
 
-                tau = a.Group[y] == a.Group[x] ? Math.Min(tau + 1, a.Cap) : 0;
-                if (D == 1)
+                if (plan.KeepRecords)
                 {
-                    tau = 0;
+                    acc.Records.Add(new MicrosimPersonRecord(start + i0 + l, scs[l], [], track ? _timeIn.AsSpan(l * B, B).ToArray() : [], track ? _first.AsSpan(l * B, B).ToArray() : []));
                 }
-
-                x = y;
-            }
-
-            if (track)
-            {
-                for (var b = 0; b < B; b++)
-                {
-                    acc.YearsHistogram[(b * (T + 1)) + _timeIn[b]]++;
-                    acc.FirstEntryHistogram[(b * (T + 2)) + (_first[b] < 0 ? T + 1 : _first[b])]++;
-                }
-            }
-
-            if (plan.KeepRecords)
-            {
-                acc.Records.Add(new MicrosimPersonRecord(person, sc, [], track ? _timeIn.AsSpan(0, B).ToArray() : [], track ? _first.AsSpan(0, B).ToArray() : []));
             }
         }
 
+        /// <summary>Adds the per-lane occupancy counts to the partial (once per block) and clears them.</summary>
+        private void FlushLaneCounts(ArmPlan a, ArmPartial acc)
+        {
+            var stride = a.CountStride;
+            for (var sc = 0; sc < a.SubcohortCount; sc++)
+            {
+                var counts = acc.Counts.AsSpan(sc * stride, stride);
+                for (var l = 0; l < Lanes; l++)
+                {
+                    var lc = _laneCounts.AsSpan(((sc * Lanes) + l) * stride, stride);
+                    for (var c = 0; c < stride; c++)
+                    {
+                        counts[c] += lc[c];
+                    }
+
+                    lc.Clear();
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int SampleWithAttributes(ArmPlan a, int sc, int t, int x, int tau, double u, ReadOnlySpan<double> attrs, AttributeHazard[] hazards)
         {
             var N = a.N;
@@ -472,6 +523,7 @@ public static class MicrosimEngine
         /// independent dependency chains (state → threshold → next state) overlap in the CPU.
         /// Gives bit-for-bit the same per-person values as the general kernel.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RunFast(ArmPlan a, ArmPartial acc, long start, int n, Span<double> scores)
         {
             var T = a.T;
@@ -509,7 +561,14 @@ public static class MicrosimEngine
 
                 if (m == Lanes && sameSc)
                 {
-                    Lanes8(a, sub[0], state, keys, scores.Slice(i0 * S, Lanes * S), _laneCounts.AsSpan(sub[0] * Lanes * stride, Lanes * stride));
+                    if (Avx2.IsSupported && N <= 4)
+                    {
+                        Simd8(a, sub[0], state, keys, scores.Slice(i0 * S, Lanes * S), _laneCounts.AsSpan(sub[0] * Lanes * stride, stride));
+                    }
+                    else
+                    {
+                        Lanes8(a, sub[0], state, keys, scores.Slice(i0 * S, Lanes * S), _laneCounts.AsSpan(sub[0] * Lanes * stride, Lanes * stride));
+                    }
                 }
                 else
                 {
@@ -547,24 +606,124 @@ public static class MicrosimEngine
                 }
             }
 
-            // Per-lane occupancy counts (kept apart so that lanes never increment the same
-            // counter back to back) are added to the partial once per block.
-            for (var sc = 0; sc < a.SubcohortCount; sc++)
+        }
+
+        /// <summary>
+        /// The lean kernel for models of at most four expanded states with SIMD: two Vector256
+        /// groups of four people; table look-ups by state are masked selects (no gathers), the
+        /// counter-based uniforms are computed four at a time. Bit-identical to <see cref="Lanes8"/>.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Simd8(ArmPlan a, int sc, Span<int> state, Span<ulong> keys, Span<double> scores, Span<long> counts)
+        {
+            var T = a.T;
+            var N = a.N;
+            var S = scores.Length / Lanes;
+            var cum = a.Cum[sc];
+            var table = a.Score[sc];
+            Span<Vector256<double>> acc = stackalloc Vector256<double>[2 * S];
+            for (var s = 0; s < S; s++)
             {
-                var counts = acc.Counts.AsSpan(sc * stride, stride);
-                for (var l = 0; l < Lanes; l++)
+                acc[s] = Vector256.Create(scores[s], scores[S + s], scores[(2 * S) + s], scores[(3 * S) + s]);
+                acc[S + s] = Vector256.Create(scores[(4 * S) + s], scores[(5 * S) + s], scores[(6 * S) + s], scores[(7 * S) + s]);
+            }
+
+            var k0 = Vector256.Create(keys[0], keys[1], keys[2], keys[3]);
+            var k1 = Vector256.Create(keys[4], keys[5], keys[6], keys[7]);
+            var x0 = Vector256.Create((long)state[0], state[1], state[2], state[3]);
+            var x1 = Vector256.Create((long)state[4], state[5], state[6], state[7]);
+            Span<Vector256<double>> m0 = stackalloc Vector256<double>[4];
+            Span<Vector256<double>> m1 = stackalloc Vector256<double>[4];
+            var one = Vector256.Create(0x3FF0000000000000UL);
+            var c1 = Vector256.Create(0xBF58476D1CE4E5B9UL);
+            var c2 = Vector256.Create(0x94D049BB133111EBUL);
+            for (var t = 0; ; t++)
+            {
+                for (var x = 0; x < N; x++)
                 {
-                    var lc = _laneCounts.AsSpan(((sc * Lanes) + l) * stride, stride);
-                    for (var c = 0; c < stride; c++)
+                    var sx = Vector256.Create((long)x);
+                    m0[x] = Vector256.Equals(x0, sx).AsDouble();
+                    m1[x] = Vector256.Equals(x1, sx).AsDouble();
+                    counts[(t * N) + x] += BitOperations.PopCount(Vector256.ExtractMostSignificantBits(m0[x])) + BitOperations.PopCount(Vector256.ExtractMostSignificantBits(m1[x]));
+                }
+
+                for (var s = 0; s < S; s++)
+                {
+                    var v0 = Vector256<double>.Zero;
+                    var v1 = Vector256<double>.Zero;
+                    for (var x = 0; x < N; x++)
                     {
-                        counts[c] += lc[c];
+                        var v = Vector256.Create(table[(((t * N) + x) * S) + s]);
+                        v0 |= m0[x] & v;
+                        v1 |= m1[x] & v;
                     }
 
-                    lc.Clear();
+                    acc[s] += v0;
+                    acc[S + s] += v1;
+                }
+
+                if (t == T)
+                {
+                    break;
+                }
+
+                var weyl = Vector256.Create((ulong)(t + 1) * CounterRng.Gamma);
+                var u0 = Uniform4(k0 + weyl, c1, c2, one);
+                var u1 = Uniform4(k1 + weyl, c1, c2, one);
+                var y0 = Vector256<long>.Zero;
+                var y1 = Vector256<long>.Zero;
+                for (var j = 0; j < N - 1; j++)
+                {
+                    var h0 = Vector256<double>.Zero;
+                    var h1 = Vector256<double>.Zero;
+                    for (var x = 0; x < N; x++)
+                    {
+                        var c = Vector256.Create(cum[(((t * N) + x) * N) + j]);
+                        h0 |= m0[x] & c;
+                        h1 |= m1[x] & c;
+                    }
+
+                    y0 -= Vector256.GreaterThanOrEqual(u0, h0).AsInt64();
+                    y1 -= Vector256.GreaterThanOrEqual(u1, h1).AsInt64();
+                }
+
+                x0 = y0;
+                x1 = y1;
+            }
+
+            for (var s = 0; s < S; s++)
+            {
+                for (var l = 0; l < 4; l++)
+                {
+                    scores[(l * S) + s] = acc[s][l];
+                    scores[((l + 4) * S) + s] = acc[S + s][l];
                 }
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<double> Uniform4(Vector256<ulong> z, Vector256<ulong> c1, Vector256<ulong> c2, Vector256<ulong> one)
+        {
+            z = Multiply64(z ^ Vector256.ShiftRightLogical(z, 30), c1);
+            z = Multiply64(z ^ Vector256.ShiftRightLogical(z, 27), c2);
+            z ^= Vector256.ShiftRightLogical(z, 31);
+            return (Vector256.ShiftRightLogical(z, 12) | one).AsDouble() - Vector256<double>.One;
+        }
+
+        /// <summary>
+        /// The low 64 bits of a·b per lane from three 32×32→64 multiplies (AVX2 has no 64-bit
+        /// multiply; the generic operator falls back to a slow software path).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<ulong> Multiply64(Vector256<ulong> a, Vector256<ulong> b)
+        {
+            var low = Avx2.Multiply(a.AsUInt32(), b.AsUInt32());
+            var cross = Avx2.Multiply(Avx2.ShiftRightLogical(a, 32).AsUInt32(), b.AsUInt32())
+                + Avx2.Multiply(a.AsUInt32(), Avx2.ShiftRightLogical(b, 32).AsUInt32());
+            return low + Avx2.ShiftLeftLogical(cross, 32);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Lanes8(ArmPlan a, int sc, Span<int> state, Span<ulong> keys, Span<double> scores, Span<long> laneCounts)
         {
             var T = a.T;

@@ -106,6 +106,20 @@ internal sealed class ArmPlan
         CountStride = (T + 1) * N * D;
         TransitionStride = T * N * N;
         HasEvents = c.Subcohorts.Any(s => s.EventFrom.Length > 0 || s.OutcomeEventFrom.Length > 0);
+        EventCell = new bool[N * N];
+        foreach (var s in c.Subcohorts)
+        {
+            for (var e = 0; e < s.EventFrom.Length; e++)
+            {
+                EventCell[(s.EventFrom[e] * N) + s.EventTo[e]] = true;
+            }
+
+            for (var e = 0; e < s.OutcomeEventFrom.Length; e++)
+            {
+                EventCell[(s.OutcomeEventFrom[e] * N) + s.OutcomeEventTo[e]] = true;
+            }
+        }
+
 
         // Duration groups: base state → group id.
         Group = new int[N];
@@ -521,11 +535,14 @@ internal sealed class ArmPlan
         }
 
         // Start distribution over (sub-cohort, expanded state).
+        // Ordered by (start age, start state, treatment pattern), so that the same start uniform
+        // gives the same age and state in every strategy (common random numbers); only the split
+        // into treated and untreated differs between strategies.
         var cumStart = new List<double>();
         var startSc = new List<int>();
         var startX = new List<int>();
         var total = c.Subcohorts.Sum(s => s.Initial.Sum());
-        var run = 0.0;
+        var entries = new List<(double Age, int State, int Mask, int Sc, int X, double Mass)>();
         for (var si = 0; si < SubcohortCount; si++)
         {
             for (var x = 0; x < N; x++)
@@ -533,12 +550,18 @@ internal sealed class ArmPlan
                 var m = c.Subcohorts[si].Initial[x];
                 if (m > 0)
                 {
-                    run += m / total;
-                    cumStart.Add(run);
-                    startSc.Add(si);
-                    startX.Add(x);
+                    entries.Add((c.Subcohorts[si].StartAge, BaseOf[x], c.Subcohorts[si].TreatmentMask, si, x, m));
                 }
             }
+        }
+
+        var run = 0.0;
+        foreach (var e in entries.OrderBy(e => e.Age).ThenBy(e => e.State).ThenBy(e => e.X).ThenBy(e => e.Mask))
+        {
+            run += e.Mass / total;
+            cumStart.Add(run);
+            startSc.Add(e.Sc);
+            startX.Add(e.X);
         }
 
         if (cumStart.Count == 0)
@@ -583,6 +606,9 @@ internal sealed class ArmPlan
     public int TransitionStride { get; }
 
     public bool HasEvents { get; }
+
+    /// <summary>[from][to]: whether a transition carries event flows or outcomes (only those are counted).</summary>
+    public bool[] EventCell { get; }
 
     public bool HasAttributeHazards { get; }
 

@@ -1,3 +1,4 @@
+using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
 using SocialInvestment.Tests.TestSupport;
@@ -96,6 +97,45 @@ public class MicrosimEngineTests
         }
     }
 
+    /// <summary>
+    /// Partial uptake splits the population into treated and untreated sub-cohorts in one arm only;
+    /// the start uniform must still give each person the same start state in both arms.
+    /// </summary>
+    [Test]
+    public void RunAll_PartialUptakeWithUpfrontCost_AgreesWithCohortAndKeepsCommonRandomNumbers()
+    {
+        var b = new LifeCourseModelBuilder("uptake");
+        b.AddState("H").AddState("S1").AddState("S2").AddState("D", absorbing: true);
+        b.AddPayers(DarthModels.HealthSystem).AddSectors(DarthModels.Care).AddOutcomes(Outcome.Qaly);
+        b.Probability("H", "S1", 0.15).Probability("H", "D", 0.005).Remainder("H", "H");
+        b.Probability("S1", "H", 0.3).Probability("S1", "S2", 0.2).Probability("S1", "D", 0.02).Remainder("S1", "S1");
+        b.Probability("S2", "D", 0.1).Remainder("S2", "S2");
+        b.StateFlow("H", DarthModels.CareCost, 2000).StateFlow("S1", DarthModels.CareCost, 4000).StateFlow("S2", DarthModels.CareCost, 15000);
+        b.StateOutcome("H", Outcome.Qaly, 1).StateOutcome("S1", Outcome.Qaly, 0.75).StateOutcome("S2", Outcome.Qaly, 0.5);
+        b.TransitionFlow(null, "D", DarthModels.CareCost, 5000);
+        var trt = Intervention.Create("Trt").EligibleIn("S1").WithUptake(0.5).UpfrontCost(DarthModels.CareCost, 10_000)
+            .AffectTransition("S1", "S2", EffectMeasure.RelativeRisk, 0.5).Build();
+        b.AddStrategy(new Strategy("none")).AddStrategy(new Strategy("treat", trt));
+        b.WithPopulation(new Population([new PopulationGroup(30, "H", 0.6), new PopulationGroup(30, "S1", 0.4)]));
+        b.WithOptions(new SimulationOptions { Cycles = 40, CostDiscounting = DiscountSchedule.Constant(0.03), OutcomeDiscounting = DiscountSchedule.Constant(0.03) });
+        var model = b.Build();
+        var run = MicrosimEngine.RunAll(model, new MicrosimOptions { People = 40_000, Seed = 4 });
+        var p = DarthModels.CostPerspective;
+        var exact = model.Strategies.Select(s => CohortEngine.Run(model, s)).ToArray();
+        var dc = run.IncrementalCost(1, p);
+        Assert.Multiple(() =>
+        {
+            for (var k = 0; k < 2; k++)
+            {
+                AssertExact(run.Results[k].CostPerPerson(p), exact[k].TotalCost(p), $"arm {k} cost");
+                AssertExact(run.Results[k].OutcomePerPerson(Outcome.Qaly), exact[k].TotalOutcome(Outcome.Qaly), $"arm {k} QALY");
+            }
+
+            AssertExact(dc, exact[1].TotalCost(p) - exact[0].TotalCost(p), "incremental cost");
+            Assert.That(dc.StandardError, Is.LessThan(run.Results[0].CostPerPerson(p).StandardError / 2), "common random numbers");
+        });
+    }
+
     [Test]
     public void RunAll_SameSeed_BitIdenticalOnOneAndTwoThreads()
     {
@@ -133,6 +173,30 @@ public class MicrosimEngineTests
     }
 
     [Test]
+    public void RunAll_FastKernelFiveStates_BitIdenticalToGeneralKernel()
+    {
+        // Five states take the scalar eight-lane kernel (the SIMD one handles at most four).
+        var b = new LifeCourseModelBuilder("five states");
+        b.AddState("A").AddState("B").AddState("C").AddState("E").AddState("D", absorbing: true);
+        b.AddPayers(DarthModels.HealthSystem).AddSectors(DarthModels.Care).AddOutcomes(Outcome.Qaly);
+        b.Probability("A", "B", 0.2).Probability("A", "D", 0.01).Remainder("A", "A");
+        b.Probability("B", "C", 0.3).Probability("B", "D", 0.02).Remainder("B", "B");
+        b.Probability("C", "E", 0.1).Probability("C", "A", 0.2).Probability("C", "D", 0.03).Remainder("C", "C");
+        b.Probability("E", "D", 0.2).Remainder("E", "E");
+        b.StateFlow("A", DarthModels.CareCost, 100).StateFlow("B", DarthModels.CareCost, 300).StateFlow("C", DarthModels.CareCost, 700).StateFlow("E", DarthModels.CareCost, 2000);
+        b.StateOutcome("A", Outcome.Qaly, 1).StateOutcome("B", Outcome.Qaly, 0.8).StateOutcome("C", Outcome.Qaly, 0.6).StateOutcome("E", Outcome.Qaly, 0.3);
+        b.WithPopulation(new Population([new PopulationGroup(20, "A", 0.7), new PopulationGroup(20, "B", 0.3)]));
+        b.WithOptions(new SimulationOptions { Cycles = 25 });
+        var model = b.Build();
+        var options = new MicrosimOptions { People = 3_001, Seed = 8, BlockSize = 256, Perspectives = [DarthModels.CostPerspective] };
+        var general = MicrosimEngine.RunAll(model, options);
+        var fast = MicrosimEngine.RunAll(model, options with { TrackDistributions = false });
+        AssertIdentical(general, fast, distributions: false);
+        var exact = CohortEngine.Run(model, Strategy.BusinessAsUsual);
+        AssertExact(fast.Results[0].CostPerPerson(DarthModels.CostPerspective), exact.TotalCost(DarthModels.CostPerspective), "five-state cost");
+    }
+
+    [Test]
     public void RunAll_PersonRecords_ConsistentWithSummaries()
     {
         var (model, _, _) = DarthModels.BuildMicrosimTutorial();
@@ -148,6 +212,32 @@ public class MicrosimEngineTests
             Assert.That(r.ShareEverIn("H").Mean, Is.EqualTo(1.0));
             Assert.That(r.FirstEntryHistogram("H")[0], Is.EqualTo(300));
         });
+    }
+
+    [Test]
+    public void RunAll_Progress_ReportsEveryBlock()
+    {
+        var (model, _, _) = DarthModels.BuildMicrosimTutorial();
+        var reports = new List<RunProgress>();
+        var progress = new SynchronousProgress(reports);
+        MicrosimEngine.RunAll(model, new MicrosimOptions { People = 1000, BlockSize = 100, Threads = 1 }, progress: progress);
+        Assert.Multiple(() =>
+        {
+            Assert.That(reports, Has.Count.EqualTo(10));
+            Assert.That(reports.Max(r => r.Completed), Is.EqualTo(10));
+            Assert.That(reports.All(r => r.Total == 10), Is.True);
+        });
+    }
+
+    [Test]
+    public void RunAll_CancelledToken_Throws()
+    {
+        var (model, _, _) = DarthModels.BuildMicrosimTutorial();
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.That(
+            () => MicrosimEngine.RunAll(model, new MicrosimOptions { People = 1000 }, cancellationToken: cts.Token),
+            Throws.InstanceOf<OperationCanceledException>());
     }
 
     [Test]
@@ -227,6 +317,17 @@ public class MicrosimEngineTests
             {
                 Assert.That(y.IncrementalCost(k, p), Is.EqualTo(x.IncrementalCost(k, p)));
                 Assert.That(y.IncrementalOutcome(k, Outcome.Qaly), Is.EqualTo(x.IncrementalOutcome(k, Outcome.Qaly)));
+            }
+        }
+    }
+
+    private sealed class SynchronousProgress(List<RunProgress> reports) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value)
+        {
+            lock (reports)
+            {
+                reports.Add(value);
             }
         }
     }
