@@ -91,6 +91,7 @@ internal static class Welfare4Cohort
                 case "--repeats": repeats = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--seed": seed = ulong.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--path": path = Next(); break;
+                case "--parts": return Parts(draws, repeats, seed);
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}; use --draws K --threads N --repeats R --seed S [--path fast|generic]");
                     return 2;
@@ -134,6 +135,45 @@ internal static class Welfare4Cohort
         var median = times.Count % 2 == 1 ? times[times.Count / 2] : 0.5 * (times[(times.Count / 2) - 1] + times[times.Count / 2]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"impl\":\"csharp\",\"mode\":\"cohort\",\"path\":\"{path}\",\"threads\":{threads},\"draws\":{draws},\"repeats\":{repeats},\"median_s\":{median:G6},\"min_s\":{times[0]:G6},\"max_s\":{times[^1]:G6},\"rate_median\":{draws / median:G6},\"mean_cost\":{meanCost:F6},\"se_cost\":{seCost:F6},\"mean_qaly\":{meanQaly:F8},\"se_qaly\":{seQaly:F8},\"peak_rss_mb\":{PeakRssMb():F1}}}"));
+        return 0;
+    }
+
+    /// <summary>Single-thread timing of the three parts of a fast-path draw (min over repeats), for profiling.</summary>
+    private static int Parts(int draws, int repeats, ulong seed)
+    {
+        var model = BuildModel();
+        var spec = Specification(model);
+        var kernel = HomogeneousCohortKernel.Create(model);
+        var ws = kernel.CreateWorkspace();
+        double drawMin = double.MaxValue, cellMin = double.MaxValue, traceMin = double.MaxValue, sink = 0;
+        for (var r = 0; r <= repeats; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (var k = 0; k < draws; k++)
+            {
+                spec.DrawInto(seed, k, ws.Parameters);
+            }
+
+            drawMin = Math.Min(drawMin, sw.Elapsed.TotalSeconds);
+            sw.Restart();
+            for (var k = 0; k < draws; k++)
+            {
+                kernel.EvaluateCell(ws.Values, ws.CellP, ws.CellValues);
+                ws.Load(k % HomogeneousCohortKernel.Lanes);
+            }
+
+            cellMin = Math.Min(cellMin, sw.Elapsed.TotalSeconds);
+            sw.Restart();
+            for (var k = 0; k < draws; k += HomogeneousCohortKernel.Lanes)
+            {
+                kernel.RunBatch(ws);
+                sink += ws.Totals[0];
+            }
+
+            traceMin = Math.Min(traceMin, sw.Elapsed.TotalSeconds);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"mode\":\"cohort-parts\",\"draws\":{draws},\"draw_us\":{drawMin / draws * 1e6:F4},\"cell_us\":{cellMin / draws * 1e6:F4},\"trace_us\":{traceMin / draws * 1e6:F4},\"sink\":{sink:G3}}}"));
         return 0;
     }
 
