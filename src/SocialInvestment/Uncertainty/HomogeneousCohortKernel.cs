@@ -173,6 +173,18 @@ public sealed class HomogeneousCohortKernel
             ow[t] = compiled.StateWeights[t] * compiled.OutcomeDiscountFactors[t];
         }
 
+        if (n == 4)
+        {
+            // Four states: the dense unrolled kernel reads all 16 cells.
+            for (var x = 0; x < n; x++)
+            {
+                for (var y = 0; y < n; y++)
+                {
+                    pairs.Add((x, y));
+                }
+            }
+        }
+
         var kernel = new HomogeneousCohortKernel(model, strategy, rows, [.. pairs.OrderBy(p => p.Item2).ThenBy(p => p.Item1)], initial, cw, ow, compiled.Subcohorts[0].StartAge);
         kernel.CheckHomogeneous(compiled);
         return kernel;
@@ -482,54 +494,61 @@ public sealed class HomogeneousCohortKernel
             Unsafe.Add(ref acc1, v) = Vector<double>.Zero;
         }
 
-        var T = _costWeight.Length - 1;
-        var swapped = false;
-        for (var t = 0; t <= T; t++)
+        if (n == 4)
         {
-            ref var a0 = ref swapped ? ref next0 : ref m0;
-            ref var a1 = ref swapped ? ref next1 : ref m1;
-            ref var b0 = ref swapped ? ref m0 : ref next0;
-            ref var b1 = ref swapped ? ref m1 : ref next1;
-            var cwt = _costWeight[t];
-            var owt = _outcomeWeight[t];
-            for (var v = 0; v < vc; v++)
+            RunDense4(ref pv0, ref pv1, ref sv0, ref sv1, ref acc0, ref acc1);
+        }
+        else
+        {
+            var T = _costWeight.Length - 1;
+            var swapped = false;
+            for (var t = 0; t <= T; t++)
             {
-                var s0 = Vector<double>.Zero;
-                var s1 = Vector<double>.Zero;
-                for (var x = 0; x < n; x++)
+                ref var a0 = ref swapped ? ref next0 : ref m0;
+                ref var a1 = ref swapped ? ref next1 : ref m1;
+                ref var b0 = ref swapped ? ref m0 : ref next0;
+                ref var b1 = ref swapped ? ref m1 : ref next1;
+                var cwt = _costWeight[t];
+                var owt = _outcomeWeight[t];
+                for (var v = 0; v < vc; v++)
                 {
-                    s0 = Vector.FusedMultiplyAdd(Unsafe.Add(ref a0, x), Unsafe.Add(ref sv0, (x * vc) + v), s0);
-                    s1 = Vector.FusedMultiplyAdd(Unsafe.Add(ref a1, x), Unsafe.Add(ref sv1, (x * vc) + v), s1);
+                    var s0 = Vector<double>.Zero;
+                    var s1 = Vector<double>.Zero;
+                    for (var x = 0; x < n; x++)
+                    {
+                        s0 = Vector.FusedMultiplyAdd(Unsafe.Add(ref a0, x), Unsafe.Add(ref sv0, (x * vc) + v), s0);
+                        s1 = Vector.FusedMultiplyAdd(Unsafe.Add(ref a1, x), Unsafe.Add(ref sv1, (x * vc) + v), s1);
+                    }
+
+                    var wt = v < _a ? cwt : owt;
+                    Unsafe.Add(ref acc0, v) += s0 * wt;
+                    Unsafe.Add(ref acc1, v) += s1 * wt;
                 }
 
-                var wt = v < _a ? cwt : owt;
-                Unsafe.Add(ref acc0, v) += s0 * wt;
-                Unsafe.Add(ref acc1, v) += s1 * wt;
-            }
-
-            if (t == T)
-            {
-                break;
-            }
-
-            // Pairs are sorted by destination: accumulate each destination in registers, store once.
-            for (var j = 0; j < n; j++)
-            {
-                var t0 = Vector<double>.Zero;
-                var t1 = Vector<double>.Zero;
-                var end = Unsafe.Add(ref groupStart, j + 1);
-                for (var i = Unsafe.Add(ref groupStart, j); i < end; i++)
+                if (t == T)
                 {
-                    var f = Unsafe.Add(ref from, i);
-                    t0 = Vector.FusedMultiplyAdd(Unsafe.Add(ref a0, f), Unsafe.Add(ref pv0, i), t0);
-                    t1 = Vector.FusedMultiplyAdd(Unsafe.Add(ref a1, f), Unsafe.Add(ref pv1, i), t1);
+                    break;
                 }
 
-                Unsafe.Add(ref b0, j) = t0;
-                Unsafe.Add(ref b1, j) = t1;
-            }
+                // Pairs are sorted by destination: accumulate each destination in registers, store once.
+                for (var j = 0; j < n; j++)
+                {
+                    var t0 = Vector<double>.Zero;
+                    var t1 = Vector<double>.Zero;
+                    var end = Unsafe.Add(ref groupStart, j + 1);
+                    for (var i = Unsafe.Add(ref groupStart, j); i < end; i++)
+                    {
+                        var f = Unsafe.Add(ref from, i);
+                        t0 = Vector.FusedMultiplyAdd(Unsafe.Add(ref a0, f), Unsafe.Add(ref pv0, i), t0);
+                        t1 = Vector.FusedMultiplyAdd(Unsafe.Add(ref a1, f), Unsafe.Add(ref pv1, i), t1);
+                    }
 
-            swapped = !swapped;
+                    Unsafe.Add(ref b0, j) = t0;
+                    Unsafe.Add(ref b1, j) = t1;
+                }
+
+                swapped = !swapped;
+            }
         }
 
         var totals = ws.Totals.AsSpan();
@@ -537,6 +556,57 @@ public sealed class HomogeneousCohortKernel
         {
             Unsafe.Add(ref acc0, v).CopyTo(totals.Slice(v * lanes, w));
             Unsafe.Add(ref acc1, v).CopyTo(totals.Slice((v * lanes) + w, w));
+        }
+    }
+
+    /// <summary>
+    /// The four-state trace fully unrolled: occupancy in registers (two vectors of lanes per state),
+    /// pair vectors ordered by destination then origin (index <c>4·to + from</c>).
+    /// </summary>
+    private void RunDense4(ref Vector<double> pv0, ref Vector<double> pv1, ref Vector<double> sv0, ref Vector<double> sv1, ref Vector<double> acc0, ref Vector<double> acc1)
+    {
+        var vc = ValueCount;
+        var a = _a;
+        var cw = _costWeight;
+        var ow = _outcomeWeight;
+        var T = cw.Length - 1;
+        Vector<double> h0 = new(_initial[0]), h1 = new(_initial[1]), h2 = new(_initial[2]), h3 = new(_initial[3]);
+        Vector<double> k0 = h0, k1 = h1, k2 = h2, k3 = h3;
+        for (var t = 0; t <= T; t++)
+        {
+            var cwt = cw[t];
+            var owt = ow[t];
+            for (var v = 0; v < vc; v++)
+            {
+                var s0 = Vector.FusedMultiplyAdd(h3, Unsafe.Add(ref sv0, (3 * vc) + v), Vector.FusedMultiplyAdd(h2, Unsafe.Add(ref sv0, (2 * vc) + v), Vector.FusedMultiplyAdd(h1, Unsafe.Add(ref sv0, vc + v), h0 * Unsafe.Add(ref sv0, v))));
+                var s1 = Vector.FusedMultiplyAdd(k3, Unsafe.Add(ref sv1, (3 * vc) + v), Vector.FusedMultiplyAdd(k2, Unsafe.Add(ref sv1, (2 * vc) + v), Vector.FusedMultiplyAdd(k1, Unsafe.Add(ref sv1, vc + v), k0 * Unsafe.Add(ref sv1, v))));
+                var wt = v < a ? cwt : owt;
+                Unsafe.Add(ref acc0, v) = Vector.FusedMultiplyAdd(s0, new Vector<double>(wt), Unsafe.Add(ref acc0, v));
+                Unsafe.Add(ref acc1, v) = Vector.FusedMultiplyAdd(s1, new Vector<double>(wt), Unsafe.Add(ref acc1, v));
+            }
+
+            if (t == T)
+            {
+                break;
+            }
+
+            var n0 = Next(0, h0, h1, h2, h3, ref pv0);
+            var n1 = Next(1, h0, h1, h2, h3, ref pv0);
+            var n2 = Next(2, h0, h1, h2, h3, ref pv0);
+            var n3 = Next(3, h0, h1, h2, h3, ref pv0);
+            var q0 = Next(0, k0, k1, k2, k3, ref pv1);
+            var q1 = Next(1, k0, k1, k2, k3, ref pv1);
+            var q2 = Next(2, k0, k1, k2, k3, ref pv1);
+            var q3 = Next(3, k0, k1, k2, k3, ref pv1);
+            (h0, h1, h2, h3) = (n0, n1, n2, n3);
+            (k0, k1, k2, k3) = (q0, q1, q2, q3);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static Vector<double> Next(int to, Vector<double> m0, Vector<double> m1, Vector<double> m2, Vector<double> m3, ref Vector<double> p)
+        {
+            ref var row = ref Unsafe.Add(ref p, 4 * to);
+            return Vector.FusedMultiplyAdd(m3, Unsafe.Add(ref row, 3), Vector.FusedMultiplyAdd(m2, Unsafe.Add(ref row, 2), Vector.FusedMultiplyAdd(m1, Unsafe.Add(ref row, 1), m0 * row)));
         }
     }
 

@@ -46,6 +46,54 @@ public class ProbabilisticAnalysisTests
     }
 
     [Test]
+    public void HomogeneousKernel_ThreeStateRatesAndHalfCycle_EqualsGenericPathTo1e12()
+    {
+        // Exercises the generic (non-4-state) SIMD kernel, competing-rate rows, remainders,
+        // two accounts, price re-indexing-free flows and half-cycle (trapezoid) weights.
+        var payer = new Payer("state", true);
+        var person = Payer.Individual;
+        var care = new Account(payer, new Sector("care"), FlowKind.ResourceCost);
+        var benefit = new Account(payer, new Sector("benefits"), FlowKind.Transfer);
+        var b = new LifeCourseModelBuilder("three-state");
+        b.AddState("Well").AddState("Ill").AddState("Dead", absorbing: true).AddPayers(payer, person).AddSectors(care.Sector, benefit.Sector).AddOutcomes(Outcome.Qaly);
+        var r1 = b.AddParameter("r_ill", 0.1);
+        var r2 = b.AddParameter("r_die", 0.01);
+        var pRec = b.AddParameter("p_recover", 0.3);
+        var cIll = b.AddParameter("c_ill", 5000);
+        var uIll = b.AddParameter("u_ill", 0.6);
+        b.Rate("Well", "Ill", (in ModelContext c) => c[r1]).Rate("Well", "Dead", (in ModelContext c) => c[r2]);
+        b.Probability("Ill", "Well", (in ModelContext c) => c[pRec]).Probability("Ill", "Dead", (in ModelContext c) => 3 * c[r2]).Remainder("Ill", "Ill");
+        b.StateFlow("Ill", care, (in ModelContext c) => c[cIll]).StateFlow("Ill", benefit, 12_000).StateFlow("Well", care, 300);
+        b.StateOutcome("Well", Outcome.Qaly, 1).StateOutcome("Ill", Outcome.Qaly, (in ModelContext c) => c[uIll]);
+        b.WithPopulation(new Population([new PopulationGroup(40, "Well", 0.8), new PopulationGroup(40, "Ill", 0.2)], 100));
+        b.WithOptions(new SimulationOptions { Cycles = 37, StateWeights = CycleWeights.HalfCycle, CostDiscounting = DiscountSchedule.Constant(0.04), OutcomeDiscounting = DiscountSchedule.Constant(0.015) });
+        var model = b.Build();
+        var spec = new PsaSpecification(model)
+            .With(r1, GammaDistribution.FromMeanAndStandardError(0.1, 0.02))
+            .With(r2, GammaDistribution.FromMeanAndStandardError(0.01, 0.002))
+            .With(pRec, BetaDistribution.FromMeanAndStandardError(0.3, 0.05))
+            .With(cIll, GammaDistribution.FromMeanAndStandardError(5000, 500))
+            .With(uIll, BetaDistribution.FromMeanAndStandardError(0.6, 0.05));
+        var kernel = HomogeneousCohortKernel.Create(model);
+        var draws = spec.DrawMany(11, 21);
+        var fast = new double[draws.Count * kernel.ValueCount];
+        kernel.Evaluate(draws.SelectMany(d => d.AsSpan().ToArray()).ToArray(), fast);
+        Assert.That(kernel.ValueCount, Is.EqualTo(model.Accounts.Count + 1));
+        for (var k = 0; k < draws.Count; k++)
+        {
+            var r = CohortEngine.Run(model, Strategy.BusinessAsUsual, draws[k]);
+            for (var a = 0; a < model.Accounts.Count; a++)
+            {
+                var expected = r.TotalFlow(a, null, true);
+                Assert.That(fast[(k * kernel.ValueCount) + a], Is.EqualTo(expected).Within(1e-12 * Math.Abs(expected)), $"draw {k} account {model.Accounts[a]}");
+            }
+
+            var q = r.TotalOutcome(Outcome.Qaly);
+            Assert.That(fast[(k * kernel.ValueCount) + model.Accounts.Count], Is.EqualTo(q).Within(1e-12 * q), $"draw {k} QALY");
+        }
+    }
+
+    [Test]
     public void HomogeneousKernel_PointValues_ReproducesExactWelfare4()
     {
         // Exact expected values per person at the point estimates, ../shared/perf/README.md.
