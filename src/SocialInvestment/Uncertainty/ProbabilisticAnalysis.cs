@@ -202,7 +202,6 @@ public static class HomogeneousPsa
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Draws, 1, nameof(options));
         var K = options.Draws;
         var V = kernel.ValueCount;
-        var P = specification.Model.Parameters.Count;
         var totals = new double[K * V];
         var chunks = (K + ChunkSize - 1) / ChunkSize;
         var moments = new RunningMoments[chunks * V];
@@ -257,7 +256,6 @@ public static class HomogeneousPsa
             }
         }
 
-        _ = P;
         return new HomogeneousPsaResult(kernel, options.Seed, K, totals, merged);
     }
 }
