@@ -216,6 +216,44 @@ public class ProbabilisticAnalysisTests
     }
 
     [Test]
+    public void Run_CustomEvaluator_IsCalledOncePerStrategyAndDraw()
+    {
+        // The StrategyEvaluator hook is where a microsimulation engine plugs in; here it wraps the
+        // cohort engine and records (strategy, draw) pairs.
+        var (c, spec) = Darth();
+        var calls = new System.Collections.Concurrent.ConcurrentBag<(string, long)>();
+        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 8, Seed = 1, Perspectives = [DarthModels.CostPerspective], Strategies = [c.SoC, c.B] }, (s, p, k, ct) =>
+        {
+            calls.Add((s.Name, k));
+            return CohortEngine.Run(c.Model, s, p, ct);
+        });
+        Assert.That(calls, Has.Count.EqualTo(16));
+        Assert.That(calls.Distinct().Count(), Is.EqualTo(16));
+        var direct = CohortEngine.Run(c.Model, c.B, spec.Draw(1, 5)).TotalCost(DarthModels.CostPerspective);
+        Assert.That(r.Costs(c.B, DarthModels.CostPerspective)[5], Is.EqualTo(direct).Within(1e-9 * direct));
+    }
+
+    [Test]
+    public void Evppi_AllUncertainParameters_ApproachesEvpi()
+    {
+        // With every uncertain parameter in the group, the metamodel recovers the net benefit almost
+        // exactly (smooth model, degree-2 polynomial in 5 parameters, 400 draws), so EVPPI ≈ EVPI.
+        var (c, spec) = Darth();
+        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 400, Seed = 8, Perspectives = [DarthModels.CostPerspective] });
+        var lambda = 125_000.0; // near the AB-vs-B ICER of case 1 (≈ 126 k per QALY), where the decision is uncertain
+        var evpi = r.Evpi(DarthModels.CostPerspective, Outcome.Qaly, lambda);
+        var all = spec.UncertainParameters;
+        var evppi = r.Evppi(DarthModels.CostPerspective, Outcome.Qaly, lambda, all, 2);
+        var linear = r.Evppi(DarthModels.CostPerspective, Outcome.Qaly, lambda, all, 1);
+        var single = r.Evppi(DarthModels.CostPerspective, Outcome.Qaly, lambda, [c.Model.Parameter("hr_S1")], 3);
+        TestContext.Out.WriteLine($"EVPI {evpi}, EVPPI(all, d2) {evppi}, EVPPI(all, d1) {linear}, EVPPI(hr_S1) {single}");
+        Assert.That(evpi, Is.GreaterThan(0));
+        Assert.That(evppi, Is.EqualTo(evpi).Within(0.1 * evpi));
+        Assert.That(linear, Is.EqualTo(evpi).Within(0.1 * evpi));
+        Assert.That(single, Is.LessThan(linear), "one parameter explains less than all of them");
+    }
+
+    [Test]
     public void OneWay_LinearCostModel_OrdersBySwingKnownInClosedForm()
     {
         // Total discounted cost is linear in the unit costs: the swing of c_i over ±10 % is
