@@ -127,6 +127,25 @@ public class ProbabilisticAnalysisTests
     }
 
     [Test]
+    public void HomogeneousPsa_ImpossibleDraw_ThrowsClearError()
+    {
+        // p_S1H ~ Uniform(0.9, 1) makes S1 → S1 = (1 − p_S1D)(1 − p_S1H − p_S1S2) negative.
+        var model = Welfare4Psa.BuildModel();
+        var spec = new PsaSpecification(model).With("p_S1H", new UniformDistribution(0.9, 1));
+        var e = Assert.Throws<InvalidOperationException>(() => HomogeneousPsa.Run(spec, HomogeneousCohortKernel.Create(model), new PsaOptions { Draws = 64, MaxDegreeOfParallelism = 2 }));
+        Assert.That(e!.Message, Does.Contain("S1 → S1"));
+    }
+
+    [Test]
+    public void Run_Cancelled_Throws()
+    {
+        var (_, spec) = Darth();
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.That(() => ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 50 }, cancellationToken: cts.Token), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
     public void Specification_Draw_IsPureFunctionOfSeedAndIndex()
     {
         var model = Welfare4Psa.BuildModel();
