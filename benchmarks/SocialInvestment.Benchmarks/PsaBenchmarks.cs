@@ -48,4 +48,37 @@ public class PsaBenchmarks
 
         return s;
     }
+
+    /// <summary>Evaluating the model functions for one parameter set (256 times), no trace.</summary>
+    [Benchmark]
+    public double CellOnly()
+    {
+        var ws = _kernel.CreateWorkspace();
+        for (var k = 0; k < Draws; k++)
+        {
+            _kernel.EvaluateCell(ws.Values, ws.CellP, ws.CellValues);
+            ws.Load(k % HomogeneousCohortKernel.Lanes);
+        }
+
+        return ws.CellP[1];
+    }
+
+    /// <summary>The SIMD trace alone for 256 parameter sets (64 batches of 4 lanes).</summary>
+    [Benchmark]
+    public double TraceOnly()
+    {
+        var ws = _kernel.CreateWorkspace();
+        for (var lane = 0; lane < HomogeneousCohortKernel.Lanes; lane++)
+        {
+            _kernel.EvaluateCell(ws.Values, ws.CellP, ws.CellValues);
+            ws.Load(lane);
+        }
+
+        for (var k = 0; k < Draws; k += HomogeneousCohortKernel.Lanes)
+        {
+            _kernel.RunBatch(ws);
+        }
+
+        return ws.Totals[0];
+    }
 }

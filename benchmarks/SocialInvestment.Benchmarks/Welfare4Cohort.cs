@@ -91,6 +91,7 @@ internal static class Welfare4Cohort
                 case "--repeats": repeats = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--seed": seed = ulong.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--path": path = Next(); break;
+                case "--parts": return Parts(draws, repeats, seed);
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}; use --draws K --threads N --repeats R --seed S [--path fast|generic]");
                     return 2;
@@ -137,6 +138,45 @@ internal static class Welfare4Cohort
         return 0;
     }
 
+    /// <summary>Single-thread CPU time of the three parts of a fast-path draw (min over repeats), for profiling on a shared machine.</summary>
+    private static int Parts(int draws, int repeats, ulong seed)
+    {
+        var model = BuildModel();
+        var spec = Specification(model);
+        var kernel = HomogeneousCohortKernel.Create(model);
+        var ws = kernel.CreateWorkspace();
+        double drawMin = double.MaxValue, cellMin = double.MaxValue, traceMin = double.MaxValue, sink = 0;
+        for (var r = 0; r <= repeats; r++)
+        {
+            var sw = CpuClock.StartNew();
+            for (var k = 0; k < draws; k++)
+            {
+                spec.DrawInto(seed, k, ws.Parameters);
+            }
+
+            drawMin = Math.Min(drawMin, sw.Elapsed.TotalSeconds);
+            sw.Restart();
+            for (var k = 0; k < draws; k++)
+            {
+                kernel.EvaluateCell(ws.Values, ws.CellP, ws.CellValues);
+                ws.Load(k % HomogeneousCohortKernel.Lanes);
+            }
+
+            cellMin = Math.Min(cellMin, sw.Elapsed.TotalSeconds);
+            sw.Restart();
+            for (var k = 0; k < draws; k += HomogeneousCohortKernel.Lanes)
+            {
+                kernel.RunBatch(ws);
+                sink += ws.Totals[0];
+            }
+
+            traceMin = Math.Min(traceMin, sw.Elapsed.TotalSeconds);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"mode\":\"cohort-parts\",\"draws\":{draws},\"draw_us\":{drawMin / draws * 1e6:F4},\"cell_us\":{cellMin / draws * 1e6:F4},\"trace_us\":{traceMin / draws * 1e6:F4},\"sink\":{sink:G3}}}"));
+        return 0;
+    }
+
     /// <summary>Peak resident set size (VmHWM of /proc/self/status) in MB; NaN where unavailable.</summary>
     internal static double PeakRssMb()
     {
@@ -157,4 +197,16 @@ internal static class Welfare4Cohort
 
         return double.NaN;
     }
+}
+
+/// <summary>A stopwatch on the process's CPU time (immune to preemption on a loaded machine).</summary>
+internal sealed class CpuClock
+{
+    private TimeSpan _start;
+
+    public static CpuClock StartNew() => new() { _start = Process.GetCurrentProcess().TotalProcessorTime };
+
+    public TimeSpan Elapsed => Process.GetCurrentProcess().TotalProcessorTime - _start;
+
+    public void Restart() => _start = Process.GetCurrentProcess().TotalProcessorTime;
 }

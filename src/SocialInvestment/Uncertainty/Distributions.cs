@@ -7,7 +7,7 @@ namespace SocialInvestment.Uncertainty;
 /// A univariate probability distribution of a model parameter: immutable, validated on
 /// construction, sampled from an injected <see cref="RandomSource"/>. CDFs and quantiles use
 /// MathNet.Numerics; sampling uses the library's own fast samplers (Marsaglia–Tsang gamma with a
-/// polar normal; see the benchmarks' <c>SamplerBenchmarks</c> for the measured speed-up over
+/// ziggurat normal; see the benchmarks' <c>SamplerBenchmarks</c> for the measured speed-up over
 /// MathNet's samplers).
 /// </summary>
 /// <threadsafety>Immutable and thread-safe; the random source is per caller.</threadsafety>

@@ -103,7 +103,7 @@ public static class ProbabilisticAnalysis
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
             CancellationToken = cancellationToken,
         };
-        Parallel.For(0, chunks, po, c =>
+        ParallelRun.For(chunks, po, c =>
         {
             var results = new SimulationResult[S];
             for (var k = c * Chunk; k < Math.Min(K, (c + 1) * Chunk); k++)
@@ -202,7 +202,6 @@ public static class HomogeneousPsa
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Draws, 1, nameof(options));
         var K = options.Draws;
         var V = kernel.ValueCount;
-        var P = specification.Model.Parameters.Count;
         var totals = new double[K * V];
         var chunks = (K + ChunkSize - 1) / ChunkSize;
         var moments = new RunningMoments[chunks * V];
@@ -214,7 +213,7 @@ public static class HomogeneousPsa
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
             CancellationToken = cancellationToken,
         };
-        Parallel.For(0, chunks, po, () => kernel.CreateWorkspace(), (c, _, ws) =>
+        ParallelRun.For(chunks, po, () => kernel.CreateWorkspace(), (c, ws) =>
         {
             cancellationToken.ThrowIfCancellationRequested();
             var lo = c * ChunkSize;
@@ -245,8 +244,7 @@ public static class HomogeneousPsa
 
             var done = Interlocked.Add(ref completed, hi - lo);
             progress?.Report(new RunProgress(done, K, "PSA draws (fast path)"));
-            return ws;
-        }, _ => { });
+        });
 
         var merged = new RunningMoments[V];
         for (var c = 0; c < chunks; c++)
@@ -257,7 +255,6 @@ public static class HomogeneousPsa
             }
         }
 
-        _ = P;
         return new HomogeneousPsaResult(kernel, options.Seed, K, totals, merged);
     }
 }
@@ -356,5 +353,37 @@ public sealed class HomogeneousPsaResult
         }
 
         throw new ArgumentException($"The model has no outcome '{outcome.Name}'.", nameof(outcome));
+    }
+}
+
+/// <summary>Parallel loops that rethrow a single worker exception as itself (not wrapped in an AggregateException).</summary>
+internal static class ParallelRun
+{
+    public static void For(int count, ParallelOptions options, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, count, options, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+    }
+
+    public static void For<TLocal>(int count, ParallelOptions options, Func<TLocal> init, Action<int, TLocal> body)
+    {
+        try
+        {
+            Parallel.For(0, count, options, init, (i, _, local) =>
+            {
+                body(i, local);
+                return local;
+            }, _ => { });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
     }
 }

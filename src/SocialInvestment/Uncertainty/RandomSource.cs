@@ -21,8 +21,6 @@ public struct RandomSource
     private ulong _s1;
     private ulong _s2;
     private ulong _s3;
-    private double _spareNormal;
-    private bool _hasSpare;
 
     /// <summary>A stream keyed by a seed alone (stream 0).</summary>
     /// <param name="seed">Any 64-bit seed.</param>
@@ -46,9 +44,6 @@ public struct RandomSource
         {
             _s0 = 1; // xoshiro must not start from the all-zero state.
         }
-
-        _spareNormal = 0;
-        _hasSpare = false;
     }
 
     /// <summary>The stream for <paramref name="stream"/> under <paramref name="seed"/>; same as the two-key constructor.</summary>
@@ -73,37 +68,60 @@ public struct RandomSource
 
     /// <summary>A uniform number in [0, 1): the top 53 bits times 2⁻⁵³.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public double NextDouble() => (long)(NextUInt64() >> 11) * (1.0 / (1UL << 53)); // via long: one signed conversion instruction
 
     /// <summary>A uniform number in the open interval (0, 1): <c>(k + 0.5)·2⁻⁵³</c>, safe for logarithms.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double NextOpenDouble() => ((NextUInt64() >> 11) + 0.5) * (1.0 / (1UL << 53));
+    public double NextOpenDouble() => ((long)(NextUInt64() >> 11) + 0.5) * (1.0 / (1UL << 53));
 
     /// <summary>
-    /// A standard normal number by Marsaglia's polar method (two per acceptance; the second is kept
-    /// for the next call).
+    /// A standard normal number by the ziggurat method of Marsaglia and Tsang (2000), "The Ziggurat
+    /// Method for Generating Random Variables", J Stat Softw 5(8), with 128 layers: one 64-bit draw
+    /// gives the layer (7 bits) and a signed uniform (53 bits); about 98.8 % of calls return after
+    /// one multiplication and one comparison; the base layer's tail beyond r uses Marsaglia's
+    /// exponential rejection.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double NextNormal()
     {
-        if (_hasSpare)
-        {
-            _hasSpare = false;
-            return _spareNormal;
-        }
+        var bits = NextUInt64();
+        var i = (int)(bits & 127);
+        var u = ((long)(bits >> 11) * (2.0 / (1UL << 53))) - 1; // [-1, 1)
+        var x = u * Ziggurat.X[i];
+        return Math.Abs(x) < Ziggurat.X[i + 1] ? x : NextNormalSlow(i, x);
+    }
 
-        double u, v, q;
-        do
+    private double NextNormalSlow(int i, double x)
+    {
+        while (true)
         {
-            u = (2 * NextDouble()) - 1;
-            v = (2 * NextDouble()) - 1;
-            q = (u * u) + (v * v);
-        }
-        while (q >= 1 || q == 0);
+            if (i == 0)
+            {
+                // Tail |x| > r: x = r + a with a ~ Exp(r) accepted with probability exp(−a²/2).
+                double a, b;
+                do
+                {
+                    a = -Math.Log(NextOpenDouble()) / Ziggurat.R;
+                    b = -Math.Log(NextOpenDouble());
+                }
+                while (b + b < a * a);
+                return x < 0 ? -(Ziggurat.R + a) : Ziggurat.R + a;
+            }
 
-        var f = Math.Sqrt(-2 * Math.Log(q) / q);
-        _spareNormal = v * f;
-        _hasSpare = true;
-        return u * f;
+            // Wedge between the layer's rectangle and the curve.
+            if (Ziggurat.F[i] + (NextDouble() * (Ziggurat.F[i + 1] - Ziggurat.F[i])) < Math.Exp(-0.5 * x * x))
+            {
+                return x;
+            }
+
+            var bits = NextUInt64();
+            i = (int)(bits & 127);
+            x = (((long)(bits >> 11) * (2.0 / (1UL << 53))) - 1) * Ziggurat.X[i];
+            if (Math.Abs(x) < Ziggurat.X[i + 1])
+            {
+                return x;
+            }
+        }
     }
 
     /// <summary>
@@ -166,5 +184,41 @@ public struct RandomSource
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
+    }
+}
+
+/// <summary>
+/// The 128-layer ziggurat for the standard normal density f(x) = exp(−x²/2) (unnormalised):
+/// r = 3.442619855899 and the common layer area v = 9.91256303526217e−3 (Marsaglia and Tsang
+/// 2000). X[0] = v/f(r) is the base layer's equivalent width, X[1] = r, X[i+1] solves
+/// f(X[i+1]) = f(X[i]) + v/X[i], X[128] = 0; F[i] = f(X[i]). Constant tables, computed once.
+/// </summary>
+internal static class Ziggurat
+{
+    public const double R = 3.442619855899;
+    private const double V = 9.91256303526217e-3;
+
+    public static readonly double[] X = Build(out F);
+
+    public static readonly double[] F;
+
+    private static double[] Build(out double[] f)
+    {
+        var x = new double[129];
+        f = new double[129];
+        x[0] = V / Math.Exp(-0.5 * R * R);
+        x[1] = R;
+        for (var i = 1; i < 127; i++)
+        {
+            x[i + 1] = Math.Sqrt(-2 * Math.Log((V / x[i]) + Math.Exp(-0.5 * x[i] * x[i])));
+        }
+
+        x[128] = 0;
+        for (var i = 0; i <= 128; i++)
+        {
+            f[i] = Math.Exp(-0.5 * x[i] * x[i]);
+        }
+
+        return x;
     }
 }

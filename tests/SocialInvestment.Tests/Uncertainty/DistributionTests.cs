@@ -63,6 +63,41 @@ public class DistributionTests
     }
 
     [Test]
+    public void NextNormal_Ziggurat_LargeSampleKsAndTailMass()
+    {
+        // 400,000 standard normals: KS at α = 0.001 (critical 1.9495/√n, failure probability 0.1 %),
+        // and the mass beyond the ziggurat's base radius r = 3.442619855899 (the slow tail branch):
+        // expected count n·2(1 − Φ(r)) ≈ 230.5, Poisson-like SD ≈ 15.2; |z| < 4 fails with
+        // probability 6e-5. Seeds fixed.
+        const int n = 400_000;
+        var random = new RandomSource(2024, 3);
+        var x = new double[n];
+        var tail = 0;
+        for (var i = 0; i < n; i++)
+        {
+            x[i] = random.NextNormal();
+            if (Math.Abs(x[i]) > 3.442619855899)
+            {
+                tail++;
+            }
+        }
+
+        Array.Sort(x);
+        var dmax = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            var f = MathNet.Numerics.Distributions.Normal.CDF(0, 1, x[i]);
+            dmax = Math.Max(dmax, Math.Max(((i + 1.0) / n) - f, f - ((double)i / n)));
+        }
+
+        Assert.That(dmax, Is.LessThan(1.9495 / Math.Sqrt(n)));
+        var p = 2 * (1 - MathNet.Numerics.Distributions.Normal.CDF(0, 1, 3.442619855899));
+        var expected = n * p;
+        Assert.That(tail, Is.EqualTo(expected).Within(4 * Math.Sqrt(expected * (1 - p))));
+        Assert.That(x[0], Is.LessThan(-3.442619855899), "the tail branch produced values");
+    }
+
+    [Test]
     public void Dirichlet_Sample_SumsToOneAndMatchesMeans()
     {
         var d = new DirichletDistribution([30, 60, 10]);

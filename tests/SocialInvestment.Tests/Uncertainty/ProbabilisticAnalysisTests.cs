@@ -46,6 +46,54 @@ public class ProbabilisticAnalysisTests
     }
 
     [Test]
+    public void HomogeneousKernel_ThreeStateRatesAndHalfCycle_EqualsGenericPathTo1e12()
+    {
+        // Exercises the generic (non-4-state) SIMD kernel, competing-rate rows, remainders,
+        // two accounts, price re-indexing-free flows and half-cycle (trapezoid) weights.
+        var payer = new Payer("state", true);
+        var person = Payer.Individual;
+        var care = new Account(payer, new Sector("care"), FlowKind.ResourceCost);
+        var benefit = new Account(payer, new Sector("benefits"), FlowKind.Transfer);
+        var b = new LifeCourseModelBuilder("three-state");
+        b.AddState("Well").AddState("Ill").AddState("Dead", absorbing: true).AddPayers(payer, person).AddSectors(care.Sector, benefit.Sector).AddOutcomes(Outcome.Qaly);
+        var r1 = b.AddParameter("r_ill", 0.1);
+        var r2 = b.AddParameter("r_die", 0.01);
+        var pRec = b.AddParameter("p_recover", 0.3);
+        var cIll = b.AddParameter("c_ill", 5000);
+        var uIll = b.AddParameter("u_ill", 0.6);
+        b.Rate("Well", "Ill", (in ModelContext c) => c[r1]).Rate("Well", "Dead", (in ModelContext c) => c[r2]);
+        b.Probability("Ill", "Well", (in ModelContext c) => c[pRec]).Probability("Ill", "Dead", (in ModelContext c) => 3 * c[r2]).Remainder("Ill", "Ill");
+        b.StateFlow("Ill", care, (in ModelContext c) => c[cIll]).StateFlow("Ill", benefit, 12_000).StateFlow("Well", care, 300);
+        b.StateOutcome("Well", Outcome.Qaly, 1).StateOutcome("Ill", Outcome.Qaly, (in ModelContext c) => c[uIll]);
+        b.WithPopulation(new Population([new PopulationGroup(40, "Well", 0.8), new PopulationGroup(40, "Ill", 0.2)], 100));
+        b.WithOptions(new SimulationOptions { Cycles = 37, StateWeights = CycleWeights.HalfCycle, CostDiscounting = DiscountSchedule.Constant(0.04), OutcomeDiscounting = DiscountSchedule.Constant(0.015) });
+        var model = b.Build();
+        var spec = new PsaSpecification(model)
+            .With(r1, GammaDistribution.FromMeanAndStandardError(0.1, 0.02))
+            .With(r2, GammaDistribution.FromMeanAndStandardError(0.01, 0.002))
+            .With(pRec, BetaDistribution.FromMeanAndStandardError(0.3, 0.05))
+            .With(cIll, GammaDistribution.FromMeanAndStandardError(5000, 500))
+            .With(uIll, BetaDistribution.FromMeanAndStandardError(0.6, 0.05));
+        var kernel = HomogeneousCohortKernel.Create(model);
+        var draws = spec.DrawMany(11, 21);
+        var fast = new double[draws.Count * kernel.ValueCount];
+        kernel.Evaluate(draws.SelectMany(d => d.AsSpan().ToArray()).ToArray(), fast);
+        Assert.That(kernel.ValueCount, Is.EqualTo(model.Accounts.Count + 1));
+        for (var k = 0; k < draws.Count; k++)
+        {
+            var r = CohortEngine.Run(model, Strategy.BusinessAsUsual, draws[k]);
+            for (var a = 0; a < model.Accounts.Count; a++)
+            {
+                var expected = r.TotalFlow(a, null, true);
+                Assert.That(fast[(k * kernel.ValueCount) + a], Is.EqualTo(expected).Within(1e-12 * Math.Abs(expected)), $"draw {k} account {model.Accounts[a]}");
+            }
+
+            var q = r.TotalOutcome(Outcome.Qaly);
+            Assert.That(fast[(k * kernel.ValueCount) + model.Accounts.Count], Is.EqualTo(q).Within(1e-12 * q), $"draw {k} QALY");
+        }
+    }
+
+    [Test]
     public void HomogeneousKernel_PointValues_ReproducesExactWelfare4()
     {
         // Exact expected values per person at the point estimates, ../shared/perf/README.md.
@@ -76,6 +124,25 @@ public class ProbabilisticAnalysisTests
         Assert.That(two.Values(0), Is.EqualTo(one.Values(0)).AsCollection);
         Assert.That(two.Moments(0).Mean, Is.EqualTo(one.Moments(0).Mean));
         Assert.That(two.Moments(1).Variance, Is.EqualTo(one.Moments(1).Variance));
+    }
+
+    [Test]
+    public void HomogeneousPsa_ImpossibleDraw_ThrowsClearError()
+    {
+        // p_S1H ~ Uniform(0.9, 1) makes S1 → S1 = (1 − p_S1D)(1 − p_S1H − p_S1S2) negative.
+        var model = Welfare4Psa.BuildModel();
+        var spec = new PsaSpecification(model).With("p_S1H", new UniformDistribution(0.9, 1));
+        var e = Assert.Throws<InvalidOperationException>(() => HomogeneousPsa.Run(spec, HomogeneousCohortKernel.Create(model), new PsaOptions { Draws = 64, MaxDegreeOfParallelism = 2 }));
+        Assert.That(e!.Message, Does.Contain("S1 → S1"));
+    }
+
+    [Test]
+    public void Run_Cancelled_Throws()
+    {
+        var (_, spec) = Darth();
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.That(() => ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 50 }, cancellationToken: cts.Token), Throws.InstanceOf<OperationCanceledException>());
     }
 
     [Test]
@@ -165,6 +232,44 @@ public class ProbabilisticAnalysisTests
         Assert.That(r.SummaryTable(), Has.Count.EqualTo(3 * 4));
         Assert.That(progress[^1].Completed, Is.EqualTo(200).Or.LessThanOrEqualTo(200));
         Assert.That(progress.Max(p => p.Completed), Is.EqualTo(200));
+    }
+
+    [Test]
+    public void Run_CustomEvaluator_IsCalledOncePerStrategyAndDraw()
+    {
+        // The StrategyEvaluator hook is where a microsimulation engine plugs in; here it wraps the
+        // cohort engine and records (strategy, draw) pairs.
+        var (c, spec) = Darth();
+        var calls = new System.Collections.Concurrent.ConcurrentBag<(string, long)>();
+        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 8, Seed = 1, Perspectives = [DarthModels.CostPerspective], Strategies = [c.SoC, c.B] }, (s, p, k, ct) =>
+        {
+            calls.Add((s.Name, k));
+            return CohortEngine.Run(c.Model, s, p, ct);
+        });
+        Assert.That(calls, Has.Count.EqualTo(16));
+        Assert.That(calls.Distinct().Count(), Is.EqualTo(16));
+        var direct = CohortEngine.Run(c.Model, c.B, spec.Draw(1, 5)).TotalCost(DarthModels.CostPerspective);
+        Assert.That(r.Costs(c.B, DarthModels.CostPerspective)[5], Is.EqualTo(direct).Within(1e-9 * direct));
+    }
+
+    [Test]
+    public void Evppi_AllUncertainParameters_ApproachesEvpi()
+    {
+        // With every uncertain parameter in the group, the metamodel recovers the net benefit almost
+        // exactly (smooth model, degree-2 polynomial in 5 parameters, 400 draws), so EVPPI ≈ EVPI.
+        var (c, spec) = Darth();
+        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 400, Seed = 8, Perspectives = [DarthModels.CostPerspective] });
+        var lambda = 125_000.0; // near the AB-vs-B ICER of case 1 (≈ 126 k per QALY), where the decision is uncertain
+        var evpi = r.Evpi(DarthModels.CostPerspective, Outcome.Qaly, lambda);
+        var all = spec.UncertainParameters;
+        var evppi = r.Evppi(DarthModels.CostPerspective, Outcome.Qaly, lambda, all, 2);
+        var linear = r.Evppi(DarthModels.CostPerspective, Outcome.Qaly, lambda, all, 1);
+        var single = r.Evppi(DarthModels.CostPerspective, Outcome.Qaly, lambda, [c.Model.Parameter("hr_S1")], 3);
+        TestContext.Out.WriteLine($"EVPI {evpi}, EVPPI(all, d2) {evppi}, EVPPI(all, d1) {linear}, EVPPI(hr_S1) {single}");
+        Assert.That(evpi, Is.GreaterThan(0));
+        Assert.That(evppi, Is.EqualTo(evpi).Within(0.1 * evpi));
+        Assert.That(linear, Is.EqualTo(evpi).Within(0.1 * evpi));
+        Assert.That(single, Is.LessThan(linear), "one parameter explains less than all of them");
     }
 
     [Test]
