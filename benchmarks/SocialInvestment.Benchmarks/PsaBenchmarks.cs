@@ -3,6 +3,8 @@ using SocialInvestment.Economics;
 using SocialInvestment.Model;
 using SocialInvestment.Uncertainty;
 
+using SocialInvestment.Workloads;
+
 namespace SocialInvestment.Benchmarks;
 
 /// <summary>
@@ -22,10 +24,10 @@ public class PsaBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _model = Welfare4Cohort.BuildModel();
-        _spec = Welfare4Cohort.Specification(_model);
+        _model = Welfare4.BuildPsaModel();
+        _spec = Welfare4.Specification(_model);
         _kernel = HomogeneousCohortKernel.Create(_model);
-        _options = new PsaOptions { Draws = Draws, Seed = 1, MaxDegreeOfParallelism = 1, Perspectives = [Perspective.ForPayer(Welfare4Cohort.HealthSystem)] };
+        _options = new PsaOptions { Draws = Draws, Seed = 1, MaxDegreeOfParallelism = 1, Perspectives = [Perspective.ForPayer(Welfare4.HealthSystem)] };
     }
 
     [Benchmark(Baseline = true)]

@@ -5,6 +5,8 @@ using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
 
+using SocialInvestment.Workloads;
+
 namespace SocialInvestment.Benchmarks;
 
 /// <summary>
@@ -25,35 +27,6 @@ public static partial class Program
 /// <summary>The plain runners. Output: one JSON line per measurement on stdout.</summary>
 public static class Welfare4Micro
 {
-    public static readonly Payer Health = new("health system", true);
-    public static readonly Account Care = new(Health, new Sector("health care"), FlowKind.ResourceCost);
-
-    /// <summary>The welfare-4 model at its point values (same as the C++ yardstick's build_matrix).</summary>
-    public static LifeCourseModel BuildModel()
-    {
-        var b = new LifeCourseModelBuilder("welfare-4");
-        b.AddState("H").AddState("S1").AddState("S2").AddState("D", absorbing: true);
-        b.AddPayers(Health).AddSectors(Care.Sector).AddOutcomes(Outcome.Qaly);
-        const double pHD = 0.005, pHS1 = 0.15, pS1H = 0.5, pS1S2 = 0.105;
-        var rHD = -Math.Log(1 - pHD);
-        var pS1D = 1 - Math.Exp(-3 * rHD);
-        var pS2D = 1 - Math.Exp(-10 * rHD);
-        b.Probability("H", "H", (1 - pHD) * (1 - pHS1)).Probability("H", "S1", (1 - pHD) * pHS1).Probability("H", "D", pHD);
-        b.Probability("S1", "H", (1 - pS1D) * pS1H).Probability("S1", "S1", (1 - pS1D) * (1 - pS1H - pS1S2)).Probability("S1", "S2", (1 - pS1D) * pS1S2).Probability("S1", "D", pS1D);
-        b.Probability("S2", "S2", 1 - pS2D).Probability("S2", "D", pS2D);
-        b.StateFlow("H", Care, 2000).StateFlow("S1", Care, 4000).StateFlow("S2", Care, 15000);
-        b.StateOutcome("H", Outcome.Qaly, 1).StateOutcome("S1", Outcome.Qaly, 0.75).StateOutcome("S2", Outcome.Qaly, 0.5);
-        b.WithPopulation(Population.StartingIn(0, "H"));
-        b.WithOptions(new SimulationOptions
-        {
-            Cycles = 60,
-            StateWeights = CycleWeights.Beginning,
-            CostDiscounting = DiscountSchedule.Constant(0.03),
-            OutcomeDiscounting = DiscountSchedule.Constant(0.03),
-        });
-        return b.Build();
-    }
-
     /// <summary><c>micro [--people N] [--threads N] [--repeats R] [--distributions]</c>.</summary>
     public static int Run(string[] args)
     {
@@ -61,9 +34,9 @@ public static class Welfare4Micro
         var threads = (int)Arg(args, "--threads", Environment.ProcessorCount);
         var repeats = (int)Arg(args, "--repeats", 5);
         var distributions = args.Contains("--distributions");
-        var model = BuildModel();
+        var model = Welfare4.BuildPointModel();
         var compiled = new[] { model.Compile(model.Strategies.Count > 0 ? model.Strategies[0] : Strategy.BusinessAsUsual) };
-        var perspective = Perspective.ForPayer(Health);
+        var perspective = Perspective.ForPayer(Welfare4.HealthSystem);
         var options = new MicrosimOptions
         {
             People = people,
@@ -168,9 +141,9 @@ public class MicrosimBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _model = Welfare4Micro.BuildModel();
+        _model = Welfare4.BuildPointModel();
         _compiled = [_model.Compile(Strategy.BusinessAsUsual)];
-        _options = new MicrosimOptions { People = People, Threads = 1, Perspectives = [Perspective.ForPayer(Welfare4Micro.Health)], TrackDistributions = false };
+        _options = new MicrosimOptions { People = People, Threads = 1, Perspectives = [Perspective.ForPayer(Welfare4.HealthSystem)], TrackDistributions = false };
     }
 
     [Benchmark(Baseline = true, Description = "naive: person by person, matrices from the result API")]

@@ -3,6 +3,8 @@ using SocialInvestment.Engine;
 using SocialInvestment.Model;
 using SocialInvestment.Tests.TestSupport;
 
+using SocialInvestment.Workloads;
+
 namespace SocialInvestment.Tests.ReferenceCases;
 
 /// <summary>REFERENCE-CASES.md cases 3 (cohort equivalent), 4 and 5, and the welfare-4 point values.</summary>
@@ -40,7 +42,7 @@ public class OtherReferenceCaseTests
     [Test]
     public void Welfare4_PointValues_MatchYardstick()
     {
-        var model = DarthModels.BuildWelfare4();
+        var model = Welfare4.BuildPointModel();
         var r = CohortEngine.Run(model, Strategy.BusinessAsUsual);
         Assert.Multiple(() =>
         {

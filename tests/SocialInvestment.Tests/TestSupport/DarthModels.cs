@@ -113,32 +113,6 @@ public static class DarthModels
         return (b.Build(), none, treat);
     }
 
-    /// <summary>The welfare-4 workload of ../shared/perf/README.md at its point values.</summary>
-    public static LifeCourseModel BuildWelfare4()
-    {
-        var b = new LifeCourseModelBuilder("welfare-4");
-        b.AddState("H").AddState("S1").AddState("S2").AddState("D", absorbing: true);
-        b.AddPayers(HealthSystem).AddSectors(Care).AddOutcomes(Outcome.Qaly);
-        const double pHD = 0.005, pHS1 = 0.15, pS1H = 0.5, pS1S2 = 0.105;
-        var rHD = -Math.Log(1 - pHD);
-        var pS1D = 1 - Math.Exp(-3 * rHD);
-        var pS2D = 1 - Math.Exp(-10 * rHD);
-        b.Probability("H", "H", (1 - pHD) * (1 - pHS1)).Probability("H", "S1", (1 - pHD) * pHS1).Probability("H", "D", pHD);
-        b.Probability("S1", "H", (1 - pS1D) * pS1H).Probability("S1", "S1", (1 - pS1D) * (1 - pS1H - pS1S2)).Probability("S1", "S2", (1 - pS1D) * pS1S2).Probability("S1", "D", pS1D);
-        b.Probability("S2", "S2", 1 - pS2D).Probability("S2", "D", pS2D);
-        b.StateFlow("H", CareCost, 2000).StateFlow("S1", CareCost, 4000).StateFlow("S2", CareCost, 15000);
-        b.StateOutcome("H", Outcome.Qaly, 1).StateOutcome("S1", Outcome.Qaly, 0.75).StateOutcome("S2", Outcome.Qaly, 0.5);
-        b.WithPopulation(Population.StartingIn(0, "H"));
-        b.WithOptions(new SimulationOptions
-        {
-            Cycles = 60,
-            StateWeights = CycleWeights.Beginning,
-            CostDiscounting = DiscountSchedule.Constant(0.03),
-            OutcomeDiscounting = DiscountSchedule.Constant(0.03),
-        });
-        return b.Build();
-    }
-
     /// <summary>US life table 2015, column Total (mortality rates by age), as used by the DARTH time-dependent tutorial.</summary>
     public static IReadOnlyDictionary<int, double> LoadLifeTable()
     {

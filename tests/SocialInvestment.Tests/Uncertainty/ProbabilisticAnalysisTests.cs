@@ -4,6 +4,8 @@ using SocialInvestment.Model;
 using SocialInvestment.Tests.TestSupport;
 using SocialInvestment.Uncertainty;
 
+using SocialInvestment.Workloads;
+
 namespace SocialInvestment.Tests.Uncertainty;
 
 public class ProbabilisticAnalysisTests
@@ -15,8 +17,8 @@ public class ProbabilisticAnalysisTests
         // 104,612.8 ± 16.4, QALY 19.02327 ± 0.00124. With K = 20,000 draws our SEs are about 116
         // (cost) and 0.0087 (QALY); the combined SE √(SE² + SE_ref²) is used, so a correct
         // implementation fails each check with probability 0.27 % for a random seed (seed fixed here).
-        var model = Welfare4Psa.BuildModel();
-        var result = HomogeneousPsa.Run(Welfare4Psa.Specification(model), HomogeneousCohortKernel.Create(model), new PsaOptions { Draws = 20_000, Seed = 4 });
+        var model = Welfare4.BuildPsaModel();
+        var result = HomogeneousPsa.Run(Welfare4.Specification(model), HomogeneousCohortKernel.Create(model), new PsaOptions { Draws = 20_000, Seed = 4 });
         var cost = result.Moments(0);
         var qaly = result.OutcomeMoments(Outcome.Qaly);
         var seCost = Math.Sqrt((cost.StandardError * cost.StandardError) + (16.4 * 16.4));
@@ -28,8 +30,8 @@ public class ProbabilisticAnalysisTests
     [Test]
     public void HomogeneousKernel_Welfare4_EqualsGenericPathTo1e12()
     {
-        var model = Welfare4Psa.BuildModel();
-        var spec = Welfare4Psa.Specification(model);
+        var model = Welfare4.BuildPsaModel();
+        var spec = Welfare4.Specification(model);
         var kernel = HomogeneousCohortKernel.Create(model);
         var draws = spec.DrawMany(7, 23); // 23: not a multiple of the lane count, exercises the remainder.
         var flat = draws.SelectMany(d => d.AsSpan().ToArray()).ToArray();
@@ -97,7 +99,7 @@ public class ProbabilisticAnalysisTests
     public void HomogeneousKernel_PointValues_ReproducesExactWelfare4()
     {
         // Exact expected values per person at the point estimates, ../shared/perf/README.md.
-        var model = Welfare4Psa.BuildModel();
+        var model = Welfare4.BuildPsaModel();
         var v = HomogeneousCohortKernel.Create(model).Evaluate(model.BaseParameters);
         Assert.That(v[0], Is.EqualTo(103_116.8556).Within(1e-4));
         Assert.That(v[1], Is.EqualTo(18.898657).Within(1e-6));
@@ -116,8 +118,8 @@ public class ProbabilisticAnalysisTests
     [Test]
     public void HomogeneousPsa_OneAndTwoThreads_Identical()
     {
-        var model = Welfare4Psa.BuildModel();
-        var spec = Welfare4Psa.Specification(model);
+        var model = Welfare4.BuildPsaModel();
+        var spec = Welfare4.Specification(model);
         var kernel = HomogeneousCohortKernel.Create(model);
         var one = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 1 });
         var two = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 2 });
@@ -130,7 +132,7 @@ public class ProbabilisticAnalysisTests
     public void HomogeneousPsa_ImpossibleDraw_ThrowsClearError()
     {
         // p_S1H ~ Uniform(0.9, 1) makes S1 → S1 = (1 − p_S1D)(1 − p_S1H − p_S1S2) negative.
-        var model = Welfare4Psa.BuildModel();
+        var model = Welfare4.BuildPsaModel();
         var spec = new PsaSpecification(model).With("p_S1H", new UniformDistribution(0.9, 1));
         var e = Assert.Throws<InvalidOperationException>(() => HomogeneousPsa.Run(spec, HomogeneousCohortKernel.Create(model), new PsaOptions { Draws = 64, MaxDegreeOfParallelism = 2 }));
         Assert.That(e!.Message, Does.Contain("S1 → S1"));
@@ -148,8 +150,8 @@ public class ProbabilisticAnalysisTests
     [Test]
     public void Specification_Draw_IsPureFunctionOfSeedAndIndex()
     {
-        var model = Welfare4Psa.BuildModel();
-        var spec = Welfare4Psa.Specification(model);
+        var model = Welfare4.BuildPsaModel();
+        var spec = Welfare4.Specification(model);
         var many = spec.DrawMany(123, 10);
         Assert.That(spec.Draw(123, 7).AsSpan().ToArray(), Is.EqualTo(many[7].AsSpan().ToArray()).AsCollection);
         Assert.That(spec.Draw(124, 7).AsSpan().ToArray(), Is.Not.EqualTo(many[7].AsSpan().ToArray()).AsCollection);
@@ -158,7 +160,7 @@ public class ProbabilisticAnalysisTests
     [Test]
     public void Specification_UnknownOrDuplicateParameter_Rejected()
     {
-        var model = Welfare4Psa.BuildModel();
+        var model = Welfare4.BuildPsaModel();
         var spec = new PsaSpecification(model).With("p_HD", new BetaDistribution(1, 99));
         Assert.Throws<ArgumentException>(() => spec.With("p_HD", new BetaDistribution(1, 9)));
         Assert.Throws<KeyNotFoundException>(() => spec.With("nope", new BetaDistribution(1, 9)));
@@ -168,7 +170,7 @@ public class ProbabilisticAnalysisTests
     [Test]
     public void Specification_Dirichlet_GroupSumsToOne()
     {
-        var model = Welfare4Psa.BuildModel();
+        var model = Welfare4.BuildPsaModel();
         var spec = new PsaSpecification(model).WithDirichlet([model.Parameter("p_S1H"), model.Parameter("p_S1S2"), model.Parameter("u_S2")], new DirichletDistribution([50, 10, 40]));
         var d = spec.Draw(1, 0);
         Assert.That(d[model.Parameter("p_S1H")] + d[model.Parameter("p_S1S2")] + d[model.Parameter("u_S2")], Is.EqualTo(1).Within(1e-12));
@@ -277,7 +279,7 @@ public class ProbabilisticAnalysisTests
     {
         // Total discounted cost is linear in the unit costs: the swing of c_i over ±10 % is
         // 0.2·c_i·(discounted person-cycles in state i), computed from the base-case trace.
-        var model = Welfare4Psa.BuildModel();
+        var model = Welfare4.BuildPsaModel();
         var baseRun = CohortEngine.Run(model, Strategy.BusinessAsUsual);
         string[] names = ["c_H", "c_S1", "c_S2"];
         var expected = names.Select((n, i) =>
@@ -298,7 +300,7 @@ public class ProbabilisticAnalysisTests
     [Test]
     public void TwoWay_GridValuesEqualDirectRuns()
     {
-        var model = Welfare4Psa.BuildModel();
+        var model = Welfare4.BuildPsaModel();
         var cS1 = model.Parameter("c_S1");
         var cS2 = model.Parameter("c_S2");
         double F(ParameterValues p) => CohortEngine.Run(model, Strategy.BusinessAsUsual, p).TotalFlow(0, null, true);
