@@ -1,0 +1,151 @@
+using SocialInvestment.Economics;
+using SocialInvestment.Engine;
+using SocialInvestment.Model;
+
+namespace SocialInvestment.Scenarios;
+
+/// <summary>Overrides for a scenario run; null members keep the scenario's settings.</summary>
+public sealed record ScenarioRunOptions
+{
+    /// <summary>Horizon in cycles instead of the scenario's.</summary>
+    public int? Horizon { get; init; }
+
+    /// <summary>Discount preset (for costs and outcomes) instead of the scenario's, a name understood by <see cref="DiscountSchedule.FromPreset"/>.</summary>
+    public string? Discounting { get; init; }
+
+    /// <summary>Perspective names to appraise instead of the scenario's list (same names as <see cref="ScenarioSettings.Perspectives"/>).</summary>
+    public IReadOnlyList<string>? Perspectives { get; init; }
+}
+
+/// <summary>The result of running every strategy of a scenario with the cohort engine and appraising it against the comparator.</summary>
+public sealed class ScenarioRun
+{
+    internal ScenarioRun(Scenario scenario, LifeCourseModel model, IReadOnlyList<CohortResult> results, string comparator, IReadOnlyList<Perspective> perspectives, IReadOnlyList<AppraisalResult> appraisals)
+    {
+        Scenario = scenario;
+        Model = model;
+        Results = results;
+        Comparator = comparator;
+        Perspectives = perspectives;
+        Appraisals = appraisals;
+    }
+
+    /// <summary>The scenario run.</summary>
+    public Scenario Scenario { get; }
+
+    /// <summary>The model built from the scenario (with any run overrides applied).</summary>
+    public LifeCourseModel Model { get; }
+
+    /// <summary>One cohort result per strategy, in the model's strategy order.</summary>
+    public IReadOnlyList<CohortResult> Results { get; }
+
+    /// <summary>Name of the comparator strategy.</summary>
+    public string Comparator { get; }
+
+    /// <summary>The perspectives appraised.</summary>
+    public IReadOnlyList<Perspective> Perspectives { get; }
+
+    /// <summary>For each non-comparator strategy (in order) and each perspective (in order), its appraisal against the comparator.</summary>
+    public IReadOnlyList<AppraisalResult> Appraisals { get; }
+
+    /// <summary>The result of a strategy.</summary>
+    /// <param name="strategy">Strategy name.</param>
+    /// <exception cref="KeyNotFoundException">No such strategy.</exception>
+    public CohortResult Result(string strategy)
+        => Results.FirstOrDefault(r => r.Strategy.Name == strategy) ?? throw new KeyNotFoundException($"The run has no strategy '{strategy}'.");
+
+    /// <summary>The appraisal of a strategy from a perspective.</summary>
+    /// <param name="strategy">Strategy name.</param>
+    /// <param name="perspective">Perspective name as reported by <see cref="Perspective.Name"/>, or as given in the settings (public, society, a payer).</param>
+    /// <exception cref="KeyNotFoundException">No such appraisal.</exception>
+    public AppraisalResult Appraisal(string strategy, string perspective)
+    {
+        var p = Scenario.ResolvePerspective(perspective)?.Name ?? perspective;
+        return Appraisals.FirstOrDefault(a => a.Strategy == strategy && (a.Perspective.Name == perspective || a.Perspective.Name == p))
+            ?? throw new KeyNotFoundException($"The run has no appraisal of '{strategy}' from the perspective '{perspective}'.");
+    }
+
+    /// <summary>
+    /// Who invests, who saves: for a strategy against the comparator, each payer's present value of
+    /// investment (intervention costs), consequences (change in its other flows; negative =
+    /// savings or extra income) and net. Independent of the perspective.
+    /// </summary>
+    /// <param name="strategy">Strategy name (not the comparator).</param>
+    public IReadOnlyList<PayerBalance> WhoInvestsWhoSaves(string strategy)
+    {
+        var a = Appraisals.FirstOrDefault(x => x.Strategy == strategy);
+        return a is not null
+            ? a.Payers
+            : Economics.Appraisal.Compare(Result(strategy), Result(Comparator), Perspective.PublicSector).Payers;
+    }
+}
+
+/// <summary>Runs a scenario in memory: builds the model, runs every strategy, appraises each against the comparator.</summary>
+public static class ScenarioRunner
+{
+    /// <summary>Runs a scenario. No files are read or written.</summary>
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="options">Overrides (horizon, discounting, perspectives); null for none.</param>
+    /// <param name="progress">Receives one report per strategy run.</param>
+    /// <param name="ct">Cancels the run between strategies.</param>
+    /// <returns>The results and appraisals.</returns>
+    /// <exception cref="ModelValidationException">The scenario does not make a valid model.</exception>
+    /// <exception cref="ArgumentException">An override names an unknown discount preset or perspective.</exception>
+    public static ScenarioRun Run(Scenario scenario, ScenarioRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        options ??= new ScenarioRunOptions();
+        var model = scenario.BuildModel();
+        if (options.Horizon is not null || options.Discounting is not null)
+        {
+            var o = model.Options;
+            if (options.Horizon is int h)
+            {
+                o = o with { Cycles = h };
+            }
+
+            if (options.Discounting is string d)
+            {
+                var schedule = DiscountSchedule.FromPreset(d);
+                o = o with { CostDiscounting = schedule, OutcomeDiscounting = schedule };
+            }
+
+            model = model.WithOptions(o);
+        }
+
+        IReadOnlyList<Perspective> perspectives;
+        if (options.Perspectives is { } names)
+        {
+            var unknown = names.Where(n => scenario.ResolvePerspective(n) is null).ToArray();
+            if (unknown.Length > 0)
+            {
+                throw new ArgumentException($"Unknown perspective(s): {string.Join(", ", unknown)}. Use a payer name ({string.Join(", ", scenario.Payers.Select(p => p.Name))}), public, society, individual or resource-costs.", nameof(options));
+            }
+
+            perspectives = names.Select(n => scenario.ResolvePerspective(n)!).ToArray();
+        }
+        else
+        {
+            perspectives = scenario.Perspectives();
+        }
+
+        var results = CohortEngine.RunAll(model, null, progress, ct);
+        var comparator = results.FirstOrDefault(r => r.Strategy.Name == scenario.Settings.Comparator)
+            ?? throw new ModelValidationException([new ValidationProblem("settings", $"The comparator '{scenario.Settings.Comparator}' is not a strategy of the model.")]);
+        var appraisals = new List<AppraisalResult>();
+        foreach (var r in results)
+        {
+            if (ReferenceEquals(r, comparator))
+            {
+                continue;
+            }
+
+            foreach (var p in perspectives)
+            {
+                appraisals.Add(Appraisal.Compare(r, comparator, p));
+            }
+        }
+
+        return new ScenarioRun(scenario, model, results, comparator.Strategy.Name, perspectives, appraisals);
+    }
+}

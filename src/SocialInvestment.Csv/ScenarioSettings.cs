@@ -1,0 +1,58 @@
+namespace SocialInvestment.Scenarios;
+
+/// <summary>
+/// The settings of a scenario (the JSON manifest's top-level properties).
+/// Equality compares every property, the perspective list element by element.
+/// </summary>
+public sealed record ScenarioSettings
+{
+    /// <summary>Name of the model.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>What the scenario describes.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Horizon in cycles, ≥ 1.</summary>
+    public int HorizonCycles { get; init; } = 60;
+
+    /// <summary>Cycle length in years (default 1: annual cycles).</summary>
+    public double CycleLengthYears { get; init; } = 1.0;
+
+    /// <summary>Counting (within-cycle correction) convention, a name understood by <see cref="Engine.CycleWeights.FromName"/>: beginning, end, half-cycle, life-table, simpson-darth, all-points. Default half-cycle.</summary>
+    public string Counting { get; init; } = "half-cycle";
+
+    /// <summary>Discount preset for costs, a name understood by <see cref="Economics.DiscountSchedule.FromPreset"/> (default <c>norway</c>: R-109/2021).</summary>
+    public string CostDiscounting { get; init; } = "norway";
+
+    /// <summary>Discount preset for outcomes (default <c>norway</c>).</summary>
+    public string OutcomeDiscounting { get; init; } = "norway";
+
+    /// <summary>The price year every amount is re-indexed to.</summary>
+    public int PriceYear { get; init; } = 2024;
+
+    /// <summary>Tax financing cost (skattefinansieringskostnad) on net public spending in the society perspective, default 0.2 .</summary>
+    public double TaxFinancingCost { get; init; } = 0.2;
+
+    /// <summary>Name of the comparator strategy (default "Business as usual").</summary>
+    public string Comparator { get; init; } = "Business as usual";
+
+    /// <summary>Number of people the population represents (default 1: per-person results).</summary>
+    public double PopulationSize { get; init; } = 1.0;
+
+    /// <summary>
+    /// Perspectives to appraise by name: a payer name, <c>public</c> (all public payers),
+    /// <c>society</c> (resource costs and production plus the tax financing cost on public net
+    /// spending), <c>individual</c>, <c>resource-costs</c>. Default: public, society.
+    /// </summary>
+    public IReadOnlyList<string> Perspectives { get; init; } = ["public", "society"];
+
+    /// <inheritdoc/>
+    public bool Equals(ScenarioSettings? other) => other is not null
+        && Name == other.Name && Description == other.Description && HorizonCycles == other.HorizonCycles
+        && CycleLengthYears.Equals(other.CycleLengthYears) && Counting == other.Counting && CostDiscounting == other.CostDiscounting
+        && OutcomeDiscounting == other.OutcomeDiscounting && PriceYear == other.PriceYear && TaxFinancingCost.Equals(other.TaxFinancingCost)
+        && Comparator == other.Comparator && PopulationSize.Equals(other.PopulationSize) && Perspectives.SequenceEqual(other.Perspectives);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Name, HorizonCycles, CycleLengthYears, PriceYear, Comparator, Perspectives.Count);
+}
