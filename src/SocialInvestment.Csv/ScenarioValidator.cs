@@ -1,0 +1,252 @@
+using SocialInvestment.Economics;
+using SocialInvestment.Engine;
+using SocialInvestment.Model;
+
+namespace SocialInvestment.Scenarios;
+
+/// <summary>Cross-table checks: duplicate names, unknown references, settings.</summary>
+internal static class ScenarioValidator
+{
+    public static void Validate(Scenario s, SourceMap map, List<ScenarioProblem> problems)
+    {
+        void Add(object row, string field, string message)
+        {
+            var at = map.Find(row);
+            problems.Add(new ScenarioProblem(at?.File ?? "scenario", at?.Line, null, field, message));
+        }
+
+        void Setting(string field, string message) => problems.Add(new ScenarioProblem(map.ManifestFile, null, null, field, message));
+
+        HashSet<string> Unique<T>(IEnumerable<T> rows, Func<T, string> name, string what)
+            where T : class
+        {
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var r in rows)
+            {
+                if (!set.Add(name(r)))
+                {
+                    Add(r, "name", $"The {what} name '{name(r)}' is used more than once; names must be unique.");
+                }
+            }
+
+            return set;
+        }
+
+        var states = Unique(s.States, r => r.Name, "state");
+        var payers = Unique(s.Payers, r => r.Name, "payer");
+        var sectors = Unique(s.Sectors, r => r.Name, "sector");
+        var parameters = Unique(s.Parameters, r => r.Name, "parameter");
+        var interventions = Unique(s.Interventions, r => r.Name, "intervention");
+        var years = new HashSet<int>();
+        foreach (var r in s.PriceIndex)
+        {
+            if (!years.Add(r.Year))
+            {
+                Add(r, "year", $"The year {r.Year} appears more than once in the price index.");
+            }
+        }
+
+        string Known(HashSet<string> set) => set.Count == 0 ? "none declared" : "known: " + string.Join(", ", set.Take(20));
+
+        void State(object row, string field, string? name, bool allowAny = false)
+        {
+            if (name is not null && !states.Contains(name) && !(allowAny && name == "*"))
+            {
+                Add(row, field, $"Unknown state '{name}' ({Known(states)}).");
+            }
+        }
+
+        void Payer(object row, string field, string? name)
+        {
+            if (name is not null && !payers.Contains(name))
+            {
+                Add(row, field, $"Unknown payer '{name}' ({Known(payers)}).");
+            }
+        }
+
+        void Sector(object row, string field, string? name)
+        {
+            if (name is not null && !sectors.Contains(name))
+            {
+                Add(row, field, $"Unknown sector '{name}' ({Known(sectors)}).");
+            }
+        }
+
+        void Parameter(object row, string field, string? name)
+        {
+            if (name is not null && !parameters.Contains(name))
+            {
+                Add(row, field, $"Unknown parameter '{name}' ({Known(parameters)}).");
+            }
+        }
+
+        void Intervention(object row, string field, string? name)
+        {
+            if (name is not null && !interventions.Contains(name))
+            {
+                Add(row, field, $"Unknown intervention '{name}' ({Known(interventions)}).");
+            }
+        }
+
+        void Year(object row, int? year)
+        {
+            if (year is int y && y != s.Settings.PriceYear && !years.Contains(y))
+            {
+                Add(row, "price_year", $"The price year {y} differs from the scenario's price year {s.Settings.PriceYear} and the price index has no entry for it.");
+            }
+        }
+
+        foreach (var r in s.Payers)
+        {
+            Payer(r, "parent", r.Parent);
+        }
+
+        foreach (var r in s.States.Where(r => r.TunnelCycles < 0))
+        {
+            Add(r, "tunnel_cycles", "Tunnel cycles must be ≥ 0.");
+        }
+
+        foreach (var r in s.Transitions)
+        {
+            State(r, "from", r.From);
+            State(r, "to", r.To);
+            Parameter(r, "parameter", r.Parameter);
+        }
+
+        foreach (var g in s.Transitions.GroupBy(t => t.From))
+        {
+            var kinds = g.Where(t => t.Kind != TransitionValueKind.Remainder).Select(t => t.Kind).Distinct().ToArray();
+            if (kinds.Length > 1)
+            {
+                Add(g.First(t => t.Kind != kinds[0]), "kind", $"The row of state '{g.Key}' mixes probabilities and rates; give all of its transitions as probabilities or all as rates.");
+            }
+
+            var remainders = g.Where(t => t.Kind == TransitionValueKind.Remainder).ToArray();
+            if (remainders.Length > 1)
+            {
+                Add(remainders[1], "kind", $"The row of state '{g.Key}' has more than one remainder.");
+            }
+        }
+
+        foreach (var g in s.Transitions.Where(t => t.Kind != TransitionValueKind.Remainder).GroupBy(t => (t.From, t.To)))
+        {
+            var bands = g.OrderBy(t => t.AgeFrom ?? double.NegativeInfinity).ToArray();
+            for (var i = 1; i < bands.Length; i++)
+            {
+                if ((bands[i].AgeFrom ?? double.NegativeInfinity) < (bands[i - 1].AgeTo ?? double.PositiveInfinity))
+                {
+                    Add(bands[i], "age_from", $"The age band of {g.Key.From} → {g.Key.To} overlaps another band of the same transition.");
+                }
+            }
+        }
+
+        foreach (var r in s.Flows)
+        {
+            State(r, "state", r.State, allowAny: r.ToState is not null);
+            State(r, "to_state", r.ToState);
+            Payer(r, "payer", r.Payer);
+            Sector(r, "sector", r.Sector);
+            Parameter(r, "parameter", r.Parameter);
+            Year(r, r.PriceYear);
+        }
+
+        foreach (var r in s.Population)
+        {
+            State(r, "state", r.State);
+        }
+
+        foreach (var r in s.Interventions)
+        {
+            foreach (var st in r.EligibleStates)
+            {
+                State(r, "eligible_states", st);
+            }
+
+            Parameter(r, "uptake_parameter", r.UptakeParameter);
+        }
+
+        foreach (var r in s.InterventionCosts)
+        {
+            Intervention(r, "intervention", r.Intervention);
+            Payer(r, "payer", r.Payer);
+            Sector(r, "sector", r.Sector);
+            Parameter(r, "parameter", r.Parameter);
+            Year(r, r.PriceYear);
+            foreach (var st in r.States)
+            {
+                State(r, "states", st);
+            }
+        }
+
+        foreach (var r in s.Effects)
+        {
+            Intervention(r, "intervention", r.Intervention);
+            State(r, "from", r.From);
+            State(r, "to", r.To);
+            Payer(r, "payer", r.Payer);
+            Sector(r, "sector", r.Sector);
+            Parameter(r, "parameter", r.Parameter);
+            if (r.Target == EffectTarget.Transition && r.From is not null && r.To is not null
+                && !s.Transitions.Any(t => t.From == r.From && t.To == r.To && t.Kind != TransitionValueKind.Remainder))
+            {
+                Add(r, "to", $"The model has no transition {r.From} → {r.To} (given as a probability or rate) for the effect to change.");
+            }
+        }
+
+        foreach (var r in s.Strategies)
+        {
+            Intervention(r, "intervention", r.Intervention);
+        }
+
+        var st2 = s.Settings;
+        if (string.IsNullOrWhiteSpace(st2.Name))
+        {
+            Setting("name", "The scenario needs a name.");
+        }
+
+        if (st2.HorizonCycles < 1)
+        {
+            Setting("horizonCycles", "The horizon must be at least 1 cycle.");
+        }
+
+        if (!(st2.CycleLengthYears > 0))
+        {
+            Setting("cycleLengthYears", "The cycle length must be > 0 years.");
+        }
+
+        if (!(st2.PopulationSize > 0))
+        {
+            Setting("populationSize", "The population size must be > 0.");
+        }
+
+        if (!(st2.TaxFinancingCost >= 0))
+        {
+            Setting("taxFinancingCost", "The tax financing cost must be ≥ 0 (R-109: 0.2).");
+        }
+
+        Try("counting", () => CycleWeights.FromName(st2.Counting));
+        Try("costDiscounting", () => DiscountSchedule.FromPreset(st2.CostDiscounting));
+        Try("outcomeDiscounting", () => DiscountSchedule.FromPreset(st2.OutcomeDiscounting));
+        if (s.Strategies.Count > 0 && !s.Strategies.Any(r => r.Strategy == st2.Comparator))
+        {
+            Setting("comparator", $"The comparator '{st2.Comparator}' is not a strategy in the strategies table ({string.Join(", ", s.Strategies.Select(r => r.Strategy).Distinct())}).");
+        }
+
+        foreach (var p in st2.Perspectives.Where(p => s.ResolvePerspective(p) is null))
+        {
+            Setting("perspectives", $"Unknown perspective '{p}'. Use a payer name ({string.Join(", ", payers)}), public, society, individual or resource-costs.");
+        }
+
+        void Try(string field, Action check)
+        {
+            try
+            {
+                check();
+            }
+            catch (ArgumentException e)
+            {
+                Setting(field, e.Message);
+            }
+        }
+    }
+}
