@@ -137,7 +137,8 @@ internal static class CliApp
         };
         horizon.Validators.Add(r =>
         {
-            if (r.GetValue(horizon) is int h && (h < 1 || h > 200))
+            // Read the token rather than the value: a token that is not an integer already has its own parse error.
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var h) && (h < 1 || h > 200))
             {
                 r.AddError($"--horizon must be between 1 and 200 cycles (got {h.ToString(CultureInfo.InvariantCulture)}).");
             }
