@@ -44,7 +44,7 @@ public static class ReportTables
     {
         var c = options.Culture;
         var table = new Table(
-            ["Strategy", "Perspective", $"PV investment ({options.Currency})", $"PV benefits ({options.Currency})", $"NPV ({options.Currency})", "BCR", "ROI", "IRR", "Payback, discounted (years)", "Payback, undiscounted (years)"],
+            ["Strategy", "Perspective", $"PV investment ({options.Currency})", $"PV benefits ({options.Currency})", $"NPV ({options.Currency})", "BCR", "ROI", "IRR", "Payback, discounted (years)", "Payback (years)"],
             [false, false, true, true, true, true, true, true, true, true]);
         foreach (var a in appraisals.Where(a => options.Shows(a.Perspective.Name)))
         {

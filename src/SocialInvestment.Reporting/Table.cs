@@ -39,6 +39,11 @@ internal sealed class Table(IReadOnlyList<string> headers, IReadOnlyList<bool> r
                 sb.Append(rightAligned[i] ? cells[i].PadLeft(widths[i]) : cells[i].PadRight(widths[i]));
             }
 
+            while (sb.Length > 0 && sb[^1] == ' ')
+            {
+                sb.Length--;
+            }
+
             sb.Append('\n');
         }
 
