@@ -126,7 +126,6 @@ internal sealed class CsvTable
             else if (!columns.Any(c => string.Equals(c.Name, h, StringComparison.OrdinalIgnoreCase)))
             {
                 problems.Add(new ScenarioProblem(file, 1, i + 1, h, $"Unknown column '{h}'. Known columns: {string.Join(", ", columns.Select(c => c.Name))}."));
-                ok = false;
             }
         }
 

@@ -66,6 +66,7 @@ public static class ScenarioReader
         var (settings, files) = ReadManifest(manifestBytes, problems);
         var map = new SourceMap();
         var tables = new Dictionary<string, CsvTable?>(StringComparer.Ordinal);
+        var broken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (key, defaultFile) in TableKeys)
         {
             var file = files.GetValueOrDefault(key, defaultFile);
@@ -82,6 +83,10 @@ public static class ScenarioReader
             }
 
             tables[key] = CsvTable.Read(bytes, file, TableColumns.For(key), problems);
+            if (tables[key] is null)
+            {
+                broken.Add(key);
+            }
         }
 
         var states = Rows(tables["states"], problems, map, TableRows.State);
@@ -125,7 +130,7 @@ public static class ScenarioReader
 
         if (settings is not null)
         {
-            ScenarioValidator.Validate(scenario, map, problems);
+            ScenarioValidator.Validate(scenario, map, broken, problems);
         }
 
         if (problems.Count == 0)
@@ -178,9 +183,8 @@ public static class ScenarioReader
         for (var i = 0; i < table.Rows.Count; i++)
         {
             var cursor = new RowCursor(table, i, problems);
-            var before = problems.Count;
             var row = read(cursor);
-            if (row is not null && problems.Count == before)
+            if (row is not null)
             {
                 list.Add(row);
                 map.Add(row, table.File, cursor.Line);

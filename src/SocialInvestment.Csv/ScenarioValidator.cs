@@ -7,7 +7,7 @@ namespace SocialInvestment.Scenarios;
 /// <summary>Cross-table checks: duplicate names, unknown references, settings.</summary>
 internal static class ScenarioValidator
 {
-    public static void Validate(Scenario s, SourceMap map, List<ScenarioProblem> problems)
+    public static void Validate(Scenario s, SourceMap map, IReadOnlySet<string> broken, List<ScenarioProblem> problems)
     {
         void Add(object row, string field, string message)
         {
@@ -50,7 +50,7 @@ internal static class ScenarioValidator
 
         void State(object row, string field, string? name, bool allowAny = false)
         {
-            if (name is not null && !states.Contains(name) && !(allowAny && name == "*"))
+            if (name is not null && !broken.Contains("states") && !states.Contains(name) && !(allowAny && name == "*"))
             {
                 Add(row, field, $"Unknown state '{name}' ({Known(states)}).");
             }
@@ -58,7 +58,7 @@ internal static class ScenarioValidator
 
         void Payer(object row, string field, string? name)
         {
-            if (name is not null && !payers.Contains(name))
+            if (name is not null && !broken.Contains("payers") && !payers.Contains(name))
             {
                 Add(row, field, $"Unknown payer '{name}' ({Known(payers)}).");
             }
@@ -66,7 +66,7 @@ internal static class ScenarioValidator
 
         void Sector(object row, string field, string? name)
         {
-            if (name is not null && !sectors.Contains(name))
+            if (name is not null && !broken.Contains("sectors") && !sectors.Contains(name))
             {
                 Add(row, field, $"Unknown sector '{name}' ({Known(sectors)}).");
             }
@@ -74,7 +74,7 @@ internal static class ScenarioValidator
 
         void Parameter(object row, string field, string? name)
         {
-            if (name is not null && !parameters.Contains(name))
+            if (name is not null && !broken.Contains("parameters") && !parameters.Contains(name))
             {
                 Add(row, field, $"Unknown parameter '{name}' ({Known(parameters)}).");
             }
@@ -82,7 +82,7 @@ internal static class ScenarioValidator
 
         void Intervention(object row, string field, string? name)
         {
-            if (name is not null && !interventions.Contains(name))
+            if (name is not null && !broken.Contains("interventions") && !interventions.Contains(name))
             {
                 Add(row, field, $"Unknown intervention '{name}' ({Known(interventions)}).");
             }
@@ -90,7 +90,7 @@ internal static class ScenarioValidator
 
         void Year(object row, int? year)
         {
-            if (year is int y && y != s.Settings.PriceYear && !years.Contains(y))
+            if (year is int y && !broken.Contains("priceIndex") && y != s.Settings.PriceYear && !years.Contains(y))
             {
                 Add(row, "price_year", $"The price year {y} differs from the scenario's price year {s.Settings.PriceYear} and the price index has no entry for it.");
             }

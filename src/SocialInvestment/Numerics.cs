@@ -1,11 +1,39 @@
 namespace SocialInvestment;
 
-/// <summary>Accurate elementary functions near zero (the BCL's generic-math versions are not).</summary>
+/// <summary>
+/// <c>exp(x) − 1</c> and <c>ln(1 + x)</c> accurate to a few ulps near zero, using Kahan's
+/// compensation (D. Goldberg, "What every computer scientist should know about floating-point
+/// arithmetic", 1991, theorem 4). The BCL's generic-math versions compute them naively.
+/// </summary>
 internal static class Numerics
 {
-    /// <summary><c>exp(x) − 1</c>, accurate for small |x|.</summary>
-    public static double ExpM1(double x) => MathNet.Numerics.SpecialFunctions.Expm1(x);
+    /// <summary><c>exp(x) − 1</c>.</summary>
+    public static double ExpM1(double x)
+    {
+        var u = Math.Exp(x);
+        if (u == 1.0)
+        {
+            return x;
+        }
 
-    /// <summary><c>ln(1 + x)</c>, accurate for small |x|.</summary>
-    public static double Log1P(double x) => MathNet.Numerics.SpecialFunctions.Log1p(x);
+        var um1 = u - 1.0;
+        if (um1 == -1.0)
+        {
+            return -1.0;
+        }
+
+        return double.IsInfinity(u) ? u : um1 * x / Math.Log(u);
+    }
+
+    /// <summary><c>ln(1 + x)</c>.</summary>
+    public static double Log1P(double x)
+    {
+        var u = 1.0 + x;
+        if (u == 1.0)
+        {
+            return x;
+        }
+
+        return double.IsInfinity(u) || u <= 0 ? Math.Log(u) : Math.Log(u) * x / (u - 1.0);
+    }
 }

@@ -19,6 +19,14 @@ public sealed record IncrementalLedgerRow(Account Account, IReadOnlyList<double>
 /// <param name="NetUndiscounted">Net, undiscounted.</param>
 public sealed record PayerBalance(Payer Payer, double Investment, double Consequences, double Net, double NetUndiscounted);
 
+/// <summary>A payer's incremental net cost in one sector, discounted (the budget-committee view: who invests and who saves, by service area).</summary>
+/// <param name="Payer">The payer.</param>
+/// <param name="Sector">The sector.</param>
+/// <param name="Investment">Present value of intervention costs booked to this payer and sector.</param>
+/// <param name="Consequences">Present value of the change in the payer's other flows in this sector.</param>
+/// <param name="Net">Investment + consequences (positive = pays more).</param>
+public sealed record PayerSectorBalance(Payer Payer, Sector Sector, double Investment, double Consequences, double Net);
+
 /// <summary>
 /// The appraisal of a strategy against a comparator from one perspective. Sign convention: costs are
 /// positive, so the incremental net cost ΔC = strategy − comparator; net benefit = −ΔC.
@@ -32,8 +40,9 @@ public sealed record PayerBalance(Payer Payer, double Investment, double Consequ
 /// </summary>
 public sealed class AppraisalResult
 {
-    internal AppraisalResult(string strategy, string comparator, Perspective perspective, double cycleLength, double[] investment, double[] investmentDisc, double[] consequences, double[] consequencesDisc, IReadOnlyList<IncrementalLedgerRow> ledger, IReadOnlyList<PayerBalance> payers, IReadOnlyDictionary<string, double> incrementalOutcomes)
+    internal AppraisalResult(string strategy, string comparator, Perspective perspective, double cycleLength, double[] investment, double[] investmentDisc, double[] consequences, double[] consequencesDisc, IReadOnlyList<IncrementalLedgerRow> ledger, IReadOnlyList<PayerBalance> payers, IReadOnlyList<PayerSectorBalance> payerSectors, IReadOnlyDictionary<string, double> incrementalOutcomes)
     {
+        PayerSectors = payerSectors;
         Strategy = strategy;
         Comparator = comparator;
         Perspective = perspective;
@@ -114,6 +123,9 @@ public sealed class AppraisalResult
 
     /// <summary>Who invests and who saves, per declared payer, discounted (independent of the perspective).</summary>
     public IReadOnlyList<PayerBalance> Payers { get; }
+
+    /// <summary>Who invests and who saves per payer and sector, discounted (rows with any non-zero amount).</summary>
+    public IReadOnlyList<PayerSectorBalance> PayerSectors { get; }
 
     /// <summary>Incremental discounted outcomes by outcome name.</summary>
     public IReadOnlyDictionary<string, double> IncrementalOutcomes { get; }
@@ -262,8 +274,24 @@ public static class Appraisal
             return new PayerBalance(p, investment, consequences, investment + consequences, undiscounted);
         }).ToArray();
 
+        var payerSectors = new List<PayerSectorBalance>();
+        foreach (var group in Enumerable.Range(0, accounts.Count).GroupBy(a => (accounts[a].Payer, accounts[a].Sector)))
+        {
+            double investment = 0, consequences = 0;
+            foreach (var a in group)
+            {
+                investment += strategy.TotalFlow(a, FlowOrigin.Intervention, true) - comparator.TotalFlow(a, FlowOrigin.Intervention, true);
+                consequences += strategy.TotalFlow(a, FlowOrigin.Base, true) - comparator.TotalFlow(a, FlowOrigin.Base, true);
+            }
+
+            if (investment != 0 || consequences != 0)
+            {
+                payerSectors.Add(new PayerSectorBalance(group.Key.Payer, group.Key.Sector, investment, consequences, investment + consequences));
+            }
+        }
+
         var outcomes = strategy.Outcomes.ToDictionary(o => o.Name, o => strategy.TotalOutcome(o) - comparator.TotalOutcome(o), StringComparer.Ordinal);
-        return new AppraisalResult(strategy.Strategy.Name, comparator.Strategy.Name, perspective, strategy.CycleLengthYears, inv, invD, cons, consD, ledger, payers, outcomes);
+        return new AppraisalResult(strategy.Strategy.Name, comparator.Strategy.Name, perspective, strategy.CycleLengthYears, inv, invD, cons, consD, ledger, payers, payerSectors, outcomes);
     }
 
     /// <summary>

@@ -168,6 +168,31 @@ internal static class ModelCompiler
             }
         }
 
+        // Occupancy flows and outcomes grouped by state, with their ledger/outcome index resolved once.
+        var flowsByState = new List<(int Flow, int Account)>[B];
+        var outcomesByState = new List<(ModelFunction Value, int Outcome, string Name, string State)>[B];
+        for (var b = 0; b < B; b++)
+        {
+            flowsByState[b] = [];
+            outcomesByState[b] = [];
+        }
+
+        for (var fi = 0; fi < flows.Count; fi++)
+        {
+            if (flows[fi].Trigger == FlowTrigger.StateOccupancy)
+            {
+                flowsByState[model.StateIndex(flows[fi].FromState!)].Add((fi, model.AccountIndex(flows[fi].Account)));
+            }
+        }
+
+        foreach (var od in model.OutcomeDefinitions)
+        {
+            if (od.Trigger == FlowTrigger.StateOccupancy)
+            {
+                outcomesByState[model.StateIndex(od.FromState!)].Add((od.Value, outcomeIndex[od.Outcome.Name], od.Outcome.Name, od.FromState!));
+            }
+        }
+
         var subcohorts = new List<Subcohort>();
         foreach (var (age, dist) in byAge)
         {
@@ -193,7 +218,8 @@ internal static class ModelCompiler
                     mass += initial[entryOf[s]];
                 }
 
-                if (mass <= 0 && !(mask == 0 && subcohorts.Count == 0))
+                // Empty treatment patterns are skipped, but every start age keeps at least its untreated block.
+                if (mass <= 0 && !(mask == (1 << k) - 1 && !subcohorts.Any(sc => sc.StartAge == age)))
                 {
                     continue;
                 }
@@ -277,14 +303,9 @@ internal static class ModelCompiler
                     var b = baseOf[x];
                     var ctx = new ModelContext(t, dt, startAge, tisOf[x], paramsAt[t]);
                     var rowOffset = ((t * N) + x) * L;
-                    for (var fi = 0; fi < flows.Count; fi++)
+                    foreach (var (fi, account) in flowsByState[b])
                     {
                         var f = flows[fi];
-                        if (f.Trigger != FlowTrigger.StateOccupancy || model.StateIndex(f.FromState!) != b)
-                        {
-                            continue;
-                        }
-
                         var v = f.Amount(in ctx);
                         if (!double.IsFinite(v))
                         {
@@ -309,7 +330,7 @@ internal static class ModelCompiler
                             }
                         }
 
-                        F[rowOffset + model.AccountIndex(f.Account)] += v;
+                        F[rowOffset + account] += v;
                     }
 
                     foreach (var iv in active)
@@ -341,21 +362,16 @@ internal static class ModelCompiler
                     }
 
                     var uOffset = ((t * N) + x) * O;
-                    foreach (var od in model.OutcomeDefinitions)
+                    foreach (var (value, o, outcomeName, stateName) in outcomesByState[b])
                     {
-                        if (od.Trigger != FlowTrigger.StateOccupancy || model.StateIndex(od.FromState!) != b)
-                        {
-                            continue;
-                        }
-
-                        var v = od.Value(in ctx);
+                        var v = value(in ctx);
                         if (!double.IsFinite(v))
                         {
-                            Report($"outcome '{od.Outcome.Name}' in state '{od.FromState}'", $"The value is not a finite number ({v}) at cycle {t}.");
+                            Report($"outcome '{outcomeName}' in state '{stateName}'", $"The value is not a finite number ({v}) at cycle {t}.");
                             continue;
                         }
 
-                        U[uOffset + outcomeIndex[od.Outcome.Name]] += v;
+                        U[uOffset + o] += v;
                     }
 
                     foreach (var iv in active)
@@ -500,10 +516,10 @@ internal static class ModelCompiler
             foreach (var (to, kind, f) in row.Entries)
             {
                 var v = f!(in ctx);
-                var subject = $"transition {states[b].Name} → {states[to].Name}";
+                string Subject() => $"transition {states[b].Name} → {states[to].Name}";
                 if (!double.IsFinite(v))
                 {
-                    Report(subject, $"The {(kind == TransitionValueKind.Rate ? "rate" : "probability")} is not a finite number ({v}) at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}).");
+                    Report(Subject(), $"The {(kind == TransitionValueKind.Rate ? "rate" : "probability")} is not a finite number ({v}) at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}).");
                     ok = false;
                     continue;
                 }
@@ -512,7 +528,7 @@ internal static class ModelCompiler
                 {
                     if (v < 0)
                     {
-                        Report(subject, $"The rate {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is negative.");
+                        Report(Subject(), $"The rate {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is negative.");
                         ok = false;
                         continue;
                     }
@@ -530,7 +546,7 @@ internal static class ModelCompiler
                 }
                 else if (v < -Tolerance || v > 1 + Tolerance)
                 {
-                    Report(subject, $"The probability {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is outside [0, 1].");
+                    Report(Subject(), $"The probability {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is outside [0, 1].");
                     ok = false;
                     continue;
                 }

@@ -1,0 +1,502 @@
+using System.Globalization;
+using System.Numerics;
+using SocialInvestment.Engine;
+using SocialInvestment.Model;
+
+namespace SocialInvestment.Uncertainty;
+
+/// <summary>
+/// The PSA fast path for time-homogeneous models: the transition matrix and the per-state values
+/// depend on the parameters but not on the cycle, the age or the time in state. Per parameter set
+/// the kernel evaluates the model's transition, flow and outcome functions once (no compilation,
+/// no allocation) and runs the cohort trace for several parameter sets at once, one per SIMD lane
+/// (<see cref="Vector{T}"/> of double: 4 lanes with AVX2). It returns, per parameter set, the
+/// discounted totals per account and per outcome, equal to the cohort engine's
+/// <c>TotalFlow(account, null, true)</c> and <c>TotalOutcome(outcome)</c> to rounding (tested to 1e-12).
+/// </summary>
+/// <remarks>
+/// <para>Supported: probability, rate and remainder transitions; occupancy flows (with price
+/// re-indexing) and occupancy outcomes; any population and any counting and discounting convention.
+/// Not supported (use <see cref="ProbabilisticAnalysis.Run"/>): tunnel states, transition-event
+/// flows or outcomes, real growth of amounts, strategies with interventions.</para>
+/// <para><see cref="Create"/> checks time homogeneity at the base parameter values by comparing its
+/// own evaluation with a full compilation for every cycle and sub-cohort; a model whose functions
+/// depend on the cycle or age only at other parameter values is outside the contract.</para>
+/// </remarks>
+/// <threadsafety>Immutable and thread-safe; each call uses its own buffers.</threadsafety>
+public sealed class HomogeneousCohortKernel
+{
+    private const double Tolerance = 1e-9;
+    private readonly RowSpec[] _rows;
+    private readonly (int From, int To)[] _pairs;
+    private readonly double[] _initial;
+    private readonly double[] _costWeight;
+    private readonly double[] _outcomeWeight;
+    private readonly int _n;
+    private readonly int _a;
+    private readonly int _o;
+    private readonly double _dt;
+    private readonly double _startAge;
+
+    private HomogeneousCohortKernel(LifeCourseModel model, Strategy strategy, RowSpec[] rows, (int, int)[] pairs, double[] initial, double[] costWeight, double[] outcomeWeight, double startAge)
+    {
+        Model = model;
+        Strategy = strategy;
+        _rows = rows;
+        _pairs = pairs;
+        _initial = initial;
+        _costWeight = costWeight;
+        _outcomeWeight = outcomeWeight;
+        _n = model.States.Count;
+        _a = model.Accounts.Count;
+        _o = model.Outcomes.Count;
+        _dt = model.Options.CycleLengthYears;
+        _startAge = startAge;
+    }
+
+    /// <summary>The model.</summary>
+    public LifeCourseModel Model { get; }
+
+    /// <summary>The strategy (without interventions).</summary>
+    public Strategy Strategy { get; }
+
+    /// <summary>Values per parameter set: the model's accounts, then its outcomes.</summary>
+    public int ValueCount => _a + _o;
+
+    /// <summary>Number of parameter sets evaluated together (SIMD lanes).</summary>
+    public static int Lanes => Vector<double>.Count;
+
+    /// <summary>Builds the fast path for a model and strategy, or explains why it does not apply.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="strategy">The strategy; null for business as usual.</param>
+    /// <exception cref="NotSupportedException">The model or strategy uses a feature the fast path does not support, or is not time-homogeneous; the message lists every reason.</exception>
+    public static HomogeneousCohortKernel Create(LifeCourseModel model, Strategy? strategy = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        strategy ??= Strategy.BusinessAsUsual;
+        var reasons = new List<string>();
+        if (strategy.Interventions.Count > 0)
+        {
+            reasons.Add($"strategy '{strategy.Name}' has interventions");
+        }
+
+        foreach (var s in model.States.Where(s => s.TunnelCycles > 0))
+        {
+            reasons.Add($"state '{s.Name}' is a tunnel state");
+        }
+
+        if (model.Flows.Any(f => f.Trigger == FlowTrigger.TransitionEvent) || model.OutcomeDefinitions.Any(o => o.Trigger == FlowTrigger.TransitionEvent))
+        {
+            reasons.Add("the model has transition-event flows or outcomes");
+        }
+
+        if (model.Flows.Any(f => f.RealGrowth != 0))
+        {
+            reasons.Add("a flow grows in real terms (time-dependent)");
+        }
+
+        if (reasons.Count > 0)
+        {
+            throw new NotSupportedException($"The homogeneous PSA fast path does not apply to model '{model.Name}': {string.Join("; ", reasons)}. Use ProbabilisticAnalysis.Run.");
+        }
+
+        var compiled = model.Compile(strategy);
+        var n = model.States.Count;
+        var outcomeIndex = model.Outcomes.Select((o, i) => (o.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var rows = new RowSpec[n];
+        var pairs = new HashSet<(int, int)>();
+        for (var b = 0; b < n; b++)
+        {
+            var entries = new List<(int To, ModelFunction F)>();
+            var rate = false;
+            var remainder = -1;
+            foreach (var t in model.Transitions.Where(t => model.StateIndex(t.From) == b))
+            {
+                var to = model.StateIndex(t.To);
+                if (t.Kind == TransitionValueKind.Remainder)
+                {
+                    remainder = to;
+                }
+                else
+                {
+                    entries.Add((to, t.Value!));
+                    rate |= t.Kind == TransitionValueKind.Rate;
+                }
+
+                pairs.Add((b, to));
+            }
+
+            pairs.Add((b, b));
+            var flows = new List<(int Account, ModelFunction F, double Price)>();
+            foreach (var f in model.Flows.Where(f => f.Trigger == FlowTrigger.StateOccupancy && model.StateIndex(f.FromState!) == b))
+            {
+                var price = 1.0;
+                if (f.PriceYear is int py && model.PriceYear is int mpy && py != mpy && model.PriceIndex is { } index)
+                {
+                    price = index[mpy] / index[py];
+                }
+
+                flows.Add((model.AccountIndex(f.Account), f.Amount, price));
+            }
+
+            var outcomes = model.OutcomeDefinitions.Where(o => o.Trigger == FlowTrigger.StateOccupancy && model.StateIndex(o.FromState!) == b)
+                .Select(o => (outcomeIndex[o.Outcome.Name], o.Value)).ToArray();
+            rows[b] = new RowSpec(model.States[b].IsAbsorbing, rate, remainder, [.. entries], [.. flows], outcomes);
+        }
+
+        var initial = new double[n];
+        foreach (var sc in compiled.Subcohorts)
+        {
+            for (var x = 0; x < n; x++)
+            {
+                initial[x] += sc.Initial[x];
+            }
+        }
+
+        var T = compiled.Cycles;
+        var cw = new double[T + 1];
+        var ow = new double[T + 1];
+        for (var t = 0; t <= T; t++)
+        {
+            cw[t] = compiled.StateWeights[t] * compiled.CostDiscountFactors[t];
+            ow[t] = compiled.StateWeights[t] * compiled.OutcomeDiscountFactors[t];
+        }
+
+        var kernel = new HomogeneousCohortKernel(model, strategy, rows, [.. pairs.OrderBy(p => p.Item2).ThenBy(p => p.Item1)], initial, cw, ow, compiled.Subcohorts[0].StartAge);
+        kernel.CheckHomogeneous(compiled);
+        return kernel;
+    }
+
+    private void CheckHomogeneous(CompiledModel compiled)
+    {
+        var p = new double[_n * _n];
+        var values = new double[_n * ValueCount];
+        var pv = Model.BaseParameters;
+        EvaluateCell(pv, p, values);
+        var L = compiled.LedgerCount;
+        var O = compiled.OutcomeCount;
+        foreach (var sc in compiled.Subcohorts)
+        {
+            for (var t = 0; t <= compiled.Cycles; t++)
+            {
+                for (var x = 0; x < _n; x++)
+                {
+                    for (var y = 0; t < compiled.Cycles && y < _n; y++)
+                    {
+                        Same(sc.P[(((t * _n) + x) * _n) + y], p[(x * _n) + y], $"transition {Model.States[x].Name} → {Model.States[y].Name}", t);
+                    }
+
+                    for (var a = 0; a < _a; a++)
+                    {
+                        Same(sc.StateFlows[(((t * _n) + x) * L) + a], values[(x * ValueCount) + a], $"flow to {Model.Accounts[a]} in state '{Model.States[x].Name}'", t);
+                    }
+
+                    for (var o = 0; o < O; o++)
+                    {
+                        Same(sc.StateOutcomes[(((t * _n) + x) * O) + o], values[(x * ValueCount) + _a + o], $"outcome '{Model.Outcomes[o].Name}' in state '{Model.States[x].Name}'", t);
+                    }
+                }
+            }
+        }
+
+        void Same(double compiledValue, double kernelValue, string what, int t)
+        {
+            if (Math.Abs(compiledValue - kernelValue) > 1e-12 * Math.Max(1, Math.Abs(compiledValue)))
+            {
+                throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"The homogeneous PSA fast path does not apply to model '{Model.Name}': the {what} is {compiledValue:G10} at cycle {t} but {kernelValue:G10} at cycle 0 (the model is not time-homogeneous). Use ProbabilisticAnalysis.Run."));
+            }
+        }
+    }
+
+    /// <summary>Evaluates one parameter set: discounted totals per account, then per outcome.</summary>
+    /// <param name="parameters">The parameter values.</param>
+    public double[] Evaluate(ParameterValues parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var result = new double[ValueCount];
+        Evaluate(parameters.AsSpan(), result);
+        return result;
+    }
+
+    /// <summary>
+    /// Evaluates K parameter sets (row-major, K × parameter count) into <paramref name="destination"/>
+    /// (row-major, K × <see cref="ValueCount"/>). Allocates only a small per-call workspace.
+    /// </summary>
+    /// <param name="parameterSets">K parameter vectors in the model's parameter order.</param>
+    /// <param name="destination">K rows of discounted totals (accounts, then outcomes).</param>
+    /// <exception cref="ArgumentException">The spans have inconsistent lengths.</exception>
+    /// <exception cref="InvalidOperationException">A parameter set gives an invalid transition row.</exception>
+    public void Evaluate(ReadOnlySpan<double> parameterSets, Span<double> destination)
+    {
+        var P = Model.Parameters.Count;
+        if (P == 0 ? parameterSets.Length != 0 : parameterSets.Length % P != 0)
+        {
+            throw new ArgumentException($"The length must be a multiple of the parameter count {P}.", nameof(parameterSets));
+        }
+
+        var k = P == 0 ? 1 : parameterSets.Length / P;
+        if (destination.Length != k * ValueCount)
+        {
+            throw new ArgumentException($"The destination must have {k * ValueCount} elements.", nameof(destination));
+        }
+
+        var ws = new Workspace(this);
+        for (var start = 0; start < k; start += Lanes)
+        {
+            var count = Math.Min(Lanes, k - start);
+            for (var lane = 0; lane < Lanes; lane++)
+            {
+                var src = start + Math.Min(lane, count - 1);
+                parameterSets.Slice(src * P, P).CopyTo(ws.Parameters);
+                EvaluateCell(ws.Values, ws.CellP, ws.CellValues);
+                ws.Load(lane);
+            }
+
+            RunBatch(ws);
+            ws.Store(destination.Slice(start * ValueCount, count * ValueCount), count);
+        }
+    }
+
+    /// <summary>A per-worker workspace: parameter buffer, per-lane cells and trace vectors.</summary>
+    internal sealed class Workspace
+    {
+        public Workspace(HomogeneousCohortKernel kernel)
+        {
+            Kernel = kernel;
+            Parameters = kernel.Model.BaseParameters.AsSpan().ToArray();
+            Values = ParameterValues.Wrap(Parameters);
+            CellP = new double[kernel._n * kernel._n];
+            CellValues = new double[kernel._n * kernel.ValueCount];
+            PairP = new double[kernel._pairs.Length * Lanes];
+            LaneValues = new double[kernel._n * kernel.ValueCount * Lanes];
+            Totals = new double[kernel.ValueCount * Lanes];
+            M = new Vector<double>[kernel._n];
+            Next = new Vector<double>[kernel._n];
+            Acc = new Vector<double>[kernel.ValueCount];
+            StateValues = new Vector<double>[kernel._n * kernel.ValueCount];
+            PairVectors = new Vector<double>[kernel._pairs.Length];
+        }
+
+        public HomogeneousCohortKernel Kernel { get; }
+
+        /// <summary>The parameter values of the current draw (mutated in place; wrapped by <see cref="Values"/>).</summary>
+        public double[] Parameters { get; }
+
+        public ParameterValues Values { get; }
+
+        public double[] CellP { get; }
+
+        public double[] CellValues { get; }
+
+        public double[] PairP { get; }
+
+        public double[] LaneValues { get; }
+
+        public double[] Totals { get; }
+
+        public Vector<double>[] M { get; }
+
+        public Vector<double>[] Next { get; }
+
+        public Vector<double>[] Acc { get; }
+
+        public Vector<double>[] StateValues { get; }
+
+        public Vector<double>[] PairVectors { get; }
+
+        /// <summary>Copies the evaluated cell into lane <paramref name="lane"/>.</summary>
+        public void Load(int lane)
+        {
+            var k = Kernel;
+            for (var i = 0; i < k._pairs.Length; i++)
+            {
+                var (from, to) = k._pairs[i];
+                PairP[(i * Lanes) + lane] = CellP[(from * k._n) + to];
+            }
+
+            for (var i = 0; i < CellValues.Length; i++)
+            {
+                LaneValues[(i * Lanes) + lane] = CellValues[i];
+            }
+        }
+
+        /// <summary>Writes the first <paramref name="count"/> lanes' totals, row-major.</summary>
+        public void Store(Span<double> destination, int count)
+        {
+            var v = Kernel.ValueCount;
+            for (var lane = 0; lane < count; lane++)
+            {
+                for (var i = 0; i < v; i++)
+                {
+                    destination[(lane * v) + i] = Totals[(i * Lanes) + lane];
+                }
+            }
+        }
+    }
+
+    internal Workspace CreateWorkspace() => new(this);
+
+    /// <summary>Evaluates the model's functions at cycle 0 into a dense matrix and per-state values.</summary>
+    internal void EvaluateCell(ParameterValues parameters, double[] p, double[] values)
+    {
+        Array.Clear(p);
+        Array.Clear(values);
+        var ctx = new ModelContext(0, _dt, _startAge, 0, parameters);
+        var n = _n;
+        var vc = ValueCount;
+        for (var b = 0; b < n; b++)
+        {
+            var row = _rows[b];
+            var prow = p.AsSpan(b * n, n);
+            if (row.Absorbing)
+            {
+                prow[b] = 1;
+            }
+            else
+            {
+                var total = 0.0;
+                foreach (var (to, f) in row.Entries)
+                {
+                    var v = f(in ctx);
+                    if (!double.IsFinite(v) || v < -Tolerance || (!row.IsRate && v > 1 + Tolerance))
+                    {
+                        throw Invalid(b, to, v);
+                    }
+
+                    prow[to] += v;
+                    total += v;
+                }
+
+                var balance = row.Remainder >= 0 ? row.Remainder : b;
+                if (row.IsRate)
+                {
+                    if (total > 0)
+                    {
+                        var scale = -Numerics.ExpM1(-total * _dt) / total;
+                        for (var j = 0; j < n; j++)
+                        {
+                            prow[j] *= scale;
+                        }
+                    }
+
+                    prow[balance] += Math.Exp(-total * _dt);
+                }
+                else if (row.Remainder >= 0)
+                {
+                    prow[row.Remainder] += 1 - total;
+                }
+
+                var sum = 0.0;
+                for (var j = 0; j < n; j++)
+                {
+                    var q = prow[j];
+                    if (q < -Tolerance || q > 1 + Tolerance)
+                    {
+                        throw Invalid(b, j, q);
+                    }
+
+                    prow[j] = Math.Clamp(q, 0, 1);
+                    sum += prow[j];
+                }
+
+                if (Math.Abs(sum - 1) > 1e-6)
+                {
+                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The probabilities of row '{Model.States[b].Name}' sum to {sum:G6}, not 1, for a drawn parameter set."));
+                }
+            }
+
+            var vrow = values.AsSpan(b * vc, vc);
+            foreach (var (account, f, price) in row.Flows)
+            {
+                vrow[account] += f(in ctx) * price;
+            }
+
+            foreach (var (outcome, f) in row.Outcomes)
+            {
+                vrow[_a + outcome] += f(in ctx);
+            }
+        }
+    }
+
+    private InvalidOperationException Invalid(int from, int to, double v)
+        => new(string.Create(CultureInfo.InvariantCulture, $"The transition {Model.States[from].Name} → {Model.States[to].Name} is {v:G6} for a drawn parameter set; probabilities must lie in [0, 1] and rates be non-negative."));
+
+    /// <summary>Runs the lanes' cohort traces. Allocation-free.</summary>
+    internal void RunBatch(Workspace ws)
+    {
+        var n = _n;
+        var vc = ValueCount;
+        var pairs = _pairs;
+        var np = pairs.Length;
+        var m = ws.M;
+        var next = ws.Next;
+        var acc = ws.Acc;
+        var sv = ws.StateValues;
+        var pv = ws.PairVectors;
+        var laneValues = ws.LaneValues.AsSpan();
+        var pairP = ws.PairP.AsSpan();
+        var w = Lanes;
+        for (var i = 0; i < np; i++)
+        {
+            pv[i] = new Vector<double>(pairP.Slice(i * w, w));
+        }
+
+        for (var i = 0; i < n * vc; i++)
+        {
+            sv[i] = new Vector<double>(laneValues.Slice(i * w, w));
+        }
+
+        for (var x = 0; x < n; x++)
+        {
+            m[x] = new Vector<double>(_initial[x]);
+        }
+
+        for (var v = 0; v < vc; v++)
+        {
+            acc[v] = Vector<double>.Zero;
+        }
+
+        var T = _costWeight.Length - 1;
+        for (var t = 0; t <= T; t++)
+        {
+            var cwt = _costWeight[t];
+            var owt = _outcomeWeight[t];
+            for (var v = 0; v < vc; v++)
+            {
+                var s = Vector<double>.Zero;
+                for (var x = 0; x < n; x++)
+                {
+                    s += m[x] * sv[(x * vc) + v];
+                }
+
+                acc[v] += s * (v < _a ? cwt : owt);
+            }
+
+            if (t == T)
+            {
+                break;
+            }
+
+            for (var j = 0; j < n; j++)
+            {
+                next[j] = Vector<double>.Zero;
+            }
+
+            for (var i = 0; i < np; i++)
+            {
+                var (from, to) = pairs[i];
+                next[to] += m[from] * pv[i];
+            }
+
+            (m, next) = (next, m);
+        }
+
+        var totals = ws.Totals.AsSpan();
+        for (var v = 0; v < vc; v++)
+        {
+            acc[v].CopyTo(totals.Slice(v * w, w));
+        }
+    }
+
+    private sealed record RowSpec(bool Absorbing, bool IsRate, int Remainder, (int To, ModelFunction F)[] Entries, (int Account, ModelFunction F, double Price)[] Flows, (int Outcome, ModelFunction F)[] Outcomes);
+}

@@ -1,0 +1,182 @@
+using SocialInvestment.Model;
+
+namespace SocialInvestment.Uncertainty;
+
+/// <summary>
+/// Distributions attached to a model's named parameters: a univariate distribution per parameter
+/// and Dirichlet distributions over groups of parameters (a row of transition probabilities).
+/// Parameters without a distribution keep their base value. Immutable: every <c>With…</c> returns a
+/// new specification.
+/// </summary>
+/// <remarks>
+/// Draw <c>k</c> under seed <c>s</c> uses the random stream <see cref="RandomSource.ForStream"/>(s, k)
+/// and samples the distributions in the order they were added, so a draw is a pure function of
+/// (specification, seed, k), independent of threads and of which other draws are taken.
+/// </remarks>
+public sealed class PsaSpecification
+{
+    private readonly Entry[] _entries;
+
+    /// <summary>Creates an empty specification for a model (every parameter at its base value).</summary>
+    /// <param name="model">The model whose parameters are varied.</param>
+    public PsaSpecification(LifeCourseModel model)
+        : this(model ?? throw new ArgumentNullException(nameof(model)), [])
+    {
+    }
+
+    private PsaSpecification(LifeCourseModel model, Entry[] entries)
+    {
+        Model = model;
+        _entries = entries;
+    }
+
+    /// <summary>The model.</summary>
+    public LifeCourseModel Model { get; }
+
+    /// <summary>Number of parameters that carry uncertainty (a Dirichlet group counts each member).</summary>
+    public int UncertainParameterCount => _entries.Sum(e => e.Parameters.Length);
+
+    /// <summary>The parameters that carry uncertainty, in sampling order.</summary>
+    public IReadOnlyList<ParameterRef> UncertainParameters => _entries.SelectMany(e => e.Parameters).ToArray();
+
+    /// <summary>Attaches a distribution to a parameter.</summary>
+    /// <param name="parameter">The parameter.</param>
+    /// <param name="distribution">Its distribution.</param>
+    /// <exception cref="ArgumentException">The parameter is not the model's or already has a distribution.</exception>
+    public PsaSpecification With(ParameterRef parameter, Distribution distribution)
+    {
+        ArgumentNullException.ThrowIfNull(distribution);
+        Check([parameter]);
+        return new PsaSpecification(Model, [.. _entries, new Entry([parameter], distribution, null)]);
+    }
+
+    /// <summary>Attaches a distribution to the parameter of the given name.</summary>
+    /// <param name="parameterName">The parameter's name.</param>
+    /// <param name="distribution">Its distribution.</param>
+    public PsaSpecification With(string parameterName, Distribution distribution) => With(Model.Parameter(parameterName), distribution);
+
+    /// <summary>
+    /// Attaches a Dirichlet distribution to a group of parameters (for example the probabilities of
+    /// leaving one state to each destination, including staying), so that each draw sums to 1.
+    /// </summary>
+    /// <param name="parameters">The group, one parameter per Dirichlet component, in order.</param>
+    /// <param name="distribution">The Dirichlet distribution.</param>
+    /// <exception cref="ArgumentException">The sizes differ or a parameter already has a distribution.</exception>
+    public PsaSpecification WithDirichlet(IReadOnlyList<ParameterRef> parameters, DirichletDistribution distribution)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(distribution);
+        if (parameters.Count != distribution.Dimension)
+        {
+            throw new ArgumentException($"The Dirichlet distribution has {distribution.Dimension} components but {parameters.Count} parameters were given.", nameof(parameters));
+        }
+
+        Check(parameters);
+        return new PsaSpecification(Model, [.. _entries, new Entry([.. parameters], null, distribution)]);
+    }
+
+    /// <summary>The univariate distribution of a parameter, or null (fixed or in a Dirichlet group).</summary>
+    /// <param name="parameter">The parameter.</param>
+    public Distribution? DistributionOf(ParameterRef parameter)
+        => _entries.FirstOrDefault(e => e.Univariate is not null && e.Parameters[0].Index == parameter.Index)?.Univariate;
+
+    /// <summary>Draw <paramref name="draw"/> under <paramref name="seed"/>: a full parameter set.</summary>
+    /// <param name="seed">The PSA seed.</param>
+    /// <param name="draw">Zero-based draw index.</param>
+    public ParameterValues Draw(ulong seed, long draw)
+    {
+        var values = Model.BaseParameters.AsSpan().ToArray();
+        DrawInto(seed, draw, values);
+        return ParameterValues.Wrap(values);
+    }
+
+    /// <summary>Draws <paramref name="count"/> parameter sets, draws 0 … count−1.</summary>
+    /// <param name="seed">The PSA seed.</param>
+    /// <param name="count">Number of draws.</param>
+    public IReadOnlyList<ParameterValues> DrawMany(ulong seed, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var result = new ParameterValues[count];
+        for (var k = 0; k < count; k++)
+        {
+            result[k] = Draw(seed, k);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Writes draw <paramref name="draw"/> into <paramref name="destination"/>, which must already hold
+    /// the values of the parameters without a distribution (for example a copy of the base values).
+    /// Allocation-free.
+    /// </summary>
+    /// <param name="seed">The PSA seed.</param>
+    /// <param name="draw">Zero-based draw index.</param>
+    /// <param name="destination">One value per model parameter.</param>
+    public void DrawInto(ulong seed, long draw, Span<double> destination)
+    {
+        if (destination.Length != Model.Parameters.Count)
+        {
+            throw new ArgumentException($"The destination must have {Model.Parameters.Count} elements (one per model parameter).", nameof(destination));
+        }
+
+        var random = RandomSource.ForStream(seed, unchecked((ulong)draw));
+        Span<double> group = stackalloc double[MaxGroup];
+        foreach (var e in _entries)
+        {
+            if (e.Univariate is { } d)
+            {
+                destination[e.Parameters[0].Index] = d.Sample(ref random);
+            }
+            else
+            {
+                var n = e.Parameters.Length;
+                Span<double> g = n <= MaxGroup ? group[..n] : new double[n];
+                e.Dirichlet!.Sample(ref random, g);
+                for (var i = 0; i < n; i++)
+                {
+                    destination[e.Parameters[i].Index] = g[i];
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Low and high values of each uncertain univariate parameter at the given quantiles of its
+    /// distribution (for one-way sensitivity and tornado diagrams).
+    /// </summary>
+    /// <param name="lowerQuantile">Quantile for the low value (0.025 for a 95 % interval).</param>
+    /// <param name="upperQuantile">Quantile for the high value.</param>
+    public IReadOnlyList<ParameterRange> Ranges(double lowerQuantile = 0.025, double upperQuantile = 0.975)
+    {
+        return _entries.Where(e => e.Univariate is not null && e.Univariate is not FixedDistribution)
+            .Select(e => new ParameterRange(e.Parameters[0], e.Univariate!.InverseCumulativeDistribution(lowerQuantile), e.Univariate.InverseCumulativeDistribution(upperQuantile)))
+            .ToArray();
+    }
+
+    private const int MaxGroup = 32;
+
+    private void Check(IEnumerable<ParameterRef> parameters)
+    {
+        foreach (var p in parameters)
+        {
+            if (p.Index < 0 || p.Index >= Model.Parameters.Count || Model.Parameters[p.Index].Name != p.Name)
+            {
+                throw new ArgumentException($"'{p.Name}' is not a parameter of model '{Model.Name}'.", nameof(parameters));
+            }
+
+            if (_entries.Any(e => e.Parameters.Any(q => q.Index == p.Index)))
+            {
+                throw new ArgumentException($"Parameter '{p.Name}' already has a distribution.", nameof(parameters));
+            }
+        }
+    }
+
+    private sealed record Entry(ParameterRef[] Parameters, Distribution? Univariate, DirichletDistribution? Dirichlet);
+}
+
+/// <summary>A parameter with a low and a high value for deterministic sensitivity analysis.</summary>
+/// <param name="Parameter">The parameter.</param>
+/// <param name="Low">Its low value.</param>
+/// <param name="High">Its high value.</param>
+public readonly record struct ParameterRange(ParameterRef Parameter, double Low, double High);
