@@ -89,7 +89,7 @@ internal static class RunScenario
         var c = CultureInfo.InvariantCulture;
         var settings = run.Scenario.Settings;
         var model = run.Model;
-        output.WriteLine($"Scenario: {settings.Name}{(request.Scenario is null ? " (embedded Norwegian default)" : $" ({request.Scenario})")}");
+        output.WriteLine($"Scenario: {settings.Name}{(request.Scenario is null ? " [embedded default]" : $" [{request.Scenario}]")}");
         output.WriteLine(string.Create(
             c,
             $"Horizon {model.Options.Cycles} cycles of {model.Options.CycleLengthYears:0.##} year(s); discounting {model.Options.CostDiscounting.Name}; prices NOK {settings.PriceYear}; population {model.Population.Size:N0}"));

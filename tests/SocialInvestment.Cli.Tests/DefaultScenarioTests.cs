@@ -6,7 +6,6 @@ namespace SocialInvestment.Cli.Tests;
 public class DefaultScenarioTests : TempFolderTest
 {
     [Test]
-    [Ignore("Waits for NorwegianDefault and ResultWriter from the csv branch")]
     public void Init_ThenValidate_ExitsZero()
     {
         var dir = Path.Combine(Dir, "norway");
@@ -18,13 +17,12 @@ public class DefaultScenarioTests : TempFolderTest
     }
 
     [Test]
-    [Ignore("Waits for NorwegianDefault and ResultWriter from the csv branch")]
     public void Run_NoScenario_RunsTheDefault()
     {
         var outDir = Path.Combine(Dir, "out");
         var r = Socinv.Run("run", "--out", outDir);
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Err);
-        Assert.That(r.Out, Does.Contain("(embedded Norwegian default)"));
+        Assert.That(r.Out, Does.Contain("[embedded default]"));
         Assert.That(r.Out, Does.Contain("Who invests, who saves"));
         Assert.That(File.Exists(Path.Combine(outDir, "report.html")));
     }

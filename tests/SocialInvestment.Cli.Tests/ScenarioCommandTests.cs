@@ -44,7 +44,6 @@ public class ScenarioCommandTests : TempFolderTest
     }
 
     [Test]
-    [Ignore("Waits for NorwegianDefault and ResultWriter from the csv branch")]
     public void Run_SmallScenario_PrintsSummaryAndWritesResultsAndReport()
     {
         var outDir = Path.Combine(Dir, "out");
