@@ -58,9 +58,9 @@ internal static class RunScenario
         if (!request.ReportOnly)
         {
             progress.Stage("Writing CSV and JSON results");
-            var before = Snapshot(outDir);
             ResultWriter.WriteAll(run, outDir);
-            written.AddRange(Snapshot(outDir).Where(f => !before.TryGetValue(f.Key, out var t) || t != f.Value).Select(f => f.Key));
+            written.Add(ResultWriter.TidyCsvFileName);
+            written.Add(ResultWriter.SummaryFileName);
         }
 
         progress.Stage("Drawing charts and writing the report");
@@ -116,9 +116,6 @@ internal static class RunScenario
             output.Write(ReportTables.WhoInvestsWhoSaves(group.First(), reportOptions));
         }
     }
-
-    private static Dictionary<string, DateTime> Snapshot(string dir) =>
-        Directory.GetFiles(dir).ToDictionary(f => Path.GetFileName(f), File.GetLastWriteTimeUtc, StringComparer.Ordinal);
 
     private static string Provenance(RunRequest r)
     {

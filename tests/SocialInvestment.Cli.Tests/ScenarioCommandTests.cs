@@ -56,8 +56,9 @@ public class ScenarioCommandTests : TempFolderTest
         Assert.That(File.Exists(Path.Combine(outDir, "report.html")));
         Assert.That(File.Exists(Path.Combine(outDir, "report.md")));
         Assert.That(Directory.GetFiles(outDir, "*.png"), Has.Length.EqualTo(5));
-        Assert.That(Directory.GetFiles(outDir, "*.csv"), Is.Not.Empty, "tidy CSV results");
-        Assert.That(Directory.GetFiles(outDir, "*.json"), Is.Not.Empty, "JSON summary");
+        Assert.That(File.Exists(Path.Combine(outDir, ResultWriter.TidyCsvFileName)), "tidy CSV results");
+        Assert.That(File.Exists(Path.Combine(outDir, ResultWriter.SummaryFileName)), "JSON summary");
+        Assert.That(r.Out, Does.Contain("results.csv, summary.json, report.html, report.md, 5 charts (PNG)"));
         Assert.That(Directory.GetFiles(outDir, "*.tmp"), Is.Empty);
     }
 
