@@ -29,7 +29,8 @@ if ! $prepare_only; then
   fi
   step "restoring dotnet-interactive (local tool manifest)"
   dotnet tool restore >/dev/null
-  if ! jupyter kernelspec list 2>/dev/null | grep -q '\.net-csharp'; then
+  kernels="$(jupyter kernelspec list 2>/dev/null || true)"
+  if ! grep -q '\.net-csharp' <<<"$kernels"; then
     step "installing the .NET Jupyter kernels"
     dotnet tool run dotnet-interactive jupyter install >/dev/null
   fi

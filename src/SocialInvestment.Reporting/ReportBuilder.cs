@@ -166,7 +166,7 @@ public sealed class ReportBuilder
             "Costs are positive and gains negative in the ledger; a perspective's net benefit is minus its incremental net cost.",
             "Society counts resource costs and production of every payer, nets out transfers, and adds the tax financing cost on the net change in public budgets.",
             "Trace point t is discounted with the schedule's factor for year t (cycle 0 undiscounted unless the model says otherwise).",
-            "Numbers are formatted with the culture " + (c.Name.Length == 0 ? "invariant" : c.Name) + ".",
+            c.Name.Length == 0 ? "Numbers are formatted with the invariant culture." : $"Numbers are formatted with the culture {c.Name}.",
         ]));
         if (!string.IsNullOrWhiteSpace(o.Provenance))
         {
