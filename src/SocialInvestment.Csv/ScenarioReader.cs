@@ -64,6 +64,7 @@ public static class ScenarioReader
         }
 
         var (settings, files) = ReadManifest(manifestBytes, problems);
+        LocateManifestProblems(manifestBytes, problems);
         var map = new SourceMap();
         var tables = new Dictionary<string, CsvTable?>(StringComparer.Ordinal);
         var broken = new HashSet<string>(StringComparer.Ordinal);
@@ -336,6 +337,38 @@ public static class ScenarioReader
             }
 
             return (s, files);
+        }
+    }
+
+    /// <summary>Gives manifest problems that name a property the line of that property's first occurrence.</summary>
+    private static void LocateManifestProblems(byte[] manifest, List<ScenarioProblem> problems)
+    {
+        string text;
+        try
+        {
+            text = new System.Text.UTF8Encoding(false, true).GetString(manifest);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return;
+        }
+
+        for (var i = 0; i < problems.Count; i++)
+        {
+            var p = problems[i];
+            if (p.File != ScenarioFiles.Manifest || p.Line is not null || p.Field is null)
+            {
+                continue;
+            }
+
+            var key = "\"" + p.Field.Split('.')[^1] + "\"";
+            var at = text.IndexOf(key, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                var line = 1 + text.AsSpan(0, at).Count('\n');
+                var column = at - text.LastIndexOf('\n', Math.Max(0, at - 1));
+                problems[i] = p with { Line = line, Column = column };
+            }
         }
     }
 

@@ -44,7 +44,9 @@ public sealed record ScenarioSettings
     /// <c>society</c> (resource costs and production plus the tax financing cost on public net
     /// spending), <c>individual</c>, <c>resource-costs</c>. Default: public, society.
     /// </summary>
-    public IReadOnlyList<string> Perspectives { get; init; } = ["public", "society"];
+    public IReadOnlyList<string> Perspectives { get => _perspectives; init => _perspectives = [.. value]; }
+
+    private readonly IReadOnlyList<string> _perspectives = ["public", "society"];
 
     /// <inheritdoc/>
     public bool Equals(ScenarioSettings? other) => other is not null

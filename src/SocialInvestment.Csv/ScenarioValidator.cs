@@ -193,17 +193,17 @@ internal static class ScenarioValidator
             }
         }
 
+        var memberships = new HashSet<(string, string?)>();
         foreach (var r in s.Strategies)
         {
             Intervention(r, "intervention", r.Intervention);
+            if (!memberships.Add((r.Strategy, r.Intervention)))
+            {
+                Add(r, "intervention", $"The strategy '{r.Strategy}' lists '{r.Intervention}' more than once.");
+            }
         }
 
         var st2 = s.Settings;
-        if (string.IsNullOrWhiteSpace(st2.Name))
-        {
-            Setting("name", "The scenario needs a name.");
-        }
-
         if (st2.HorizonCycles < 1)
         {
             Setting("horizonCycles", "The horizon must be at least 1 cycle.");

@@ -170,3 +170,125 @@ public sealed class ScenarioReaderTests
         Assert.That(Problems().Single().Message, Does.Contain("scenario.json"));
     }
 }
+
+[SetCulture("de-DE")]
+public sealed class ScenarioReaderMoreTests
+{
+    private string _dir = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Directory.CreateTempSubdirectory("socinv-more-").FullName;
+        ScenarioWriter.Write(SmallScenario.Create(), _dir);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    private IReadOnlyList<ScenarioProblem> Problems() => Assert.Throws<ScenarioFormatException>(() => ScenarioReader.Read(_dir))!.Problems;
+
+    [Test]
+    public void Read_WindowsLineEndingsAndByteOrderMark_ReadsTheSameScenario()
+    {
+        foreach (var file in Directory.GetFiles(_dir, "*.csv"))
+        {
+            var text = File.ReadAllText(file).Replace("\n", "\r\n", StringComparison.Ordinal);
+            File.WriteAllText(file, text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        }
+
+        Assert.That(ScenarioReader.Read(_dir), Is.EqualTo(SmallScenario.Create()));
+    }
+
+    [Test]
+    public void Read_CommentLines_AreSkippedAndLineNumbersStillCountThem()
+    {
+        var path = Path.Combine(_dir, "population.csv");
+        var lines = File.ReadAllLines(path).ToList();
+        lines.Insert(1, "# cohort at 16 and 18");
+        lines[3] = lines[3].Replace("neet,", "neeet,", StringComparison.Ordinal);
+        File.WriteAllLines(path, lines);
+        var p = Problems().Single();
+        Assert.That((p.File, p.Line), Is.EqualTo(("population.csv", (int?)4)));
+    }
+
+    [Test]
+    public void Read_MixedRatesAndProbabilitiesInOneRow_IsRejected()
+    {
+        var path = Path.Combine(_dir, "transitions.csv");
+        File.AppendAllText(path, "neet,school,rate,,,0.1,,\n");
+        var p = Problems().Single();
+        Assert.That((p.File, p.Field), Is.EqualTo(("transitions.csv", "kind")));
+        Assert.That(p.Message, Does.Contain("mixes probabilities and rates"));
+    }
+
+    [Test]
+    public void Read_UnknownParameterAndIntervention_AreReported()
+    {
+        File.AppendAllText(Path.Combine(_dir, "effects.csv"), "IPS,transition,neet,work,,,hr,,no_such_parameter,permanent,,,\n");
+        File.AppendAllText(Path.Combine(_dir, "strategies.csv"), "Both,no_such_intervention\n");
+        var messages = Problems().Select(p => p.Message).ToArray();
+        Assert.That(messages, Has.Some.Contains("Unknown parameter 'no_such_parameter'"));
+        Assert.That(messages, Has.Some.Contains("Unknown intervention 'no_such_intervention'"));
+    }
+
+    [Test]
+    public void Read_DecimalCommaInManifest_SaysSo()
+    {
+        var path = Path.Combine(_dir, "scenario.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"taxFinancingCost\": 0.2", "\"taxFinancingCost\": \"0,2\"", StringComparison.Ordinal));
+        var p = Problems().Single();
+        Assert.That((p.File, p.Field), Is.EqualTo(("scenario.json", "taxFinancingCost")));
+        Assert.That(p.Line, Is.EqualTo(File.ReadAllLines(path).ToList().FindIndex(l => l.Contains("taxFinancingCost", StringComparison.Ordinal)) + 1));
+        Assert.That(p.Message, Does.Contain("decimal comma"));
+    }
+
+    [Test]
+    public void Read_SemicolonSeparatedFile_SaysToUseCommas()
+    {
+        File.WriteAllText(Path.Combine(_dir, "sectors.csv"), "name;description\neducation;skole\n");
+        var p = Problems().Single(x => x.File == "sectors.csv");
+        Assert.That(p.Message, Does.Contain("';' as separator"));
+    }
+
+    [Test]
+    public void Read_InvalidDistribution_ReportsArity()
+    {
+        var path = Path.Combine(_dir, "parameters.csv");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("beta,20 80", "beta,20", StringComparison.Ordinal));
+        var p = Problems().Single();
+        Assert.That((p.File, p.Line, p.Field), Is.EqualTo(("parameters.csv", (int?)2, "distribution")));
+        Assert.That(p.Message, Does.Contain("takes 2 arguments"));
+    }
+}
+
+public sealed class ScenarioReaderManifestTests
+{
+    [Test]
+    public void Read_TablesRenamedInManifest_AreReadFromTheNamedFiles()
+    {
+        var dir = Directory.CreateTempSubdirectory("socinv-names-").FullName;
+        try
+        {
+            ScenarioWriter.Write(SmallScenario.Create(), dir);
+            File.Move(Path.Combine(dir, "flows.csv"), Path.Combine(dir, "unit_costs_2024.csv"));
+            var manifest = Path.Combine(dir, "scenario.json");
+            File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"flows\": \"flows.csv\"", "\"flows\": \"unit_costs_2024.csv\"", StringComparison.Ordinal));
+            Assert.That(ScenarioReader.Read(dir), Is.EqualTo(SmallScenario.Create()));
+
+            File.AppendAllText(Path.Combine(dir, "strategies.csv"), "IPS for NEET,IPS\n");
+            var p = Assert.Throws<ScenarioFormatException>(() => ScenarioReader.Read(dir))!.Problems.Single();
+            Assert.That((p.File, p.Line), Is.EqualTo(("strategies.csv", (int?)4)));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void FileNames_OfTheDefault_AreTheManifestAndTwelveTables()
+    {
+        Assert.That(NorwegianDefault.FileNames, Has.Count.EqualTo(13).And.Contains("scenario.json"));
+    }
+}
