@@ -109,3 +109,56 @@ public class ScenarioCommandTests : TempFolderTest
         Assert.That(r.Err, Does.Contain("--force"));
     }
 }
+
+public class RunBehaviourTests : TempFolderTest
+{
+    private string WriteSmallScenario()
+    {
+        var dir = Path.Combine(Dir, "small");
+        ScenarioWriter.Write(SmallScenario.Create(), dir);
+        return dir;
+    }
+
+    [Test]
+    public void Run_Verbose_ShowsProgressOnStandardError()
+    {
+        var r = Socinv.Run("report", WriteSmallScenario(), "-o", Path.Combine(Dir, "out"), "--verbose");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Err);
+        Assert.That(r.Err, Does.Contain("(2/2)").And.Contain("Drawing charts"));
+        Assert.That(r.Out, Does.Not.Contain("Drawing charts"), "progress never goes to standard output");
+    }
+
+    [Test]
+    public void Run_NorwegianCulture_FormatsTablesWithNorwegianNumbers()
+    {
+        var dir = WriteSmallScenario();
+        var run = ScenarioRunner.Run(ScenarioReader.Read(dir));
+        var nb = System.Globalization.CultureInfo.GetCultureInfo("nb-NO");
+        var npv = run.Appraisals.First(a => a.Perspective.Name == "municipality").NetPresentValue;
+        var r = Socinv.Run("report", dir, "-o", Path.Combine(Dir, "out"), "--culture", "nb-NO");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Err);
+        Assert.That(r.Out, Does.Contain(Math.Round(npv).ToString("N0", nb)));
+    }
+
+    [Test]
+    public void Run_Cancelled_ExitsWith130()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var code = CliApp.Run(["report", WriteSmallScenario(), "-o", Path.Combine(Dir, "out")], output, error, null, cts.Token);
+        Assert.That(code, Is.EqualTo(ExitCodes.Cancelled));
+        Assert.That(error.ToString(), Does.Contain("cancelled"));
+    }
+
+    [Test]
+    public void Init_ThenRunTheFolder_ExitsZero()
+    {
+        var dir = Path.Combine(Dir, "norway");
+        Assert.That(Socinv.Run("init", dir).ExitCode, Is.EqualTo(ExitCodes.Ok));
+        var r = Socinv.Run("run", dir, "-o", Path.Combine(Dir, "out"), "--horizon", "30", "--discount", "constant:0.04");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Err);
+        Assert.That(r.Out, Does.Contain("Horizon 30 cycles"));
+    }
+}
