@@ -163,7 +163,7 @@ internal static class CliApp
         });
         var perspective = new Option<string[]>("--perspective", "-p")
         {
-            Description = "Perspective(s) to appraise from, replacing the scenario's list: a payer name, public, society, individual or resource-costs. Repeat or list several.",
+            Description = "Perspective(s) to appraise from, replacing the scenario's list: a payer name, public, society, individual or resource-costs. Repeat the option or list several (put the scenario folder before it).",
             AllowMultipleArgumentsPerToken = true,
         };
         var seed = new Option<int?>("--seed")
