@@ -1,0 +1,223 @@
+using System.Globalization;
+using ScottPlot;
+using SocialInvestment.Economics;
+using SocialInvestment.Engine;
+
+namespace SocialInvestment.Reporting;
+
+/// <summary>
+/// Draws the report's charts as PNG images with ScottPlot (headless: no window or display is
+/// needed). Each method returns the encoded PNG bytes. Numbers on the axes are formatted with
+/// <see cref="ReportOptions.Culture"/>; money axes are scaled to thousands, millions or billions
+/// of <see cref="ReportOptions.Currency"/> as the data require.
+/// </summary>
+public static class Charts
+{
+    // A sans-serif family that is installed here (ScottPlot falls back to a serif face on some Linux machines).
+    private static readonly Lazy<string> SansFont = new(() =>
+    {
+        foreach (var family in new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Segoe UI", "Helvetica" })
+        {
+            using var typeface = SkiaSharp.SKTypeface.FromFamilyName(family);
+            if (typeface is not null && string.Equals(typeface.FamilyName, family, StringComparison.OrdinalIgnoreCase))
+            {
+                return family;
+            }
+        }
+
+        return Fonts.Sans;
+    });
+
+    private static readonly Color Zero = Colors.Black.WithAlpha(0.6);
+
+    /// <summary>
+    /// State occupancy over age: a stacked area chart of the share of the population (0–100 %) in
+    /// each state at each trace point, one colour per state, states stacked in model order.
+    /// </summary>
+    /// <param name="result">The run of one strategy.</param>
+    /// <param name="options">Size, culture; null for the defaults.</param>
+    /// <returns>The PNG image.</returns>
+    public static byte[] StateOccupancy(SimulationResult result, ReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        options ??= new ReportOptions();
+        options.Validate();
+        var (x, xLabel) = ReportSeries.TimeAxis(result);
+        var shares = ReportSeries.OccupancyPercent(result);
+        var plot = NewPlot($"States: {result.Strategy.Name}", xLabel, "Share of the cohort (%)");
+        var palette = new ScottPlot.Palettes.Category20();
+        var lower = new double[x.Length];
+        for (var s = 0; s < shares.Length; s++)
+        {
+            var upper = new double[x.Length];
+            for (var t = 0; t < x.Length; t++)
+            {
+                upper[t] = lower[t] + shares[s][t];
+            }
+
+            if (shares[s].Any(v => v > 0))
+            {
+                var fill = plot.Add.FillY(x, lower, upper);
+                var color = palette.GetColor(s);
+                fill.FillStyle.Color = color;
+                fill.LineStyle.Width = 0;
+                fill.LegendText = result.States[s].Name;
+            }
+
+            lower = upper;
+        }
+
+        plot.Axes.SetLimits(x[0], x[^1], 0, 100);
+        SetTicks(plot.Axes.Left, 1, options.Culture);
+        SetTicks(plot.Axes.Bottom, 1, options.Culture);
+        plot.ShowLegend(Edge.Right);
+        return Render(plot, options);
+    }
+
+    /// <summary>
+    /// Annual flows by payer: for one strategy, the net undiscounted flow booked to each payer in
+    /// each year (base flows and intervention costs; positive = cost, negative = gain, as in the
+    /// ledger), totals for the modelled population.
+    /// </summary>
+    /// <param name="result">The run of one strategy.</param>
+    /// <param name="options">Size, culture, currency; null for the defaults.</param>
+    /// <returns>The PNG image.</returns>
+    public static byte[] AnnualFlowsByPayer(SimulationResult result, ReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        options ??= new ReportOptions();
+        options.Validate();
+        var (x, xLabel) = ReportSeries.TimeAxis(result);
+        var payers = ReportSeries.PayerNames(result);
+        var flows = ReportSeries.FlowsByPayer(result, payers);
+        var (first, last) = ReportSeries.CountedRange(result);
+        x = x[first..(last + 1)];
+        flows = flows.Select(f => f[first..(last + 1)]).ToArray();
+        var (divisor, word) = NumberFormat.Scale(MaxAbs(flows));
+        var plot = NewPlot(
+            $"Flows by payer: {result.Strategy.Name}",
+            xLabel,
+            $"{Unit(options.Currency, word)} per year (+ cost, − gain)");
+        plot.Add.HorizontalLine(0, 1, Zero);
+        var palette = new ScottPlot.Palettes.Category10();
+        for (var p = 0; p < payers.Count; p++)
+        {
+            var line = plot.Add.ScatterLine(x, flows[p], palette.GetColor(p));
+            line.LineWidth = 2.5f;
+            line.LegendText = payers[p];
+        }
+
+        SetTicks(plot.Axes.Left, divisor, options.Culture);
+        SetTicks(plot.Axes.Bottom, 1, options.Culture);
+        plot.ShowLegend(Edge.Right);
+        return Render(plot, options);
+    }
+
+    /// <summary>
+    /// The payback curve: cumulative discounted net benefit of a strategy against its comparator,
+    /// one thin line per payer (who invests dips below zero, who saves rises above it) and one thick
+    /// dashed line per perspective (the perspectives' totals). A line crossing zero for good marks
+    /// the discounted payback year.
+    /// </summary>
+    /// <param name="result">The strategy's run (gives the time axis).</param>
+    /// <param name="appraisals">Appraisals of this strategy against its comparator, one per perspective to draw (at least one).</param>
+    /// <param name="options">Size, culture, currency, perspective filter; null for the defaults.</param>
+    /// <returns>The PNG image.</returns>
+    /// <exception cref="ArgumentException">No appraisal is given or they appraise different strategies.</exception>
+    public static byte[] PaybackCurve(SimulationResult result, IReadOnlyList<AppraisalResult> appraisals, ReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(appraisals);
+        options ??= new ReportOptions();
+        options.Validate();
+        if (appraisals.Count == 0 || appraisals.Any(a => a.Strategy != appraisals[0].Strategy || a.Comparator != appraisals[0].Comparator))
+        {
+            throw new ArgumentException("Give at least one appraisal, all of the same strategy against the same comparator.", nameof(appraisals));
+        }
+
+        var (x, xLabel) = ReportSeries.TimeAxis(result);
+        var payers = ReportSeries.PayerNames(result);
+        var byPayer = ReportSeries.CumulativeNetBenefitByPayer(appraisals[0], payers);
+        var payerNames = new HashSet<string>(payers, StringComparer.Ordinal);
+        var totals = appraisals
+            .Where(a => !payerNames.Contains(a.Perspective.Name) && options.Shows(a.Perspective.Name))
+            .Select(a => (a.Perspective.Name, Values: ReportSeries.CumulativeNetBenefit(a)))
+            .ToList();
+        var (divisor, word) = NumberFormat.Scale(Math.Max(MaxAbs(byPayer), totals.Count == 0 ? 0 : totals.Max(t => MaxAbs([t.Values]))));
+        var plot = NewPlot(
+            $"Payback: {appraisals[0].Strategy} vs {appraisals[0].Comparator}",
+            xLabel,
+            $"{Unit(options.Currency, word)} (+ ahead, − behind)");
+        plot.Add.HorizontalLine(0, 1, Zero);
+        var palette = new ScottPlot.Palettes.Category10();
+        for (var p = 0; p < payers.Count; p++)
+        {
+            if (byPayer[p].All(v => v == 0))
+            {
+                continue;
+            }
+
+            var line = plot.Add.ScatterLine(Trim(x, byPayer[p]), byPayer[p], palette.GetColor(p));
+            line.LineWidth = 2f;
+            line.LegendText = $"payer: {payers[p]}";
+        }
+
+        var dark = new[] { Colors.Black, Colors.DarkSlateGray, Colors.Maroon, Colors.Navy };
+        for (var i = 0; i < totals.Count; i++)
+        {
+            var line = plot.Add.ScatterLine(Trim(x, totals[i].Values), totals[i].Values, dark[i % dark.Length]);
+            line.LineWidth = 3.5f;
+            line.LinePattern = i == 0 ? LinePattern.Solid : LinePattern.Dashed;
+            line.LegendText = totals[i].Name;
+        }
+
+        SetTicks(plot.Axes.Left, divisor, options.Culture);
+        SetTicks(plot.Axes.Bottom, 1, options.Culture);
+        plot.ShowLegend(Edge.Right);
+        return Render(plot, options);
+    }
+
+    private static double[] Trim(double[] x, double[] y) => x.Length == y.Length ? x : x[..y.Length];
+
+    private static Plot NewPlot(string title, string xLabel, string yLabel)
+    {
+        var plot = new Plot();
+        plot.Font.Set(SansFont.Value);
+        plot.Title(title, 17);
+        plot.XLabel(xLabel, 15);
+        plot.YLabel(yLabel, 15);
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
+        plot.Axes.Left.TickLabelStyle.FontSize = 13;
+        plot.Legend.FontSize = 13;
+        return plot;
+    }
+
+    private static void SetTicks(IAxis axis, double divisor, CultureInfo culture)
+    {
+        axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            LabelFormatter = v => NumberFormat.Tick(v, divisor, culture),
+        };
+    }
+
+    private static string Unit(string currency, string word) => word.Length == 0 ? currency : $"{currency} {word}";
+
+    private static double MaxAbs(double[][] series)
+    {
+        var max = 0.0;
+        foreach (var s in series)
+        {
+            foreach (var v in s)
+            {
+                if (double.IsFinite(v))
+                {
+                    max = Math.Max(max, Math.Abs(v));
+                }
+            }
+        }
+
+        return max;
+    }
+
+    private static byte[] Render(Plot plot, ReportOptions options) => plot.GetImageBytes(options.ChartWidth, options.ChartHeight, ImageFormat.Png);
+}

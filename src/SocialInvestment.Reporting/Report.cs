@@ -1,0 +1,182 @@
+using System.Net;
+using System.Text;
+
+namespace SocialInvestment.Reporting;
+
+/// <summary>One chart of a report: its PNG image and the file name it is written under.</summary>
+public sealed class ReportChart
+{
+    internal ReportChart(string title, string caption, string fileName, byte[] png)
+    {
+        Title = title;
+        Caption = caption;
+        FileName = fileName;
+        Png = png;
+    }
+
+    /// <summary>Title (used as the image's alternative text).</summary>
+    public string Title { get; }
+
+    /// <summary>One sentence saying how to read the chart.</summary>
+    public string Caption { get; }
+
+    /// <summary>File name (no folder) under which the Markdown report expects the PNG beside it.</summary>
+    public string FileName { get; }
+
+    /// <summary>The encoded PNG image.</summary>
+    public ReadOnlyMemory<byte> Png { get; }
+}
+
+/// <summary>
+/// A built report: headings, paragraphs, tables and charts, rendered on demand as a self-contained
+/// HTML page (charts embedded as base64 <c>data:image/png</c> URIs) or as Markdown (charts
+/// referenced as PNG files beside it). Immutable.
+/// </summary>
+public sealed class Report
+{
+    private readonly IReadOnlyList<Block> _blocks;
+
+    internal Report(string title, IReadOnlyList<Block> blocks)
+    {
+        Title = title;
+        _blocks = blocks;
+        Charts = blocks.OfType<ChartBlock>().Select(b => b.Chart).ToArray();
+    }
+
+    /// <summary>The report's title.</summary>
+    public string Title { get; }
+
+    /// <summary>Every chart, in the order they appear.</summary>
+    public IReadOnlyList<ReportChart> Charts { get; }
+
+    /// <summary>The report as one self-contained HTML5 page (UTF-8, inline CSS, images as data URIs).</summary>
+    public string ToHtml()
+    {
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        sb.Append("<title>").Append(WebUtility.HtmlEncode(Title)).Append("</title>\n<style>\n");
+        sb.Append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\n");
+        sb.Append("table{border-collapse:collapse;margin:1em 0;font-size:0.92em}th,td{border:1px solid #ccc;padding:0.3em 0.6em}th{background:#f2f2f2}\n");
+        sb.Append(".num{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #ddd}\n");
+        sb.Append("figcaption{font-size:0.9em;color:#555}footer{margin-top:3em;font-size:0.85em;color:#666}\n</style>\n</head>\n<body>\n");
+        foreach (var block in _blocks)
+        {
+            switch (block)
+            {
+                case HeadingBlock h:
+                    sb.Append(FormattableString.Invariant($"<h{h.Level}>")).Append(WebUtility.HtmlEncode(h.Text)).Append(FormattableString.Invariant($"</h{h.Level}>\n"));
+                    break;
+                case ParagraphBlock p:
+                    sb.Append("<p>").Append(WebUtility.HtmlEncode(p.Text)).Append("</p>\n");
+                    break;
+                case ListBlock l:
+                    sb.Append("<ul>\n");
+                    foreach (var item in l.Items)
+                    {
+                        sb.Append("<li>").Append(WebUtility.HtmlEncode(item)).Append("</li>\n");
+                    }
+
+                    sb.Append("</ul>\n");
+                    break;
+                case TableBlock t:
+                    sb.Append(t.Table.ToHtml());
+                    break;
+                case ChartBlock c:
+                    sb.Append("<figure>\n<img alt=\"").Append(WebUtility.HtmlEncode(c.Chart.Title)).Append("\" src=\"data:image/png;base64,")
+                        .Append(Convert.ToBase64String(c.Chart.Png.Span)).Append("\">\n<figcaption>")
+                        .Append(WebUtility.HtmlEncode(c.Chart.Caption)).Append("</figcaption>\n</figure>\n");
+                    break;
+                case FooterBlock f:
+                    sb.Append("<footer>").Append(WebUtility.HtmlEncode(f.Text)).Append("</footer>\n");
+                    break;
+            }
+        }
+
+        sb.Append("</body>\n</html>\n");
+        return sb.ToString();
+    }
+
+    /// <summary>The report as Markdown (CommonMark with pipe tables); charts are image links to <see cref="ReportChart.FileName"/> in the same folder.</summary>
+    public string ToMarkdown()
+    {
+        var sb = new StringBuilder();
+        foreach (var block in _blocks)
+        {
+            switch (block)
+            {
+                case HeadingBlock h:
+                    sb.Append(new string('#', h.Level)).Append(' ').Append(h.Text).Append("\n\n");
+                    break;
+                case ParagraphBlock p:
+                    sb.Append(p.Text).Append("\n\n");
+                    break;
+                case ListBlock l:
+                    foreach (var item in l.Items)
+                    {
+                        sb.Append("- ").Append(item).Append('\n');
+                    }
+
+                    sb.Append('\n');
+                    break;
+                case TableBlock t:
+                    sb.Append(t.Table.ToMarkdown()).Append('\n');
+                    break;
+                case ChartBlock c:
+                    sb.Append("![").Append(c.Chart.Title).Append("](").Append(c.Chart.FileName).Append(")\n\n*").Append(c.Chart.Caption).Append("*\n\n");
+                    break;
+                case FooterBlock f:
+                    sb.Append("---\n\n").Append(f.Text).Append('\n');
+                    break;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Writes <c>{baseName}.html</c>, <c>{baseName}.md</c> and every chart's PNG into a folder
+    /// (created if missing). Each file is written to a temporary file in the folder and then moved
+    /// into place, so an interrupted write never leaves a half-written file; existing files are replaced.
+    /// </summary>
+    /// <param name="directory">Target folder.</param>
+    /// <param name="baseName">File name stem of the HTML and Markdown files. Default "report".</param>
+    /// <returns>The full paths written, HTML first, then Markdown, then the PNGs.</returns>
+    /// <exception cref="IOException">A file could not be written.</exception>
+    public IReadOnlyList<string> WriteTo(string directory, string baseName = "report")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(baseName);
+        var dir = Path.GetFullPath(directory);
+        Directory.CreateDirectory(dir);
+        var written = new List<string>();
+        foreach (var chart in Charts)
+        {
+            var path = Path.Combine(dir, chart.FileName);
+            AtomicFile.WriteAllBytes(path, chart.Png.Span);
+            written.Add(path);
+        }
+
+        var md = Path.Combine(dir, baseName + ".md");
+        AtomicFile.WriteAllText(md, ToMarkdown());
+        written.Insert(0, md);
+        var html = Path.Combine(dir, baseName + ".html");
+        AtomicFile.WriteAllText(html, ToHtml());
+        written.Insert(0, html);
+        return written;
+    }
+}
+
+/// <summary>A piece of a report.</summary>
+internal abstract record Block;
+
+internal sealed record HeadingBlock(int Level, string Text) : Block;
+
+internal sealed record ParagraphBlock(string Text) : Block;
+
+internal sealed record ListBlock(IReadOnlyList<string> Items) : Block;
+
+internal sealed record TableBlock(Table Table) : Block;
+
+internal sealed record ChartBlock(ReportChart Chart) : Block;
+
+internal sealed record FooterBlock(string Text) : Block;

@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace SocialInvestment.Reporting;
+
+/// <summary>
+/// Options for charts and reports. Immutable; use <c>with</c>. Nothing is read from the machine:
+/// the culture used to format numbers and the generation time printed in the report are passed in.
+/// </summary>
+public sealed record ReportOptions
+{
+    /// <summary>Title of the report (first heading). Default "Social investment appraisal".</summary>
+    public string Title { get; init; } = "Social investment appraisal";
+
+    /// <summary>Optional paragraph printed under the title (plain text, HTML-escaped in the HTML report).</summary>
+    public string? Description { get; init; }
+
+    /// <summary>
+    /// Culture used to format numbers in tables and chart tick labels. Default
+    /// <see cref="CultureInfo.InvariantCulture"/> (for example 1,234,567.89); use nb-NO for
+    /// Norwegian grouping and decimal comma.
+    /// </summary>
+    public CultureInfo Culture { get; init; } = CultureInfo.InvariantCulture;
+
+    /// <summary>
+    /// Names of the perspectives to show in the summary tables and payback charts (ordinal,
+    /// case-insensitive match on <see cref="Economics.Perspective.Name"/>); null or empty shows
+    /// every perspective present in the appraisals.
+    /// </summary>
+    public IReadOnlyList<string>? Perspectives { get; init; }
+
+    /// <summary>Currency label used in headings and axis titles. Default "NOK".</summary>
+    public string Currency { get; init; } = "NOK";
+
+    /// <summary>Width of each chart in pixels. Default 1000.</summary>
+    public int ChartWidth { get; init; } = 1000;
+
+    /// <summary>Height of each chart in pixels. Default 560.</summary>
+    public int ChartHeight { get; init; } = 560;
+
+    /// <summary>
+    /// Optional free text that identifies the run (scenario name, command line, time stamp); printed
+    /// in the report footer as given. The library never reads the clock.
+    /// </summary>
+    public string? Provenance { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Title);
+        ArgumentNullException.ThrowIfNull(Culture);
+        ArgumentNullException.ThrowIfNull(Currency);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ChartWidth, 200);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ChartHeight, 150);
+    }
+
+    internal bool Shows(string perspective) =>
+        Perspectives is null || Perspectives.Count == 0 || Perspectives.Any(p => string.Equals(p, perspective, StringComparison.OrdinalIgnoreCase));
+}
