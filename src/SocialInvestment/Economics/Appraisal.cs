@@ -109,7 +109,11 @@ public sealed class AppraisalResult
     /// <summary>Return on investment: NPV/PV(investment); NaN when there is no investment.</summary>
     public double ReturnOnInvestment => PresentValueInvestment == 0 ? double.NaN : NetPresentValue / PresentValueInvestment;
 
-    /// <summary>Internal rate of return of the undiscounted net-benefit stream, or null when it has no sign change or no root in (−99 %, 10 000 %).</summary>
+    /// <summary>
+    /// Internal rate of return of the undiscounted net-benefit stream (Excel <c>IRR</c>), or null when it is
+    /// not unique: the stream must change sign exactly once (amounts below 1e-9 of the largest are ignored)
+    /// and have its root in (−99 %, 10 000 %).
+    /// </summary>
     public double? InternalRateOfReturn { get; }
 
     /// <summary>Years until the undiscounted cumulative net benefit stays ≥ 0; null if it never does within the horizon.</summary>
@@ -167,7 +171,23 @@ public sealed class AppraisalResult
 
     internal static double? Irr(IReadOnlyList<double> netBenefit, double dt)
     {
-        if (!netBenefit.Any(v => v > 0) || !netBenefit.Any(v => v < 0))
+        // The IRR is unique only for a conventional stream: one change of sign (investment first,
+        // returns later, or the reverse). With more sign changes several rates can give NPV = 0.
+        var scale = netBenefit.Count == 0 ? 0 : netBenefit.Max(Math.Abs);
+        var signChanges = 0;
+        var lastSign = 0;
+        foreach (var v in netBenefit)
+        {
+            var sign = Math.Abs(v) <= 1e-9 * scale ? 0 : Math.Sign(v);
+            if (sign != 0 && lastSign != 0 && sign != lastSign)
+            {
+                signChanges++;
+            }
+
+            lastSign = sign == 0 ? lastSign : sign;
+        }
+
+        if (signChanges != 1)
         {
             return null;
         }

@@ -103,6 +103,15 @@ public class AppraisalTests
         });
     }
 
+    [TestCase(new[] { -100.0, 230, -132 }, TestName = "Irr_TwoSignChanges_IsNull")]
+    [TestCase(new[] { 10.0, 20, 30 }, TestName = "Irr_NoSignChange_IsNull")]
+    public void Irr_NonConventionalStream_IsNull(double[] stream)
+        => Assert.That(AppraisalResult.Irr(stream, 1.0), Is.Null, "−100 + 230x − 132x² has roots at 10 % and 20 %: no unique IRR");
+
+    [Test]
+    public void Irr_ConventionalStream_MatchesExcel()
+        => Assert.That(AppraisalResult.Irr([-1000.0, 300, 400, 500], 1.0), Is.EqualTo(0.08896339469335).Within(1e-9), "Excel =IRR({-1000,300,400,500})");
+
     [Test]
     public void SwitchingValue_FindsUptakeWhereNpvIsZero()
     {
