@@ -16,6 +16,7 @@ public static partial class Program
             var modes = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal);
             RegisterCohortMode(modes);
             RegisterMicroMode(modes);
+            RegisterWelfarePsaMode(modes);
             if (args.Length < 2 || !modes.TryGetValue(args[1], out var run))
             {
                 Console.Error.WriteLine($"usage: welfare4 {{{string.Join('|', modes.Keys)}}} [--threads N] [...]");
@@ -33,4 +34,6 @@ public static partial class Program
     static partial void RegisterCohortMode(Dictionary<string, Func<string[], int>> modes);
 
     static partial void RegisterMicroMode(Dictionary<string, Func<string[], int>> modes);
+
+    static partial void RegisterWelfarePsaMode(Dictionary<string, Func<string[], int>> modes);
 }

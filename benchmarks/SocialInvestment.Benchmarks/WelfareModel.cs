@@ -35,6 +35,11 @@ public static class WelfareModel
         b.AddPayers(Payers).AddSectors(Sectors).AddOutcomes(Outcome.Qaly, new Outcome("years in work"));
         var effect = b.AddParameter("team_effect", 0.7);
 
+        // Parameters of the family team with the values the model always had (WelfarePsa gives them distributions).
+        var neetWork = b.AddParameter("team_neet_work_rr", 1.3);
+        var upfront = b.AddParameter("team_upfront_cost", 150_000);
+        var perCycle = b.AddParameter("team_cost_per_cycle", 50_000);
+
         static double Mort(in ModelContext c) => 0.0003 + (1e-5 * Math.Exp(0.1 * c.Age));
         var alive = StateNames.Where(s => s != "Dead").ToArray();
         foreach (var s in alive)
@@ -102,10 +107,10 @@ public static class WelfareModel
 
         var team = Intervention.Create("family team").OfKind(InterventionKind.Preventive)
             .EligibleIn("InHomeMeasures", "FosterCare")
-            .UpfrontCost(A(Payer.Municipality, Sector.SocialServices), 150_000)
-            .CostPerCycle(A(Payer.Municipality, Sector.SocialServices), 50_000, 3)
+            .UpfrontCost(A(Payer.Municipality, Sector.SocialServices), upfront)
+            .CostPerCycle(A(Payer.Municipality, Sector.SocialServices), perCycle, 3)
             .AffectTransition("InHomeMeasures", "FosterCare", EffectMeasure.HazardRatio, effect, EffectProfile.ExponentialDecay(5))
-            .AffectTransition("Neet", "Work", EffectMeasure.RelativeRisk, 1.3, EffectProfile.LinearDropOff(5, 15))
+            .AffectTransition("Neet", "Work", EffectMeasure.RelativeRisk, neetWork, EffectProfile.LinearDropOff(5, 15))
             .Build();
         b.AddStrategy(Strategy.BusinessAsUsual).AddStrategy(new Strategy("family team", team));
         b.WithPopulation(new Population(

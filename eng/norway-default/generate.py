@@ -285,14 +285,28 @@ write("population.csv", ["state", "start_age", "weight", "source"], [
 
 # ---------------------------------------------------------------- parameters, interventions, effects, strategies
 write("parameters.csv", ["name", "value", "distribution", "arguments", "description"], [
-    ("neet_work_scale", "1.0", "lognormal", "0 0.1", "multiplier on NEET -> work probabilities (calibration uncertainty; illustrative spread)"),
-    ("family_rr_placement", "0.75", "lognormal", "-0.2877 0.15", "illustrative: relative risk of moving from in-home measures to placement with an intensive cross-sector family team (no Norwegian effect estimate; the Asker velferdslab evaluation, Proba 2018-01, is qualitative)"),
-    ("family_rr_neet", "0.85", "lognormal", "-0.1625 0.1", "illustrative: relative risk of leaving child welfare at 18 into NEET with the family team"),
-    ("ips_or_work", "2.79", "lognormal", "1.026 0.4", "odds ratio of moving into work with IPS: the lower 95 % bound of the SEED trial (Sveinsdottir et al., Scand J Work Environ Health 2020;46(1):50-59, doi:10.5271/sjweh.3837: OR 10.39, 95 % CI 2.79-38.68, 48 % vs 8 % in competitive work; n = 96, control = sheltered work) - conservative on purpose"),
-    ("cost_family_team", "150000", "gamma", "16 9375", "estimate: 0.15 FTE municipal family coordinator at ~900 000 NOK per FTE incl. overhead plus ~15 000 flexible funds, per family-year (2023 NOK); gamma with mean 150 000, sd 37 500"),
-    ("cost_ips", "45000", "gamma", "16 2812.5", "estimate: an IPS job specialist (~900 000 NOK per FTE incl. overhead) with a caseload of ~20 per participant-year (2023 NOK); gamma mean 45 000"),
-    ("uptake_family", "0.8", "beta", "16 4", "estimate: share of eligible families who accept the team"),
-    ("uptake_ips", "0.6", "beta", "12 8", "estimate: share of young people offered IPS when NEET or on AAP who take it up"),
+    # PSA distributions (read by Scenario.ToPsaSpecification). Conventions: relative risks lognormal with
+    # mu = ln(base value) (median = base value); uptake shares beta(a, b) with mean a/(a+b) = base value;
+    # unit costs gamma(shape, scale) with mean shape x scale = base value. Parameters that move one competing
+    # exit of a transition row (neet_work_scale, ips_or_work) get bounded distributions so that no draw makes
+    # the row's probabilities sum past 1 (the core applies such effects without rescaling the other exits and
+    # rejects a negative remainder); the IPS odds ratio's row explains why its trial CI cannot be used as is.
+    ("neet_work_scale", "1.0", "truncnormal", "1 0.1 0.8 1.2",
+     "multiplier on NEET -> work probabilities (calibration uncertainty of the hand-calibrated rates); truncated normal mean 1, sd 0.1 on [0.8, 1.2]: illustrative spread, no source; bounded so that, together with the IPS odds ratio's upper bound, the NEET exit probabilities stay below 1"),
+    ("family_rr_placement", "0.75", "lognormal", "-0.2877 0.15",
+     "illustrative: relative risk of moving from in-home measures to placement with an intensive cross-sector family team (no Norwegian effect estimate; the Asker velferdslab evaluation, Proba 2018-01, is qualitative); lognormal median 0.75 = exp(-0.2877), sigma 0.15 (95 % range 0.56-1.01), illustrative"),
+    ("family_rr_neet", "0.85", "truncnormal", "0.85 0.08 0.6 1",
+     "illustrative: relative risk of leaving child welfare at 18 into NEET with the family team; PSA: truncated normal mean 0.85, sd 0.08 on [0.6, 1] (illustrative): bounded at 1 because at ages 17-19 almost everyone leaves in-home measures (exit probabilities sum to 0.9994 + mortality), so any RR above 1.0005 on the exit into NEET would push the row past 1"),
+    ("ips_or_work", "2.79", "truncnormal", "2.79 0.75 1 4",
+     "odds ratio of moving into work with IPS: the lower 95 % bound of the SEED trial (Sveinsdottir et al., Scand J Work Environ Health 2020;46(1):50-59, doi:10.5271/sjweh.3837: OR 10.39, 95 % CI 2.79-38.68, 48 % vs 8 % in competitive work; n = 96, control = sheltered work) - conservative on purpose. PSA: truncated normal mean 2.79, sd 0.75 on [1, 4], not the lognormal of the CI (mu 2.341, sigma 0.671): the odds ratio acts on one competing exit of a one-year transition whose base probability is already 0.3 (0.36 at the top of neet_work_scale), and an OR above 5.6 (4.26 at neet_work_scale 1.2) pushes the NEET exit probabilities at ages 16-25 past 1; the trial's CI excludes 1, hence the lower bound"),
+    ("cost_family_team", "150000", "gamma", "16 9375",
+     "estimate: 0.15 FTE municipal family coordinator at ~900 000 NOK per FTE incl. overhead plus ~15 000 flexible funds, per family-year (2023 NOK); gamma(shape 16, scale 9375): mean 150 000, sd 37 500 (CV 25 %, the usual spread of a bottom-up staffing estimate; illustrative)"),
+    ("cost_ips", "45000", "gamma", "16 2812.5",
+     "estimate: an IPS job specialist (~900 000 NOK per FTE incl. overhead) with a caseload of ~20 per participant-year (2023 NOK); gamma(shape 16, scale 2812.5): mean 45 000, sd 11 250 (CV 25 %: caseloads of 15-25 per specialist as in the IPS fidelity scale's at most 20)"),
+    ("uptake_family", "0.8", "beta", "16 4",
+     "estimate: share of eligible families who accept the team; beta(16, 4): mean 0.8, sd 0.09, as if observed in 20 families (illustrative)"),
+    ("uptake_ips", "0.6", "beta", "12 8",
+     "estimate: share of young people offered IPS when NEET or on AAP who take it up; beta(12, 8): mean 0.6, sd 0.11, as if observed in 20 people (illustrative)"),
 ])
 
 write("interventions.csv", ["name", "kind", "eligible_states", "min_age", "max_age", "uptake", "uptake_parameter", "description"], [

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Scenarios;
 
@@ -90,6 +91,76 @@ public sealed record DistributionSpec(string Family, IReadOnlyList<double> Argum
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// The sampler of a univariate specification, in the Uncertainty library's terms: beta →
+    /// <see cref="BetaDistribution"/>(α, β), gamma → <see cref="GammaDistribution"/>(shape, scale),
+    /// lognormal → <see cref="LogNormalDistribution"/>(μ, σ), normal → <see cref="NormalDistribution"/>,
+    /// truncnormal → <see cref="TruncatedNormalDistribution"/>(mean, sd, lower, upper), uniform →
+    /// <see cref="UniformDistribution"/>, triangular → <see cref="TriangularDistribution"/>(lower, mode,
+    /// upper), fixed → <see cref="FixedDistribution"/>(<paramref name="baseValue"/>). A dirichlet is a
+    /// group of parameters: use <see cref="ToDirichlet"/> or <see cref="Scenario.ToPsaSpecification"/>.
+    /// </summary>
+    /// <param name="baseValue">The parameter's base value (used by <c>fixed</c> only).</param>
+    /// <returns>The distribution.</returns>
+    /// <exception cref="InvalidOperationException">The specification is invalid (every problem listed) or is a dirichlet.</exception>
+    public Distribution ToDistribution(double baseValue)
+    {
+        var a = CheckedArguments();
+        try
+        {
+            return Family.Trim().ToUpperInvariant() switch
+            {
+                "BETA" => new BetaDistribution(a[0], a[1]),
+                "GAMMA" => new GammaDistribution(a[0], a[1]),
+                "LOGNORMAL" => new LogNormalDistribution(a[0], a[1]),
+                "NORMAL" => new NormalDistribution(a[0], a[1]),
+                "TRUNCNORMAL" => new TruncatedNormalDistribution(a[0], a[1], a[2], a[3]),
+                "UNIFORM" => new UniformDistribution(a[0], a[1]),
+                "TRIANGULAR" => new TriangularDistribution(a[0], a[1], a[2]),
+                "FIXED" => new FixedDistribution(baseValue),
+                _ => throw new InvalidOperationException($"'{Family}' is a distribution over a group of parameters (consecutive dirichlet rows with the same concentrations); use ToDirichlet() or Scenario.ToPsaSpecification."),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"{this}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The Dirichlet distribution of a <c>dirichlet</c> specification (component i has concentration αᵢ).</summary>
+    /// <returns>The distribution.</returns>
+    /// <exception cref="InvalidOperationException">The specification is invalid or not a dirichlet.</exception>
+    public DirichletDistribution ToDirichlet()
+    {
+        var a = CheckedArguments();
+        if (!IsDirichlet)
+        {
+            throw new InvalidOperationException($"'{Family}' is not a dirichlet specification; use ToDistribution.");
+        }
+
+        try
+        {
+            return new DirichletDistribution(a);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"{this}: {e.Message}", e);
+        }
+    }
+
+    internal bool IsDirichlet => string.Equals(Family?.Trim(), "dirichlet", StringComparison.OrdinalIgnoreCase);
+
+    private IReadOnlyList<double> CheckedArguments()
+    {
+        var problems = Validate();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException($"Invalid distribution '{this}': {string.Join(" ", problems)}");
+        }
+
+        return Arguments;
     }
 
     /// <inheritdoc/>

@@ -2,6 +2,7 @@ using System.Globalization;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Scenarios;
 
@@ -139,6 +140,124 @@ public sealed record Scenario
             "RESOURCE-COSTS" => Perspective.ResourceCosts,
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// The parameter distributions of <see cref="Parameters"/> as a PSA specification for a model
+    /// built from this scenario (<see cref="BuildModel"/>). Each row with a univariate distribution
+    /// becomes <see cref="PsaSpecification.With(ParameterRef, Distribution)"/> through
+    /// <see cref="DistributionSpec.ToDistribution"/>; rows without a distribution keep their base
+    /// value. A Dirichlet group is written as consecutive <c>dirichlet</c> rows with the same
+    /// concentrations (α₁ … αₙ), one row per component in order (row i receives component i), for
+    /// example the probabilities of leaving one state to each destination; a longer run of identical
+    /// rows is split into groups of n. Distributions are sampled in row order.
+    /// </summary>
+    /// <param name="model">The model, built from this scenario (possibly with other options).</param>
+    /// <returns>The specification.</returns>
+    /// <exception cref="ScenarioFormatException">
+    /// A distribution is invalid, a Dirichlet group is incomplete, or a parameter is not in the model;
+    /// every problem is listed with the file and line of its row (<c>parameters.csv</c> when the
+    /// scenario was not read from files).
+    /// </exception>
+    public PsaSpecification ToPsaSpecification(LifeCourseModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var problems = new List<ScenarioProblem>();
+        void Problem(ParameterRow row, string message)
+        {
+            var at = Source?.Find(row);
+            problems.Add(new ScenarioProblem(at?.File ?? ScenarioFiles.Parameters, at?.Line, null, "distribution", $"parameter '{row.Name}': {message}"));
+        }
+
+        var names = new HashSet<string>(model.Parameters.Select(p => p.Name), StringComparer.Ordinal);
+        var spec = new PsaSpecification(model);
+        var rows = Parameters;
+        var i = 0;
+        while (i < rows.Count)
+        {
+            var row = rows[i];
+            if (row.Distribution is not { } d)
+            {
+                i++;
+                continue;
+            }
+
+            var invalid = d.Validate();
+            if (invalid.Count > 0)
+            {
+                foreach (var m in invalid)
+                {
+                    Problem(row, m);
+                }
+
+                i++;
+                continue;
+            }
+
+            if (!d.IsDirichlet)
+            {
+                if (!names.Contains(row.Name))
+                {
+                    Problem(row, $"not a parameter of the model '{model.Name}'.");
+                }
+                else
+                {
+                    try
+                    {
+                        spec = spec.With(model.Parameter(row.Name), d.ToDistribution(row.Value));
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+                    {
+                        Problem(row, e.Message);
+                    }
+                }
+
+                i++;
+                continue;
+            }
+
+            var n = d.Arguments.Count;
+            var j = i;
+            while (j < rows.Count && j - i < n && rows[j].Distribution is { IsDirichlet: true } dj && dj.Arguments.SequenceEqual(d.Arguments))
+            {
+                j++;
+            }
+
+            if (j - i < n)
+            {
+                Problem(row, string.Create(CultureInfo.InvariantCulture, $"the dirichlet group starting here has {n} concentrations but {j - i} consecutive row(s) with the same concentrations; write one row per component, in order, each with the full list of concentrations."));
+            }
+            else
+            {
+                var group = rows.Skip(i).Take(n).ToArray();
+                var missing = group.Where(r => !names.Contains(r.Name)).ToArray();
+                foreach (var r in missing)
+                {
+                    Problem(r, $"not a parameter of the model '{model.Name}'.");
+                }
+
+                if (missing.Length == 0)
+                {
+                    try
+                    {
+                        spec = spec.WithDirichlet([.. group.Select(r => model.Parameter(r.Name))], d.ToDirichlet());
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+                    {
+                        Problem(row, e.Message);
+                    }
+                }
+            }
+
+            i = j;
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ScenarioFormatException(problems);
+        }
+
+        return spec;
     }
 
     /// <summary>

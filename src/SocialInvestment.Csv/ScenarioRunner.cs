@@ -1,6 +1,7 @@
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Scenarios;
 
@@ -15,6 +16,9 @@ public sealed record ScenarioRunOptions
 
     /// <summary>Perspective names to appraise instead of the scenario's list (same names as <see cref="ScenarioSettings.Perspectives"/>).</summary>
     public IReadOnlyList<string>? Perspectives { get; init; }
+
+    /// <summary>Worker threads of a probabilistic run (<see cref="ScenarioRunner.RunProbabilistic"/>); 0 (default) means <see cref="Environment.ProcessorCount"/>. Results do not depend on it; deterministic runs ignore it.</summary>
+    public int MaxDegreeOfParallelism { get; init; }
 }
 
 /// <summary>The result of running every strategy of a scenario with the cohort engine and appraising it against the comparator.</summary>
@@ -94,7 +98,69 @@ public static class ScenarioRunner
     public static ScenarioRun Run(Scenario scenario, ScenarioRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
+        var (model, perspectives) = Prepare(scenario, options ?? new ScenarioRunOptions());
+        var results = CohortEngine.RunAll(model, null, progress, ct);
+        var comparator = results.FirstOrDefault(r => r.Strategy.Name == scenario.Settings.Comparator)
+            ?? throw new ModelValidationException([new ValidationProblem("settings", $"The comparator '{scenario.Settings.Comparator}' is not a strategy of the model.")]);
+        var appraisals = new List<AppraisalResult>();
+        foreach (var r in results)
+        {
+            if (ReferenceEquals(r, comparator))
+            {
+                continue;
+            }
+
+            foreach (var p in perspectives)
+            {
+                appraisals.Add(Appraisal.Compare(r, comparator, p));
+            }
+        }
+
+        return new ScenarioRun(scenario, model, results, comparator.Strategy.Name, perspectives, appraisals);
+    }
+
+    /// <summary>
+    /// Probabilistic sensitivity analysis of a scenario: builds the model (with the run overrides),
+    /// turns the parameter distributions into a <see cref="PsaSpecification"/>
+    /// (<see cref="Scenario.ToPsaSpecification"/>) and runs <see cref="ProbabilisticAnalysis.Run"/>
+    /// with the cohort engine over every strategy, appraising each against the scenario's comparator
+    /// from the scenario's perspectives (or the overrides). Draw k uses the random stream (seed, k),
+    /// so the result is a pure function of (scenario, draws, seed), whatever the number of threads.
+    /// </summary>
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="draws">Number of parameter draws K (≥ 1).</param>
+    /// <param name="seed">The PSA seed.</param>
+    /// <param name="options">Overrides (horizon, discounting, perspectives, threads); null for none.</param>
+    /// <param name="progress">Receives the number of completed draws.</param>
+    /// <param name="ct">Cancels the run.</param>
+    /// <returns>Per-draw costs, outcomes and appraisal figures (NPV, BCR, ROI, payback) by strategy and perspective.</returns>
+    /// <exception cref="ModelValidationException">The scenario does not make a valid model.</exception>
+    /// <exception cref="ScenarioFormatException">A parameter distribution is invalid (with file and line).</exception>
+    /// <exception cref="ArgumentException">An override names an unknown discount preset or perspective.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="draws"/> is less than 1.</exception>
+    public static PsaResult RunProbabilistic(Scenario scenario, int draws, ulong seed, ScenarioRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
         options ??= new ScenarioRunOptions();
+        var (model, perspectives) = Prepare(scenario, options);
+        var comparator = model.Strategies.FirstOrDefault(s => s.Name == scenario.Settings.Comparator)
+            ?? throw new ModelValidationException([new ValidationProblem("settings", $"The comparator '{scenario.Settings.Comparator}' is not a strategy of the model.")]);
+        var spec = scenario.ToPsaSpecification(model);
+        var psa = new PsaOptions
+        {
+            Draws = draws,
+            Seed = seed,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+            Strategies = model.Strategies,
+            Comparator = comparator,
+            Perspectives = perspectives,
+        };
+        return ProbabilisticAnalysis.Run(spec, psa, null, progress, ct);
+    }
+
+    private static (LifeCourseModel Model, IReadOnlyList<Perspective> Perspectives) Prepare(Scenario scenario, ScenarioRunOptions options)
+    {
         var model = scenario.BuildModel();
         if (options.Horizon is not null || options.Discounting is not null)
         {
@@ -129,23 +195,6 @@ public static class ScenarioRunner
             perspectives = scenario.Perspectives();
         }
 
-        var results = CohortEngine.RunAll(model, null, progress, ct);
-        var comparator = results.FirstOrDefault(r => r.Strategy.Name == scenario.Settings.Comparator)
-            ?? throw new ModelValidationException([new ValidationProblem("settings", $"The comparator '{scenario.Settings.Comparator}' is not a strategy of the model.")]);
-        var appraisals = new List<AppraisalResult>();
-        foreach (var r in results)
-        {
-            if (ReferenceEquals(r, comparator))
-            {
-                continue;
-            }
-
-            foreach (var p in perspectives)
-            {
-                appraisals.Add(Appraisal.Compare(r, comparator, p));
-            }
-        }
-
-        return new ScenarioRun(scenario, model, results, comparator.Strategy.Name, perspectives, appraisals);
+        return (model, perspectives);
     }
 }
