@@ -168,8 +168,20 @@ internal static class CliApp
         };
         var seed = new Option<int?>("--seed")
         {
-            Description = "Random seed for stochastic runs (recorded in the report; cohort runs are deterministic and do not use it).",
+            Description = "Seed of the probabilistic sensitivity analysis (--draws); the same seed gives the same draws on any machine and thread count. Default 20260101.",
         };
+        var draws = new Option<int>("--draws")
+        {
+            Description = "Also run a probabilistic sensitivity analysis with this many parameter draws (the scenario's parameter distributions) and print mean NPV, its 95 % interval and the probability that NPV > 0 per strategy and perspective. Default 0 (none).",
+            DefaultValueFactory = _ => 0,
+        };
+        draws.Validators.Add(r =>
+        {
+            if (r.GetValue(draws) is < 0 or > 1_000_000)
+            {
+                r.AddError("--draws must be between 0 and 1,000,000.");
+            }
+        });
         var culture = new Option<string>("--culture")
         {
             Description = "Culture for numbers in the report and the printed tables, for example nb-NO. Default: invariant (1,234,567.8).",
@@ -188,7 +200,7 @@ internal static class CliApp
             ? new Command("report", "Run a scenario (or the Norwegian default) and write only the HTML and Markdown report with its charts to --out.")
             : new Command("run", "Run a scenario (or the embedded Norwegian default), print NPV, BCR and payback per strategy and perspective and who invests and who saves, and write CSV/JSON results and the report to --out.");
         command.Arguments.Add(scenarioArg);
-        foreach (var o in new Option[] { outOption, horizon, discount, perspective, seed, culture })
+        foreach (var o in new Option[] { outOption, horizon, discount, perspective, seed, draws, culture })
         {
             command.Options.Add(o);
         }
@@ -202,6 +214,7 @@ internal static class CliApp
                 parse.GetValue(discount),
                 parse.GetValue(perspective) is { Length: > 0 } ps ? ps : null,
                 parse.GetValue(seed),
+                parse.GetValue(draws),
                 TryCulture(parse.GetValue(culture) ?? string.Empty, out var c) ? c : CultureInfo.InvariantCulture,
                 parse.GetValue(Verbose),
                 reportOnly);
@@ -312,4 +325,4 @@ internal static class CliApp
 }
 
 /// <summary>The options of run and report after parsing.</summary>
-internal sealed record RunRequest(string? Scenario, string Out, int? Horizon, string? Discount, IReadOnlyList<string>? Perspectives, int? Seed, CultureInfo Culture, bool Verbose, bool ReportOnly);
+internal sealed record RunRequest(string? Scenario, string Out, int? Horizon, string? Discount, IReadOnlyList<string>? Perspectives, int? Seed, int Draws, CultureInfo Culture, bool Verbose, bool ReportOnly);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using SocialInvestment.Reporting;
 using SocialInvestment.Scenarios;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Cli;
 
@@ -27,9 +28,9 @@ internal static class RunScenario
         progress.Stage(request.Scenario is null ? "Loading the Norwegian default scenario" : $"Reading {request.Scenario}");
         var scenario = request.Scenario is null ? NorwegianDefault.Load() : CliApp.LoadScenario(request.Scenario);
         var options = new ScenarioRunOptions { Horizon = request.Horizon, Discounting = request.Discount, Perspectives = request.Perspectives };
-        if (request.Verbose && request.Seed is int s)
+        if (request.Verbose && request.Seed is int s && request.Draws == 0)
         {
-            error.WriteLine(string.Create(c, $"socinv: seed {s} recorded; the cohort engine is deterministic and does not draw random numbers."));
+            error.WriteLine(string.Create(c, $"socinv: seed {s} recorded; without --draws the run is deterministic and draws no random numbers."));
         }
 
         ScenarioRun run;
@@ -51,6 +52,10 @@ internal static class RunScenario
         };
 
         PrintSummary(run, request, reportOptions, output);
+        if (request.Draws > 0)
+        {
+            RunUncertainty(scenario, options, request, reportOptions, output, progress, cancellationToken);
+        }
 
         var outDir = Path.GetFullPath(request.Out);
         Directory.CreateDirectory(outDir);
@@ -117,6 +122,61 @@ internal static class RunScenario
         }
     }
 
+    private static readonly string[] UncertaintyHeader = ["Strategy", "Perspective", "Mean NPV (NOK)", "95 % interval (NOK)", "P(NPV > 0)"];
+
+    /// <summary>The seed used when --draws is given without --seed.</summary>
+    internal const int DefaultSeed = 20260101;
+
+    private static void RunUncertainty(Scenario scenario, ScenarioRunOptions options, RunRequest request, ReportOptions reportOptions, TextWriter output, ProgressDisplay progress, CancellationToken cancellationToken)
+    {
+        var seed = request.Seed ?? DefaultSeed;
+        progress.Stage(string.Create(CultureInfo.InvariantCulture, $"Probabilistic sensitivity analysis: {request.Draws:N0} draws"));
+        PsaResult psa;
+        try
+        {
+            psa = ScenarioRunner.RunProbabilistic(scenario, request.Draws, (ulong)seed, options, progress, cancellationToken);
+        }
+        catch (ArgumentException e) when (e is not ArgumentNullException)
+        {
+            throw new CliException(ExitCodes.InvalidInput, CliApp.WithoutParameterName(e));
+        }
+
+        var f = reportOptions.Culture;
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Uncertainty: probabilistic sensitivity analysis, {psa.Draws:N0} draws of the scenario's parameter distributions, seed {seed}"));
+        if (psa.Specification.UncertainParameterCount == 0)
+        {
+            output.WriteLine("The scenario gives no parameter a distribution: every draw equals the base case.");
+        }
+
+        var rows = new List<string[]> { UncertaintyHeader };
+        foreach (var strategy in psa.Strategies.Where((_, i) => i != psa.ComparatorIndex))
+        {
+            foreach (var perspective in psa.Perspectives)
+            {
+                var npv = psa.Summarize(PsaFigure.NetPresentValue, strategy, perspective);
+                rows.Add(
+                [
+                    strategy.Name,
+                    perspective.Name,
+                    npv.Mean.ToString("N0", f),
+                    string.Create(f, $"{npv.Lower:N0} to {npv.Upper:N0}"),
+                    psa.ProbabilityPositiveNpv(strategy, perspective).ToString("P0", f),
+                ]);
+            }
+        }
+
+        var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        for (var r = 0; r < rows.Count; r++)
+        {
+            output.WriteLine(string.Join("  ", rows[r].Select((cell, i) => i < 2 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))).TrimEnd());
+            if (r == 0)
+            {
+                output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+            }
+        }
+    }
+
     private static string Provenance(RunRequest r)
     {
         var version = typeof(RunScenario).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
@@ -141,7 +201,11 @@ internal static class RunScenario
             parts.Add("perspectives: " + string.Join(", ", p));
         }
 
-        if (r.Seed is int s)
+        if (r.Draws > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"PSA draws: {r.Draws}, seed: {r.Seed ?? DefaultSeed}"));
+        }
+        else if (r.Seed is int s)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"seed: {s}"));
         }

@@ -26,4 +26,19 @@ public class DefaultScenarioTests : TempFolderTest
         Assert.That(r.Out, Does.Contain("Who invests, who saves"));
         Assert.That(File.Exists(Path.Combine(outDir, "report.html")));
     }
+
+    [Test]
+    public void Run_WithDraws_PrintsTheChanceThatBenefitsExceedCostsReproducibly()
+    {
+        var first = Socinv.Run("run", "--out", Path.Combine(Dir, "a"), "--draws", "40", "--seed", "3", "--horizon", "30");
+        var second = Socinv.Run("run", "--out", Path.Combine(Dir, "b"), "--draws", "40", "--seed", "3", "--horizon", "30");
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Ok), first.Err);
+        Assert.That(first.Out, Does.Contain("probabilistic sensitivity analysis, 40 draws").And.Contain("P(NPV > 0)").And.Contain("seed 3"));
+        var table = (string o) => o[o.IndexOf("Uncertainty:", StringComparison.Ordinal)..o.IndexOf("Wrote to", StringComparison.Ordinal)];
+        Assert.That(table(second.Out), Is.EqualTo(table(first.Out)), "the same seed gives the same draws");
+    }
+
+    [Test]
+    public void Run_NegativeDraws_IsAUsageError()
+        => Assert.That(Socinv.Run("run", "--out", Path.Combine(Dir, "c"), "--draws", "-1").ExitCode, Is.EqualTo(ExitCodes.Usage));
 }
