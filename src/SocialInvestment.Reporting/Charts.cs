@@ -2,6 +2,7 @@ using System.Globalization;
 using ScottPlot;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Reporting;
 
@@ -174,6 +175,140 @@ public static class Charts
         SetTicks(plot.Axes.Left, divisor, options.Culture);
         SetTicks(plot.Axes.Bottom, 1, options.Culture);
         plot.ShowLegend(Edge.Right);
+        return Render(plot, options);
+    }
+
+    /// <summary>
+    /// The distribution of the net present value over PSA draws from one perspective, as cumulative
+    /// probability curves (empirical distribution functions): for each strategy other than the
+    /// comparator, the share of draws (0–100 %) with NPV at or below x, with a vertical line at
+    /// NPV = 0. Where a curve crosses the zero line, read the chance that the strategy does not pay
+    /// off; 100 % minus it is P(NPV &gt; 0). NPV is against the comparator, totals for the modelled population.
+    /// </summary>
+    /// <param name="psa">The PSA result.</param>
+    /// <param name="perspective">One of <see cref="PsaResult.Perspectives"/>.</param>
+    /// <param name="options">Size, culture, currency; null for the defaults.</param>
+    /// <returns>The PNG image.</returns>
+    /// <exception cref="ArgumentException">The perspective is not among the PSA's perspectives.</exception>
+    public static byte[] NpvDistribution(PsaResult psa, Perspective perspective, ReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(psa);
+        ArgumentNullException.ThrowIfNull(perspective);
+        options ??= new ReportOptions();
+        options.Validate();
+        if (!psa.Perspectives.Any(p => p.Name == perspective.Name))
+        {
+            throw new ArgumentException($"The PSA has no perspective '{perspective.Name}'.", nameof(perspective));
+        }
+
+        perspective = psa.Perspectives.First(p => p.Name == perspective.Name);
+        var strategies = psa.Strategies.Where((_, i) => i != psa.ComparatorIndex).ToList();
+        var series = strategies.Select(s => psa.Values(PsaFigure.NetPresentValue, s, perspective).ToArray()).ToArray();
+        var (divisor, word) = NumberFormat.Scale(MaxAbs(series));
+        var comparator = psa.Strategies[psa.ComparatorIndex].Name;
+        var plot = NewPlot(
+            $"NPV distribution, {perspective.Name} (vs {comparator})",
+            $"Net present value ({Unit(options.Currency, word)})",
+            "Share of draws with NPV ≤ x (%)");
+        var min = 0.0;
+        var max = 0.0;
+        var palette = new ScottPlot.Palettes.Category10();
+        for (var s = 0; s < series.Length; s++)
+        {
+            var sorted = series[s].Where(double.IsFinite).Order().ToArray();
+            if (sorted.Length == 0)
+            {
+                continue;
+            }
+
+            // Step curve starting at 0 % just left of the smallest draw.
+            var xs = new double[sorted.Length + 1];
+            var ys = new double[sorted.Length + 1];
+            xs[0] = sorted[0];
+            for (var i = 0; i < sorted.Length; i++)
+            {
+                xs[i + 1] = sorted[i];
+                ys[i + 1] = 100.0 * (i + 1) / sorted.Length;
+            }
+
+            min = Math.Min(min, sorted[0]);
+            max = Math.Max(max, sorted[^1]);
+            var line = plot.Add.ScatterLine(xs, ys, palette.GetColor(s));
+            line.ConnectStyle = ConnectStyle.StepHorizontal;
+            line.LineWidth = 2.5f;
+            line.LegendText = strategies[s].Name;
+        }
+
+        var pad = Math.Max(max - min, Math.Max(Math.Abs(min), Math.Abs(max))) * 0.05;
+        if (pad == 0)
+        {
+            pad = 1;
+        }
+
+        var zero = plot.Add.VerticalLine(0, 1.5f, Zero);
+        zero.LinePattern = LinePattern.Dashed;
+        zero.LegendText = "NPV = 0";
+        plot.Axes.SetLimits(min - pad, max + pad, 0, 100);
+        SetTicks(plot.Axes.Left, 1, options.Culture);
+        SetTicks(plot.Axes.Bottom, divisor, options.Culture);
+        plot.ShowLegend(Edge.Right);
+        return Render(plot, options);
+    }
+
+    /// <summary>
+    /// Who is likely to gain: a bar chart of the probability (0–100 %) that each strategy's NPV
+    /// against the comparator is positive, per perspective (each payer, then the public sector and
+    /// society as in <see cref="PsaResult.Perspectives"/>), one bar per strategy in each group.
+    /// </summary>
+    /// <param name="psa">The PSA result.</param>
+    /// <param name="options">Size, culture, perspective filter; null for the defaults.</param>
+    /// <returns>The PNG image.</returns>
+    public static byte[] ProbabilityPositiveNpv(PsaResult psa, ReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(psa);
+        options ??= new ReportOptions();
+        options.Validate();
+        var perspectives = psa.Perspectives.Where(p => options.Shows(p.Name)).ToList();
+        var strategies = psa.Strategies.Where((_, i) => i != psa.ComparatorIndex).ToList();
+        var comparator = psa.Strategies[psa.ComparatorIndex].Name;
+        var plot = NewPlot($"Chance that benefits exceed costs (vs {comparator})", string.Empty, "P(NPV > 0) (%)");
+        var palette = new ScottPlot.Palettes.Category10();
+        var width = 0.8 / Math.Max(1, strategies.Count);
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        for (var v = 0; v < perspectives.Count; v++)
+        {
+            ticks.AddMajor(v, perspectives[v].Name);
+            for (var s = 0; s < strategies.Count; s++)
+            {
+                var p = 100 * psa.ProbabilityPositiveNpv(strategies[s], perspectives[v]);
+                var bar = new Bar
+                {
+                    Position = v - 0.4 + (width * (s + 0.5)),
+                    Value = p,
+                    Size = width * 0.9,
+                    FillColor = palette.GetColor(s),
+                    Label = (p / 100).ToString("P0", options.Culture),
+                };
+                plot.Add.Bars(new[] { bar }).ValueLabelStyle.FontSize = 12;
+            }
+        }
+
+        for (var s = 0; s < strategies.Count; s++)
+        {
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = strategies[s].Name, FillColor = palette.GetColor(s) });
+        }
+
+        var half = plot.Add.HorizontalLine(50, 1, Zero);
+        half.LinePattern = LinePattern.Dotted;
+        plot.Axes.Bottom.TickGenerator = ticks;
+        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        SetTicks(plot.Axes.Left, 1, options.Culture);
+        plot.Axes.SetLimits(-0.6, perspectives.Count - 0.4, 0, 110);
+        if (strategies.Count > 1)
+        {
+            plot.ShowLegend(Edge.Right);
+        }
+
         return Render(plot, options);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Reporting;
 
@@ -25,6 +26,7 @@ public sealed class ReportBuilder
     private readonly SimulationResult _comparator;
     private readonly IReadOnlyList<AppraisalResult> _appraisals;
     private readonly ReportOptions _options;
+    private PsaResult? _psa;
 
     /// <summary>Creates a builder.</summary>
     /// <param name="results">The run of every strategy to show, the comparator included (same model and horizon).</param>
@@ -74,6 +76,29 @@ public sealed class ReportBuilder
         _results = all;
         _comparator = comparator;
         _appraisals = appraisals;
+    }
+
+    /// <summary>
+    /// Adds an "Uncertainty" section from a probabilistic sensitivity analysis of the same model:
+    /// a table per strategy × perspective (mean NPV, 95 % percentile interval, P(NPV &gt; 0)),
+    /// cumulative-probability curves of NPV for the society and public-sector perspectives, and a bar
+    /// chart of P(NPV &gt; 0) per perspective (who is likely to gain). Without it the report has no
+    /// such section.
+    /// </summary>
+    /// <param name="psa">The PSA result; its comparator must be the report's comparator.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The PSA's comparator differs from the report's.</exception>
+    public ReportBuilder WithUncertainty(PsaResult psa)
+    {
+        ArgumentNullException.ThrowIfNull(psa);
+        var name = psa.Strategies[psa.ComparatorIndex].Name;
+        if (name != _comparator.Strategy.Name)
+        {
+            throw new ArgumentException($"The PSA's comparator '{name}' is not the report's comparator '{_comparator.Strategy.Name}'.", nameof(psa));
+        }
+
+        _psa = psa;
+        return this;
     }
 
     /// <summary>Draws the charts and assembles the report.</summary>
@@ -138,6 +163,11 @@ public sealed class ReportBuilder
             }
         }
 
+        if (_psa is not null)
+        {
+            AddUncertainty(blocks, _psa);
+        }
+
         blocks.Add(new HeadingBlock(2, "Annual flows by payer"));
         var k = 0;
         foreach (var r in _results)
@@ -174,6 +204,48 @@ public sealed class ReportBuilder
         }
 
         return new Report(o.Title, blocks);
+    }
+
+    private void AddUncertainty(List<Block> blocks, PsaResult psa)
+    {
+        var o = _options;
+        var c = o.Culture;
+        var comparator = psa.Strategies[psa.ComparatorIndex].Name;
+        blocks.Add(new HeadingBlock(2, "Uncertainty"));
+        var spec = psa.Specification;
+        blocks.Add(new ParagraphBlock(
+            $"Probabilistic sensitivity analysis: the model was run {psa.Draws.ToString("N0", c)} times, each time with parameter values drawn from their distributions ({spec.UncertainParameterCount.ToString("N0", c)} uncertain parameter(s); seed {psa.Seed.ToString(CultureInfo.InvariantCulture)}). " +
+            $"NPV is against {comparator} in {o.Currency}, totals for the modelled population. The 95 % interval holds the middle 95 % of the draws; P(NPV > 0) is the chance that benefits exceed costs from that perspective."));
+        if (spec.UncertainParameterCount == 0)
+        {
+            blocks.Add(new ParagraphBlock("No parameter was given a distribution: every draw equals the base case, so the intervals have zero width."));
+        }
+
+        if (psa.Strategies.Count < 2)
+        {
+            blocks.Add(new ParagraphBlock("Only the comparator was run: nothing to appraise."));
+            return;
+        }
+
+        blocks.Add(new TableBlock(ReportTables.UncertaintyTable(psa, o)));
+        var k = 0;
+        foreach (var p in psa.Perspectives.Where(p => o.Shows(p.Name) && (p.Name == Perspective.PublicSector.Name || p.Name.StartsWith("society", StringComparison.Ordinal))))
+        {
+            blocks.Add(new ChartBlock(new ReportChart(
+                $"NPV distribution: {p.Name}",
+                $"Cumulative probability of the NPV against {comparator} from the {p.Name} perspective over the draws, one curve per strategy. Where a curve crosses the dashed zero line, read the chance that the strategy does not pay off; the rest is the chance that benefits exceed costs. A steep curve means little uncertainty.",
+                FileName("npv-distribution", ++k, p.Name),
+                Charts.NpvDistribution(psa, p, o))));
+        }
+
+        if (psa.Perspectives.Any(p => o.Shows(p.Name)))
+        {
+            blocks.Add(new ChartBlock(new ReportChart(
+                "Chance that benefits exceed costs, by payer",
+                $"Share of the draws in which each payer (and the public sector and society) ends up with a positive NPV against {comparator}: who is likely to gain. The dotted line marks 50 %.",
+                "probability-positive-npv.png",
+                Charts.ProbabilityPositiveNpv(psa, o))));
+        }
     }
 
     private static string FileName(string kind, int index, string strategy)

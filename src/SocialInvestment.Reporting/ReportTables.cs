@@ -1,4 +1,5 @@
 using SocialInvestment.Economics;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Reporting;
 
@@ -38,6 +39,51 @@ public static class ReportTables
         ArgumentNullException.ThrowIfNull(appraisal);
         options ??= new ReportOptions();
         return PayerTable(appraisal, options).ToText();
+    }
+
+    /// <summary>
+    /// The uncertainty table of a probabilistic sensitivity analysis: one row per strategy (other
+    /// than the comparator) × perspective with the mean NPV over the draws, the 95 % percentile
+    /// interval (2.5th and 97.5th percentiles, R type 7) and P(NPV &gt; 0), the share of draws in
+    /// which benefits exceed costs. NPV is against the comparator, totals for the modelled population.
+    /// </summary>
+    /// <param name="psa">The PSA result.</param>
+    /// <param name="options">Culture, currency and perspective filter; null for the defaults.</param>
+    /// <returns>The table as text lines ending with '\n'.</returns>
+    public static string Uncertainty(PsaResult psa, ReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(psa);
+        options ??= new ReportOptions();
+        return UncertaintyTable(psa, options).ToText();
+    }
+
+    internal static Table UncertaintyTable(PsaResult psa, ReportOptions options)
+    {
+        var c = options.Culture;
+        var table = new Table(
+            ["Strategy", "Perspective", $"Mean NPV ({options.Currency})", $"NPV 2.5th percentile ({options.Currency})", $"NPV 97.5th percentile ({options.Currency})", "P(NPV > 0)"],
+            [false, false, true, true, true, true]);
+        for (var s = 0; s < psa.Strategies.Count; s++)
+        {
+            if (s == psa.ComparatorIndex)
+            {
+                continue;
+            }
+
+            foreach (var p in psa.Perspectives.Where(p => options.Shows(p.Name)))
+            {
+                var npv = psa.Summarize(PsaFigure.NetPresentValue, psa.Strategies[s], p);
+                table.Add(
+                    psa.Strategies[s].Name,
+                    p.Name,
+                    NumberFormat.Amount(npv.Mean, c),
+                    NumberFormat.Amount(npv.Lower, c),
+                    NumberFormat.Amount(npv.Upper, c),
+                    NumberFormat.Percent(psa.ProbabilityPositiveNpv(psa.Strategies[s], p), c));
+            }
+        }
+
+        return table;
     }
 
     internal static Table SummaryTable(IReadOnlyList<AppraisalResult> appraisals, ReportOptions options)
