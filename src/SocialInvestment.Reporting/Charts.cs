@@ -207,8 +207,8 @@ public static class Charts
         var (divisor, word) = NumberFormat.Scale(MaxAbs(series));
         var comparator = psa.Strategies[psa.ComparatorIndex].Name;
         var plot = NewPlot(
-            $"NPV distribution, {perspective.Name} (vs {comparator})",
-            $"Net present value ({Unit(options.Currency, word)})",
+            $"NPV over the draws: {perspective.Name}",
+            $"NPV against {comparator} ({Unit(options.Currency, word)})",
             "Share of draws with NPV ≤ x (%)");
         var min = 0.0;
         var max = 0.0;
@@ -249,9 +249,13 @@ public static class Charts
         zero.LinePattern = LinePattern.Dashed;
         zero.LegendText = "NPV = 0";
         plot.Axes.SetLimits(min - pad, max + pad, 0, 100);
-        SetTicks(plot.Axes.Left, 1, options.Culture);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(10)
+        {
+            LabelFormatter = v => NumberFormat.Tick(v, 1, options.Culture),
+        };
         SetTicks(plot.Axes.Bottom, divisor, options.Culture);
-        plot.ShowLegend(Edge.Right);
+        plot.ShowLegend();
+        plot.Legend.Alignment = Alignment.LowerRight;
         return Render(plot, options);
     }
 
@@ -277,7 +281,7 @@ public static class Charts
         var ticks = new ScottPlot.TickGenerators.NumericManual();
         for (var v = 0; v < perspectives.Count; v++)
         {
-            ticks.AddMajor(v, perspectives[v].Name);
+            ticks.AddMajor(v, perspectives[v].Name.Replace(" (", "\n(", StringComparison.Ordinal));
             for (var s = 0; s < strategies.Count; s++)
             {
                 var p = 100 * psa.ProbabilityPositiveNpv(strategies[s], perspectives[v]);
@@ -293,7 +297,7 @@ public static class Charts
             }
         }
 
-        for (var s = 0; s < strategies.Count; s++)
+        for (var s = 0; s < strategies.Count && strategies.Count > 1; s++)
         {
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = strategies[s].Name, FillColor = palette.GetColor(s) });
         }
