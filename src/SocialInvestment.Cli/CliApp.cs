@@ -172,7 +172,7 @@ internal static class CliApp
         };
         var draws = new Option<int>("--draws")
         {
-            Description = "Also run a probabilistic sensitivity analysis with this many parameter draws (the scenario's parameter distributions) and print mean NPV, its 95 % interval and the probability that NPV > 0 per strategy and perspective. Default 0 (none).",
+            Description = "Also run a probabilistic sensitivity analysis with this many parameter draws (the scenario's parameter distributions) print mean NPV, its 95 % interval and the probability that NPV > 0 per strategy and perspective, add an Uncertainty section to the report, and write psa.csv (one row per draw, strategy and perspective: draw, strategy, perspective, npv, bcr and the drawn parameter values). Default 0 (none).",
             DefaultValueFactory = _ => 0,
         };
         draws.Validators.Add(r =>

@@ -52,10 +52,7 @@ internal static class RunScenario
         };
 
         PrintSummary(run, request, reportOptions, output);
-        if (request.Draws > 0)
-        {
-            RunUncertainty(scenario, options, request, reportOptions, output, progress, cancellationToken);
-        }
+        var psa = request.Draws > 0 ? RunUncertainty(scenario, options, request, reportOptions, output, progress, cancellationToken) : null;
 
         var outDir = Path.GetFullPath(request.Out);
         Directory.CreateDirectory(outDir);
@@ -66,11 +63,22 @@ internal static class RunScenario
             ResultWriter.WriteAll(run, outDir);
             written.Add(ResultWriter.TidyCsvFileName);
             written.Add(ResultWriter.SummaryFileName);
+            if (psa is not null)
+            {
+                PsaCsv.Write(psa, outDir);
+                written.Add(PsaCsv.FileName);
+            }
         }
 
         progress.Stage("Drawing charts and writing the report");
         var comparator = run.Result(run.Comparator);
-        var report = new ReportBuilder(run.Results, comparator, run.Appraisals, reportOptions).Build();
+        var builder = new ReportBuilder(run.Results, comparator, run.Appraisals, reportOptions);
+        if (psa is not null)
+        {
+            builder.WithUncertainty(psa);
+        }
+
+        var report = builder.Build();
         var reportFiles = report.WriteTo(outDir);
         written.AddRange(reportFiles.Select(Path.GetFileName).OfType<string>());
         progress.Finish();
@@ -127,7 +135,7 @@ internal static class RunScenario
     /// <summary>The seed used when --draws is given without --seed.</summary>
     internal const int DefaultSeed = 20260101;
 
-    private static void RunUncertainty(Scenario scenario, ScenarioRunOptions options, RunRequest request, ReportOptions reportOptions, TextWriter output, ProgressDisplay progress, CancellationToken cancellationToken)
+    private static PsaResult RunUncertainty(Scenario scenario, ScenarioRunOptions options, RunRequest request, ReportOptions reportOptions, TextWriter output, ProgressDisplay progress, CancellationToken cancellationToken)
     {
         var seed = request.Seed ?? DefaultSeed;
         progress.Stage(string.Create(CultureInfo.InvariantCulture, $"Probabilistic sensitivity analysis: {request.Draws:N0} draws"));
@@ -175,6 +183,8 @@ internal static class RunScenario
                 output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
             }
         }
+
+        return psa;
     }
 
     private static string Provenance(RunRequest r)
