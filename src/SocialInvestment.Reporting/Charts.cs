@@ -262,7 +262,8 @@ public static class Charts
     /// <summary>
     /// Who is likely to gain: a bar chart of the probability (0–100 %) that each strategy's NPV
     /// against the comparator is positive, per perspective (each payer, then the public sector and
-    /// society as in <see cref="PsaResult.Perspectives"/>), one bar per strategy in each group.
+    /// society as in <see cref="PsaResult.Perspectives"/>), one bar per strategy in each group, each
+    /// labelled with its percentage rounded to a whole number; a dotted line marks 50 %.
     /// </summary>
     /// <param name="psa">The PSA result.</param>
     /// <param name="options">Size, culture, perspective filter; null for the defaults.</param>
@@ -275,7 +276,7 @@ public static class Charts
         var perspectives = psa.Perspectives.Where(p => options.Shows(p.Name)).ToList();
         var strategies = psa.Strategies.Where((_, i) => i != psa.ComparatorIndex).ToList();
         var comparator = psa.Strategies[psa.ComparatorIndex].Name;
-        var plot = NewPlot($"Chance that benefits exceed costs (vs {comparator})", string.Empty, "P(NPV > 0) (%)");
+        var plot = NewPlot($"Chance that benefits exceed costs (vs {comparator})", string.Empty, "Chance that NPV > 0 (%)");
         var palette = new ScottPlot.Palettes.Category10();
         var width = 0.8 / Math.Max(1, strategies.Count);
         var ticks = new ScottPlot.TickGenerators.NumericManual();
@@ -291,9 +292,9 @@ public static class Charts
                     Value = p,
                     Size = width * 0.9,
                     FillColor = palette.GetColor(s),
-                    Label = (p / 100).ToString("P0", options.Culture),
+                    Label = Math.Round(p).ToString("N0", options.Culture),
                 };
-                plot.Add.Bars(new[] { bar }).ValueLabelStyle.FontSize = 12;
+                plot.Add.Bars(new[] { bar }).ValueLabelStyle.FontSize = strategies.Count > 2 ? 11 : 13;
             }
         }
 
@@ -310,7 +311,7 @@ public static class Charts
         plot.Axes.SetLimits(-0.6, perspectives.Count - 0.4, 0, 110);
         if (strategies.Count > 1)
         {
-            plot.ShowLegend(Edge.Right);
+            plot.ShowLegend(Edge.Bottom);
         }
 
         return Render(plot, options);
