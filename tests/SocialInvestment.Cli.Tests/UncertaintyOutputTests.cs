@@ -76,6 +76,11 @@ public class UncertaintyOutputTests : TempFolderTest
             Assert.That(g.Select(f => int.Parse(f[0], CultureInfo.InvariantCulture)), Is.EqualTo(Enumerable.Range(0, 30)), g.Key.ToString());
         }
 
+        foreach (var draw in rows.GroupBy(f => f[0]))
+        {
+            Assert.That(draw.Select(f => string.Join(',', f.Skip(5))).Distinct().Count(), Is.EqualTo(1), $"draw {draw.Key}: one set of parameter values per draw");
+        }
+
         Assert.That(Directory.GetFiles(outDir, "*.tmp*"), Is.Empty, "the atomic write leaves no temporary file");
     }
 
