@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SocialInvestment.IO;
 using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Cli;
@@ -21,27 +22,11 @@ internal static class PsaCsv
     private static readonly string[] FixedColumns = ["draw", "strategy", "perspective", "npv", "bcr"];
 
     public static void Write(PsaResult psa, string directory)
-    {
-        var path = Path.Combine(directory, FileName);
-        var temp = Path.Combine(directory, $".{FileName}.{Guid.NewGuid():N}.tmp");
-        try
+        => AtomicFile.Write(Path.Combine(directory, FileName), stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
-            {
-                WriteTo(psa, writer);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+            WriteTo(psa, writer);
+        });
 
     public static void WriteTo(PsaResult psa, TextWriter writer)
     {

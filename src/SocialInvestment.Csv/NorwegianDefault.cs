@@ -1,3 +1,4 @@
+using SocialInvestment.IO;
 using System.Reflection;
 
 namespace SocialInvestment.Scenarios;

@@ -1,3 +1,4 @@
+using SocialInvestment.IO;
 using System.Globalization;
 using System.Text.Json;
 using SocialInvestment.Economics;
@@ -38,7 +39,7 @@ public static class ResultWriter
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(path);
-        AtomicFile.WriteCsv(path, [.. TidyColumns], TidyRows(run));
+        CsvFiles.WriteCsv(path, [.. TidyColumns], TidyRows(run));
     }
 
     private static IEnumerable<string?[]> TidyRows(ScenarioRun run)

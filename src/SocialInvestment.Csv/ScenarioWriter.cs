@@ -1,3 +1,4 @@
+using SocialInvestment.IO;
 using System.Globalization;
 using System.Text.Json;
 
@@ -72,7 +73,7 @@ public static class ScenarioWriter
     }
 
     private static void Csv(string path, ColumnSpec[] columns, IEnumerable<string?[]> rows)
-        => AtomicFile.WriteCsv(path, columns.Select(c => c.Name).ToArray(), rows);
+        => CsvFiles.WriteCsv(path, columns.Select(c => c.Name).ToArray(), rows);
 
     private static string B(bool b) => b ? "true" : "false";
 

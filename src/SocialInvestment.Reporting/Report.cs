@@ -1,3 +1,4 @@
+using SocialInvestment.IO;
 using System.Net;
 using System.Text;
 
@@ -152,7 +153,7 @@ public sealed class Report
         foreach (var chart in Charts)
         {
             var path = Path.Combine(dir, chart.FileName);
-            AtomicFile.WriteAllBytes(path, chart.Png.Span);
+            AtomicFile.WriteAllBytes(path, chart.Png);
             written.Add(path);
         }
 

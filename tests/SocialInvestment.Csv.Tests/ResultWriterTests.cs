@@ -1,3 +1,4 @@
+using SocialInvestment.IO;
 using System.Globalization;
 using System.Text.Json;
 using SocialInvestment.Csv.Tests.TestSupport;
@@ -60,7 +61,7 @@ public sealed class ResultWriterTests
     {
         var path = Path.Combine(_dir, "summary.json");
         File.WriteAllText(path, "{\"previous\": true}");
-        Assert.Throws<InvalidOperationException>(() => AtomicFile.WriteCsv(path, ["a", "b"], FailingRows()));
+        Assert.Throws<InvalidOperationException>(() => CsvFiles.WriteCsv(path, ["a", "b"], FailingRows()));
         Assert.That(File.ReadAllText(path), Is.EqualTo("{\"previous\": true}"));
         Assert.That(Directory.GetFiles(_dir), Has.Length.EqualTo(1));
 

@@ -1,0 +1,20 @@
+using CsvHelper;
+using SocialInvestment.IO;
+
+namespace SocialInvestment.Scenarios;
+
+/// <summary>CSV files written atomically (through <see cref="AtomicFile"/>).</summary>
+internal static class CsvFiles
+{
+    /// <summary>Writes a CSV file atomically: a header and rows of text fields.</summary>
+    public static void WriteCsv(string path, IReadOnlyList<string> header, IEnumerable<string?[]> rows)
+        => AtomicFile.Write(path, stream =>
+        {
+            using var csv = CsvWriter.Create(stream, CsvWriterOptions.Default with { NewLine = "\n" }, leaveOpen: true);
+            csv.WriteHeader([.. header]);
+            foreach (var r in rows)
+            {
+                csv.WriteRecord(r!);
+            }
+        });
+}
