@@ -122,13 +122,4 @@ public class UncertaintyReportTests
     {
         ChartsTests.AssertPng(Charts.ProbabilityPositiveNpv(Psa.Value), 1000, 560);
     }
-
-    [Test]
-    [Explicit("Writes the charts to a folder for a visual check.")]
-    public void WriteCharts_ForVisualCheck()
-    {
-        var dir = Environment.GetEnvironmentVariable("SOCINV_CHART_DIR") ?? Path.Combine(Path.GetTempPath(), "socinv-psa-charts");
-        Build(Psa.Value, new ReportOptions { Title = "Youth PSA report" }).WriteTo(dir);
-        Assert.That(File.Exists(Path.Combine(dir, "probability-positive-npv.png")), Is.True);
-    }
 }
