@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SocialInvestment.Model;
 
 namespace SocialInvestment.Engine;
@@ -72,6 +73,7 @@ public static class CohortEngine
     }
 
     /// <summary>The cycle loop for one sub-cohort. Allocation-free.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Propagate(CompiledModel c, Subcohort sc, double[] mBuffer, double[] nextBuffer, double[] trace, double[] flows, double[] outcomes)
     {
         var T = c.Cycles;

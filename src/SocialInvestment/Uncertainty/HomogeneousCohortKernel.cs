@@ -360,6 +360,7 @@ public sealed class HomogeneousCohortKernel
     internal Workspace CreateWorkspace() => new(this);
 
     /// <summary>Evaluates the model's functions at cycle 0 into a dense matrix and per-state values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void EvaluateCell(ParameterValues parameters, double[] p, double[] values)
     {
         Array.Clear(p);
@@ -449,6 +450,7 @@ public sealed class HomogeneousCohortKernel
     /// access through refs without bounds checks (all indices are fixed by construction).
     /// Allocation-free.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void RunBatch(Workspace ws)
     {
         var n = _n;
@@ -563,6 +565,7 @@ public sealed class HomogeneousCohortKernel
     /// The four-state trace fully unrolled: occupancy in registers (two vectors of lanes per state),
     /// pair vectors ordered by destination then origin (index <c>4·to + from</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunDense4(ref Vector<double> pv0, ref Vector<double> pv1, ref Vector<double> sv0, ref Vector<double> sv1, ref Vector<double> acc0, ref Vector<double> acc1)
     {
         var vc = ValueCount;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
@@ -213,7 +214,7 @@ public static class HomogeneousPsa
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
             CancellationToken = cancellationToken,
         };
-        ParallelRun.For(chunks, po, () => kernel.CreateWorkspace(), (c, ws) =>
+        ParallelRun.For(chunks, po, () => kernel.CreateWorkspace(), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c, ws) =>
         {
             cancellationToken.ThrowIfCancellationRequested();
             var lo = c * ChunkSize;

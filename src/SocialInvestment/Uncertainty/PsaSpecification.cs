@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SocialInvestment.Model;
 
 namespace SocialInvestment.Uncertainty;
@@ -113,6 +114,7 @@ public sealed class PsaSpecification
     /// <param name="seed">The PSA seed.</param>
     /// <param name="draw">Zero-based draw index.</param>
     /// <param name="destination">One value per model parameter.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void DrawInto(ulong seed, long draw, Span<double> destination)
     {
         if (destination.Length != Model.Parameters.Count)
