@@ -5,7 +5,7 @@ using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Tests.Uncertainty;
 
-/// <summary>The README's uncertainty example (notes/psa.md), kept compiling and asserted.</summary>
+/// <summary>The README's uncertainty example (the "Uncertainty" section; checked verbatim by Readme_ContainsTheExampleVerbatim), kept compiling and asserted.</summary>
 public class ReadmeExampleTests
 {
     [Test]
