@@ -580,6 +580,18 @@ internal static class ModelCompiler
                 q[balance] += stay;
             }
 
+            // The remainder first, so that effects see the whole row.
+            if (row.RemainderTo >= 0 && !row.IsRate)
+            {
+                var others = 0.0;
+                for (var j = 0; j < q.Length; j++)
+                {
+                    others += q[j];
+                }
+
+                q[row.RemainderTo] += 1 - others;
+            }
+
             // Effects on probabilities (rate rows took their hazard and relative-risk effects above).
             foreach (var iv in active)
             {
@@ -607,20 +619,25 @@ internal static class ModelCompiler
                         EffectMeasure.OddsRatio => RateConversion.ApplyOddsRatio(p, Math.Pow(size, m)),
                         _ => p + (m * size),
                     };
-                    q[balance] -= changed - q[to];
+                    if (e.Balance == EffectBalance.Proportional && p < 1)
+                    {
+                        // Every other destination keeps its share of what is left: q_j' = q_j·(1 − p')/(1 − p).
+                        var scale = (1 - changed) / (1 - p);
+                        for (var j = 0; j < q.Length; j++)
+                        {
+                            if (j != to)
+                            {
+                                q[j] *= scale;
+                            }
+                        }
+                    }
+                    else
+                    {
+                        q[balance] -= changed - q[to];
+                    }
+
                     q[to] = changed;
                 }
-            }
-
-            if (row.RemainderTo >= 0 && !row.IsRate)
-            {
-                var others = 0.0;
-                for (var j = 0; j < q.Length; j++)
-                {
-                    others += q[j];
-                }
-
-                q[row.RemainderTo] += 1 - others;
             }
 
             var sum = 0.0;

@@ -89,18 +89,28 @@ public enum EffectMeasure
     AbsoluteChange = 3,
 }
 
+/// <summary>Where the probability an effect adds to (or removes from) one transition comes from.</summary>
+public enum EffectBalance
+{
+    /// <summary>From the row's remainder, or, without one, the probability of staying (the default). A large effect can make the remainder negative, which compilation reports.</summary>
+    Remainder = 0,
+
+    /// <summary>From every other destination of the row in proportion: <c>q_j' = q_j·(1 − p')/(1 − p)</c>. Always feasible for <c>p' ∈ [0, 1]</c>.</summary>
+    Proportional = 1,
+}
+
 /// <summary>
 /// An effect on the transition <see cref="From"/> → <see cref="To"/>. The profile scales the effect
 /// on its natural scale: a ratio <c>x</c> acts as <c>x^m</c>, an absolute change <c>Δ</c> as <c>m·Δ</c>.
-/// The change in probability is taken from (or given to) the row's remainder, or, without one, the
-/// probability of staying.
+/// The change in probability is balanced as <see cref="Balance"/> says.
 /// </summary>
 /// <param name="From">State left.</param>
 /// <param name="To">State entered.</param>
 /// <param name="Measure">How the size is expressed.</param>
 /// <param name="Size">The effect size.</param>
 /// <param name="Profile">Effect over time since start.</param>
-public sealed record TransitionEffect(string From, string To, EffectMeasure Measure, Quantity Size, EffectProfile Profile);
+/// <param name="Balance">Where the change in probability comes from (default: the remainder or staying).</param>
+public sealed record TransitionEffect(string From, string To, EffectMeasure Measure, Quantity Size, EffectProfile Profile, EffectBalance Balance = EffectBalance.Remainder);
 
 /// <summary>
 /// An effect that sets a model parameter for the treated: its value at τ years since start is
@@ -332,9 +342,10 @@ public sealed class InterventionBuilder
     /// <param name="measure">How the size is expressed.</param>
     /// <param name="size">Effect size.</param>
     /// <param name="profile">Effect over time; null for permanent.</param>
-    public InterventionBuilder AffectTransition(string from, string to, EffectMeasure measure, Quantity size, EffectProfile? profile = null)
+    /// <param name="balance">Where the change in probability comes from (default: the remainder or staying).</param>
+    public InterventionBuilder AffectTransition(string from, string to, EffectMeasure measure, Quantity size, EffectProfile? profile = null, EffectBalance balance = EffectBalance.Remainder)
     {
-        TransitionEffectsList.Add(new TransitionEffect(from, to, measure, size, profile ?? EffectProfile.Permanent));
+        TransitionEffectsList.Add(new TransitionEffect(from, to, measure, size, profile ?? EffectProfile.Permanent, balance));
         return this;
     }
 

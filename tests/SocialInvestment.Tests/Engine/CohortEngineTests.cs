@@ -192,6 +192,35 @@ public class CohortEngineTests
     }
 
     [Test]
+    public void ProportionalBalance_KeepsALargeEffectFeasible()
+    {
+        LifeCourseModelBuilder Builder()
+        {
+            var b = new LifeCourseModelBuilder("balance");
+            b.AddState("A").AddState("B").AddState("Dead", absorbing: true).AddPayers(P).AddSectors(S);
+            b.Probability("A", "B", 0.1).Probability("A", "Dead", 0.5).Remainder("A", "A");
+            b.Probability("B", "B", 1.0);
+            return b.WithPopulation(Population.StartingIn(20, "A")).WithOptions(new SimulationOptions { Cycles = 2 });
+        }
+
+        var remainder = new Strategy("remainder", Intervention.Create("x").AffectTransition("A", "B", EffectMeasure.OddsRatio, 20).Build());
+        var proportional = new Strategy("proportional", Intervention.Create("x").AffectTransition("A", "B", EffectMeasure.OddsRatio, 20, balance: EffectBalance.Proportional).Build());
+        var e = Assert.Throws<ModelValidationException>(() => Builder().AddStrategy(remainder).Build())!;
+        Assert.That(e.Problems.Single().Message, Does.Contain("A → A").And.Contain("after intervention effects"), "staying (0.4) cannot give up 0.59");
+        var model = Builder().AddStrategy(proportional).Build();
+        var p = model.Compile(proportional).TransitionMatrix(0, 0);
+        var pb = RateConversion.ApplyOddsRatio(0.1, 20);
+        var scale = (1 - pb) / 0.9;
+        Assert.Multiple(() =>
+        {
+            Assert.That(p[0, 1], Is.EqualTo(pb).Within(1e-15));
+            Assert.That(p[0, 2], Is.EqualTo(0.5 * scale).Within(1e-15));
+            Assert.That(p[0, 0], Is.EqualTo(0.4 * scale).Within(1e-15));
+            Assert.That(p[0, 0] + p[0, 1] + p[0, 2], Is.EqualTo(1).Within(1e-15));
+        });
+    }
+
+    [Test]
     public void TransitionEventFlows_CountArrivals()
     {
         var b = TwoState(new SimulationOptions { Cycles = 2, CostDiscounting = DiscountSchedule.None });
