@@ -187,7 +187,7 @@ internal static class ModelMapper
                     var q = Q(e.Value, e.Parameter, subject);
                     if (e.Target == EffectTarget.Transition)
                     {
-                        ib.AffectTransition(e.From ?? string.Empty, e.To ?? string.Empty, e.Measure, q, profile);
+                        ib.AffectTransition(e.From ?? string.Empty, e.To ?? string.Empty, e.Measure, q, profile, e.Balance);
                     }
                     else
                     {

@@ -162,7 +162,8 @@ public enum EffectProfileKind
 /// <param name="ProfileYears">Constant: years of effect. Decay: half-life. Linear: years of full effect.</param>
 /// <param name="ProfileUntil">Decay: delay before decay starts. Linear: years after which the effect is zero.</param>
 /// <param name="Source">Evaluation the effect comes from, or "illustrative".</param>
-public sealed record EffectRow(string Intervention, EffectTarget Target, string? From, string? To, string? Payer, string? Sector, EffectMeasure Measure, double? Value, string? Parameter, EffectProfileKind Profile = EffectProfileKind.Permanent, double? ProfileYears = null, double? ProfileUntil = null, string? Source = null);
+/// <param name="Balance">Transition effects: where the change in probability comes from (column <c>balance</c>: remainder, the default, or proportional).</param>
+public sealed record EffectRow(string Intervention, EffectTarget Target, string? From, string? To, string? Payer, string? Sector, EffectMeasure Measure, double? Value, string? Parameter, EffectProfileKind Profile = EffectProfileKind.Permanent, double? ProfileYears = null, double? ProfileUntil = null, string? Source = null, EffectBalance Balance = EffectBalance.Remainder);
 
 /// <summary>A strategy membership (one row of <c>strategies.csv</c>): a strategy and one of its interventions (null for a strategy with none, such as business as usual).</summary>
 /// <param name="Strategy">Strategy name.</param>

@@ -31,7 +31,7 @@ public static class ScenarioWriter
         Csv(P(ScenarioFiles.PriceIndex), TableColumns.PriceIndex, scenario.PriceIndex.Select(r => new[] { I(r.Year), N(r.Index), r.Source }));
         Csv(P(ScenarioFiles.Interventions), TableColumns.Interventions, scenario.Interventions.Select(r => new[] { r.Name, TableRows.Text(r.Kind), L(r.EligibleStates), N(r.MinAge), N(r.MaxAge), N(r.Uptake), r.UptakeParameter, r.Description }));
         Csv(P(ScenarioFiles.InterventionCosts), TableColumns.InterventionCosts, scenario.InterventionCosts.Select(r => new[] { r.Intervention, r.Payer, r.Sector, TableRows.Text(r.Kind), TableRows.Text(r.Timing), N(r.Amount), r.Parameter, N(r.DurationYears), L(r.States), I(r.PriceYear), r.Source }));
-        Csv(P(ScenarioFiles.Effects), TableColumns.Effects, scenario.Effects.Select(r => new[] { r.Intervention, TableRows.Text(r.Target), r.From, r.To, r.Payer, r.Sector, r.Target == EffectTarget.Transition ? TableRows.Text(r.Measure) : null, N(r.Value), r.Parameter, TableRows.Text(r.Profile), N(r.ProfileYears), N(r.ProfileUntil), r.Source }));
+        Csv(P(ScenarioFiles.Effects), TableColumns.Effects, scenario.Effects.Select(r => new[] { r.Intervention, TableRows.Text(r.Target), r.From, r.To, r.Payer, r.Sector, r.Target == EffectTarget.Transition ? TableRows.Text(r.Measure) : null, N(r.Value), r.Parameter, TableRows.Text(r.Profile), N(r.ProfileYears), N(r.ProfileUntil), r.Target == EffectTarget.Transition ? TableRows.Text(r.Balance) : null, r.Source }));
         Csv(P(ScenarioFiles.Strategies), TableColumns.Strategies, scenario.Strategies.Select(r => new[] { r.Strategy, r.Intervention }));
 
         var s = scenario.Settings;

@@ -19,7 +19,7 @@ internal static class TableColumns
     public static readonly ColumnSpec[] PriceIndex = [R("year", "a year"), R("index", "the index level, > 0"), O("source", "text")];
     public static readonly ColumnSpec[] Interventions = [R("name", "a unique intervention name"), O("kind", "preventive or repair"), O("eligible_states", "state names separated by spaces"), O("min_age", "lowest eligible age"), O("max_age", "highest eligible age"), O("uptake", "a share in [0, 1]"), O("uptake_parameter", "a parameter name"), O("description", "text")];
     public static readonly ColumnSpec[] InterventionCosts = [R("intervention", "an intervention name"), R("payer", "a payer name"), R("sector", "a sector name"), O("kind", "resource, transfer or production"), R("timing", "upfront or per-cycle"), O("amount", "amount per participant or per participant-year"), O("parameter", "a parameter name"), O("duration_years", "years the per-cycle cost lasts"), O("states", "state names separated by spaces"), O("price_year", "a year"), O("source", "text")];
-    public static readonly ColumnSpec[] Effects = [R("intervention", "an intervention name"), R("target", "transition or flows"), O("from", "a state name"), O("to", "a state name"), O("payer", "a payer name"), O("sector", "a sector name"), O("measure", "rr, hr, or, absolute (transition effects)"), O("value", "the effect size"), O("parameter", "a parameter name"), O("profile", "permanent, constant, decay or linear"), O("profile_years", "years (constant), half-life (decay), full-effect years (linear)"), O("profile_until", "delay (decay) or zero-after years (linear)"), O("source", "text")];
+    public static readonly ColumnSpec[] Effects = [R("intervention", "an intervention name"), R("target", "transition or flows"), O("from", "a state name"), O("to", "a state name"), O("payer", "a payer name"), O("sector", "a sector name"), O("measure", "rr, hr, or, absolute (transition effects)"), O("value", "the effect size"), O("parameter", "a parameter name"), O("profile", "permanent, constant, decay or linear"), O("profile_years", "years (constant), half-life (decay), full-effect years (linear)"), O("profile_until", "delay (decay) or zero-after years (linear)"), O("balance", "remainder or proportional (transition effects)"), O("source", "text")];
     public static readonly ColumnSpec[] Strategies = [R("strategy", "a strategy name"), O("intervention", "an intervention name, or empty")];
 
     public static ColumnSpec[] For(string key) => key switch
@@ -89,6 +89,12 @@ internal static class TableRows
         ["ABSOLUTE"] = EffectMeasure.AbsoluteChange,
     };
 
+    public static readonly Dictionary<string, EffectBalance> Balances = new(StringComparer.Ordinal)
+    {
+        ["REMAINDER"] = EffectBalance.Remainder,
+        ["PROPORTIONAL"] = EffectBalance.Proportional,
+    };
+
     public static readonly Dictionary<string, EffectProfileKind> Profiles = new(StringComparer.Ordinal)
     {
         ["PERMANENT"] = EffectProfileKind.Permanent,
@@ -110,6 +116,8 @@ internal static class TableRows
     public static string Text(EffectMeasure k) => k switch { EffectMeasure.RelativeRisk => "rr", EffectMeasure.HazardRatio => "hr", EffectMeasure.OddsRatio => "or", _ => "absolute" };
 
     public static string Text(EffectProfileKind k) => k.ToString().ToLowerInvariant();
+
+    public static string Text(EffectBalance k) => k.ToString().ToLowerInvariant();
 
     public static StateRow? State(RowCursor c)
         => new(c.Name("name", "a unique state name"), c.Bool("absorbing", false), c.Integer("tunnel_cycles", "a whole number ≥ 0") ?? 0, c.Text("description"));
@@ -305,7 +313,8 @@ internal static class TableRows
             c.Choice("profile", Profiles, EffectProfileKind.Permanent, required: false),
             c.Number("profile_years", "years"),
             c.Number("profile_until", "years"),
-            c.Text("source"));
+            c.Text("source"),
+            c.Choice("balance", Balances, EffectBalance.Remainder, required: false));
         ExactlyOne(c, row.Value, row.Parameter, "value");
         if (target == EffectTarget.Transition)
         {

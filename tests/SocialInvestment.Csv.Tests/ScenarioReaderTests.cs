@@ -1,5 +1,6 @@
 using System.Text;
 using SocialInvestment.Csv.Tests.TestSupport;
+using SocialInvestment.Model;
 using SocialInvestment.Scenarios;
 
 namespace SocialInvestment.Csv.Tests;
@@ -223,9 +224,24 @@ public sealed class ScenarioReaderMoreTests
     }
 
     [Test]
+    public void Read_BalanceColumn_SelectsProportionalBalanceAndRoundTrips()
+    {
+        var scenario = NorwegianDefault.Load();
+        var proportional = scenario with { Effects = [.. scenario.Effects.Select(e => e.Target == EffectTarget.Transition ? e with { Balance = EffectBalance.Proportional } : e)] };
+        ScenarioWriter.Write(proportional, _dir);
+        Assert.That(File.ReadAllText(Path.Combine(_dir, "effects.csv")), Does.Contain(",proportional,"));
+        var read = ScenarioReader.Read(_dir);
+        Assert.That(read, Is.EqualTo(proportional));
+        var model = read.BuildModel();
+        var effects = model.Strategies.SelectMany(s => s.Interventions).SelectMany(i => i.TransitionEffects).ToList();
+        Assert.That(effects, Is.Not.Empty);
+        Assert.That(effects.All(e => e.Balance == EffectBalance.Proportional), Is.True);
+    }
+
+    [Test]
     public void Read_UnknownParameterAndIntervention_AreReported()
     {
-        File.AppendAllText(Path.Combine(_dir, "effects.csv"), "IPS,transition,neet,work,,,hr,,no_such_parameter,permanent,,,\n");
+        File.AppendAllText(Path.Combine(_dir, "effects.csv"), "IPS,transition,neet,work,,,hr,,no_such_parameter,permanent,,,,\n");
         File.AppendAllText(Path.Combine(_dir, "strategies.csv"), "Both,no_such_intervention\n");
         var messages = Problems().Select(p => p.Message).ToArray();
         Assert.That(messages, Has.Some.Contains("Unknown parameter 'no_such_parameter'"));
