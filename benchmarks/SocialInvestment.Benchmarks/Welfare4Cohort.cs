@@ -92,7 +92,7 @@ internal static class Welfare4Cohort
         times.Sort();
         var median = times.Count % 2 == 1 ? times[times.Count / 2] : 0.5 * (times[(times.Count / 2) - 1] + times[times.Count / 2]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"cohort\",\"path\":\"{path}\",\"threads\":{threads},\"draws\":{draws},\"repeats\":{repeats},\"median_s\":{median:G6},\"min_s\":{times[0]:G6},\"max_s\":{times[^1]:G6},\"rate_median\":{draws / median:G6},\"mean_cost\":{meanCost:F6},\"se_cost\":{seCost:F6},\"mean_qaly\":{meanQaly:F8},\"se_qaly\":{seQaly:F8},\"peak_rss_mb\":{PeakRssMb():F1}}}"));
+            $"{{\"impl\":\"csharp\",\"mode\":\"cohort\",\"path\":\"{path}\",\"threads\":{threads},\"draws\":{draws},\"repeats\":{repeats},\"median_s\":{median:G6},\"min_s\":{times[0]:G6},\"max_s\":{times[^1]:G6},\"rate_median\":{draws / median:G6},\"mean_cost\":{meanCost:F6},\"se_cost\":{seCost:F6},\"mean_qaly\":{meanQaly:F8},\"se_qaly\":{seQaly:F8},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
         return 0;
     }
 
@@ -133,27 +133,6 @@ internal static class Welfare4Cohort
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"mode\":\"cohort-parts\",\"draws\":{draws},\"draw_us\":{drawMin / draws * 1e6:F4},\"cell_us\":{cellMin / draws * 1e6:F4},\"trace_us\":{traceMin / draws * 1e6:F4},\"sink\":{sink:G3}}}"));
         return 0;
-    }
-
-    /// <summary>Peak resident set size (VmHWM of /proc/self/status) in MB; NaN where unavailable.</summary>
-    internal static double PeakRssMb()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    var kb = double.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-                    return kb / 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return double.NaN;
     }
 }
 

@@ -62,7 +62,7 @@ public static class Welfare4Micro
         var qaly = result.OutcomePerPerson(Outcome.Qaly);
         var median = Median(times);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"micro\",\"kernel\":\"{(distributions ? "general" : "lean")}\",\"threads\":{threads},\"people\":{people},\"cycles\":60,\"reps\":{repeats},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{people * 60.0 / median:G6},\"mean_cost\":{cost.Mean:F6},\"se_cost\":{cost.StandardError:F6},\"mean_qaly\":{qaly.Mean:F8},\"se_qaly\":{qaly.StandardError:F8},\"peak_rss_mb\":{PeakRssMb():F1}}}"));
+            $"{{\"impl\":\"csharp\",\"mode\":\"micro\",\"kernel\":\"{(distributions ? "general" : "lean")}\",\"threads\":{threads},\"people\":{people},\"cycles\":60,\"reps\":{repeats},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{people * 60.0 / median:G6},\"mean_cost\":{cost.Mean:F6},\"se_cost\":{cost.StandardError:F6},\"mean_qaly\":{qaly.Mean:F8},\"se_qaly\":{qaly.StandardError:F8},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
         return 0;
     }
 
@@ -84,7 +84,7 @@ public static class Welfare4Micro
         var size = model.Population.Size;
         var exact = compiled.Select(c => CohortEngine.RunCompiled(c).TotalCost(Perspective.PublicSector) / size).ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"micro-welfare\",\"threads\":{threads},\"people\":{people},\"cycles\":{cycles},\"strategies\":{compiled.Length},\"compile_s\":{compile:G4},\"total_s\":{total:G4},\"rate\":{people * (double)cycles * compiled.Length / (total - compile):G4},\"mean_public_cost\":{publicCost.Mean:F0},\"se_public_cost\":{publicCost.StandardError:F0},\"incremental_public_cost\":{delta.Mean:F0},\"se_incremental\":{delta.StandardError:F0},\"cohort_public_cost\":{exact[0]:F0},\"cohort_incremental\":{exact[1] - exact[0]:F0},\"peak_rss_mb\":{PeakRssMb():F1}}}"));
+            $"{{\"impl\":\"csharp\",\"mode\":\"micro-welfare\",\"threads\":{threads},\"people\":{people},\"cycles\":{cycles},\"strategies\":{compiled.Length},\"compile_s\":{compile:G4},\"total_s\":{total:G4},\"rate\":{people * (double)cycles * compiled.Length / (total - compile):G4},\"mean_public_cost\":{publicCost.Mean:F0},\"se_public_cost\":{publicCost.StandardError:F0},\"incremental_public_cost\":{delta.Mean:F0},\"se_incremental\":{delta.StandardError:F0},\"cohort_public_cost\":{exact[0]:F0},\"cohort_incremental\":{exact[1] - exact[0]:F0},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
         return 0;
     }
 
@@ -98,27 +98,6 @@ public static class Welfare4Micro
     {
         var v = values.Order().ToArray();
         return v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[(v.Length / 2) - 1] + v[v.Length / 2]);
-    }
-
-    /// <summary>Peak resident set size (VmHWM) in MB, from /proc/self/status; NaN where unavailable.</summary>
-    public static double PeakRssMb()
-    {
-        const string path = "/proc/self/status";
-        if (!File.Exists(path))
-        {
-            return double.NaN;
-        }
-
-        foreach (var line in File.ReadLines(path))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                var kb = long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-                return kb / 1024.0;
-            }
-        }
-
-        return double.NaN;
     }
 }
 
