@@ -255,6 +255,8 @@ public static class Appraisal
         var cons = new double[T + 1];
         var consD = new double[T + 1];
         var ledger = new List<IncrementalLedgerRow>();
+        var investmentPv = new double[accounts.Count];   // per account, discounted
+        var consequencesPv = new double[accounts.Count]; // per account, discounted
         for (var a = 0; a < accounts.Count; a++)
         {
             var per = new double[T + 1];
@@ -271,24 +273,25 @@ public static class Appraisal
                 invD[t] += coefficients[a] * dInvD;
                 cons[t] += coefficients[a] * dBase;
                 consD[t] += coefficients[a] * dBaseD;
+                investmentPv[a] += dInvD;
+                consequencesPv[a] += dBaseD;
             }
 
             ledger.Add(new IncrementalLedgerRow(accounts[a], per, perD, per.Sum(), perD.Sum()));
         }
 
+        // Who invests and who saves: the per-account totals above, aggregated by payer and by payer × sector.
         var payers = strategy.Model.Payers.Select(p =>
         {
             double investment = 0, consequences = 0, undiscounted = 0;
             for (var a = 0; a < accounts.Count; a++)
             {
-                if (accounts[a].Payer.Name != p.Name)
+                if (accounts[a].Payer.Name == p.Name)
                 {
-                    continue;
+                    investment += investmentPv[a];
+                    consequences += consequencesPv[a];
+                    undiscounted += ledger[a].Total;
                 }
-
-                investment += strategy.TotalFlow(a, FlowOrigin.Intervention, true) - comparator.TotalFlow(a, FlowOrigin.Intervention, true);
-                consequences += strategy.TotalFlow(a, FlowOrigin.Base, true) - comparator.TotalFlow(a, FlowOrigin.Base, true);
-                undiscounted += strategy.TotalFlow(a, null, false) - comparator.TotalFlow(a, null, false);
             }
 
             return new PayerBalance(p, investment, consequences, investment + consequences, undiscounted);
@@ -297,13 +300,8 @@ public static class Appraisal
         var payerSectors = new List<PayerSectorBalance>();
         foreach (var group in Enumerable.Range(0, accounts.Count).GroupBy(a => (accounts[a].Payer, accounts[a].Sector)))
         {
-            double investment = 0, consequences = 0;
-            foreach (var a in group)
-            {
-                investment += strategy.TotalFlow(a, FlowOrigin.Intervention, true) - comparator.TotalFlow(a, FlowOrigin.Intervention, true);
-                consequences += strategy.TotalFlow(a, FlowOrigin.Base, true) - comparator.TotalFlow(a, FlowOrigin.Base, true);
-            }
-
+            var investment = group.Sum(a => investmentPv[a]);
+            var consequences = group.Sum(a => consequencesPv[a]);
             if (investment != 0 || consequences != 0)
             {
                 payerSectors.Add(new PayerSectorBalance(group.Key.Payer, group.Key.Sector, investment, consequences, investment + consequences));
