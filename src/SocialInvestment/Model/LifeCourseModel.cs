@@ -131,7 +131,7 @@ public sealed class LifeCourseModel
             throw new ModelValidationException(problems.Select(p => new ValidationProblem("options", p)).ToArray());
         }
 
-        return new LifeCourseModel(Name, [.. States], [.. Payers], [.. Sectors], [.. Outcomes], [.. Parameters], [.. Transitions], [.. Flows], [.. OutcomeDefinitions], Population, [.. Strategies], options, PriceYear, PriceIndex, [.. Accounts]);
+        return With(options, Population);
     }
 
     /// <summary>Returns a copy with another population (validated).</summary>
@@ -147,7 +147,7 @@ public sealed class LifeCourseModel
             throw new ModelValidationException(problems);
         }
 
-        return new LifeCourseModel(Name, [.. States], [.. Payers], [.. Sectors], [.. Outcomes], [.. Parameters], [.. Transitions], [.. Flows], [.. OutcomeDefinitions], population, [.. Strategies], Options, PriceYear, PriceIndex, [.. Accounts]);
+        return With(Options, population);
     }
 
     /// <summary>
@@ -169,6 +169,9 @@ public sealed class LifeCourseModel
 
         return compiled!;
     }
+
+    private LifeCourseModel With(SimulationOptions options, Population population)
+        => new(Name, [.. States], [.. Payers], [.. Sectors], [.. Outcomes], [.. Parameters], [.. Transitions], [.. Flows], [.. OutcomeDefinitions], population, [.. Strategies], options, PriceYear, PriceIndex, [.. Accounts]);
 
     internal bool TryStateIndex(string name, out int index) => _stateIndex.TryGetValue(name, out index);
 }
