@@ -12,6 +12,15 @@ namespace SocialInvestment.Workloads;
 /// </summary>
 public static class Welfare4
 {
+    /// <summary>60 annual cycles, beginning-of-cycle counting (t = 0..59), 1.03^−t on costs and QALYs.</summary>
+    public static readonly SimulationOptions Options = new()
+    {
+        Cycles = 60,
+        StateWeights = CycleWeights.Beginning,
+        CostDiscounting = DiscountSchedule.Constant(0.03),
+        OutcomeDiscounting = DiscountSchedule.Constant(0.03),
+    };
+
     /// <summary>The model at the point values (the same matrix as the C++ yardstick's build_matrix).</summary>
     public static LifeCourseModel BuildPointModel()
     {
@@ -28,13 +37,7 @@ public static class Welfare4
         b.StateFlow("H", CareCost, 2000).StateFlow("S1", CareCost, 4000).StateFlow("S2", CareCost, 15000);
         b.StateOutcome("H", Outcome.Qaly, 1).StateOutcome("S1", Outcome.Qaly, 0.75).StateOutcome("S2", Outcome.Qaly, 0.5);
         b.WithPopulation(Population.StartingIn(0, "H"));
-        b.WithOptions(new SimulationOptions
-        {
-            Cycles = 60,
-            StateWeights = CycleWeights.Beginning,
-            CostDiscounting = DiscountSchedule.Constant(0.03),
-            OutcomeDiscounting = DiscountSchedule.Constant(0.03),
-        });
+        b.WithOptions(Options);
         return b.Build();
     }
 
@@ -70,13 +73,7 @@ public static class Welfare4
         b.StateFlow("H", CareCost, (in ModelContext c) => c[cH]).StateFlow("S1", CareCost, (in ModelContext c) => c[cS1]).StateFlow("S2", CareCost, (in ModelContext c) => c[cS2]);
         b.StateOutcome("H", Outcome.Qaly, 1).StateOutcome("S1", Outcome.Qaly, (in ModelContext c) => c[uS1]).StateOutcome("S2", Outcome.Qaly, (in ModelContext c) => c[uS2]);
         b.WithPopulation(Population.StartingIn(0, "H"));
-        b.WithOptions(new SimulationOptions
-        {
-            Cycles = 60,
-            StateWeights = CycleWeights.Beginning,
-            CostDiscounting = DiscountSchedule.Constant(0.03),
-            OutcomeDiscounting = DiscountSchedule.Constant(0.03),
-        });
+        b.WithOptions(Options);
         return b.Build();
     }
 
