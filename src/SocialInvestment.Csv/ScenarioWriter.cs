@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace SocialInvestment.Scenarios;
 
-/// <summary>Writes a scenario as a folder that <see cref="ScenarioReader.Read"/> reads back to an equal scenario.</summary>
+/// <summary>Writes a scenario as a folder that <see cref="ScenarioReader.Read(string)"/> reads back to an equal scenario.</summary>
 public static class ScenarioWriter
 {
     /// <summary>

@@ -147,7 +147,7 @@ internal static class TableRows
             var args = new List<double>();
             foreach (var a in argsText?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [])
             {
-                if (RowCursor.TryParseNumber(a, out var x))
+                if (c.TryNumber(a, out var x))
                 {
                     args.Add(x);
                 }
@@ -247,7 +247,7 @@ internal static class TableRows
     public static PriceIndexRow? PriceIndex(RowCursor c)
     {
         var row = new PriceIndexRow(c.Integer("year", "a year", required: true) ?? 0, c.Number("index", "the index level", required: true) ?? 0, c.Text("source"));
-        if (row.Index <= 0 && c.Text("index") is not null && RowCursor.TryParseNumber(c.Text("index")!, out _))
+        if (row.Index <= 0 && c.Text("index") is not null && c.TryNumber(c.Text("index")!, out _))
         {
             c.Problem("index", "The index level must be > 0.");
         }
@@ -347,7 +347,7 @@ internal static class TableRows
         }
         catch (ArgumentException e)
         {
-            c.Problem("profile", e.Message);
+            c.Problem("profile", Messages.Clean(e));
         }
 
         return row;
