@@ -121,7 +121,7 @@ internal sealed class CsvTable
 
                 if (++table.RowCount > limits.MaxRowsPerTable)
                 {
-                    problems.Add(new ScenarioProblem(file, line, null, null, string.Create(CultureInfo.InvariantCulture, $"The table has more than {limits.MaxRowsPerTable:N0} rows, the limit (ScenarioLimits.MaxRowsPerTable); reading stopped here.")));
+                    problems.AddAlways(new ScenarioProblem(file, line, null, null, string.Create(CultureInfo.InvariantCulture, $"The table has more than {limits.MaxRowsPerTable:N0} rows, the limit (ScenarioLimits.MaxRowsPerTable); reading stopped here.")));
                     return null;
                 }
 

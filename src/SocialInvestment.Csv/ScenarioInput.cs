@@ -17,9 +17,25 @@ internal sealed class ProblemList(int max = 1000) : Collection<ScenarioProblem>
     /// <summary>Kept and omitted problems.</summary>
     public int Total => Count + Omitted;
 
+    private bool _force;
+
+    /// <summary>Adds a problem even beyond <see cref="Max"/> (a breached limit, at most one per table, must never be hidden).</summary>
+    public void AddAlways(ScenarioProblem item)
+    {
+        _force = true;
+        try
+        {
+            Add(item);
+        }
+        finally
+        {
+            _force = false;
+        }
+    }
+
     protected override void InsertItem(int index, ScenarioProblem item)
     {
-        if (Count >= Max)
+        if (Count >= Max && !_force)
         {
             Omitted++;
             return;

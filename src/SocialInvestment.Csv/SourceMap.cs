@@ -161,7 +161,12 @@ internal static class ProblemLocator
             return new ScenarioProblem(scenario.Source?.Find(scenario.Flows.Count > 0 ? scenario.Flows[0] : null)?.File ?? ScenarioFiles.Flows, null, null, null, message);
         }
 
-        return new ScenarioProblem("model", null, null, null, problem.ToString());
+        if (subject == "model" && message.Contains("tunnel expansion", StringComparison.Ordinal))
+        {
+            return new ScenarioProblem(scenario.Source?.Find(scenario.States.Count > 0 ? scenario.States[0] : null)?.File ?? ScenarioFiles.States, null, null, "tunnel_cycles", message);
+        }
+
+        return new ScenarioProblem("model", null, null, null, subject == "model" ? message : problem.ToString());
     }
 
     public static (string File, int Line)? Locate(Scenario scenario, ValidationProblem problem)

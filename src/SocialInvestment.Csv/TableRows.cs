@@ -327,6 +327,11 @@ internal static class TableRows
             {
                 c.Problem(row.Payer is not null ? "payer" : "sector", "A transition effect takes no payer or sector.");
             }
+
+            if (row.Measure != EffectMeasure.AbsoluteChange && row.Value is < 0)
+            {
+                c.Problem("value", $"A {Text(row.Measure)} effect is a ratio and must be ≥ 0 (got {ScenarioReader.Format(row.Value.Value)}).");
+            }
         }
         else
         {

@@ -271,14 +271,6 @@ public sealed class ScenarioReaderMoreTests
     }
 
     [Test]
-    public void Read_HeaderWithBothSeparators_SaysToUseCommas()
-    {
-        File.WriteAllText(Path.Combine(_dir, "sectors.csv"), "name;description,x\neducation;skole\n");
-        var p = Problems().First(x => x.File == "sectors.csv");
-        Assert.That(p.Message, Does.Contain("';' as separator"));
-    }
-
-    [Test]
     public void Read_InvalidDistribution_ReportsArity()
     {
         var path = Path.Combine(_dir, "parameters.csv");

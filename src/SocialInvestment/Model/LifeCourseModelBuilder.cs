@@ -436,7 +436,20 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         foreach (var strategy in strategies)
         {
             var found = new List<ValidationProblem>();
-            var compiled = ModelCompiler.Compile(model, strategy, model.BaseParameters, found);
+            CompiledModel? compiled;
+            try
+            {
+                compiled = ModelCompiler.Compile(model, strategy, model.BaseParameters, found);
+            }
+            catch (ArgumentException e)
+            {
+                // A value the compiler's conversions refuse (a negative odds ratio, …): a problem of this strategy, not a crash.
+                compiled = null;
+                found.Add(new ValidationProblem($"strategy '{strategy.Name}'", e is ArgumentOutOfRangeException { ActualValue: { } v }
+                    ? string.Create(CultureInfo.InvariantCulture, $"An effect or value is out of range ({v}): {e.Message.Split(" (Parameter", 2)[0]}")
+                    : e.Message.Split(" (Parameter", 2)[0]));
+            }
+
             if (compiled is not null && found.Count == 0)
             {
                 CheckMagnitudes(compiled, _limits.MaxAbsoluteValue, found);
