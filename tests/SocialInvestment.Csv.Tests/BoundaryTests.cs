@@ -446,21 +446,14 @@ public sealed class BoundaryTests
     [Test]
     public void Semicolon_DetectedFromHeader_AcceptsDecimalComma()
     {
-        var lines = File.ReadAllLines(PathOf("price_index.csv"));
-        Assume.That(lines.Skip(1).All(l => l.Count(c => c == '"') == 2), "test setup: one quoted source per row");
-        File.WriteAllLines(PathOf("price_index.csv"), lines.Select((l, i) =>
-        {
-            if (i == 0)
-            {
-                return l.Replace(',', ';');
-            }
-
-            var q = l.IndexOf('"', StringComparison.Ordinal);
-            var fields = l[..q].TrimEnd(',').Split(',');
-            return string.Join(';', fields.Select(f => f.Replace('.', ','))) + ";" + l[q..];
-        }));
+        // year;index;source with a decimal comma, as Excel in a Norwegian locale saves it.
+        var rows = ScenarioReader.Read(_dir).PriceIndex;
+        var lines = new List<string> { "year;index;source" };
+        lines.AddRange(rows.Select(r => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.Year};{r.Index.ToString("R", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',')};\"{r.Source?.Replace("\"", "\"\"", StringComparison.Ordinal)}\"")));
+        File.WriteAllLines(PathOf("price_index.csv"), lines);
         var s = ScenarioReader.Read(_dir);
         Assert.That(s.PriceIndex.First(r => r.Year == 2007).Index, Is.EqualTo(84.87));
+        Assert.That(s.PriceIndex, Is.EqualTo(rows));
     }
 
     [Test]
