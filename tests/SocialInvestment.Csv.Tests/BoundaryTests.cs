@@ -180,6 +180,20 @@ public sealed class BoundaryTests
         Assert.That((p.File, p.Line, p.Field), Is.EqualTo(("effects.csv", (int?)5, "value")));
     }
 
+    [Test]
+    public void Item4_Builder_NegativeOddsRatio_IsAValidationProblemNotAnArgumentException()
+    {
+        var ips = Intervention.Create("ips").EligibleIn("A").AffectTransition("A", "D", EffectMeasure.OddsRatio, -3).Build();
+        var e = Assert.Throws<ModelValidationException>(() => new LifeCourseModelBuilder("or")
+            .AddState("A").AddState("D", absorbing: true)
+            .Probability("A", "D", 0.1).Remainder("A", "A")
+            .AddStrategy(Strategy.BusinessAsUsual).AddStrategy(new Strategy("S", ips))
+            .WithPopulation(Population.StartingIn(20, "A"))
+            .Build())!;
+        Assert.That(e.Problems.Single().Subject, Does.Contain("strategy 'S'"));
+        Assert.That(e.Problems.Single().Message, Does.Not.Contain("(Parameter"));
+    }
+
     // Item 5: payer hierarchy acyclic, in payers.csv and in the builder.
     [Test]
     public void Item5_PayerParentLoop_IsRejected()
