@@ -203,4 +203,8 @@ internal sealed record RunRequest(
     bool Verbose,
     bool ReportOnly,
     string? From,
-    IReadOnlyList<string> Arguments);
+    IReadOnlyList<string> Arguments)
+{
+    /// <summary>report --from: the scenario source recorded by the run being re-rendered (null for the embedded default).</summary>
+    public string? OriginalSource { get; init; }
+}

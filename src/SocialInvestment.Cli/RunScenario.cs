@@ -87,6 +87,7 @@ internal static class RunScenario
             Culture = request.CultureGiven || !CliApp.TryCulture(s.Culture, out var stored) ? request.Culture : stored,
             ReportOnly = s.Command == "report",
             From = runDir,
+            OriginalSource = s.ScenarioSource,
         };
         var files = Directory.GetFiles(scenarioDir);
         return ExecuteCore(
@@ -221,7 +222,7 @@ internal static class RunScenario
         var scenarioHash = RunManifest.ScenarioContentHash(Path.Combine(outDir, RunManifest.ScenarioFolder));
         var settings = new RunSettings(
             request.ReportOnly ? "report" : "run",
-            expected?.Settings.ScenarioSource ?? request.Scenario,
+            expected is null ? request.Scenario : request.OriginalSource,
             request.Horizon,
             request.Discount,
             request.Perspectives,
@@ -353,7 +354,7 @@ internal static class RunScenario
         var parts = new List<string>
         {
             $"socinv {(plus > 0 ? version[..plus] : version)}",
-            "scenario: " + (r.Scenario ?? "embedded Norwegian default"),
+            "scenario: " + (r.From is null ? r.Scenario ?? "embedded Norwegian default" : $"{r.OriginalSource ?? "embedded Norwegian default"} (the copy stored in {r.From})"),
         };
         if (r.Horizon is int h)
         {

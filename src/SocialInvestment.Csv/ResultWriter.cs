@@ -179,5 +179,5 @@ public static class ResultWriter
         }
     }
 
-    private static string N(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+    private static string N(double x) => CsvNumber.Format(x);
 }
