@@ -74,14 +74,14 @@ internal static class CliApp
         catch (ScenarioFormatException e)
         {
             error.WriteLine($"socinv: the scenario has {Count(e.Problems.Count, "problem")}:");
-            WriteLimited(error, e.Problems.Select(p => p.ToString()).ToList(), limit);
+            WriteLimited(error, e.Problems, limit);
 
             return ExitCodes.InvalidInput;
         }
         catch (ModelValidationException e)
         {
             error.WriteLine($"socinv: the model is invalid ({Count(e.Problems.Count, "problem")}):");
-            WriteLimited(error, e.Problems.Select(p => p.ToString()).ToList(), limit);
+            WriteLimited(error, e.Problems, limit);
 
             return ExitCodes.InvalidInput;
         }
@@ -223,7 +223,8 @@ internal static class CliApp
     }
 
     /// <summary>Writes at most <paramref name="limit"/> lines, then one line that counts the rest and says how to see them.</summary>
-    internal static void WriteLimited(TextWriter error, IReadOnlyList<string> lines, int limit, string indent = "  ")
+    /// <remarks>Only the lines shown are formatted, so a list of a million problems costs fifty strings.</remarks>
+    internal static void WriteLimited<T>(TextWriter error, IReadOnlyList<T> lines, int limit, string indent = "  ")
     {
         var shown = Math.Min(lines.Count, limit);
         for (var i = 0; i < shown; i++)
