@@ -106,7 +106,28 @@ internal sealed partial class RunFolder
             throw new CliException(ExitCodes.InvalidInput, $"--out '{path}' is the current folder or contains it; a run replaces its output folder as a whole, so give it a folder of its own (for example --out {CliApp.DefaultOut}).");
         }
 
+        for (var d = Path.GetDirectoryName(full); d is not null; d = Path.GetDirectoryName(d))
+        {
+            if (IsRun(d))
+            {
+                throw new CliException(ExitCodes.InvalidInput, $"--out '{path}' is inside the folder of another socinv run ({d}), which would then no longer match its manifest; choose a folder outside it.");
+            }
+        }
+
         return full;
+    }
+
+    /// <summary>True when <paramref name="dir"/> has a socinv run manifest.</summary>
+    private static bool IsRun(string dir)
+    {
+        try
+        {
+            return RunManifest.TryRead(dir) is not null;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Throws unless every entry of the target belongs to an earlier socinv run; returns that run's manifest (null for none or a run from before manifests).</summary>

@@ -179,3 +179,19 @@ public class RunFolderTests : TempFolderTest
         Assert.That(r.Err, Does.Contain("socinv report --from").And.Contain(Path.Combine(outDir, "scenario")));
     }
 }
+
+public class RunFolderNestingTests : TempFolderTest
+{
+    [Test]
+    public void OutInsideAnotherRunFolder_IsRefused_AndThatRunStaysComplete()
+    {
+        var scenario = Path.Combine(Dir, "small");
+        ScenarioWriter.Write(SmallScenario.Create(), scenario);
+        var outer = Path.Combine(Dir, "outer");
+        Assert.That(Socinv.Run("report", scenario, "--out", outer).ExitCode, Is.EqualTo(ExitCodes.Ok));
+        var r = Socinv.Run("report", scenario, "--out", Path.Combine(outer, "inner"));
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.InvalidInput), r.Err);
+        Assert.That(r.Err, Does.Contain("inside the folder of another socinv run"));
+        Assert.That(RunManifest.TryRead(outer)!.Verify(outer), Is.Empty);
+    }
+}
