@@ -18,7 +18,7 @@ public sealed record ScenarioSettings
     /// <summary>Cycle length in years (default 1: annual cycles).</summary>
     public double CycleLengthYears { get; init; } = 1.0;
 
-    /// <summary>Counting (within-cycle correction) convention, a name understood by <see cref="Engine.CycleWeights.FromName"/>: beginning, end, half-cycle, life-table, simpson-darth, all-points. Default half-cycle.</summary>
+    /// <summary>Counting (within-cycle correction) convention, a name understood by <see cref="Engine.CycleWeights.FromName"/>: beginning, end, half-cycle (also "trapezoid"), life-table (heemod's: each cycle the mean of its two ends, discounted at its start), simpson-darth, all-points. Default half-cycle.</summary>
     public string Counting { get; init; } = "half-cycle";
 
     /// <summary>Discount preset for costs, a name understood by <see cref="Economics.DiscountSchedule.FromPreset"/> (default <c>norway</c>: R-109/2021).</summary>

@@ -29,6 +29,11 @@ internal sealed class MicrosimPlan
             {
                 problems.Add($"Strategy '{c.Strategy.Name}' was compiled from a different model than '{first.Strategy.Name}'.");
             }
+
+            if (c.PreviousWeights is not null)
+            {
+                problems.Add($"The counting convention '{c.Model.Options.StateWeights.Name}' books values per cycle, which the microsimulation does not support yet; run it with the cohort engine, or use half-cycle counting.");
+            }
         }
 
         if (problems.Count > 0)
