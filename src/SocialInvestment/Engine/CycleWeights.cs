@@ -94,7 +94,9 @@ public sealed class CycleWeights
     /// in time it equals <see cref="HalfCycle"/>; discounted it differs, because the end count
     /// <c>m_{k+1}</c> is discounted with <c>DF(k)</c>, not <c>DF(k+1)</c>. Results are booked per cycle
     /// (<see cref="PerCycle"/>); <see cref="For"/> returns the total weight of each trace point's
-    /// occupancy, the trapezoid. Supported by the cohort engine (not yet by the microsimulation).
+    /// occupancy, the trapezoid. In the microsimulation a person at trace point t counts both halves
+    /// (the start half of cycle t and the end half of cycle t − 1); person-level value effects
+    /// (<see cref="IndividualEffects"/>) take the person's time in state at t for both.
     /// </summary>
     public static CycleWeights LifeTable { get; } = new("life-table", Trapezoid, perCycle: true);
 

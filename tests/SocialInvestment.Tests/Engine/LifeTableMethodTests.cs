@@ -77,10 +77,66 @@ public class LifeTableMethodTests
     }
 
     [Test]
-    public void LifeTable_Microsimulation_IsRefusedWithAReason()
+    public void LifeTable_Microsimulation_EqualsTheCohortOnADeterministicTrace()
     {
-        var e = Assert.Throws<ArgumentException>(() => MicrosimEngine.Run(Model(CycleWeights.LifeTable), Strategy.BusinessAsUsual, new MicrosimOptions { People = 10, Seed = 1 }));
-        Assert.That(e!.Message, Does.Contain("life-table").And.Contain("cohort engine"));
+        // Everyone moves A → B after one cycle and stays: the microsimulation has no randomness, so it must equal the cohort exactly.
+        var outcome = new Outcome("years");
+        var iv = Intervention.Create("two years").CostPerCycle(Cost, 7, 2).AddToOutcome("B", outcome, 0.5, EffectProfile.ConstantFor(2)).Build();
+        var s = new Strategy("treat", iv);
+        var model = new LifeCourseModelBuilder("det")
+            .AddState("A").AddState("B").AddPayers(P).AddSectors(S).AddOutcomes(outcome)
+            .Probability("A", "B", 1.0).Probability("B", "B", 1.0)
+            .StateFlow("A", Cost, (in ModelContext c) => 100 + c.Cycle).StateFlow("B", Cost, (in ModelContext c) => 50 + (2 * c.Cycle))
+            .StateOutcome("A", outcome, 1).StateOutcome("B", outcome, 0.25)
+            .WithPopulation(Population.StartingIn(20, "A"))
+            .WithOptions(new SimulationOptions { Cycles = 5, StateWeights = CycleWeights.LifeTable, CostDiscounting = DiscountSchedule.Constant(0.04), OutcomeDiscounting = DiscountSchedule.Constant(0.015) })
+            .AddStrategy(s)
+            .Build();
+        var cohort = CohortEngine.Run(model, s);
+        var micro = MicrosimEngine.Run(model, s, new MicrosimOptions { People = 50, Seed = 1 });
+        var a = model.AccountIndex(Cost);
+        Assert.Multiple(() =>
+        {
+            for (var t = 0; t <= 5; t++)
+            {
+                Assert.That(micro.Flow(t, a, FlowOrigin.Base, true), Is.EqualTo(cohort.Flow(t, a, FlowOrigin.Base, true)).Within(1e-12), $"base row {t}");
+                Assert.That(micro.Flow(t, a, FlowOrigin.Intervention, true), Is.EqualTo(cohort.Flow(t, a, FlowOrigin.Intervention, true)).Within(1e-12), $"intervention row {t}");
+            }
+
+            Assert.That(micro.TotalOutcome(outcome), Is.EqualTo(cohort.TotalOutcome(outcome)).Within(1e-12));
+            // The per-person scores (a separate path) agree too; the population is one person.
+            Assert.That(micro.CostPerPerson(Perspective.ForPayer(P)).Mean, Is.EqualTo(cohort.TotalCost(Perspective.ForPayer(P))).Within(1e-9));
+            Assert.That(micro.OutcomePerPerson(outcome).Mean, Is.EqualTo(cohort.TotalOutcome(outcome)).Within(1e-12));
+            // Row 0 is cycle 0: ½·(A at 0, value 100) + ½·(B at 1 with cycle 0's B value 50); the cost 7 in cycles 0 and 1.
+            Assert.That(cohort.Flow(0, a, FlowOrigin.Base, false), Is.EqualTo((0.5 * 100) + (0.5 * 50)).Within(1e-12));
+            Assert.That(cohort.TotalFlow(a, FlowOrigin.Intervention, false), Is.EqualTo(14).Within(1e-12));
+        });
+    }
+
+    [Test]
+    public void LifeTable_MicrosimulationValueEffect_ReplacesBothHalves()
+    {
+        // A person-level value 0.3 in B must give what a model with 0.3 in B gives.
+        var outcome = new Outcome("years");
+        LifeCourseModel M(double inB) => new LifeCourseModelBuilder("det")
+            .AddState("A").AddState("B").AddPayers(P).AddSectors(S).AddOutcomes(outcome)
+            .Probability("A", "B", 1.0).Probability("B", "B", 1.0)
+            .StateFlow("A", Cost, 10)
+            .StateOutcome("A", outcome, 1).StateOutcome("B", outcome, inB)
+            .WithPopulation(Population.StartingIn(20, "A"))
+            .WithOptions(new SimulationOptions { Cycles = 4, StateWeights = CycleWeights.LifeTable, OutcomeDiscounting = DiscountSchedule.Constant(0.03) })
+            .Build();
+        var effects = IndividualEffects.None.SetOutcomeValue("B", outcome, _ => 0.3);
+        var micro = MicrosimEngine.Run(M(0.25), Strategy.BusinessAsUsual, new MicrosimOptions { People = 20, Seed = 2, Effects = effects });
+        var cohort = CohortEngine.Run(M(0.3), Strategy.BusinessAsUsual);
+        Assert.Multiple(() =>
+        {
+            Assert.That(micro.OutcomePerPerson(outcome).Mean, Is.EqualTo(cohort.TotalOutcome(outcome)).Within(1e-12));
+            for (var t = 0; t <= 4; t++)
+            {
+                Assert.That(micro.OutcomeAt(t, 0, true), Is.EqualTo(cohort.OutcomeAt(t, 0, true)).Within(1e-12), $"row {t}");
+            }
+        });
     }
 
     /// <summary>
