@@ -1,7 +1,7 @@
 namespace SocialInvestment.Economics;
 
 /// <summary>One step of a stepped discount schedule: <see cref="Rate"/> applies from year <see cref="FirstYear"/> on.</summary>
-/// <param name="FirstYear">The first year (1-based: year 1 is the interval (0, 1]) to which the rate applies.</param>
+/// <param name="FirstYear">The first step year to which the rate applies, 1-based and counted from the steps' origin: step year k is the interval (k − 1, k] after the origin (see <see cref="DiscountSchedule.Factor"/> for where the origin lies relative to the year discounted to).</param>
 /// <param name="Rate">Annual real discount rate, for example 0.04 for 4 %.</param>
 public readonly record struct DiscountStep(int FirstYear, double Rate);
 
