@@ -272,6 +272,20 @@ internal static class ScenarioValidator
             Setting("taxFinancingCost", $"The tax financing cost must lie in [0, {F(limits.MaxTaxFinancingCost)}] (got {F(st2.TaxFinancingCost)}; R-109: 0.2; ScenarioLimits.MaxTaxFinancingCost).");
         }
 
+        if (!(st2.DiscountTimeOffsetYears >= 0))
+        {
+            Setting("discountTimeOffsetYears", "The discount time offset must be ≥ 0 years (trace point 0 cannot lie before the year discounted to).");
+        }
+        else if (st2.DiscountTimeOffsetYears > ml.MaxHorizonYears)
+        {
+            Setting("discountTimeOffsetYears", $"The discount time offset of {F(st2.DiscountTimeOffsetYears)} years exceeds the limit of {F(ml.MaxHorizonYears)} years (ModelLimits.MaxHorizonYears).");
+        }
+
+        if (Math.Abs(st2.DiscountStepsOffsetYears) > ml.MaxHorizonYears)
+        {
+            Setting("discountStepsOffsetYears", $"The discount steps offset of {F(st2.DiscountStepsOffsetYears)} years exceeds ±{F(ml.MaxHorizonYears)} years (ModelLimits.MaxHorizonYears).");
+        }
+
         Try("counting", () => CycleWeights.FromName(st2.Counting));
         foreach (var (field, preset) in new[] { ("costDiscounting", st2.CostDiscounting), ("outcomeDiscounting", st2.OutcomeDiscounting) })
         {

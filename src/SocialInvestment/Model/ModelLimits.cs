@@ -102,8 +102,8 @@ public sealed record ModelLimits
             : string.Create(CultureInfo.InvariantCulture, $"The discount rate {rate:R} is outside the limits ({MinDiscountRate:R}, {MaxDiscountRate:R}] (ModelLimits.MinDiscountRate, MaxDiscountRate).");
 
     /// <summary>
-    /// The problems of run options against these limits: cycles, horizon in years, cycle length and
-    /// every rate of both discount schedules. Checked before the options are used to allocate anything.
+    /// The problems of run options against these limits: cycles, horizon in years, cycle length, the
+    /// discount offsets (at most <see cref="MaxHorizonYears"/> in magnitude) and every rate of both discount schedules. Checked before the options are used to allocate anything.
     /// </summary>
     /// <param name="options">The options.</param>
     /// <returns>Every breach (empty when within the limits).</returns>
@@ -126,6 +126,14 @@ public sealed record ModelLimits
         if (years > MaxHorizonYears && options.Cycles <= MaxCycles && options.CycleLengthYears <= MaxCycleLengthYears)
         {
             Add(string.Create(CultureInfo.InvariantCulture, $"The horizon of {options.Cycles} cycles of {options.CycleLengthYears:R} years ({years:R} years) exceeds the limit of {MaxHorizonYears:R} years (ModelLimits.MaxHorizonYears)."));
+        }
+
+        foreach (var (name, offset) in new[] { ("time", options.DiscountTimeOffsetYears), ("steps", options.DiscountStepsOffsetYears) })
+        {
+            if (Math.Abs(offset) > MaxHorizonYears)
+            {
+                Add(string.Create(CultureInfo.InvariantCulture, $"The discount {name} offset of {offset:R} years exceeds ±{MaxHorizonYears:R} years (ModelLimits.MaxHorizonYears)."));
+            }
         }
 
         foreach (var (what, schedule) in new[] { ("cost", options.CostDiscounting), ("outcome", options.OutcomeDiscounting) })
