@@ -130,15 +130,26 @@ public static class ScenarioReader
 
             using (opened.Stream)
             {
-                var table = CsvTable.Read(opened.Stream, file, TableColumns.For(key), problems, limits, format, cursor =>
+                CsvTable? table;
+                try
                 {
-                    var row = read(cursor);
-                    if (row is not null)
+                    table = CsvTable.Read(opened.Stream, file, TableColumns.For(key), problems, limits, format, cursor =>
                     {
-                        list.Add(row);
-                        map.Add(row, file, cursor.Line);
-                    }
-                });
+                        var row = read(cursor);
+                        if (row is not null)
+                        {
+                            list.Add(row);
+                            map.Add(row, file, cursor.Line);
+                        }
+                    });
+                }
+                catch (IOException e)
+                {
+                    // The file grew beyond the size limit while it was read, or could not be read.
+                    problems.Add(new ScenarioProblem(file, null, null, null, e.Message));
+                    table = null;
+                }
+
                 if (table is null)
                 {
                     broken.Add(key);

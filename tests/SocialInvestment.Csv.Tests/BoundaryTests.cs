@@ -303,6 +303,18 @@ public sealed class BoundaryTests
     }
 
     [Test]
+    public void Item8_FileThatGrowsBeyondTheCapWhileRead_IsAProblemNotAnIOException()
+    {
+        // A file checked at 4 KiB that then delivers more bytes (a file appended to while read).
+        var files = Directory.GetFiles(_dir).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes, StringComparer.Ordinal);
+        var e = Assert.Throws<ScenarioFormatException>(() => ScenarioReader.ReadFrom(name => files.TryGetValue(name, out var b)
+            ? new OpenedFile(name == "flows.csv" ? new BoundedStream(new MemoryStream(b), 4096) : new MemoryStream(b), false, null)
+            : new OpenedFile(null, true, null)))!;
+        var p = e.Problems.Single(x => x.File == "flows.csv");
+        Assert.That(p.Message, Does.Contain("ScenarioLimits.MaxFileBytes"));
+    }
+
+    [Test]
     public void Item8_MillionBadRows_KeepTheFirstProblemsAndCountTheRest_InBoundedMemory()
     {
         var header = File.ReadLines(PathOf("flows.csv")).First(l => !l.StartsWith('#'));
