@@ -196,11 +196,18 @@ internal static class CliApp
             }
         });
 
+        var language = new Option<string>("--language")
+        {
+            Description = "Language of the report and its charts: en (English, the default) or nb (Norwegian bokmål; numbers then default to nb-NO unless --culture is given). CSV files are unaffected.",
+            DefaultValueFactory = _ => "en",
+        };
+        language.AcceptOnlyFromAmong("en", "nb");
+
         var command = reportOnly
             ? new Command("report", "Run a scenario (or the Norwegian default) and write only the HTML and Markdown report with its charts to --out.")
             : new Command("run", "Run a scenario (or the embedded Norwegian default), print NPV, BCR and payback per strategy and perspective and who invests and who saves, and write CSV/JSON results and the report to --out.");
         command.Arguments.Add(scenarioArg);
-        foreach (var o in new Option[] { outOption, horizon, discount, perspective, seed, draws, culture })
+        foreach (var o in new Option[] { outOption, horizon, discount, perspective, seed, draws, culture, language })
         {
             command.Options.Add(o);
         }
@@ -217,7 +224,13 @@ internal static class CliApp
                 parse.GetValue(draws),
                 TryCulture(parse.GetValue(culture) ?? string.Empty, out var c) ? c : CultureInfo.InvariantCulture,
                 parse.GetValue(Verbose),
-                reportOnly);
+                reportOnly,
+                parse.GetValue(language) == "nb" ? ReportLanguage.NorwegianBokmal : ReportLanguage.English);
+            if (request.Language == ReportLanguage.NorwegianBokmal && string.IsNullOrEmpty(parse.GetValue(culture)))
+            {
+                request = request with { Culture = CultureInfo.GetCultureInfo("nb-NO") };
+            }
+
             return RunScenario.Execute(request, output, error, environment, cancellationToken);
         });
         return command;
@@ -325,4 +338,4 @@ internal static class CliApp
 }
 
 /// <summary>The options of run and report after parsing.</summary>
-internal sealed record RunRequest(string? Scenario, string Out, int? Horizon, string? Discount, IReadOnlyList<string>? Perspectives, int? Seed, int Draws, CultureInfo Culture, bool Verbose, bool ReportOnly);
+internal sealed record RunRequest(string? Scenario, string Out, int? Horizon, string? Discount, IReadOnlyList<string>? Perspectives, int? Seed, int Draws, CultureInfo Culture, bool Verbose, bool ReportOnly, ReportLanguage Language = ReportLanguage.English);

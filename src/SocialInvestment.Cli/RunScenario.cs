@@ -48,6 +48,7 @@ internal static class RunScenario
             Title = scenario.Settings.Name,
             Description = scenario.Settings.Description,
             Culture = request.Culture,
+            Language = request.Language,
             Provenance = Provenance(request),
         };
 
@@ -72,7 +73,7 @@ internal static class RunScenario
 
         progress.Stage("Drawing charts and writing the report");
         var comparator = run.Result(run.Comparator);
-        var builder = new ReportBuilder(run.Results, comparator, run.Appraisals, reportOptions);
+        var builder = new ReportBuilder(run.Results, comparator, run.Appraisals, reportOptions).WithAssumptions(ReportInputs.Assumptions(scenario));
         if (psa is not null)
         {
             builder.WithUncertainty(psa);

@@ -5,12 +5,16 @@ namespace SocialInvestment.Reporting;
 /// <summary>Number formatting for tables and axes, always with an explicit culture.</summary>
 internal static class NumberFormat
 {
-    /// <summary>Picks a scale (1, 10³, 10⁶, 10⁹) so that the largest absolute value reads in units of at most a few thousand.</summary>
+    /// <summary>
+    /// Picks a scale (1, 10³, 10⁶, 10⁹) so that the largest absolute value reads in units of at most
+    /// a few thousand; the second item is the message id of the scale word in <see cref="Texts"/>
+    /// (empty for units).
+    /// </summary>
     public static (double Divisor, string Word) Scale(double maxAbs) => maxAbs switch
     {
-        >= 1e9 => (1e9, "billion"),
-        >= 1e6 => (1e6, "million"),
-        >= 1e4 => (1e3, "thousand"),
+        >= 1e9 => (1e9, "scale.billion"),
+        >= 1e6 => (1e6, "scale.million"),
+        >= 1e4 => (1e3, "scale.thousand"),
         _ => (1, string.Empty),
     };
 
