@@ -121,12 +121,12 @@ internal static class RunScenario
             return;
         }
 
-        output.WriteLine("Appraisal against the comparator (present values in NOK, totals for the modelled population):");
+        output.WriteLine("Appraisal against the comparator (present values in NOK, totals for the modelled population; + = better off):");
         output.Write(ReportTables.Summary(run.Appraisals, reportOptions));
         foreach (var group in run.Appraisals.GroupBy(a => a.Strategy, StringComparer.Ordinal))
         {
             output.WriteLine();
-            output.WriteLine($"Who invests, who saves: {group.Key} vs {run.Comparator} (present values in NOK; net > 0 = pays more, < 0 = saves)");
+            output.WriteLine($"Who invests, who saves: {group.Key} vs {run.Comparator} (present values in NOK; + = better off)");
             output.Write(ReportTables.WhoInvestsWhoSaves(group.First(), reportOptions));
         }
     }

@@ -338,7 +338,7 @@ public static class Charts
         var half = plot.Add.HorizontalLine(50, 1, Zero);
         half.LinePattern = LinePattern.Dotted;
         SetTicks(plot.Axes.Left, 1, options.Culture);
-        plot.Axes.SetLimits(-0.6, perspectives.Count - 0.4, 0, 112);
+        plot.Axes.SetLimits(-0.75, perspectives.Count - 0.25, 0, 112);
         return Render(plot, options);
     }
 
@@ -464,7 +464,7 @@ public static class Charts
         plot.Axes.Bottom.TickGenerator = ticks;
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         SetTicks(plot.Axes.Left, 1, options.Culture);
-        plot.Axes.SetLimits(-0.6, perspectives.Count - 0.4, 0, 112);
+        plot.Axes.SetLimits(-0.75, perspectives.Count - 0.25, 0, 108);
         plot.ShowLegend(Edge.Bottom);
         return Render(plot, options);
     }
@@ -501,13 +501,13 @@ public static class Charts
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         SetTicks(plot.Axes.Left, divisor, options.Culture);
         var top = values.Length == 0 || values.Max() <= 0 ? 1 : values.Max() * 1.15;
-        plot.Axes.SetLimits(-0.6, perspectives.Count - 0.4, 0, top);
+        plot.Axes.SetLimits(-0.75, perspectives.Count - 0.25, 0, top);
         return Render(plot, options);
     }
 
     /// <summary>
     /// Tornado diagram of a one-way sensitivity analysis of an NPV: one horizontal bar per parameter
-    /// (the longest swing at the top, at most <paramref name="maxBars"/>), from the NPV with the
+    /// that moves the NPV (the longest swing at the top, at most <paramref name="maxBars"/>), from the NPV with the
     /// parameter at its low value to the NPV at its high value, the others at their point values,
     /// around a vertical line at the base NPV. Each parameter is labelled with its range.
     /// </summary>
@@ -528,7 +528,9 @@ public static class Charts
         options ??= new ReportOptions();
         options.Validate();
         var t = Loc.For(options);
-        var bars = tornado.Bars.Take(maxBars).ToList();
+        // Parameters that do not move this NPV (for example another intervention's) would be empty rows.
+        var largest = tornado.Bars.Count == 0 ? 0 : tornado.Bars.Max(b => b.Swing);
+        var bars = tornado.Bars.Where(b => b.Swing > 1e-9 * Math.Max(1, largest)).Take(maxBars).ToList();
         var all = bars.SelectMany(b => new[] { b.ResultAtLow, b.ResultAtHigh }).Append(tornado.BaseResult).ToArray();
         var (divisor, word) = NumberFormat.Scale(MaxAbs([all]));
         var plot = NewPlot(

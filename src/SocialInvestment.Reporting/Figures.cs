@@ -14,31 +14,25 @@ internal readonly record struct Shown(double? Value, string? Reason)
 /// </summary>
 internal static class Figures
 {
-    public static Shown BenefitCostRatio(AppraisalResult a) =>
-        a.PresentValueInvestment == 0 ? new(null, "NoInvestment") : Shown.Of(a.BenefitCostRatio);
+    public static Shown BenefitCostRatio(AppraisalResult a) => From(a.BenefitCostRatio);
 
-    public static Shown ReturnOnInvestment(AppraisalResult a) =>
-        a.PresentValueInvestment == 0 ? new(null, "NoInvestment") : Shown.Of(a.ReturnOnInvestment);
+    public static Shown ReturnOnInvestment(AppraisalResult a) => From(a.ReturnOnInvestment);
 
-    public static Shown InternalRateOfReturn(AppraisalResult a) =>
-        a.PresentValueInvestment <= 0 ? new(null, "NoInvestment")
-        : a.InternalRateOfReturn is double r ? Shown.Of(r) : new(null, "NotConventional");
+    public static Shown InternalRateOfReturn(AppraisalResult a) => From(a.InternalRateOfReturn);
 
-    public static Shown PaybackYears(AppraisalResult a) => Payback(a, a.PaybackYears);
+    public static Shown PaybackYears(AppraisalResult a) => From(a.PaybackYears);
 
-    public static Shown PaybackYearsDiscounted(AppraisalResult a) => Payback(a, a.PaybackYearsDiscounted);
+    public static Shown PaybackYearsDiscounted(AppraisalResult a) => From(a.PaybackYearsDiscounted);
 
-    private static Shown Payback(AppraisalResult a, double? years) =>
-        a.PresentValueInvestment <= 0 ? new(null, "NoInvestment")
-        : years is double y ? Shown.Of(y) : new(null, "NotPaidBackWithinHorizon");
+    private static Shown From(Figure f) => f.Value is double v && double.IsFinite(v) ? new(v, null) : new(null, (f.IsDefined ? FigureReason.NonFinite : f.Reason).ToString());
 
     /// <summary>Invested (PV of intervention costs borne, + when it spends), savings (PV, + = saves), net gain (PV and undiscounted, + = better off).</summary>
     public static (double Invested, double Savings, double NetGain, double NetGainUndiscounted) Balance(PayerBalance p) =>
-        (p.Investment, -p.Consequences, -p.Net, -p.NetUndiscounted);
+        (p.Invested, p.Savings, p.NetGain, p.NetGainUndiscounted);
 
     /// <summary>The same per payer and sector (discounted).</summary>
     public static (double Invested, double Savings, double NetGain) Balance(PayerSectorBalance p) =>
-        (p.Investment, -p.Consequences, -p.Net);
+        (p.Invested, p.Savings, p.NetGain);
 }
 
 /// <summary>Numbers the footnotes of one table by the reasons of its undefined figures, in order of first use.</summary>

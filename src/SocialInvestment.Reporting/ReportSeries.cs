@@ -81,9 +81,10 @@ internal static class ReportSeries
     }
 
     /// <summary>
-    /// Factor that turns an incremental ledger amount into a net gain (+ = the payer is better off).
+    /// Factor that turns an incremental ledger amount into a net gain (+ = the payer is better off):
+    /// ledger rows already carry net gains, so 1.
     /// </summary>
-    internal const double LedgerToGain = -1.0;
+    internal const double LedgerToGain = 1.0;
 
     /// <summary>
     /// Incremental net gain per payer at each trace point (strategy − comparator, summed over the

@@ -135,9 +135,9 @@ public static class ProbabilisticAnalysis
                         {
                             var a = Appraisal.Compare(results[s], results[ci], perspectives[v]);
                             npv = a.NetPresentValue;
-                            bcr = a.BenefitCostRatio;
-                            roi = a.ReturnOnInvestment;
-                            payback = a.PaybackYears ?? double.NaN;
+                            bcr = a.BenefitCostRatio.Value ?? double.NaN;
+                            roi = a.ReturnOnInvestment.Value ?? double.NaN;
+                            payback = a.PaybackYears.Value ?? double.NaN;
                         }
 
                         figures[FigureIndex(PsaFigure.NetPresentValue, s, v, S, V, K) + k] = npv;

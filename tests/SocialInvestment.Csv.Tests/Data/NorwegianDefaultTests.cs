@@ -71,8 +71,8 @@ public sealed class NorwegianDefaultTests
         // Who invests, who saves, for IPS: the state (NAV) and the municipality invest; the state, the
         // counties (tax) and the individuals gain because more people work.
         var balances = run.WhoInvestsWhoSaves("IPS for young people");
-        Assert.That(balances.Single(b => b.Payer.Name == "state").Investment, Is.GreaterThan(0));
-        Assert.That(balances.Single(b => b.Payer.Name == "individual").Net, Is.LessThan(0), "individuals gain (negative net cost)");
+        Assert.That(balances.Single(b => b.Payer.Name == "state").Invested, Is.GreaterThan(0));
+        Assert.That(balances.Single(b => b.Payer.Name == "individual").NetGain, Is.GreaterThan(0), "individuals are better off");
 
         // Cohort mass is conserved: 1 000 people at every cycle.
         var bau = run.Result("Business as usual");
