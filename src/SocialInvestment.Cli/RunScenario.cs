@@ -82,6 +82,11 @@ internal static class RunScenario
         var report = builder.Build();
         var reportFiles = report.WriteTo(outDir);
         written.AddRange(reportFiles.Select(Path.GetFileName).OfType<string>());
+        if (!request.ReportOnly)
+        {
+            ResultWorkbook.Write(Path.Combine(outDir, ResultWorkbookFileName), run.Appraisals, psa, reportOptions, scenario.Settings.PriceYear);
+            written.Add(ResultWorkbookFileName);
+        }
         progress.Finish();
 
         var names = written.Distinct(StringComparer.Ordinal).ToList();
@@ -132,6 +137,9 @@ internal static class RunScenario
     }
 
     private static readonly string[] UncertaintyHeader = ["Strategy", "Perspective", "Mean NPV (NOK)", "95 % interval (NOK)", "P(NPV > 0)"];
+
+    /// <summary>The Excel workbook of the appraisal tables in the run folder.</summary>
+    internal const string ResultWorkbookFileName = "results.xlsx";
 
     /// <summary>The seed used when --draws is given without --seed.</summary>
     internal const int DefaultSeed = 20260101;

@@ -55,9 +55,9 @@ public sealed class Report
 
     /// <summary>
     /// The report as one self-contained HTML5 page (UTF-8, inline CSS, images as data URIs). Each
-    /// section heading (h2) has an <c>id</c> (settings, summary, who-invests, what-changes,
-    /// uncertainty, assumptions, baseline, conventions); numeric table cells have the class
-    /// <c>num</c> and never wrap.
+    /// section heading (h2) is preceded by an anchor <c>&lt;a id="…" class="section"&gt;</c>
+    /// (settings, summary, who-invests, what-changes, uncertainty, assumptions, baseline,
+    /// conventions) for links; numeric table cells have the class <c>num</c> and never wrap.
     /// </summary>
     public string ToHtml()
     {
@@ -75,7 +75,12 @@ public sealed class Report
             switch (block)
             {
                 case HeadingBlock h:
-                    sb.Append(h.Id is null ? FormattableString.Invariant($"<h{h.Level}>") : FormattableString.Invariant($"<h{h.Level} id=\"{h.Id}\">")).Append(WebUtility.HtmlEncode(h.Text)).Append(FormattableString.Invariant($"</h{h.Level}>\n"));
+                    if (h.Id is not null)
+                    {
+                        sb.Append("<a id=\"").Append(h.Id).Append("\" class=\"section\"></a>\n");
+                    }
+
+                    sb.Append(FormattableString.Invariant($"<h{h.Level}>")).Append(WebUtility.HtmlEncode(h.Text)).Append(FormattableString.Invariant($"</h{h.Level}>\n"));
                     break;
                 case ParagraphBlock p:
                     sb.Append("<p>").Append(WebUtility.HtmlEncode(p.Text)).Append("</p>\n");

@@ -48,7 +48,7 @@ public class ReportBuilderTests
         var report = new ReportBuilder(results, results[0], appraisals, new ReportOptions { Title = "Youth test report", ChartWidth = 600, ChartHeight = 360 }).Build();
         var html = report.ToHtml();
         Assert.That(html, Does.StartWith("<!DOCTYPE html>\n<html lang=\"en\">"));
-        foreach (var section in new[] { "<h1>Youth test report</h1>", "<h2 id=\"summary\">Summary</h2>", "<h2 id=\"who-invests\">Who invests, who saves</h2>", "<h2 id=\"what-changes\">What changes</h2>", "<h2 id=\"assumptions\">Assumptions</h2>", "<h2 id=\"baseline\">Baseline</h2>", "<h2 id=\"conventions\">Conventions</h2>" })
+        foreach (var section in new[] { "<h1>Youth test report</h1>", "<a id=\"summary\" class=\"section\"></a>\n<h2>Summary</h2>", "<a id=\"who-invests\" class=\"section\"></a>\n<h2>Who invests, who saves</h2>", "<a id=\"what-changes\" class=\"section\"></a>\n<h2>What changes</h2>", "<a id=\"assumptions\" class=\"section\"></a>\n<h2>Assumptions</h2>", "<a id=\"baseline\" class=\"section\"></a>\n<h2>Baseline</h2>", "<a id=\"conventions\" class=\"section\"></a>\n<h2>Conventions</h2>" })
         {
             Assert.That(html, Does.Contain(section));
         }
