@@ -65,8 +65,8 @@ public sealed class Report
         sb.Append("<!DOCTYPE html>\n<html lang=\"").Append(_lang).Append("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         sb.Append("<title>").Append(WebUtility.HtmlEncode(Title)).Append("</title>\n<style>\n");
         sb.Append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\n");
-        sb.Append("table{border-collapse:collapse;margin:1em 0;font-size:0.92em}th,td{border:1px solid #ccc;padding:0.3em 0.6em}th{background:#f2f2f2}\n");
-        sb.Append(".num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.notes p{margin:0.2em 0;font-size:0.85em;color:#444}\n");
+        sb.Append("table{border-collapse:collapse;margin:1em 0;font-size:0.88em}th,td{border:1px solid #ccc;padding:0.3em 0.5em;vertical-align:top}th{background:#f2f2f2;vertical-align:bottom;font-weight:600}\n");
+        sb.Append(".num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}.notes p{margin:0.2em 0;font-size:0.85em;color:#444}\n");
         sb.Append(".warning{border-left:5px solid #d9822b;background:#fff6ea;padding:0.6em 0.9em}.table-wrap{overflow-x:auto}\n");
         sb.Append("figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #ddd}\n");
         sb.Append("figcaption{font-size:0.9em;color:#555}footer{margin-top:3em;font-size:0.85em;color:#666}\n</style>\n</head>\n<body>\n");
