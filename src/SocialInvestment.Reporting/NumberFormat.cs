@@ -34,7 +34,7 @@ internal static class NumberFormat
     public static string Years(double? value, CultureInfo culture) =>
         value is double v ? v.ToString("0.#", culture) : "not within horizon";
 
-    /// <summary>A tick label: the value divided by the divisor, with as few decimals as the tick spacing needs.</summary>
+    /// <summary>A tick label: the value divided by the divisor, with as few decimals as the tick spacing needs (at most three).</summary>
     public static string Tick(double value, double divisor, CultureInfo culture)
     {
         var v = value / divisor;
@@ -43,6 +43,7 @@ internal static class NumberFormat
             v = 0;
         }
 
-        return Math.Abs(v - Math.Round(v)) < 1e-9 ? v.ToString("N0", culture) : v.ToString("N1", culture);
+        // Whole numbers with group separators; otherwise as many decimals as the tick needs (0.05 stays 0.05).
+        return Math.Abs(v - Math.Round(v)) < 1e-9 ? v.ToString("N0", culture) : v.ToString("#,##0.###", culture);
     }
 }

@@ -128,4 +128,15 @@ public class ReportSeriesTests
         Assert.That(NumberFormat.Scale(7_100_000), Is.EqualTo((1e6, "scale.million")));
         Assert.That(NumberFormat.Scale(999), Is.EqualTo((1.0, string.Empty)));
     }
+
+    [Test]
+    public void NumberFormat_Tick_KeepsTheDecimalsATickNeeds()
+    {
+        // Ticks 0.05 apart must not collapse to the same label (0.05 and 0.1 both read "0.1" with one decimal).
+        var nb = System.Globalization.CultureInfo.GetCultureInfo("nb-NO");
+        Assert.That(NumberFormat.Tick(0.05, 1, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo("0.05"));
+        Assert.That(NumberFormat.Tick(0.15, 1, nb), Is.EqualTo("0,15"));
+        Assert.That(NumberFormat.Tick(2_500_000, 1e6, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo("2.5"));
+        Assert.That(NumberFormat.Tick(12_000, 1, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo("12,000"));
+    }
 }
