@@ -197,5 +197,5 @@ public static class ResultWriter
         }
     }
 
-    private static string N(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+    private static string N(double x) => CsvNumber.Format(x);
 }

@@ -80,8 +80,8 @@ public partial class ReadmeExampleTests
         var code = string.Join('\n', block.Split('\n').Select(l => l.Length >= 8 ? l[8..] : l.TrimStart()));
         var readme = File.ReadAllText(Path.Combine(root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
         Assert.That(readme, Does.Contain(code));
-        var psaSource = File.ReadAllText(Path.Combine(root, "tests", "SocialInvestment.Tests", "Uncertainty", "ReadmeExampleTests.cs"));
-        var psaBlock = Regex.Match(psaSource, @"// README: begin\r?\n(.*?)\r?\n\s*// README: end", RegexOptions.Singleline).Groups[1].Value;
+        var psaSource = File.ReadAllText(Path.Combine(root, "tests", "SocialInvestment.Tests", "ReadmeUncertaintyExampleTests.cs"));
+        var psaBlock = Regex.Match(psaSource, @"// begin-readme-uncertainty\r?\n(.*?)\r?\n\s*// end-readme-uncertainty", RegexOptions.Singleline).Groups[1].Value;
         var psaCode = string.Join('\n', psaBlock.Split('\n').Select(l => l.Length >= 8 ? l[8..] : l.TrimStart()));
         Assert.That(readme, Does.Contain(psaCode), "the uncertainty example");
     }

@@ -413,7 +413,8 @@ public static class Appraisal
     /// <summary>
     /// The switching (break-even) value of a parameter: the value in [<paramref name="lower"/>,
     /// <paramref name="upper"/>] at which the strategy's NPV against the comparator is zero, found
-    /// with Brent's method on cohort runs. Null when the NPV does not change sign in the interval.
+    /// with Brent's method on cohort runs. Null when the NPV does not change sign in the interval, is
+    /// not finite at an end, or the search does not converge (it never throws for a finite model).
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="strategy">The strategy.</param>
@@ -452,6 +453,11 @@ public static class Appraisal
             return null;
         }
 
-        return MathNet.Numerics.RootFinding.Brent.FindRoot(Npv, lower, upper, 1e-10 * Math.Max(1, Math.Abs(upper - lower)), 200);
+        if (!double.IsFinite(fl) || !double.IsFinite(fu))
+        {
+            return null;
+        }
+
+        return MathNet.Numerics.RootFinding.Brent.TryFindRoot(Npv, lower, upper, 1e-10 * Math.Max(1, Math.Abs(upper - lower)), 200, out var root) ? root : null;
     }
 }
