@@ -12,8 +12,9 @@ namespace SocialInvestment.Csv.Tests.Fuzz;
 /// <summary>
 /// Fuzzing of the scenario reader (issue 8): the Norwegian default is mutated — bytes flipped,
 /// cells replaced by extreme or invalid values, files truncated, rows duplicated, headers and
-/// settings edited, files removed — and every outcome must be a scenario (that then runs to finite
-/// traces) or a <see cref="ScenarioFormatException"/>/<see cref="ModelValidationException"/>:
+/// settings edited, files removed — and every outcome must be a scenario (that then runs, every
+/// strategy to finite traces and every appraisal through ScenarioRunner.Run, without throwing)
+/// or a <see cref="ScenarioFormatException"/>/<see cref="ModelValidationException"/>:
 /// never another exception type, never a hang (a timeout per case), never unbounded memory (bytes
 /// allocated per case and the process's peak working set are capped). The seed is fixed and printed,
 /// so a failure is reproduced by its case number; every crash found becomes a test in
@@ -105,6 +106,8 @@ public sealed class ScenarioFuzzTests
                         }
                     }
 
+                    // The whole run (every strategy and perspective appraised) must hold on an accepted scenario.
+                    ScenarioRunner.Run(scenario);
                     outcome = Outcome.Accepted;
                 }
                 catch (ScenarioFormatException e)
