@@ -213,8 +213,10 @@ public sealed class ScenarioPsaTests
     {
         var scenario = EditedDefault(("cost_family_team,150000,", "cost_family_team,100000,"));
         var psa = ScenarioRunner.RunProbabilistic(scenario, 400, 7);
-        var drawn = psa.ParameterDraws(psa.Specification.Model.Parameter("cost_family_team"));
-        Assert.That(drawn.Average(), Is.EqualTo(100_000).Within(5_000));
+        var drawn = psa.ParameterMoments(psa.Specification.Model.Parameter("cost_family_team"));
+        Assert.That(drawn.Count, Is.EqualTo(400));
+        Assert.That(drawn.Mean, Is.EqualTo(100_000).Within(5_000));
+        Assert.That(drawn.StandardDeviation, Is.EqualTo(25_000).Within(5_000), "CV 0.25 around the edited value (SD of a sample SD ≈ 25 000/√800 ≈ 900, tolerance > 5 of those)");
     }
 
     [Test]
@@ -270,9 +272,9 @@ public sealed class ScenarioPsaTests
     public void RunProbabilistic_SmallScenario_IsReproducibleBySeedAndThreadCount()
     {
         var s = SmallScenario.Create();
-        var a = ScenarioRunner.RunProbabilistic(s, 40, 11, new ScenarioRunOptions { MaxDegreeOfParallelism = 1 });
-        var b = ScenarioRunner.RunProbabilistic(s, 40, 11, new ScenarioRunOptions { MaxDegreeOfParallelism = 2 });
-        var c = ScenarioRunner.RunProbabilistic(s, 40, 12);
+        var a = ScenarioRunner.RunProbabilistic(s, 40, 11, new ScenarioRunOptions { MaxDegreeOfParallelism = 1, KeepDraws = true });
+        var b = ScenarioRunner.RunProbabilistic(s, 40, 11, new ScenarioRunOptions { MaxDegreeOfParallelism = 2, KeepDraws = true });
+        var c = ScenarioRunner.RunProbabilistic(s, 40, 12, new ScenarioRunOptions { KeepDraws = true });
         var ips = a.Strategies.Single(x => x.Name == "IPS for NEET");
         var society = a.Perspectives.Single(p => p.Name == Perspective.Society(0.2).Name);
         Assert.That(a.Strategies.Select(x => x.Name), Is.EqualTo(new[] { "Business as usual", "IPS for NEET" }));

@@ -194,7 +194,7 @@ public class ProbabilisticAnalysisTests
     public void Run_Darth_ReproducibleAndIdenticalOnOneAndTwoThreads()
     {
         var (c, spec) = Darth();
-        var o = new PsaOptions { Draws = 40, Seed = 3, Perspectives = [DarthModels.CostPerspective], MaxDegreeOfParallelism = 1 };
+        var o = new PsaOptions { Draws = 40, Seed = 3, Perspectives = [DarthModels.CostPerspective], MaxDegreeOfParallelism = 1, KeepDraws = true };
         var one = ProbabilisticAnalysis.Run(spec, o);
         var two = ProbabilisticAnalysis.Run(spec, o with { MaxDegreeOfParallelism = 2 });
         Assert.That(two.Costs(c.B, DarthModels.CostPerspective).ToArray(), Is.EqualTo(one.Costs(c.B, DarthModels.CostPerspective).ToArray()).AsCollection);
@@ -206,7 +206,7 @@ public class ProbabilisticAnalysisTests
     {
         var (c, spec) = Darth();
         var progress = new List<RunProgress>();
-        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 200, Seed = 5, Perspectives = [DarthModels.CostPerspective] }, progress: new SyncProgress(progress));
+        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 200, Seed = 5, Perspectives = [DarthModels.CostPerspective], KeepDraws = true }, progress: new SyncProgress(progress));
         var wtp = new[] { 0.0, 50_000, 100_000, 150_000, 200_000 };
         var ceac = r.Acceptability(DarthModels.CostPerspective, Outcome.Qaly, wtp);
         for (var j = 0; j < wtp.Length; j++)
@@ -243,7 +243,7 @@ public class ProbabilisticAnalysisTests
         // cohort engine and records (strategy, draw) pairs.
         var (c, spec) = Darth();
         var calls = new System.Collections.Concurrent.ConcurrentBag<(string, long)>();
-        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 8, Seed = 1, Perspectives = [DarthModels.CostPerspective], Strategies = [c.SoC, c.B] }, (s, p, k, ct) =>
+        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 8, Seed = 1, Perspectives = [DarthModels.CostPerspective], Strategies = [c.SoC, c.B], KeepDraws = true }, (s, p, k, ct) =>
         {
             calls.Add((s.Name, k));
             return CohortEngine.Run(c.Model, s, p, ct);
@@ -260,7 +260,7 @@ public class ProbabilisticAnalysisTests
         // With every uncertain parameter in the group, the metamodel recovers the net benefit almost
         // exactly (smooth model, degree-2 polynomial in 5 parameters, 400 draws), so EVPPI ≈ EVPI.
         var (c, spec) = Darth();
-        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 400, Seed = 8, Perspectives = [DarthModels.CostPerspective] });
+        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 400, Seed = 8, Perspectives = [DarthModels.CostPerspective], KeepDraws = true });
         var lambda = 125_000.0; // near the AB-vs-B ICER of case 1 (≈ 126 k per QALY), where the decision is uncertain
         var evpi = r.Evpi(DarthModels.CostPerspective, Outcome.Qaly, lambda);
         var all = spec.UncertainParameters;
