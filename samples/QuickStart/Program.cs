@@ -53,17 +53,17 @@ Console.WriteLine($"{"Perspective",-36} {"PV investment",14} {"PV benefits",14} 
 foreach (var perspective in Perspective.StandardSet(model))
 {
     var a = Appraisal.Compare(ips, bau, perspective);
-    var payback = a.PaybackYearsDiscounted is double y ? y.ToString("0", inv) + " y" : "never";
+    var payback = a.PaybackYearsDiscounted.Value is double y ? y.ToString("0", inv) + " y" : "n/a";
     Console.WriteLine($"{perspective.Name,-36} {Money(a.PresentValueInvestment),14} {Money(a.PresentValueBenefits),14} {Money(a.NetPresentValue),14} {Ratio(a.BenefitCostRatio),6} {payback,8}");
 }
 
 Console.WriteLine();
-Console.WriteLine("Who invests, who saves (present values, NOK; net > 0 = pays more):");
+Console.WriteLine("Who invests, who saves (present values, NOK; + = better off):");
 foreach (var p in Appraisal.Compare(ips, bau, Perspective.PublicSector).Payers)
 {
-    Console.WriteLine($"  {p.Payer.Name,-14} investment {Money(p.Investment),12}  consequences {Money(p.Consequences),14}  net {Money(p.Net),14}");
+    Console.WriteLine($"  {p.Payer.Name,-14} invested {Money(p.Invested),12}  savings {Money(p.Savings),14}  net gain {Money(p.NetGain),14}");
 }
 
-// Whole kroner with invariant grouping ("-0" printed as "0"); a ratio, or a dash when there is no investment.
+// Whole kroner with invariant grouping ("-0" printed as "0"); a ratio, or n/a when it is undefined (no investment).
 string Money(double x) => (Math.Round(x) + 0.0).ToString("N0", inv);
-string Ratio(double x) => double.IsFinite(x) ? x.ToString("N2", inv) : "–";
+string Ratio(Figure x) => x.Value is double v ? v.ToString("N2", inv) : "n/a";

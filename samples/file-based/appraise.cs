@@ -15,8 +15,9 @@ var run = ScenarioRunner.Run(scenario);
 Console.WriteLine($"{scenario.Settings.Name}: {run.Model.States.Count} states, {run.Results.Count} strategies, horizon {run.Model.Options.Cycles.ToString(inv)} cycles, comparator '{run.Comparator}'");
 foreach (var a in run.Appraisals)
 {
-    var bcr = double.IsFinite(a.BenefitCostRatio) ? a.BenefitCostRatio.ToString("N2", inv) : "–";
-    var payback = a.PaybackYearsDiscounted is double y ? y.ToString("0", inv) + " years" : "not within the horizon";
+    // An undefined figure prints as "n/a (reason)", never as a number.
+    var bcr = a.BenefitCostRatio.ToString("N2", inv);
+    var payback = a.PaybackYearsDiscounted.Value is double y ? y.ToString("0", inv) + " years" : a.PaybackYearsDiscounted.Explanation;
     Console.WriteLine($"  {a.Strategy} / {a.Perspective.Name}: NPV {a.NetPresentValue.ToString("N0", inv)} NOK, BCR {bcr}, payback {payback}");
 }
 
@@ -25,7 +26,7 @@ foreach (var strategy in run.Results.Select(r => r.Strategy.Name).Where(n => n !
     Console.WriteLine($"Who invests, who saves: {strategy}");
     foreach (var p in run.WhoInvestsWhoSaves(strategy))
     {
-        var role = p.Net > 0.5 ? "invests" : p.Net < -0.5 ? "saves" : "even";
-        Console.WriteLine($"  {p.Payer.Name,-16} net {Math.Round(p.Net).ToString("N0", inv),16} NOK ({role})");
+        var role = p.NetGain > 0.5 ? "better off" : p.NetGain < -0.5 ? "worse off" : "even";
+        Console.WriteLine($"  {p.Payer.Name,-16} net gain {Math.Round(p.NetGain).ToString("N0", inv),16} NOK ({role})");
     }
 }

@@ -17,11 +17,27 @@ internal static class CliApp
     /// <summary>Default output folder of run and report.</summary>
     public const string DefaultOut = "socinv-out";
 
-    private static readonly Option<bool> Verbose = new("--verbose", "-v")
+    /// <summary>How many problems are printed when --max-errors is not given (and --verbose is not).</summary>
+    public const int DefaultMaxErrors = 50;
+
+    internal static readonly Option<bool> Verbose = new("--verbose", "-v")
     {
-        Description = "Show progress from the start, extra detail, and the stack trace of an unexpected error.",
+        Description = "Show progress from the start, every problem of an invalid scenario, extra detail, and the stack trace of an unexpected error.",
         Recursive = true,
     };
+
+    internal static readonly Option<long?> MaxErrors = MaxErrorsOption();
+
+    private static Option<long?> MaxErrorsOption()
+    {
+        var o = CliOptions.WholeNumber(
+            "--max-errors",
+            0,
+            int.MaxValue,
+            string.Create(CultureInfo.InvariantCulture, $"Print at most this many problems of an invalid scenario or command line, then a count of the rest; 0 prints all. Default {DefaultMaxErrors} (all with --verbose)."));
+        o.Recursive = true;
+        return o;
+    }
 
     /// <summary>Runs the tool.</summary>
     /// <param name="args">Command-line arguments.</param>
@@ -38,16 +54,13 @@ internal static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors)
-            {
-                error.WriteLine($"socinv: {e.Message}");
-            }
-
+            WriteLimited(error, parse.Errors.Select(e => $"socinv: {e.Message}").Distinct(StringComparer.Ordinal).ToList(), ProblemLimit(parse), indent: string.Empty);
             error.WriteLine("Run 'socinv --help' for usage.");
             return ExitCodes.Usage;
         }
 
         var verbose = parse.GetValue(Verbose);
+        var limit = ProblemLimit(parse);
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -55,30 +68,20 @@ internal static class CliApp
         catch (CliException e)
         {
             error.WriteLine($"socinv: {e.Message}");
-            foreach (var d in e.Details)
-            {
-                error.WriteLine($"  {d}");
-            }
-
+            WriteLimited(error, e.Details, limit);
             return e.ExitCode;
         }
         catch (ScenarioFormatException e)
         {
             error.WriteLine($"socinv: the scenario has {Count(e.Problems.Count, "problem")}:");
-            foreach (var p in e.Problems)
-            {
-                error.WriteLine($"  {p}");
-            }
+            WriteLimited(error, e.Problems, limit);
 
             return ExitCodes.InvalidInput;
         }
         catch (ModelValidationException e)
         {
             error.WriteLine($"socinv: the model is invalid ({Count(e.Problems.Count, "problem")}):");
-            foreach (var p in e.Problems)
-            {
-                error.WriteLine($"  {p}");
-            }
+            WriteLimited(error, e.Problems, limit);
 
             return ExitCodes.InvalidInput;
         }
@@ -111,6 +114,7 @@ internal static class CliApp
     {
         var root = new RootCommand("socinv: social-investment cost/benefit appraisal. Runs life-course scenarios (the embedded Norwegian default when none is given) and reports who invests and who saves.");
         root.Options.Add(Verbose);
+        root.Options.Add(MaxErrors);
         root.Subcommands.Add(RunCommand(output, error, environment, reportOnly: false, cancellationToken));
         root.Subcommands.Add(RunCommand(output, error, environment, reportOnly: true, cancellationToken));
         root.Subcommands.Add(ValidateCommand(output));
@@ -120,106 +124,12 @@ internal static class CliApp
 
     private static Command RunCommand(TextWriter output, TextWriter error, CliEnvironment environment, bool reportOnly, CancellationToken cancellationToken)
     {
-        var scenarioArg = new Argument<string?>("scenario")
-        {
-            Description = "Scenario folder (manifest + CSV tables). Omit to run the embedded Norwegian default.",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
-        RejectOptionLike(scenarioArg);
-        var outOption = new Option<string>("--out", "-o")
-        {
-            Description = "Output folder (created if missing; files in it are replaced).",
-            DefaultValueFactory = _ => DefaultOut,
-        };
-        var horizon = new Option<int?>("--horizon")
-        {
-            Description = "Horizon in cycles (years for annual cycles), overriding the scenario's.",
-        };
-        horizon.Validators.Add(r =>
-        {
-            // Read the token rather than the value: a token that is not an integer already has its own parse error.
-            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var h) && (h < 1 || h > 200))
-            {
-                r.AddError($"--horizon must be between 1 and 200 cycles (got {h.ToString(CultureInfo.InvariantCulture)}).");
-            }
-        });
-        var discount = new Option<string?>("--discount")
-        {
-            Description = "Discounting preset for money and outcomes: norway (R-109/2021), uk, denmark, denmark2013, none, or constant:RATE (for example constant:0.03).",
-        };
-        discount.Validators.Add(r =>
-        {
-            if (r.GetValue(discount) is string d)
-            {
-                try
-                {
-                    DiscountSchedule.FromPreset(d);
-                }
-                catch (ArgumentException e)
-                {
-                    r.AddError(WithoutParameterName(e));
-                }
-            }
-        });
-        var perspective = new Option<string[]>("--perspective", "-p")
-        {
-            Description = "Perspective(s) to appraise from, replacing the scenario's list: a payer name, public, society, individual or resource-costs. Repeat the option or list several (put the scenario folder before it).",
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var seed = new Option<int?>("--seed")
-        {
-            Description = "Seed of the probabilistic sensitivity analysis (--draws); the same seed gives the same draws on any machine and thread count. Default 20260101.",
-        };
-        var draws = new Option<int>("--draws")
-        {
-            Description = "Also run a probabilistic sensitivity analysis with this many parameter draws (the scenario's parameter distributions) print mean NPV, its 95 % interval and the probability that NPV > 0 per strategy and perspective, add an Uncertainty section to the report, and write psa.csv (one row per draw, strategy and perspective: draw, strategy, perspective, npv, bcr and the drawn parameter values). Default 0 (none).",
-            DefaultValueFactory = _ => 0,
-        };
-        draws.Validators.Add(r =>
-        {
-            if (r.GetValue(draws) is < 0 or > 1_000_000)
-            {
-                r.AddError("--draws must be between 0 and 1,000,000.");
-            }
-        });
-        var culture = new Option<string>("--culture")
-        {
-            Description = "Culture for numbers in the report and the printed tables, for example nb-NO. Default: invariant (1,234,567.8).",
-            DefaultValueFactory = _ => string.Empty,
-        };
-        culture.Validators.Add(r =>
-        {
-            var name = r.GetValue(culture);
-            if (!string.IsNullOrEmpty(name) && !TryCulture(name, out _))
-            {
-                r.AddError($"Unknown culture '{name}' (use a name such as nb-NO or en-GB, or leave it out for the invariant culture).");
-            }
-        });
-
+        var options = new RunOptionSet(reportOnly);
         var command = reportOnly
-            ? new Command("report", "Run a scenario (or the Norwegian default) and write only the HTML and Markdown report with its charts to --out.")
+            ? new Command("report", "Run a scenario (or the Norwegian default) and write only the HTML and Markdown report with its charts to --out; or, with --from RUNDIR (or a run folder as SCENARIO), re-render the report of an earlier run from the scenario copy, seed and draws stored in it.")
             : new Command("run", "Run a scenario (or the embedded Norwegian default), print NPV, BCR and payback per strategy and perspective and who invests and who saves, and write CSV/JSON results and the report to --out.");
-        command.Arguments.Add(scenarioArg);
-        foreach (var o in new Option[] { outOption, horizon, discount, perspective, seed, draws, culture })
-        {
-            command.Options.Add(o);
-        }
-
-        command.SetAction(parse =>
-        {
-            var request = new RunRequest(
-                parse.GetValue(scenarioArg),
-                parse.GetValue(outOption) ?? DefaultOut,
-                parse.GetValue(horizon),
-                parse.GetValue(discount),
-                parse.GetValue(perspective) is { Length: > 0 } ps ? ps : null,
-                parse.GetValue(seed),
-                parse.GetValue(draws),
-                TryCulture(parse.GetValue(culture) ?? string.Empty, out var c) ? c : CultureInfo.InvariantCulture,
-                parse.GetValue(Verbose),
-                reportOnly);
-            return RunScenario.Execute(request, output, error, environment, cancellationToken);
-        });
+        options.AddTo(command);
+        command.SetAction(parse => RunScenario.Execute(options.Bind(parse), output, error, environment, cancellationToken));
         return command;
     }
 
@@ -285,6 +195,49 @@ internal static class CliApp
         return ScenarioReader.Read(dir);
     }
 
+    /// <summary>The number of problems to print: --max-errors (0 = all), else all with --verbose, else <see cref="DefaultMaxErrors"/>.</summary>
+    private static int ProblemLimit(ParseResult parse)
+    {
+        // Read the token rather than the value: the limit itself may be what failed to parse (then the default applies).
+        var given = parse.GetResult(MaxErrors) is { Implicit: false, Tokens: [var token] }
+            ? CliOptions.ParseWholeNumber(token.Value, MaxErrors.Name, 0, int.MaxValue).Value
+            : null;
+        return given switch
+        {
+            0 => int.MaxValue,
+            long n => (int)n,
+            null => SafeValue(parse, Verbose) ? int.MaxValue : DefaultMaxErrors,
+        };
+    }
+
+    private static T? SafeValue<T>(ParseResult parse, Option<T> option)
+    {
+        try
+        {
+            return parse.GetValue(option);
+        }
+        catch (InvalidOperationException)
+        {
+            return default;
+        }
+    }
+
+    /// <summary>Writes at most <paramref name="limit"/> lines, then one line that counts the rest and says how to see them.</summary>
+    /// <remarks>Only the lines shown are formatted, so a list of a million problems costs fifty strings.</remarks>
+    internal static void WriteLimited<T>(TextWriter error, IReadOnlyList<T> lines, int limit, string indent = "  ")
+    {
+        var shown = Math.Min(lines.Count, limit);
+        for (var i = 0; i < shown; i++)
+        {
+            error.WriteLine(indent + lines[i]);
+        }
+
+        if (lines.Count > shown)
+        {
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{indent}… and {lines.Count - shown:N0} more (--max-errors 0 or --verbose prints all)."));
+        }
+    }
+
     /// <summary>The message of an argument exception without the " (Parameter 'x')" suffix, which means nothing to a user.</summary>
     internal static string WithoutParameterName(ArgumentException e)
     {
@@ -294,7 +247,7 @@ internal static class CliApp
     }
 
     /// <summary>A word starting with '-' in a folder argument is an unknown option, not a folder name.</summary>
-    private static void RejectOptionLike<T>(Argument<T> argument) => argument.Validators.Add(r =>
+    internal static void RejectOptionLike<T>(Argument<T> argument) => argument.Validators.Add(r =>
     {
         if (r.GetValue(argument) is string v && v.StartsWith('-'))
         {
@@ -304,7 +257,7 @@ internal static class CliApp
 
     internal static string Count(int n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? string.Empty : "s")}");
 
-    private static bool TryCulture(string name, out CultureInfo culture)
+    internal static bool TryCulture(string name, out CultureInfo culture)
     {
         culture = CultureInfo.InvariantCulture;
         if (string.IsNullOrEmpty(name) || string.Equals(name, "invariant", StringComparison.OrdinalIgnoreCase))
@@ -324,5 +277,4 @@ internal static class CliApp
     }
 }
 
-/// <summary>The options of run and report after parsing.</summary>
-internal sealed record RunRequest(string? Scenario, string Out, int? Horizon, string? Discount, IReadOnlyList<string>? Perspectives, int? Seed, int Draws, CultureInfo Culture, bool Verbose, bool ReportOnly);
+

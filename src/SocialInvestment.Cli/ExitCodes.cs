@@ -24,7 +24,15 @@ internal static class ExitCodes
 
 /// <summary>What the tool knows about its surroundings, passed in rather than read from globals.</summary>
 /// <param name="ErrorIsTerminal">True when standard error is an interactive terminal (progress is then redrawn in place).</param>
-internal sealed record CliEnvironment(bool ErrorIsTerminal = false);
+internal sealed record CliEnvironment(bool ErrorIsTerminal = false)
+{
+    /// <summary>
+    /// Test hook: called while a run writes its output, with "results" (after the CSV and JSON results),
+    /// "report" (after the report and charts), "manifest" (after manifest.json) and "swap" (just before
+    /// the new folder replaces the old). An exception from it interrupts the run there, as a crash would.
+    /// </summary>
+    public Action<string>? OnWriting { get; init; }
+}
 
 /// <summary>An error the user can fix, reported as one line with an exit code.</summary>
 internal sealed class CliException(int exitCode, string message, IReadOnlyList<string>? details = null) : Exception(message)

@@ -11,8 +11,8 @@ namespace SocialInvestment.Cli;
 /// draw index), <c>strategy</c>, <c>perspective</c>, <c>npv</c> (NPV against the comparator,
 /// present value in the scenario's currency, totals for the modelled population), <c>bcr</c>
 /// (benefit–cost ratio; empty when undefined) and then one column per uncertain parameter with its
-/// drawn value (the same on every row of a draw). Numbers use the invariant culture with
-/// round-trip precision; RFC 4180 quoting. Written atomically: a temporary file in the same folder,
+/// drawn value (the same on every row of a draw). Numbers as <see cref="CsvNumber"/> writes them (invariant,
+/// round-trip, ASCII minus, whatever --culture says); RFC 4180 quoting. Written atomically: a temporary file in the same folder,
 /// then moved into place.
 /// </summary>
 internal static class PsaCsv
@@ -64,7 +64,7 @@ internal static class PsaCsv
         }
     }
 
-    private static string Number(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+    private static string Number(double v) => CsvNumber.Format(v);
 
     private static string Quote(string s) =>
         s.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;

@@ -14,7 +14,22 @@ internal static class RunScenario
         var progress = new ProgressDisplay(error, environment.ErrorIsTerminal, request.Verbose);
         try
         {
-            return ExecuteCore(request, output, error, progress, cancellationToken);
+            var runDir = request.From ?? (request.Scenario is { } dir && IsRunFolder(dir) ? dir : null);
+            if (runDir is not null && request.ReportOnly)
+            {
+                return ExecuteFrom(runDir, request, output, error, environment, progress, cancellationToken);
+            }
+
+            if (runDir is not null)
+            {
+                throw new CliException(
+                    ExitCodes.InvalidInput,
+                    $"'{runDir}' is a folder written by an earlier socinv run, not a scenario; re-render its report with: socinv report --from {runDir}, or run its stored scenario: socinv run {Path.Combine(runDir, RunManifest.ScenarioFolder)}");
+            }
+
+            progress.Stage(request.Scenario is null ? "Loading the Norwegian default scenario" : $"Reading {request.Scenario}");
+            var scenario = request.Scenario is null ? NorwegianDefault.Load() : CliApp.LoadScenario(request.Scenario);
+            return ExecuteCore(request, scenario, copyScenario: dir => ScenarioWriter.Write(scenario, dir), expected: null, output, error, environment, progress, cancellationToken);
         }
         finally
         {
@@ -22,17 +37,127 @@ internal static class RunScenario
         }
     }
 
-    private static int ExecuteCore(RunRequest request, TextWriter output, TextWriter error, ProgressDisplay progress, CancellationToken cancellationToken)
+    /// <summary>True when <paramref name="dir"/> holds a socinv run manifest and no scenario manifest.</summary>
+    private static bool IsRunFolder(string dir) =>
+        File.Exists(Path.Combine(dir, RunManifest.FileName)) && !File.Exists(Path.Combine(dir, "scenario.json"));
+
+    /// <summary>report --from RUNDIR: verifies the run folder, reruns its stored scenario copy with its stored settings, checks the rerun reproduces its stored results, and writes the same set of files with a fresh report.</summary>
+    private static int ExecuteFrom(string runDir, RunRequest request, TextWriter output, TextWriter error, CliEnvironment environment, ProgressDisplay progress, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(runDir))
+        {
+            throw new CliException(ExitCodes.InvalidInput, $"no run folder at '{runDir}'.");
+        }
+
+        RunManifest manifest;
+        try
+        {
+            manifest = RunManifest.TryRead(runDir)
+                ?? throw new CliException(ExitCodes.InvalidInput, $"'{runDir}' has no {RunManifest.FileName}, so it is not a folder written by socinv run (folders written before runs had manifests cannot be re-rendered; rerun their scenario).");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(ExitCodes.InvalidInput, e.Message);
+        }
+
+        progress.Stage($"Checking the run in {runDir}");
+        var changed = manifest.Verify(runDir);
+        if (changed.Count > 0)
+        {
+            throw new CliException(ExitCodes.InvalidInput, $"the files in '{runDir}' no longer match its {RunManifest.FileName}, so socinv cannot vouch for that run ({CliApp.Count(changed.Count, "difference")}); rerun its scenario instead:", changed);
+        }
+
+        var scenarioDir = Path.Combine(runDir, RunManifest.ScenarioFolder);
+        if (!Directory.Exists(scenarioDir) || RunManifest.ScenarioContentHash(scenarioDir) != manifest.ScenarioHash)
+        {
+            throw new CliException(ExitCodes.InvalidInput, $"the scenario copy in '{scenarioDir}' is missing or does not have the content hash recorded in {RunManifest.FileName}.");
+        }
+
+        var scenario = ScenarioReader.Read(scenarioDir);
+        var s = manifest.Settings;
+        var rerun = request with
+        {
+            Scenario = scenarioDir,
+            Out = request.OutGiven ? request.Out : runDir,
+            Horizon = s.Horizon,
+            Discount = s.Discount,
+            Perspectives = s.Perspectives,
+            Seed = s.Seed,
+            Draws = s.Draws,
+            Culture = request.CultureGiven || !CliApp.TryCulture(s.Culture, out var stored) ? request.Culture : stored,
+            ReportOnly = s.Command == "report",
+            From = runDir,
+            OriginalSource = s.ScenarioSource,
+        };
+        var files = Directory.GetFiles(scenarioDir);
+        return ExecuteCore(
+            rerun,
+            scenario,
+            copyScenario: dir =>
+            {
+                Directory.CreateDirectory(dir);
+                foreach (var f in files)
+                {
+                    File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+                }
+            },
+            expected: manifest,
+            output,
+            error,
+            environment,
+            progress,
+            cancellationToken);
+    }
+
+    /// <summary>The result files whose bytes a rerun must reproduce (the report may differ: culture, charts).</summary>
+    private static readonly string[] ReproducedFiles = [ResultWriter.TidyCsvFileName, ResultWriter.SummaryFileName, PsaCsv.FileName];
+
+    private static int ExecuteCore(RunRequest request, Scenario scenario, Action<string> copyScenario, RunManifest? expected, TextWriter output, TextWriter error, CliEnvironment environment, ProgressDisplay progress, CancellationToken cancellationToken)
     {
         var c = CultureInfo.InvariantCulture;
-        progress.Stage(request.Scenario is null ? "Loading the Norwegian default scenario" : $"Reading {request.Scenario}");
-        var scenario = request.Scenario is null ? NorwegianDefault.Load() : CliApp.LoadScenario(request.Scenario);
-        var options = new ScenarioRunOptions { Horizon = request.Horizon, Discounting = request.Discount, Perspectives = request.Perspectives };
-        if (request.Verbose && request.Seed is int s && request.Draws == 0)
+        if (request.Verbose && request.Seed is ulong s && request.Draws == 0)
         {
             error.WriteLine(string.Create(c, $"socinv: seed {s} recorded; without --draws the run is deterministic and draws no random numbers."));
         }
 
+        // The output folder is checked before anything runs: a folder socinv may not replace is refused now, not after the run.
+        var folder = RunFolder.Prepare(request.Out);
+        try
+        {
+            var written = WriteRun(request, scenario, copyScenario, expected, folder, output, error, environment, progress, cancellationToken);
+            progress.Stage("Replacing the output folder");
+            folder.Commit(environment.OnWriting is { } hook ? () => hook("swap") : null);
+            progress.Finish();
+
+            var names = written.Distinct(StringComparer.Ordinal).ToList();
+            var pngs = names.Count(n => n.EndsWith(".png", StringComparison.Ordinal));
+            var listed = names.Where(n => !n.EndsWith(".png", StringComparison.Ordinal)).ToList();
+            if (pngs > 0)
+            {
+                listed.Add(CliApp.Count(pngs, "chart") + " (PNG)");
+            }
+
+            output.WriteLine();
+            output.WriteLine($"Wrote to {folder.Target}: {string.Join(", ", listed)}, the scenario copy ({RunManifest.ScenarioFolder}/) and {RunManifest.FileName}");
+            if (folder.Previous is { } previous && expected is null)
+            {
+                output.WriteLine($"It replaces the earlier run in that folder (scenario '{previous.ScenarioName}', socinv {previous.Settings.Command}); none of its files is left.");
+            }
+
+            output.WriteLine($"Open {Path.Combine(folder.Target, "report.html")} for the report with charts.");
+            return ExitCodes.Ok;
+        }
+        catch
+        {
+            folder.Abandon();
+            throw;
+        }
+    }
+
+    /// <summary>Runs and writes every file of the run into the staging folder, the manifest last; returns the names of the result and report files.</summary>
+    private static List<string> WriteRun(RunRequest request, Scenario scenario, Action<string> copyScenario, RunManifest? expected, RunFolder folder, TextWriter output, TextWriter error, CliEnvironment environment, ProgressDisplay progress, CancellationToken cancellationToken)
+    {
+        var options = new ScenarioRunOptions { Horizon = request.Horizon, Discounting = request.Discount, Perspectives = request.Perspectives };
         ScenarioRun run;
         try
         {
@@ -51,12 +176,17 @@ internal static class RunScenario
             Provenance = Provenance(request),
         };
 
+        if (expected is not null)
+        {
+            output.WriteLine($"Re-rendering the run in {request.From} (socinv {expected.Version}, {expected.Settings.Command}; scenario '{expected.ScenarioName}', {expected.ScenarioHash}).");
+        }
+
         PrintSummary(run, request, reportOptions, output);
         var psa = request.Draws > 0 ? RunUncertainty(scenario, options, request, reportOptions, output, progress, cancellationToken) : null;
 
-        var outDir = Path.GetFullPath(request.Out);
-        Directory.CreateDirectory(outDir);
+        var outDir = folder.Staging;
         var written = new List<string>();
+        copyScenario(Path.Combine(outDir, RunManifest.ScenarioFolder));
         if (!request.ReportOnly)
         {
             progress.Stage("Writing CSV and JSON results");
@@ -70,6 +200,12 @@ internal static class RunScenario
             }
         }
 
+        environment.OnWriting?.Invoke("results");
+        if (expected is not null)
+        {
+            CheckReproduced(expected, outDir, request.From!);
+        }
+
         progress.Stage("Drawing charts and writing the report");
         var comparator = run.Result(run.Comparator);
         var builder = new ReportBuilder(run.Results, comparator, run.Appraisals, reportOptions);
@@ -81,20 +217,44 @@ internal static class RunScenario
         var report = builder.Build();
         var reportFiles = report.WriteTo(outDir);
         written.AddRange(reportFiles.Select(Path.GetFileName).OfType<string>());
-        progress.Finish();
+        environment.OnWriting?.Invoke("report");
 
-        var names = written.Distinct(StringComparer.Ordinal).ToList();
-        var pngs = names.Count(n => n.EndsWith(".png", StringComparison.Ordinal));
-        var listed = names.Where(n => !n.EndsWith(".png", StringComparison.Ordinal)).ToList();
-        if (pngs > 0)
+        var scenarioHash = RunManifest.ScenarioContentHash(Path.Combine(outDir, RunManifest.ScenarioFolder));
+        var settings = new RunSettings(
+            request.ReportOnly ? "report" : "run",
+            expected is null ? request.Scenario : request.OriginalSource,
+            request.Horizon,
+            request.Discount,
+            request.Perspectives,
+            request.Draws,
+            request.Draws > 0 ? request.Seed ?? DefaultSeed : request.Seed,
+            request.Culture.Name);
+        new RunManifest(RunManifest.ToolVersion, request.Arguments, settings, scenario.Settings.Name, scenarioHash, RunManifest.Describe(outDir)).WriteTo(outDir);
+        environment.OnWriting?.Invoke("manifest");
+        return written;
+    }
+
+    /// <summary>Refuses a re-rendered run whose result files differ from the stored ones (another socinv version, for example).</summary>
+    private static void CheckReproduced(RunManifest expected, string staging, string runDir)
+    {
+        var differ = new List<string>();
+        foreach (var name in ReproducedFiles)
         {
-            listed.Add(CliApp.Count(pngs, "chart") + " (PNG)");
+            var stored = expected.Files.FirstOrDefault(f => f.Path == name);
+            var path = Path.Combine(staging, name);
+            var now = File.Exists(path) ? RunManifest.Sha256Of(path) : null;
+            if (stored?.Sha256 != now)
+            {
+                differ.Add(name);
+            }
         }
 
-        output.WriteLine();
-        output.WriteLine($"Wrote to {outDir}: {string.Join(", ", listed)}");
-        output.WriteLine($"Open {Path.Combine(outDir, "report.html")} for the report with charts.");
-        return ExitCodes.Ok;
+        if (differ.Count > 0)
+        {
+            throw new CliException(
+                ExitCodes.InvalidInput,
+                $"rerunning the scenario stored in '{runDir}' with its settings does not reproduce its {string.Join(", ", differ)} (the run was made by socinv {expected.Version}, this is socinv {RunManifest.ToolVersion}); the run folder is left as it was. Run its scenario again to get a new run: socinv run {Path.Combine(runDir, RunManifest.ScenarioFolder)}");
+        }
     }
 
     private static void PrintSummary(ScenarioRun run, RunRequest request, ReportOptions reportOptions, TextWriter output)
@@ -108,7 +268,7 @@ internal static class RunScenario
             $"Horizon {model.Options.Cycles} cycles of {model.Options.CycleLengthYears:0.##} year(s); discounting {model.Options.CostDiscounting.Name}; prices NOK {settings.PriceYear}; population {model.Population.Size:N0}"));
         output.WriteLine($"Strategies: {string.Join(", ", run.Results.Select(r => r.Strategy.Name))}; comparator: {run.Comparator}");
         output.WriteLine($"Perspectives: {string.Join(", ", run.Perspectives.Select(p => p.Name))}");
-        if (request.Seed is int seed)
+        if (request.Seed is ulong seed)
         {
             output.WriteLine(string.Create(c, $"Seed: {seed}"));
         }
@@ -120,12 +280,12 @@ internal static class RunScenario
             return;
         }
 
-        output.WriteLine("Appraisal against the comparator (present values in NOK, totals for the modelled population):");
+        output.WriteLine("Appraisal against the comparator (present values in NOK, totals for the modelled population; + = better off):");
         output.Write(ReportTables.Summary(run.Appraisals, reportOptions));
         foreach (var group in run.Appraisals.GroupBy(a => a.Strategy, StringComparer.Ordinal))
         {
             output.WriteLine();
-            output.WriteLine($"Who invests, who saves: {group.Key} vs {run.Comparator} (present values in NOK; net > 0 = pays more, < 0 = saves)");
+            output.WriteLine($"Who invests, who saves: {group.Key} vs {run.Comparator} (present values in NOK; + = better off)");
             output.Write(ReportTables.WhoInvestsWhoSaves(group.First(), reportOptions));
         }
     }
@@ -133,7 +293,7 @@ internal static class RunScenario
     private static readonly string[] UncertaintyHeader = ["Strategy", "Perspective", "Mean NPV (NOK)", "95 % interval (NOK)", "P(NPV > 0)"];
 
     /// <summary>The seed used when --draws is given without --seed.</summary>
-    internal const int DefaultSeed = 20260101;
+    internal const ulong DefaultSeed = 20260101;
 
     private static PsaResult RunUncertainty(Scenario scenario, ScenarioRunOptions options, RunRequest request, ReportOptions reportOptions, TextWriter output, ProgressDisplay progress, CancellationToken cancellationToken)
     {
@@ -143,7 +303,7 @@ internal static class RunScenario
         try
         {
             // psa.csv and the report's NPV distribution chart read every draw, so they are kept.
-            psa = ScenarioRunner.RunProbabilistic(scenario, request.Draws, (ulong)seed, options with { KeepDraws = true }, progress, cancellationToken);
+            psa = ScenarioRunner.RunProbabilistic(scenario, request.Draws, seed, options with { KeepDraws = true }, progress, cancellationToken);
         }
         catch (ArgumentException e) when (e is not ArgumentNullException)
         {
@@ -195,7 +355,7 @@ internal static class RunScenario
         var parts = new List<string>
         {
             $"socinv {(plus > 0 ? version[..plus] : version)}",
-            "scenario: " + (r.Scenario ?? "embedded Norwegian default"),
+            "scenario: " + (r.From is null ? r.Scenario ?? "embedded Norwegian default" : $"{r.OriginalSource ?? "embedded Norwegian default"} (the copy stored in {r.From})"),
         };
         if (r.Horizon is int h)
         {
@@ -216,7 +376,7 @@ internal static class RunScenario
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"PSA draws: {r.Draws}, seed: {r.Seed ?? DefaultSeed}"));
         }
-        else if (r.Seed is int s)
+        else if (r.Seed is ulong s)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"seed: {s}"));
         }

@@ -119,6 +119,8 @@ internal static class ModelMapper
                 StateWeights = CycleWeights.FromName(st.Counting),
                 CostDiscounting = DiscountSchedule.FromPreset(st.CostDiscounting),
                 OutcomeDiscounting = DiscountSchedule.FromPreset(st.OutcomeDiscounting),
+                DiscountTimeOffsetYears = st.DiscountTimeOffsetYears,
+                DiscountStepsOffsetYears = st.DiscountStepsOffsetYears,
             });
         }
         catch (ArgumentException e)

@@ -82,7 +82,11 @@ public static class ResultWriter
     /// (discounted and undiscounted); per non-comparator strategy and perspective the NPV,
     /// benefit–cost ratio, ROI, IRR, payback years (discounted and undiscounted), present values
     /// of investment and benefits; per strategy the payer balances (who invests, who saves).
-    /// Numbers that are undefined (a ratio with a zero denominator, no payback) are written as null.
+    /// Sign convention (stated in the file as <c>signConvention</c>): totals are costs (+ = the
+    /// perspective spends); every figure against the comparator is a net gain (+ = better off);
+    /// <c>invested</c> is the present value of intervention costs (+ = spends more). A figure that is
+    /// undefined is written as null, with <c>&lt;name&gt;Undefined</c> giving the reason code
+    /// (<see cref="FigureReason"/> in camel case) and <c>&lt;name&gt;Explanation</c> the sentence.
     /// </summary>
     /// <param name="run">The run.</param>
     /// <param name="path">The file.</param>
@@ -103,6 +107,7 @@ public static class ResultWriter
             w.WriteNumber("taxFinancingCost", s.TaxFinancingCost);
             w.WriteNumber("populationSize", run.Model.Population.Size);
             w.WriteString("comparator", run.Comparator);
+            w.WriteString("signConvention", SignConvention);
             w.WriteStartArray("totals");
             foreach (var r in run.Results)
             {
@@ -125,11 +130,11 @@ public static class ResultWriter
                 w.WriteString("strategy", a.Strategy);
                 w.WriteString("perspective", a.Perspective.Name);
                 Num(w, "npv", a.NetPresentValue);
-                Num(w, "bcr", a.BenefitCostRatio);
-                Num(w, "roi", a.ReturnOnInvestment);
-                Num(w, "irr", a.InternalRateOfReturn);
-                Num(w, "paybackYears", a.PaybackYears);
-                Num(w, "paybackYearsDiscounted", a.PaybackYearsDiscounted);
+                Fig(w, "bcr", a.BenefitCostRatio);
+                Fig(w, "roi", a.ReturnOnInvestment);
+                Fig(w, "irr", a.InternalRateOfReturn);
+                Fig(w, "paybackYears", a.PaybackYears);
+                Fig(w, "paybackYearsDiscounted", a.PaybackYearsDiscounted);
                 Num(w, "pvInvestment", a.PresentValueInvestment);
                 Num(w, "pvBenefits", a.PresentValueBenefits);
                 w.WriteEndObject();
@@ -144,10 +149,10 @@ public static class ResultWriter
                     w.WriteStartObject();
                     w.WriteString("strategy", strategy);
                     w.WriteString("payer", b.Payer.Name);
-                    Num(w, "investment", b.Investment);
-                    Num(w, "consequences", b.Consequences);
-                    Num(w, "net", b.Net);
-                    Num(w, "netUndiscounted", b.NetUndiscounted);
+                    Num(w, "invested", b.Invested);
+                    Num(w, "savings", b.Savings);
+                    Num(w, "netGain", b.NetGain);
+                    Num(w, "netGainUndiscounted", b.NetGainUndiscounted);
                     w.WriteEndObject();
                 }
             }
@@ -167,6 +172,19 @@ public static class ResultWriter
         WriteSummaryJson(run, Path.Combine(directory, SummaryFileName));
     }
 
+    /// <summary>The sign convention of every written result, in words (also written into <c>summary.json</c>).</summary>
+    public const string SignConvention = "totals are costs (+ = the perspective spends); figures against the comparator are net gains (+ = better off); invested = present value of intervention costs (+ = spends more)";
+
+    private static void Fig(Utf8JsonWriter w, string name, Figure figure)
+    {
+        Num(w, name, figure.Value);
+        if (!figure.IsDefined)
+        {
+            w.WriteString(name + "Undefined", JsonNamingPolicy.CamelCase.ConvertName(figure.Reason.ToString()));
+            w.WriteString(name + "Explanation", figure.Explanation);
+        }
+    }
+
     private static void Num(Utf8JsonWriter w, string name, double? value)
     {
         if (value is double v && double.IsFinite(v))
@@ -179,5 +197,5 @@ public static class ResultWriter
         }
     }
 
-    private static string N(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+    private static string N(double x) => CsvNumber.Format(x);
 }

@@ -220,7 +220,7 @@ public static class ScenarioReader
             }
 
             var s = new ScenarioSettings { Name = string.Empty };
-            var known = new[] { "name", "description", "notes", "horizonCycles", "cycleLengthYears", "counting", "costDiscounting", "outcomeDiscounting", "priceYear", "taxFinancingCost", "comparator", "populationSize", "perspectives", "tables" };
+            var known = new[] { "name", "description", "notes", "horizonCycles", "cycleLengthYears", "counting", "costDiscounting", "outcomeDiscounting", "discountTimeOffsetYears", "discountStepsOffsetYears", "priceYear", "taxFinancingCost", "comparator", "populationSize", "perspectives", "tables" };
             foreach (var prop in root.EnumerateObject())
             {
                 if (!known.Contains(prop.Name, StringComparer.Ordinal))
@@ -286,6 +286,8 @@ public static class ScenarioReader
             if (Str("counting", false) is string c) s = s with { Counting = c };
             if (Str("costDiscounting", false) is string cd) s = s with { CostDiscounting = cd };
             if (Str("outcomeDiscounting", false) is string od) s = s with { OutcomeDiscounting = od };
+            if (Num("discountTimeOffsetYears") is double dto) s = s with { DiscountTimeOffsetYears = dto };
+            if (Num("discountStepsOffsetYears") is double dso) s = s with { DiscountStepsOffsetYears = dso };
             if (Int("priceYear") is int py) s = s with { PriceYear = py };
             if (Num("taxFinancingCost") is double tfc) s = s with { TaxFinancingCost = tfc };
             if (Str("comparator", false) is string comp) s = s with { Comparator = comp };

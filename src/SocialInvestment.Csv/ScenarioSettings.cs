@@ -18,7 +18,7 @@ public sealed record ScenarioSettings
     /// <summary>Cycle length in years (default 1: annual cycles).</summary>
     public double CycleLengthYears { get; init; } = 1.0;
 
-    /// <summary>Counting (within-cycle correction) convention, a name understood by <see cref="Engine.CycleWeights.FromName"/>: beginning, end, half-cycle, life-table, simpson-darth, all-points. Default half-cycle.</summary>
+    /// <summary>Counting (within-cycle correction) convention, a name understood by <see cref="Engine.CycleWeights.FromName"/>: beginning, end, half-cycle (also "trapezoid"), life-table (heemod's: each cycle the mean of its two ends, discounted at its start), simpson-darth, all-points. Default half-cycle.</summary>
     public string Counting { get; init; } = "half-cycle";
 
     /// <summary>Discount preset for costs, a name understood by <see cref="Economics.DiscountSchedule.FromPreset"/> (default <c>norway</c>: R-109/2021).</summary>
@@ -26,6 +26,22 @@ public sealed record ScenarioSettings
 
     /// <summary>Discount preset for outcomes (default <c>norway</c>).</summary>
     public string OutcomeDiscounting { get; init; } = "norway";
+
+    /// <summary>
+    /// Years from the year discounted to until trace point 0 (JSON <c>discountTimeOffsetYears</c>, default 0;
+    /// ≥ 0): trace point t is discounted at <c>t·cycleLengthYears + discountTimeOffsetYears</c> years.
+    /// See <see cref="Engine.SimulationOptions.DiscountTimeOffsetYears"/>.
+    /// </summary>
+    public double DiscountTimeOffsetYears { get; init; }
+
+    /// <summary>
+    /// The year discounted to minus the year a stepped schedule's steps count from (JSON
+    /// <c>discountStepsOffsetYears</c>, default 0; any finite value). Negative when the steps count
+    /// from a later year: FRAM-style, discounted to the decision year with R-109's 40/75-year steps
+    /// counted from an opening year three years later, is <c>discountTimeOffsetYears: 3</c> and
+    /// <c>discountStepsOffsetYears: -3</c>. See <see cref="Economics.DiscountSchedule.Factor"/>.
+    /// </summary>
+    public double DiscountStepsOffsetYears { get; init; }
 
     /// <summary>The price year every amount is re-indexed to.</summary>
     public int PriceYear { get; init; } = 2024;
@@ -52,7 +68,8 @@ public sealed record ScenarioSettings
     public bool Equals(ScenarioSettings? other) => other is not null
         && Name == other.Name && Description == other.Description && HorizonCycles == other.HorizonCycles
         && CycleLengthYears.Equals(other.CycleLengthYears) && Counting == other.Counting && CostDiscounting == other.CostDiscounting
-        && OutcomeDiscounting == other.OutcomeDiscounting && PriceYear == other.PriceYear && TaxFinancingCost.Equals(other.TaxFinancingCost)
+        && OutcomeDiscounting == other.OutcomeDiscounting && DiscountTimeOffsetYears.Equals(other.DiscountTimeOffsetYears)
+        && DiscountStepsOffsetYears.Equals(other.DiscountStepsOffsetYears) && PriceYear == other.PriceYear && TaxFinancingCost.Equals(other.TaxFinancingCost)
         && Comparator == other.Comparator && PopulationSize.Equals(other.PopulationSize) && Perspectives.SequenceEqual(other.Perspectives);
 
     /// <inheritdoc/>

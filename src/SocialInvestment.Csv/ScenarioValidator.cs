@@ -230,6 +230,11 @@ internal static class ScenarioValidator
             Setting("taxFinancingCost", "The tax financing cost must be ≥ 0 (R-109: 0.2).");
         }
 
+        if (!(st2.DiscountTimeOffsetYears >= 0))
+        {
+            Setting("discountTimeOffsetYears", "The discount time offset must be ≥ 0 years (trace point 0 cannot lie before the year discounted to).");
+        }
+
         Try("counting", () => CycleWeights.FromName(st2.Counting));
         Try("costDiscounting", () => DiscountSchedule.FromPreset(st2.CostDiscounting));
         Try("outcomeDiscounting", () => DiscountSchedule.FromPreset(st2.OutcomeDiscounting));

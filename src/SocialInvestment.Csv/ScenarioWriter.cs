@@ -50,6 +50,16 @@ public static class ScenarioWriter
             w.WriteString("counting", s.Counting);
             w.WriteString("costDiscounting", s.CostDiscounting);
             w.WriteString("outcomeDiscounting", s.OutcomeDiscounting);
+            if (s.DiscountTimeOffsetYears != 0)
+            {
+                w.WriteNumber("discountTimeOffsetYears", s.DiscountTimeOffsetYears);
+            }
+
+            if (s.DiscountStepsOffsetYears != 0)
+            {
+                w.WriteNumber("discountStepsOffsetYears", s.DiscountStepsOffsetYears);
+            }
+
             w.WriteNumber("priceYear", s.PriceYear);
             w.WriteNumber("taxFinancingCost", s.TaxFinancingCost);
             w.WriteString("comparator", s.Comparator);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SocialInvestment.Economics;
 
 namespace SocialInvestment.Reporting;
 
@@ -29,6 +30,25 @@ internal static class NumberFormat
     /// <summary>Years with one decimal, or "never" when the value is null.</summary>
     public static string Years(double? value, CultureInfo culture) =>
         value is double v ? v.ToString("0.#", culture) : "not within horizon";
+
+    /// <summary>
+    /// An appraisal figure: formatted by <paramref name="format"/> when defined, otherwise
+    /// <c>n/a</c> followed by a short reason; never a number for an undefined figure.
+    /// </summary>
+    public static string Figure(Figure figure, Func<double, string> format) =>
+        figure.Value is double v ? format(v) : "n/a: " + ShortReason(figure.Reason);
+
+    /// <summary>A few words for why a figure is undefined (the full sentence is <see cref="Economics.Figure.Explanation"/>).</summary>
+    public static string ShortReason(FigureReason reason) => reason switch
+    {
+        FigureReason.NoInvestment => "no investment",
+        FigureReason.NotConventional => "not a conventional investment",
+        FigureReason.NoRoot => "no rate found",
+        FigureReason.NotPaidBackWithinHorizon => "not within horizon",
+        FigureReason.NothingToPayBack => "nothing to pay back",
+        FigureReason.NonFinite => "not finite",
+        _ => string.Empty,
+    };
 
     /// <summary>A tick label: the value divided by the divisor, with as few decimals as the tick spacing needs.</summary>
     public static string Tick(double value, double divisor, CultureInfo culture)

@@ -143,7 +143,7 @@ public sealed class ReportBuilder
         if (byStrategy.Count > 0)
         {
             blocks.Add(new HeadingBlock(2, "Who invests, who saves"));
-            blocks.Add(new ParagraphBlock("Per payer, the present value of the investment it bears and of the change in its other flows (negative = savings or extra income). Net > 0: the payer is out of pocket; net < 0: the payer gains. The split by payer does not depend on the perspective."));
+            blocks.Add(new ParagraphBlock("Per payer, the present value of the investment it bears (invested) and of the change in its other flows as a gain (savings: + = it pays less or receives more). Net gain = savings − invested: + = the payer is better off than under the comparator, − = it is out of pocket. The split by payer does not depend on the perspective."));
             foreach (var g in byStrategy)
             {
                 blocks.Add(new HeadingBlock(3, $"{g.Key} vs {_comparator.Strategy.Name}"));

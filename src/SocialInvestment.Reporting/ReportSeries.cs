@@ -108,7 +108,7 @@ internal static class ReportSeries
             var p = IndexOf(payers, row.Account.Payer.Name);
             for (var t = 0; t < length; t++)
             {
-                series[p][t] -= row.PerCycleDiscounted[t];
+                series[p][t] += row.PerCycleDiscounted[t];
             }
         }
 

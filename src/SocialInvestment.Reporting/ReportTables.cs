@@ -13,7 +13,8 @@ public static class ReportTables
     /// <summary>
     /// The summary: one row per appraisal (strategy × perspective) with PV(investment),
     /// PV(benefits), NPV, benefit–cost ratio, ROI, IRR and the discounted and undiscounted payback
-    /// (years from the start; "not within horizon" when the cumulative net benefit never stays ≥ 0).
+    /// (years from the start). Sign convention: + = better off. An undefined figure (no investment,
+    /// not a conventional stream, never paid back) is printed as <c>n/a: reason</c>, never as a number.
     /// </summary>
     /// <param name="appraisals">The appraisals, in the order to print.</param>
     /// <param name="options">Culture, currency and perspective filter; null for the defaults.</param>
@@ -26,10 +27,10 @@ public static class ReportTables
     }
 
     /// <summary>
-    /// Who invests, who saves: per payer the present value of the investment it bears, of the
-    /// change in its other flows (negative = savings or extra income), the net (investment +
-    /// consequences; positive = the payer is out of pocket) and the undiscounted net. Independent of
-    /// the appraisal's perspective.
+    /// Who invests, who saves: per payer the present value of the investment it bears (invested),
+    /// of the change in its other flows as a gain (savings: + = pays less or receives more), the net
+    /// gain (savings − invested; + = the payer is better off) and the undiscounted net gain.
+    /// Independent of the appraisal's perspective.
     /// </summary>
     /// <param name="appraisal">An appraisal of the strategy against its comparator.</param>
     /// <param name="options">Culture and currency; null for the defaults.</param>
@@ -100,11 +101,11 @@ public static class ReportTables
                 NumberFormat.Amount(a.PresentValueInvestment, c),
                 NumberFormat.Amount(a.PresentValueBenefits, c),
                 NumberFormat.Amount(a.NetPresentValue, c),
-                NumberFormat.Ratio(a.BenefitCostRatio, c),
-                NumberFormat.Percent(double.IsFinite(a.ReturnOnInvestment) ? a.ReturnOnInvestment : null, c),
-                NumberFormat.Percent(a.InternalRateOfReturn, c),
-                NumberFormat.Years(a.PaybackYearsDiscounted, c),
-                NumberFormat.Years(a.PaybackYears, c));
+                NumberFormat.Figure(a.BenefitCostRatio, v => NumberFormat.Ratio(v, c)),
+                NumberFormat.Figure(a.ReturnOnInvestment, v => NumberFormat.Percent(v, c)),
+                NumberFormat.Figure(a.InternalRateOfReturn, v => NumberFormat.Percent(v, c)),
+                NumberFormat.Figure(a.PaybackYearsDiscounted, v => NumberFormat.Years(v, c)),
+                NumberFormat.Figure(a.PaybackYears, v => NumberFormat.Years(v, c)));
         }
 
         return table;
@@ -114,26 +115,26 @@ public static class ReportTables
     {
         var c = options.Culture;
         var table = new Table(
-            ["Payer", $"Investment, PV ({options.Currency})", $"Consequences, PV ({options.Currency})", $"Net, PV ({options.Currency})", $"Net, undiscounted ({options.Currency})", "Role"],
+            ["Payer", $"Invested, PV ({options.Currency})", $"Savings, PV ({options.Currency}, + = saves)", $"Net gain, PV ({options.Currency}, + = better off)", $"Net gain, undiscounted ({options.Currency})", "Role"],
             [false, true, true, true, true, false]);
         foreach (var p in appraisal.Payers)
         {
             table.Add(
                 p.Payer.Name,
-                NumberFormat.Amount(p.Investment, c),
-                NumberFormat.Amount(p.Consequences, c),
-                NumberFormat.Amount(p.Net, c),
-                NumberFormat.Amount(p.NetUndiscounted, c),
+                NumberFormat.Amount(p.Invested, c),
+                NumberFormat.Amount(p.Savings, c),
+                NumberFormat.Amount(p.NetGain, c),
+                NumberFormat.Amount(p.NetGainUndiscounted, c),
                 Role(p));
         }
 
         return table;
     }
 
-    /// <summary>"invests" when the payer bears a net cost, "saves" when it gains, "even" when the net rounds to zero.</summary>
+    /// <summary>"gains" when the payer is better off, "loses" when it is worse off, "even" when the net gain rounds to zero.</summary>
     internal static string Role(PayerBalance p)
     {
-        var scale = Math.Max(1.0, Math.Abs(p.Investment) + Math.Abs(p.Consequences));
-        return Math.Abs(p.Net) < 0.5 || Math.Abs(p.Net) < 1e-9 * scale ? "even" : p.Net > 0 ? "invests (net cost)" : "saves (net gain)";
+        var scale = Math.Max(1.0, Math.Abs(p.Invested) + Math.Abs(p.Savings));
+        return Math.Abs(p.NetGain) < 0.5 || Math.Abs(p.NetGain) < 1e-9 * scale ? "even" : p.NetGain > 0 ? "better off (net gain)" : "worse off (net cost)";
     }
 }

@@ -45,6 +45,43 @@ public sealed class ResultWriterTests
     }
 
     [Test]
+    public void WriteSummaryJson_FollowsTheResultSignConventionAndExplainsUndefinedFigures()
+    {
+        var run = ScenarioRunner.Run(SmallScenario.Create());
+        ResultWriter.WriteAll(run, _dir);
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_dir, ResultWriter.SummaryFileName)));
+        var root = json.RootElement;
+        Assert.That(root.GetProperty("signConvention").GetString(), Is.EqualTo(ResultWriter.SignConvention));
+        foreach (var a in run.Appraisals)
+        {
+            var element = root.GetProperty("appraisals").EnumerateArray()
+                .Single(e => e.GetProperty("strategy").GetString() == a.Strategy && e.GetProperty("perspective").GetString() == a.Perspective.Name);
+            Assert.That(element.GetProperty("npv").GetDouble(), Is.EqualTo(a.NetPresentValue), "+ = better off, as in the API");
+            foreach (var (name, figure) in new[] { ("bcr", a.BenefitCostRatio), ("irr", a.InternalRateOfReturn), ("paybackYears", a.PaybackYears) })
+            {
+                var value = element.GetProperty(name);
+                if (figure.IsDefined)
+                {
+                    Assert.That(value.GetDouble(), Is.EqualTo(figure.Value));
+                    Assert.That(element.TryGetProperty(name + "Undefined", out _), Is.False);
+                }
+                else
+                {
+                    Assert.That(value.ValueKind, Is.EqualTo(JsonValueKind.Null), $"{name} is undefined: no number");
+                    Assert.That(element.GetProperty(name + "Undefined").GetString(), Is.EqualTo(JsonNamingPolicy.CamelCase.ConvertName(figure.Reason.ToString())));
+                    Assert.That(element.GetProperty(name + "Explanation").GetString(), Is.EqualTo(figure.Explanation));
+                }
+            }
+        }
+
+        foreach (var b in root.GetProperty("payerBalances").EnumerateArray())
+        {
+            var gain = b.GetProperty("netGain").GetDouble();
+            Assert.That(gain, Is.EqualTo(b.GetProperty("savings").GetDouble() - b.GetProperty("invested").GetDouble()).Within(1e-6 * (1 + Math.Abs(gain))), "net gain = savings − invested");
+        }
+    }
+
+    [Test]
     public void AtomicWrite_FailingWriter_LeavesNoFileAndNoTemporaryFile()
     {
         var path = Path.Combine(_dir, "results.csv");

@@ -67,7 +67,7 @@ public class ReportBuilderTests
         Assert.That(md, Does.Contain("![Cumulative discounted net benefit: Supported employment](payback-1-supported-employment.png)"));
         Assert.That(md, Does.Contain("## Who invests, who saves"));
         var municipality = appraisals[0].Payers.Single(p => p.Payer.Name == "municipality");
-        Assert.That(md, Does.Contain("| municipality | " + Math.Round(municipality.Investment).ToString("N0", CultureInfo.InvariantCulture) + " |"));
+        Assert.That(md, Does.Contain("| municipality | " + Math.Round(municipality.Invested).ToString("N0", CultureInfo.InvariantCulture) + " |"));
     }
 
     [Test]

@@ -26,17 +26,17 @@ public class ReportSeriesTests
     }
 
     [Test]
-    public void CumulativeNetBenefitByPayer_FinalValues_AreMinusPayerNet()
+    public void CumulativeNetBenefitByPayer_FinalValues_ArePayerNetGain()
     {
-        // The last point of each payer's payback curve is the payer's discounted net benefit, which is
-        // minus the PayerBalance.Net of the appraisal (same ledger, two routes).
+        // The last point of each payer's payback curve is the payer's discounted net gain, which is
+        // the PayerBalance.NetGain of the appraisal (same ledger, two routes; + = better off in both).
         var (results, appraisals) = YouthModel.Run();
         var payers = ReportSeries.PayerNames(results[1]);
         var curves = ReportSeries.CumulativeNetBenefitByPayer(appraisals[0], payers);
         foreach (var balance in appraisals[0].Payers)
         {
             var i = payers.ToList().IndexOf(balance.Payer.Name);
-            Assert.That(curves[i][^1], Is.EqualTo(-balance.Net).Within(1e-6 * (1 + Math.Abs(balance.Net))));
+            Assert.That(curves[i][^1], Is.EqualTo(balance.NetGain).Within(1e-6 * (1 + Math.Abs(balance.NetGain))));
         }
     }
 
@@ -62,12 +62,12 @@ public class ReportSeriesTests
     }
 
     [Test]
-    public void Role_PositiveNet_Invests()
+    public void Role_PositiveNetGain_IsBetterOff()
     {
-        var p = new PayerBalance(SocialInvestment.Model.Payer.Municipality, 100, -20, 80, 90);
-        Assert.That(ReportTables.Role(p), Does.StartWith("invests"));
-        Assert.That(ReportTables.Role(p with { Net = -5 }), Does.StartWith("saves"));
-        Assert.That(ReportTables.Role(p with { Net = 0.1 }), Is.EqualTo("even"));
+        var p = new PayerBalance(SocialInvestment.Model.Payer.Municipality, 100, 20, -80, -90);
+        Assert.That(ReportTables.Role(p), Does.StartWith("worse off"));
+        Assert.That(ReportTables.Role(p with { NetGain = 5 }), Does.StartWith("better off"));
+        Assert.That(ReportTables.Role(p with { NetGain = 0.1 }), Is.EqualTo("even"));
     }
 
     [Test]

@@ -43,11 +43,13 @@ public partial class ReadmeExampleTests
         var withoutIps = CohortEngine.Run(model, bau);
         var society = Appraisal.Compare(withIps, withoutIps, Perspective.Society(taxFinancingCost: 0.2));
         var municipality = Appraisal.Compare(withIps, withoutIps, Perspective.ForPayer(Payer.Municipality));
-        Console.WriteLine($"Society: NPV {society.NetPresentValue:N0}, BCR {society.BenefitCostRatio:F1}");
-        Console.WriteLine($"Municipality: NPV {municipality.NetPresentValue:N0}, payback {(municipality.PaybackYears is double y ? $"{y:0} years" : "beyond the horizon")}");
+        // Results: + = better off. An undefined figure (no investment, never paid back) has no value, only a reason.
+        Console.WriteLine($"Society: NPV {society.NetPresentValue:N0}, BCR {society.BenefitCostRatio.Value:F1}");
+        var payback = municipality.PaybackYears;
+        Console.WriteLine($"Municipality: NPV {municipality.NetPresentValue:N0}, payback {(payback.Value is double y ? $"{y:0} years" : payback.Explanation)}");
         foreach (var payer in society.Payers)
         {
-            Console.WriteLine($"{payer.Payer.Name,-14} invests {payer.Investment,12:N0}  net {payer.Net,14:N0}");
+            Console.WriteLine($"{payer.Payer.Name,-14} invested {payer.Invested,12:N0}  net gain {payer.NetGain,14:N0}");
         }
         // end-readme
         return (society, municipality);
@@ -60,12 +62,12 @@ public partial class ReadmeExampleTests
         Assert.Multiple(() =>
         {
             Assert.That(society.NetPresentValue, Is.GreaterThan(0), "society gains: more people in work");
-            Assert.That(society.BenefitCostRatio, Is.GreaterThan(1));
+            Assert.That(society.BenefitCostRatio.Value, Is.GreaterThan(1));
             var state = society.Payers.Single(p => p.Payer == Payer.State);
             var kommune = society.Payers.Single(p => p.Payer == Payer.Municipality);
-            Assert.That(state.Investment, Is.Zero, "the state invests nothing");
-            Assert.That(state.Net, Is.LessThan(0), "... yet saves on benefits");
-            Assert.That(kommune.Investment, Is.EqualTo(100 * 80_000).Within(1e-6));
+            Assert.That(state.Invested, Is.Zero, "the state invests nothing");
+            Assert.That(state.NetGain, Is.GreaterThan(0), "... yet is better off: it saves on benefits");
+            Assert.That(kommune.Invested, Is.EqualTo(100 * 80_000).Within(1e-6));
         });
     }
 
@@ -78,8 +80,8 @@ public partial class ReadmeExampleTests
         var code = string.Join('\n', block.Split('\n').Select(l => l.Length >= 8 ? l[8..] : l.TrimStart()));
         var readme = File.ReadAllText(Path.Combine(root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
         Assert.That(readme, Does.Contain(code));
-        var psaSource = File.ReadAllText(Path.Combine(root, "tests", "SocialInvestment.Tests", "Uncertainty", "ReadmeExampleTests.cs"));
-        var psaBlock = Regex.Match(psaSource, @"// README: begin\r?\n(.*?)\r?\n\s*// README: end", RegexOptions.Singleline).Groups[1].Value;
+        var psaSource = File.ReadAllText(Path.Combine(root, "tests", "SocialInvestment.Tests", "ReadmeUncertaintyExampleTests.cs"));
+        var psaBlock = Regex.Match(psaSource, @"// begin-readme-uncertainty\r?\n(.*?)\r?\n\s*// end-readme-uncertainty", RegexOptions.Singleline).Groups[1].Value;
         var psaCode = string.Join('\n', psaBlock.Split('\n').Select(l => l.Length >= 8 ? l[8..] : l.TrimStart()));
         Assert.That(readme, Does.Contain(psaCode), "the uncertainty example");
     }

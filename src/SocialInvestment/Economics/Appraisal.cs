@@ -3,44 +3,58 @@ using SocialInvestment.Model;
 
 namespace SocialInvestment.Economics;
 
-/// <summary>The incremental flows of one account between a strategy and its comparator.</summary>
+/// <summary>
+/// The incremental flows of one account between a strategy and its comparator, in the result sign
+/// convention: the effect on the account holder's position, + = better off (saves, receives or
+/// gains), − = worse off (pays more).
+/// </summary>
 /// <param name="Account">The account.</param>
-/// <param name="PerCycle">Incremental flow at each trace point (strategy − comparator, positive = extra cost), undiscounted.</param>
+/// <param name="PerCycle">Incremental net gain at each trace point (comparator − strategy in the input convention; + = better off), undiscounted.</param>
 /// <param name="PerCycleDiscounted">The same, discounted.</param>
 /// <param name="Total">Sum of <paramref name="PerCycle"/>.</param>
 /// <param name="TotalDiscounted">Sum of <paramref name="PerCycleDiscounted"/> (present value).</param>
 public sealed record IncrementalLedgerRow(Account Account, IReadOnlyList<double> PerCycle, IReadOnlyList<double> PerCycleDiscounted, double Total, double TotalDiscounted);
 
-/// <summary>Who invests and who saves: a payer's incremental net cost (positive = pays more, negative = saves).</summary>
+/// <summary>
+/// Who invests and who saves: one payer's position against the comparator, discounted, in the
+/// result sign convention (+ = the payer is better off).
+/// </summary>
 /// <param name="Payer">The payer.</param>
-/// <param name="Investment">Present value of the interventions' costs borne by the payer.</param>
-/// <param name="Consequences">Present value of the change in the payer's other flows (negative = savings or extra income).</param>
-/// <param name="Net">Investment + consequences.</param>
-/// <param name="NetUndiscounted">Net, undiscounted.</param>
-public sealed record PayerBalance(Payer Payer, double Investment, double Consequences, double Net, double NetUndiscounted);
+/// <param name="Invested">Present value of the incremental intervention costs the payer bears (positive when it spends more on interventions).</param>
+/// <param name="Savings">Present value of the change in the payer's other flows, as a gain: + = the payer saves or receives more (for example lower benefit payments, more tax), − = it pays more.</param>
+/// <param name="NetGain"><c>Savings − Invested</c>: + = the payer is better off than under the comparator.</param>
+/// <param name="NetGainUndiscounted">The net gain, undiscounted.</param>
+public sealed record PayerBalance(Payer Payer, double Invested, double Savings, double NetGain, double NetGainUndiscounted);
 
-/// <summary>A payer's incremental net cost in one sector, discounted (the budget-committee view: who invests and who saves, by service area).</summary>
+/// <summary>One payer's position in one sector against the comparator, discounted (the budget-committee view: who invests and who saves, by service area); + = better off.</summary>
 /// <param name="Payer">The payer.</param>
 /// <param name="Sector">The sector.</param>
-/// <param name="Investment">Present value of intervention costs booked to this payer and sector.</param>
-/// <param name="Consequences">Present value of the change in the payer's other flows in this sector.</param>
-/// <param name="Net">Investment + consequences (positive = pays more).</param>
-public sealed record PayerSectorBalance(Payer Payer, Sector Sector, double Investment, double Consequences, double Net);
+/// <param name="Invested">Present value of intervention costs booked to this payer and sector (positive when it spends more).</param>
+/// <param name="Savings">Present value of the change in the payer's other flows in this sector, as a gain (+ = saves or receives more).</param>
+/// <param name="NetGain"><c>Savings − Invested</c> (+ = better off).</param>
+public sealed record PayerSectorBalance(Payer Payer, Sector Sector, double Invested, double Savings, double NetGain);
 
 /// <summary>
-/// The appraisal of a strategy against a comparator from one perspective. Sign convention: costs are
-/// positive, so the incremental net cost ΔC = strategy − comparator; net benefit = −ΔC.
+/// The appraisal of a strategy against a comparator from one perspective.
+/// <para>
+/// Sign convention of every result: a signed amount is the effect on the perspective's position,
+/// + = better off (saves, receives, gains), − = worse off (pays more). Model inputs keep the
+/// accounting convention (+ = cost), so with ΔC = strategy − comparator in that convention:
+/// </para>
 /// <list type="bullet">
-/// <item><c>PV(investment)</c> = discounted incremental intervention costs;</item>
-/// <item><c>PV(benefits)</c> = −discounted incremental consequences (savings and gains);</item>
-/// <item><c>NPV = PV(benefits) − PV(investment)</c>; <c>BCR = PV(benefits)/PV(investment)</c>; <c>ROI = NPV/PV(investment)</c>;</item>
-/// <item>IRR: the annual rate r with <c>Σ_t NB_t·(1 + r)^−(t·Δt) = 0</c> on undiscounted net benefits;</item>
-/// <item>payback: the first time (years) from which the cumulative net benefit stays ≥ 0.</item>
+/// <item><c>PV(investment)</c> = discounted incremental intervention costs (a magnitude, + = spends more);</item>
+/// <item><c>PV(benefits)</c> = −discounted incremental other flows (savings and gains, + = saves);</item>
+/// <item><c>NPV = PV(benefits) − PV(investment)</c> (+ = better off); <c>BCR = PV(benefits)/PV(investment)</c>; <c>ROI = NPV/PV(investment)</c>,
+/// both undefined (<see cref="FigureReason.NoInvestment"/>) when <c>PV(investment) ≤ 0</c>;</item>
+/// <item>IRR: the annual rate r with <c>Σ_t NB_t·(1 + r)^−(t·Δt) = 0</c> on the undiscounted net gains NB_t, defined only for a
+/// conventional stream with a real investment (it starts negative and changes sign once);</item>
+/// <item>payback: the first time (years) from which the cumulative net gain stays ≥ 0, defined only when the perspective invests
+/// and the cumulative net gain is negative at some point.</item>
 /// </list>
 /// </summary>
 public sealed class AppraisalResult
 {
-    internal AppraisalResult(string strategy, string comparator, Perspective perspective, double cycleLength, double[] investment, double[] investmentDisc, double[] consequences, double[] consequencesDisc, IReadOnlyList<IncrementalLedgerRow> ledger, IReadOnlyList<PayerBalance> payers, IReadOnlyList<PayerSectorBalance> payerSectors, IReadOnlyDictionary<string, double> incrementalOutcomes)
+    internal AppraisalResult(string strategy, string comparator, Perspective perspective, double cycleLength, double[] investment, double[] investmentDisc, double[] savings, double[] savingsDisc, IReadOnlyList<IncrementalLedgerRow> ledger, IReadOnlyList<PayerBalance> payers, IReadOnlyList<PayerSectorBalance> payerSectors, IReadOnlyDictionary<string, double> incrementalOutcomes)
     {
         PayerSectors = payerSectors;
         Strategy = strategy;
@@ -49,19 +63,22 @@ public sealed class AppraisalResult
         CycleLengthYears = cycleLength;
         InvestmentByCycle = investment;
         InvestmentByCycleDiscounted = investmentDisc;
-        ConsequencesByCycle = consequences;
-        ConsequencesByCycleDiscounted = consequencesDisc;
+        SavingsByCycle = savings;
+        SavingsByCycleDiscounted = savingsDisc;
         Ledger = ledger;
         Payers = payers;
         IncrementalOutcomes = incrementalOutcomes;
         PresentValueInvestment = investmentDisc.Sum();
-        PresentValueBenefits = -consequencesDisc.Sum();
+        PresentValueBenefits = savingsDisc.Sum();
         NetPresentValue = PresentValueBenefits - PresentValueInvestment;
-        NetBenefitByCycle = investment.Zip(consequences, (i, c) => -(i + c)).ToArray();
-        NetBenefitByCycleDiscounted = investmentDisc.Zip(consequencesDisc, (i, c) => -(i + c)).ToArray();
-        PaybackYears = Payback(NetBenefitByCycle, cycleLength);
-        PaybackYearsDiscounted = Payback(NetBenefitByCycleDiscounted, cycleLength);
-        InternalRateOfReturn = Irr(NetBenefitByCycle, cycleLength);
+        NetBenefitByCycle = savings.Zip(investment, (s, i) => s - i).ToArray();
+        NetBenefitByCycleDiscounted = savingsDisc.Zip(investmentDisc, (s, i) => s - i).ToArray();
+        var invests = Invests(PresentValueInvestment, investmentDisc, savingsDisc);
+        BenefitCostRatio = Ratio(PresentValueBenefits, PresentValueInvestment, invests);
+        ReturnOnInvestment = Ratio(NetPresentValue, PresentValueInvestment, invests);
+        PaybackYears = Payback(NetBenefitByCycle, cycleLength, invests);
+        PaybackYearsDiscounted = Payback(NetBenefitByCycleDiscounted, cycleLength, invests);
+        InternalRateOfReturn = invests.IsDefined ? Irr(NetBenefitByCycle, cycleLength) : invests;
     }
 
     /// <summary>Strategy appraised.</summary>
@@ -76,65 +93,72 @@ public sealed class AppraisalResult
     /// <summary>Cycle length in years.</summary>
     public double CycleLengthYears { get; }
 
-    /// <summary>Incremental intervention costs per trace point, undiscounted.</summary>
+    /// <summary>Incremental intervention costs per trace point, undiscounted (a magnitude: + = the perspective spends more).</summary>
     public IReadOnlyList<double> InvestmentByCycle { get; }
 
-    /// <summary>Incremental intervention costs per trace point, discounted.</summary>
+    /// <summary>Incremental intervention costs per trace point, discounted (+ = spends more).</summary>
     public IReadOnlyList<double> InvestmentByCycleDiscounted { get; }
 
-    /// <summary>Incremental net cost of everything else per trace point, undiscounted (negative = savings).</summary>
-    public IReadOnlyList<double> ConsequencesByCycle { get; }
+    /// <summary>Incremental savings and gains in everything but the interventions per trace point, undiscounted (+ = saves or receives more, − = pays more).</summary>
+    public IReadOnlyList<double> SavingsByCycle { get; }
 
-    /// <summary>Incremental net cost of everything else per trace point, discounted.</summary>
-    public IReadOnlyList<double> ConsequencesByCycleDiscounted { get; }
+    /// <summary>Incremental savings and gains per trace point, discounted (+ = saves).</summary>
+    public IReadOnlyList<double> SavingsByCycleDiscounted { get; }
 
-    /// <summary>Net benefit (−ΔC) per trace point, undiscounted.</summary>
+    /// <summary>Net gain per trace point, undiscounted: savings − investment (+ = better off).</summary>
     public IReadOnlyList<double> NetBenefitByCycle { get; }
 
-    /// <summary>Net benefit per trace point, discounted.</summary>
+    /// <summary>Net gain per trace point, discounted (+ = better off).</summary>
     public IReadOnlyList<double> NetBenefitByCycleDiscounted { get; }
 
-    /// <summary>Present value of the investment.</summary>
+    /// <summary>Present value of the investment (+ = the perspective spends more on interventions).</summary>
     public double PresentValueInvestment { get; }
 
-    /// <summary>Present value of the benefits (savings and gains).</summary>
+    /// <summary>Present value of the benefits: savings and gains (+ = saves).</summary>
     public double PresentValueBenefits { get; }
 
-    /// <summary>Net present value: benefits − investment.</summary>
+    /// <summary>Net present value: benefits − investment (+ = the perspective is better off).</summary>
     public double NetPresentValue { get; }
 
-    /// <summary>Benefit–cost ratio: PV(benefits)/PV(investment); NaN when there is no investment.</summary>
-    public double BenefitCostRatio => PresentValueInvestment == 0 ? double.NaN : PresentValueBenefits / PresentValueInvestment;
+    /// <summary>Benefit–cost ratio PV(benefits)/PV(investment); undefined (<see cref="FigureReason.NoInvestment"/>) when PV(investment) ≤ 0.</summary>
+    public Figure BenefitCostRatio { get; }
 
-    /// <summary>Return on investment: NPV/PV(investment); NaN when there is no investment.</summary>
-    public double ReturnOnInvestment => PresentValueInvestment == 0 ? double.NaN : NetPresentValue / PresentValueInvestment;
+    /// <summary>Return on investment NPV/PV(investment) (0.5 = 50 %); undefined (<see cref="FigureReason.NoInvestment"/>) when PV(investment) ≤ 0.</summary>
+    public Figure ReturnOnInvestment { get; }
 
     /// <summary>
-    /// Internal rate of return of the undiscounted net-benefit stream (Excel <c>IRR</c>), or null when it is
-    /// not unique: the stream must change sign exactly once (amounts below 1e-9 of the largest are ignored)
-    /// and have its root in (−99 %, 10 000 %).
+    /// Internal rate of return per year of the undiscounted net-gain stream (Excel <c>IRR</c>; 0.07 = 7 %).
+    /// Defined only when the perspective invests (<see cref="FigureReason.NoInvestment"/>), the stream
+    /// is conventional — it starts negative and changes sign exactly once, amounts below 1e-9 of the
+    /// largest ignored (<see cref="FigureReason.NotConventional"/>) — and the root lies in (−99 %, 10 000 %)
+    /// (<see cref="FigureReason.NoRoot"/>).
     /// </summary>
-    public double? InternalRateOfReturn { get; }
+    public Figure InternalRateOfReturn { get; }
 
-    /// <summary>Years until the undiscounted cumulative net benefit stays ≥ 0; null if it never does within the horizon.</summary>
-    public double? PaybackYears { get; }
+    /// <summary>
+    /// Years until the undiscounted cumulative net gain stays ≥ 0. Undefined when the perspective
+    /// invests nothing (<see cref="FigureReason.NoInvestment"/>), when the cumulative net gain is never
+    /// negative (<see cref="FigureReason.NothingToPayBack"/>) or when it is still negative at the end
+    /// (<see cref="FigureReason.NotPaidBackWithinHorizon"/>).
+    /// </summary>
+    public Figure PaybackYears { get; }
 
-    /// <summary>Years until the discounted cumulative net benefit stays ≥ 0; null if it never does.</summary>
-    public double? PaybackYearsDiscounted { get; }
+    /// <summary>Years until the discounted cumulative net gain stays ≥ 0; undefined for the same reasons as <see cref="PaybackYears"/>.</summary>
+    public Figure PaybackYearsDiscounted { get; }
 
-    /// <summary>Incremental flows by account (every perspective's building block).</summary>
+    /// <summary>Incremental flows by account (every perspective's building block), + = the account holder is better off.</summary>
     public IReadOnlyList<IncrementalLedgerRow> Ledger { get; }
 
-    /// <summary>Who invests and who saves, per declared payer, discounted (independent of the perspective).</summary>
+    /// <summary>Who invests and who saves, per declared payer, discounted (independent of the perspective); + = better off.</summary>
     public IReadOnlyList<PayerBalance> Payers { get; }
 
-    /// <summary>Who invests and who saves per payer and sector, discounted (rows with any non-zero amount).</summary>
+    /// <summary>Who invests and who saves per payer and sector, discounted (rows with any non-zero amount); + = better off.</summary>
     public IReadOnlyList<PayerSectorBalance> PayerSectors { get; }
 
     /// <summary>Incremental discounted outcomes by outcome name.</summary>
     public IReadOnlyDictionary<string, double> IncrementalOutcomes { get; }
 
-    /// <summary>Incremental net cost per unit of an outcome: <c>ΔC/ΔE</c>.</summary>
+    /// <summary>Incremental net cost per unit of an outcome: <c>ΔC/ΔE</c> with ΔC = PV(investment) − PV(benefits) (the health-economics convention: + = costs more).</summary>
     /// <param name="outcome">The outcome.</param>
     public double Icer(Outcome outcome)
     {
@@ -142,15 +166,46 @@ public sealed class AppraisalResult
         return (PresentValueInvestment - PresentValueBenefits) / IncrementalOutcomes[outcome.Name];
     }
 
-    private static double? Payback(IReadOnlyList<double> netBenefit, double dt)
+    /// <summary>Whether the perspective makes a real investment: <see cref="Figure.Of"/>(PV) when it does, otherwise the reason.</summary>
+    private static Figure Invests(double pvInvestment, double[] investmentDisc, double[] savingsDisc)
     {
+        if (!double.IsFinite(pvInvestment) || investmentDisc.Any(v => !double.IsFinite(v)) || savingsDisc.Any(v => !double.IsFinite(v)))
+        {
+            return Figure.Undefined(FigureReason.NonFinite);
+        }
+
+        // An investment below 1e-12 of the largest incremental amount is rounding, not an investment.
+        var scale = 0.0;
+        foreach (var v in investmentDisc)
+        {
+            scale = Math.Max(scale, Math.Abs(v));
+        }
+
+        foreach (var v in savingsDisc)
+        {
+            scale = Math.Max(scale, Math.Abs(v));
+        }
+
+        return pvInvestment > 1e-12 * scale && pvInvestment > 0 ? Figure.Of(pvInvestment) : Figure.Undefined(FigureReason.NoInvestment);
+    }
+
+    private static Figure Ratio(double numerator, double pvInvestment, Figure invests) =>
+        invests.IsDefined ? Figure.Of(numerator / pvInvestment) : invests;
+
+    private static Figure Payback(IReadOnlyList<double> netGain, double dt, Figure invests)
+    {
+        if (!invests.IsDefined)
+        {
+            return invests;
+        }
+
         var cumulative = 0.0;
         int? from = null;
         var everNegative = false;
-        for (var t = 0; t < netBenefit.Count; t++)
+        for (var t = 0; t < netGain.Count; t++)
         {
-            cumulative += netBenefit[t];
-            if (cumulative < -1e-9 * (1 + Math.Abs(netBenefit[t])))
+            cumulative += netGain[t];
+            if (cumulative < -1e-9 * (1 + Math.Abs(netGain[t])))
             {
                 everNegative = true;
                 from = null;
@@ -161,22 +216,44 @@ public sealed class AppraisalResult
             }
         }
 
-        if (!everNegative)
+        if (!double.IsFinite(cumulative))
         {
-            return 0.0;
+            return Figure.Undefined(FigureReason.NonFinite);
         }
 
-        return from is int f ? f * dt : null;
+        if (!everNegative)
+        {
+            return Figure.Undefined(FigureReason.NothingToPayBack);
+        }
+
+        return from is int f ? Figure.Of(f * dt) : Figure.Undefined(FigureReason.NotPaidBackWithinHorizon);
     }
 
-    internal static double? Irr(IReadOnlyList<double> netBenefit, double dt)
+    /// <summary>
+    /// The internal rate of return of a net-gain stream with trace points every <paramref name="dt"/>
+    /// years: the root of <c>f(r) = Σ_t NB_t·exp(−ln(1 + r)·t·dt)</c> in (−99 %, 10 000 %). The sum is
+    /// evaluated scaled by its largest exponential term (log-sum-exp), so it neither overflows nor
+    /// underflows for any horizon; the scale is positive and so keeps the root.
+    /// </summary>
+    internal static Figure Irr(IReadOnlyList<double> netGain, double dt)
     {
-        // The IRR is unique only for a conventional stream: one change of sign (investment first,
-        // returns later, or the reverse). With more sign changes several rates can give NPV = 0.
-        var scale = netBenefit.Count == 0 ? 0 : netBenefit.Max(Math.Abs);
+        var scale = 0.0;
+        foreach (var v in netGain)
+        {
+            if (!double.IsFinite(v))
+            {
+                return Figure.Undefined(FigureReason.NonFinite);
+            }
+
+            scale = Math.Max(scale, Math.Abs(v));
+        }
+
+        // Conventional: the first material amount is negative (an investment) and the sign changes
+        // exactly once. Otherwise several rates, or none, can give a present value of zero.
         var signChanges = 0;
         var lastSign = 0;
-        foreach (var v in netBenefit)
+        var firstSign = 0;
+        foreach (var v in netGain)
         {
             var sign = Math.Abs(v) <= 1e-9 * scale ? 0 : Math.Sign(v);
             if (sign != 0 && lastSign != 0 && sign != lastSign)
@@ -184,21 +261,38 @@ public sealed class AppraisalResult
                 signChanges++;
             }
 
+            if (firstSign == 0)
+            {
+                firstSign = sign;
+            }
+
             lastSign = sign == 0 ? lastSign : sign;
         }
 
-        if (signChanges != 1)
+        if (signChanges != 1 || firstSign != -1)
         {
-            return null;
+            return Figure.Undefined(FigureReason.NotConventional);
         }
 
-        double Npv(double r)
+        double Scaled(double r)
         {
-            var sum = 0.0;
-            var logGrowth = Numerics.Log1P(r);
-            for (var t = 0; t < netBenefit.Count; t++)
+            var g = Numerics.Log1P(r);
+            var maxExponent = double.NegativeInfinity;
+            for (var t = 0; t < netGain.Count; t++)
             {
-                sum += netBenefit[t] * Math.Exp(-logGrowth * t * dt);
+                if (netGain[t] != 0)
+                {
+                    maxExponent = Math.Max(maxExponent, -g * t * dt);
+                }
+            }
+
+            var sum = 0.0;
+            for (var t = 0; t < netGain.Count; t++)
+            {
+                if (netGain[t] != 0)
+                {
+                    sum += netGain[t] / scale * Math.Exp((-g * t * dt) - maxExponent);
+                }
             }
 
             return sum;
@@ -207,25 +301,29 @@ public sealed class AppraisalResult
         const double lo = -0.99;
         const double hi = 100.0;
         // Scan for the first sign change from low rates upward, then refine with Brent's method.
-        var grid = Enumerable.Range(0, 400).Select(i => lo + ((hi - lo) * Math.Pow(i / 399.0, 3))).ToArray();
-        var prev = Npv(grid[0]);
-        for (var i = 1; i < grid.Length; i++)
+        var prevRate = lo;
+        var prev = Scaled(lo);
+        for (var i = 1; i < 400; i++)
         {
-            var cur = Npv(grid[i]);
+            var rate = lo + ((hi - lo) * Math.Pow(i / 399.0, 3));
+            var cur = Scaled(rate);
             if (prev == 0)
             {
-                return grid[i - 1];
+                return Figure.Of(prevRate);
             }
 
             if (Math.Sign(prev) != Math.Sign(cur))
             {
-                return MathNet.Numerics.RootFinding.Brent.FindRoot(Npv, grid[i - 1], grid[i], 1e-12, 200);
+                return MathNet.Numerics.RootFinding.Brent.TryFindRoot(Scaled, prevRate, rate, 1e-12, 200, out var root)
+                    ? Figure.Of(root)
+                    : Figure.Undefined(FigureReason.NoRoot);
             }
 
+            prevRate = rate;
             prev = cur;
         }
 
-        return null;
+        return Figure.Undefined(FigureReason.NoRoot);
     }
 }
 
@@ -252,11 +350,11 @@ public static class Appraisal
         var coefficients = perspective.Coefficients(accounts);
         var inv = new double[T + 1];
         var invD = new double[T + 1];
-        var cons = new double[T + 1];
-        var consD = new double[T + 1];
+        var sav = new double[T + 1];
+        var savD = new double[T + 1];
         var ledger = new List<IncrementalLedgerRow>();
         var investmentPv = new double[accounts.Count];   // per account, discounted
-        var consequencesPv = new double[accounts.Count]; // per account, discounted
+        var savingsPv = new double[accounts.Count];    // per account, discounted, + = saves
         for (var a = 0; a < accounts.Count; a++)
         {
             var per = new double[T + 1];
@@ -267,14 +365,14 @@ public static class Appraisal
                 var dBaseD = strategy.Flow(t, a, FlowOrigin.Base, true) - comparator.Flow(t, a, FlowOrigin.Base, true);
                 var dInv = strategy.Flow(t, a, FlowOrigin.Intervention, false) - comparator.Flow(t, a, FlowOrigin.Intervention, false);
                 var dInvD = strategy.Flow(t, a, FlowOrigin.Intervention, true) - comparator.Flow(t, a, FlowOrigin.Intervention, true);
-                per[t] = dBase + dInv;
-                perD[t] = dBaseD + dInvD;
+                per[t] = -(dBase + dInv);
+                perD[t] = -(dBaseD + dInvD);
                 inv[t] += coefficients[a] * dInv;
                 invD[t] += coefficients[a] * dInvD;
-                cons[t] += coefficients[a] * dBase;
-                consD[t] += coefficients[a] * dBaseD;
+                sav[t] -= coefficients[a] * dBase;
+                savD[t] -= coefficients[a] * dBaseD;
                 investmentPv[a] += dInvD;
-                consequencesPv[a] += dBaseD;
+                savingsPv[a] -= dBaseD;
             }
 
             ledger.Add(new IncrementalLedgerRow(accounts[a], per, perD, per.Sum(), perD.Sum()));
@@ -283,39 +381,40 @@ public static class Appraisal
         // Who invests and who saves: the per-account totals above, aggregated by payer and by payer × sector.
         var payers = strategy.Model.Payers.Select(p =>
         {
-            double investment = 0, consequences = 0, undiscounted = 0;
+            double invested = 0, savings = 0, undiscounted = 0;
             for (var a = 0; a < accounts.Count; a++)
             {
                 if (accounts[a].Payer.Name == p.Name)
                 {
-                    investment += investmentPv[a];
-                    consequences += consequencesPv[a];
+                    invested += investmentPv[a];
+                    savings += savingsPv[a];
                     undiscounted += ledger[a].Total;
                 }
             }
 
-            return new PayerBalance(p, investment, consequences, investment + consequences, undiscounted);
+            return new PayerBalance(p, invested, savings, savings - invested, undiscounted);
         }).ToArray();
 
         var payerSectors = new List<PayerSectorBalance>();
         foreach (var group in Enumerable.Range(0, accounts.Count).GroupBy(a => (accounts[a].Payer, accounts[a].Sector)))
         {
-            var investment = group.Sum(a => investmentPv[a]);
-            var consequences = group.Sum(a => consequencesPv[a]);
-            if (investment != 0 || consequences != 0)
+            var invested = group.Sum(a => investmentPv[a]);
+            var savings = group.Sum(a => savingsPv[a]);
+            if (invested != 0 || savings != 0)
             {
-                payerSectors.Add(new PayerSectorBalance(group.Key.Payer, group.Key.Sector, investment, consequences, investment + consequences));
+                payerSectors.Add(new PayerSectorBalance(group.Key.Payer, group.Key.Sector, invested, savings, savings - invested));
             }
         }
 
         var outcomes = strategy.Outcomes.ToDictionary(o => o.Name, o => strategy.TotalOutcome(o) - comparator.TotalOutcome(o), StringComparer.Ordinal);
-        return new AppraisalResult(strategy.Strategy.Name, comparator.Strategy.Name, perspective, strategy.CycleLengthYears, inv, invD, cons, consD, ledger, payers, payerSectors, outcomes);
+        return new AppraisalResult(strategy.Strategy.Name, comparator.Strategy.Name, perspective, strategy.CycleLengthYears, inv, invD, sav, savD, ledger, payers, payerSectors, outcomes);
     }
 
     /// <summary>
     /// The switching (break-even) value of a parameter: the value in [<paramref name="lower"/>,
     /// <paramref name="upper"/>] at which the strategy's NPV against the comparator is zero, found
-    /// with Brent's method on cohort runs. Null when the NPV does not change sign in the interval.
+    /// with Brent's method on cohort runs. Null when the NPV does not change sign in the interval, is
+    /// not finite at an end, or the search does not converge (it never throws for a finite model).
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="strategy">The strategy.</param>
@@ -354,6 +453,11 @@ public static class Appraisal
             return null;
         }
 
-        return MathNet.Numerics.RootFinding.Brent.FindRoot(Npv, lower, upper, 1e-10 * Math.Max(1, Math.Abs(upper - lower)), 200);
+        if (!double.IsFinite(fl) || !double.IsFinite(fu))
+        {
+            return null;
+        }
+
+        return MathNet.Numerics.RootFinding.Brent.TryFindRoot(Npv, lower, upper, 1e-10 * Math.Max(1, Math.Abs(upper - lower)), 200, out var root) ? root : null;
     }
 }

@@ -1,7 +1,7 @@
 namespace SocialInvestment.Economics;
 
 /// <summary>One step of a stepped discount schedule: <see cref="Rate"/> applies from year <see cref="FirstYear"/> on.</summary>
-/// <param name="FirstYear">The first year (1-based: year 1 is the interval (0, 1]) to which the rate applies.</param>
+/// <param name="FirstYear">The first step year to which the rate applies, 1-based and counted from the steps' origin: step year k is the interval (k − 1, k] after the origin (see <see cref="DiscountSchedule.Factor"/> for where the origin lies relative to the year discounted to).</param>
 /// <param name="Rate">Annual real discount rate, for example 0.04 for 4 %.</param>
 public readonly record struct DiscountStep(int FirstYear, double Rate);
 
@@ -167,12 +167,29 @@ public sealed class DiscountSchedule
 
     /// <summary>
     /// The discount factor for an amount <paramref name="years"/> after the year discounted to:
-    /// <c>DF(t) = G(t + o)/G(o)</c> where <c>G</c> compounds the steps from their origin and
-    /// <c>o</c> = <paramref name="stepsOffsetYears"/> is how many years after the steps' origin the
-    /// year discounted to lies (0 when the steps count from the year discounted to).
+    /// <c>DF(τ) = G(τ + o)/G(o)</c>, where <c>G(x)</c> compounds the steps from their origin
+    /// (<c>G(x) = Π_{k=1..x} 1/(1 + r_k)</c> for whole <c>x ≥ 0</c>, log-linear inside a year) and
+    /// <c>o</c> = <paramref name="stepsOffsetYears"/> is the year discounted to minus the origin of the
+    /// steps.
     /// </summary>
-    /// <param name="years">Time in years after the year discounted to; may be fractional, must be ≥ 0.</param>
-    /// <param name="stepsOffsetYears">Years from the origin of the steps to the year discounted to, ≥ 0.</param>
+    /// <remarks>
+    /// <para><b>The convention.</b> τ = 0 is the year discounted to: an amount there is not
+    /// discounted. Step year <c>k</c> (<see cref="DiscountStep.FirstYear"/> is 1-based) is the interval
+    /// <c>(k − 1, k]</c> after the steps' origin, so an amount τ years after the year discounted to lies
+    /// in step year <c>⌈τ + o⌉</c>. With <c>o = 0</c> the steps count from the year discounted to
+    /// (R-109/2021 as usually applied: 4 % for years 1–40 after it, 3 % for 41–75, 2 % after).</para>
+    /// <para><c>o &gt; 0</c>: the steps count from a base year <c>o</c> years <i>before</i> the year
+    /// discounted to (values discounted to a later opening year, the 40-year step already partly
+    /// used). <c>o &lt; 0</c>: the steps count from a year <c>−o</c> years <i>after</i> the year
+    /// discounted to — the convention of Kystverket's FRAM, which discounts to the decision year but
+    /// counts R-109's 40 and 75 years from the opening year. The years between the year discounted to
+    /// and the origin are discounted at the first step's rate: <c>G(x) = (1 + r_1)^(−x)</c> for
+    /// <c>x &lt; 0</c> (continuous: <c>exp(−r_1·x)</c>). Example, R-109 with <c>o = −3</c> (decision
+    /// year 2024, opening year 2027): <c>DF(3) = 1.04^−3</c>, <c>DF(43) = 1.04^−43</c>,
+    /// <c>DF(44) = 1.04^−43·1.03^−1</c>, <c>DF(79) = 1.04^−43·1.03^−35·1.02^−1</c>.</para>
+    /// </remarks>
+    /// <param name="years">Time τ in years after the year discounted to; may be fractional, must be ≥ 0.</param>
+    /// <param name="stepsOffsetYears">The year discounted to minus the origin of the steps, in years (any finite value; 0 by default).</param>
     /// <returns>The factor, in (0, 1] for non-negative rates.</returns>
     public double Factor(double years, double stepsOffsetYears = 0)
     {
@@ -181,9 +198,9 @@ public sealed class DiscountSchedule
             throw new ArgumentOutOfRangeException(nameof(years), years, "Discount time must be finite and non-negative.");
         }
 
-        if (!(stepsOffsetYears >= 0) || !double.IsFinite(stepsOffsetYears))
+        if (!double.IsFinite(stepsOffsetYears))
         {
-            throw new ArgumentOutOfRangeException(nameof(stepsOffsetYears), stepsOffsetYears, "The steps offset must be finite and non-negative.");
+            throw new ArgumentOutOfRangeException(nameof(stepsOffsetYears), stepsOffsetYears, "The steps offset must be a finite number of years.");
         }
 
         return Math.Exp(LogG(years + stepsOffsetYears) - LogG(stepsOffsetYears));
@@ -222,7 +239,8 @@ public sealed class DiscountSchedule
         return i;
     }
 
-    // ln G(x): minus the integrated log growth over (0, x].
+    // ln G(x): minus the integrated log growth over (0, x]; for x < 0 (before the steps' origin) the
+    // first step's rate extends backwards, ln G(x) = −x·ln(1 + r_1) > 0.
     private double LogG(double x)
     {
         var i = _steps.Length - 1;

@@ -83,6 +83,7 @@ public static class CohortEngine
         var N = c.ExpandedStateCount;
         var baseOf = c.BaseOf;
         var w = c.StateWeights;
+        var r = c.PreviousWeights;
         var ew = c.EventWeights;
         var E = sc.EventFrom.Length;
         var EO = sc.OutcomeEventFrom.Length;
@@ -110,6 +111,17 @@ public static class CohortEngine
                 }
 
                 traceRow[baseOf[x]] += mx;
+                if (r is not null && t > 0)
+                {
+                    // Per-cycle conventions: the end half of cycle t − 1, with that cycle's values, in its row.
+                    var rm = r[t] * mx;
+                    Axpy(rm, sc.StateFlows.AsSpan((((t - 1) * N) + x) * L, L), flows.AsSpan((t - 1) * L, L));
+                    if (O > 0)
+                    {
+                        Axpy(rm, sc.StateOutcomes.AsSpan((((t - 1) * N) + x) * O, O), outcomes.AsSpan((t - 1) * O, O));
+                    }
+                }
+
                 if (wt == 0)
                 {
                     continue;

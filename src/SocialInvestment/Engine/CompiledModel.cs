@@ -9,7 +9,7 @@ namespace SocialInvestment.Engine;
 /// </summary>
 public sealed class CompiledModel
 {
-    internal CompiledModel(LifeCourseModel model, Strategy strategy, ParameterValues parameters, int cycles, int baseStates, int[] baseOf, int[] timeInStateOf, int accounts, int outcomes, double[] stateWeights, double[] eventWeights, double[] costDf, double[] outcomeDf, Subcohort[] subcohorts)
+    internal CompiledModel(LifeCourseModel model, Strategy strategy, ParameterValues parameters, int cycles, int baseStates, int[] baseOf, int[] timeInStateOf, int accounts, int outcomes, double[] stateWeights, double[]? previousWeights, double[] eventWeights, double[] costDf, double[] outcomeDf, Subcohort[] subcohorts)
     {
         Model = model;
         Strategy = strategy;
@@ -21,6 +21,7 @@ public sealed class CompiledModel
         AccountCount = accounts;
         OutcomeCount = outcomes;
         StateWeights = stateWeights;
+        PreviousWeights = previousWeights;
         EventWeights = eventWeights;
         CostDiscountFactors = costDf;
         OutcomeDiscountFactors = outcomeDf;
@@ -60,7 +61,11 @@ public sealed class CompiledModel
 
     internal int[] TimeInStateOf { get; }
 
+    /// <summary>Weight l_t of the occupancy at t, booked in row t with the values of t.</summary>
     internal double[] StateWeights { get; }
+
+    /// <summary>Weight r_t of the occupancy at t booked in row t − 1 with the values of t − 1 (per-cycle conventions); null when none.</summary>
+    internal double[]? PreviousWeights { get; }
 
     internal double[] EventWeights { get; }
 

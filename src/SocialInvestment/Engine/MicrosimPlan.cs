@@ -186,6 +186,7 @@ internal sealed class ArmPlan
         var A = c.AccountCount;
         var P = plan.Perspectives.Count;
         var w = c.StateWeights;
+        var previousWeights = c.PreviousWeights;
         var ew = c.EventWeights;
         var dfc = c.CostDiscountFactors;
         var dfo = c.OutcomeDiscountFactors;
@@ -405,23 +406,35 @@ internal sealed class ArmPlan
                 {
                     var flowBase = ((t * N) + x) * L;
                     var outBase = ((t * N) + x) * O;
+
+                    // Per-cycle conventions: a person at t also counts the end half of cycle t − 1, with that cycle's values and discount.
+                    var rt = previousWeights is not null && t > 0 ? previousWeights[t] : 0.0;
+                    var prevFlowBase = (((t - 1) * N) + x) * L;
+                    var prevOutBase = (((t - 1) * N) + x) * O;
+                    var wc = (w[t] * dfc[t]) + (rt == 0 ? 0 : rt * dfc[t - 1]);
+                    var wo = (w[t] * dfo[t]) + (rt == 0 ? 0 : rt * dfo[t - 1]);
                     for (var d = 0; d < D; d++)
                     {
                         var cell = ((((t * N) + x) * D) + d) * S;
                         for (var p = 0; p < P; p++)
                         {
                             var v = 0.0;
+                            var vPrev = 0.0;
                             for (var l = 0; l < L; l++)
                             {
                                 v += coef[p][l % A] * sc.StateFlows[flowBase + l];
+                                if (rt != 0)
+                                {
+                                    vPrev += coef[p][l % A] * sc.StateFlows[prevFlowBase + l];
+                                }
                             }
 
-                            score[cell + p] = w[t] * dfc[t] * v;
+                            score[cell + p] = (w[t] * dfc[t] * v) + (rt == 0 ? 0 : rt * dfc[t - 1] * vPrev);
                         }
 
                         for (var o = 0; o < O; o++)
                         {
-                            score[cell + P + o] = w[t] * dfo[t] * sc.StateOutcomes[outBase + o];
+                            score[cell + P + o] = (w[t] * dfo[t] * sc.StateOutcomes[outBase + o]) + (rt == 0 ? 0 : rt * dfo[t - 1] * sc.StateOutcomes[prevOutBase + o]);
                         }
 
                         foreach (var v in Values)
@@ -432,20 +445,24 @@ internal sealed class ArmPlan
                             }
 
                             var target = v.Attribute >= 0 ? wscore[v.WeightedPosition] : score;
+                            // A person-level value replaces the compiled value in every half the person at t counts
+                            // (with a per-cycle convention both, at the person's time in state at t).
                             if (v.Ledger >= 0)
                             {
                                 var old = sc.StateFlows[flowBase + v.Ledger];
+                                var oldPrev = rt == 0 ? 0 : sc.StateFlows[prevFlowBase + v.Ledger];
                                 for (var p = 0; p < P; p++)
                                 {
-                                    score[cell + p] -= w[t] * dfc[t] * coef[p][v.Ledger] * old;
-                                    target[cell + p] += w[t] * dfc[t] * coef[p][v.Ledger] * v.ValueByDuration[d];
+                                    score[cell + p] -= coef[p][v.Ledger] * ((w[t] * dfc[t] * old) + (rt == 0 ? 0 : rt * dfc[t - 1] * oldPrev));
+                                    target[cell + p] += wc * coef[p][v.Ledger] * v.ValueByDuration[d];
                                 }
                             }
                             else
                             {
                                 var old = sc.StateOutcomes[outBase + v.Outcome];
-                                score[cell + P + v.Outcome] -= w[t] * dfo[t] * old;
-                                target[cell + P + v.Outcome] += w[t] * dfo[t] * v.ValueByDuration[d];
+                                var oldPrev = rt == 0 ? 0 : sc.StateOutcomes[prevOutBase + v.Outcome];
+                                score[cell + P + v.Outcome] -= (w[t] * dfo[t] * old) + (rt == 0 ? 0 : rt * dfo[t - 1] * oldPrev);
+                                target[cell + P + v.Outcome] += wo * v.ValueByDuration[d];
                             }
                         }
                     }

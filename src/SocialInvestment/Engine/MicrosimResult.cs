@@ -222,6 +222,7 @@ public sealed class MicrosimResult : SimulationResult
         var K = ledger ? a.L : a.O;
         var result = new double[(a.T + 1) * K];
         var w = c.StateWeights;
+        var r = c.PreviousWeights;
         var ew = c.EventWeights;
         var N = a.N;
         for (var si = 0; si < a.SubcohortCount; si++)
@@ -247,6 +248,17 @@ public sealed class MicrosimResult : SimulationResult
                             result[(t * K) + k] += wn * values[(((t * N) + x) * K) + k];
                         }
 
+                        // Per-cycle conventions: the end half of cycle t − 1, with that cycle's values, in its row.
+                        var rt = r is not null && t > 0 ? r[t] : 0.0;
+                        var rn = f * rt * n;
+                        if (rn != 0)
+                        {
+                            for (var k = 0; k < K; k++)
+                            {
+                                result[((t - 1) * K) + k] += rn * values[((((t - 1) * N) + x) * K) + k];
+                            }
+                        }
+
                         foreach (var v in a.Values)
                         {
                             var k = ledger ? v.Ledger : v.Outcome;
@@ -259,6 +271,10 @@ public sealed class MicrosimResult : SimulationResult
                                 ? (arm.WeightedCounts[(((v.WeightedPosition * a.SubcohortCount) + si) * a.CountStride) + cell]?.ToDouble() ?? 0) * v.ValueByDuration[d]
                                 : n * v.ValueByDuration[d];
                             result[(t * K) + k] += (f * w[t] * amount) - (wn * values[(((t * N) + x) * K) + k]);
+                            if (rn != 0)
+                            {
+                                result[((t - 1) * K) + k] += (f * rt * amount) - (rn * values[((((t - 1) * N) + x) * K) + k]);
+                            }
                         }
                     }
                 }

@@ -123,11 +123,14 @@ internal static class ModelCompiler
         }
 
         // Weights and discount factors.
-        var stateWeights = options.StateWeights.For(T);
+        var totalWeights = options.StateWeights.For(T);
+        var stateWeights = options.StateWeights.OwnRowWeights(T);
+        var previousWeights = options.StateWeights.PreviousRowWeights(T);
+        var cycleShares = options.StateWeights.CycleShares(T);
         var eventWeights = new double[T + 1];
         for (var t = 1; t <= T; t++)
         {
-            eventWeights[t] = options.TransitionEvents == TransitionEventWeighting.FollowStateWeights ? stateWeights[t] : 1.0;
+            eventWeights[t] = options.TransitionEvents == TransitionEventWeighting.FollowStateWeights ? totalWeights[t] : 1.0;
         }
 
         var costDf = new double[T + 1];
@@ -234,7 +237,7 @@ internal static class ModelCompiler
             return null;
         }
 
-        return new CompiledModel(model, strategy, parameters, T, B, [.. baseOf], [.. tisOf], A, O, stateWeights, eventWeights, costDf, outcomeDf, [.. subcohorts]);
+        return new CompiledModel(model, strategy, parameters, T, B, [.. baseOf], [.. tisOf], A, O, stateWeights, previousWeights, eventWeights, costDf, outcomeDf, [.. subcohorts]);
 
         Subcohort CompileSubcohort(double startAge, int mask, double[] initial, double mass, Intervention[] active)
         {
@@ -292,6 +295,16 @@ internal static class ModelCompiler
             }
 
             // Occupancy flows and outcomes.
+            var hasFlowEffects = active.Any(iv => iv.FlowEffects.Count > 0);
+            var outcomeEffectIn = new bool[B];
+            for (var b = 0; b < B; b++)
+            {
+                outcomeEffectIn[b] = active.Any(iv => iv.OutcomeEffects.Any(oe => oe.State == states[b].Name));
+            }
+
+            var outcomeBase = new double[O];
+            var outcomeWork = new double[O];
+            var outcomeMix = new double[O];
             var F = new double[(T + 1) * N * L];
             var U = new double[(T + 1) * N * Math.Max(O, 1)];
             var upfront = new double[L];
@@ -319,15 +332,9 @@ internal static class ModelCompiler
                             v *= Math.Pow(1 + f.RealGrowth, tau);
                         }
 
-                        foreach (var iv in active)
+                        if (hasFlowEffects)
                         {
-                            foreach (var fe in iv.FlowEffects)
-                            {
-                                if ((fe.State is null || fe.State == states[b].Name) && (fe.Payer is null || fe.Payer == f.Account.Payer) && (fe.Sector is null || fe.Sector == f.Account.Sector))
-                                {
-                                    v *= 1 + (fe.Profile.Multiplier(tau) * (fe.Multiplier.Evaluate(paramsAt[t]) - 1));
-                                }
-                            }
+                            v *= FlowEffectFactor(active, states[b].Name, f.Account, cycleShares[t], dt, paramsAt[t]);
                         }
 
                         F[rowOffset + account] += v;
@@ -347,12 +354,26 @@ internal static class ModelCompiler
                                 continue;
                             }
 
-                            if (c.DurationYears is double d && tau >= d - Tolerance)
+                            var share = 1.0;
+                            if (c.DurationYears is double d)
                             {
-                                continue;
+                                // The share of this trace point's weight that lies in cycles k with k·Δt < d.
+                                share = 0.0;
+                                foreach (var (cycle, part) in cycleShares[t])
+                                {
+                                    if (cycle * dt < d - Tolerance)
+                                    {
+                                        share += part;
+                                    }
+                                }
+
+                                if (share == 0)
+                                {
+                                    continue;
+                                }
                             }
 
-                            F[rowOffset + A + model.AccountIndex(c.Account)] += c.Amount.Evaluate(paramsAt[t]);
+                            F[rowOffset + A + model.AccountIndex(c.Account)] += share * c.Amount.Evaluate(paramsAt[t]);
                         }
                     }
 
@@ -374,21 +395,41 @@ internal static class ModelCompiler
                         U[uOffset + o] += v;
                     }
 
-                    foreach (var iv in active)
+                    if (!outcomeEffectIn[b])
                     {
-                        foreach (var oe in iv.OutcomeEffects)
-                        {
-                            if (oe.State != states[b].Name)
-                            {
-                                continue;
-                            }
+                        continue;
+                    }
 
-                            var o = outcomeIndex[oe.Outcome.Name];
-                            var m = oe.Profile.Multiplier(tau);
-                            var value = oe.Value.Evaluate(paramsAt[t]);
-                            U[uOffset + o] = oe.Replace ? U[uOffset + o] + (m * (value - U[uOffset + o])) : U[uOffset + o] + (m * value);
+                    // The effects in each cycle the point belongs to, mixed by the shares.
+                    var cell = U.AsSpan(uOffset, O);
+                    cell.CopyTo(outcomeBase);
+                    Array.Clear(outcomeMix);
+                    foreach (var (cycle, part) in cycleShares[t])
+                    {
+                        outcomeBase.CopyTo(outcomeWork, 0);
+                        foreach (var iv in active)
+                        {
+                            foreach (var oe in iv.OutcomeEffects)
+                            {
+                                if (oe.State != states[b].Name)
+                                {
+                                    continue;
+                                }
+
+                                var o = outcomeIndex[oe.Outcome.Name];
+                                var m = oe.Profile.Multiplier(cycle * dt);
+                                var value = oe.Value.Evaluate(paramsAt[t]);
+                                outcomeWork[o] = oe.Replace ? outcomeWork[o] + (m * (value - outcomeWork[o])) : outcomeWork[o] + (m * value);
+                            }
+                        }
+
+                        for (var o = 0; o < O; o++)
+                        {
+                            outcomeMix[o] += part * outcomeWork[o];
                         }
                     }
+
+                    outcomeMix.AsSpan().CopyTo(cell);
                 }
             }
 
@@ -661,6 +702,35 @@ internal static class ModelCompiler
 
             return true;
         }
+    }
+
+    /// <summary>
+    /// The factor of the flow effects on one flow at a trace point: per cycle k the point belongs to,
+    /// <c>Π_e (1 + m_e(k·Δt)·(M_e − 1))</c>, mixed by the cycle shares.
+    /// </summary>
+    private static double FlowEffectFactor(Intervention[] active, string state, Account account, (int Cycle, double Share)[] shares, double dt, ParameterValues parameters)
+    {
+        var factor = 0.0;
+        var any = false;
+        foreach (var (cycle, part) in shares)
+        {
+            var product = 1.0;
+            foreach (var iv in active)
+            {
+                foreach (var fe in iv.FlowEffects)
+                {
+                    if ((fe.State is null || fe.State == state) && (fe.Payer is null || fe.Payer == account.Payer) && (fe.Sector is null || fe.Sector == account.Sector))
+                    {
+                        any = true;
+                        product *= 1 + (fe.Profile.Multiplier(cycle * dt) * (fe.Multiplier.Evaluate(parameters) - 1));
+                    }
+                }
+            }
+
+            factor += part * product;
+        }
+
+        return any ? factor : 1.0;
     }
 
     private static bool Eligible(Intervention iv, State state, double age)

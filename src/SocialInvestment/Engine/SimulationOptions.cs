@@ -41,16 +41,22 @@ public sealed record SimulationOptions
     public DiscountSchedule OutcomeDiscounting { get; init; } = DiscountSchedule.Norway2021;
 
     /// <summary>
-    /// Discount timing: trace point t is discounted at <c>t·CycleLengthYears + DiscountTimeOffsetYears</c>
-    /// years. 0 (default) leaves cycle 0 undiscounted (DARTH, <c>1/1.03^t</c> for t = 0..T); 1 discounts
-    /// the first cycle by a full year (Excel <c>NPV</c>); 0.5 is mid-year discounting.
+    /// Discount timing: trace point t is discounted at <c>τ = t·CycleLengthYears + DiscountTimeOffsetYears</c>
+    /// years after the year discounted to (τ = 0 is that year, undiscounted). 0 (default) leaves cycle 0
+    /// undiscounted (DARTH, <c>1/1.03^t</c> for t = 0..T); 1 discounts the first cycle by a full year
+    /// (Excel <c>NPV</c>); 0.5 is mid-year discounting; 3 discounts a model that starts in an opening
+    /// year to a decision year three years earlier. Must be ≥ 0.
     /// </summary>
     public double DiscountTimeOffsetYears { get; init; }
 
     /// <summary>
-    /// Years from the origin of a stepped schedule's steps to the year discounted to (0 when the
-    /// steps count from the start of the model). Lets the steps count from a base year while values
-    /// are discounted to a later opening year.
+    /// Where a stepped schedule's steps count from: the year discounted to minus the origin of the
+    /// steps, in years (see <see cref="DiscountSchedule.Factor"/>). 0 (default): the steps count from
+    /// the year discounted to. Positive: from a base year that many years earlier. Negative: from a
+    /// year that many years later; the years before it are discounted at the first step's rate.
+    /// Kystverket's FRAM discounts to the decision year and counts R-109's 40/75-year steps from the
+    /// opening year: a model starting in the opening year, three years after the decision year, uses
+    /// <c>DiscountTimeOffsetYears = 3</c> and <c>DiscountStepsOffsetYears = −3</c>. Any finite value.
     /// </summary>
     public double DiscountStepsOffsetYears { get; init; }
 
@@ -94,9 +100,9 @@ public sealed record SimulationOptions
             problems.Add($"The discount time offset must be finite and ≥ 0 (got {DiscountTimeOffsetYears}).");
         }
 
-        if (!double.IsFinite(DiscountStepsOffsetYears) || DiscountStepsOffsetYears < 0)
+        if (!double.IsFinite(DiscountStepsOffsetYears))
         {
-            problems.Add($"The discount steps offset must be finite and ≥ 0 (got {DiscountStepsOffsetYears}).");
+            problems.Add($"The discount steps offset must be a finite number of years (got {DiscountStepsOffsetYears}).");
         }
 
         return problems;

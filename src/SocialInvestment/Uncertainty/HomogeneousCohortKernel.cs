@@ -169,8 +169,10 @@ public sealed class HomogeneousCohortKernel
         var ow = new double[T + 1];
         for (var t = 0; t <= T; t++)
         {
-            cw[t] = compiled.StateWeights[t] * compiled.CostDiscountFactors[t];
-            ow[t] = compiled.StateWeights[t] * compiled.OutcomeDiscountFactors[t];
+            // Values do not depend on the cycle here, so a per-cycle convention's end half (row t − 1) is the same value discounted at t − 1.
+            var r = t > 0 && compiled.PreviousWeights is { } pw ? pw[t] : 0.0;
+            cw[t] = (compiled.StateWeights[t] * compiled.CostDiscountFactors[t]) + (r == 0 ? 0 : r * compiled.CostDiscountFactors[t - 1]);
+            ow[t] = (compiled.StateWeights[t] * compiled.OutcomeDiscountFactors[t]) + (r == 0 ? 0 : r * compiled.OutcomeDiscountFactors[t - 1]);
         }
 
         if (n == 4)

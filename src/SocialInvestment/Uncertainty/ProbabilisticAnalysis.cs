@@ -284,9 +284,9 @@ public static class ProbabilisticAnalysis
                             {
                                 var a = Appraisal.Compare(results[s], results[ci], perspectives[v]);
                                 npv = a.NetPresentValue;
-                                bcr = a.BenefitCostRatio;
-                                roi = a.ReturnOnInvestment;
-                                payback = a.PaybackYears ?? double.NaN;
+                                bcr = a.BenefitCostRatio.Value ?? double.NaN;
+                                roi = a.ReturnOnInvestment.Value ?? double.NaN;
+                                payback = a.PaybackYears.Value ?? double.NaN;
                             }
 
                             b.Figures[FigureIndex(PsaFigure.NetPresentValue, s, v, S, V, stride) + at] = npv;

@@ -5,11 +5,14 @@ internal static class Socinv
 {
     public sealed record Outcome(int ExitCode, string Out, string Err);
 
-    public static Outcome Run(params string[] args)
+    public static Outcome Run(params string[] args) => Run(null, args);
+
+    /// <summary>Runs with the given surroundings (for example a <see cref="CliEnvironment.OnWriting"/> hook).</summary>
+    public static Outcome Run(CliEnvironment? environment, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = CliApp.Run(args, output, error);
+        var code = CliApp.Run(args, output, error, environment);
         return new Outcome(code, output.ToString(), error.ToString());
     }
 }

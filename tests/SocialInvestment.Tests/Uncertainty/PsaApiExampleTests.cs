@@ -5,8 +5,8 @@ using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Tests.Uncertainty;
 
-/// <summary>The README's uncertainty example (the "Uncertainty" section; checked verbatim by Readme_ContainsTheExampleVerbatim), kept compiling and asserted.</summary>
-public class ReadmeExampleTests
+/// <summary>The PSA API end to end on the DARTH Sick-Sicker model (the README's earlier uncertainty example): chance, CEAC, EVPPI and tornado agree with the model.</summary>
+public class PsaApiExampleTests
 {
     [Test]
     public void ReadmeExample_DarthCase1_RunsAndGivesConsistentAnswers()
@@ -14,7 +14,6 @@ public class ReadmeExampleTests
         var sick = DarthModels.Build(ageDependent: false);
         var (model, soc, strategyB) = (sick.Model, sick.SoC, sick.B);
 
-        // README: begin
         var spec = new PsaSpecification(model)
             .With("r_HS1", GammaDistribution.FromMeanAndStandardError(0.15, 0.03))
             .With("hr_S2", LogNormalDistribution.FromMeanAndStandardError(10, 1));
@@ -24,7 +23,6 @@ public class ReadmeExampleTests
         var ceac = psa.Acceptability(Perspective.ResourceCosts, Outcome.Qaly, [0, 100_000, 200_000]);
         var evppi = psa.Evppi(Perspective.ResourceCosts, Outcome.Qaly, 125_000, [model.Parameter("hr_S2")]);
         var tornado = Sensitivity.OneWayNpv(model, strategyB, soc, Perspective.ResourceCosts, spec.Ranges());
-        // README: end
 
         Assert.That(chance, Is.EqualTo(0), "treatment B costs more and saves nothing in this model");
         Assert.That(ceac.FrontierStrategy[0], Is.EqualTo(0));
