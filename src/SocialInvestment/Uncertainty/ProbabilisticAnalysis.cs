@@ -334,15 +334,17 @@ public static class HomogeneousPsa
     /// <summary>
     /// Runs K parameter draws through the fast path: each chunk of <see cref="ChunkSize"/> draws is
     /// drawn (stream (seed, k) per draw), evaluated in SIMD lanes and summarised into per-chunk
-    /// <see cref="RunningMoments"/>, which are merged in chunk order; per-draw totals are kept
-    /// (K × <see cref="HomogeneousCohortKernel.ValueCount"/> doubles). Identical results on any number of threads.
+    /// <see cref="RunningMoments"/>, which are merged in chunk order (waves of 64 chunks), so the
+    /// result is identical on any number of threads. Per-draw totals
+    /// (K × <see cref="HomogeneousCohortKernel.ValueCount"/> doubles) are kept only with
+    /// <see cref="PsaOptions.KeepDraws"/>; otherwise memory does not grow with K.
     /// </summary>
     /// <param name="specification">Distributions of the model's parameters.</param>
     /// <param name="kernel">The fast path for the same model.</param>
-    /// <param name="options">Options (Draws, Seed, MaxDegreeOfParallelism are used); null for the defaults.</param>
+    /// <param name="options">Options (Draws, Seed, MaxDegreeOfParallelism, KeepDraws are used); null for the defaults.</param>
     /// <param name="progress">Receives the number of completed draws.</param>
     /// <param name="cancellationToken">Cancels the run; checked before anything is allocated and before every chunk.</param>
-    /// <exception cref="ArgumentException">The kernel belongs to another model.</exception>
+    /// <exception cref="ArgumentException">The kernel belongs to another model, or KeepDraws asks for more values than an array holds.</exception>
     public static HomogeneousPsaResult Run(PsaSpecification specification, HomogeneousCohortKernel kernel, PsaOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(specification);
@@ -357,9 +359,16 @@ public static class HomogeneousPsa
         cancellationToken.ThrowIfCancellationRequested();
         var K = options.Draws;
         var V = kernel.ValueCount;
-        var totals = new double[K * V];
+        if (options.KeepDraws && (long)K * V > Array.MaxLength)
+        {
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{K} draws of {V} values each are too many to keep in memory; run without KeepDraws (streamed moments) or with fewer draws."), nameof(options));
+        }
+
+        const int WaveChunks = 64;
+        var totals = options.KeepDraws ? new double[K * V] : null;
         var chunks = (K + ChunkSize - 1) / ChunkSize;
-        var moments = new RunningMoments[chunks * V];
+        var moments = new RunningMoments[Math.Min(chunks, WaveChunks) * V];
+        var merged = new RunningMoments[V];
         var baseValues = specification.Model.BaseParameters.AsSpan().ToArray();
         var completed = 0;
         var lanes = HomogeneousCohortKernel.Lanes;
@@ -368,45 +377,52 @@ public static class HomogeneousPsa
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
             CancellationToken = cancellationToken,
         };
-        ParallelRun.For(chunks, po, () => kernel.CreateWorkspace(), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c, ws) =>
+        for (var firstChunk = 0; firstChunk < chunks; firstChunk += WaveChunks)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var lo = c * ChunkSize;
-            var hi = Math.Min(K, lo + ChunkSize);
-            for (var start = lo; start < hi; start += lanes)
+            var waveChunks = Math.Min(WaveChunks, chunks - firstChunk);
+            Array.Clear(moments);
+            ParallelRun.For(waveChunks, po, () => (Workspace: kernel.CreateWorkspace(), Totals: totals is null ? new double[ChunkSize * V] : null), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (ci, local) =>
             {
-                var count = Math.Min(lanes, hi - start);
-                for (var lane = 0; lane < lanes; lane++)
+                cancellationToken.ThrowIfCancellationRequested();
+                var ws = local.Workspace;
+                var c = firstChunk + ci;
+                var lo = c * ChunkSize;
+                var hi = Math.Min(K, lo + ChunkSize);
+                var chunkTotals = totals is null ? local.Totals.AsSpan(0, (hi - lo) * V) : totals.AsSpan(lo * V, (hi - lo) * V);
+                for (var start = lo; start < hi; start += lanes)
                 {
-                    baseValues.CopyTo(ws.Parameters, 0);
-                    specification.DrawInto(options.Seed, start + Math.Min(lane, count - 1), ws.Parameters);
-                    kernel.EvaluateCell(ws.Values, ws.CellP, ws.CellValues);
-                    ws.Load(lane);
+                    var count = Math.Min(lanes, hi - start);
+                    for (var lane = 0; lane < lanes; lane++)
+                    {
+                        baseValues.CopyTo(ws.Parameters, 0);
+                        specification.DrawInto(options.Seed, start + Math.Min(lane, count - 1), ws.Parameters);
+                        kernel.EvaluateCell(ws.Values, ws.CellP, ws.CellValues);
+                        ws.Load(lane);
+                    }
+
+                    kernel.RunBatch(ws);
+                    ws.Store(chunkTotals.Slice((start - lo) * V, count * V), count);
                 }
 
-                kernel.RunBatch(ws);
-                ws.Store(totals.AsSpan(start * V, count * V), count);
-            }
-
-            for (var v = 0; v < V; v++)
-            {
-                ref var m = ref moments[(c * V) + v];
-                for (var k = lo; k < hi; k++)
+                for (var v = 0; v < V; v++)
                 {
-                    m.Add(totals[(k * V) + v]);
+                    ref var m = ref moments[(ci * V) + v];
+                    for (var k = lo; k < hi; k++)
+                    {
+                        m.Add(chunkTotals[((k - lo) * V) + v]);
+                    }
                 }
-            }
 
-            var done = Interlocked.Add(ref completed, hi - lo);
-            progress?.Report(new RunProgress(done, K, "PSA draws (fast path)"));
-        });
+                var done = Interlocked.Add(ref completed, hi - lo);
+                progress?.Report(new RunProgress(done, K, "PSA draws (fast path)"));
+            });
 
-        var merged = new RunningMoments[V];
-        for (var c = 0; c < chunks; c++)
-        {
-            for (var v = 0; v < V; v++)
+            for (var ci = 0; ci < waveChunks; ci++)
             {
-                merged[v].Merge(moments[(c * V) + v]);
+                for (var v = 0; v < V; v++)
+                {
+                    merged[v].Merge(moments[(ci * V) + v]);
+                }
             }
         }
 
@@ -414,13 +430,13 @@ public static class HomogeneousPsa
     }
 }
 
-/// <summary>Per-draw discounted totals of a fast-path PSA, with their streamed moments.</summary>
+/// <summary>The streamed moments of a fast-path PSA and, with <see cref="PsaOptions.KeepDraws"/>, its per-draw discounted totals.</summary>
 public sealed class HomogeneousPsaResult
 {
-    private readonly double[] _totals;
+    private readonly double[]? _totals;
     private readonly RunningMoments[] _moments;
 
-    internal HomogeneousPsaResult(HomogeneousCohortKernel kernel, ulong seed, int draws, double[] totals, RunningMoments[] moments)
+    internal HomogeneousPsaResult(HomogeneousCohortKernel kernel, ulong seed, int draws, double[]? totals, RunningMoments[] moments)
     {
         Kernel = kernel;
         Seed = seed;
@@ -438,17 +454,22 @@ public sealed class HomogeneousPsaResult
     /// <summary>Number of draws K.</summary>
     public int Draws { get; }
 
-    /// <summary>Discounted total of value <paramref name="value"/> (accounts first, then outcomes) per draw.</summary>
+    /// <summary>True when the per-draw totals were kept (<see cref="PsaOptions.KeepDraws"/>).</summary>
+    public bool KeepsDraws => _totals is not null;
+
+    /// <summary>Discounted total of value <paramref name="value"/> (accounts first, then outcomes) per draw. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="value">Value index, 0 … ValueCount − 1.</param>
+    /// <exception cref="InvalidOperationException">The draws were not kept.</exception>
     public double[] Values(int value)
     {
         var V = Kernel.ValueCount;
         ArgumentOutOfRangeException.ThrowIfNegative(value);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(value, V);
+        var totals = Kept();
         var r = new double[Draws];
         for (var k = 0; k < Draws; k++)
         {
-            r[k] = _totals[(k * V) + value];
+            r[k] = totals[(k * V) + value];
         }
 
         return r;
@@ -458,7 +479,7 @@ public sealed class HomogeneousPsaResult
     /// <param name="value">Value index (accounts first, then outcomes).</param>
     public RunningMoments Moments(int value) => _moments[value];
 
-    /// <summary>Discounted total of an outcome per draw.</summary>
+    /// <summary>Discounted total of an outcome per draw. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="outcome">The outcome.</param>
     public double[] Outcome(Outcome outcome) => Values(Kernel.Model.Accounts.Count + OutcomeIndex(outcome));
 
@@ -466,11 +487,13 @@ public sealed class HomogeneousPsaResult
     /// <param name="outcome">The outcome.</param>
     public RunningMoments OutcomeMoments(Outcome outcome) => _moments[Kernel.Model.Accounts.Count + OutcomeIndex(outcome)];
 
-    /// <summary>Discounted total cost from a perspective per draw, <c>Σ_a coefficient_a·total_a</c>.</summary>
+    /// <summary>Discounted total cost from a perspective per draw, <c>Σ_a coefficient_a·total_a</c>. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="perspective">The perspective.</param>
+    /// <exception cref="InvalidOperationException">The draws were not kept.</exception>
     public double[] Cost(Perspective perspective)
     {
         ArgumentNullException.ThrowIfNull(perspective);
+        var totals = Kept();
         var coef = perspective.Coefficients(Kernel.Model.Accounts);
         var V = Kernel.ValueCount;
         var r = new double[Draws];
@@ -478,22 +501,25 @@ public sealed class HomogeneousPsaResult
         {
             for (var a = 0; a < coef.Length; a++)
             {
-                r[k] += coef[a] * _totals[(k * V) + a];
+                r[k] += coef[a] * totals[(k * V) + a];
             }
         }
 
         return r;
     }
 
-    /// <summary>Mean and percentile interval of the cost from a perspective.</summary>
+    /// <summary>Mean and percentile interval of the cost from a perspective. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="perspective">The perspective.</param>
     /// <param name="interval">Central interval width.</param>
     public PsaSummary SummarizeCost(Perspective perspective, double interval = 0.95) => PsaSummary.Of(Cost(perspective), interval);
 
-    /// <summary>Mean and percentile interval of an outcome.</summary>
+    /// <summary>Mean and percentile interval of an outcome. Needs <see cref="PsaOptions.KeepDraws"/> (<see cref="OutcomeMoments"/> does not).</summary>
     /// <param name="outcome">The outcome.</param>
     /// <param name="interval">Central interval width.</param>
     public PsaSummary SummarizeOutcome(Outcome outcome, double interval = 0.95) => PsaSummary.Of(Outcome(outcome), interval);
+
+    private double[] Kept() => _totals ?? throw new InvalidOperationException(
+        "Per-draw totals were not kept: run HomogeneousPsa with PsaOptions.KeepDraws = true (K × ValueCount doubles), or use Moments/OutcomeMoments, which are always streamed.");
 
     private int OutcomeIndex(Outcome outcome)
     {

@@ -122,11 +122,17 @@ public class ProbabilisticAnalysisTests
         var model = Welfare4.BuildPsaModel();
         var spec = Welfare4.Specification(model);
         var kernel = HomogeneousCohortKernel.Create(model);
-        var one = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 1 });
-        var two = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 2 });
+        var one = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 1, KeepDraws = true });
+        var two = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 2, KeepDraws = true });
         Assert.That(two.Values(0), Is.EqualTo(one.Values(0)).AsCollection);
         Assert.That(two.Moments(0).Mean, Is.EqualTo(one.Moments(0).Mean));
         Assert.That(two.Moments(1).Variance, Is.EqualTo(one.Moments(1).Variance));
+
+        // Streamed (the default): no per-draw totals, the same moments to the bit.
+        var streamed = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 2 });
+        Assert.That(streamed.KeepsDraws, Is.False);
+        Assert.That((streamed.Moments(0).Mean, streamed.Moments(0).Variance, streamed.Moments(1).Mean, streamed.Moments(1).Count), Is.EqualTo((one.Moments(0).Mean, one.Moments(0).Variance, one.Moments(1).Mean, one.Moments(1).Count)));
+        Assert.That(() => streamed.Values(0), Throws.InvalidOperationException.With.Message.Contains("KeepDraws = true"));
     }
 
     [Test]
