@@ -305,6 +305,7 @@ public static class ProbabilisticAnalysis
             summary.Fold(b, first, last);
         }
 
+        summary.Seal();
         return new PsaResult(specification, options.Seed, strategies, ci, perspectives, K, summary, options.KeepDraws ? buffers : null);
     }
 

@@ -706,6 +706,15 @@ internal sealed class PsaAccumulator
         }
     }
 
+    /// <summary>Compresses every sketch, so that the finished result is read-only (and safe to read from several threads).</summary>
+    public void Seal()
+    {
+        foreach (var s in Sketches ?? [])
+        {
+            s.Seal();
+        }
+    }
+
     private static NetBenefitAccumulator? FindIn(IReadOnlyList<NetBenefitAccumulator> list, int v, int o, double lambda)
     {
         foreach (var a in list)

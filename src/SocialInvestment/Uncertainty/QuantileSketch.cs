@@ -22,7 +22,7 @@ namespace SocialInvestment.Uncertainty;
 /// exact minimum or maximum and the first or last centroid. With δ = 400 (the default) the rank
 /// error at the 2.5 % and 97.5 % points is typically below 0.05 percentage points.
 /// </para>
-/// <para>NaN values are ignored. Not thread-safe: use one sketch per thread and <see cref="Merge"/>.</para>
+/// <para>NaN values are ignored. Not thread-safe while values are added (reads compress the buffer first): use one sketch per thread and <see cref="Merge"/>.</para>
 /// </remarks>
 public sealed class QuantileSketch
 {
@@ -169,6 +169,9 @@ public sealed class QuantileSketch
         var last = n - 1;
         return last == prevRank ? _max : prevMean + ((h - prevRank) / (last - prevRank) * (_max - prevMean));
     }
+
+    /// <summary>Compresses the buffer, after which reads (<see cref="Quantile"/>, <see cref="CentroidCount"/>) change nothing and may run concurrently.</summary>
+    internal void Seal() => Flush();
 
     private void Flush()
     {
