@@ -189,3 +189,62 @@ public class Welfare16Tests
         });
     }
 }
+
+/// <summary>
+/// The welfare-16 cohort PSA (19 independent parameters, all 4 strategies per draw) against the
+/// reference means of ../shared/perf/welfare16.md §7, the welfare-16 reference workload (the C++
+/// yardstick, K = 1,000,000 draws, seed 20261201; mean ± standard error).
+/// </summary>
+public class Welfare16PsaTests
+{
+    /// <summary>
+    /// Draws: the general PSA path compiles every strategy for every draw (some tens of draws of all
+    /// 4 strategies per second on this shared machine today), so 200 draws keep the test to a few
+    /// seconds. Tolerance: each mean within 3 combined standard errors, <c>3·√(SE_here² + SE_ref²)</c>
+    /// (the two runs are independent samples of the same distribution; SE_here is the sample SD over
+    /// √K); the probability within 3 binomial SEs. At K = 200 that is about ±2,300 on the society NPV
+    /// of C and ±22,000 on the BAU public total: it catches a wrong distribution, a wrong parameter
+    /// mapping or a lost strategy effect, not a small change (the point-value tests above pin the
+    /// model to 1e-9). The run is deterministic for its seed, so the test cannot flicker.
+    /// </summary>
+    [Test]
+    public void CohortPsa_MeansWithinThreeCombinedStandardErrors()
+    {
+        var model = Welfare16.Build(UptakeMode.MeanEffect);
+        var spec = Welfare16.Specification(model);
+        const int K = 200;
+        var result = SocialInvestment.Uncertainty.ProbabilisticAnalysis.Run(spec, new SocialInvestment.Uncertainty.PsaOptions { Draws = K, Seed = 16, Perspectives = Welfare16.Perspectives });
+        var bau = Welfare16.StrategyNamed(model, Welfare16.Bau);
+        var municipality = Welfare16.Perspectives[0];
+        var pub = Welfare16.Perspectives[4];
+        var society = Welfare16.Perspectives[5];
+        (string What, double[] Values, double Mean, double Se)[] checks =
+        [
+            ("NPV society, C vs BAU", Npv("C", society), 13_535.82, 10.77),
+            ("NPV society, A vs BAU", Npv("A", society), -1_754.42, 5.66),
+            ("NPV society, B vs BAU", Npv("B", society), 15_314.64, 9.18),
+            ("NPV municipality, A vs BAU", Npv("A", municipality), -9_868.60, 3.46),
+            ("NPV public, C vs BAU", Npv("C", pub), 3_474.13, 7.36),
+            ("BAU total, public", result.Costs(bau, pub).ToArray(), 1_126_821.89, 105.07),
+            ("BAU total, society", result.Costs(bau, society).ToArray(), -3_651_372.66, 251.91),
+        ];
+        Assert.Multiple(() =>
+        {
+            foreach (var (what, values, mean, se) in checks)
+            {
+                var m = values.Average();
+                var sd = Math.Sqrt(values.Sum(v => (v - m) * (v - m)) / (K - 1));
+                var tolerance = 3 * Math.Sqrt((sd * sd / K) + (se * se));
+                TestContext.Out.WriteLine($"{what}: mean {m:F2} ± {sd / Math.Sqrt(K):F2} (K = {K}) against {mean} ± {se}");
+                Assert.That(m, Is.EqualTo(mean).Within(tolerance), $"{what}: mean {m:F2} ± {sd / Math.Sqrt(K):F2} against {mean} ± {se}");
+            }
+
+            var p = result.ProbabilityPositiveNpv(Welfare16.StrategyNamed(model, Welfare16.Both), society);
+            TestContext.Out.WriteLine($"P(NPV society of C > 0) = {p} (K = {K}) against 0.8998");
+            Assert.That(p, Is.EqualTo(0.8998).Within(3 * Math.Sqrt(0.8998 * 0.1002 / K)), "P(NPV society of C > 0)");
+        });
+
+        double[] Npv(string strategy, Perspective perspective)
+            => result.Values(SocialInvestment.Uncertainty.PsaFigure.NetPresentValue, Welfare16.StrategyNamed(model, strategy), perspective).ToArray();
+    }
+}
