@@ -248,3 +248,40 @@ public class Welfare16PsaTests
             => result.Values(SocialInvestment.Uncertainty.PsaFigure.NetPresentValue, Welfare16.StrategyNamed(model, strategy), perspective).ToArray();
     }
 }
+
+/// <summary>
+/// The welfare-16 microsimulation (the microsimulation definition of uptake: each person is a taker
+/// of A with probability u_A and of B with probability u_B, for the whole run) against the exact
+/// expectations of ../shared/perf/welfare16.md §8, the welfare-16 reference workload.
+/// </summary>
+public class Welfare16MicrosimTests
+{
+    /// <summary>
+    /// 100,000 people × 80 cycles (the specification's N) × 4 strategies, common random numbers across strategies. Tolerance:
+    /// 3 Monte Carlo standard errors of this run (the expectations are exact), per strategy and for the
+    /// paired difference C − BAU. Deterministic for its seed.
+    /// </summary>
+    [Test]
+    public void Microsimulation_SocietyPerPerson_WithinThreeMcse()
+    {
+        var model = Welfare16.Build(UptakeMode.Subcohorts);
+        var society = Welfare16.Perspectives[5];
+        var run = MicrosimEngine.RunAll(model, new MicrosimOptions { People = 100_000, Seed = 777, Perspectives = [society], TrackDistributions = false });
+        (string Strategy, double Exact)[] expected = [("BAU", -3_659_865.67), ("A", -3_658_383.57), ("B", -3_673_051.63), ("C", -3_671_548.70)];
+        Assert.Multiple(() =>
+        {
+            foreach (var (strategy, exact) in expected)
+            {
+                var e = run[strategy].CostPerPerson(society);
+                TestContext.Out.WriteLine($"society per person, {strategy}: {e.Mean:F2} ± {e.StandardError:F2} against {exact}");
+                Assert.That(e.Mean, Is.EqualTo(exact).Within(3 * e.StandardError), $"society per person, {strategy}: {e.Mean:F2} ± {e.StandardError:F2}");
+            }
+
+            var d = run.IncrementalCost(3, society);
+            TestContext.Out.WriteLine($"C − BAU: {d.Mean:F2} ± {d.StandardError:F2} against −11,683.03");
+            Assert.That(run.Results[3].Strategy.Name, Is.EqualTo("C"));
+            Assert.That(d.Mean, Is.EqualTo(-11_683.03).Within(3 * d.StandardError), $"C − BAU: {d.Mean:F2} ± {d.StandardError:F2}");
+            Assert.That(d.StandardError, Is.LessThan(run["C"].CostPerPerson(society).StandardError / 2), "common random numbers shrink the SE of the difference");
+        });
+    }
+}
