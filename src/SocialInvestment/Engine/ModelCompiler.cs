@@ -108,6 +108,14 @@ internal static class ModelCompiler
                 Report($"intervention '{interventions[i].Name}' uptake", $"Uptake must lie in [0, 1] (got {uptake[i]}).");
             }
 
+            foreach (var e in interventions[i].TransitionEffects)
+            {
+                if (!Enum.IsDefined(e.Scaling))
+                {
+                    Report($"intervention '{interventions[i].Name}' effect on {e.From} → {e.To}", $"Unknown effect scaling {(int)e.Scaling}; use EffectScaling.Power or EffectScaling.Linear.");
+                }
+            }
+
             foreach (var c in interventions[i].Costs)
             {
                 if (model.AccountIndex(c.Account) < 0)

@@ -183,4 +183,12 @@ public class InterventionTimingTests
     [Test]
     public void WithUptake_RejectsAnUnknownMode()
         => Assert.That(() => Intervention.Create("iv").WithUptake(0.5, (UptakeMode)7), Throws.InstanceOf<ArgumentOutOfRangeException>());
+
+    [Test]
+    public void Build_ReportsAnUnknownEffectScaling()
+    {
+        var iv = Intervention.Create("bad").AffectTransition(new TransitionEffect("X", "D", EffectMeasure.HazardRatio, 0.5, EffectProfile.Permanent) { Scaling = (EffectScaling)9 }).Build();
+        var e = Assert.Throws<ModelValidationException>(() => Model(iv))!;
+        Assert.That(e.Problems.Select(p => p.Message), Has.Some.Contains("Unknown effect scaling 9"));
+    }
 }
