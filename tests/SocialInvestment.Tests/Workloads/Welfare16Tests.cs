@@ -163,6 +163,43 @@ public class Welfare16Tests
     }
 
     [Test]
+    public void TransitionRows_MatchSpecTo1e9()
+    {
+        // §9 "Transition-matrix rows" (strategy / age at the start of the cycle / state), full digits from
+        // welfare16_check.py; C shows the cohort-definition (mean-effect) rows of A at 12–16 and of B at 16–30.
+        (string Strategy, int Age, string From, (string To, double P)[] Entries)[] rows =
+        [
+            ("BAU", 12, "CWH", [("S", 0.17593737012389782), ("CWH", 0.769434076452632), ("FC", 0.043984342530974455), ("INST", 0.010556242207433869), ("D", 8.796868506194891e-05)]),
+            ("BAU", 16, "INST", [("FC", 0.22116123954236627), ("INST", 0.778521763547637), ("D", 0.000316996909996699)]),
+            ("BAU", 17, "FC", [("FC", 9.355421876630914e-14), ("VGS", 0.6499949030253045), ("NEET", 0.34999725547516397), ("D", 7.841499437854505e-06)]),
+            ("BAU", 20, "NEET", [("VGS", 0.20701753441468965), ("NEET", 0.45191809372389397), ("W", 0.21712768039986524), ("AAP", 0.04386181078771773), ("SA", 0.06900584480489655), ("PR", 0.01085638401999326), ("D", 0.0002126518489435762)]),
+            ("BAU", 40, "AAP", [("W", 0.09630468802821295), ("AAP", 0.7926400350288356), ("DIS", 0.10939175651522531), ("D", 0.001663520427726084)]),
+            ("BAU", 66, "W", [("W", 9.297449282221755e-14), ("RET", 0.9997850058954662), ("D", 0.00021499410444097145)]),
+            ("BAU", 80, "RET", [("RET", 0.9664604982572947), ("D", 0.03353950174270528)]),
+            ("C", 12, "CWH", [("S", 0.17719532280477457), ("CWH", 0.7809688614810182), ("FC", 0.033667111332907174), ("INST", 0.008080106719897721), ("D", 8.859766140238729e-05)]),
+            ("C", 16, "FC", [("FC", 0.9652047737163775), ("INST", 0.03458398942573867), ("D", 0.00021123685788389915)]),
+            ("C", 20, "NEET", [("VGS", 0.20310876885730528), ("NEET", 0.43244268381409184), ("W", 0.24285194494332626), ("AAP", 0.043033641638779326), ("SA", 0.0677029229524351), ("PR", 0.010651401094005537), ("D", 0.0002086367000567205)]),
+            ("C", 20, "AAP", [("W", 0.1901956463310386), ("AAP", 0.7613217418929282), ("DIS", 0.04821289233777989), ("D", 0.00026971943825332347)]),
+        ];
+        var model = CohortModel.Value;
+        var compiled = model.Strategies.ToDictionary(s => s.Name, s => model.Compile(s));
+        Assert.Multiple(() =>
+        {
+            Assert.That(compiled["C"].SubcohortCount, Is.EqualTo(1), "the mean-effect uptake does not split the cohort");
+            foreach (var (strategy, age, from, entries) in rows)
+            {
+                var m = compiled[strategy].TransitionMatrix(0, age - 12);
+                var i = Array.IndexOf(Welfare16.States, from);
+                for (var j = 0; j < Welfare16.States.Length; j++)
+                {
+                    var expected = entries.Where(e => e.To == Welfare16.States[j]).Select(e => e.P).SingleOrDefault();
+                    Assert.That(m[i, j], Is.EqualTo(expected).Within(Math.Max(Math.Abs(expected) * Relative, 1e-18)), $"{strategy}/{age}/{from} → {Welfare16.States[j]}");
+                }
+            }
+        });
+    }
+
+    [Test]
     public void Bau_Occupancy_MatchesSpecTable()
     {
         // §9 "BAU occupancy (percent of the cohort) at boundary ages", printed to 4 decimals: within 0.00005 %.
