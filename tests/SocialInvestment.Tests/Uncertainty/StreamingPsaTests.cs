@@ -229,7 +229,9 @@ public class StreamingPsaTests
         var builder = new LifeCourseModelBuilder("long").AddState("A").AddState("B").AddPayers(payer).AddSectors(account.Sector);
         builder.Probability("A", "B", 0.2).Remainder("A", "A").Probability("B", "A", 0.3).Remainder("B", "B");
         builder.StateFlow("A", account, 100);
-        var model = builder.AddStrategy(Strategy.BusinessAsUsual).WithPopulation(Population.StartingIn(20, "A")).WithOptions(new SimulationOptions { Cycles = 3000 }).Build();
+        // 3,000 cycles is beyond the default ModelLimits (1,200 cycles, 200 years): raised, as a host would.
+        var model = builder.AddStrategy(Strategy.BusinessAsUsual).WithPopulation(Population.StartingIn(20, "A")).WithOptions(new SimulationOptions { Cycles = 3000 })
+            .WithLimits(ModelLimits.Default with { MaxCycles = 3000, MaxHorizonYears = 3000 }).Build();
         var options = new MicrosimOptions { People = 400_000, BlockSize = 400_000, Threads = 1, TrackDistributions = false };
         MicrosimEngine.RunAll(model, options with { People = 2_000, BlockSize = 2_000 }); // JIT and tiering
         var full = Stopwatch.StartNew();
