@@ -71,15 +71,19 @@ for nb in "${targets[@]}"; do
   if jupyter nbconvert --to notebook --execute --inplace \
       --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=.net-csharp "$nb" >"$out/$name.log" 2>&1; then
     step "ok: $name ($((SECONDS - start)) s)"
-    # The kernel's start-up script (a display of its own) is noise in a saved notebook.
+    # The kernel's start-up script (a display of its own) is noise in a saved notebook ...
     python3 - "$nb" <<'PY'
 import json, sys
 path = sys.argv[1]
 nb = json.load(open(path, encoding="utf-8"))
 for cell in nb["cells"]:
     if cell.get("cell_type") == "code":
+        # ... and so are its compiler's CS1701 (two versions of one HTML assembly inside the host) and
+        # its note on loading a package's extension (which names this machine's NuGet folder).
         cell["outputs"] = [o for o in cell.get("outputs", [])
-                           if "dotnet-interactive-this-cell" not in "".join(o.get("data", {}).get("text/html", []))]
+                           if "dotnet-interactive-this-cell" not in "".join(o.get("data", {}).get("text/html", []))
+                           and "warning CS1701" not in "".join(o.get("text", []))
+                           and "Loading extensions from" not in "".join(o.get("data", {}).get("text/plain", []) + o.get("text", []))]
 json.dump(nb, open(path, "w", encoding="utf-8"), indent=1, ensure_ascii=False)
 open(path, "a", encoding="utf-8").write("\n")
 PY
