@@ -312,6 +312,14 @@ public static class Settlement
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(strategy);
+        ArgumentNullException.ThrowIfNull(comparator);
+        var problems = plan.Validate(model.Payers, KnownInterventions(model, strategy, comparator));
+        if (problems.Count > 0)
+        {
+            throw new SettlementValidationException(problems);
+        }
+
         var appraisal = Appraisal.Compare(CohortEngine.Run(model, strategy, parameters, cancellationToken), CohortEngine.Run(model, comparator, parameters, cancellationToken), Perspective.PublicSector);
         var participants = plan.NeedsParticipants
             ? ParticipantCounts.Incremental(Participation.Count(model, strategy, parameters, cancellationToken), Participation.Count(model, comparator, parameters, cancellationToken))
@@ -328,12 +336,12 @@ public static class Settlement
     /// <param name="plan">The plan.</param>
     /// <param name="participants">Incremental participants; required when the plan has a <see cref="PerParticipantPriceRule"/>.</param>
     /// <param name="game">The coalition game for a <see cref="ShapleyRule"/>; null for <see cref="CoalitionGame.FromLedger"/> on the positions before that rule.</param>
-    /// <exception cref="SettlementValidationException">The plan names unknown payers or interventions, needs participants that are missing, or the game does not fit (every problem listed).</exception>
+    /// <exception cref="SettlementValidationException">The plan names unknown payers, needs participants that are missing, or the game does not fit (every problem listed). Intervention names are checked against a model by <see cref="SettlementPlan.ForPayers"/> and <see cref="Run"/>; here a price rule on an intervention the counts do not have moves nothing and says so in <see cref="SettlementResult.Remarks"/>.</exception>
     public static SettlementResult SettleLedger(SettlementLedger ledger, SettlementPlan plan, ParticipantCounts? participants = null, CoalitionGame? game = null)
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(plan);
-        var problems = plan.Validate(ledger.Payers.Select(r => r.Payer), participants?.Interventions).ToList();
+        var problems = plan.Validate(ledger.Payers.Select(r => r.Payer)).ToList();
         if (participants is null)
         {
             problems.AddRange(plan.Rules.OfType<PerParticipantPriceRule>().Select(r => new SettlementProblem(r.Name, "intervention", "A per-participant price needs the participant counts; pass them (or use the overload that runs the model).")));
@@ -405,6 +413,10 @@ public static class Settlement
         }).ToArray();
         return new SettlementResult(ledger, plan, positions, transfers, remarks);
     }
+
+    /// <summary>The names of every intervention of the model's strategies and of the two given.</summary>
+    internal static IEnumerable<string> KnownInterventions(LifeCourseModel model, Strategy strategy, Strategy comparator)
+        => model.Strategies.Append(strategy).Append(comparator).SelectMany(s => s.Interventions).Select(i => i.Name).Distinct(StringComparer.Ordinal);
 
     private static void Reimburse(Book s, ReimburseInvestorsRule rule, List<SettlementTransfer> transfers, List<string> remarks)
     {
@@ -496,6 +508,12 @@ public static class Settlement
     {
         var from = s.IndexOf(rule.Payer);
         var to = s.IndexOf(rule.Payee);
+        if (!participants.Interventions.Contains(rule.Intervention))
+        {
+            remarks.Add($"Rule '{rule.Name}' moved nothing: '{rule.Intervention}' is in neither the strategy nor its comparator.");
+            return;
+        }
+
         var counts = participants[rule.Intervention];
         var df = s.Ledger.DiscountFactors;
         var dt = s.Ledger.CycleLengthYears;

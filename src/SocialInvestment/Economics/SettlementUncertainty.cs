@@ -49,7 +49,7 @@ public sealed class SettlementUncertainty
             throw new ArgumentException("The strategy and the comparator must differ.", nameof(comparator));
         }
 
-        var problems = plan.Validate(model.Payers, strategy.Interventions.Concat(comparator.Interventions).Select(i => i.Name));
+        var problems = plan.Validate(model.Payers, Settlement.KnownInterventions(model, strategy, comparator));
         if (problems.Count > 0)
         {
             throw new SettlementValidationException(problems);
