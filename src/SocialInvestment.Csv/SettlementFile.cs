@@ -118,6 +118,7 @@ public static class SettlementFile
         for (var i = 0; i < table.Rows.Count; i++)
         {
             var row = new RowCursor(table, i, problems);
+            var before = problems.Count;
             var name = row.Name("rule", "a unique rule name");
             var kind = row.Choice("kind", Kinds, "", required: true);
             lineOf.TryAdd(name, row.Line);
@@ -152,7 +153,11 @@ public static class SettlementFile
                 }
             }
 
-            rules.Add(rule);
+            // A row with a problem of its own is reported once; the plan's checks run on the rows that parsed.
+            if (problems.Count == before)
+            {
+                rules.Add(rule);
+            }
         }
 
         if (table.Rows.Count == 0)
@@ -160,11 +165,15 @@ public static class SettlementFile
             problems.Add(new ScenarioProblem(RulesFileName, null, null, null, "The table has no rules; remove the file to use the example rule, or add rows."));
         }
 
-        if (problems.Count == 0)
+        if (rules.Count > 0)
         {
             try
             {
-                return SettlementPlan.ForPayers("settlement_rules.csv", rules, payers, interventions);
+                var plan = SettlementPlan.ForPayers("settlement_rules.csv", rules, payers, interventions);
+                if (problems.Count == 0)
+                {
+                    return plan;
+                }
             }
             catch (SettlementValidationException e)
             {
@@ -172,7 +181,7 @@ public static class SettlementFile
             }
         }
 
-        throw new ScenarioFormatException(problems);
+        throw new ScenarioFormatException(problems.OrderBy(p => p.Line ?? 0).ThenBy(p => p.Column ?? 0).ToArray());
     }
 
     private static int? ColumnOf(CsvTable table, string field)

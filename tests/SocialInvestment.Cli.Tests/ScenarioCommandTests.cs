@@ -58,7 +58,7 @@ public class ScenarioCommandTests : TempFolderTest
         Assert.That(Directory.GetFiles(outDir, "*.png"), Has.Length.EqualTo(5));
         Assert.That(File.Exists(Path.Combine(outDir, ResultWriter.TidyCsvFileName)), "tidy CSV results");
         Assert.That(File.Exists(Path.Combine(outDir, ResultWriter.SummaryFileName)), "JSON summary");
-        Assert.That(r.Out, Does.Contain("results.csv, summary.json, report.html, report.md, 5 charts (PNG)"));
+        Assert.That(r.Out, Does.Contain("results.csv, summary.json, settlement.csv, report.html, report.md, 5 charts (PNG)"));
         Assert.That(Directory.GetFiles(outDir, "*.tmp"), Is.Empty);
     }
 

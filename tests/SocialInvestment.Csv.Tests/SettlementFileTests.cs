@@ -49,7 +49,12 @@ public class SettlementFileTests
         Assert.That(problems, Has.Some.Contains("settlement_rules.csv:3:6: [price] '12,5' uses a decimal comma"), string.Join("\n", problems));
         Assert.That(problems, Has.Some.Contains("settlement_rules.csv:6:2: [kind] 'barter' is not one of"));
 
-        // Problems found once the rows parse (names against the model, values) are reported together in a second pass.
+        // The rows that parse are checked against the model in the same pass.
+        Assert.That(problems, Has.Some.Contains("settlement_rules.csv:2:3: [payers] rule 'a': Unknown payer 'kommune'"));
+        Assert.That(problems, Has.Some.Contains("settlement_rules.csv:4:5: [shares] rule 'c': The shares must sum to 1"));
+        Assert.That(problems, Has.Length.EqualTo(6), string.Join("\n", problems));
+
+        // Without the unparseable rows: exactly the four model and value problems.
         var ex2 = Assert.Throws<ScenarioFormatException>(() => Parse("""
             rule,kind,payers,basis,shares,price,payer,payee,intervention
             a,reimburse-investors,kommune state,,,,,,
