@@ -76,3 +76,18 @@ public class SettlementCommandTests : TempFolderTest
         Assert.That(Directory.Exists(outDir), Is.False, "no half-written output folder");
     }
 }
+
+/// <summary>socinv validate checks the optional rules table too.</summary>
+public class SettlementValidateTests : TempFolderTest
+{
+    [Test]
+    public void Validate_BadRulesTable_ListsItsProblems()
+    {
+        var dir = Path.Combine(Dir, "small");
+        ScenarioWriter.Write(SmallScenario.Create(), dir);
+        File.WriteAllText(Path.Combine(dir, SettlementFile.RulesFileName), "rule,kind,payers\na,shapley,municipality police\n", new UTF8Encoding(false));
+        var r = Socinv.Run("validate", dir);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
+        Assert.That(r.Err, Does.Contain("settlement_rules.csv:2:3: [payers] rule 'a': Unknown payer 'police'"), r.Err);
+    }
+}
