@@ -346,6 +346,24 @@ public class SettlementTests
     }
 
     [Test]
+    public void PerParticipantPrice_OnAnInterventionOutsideTheStrategy_MovesNothingAndSaysWhy()
+    {
+        var (model, bau, invest) = WrongPocket();
+        var plan = new SettlementPlan("price", [new PerParticipantPriceRule("price", "state", "municipality", "programme", 1000)]);
+
+        // Business as usual against itself has no participants of the programme.
+        var appraisal = Appraisal.Compare(CohortEngine.Run(model, bau), CohortEngine.Run(model, bau), Perspective.PublicSector);
+        var r = Settlement.Settle(appraisal, plan, ParticipantCounts.Incremental([], []));
+        Assert.That(r.Transfers, Is.Empty);
+        Assert.That(r.Remarks.Single(), Does.Contain("'programme' is in neither the strategy nor its comparator"));
+
+        // A name the model does not know is an error when the model is at hand.
+        var typo = new SettlementPlan("price", [new PerParticipantPriceRule("price", "state", "municipality", "programme2", 1000)]);
+        var ex = Assert.Throws<SettlementValidationException>(() => Settlement.Run(model, invest, bau, typo));
+        Assert.That(ex!.Problems.Single().Field, Is.EqualTo("intervention"));
+    }
+
+    [Test]
     public void WrongPocket_FromTheModel_ReimbursementBringsTheMunicipalityToBreakEven()
     {
         var (model, bau, invest) = WrongPocket();
