@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SocialInvestment.Economics;
+using SocialInvestment.Reporting;
 
 namespace SocialInvestment.Cli;
 
@@ -86,6 +87,13 @@ internal sealed class RunOptionSet
                 r.AddError($"Unknown culture '{name}' (use a name such as nb-NO or en-GB, or leave it out for the invariant culture).");
             }
         });
+        Language = new Option<string>("--language")
+        {
+            Description = "Language of the report, its charts and the printed tables: en (English, the default) or nb (Norwegian bokmål; numbers then default to nb-NO unless --culture is given). CSV and JSON files are unaffected.",
+            DefaultValueFactory = _ => "en",
+            HelpName = "LANG",
+        };
+        Language.AcceptOnlyFromAmong("en", "nb");
         if (reportOnly)
         {
             From = new Option<string?>("--from")
@@ -119,6 +127,8 @@ internal sealed class RunOptionSet
 
     public Option<string> Culture { get; }
 
+    public Option<string> Language { get; }
+
     /// <summary>report only: the run folder to re-render.</summary>
     public Option<string?>? From { get; }
 
@@ -128,7 +138,7 @@ internal sealed class RunOptionSet
     public void AddTo(Command command)
     {
         command.Arguments.Add(Scenario);
-        foreach (var o in new Option?[] { Out, Horizon, Discount, Perspective, Seed, Draws, Culture, From })
+        foreach (var o in new Option?[] { Out, Horizon, Discount, Perspective, Seed, Draws, Culture, Language, From })
         {
             if (o is not null)
             {
@@ -157,7 +167,19 @@ internal sealed class RunOptionSet
         }
     }
 
-    public RunRequest Bind(ParseResult parse) => new(
+    public RunRequest Bind(ParseResult parse)
+    {
+        var request = BindCore(parse);
+        if (parse.GetValue(Language) != "nb")
+        {
+            return request;
+        }
+
+        // Norwegian text reads numbers the Norwegian way unless --culture says otherwise.
+        return request with { Language = ReportLanguage.NorwegianBokmal, Culture = request.CultureGiven ? request.Culture : CultureInfo.GetCultureInfo("nb-NO") };
+    }
+
+    private RunRequest BindCore(ParseResult parse) => new(
         parse.GetValue(Scenario),
         parse.GetValue(Out) ?? CliApp.DefaultOut,
         CliOptions.Given(parse, Out),
@@ -207,4 +229,7 @@ internal sealed record RunRequest(
 {
     /// <summary>report --from: the scenario source recorded by the run being re-rendered (null for the embedded default).</summary>
     public string? OriginalSource { get; init; }
+
+    /// <summary>--language: the language of the report and the printed tables.</summary>
+    public ReportLanguage Language { get; init; }
 }

@@ -109,6 +109,9 @@ internal static class RunScenario
             cancellationToken);
     }
 
+    /// <summary>The Excel workbook of the appraisal tables in the run folder.</summary>
+    internal const string ResultWorkbookFileName = "results.xlsx";
+
     /// <summary>The result files whose bytes a rerun must reproduce (the report may differ: culture, charts).</summary>
     private static readonly string[] ReproducedFiles = [ResultWriter.TidyCsvFileName, ResultWriter.SummaryFileName, PsaCsv.FileName];
 
@@ -173,6 +176,7 @@ internal static class RunScenario
             Title = scenario.Settings.Name,
             Description = scenario.Settings.Description,
             Culture = request.Culture,
+            Language = request.Language,
             Provenance = Provenance(request),
         };
 
@@ -215,7 +219,7 @@ internal static class RunScenario
 
         progress.Stage("Drawing charts and writing the report");
         var comparator = run.Result(run.Comparator);
-        var builder = new ReportBuilder(run.Results, comparator, run.Appraisals, reportOptions);
+        var builder = new ReportBuilder(run.Results, comparator, run.Appraisals, reportOptions).WithAssumptions(ReportInputs.Assumptions(scenario));
         if (psa is not null)
         {
             builder.WithUncertainty(psa);
@@ -224,6 +228,11 @@ internal static class RunScenario
         var report = builder.Build();
         var reportFiles = report.WriteTo(outDir);
         written.AddRange(reportFiles.Select(Path.GetFileName).OfType<string>());
+        if (!request.ReportOnly)
+        {
+            ResultWorkbook.Write(Path.Combine(outDir, ResultWorkbookFileName), run.Appraisals, psa, reportOptions, scenario.Settings.PriceYear);
+            written.Add(ResultWorkbookFileName);
+        }
         environment.OnWriting?.Invoke("report");
 
         var scenarioHash = RunManifest.ScenarioContentHash(Path.Combine(outDir, RunManifest.ScenarioFolder));

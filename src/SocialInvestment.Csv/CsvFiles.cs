@@ -6,11 +6,11 @@ namespace SocialInvestment.Scenarios;
 /// <summary>CSV files written atomically (through <see cref="AtomicFile"/>).</summary>
 internal static class CsvFiles
 {
-    /// <summary>Writes a CSV file atomically: a header and rows of text fields.</summary>
-    public static void WriteCsv(string path, IReadOnlyList<string> header, IEnumerable<string?[]> rows)
+    /// <summary>Writes a CSV file atomically: a header and rows of text fields, separated by <paramref name="delimiter"/> (default ',').</summary>
+    public static void WriteCsv(string path, IReadOnlyList<string> header, IEnumerable<string?[]> rows, char delimiter = ',')
         => AtomicFile.Write(path, stream =>
         {
-            using var csv = CsvWriter.Create(stream, CsvWriterOptions.Default with { NewLine = "\n" }, leaveOpen: true);
+            using var csv = CsvWriter.Create(stream, CsvWriterOptions.Default with { NewLine = "\n", Separator = delimiter }, leaveOpen: true);
             csv.WriteHeader([.. header]);
             foreach (var r in rows)
             {

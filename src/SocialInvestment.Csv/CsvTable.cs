@@ -8,53 +8,83 @@ namespace SocialInvestment.Scenarios;
 /// <summary>The columns of one table: name, whether required, and the expected form (for messages).</summary>
 internal sealed record ColumnSpec(string Name, bool Required, string Form);
 
-/// <summary>A CSV table read as text, with the line of each row; parsing of values is done by <see cref="RowCursor"/>.</summary>
+/// <summary>The text format of the CSV tables: the field delimiter and the decimal separator of numbers.</summary>
+/// <param name="Delimiter">',' (default) or ';'.</param>
+/// <param name="DecimalSeparator">'.' (default) or ','.</param>
+/// <param name="Declared">Whether the format was declared in scenario.json (otherwise a table may be detected as semicolon-separated from its header).</param>
+internal sealed record CsvFormat(char Delimiter, char DecimalSeparator, bool Declared)
+{
+    public static CsvFormat Invariant { get; } = new(',', '.', false);
+
+    public static CsvFormat Semicolon { get; } = new(';', ',', false);
+}
+
+/// <summary>
+/// The header of a CSV table; its rows are streamed to a callback by <see cref="Read"/>, so that
+/// memory is bounded by one row, not the file.
+/// </summary>
 internal sealed class CsvTable
 {
-    private CsvTable(string file, string[] headers, List<(int Line, string[] Fields)> rows)
+    private CsvTable(string file, string[] headers, CsvFormat format, ScenarioLimits limits)
     {
         File = file;
         Headers = headers;
-        Rows = rows;
+        Format = format;
+        Limits = limits;
     }
 
     public string File { get; }
 
     public string[] Headers { get; }
 
-    public List<(int Line, string[] Fields)> Rows { get; }
+    public CsvFormat Format { get; }
+
+    public ScenarioLimits Limits { get; }
+
+    /// <summary>Number of data rows read.</summary>
+    public int RowCount { get; private set; }
 
     /// <summary>
-    /// Reads a CSV file strictly: UTF-8 only (a byte order mark is allowed), comma-separated,
-    /// header first, lines starting with '#' are comments. Reports an empty file, invalid UTF-8,
-    /// unknown, duplicate and missing columns, and rows with the wrong number of fields.
+    /// Reads a CSV file strictly: UTF-8 only (a byte order mark is allowed), comma-separated (or
+    /// semicolon-separated with a decimal comma when declared or detected unambiguously from the
+    /// header), header first, lines starting with '#' are comments. Reports an empty file, invalid
+    /// UTF-8, unknown, duplicate and missing columns, rows with the wrong number of fields and more
+    /// rows than <see cref="ScenarioLimits.MaxRowsPerTable"/>. Each good row is passed to
+    /// <paramref name="onRow"/> as it is read.
     /// </summary>
-    public static CsvTable? Read(byte[] bytes, string file, IReadOnlyList<ColumnSpec> columns, List<ScenarioProblem> problems)
+    /// <returns>The table (header and row count), or null when it cannot be read.</returns>
+    public static CsvTable? Read(Stream stream, string file, IReadOnlyList<ColumnSpec> columns, ProblemList problems, ScenarioLimits limits, CsvFormat format, Action<RowCursor> onRow)
     {
-        var expectedHeader = string.Join(',', columns.Select(c => c.Name));
-        var start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
-        var span = bytes.AsSpan(start);
-        if (span.Trim("\r\n\t "u8).IsEmpty)
+        var expectedHeader = string.Join(format.Delimiter, columns.Select(c => c.Name));
+        var utf8 = ScenarioInput.CheckUtf8(stream, file, out var blank);
+        if (utf8 is not null)
+        {
+            problems.Add(utf8);
+            return null;
+        }
+
+        if (blank)
         {
             problems.Add(new ScenarioProblem(file, null, null, null, $"The file is empty. Expected a header line '{expectedHeader}' (required: {string.Join(", ", columns.Where(c => c.Required).Select(c => c.Name))}) followed by data rows."));
             return null;
         }
 
-        // Strict UTF-8: report the first invalid byte with its line and column.
-        var chars = new char[span.Length];
-        var status = Utf8.ToUtf16(span, chars, out var bytesRead, out _, replaceInvalidSequences: false);
-        if (status != System.Buffers.OperationStatus.Done)
+        if (!format.Declared)
         {
-            var before = span[..bytesRead];
-            var line = before.Count((byte)'\n') + 1;
-            var lastNl = before.LastIndexOf((byte)'\n');
-            var column = Encoding.UTF8.GetCharCount(before[(lastNl + 1)..]) + 1;
-            problems.Add(new ScenarioProblem(file, line, column, null, string.Create(CultureInfo.InvariantCulture, $"The file is not valid UTF-8 (byte 0x{span[bytesRead]:X2} at offset {bytesRead + start}). Save it as UTF-8; Latin-1/Windows-1252 (for example æ, ø, å from Excel) is not accepted.")));
-            return null;
+            format = Detect(stream, format);
+            expectedHeader = string.Join(format.Delimiter, columns.Select(c => c.Name));
         }
 
-        var options = CsvReaderOptions.Default with { TrackLineNumbers = true, CommentPrefix = '#', SkipEmptyLines = true, Separator = ',' };
-        using var reader = CsvReader.Create(bytes, options);
+        var options = CsvReaderOptions.Default with
+        {
+            TrackLineNumbers = true,
+            CommentPrefix = '#',
+            SkipEmptyLines = true,
+            Separator = format.Delimiter,
+            MaxRecordSize = limits.MaxRecordBytes,
+            PoolStrings = true,
+        };
+        using var reader = CsvReader.Create(stream, options, true);
         string[] headers;
         try
         {
@@ -66,34 +96,47 @@ internal sealed class CsvTable
             return null;
         }
 
-        var ok = CheckHeader(file, headers, columns, expectedHeader, problems);
-        var rows = new List<(int, string[])>();
+        var ok = CheckHeader(file, headers, columns, expectedHeader, format, problems);
+        var table = new CsvTable(file, headers, format, limits);
         try
         {
             while (reader.Read())
             {
-                var line = (int)reader.LineNumber;
+                var line = (int)Math.Min(reader.LineNumber, int.MaxValue);
+                if (reader.FieldCount == 1 && string.IsNullOrWhiteSpace(reader.GetString(0)))
+                {
+                    continue;
+                }
+
+                if (ok && reader.FieldCount != headers.Length)
+                {
+                    var hint = reader.FieldCount > headers.Length
+                        ? (format.Delimiter == ','
+                            ? " If a number was written with a decimal comma (0,5), write it with a decimal point (0.5): numbers are read in invariant culture, unless scenario.json declares \"csv\": {\"delimiter\": \";\", \"decimalSeparator\": \",\"}. Quote text that contains commas."
+                            : " Quote text that contains semicolons.")
+                        : " Add empty fields for missing optional values.";
+                    problems.Add(new ScenarioProblem(file, line, null, null, string.Create(CultureInfo.InvariantCulture, $"The row has {reader.FieldCount} fields but the header has {headers.Length} ({string.Join(format.Delimiter, headers)}).{hint}")));
+                    continue;
+                }
+
+                if (++table.RowCount > limits.MaxRowsPerTable)
+                {
+                    problems.AddAlways(new ScenarioProblem(file, line, null, null, string.Create(CultureInfo.InvariantCulture, $"The table has more than {limits.MaxRowsPerTable:N0} rows, the limit (ScenarioLimits.MaxRowsPerTable); reading stopped here.")));
+                    return null;
+                }
+
+                if (!ok)
+                {
+                    continue;
+                }
+
                 var fields = new string[reader.FieldCount];
                 for (var i = 0; i < fields.Length; i++)
                 {
                     fields[i] = reader.GetString(i);
                 }
 
-                if (fields.Length == 1 && string.IsNullOrWhiteSpace(fields[0]))
-                {
-                    continue;
-                }
-
-                if (ok && fields.Length != headers.Length)
-                {
-                    var hint = fields.Length > headers.Length
-                        ? " If a number was written with a decimal comma (0,5), write it with a decimal point (0.5): numbers are read in invariant culture. Quote text that contains commas."
-                        : " Add empty fields for missing optional values.";
-                    problems.Add(new ScenarioProblem(file, line, null, null, string.Create(CultureInfo.InvariantCulture, $"The row has {fields.Length} fields but the header has {headers.Length} ({string.Join(',', headers)}).{hint}")));
-                    continue;
-                }
-
-                rows.Add((line, fields));
+                onRow(new RowCursor(table, line, fields, problems));
             }
         }
         catch (CsvFormatException e)
@@ -101,16 +144,46 @@ internal sealed class CsvTable
             problems.Add(new ScenarioProblem(file, null, null, null, $"The file is not well-formed CSV: {e.Message}"));
             return null;
         }
+        catch (IOException e)
+        {
+            problems.Add(new ScenarioProblem(file, null, null, null, e.Message));
+            return null;
+        }
 
-        return ok ? new CsvTable(file, headers, rows) : null;
+        return ok ? table : null;
     }
 
-    private static bool CheckHeader(string file, string[] headers, IReadOnlyList<ColumnSpec> columns, string expectedHeader, List<ScenarioProblem> problems)
+    /// <summary>Detects a semicolon-separated table: its first non-comment line has ';' and no ','.</summary>
+    private static CsvFormat Detect(Stream stream, CsvFormat format)
+    {
+        var start = stream.Position;
+        var buffer = new byte[4096];
+        var n = stream.Read(buffer, 0, buffer.Length);
+        stream.Position = start;
+        var text = Encoding.UTF8.GetString(buffer, 0, n);
+        foreach (var raw in text.Split('\n'))
+        {
+            var l = raw.Trim();
+            if (l.Length == 0 || l.StartsWith('#'))
+            {
+                continue;
+            }
+
+            return l.Contains(';', StringComparison.Ordinal) && !l.Contains(',', StringComparison.Ordinal) && !l.Contains('"', StringComparison.Ordinal) ? CsvFormat.Semicolon : format;
+        }
+
+        return format;
+    }
+
+    private static bool CheckHeader(string file, string[] headers, IReadOnlyList<ColumnSpec> columns, string expectedHeader, CsvFormat format, ProblemList problems)
     {
         var ok = true;
-        if (headers.Length == 1 && headers[0].Contains(';', StringComparison.Ordinal))
+        var other = format.Delimiter == ',' ? ';' : ',';
+        if (headers.Length == 1 && headers[0].Contains(other, StringComparison.Ordinal))
         {
-            problems.Add(new ScenarioProblem(file, 1, 1, null, $"The file seems to use ';' as separator. Use ',' (comma-separated values, invariant culture) with a header like '{expectedHeader}'."));
+            problems.Add(new ScenarioProblem(file, 1, 1, null, format.Delimiter == ','
+                ? $"The file seems to use ';' as separator together with ','. Use ',' (comma-separated values, invariant culture) with a header like '{expectedHeader}', or declare \"csv\": {{\"delimiter\": \";\", \"decimalSeparator\": \",\"}} in scenario.json."
+                : $"The file seems to use ',' as separator, but scenario.json declares ';'. Use a header like '{expectedHeader}'."));
             return false;
         }
 
@@ -145,11 +218,11 @@ internal sealed class CsvTable
 }
 
 /// <summary>Reads typed values from one row, adding a problem (file, line, column, field, expected form) for each bad value.</summary>
-internal readonly struct RowCursor(CsvTable table, int row, List<ScenarioProblem> problems)
+internal readonly struct RowCursor(CsvTable table, int line, string[] fields, ProblemList problems)
 {
-    public int Line => table.Rows[row].Line;
+    public int Line => line;
 
-    private string[] Fields => table.Rows[row].Fields;
+    private string[] Fields => fields;
 
     public void Problem(string column, string message)
     {
@@ -195,12 +268,31 @@ internal readonly struct RowCursor(CsvTable table, int row, List<ScenarioProblem
             return null;
         }
 
+        var format = table.Format;
+        if (format.DecimalSeparator == ',')
+        {
+            if (s.Contains('.', StringComparison.Ordinal))
+            {
+                Problem(column, $"'{s}' has a '.', but the tables use a decimal comma (scenario.json \"csv\" or a semicolon-separated header); write {s.Replace('.', ',')} ({form}) without thousands separators.");
+                return null;
+            }
+
+            s = s.Replace(',', '.');
+        }
+
         if (TryParseNumber(s, out var v))
         {
+            var max = table.Limits.Model.MaxAbsoluteValue;
+            if (Math.Abs(v) > max)
+            {
+                Problem(column, string.Create(CultureInfo.InvariantCulture, $"{s} is beyond the limit of ±{max:R} (ModelLimits.MaxAbsoluteValue); expected {form}."));
+                return null;
+            }
+
             return v;
         }
 
-        Problem(column, NumberMessage(s, form));
+        Problem(column, format.DecimalSeparator == ',' ? $"'{s}' is not a number; expected {form}, written with a decimal comma (for example 0,25)." : NumberMessage(s, form));
         return null;
     }
 
@@ -269,6 +361,23 @@ internal readonly struct RowCursor(CsvTable table, int row, List<ScenarioProblem
     }
 
     public IReadOnlyList<string> List(string column) => Text(column)?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
+    /// <summary>Parses a number in the table's format (decimal point, or decimal comma when declared or detected), finite and within the magnitude limit.</summary>
+    public bool TryNumber(string s, out double value)
+    {
+        value = 0;
+        if (table.Format.DecimalSeparator == ',')
+        {
+            if (s.Contains('.', StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            s = s.Replace(',', '.');
+        }
+
+        return TryParseNumber(s, out value) && Math.Abs(value) <= table.Limits.Model.MaxAbsoluteValue;
+    }
 
     public static bool TryParseNumber(string s, out double value)
         => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);

@@ -125,7 +125,7 @@ internal static class ModelMapper
         }
         catch (ArgumentException e)
         {
-            problems.Add(new ValidationProblem("settings", e.Message));
+            problems.Add(new ValidationProblem("settings", Messages.Clean(e)));
         }
 
         var interventions = new Dictionary<string, Intervention>(StringComparer.Ordinal);
@@ -203,7 +203,7 @@ internal static class ModelMapper
             }
             catch (ArgumentException e)
             {
-                problems.Add(new ValidationProblem(subject, e.Message));
+                problems.Add(new ValidationProblem(subject, Messages.Clean(e)));
             }
         }
 

@@ -26,11 +26,11 @@ public static class NorwegianDefault
 
     /// <summary>Loads the default scenario from the embedded files (read and validated like a folder).</summary>
     /// <returns>The scenario.</returns>
-    public static Scenario Load() => ScenarioReader.ReadFrom(Open);
+    public static Scenario Load() => ScenarioReader.ReadFrom(name => Open(name) is { } bytes ? new OpenedFile(new MemoryStream(bytes, writable: false), false, null) : new OpenedFile(null, true, null));
 
     /// <summary>
     /// Writes the default scenario's files, exactly as shipped (with their comments and sources),
-    /// into a folder, created if missing; an editable copy that <see cref="ScenarioReader.Read"/> reads.
+    /// into a folder, created if missing; an editable copy that <see cref="ScenarioReader.Read(string)"/> reads.
     /// Each file is written to a temporary file and moved into place.
     /// </summary>
     /// <param name="directory">The folder.</param>

@@ -10,7 +10,7 @@ namespace SocialInvestment.Scenarios;
 /// A model described as data: the settings and the tables of a scenario folder. Immutable (the
 /// lists are copied on initialisation) and compared by value, table by table and row by row, so a
 /// scenario read back from the files it was written to equals the original. Turn it into a
-/// runnable <see cref="LifeCourseModel"/> with <see cref="BuildModel"/>.
+/// runnable <see cref="LifeCourseModel"/> with <see cref="BuildModel()"/>.
 /// </summary>
 public sealed record Scenario
 {
@@ -124,6 +124,11 @@ public sealed record Scenario
         return list;
     }
 
+    /// <summary>Whether a name is a payer or a known perspective (without constructing it, so a bad tax financing cost cannot throw here).</summary>
+    internal bool IsKnownPerspective(string name)
+        => Payers.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+            || name.Trim().ToUpperInvariant() is "PUBLIC" or "PUBLIC-SECTOR" or "SOCIETY" or "INDIVIDUAL" or "RESOURCE-COSTS";
+
     internal Perspective? ResolvePerspective(string name)
     {
         var payer = Payers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -144,7 +149,7 @@ public sealed record Scenario
 
     /// <summary>
     /// The parameter distributions of <see cref="Parameters"/> as a PSA specification for a model
-    /// built from this scenario (<see cref="BuildModel"/>). Each row with a univariate distribution
+    /// built from this scenario (<see cref="BuildModel()"/>). Each row with a univariate distribution
     /// becomes <see cref="PsaSpecification.With(ParameterRef, Distribution)"/> through
     /// <see cref="DistributionSpec.ToDistribution"/>; rows without a distribution keep their base
     /// value. A Dirichlet group is written as consecutive <c>dirichlet</c> rows with the same
@@ -271,10 +276,17 @@ public sealed record Scenario
     /// The model is invalid (unknown names, rows not summing to one, …); each problem's subject
     /// starts with <c>file:line:</c> of the offending row where the row can be found.
     /// </exception>
-    public LifeCourseModel BuildModel()
+    public LifeCourseModel BuildModel() => BuildModel(ModelLimits.Default);
+
+    /// <summary>Builds the runnable model (see <see cref="BuildModel()"/>) under the given limits, checked before anything is allocated by the model's size.</summary>
+    /// <param name="limits">The model limits.</param>
+    /// <returns>The validated model.</returns>
+    /// <exception cref="ModelValidationException">The model is invalid or breaks a limit; each problem's subject starts with <c>file:line:</c> of the offending row where the row can be found.</exception>
+    public LifeCourseModel BuildModel(ModelLimits limits)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         var problems = new List<ValidationProblem>();
-        var builder = ModelMapper.Map(this, problems);
+        var builder = ModelMapper.Map(this, problems).WithLimits(limits);
         if (problems.Count > 0)
         {
             throw new ModelValidationException(problems);

@@ -43,9 +43,18 @@ public sealed class ScenarioFormatException : Exception
     /// <summary>Creates the exception from the problems found.</summary>
     /// <param name="problems">The problems (at least one).</param>
     public ScenarioFormatException(IReadOnlyList<ScenarioProblem> problems)
-        : base(Format(problems))
+        : this(problems, 0)
+    {
+    }
+
+    /// <summary>Creates the exception from the problems kept and the number found but not kept (beyond <see cref="ScenarioLimits.MaxProblems"/>).</summary>
+    /// <param name="problems">The problems kept (at least one).</param>
+    /// <param name="omittedCount">Problems found but not listed, ≥ 0.</param>
+    public ScenarioFormatException(IReadOnlyList<ScenarioProblem> problems, int omittedCount)
+        : base(Format(problems, omittedCount))
     {
         Problems = problems;
+        OmittedCount = Math.Max(0, omittedCount);
     }
 
     /// <summary>Creates the exception with one problem not tied to a file.</summary>
@@ -73,14 +82,23 @@ public sealed class ScenarioFormatException : Exception
     /// <summary>Every problem found, in file and line order.</summary>
     public IReadOnlyList<ScenarioProblem> Problems { get; } = [];
 
-    private static string Format(IReadOnlyList<ScenarioProblem> problems)
+    /// <summary>Problems found beyond those listed in <see cref="Problems"/> (the reader keeps at most <see cref="ScenarioLimits.MaxProblems"/>).</summary>
+    public int OmittedCount { get; }
+
+    private static string Format(IReadOnlyList<ScenarioProblem> problems, int omitted)
     {
         ArgumentNullException.ThrowIfNull(problems);
+        var total = problems.Count + Math.Max(0, omitted);
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"The scenario has {problems.Count} problem{(problems.Count == 1 ? "" : "s")}:");
+        sb.Append(CultureInfo.InvariantCulture, $"The scenario has {total} problem{(total == 1 ? "" : "s")}:");
         foreach (var p in problems)
         {
             sb.AppendLine().Append("  ").Append(p);
+        }
+
+        if (omitted > 0)
+        {
+            sb.AppendLine().Append(CultureInfo.InvariantCulture, $"  … and {omitted} more (only the first {problems.Count} are listed; ScenarioLimits.MaxProblems).");
         }
 
         return sb.ToString();

@@ -34,82 +34,148 @@ public static class ScenarioReader
 
     private static readonly string[] RequiredTables = ["states", "transitions", "population"];
 
-    /// <summary>Reads and validates a scenario folder.</summary>
+    /// <summary>Reads and validates a scenario folder with the default <see cref="ScenarioLimits"/>.</summary>
     /// <param name="directory">The folder holding <c>scenario.json</c>.</param>
     /// <returns>The scenario.</returns>
     /// <exception cref="ScenarioFormatException">Every problem in every file, each with file, line, column and the expected form.</exception>
-    public static Scenario Read(string directory)
+    public static Scenario Read(string directory) => Read(directory, ScenarioLimits.Default);
+
+    /// <summary>
+    /// Reads and validates a scenario folder as untrusted input: only regular files inside the folder
+    /// are read (no named pipes, devices or symbolic links out of it), each within
+    /// <see cref="ScenarioLimits.MaxFileBytes"/>, streamed row by row so that memory is bounded by the
+    /// row; UTF-8 with or without a byte order mark. Every breach of a limit is a located problem.
+    /// </summary>
+    /// <param name="directory">The folder holding <c>scenario.json</c>.</param>
+    /// <param name="limits">The limits (file sizes, rows, problems kept, the model's limits).</param>
+    /// <returns>The scenario.</returns>
+    /// <exception cref="ScenarioFormatException">Every problem in every file (at most <see cref="ScenarioLimits.MaxProblems"/> listed), each with file, line, column and the expected form.</exception>
+    public static Scenario Read(string directory, ScenarioLimits limits)
     {
         ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(limits);
         if (!Directory.Exists(directory))
         {
             throw new ScenarioFormatException([new ScenarioProblem(directory, null, null, null, "The scenario folder does not exist.")]);
         }
 
-        return ReadFrom(name =>
-        {
-            var path = Path.Combine(directory, name);
-            return File.Exists(path) ? File.ReadAllBytes(path) : null;
-        });
+        return ReadFrom(name => ScenarioInput.Open(directory, name, name == ScenarioFiles.Manifest ? Math.Min(limits.MaxManifestBytes, limits.MaxFileBytes) : limits.MaxFileBytes), limits);
     }
 
     /// <summary>Reads a scenario from a file source (a folder, or embedded resources).</summary>
-    internal static Scenario ReadFrom(Func<string, byte[]?> open)
+    internal static Scenario ReadFrom(Func<string, OpenedFile> open, ScenarioLimits? limits = null)
     {
-        var problems = new List<ScenarioProblem>();
-        var manifestBytes = open(ScenarioFiles.Manifest);
-        if (manifestBytes is null)
+        limits ??= ScenarioLimits.Default;
+        var problems = new ProblemList(limits.MaxProblems);
+        var manifest = open(ScenarioFiles.Manifest);
+        if (manifest.Problem is string why)
+        {
+            throw new ScenarioFormatException([new ScenarioProblem(ScenarioFiles.Manifest, null, null, null, why)]);
+        }
+
+        if (manifest.Stream is null)
         {
             throw new ScenarioFormatException([new ScenarioProblem(ScenarioFiles.Manifest, null, null, null, "The manifest scenario.json is missing. A scenario folder needs scenario.json with the settings and the names of its CSV tables.")]);
         }
 
-        var (settings, files) = ReadManifest(manifestBytes, problems);
-        LocateManifestProblems(manifestBytes, problems);
-        var map = new SourceMap();
-        var tables = new Dictionary<string, CsvTable?>(StringComparer.Ordinal);
-        var broken = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (key, defaultFile) in TableKeys)
+        byte[] manifestBytes;
+        try
         {
-            var file = files.GetValueOrDefault(key, defaultFile);
-            var bytes = open(file);
-            if (bytes is null)
+            using (manifest.Stream)
+            {
+                var utf8 = ScenarioInput.CheckUtf8(manifest.Stream, ScenarioFiles.Manifest, out _);
+                if (utf8 is not null)
+                {
+                    throw new ScenarioFormatException([utf8]);
+                }
+
+                using var ms = new MemoryStream();
+                manifest.Stream.CopyTo(ms);
+                manifestBytes = ms.ToArray();
+            }
+        }
+        catch (IOException e)
+        {
+            throw new ScenarioFormatException([new ScenarioProblem(ScenarioFiles.Manifest, null, null, null, e.Message)]);
+        }
+
+        var positions = ManifestPositions.Scan(manifestBytes, problems);
+        var map = new SourceMap { Positions = positions };
+        var (settings, files, format) = positions.Valid ? ReadManifest(manifestBytes, problems, limits) : (null, new Dictionary<string, string>(StringComparer.Ordinal), CsvFormat.Invariant);
+        var broken = new HashSet<string>(StringComparer.Ordinal);
+
+        List<T> Load<T>(string key, Func<RowCursor, T?> read)
+            where T : class
+        {
+            var list = new List<T>();
+            var file = files.GetValueOrDefault(key, TableKeys[key]);
+            var opened = open(file);
+            if (opened.Problem is string problem)
+            {
+                problems.Add(new ScenarioProblem(file, null, null, null, problem));
+                broken.Add(key);
+                return list;
+            }
+
+            if (opened.Stream is null)
             {
                 if (RequiredTables.Contains(key) || files.ContainsKey(key))
                 {
                     problems.Add(new ScenarioProblem(file, null, null, null, $"The {key} table '{file}' is missing{(files.ContainsKey(key) ? " (named in scenario.json)" : " (required)")}."));
+                    broken.Add(key);
                 }
 
-                tables[key] = null;
-                continue;
+                return list;
             }
 
-            tables[key] = CsvTable.Read(bytes, file, TableColumns.For(key), problems);
-            if (tables[key] is null)
+            using (opened.Stream)
             {
-                broken.Add(key);
+                CsvTable? table;
+                try
+                {
+                    table = CsvTable.Read(opened.Stream, file, TableColumns.For(key), problems, limits, format, cursor =>
+                    {
+                        var row = read(cursor);
+                        if (row is not null)
+                        {
+                            list.Add(row);
+                            map.Add(row, file, cursor.Line);
+                        }
+                    });
+                }
+                catch (IOException e)
+                {
+                    // The file grew beyond the size limit while it was read, or could not be read.
+                    problems.Add(new ScenarioProblem(file, null, null, null, e.Message));
+                    table = null;
+                }
+
+                if (table is null)
+                {
+                    broken.Add(key);
+                    list.Clear();
+                }
+                else if (RequiredTables.Contains(key) && table.RowCount == 0)
+                {
+                    problems.Add(new ScenarioProblem(file, null, null, null, "The table has a header but no rows; at least one row is required."));
+                }
             }
+
+            return list;
         }
 
-        var states = Rows(tables["states"], problems, map, TableRows.State);
-        var payers = Rows(tables["payers"], problems, map, TableRows.Payer);
-        var sectors = Rows(tables["sectors"], problems, map, TableRows.Sector);
-        var parameters = Rows(tables["parameters"], problems, map, TableRows.Parameter);
-        var transitions = Rows(tables["transitions"], problems, map, TableRows.Transition);
-        var flows = Rows(tables["flows"], problems, map, TableRows.Flow);
-        var population = Rows(tables["population"], problems, map, TableRows.Population);
-        var priceIndex = Rows(tables["priceIndex"], problems, map, TableRows.PriceIndex);
-        var interventions = Rows(tables["interventions"], problems, map, TableRows.Intervention);
-        var costs = Rows(tables["interventionCosts"], problems, map, TableRows.InterventionCost);
-        var effects = Rows(tables["effects"], problems, map, TableRows.Effect);
-        var strategies = Rows(tables["strategies"], problems, map, TableRows.Strategy);
-
-        foreach (var key in RequiredTables)
-        {
-            if (tables[key] is { Rows.Count: 0 } t)
-            {
-                problems.Add(new ScenarioProblem(t.File, null, null, null, "The table has a header but no rows; at least one row is required."));
-            }
-        }
+        var states = Load("states", TableRows.State);
+        var payers = Load("payers", TableRows.Payer);
+        var sectors = Load("sectors", TableRows.Sector);
+        var parameters = Load("parameters", TableRows.Parameter);
+        var transitions = Load("transitions", TableRows.Transition);
+        var flows = Load("flows", TableRows.Flow);
+        var population = Load("population", TableRows.Population);
+        var priceIndex = Load("priceIndex", TableRows.PriceIndex);
+        var interventions = Load("interventions", TableRows.Intervention);
+        var costs = Load("interventionCosts", TableRows.InterventionCost);
+        var effects = Load("effects", TableRows.Effect);
+        var strategies = Load("strategies", TableRows.Strategy);
 
         var scenario = new Scenario
         {
@@ -131,14 +197,14 @@ public static class ScenarioReader
 
         if (settings is not null)
         {
-            ScenarioValidator.Validate(scenario, map, broken, problems);
+            ScenarioValidator.Validate(scenario, map, broken, problems, limits);
         }
 
         if (problems.Count == 0)
         {
             try
             {
-                scenario.BuildModel();
+                scenario.BuildModel(limits.Model);
             }
             catch (ModelValidationException e)
             {
@@ -146,15 +212,15 @@ public static class ScenarioReader
                 {
                     // BuildModel has already prefixed located subjects with file:line; locate again for the structured fields.
                     var bare = StripLocation(p);
-                    var at = ProblemLocator.Locate(scenario, bare);
-                    problems.Add(new ScenarioProblem(at?.File ?? "model", at?.Line, null, null, bare.ToString()));
+                    problems.Add(ProblemLocator.ToScenarioProblem(scenario, bare));
                 }
             }
         }
 
         if (problems.Count > 0)
         {
-            throw new ScenarioFormatException(problems.OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line ?? 0).ThenBy(p => p.Column ?? 0).ToArray());
+            positions.Locate(problems);
+            throw problems.ToException();
         }
 
         return scenario;
@@ -172,42 +238,20 @@ public static class ScenarioReader
         return p;
     }
 
-    private static List<T> Rows<T>(CsvTable? table, List<ScenarioProblem> problems, SourceMap map, Func<RowCursor, T?> read)
-        where T : class
+    private static (ScenarioSettings? Settings, Dictionary<string, string> Files, CsvFormat Format) ReadManifest(byte[] bytes, ProblemList problems, ScenarioLimits limits)
     {
-        var list = new List<T>();
-        if (table is null)
-        {
-            return list;
-        }
-
-        for (var i = 0; i < table.Rows.Count; i++)
-        {
-            var cursor = new RowCursor(table, i, problems);
-            var row = read(cursor);
-            if (row is not null)
-            {
-                list.Add(row);
-                map.Add(row, table.File, cursor.Line);
-            }
-        }
-
-        return list;
-    }
-
-    private static (ScenarioSettings? Settings, Dictionary<string, string> Files) ReadManifest(byte[] bytes, List<ScenarioProblem> problems)
-    {
+        var format = CsvFormat.Invariant;
         const string file = ScenarioFiles.Manifest;
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            doc = JsonDocument.Parse(ManifestPositions.WithoutBom(bytes), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException e)
         {
             problems.Add(new ScenarioProblem(file, (int?)(e.LineNumber + 1), (int?)(e.BytePositionInLine + 1), null, $"The manifest is not valid JSON (UTF-8): {e.Message}"));
-            return (null, files);
+            return (null, files, format);
         }
 
         using (doc)
@@ -216,11 +260,11 @@ public static class ScenarioReader
             if (root.ValueKind != JsonValueKind.Object)
             {
                 problems.Add(new ScenarioProblem(file, 1, null, null, "The manifest must be a JSON object with the settings (name, horizonCycles, priceYear, …) and a 'tables' object."));
-                return (null, files);
+                return (null, files, format);
             }
 
             var s = new ScenarioSettings { Name = string.Empty };
-            var known = new[] { "name", "description", "notes", "horizonCycles", "cycleLengthYears", "counting", "costDiscounting", "outcomeDiscounting", "discountTimeOffsetYears", "discountStepsOffsetYears", "priceYear", "taxFinancingCost", "comparator", "populationSize", "perspectives", "tables" };
+            var known = new[] { "name", "description", "notes", "horizonCycles", "cycleLengthYears", "counting", "costDiscounting", "outcomeDiscounting", "discountTimeOffsetYears", "discountStepsOffsetYears", "priceYear", "taxFinancingCost", "comparator", "populationSize", "perspectives", "csv", "tables" };
             foreach (var prop in root.EnumerateObject())
             {
                 if (!known.Contains(prop.Name, StringComparer.Ordinal))
@@ -338,40 +382,59 @@ public static class ScenarioReader
                 }
             }
 
-            return (s, files);
+            if (root.TryGetProperty("csv", out var csv))
+            {
+                format = ReadCsvFormat(csv, problems);
+                s = s with { CsvDelimiter = format.Delimiter, DecimalSeparator = format.DecimalSeparator };
+            }
+
+            return (s, files, format);
         }
     }
 
-    /// <summary>Gives manifest problems that name a property the line of that property's first occurrence.</summary>
-    private static void LocateManifestProblems(byte[] manifest, List<ScenarioProblem> problems)
+    private static CsvFormat ReadCsvFormat(JsonElement csv, ProblemList problems)
     {
-        string text;
-        try
+        const string file = ScenarioFiles.Manifest;
+        if (csv.ValueKind != JsonValueKind.Object)
         {
-            text = new System.Text.UTF8Encoding(false, true).GetString(manifest);
-        }
-        catch (System.Text.DecoderFallbackException)
-        {
-            return;
+            problems.Add(new ScenarioProblem(file, null, null, "csv", "'csv' must be an object such as {\"delimiter\": \";\", \"decimalSeparator\": \",\"}."));
+            return CsvFormat.Invariant;
         }
 
-        for (var i = 0; i < problems.Count; i++)
+        char Char(string name, char fallback, string allowed)
         {
-            var p = problems[i];
-            if (p.File != ScenarioFiles.Manifest || p.Line is not null || p.Field is null)
+            if (!csv.TryGetProperty(name, out var v))
             {
-                continue;
+                return fallback;
             }
 
-            var key = "\"" + p.Field.Split('.')[^1] + "\"";
-            var at = text.IndexOf(key, StringComparison.Ordinal);
-            if (at >= 0)
+            var text = v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            if (text is not { Length: 1 } || !allowed.Contains(text[0], StringComparison.Ordinal))
             {
-                var line = 1 + text.AsSpan(0, at).Count('\n');
-                var column = at - text.LastIndexOf('\n', Math.Max(0, at - 1));
-                problems[i] = p with { Line = line, Column = column };
+                problems.Add(new ScenarioProblem(file, null, null, "csv." + name, $"'csv.{name}' must be one of {string.Join(" or ", allowed.Select(c => $"\"{c}\""))}."));
+                return fallback;
+            }
+
+            return text[0];
+        }
+
+        foreach (var p in csv.EnumerateObject())
+        {
+            if (p.Name is not ("delimiter" or "decimalSeparator"))
+            {
+                problems.Add(new ScenarioProblem(file, null, null, "csv." + p.Name, $"Unknown property 'csv.{p.Name}'. Known: delimiter, decimalSeparator."));
             }
         }
+
+        var delimiter = Char("delimiter", ',', ",;");
+        var decimalSeparator = Char("decimalSeparator", delimiter == ';' ? ',' : '.', ".,");
+        if (delimiter == ',' && decimalSeparator == ',')
+        {
+            problems.Add(new ScenarioProblem(file, null, null, "csv.decimalSeparator", "A decimal comma needs the ';' delimiter (\"delimiter\": \";\"); with ',' as delimiter numbers use a decimal point."));
+            decimalSeparator = '.';
+        }
+
+        return new CsvFormat(delimiter, decimalSeparator, true);
     }
 
     internal static string Format(double x) => x.ToString("R", CultureInfo.InvariantCulture);

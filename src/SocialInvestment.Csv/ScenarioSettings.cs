@@ -64,13 +64,24 @@ public sealed record ScenarioSettings
 
     private readonly IReadOnlyList<string> _perspectives = ["public", "society"];
 
+    /// <summary>
+    /// The field delimiter of the CSV tables: ',' (default) or ';'. With ';' the tables may use a decimal
+    /// comma (<see cref="DecimalSeparator"/>). Read from the manifest's <c>"csv": {"delimiter": ";"}</c>,
+    /// and written back by <see cref="ScenarioWriter"/>.
+    /// </summary>
+    public char CsvDelimiter { get; init; } = ',';
+
+    /// <summary>The decimal separator of numbers in the CSV tables: '.' (default) or ',' (only with the ';' delimiter).</summary>
+    public char DecimalSeparator { get; init; } = '.';
+
     /// <inheritdoc/>
     public bool Equals(ScenarioSettings? other) => other is not null
         && Name == other.Name && Description == other.Description && HorizonCycles == other.HorizonCycles
         && CycleLengthYears.Equals(other.CycleLengthYears) && Counting == other.Counting && CostDiscounting == other.CostDiscounting
         && OutcomeDiscounting == other.OutcomeDiscounting && DiscountTimeOffsetYears.Equals(other.DiscountTimeOffsetYears)
         && DiscountStepsOffsetYears.Equals(other.DiscountStepsOffsetYears) && PriceYear == other.PriceYear && TaxFinancingCost.Equals(other.TaxFinancingCost)
-        && Comparator == other.Comparator && PopulationSize.Equals(other.PopulationSize) && Perspectives.SequenceEqual(other.Perspectives);
+        && Comparator == other.Comparator && PopulationSize.Equals(other.PopulationSize) && Perspectives.SequenceEqual(other.Perspectives)
+        && CsvDelimiter == other.CsvDelimiter && DecimalSeparator == other.DecimalSeparator;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Name, HorizonCycles, CycleLengthYears, PriceYear, Comparator, Perspectives.Count);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
@@ -7,13 +8,16 @@ namespace SocialInvestment.Scenarios;
 /// <summary>Cross-table checks: duplicate names, unknown references, settings.</summary>
 internal static class ScenarioValidator
 {
-    public static void Validate(Scenario s, SourceMap map, IReadOnlySet<string> broken, List<ScenarioProblem> problems)
+    public static void Validate(Scenario s, SourceMap map, IReadOnlySet<string> broken, ProblemList problems, ScenarioLimits limits)
     {
+        var ml = limits.Model;
         void Add(object row, string field, string message)
         {
             var at = map.Find(row);
             problems.Add(new ScenarioProblem(at?.File ?? "scenario", at?.Line, null, field, message));
         }
+
+        string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
         void Setting(string field, string message) => problems.Add(new ScenarioProblem(map.ManifestFile, null, null, field, message));
 
@@ -101,9 +105,28 @@ internal static class ScenarioValidator
             Payer(r, "parent", r.Parent);
         }
 
+        foreach (var cycle in LifeCourseModelBuilder.PayerCycles(s.Payers.Select(p => (p.Name, p.Parent))))
+        {
+            var row = s.Payers.First(p => p.Name == cycle[0]);
+            Add(row, "parent", cycle.Count == 1
+                ? $"The payer '{cycle[0]}' is its own parent; a payer hierarchy must not loop (amounts would be counted twice)."
+                : $"The parents loop: {string.Join(" → ", cycle.Append(cycle[0]))}; a payer hierarchy must not loop (amounts would be counted twice).");
+        }
+
         foreach (var r in s.States.Where(r => r.TunnelCycles < 0))
         {
             Add(r, "tunnel_cycles", "Tunnel cycles must be ≥ 0.");
+        }
+
+        foreach (var r in s.States.Where(r => r.TunnelCycles > ml.MaxTunnelCycles))
+        {
+            Add(r, "tunnel_cycles", string.Create(CultureInfo.InvariantCulture, $"Tunnel cycles {r.TunnelCycles} exceed the limit of {ml.MaxTunnelCycles} (ModelLimits.MaxTunnelCycles)."));
+        }
+
+        var expanded = s.States.Sum(r => (long)Math.Max(1, r.TunnelCycles));
+        if (expanded > ml.MaxExpandedStates && s.States.Count > 0)
+        {
+            Add(s.States.MaxBy(r => r.TunnelCycles)!, "tunnel_cycles", string.Create(CultureInfo.InvariantCulture, $"The states expand to {expanded} states when time in state is tracked, more than the limit of {ml.MaxExpandedStates} (ModelLimits.MaxExpandedStates)."));
         }
 
         foreach (var r in s.Transitions)
@@ -153,6 +176,15 @@ internal static class ScenarioValidator
         foreach (var r in s.Population)
         {
             State(r, "state", r.State);
+            if (r.StartAge < ml.MinStartAge || r.StartAge > ml.MaxStartAge)
+            {
+                Add(r, "start_age", $"The start age {F(r.StartAge)} is outside the model's age range [{F(ml.MinStartAge)}, {F(ml.MaxStartAge)}] (ModelLimits.MinStartAge, MaxStartAge).");
+            }
+        }
+
+        if (s.Population.Count > 0 && !broken.Contains("population") && !(s.Population.Sum(r => Math.Max(0, r.Weight)) > 0))
+        {
+            Add(s.Population[0], "weight", "The population weights sum to zero; give at least one group a weight > 0.");
         }
 
         foreach (var r in s.Interventions)
@@ -186,7 +218,7 @@ internal static class ScenarioValidator
             Payer(r, "payer", r.Payer);
             Sector(r, "sector", r.Sector);
             Parameter(r, "parameter", r.Parameter);
-            if (r.Target == EffectTarget.Transition && r.From is not null && r.To is not null
+            if (r.Target == EffectTarget.Transition && r.From is not null && r.To is not null && !broken.Contains("transitions") && !broken.Contains("states")
                 && !s.Transitions.Any(t => t.From == r.From && t.To == r.To && t.Kind != TransitionValueKind.Remainder))
             {
                 Add(r, "to", $"The model has no transition {r.From} → {r.To} (given as a probability or rate) for the effect to change.");
@@ -206,38 +238,76 @@ internal static class ScenarioValidator
         var st2 = s.Settings;
         if (st2.HorizonCycles < 1)
         {
-            Setting("horizonCycles", "The horizon must be at least 1 cycle.");
+            Setting("horizonCycles", string.Create(CultureInfo.InvariantCulture, $"The horizon must be at least 1 cycle (got {st2.HorizonCycles})."));
+        }
+        else if (st2.HorizonCycles > ml.MaxCycles)
+        {
+            Setting("horizonCycles", string.Create(CultureInfo.InvariantCulture, $"The horizon of {st2.HorizonCycles} cycles exceeds the limit of {ml.MaxCycles} (ModelLimits.MaxCycles)."));
         }
 
         if (!(st2.CycleLengthYears > 0))
         {
-            Setting("cycleLengthYears", "The cycle length must be > 0 years.");
+            Setting("cycleLengthYears", $"The cycle length must be > 0 years (got {F(st2.CycleLengthYears)}).");
+        }
+        else if (st2.CycleLengthYears > ml.MaxCycleLengthYears)
+        {
+            Setting("cycleLengthYears", $"The cycle length of {F(st2.CycleLengthYears)} years exceeds the limit of {F(ml.MaxCycleLengthYears)} years (ModelLimits.MaxCycleLengthYears).");
+        }
+        else if (st2.HorizonCycles >= 1 && st2.HorizonCycles <= ml.MaxCycles && st2.HorizonCycles * st2.CycleLengthYears > ml.MaxHorizonYears)
+        {
+            Setting("horizonCycles", $"The horizon of {st2.HorizonCycles} cycles of {F(st2.CycleLengthYears)} years ({F(st2.HorizonCycles * st2.CycleLengthYears)} years) exceeds the limit of {F(ml.MaxHorizonYears)} years (ModelLimits.MaxHorizonYears).");
         }
 
         if (!(st2.PopulationSize > 0))
         {
-            Setting("populationSize", "The population size must be > 0.");
+            Setting("populationSize", $"The population size must be > 0 (got {F(st2.PopulationSize)}).");
+        }
+        else if (st2.PopulationSize > ml.MaxPopulationSize)
+        {
+            Setting("populationSize", $"The population size {F(st2.PopulationSize)} exceeds the limit of {F(ml.MaxPopulationSize)} (ModelLimits.MaxPopulationSize).");
         }
 
-        if (!(st2.TaxFinancingCost >= 0))
+        if (!(st2.TaxFinancingCost >= 0 && st2.TaxFinancingCost <= limits.MaxTaxFinancingCost))
         {
-            Setting("taxFinancingCost", "The tax financing cost must be ≥ 0 (R-109: 0.2).");
+            Setting("taxFinancingCost", $"The tax financing cost must lie in [0, {F(limits.MaxTaxFinancingCost)}] (got {F(st2.TaxFinancingCost)}; R-109: 0.2; ScenarioLimits.MaxTaxFinancingCost).");
         }
 
         if (!(st2.DiscountTimeOffsetYears >= 0))
         {
             Setting("discountTimeOffsetYears", "The discount time offset must be ≥ 0 years (trace point 0 cannot lie before the year discounted to).");
         }
+        else if (st2.DiscountTimeOffsetYears > ml.MaxHorizonYears)
+        {
+            Setting("discountTimeOffsetYears", $"The discount time offset of {F(st2.DiscountTimeOffsetYears)} years exceeds the limit of {F(ml.MaxHorizonYears)} years (ModelLimits.MaxHorizonYears).");
+        }
+
+        if (Math.Abs(st2.DiscountStepsOffsetYears) > ml.MaxHorizonYears)
+        {
+            Setting("discountStepsOffsetYears", $"The discount steps offset of {F(st2.DiscountStepsOffsetYears)} years exceeds ±{F(ml.MaxHorizonYears)} years (ModelLimits.MaxHorizonYears).");
+        }
 
         Try("counting", () => CycleWeights.FromName(st2.Counting));
-        Try("costDiscounting", () => DiscountSchedule.FromPreset(st2.CostDiscounting));
-        Try("outcomeDiscounting", () => DiscountSchedule.FromPreset(st2.OutcomeDiscounting));
+        foreach (var (field, preset) in new[] { ("costDiscounting", st2.CostDiscounting), ("outcomeDiscounting", st2.OutcomeDiscounting) })
+        {
+            Try(field, () =>
+            {
+                foreach (var step in DiscountSchedule.FromPreset(preset).Steps)
+                {
+                    if (ml.CheckDiscountRate(step.Rate) is string m)
+                    {
+                        Setting(field, $"'{preset}': {m}");
+                        break;
+                    }
+                }
+            });
+        }
+
         if (s.Strategies.Count > 0 && !s.Strategies.Any(r => r.Strategy == st2.Comparator))
         {
             Setting("comparator", $"The comparator '{st2.Comparator}' is not a strategy in the strategies table ({string.Join(", ", s.Strategies.Select(r => r.Strategy).Distinct())}).");
         }
 
-        foreach (var p in st2.Perspectives.Where(p => s.ResolvePerspective(p) is null))
+        foreach (var p in st2.Perspectives.Where(p => !s.IsKnownPerspective(p)))
         {
             Setting("perspectives", $"Unknown perspective '{p}'. Use a payer name ({string.Join(", ", payers)}), public, society, individual or resource-costs.");
         }
@@ -250,7 +320,7 @@ internal static class ScenarioValidator
             }
             catch (ArgumentException e)
             {
-                Setting(field, e.Message);
+                Setting(field, Messages.Clean(e));
             }
         }
     }

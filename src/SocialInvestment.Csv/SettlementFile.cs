@@ -87,13 +87,28 @@ public static class SettlementFile
     /// </summary>
     /// <param name="directory">The scenario folder.</param>
     /// <param name="scenario">The scenario read from it (its payers and interventions).</param>
+    /// <param name="limits">Size limits (file size, rows, problems kept); null for <see cref="ScenarioLimits.Default"/>.</param>
     /// <exception cref="ScenarioFormatException">Every problem, each with file, line, column and field.</exception>
-    public static SettlementPlan? TryRead(string directory, Scenario scenario)
+    public static SettlementPlan? TryRead(string directory, Scenario scenario, ScenarioLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(scenario);
+        limits ??= ScenarioLimits.Default;
         var path = Path.Combine(directory, RulesFileName);
-        return File.Exists(path) ? Parse(File.ReadAllBytes(path), scenario.Payers.Select(p => new Payer(p.Name, p.IsPublic)), scenario.Interventions.Select(i => i.Name)) : null;
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        // The size is checked before anything is read.
+        var length = new FileInfo(path).Length;
+        if (length > limits.MaxFileBytes)
+        {
+            throw new ScenarioFormatException([new ScenarioProblem(RulesFileName, null, null, null, string.Create(CultureInfo.InvariantCulture, $"The file has {length} bytes; the limit is {limits.MaxFileBytes}."))]);
+        }
+
+        using var stream = File.OpenRead(path);
+        return Parse(stream, scenario.Payers.Select(p => new Payer(p.Name, p.IsPublic)), scenario.Interventions.Select(i => i.Name), limits);
     }
 
     /// <summary>Parses a rules table.</summary>
@@ -104,21 +119,22 @@ public static class SettlementFile
     public static SettlementPlan Parse(byte[] bytes, IEnumerable<Payer> payers, IEnumerable<string> interventions)
     {
         ArgumentNullException.ThrowIfNull(bytes);
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Parse(stream, payers, interventions, ScenarioLimits.Default);
+    }
+
+    private static SettlementPlan Parse(Stream stream, IEnumerable<Payer> payers, IEnumerable<string> interventions, ScenarioLimits limits)
+    {
         ArgumentNullException.ThrowIfNull(payers);
         ArgumentNullException.ThrowIfNull(interventions);
-        var problems = new List<ScenarioProblem>();
-        var table = CsvTable.Read(bytes, RulesFileName, Columns, problems);
-        if (table is null)
-        {
-            throw new ScenarioFormatException(problems);
-        }
-
+        var problems = new ProblemList(limits.MaxProblems);
         var rules = new List<SettlementRule>();
         var lineOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < table.Rows.Count; i++)
+        var rows = 0;
+        var table = CsvTable.Read(stream, RulesFileName, Columns, problems, limits, CsvFormat.Invariant, row =>
         {
-            var row = new RowCursor(table, i, problems);
-            var before = problems.Count;
+            rows++;
+            var before = problems.Total;
             var name = row.Name("rule", "a unique rule name");
             var kind = row.Choice("kind", Kinds, "", required: true);
             lineOf.TryAdd(name, row.Line);
@@ -142,7 +158,7 @@ public static class SettlementFile
 
             if (rule is null)
             {
-                continue;
+                return;
             }
 
             foreach (var column in UnusedColumns(kind))
@@ -154,13 +170,17 @@ public static class SettlementFile
             }
 
             // A row with a problem of its own is reported once; the plan's checks run on the rows that parsed.
-            if (problems.Count == before)
+            if (problems.Total == before)
             {
                 rules.Add(rule);
             }
+        });
+        if (table is null)
+        {
+            throw problems.ToException();
         }
 
-        if (table.Rows.Count == 0)
+        if (rows == 0)
         {
             problems.Add(new ScenarioProblem(RulesFileName, null, null, null, "The table has no rules; remove the file to use the example rule, or add rows."));
         }
@@ -170,7 +190,7 @@ public static class SettlementFile
             try
             {
                 var plan = SettlementPlan.ForPayers("settlement_rules.csv", rules, payers, interventions);
-                if (problems.Count == 0)
+                if (problems.Total == 0)
                 {
                     return plan;
                 }
@@ -181,7 +201,7 @@ public static class SettlementFile
             }
         }
 
-        throw new ScenarioFormatException(problems.OrderBy(p => p.Line ?? 0).ThenBy(p => p.Column ?? 0).ToArray());
+        throw problems.ToException();
     }
 
     private static int? ColumnOf(CsvTable table, string field)

@@ -147,7 +147,7 @@ internal static class TableRows
             var args = new List<double>();
             foreach (var a in argsText?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [])
             {
-                if (RowCursor.TryParseNumber(a, out var x))
+                if (c.TryNumber(a, out var x))
                 {
                     args.Add(x);
                 }
@@ -247,7 +247,7 @@ internal static class TableRows
     public static PriceIndexRow? PriceIndex(RowCursor c)
     {
         var row = new PriceIndexRow(c.Integer("year", "a year", required: true) ?? 0, c.Number("index", "the index level", required: true) ?? 0, c.Text("source"));
-        if (row.Index <= 0 && c.Text("index") is not null && RowCursor.TryParseNumber(c.Text("index")!, out _))
+        if (row.Index <= 0 && c.Text("index") is not null && c.TryNumber(c.Text("index")!, out _))
         {
             c.Problem("index", "The index level must be > 0.");
         }
@@ -327,6 +327,11 @@ internal static class TableRows
             {
                 c.Problem(row.Payer is not null ? "payer" : "sector", "A transition effect takes no payer or sector.");
             }
+
+            if (row.Measure != EffectMeasure.AbsoluteChange && row.Value is < 0)
+            {
+                c.Problem("value", $"A {Text(row.Measure)} effect is a ratio and must be ≥ 0 (got {ScenarioReader.Format(row.Value.Value)}).");
+            }
         }
         else
         {
@@ -347,7 +352,7 @@ internal static class TableRows
         }
         catch (ArgumentException e)
         {
-            c.Problem("profile", e.Message);
+            c.Problem("profile", Messages.Clean(e));
         }
 
         return row;

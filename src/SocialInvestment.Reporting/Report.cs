@@ -37,9 +37,12 @@ public sealed class Report
 {
     private readonly IReadOnlyList<Block> _blocks;
 
-    internal Report(string title, IReadOnlyList<Block> blocks)
+    private readonly string _lang;
+
+    internal Report(string title, IReadOnlyList<Block> blocks, string lang = "en")
     {
         Title = title;
+        _lang = lang;
         _blocks = blocks;
         Charts = blocks.OfType<ChartBlock>().Select(b => b.Chart).ToArray();
     }
@@ -50,21 +53,33 @@ public sealed class Report
     /// <summary>Every chart, in the order they appear.</summary>
     public IReadOnlyList<ReportChart> Charts { get; }
 
-    /// <summary>The report as one self-contained HTML5 page (UTF-8, inline CSS, images as data URIs).</summary>
+    /// <summary>
+    /// The report as one self-contained HTML5 page (UTF-8, inline CSS, images as data URIs). Each
+    /// section heading (h2) is preceded by an anchor <c>&lt;a id="…" class="section"&gt;</c>
+    /// (settings, summary, who-invests, what-changes, uncertainty, assumptions, baseline,
+    /// conventions) for links; numeric table cells have the class <c>num</c> and never wrap.
+    /// </summary>
     public string ToHtml()
     {
         var sb = new StringBuilder();
-        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        sb.Append("<!DOCTYPE html>\n<html lang=\"").Append(_lang).Append("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         sb.Append("<title>").Append(WebUtility.HtmlEncode(Title)).Append("</title>\n<style>\n");
         sb.Append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\n");
-        sb.Append("table{border-collapse:collapse;margin:1em 0;font-size:0.92em}th,td{border:1px solid #ccc;padding:0.3em 0.6em}th{background:#f2f2f2}\n");
-        sb.Append(".num{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #ddd}\n");
+        sb.Append("table{border-collapse:collapse;margin:1em 0;font-size:0.88em}th,td{border:1px solid #ccc;padding:0.3em 0.5em;vertical-align:top}th{background:#f2f2f2;vertical-align:bottom;font-weight:600}\n");
+        sb.Append(".num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}.notes p{margin:0.2em 0;font-size:0.85em;color:#444}\n");
+        sb.Append(".warning{border-left:5px solid #d9822b;background:#fff6ea;padding:0.6em 0.9em}.table-wrap{overflow-x:auto}\n");
+        sb.Append("figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #ddd}\n");
         sb.Append("figcaption{font-size:0.9em;color:#555}footer{margin-top:3em;font-size:0.85em;color:#666}\n</style>\n</head>\n<body>\n");
         foreach (var block in _blocks)
         {
             switch (block)
             {
                 case HeadingBlock h:
+                    if (h.Id is not null)
+                    {
+                        sb.Append("<a id=\"").Append(h.Id).Append("\" class=\"section\"></a>\n");
+                    }
+
                     sb.Append(FormattableString.Invariant($"<h{h.Level}>")).Append(WebUtility.HtmlEncode(h.Text)).Append(FormattableString.Invariant($"</h{h.Level}>\n"));
                     break;
                 case ParagraphBlock p:
@@ -80,7 +95,10 @@ public sealed class Report
                     sb.Append("</ul>\n");
                     break;
                 case TableBlock t:
-                    sb.Append(t.Table.ToHtml());
+                    sb.Append("<div class=\"table-wrap\">\n").Append(t.Table.ToHtml()).Append("</div>\n");
+                    break;
+                case WarningBlock w:
+                    sb.Append("<p class=\"warning\" role=\"note\">⚠ ").Append(WebUtility.HtmlEncode(w.Text)).Append("</p>\n");
                     break;
                 case ChartBlock c:
                     sb.Append("<figure>\n<img alt=\"").Append(WebUtility.HtmlEncode(c.Chart.Title)).Append("\" src=\"data:image/png;base64,")
@@ -121,6 +139,9 @@ public sealed class Report
                     break;
                 case TableBlock t:
                     sb.Append(t.Table.ToMarkdown()).Append('\n');
+                    break;
+                case WarningBlock w:
+                    sb.Append("> ⚠ ").Append(w.Text).Append("\n\n");
                     break;
                 case ChartBlock c:
                     sb.Append("![").Append(c.Chart.Title).Append("](").Append(c.Chart.FileName).Append(")\n\n*").Append(c.Chart.Caption).Append("*\n\n");
@@ -170,7 +191,9 @@ public sealed class Report
 /// <summary>A piece of a report.</summary>
 internal abstract record Block;
 
-internal sealed record HeadingBlock(int Level, string Text) : Block;
+internal sealed record HeadingBlock(int Level, string Text, string? Id = null) : Block;
+
+internal sealed record WarningBlock(string Text) : Block;
 
 internal sealed record ParagraphBlock(string Text) : Block;
 

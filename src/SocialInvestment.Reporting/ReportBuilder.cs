@@ -9,9 +9,13 @@ namespace SocialInvestment.Reporting;
 /// <summary>
 /// Builds a <see cref="Report"/> from the core results of one appraisal: the run of every strategy
 /// (the comparator included), the comparator, and the appraisals of each other strategy against it
-/// from one or more perspectives. Sections: run settings, summary (NPV, BCR, ROI, IRR, payback per
-/// strategy and perspective), who invests and who saves (per payer), payback curves, annual flows
-/// by payer, state occupancy, conventions.
+/// from one or more perspectives. Sections: run settings; summary (invested, savings, NPV, BCR, ROI,
+/// IRR, payback per strategy and perspective, undefined figures footnoted); who invests and who saves
+/// (per payer); what changes (per strategy against the comparator: net gain by payer per year,
+/// cumulative net position, change in occupancy); uncertainty (with <see cref="WithUncertainty"/>);
+/// assumptions (with <see cref="WithAssumptions"/> for parameters and interventions); the baseline
+/// (state occupancy under the comparator); conventions. Every amount follows the result sign
+/// convention: + = the payer or perspective is better off.
 /// </summary>
 /// <example>
 /// <code>
@@ -27,6 +31,7 @@ public sealed class ReportBuilder
     private readonly IReadOnlyList<AppraisalResult> _appraisals;
     private readonly ReportOptions _options;
     private PsaResult? _psa;
+    private ReportAssumptions? _assumptions;
 
     /// <summary>Creates a builder.</summary>
     /// <param name="results">The run of every strategy to show, the comparator included (same model and horizon).</param>
@@ -80,10 +85,15 @@ public sealed class ReportBuilder
 
     /// <summary>
     /// Adds an "Uncertainty" section from a probabilistic sensitivity analysis of the same model:
-    /// a table per strategy × perspective (mean NPV, 95 % percentile interval, P(NPV &gt; 0)),
-    /// cumulative-probability curves of NPV for the society and public-sector perspectives, and a bar
-    /// chart of P(NPV &gt; 0) per perspective (who is likely to gain). Without it the report has no
-    /// such section.
+    /// a table per strategy × perspective (point NPV, mean NPV, 95 % percentile interval,
+    /// P(NPV &gt; 0)), cumulative-probability curves of NPV for the society and public-sector
+    /// perspectives, a bar chart of P(NPV &gt; 0) per perspective (who is likely to gain), the
+    /// investment plane of the draws (NPV of the payer that invests most against NPV for society),
+    /// acceptability by perspective with the frontier, the expected value of perfect information,
+    /// and a tornado diagram per strategy (one-way sensitivity of society's NPV, or the public
+    /// sector's, over each uncertain parameter's 2.5th–97.5th percentile range; the cohort engine
+    /// reruns the model twice per parameter when the report is built). Without it the report has
+    /// no such section.
     /// </summary>
     /// <param name="psa">The PSA result; its comparator must be the report's comparator.</param>
     /// <returns>This builder.</returns>
@@ -101,150 +111,382 @@ public sealed class ReportBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds what the Assumptions section lists beyond the model: every parameter (point value,
+    /// distribution, source), the interventions (eligibility, uptake, costs, effects with sizes),
+    /// the year discounted to and the tax financing cost. Effects marked illustrative get a visible
+    /// warning, in the Assumptions section and under the summary. Without it the section states only
+    /// what the model holds (population, horizon, counting, discounting, price year, strategies).
+    /// </summary>
+    /// <param name="assumptions">The assumptions, filled by the caller from its input.</param>
+    /// <returns>This builder.</returns>
+    public ReportBuilder WithAssumptions(ReportAssumptions assumptions)
+    {
+        ArgumentNullException.ThrowIfNull(assumptions);
+        _assumptions = assumptions;
+        return this;
+    }
+
     /// <summary>Draws the charts and assembles the report.</summary>
     /// <returns>The report, ready to render or write.</returns>
     public Report Build()
     {
         var o = _options;
         var c = o.Culture;
+        var t = Loc.For(o);
         var model = _comparator.Model;
+        var year = model.PriceYear;
+        var comparator = _comparator.Strategy.Name;
         var blocks = new List<Block> { new HeadingBlock(1, o.Title) };
         if (!string.IsNullOrWhiteSpace(o.Description))
         {
             blocks.Add(new ParagraphBlock(o.Description));
         }
 
-        var opts = model.Options;
         var groups = model.Population.Groups;
-        blocks.Add(new HeadingBlock(2, "Run settings"));
+        blocks.Add(new HeadingBlock(2, t["sec.settings"], "settings"));
         blocks.Add(new ListBlock(
         [
-            $"Model: {model.Name}",
-            $"Strategies: {string.Join(", ", _results.Select(r => r.Strategy.Name))}; comparator: {_comparator.Strategy.Name}",
-            $"Horizon: {_comparator.Cycles.ToString(c)} cycles of {_comparator.CycleLengthYears.ToString("0.##", c)} year(s)",
-            $"Population: {model.Population.Size.ToString("N0", c)} people starting at age {string.Join(", ", groups.Select(g => g.StartAge.ToString("0.#", c)).Distinct())} in {string.Join(", ", groups.Select(g => g.State).Distinct())}",
-            $"Discounting of money: {opts.CostDiscounting.Name}; of outcomes: {opts.OutcomeDiscounting.Name}",
-            $"Prices: {(model.PriceYear is int y ? $"{o.Currency}, price year {y.ToString(CultureInfo.InvariantCulture)}" : o.Currency)}",
+            t.F("settings.model", model.Name),
+            t.F("settings.strategies", string.Join(", ", _results.Select(r => r.Strategy.Name)), comparator),
+            t.F("settings.horizon", _comparator.Cycles, _comparator.CycleLengthYears.ToString("0.##", c)),
+            t.F("settings.population", model.Population.Size.ToString("N0", c), string.Join(", ", groups.Select(g => g.StartAge.ToString("0.#", c)).Distinct())),
+            t.F("settings.money", t.Money(o.Currency, string.Empty, year)),
+            t["settings.sign"],
         ]));
 
         var shown = _appraisals.Where(a => o.Shows(a.Perspective.Name)).ToList();
-        blocks.Add(new HeadingBlock(2, "Summary"));
+        blocks.Add(new HeadingBlock(2, t["sec.summary"], "summary"));
         if (shown.Count == 0)
         {
-            blocks.Add(new ParagraphBlock("No appraisal was requested (only the comparator was run, or the perspective filter matched nothing)."));
+            blocks.Add(new ParagraphBlock(t["summary.none"]));
         }
         else
         {
-            blocks.Add(new ParagraphBlock($"Each strategy against {_comparator.Strategy.Name}. PV = present value in {o.Currency}, totals for the modelled population; NPV = PV benefits − PV investment; BCR = PV benefits / PV investment; payback = years until the cumulative net benefit stays at or above zero."));
-            blocks.Add(new TableBlock(ReportTables.SummaryTable(shown, o)));
+            blocks.Add(new ParagraphBlock(t.F("summary.intro", comparator, t.Money(o.Currency, string.Empty, year))));
+            blocks.Add(new TableBlock(ReportTables.SummaryTable(shown, o, year)));
+        }
+
+        var illustrative = IllustrativeWarning(t);
+        if (illustrative is not null)
+        {
+            blocks.Add(new WarningBlock(illustrative));
         }
 
         var byStrategy = _appraisals.GroupBy(a => a.Strategy, StringComparer.Ordinal).ToList();
         if (byStrategy.Count > 0)
         {
-            blocks.Add(new HeadingBlock(2, "Who invests, who saves"));
-            blocks.Add(new ParagraphBlock("Per payer, the present value of the investment it bears (invested) and of the change in its other flows as a gain (savings: + = it pays less or receives more). Net gain = savings − invested: + = the payer is better off than under the comparator, − = it is out of pocket. The split by payer does not depend on the perspective."));
+            blocks.Add(new HeadingBlock(2, t["sec.whoInvests"], "who-invests"));
+            blocks.Add(new ParagraphBlock(t["whoInvests.intro"]));
             foreach (var g in byStrategy)
             {
-                blocks.Add(new HeadingBlock(3, $"{g.Key} vs {_comparator.Strategy.Name}"));
-                blocks.Add(new TableBlock(ReportTables.PayerTable(g.First(), o)));
+                blocks.Add(new HeadingBlock(3, t.F("heading.vs", g.Key, comparator)));
+                blocks.Add(new TableBlock(ReportTables.PayerTable(g.First(), o, year)));
             }
 
-            blocks.Add(new HeadingBlock(2, "Payback curves"));
+            blocks.Add(new HeadingBlock(2, t["sec.changes"], "what-changes"));
+            blocks.Add(new ParagraphBlock(t.F("changes.intro", comparator)));
             var index = 0;
             foreach (var g in byStrategy)
             {
+                index++;
                 var run = _results.First(r => r.Strategy.Name == g.Key);
+                blocks.Add(new HeadingBlock(3, t.F("heading.vs", g.Key, comparator)));
                 blocks.Add(new ChartBlock(new ReportChart(
-                    $"Cumulative discounted net benefit: {g.Key}",
-                    $"Cumulative discounted net benefit of {g.Key} against {_comparator.Strategy.Name}: thin lines per payer, thick lines per perspective. Above zero the party is ahead; where a thick line crosses zero for good, the investment has paid back from that perspective.",
-                    FileName("payback", ++index, g.Key),
-                    Charts.PaybackCurve(run, g.ToList(), o))));
+                    t.F("chart.netGainYear.title", g.Key, comparator),
+                    t.F("caption.netGainYear", g.Key, comparator),
+                    FileName("net-gain", index, g.Key),
+                    Charts.IncrementalNetGainByPayer(run, g.First(), o))));
+                blocks.Add(new ChartBlock(new ReportChart(
+                    t.F("chart.cumulative.title", g.Key, comparator),
+                    t.F("caption.cumulative", g.Key, comparator),
+                    FileName("cumulative", index, g.Key),
+                    Charts.CumulativeNetPosition(run, g.ToList(), o))));
+                blocks.Add(new ChartBlock(new ReportChart(
+                    t.F("chart.incOccupancy.title", g.Key, comparator),
+                    t.F("caption.incOccupancy", g.Key, comparator),
+                    FileName("occupancy-change", index, g.Key),
+                    Charts.IncrementalOccupancy(run, _comparator, o))));
             }
         }
 
         if (_psa is not null)
         {
-            AddUncertainty(blocks, _psa);
+            AddUncertainty(blocks, _psa, t);
         }
 
-        blocks.Add(new HeadingBlock(2, "Annual flows by payer"));
-        var k = 0;
-        foreach (var r in _results)
-        {
-            blocks.Add(new ChartBlock(new ReportChart(
-                $"Annual flows by payer: {r.Strategy.Name}",
-                $"Net undiscounted flows booked to each payer per year under {r.Strategy.Name} (positive = cost, negative = gain such as earnings or taxes received).",
-                FileName("flows", ++k, r.Strategy.Name),
-                Charts.AnnualFlowsByPayer(r, o))));
-        }
+        AddAssumptions(blocks, t);
 
-        blocks.Add(new HeadingBlock(2, "State occupancy"));
-        k = 0;
-        foreach (var r in _results)
-        {
-            blocks.Add(new ChartBlock(new ReportChart(
-                $"State occupancy: {r.Strategy.Name}",
-                $"Share of the cohort in each state by age under {r.Strategy.Name}.",
-                FileName("occupancy", ++k, r.Strategy.Name),
-                Charts.StateOccupancy(r, o))));
-        }
+        blocks.Add(new HeadingBlock(2, t["sec.baseline"], "baseline"));
+        blocks.Add(new ChartBlock(new ReportChart(
+            t.F("chart.occupancy.title", comparator),
+            t.F("caption.occupancy", comparator),
+            FileName("occupancy", 1, comparator),
+            Charts.StateOccupancy(_comparator, o))));
 
-        blocks.Add(new HeadingBlock(2, "Conventions"));
+        blocks.Add(new HeadingBlock(2, t["sec.conventions"], "conventions"));
         blocks.Add(new ListBlock(
         [
-            "Costs are positive and gains negative in the ledger; a perspective's net benefit is minus its incremental net cost.",
-            "Society counts resource costs and production of every payer, nets out transfers, and adds the tax financing cost on the net change in public budgets.",
-            "Trace point t is discounted with the schedule's factor for year t (cycle 0 undiscounted unless the model says otherwise).",
-            c.Name.Length == 0 ? "Numbers are formatted with the invariant culture." : $"Numbers are formatted with the culture {c.Name}.",
+            t["conventions.sign"],
+            t["conventions.input"],
+            t["conventions.society"],
+            t["conventions.discount"],
+            c.Name.Length == 0 ? t["conventions.invariant"] : t.F("conventions.culture", c.Name),
         ]));
         if (!string.IsNullOrWhiteSpace(o.Provenance))
         {
             blocks.Add(new FooterBlock(o.Provenance));
         }
 
-        return new Report(o.Title, blocks);
+        return new Report(o.Title, blocks, t.HtmlLang);
     }
 
-    private void AddUncertainty(List<Block> blocks, PsaResult psa)
+    private string? IllustrativeWarning(Loc t)
+    {
+        if (_assumptions is null)
+        {
+            return null;
+        }
+
+        var names = _assumptions.Interventions.Where(i => i.Effects.Any(e => e.IsIllustrative))
+            .Select(i => i.Strategies.Count == 0 ? i.Name : t.F("warning.inStrategies", i.Name, string.Join(", ", i.Strategies))).ToList();
+        return names.Count == 0 ? null : t.F("warning.illustrative", string.Join(", ", names));
+    }
+
+    private void AddAssumptions(List<Block> blocks, Loc t)
+    {
+        var o = _options;
+        var c = o.Culture;
+        var model = _comparator.Model;
+        var opts = model.Options;
+        var a = _assumptions;
+        blocks.Add(new HeadingBlock(2, t["sec.assumptions"], "assumptions"));
+        var groups = model.Population.Groups;
+        var total = groups.Sum(g => g.Weight);
+        var items = new List<string>
+        {
+            t.F("assume.population", model.Population.Size.ToString("N0", c), string.Join("; ", groups.Select(g => t.F("assume.group", g.State, g.StartAge.ToString("0.#", c), NumberFormat.Percent(total > 0 ? g.Weight / total : 0, c))))),
+            t.F("assume.horizon", _comparator.Cycles, _comparator.CycleLengthYears.ToString("0.##", c), (_comparator.Cycles * _comparator.CycleLengthYears).ToString("0.#", c)),
+            t.F("assume.counting", opts.StateWeights.Name),
+            t.F("assume.discounting", opts.CostDiscounting.Name, opts.OutcomeDiscounting.Name),
+            model.PriceYear is int py ? t.F("assume.priceYear", py.ToString(CultureInfo.InvariantCulture), o.Currency) : t.F("assume.noPriceYear", o.Currency),
+            a?.DiscountedToYear is int dy
+                ? t.F("assume.discountedTo", dy.ToString(CultureInfo.InvariantCulture), opts.DiscountTimeOffsetYears.ToString("0.##", c))
+                : t.F("assume.discountedToStart", opts.DiscountTimeOffsetYears.ToString("0.##", c)),
+            a?.TaxFinancingCost is double tf ? t.F("assume.taxFinancing", NumberFormat.Percent(tf, c)) : t["assume.taxFinancingUnknown"],
+        };
+        blocks.Add(new ListBlock(items));
+        if (!string.IsNullOrWhiteSpace(a?.Notes))
+        {
+            blocks.Add(new ParagraphBlock(a.Notes));
+        }
+
+        blocks.Add(new HeadingBlock(3, t["assume.strategies"]));
+        blocks.Add(new ListBlock(_results.Select(r => r.Strategy.Interventions.Count == 0
+            ? t.F("assume.strategyNone", r.Strategy.Name)
+            : t.F("assume.strategyWith", r.Strategy.Name, string.Join(", ", r.Strategy.Interventions.Select(i => i.Name)))).ToList()));
+
+        if (a is null)
+        {
+            blocks.Add(new ParagraphBlock(t["assume.notSupplied"]));
+            return;
+        }
+
+        var illustrative = IllustrativeWarning(t);
+        if (illustrative is not null)
+        {
+            blocks.Add(new WarningBlock(illustrative));
+        }
+
+        foreach (var i in a.Interventions)
+        {
+            blocks.Add(new HeadingBlock(3, t.F("assume.intervention", i.Name)));
+            if (!string.IsNullOrWhiteSpace(i.Description))
+            {
+                blocks.Add(new ParagraphBlock(i.Description));
+            }
+
+            var eligible = i.EligibleStates.Count == 0 ? t["assume.everyone"] : string.Join(", ", i.EligibleStates);
+            var ages = (i.MinAge, i.MaxAge) switch
+            {
+                (double lo, double hi) => t.F("assume.agesBetween", lo.ToString("0.#", c), hi.ToString("0.#", c)),
+                (double lo, null) => t.F("assume.agesFrom", lo.ToString("0.#", c)),
+                (null, double hi) => t.F("assume.agesTo", hi.ToString("0.#", c)),
+                _ => string.Empty,
+            };
+            blocks.Add(new ListBlock(
+            [
+                t.F("assume.eligibility", eligible, ages),
+                i.UptakeParameter is null ? t.F("assume.uptake", NumberFormat.Percent(i.Uptake, c)) : t.F("assume.uptakeParameter", NumberFormat.Percent(i.Uptake, c), i.UptakeParameter),
+                t.F("assume.inStrategies", i.Strategies.Count == 0 ? "–" : string.Join(", ", i.Strategies)),
+            ]));
+            if (i.Costs.Count > 0)
+            {
+                var costs = new Table(
+                    [t["col.payer"], t["col.sector"], t["col.timing"], ReportTables.MoneyHeader(t, o, model.PriceYear, "col.amount"), t["col.parameter"], t["col.duration"], t["col.states"], t["col.source"]],
+                    [false, false, false, true, false, true, false, false]);
+                foreach (var k in i.Costs)
+                {
+                    costs.Add(
+                        k.Payer,
+                        k.Sector,
+                        t[k.Timing == Model.CostTiming.Upfront ? "timing.upfront" : "timing.perYear"],
+                        NumberFormat.Amount(k.Amount, c),
+                        k.Parameter ?? string.Empty,
+                        k.DurationYears is double d ? t.F("unit.years", d.ToString("0.#", c)) : t["assume.whileInState"],
+                        k.States.Count == 0 ? t["assume.anyLivingState"] : string.Join(", ", k.States),
+                        k.Source ?? string.Empty);
+                }
+
+                blocks.Add(new TableBlock(costs));
+            }
+
+            if (i.Effects.Count > 0)
+            {
+                var effects = new Table(
+                    [t["col.target"], t["col.measure"], t["col.size"], t["col.parameter"], t["col.profile"], t["col.source"]],
+                    [false, false, true, false, false, false]);
+                foreach (var e in i.Effects)
+                {
+                    effects.Add(
+                        e.Target,
+                        t["measure." + e.Measure],
+                        e.Size.ToString("0.###", c),
+                        e.Parameter ?? string.Empty,
+                        Profile(t, e, c),
+                        (e.IsIllustrative ? "⚠ " : string.Empty) + (e.Source ?? string.Empty));
+                }
+
+                blocks.Add(new TableBlock(effects));
+            }
+        }
+
+        if (a.Parameters.Count > 0)
+        {
+            blocks.Add(new HeadingBlock(3, t["assume.parameters"]));
+            blocks.Add(new ParagraphBlock(t["assume.parametersIntro"]));
+            var table = new Table([t["col.parameter"], t["col.pointValue"], t["col.distribution"], t["col.sourceDescription"]], [false, true, false, false]);
+            foreach (var p in a.Parameters)
+            {
+                var isIllustrative = p.Source?.Contains("illustrative", StringComparison.OrdinalIgnoreCase) == true;
+                table.Add((isIllustrative ? "⚠ " : string.Empty) + p.Name, FormatValue(p.Value, c), p.Distribution ?? t["assume.fixed"], p.Source ?? string.Empty);
+            }
+
+            blocks.Add(new TableBlock(table));
+        }
+    }
+
+    private static string FormatValue(double v, CultureInfo c) => Math.Abs(v) >= 1000 ? v.ToString("N0", c) : v.ToString("0.####", c);
+
+    private static string Profile(Loc t, InterventionEffectAssumption e, CultureInfo c)
+    {
+        string Y(double? v) => (v ?? 0).ToString("0.#", c);
+        return e.Duration switch
+        {
+            EffectDuration.Constant => t.F("profile.constant", Y(e.Years)),
+            EffectDuration.Decay => t.F("profile.decay", Y(e.Years), Y(e.Until)),
+            EffectDuration.Linear => t.F("profile.linear", Y(e.Years), Y(e.Until)),
+            _ => t["profile.permanent"],
+        };
+    }
+
+    private void AddUncertainty(List<Block> blocks, PsaResult psa, Loc t)
     {
         var o = _options;
         var c = o.Culture;
         var comparator = psa.Strategies[psa.ComparatorIndex].Name;
-        blocks.Add(new HeadingBlock(2, "Uncertainty"));
+        blocks.Add(new HeadingBlock(2, t["sec.uncertainty"], "uncertainty"));
         var spec = psa.Specification;
-        blocks.Add(new ParagraphBlock(
-            $"Probabilistic sensitivity analysis: the model was run {psa.Draws.ToString("N0", c)} times, each time with parameter values drawn from their distributions ({spec.UncertainParameterCount.ToString("N0", c)} uncertain parameter(s); seed {psa.Seed.ToString(CultureInfo.InvariantCulture)}). " +
-            $"NPV is against {comparator} in {o.Currency}, totals for the modelled population. The 95 % interval holds the middle 95 % of the draws; P(NPV > 0) is the chance that benefits exceed costs from that perspective."));
+        blocks.Add(new ParagraphBlock(t.F(
+            "uncertainty.intro",
+            psa.Draws.ToString("N0", c),
+            spec.UncertainParameterCount.ToString("N0", c),
+            psa.Seed.ToString(CultureInfo.InvariantCulture),
+            comparator,
+            t.Money(o.Currency, string.Empty, spec.Model.PriceYear))));
         if (spec.UncertainParameterCount == 0)
         {
-            blocks.Add(new ParagraphBlock("No parameter was given a distribution: every draw equals the base case, so the intervals have zero width."));
+            blocks.Add(new ParagraphBlock(t["uncertainty.noDistributions"]));
         }
 
         if (psa.Strategies.Count < 2)
         {
-            blocks.Add(new ParagraphBlock("Only the comparator was run: nothing to appraise."));
+            blocks.Add(new ParagraphBlock(t["uncertainty.onlyComparator"]));
             return;
         }
 
-        blocks.Add(new TableBlock(ReportTables.UncertaintyTable(psa, o)));
+        blocks.Add(new TableBlock(ReportTables.UncertaintyTable(psa, o, _appraisals, spec.Model.PriceYear)));
         var k = 0;
         foreach (var p in psa.Perspectives.Where(p => o.Shows(p.Name) && (p.Name == Perspective.PublicSector.Name || p.Name.StartsWith("society", StringComparison.Ordinal))))
         {
             blocks.Add(new ChartBlock(new ReportChart(
-                $"NPV distribution: {p.Name}",
-                $"Cumulative probability of the NPV against {comparator} from the {p.Name} perspective over the draws, one curve per strategy. Where a curve crosses the dashed zero line, read the chance that the strategy does not pay off; the rest is the chance that benefits exceed costs. A steep curve means little uncertainty.",
+                t.F("chart.npvDistribution.title", p.Name),
+                t.F("caption.npvDistribution", comparator, p.Name),
                 FileName("npv-distribution", ++k, p.Name),
                 Charts.NpvDistribution(psa, p, o))));
         }
 
-        if (psa.Perspectives.Any(p => o.Shows(p.Name)))
+        if (!psa.Perspectives.Any(p => o.Shows(p.Name)))
         {
+            return;
+        }
+
+        blocks.Add(new ChartBlock(new ReportChart(
+            t.F("chart.probPositive.title", comparator),
+            t.F("caption.probPositive", comparator),
+            "probability-positive-npv.png",
+            Charts.ProbabilityPositiveNpv(psa, o))));
+
+        var society = psa.Perspectives.FirstOrDefault(p => p.Name.StartsWith("society", StringComparison.Ordinal))
+            ?? psa.Perspectives.FirstOrDefault(p => p.Name == Perspective.PublicSector.Name)
+            ?? psa.Perspectives[^1];
+        k = 0;
+        foreach (var strategy in psa.Strategies.Where((_, i) => i != psa.ComparatorIndex))
+        {
+            k++;
+            var point = _appraisals.FirstOrDefault(a => a.Strategy == strategy.Name);
+            var investor = point?.Payers.OrderByDescending(p => Figures.Balance(p).Invested).FirstOrDefault(p => Figures.Balance(p).Invested > 0);
+            var x = investor is null ? null : psa.Perspectives.FirstOrDefault(p => p.Name == Perspective.ForPayer(investor.Payer).Name);
+            x ??= psa.Perspectives.FirstOrDefault(p => p.Name == Perspective.PublicSector.Name && p.Name != society.Name);
+            if (x is null || x.Name == society.Name)
+            {
+                continue;
+            }
+
             blocks.Add(new ChartBlock(new ReportChart(
-                "Chance that benefits exceed costs, by payer",
-                $"Share of the draws in which each payer (and the public sector and society) ends up with a positive NPV against {comparator}: who is likely to gain. The dotted line marks 50 %.",
-                "probability-positive-npv.png",
-                Charts.ProbabilityPositiveNpv(psa, o))));
+                t.F("chart.plane.title", strategy.Name, comparator),
+                t.F("caption.plane", strategy.Name, x.Name, society.Name),
+                FileName("plane", k, strategy.Name),
+                Charts.InvestmentPlane(psa, strategy, x, society, o))));
+        }
+
+        blocks.Add(new ChartBlock(new ReportChart(
+            t["chart.acceptability.title"],
+            t["caption.acceptability"],
+            "acceptability.png",
+            Charts.Acceptability(psa, o))));
+        blocks.Add(new ChartBlock(new ReportChart(
+            t["chart.evpi.title"],
+            t["caption.evpi"],
+            "evpi.png",
+            Charts.Evpi(psa, o))));
+
+        if (spec.UncertainParameterCount == 0)
+        {
+            return;
+        }
+
+        var ranges = spec.Ranges();
+        var bau = psa.Strategies[psa.ComparatorIndex];
+        k = 0;
+        foreach (var strategy in psa.Strategies.Where((_, i) => i != psa.ComparatorIndex))
+        {
+            var tornado = Sensitivity.OneWayNpv(spec.Model, strategy, bau, society, ranges);
+            blocks.Add(new ChartBlock(new ReportChart(
+                t.F("chart.tornado.title", strategy.Name, society.Name),
+                t.F("caption.tornado", strategy.Name, comparator, society.Name),
+                FileName("tornado", ++k, strategy.Name),
+                Charts.Tornado(tornado, spec.Model, strategy.Name, society, o))));
         }
     }
 

@@ -28,6 +28,13 @@ public sealed record ReportOptions
     /// </summary>
     public IReadOnlyList<string>? Perspectives { get; init; }
 
+    /// <summary>
+    /// Language of every label, heading, table header, footnote and chart title and axis: English
+    /// (the default) or Norwegian bokmål. Names that come from the model (states, payers, strategies,
+    /// parameters) are printed as given. Independent of <see cref="Culture"/>, which formats numbers.
+    /// </summary>
+    public ReportLanguage Language { get; init; } = ReportLanguage.English;
+
     /// <summary>Currency label used in headings and axis titles. Default "NOK".</summary>
     public string Currency { get; init; } = "NOK";
 
@@ -49,9 +56,24 @@ public sealed record ReportOptions
         ArgumentNullException.ThrowIfNull(Culture);
         ArgumentNullException.ThrowIfNull(Currency);
         ArgumentOutOfRangeException.ThrowIfLessThan(ChartWidth, 200);
+        if (!Enum.IsDefined(Language))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Language), Language, "Unknown report language.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(ChartHeight, 150);
     }
 
     internal bool Shows(string perspective) =>
         Perspectives is null || Perspectives.Count == 0 || Perspectives.Any(p => string.Equals(p, perspective, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>The language of a report's text.</summary>
+public enum ReportLanguage
+{
+    /// <summary>English (the default).</summary>
+    English = 0,
+
+    /// <summary>Norwegian bokmål (language code <c>nb</c>).</summary>
+    NorwegianBokmal = 1,
 }

@@ -1,5 +1,6 @@
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Reporting;
 
@@ -21,7 +22,7 @@ internal static class ReportSeries
             x[t] = start + (t * result.CycleLengthYears);
         }
 
-        return (x, sameAge ? "Age (years)" : "Years since start");
+        return (x, sameAge ? "axis.age" : "axis.yearsSinceStart");
     }
 
     /// <summary>
@@ -79,16 +80,27 @@ internal static class ReportSeries
         return names;
     }
 
-    /// <summary>Net undiscounted flow per payer at each trace point (base and intervention flows, positive = cost); [payer][t].</summary>
-    public static double[][] FlowsByPayer(SimulationResult result, IReadOnlyList<string> payers)
+    /// <summary>
+    /// Factor that turns an incremental ledger amount into a net gain (+ = the payer is better off):
+    /// ledger rows already carry net gains, so 1.
+    /// </summary>
+    internal const double LedgerToGain = 1.0;
+
+    /// <summary>
+    /// Incremental net gain per payer at each trace point (strategy − comparator, summed over the
+    /// payer's accounts; + = the payer is better off), undiscounted or discounted; [payer][t].
+    /// </summary>
+    public static double[][] NetGainByPayer(AppraisalResult appraisal, IReadOnlyList<string> payers, bool discounted)
     {
-        var series = payers.Select(_ => new double[result.Cycles + 1]).ToArray();
-        for (var a = 0; a < result.Accounts.Count; a++)
+        var length = appraisal.NetBenefitByCycleDiscounted.Count;
+        var series = payers.Select(_ => new double[length]).ToArray();
+        foreach (var row in appraisal.Ledger)
         {
-            var p = IndexOf(payers, result.Accounts[a].Payer.Name);
-            for (var t = 0; t <= result.Cycles; t++)
+            var p = IndexOf(payers, row.Account.Payer.Name);
+            var values = discounted ? row.PerCycleDiscounted : row.PerCycle;
+            for (var t = 0; t < length; t++)
             {
-                series[p][t] += result.Flow(t, a, FlowOrigin.Base, false) + result.Flow(t, a, FlowOrigin.Intervention, false);
+                series[p][t] += LedgerToGain * values[t];
             }
         }
 
@@ -96,22 +108,12 @@ internal static class ReportSeries
     }
 
     /// <summary>
-    /// Cumulative discounted net benefit per payer (−Σ_{τ≤t} Σ_{accounts of the payer} ΔC_τ,
-    /// discounted; positive = the payer is ahead); [payer][t].
+    /// Cumulative discounted net gain per payer (Σ_{τ≤t} of <see cref="NetGainByPayer"/>,
+    /// discounted; + = the payer is ahead); [payer][t].
     /// </summary>
     public static double[][] CumulativeNetBenefitByPayer(AppraisalResult appraisal, IReadOnlyList<string> payers)
     {
-        var length = appraisal.NetBenefitByCycleDiscounted.Count;
-        var series = payers.Select(_ => new double[length]).ToArray();
-        foreach (var row in appraisal.Ledger)
-        {
-            var p = IndexOf(payers, row.Account.Payer.Name);
-            for (var t = 0; t < length; t++)
-            {
-                series[p][t] += row.PerCycleDiscounted[t];
-            }
-        }
-
+        var series = NetGainByPayer(appraisal, payers, discounted: true);
         foreach (var s in series)
         {
             Accumulate(s);
@@ -120,12 +122,95 @@ internal static class ReportSeries
         return series;
     }
 
-    /// <summary>Cumulative discounted net benefit of a perspective (Σ_{τ≤t} NB_τ).</summary>
+    /// <summary>Cumulative discounted net benefit of a perspective (Σ_{τ≤t} NB_τ, + = ahead).</summary>
     public static double[] CumulativeNetBenefit(AppraisalResult appraisal)
     {
         var s = appraisal.NetBenefitByCycleDiscounted.ToArray();
         Accumulate(s);
         return s;
+    }
+
+    /// <summary>Number of people in each state under a strategy minus under the comparator, at each trace point; [state][t].</summary>
+    public static double[][] IncrementalOccupancy(SimulationResult strategy, SimulationResult comparator)
+    {
+        var n = strategy.States.Count;
+        var length = Math.Min(strategy.Cycles, comparator.Cycles) + 1;
+        var diff = new double[n][];
+        for (var s = 0; s < n; s++)
+        {
+            diff[s] = new double[length];
+            for (var t = 0; t < length; t++)
+            {
+                diff[s][t] = strategy.Occupancy(t, s) - comparator.Occupancy(t, strategy.States[s].Name);
+            }
+        }
+
+        return diff;
+    }
+
+    /// <summary>NPV against the comparator per draw for every strategy, the comparator's own row all zero; [strategy][draw].</summary>
+    public static double[][] NpvDraws(PsaResult psa, Perspective perspective) =>
+        psa.Strategies.Select((s, i) => i == psa.ComparatorIndex
+            ? new double[psa.Draws]
+            : psa.Values(PsaFigure.NetPresentValue, s, perspective).ToArray().Select(v => double.IsFinite(v) ? v : 0).ToArray()).ToArray();
+
+    /// <summary>
+    /// Share of draws in which each strategy (the comparator included) has the highest NPV from a
+    /// perspective (ties go to the first strategy), and the index of the strategy with the highest
+    /// mean NPV (the acceptability frontier).
+    /// </summary>
+    public static (double[] ProbabilityBest, int Frontier) Acceptability(PsaResult psa, Perspective perspective)
+    {
+        var npv = NpvDraws(psa, perspective);
+        var counts = new double[npv.Length];
+        for (var k = 0; k < psa.Draws; k++)
+        {
+            var best = 0;
+            for (var s = 1; s < npv.Length; s++)
+            {
+                if (npv[s][k] > npv[best][k])
+                {
+                    best = s;
+                }
+            }
+
+            counts[best]++;
+        }
+
+        var means = npv.Select(d => d.Average()).ToArray();
+        var frontier = 0;
+        for (var s = 1; s < means.Length; s++)
+        {
+            if (means[s] > means[frontier])
+            {
+                frontier = s;
+            }
+        }
+
+        return (counts.Select(c => c / psa.Draws).ToArray(), frontier);
+    }
+
+    /// <summary>
+    /// Expected value of perfect information from a perspective, in money for the modelled
+    /// population: <c>mean_k max_s NPV_s,k − max_s mean_k NPV_s,k</c> (comparator NPV = 0).
+    /// </summary>
+    public static double Evpi(PsaResult psa, Perspective perspective)
+    {
+        var npv = NpvDraws(psa, perspective);
+        var withInfo = 0.0;
+        for (var k = 0; k < psa.Draws; k++)
+        {
+            var max = double.NegativeInfinity;
+            foreach (var s in npv)
+            {
+                max = Math.Max(max, s[k]);
+            }
+
+            withInfo += max;
+        }
+
+        withInfo /= psa.Draws;
+        return Math.Max(0, withInfo - npv.Max(d => d.Average()));
     }
 
     private static void Accumulate(double[] values)

@@ -12,6 +12,12 @@ internal sealed class Table(IReadOnlyList<string> headers, IReadOnlyList<bool> r
 
     public IReadOnlyList<string[]> Rows => _rows;
 
+    /// <summary>Notes printed under the table (for example why a figure is undefined), each a full sentence.</summary>
+    public IReadOnlyList<string> Footnotes { get; set; } = [];
+
+    /// <summary>Which columns hold numbers (right-aligned, never wrapped).</summary>
+    public IReadOnlyList<bool> Numeric => rightAligned;
+
     public void Add(params string[] cells)
     {
         if (cells.Length != Headers.Count)
@@ -54,6 +60,11 @@ internal sealed class Table(IReadOnlyList<string> headers, IReadOnlyList<bool> r
             Line(r);
         }
 
+        foreach (var f in Footnotes)
+        {
+            sb.Append(indent).Append(f).Append('\n');
+        }
+
         return sb.ToString();
     }
 
@@ -65,6 +76,11 @@ internal sealed class Table(IReadOnlyList<string> headers, IReadOnlyList<bool> r
         foreach (var r in _rows)
         {
             sb.Append("| ").Append(string.Join(" | ", r.Select(EscapeMarkdown))).Append(" |\n");
+        }
+
+        if (Footnotes.Count > 0)
+        {
+            sb.Append('\n').Append(string.Join("\\\n", Footnotes.Select(EscapeMarkdown))).Append('\n');
         }
 
         return sb.ToString();
@@ -92,6 +108,17 @@ internal sealed class Table(IReadOnlyList<string> headers, IReadOnlyList<bool> r
         }
 
         sb.Append("</tbody>\n</table>\n");
+        if (Footnotes.Count > 0)
+        {
+            sb.Append("<div class=\"notes\">");
+            foreach (var f in Footnotes)
+            {
+                sb.Append("<p>").Append(WebUtility.HtmlEncode(f)).Append("</p>");
+            }
+
+            sb.Append("</div>\n");
+        }
+
         return sb.ToString();
     }
 

@@ -50,15 +50,15 @@ public class ScenarioCommandTests : TempFolderTest
         var r = Socinv.Run("run", WriteSmallScenario(), "--out", outDir, "--seed", "42");
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Err);
         Assert.That(r.Out, Does.Contain("Scenario: small"));
-        Assert.That(r.Out, Does.Contain("NPV (NOK)").And.Contain("BCR").And.Contain("Payback"));
+        Assert.That(r.Out, Does.Contain("NPV (NOK").And.Contain("BCR").And.Contain("Payback"));
         Assert.That(r.Out, Does.Contain("Who invests, who saves: IPS for NOK".Replace("NOK", "NEET", StringComparison.Ordinal)));
         Assert.That(r.Out, Does.Contain("Seed: 42"));
         Assert.That(File.Exists(Path.Combine(outDir, "report.html")));
         Assert.That(File.Exists(Path.Combine(outDir, "report.md")));
-        Assert.That(Directory.GetFiles(outDir, "*.png"), Has.Length.EqualTo(5));
+        Assert.That(Directory.GetFiles(outDir, "*.png"), Has.Length.EqualTo(4), "net gain per year, cumulative position and change in occupancy for the one strategy, and the baseline");
         Assert.That(File.Exists(Path.Combine(outDir, ResultWriter.TidyCsvFileName)), "tidy CSV results");
         Assert.That(File.Exists(Path.Combine(outDir, ResultWriter.SummaryFileName)), "JSON summary");
-        Assert.That(r.Out, Does.Contain("results.csv, summary.json, settlement.csv, report.html, report.md, 5 charts (PNG)"));
+        Assert.That(r.Out, Does.Contain("results.csv, summary.json, settlement.csv, report.html, report.md, results.xlsx, 4 charts (PNG)"));
         Assert.That(Directory.GetFiles(outDir, "*.tmp"), Is.Empty);
     }
 

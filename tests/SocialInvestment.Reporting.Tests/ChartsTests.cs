@@ -24,23 +24,52 @@ public class ChartsTests
     }
 
     [Test]
-    public void AnnualFlowsByPayer_YouthModel_IsPngOfDefaultSize()
-    {
-        var (results, _) = YouthModel.Run();
-        AssertPng(Charts.AnnualFlowsByPayer(results[1]), 1000, 560);
-    }
-
-    [Test]
-    public void PaybackCurve_YouthModel_IsPng()
+    public void IncrementalNetGainByPayer_YouthModel_IsPngOfDefaultSize()
     {
         var (results, appraisals) = YouthModel.Run();
-        AssertPng(Charts.PaybackCurve(results[1], appraisals), 1000, 560);
+        AssertPng(Charts.IncrementalNetGainByPayer(results[1], appraisals[0]), 1000, 560);
     }
 
     [Test]
-    public void PaybackCurve_NoAppraisal_Throws()
+    public void IncrementalOccupancy_YouthModel_IsPng()
     {
         var (results, _) = YouthModel.Run();
-        Assert.That(() => Charts.PaybackCurve(results[1], []), Throws.ArgumentException);
+        AssertPng(Charts.IncrementalOccupancy(results[1], results[0], new ReportOptions { ChartWidth = 700, ChartHeight = 400 }), 700, 400);
+    }
+
+    [Test]
+    public void CumulativeNetPosition_YouthModel_IsPng()
+    {
+        var (results, appraisals) = YouthModel.Run();
+        AssertPng(Charts.CumulativeNetPosition(results[1], appraisals), 1000, 560);
+    }
+
+    [Test]
+    public void CumulativeNetPosition_NoAppraisal_Throws()
+    {
+        var (results, _) = YouthModel.Run();
+        Assert.That(() => Charts.CumulativeNetPosition(results[1], []), Throws.ArgumentException);
+    }
+
+    [Test]
+    public void PsaCharts_YouthModel_ArePngs()
+    {
+        var psa = YouthModel.Psa(draws: 60);
+        var society = psa.Perspectives.Single(p => p.Name.StartsWith("society", StringComparison.Ordinal));
+        var municipality = psa.Perspectives.Single(p => p.Name == "municipality");
+        AssertPng(Charts.InvestmentPlane(psa, psa.Strategies[1], municipality, society), 1000, 560);
+        AssertPng(Charts.Acceptability(psa), 1000, 560);
+        AssertPng(Charts.Evpi(psa, new ReportOptions { Language = ReportLanguage.NorwegianBokmal }), 1000, 560);
+        Assert.That(() => Charts.InvestmentPlane(psa, psa.Strategies[0], municipality, society), Throws.ArgumentException.With.Message.Contains("comparator"));
+    }
+
+    [Test]
+    public void Tornado_ManyBars_GrowsTallerThanTheDefault()
+    {
+        var psa = YouthModel.Psa(draws: 10);
+        var model = psa.Specification.Model;
+        var tornado = SocialInvestment.Uncertainty.Sensitivity.OneWayNpv(model, psa.Strategies[1], psa.Strategies[0], SocialInvestment.Economics.Perspective.PublicSector, psa.Specification.Ranges());
+        Assert.That(tornado.Bars, Has.Count.EqualTo(2));
+        AssertPng(Charts.Tornado(tornado, model, psa.Strategies[1].Name, SocialInvestment.Economics.Perspective.PublicSector, new ReportOptions { ChartWidth = 800, ChartHeight = 150 }), 800, 140 + (34 * 2));
     }
 }

@@ -42,7 +42,8 @@ public class UncertaintyReportTests
                 Math.Round(npv.Lower).ToString("N0", CultureInfo.InvariantCulture),
                 Math.Round(npv.Upper).ToString("N0", CultureInfo.InvariantCulture),
                 (100 * prob).ToString("N1", CultureInfo.InvariantCulture) + " %");
-            Assert.That(html, Does.Contain($"<td>{strategy.Name}</td><td>{p.Name}</td><td class=\"num\">{row}</td>"), p.Name);
+            var point = Math.Round(YouthModel.Run().Appraisals.Single(a => a.Perspective.Name == p.Name).NetPresentValue).ToString("N0", CultureInfo.InvariantCulture);
+            Assert.That(html, Does.Contain($"<td>{strategy.Name}</td><td>{p.Name}</td><td class=\"num\">{point}</td><td class=\"num\">{row}</td>"), p.Name);
         }
     }
 
@@ -57,16 +58,20 @@ public class UncertaintyReportTests
     }
 
     [Test]
-    public void WithUncertainty_AddsDistributionChartsForSocietyAndPublicSectorAndTheBarChart()
+    public void WithUncertainty_AddsDistributionPlaneAcceptabilityEvpiAndTornadoCharts()
     {
         var report = Build(Psa.Value, Options());
         var names = report.Charts.Select(c => c.FileName).ToList();
         Assert.That(names, Does.Contain("npv-distribution-1-public-sector.png"));
         Assert.That(names.Count(n => n.StartsWith("npv-distribution-", StringComparison.Ordinal)), Is.EqualTo(2));
         Assert.That(names.Single(n => n.StartsWith("npv-distribution-2-", StringComparison.Ordinal)), Does.StartWith("npv-distribution-2-society"));
-        Assert.That(names, Does.Contain("probability-positive-npv.png"));
-        Assert.That(names, Has.Count.EqualTo(8), "five charts without PSA plus three");
-        foreach (var chart in report.Charts)
+        foreach (var name in new[] { "probability-positive-npv.png", "plane-1-supported-employment.png", "acceptability.png", "evpi.png", "tornado-1-supported-employment.png" })
+        {
+            Assert.That(names, Does.Contain(name));
+        }
+
+        Assert.That(names, Has.Count.EqualTo(4 + 7), "four charts without PSA plus seven");
+        foreach (var chart in report.Charts.Where(c => !c.FileName.StartsWith("tornado", StringComparison.Ordinal)))
         {
             ChartsTests.AssertPng(chart.Png.Span, 800, 450);
         }
@@ -82,7 +87,7 @@ public class UncertaintyReportTests
         var society = psa.Perspectives.Single(p => p.Name.StartsWith("society", StringComparison.Ordinal));
         var mean = psa.Summarize(PsaFigure.NetPresentValue, psa.Strategies[1], society).Mean;
         Assert.That(md, Does.Contain(Math.Round(mean).ToString("N0", nb)));
-        Assert.That(md, Does.Contain("![Chance that benefits exceed costs, by payer](probability-positive-npv.png)"));
+        Assert.That(md, Does.Contain("![Chance that benefits exceed costs (vs Business as usual)](probability-positive-npv.png)"));
     }
 
     [Test]
@@ -91,7 +96,7 @@ public class UncertaintyReportTests
         var report = Build(null, Options());
         Assert.That(report.ToHtml(), Does.Not.Contain("Uncertainty"));
         Assert.That(report.ToMarkdown(), Does.Not.Contain("P(NPV > 0)"));
-        Assert.That(report.Charts, Has.Count.EqualTo(5));
+        Assert.That(report.Charts, Has.Count.EqualTo(4));
     }
 
     [Test]

@@ -128,10 +128,11 @@ public sealed class AppraisalResult
 
     /// <summary>
     /// Internal rate of return per year of the undiscounted net-gain stream (Excel <c>IRR</c>; 0.07 = 7 %).
-    /// Defined only when the perspective invests (<see cref="FigureReason.NoInvestment"/>), the stream
-    /// is conventional — it starts negative and changes sign exactly once, amounts below 1e-9 of the
-    /// largest ignored (<see cref="FigureReason.NotConventional"/>) — and the root lies in (−99 %, 10 000 %)
-    /// (<see cref="FigureReason.NoRoot"/>).
+    /// Defined only when the perspective invests (<see cref="FigureReason.NoInvestment"/>), the IRR is
+    /// unique (<see cref="FigureReason.NotConventional"/> otherwise) — the stream starts negative and
+    /// changes sign once (Descartes' rule of signs), or its running total starts negative and changes
+    /// sign once (Norström's criterion, 1972: then exactly one positive rate), amounts below 1e-9 of
+    /// the largest ignored — and the root lies in (−99 %, 10 000 %) (<see cref="FigureReason.NoRoot"/>).
     /// </summary>
     public Figure InternalRateOfReturn { get; }
 
@@ -251,28 +252,17 @@ public sealed class AppraisalResult
             scale = Math.Max(scale, Math.Abs(v));
         }
 
-        // Conventional: the first material amount is negative (an investment) and the sign changes
-        // exactly once. Otherwise several rates, or none, can give a present value of zero.
-        var signChanges = 0;
-        var lastSign = 0;
-        var firstSign = 0;
-        foreach (var v in netGain)
-        {
-            var sign = Math.Abs(v) <= 1e-9 * scale ? 0 : Math.Sign(v);
-            if (sign != 0 && lastSign != 0 && sign != lastSign)
-            {
-                signChanges++;
-            }
-
-            if (firstSign == 0)
-            {
-                firstSign = sign;
-            }
-
-            lastSign = sign == 0 ? lastSign : sign;
-        }
-
-        if (signChanges != 1 || firstSign != -1)
+        // An investment has a unique IRR when either (Descartes' rule of signs) the stream starts
+        // negative and changes sign exactly once — the root lies in (−1, ∞) — or (Norström 1972) its
+        // running total starts negative and changes sign exactly once — then exactly one root is
+        // positive, so the search starts at 0. Norström admits streams with small late reversals
+        // (more survivors drawing a benefit decades later) that Descartes rejects. Otherwise several
+        // rates, or none, can give a present value of zero.
+        var (streamChanges, streamFirst) = SignChanges(netGain, scale, cumulative: false);
+        var (totalChanges, totalFirst) = SignChanges(netGain, scale, cumulative: true);
+        var descartes = streamChanges == 1 && streamFirst == -1;
+        var norstrom = totalChanges == 1 && totalFirst == -1;
+        if (!descartes && !norstrom)
         {
             return Figure.Undefined(FigureReason.NotConventional);
         }
@@ -301,7 +291,7 @@ public sealed class AppraisalResult
             return sum;
         }
 
-        const double lo = -0.99;
+        var lo = descartes ? -0.99 : 0.0;
         const double hi = 100.0;
         // Scan for the first sign change from low rates upward, then refine with Brent's method.
         var prevRate = lo;
@@ -327,6 +317,34 @@ public sealed class AppraisalResult
         }
 
         return Figure.Undefined(FigureReason.NoRoot);
+    }
+
+    /// <summary>Sign changes of a stream (or of its running total), ignoring amounts within 1e-9 of <paramref name="scale"/>, and the first material sign.</summary>
+    private static (int Changes, int First) SignChanges(IReadOnlyList<double> values, double scale, bool cumulative)
+    {
+        var changes = 0;
+        var last = 0;
+        var first = 0;
+        var total = 0.0;
+        foreach (var v in values)
+        {
+            total += v;
+            var x = cumulative ? total : v;
+            var sign = Math.Abs(x) <= 1e-9 * scale ? 0 : Math.Sign(x);
+            if (sign != 0 && last != 0 && sign != last)
+            {
+                changes++;
+            }
+
+            if (first == 0)
+            {
+                first = sign;
+            }
+
+            last = sign == 0 ? last : sign;
+        }
+
+        return (changes, first);
     }
 }
 

@@ -16,9 +16,9 @@ public enum FigureReason
     NoInvestment,
 
     /// <summary>
-    /// The net-gain stream is not conventional: it must start with an investment (net gain &lt; 0)
-    /// and change sign exactly once, to returns. Otherwise the internal rate of return is not unique
-    /// or not a return on an investment.
+    /// The net-gain stream is not a conventional investment: neither the stream nor its running total
+    /// starts negative and changes sign exactly once (Descartes' rule and Norström's criterion), so the
+    /// internal rate of return is not unique or not a return on an investment.
     /// </summary>
     NotConventional,
 

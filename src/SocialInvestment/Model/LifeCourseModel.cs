@@ -29,8 +29,10 @@ public sealed class LifeCourseModel
         SimulationOptions options,
         int? priceYear,
         IReadOnlyDictionary<int, double>? priceIndex,
-        Account[] accounts)
+        Account[] accounts,
+        ModelLimits limits)
     {
+        Limits = limits;
         Name = name;
         States = states;
         Payers = payers;
@@ -54,6 +56,9 @@ public sealed class LifeCourseModel
 
     /// <summary>Name of the model.</summary>
     public string Name { get; }
+
+    /// <summary>The limits the model was built with; <see cref="WithOptions"/> and <see cref="WithPopulation"/> check them too.</summary>
+    public ModelLimits Limits { get; }
 
     /// <summary>States in declaration order (index = state index in results).</summary>
     public IReadOnlyList<State> States { get; }
@@ -125,10 +130,23 @@ public sealed class LifeCourseModel
     public LifeCourseModel WithOptions(SimulationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var breaches = Limits.CheckOptions(options);
+        if (breaches.Count > 0)
+        {
+            throw new ModelValidationException(breaches);
+        }
+
         var problems = options.Validate();
         if (problems.Count > 0)
         {
             throw new ModelValidationException(problems.Select(p => new ValidationProblem("options", p)).ToArray());
+        }
+
+        var size = new List<ValidationProblem>();
+        LifeCourseModelBuilder.CheckCompiledSize(this, options.Cycles, Population, Strategies, size);
+        if (size.Count > 0)
+        {
+            throw new ModelValidationException(size);
         }
 
         return With(options, Population);
@@ -142,6 +160,12 @@ public sealed class LifeCourseModel
         ArgumentNullException.ThrowIfNull(population);
         var problems = new List<ValidationProblem>();
         LifeCourseModelBuilder.ValidatePopulation(population, _stateIndex, States, problems);
+        problems.AddRange(Limits.CheckPopulation(population));
+        if (problems.Count == 0)
+        {
+            LifeCourseModelBuilder.CheckCompiledSize(this, Options.Cycles, population, Strategies, problems);
+        }
+
         if (problems.Count > 0)
         {
             throw new ModelValidationException(problems);
@@ -171,7 +195,7 @@ public sealed class LifeCourseModel
     }
 
     private LifeCourseModel With(SimulationOptions options, Population population)
-        => new(Name, [.. States], [.. Payers], [.. Sectors], [.. Outcomes], [.. Parameters], [.. Transitions], [.. Flows], [.. OutcomeDefinitions], population, [.. Strategies], options, PriceYear, PriceIndex, [.. Accounts]);
+        => new(Name, [.. States], [.. Payers], [.. Sectors], [.. Outcomes], [.. Parameters], [.. Transitions], [.. Flows], [.. OutcomeDefinitions], population, [.. Strategies], options, PriceYear, PriceIndex, [.. Accounts], Limits);
 
     internal bool TryStateIndex(string name, out int index) => _stateIndex.TryGetValue(name, out index);
 }

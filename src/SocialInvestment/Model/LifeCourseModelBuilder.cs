@@ -1,3 +1,4 @@
+using System.Globalization;
 using SocialInvestment.Engine;
 
 namespace SocialInvestment.Model;
@@ -25,6 +26,7 @@ public sealed class LifeCourseModelBuilder(string name = "model")
     private readonly List<Strategy> _strategies = [];
     private Population? _population;
     private SimulationOptions _options = new();
+    private ModelLimits _limits = ModelLimits.Default;
     private int? _priceYear;
     private IReadOnlyDictionary<int, double>? _priceIndex;
 
@@ -201,6 +203,18 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         return this;
     }
 
+    /// <summary>
+    /// Sets the size and magnitude limits <see cref="Build"/> checks before anything is allocated by
+    /// the model's size (default <see cref="ModelLimits.Default"/>); the built model keeps them.
+    /// </summary>
+    /// <param name="limits">The limits.</param>
+    public LifeCourseModelBuilder WithLimits(ModelLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        _limits = limits;
+        return this;
+    }
+
     /// <summary>Sets the price year and the index used to re-index amounts given in other price years.</summary>
     /// <param name="priceYear">The model's price year.</param>
     /// <param name="priceIndex">Index level by year (any base); must contain every price year used.</param>
@@ -262,6 +276,11 @@ public sealed class LifeCourseModelBuilder(string name = "model")
                 problems.Add(new ValidationProblem($"state '{s.Name}'", $"Tunnel cycles must be ≥ 0 (got {s.TunnelCycles})."));
             }
 
+            if (s.TunnelCycles > _limits.MaxTunnelCycles)
+            {
+                problems.Add(new ValidationProblem($"state '{s.Name}'", string.Create(CultureInfo.InvariantCulture, $"Tunnel cycles {s.TunnelCycles} exceed the limit of {_limits.MaxTunnelCycles} (ModelLimits.MaxTunnelCycles).")));
+            }
+
             if (s.IsAbsorbing && s.TunnelCycles > 0)
             {
                 problems.Add(new ValidationProblem($"state '{s.Name}'", "An absorbing state cannot track time in state."));
@@ -276,11 +295,33 @@ public sealed class LifeCourseModelBuilder(string name = "model")
             }
         }
 
+        foreach (var cycle in PayerCycles(_payers.Select(p => (p.Name, p.Parent))))
+        {
+            problems.Add(new ValidationProblem($"payer '{cycle[0]}'", cycle.Count == 1
+                ? "The payer is its own parent; a payer hierarchy must not loop (amounts would be counted twice)."
+                : $"The parents loop: {string.Join(" → ", cycle.Append(cycle[0]))}; a payer hierarchy must not loop (amounts would be counted twice)."));
+        }
+
+        var expanded = 0L;
+        foreach (var s in _states)
+        {
+            expanded += Math.Max(1, Math.Min(s.TunnelCycles, int.MaxValue));
+        }
+
+        if (expanded > _limits.MaxExpandedStates)
+        {
+            problems.Add(new ValidationProblem("model", string.Create(CultureInfo.InvariantCulture, $"The model has {expanded} states after tunnel expansion, more than the limit of {_limits.MaxExpandedStates} (ModelLimits.MaxExpandedStates); track fewer cycles in state.")));
+        }
+
         foreach (var p in _parameters)
         {
             if (!double.IsFinite(p.BaseValue))
             {
                 problems.Add(new ValidationProblem($"parameter '{p.Name}'", $"The base value must be a finite number (got {p.BaseValue})."));
+            }
+            else if (Math.Abs(p.BaseValue) > _limits.MaxAbsoluteValue)
+            {
+                problems.Add(new ValidationProblem($"parameter '{p.Name}'", string.Create(CultureInfo.InvariantCulture, $"The base value {p.BaseValue:R} exceeds the limit of ±{_limits.MaxAbsoluteValue:R} (ModelLimits.MaxAbsoluteValue).")));
             }
         }
 
@@ -323,6 +364,7 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         else
         {
             ValidatePopulation(_population, stateIndex, _states, problems);
+            problems.AddRange(_limits.CheckPopulation(_population));
         }
 
         if (_options is null)
@@ -331,8 +373,16 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         }
         else
         {
-            problems.AddRange(_options.Validate().Select(p => new ValidationProblem("options", p)));
+            // The limits first: Validate allocates by the horizon (the counting weights).
+            var breaches = _limits.CheckOptions(_options);
+            problems.AddRange(breaches);
+            if (breaches.Count == 0)
+            {
+                problems.AddRange(_options.Validate().Select(p => new ValidationProblem("options", p)));
+            }
         }
+
+        problems.AddRange(_limits.Validate());
 
         foreach (var strategy in _strategies)
         {
@@ -371,7 +421,14 @@ public sealed class LifeCourseModelBuilder(string name = "model")
             _options!,
             _priceYear,
             _priceIndex,
-            [.. accounts]);
+            [.. accounts],
+            _limits);
+
+        CheckCompiledSize(model, _options!.Cycles, _population!, _strategies, problems);
+        if (problems.Count > 0)
+        {
+            throw new ModelValidationException(problems);
+        }
 
         // Trial compilation at the base parameters finds value problems (negative probabilities,
         // rows not summing to one, NaN) for the comparator and every registered strategy.
@@ -379,7 +436,24 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         foreach (var strategy in strategies)
         {
             var found = new List<ValidationProblem>();
-            ModelCompiler.Compile(model, strategy, model.BaseParameters, found);
+            CompiledModel? compiled;
+            try
+            {
+                compiled = ModelCompiler.Compile(model, strategy, model.BaseParameters, found);
+            }
+            catch (ArgumentException e)
+            {
+                // A value the compiler's conversions refuse (a negative odds ratio, …): a problem of this strategy, not a crash.
+                compiled = null;
+                found.Add(new ValidationProblem($"strategy '{strategy.Name}'", e is ArgumentOutOfRangeException { ActualValue: { } v }
+                    ? string.Create(CultureInfo.InvariantCulture, $"An effect or value is out of range ({v}): {e.Message.Split(" (Parameter", 2)[0]}")
+                    : e.Message.Split(" (Parameter", 2)[0]));
+            }
+
+            if (compiled is not null && found.Count == 0)
+            {
+                CheckMagnitudes(compiled, _limits.MaxAbsoluteValue, found);
+            }
             foreach (var p in found)
             {
                 if (!problems.Contains(p))
@@ -395,6 +469,75 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         }
 
         return model;
+    }
+
+    /// <summary>Reports every loop in a payer hierarchy (a payer its own parent is a loop of one), each once.</summary>
+    internal static List<List<string>> PayerCycles(IEnumerable<(string Name, string? Parent)> payers)
+    {
+        var parent = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (n, p) in payers)
+        {
+            parent.TryAdd(n, p);
+        }
+
+        var cycles = new List<List<string>>();
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var start in parent.Keys)
+        {
+            var path = new List<string>();
+            var onPath = new Dictionary<string, int>(StringComparer.Ordinal);
+            var cur = start;
+            while (cur is not null && !done.Contains(cur) && parent.ContainsKey(cur))
+            {
+                if (onPath.TryGetValue(cur, out var at))
+                {
+                    cycles.Add(path.GetRange(at, path.Count - at));
+                    break;
+                }
+
+                onPath[cur] = path.Count;
+                path.Add(cur);
+                cur = parent[cur];
+            }
+
+            done.UnionWith(path);
+        }
+
+        return cycles;
+    }
+
+    /// <summary>Adds a problem when one compiled strategy would hold more than <see cref="ModelLimits.MaxCompiledCells"/> numbers.</summary>
+    internal static void CheckCompiledSize(LifeCourseModel model, int cycles, Population population, IReadOnlyList<Strategy> strategies, List<ValidationProblem> problems)
+    {
+        var limits = model.Limits;
+        var expanded = model.States.Sum(s => (long)Math.Max(1, s.TunnelCycles));
+        var ages = population.Groups.Select(g => g.StartAge).Distinct().Count();
+        var k = strategies.Count == 0 ? 0 : strategies.Max(s => Math.Min(s.Interventions.Count, MaxInterventionsPerStrategy));
+        var accounts = model.Accounts.Count + strategies.SelectMany(s => s.Interventions).SelectMany(i => i.Costs).Select(c => c.Account).Distinct().Count(a => model.AccountIndex(a) < 0);
+        var cells = ModelLimits.CompiledCells(cycles, expanded, accounts, model.Outcomes.Count, (long)ages << k);
+        if (cells > limits.MaxCompiledCells)
+        {
+            problems.Add(new ValidationProblem("model", string.Create(CultureInfo.InvariantCulture,
+                $"One compiled strategy would hold {cells:N0} numbers ({cycles} cycles, {expanded} states after tunnel expansion, {accounts} accounts, up to {(long)ages << k} sub-cohorts), more than the limit of {limits.MaxCompiledCells:N0} (ModelLimits.MaxCompiledCells); shorten the horizon, track fewer cycles in state or use fewer start ages.")));
+        }
+    }
+
+    private static void CheckMagnitudes(CompiledModel compiled, double max, List<ValidationProblem> problems)
+    {
+        foreach (var sc in compiled.Subcohorts)
+        {
+            foreach (var (what, values) in new[] { ("A flow amount per person and cycle", sc.StateFlows), ("A flow amount on a transition", sc.EventAmounts), ("An upfront cost", sc.Upfront), ("An outcome value", sc.StateOutcomes), ("An outcome value on a transition", sc.OutcomeEventValues) })
+            {
+                foreach (var v in values)
+                {
+                    if (Math.Abs(v) > max)
+                    {
+                        problems.Add(new ValidationProblem("flows", string.Create(CultureInfo.InvariantCulture, $"{what} is {v:G6}, beyond the limit of ±{max:R} (ModelLimits.MaxAbsoluteValue).")));
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     internal static void ValidatePopulation(Population population, IReadOnlyDictionary<string, int> stateIndex, IReadOnlyList<State> states, List<ValidationProblem> problems)

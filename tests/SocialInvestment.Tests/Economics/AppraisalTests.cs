@@ -143,6 +143,16 @@ public class AppraisalTests
         => Assert.That(AppraisalResult.Irr(stream, 1.0).Reason, Is.EqualTo(reason), "−100 + 230x − 132x² has roots at 10 % and 20 %: no unique IRR");
 
     [Test]
+    public void Irr_LateSmallReversal_UsesNorstromsCriterion()
+    {
+        // −100, 60, 60, −1 changes sign twice, so Descartes allows two roots: they are −98.35 % and
+        // 12.5296 % (bisection by hand). Its running total −100, −40, 20, 19 changes sign once, so by
+        // Norström (1972) exactly one root is positive: that one is the IRR.
+        var irr = AppraisalResult.Irr([-100.0, 60, 60, -1], 1.0);
+        Assert.That(irr.Value, Is.EqualTo(0.12529597665138534).Within(1e-9));
+    }
+
+    [Test]
     public void Irr_ConventionalStream_MatchesExcel()
         => Assert.That(AppraisalResult.Irr([-1000.0, 300, 400, 500], 1.0).Value, Is.EqualTo(0.08896339469335).Within(1e-9), "Excel =IRR({-1000,300,400,500})");
 
