@@ -4,13 +4,19 @@ namespace SocialInvestment.Benchmarks;
 
 /// <summary>
 /// Entry point. <c>welfare4 MODE [options]</c> runs the plain welfare-4 runner of
-/// ../shared/perf/README.md and prints one JSON line per measurement; anything else goes to
+/// ../shared/perf/README.md, <c>welfare16 cohort|micro [options]</c> the welfare-16 runner
+/// (<see cref="Welfare16Runner"/>); each prints one JSON line per measurement; anything else goes to
 /// BenchmarkDotNet's switcher (for example <c>--filter *Cohort*</c>).
 /// </summary>
 public static partial class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "welfare16")
+        {
+            return Welfare16Runner.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "welfare4")
         {
             var modes = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal);

@@ -70,8 +70,8 @@ internal static class Welfare4Cohort
             {
                 var res = ProbabilisticAnalysis.Run(spec, options with { Perspectives = [perspective] });
                 sw.Stop();
-                var c = PsaSummary.Of(res.Costs(Strategy.BusinessAsUsual, perspective).ToArray());
-                var q = PsaSummary.Of(res.Outcomes(Strategy.BusinessAsUsual, Outcome.Qaly).ToArray());
+                var c = res.CostMoments(Strategy.BusinessAsUsual, perspective);
+                var q = res.OutcomeMoments(Strategy.BusinessAsUsual, Outcome.Qaly);
                 (meanCost, seCost, meanQaly, seQaly) = (c.Mean, c.StandardError, q.Mean, q.StandardError);
             }
             else

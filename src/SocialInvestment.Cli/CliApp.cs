@@ -73,8 +73,10 @@ internal static class CliApp
         }
         catch (ScenarioFormatException e)
         {
-            error.WriteLine($"socinv: the scenario has {Count(e.Problems.Count, "problem")}:");
-            WriteLimited(error, e.Problems, limit);
+            var total = e.Problems.Count + e.OmittedCount;
+            var kept = e.OmittedCount > 0 ? string.Create(CultureInfo.InvariantCulture, $" (the reader kept the first {e.Problems.Count:N0})") : string.Empty;
+            error.WriteLine($"socinv: the scenario has {Count(total, "problem")}{kept}:");
+            WriteLimited(error, e.Problems, limit, omitted: e.OmittedCount);
 
             return ExitCodes.InvalidInput;
         }
@@ -225,7 +227,12 @@ internal static class CliApp
 
     /// <summary>Writes at most <paramref name="limit"/> lines, then one line that counts the rest and says how to see them.</summary>
     /// <remarks>Only the lines shown are formatted, so a list of a million problems costs fifty strings.</remarks>
-    internal static void WriteLimited<T>(TextWriter error, IReadOnlyList<T> lines, int limit, string indent = "  ")
+    /// <param name="error">Where to write.</param>
+    /// <param name="lines">The problems.</param>
+    /// <param name="limit">How many to write.</param>
+    /// <param name="indent">The indentation of each line.</param>
+    /// <param name="omitted">Problems counted but not kept by the reader (beyond its own cap): they are added to the count of the rest.</param>
+    internal static void WriteLimited<T>(TextWriter error, IReadOnlyList<T> lines, int limit, string indent = "  ", int omitted = 0)
     {
         var shown = Math.Min(lines.Count, limit);
         for (var i = 0; i < shown; i++)
@@ -233,9 +240,15 @@ internal static class CliApp
             error.WriteLine(indent + lines[i]);
         }
 
-        if (lines.Count > shown)
+        var rest = (long)lines.Count - shown + omitted;
+        if (rest > 0)
         {
-            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{indent}… and {lines.Count - shown:N0} more (--max-errors 0 or --verbose prints all)."));
+            var how = omitted == 0
+                ? "--max-errors 0 or --verbose prints all"
+                : shown == lines.Count
+                    ? "the reader keeps the first ScenarioLimits.MaxProblems"
+                    : "--max-errors 0 or --verbose prints all the reader kept";
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{indent}… and {rest:N0} more ({how})."));
         }
     }
 

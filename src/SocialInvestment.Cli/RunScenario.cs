@@ -318,7 +318,8 @@ internal static class RunScenario
         PsaResult psa;
         try
         {
-            psa = ScenarioRunner.RunProbabilistic(scenario, request.Draws, seed, options, progress, cancellationToken);
+            // psa.csv and the report's NPV distribution chart read every draw, so they are kept.
+            psa = ScenarioRunner.RunProbabilistic(scenario, request.Draws, seed, options with { KeepDraws = true }, progress, cancellationToken);
         }
         catch (ArgumentException e) when (e is not ArgumentNullException)
         {

@@ -362,6 +362,9 @@ internal readonly struct RowCursor(CsvTable table, int line, string[] fields, Pr
 
     public IReadOnlyList<string> List(string column) => Text(column)?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
+    /// <summary>The table's decimal separator: '.' (invariant), or ',' when declared or detected.</summary>
+    public char DecimalSeparator => table.Format.DecimalSeparator;
+
     /// <summary>Parses a number in the table's format (decimal point, or decimal comma when declared or detected), finite and within the magnitude limit.</summary>
     public bool TryNumber(string s, out double value)
     {

@@ -151,31 +151,91 @@ public sealed record Scenario
     /// The parameter distributions of <see cref="Parameters"/> as a PSA specification for a model
     /// built from this scenario (<see cref="BuildModel()"/>). Each row with a univariate distribution
     /// becomes <see cref="PsaSpecification.With(ParameterRef, Distribution)"/> through
-    /// <see cref="DistributionSpec.ToDistribution"/>; rows without a distribution keep their base
-    /// value. A Dirichlet group is written as consecutive <c>dirichlet</c> rows with the same
-    /// concentrations (α₁ … αₙ), one row per component in order (row i receives component i), for
-    /// example the probabilities of leaving one state to each destination; a longer run of identical
-    /// rows is split into groups of n. Distributions are sampled in row order.
+    /// <see cref="DistributionSpec.ToDistribution"/>, centred on the row's point value: a spread form
+    /// (for example <c>gamma cv 0.25</c>) is built around the value, and an explicit form whose
+    /// centre differs from the value (<see cref="DistributionSpec.ValidateAgainst"/>) is a problem,
+    /// so the PSA always varies the parameter around the value the point run uses. Rows without a
+    /// distribution keep their base value. A Dirichlet group is written as consecutive
+    /// <c>dirichlet</c> rows with the same concentrations (α₁ … αₙ), one row per component in order
+    /// (row i receives component i), for example the probabilities of leaving one state to each
+    /// destination; a longer run of identical rows is split into groups of n; the point value of row
+    /// i must equal αᵢ/Σα. Distributions are sampled in row order.
     /// </summary>
     /// <param name="model">The model, built from this scenario (possibly with other options).</param>
     /// <returns>The specification.</returns>
     /// <exception cref="ScenarioFormatException">
-    /// A distribution is invalid, a Dirichlet group is incomplete, or a parameter is not in the model;
-    /// every problem is listed with the file and line of its row (<c>parameters.csv</c> when the
-    /// scenario was not read from files).
+    /// A distribution is invalid or not centred on its point value, a Dirichlet group is incomplete,
+    /// or a parameter is not in the model; every problem is listed with the file and line of its row
+    /// (<c>parameters.csv</c> when the scenario was not read from files).
     /// </exception>
     public PsaSpecification ToPsaSpecification(LifeCourseModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var problems = new List<ScenarioProblem>();
-        void Problem(ParameterRow row, string message)
-        {
-            var at = Source?.Find(row);
-            problems.Add(new ScenarioProblem(at?.File ?? ScenarioFiles.Parameters, at?.Line, null, "distribution", $"parameter '{row.Name}': {message}"));
-        }
-
         var names = new HashSet<string>(model.Parameters.Select(p => p.Name), StringComparer.Ordinal);
         var spec = new PsaSpecification(model);
+        foreach (var (group, message) in DistributionGroups(rowLevel: true))
+        {
+            if (message is not null)
+            {
+                problems.Add(DistributionProblem(group[0], message));
+                continue;
+            }
+
+            var missing = group.Where(r => !names.Contains(r.Name)).ToArray();
+            foreach (var r in missing)
+            {
+                problems.Add(DistributionProblem(r, $"not a parameter of the model '{model.Name}'."));
+            }
+
+            if (missing.Length > 0)
+            {
+                continue;
+            }
+
+            var d = group[0].Distribution!;
+            try
+            {
+                spec = d.IsDirichlet
+                    ? spec.WithDirichlet([.. group.Select(r => model.Parameter(r.Name))], d.ToDirichlet())
+                    : spec.With(model.Parameter(group[0].Name), d.ToDistribution(group[0].Value));
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                problems.Add(DistributionProblem(group[0], e.Message));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ScenarioFormatException(problems);
+        }
+
+        return spec;
+    }
+
+    /// <summary>
+    /// The problems of Dirichlet groups (incomplete, or point values that are not the group's
+    /// means αᵢ/Σα), which no single row shows; the reader reports them (row-level problems are
+    /// reported by the row parser, with their column).
+    /// </summary>
+    internal IEnumerable<ScenarioProblem> DistributionGroupProblems()
+        => DistributionGroups(rowLevel: false).Where(g => g.Message is not null).Select(g => DistributionProblem(g.Group[0], g.Message!));
+
+    private ScenarioProblem DistributionProblem(ParameterRow row, string message)
+    {
+        var at = Source?.Find(row);
+        return new ScenarioProblem(at?.File ?? ScenarioFiles.Parameters, at?.Line, null, "distribution", $"parameter '{row.Name}': {message}");
+    }
+
+    /// <summary>
+    /// The rows with a distribution, as sampling units (one row, or the rows of a Dirichlet group),
+    /// each with its first problem or null. <paramref name="rowLevel"/> includes the problems of a
+    /// single row (invalid arguments, not centred on the value); otherwise rows with such problems
+    /// are skipped and only group problems are given.
+    /// </summary>
+    private IEnumerable<(ParameterRow[] Group, string? Message)> DistributionGroups(bool rowLevel)
+    {
         var rows = Parameters;
         var i = 0;
         while (i < rows.Count)
@@ -187,12 +247,12 @@ public sealed record Scenario
                 continue;
             }
 
-            var invalid = d.Validate();
+            var invalid = d.IsDirichlet ? d.Validate() : d.ValidateAgainst(row.Value);
             if (invalid.Count > 0)
             {
-                foreach (var m in invalid)
+                if (rowLevel)
                 {
-                    Problem(row, m);
+                    yield return ([row], string.Join(" ", invalid));
                 }
 
                 i++;
@@ -201,22 +261,7 @@ public sealed record Scenario
 
             if (!d.IsDirichlet)
             {
-                if (!names.Contains(row.Name))
-                {
-                    Problem(row, $"not a parameter of the model '{model.Name}'.");
-                }
-                else
-                {
-                    try
-                    {
-                        spec = spec.With(model.Parameter(row.Name), d.ToDistribution(row.Value));
-                    }
-                    catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-                    {
-                        Problem(row, e.Message);
-                    }
-                }
-
+                yield return ([row], null);
                 i++;
                 continue;
             }
@@ -230,39 +275,21 @@ public sealed record Scenario
 
             if (j - i < n)
             {
-                Problem(row, string.Create(CultureInfo.InvariantCulture, $"the dirichlet group starting here has {n} concentrations but {j - i} consecutive row(s) with the same concentrations; write one row per component, in order, each with the full list of concentrations."));
-            }
-            else
-            {
-                var group = rows.Skip(i).Take(n).ToArray();
-                var missing = group.Where(r => !names.Contains(r.Name)).ToArray();
-                foreach (var r in missing)
-                {
-                    Problem(r, $"not a parameter of the model '{model.Name}'.");
-                }
-
-                if (missing.Length == 0)
-                {
-                    try
-                    {
-                        spec = spec.WithDirichlet([.. group.Select(r => model.Parameter(r.Name))], d.ToDirichlet());
-                    }
-                    catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-                    {
-                        Problem(row, e.Message);
-                    }
-                }
+                yield return ([row], string.Create(CultureInfo.InvariantCulture, $"the dirichlet group starting here has {n} concentrations but {j - i} consecutive row(s) with the same concentrations; write one row per component, in order, each with the full list of concentrations."));
+                i = j;
+                continue;
             }
 
+            var group = rows.Skip(i).Take(n).ToArray();
+            var sum = d.Arguments.Sum();
+            var off = Enumerable.Range(0, n).Where(k => !DistributionSpec.IsCentred(d.Arguments[k] / sum, group[k].Value)).ToArray();
+            yield return off.Length == 0
+                ? (group, null)
+                : (group, string.Join("; ", off.Select(k => string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"component {k + 1} ('{group[k].Name}') has the point value {group[k].Value:G6} but the dirichlet mean {d.Arguments[k]:G6}/{sum:G6} = {d.Arguments[k] / sum:G6}, a difference of {group[k].Value - (d.Arguments[k] / sum):G6}"))) + "; the point values of a dirichlet group must be its means αᵢ/Σα (for example αᵢ = value × N for N observations).");
             i = j;
         }
-
-        if (problems.Count > 0)
-        {
-            throw new ScenarioFormatException(problems);
-        }
-
-        return spec;
     }
 
     /// <summary>

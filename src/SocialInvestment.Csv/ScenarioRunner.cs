@@ -19,6 +19,16 @@ public sealed record ScenarioRunOptions
 
     /// <summary>Worker threads of a probabilistic run (<see cref="ScenarioRunner.RunProbabilistic"/>); 0 (default) means <see cref="Environment.ProcessorCount"/>. Results do not depend on it; deterministic runs ignore it.</summary>
     public int MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>
+    /// Keep every PSA draw in memory (<see cref="PsaOptions.KeepDraws"/>): per-draw values, exact
+    /// percentiles and EVPPI, at about 8·(5·S·V + S·O + P) bytes per draw. Default false: the
+    /// summaries are streamed and memory does not grow with the draws. Deterministic runs ignore it.
+    /// </summary>
+    public bool KeepDraws { get; init; }
+
+    /// <summary>Receives every PSA draw in draw order while the run goes on (<see cref="PsaOptions.DrawSink"/>), for example to write a per-draw file without keeping the draws. Deterministic runs ignore it.</summary>
+    public PsaDrawSink? DrawSink { get; init; }
 }
 
 /// <summary>The result of running every strategy of a scenario with the cohort engine and appraising it against the comparator.</summary>
@@ -133,7 +143,7 @@ public static class ScenarioRunner
     /// <param name="options">Overrides (horizon, discounting, perspectives, threads); null for none.</param>
     /// <param name="progress">Receives the number of completed draws.</param>
     /// <param name="ct">Cancels the run.</param>
-    /// <returns>Per-draw costs, outcomes and appraisal figures (NPV, BCR, ROI, payback) by strategy and perspective.</returns>
+    /// <returns>Streamed summaries of the appraisal figures (NPV, BCR, ROI, payback) by strategy and perspective; with <see cref="ScenarioRunOptions.KeepDraws"/> also every per-draw cost, outcome, figure and parameter value.</returns>
     /// <exception cref="ModelValidationException">The scenario does not make a valid model.</exception>
     /// <exception cref="ScenarioFormatException">A parameter distribution is invalid (with file and line).</exception>
     /// <exception cref="ArgumentException">An override names an unknown discount preset or perspective.</exception>
@@ -142,6 +152,7 @@ public static class ScenarioRunner
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
+        ct.ThrowIfCancellationRequested();
         options ??= new ScenarioRunOptions();
         var (model, perspectives) = Prepare(scenario, options);
         var comparator = model.Strategies.FirstOrDefault(s => s.Name == scenario.Settings.Comparator)
@@ -155,6 +166,8 @@ public static class ScenarioRunner
             Strategies = model.Strategies,
             Comparator = comparator,
             Perspectives = perspectives,
+            KeepDraws = options.KeepDraws,
+            DrawSink = options.DrawSink,
         };
         return ProbabilisticAnalysis.Run(spec, psa, null, progress, ct);
     }

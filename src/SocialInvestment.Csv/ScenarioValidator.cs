@@ -225,6 +225,12 @@ internal static class ScenarioValidator
             }
         }
 
+        // Dirichlet groups: complete, and centred on the rows' point values (single rows are checked by the row parser).
+        if (!broken.Contains("parameters"))
+        {
+            problems.AddRange(s.DistributionGroupProblems());
+        }
+
         var memberships = new HashSet<(string, string?)>();
         foreach (var r in s.Strategies)
         {

@@ -36,7 +36,7 @@ public static class ScenarioWriter
         Csv(P(ScenarioFiles.States), TableColumns.States, scenario.States.Select(r => new[] { r.Name, B(r.Absorbing), I(r.TunnelCycles), r.Description }));
         Csv(P(ScenarioFiles.Payers), TableColumns.Payers, scenario.Payers.Select(r => new[] { r.Name, B(r.IsPublic), r.Parent, r.Description }));
         Csv(P(ScenarioFiles.Sectors), TableColumns.Sectors, scenario.Sectors.Select(r => new[] { r.Name, r.Description }));
-        Csv(P(ScenarioFiles.Parameters), TableColumns.Parameters, scenario.Parameters.Select(r => new[] { r.Name, N(r.Value), r.Distribution?.Family, r.Distribution is null || r.Distribution.Arguments.Count == 0 ? null : string.Join(' ', r.Distribution.Arguments.Select(a => N(a))), r.Description }));
+        Csv(P(ScenarioFiles.Parameters), TableColumns.Parameters, scenario.Parameters.Select(r => new[] { r.Name, N(r.Value), r.Distribution?.Family, r.Distribution is null || r.Distribution.Arguments.Count == 0 ? null : (comma ? r.Distribution.ArgumentsText().Replace('.', ',') : r.Distribution.ArgumentsText()), r.Description }));
         Csv(P(ScenarioFiles.Transitions), TableColumns.Transitions, scenario.Transitions.Select(r => new[] { r.From, r.To, TableRows.Text(r.Kind), N(r.AgeFrom), N(r.AgeTo), N(r.Value), r.Parameter, r.Source }));
         Csv(P(ScenarioFiles.Flows), TableColumns.Flows, scenario.Flows.Select(r => new[] { r.State, r.ToState, r.Payer, r.Sector, TableRows.Text(r.Kind), N(r.AgeFrom), N(r.AgeTo), N(r.Amount), r.Parameter, I(r.PriceYear), r.RealGrowth == 0 ? null : N(r.RealGrowth), r.Source }));
         Csv(P(ScenarioFiles.Population), TableColumns.Population, scenario.Population.Select(r => new[] { r.State, N(r.StartAge), N(r.Weight), r.Source }));

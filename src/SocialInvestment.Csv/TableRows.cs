@@ -12,7 +12,7 @@ internal static class TableColumns
     public static readonly ColumnSpec[] States = [R("name", "a unique state name"), O("absorbing", "true or false"), O("tunnel_cycles", "a whole number ≥ 0"), O("description", "text")];
     public static readonly ColumnSpec[] Payers = [R("name", "a unique payer name"), R("public", "true or false"), O("parent", "a payer name"), O("description", "text")];
     public static readonly ColumnSpec[] Sectors = [R("name", "a unique sector name"), O("description", "text")];
-    public static readonly ColumnSpec[] Parameters = [R("name", "a unique parameter name"), R("value", "the base value, a number"), O("distribution", "beta, gamma, lognormal, normal, truncnormal, uniform, triangular, dirichlet or fixed"), O("arguments", "the distribution's numbers separated by spaces, e.g. '2 5'"), O("description", "text")];
+    public static readonly ColumnSpec[] Parameters = [R("name", "a unique parameter name"), R("value", "the base value, a number"), O("distribution", "beta, gamma, lognormal, normal, truncnormal, uniform, triangular, dirichlet or fixed"), O("arguments", "the spread, centred on the value, as name-number pairs, e.g. 'cv 0.25' (see docs/uncertainty.md), or the distribution's numbers separated by spaces, e.g. '2 5'"), O("description", "text")];
     public static readonly ColumnSpec[] Transitions = [R("from", "a state name"), R("to", "a state name"), R("kind", "probability, rate or remainder"), O("age_from", "lower age, inclusive"), O("age_to", "upper age, exclusive"), O("value", "the probability per cycle or annual rate"), O("parameter", "a parameter name (multiplies value)"), O("source", "text")];
     public static readonly ColumnSpec[] Flows = [R("state", "a state name (or * for any state, event flows only)"), O("to_state", "empty for per-year flows; the state entered for event flows"), R("payer", "a payer name"), R("sector", "a sector name"), R("kind", "resource, transfer or production"), O("age_from", "lower age, inclusive"), O("age_to", "upper age, exclusive"), O("amount", "amount per person-year or per event, positive = cost to the payer"), O("parameter", "a parameter name (multiplies amount)"), O("price_year", "a year, e.g. 2023"), O("real_growth", "annual real growth, e.g. 0.01"), O("source", "text")];
     public static readonly ColumnSpec[] Population = [R("state", "a state name"), R("start_age", "age at the start, years"), R("weight", "a relative weight ≥ 0"), O("source", "text")];
@@ -138,29 +138,47 @@ internal static class TableRows
     public static ParameterRow? Parameter(RowCursor c)
     {
         var name = c.Name("name", "a unique parameter name");
-        var value = c.Number("value", "the base value", required: true) ?? 0;
+        var point = c.Number("value", "the base value", required: true);
+        var value = point ?? 0;
         DistributionSpec? dist = null;
         var family = c.Text("distribution");
         var argsText = c.Text("arguments");
+        if (argsText is not null && c.DecimalSeparator == ',')
+        {
+            // A table with decimal commas writes its distribution's numbers the same way.
+            if (argsText.Contains('.', StringComparison.Ordinal))
+            {
+                c.Problem("arguments", $"'{argsText}' uses a decimal point, but this table is declared or detected as using decimal commas.");
+                argsText = null;
+            }
+            else
+            {
+                argsText = argsText.Replace(',', '.');
+            }
+        }
+
         if (family is not null)
         {
-            var args = new List<double>();
-            foreach (var a in argsText?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [])
+            var parse = new List<string>();
+            dist = DistributionSpec.Parse(family, argsText, parse);
+            foreach (var p in parse)
             {
-                if (c.TryNumber(a, out var x))
-                {
-                    args.Add(x);
-                }
-                else
-                {
-                    c.Problem("arguments", RowCursor.NumberMessage(a, "numbers separated by spaces"));
-                }
+                c.Problem("arguments", p);
             }
 
-            dist = new DistributionSpec(family.ToLowerInvariant(), args);
-            foreach (var p in dist.Validate())
+            var structure = dist.Validate();
+            foreach (var p in structure)
             {
                 c.Problem("distribution", p);
+            }
+
+            // The distribution must be centred on the point value (docs/uncertainty.md); only checked when both are readable.
+            if (parse.Count == 0 && structure.Count == 0 && point is double v)
+            {
+                foreach (var p in dist.ValidateAgainst(v))
+                {
+                    c.Problem("arguments", $"Parameter '{name}': {p}");
+                }
             }
         }
         else if (argsText is not null)

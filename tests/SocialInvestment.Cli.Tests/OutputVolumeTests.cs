@@ -11,15 +11,15 @@ public class OutputVolumeTests : TempFolderTest
 {
     private const int BadRows = 300;
 
-    /// <summary>The small scenario with <see cref="BadRows"/> extra population rows, each with an unknown state (one problem per row).</summary>
-    private string ScenarioWithManyProblems()
+    /// <summary>The small scenario with <paramref name="badRows"/> extra population rows, each with an unknown state (one problem per row).</summary>
+    private string ScenarioWithManyProblems(int badRows = BadRows)
     {
         var dir = Path.Combine(Dir, "bad");
         ScenarioWriter.Write(SmallScenario.Create(), dir);
         var population = Path.Combine(dir, "population.csv");
         var lines = File.ReadAllLines(population, Encoding.UTF8).ToList();
         var row = lines[1].Split(',');
-        for (var i = 0; i < BadRows; i++)
+        for (var i = 0; i < badRows; i++)
         {
             row[0] = "nowhere" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             lines.Add(string.Join(',', row));
@@ -40,6 +40,19 @@ public class OutputVolumeTests : TempFolderTest
         Assert.That(total, Is.GreaterThanOrEqualTo(BadRows), r.Err[..Math.Min(2000, r.Err.Length)]);
         Assert.That(ProblemLines(r.Err), Has.Length.EqualTo(CliApp.DefaultMaxErrors));
         Assert.That(r.Err, Does.Contain($"… and {total - CliApp.DefaultMaxErrors} more (--max-errors 0 or --verbose prints all)."));
+    }
+
+    [Test]
+    public void Validate_MoreProblemsThanTheReaderKeeps_CountsThemAll()
+    {
+        // The reader keeps the first ScenarioLimits.MaxProblems (1 000) and counts the rest; the CLI's
+        // count must include those it never received.
+        var r = Socinv.Run("validate", ScenarioWithManyProblems(1_500), "--max-errors", "0");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
+        var total = int.Parse(System.Text.RegularExpressions.Regex.Match(r.Err, @"has ([\d,]+) problems").Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(total, Is.GreaterThanOrEqualTo(1_500), r.Err[..Math.Min(500, r.Err.Length)]);
+        Assert.That(ProblemLines(r.Err), Has.Length.EqualTo(ScenarioLimits.Default.MaxProblems));
+        Assert.That(r.Err, Does.Contain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"… and {total - ScenarioLimits.Default.MaxProblems:N0} more (the reader keeps the first ScenarioLimits.MaxProblems).")));
     }
 
     [TestCase("--max-errors", "0")]

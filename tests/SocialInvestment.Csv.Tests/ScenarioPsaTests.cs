@@ -118,11 +118,11 @@ public sealed class ScenarioPsaTests
             ],
         };
         ScenarioWriter.Write(s, _dir);
-        var read = ScenarioReader.Read(_dir);
         var lines = File.ReadAllLines(Path.Combine(_dir, "parameters.csv"));
         int LineOf(string name) => Array.FindIndex(lines, l => l.StartsWith(name + ",", StringComparison.Ordinal)) + 1;
 
-        var e = Assert.Throws<ScenarioFormatException>(() => read.ToPsaSpecification(read.BuildModel()))!;
+        // Reading (and so `socinv validate`) reports them, before any PSA is run.
+        var e = Assert.Throws<ScenarioFormatException>(() => ScenarioReader.Read(_dir))!;
         Assert.That(e.Problems, Has.Count.EqualTo(2), string.Join("\n", e.Problems));
         var group = e.Problems.Single(p => p.Message.Contains("'d1'", StringComparison.Ordinal));
         Assert.That(group.File, Is.EqualTo("parameters.csv"));
@@ -131,6 +131,12 @@ public sealed class ScenarioPsaTests
         Assert.That(group.Message, Does.Contain("3 concentrations but 2 consecutive row(s)"));
         var tn = e.Problems.Single(p => p.Message.Contains("'tn'", StringComparison.Ordinal));
         Assert.That(tn.Line, Is.EqualTo(LineOf("tn")));
+        Assert.That((tn.Column, tn.Field), Is.EqualTo(((int?)4, "arguments")), "the location 0 is not the point value 0.5");
+
+        // The same scenario built in memory: ToPsaSpecification reports the same two problems.
+        var inMemory = Assert.Throws<ScenarioFormatException>(() => s.ToPsaSpecification(SmallScenario.Create().BuildModel()))!;
+        Assert.That(inMemory.Problems.Select(p => p.Message), Has.Some.Contains("'d1'").And.Some.Contains("'tn'"));
+        Assert.That(inMemory.Problems, Has.Count.EqualTo(2));
         Assert.That(e.Message, Does.Contain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"parameters.csv:{LineOf("d1")}")));
     }
 
@@ -147,13 +153,128 @@ public sealed class ScenarioPsaTests
         Assert.That(e.Problems.Select(p => p.Message), Has.Some.Contains("Unknown distribution 'weibull'"));
     }
 
+    /// <summary>Writes the Norwegian default as `socinv init` does and applies text edits to parameters.csv.</summary>
+    private Scenario EditedDefault(params (string From, string To)[] edits)
+    {
+        NorwegianDefault.WriteTo(_dir);
+        var path = Path.Combine(_dir, "parameters.csv");
+        var text = File.ReadAllText(path);
+        foreach (var (from, to) in edits)
+        {
+            Assert.That(text, Does.Contain(from), "the edit must apply");
+            text = text.Replace(from, to, StringComparison.Ordinal);
+        }
+
+        File.WriteAllText(path, text);
+        return ScenarioReader.Read(_dir);
+    }
+
+    // Issue 7: editing cost_family_team 150000 → 100000 and ips_or_work 2.79 → 2.0 in parameters.csv
+    // must move the PSA with the point run. Drawn means: 20 000 draws; a gamma with CV 0.25 around
+    // 100 000 has SE of the mean 25 000/√20 000 ≈ 177, so ±1 000 is > 5 SE (the unedited
+    // distribution would give 150 000); the truncated normal's mean is its closed form
+    // (μ + σ(φ(α) − φ(β))/Z) at μ = 2.0, SD ≤ 0.75, SE ≤ 0.0053, tolerance 0.03 (> 5 SE).
+    [Test]
+    public void EditedPointValues_MoveTheDistributions_AndTheTornadoRangesBracketTheNewBase()
+    {
+        var scenario = EditedDefault(("cost_family_team,150000,", "cost_family_team,100000,"), ("ips_or_work,2.79,", "ips_or_work,2.0,"));
+        var model = scenario.BuildModel();
+        var spec = scenario.ToPsaSpecification(model);
+        var cost = model.Parameter("cost_family_team");
+        var or = model.Parameter("ips_or_work");
+        Assert.That(model.BaseParameters[cost], Is.EqualTo(100_000));
+        Assert.That(spec.DistributionOf(cost)!.Mean, Is.EqualTo(100_000).Within(1e-6));
+        Assert.That(spec.DistributionOf(or), Is.TypeOf<TruncatedNormalDistribution>());
+        Assert.That(((TruncatedNormalDistribution)spec.DistributionOf(or)!).Mu, Is.EqualTo(2.0));
+        var draws = spec.DrawMany(2026, 20_000);
+        Assert.That(draws.Average(d => d[cost]), Is.EqualTo(100_000).Within(1_000));
+        Assert.That(draws.Average(d => d[or]), Is.EqualTo(new TruncatedNormalDistribution(2.0, 0.75, 1, 4).Mean).Within(0.03));
+
+        var ranges = spec.Ranges().ToDictionary(r => r.Parameter.Name);
+        Assert.That(ranges["ips_or_work"].Low, Is.LessThan(2.0).And.GreaterThanOrEqualTo(1.0));
+        Assert.That(ranges["ips_or_work"].High, Is.GreaterThan(2.0).And.LessThan(3.6), "97.5 % of truncnormal(2.0, 0.75) on [1, 4] is about 3.42, not the old 3.86");
+        Assert.That(ranges["cost_family_team"].Low, Is.LessThan(100_000));
+        Assert.That(ranges["cost_family_team"].High, Is.EqualTo(new GammaDistribution(16, 6250).InverseCumulativeDistribution(0.975)).Within(1e-6), "gamma with mean 100 000 and CV 0.25 (the unedited column's 97.5 % point was 231 939)");
+        foreach (var r in ranges.Values)
+        {
+            Assert.That(model.BaseParameters[r.Parameter], Is.InRange(r.Low, r.High), $"the tornado range of {r.Parameter.Name} brackets its point value");
+        }
+
+        var comparator = model.Strategies.Single(x => x.Name == scenario.Settings.Comparator);
+        var team = model.Strategies.First(x => x.Name != comparator.Name);
+        var tornado = Sensitivity.OneWayNpv(model, team, comparator, Perspective.PublicSector, ranges.Values);
+        Assert.That(tornado.BaseResult, Is.EqualTo(ScenarioRunner.Run(scenario).Appraisal(team.Name, "public").NetPresentValue).Within(1e-6), "the tornado's base is the point run");
+    }
+
+    // The PSA run itself: 400 draws of the edited default; the drawn cost_family_team has SE
+    // 25 000/√400 = 1 250 around 100 000, tolerance 5 000 (4 SE; the unedited column gave 152 599).
+    [Test]
+    public void EditedPointValue_RunProbabilistic_DrawsAroundTheEditedValue()
+    {
+        var scenario = EditedDefault(("cost_family_team,150000,", "cost_family_team,100000,"));
+        var psa = ScenarioRunner.RunProbabilistic(scenario, 400, 7);
+        var drawn = psa.ParameterMoments(psa.Specification.Model.Parameter("cost_family_team"));
+        Assert.That(drawn.Count, Is.EqualTo(400));
+        Assert.That(drawn.Mean, Is.EqualTo(100_000).Within(5_000));
+        Assert.That(drawn.StandardDeviation, Is.EqualTo(25_000).Within(5_000), "CV 0.25 around the edited value (SD of a sample SD ≈ 25 000/√800 ≈ 900, tolerance > 5 of those)");
+    }
+
+    [Test]
+    public void EditedPointValue_UnderAnExplicitDistribution_FailsValidationNamingBothValues()
+    {
+        // The distribution written out explicitly (gamma shape 16, scale 9375: mean 150 000) while the value is edited.
+        var e = Assert.Throws<ScenarioFormatException>(() => EditedDefault(("cost_family_team,150000,gamma,cv 0.25,", "cost_family_team,100000,gamma,16 9375,")))!;
+        var lines = File.ReadAllLines(Path.Combine(_dir, "parameters.csv"));
+        var line = Array.FindIndex(lines, l => l.StartsWith("cost_family_team,", StringComparison.Ordinal)) + 1;
+        var p = e.Problems.Single();
+        Assert.That((p.File, p.Line, p.Column, p.Field), Is.EqualTo(("parameters.csv", (int?)line, (int?)4, "arguments")));
+        Assert.That(p.Message, Does.Contain("'cost_family_team'").And.Contain("mean is 150000").And.Contain("value is 100000").And.Contain("difference of -50000"));
+        Assert.That(p.Message, Does.Contain("'cv 0.25'"), "it suggests the spread form with the same spread");
+        Assert.That(e.Message, Does.Contain($"parameters.csv:{line}:4"));
+    }
+
+    [Test]
+    public void DirichletGroup_PointValuesNotTheMeans_FailsValidationWithTheLine()
+    {
+        var s = SmallScenario.Create();
+        s = s with
+        {
+            Parameters =
+            [
+                .. s.Parameters,
+                new("a", 0.2, new DistributionSpec("dirichlet", [2, 3, 5])),
+                new("b", 0.4, new DistributionSpec("dirichlet", [2, 3, 5])),
+                new("c", 0.4, new DistributionSpec("dirichlet", [2, 3, 5])),
+            ],
+        };
+        ScenarioWriter.Write(s, _dir);
+        var e = Assert.Throws<ScenarioFormatException>(() => ScenarioReader.Read(_dir))!;
+        var p = e.Problems.Single();
+        Assert.That((p.File, p.Line), Is.EqualTo(("parameters.csv", (int?)5)));
+        Assert.That(p.Message, Does.Contain("'b'").And.Contain("0.3").And.Contain("'c'").And.Not.Contain("'a')"));
+        Assert.That(() => s.ToPsaSpecification(s.BuildModel()), Throws.TypeOf<ScenarioFormatException>());
+    }
+
+    [Test]
+    public void SpreadForm_RoundTripsThroughTheFiles()
+    {
+        var s = SmallScenario.Create();
+        s = s with { Parameters = [.. s.Parameters.Where(p => p.Name != "ips_rr"), new("ips_rr", 1.5, DistributionSpec.Spread("lognormal", ("sigma", 0.1))), new("c1", 200, DistributionSpec.Spread("gamma", ("cv", 0.3)))] };
+        ScenarioWriter.Write(s, _dir);
+        Assert.That(File.ReadAllText(Path.Combine(_dir, "parameters.csv")), Does.Contain("ips_rr,1.5,lognormal,sigma 0.1,").And.Contain("c1,200,gamma,cv 0.3,"));
+        var read = ScenarioReader.Read(_dir);
+        Assert.That(read, Is.EqualTo(s));
+        var spec = read.ToPsaSpecification(read.BuildModel());
+        Assert.That(spec.DistributionOf(read.BuildModel().Parameter("ips_rr"))!.InverseCumulativeDistribution(0.5), Is.EqualTo(1.5).Within(1e-12), "the median of a spread-form lognormal is the point value");
+    }
+
     [Test]
     public void RunProbabilistic_SmallScenario_IsReproducibleBySeedAndThreadCount()
     {
         var s = SmallScenario.Create();
-        var a = ScenarioRunner.RunProbabilistic(s, 40, 11, new ScenarioRunOptions { MaxDegreeOfParallelism = 1 });
-        var b = ScenarioRunner.RunProbabilistic(s, 40, 11, new ScenarioRunOptions { MaxDegreeOfParallelism = 2 });
-        var c = ScenarioRunner.RunProbabilistic(s, 40, 12);
+        var a = ScenarioRunner.RunProbabilistic(s, 40, 11, new ScenarioRunOptions { MaxDegreeOfParallelism = 1, KeepDraws = true });
+        var b = ScenarioRunner.RunProbabilistic(s, 40, 11, new ScenarioRunOptions { MaxDegreeOfParallelism = 2, KeepDraws = true });
+        var c = ScenarioRunner.RunProbabilistic(s, 40, 12, new ScenarioRunOptions { KeepDraws = true });
         var ips = a.Strategies.Single(x => x.Name == "IPS for NEET");
         var society = a.Perspectives.Single(p => p.Name == Perspective.Society(0.2).Name);
         Assert.That(a.Strategies.Select(x => x.Name), Is.EqualTo(new[] { "Business as usual", "IPS for NEET" }));

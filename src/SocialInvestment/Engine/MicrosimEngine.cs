@@ -26,16 +26,20 @@ public static class MicrosimEngine
 {
     private const int Lanes = 8;
 
+    /// <summary>Inside a block, cancellation is checked every this many people (a multiple of <see cref="Lanes"/>), so a large block stops promptly.</summary>
+    internal const int CancellationCheckPeople = 1024;
+
     /// <summary>Compiles and simulates one strategy.</summary>
     /// <param name="model">The model.</param>
     /// <param name="strategy">The strategy.</param>
     /// <param name="options">Run options.</param>
     /// <param name="parameters">Parameter values; null for the base case.</param>
     /// <param name="progress">Receives a report per finished block.</param>
-    /// <param name="cancellationToken">Cancels the run (checked between blocks).</param>
+    /// <param name="cancellationToken">Cancels the run (checked before anything is allocated and every 1,024 people within a block).</param>
     public static MicrosimResult Run(LifeCourseModel model, Strategy strategy, MicrosimOptions options, ParameterValues? parameters = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
+        cancellationToken.ThrowIfCancellationRequested();
         return RunCompiled([model.Compile(strategy, parameters)], options, progress, cancellationToken).Results[0];
     }
 
@@ -49,10 +53,11 @@ public static class MicrosimEngine
     /// <param name="strategies">Strategies (null: the model's strategies, or business as usual).</param>
     /// <param name="parameters">Parameter values; null for the base case.</param>
     /// <param name="progress">Receives a report per finished block.</param>
-    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <param name="cancellationToken">Cancels the run (checked before anything is allocated and every 1,024 people within a block).</param>
     public static MicrosimComparison RunAll(LifeCourseModel model, MicrosimOptions options, IReadOnlyList<Strategy>? strategies = null, ParameterValues? parameters = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
+        cancellationToken.ThrowIfCancellationRequested();
         strategies ??= model.Strategies.Count == 0 ? [Strategy.BusinessAsUsual] : model.Strategies;
         return RunCompiled([.. strategies.Select(s => model.Compile(s, parameters))], options, progress, cancellationToken);
     }
@@ -78,7 +83,7 @@ public static class MicrosimEngine
     /// <param name="firstPerson">Global index of the first person (≥ 0, a multiple of the block size).</param>
     /// <param name="count">Number of people (≥ 1).</param>
     /// <param name="progress">Receives a report per finished block.</param>
-    /// <param name="cancellationToken">Cancels the run (checked between blocks).</param>
+    /// <param name="cancellationToken">Cancels the run (checked before anything is allocated and every 1,024 people within a block).</param>
     public static MicrosimPartial RunRange(IReadOnlyList<CompiledModel> compiled, MicrosimOptions options, long firstPerson, long count, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(compiled);
@@ -95,6 +100,7 @@ public static class MicrosimEngine
             throw new ArgumentException($"A shard must start on a multiple of the block size {options.BlockSize} (got {firstPerson}).", nameof(firstPerson));
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         var plan = new MicrosimPlan(compiled, options);
         var bs = options.BlockSize;
         var blocks = (int)((count + bs - 1) / bs);
@@ -102,30 +108,39 @@ public static class MicrosimEngine
         var gate = new Lock();
         var done = 0;
         var po = new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancellationToken };
-        Parallel.For(
-            0,
-            blocks,
-            po,
-            () => new Worker(plan),
-            (b, _, worker) =>
-            {
-                var start = firstPerson + ((long)b * bs);
-                var end = Math.Min(firstPerson + count, start + bs);
-                worker.RunBlock(start, end);
-                if (progress is not null)
+        try
+        {
+            Parallel.For(
+                0,
+                blocks,
+                po,
+                () => new Worker(plan, cancellationToken),
+                (b, _, worker) =>
                 {
-                    progress.Report(new RunProgress(Interlocked.Increment(ref done), blocks, "microsimulation"));
-                }
+                    var start = firstPerson + ((long)b * bs);
+                    var end = Math.Min(firstPerson + count, start + bs);
+                    worker.RunBlock(start, end);
+                    if (progress is not null)
+                    {
+                        progress.Report(new RunProgress(Interlocked.Increment(ref done), blocks, "microsimulation"));
+                    }
 
-                return worker;
-            },
-            worker =>
-            {
-                lock (gate)
+                    return worker;
+                },
+                worker =>
                 {
-                    result.AddFrom(worker.Partial);
-                }
-            });
+                    lock (gate)
+                    {
+                        result.AddFrom(worker.Partial);
+                    }
+                });
+        }
+        catch (AggregateException e) when (cancellationToken.IsCancellationRequested && e.InnerExceptions.All(x => x is OperationCanceledException))
+        {
+            // A block stopped by the check within it: report the cancellation itself, not an aggregate.
+            throw new OperationCanceledException(cancellationToken);
+        }
+
         return result;
     }
 
@@ -166,10 +181,12 @@ public static class MicrosimEngine
         private readonly double[] _sum;
         private readonly double[] _sq;
         private readonly long[] _laneCounts;
+        private readonly CancellationToken _cancellationToken;
 
-        public Worker(MicrosimPlan plan)
+        public Worker(MicrosimPlan plan, CancellationToken cancellationToken)
         {
             _plan = plan;
+            _cancellationToken = cancellationToken;
             _bs = plan.Options.BlockSize;
             _s = plan.ScoreCount;
             Partial = new MicrosimPartial(plan);
@@ -198,6 +215,11 @@ public static class MicrosimEngine
             var A = plan.Attributes.Length;
             for (var i = 0; i < n; i++)
             {
+                if (i % CancellationCheckPeople == 0)
+                {
+                    _cancellationToken.ThrowIfCancellationRequested();
+                }
+
                 var person = start + i;
                 _keys[i] = CounterRng.Key(o.Seed, o.Draw, person, CounterRng.TransitionStream);
                 _startU[i] = CounterRng.Uniform(o.Seed, o.Draw, person, 0, CounterRng.StartStream);
@@ -229,6 +251,11 @@ public static class MicrosimEngine
                 {
                     for (var i0 = 0; i0 < n; i0 += Lanes)
                     {
+                        if (i0 % CancellationCheckPeople == 0)
+                        {
+                            _cancellationToken.ThrowIfCancellationRequested();
+                        }
+
                         RunGroup(arm, acc, _weighted[k], start, i0, Math.Min(Lanes, n - i0), scores);
                     }
                 }
@@ -536,6 +563,11 @@ public static class MicrosimEngine
             var i0 = 0;
             for (; i0 < n; i0 += Lanes)
             {
+                if (i0 % CancellationCheckPeople == 0)
+                {
+                    _cancellationToken.ThrowIfCancellationRequested();
+                }
+
                 var m = Math.Min(Lanes, n - i0);
                 var sameSc = true;
                 for (var l = 0; l < m; l++)

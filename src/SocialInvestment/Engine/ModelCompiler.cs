@@ -108,6 +108,14 @@ internal static class ModelCompiler
                 Report($"intervention '{interventions[i].Name}' uptake", $"Uptake must lie in [0, 1] (got {uptake[i]}).");
             }
 
+            foreach (var e in interventions[i].TransitionEffects)
+            {
+                if (!Enum.IsDefined(e.Scaling))
+                {
+                    Report($"intervention '{interventions[i].Name}' effect on {e.From} → {e.To}", $"Unknown effect scaling {(int)e.Scaling}; use EffectScaling.Power or EffectScaling.Linear.");
+                }
+            }
+
             foreach (var c in interventions[i].Costs)
             {
                 if (model.AccountIndex(c.Account) < 0)
@@ -213,7 +221,8 @@ internal static class ModelCompiler
                     var p = 1.0;
                     for (var i = 0; i < k; i++)
                     {
-                        var e = Eligible(interventions[i], states[s], age) ? uptake[i] : 0.0;
+                        // A mean-effect intervention is taken by every eligible person, at the weight of its uptake.
+                        var e = Eligible(interventions[i], states[s], age) ? (interventions[i].UptakeMode == UptakeMode.MeanEffect ? 1.0 : uptake[i]) : 0.0;
                         p *= (mask & (1 << i)) != 0 ? e : 1 - e;
                     }
 
@@ -227,8 +236,10 @@ internal static class ModelCompiler
                     continue;
                 }
 
-                var active = Enumerable.Range(0, k).Where(i => (mask & (1 << i)) != 0).Select(i => interventions[i]).ToArray();
-                subcohorts.Add(CompileSubcohort(age, mask, initial, mass, active));
+                var activeIndex = Enumerable.Range(0, k).Where(i => (mask & (1 << i)) != 0).ToArray();
+                var active = activeIndex.Select(i => interventions[i]).ToArray();
+                var weights = activeIndex.Select(i => interventions[i].UptakeMode == UptakeMode.MeanEffect ? uptake[i] : 1.0).ToArray();
+                subcohorts.Add(CompileSubcohort(age, mask, initial, mass, active, weights));
             }
         }
 
@@ -239,18 +250,19 @@ internal static class ModelCompiler
 
         return new CompiledModel(model, strategy, parameters, T, B, [.. baseOf], [.. tisOf], A, O, stateWeights, previousWeights, eventWeights, costDf, outcomeDf, [.. subcohorts]);
 
-        Subcohort CompileSubcohort(double startAge, int mask, double[] initial, double mass, Intervention[] active)
+        // weights[i]: the weight of active[i]'s effects and costs (1, or its uptake under UptakeMode.MeanEffect).
+        Subcohort CompileSubcohort(double startAge, int mask, double[] initial, double mass, Intervention[] active, double[] weights)
         {
             // Parameter values per trace point (parameter effects follow their profile).
             var paramsAt = new ParameterValues[T + 1];
             for (var t = 0; t <= T; t++)
             {
                 paramsAt[t] = parameters;
-                foreach (var iv in active)
+                for (var a = 0; a < active.Length; a++)
                 {
-                    foreach (var pe in iv.ParameterEffects)
+                    foreach (var pe in active[a].ParameterEffects)
                     {
-                        var m = pe.Profile.Multiplier(t * dt);
+                        var m = weights[a] * pe.Profile.Multiplier(t * dt);
                         var baseValue = paramsAt[t][pe.Parameter];
                         var target = pe.Value.Evaluate(parameters);
                         paramsAt[t] = paramsAt[t].With(pe.Parameter, baseValue + (m * (target - baseValue)));
@@ -274,7 +286,7 @@ internal static class ModelCompiler
                         continue;
                     }
 
-                    if (!ComputeRow(b, ctx, active, tau, q))
+                    if (!ComputeRow(b, ctx, active, weights, tau, q))
                     {
                         continue;
                     }
@@ -334,17 +346,22 @@ internal static class ModelCompiler
 
                         if (hasFlowEffects)
                         {
-                            v *= FlowEffectFactor(active, states[b].Name, f.Account, cycleShares[t], dt, paramsAt[t]);
+                            v *= FlowEffectFactor(active, weights, states[b].Name, f.Account, cycleShares[t], dt, paramsAt[t]);
                         }
 
                         F[rowOffset + account] += v;
                     }
 
-                    foreach (var iv in active)
+                    for (var a = 0; a < active.Length; a++)
                     {
-                        foreach (var c in iv.Costs)
+                        foreach (var c in active[a].Costs)
                         {
                             if (c.Timing != CostTiming.PerCycle || states[b].IsAbsorbing && c.States is null)
+                            {
+                                continue;
+                            }
+
+                            if (c.Ages is { } costAges && !costAges.Contains(ctx.Age))
                             {
                                 continue;
                             }
@@ -373,7 +390,7 @@ internal static class ModelCompiler
                                 }
                             }
 
-                            F[rowOffset + A + model.AccountIndex(c.Account)] += share * c.Amount.Evaluate(paramsAt[t]);
+                            F[rowOffset + A + model.AccountIndex(c.Account)] += (weights[a] == 1 ? share : weights[a] * share) * c.Amount.Evaluate(paramsAt[t]);
                         }
                     }
 
@@ -407,9 +424,9 @@ internal static class ModelCompiler
                     foreach (var (cycle, part) in cycleShares[t])
                     {
                         outcomeBase.CopyTo(outcomeWork, 0);
-                        foreach (var iv in active)
+                        for (var a = 0; a < active.Length; a++)
                         {
-                            foreach (var oe in iv.OutcomeEffects)
+                            foreach (var oe in active[a].OutcomeEffects)
                             {
                                 if (oe.State != states[b].Name)
                                 {
@@ -417,7 +434,7 @@ internal static class ModelCompiler
                                 }
 
                                 var o = outcomeIndex[oe.Outcome.Name];
-                                var m = oe.Profile.Multiplier(cycle * dt);
+                                var m = weights[a] * oe.Profile.Multiplier(cycle * dt);
                                 var value = oe.Value.Evaluate(paramsAt[t]);
                                 outcomeWork[o] = oe.Replace ? outcomeWork[o] + (m * (value - outcomeWork[o])) : outcomeWork[o] + (m * value);
                             }
@@ -433,13 +450,13 @@ internal static class ModelCompiler
                 }
             }
 
-            foreach (var iv in active)
+            for (var a = 0; a < active.Length; a++)
             {
-                foreach (var c in iv.Costs)
+                foreach (var c in active[a].Costs)
                 {
-                    if (c.Timing == CostTiming.Upfront)
+                    if (c.Timing == CostTiming.Upfront && (c.Ages is null || c.Ages.Contains(startAge)))
                     {
-                        upfront[A + model.AccountIndex(c.Account)] += mass * c.Amount.Evaluate(parameters);
+                        upfront[A + model.AccountIndex(c.Account)] += weights[a] * mass * c.Amount.Evaluate(parameters);
                     }
                 }
             }
@@ -548,7 +565,7 @@ internal static class ModelCompiler
             }
         }
 
-        bool ComputeRow(int b, in ModelContext ctx, Intervention[] active, double tau, double[] q)
+        bool ComputeRow(int b, in ModelContext ctx, Intervention[] active, double[] weights, double tau, double[] q)
         {
             Array.Clear(q);
             var row = rows[b];
@@ -574,13 +591,15 @@ internal static class ModelCompiler
                         continue;
                     }
 
-                    foreach (var iv in active)
+                    for (var a = 0; a < active.Length; a++)
                     {
-                        foreach (var e in iv.TransitionEffects)
+                        foreach (var e in active[a].TransitionEffects)
                         {
-                            if (e.From == states[b].Name && e.To == states[to].Name && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk)
+                            if (e.From == states[b].Name && e.To == states[to].Name && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk
+                                && (e.Ages is null || e.Ages.Contains(ctx.Age)))
                             {
-                                v *= Math.Pow(e.Size.Evaluate(ctx.Parameters), e.Profile.Multiplier(tau));
+                                var factor = ScaledRatio(e.Size.Evaluate(ctx.Parameters), e.Profile.Multiplier(tau), e.Scaling);
+                                v *= weights[a] == 1 ? factor : 1 + (weights[a] * (factor - 1));
                             }
                         }
                     }
@@ -634,11 +653,13 @@ internal static class ModelCompiler
             }
 
             // Effects on probabilities (rate rows took their hazard and relative-risk effects above).
-            foreach (var iv in active)
+            for (var a = 0; a < active.Length; a++)
             {
+                var iv = active[a];
                 foreach (var e in iv.TransitionEffects)
                 {
-                    if (e.From != states[b].Name || (row.IsRate && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk))
+                    if (e.From != states[b].Name || (row.IsRate && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk)
+                        || (e.Ages is not null && !e.Ages.Contains(ctx.Age)))
                     {
                         continue;
                     }
@@ -655,11 +676,16 @@ internal static class ModelCompiler
                     var p = Math.Clamp(q[to], 0, 1);
                     var changed = e.Measure switch
                     {
-                        EffectMeasure.RelativeRisk => p * Math.Pow(size, m),
-                        EffectMeasure.HazardRatio => RateConversion.ApplyHazardRatio(p, Math.Pow(size, m)),
-                        EffectMeasure.OddsRatio => RateConversion.ApplyOddsRatio(p, Math.Pow(size, m)),
+                        EffectMeasure.RelativeRisk => p * ScaledRatio(size, m, e.Scaling),
+                        EffectMeasure.HazardRatio => RateConversion.ApplyHazardRatio(p, ScaledRatio(size, m, e.Scaling)),
+                        EffectMeasure.OddsRatio => RateConversion.ApplyOddsRatio(p, ScaledRatio(size, m, e.Scaling)),
                         _ => p + (m * size),
                     };
+                    if (weights[a] != 1)
+                    {
+                        // Mean effect: the uptake-weighted mean of the takers' and the non-takers' probability.
+                        changed = p + (weights[a] * (changed - p));
+                    }
                     if (e.Balance == EffectBalance.Proportional && p < 1)
                     {
                         // Every other destination keeps its share of what is left: q_j' = q_j·(1 − p')/(1 − p).
@@ -708,21 +734,21 @@ internal static class ModelCompiler
     /// The factor of the flow effects on one flow at a trace point: per cycle k the point belongs to,
     /// <c>Π_e (1 + m_e(k·Δt)·(M_e − 1))</c>, mixed by the cycle shares.
     /// </summary>
-    private static double FlowEffectFactor(Intervention[] active, string state, Account account, (int Cycle, double Share)[] shares, double dt, ParameterValues parameters)
+    private static double FlowEffectFactor(Intervention[] active, double[] weights, string state, Account account, (int Cycle, double Share)[] shares, double dt, ParameterValues parameters)
     {
         var factor = 0.0;
         var any = false;
         foreach (var (cycle, part) in shares)
         {
             var product = 1.0;
-            foreach (var iv in active)
+            for (var a = 0; a < active.Length; a++)
             {
-                foreach (var fe in iv.FlowEffects)
+                foreach (var fe in active[a].FlowEffects)
                 {
                     if ((fe.State is null || fe.State == state) && (fe.Payer is null || fe.Payer == account.Payer) && (fe.Sector is null || fe.Sector == account.Sector))
                     {
                         any = true;
-                        product *= 1 + (fe.Profile.Multiplier(cycle * dt) * (fe.Multiplier.Evaluate(parameters) - 1));
+                        product *= 1 + (weights[a] * fe.Profile.Multiplier(cycle * dt) * (fe.Multiplier.Evaluate(parameters) - 1));
                     }
                 }
             }
@@ -732,6 +758,10 @@ internal static class ModelCompiler
 
         return any ? factor : 1.0;
     }
+
+    /// <summary>A ratio <c>x</c> at profile multiplier <c>m</c>: <c>x^m</c> (power) or <c>1 + m·(x − 1)</c> (linear).</summary>
+    private static double ScaledRatio(double ratio, double m, EffectScaling scaling)
+        => scaling == EffectScaling.Linear ? 1 + (m * (ratio - 1)) : Math.Pow(ratio, m);
 
     private static bool Eligible(Intervention iv, State state, double age)
         => !state.IsAbsorbing

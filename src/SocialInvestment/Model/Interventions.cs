@@ -99,10 +99,93 @@ public enum EffectBalance
     Proportional = 1,
 }
 
+/// <summary>How an effect profile's multiplier <c>m</c> scales a ratio effect (relative risk, hazard ratio, odds ratio).</summary>
+public enum EffectScaling
+{
+    /// <summary>Geometric (the default): a ratio <c>x</c> acts as <c>x^m</c>; an absolute change <c>Δ</c> as <c>m·Δ</c>.</summary>
+    Power = 0,
+
+    /// <summary>
+    /// Linear in the risk reduction: a ratio <c>x</c> acts as <c>1 − m·(1 − x)</c>, that is <c>1 + m·(x − 1)</c>
+    /// (the reduction <c>1 − x</c> fades with <c>m</c>, as in a parameter interpolation
+    /// <c>base + m·(value − base)</c> on the ratio); an absolute change <c>Δ</c> as <c>m·Δ</c>.
+    /// </summary>
+    Linear = 1,
+}
+
+/// <summary>
+/// How a cohort run treats an intervention's uptake <c>u</c>.
+/// </summary>
+public enum UptakeMode
+{
+    /// <summary>
+    /// Exact mixture (the default): the cohort is split into sub-cohorts of takers and non-takers
+    /// (a share <c>u</c> of the eligible take it, for the whole run); takers get the full effects and
+    /// costs, non-takers none. The microsimulation draws who takes it the same way.
+    /// </summary>
+    Subcohorts = 0,
+
+    /// <summary>
+    /// Mean effect: no split; every eligible person gets the uptake-weighted mean of the takers'
+    /// and the non-takers' inputs in every cycle. A transition effect with multiplier <c>f</c> on a
+    /// rate becomes <c>1 + u·(f − 1)</c> (the mean of the takers' and non-takers' rates); on a
+    /// probability <c>p → p'</c> it becomes <c>p + u·(p' − p)</c>; a flow-effect multiplier
+    /// <c>1 + m·(M − 1)</c> becomes <c>1 + u·m·(M − 1)</c>; a parameter effect
+    /// <c>base + u·m·(value − base)</c>; an outcome effect is scaled by <c>u</c>; every cost is
+    /// multiplied by <c>u</c>. It is the common cohort-model convention; because it mixes rates
+    /// rather than people it differs from the exact mixture once the effect has acted for more than
+    /// one cycle.
+    /// </summary>
+    MeanEffect = 1,
+}
+
+/// <summary>
+/// An inclusive age window <c>[MinAge, MaxAge]</c> in years. On a transition effect it is the age
+/// at the start of the cycle; on a per-cycle cost it is the age at the trace point (the boundary
+/// whose occupancy pays it); on an upfront cost the start age.
+/// </summary>
+public sealed record AgeWindow
+{
+    /// <summary>Creates a window.</summary>
+    /// <param name="minAge">Lowest age, inclusive (may be −∞).</param>
+    /// <param name="maxAge">Highest age, inclusive (may be +∞), ≥ <paramref name="minAge"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An age is NaN or <paramref name="maxAge"/> &lt; <paramref name="minAge"/>.</exception>
+    public AgeWindow(double minAge, double maxAge)
+    {
+        if (double.IsNaN(minAge) || double.IsPositiveInfinity(minAge))
+        {
+            throw new ArgumentOutOfRangeException(nameof(minAge), minAge, "The lowest age must be a number below +∞.");
+        }
+
+        if (double.IsNaN(maxAge) || maxAge < minAge)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxAge), maxAge, $"The highest age must be a number ≥ the lowest age {minAge}.");
+        }
+
+        MinAge = minAge;
+        MaxAge = maxAge;
+    }
+
+    /// <summary>Lowest age, inclusive.</summary>
+    public double MinAge { get; }
+
+    /// <summary>Highest age, inclusive.</summary>
+    public double MaxAge { get; }
+
+    /// <summary>True when <paramref name="age"/> lies in the window (with a tolerance of 1e-9 years at both ends).</summary>
+    /// <param name="age">Age in years.</param>
+    public bool Contains(double age) => age >= MinAge - 1e-9 && age <= MaxAge + 1e-9;
+
+    /// <inheritdoc />
+    public override string ToString() => $"ages {MinAge}–{MaxAge}";
+}
+
 /// <summary>
 /// An effect on the transition <see cref="From"/> → <see cref="To"/>. The profile scales the effect
-/// on its natural scale: a ratio <c>x</c> acts as <c>x^m</c>, an absolute change <c>Δ</c> as <c>m·Δ</c>.
-/// The change in probability is balanced as <see cref="Balance"/> says.
+/// on its natural scale: a ratio <c>x</c> acts as <c>x^m</c>, an absolute change <c>Δ</c> as <c>m·Δ</c>
+/// (or, with <see cref="Scaling"/> = <see cref="EffectScaling.Linear"/>, a ratio as <c>1 − m·(1 − x)</c>).
+/// The change in probability is balanced as <see cref="Balance"/> says. With <see cref="Ages"/> the
+/// effect acts only in cycles whose start age lies in the window.
 /// </summary>
 /// <param name="From">State left.</param>
 /// <param name="To">State entered.</param>
@@ -110,7 +193,14 @@ public enum EffectBalance
 /// <param name="Size">The effect size.</param>
 /// <param name="Profile">Effect over time since start.</param>
 /// <param name="Balance">Where the change in probability comes from (default: the remainder or staying).</param>
-public sealed record TransitionEffect(string From, string To, EffectMeasure Measure, Quantity Size, EffectProfile Profile, EffectBalance Balance = EffectBalance.Remainder);
+public sealed record TransitionEffect(string From, string To, EffectMeasure Measure, Quantity Size, EffectProfile Profile, EffectBalance Balance = EffectBalance.Remainder)
+{
+    /// <summary>How the profile's multiplier scales a ratio (default <see cref="EffectScaling.Power"/>: <c>x^m</c>).</summary>
+    public EffectScaling Scaling { get; init; }
+
+    /// <summary>The ages at the start of the cycle in which the effect acts; null for every age.</summary>
+    public AgeWindow? Ages { get; init; }
+}
 
 /// <summary>
 /// An effect that sets a model parameter for the treated: its value at τ years since start is
@@ -160,7 +250,15 @@ public enum CostTiming
 /// <param name="Timing">Upfront or per cycle.</param>
 /// <param name="States">For per-cycle costs, the states in which it is paid; null for every non-absorbing state.</param>
 /// <param name="DurationYears">For per-cycle costs, how long it is paid (years since start); null for the whole horizon.</param>
-public sealed record InterventionCost(Account Account, Quantity Amount, CostTiming Timing, IReadOnlyList<string>? States = null, double? DurationYears = null);
+public sealed record InterventionCost(Account Account, Quantity Amount, CostTiming Timing, IReadOnlyList<string>? States = null, double? DurationYears = null)
+{
+    /// <summary>
+    /// The ages in which the cost is paid; null for every age. A per-cycle cost is paid at the trace
+    /// points whose age (start age + model time) lies in the window; an upfront cost only when the
+    /// start age does.
+    /// </summary>
+    public AgeWindow? Ages { get; init; }
+}
 
 /// <summary>Whether an intervention prevents problems or repairs them (a label for reports and portfolios).</summary>
 public enum InterventionKind
@@ -187,6 +285,7 @@ public sealed class Intervention
         MinAge = b.MinAgeValue;
         MaxAge = b.MaxAgeValue;
         Uptake = b.UptakeValue;
+        UptakeMode = b.UptakeModeValue;
         Costs = b.CostsList.ToArray();
         TransitionEffects = b.TransitionEffectsList.ToArray();
         ParameterEffects = b.ParameterEffectsList.ToArray();
@@ -219,6 +318,9 @@ public sealed class Intervention
 
     /// <summary>Share of the eligible who take it up, in [0, 1].</summary>
     public Quantity Uptake { get; }
+
+    /// <summary>How a cohort run treats the uptake: exact sub-cohorts of takers (default) or the uptake-weighted mean effect.</summary>
+    public UptakeMode UptakeMode { get; }
 
     /// <summary>Costs.</summary>
     public IReadOnlyList<InterventionCost> Costs { get; }
@@ -261,6 +363,8 @@ public sealed class InterventionBuilder
     internal double MaxAgeValue { get; private set; } = double.PositiveInfinity;
 
     internal Quantity UptakeValue { get; private set; } = 1.0;
+
+    internal UptakeMode UptakeModeValue { get; private set; }
 
     internal List<InterventionCost> CostsList { get; } = [];
 
@@ -312,6 +416,39 @@ public sealed class InterventionBuilder
     public InterventionBuilder WithUptake(Quantity uptake)
     {
         UptakeValue = uptake;
+        return this;
+    }
+
+    /// <summary>Sets the uptake among the eligible and how a cohort run treats it.</summary>
+    /// <param name="uptake">Share in [0, 1], constant or a parameter.</param>
+    /// <param name="mode">Exact sub-cohorts of takers (<see cref="UptakeMode.Subcohorts"/>) or the uptake-weighted mean effect (<see cref="UptakeMode.MeanEffect"/>).</param>
+    public InterventionBuilder WithUptake(Quantity uptake, UptakeMode mode)
+    {
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown uptake mode.");
+        }
+
+        UptakeValue = uptake;
+        UptakeModeValue = mode;
+        return this;
+    }
+
+    /// <summary>Adds a fully specified cost (for example one restricted to an <see cref="AgeWindow"/>).</summary>
+    /// <param name="cost">The cost.</param>
+    public InterventionBuilder AddCost(InterventionCost cost)
+    {
+        ArgumentNullException.ThrowIfNull(cost);
+        CostsList.Add(cost);
+        return this;
+    }
+
+    /// <summary>Adds a fully specified transition effect (for example one with <see cref="EffectScaling.Linear"/> fading or an <see cref="AgeWindow"/>).</summary>
+    /// <param name="effect">The effect.</param>
+    public InterventionBuilder AffectTransition(TransitionEffect effect)
+    {
+        ArgumentNullException.ThrowIfNull(effect);
+        TransitionEffectsList.Add(effect);
         return this;
     }
 

@@ -37,7 +37,136 @@ public sealed record PsaOptions
 
     /// <summary>Perspectives; null means <see cref="Perspective.StandardSet"/> (each payer, public sector, society with λ = 0.2).</summary>
     public IReadOnlyList<Perspective>? Perspectives { get; init; }
+
+    /// <summary>
+    /// Keep every draw in memory: per-draw costs, outcomes, figures and parameter values
+    /// (<see cref="PsaResult.Values"/>, <see cref="PsaResult.Costs"/>, <see cref="PsaResult.ParameterDraws"/>, …),
+    /// exact percentiles (R type 7) and the regression EVPPI. Memory then grows with the draws:
+    /// about <c>8·(5·S·V + S·O + P)</c> bytes per draw for S strategies, V perspectives, O outcomes
+    /// and P parameters. Default false: summaries are streamed (moments, a <see cref="QuantileSketch"/>
+    /// per figure, counts of positive values, the requested acceptability curves) and memory does not
+    /// grow with the number of draws.
+    /// </summary>
+    public bool KeepDraws { get; init; }
+
+    /// <summary>
+    /// Receives every draw, in draw order (0, 1, …, K − 1), on the thread that called
+    /// <see cref="ProbabilisticAnalysis.Run"/>, for example to write a per-draw CSV while the run
+    /// goes on, without keeping the draws in memory. The <see cref="PsaDraw"/> passed is reused: it
+    /// is valid only during the call. An exception thrown by the sink stops the run and propagates.
+    /// </summary>
+    public PsaDrawSink? DrawSink { get; init; }
+
+    /// <summary>
+    /// Acceptability curves and EVPI to accumulate while the run streams (per willingness to pay:
+    /// the count of draws in which each strategy is best, the sums of net benefit and of its maximum).
+    /// <see cref="PsaResult.Acceptability"/> and <see cref="PsaResult.Evpi"/> answer for the requested
+    /// perspectives, outcomes and λ values without <see cref="KeepDraws"/>; with it, for any.
+    /// </summary>
+    public IReadOnlyList<AcceptabilityRequest>? Acceptability { get; init; }
 }
+
+/// <summary>A perspective, an effect measure and a willingness-to-pay grid whose net benefit a streamed PSA accumulates.</summary>
+/// <param name="Perspective">The cost perspective.</param>
+/// <param name="Outcome">The effect measure (for example QALY).</param>
+/// <param name="WillingnessToPay">The λ values, currency per unit of outcome.</param>
+public sealed record AcceptabilityRequest(Perspective Perspective, Outcome Outcome, IReadOnlyList<double> WillingnessToPay);
+
+/// <summary>Receives one PSA draw (see <see cref="PsaOptions.DrawSink"/>).</summary>
+/// <param name="draw">The draw; valid only during the call.</param>
+public delegate void PsaDrawSink(PsaDraw draw);
+
+/// <summary>
+/// One PSA draw as passed to a <see cref="PsaDrawSink"/>: the drawn parameters and, per strategy
+/// and perspective, the totals and the appraisal figures against the comparator. The same instance
+/// is reused for every draw; read what you need during the call.
+/// </summary>
+public sealed class PsaDraw
+{
+    private readonly int _s;
+    private readonly int _v;
+    private readonly int _o;
+    private readonly int _p;
+    private double[] _costs = [];
+    private double[] _outcomes = [];
+    private double[] _figures = [];
+    private double[] _parameters = [];
+    private int _stride;
+    private int _at;
+
+    internal PsaDraw(IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives, IReadOnlyList<Outcome> outcomes, int parameters)
+    {
+        Strategies = strategies;
+        ComparatorIndex = comparator;
+        Perspectives = perspectives;
+        Outcomes = outcomes;
+        _s = strategies.Count;
+        _v = perspectives.Count;
+        _o = outcomes.Count;
+        _p = parameters;
+    }
+
+    /// <summary>Zero-based draw index k.</summary>
+    public int Index { get; private set; }
+
+    /// <summary>The strategies, in the order of the strategy indices.</summary>
+    public IReadOnlyList<Strategy> Strategies { get; }
+
+    /// <summary>Index of the comparator in <see cref="Strategies"/>.</summary>
+    public int ComparatorIndex { get; }
+
+    /// <summary>The perspectives, in the order of the perspective indices.</summary>
+    public IReadOnlyList<Perspective> Perspectives { get; }
+
+    /// <summary>The model's outcomes, in the order of the outcome indices.</summary>
+    public IReadOnlyList<Outcome> Outcomes { get; }
+
+    /// <summary>The drawn value of every model parameter (base value for those without a distribution), by <see cref="ParameterRef.Index"/>.</summary>
+    public ReadOnlySpan<double> Parameters => _parameters.AsSpan(_at * _p, _p);
+
+    /// <summary>An appraisal figure of strategy <paramref name="strategy"/> against the comparator from perspective <paramref name="perspective"/> (0 or NaN for the comparator; NaN when undefined).</summary>
+    /// <param name="figure">The figure.</param>
+    /// <param name="strategy">Strategy index.</param>
+    /// <param name="perspective">Perspective index.</param>
+    public double Value(PsaFigure figure, int strategy, int perspective)
+        => _figures[ProbabilisticAnalysis.FigureIndex(figure, Check(strategy, _s), Check(perspective, _v), _s, _v, _stride) + _at];
+
+    /// <summary>The discounted total cost of strategy <paramref name="strategy"/> from perspective <paramref name="perspective"/> (input convention: + = cost).</summary>
+    /// <param name="strategy">Strategy index.</param>
+    /// <param name="perspective">Perspective index.</param>
+    public double Cost(int strategy, int perspective)
+        => _costs[(((Check(strategy, _s) * _v) + Check(perspective, _v)) * _stride) + _at];
+
+    /// <summary>The discounted total of outcome <paramref name="outcome"/> under strategy <paramref name="strategy"/>.</summary>
+    /// <param name="strategy">Strategy index.</param>
+    /// <param name="outcome">Outcome index.</param>
+    public double Outcome(int strategy, int outcome)
+        => _outcomes[(((Check(strategy, _s) * _o) + Check(outcome, _o)) * _stride) + _at];
+
+    internal void Point(int draw, in PsaBuffers b, int at)
+    {
+        Index = draw;
+        _costs = b.Costs;
+        _outcomes = b.Outcomes;
+        _figures = b.Figures;
+        _parameters = b.Parameters;
+        _stride = b.Stride;
+        _at = at;
+    }
+
+    private static int Check(int index, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
+        return index;
+    }
+}
+
+/// <summary>
+/// Per-draw values of a range of draws: <c>Stride</c> draws per (strategy, perspective) block,
+/// draw k at position <c>k − Offset</c>. Either one reused wave (streaming) or all draws (KeepDraws).
+/// </summary>
+internal readonly record struct PsaBuffers(double[] Costs, double[] Outcomes, double[] Figures, double[] Parameters, int Stride, int Offset);
 
 /// <summary>An appraisal figure summarised over PSA draws.</summary>
 public enum PsaFigure
@@ -63,20 +192,25 @@ public static class ProbabilisticAnalysis
     /// <summary>
     /// Runs K parameter draws through the engine for every strategy and appraises each strategy
     /// against the comparator from every perspective (<see cref="Appraisal.Compare"/> per draw).
-    /// Draws run in parallel in chunks; every per-draw result is written at its draw index, so the
-    /// result is identical for any number of threads.
+    /// Draws run in parallel in chunks of 16 within waves of a fixed number of draws; after each wave
+    /// its draws are folded, in draw order, into streamed summaries (moments, quantile sketches,
+    /// counts, requested net-benefit sums) and passed to <see cref="PsaOptions.DrawSink"/>, so the
+    /// result is bit-identical for any number of threads and, unless <see cref="PsaOptions.KeepDraws"/>
+    /// is set, memory does not grow with K.
     /// </summary>
     /// <param name="specification">Distributions of the model's parameters.</param>
     /// <param name="options">Options; null for the defaults.</param>
     /// <param name="evaluator">Runs one strategy for one draw; null for the cohort engine.</param>
     /// <param name="progress">Receives the number of completed draws.</param>
-    /// <param name="cancellationToken">Cancels the run.</param>
-    /// <exception cref="ArgumentException">The comparator is not among the strategies, or the options are invalid.</exception>
+    /// <param name="cancellationToken">Cancels the run; checked before anything is allocated and before every draw.</param>
+    /// <exception cref="ArgumentException">The comparator is not among the strategies, or the options are invalid (including draws too many to keep in memory with KeepDraws).</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
     public static PsaResult Run(PsaSpecification specification, PsaOptions? options = null, StrategyEvaluator? evaluator = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(specification);
         options ??= new PsaOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Draws, 1, nameof(options));
+        cancellationToken.ThrowIfCancellationRequested();
         var model = specification.Model;
         var strategies = options.Strategies ?? (model.Strategies.Count == 0 ? [Strategy.BusinessAsUsual] : model.Strategies);
         var comparator = options.Comparator ?? strategies[0];
@@ -93,66 +227,86 @@ public static class ProbabilisticAnalysis
         var V = perspectives.Count;
         var O = model.Outcomes.Count;
         var P = model.Parameters.Count;
-        var costs = new double[S * V * K];
-        var outcomes = new double[S * Math.Max(O, 1) * K];
-        var figures = new double[4 * S * V * K];
-        var parameters = new double[K * P];
+        var perDraw = (5L * S * V) + ((long)S * Math.Max(O, 1)) + P;
+        if (options.KeepDraws && perDraw * K > Array.MaxLength)
+        {
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{K} draws of {perDraw} values each are too many to keep in memory; run without KeepDraws (streamed summaries) or with fewer draws."), nameof(options));
+        }
+
+        // Waves: at most about 4 MB of per-draw values at a time, a whole number of chunks.
+        var wave = options.KeepDraws ? K : (int)Math.Clamp((4L << 20) / (8 * perDraw) / Chunk * Chunk, 4 * Chunk, 256 * Chunk);
+        wave = Math.Min(wave, ((K + Chunk - 1) / Chunk) * Chunk);
+        var stride = options.KeepDraws ? K : wave;
+        var buffers = new PsaBuffers(new double[S * V * stride], new double[S * Math.Max(O, 1) * stride], new double[4 * S * V * stride], new double[stride * P], stride, 0);
+        var summary = new PsaAccumulator(model, strategies, ci, perspectives, options);
         var completed = 0;
-        var chunks = (K + Chunk - 1) / Chunk;
         var po = new ParallelOptions
         {
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
             CancellationToken = cancellationToken,
         };
-        ParallelRun.For(chunks, po, c =>
+        for (var first = 0; first < K; first += wave)
         {
-            var results = new SimulationResult[S];
-            for (var k = c * Chunk; k < Math.Min(K, (c + 1) * Chunk); k++)
+            var last = Math.Min(K, first + wave);
+            var b = options.KeepDraws ? buffers : buffers with { Offset = first };
+            var firstChunk = first / Chunk;
+            ParallelRun.For((last - first + Chunk - 1) / Chunk, po, c =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var draw = specification.Draw(options.Seed, k);
-                draw.AsSpan().CopyTo(parameters.AsSpan(k * P, P));
-                for (var s = 0; s < S; s++)
+                var results = new SimulationResult[S];
+                var lo = (firstChunk + c) * Chunk;
+                var hi = Math.Min(last, lo + Chunk);
+                for (var k = lo; k < hi; k++)
                 {
-                    results[s] = evaluator(strategies[s], draw, k, cancellationToken);
-                    for (var v = 0; v < V; v++)
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var at = k - b.Offset;
+                    var draw = specification.Draw(options.Seed, k);
+                    draw.AsSpan().CopyTo(b.Parameters.AsSpan(at * P, P));
+                    for (var s = 0; s < S; s++)
                     {
-                        costs[(((s * V) + v) * K) + k] = results[s].TotalCost(perspectives[v]);
-                    }
-
-                    for (var o = 0; o < O; o++)
-                    {
-                        outcomes[(((s * O) + o) * K) + k] = results[s].TotalOutcome(model.Outcomes[o]);
-                    }
-                }
-
-                for (var s = 0; s < S; s++)
-                {
-                    for (var v = 0; v < V; v++)
-                    {
-                        double npv = 0, bcr = double.NaN, roi = double.NaN, payback = double.NaN;
-                        if (s != ci)
+                        results[s] = evaluator(strategies[s], draw, k, cancellationToken);
+                        for (var v = 0; v < V; v++)
                         {
-                            var a = Appraisal.Compare(results[s], results[ci], perspectives[v]);
-                            npv = a.NetPresentValue;
-                            bcr = a.BenefitCostRatio.Value ?? double.NaN;
-                            roi = a.ReturnOnInvestment.Value ?? double.NaN;
-                            payback = a.PaybackYears.Value ?? double.NaN;
+                            b.Costs[(((s * V) + v) * stride) + at] = results[s].TotalCost(perspectives[v]);
                         }
 
-                        figures[FigureIndex(PsaFigure.NetPresentValue, s, v, S, V, K) + k] = npv;
-                        figures[FigureIndex(PsaFigure.BenefitCostRatio, s, v, S, V, K) + k] = bcr;
-                        figures[FigureIndex(PsaFigure.ReturnOnInvestment, s, v, S, V, K) + k] = roi;
-                        figures[FigureIndex(PsaFigure.PaybackYears, s, v, S, V, K) + k] = payback;
+                        for (var o = 0; o < O; o++)
+                        {
+                            b.Outcomes[(((s * O) + o) * stride) + at] = results[s].TotalOutcome(model.Outcomes[o]);
+                        }
+                    }
+
+                    for (var s = 0; s < S; s++)
+                    {
+                        for (var v = 0; v < V; v++)
+                        {
+                            double npv = 0, bcr = double.NaN, roi = double.NaN, payback = double.NaN;
+                            if (s != ci)
+                            {
+                                var a = Appraisal.Compare(results[s], results[ci], perspectives[v]);
+                                npv = a.NetPresentValue;
+                                bcr = a.BenefitCostRatio.Value ?? double.NaN;
+                                roi = a.ReturnOnInvestment.Value ?? double.NaN;
+                                payback = a.PaybackYears.Value ?? double.NaN;
+                            }
+
+                            b.Figures[FigureIndex(PsaFigure.NetPresentValue, s, v, S, V, stride) + at] = npv;
+                            b.Figures[FigureIndex(PsaFigure.BenefitCostRatio, s, v, S, V, stride) + at] = bcr;
+                            b.Figures[FigureIndex(PsaFigure.ReturnOnInvestment, s, v, S, V, stride) + at] = roi;
+                            b.Figures[FigureIndex(PsaFigure.PaybackYears, s, v, S, V, stride) + at] = payback;
+                        }
                     }
                 }
-            }
 
-            var done = Interlocked.Add(ref completed, Math.Min(K, (c + 1) * Chunk) - (c * Chunk));
-            progress?.Report(new RunProgress(done, K, "PSA draws"));
-        });
+                var done = Interlocked.Add(ref completed, hi - lo);
+                progress?.Report(new RunProgress(done, K, "PSA draws"));
+            });
 
-        return new PsaResult(specification, options.Seed, strategies, ci, perspectives, costs, outcomes, figures, parameters, K);
+            cancellationToken.ThrowIfCancellationRequested();
+            summary.Fold(b, first, last);
+        }
+
+        summary.Seal();
+        return new PsaResult(specification, options.Seed, strategies, ci, perspectives, K, summary, options.KeepDraws ? buffers : null);
     }
 
     internal static int FigureIndex(PsaFigure figure, int s, int v, int strategies, int perspectives, int draws)
@@ -181,15 +335,17 @@ public static class HomogeneousPsa
     /// <summary>
     /// Runs K parameter draws through the fast path: each chunk of <see cref="ChunkSize"/> draws is
     /// drawn (stream (seed, k) per draw), evaluated in SIMD lanes and summarised into per-chunk
-    /// <see cref="RunningMoments"/>, which are merged in chunk order; per-draw totals are kept
-    /// (K × <see cref="HomogeneousCohortKernel.ValueCount"/> doubles). Identical results on any number of threads.
+    /// <see cref="RunningMoments"/>, which are merged in chunk order (waves of 64 chunks), so the
+    /// result is identical on any number of threads. Per-draw totals
+    /// (K × <see cref="HomogeneousCohortKernel.ValueCount"/> doubles) are kept only with
+    /// <see cref="PsaOptions.KeepDraws"/>; otherwise memory does not grow with K.
     /// </summary>
     /// <param name="specification">Distributions of the model's parameters.</param>
     /// <param name="kernel">The fast path for the same model.</param>
-    /// <param name="options">Options (Draws, Seed, MaxDegreeOfParallelism are used); null for the defaults.</param>
+    /// <param name="options">Options (Draws, Seed, MaxDegreeOfParallelism, KeepDraws are used); null for the defaults.</param>
     /// <param name="progress">Receives the number of completed draws.</param>
-    /// <param name="cancellationToken">Cancels the run.</param>
-    /// <exception cref="ArgumentException">The kernel belongs to another model.</exception>
+    /// <param name="cancellationToken">Cancels the run; checked before anything is allocated and before every chunk.</param>
+    /// <exception cref="ArgumentException">The kernel belongs to another model, or KeepDraws asks for more values than an array holds.</exception>
     public static HomogeneousPsaResult Run(PsaSpecification specification, HomogeneousCohortKernel kernel, PsaOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(specification);
@@ -201,11 +357,19 @@ public static class HomogeneousPsa
 
         options ??= new PsaOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Draws, 1, nameof(options));
+        cancellationToken.ThrowIfCancellationRequested();
         var K = options.Draws;
         var V = kernel.ValueCount;
-        var totals = new double[K * V];
+        if (options.KeepDraws && (long)K * V > Array.MaxLength)
+        {
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{K} draws of {V} values each are too many to keep in memory; run without KeepDraws (streamed moments) or with fewer draws."), nameof(options));
+        }
+
+        const int WaveChunks = 64;
+        var totals = options.KeepDraws ? new double[K * V] : null;
         var chunks = (K + ChunkSize - 1) / ChunkSize;
-        var moments = new RunningMoments[chunks * V];
+        var moments = new RunningMoments[Math.Min(chunks, WaveChunks) * V];
+        var merged = new RunningMoments[V];
         var baseValues = specification.Model.BaseParameters.AsSpan().ToArray();
         var completed = 0;
         var lanes = HomogeneousCohortKernel.Lanes;
@@ -214,45 +378,52 @@ public static class HomogeneousPsa
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
             CancellationToken = cancellationToken,
         };
-        ParallelRun.For(chunks, po, () => kernel.CreateWorkspace(), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c, ws) =>
+        for (var firstChunk = 0; firstChunk < chunks; firstChunk += WaveChunks)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var lo = c * ChunkSize;
-            var hi = Math.Min(K, lo + ChunkSize);
-            for (var start = lo; start < hi; start += lanes)
+            var waveChunks = Math.Min(WaveChunks, chunks - firstChunk);
+            Array.Clear(moments);
+            ParallelRun.For(waveChunks, po, () => (Workspace: kernel.CreateWorkspace(), Totals: totals is null ? new double[ChunkSize * V] : null), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (ci, local) =>
             {
-                var count = Math.Min(lanes, hi - start);
-                for (var lane = 0; lane < lanes; lane++)
+                cancellationToken.ThrowIfCancellationRequested();
+                var ws = local.Workspace;
+                var c = firstChunk + ci;
+                var lo = c * ChunkSize;
+                var hi = Math.Min(K, lo + ChunkSize);
+                var chunkTotals = totals is null ? local.Totals.AsSpan(0, (hi - lo) * V) : totals.AsSpan(lo * V, (hi - lo) * V);
+                for (var start = lo; start < hi; start += lanes)
                 {
-                    baseValues.CopyTo(ws.Parameters, 0);
-                    specification.DrawInto(options.Seed, start + Math.Min(lane, count - 1), ws.Parameters);
-                    kernel.EvaluateCell(ws.Values, ws.CellP, ws.CellValues);
-                    ws.Load(lane);
+                    var count = Math.Min(lanes, hi - start);
+                    for (var lane = 0; lane < lanes; lane++)
+                    {
+                        baseValues.CopyTo(ws.Parameters, 0);
+                        specification.DrawInto(options.Seed, start + Math.Min(lane, count - 1), ws.Parameters);
+                        kernel.EvaluateCell(ws.Values, ws.CellP, ws.CellValues);
+                        ws.Load(lane);
+                    }
+
+                    kernel.RunBatch(ws);
+                    ws.Store(chunkTotals.Slice((start - lo) * V, count * V), count);
                 }
 
-                kernel.RunBatch(ws);
-                ws.Store(totals.AsSpan(start * V, count * V), count);
-            }
-
-            for (var v = 0; v < V; v++)
-            {
-                ref var m = ref moments[(c * V) + v];
-                for (var k = lo; k < hi; k++)
+                for (var v = 0; v < V; v++)
                 {
-                    m.Add(totals[(k * V) + v]);
+                    ref var m = ref moments[(ci * V) + v];
+                    for (var k = lo; k < hi; k++)
+                    {
+                        m.Add(chunkTotals[((k - lo) * V) + v]);
+                    }
                 }
-            }
 
-            var done = Interlocked.Add(ref completed, hi - lo);
-            progress?.Report(new RunProgress(done, K, "PSA draws (fast path)"));
-        });
+                var done = Interlocked.Add(ref completed, hi - lo);
+                progress?.Report(new RunProgress(done, K, "PSA draws (fast path)"));
+            });
 
-        var merged = new RunningMoments[V];
-        for (var c = 0; c < chunks; c++)
-        {
-            for (var v = 0; v < V; v++)
+            for (var ci = 0; ci < waveChunks; ci++)
             {
-                merged[v].Merge(moments[(c * V) + v]);
+                for (var v = 0; v < V; v++)
+                {
+                    merged[v].Merge(moments[(ci * V) + v]);
+                }
             }
         }
 
@@ -260,13 +431,13 @@ public static class HomogeneousPsa
     }
 }
 
-/// <summary>Per-draw discounted totals of a fast-path PSA, with their streamed moments.</summary>
+/// <summary>The streamed moments of a fast-path PSA and, with <see cref="PsaOptions.KeepDraws"/>, its per-draw discounted totals.</summary>
 public sealed class HomogeneousPsaResult
 {
-    private readonly double[] _totals;
+    private readonly double[]? _totals;
     private readonly RunningMoments[] _moments;
 
-    internal HomogeneousPsaResult(HomogeneousCohortKernel kernel, ulong seed, int draws, double[] totals, RunningMoments[] moments)
+    internal HomogeneousPsaResult(HomogeneousCohortKernel kernel, ulong seed, int draws, double[]? totals, RunningMoments[] moments)
     {
         Kernel = kernel;
         Seed = seed;
@@ -284,17 +455,22 @@ public sealed class HomogeneousPsaResult
     /// <summary>Number of draws K.</summary>
     public int Draws { get; }
 
-    /// <summary>Discounted total of value <paramref name="value"/> (accounts first, then outcomes) per draw.</summary>
+    /// <summary>True when the per-draw totals were kept (<see cref="PsaOptions.KeepDraws"/>).</summary>
+    public bool KeepsDraws => _totals is not null;
+
+    /// <summary>Discounted total of value <paramref name="value"/> (accounts first, then outcomes) per draw. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="value">Value index, 0 … ValueCount − 1.</param>
+    /// <exception cref="InvalidOperationException">The draws were not kept.</exception>
     public double[] Values(int value)
     {
         var V = Kernel.ValueCount;
         ArgumentOutOfRangeException.ThrowIfNegative(value);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(value, V);
+        var totals = Kept();
         var r = new double[Draws];
         for (var k = 0; k < Draws; k++)
         {
-            r[k] = _totals[(k * V) + value];
+            r[k] = totals[(k * V) + value];
         }
 
         return r;
@@ -304,7 +480,7 @@ public sealed class HomogeneousPsaResult
     /// <param name="value">Value index (accounts first, then outcomes).</param>
     public RunningMoments Moments(int value) => _moments[value];
 
-    /// <summary>Discounted total of an outcome per draw.</summary>
+    /// <summary>Discounted total of an outcome per draw. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="outcome">The outcome.</param>
     public double[] Outcome(Outcome outcome) => Values(Kernel.Model.Accounts.Count + OutcomeIndex(outcome));
 
@@ -312,11 +488,13 @@ public sealed class HomogeneousPsaResult
     /// <param name="outcome">The outcome.</param>
     public RunningMoments OutcomeMoments(Outcome outcome) => _moments[Kernel.Model.Accounts.Count + OutcomeIndex(outcome)];
 
-    /// <summary>Discounted total cost from a perspective per draw, <c>Σ_a coefficient_a·total_a</c>.</summary>
+    /// <summary>Discounted total cost from a perspective per draw, <c>Σ_a coefficient_a·total_a</c>. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="perspective">The perspective.</param>
+    /// <exception cref="InvalidOperationException">The draws were not kept.</exception>
     public double[] Cost(Perspective perspective)
     {
         ArgumentNullException.ThrowIfNull(perspective);
+        var totals = Kept();
         var coef = perspective.Coefficients(Kernel.Model.Accounts);
         var V = Kernel.ValueCount;
         var r = new double[Draws];
@@ -324,22 +502,25 @@ public sealed class HomogeneousPsaResult
         {
             for (var a = 0; a < coef.Length; a++)
             {
-                r[k] += coef[a] * _totals[(k * V) + a];
+                r[k] += coef[a] * totals[(k * V) + a];
             }
         }
 
         return r;
     }
 
-    /// <summary>Mean and percentile interval of the cost from a perspective.</summary>
+    /// <summary>Mean and percentile interval of the cost from a perspective. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="perspective">The perspective.</param>
     /// <param name="interval">Central interval width.</param>
     public PsaSummary SummarizeCost(Perspective perspective, double interval = 0.95) => PsaSummary.Of(Cost(perspective), interval);
 
-    /// <summary>Mean and percentile interval of an outcome.</summary>
+    /// <summary>Mean and percentile interval of an outcome. Needs <see cref="PsaOptions.KeepDraws"/> (<see cref="OutcomeMoments"/> does not).</summary>
     /// <param name="outcome">The outcome.</param>
     /// <param name="interval">Central interval width.</param>
     public PsaSummary SummarizeOutcome(Outcome outcome, double interval = 0.95) => PsaSummary.Of(Outcome(outcome), interval);
+
+    private double[] Kept() => _totals ?? throw new InvalidOperationException(
+        "Per-draw totals were not kept: run HomogeneousPsa with PsaOptions.KeepDraws = true (K × ValueCount doubles), or use Moments/OutcomeMoments, which are always streamed.");
 
     private int OutcomeIndex(Outcome outcome)
     {

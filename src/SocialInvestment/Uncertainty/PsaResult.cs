@@ -100,28 +100,32 @@ public sealed class AcceptabilityCurves
 }
 
 /// <summary>
-/// Results of a probabilistic sensitivity analysis: every per-draw total and appraisal figure
-/// (K doubles each), and the statistics derived from them.
+/// Results of a probabilistic sensitivity analysis. Always available, streamed while the run went
+/// on: the mean, standard deviation and percentile interval of every appraisal figure
+/// (<see cref="Summarize"/>, <see cref="SummaryTable"/>, <see cref="Quantile"/>), the probability
+/// that NPV &gt; 0 (<see cref="ProbabilityPositiveNpv"/>), the moments of every drawn parameter
+/// (<see cref="ParameterMoments"/>), and the acceptability curves and EVPI requested in
+/// <see cref="PsaOptions.Acceptability"/>. Percentiles come from a <see cref="QuantileSketch"/>
+/// per figure unless the draws were kept. With <see cref="PsaOptions.KeepDraws"/> also every
+/// per-draw value (<see cref="Values"/>, <see cref="Costs"/>, <see cref="Outcomes"/>,
+/// <see cref="ParameterDraws"/>, <see cref="NetMonetaryBenefit"/>), exact percentiles (R type 7),
+/// acceptability and EVPI for any grid, and <see cref="Evppi"/>.
 /// </summary>
 public sealed class PsaResult
 {
-    private readonly double[] _costs;
-    private readonly double[] _outcomes;
-    private readonly double[] _figures;
-    private readonly double[] _parameters;
+    private readonly PsaAccumulator _summary;
+    private readonly PsaBuffers? _kept;
 
-    internal PsaResult(PsaSpecification specification, ulong seed, IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives, double[] costs, double[] outcomes, double[] figures, double[] parameters, int draws)
+    internal PsaResult(PsaSpecification specification, ulong seed, IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives, int draws, PsaAccumulator summary, PsaBuffers? kept)
     {
         Specification = specification;
         Seed = seed;
         Strategies = strategies;
         ComparatorIndex = comparator;
         Perspectives = perspectives;
-        _costs = costs;
-        _outcomes = outcomes;
-        _figures = figures;
-        _parameters = parameters;
         Draws = draws;
+        _summary = summary;
+        _kept = kept;
     }
 
     /// <summary>The specification sampled.</summary>
@@ -142,84 +146,103 @@ public sealed class PsaResult
     /// <summary>The perspectives, in order.</summary>
     public IReadOnlyList<Perspective> Perspectives { get; }
 
+    /// <summary>True when every draw was kept in memory (<see cref="PsaOptions.KeepDraws"/>): per-draw values, exact percentiles and EVPPI are available.</summary>
+    public bool KeepsDraws => _kept is not null;
+
     private LifeCourseModel Model => Specification.Model;
 
-    /// <summary>Discounted total cost per person of a strategy from a perspective, per draw.</summary>
+    /// <summary>Discounted total cost per person of a strategy from a perspective, per draw. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="strategy">The strategy.</param>
     /// <param name="perspective">The perspective.</param>
+    /// <exception cref="InvalidOperationException">The draws were not kept.</exception>
     public ReadOnlySpan<double> Costs(Strategy strategy, Perspective perspective)
-        => _costs.AsSpan(((S(strategy) * Perspectives.Count) + V(perspective)) * Draws, Draws);
+        => Kept(nameof(Costs)).Costs.AsSpan(((S(strategy) * Perspectives.Count) + V(perspective)) * Draws, Draws);
 
-    /// <summary>Discounted total of an outcome per person under a strategy, per draw.</summary>
+    /// <summary>Discounted total of an outcome per person under a strategy, per draw. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="strategy">The strategy.</param>
     /// <param name="outcome">The outcome.</param>
+    /// <exception cref="InvalidOperationException">The draws were not kept.</exception>
     public ReadOnlySpan<double> Outcomes(Strategy strategy, Outcome outcome)
     {
-        ArgumentNullException.ThrowIfNull(outcome);
-        var o = -1;
-        for (var i = 0; i < Model.Outcomes.Count; i++)
-        {
-            if (Model.Outcomes[i].Name == outcome.Name)
-            {
-                o = i;
-                break;
-            }
-        }
-
-        if (o < 0)
-        {
-            throw new ArgumentException($"The model has no outcome '{outcome.Name}'.", nameof(outcome));
-        }
-
-        return _outcomes.AsSpan(((S(strategy) * Model.Outcomes.Count) + o) * Draws, Draws);
+        var kept = Kept(nameof(Outcomes));
+        return kept.Outcomes.AsSpan(((S(strategy) * Model.Outcomes.Count) + OutcomeIndex(outcome)) * Draws, Draws);
     }
 
-    /// <summary>An appraisal figure of a strategy against the comparator, per draw (the comparator's own values are 0 or NaN).</summary>
+    /// <summary>An appraisal figure of a strategy against the comparator, per draw (the comparator's own values are 0 or NaN). Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="figure">The figure.</param>
     /// <param name="strategy">The strategy.</param>
     /// <param name="perspective">The perspective.</param>
+    /// <exception cref="InvalidOperationException">The draws were not kept.</exception>
     public ReadOnlySpan<double> Values(PsaFigure figure, Strategy strategy, Perspective perspective)
-        => _figures.AsSpan(ProbabilisticAnalysis.FigureIndex(figure, S(strategy), V(perspective), Strategies.Count, Perspectives.Count, Draws), Draws);
+        => Kept(nameof(Values)).Figures.AsSpan(ProbabilisticAnalysis.FigureIndex(figure, S(strategy), V(perspective), Strategies.Count, Perspectives.Count, Draws), Draws);
 
-    /// <summary>The drawn values of a parameter, per draw.</summary>
+    /// <summary>The drawn values of a parameter, per draw. Needs <see cref="PsaOptions.KeepDraws"/> (<see cref="ParameterMoments"/> does not).</summary>
     /// <param name="parameter">The parameter.</param>
+    /// <exception cref="InvalidOperationException">The draws were not kept.</exception>
     public double[] ParameterDraws(ParameterRef parameter)
     {
+        var kept = Kept(nameof(ParameterDraws));
         var P = Model.Parameters.Count;
+        var i = ParameterIndex(parameter);
         var result = new double[Draws];
         for (var k = 0; k < Draws; k++)
         {
-            result[k] = _parameters[(k * P) + parameter.Index];
+            result[k] = kept.Parameters[(k * P) + i];
         }
 
         return result;
     }
 
-    /// <summary>Mean and percentile interval of an appraisal figure.</summary>
+    /// <summary>Streamed mean and variance over the draws of the discounted total cost per person of a strategy from a perspective (input convention: + = cost).</summary>
+    /// <param name="strategy">The strategy.</param>
+    /// <param name="perspective">The perspective.</param>
+    public RunningMoments CostMoments(Strategy strategy, Perspective perspective) => _summary.CostMoments[(S(strategy) * Perspectives.Count) + V(perspective)];
+
+    /// <summary>Streamed mean and variance over the draws of the discounted total of an outcome per person under a strategy.</summary>
+    /// <param name="strategy">The strategy.</param>
+    /// <param name="outcome">The outcome.</param>
+    public RunningMoments OutcomeMoments(Strategy strategy, Outcome outcome) => _summary.OutcomeMoments[(S(strategy) * Model.Outcomes.Count) + OutcomeIndex(outcome)];
+
+    /// <summary>Streamed mean and variance of the drawn values of a parameter (its base value in every draw when it has no distribution).</summary>
+    /// <param name="parameter">The parameter.</param>
+    public RunningMoments ParameterMoments(ParameterRef parameter) => _summary.ParameterMoments[ParameterIndex(parameter)];
+
+    /// <summary>
+    /// Mean and percentile interval of an appraisal figure over the draws (NaN values, such as a
+    /// payback that never happens, excluded). The mean and standard deviation are exact; the
+    /// percentiles are exact (R type 7) when the draws were kept, otherwise read from the figure's
+    /// <see cref="QuantileSketch"/>.
+    /// </summary>
     /// <param name="figure">The figure.</param>
     /// <param name="strategy">The strategy.</param>
     /// <param name="perspective">The perspective.</param>
     /// <param name="interval">Central interval width (0.95 default).</param>
     public PsaSummary Summarize(PsaFigure figure, Strategy strategy, Perspective perspective, double interval = 0.95)
-        => PsaSummary.Of(Values(figure, strategy, perspective).ToArray(), interval);
+        => Summary(FigureSlot(figure, S(strategy), V(perspective)), interval);
 
-    /// <summary>Probability that the strategy's NPV against the comparator is positive from the perspective (benefits exceed costs).</summary>
+    /// <summary>The q-quantile of an appraisal figure over the draws: exact (R type 7) when the draws were kept, otherwise from its <see cref="QuantileSketch"/>.</summary>
+    /// <param name="figure">The figure.</param>
+    /// <param name="strategy">The strategy.</param>
+    /// <param name="perspective">The perspective.</param>
+    /// <param name="q">The probability in [0, 1].</param>
+    public double Quantile(PsaFigure figure, Strategy strategy, Perspective perspective, double q)
+    {
+        if (!(q >= 0 && q <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(q), q, "The probability must lie in [0, 1].");
+        }
+
+        var slot = FigureSlot(figure, S(strategy), V(perspective));
+        return _kept is { } kept
+            ? PsaSummary.Percentile(Sorted(kept, slot), q)
+            : _summary.Sketches![slot].Quantile(q);
+    }
+
+    /// <summary>Probability that the strategy's NPV against the comparator is positive from the perspective (benefits exceed costs): the share of draws with NPV &gt; 0.</summary>
     /// <param name="strategy">The strategy.</param>
     /// <param name="perspective">The perspective (a payer, the public sector, society).</param>
     public double ProbabilityPositiveNpv(Strategy strategy, Perspective perspective)
-    {
-        var v = Values(PsaFigure.NetPresentValue, strategy, perspective);
-        var n = 0;
-        foreach (var x in v)
-        {
-            if (x > 0)
-            {
-                n++;
-            }
-        }
-
-        return (double)n / Draws;
-    }
+        => (double)_summary.Positive[FigureSlot(PsaFigure.NetPresentValue, S(strategy), V(perspective))] / Draws;
 
     /// <summary>Every appraisal figure of every non-comparator strategy from every perspective.</summary>
     /// <param name="interval">Central interval width (0.95 default).</param>
@@ -233,13 +256,12 @@ public sealed class PsaResult
                 continue;
             }
 
-            foreach (var p in Perspectives)
+            for (var v = 0; v < Perspectives.Count; v++)
             {
                 foreach (var f in Enum.GetValues<PsaFigure>())
                 {
-                    var values = Values(f, Strategies[s], p).ToArray();
-                    var positive = values.Count(x => x > 0) / (double)Draws;
-                    rows.Add(new PsaFigureSummary(Strategies[s].Name, p.Name, f, PsaSummary.Of(values, interval), positive));
+                    var slot = FigureSlot(f, s, v);
+                    rows.Add(new PsaFigureSummary(Strategies[s].Name, Perspectives[v].Name, f, Summary(slot, interval), _summary.Positive[slot] / (double)Draws));
                 }
             }
         }
@@ -247,11 +269,12 @@ public sealed class PsaResult
         return rows;
     }
 
-    /// <summary>Net monetary benefit per draw, <c>λ·E − C</c>, with E the discounted outcome total and C the perspective's discounted cost.</summary>
+    /// <summary>Net monetary benefit per draw, <c>λ·E − C</c>, with E the discounted outcome total and C the perspective's discounted cost. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="strategy">The strategy.</param>
     /// <param name="perspective">The cost perspective.</param>
     /// <param name="outcome">The effect measure (for example QALY).</param>
     /// <param name="willingnessToPay">λ, currency per unit of outcome.</param>
+    /// <exception cref="InvalidOperationException">The draws were not kept.</exception>
     public double[] NetMonetaryBenefit(Strategy strategy, Perspective perspective, Outcome outcome, double willingnessToPay)
     {
         var c = Costs(strategy, perspective);
@@ -265,10 +288,16 @@ public sealed class PsaResult
         return nb;
     }
 
-    /// <summary>Cost-effectiveness acceptability curves, frontier and EVPI over a willingness-to-pay grid.</summary>
+    /// <summary>
+    /// Cost-effectiveness acceptability curves, frontier and EVPI over a willingness-to-pay grid.
+    /// Streamed runs answer for the perspective, outcome and λ values requested in
+    /// <see cref="PsaOptions.Acceptability"/>; runs that kept the draws, for any. Both give the same
+    /// numbers (the same sums in the same order).
+    /// </summary>
     /// <param name="perspective">The cost perspective.</param>
     /// <param name="outcome">The effect measure.</param>
     /// <param name="willingnessToPay">The grid of λ values.</param>
+    /// <exception cref="InvalidOperationException">A λ was not requested before a streamed run.</exception>
     public AcceptabilityCurves Acceptability(Perspective perspective, Outcome outcome, IEnumerable<double> willingnessToPay)
     {
         ArgumentNullException.ThrowIfNull(willingnessToPay);
@@ -279,15 +308,14 @@ public sealed class PsaResult
         var evpi = new double[grid.Length];
         for (var j = 0; j < grid.Length; j++)
         {
-            var nb = Strategies.Select(s => NetMonetaryBenefit(s, perspective, outcome, grid[j])).ToArray();
-            var (counts, best) = Optimal(nb);
+            var nb = NetBenefit(perspective, outcome, grid[j]);
             for (var s = 0; s < S; s++)
             {
-                prob[s, j] = counts[s] / (double)Draws;
+                prob[s, j] = nb.BestCounts[s] / (double)Draws;
             }
 
-            frontier[j] = best;
-            evpi[j] = EvpiOf(nb);
+            frontier[j] = nb.BestMean;
+            evpi[j] = nb.Evpi(Draws);
         }
 
         return new AcceptabilityCurves(Strategies.Select(s => s.Name).ToArray(), grid, prob, frontier, evpi);
@@ -296,12 +324,14 @@ public sealed class PsaResult
     /// <summary>
     /// Expected value of perfect information per person at λ:
     /// <c>EVPI = E_θ[max_s NB_s(θ)] − max_s E_θ[NB_s(θ)]</c>, estimated over the draws. Always ≥ 0.
+    /// Streamed runs answer for the λ values requested in <see cref="PsaOptions.Acceptability"/>.
     /// </summary>
     /// <param name="perspective">The cost perspective.</param>
     /// <param name="outcome">The effect measure.</param>
     /// <param name="willingnessToPay">λ.</param>
+    /// <exception cref="InvalidOperationException">λ was not requested before a streamed run.</exception>
     public double Evpi(Perspective perspective, Outcome outcome, double willingnessToPay)
-        => EvpiOf(Strategies.Select(s => NetMonetaryBenefit(s, perspective, outcome, willingnessToPay)).ToArray());
+        => NetBenefit(perspective, outcome, willingnessToPay).Evpi(Draws);
 
     /// <summary>
     /// Expected value of partial perfect information for a group of parameters φ at λ, by the
@@ -311,7 +341,8 @@ public sealed class PsaResult
     /// <paramref name="degree"/>, which includes the pairwise interactions for degree ≥ 2; a
     /// least-squares stand-in for their GAM); with fitted values <c>ĝ_s(φ_k)</c> (ĝ₀ = 0),
     /// <c>EVPPI = mean_k max_s ĝ_s(φ_k) − max_s mean_k ĝ_s(φ_k)</c>. The estimate is truncated to
-    /// [0, EVPI], the bounds the true value obeys.
+    /// [0, EVPI], the bounds the true value obeys. The regression needs every draw:
+    /// run with <see cref="PsaOptions.KeepDraws"/>.
     /// </summary>
     /// <param name="perspective">The cost perspective.</param>
     /// <param name="outcome">The effect measure.</param>
@@ -319,18 +350,20 @@ public sealed class PsaResult
     /// <param name="parameters">The parameter group φ (each must vary over the draws).</param>
     /// <param name="degree">Total polynomial degree, 1 to 4 (default 3).</param>
     /// <exception cref="ArgumentException">The group is empty, a parameter does not vary, or there are too few draws for the basis.</exception>
+    /// <exception cref="InvalidOperationException">The draws were not kept.</exception>
     public double Evppi(Perspective perspective, Outcome outcome, double willingnessToPay, IReadOnlyList<ParameterRef> parameters, int degree = 3)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentOutOfRangeException.ThrowIfLessThan(degree, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(degree, 4);
+        Kept(nameof(Evppi));
         if (parameters.Count == 0)
         {
             throw new ArgumentException("The parameter group is empty.", nameof(parameters));
         }
 
         var nb = Strategies.Select(s => NetMonetaryBenefit(s, perspective, outcome, willingnessToPay)).ToArray();
-        var evpi = EvpiOf(nb);
+        var evpi = Evpi(perspective, outcome, willingnessToPay);
         var x = parameters.Select(p =>
         {
             var d = ParameterDraws(p);
@@ -414,56 +447,94 @@ public sealed class PsaResult
         return result;
     }
 
-    private (int[] Counts, int Best) Optimal(double[][] nb)
+    private NetBenefitAccumulator NetBenefit(Perspective perspective, Outcome outcome, double willingnessToPay)
     {
-        var S = nb.Length;
-        var counts = new int[S];
-        var sums = new double[S];
+        var v = V(perspective);
+        var o = OutcomeIndex(outcome);
+        if (_summary.FindNetBenefit(v, o, willingnessToPay) is { } streamed)
+        {
+            return streamed;
+        }
+
+        if (_kept is not { } kept)
+        {
+            throw new InvalidOperationException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"The net benefit for perspective '{Perspectives[v].Name}', outcome '{outcome.Name}' at λ = {willingnessToPay} was not accumulated: list it in PsaOptions.Acceptability before the run (streamed), or run with PsaOptions.KeepDraws = true."));
+        }
+
+        var acc = new NetBenefitAccumulator(v, o, willingnessToPay, Strategies.Count);
         for (var k = 0; k < Draws; k++)
         {
-            var best = 0;
-            for (var s = 0; s < S; s++)
-            {
-                sums[s] += nb[s][k];
-                if (nb[s][k] > nb[best][k])
-                {
-                    best = s;
-                }
-            }
-
-            counts[best]++;
+            acc.Add(kept, k, Perspectives.Count, Model.Outcomes.Count);
         }
 
-        var bestMean = 0;
-        for (var s = 1; s < S; s++)
-        {
-            if (sums[s] > sums[bestMean])
-            {
-                bestMean = s;
-            }
-        }
-
-        return (counts, bestMean);
+        return acc;
     }
 
-    private double EvpiOf(double[][] nb)
+    private PsaSummary Summary(int slot, double interval)
     {
-        var S = nb.Length;
-        var meanOfMax = 0.0;
-        var means = new double[S];
-        for (var k = 0; k < Draws; k++)
+        if (!(interval > 0 && interval < 1))
         {
-            var best = double.NegativeInfinity;
-            for (var s = 0; s < S; s++)
-            {
-                best = Math.Max(best, nb[s][k]);
-                means[s] += nb[s][k];
-            }
-
-            meanOfMax += best;
+            throw new ArgumentOutOfRangeException(nameof(interval), interval, "The interval must lie in (0, 1).");
         }
 
-        return Math.Max(0, (meanOfMax - means.Max()) / Draws);
+        var m = _summary.Moments[slot];
+        var a = (1 - interval) / 2;
+        if (_kept is { } kept)
+        {
+            var sorted = Sorted(kept, slot);
+            return new PsaSummary(m.Mean, m.StandardDeviation, m.StandardError, PsaSummary.Percentile(sorted, a), PsaSummary.Percentile(sorted, 0.5), PsaSummary.Percentile(sorted, 1 - a), sorted.Length);
+        }
+
+        var sketch = _summary.Sketches![slot];
+        return sketch.Count == 0
+            ? new PsaSummary(m.Mean, m.StandardDeviation, m.StandardError, double.NaN, double.NaN, double.NaN, 0)
+            : new PsaSummary(m.Mean, m.StandardDeviation, m.StandardError, sketch.Quantile(a), sketch.Quantile(0.5), sketch.Quantile(1 - a), (int)m.Count);
+    }
+
+    private double[] Sorted(PsaBuffers kept, int slot)
+    {
+        var sorted = kept.Figures.AsSpan(slot * Draws, Draws).ToArray().Where(v => !double.IsNaN(v)).ToArray();
+        Array.Sort(sorted);
+        return sorted;
+    }
+
+    private int FigureSlot(PsaFigure figure, int s, int v)
+    {
+        if (!Enum.IsDefined(figure))
+        {
+            throw new ArgumentOutOfRangeException(nameof(figure), figure, "Unknown figure.");
+        }
+
+        return ((((int)figure * Strategies.Count) + s) * Perspectives.Count) + v;
+    }
+
+    private PsaBuffers Kept(string member) => _kept ?? throw new InvalidOperationException(
+        $"{member} needs every draw, but this PSA streamed its summaries without keeping the draws. Run with PsaOptions.KeepDraws = true (memory grows with the draws), or use PsaOptions.DrawSink to receive each draw as it is computed.");
+
+    private int OutcomeIndex(Outcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        for (var i = 0; i < Model.Outcomes.Count; i++)
+        {
+            if (Model.Outcomes[i].Name == outcome.Name)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException($"The model has no outcome '{outcome.Name}'.", nameof(outcome));
+    }
+
+    private int ParameterIndex(ParameterRef parameter)
+    {
+        if (parameter.Index < 0 || parameter.Index >= Model.Parameters.Count || Model.Parameters[parameter.Index].Name != parameter.Name)
+        {
+            throw new ArgumentException($"'{parameter.Name}' is not a parameter of model '{Model.Name}'.", nameof(parameter));
+        }
+
+        return parameter.Index;
     }
 
     private int S(Strategy strategy)
@@ -485,5 +556,250 @@ public sealed class PsaResult
         }
 
         throw new ArgumentException($"Perspective '{perspective.Name}' was not part of the analysis.", nameof(perspective));
+    }
+}
+
+/// <summary>The streamed summaries of a PSA, folded draw by draw in draw order (so identical for any thread count).</summary>
+internal sealed class PsaAccumulator
+{
+    private readonly int _s;
+    private readonly int _v;
+    private readonly int _o;
+    private readonly int _p;
+    private readonly PsaDrawSink? _sink;
+    private readonly PsaDraw? _draw;
+
+    public PsaAccumulator(LifeCourseModel model, IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives, PsaOptions options)
+    {
+        _s = strategies.Count;
+        _v = perspectives.Count;
+        _o = model.Outcomes.Count;
+        _p = model.Parameters.Count;
+        var slots = 4 * _s * _v;
+        Moments = new RunningMoments[slots];
+        Positive = new long[slots];
+        ParameterMoments = new RunningMoments[_p];
+        CostMoments = new RunningMoments[_s * _v];
+        OutcomeMoments = new RunningMoments[_s * _o];
+        if (!options.KeepDraws)
+        {
+            Sketches = new QuantileSketch[slots];
+            for (var i = 0; i < slots; i++)
+            {
+                Sketches[i] = new QuantileSketch();
+            }
+        }
+
+        var nb = new List<NetBenefitAccumulator>();
+        foreach (var r in options.Acceptability ?? [])
+        {
+            ArgumentNullException.ThrowIfNull(r, nameof(options));
+            var v = -1;
+            for (var i = 0; i < perspectives.Count; i++)
+            {
+                if (perspectives[i].Name == r.Perspective.Name)
+                {
+                    v = i;
+                }
+            }
+
+            var o = -1;
+            for (var i = 0; i < model.Outcomes.Count; i++)
+            {
+                if (model.Outcomes[i].Name == r.Outcome.Name)
+                {
+                    o = i;
+                }
+            }
+
+            if (v < 0 || o < 0)
+            {
+                throw new ArgumentException(v < 0 ? $"The acceptability perspective '{r.Perspective.Name}' is not among the PSA's perspectives." : $"The model has no outcome '{r.Outcome.Name}'.", nameof(options));
+            }
+
+            foreach (var lambda in r.WillingnessToPay)
+            {
+                if (!double.IsFinite(lambda))
+                {
+                    throw new ArgumentException("Every willingness to pay must be a finite number.", nameof(options));
+                }
+
+                if (FindIn(nb, v, o, lambda) is null)
+                {
+                    nb.Add(new NetBenefitAccumulator(v, o, lambda, _s));
+                }
+            }
+        }
+
+        NetBenefits = nb;
+        _sink = options.DrawSink;
+        if (_sink is not null)
+        {
+            _draw = new PsaDraw(strategies, comparator, perspectives, model.Outcomes, _p);
+        }
+    }
+
+    public RunningMoments[] Moments { get; }
+
+    public long[] Positive { get; }
+
+    public QuantileSketch[]? Sketches { get; }
+
+    public RunningMoments[] ParameterMoments { get; }
+
+    public RunningMoments[] CostMoments { get; }
+
+    public RunningMoments[] OutcomeMoments { get; }
+
+    public IReadOnlyList<NetBenefitAccumulator> NetBenefits { get; }
+
+    public NetBenefitAccumulator? FindNetBenefit(int v, int o, double lambda) => FindIn(NetBenefits, v, o, lambda);
+
+    /// <summary>Folds draws [first, last) of the buffers, in draw order.</summary>
+    public void Fold(in PsaBuffers b, int first, int last)
+    {
+        var slots = Moments.Length;
+        for (var k = first; k < last; k++)
+        {
+            var at = k - b.Offset;
+            for (var i = 0; i < slots; i++)
+            {
+                var x = b.Figures[(i * b.Stride) + at];
+                if (double.IsNaN(x))
+                {
+                    continue;
+                }
+
+                Moments[i].Add(x);
+                Sketches?[i].Add(x);
+                if (x > 0)
+                {
+                    Positive[i]++;
+                }
+            }
+
+            for (var p = 0; p < _p; p++)
+            {
+                ParameterMoments[p].Add(b.Parameters[(at * _p) + p]);
+            }
+
+            for (var i = 0; i < CostMoments.Length; i++)
+            {
+                CostMoments[i].Add(b.Costs[(i * b.Stride) + at]);
+            }
+
+            for (var i = 0; i < OutcomeMoments.Length; i++)
+            {
+                OutcomeMoments[i].Add(b.Outcomes[(i * b.Stride) + at]);
+            }
+
+            foreach (var nb in NetBenefits)
+            {
+                nb.Add(b, k, _v, _o);
+            }
+
+            if (_sink is not null)
+            {
+                _draw!.Point(k, b, at);
+                _sink(_draw);
+            }
+        }
+    }
+
+    /// <summary>Compresses every sketch, so that the finished result is read-only (and safe to read from several threads).</summary>
+    public void Seal()
+    {
+        foreach (var s in Sketches ?? [])
+        {
+            s.Seal();
+        }
+    }
+
+    private static NetBenefitAccumulator? FindIn(IReadOnlyList<NetBenefitAccumulator> list, int v, int o, double lambda)
+    {
+        foreach (var a in list)
+        {
+            if (a.Perspective == v && a.Outcome == o && a.WillingnessToPay.Equals(lambda))
+            {
+                return a;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>
+/// Net monetary benefit <c>NB_s = λ·E_s − C_s</c> at one λ, accumulated draw by draw: the count of
+/// draws in which each strategy is best (ties to the first), the sum of NB per strategy and the sum
+/// of the per-draw maximum (for EVPI).
+/// </summary>
+internal sealed class NetBenefitAccumulator(int perspective, int outcome, double willingnessToPay, int strategies)
+{
+    private readonly double[] _nb = new double[strategies];
+
+    public int Perspective { get; } = perspective;
+
+    public int Outcome { get; } = outcome;
+
+    public double WillingnessToPay { get; } = willingnessToPay;
+
+    public long[] BestCounts { get; } = new long[strategies];
+
+    public double[] Sums { get; } = new double[strategies];
+
+    public double SumOfMax { get; private set; }
+
+    /// <summary>The strategy with the highest expected NB (ties to the first).</summary>
+    public int BestMean
+    {
+        get
+        {
+            var best = 0;
+            for (var s = 1; s < Sums.Length; s++)
+            {
+                if (Sums[s] > Sums[best])
+                {
+                    best = s;
+                }
+            }
+
+            return best;
+        }
+    }
+
+    public double Evpi(int draws)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var x in Sums)
+        {
+            max = Math.Max(max, x);
+        }
+
+        return Math.Max(0, (SumOfMax - max) / draws);
+    }
+
+    public void Add(in PsaBuffers b, int k, int perspectives, int outcomes)
+    {
+        var at = k - b.Offset;
+        var S = _nb.Length;
+        var best = 0;
+        var max = double.NegativeInfinity;
+        for (var s = 0; s < S; s++)
+        {
+            var e = b.Outcomes[(((s * outcomes) + Outcome) * b.Stride) + at];
+            var c = b.Costs[(((s * perspectives) + Perspective) * b.Stride) + at];
+            var nb = (WillingnessToPay * e) - c;
+            _nb[s] = nb;
+            Sums[s] += nb;
+            max = Math.Max(max, nb);
+            if (nb > _nb[best])
+            {
+                best = s;
+            }
+        }
+
+        BestCounts[best]++;
+        SumOfMax += max;
     }
 }

@@ -122,11 +122,17 @@ public class ProbabilisticAnalysisTests
         var model = Welfare4.BuildPsaModel();
         var spec = Welfare4.Specification(model);
         var kernel = HomogeneousCohortKernel.Create(model);
-        var one = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 1 });
-        var two = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 2 });
+        var one = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 1, KeepDraws = true });
+        var two = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 2, KeepDraws = true });
         Assert.That(two.Values(0), Is.EqualTo(one.Values(0)).AsCollection);
         Assert.That(two.Moments(0).Mean, Is.EqualTo(one.Moments(0).Mean));
         Assert.That(two.Moments(1).Variance, Is.EqualTo(one.Moments(1).Variance));
+
+        // Streamed (the default): no per-draw totals, the same moments to the bit.
+        var streamed = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 2 });
+        Assert.That(streamed.KeepsDraws, Is.False);
+        Assert.That((streamed.Moments(0).Mean, streamed.Moments(0).Variance, streamed.Moments(1).Mean, streamed.Moments(1).Count), Is.EqualTo((one.Moments(0).Mean, one.Moments(0).Variance, one.Moments(1).Mean, one.Moments(1).Count)));
+        Assert.That(() => streamed.Values(0), Throws.InvalidOperationException.With.Message.Contains("KeepDraws = true"));
     }
 
     [Test]
@@ -195,7 +201,7 @@ public class ProbabilisticAnalysisTests
     public void Run_Darth_ReproducibleAndIdenticalOnOneAndTwoThreads()
     {
         var (c, spec) = Darth();
-        var o = new PsaOptions { Draws = 40, Seed = 3, Perspectives = [DarthModels.CostPerspective], MaxDegreeOfParallelism = 1 };
+        var o = new PsaOptions { Draws = 40, Seed = 3, Perspectives = [DarthModels.CostPerspective], MaxDegreeOfParallelism = 1, KeepDraws = true };
         var one = ProbabilisticAnalysis.Run(spec, o);
         var two = ProbabilisticAnalysis.Run(spec, o with { MaxDegreeOfParallelism = 2 });
         Assert.That(two.Costs(c.B, DarthModels.CostPerspective).ToArray(), Is.EqualTo(one.Costs(c.B, DarthModels.CostPerspective).ToArray()).AsCollection);
@@ -207,7 +213,7 @@ public class ProbabilisticAnalysisTests
     {
         var (c, spec) = Darth();
         var progress = new List<RunProgress>();
-        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 200, Seed = 5, Perspectives = [DarthModels.CostPerspective] }, progress: new SyncProgress(progress));
+        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 200, Seed = 5, Perspectives = [DarthModels.CostPerspective], KeepDraws = true }, progress: new SyncProgress(progress));
         var wtp = new[] { 0.0, 50_000, 100_000, 150_000, 200_000 };
         var ceac = r.Acceptability(DarthModels.CostPerspective, Outcome.Qaly, wtp);
         for (var j = 0; j < wtp.Length; j++)
@@ -244,7 +250,7 @@ public class ProbabilisticAnalysisTests
         // cohort engine and records (strategy, draw) pairs.
         var (c, spec) = Darth();
         var calls = new System.Collections.Concurrent.ConcurrentBag<(string, long)>();
-        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 8, Seed = 1, Perspectives = [DarthModels.CostPerspective], Strategies = [c.SoC, c.B] }, (s, p, k, ct) =>
+        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 8, Seed = 1, Perspectives = [DarthModels.CostPerspective], Strategies = [c.SoC, c.B], KeepDraws = true }, (s, p, k, ct) =>
         {
             calls.Add((s.Name, k));
             return CohortEngine.Run(c.Model, s, p, ct);
@@ -261,7 +267,7 @@ public class ProbabilisticAnalysisTests
         // With every uncertain parameter in the group, the metamodel recovers the net benefit almost
         // exactly (smooth model, degree-2 polynomial in 5 parameters, 400 draws), so EVPPI ≈ EVPI.
         var (c, spec) = Darth();
-        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 400, Seed = 8, Perspectives = [DarthModels.CostPerspective] });
+        var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 400, Seed = 8, Perspectives = [DarthModels.CostPerspective], KeepDraws = true });
         var lambda = 125_000.0; // near the AB-vs-B ICER of case 1 (≈ 126 k per QALY), where the decision is uncertain
         var evpi = r.Evpi(DarthModels.CostPerspective, Outcome.Qaly, lambda);
         var all = spec.UncertainParameters;

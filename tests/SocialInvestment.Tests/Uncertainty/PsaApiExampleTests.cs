@@ -17,7 +17,7 @@ public class PsaApiExampleTests
         var spec = new PsaSpecification(model)
             .With("r_HS1", GammaDistribution.FromMeanAndStandardError(0.15, 0.03))
             .With("hr_S2", LogNormalDistribution.FromMeanAndStandardError(10, 1));
-        var options = new PsaOptions { Draws = 100, Seed = 42, Perspectives = [Perspective.ResourceCosts, Perspective.Society()] };
+        var options = new PsaOptions { Draws = 100, Seed = 42, Perspectives = [Perspective.ResourceCosts, Perspective.Society()], KeepDraws = true }; // every draw kept, for EVPPI
         var psa = ProbabilisticAnalysis.Run(spec, options);
         var chance = psa.ProbabilityPositiveNpv(strategyB, Perspective.Society());             // P(benefits > costs)
         var ceac = psa.Acceptability(Perspective.ResourceCosts, Outcome.Qaly, [0, 100_000, 200_000]);

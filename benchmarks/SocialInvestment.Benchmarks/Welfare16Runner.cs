@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using SocialInvestment.Economics;
+using SocialInvestment.Engine;
+using SocialInvestment.Model;
+using SocialInvestment.Uncertainty;
+
+using SocialInvestment.Workloads;
+
+namespace SocialInvestment.Benchmarks;
+
+/// <summary>
+/// The welfare-16 runners (../shared/perf/welfare16.md §7 and §8) through the library's general
+/// path: <c>welfare16 cohort [--draws K] [--threads N] [--repeats R] [--seed S]</c> runs the cohort
+/// PSA (a draw = 19 parameters sampled and all 4 strategies run and appraised from 6 perspectives);
+/// <c>welfare16 micro [--people N] [--threads N] [--repeats R]</c> the microsimulation of the point
+/// model (N people × 80 cycles × 4 strategies, common random numbers). Each prints one JSON line
+/// in the fields of the C++ yardstick's lines (<c>rate_median</c> = draws/s or person-cycles/s).
+/// </summary>
+public static class Welfare16Runner
+{
+    /// <summary>Dispatches <c>welfare16 MODE [options]</c>.</summary>
+    public static int Run(string[] args)
+    {
+        if (args.Length < 1 || args[0] is not ("cohort" or "micro"))
+        {
+            Console.Error.WriteLine("usage: welfare16 {cohort|micro} [--threads N] [--draws K | --people N] [--repeats R] [--seed S]");
+            return 2;
+        }
+
+        return args[0] == "cohort" ? Cohort(args[1..]) : Micro(args[1..]);
+    }
+
+    private static int Cohort(string[] args)
+    {
+        var draws = (int)Arg(args, "--draws", 2000);
+        var threads = (int)Arg(args, "--threads", Environment.ProcessorCount);
+        var repeats = (int)Arg(args, "--repeats", 3);
+        var seed = (ulong)Arg(args, "--seed", 20261201);
+        var model = Welfare16.Build(UptakeMode.MeanEffect);
+        var spec = Welfare16.Specification(model);
+        var options = new PsaOptions { Draws = draws, Seed = seed, MaxDegreeOfParallelism = threads, Perspectives = Welfare16.Perspectives, KeepDraws = true };
+
+        // JIT warm-up, not timed.
+        ProbabilisticAnalysis.Run(spec, options with { Draws = Math.Min(draws, 32) });
+        var times = new List<double>();
+        var cpu = new List<double>();
+        PsaResult? psa = null;
+        for (var r = 0; r < repeats; r++)
+        {
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            psa = ProbabilisticAnalysis.Run(spec, options);
+            times.Add(sw.Elapsed.TotalSeconds);
+            cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
+        }
+
+        var bau = Welfare16.StrategyNamed(model, Welfare16.Bau);
+        var (municipality, pub, society) = (Welfare16.Perspectives[0], Welfare16.Perspectives[4], Welfare16.Perspectives[5]);
+        string Npv(string name, string strategy, Perspective p) => Moments(name, psa!.Values(PsaFigure.NetPresentValue, Welfare16.StrategyNamed(model, strategy), p));
+        var median = Median(times);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"impl\":\"csharp\",\"mode\":\"cohort\",\"kernel\":\"general\",\"threads\":{threads},\"draws\":{draws},\"reps\":{repeats},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{draws / median:G6},\"cpu_s_median\":{Median(cpu):G6},\"rate_per_cpu_s\":{draws / Median(cpu):G6},")
+            + Npv("npv_society_C", "C", society) + ","
+            + string.Create(CultureInfo.InvariantCulture, $"\"p_npv_society_C_positive\":{psa!.ProbabilityPositiveNpv(Welfare16.StrategyNamed(model, "C"), society):F6},")
+            + Npv("npv_society_A", "A", society) + "," + Npv("npv_society_B", "B", society) + ","
+            + Npv("npv_municipality_A", "A", municipality) + "," + Npv("npv_public_C", "C", pub) + ","
+            + Moments("total_public_BAU", psa.Costs(bau, pub)) + "," + Moments("total_society_BAU", psa.Costs(bau, society)) + ","
+            + string.Create(CultureInfo.InvariantCulture, $"\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
+        return 0;
+    }
+
+    private static int Micro(string[] args)
+    {
+        var people = (int)Arg(args, "--people", 100_000);
+        var threads = (int)Arg(args, "--threads", Environment.ProcessorCount);
+        var repeats = (int)Arg(args, "--repeats", 3);
+        var model = Welfare16.Build(UptakeMode.Subcohorts);
+        var society = Welfare16.Perspectives[5];
+        var sw0 = Stopwatch.StartNew();
+        var compiled = model.Strategies.Select(s => model.Compile(s)).ToArray();
+        var compile = sw0.Elapsed.TotalSeconds;
+        var options = new MicrosimOptions { People = people, Threads = threads, Seed = 777, Perspectives = [society], TrackDistributions = false };
+
+        // JIT warm-up, not timed.
+        MicrosimEngine.RunCompiled(compiled, options with { People = Math.Min(people, 20_000) });
+        var times = new List<double>();
+        MicrosimComparison? run = null;
+        for (var r = 0; r < repeats; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            run = MicrosimEngine.RunCompiled(compiled, options with { Seed = 777 + (ulong)r });
+            times.Add(sw.Elapsed.TotalSeconds);
+        }
+
+        var median = Median(times);
+        var cycles = model.Options.Cycles;
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{{\"impl\":\"csharp\",\"mode\":\"micro\",\"kernel\":\"general\",\"threads\":{threads},\"N\":{people},\"reps\":{repeats},\"compile_s\":{compile:G4},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{compiled.Length * (double)people * cycles / median:G6}");
+        foreach (var r in run!.Results)
+        {
+            var e = r.CostPerPerson(society);
+            line += string.Create(CultureInfo.InvariantCulture, $",\"mean_society_{r.Strategy.Name}\":{e.Mean:F3},\"se_society_{r.Strategy.Name}\":{e.StandardError:F3}");
+        }
+
+        var d = run.IncrementalCost(3, society);
+        line += string.Create(CultureInfo.InvariantCulture, $",\"mean_society_C_minus_BAU\":{d.Mean:F3},\"se_society_C_minus_BAU\":{d.StandardError:F3},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}");
+        Console.WriteLine(line);
+        return 0;
+    }
+
+    private static string Moments(string name, ReadOnlySpan<double> values)
+    {
+        var mean = 0.0;
+        foreach (var v in values)
+        {
+            mean += v;
+        }
+
+        mean /= values.Length;
+        var ss = 0.0;
+        foreach (var v in values)
+        {
+            ss += (v - mean) * (v - mean);
+        }
+
+        var se = values.Length > 1 ? Math.Sqrt(ss / (values.Length - 1) / values.Length) : double.NaN;
+        return string.Create(CultureInfo.InvariantCulture, $"\"mean_{name}\":{mean:F4},\"se_{name}\":{se:F4}");
+    }
+
+    private static long Arg(string[] args, string name, long fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? long.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[(v.Length / 2) - 1] + v[v.Length / 2]);
+    }
+}
