@@ -488,7 +488,7 @@ public class SettlementTests
         }
 
         Assert.That(result.ProbabilityBetterOffAfter("state"), Is.EqualTo(expectedState / 64.0));
-        var helps = psa.ParameterDraws(rr).Count(v => v > 1) / 64.0;
+        var helps = Enumerable.Range(0, 64).Count(k => spec.Draw(7, k)[rr] > 1) / 64.0;
         Assert.That(result.ProbabilityBetterOffBefore("state"), Is.EqualTo(helps), "the state saves exactly when the programme raises NEET → work (rr > 1)");
         Assert.That(result.ProbabilityBetterOffBefore("municipality"), Is.EqualTo(0.0), "the municipality only pays");
         Assert.That(expectedState, Is.InRange(1, 63), "the uniform effect range makes the programme pay off in some draws only");
