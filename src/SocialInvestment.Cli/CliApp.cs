@@ -146,6 +146,7 @@ internal static class CliApp
             var dir = parse.GetValue(scenarioArg)!;
             var scenario = LoadScenario(dir);
             var model = scenario.BuildModel();
+            SettlementFile.TryRead(dir, scenario);  // the optional settlement rules table, checked against the scenario
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"OK: '{scenario.Settings.Name}' ({dir}): {model.States.Count} states, {model.Payers.Count} payers, {model.Strategies.Count} strategies, {model.Flows.Count} flows; no problems found."));

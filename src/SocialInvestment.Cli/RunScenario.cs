@@ -186,17 +186,24 @@ internal static class RunScenario
         }
 
         PrintSummary(run, request, reportOptions, output);
+        var settlements = SettlementOutput.SettleAndPrint(run, request.Scenario, reportOptions.Culture, output, cancellationToken);
         var psa = request.Draws > 0 ? RunUncertainty(scenario, options, request, reportOptions, output, progress, cancellationToken) : null;
 
         var outDir = folder.Staging;
         var written = new List<string>();
         copyScenario(Path.Combine(outDir, RunManifest.ScenarioFolder));
+        SettlementOutput.CopyRules(request.Scenario, Path.Combine(outDir, RunManifest.ScenarioFolder));
         if (!request.ReportOnly)
         {
             progress.Stage("Writing CSV and JSON results");
             ResultWriter.WriteAll(run, outDir);
             written.Add(ResultWriter.TidyCsvFileName);
             written.Add(ResultWriter.SummaryFileName);
+            if (settlements.Count > 0)
+            {
+                SettlementFile.WriteSchedule(settlements, Path.Combine(outDir, SettlementFile.ScheduleFileName));
+                written.Add(SettlementFile.ScheduleFileName);
+            }
             if (psa is not null)
             {
                 PsaCsv.Write(psa, outDir);

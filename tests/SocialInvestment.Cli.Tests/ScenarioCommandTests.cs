@@ -58,7 +58,7 @@ public class ScenarioCommandTests : TempFolderTest
         Assert.That(Directory.GetFiles(outDir, "*.png"), Has.Length.EqualTo(4), "net gain per year, cumulative position and change in occupancy for the one strategy, and the baseline");
         Assert.That(File.Exists(Path.Combine(outDir, ResultWriter.TidyCsvFileName)), "tidy CSV results");
         Assert.That(File.Exists(Path.Combine(outDir, ResultWriter.SummaryFileName)), "JSON summary");
-        Assert.That(r.Out, Does.Contain("results.csv, summary.json, report.html, report.md, results.xlsx, 4 charts (PNG)"));
+        Assert.That(r.Out, Does.Contain("results.csv, summary.json, settlement.csv, report.html, report.md, results.xlsx, 4 charts (PNG)"));
         Assert.That(Directory.GetFiles(outDir, "*.tmp"), Is.Empty);
     }
 

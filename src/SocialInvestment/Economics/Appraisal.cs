@@ -159,6 +159,9 @@ public sealed class AppraisalResult
     /// <summary>Incremental discounted outcomes by outcome name.</summary>
     public IReadOnlyDictionary<string, double> IncrementalOutcomes { get; }
 
+    /// <summary>The cost discount factor of each trace point 0..T (the factor that turns <see cref="IncrementalLedgerRow.PerCycle"/> into <see cref="IncrementalLedgerRow.PerCycleDiscounted"/>).</summary>
+    public IReadOnlyList<double> CostDiscountFactors { get; internal init; } = [];
+
     /// <summary>Incremental net cost per unit of an outcome: <c>ΔC/ΔE</c> with ΔC = PV(investment) − PV(benefits) (the health-economics convention: + = costs more).</summary>
     /// <param name="outcome">The outcome.</param>
     public double Icer(Outcome outcome)
@@ -425,7 +428,10 @@ public static class Appraisal
         }
 
         var outcomes = strategy.Outcomes.ToDictionary(o => o.Name, o => strategy.TotalOutcome(o) - comparator.TotalOutcome(o), StringComparer.Ordinal);
-        return new AppraisalResult(strategy.Strategy.Name, comparator.Strategy.Name, perspective, strategy.CycleLengthYears, inv, invD, sav, savD, ledger, payers, payerSectors, outcomes);
+        return new AppraisalResult(strategy.Strategy.Name, comparator.Strategy.Name, perspective, strategy.CycleLengthYears, inv, invD, sav, savD, ledger, payers, payerSectors, outcomes)
+        {
+            CostDiscountFactors = Enumerable.Range(0, T + 1).Select(strategy.CostDiscountFactor).ToArray(),
+        };
     }
 
     /// <summary>

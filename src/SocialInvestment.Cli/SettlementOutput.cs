@@ -1,0 +1,109 @@
+using System.Globalization;
+using SocialInvestment.Economics;
+using SocialInvestment.Engine;
+using SocialInvestment.Scenarios;
+
+namespace SocialInvestment.Cli;
+
+/// <summary>
+/// The run command's settlement: settles every strategy against the comparator with the scenario's
+/// <c>settlement_rules.csv</c> (or the example plan), prints the "Who should compensate whom" table
+/// and writes <c>settlement.csv</c>.
+/// </summary>
+internal static class SettlementOutput
+{
+    private static readonly string[] Header = ["Payer", "Net gain before", "Receives", "Net gain after"];
+
+    /// <summary>Settles every appraised strategy and prints the tables.</summary>
+    public static IReadOnlyList<SettlementResult> SettleAndPrint(ScenarioRun run, string? scenarioDir, CultureInfo culture, TextWriter output, CancellationToken cancellationToken)
+    {
+        var fromFile = scenarioDir is null ? null : SettlementFile.TryRead(scenarioDir, run.Scenario);
+        var plan = fromFile ?? SettlementFile.ExamplePlan;
+        var results = new List<SettlementResult>();
+        foreach (var group in run.Appraisals.GroupBy(a => a.Strategy, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var appraisal = group.First();
+            ParticipantCounts? participants = null;
+            if (plan.NeedsParticipants)
+            {
+                var strategy = run.Result(appraisal.Strategy).Strategy;
+                var comparator = run.Result(appraisal.Comparator).Strategy;
+                participants = ParticipantCounts.Incremental(Participation.Count(run.Model, strategy, null, cancellationToken), Participation.Count(run.Model, comparator, null, cancellationToken));
+            }
+
+            SettlementResult result;
+            try
+            {
+                result = Settlement.Settle(appraisal, plan, participants);
+            }
+            catch (SettlementValidationException e)
+            {
+                throw new CliException(ExitCodes.InvalidInput, $"the settlement rules do not fit strategy '{appraisal.Strategy}':", e.Problems.Select(p => $"{SettlementFile.RulesFileName}: {p}").ToList());
+            }
+
+            results.Add(result);
+            Print(result, fromFile is null, culture, output);
+        }
+
+        return results;
+    }
+
+    /// <summary>Copies the scenario's rules table into the run's scenario copy (the scenario writer does not know it).</summary>
+    public static void CopyRules(string? scenarioDir, string copyDir)
+    {
+        if (scenarioDir is null)
+        {
+            return;
+        }
+
+        var source = Path.Combine(scenarioDir, SettlementFile.RulesFileName);
+        var target = Path.Combine(copyDir, SettlementFile.RulesFileName);
+        if (File.Exists(source) && !File.Exists(target))
+        {
+            File.Copy(source, target);
+        }
+    }
+
+    private static void Print(SettlementResult r, bool example, CultureInfo c, TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine($"Who should compensate whom: {r.Ledger.Strategy} vs {r.Ledger.Comparator}, {r.Plan.Name}{(example ? " (an example rule; put settlement_rules.csv in the scenario folder to choose your own)" : "")}");
+        output.WriteLine("(present values in NOK; + = better off than under the comparator; Receives: + = receives, − = pays)");
+        var rows = new List<string[]> { Header };
+        foreach (var p in r.Positions)
+        {
+            rows.Add([p.Payer.Name, Money(p.NetGainBefore, c), Money(p.Received, c), Money(p.NetGainAfter, c)]);
+        }
+
+        rows.Add(["total", Money(r.TotalNetGainBefore, c), Money(0, c), Money(r.TotalNetGainAfter, c)]);
+        var widths = Enumerable.Range(0, 4).Select(i => rows.Max(row => row[i].Length)).ToArray();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            output.WriteLine(string.Join("  ", rows[i].Select((cell, j) => j == 0 ? cell.PadRight(widths[j]) : cell.PadLeft(widths[j]))).TrimEnd());
+            if (i == 0)
+            {
+                output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+            }
+        }
+
+        foreach (var g in r.Transfers.GroupBy(x => (x.From.Name, x.To.Name)))
+        {
+            var pv = g.Sum(x => x.TotalDiscounted);
+            var paid = g.SelectMany(x => x.PerCycle.Select((v, t) => (v, t))).Where(x => x.v != 0).Select(x => x.t).ToArray();
+            var years = paid.Length == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", paid in years {paid.Min() * r.Ledger.CycleLengthYears:0.##}–{paid.Max() * r.Ledger.CycleLengthYears:0.##}");
+            output.WriteLine($"  {g.Key.Item1} pays {g.Key.Item2} {Money(pv, c)} NOK in present value{years} ({string.Join(", ", g.Select(x => x.Rule).Distinct(StringComparer.Ordinal))})");
+        }
+
+        foreach (var remark in r.Remarks)
+        {
+            output.WriteLine($"  {remark}");
+        }
+    }
+
+    private static string Money(double v, CultureInfo c)
+    {
+        var rounded = Math.Round(v);
+        return (rounded == 0 ? 0.0 : rounded).ToString("N0", c);
+    }
+}

@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using SocialInvestment.Engine;
+using SocialInvestment.Model;
+using SocialInvestment.Uncertainty;
+
+namespace SocialInvestment.Economics;
+
+/// <summary>
+/// Settlement under a probabilistic sensitivity analysis: settles every draw's appraisal of one
+/// strategy against its comparator. It plugs into <see cref="ProbabilisticAnalysis.Run"/> through
+/// the public <see cref="StrategyEvaluator"/> hook and relies only on its documented contract: the
+/// evaluator is called once for every (strategy, draw k) with k in [0, Draws) and the draw's
+/// parameter values, and the PSA appraises the results it returns. <see cref="Evaluator"/> runs the
+/// inner evaluator, keeps the strategy's and the comparator's results of a draw until both are
+/// there, settles that draw (<see cref="Settlement.Settle"/>)
+/// and records each payer's present net gain before and after at the draw's index, so the result does
+/// not depend on the number of threads. Participants, when the plan needs them, are the cohort
+/// model's expected counts for the draw's parameters. Thread-safe; use one instance per PSA run.
+/// </summary>
+public sealed class SettlementUncertainty
+{
+    private readonly LifeCourseModel _model;
+    private readonly SettlementPlan _plan;
+    private readonly Strategy _strategy;
+    private readonly Strategy _comparator;
+    private readonly StrategyEvaluator _inner;
+    private readonly ConcurrentDictionary<long, SimulationResult?[]> _pending = new();
+    private readonly double[] _before;
+    private readonly double[] _after;
+    private readonly bool[] _done;
+
+    /// <summary>Creates the collector.</summary>
+    /// <param name="model">The model the PSA runs.</param>
+    /// <param name="plan">The settlement plan (validated against the model's payers here).</param>
+    /// <param name="strategy">The strategy settled (must be among the PSA's strategies).</param>
+    /// <param name="comparator">Its comparator (must be among the PSA's strategies).</param>
+    /// <param name="draws">The PSA's number of draws.</param>
+    /// <param name="inner">The evaluator that runs a strategy; null for the cohort engine.</param>
+    /// <exception cref="SettlementValidationException">The plan names unknown payers or interventions.</exception>
+    public SettlementUncertainty(LifeCourseModel model, SettlementPlan plan, Strategy strategy, Strategy comparator, int draws, StrategyEvaluator? inner = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(strategy);
+        ArgumentNullException.ThrowIfNull(comparator);
+        ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
+        if (strategy.Name == comparator.Name)
+        {
+            throw new ArgumentException("The strategy and the comparator must differ.", nameof(comparator));
+        }
+
+        var problems = plan.Validate(model.Payers, Settlement.KnownInterventions(model, strategy, comparator));
+        if (problems.Count > 0)
+        {
+            throw new SettlementValidationException(problems);
+        }
+
+        _model = model;
+        _plan = plan;
+        _strategy = strategy;
+        _comparator = comparator;
+        _inner = inner ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
+        Payers = model.Payers;
+        Draws = draws;
+        _before = new double[Payers.Count * draws];
+        _after = new double[Payers.Count * draws];
+        _done = new bool[draws];
+        Evaluator = Evaluate;
+    }
+
+    /// <summary>Pass this to <see cref="ProbabilisticAnalysis.Run"/> as its evaluator.</summary>
+    public StrategyEvaluator Evaluator { get; }
+
+    /// <summary>The payers (the model's), in the order of the per-draw arrays.</summary>
+    public IReadOnlyList<Payer> Payers { get; }
+
+    /// <summary>Number of draws.</summary>
+    public int Draws { get; }
+
+    /// <summary>The summary once every draw is settled.</summary>
+    /// <exception cref="InvalidOperationException">Some draw has not been settled (the PSA did not run both strategies for it).</exception>
+    public SettlementPsaResult Result()
+    {
+        var missing = Array.IndexOf(_done, false);
+        if (missing >= 0)
+        {
+            throw new InvalidOperationException($"Draw {missing} has not been settled: run the PSA with this evaluator, {Draws} draws, and both '{_strategy.Name}' and '{_comparator.Name}' among its strategies.");
+        }
+
+        return new SettlementPsaResult(_strategy.Name, _comparator.Name, _plan, Payers, Draws, (double[])_before.Clone(), (double[])_after.Clone());
+    }
+
+    private SimulationResult Evaluate(Strategy strategy, ParameterValues parameters, long draw, CancellationToken cancellationToken)
+    {
+        var result = _inner(strategy, parameters, draw, cancellationToken);
+        var slot = strategy.Name == _strategy.Name ? 0 : strategy.Name == _comparator.Name ? 1 : -1;
+        if (slot < 0)
+        {
+            return result;
+        }
+
+        if (draw < 0 || draw >= Draws)
+        {
+            throw new InvalidOperationException($"Draw {draw} is outside the {Draws} draws this settlement collector was made for.");
+        }
+
+        var pair = _pending.GetOrAdd(draw, _ => new SimulationResult?[2]);
+        SimulationResult? other;
+        lock (pair)
+        {
+            pair[slot] = result;
+            other = pair[1 - slot];
+        }
+
+        if (other is null)
+        {
+            return result;
+        }
+
+        _pending.TryRemove(draw, out _);
+        var s = slot == 0 ? result : other;
+        var c = slot == 0 ? other : result;
+        var appraisal = Appraisal.Compare(s, c, Perspective.PublicSector);
+        var participants = _plan.NeedsParticipants
+            ? ParticipantCounts.Incremental(Participation.Count(_model, _strategy, parameters, cancellationToken), Participation.Count(_model, _comparator, parameters, cancellationToken))
+            : null;
+        var settled = Settlement.Settle(appraisal, _plan, participants);
+        for (var p = 0; p < Payers.Count; p++)
+        {
+            var position = settled.Position(Payers[p].Name);
+            _before[(p * Draws) + draw] = position.NetGainBefore;
+            _after[(p * Draws) + draw] = position.NetGainAfter;
+        }
+
+        _done[draw] = true;
+        return result;
+    }
+}
+
+/// <summary>Each payer's present net gain before and after settlement in every PSA draw (+ = better off).</summary>
+public sealed class SettlementPsaResult
+{
+    private readonly double[] _before;
+    private readonly double[] _after;
+
+    internal SettlementPsaResult(string strategy, string comparator, SettlementPlan plan, IReadOnlyList<Payer> payers, int draws, double[] before, double[] after)
+    {
+        Strategy = strategy;
+        Comparator = comparator;
+        Plan = plan;
+        Payers = payers;
+        Draws = draws;
+        _before = before;
+        _after = after;
+    }
+
+    /// <summary>The strategy settled.</summary>
+    public string Strategy { get; }
+
+    /// <summary>The comparator.</summary>
+    public string Comparator { get; }
+
+    /// <summary>The plan.</summary>
+    public SettlementPlan Plan { get; }
+
+    /// <summary>The payers.</summary>
+    public IReadOnlyList<Payer> Payers { get; }
+
+    /// <summary>Number of draws K.</summary>
+    public int Draws { get; }
+
+    /// <summary>A payer's present net gain before settlement, per draw.</summary>
+    /// <param name="payer">The payer's name.</param>
+    public ReadOnlySpan<double> NetGainBefore(string payer) => _before.AsSpan(IndexOf(payer) * Draws, Draws);
+
+    /// <summary>A payer's present net gain after settlement, per draw.</summary>
+    /// <param name="payer">The payer's name.</param>
+    public ReadOnlySpan<double> NetGainAfter(string payer) => _after.AsSpan(IndexOf(payer) * Draws, Draws);
+
+    /// <summary>Share of draws in which the payer is better off than under the comparator (net gain &gt; 0) before settlement.</summary>
+    /// <param name="payer">The payer's name.</param>
+    public double ProbabilityBetterOffBefore(string payer) => Share(NetGainBefore(payer));
+
+    /// <summary>Share of draws in which the payer is better off (net gain &gt; 0) after settlement.</summary>
+    /// <param name="payer">The payer's name.</param>
+    public double ProbabilityBetterOffAfter(string payer) => Share(NetGainAfter(payer));
+
+    private static double Share(ReadOnlySpan<double> values)
+    {
+        var n = 0;
+        foreach (var v in values)
+        {
+            if (v > 0)
+            {
+                n++;
+            }
+        }
+
+        return (double)n / values.Length;
+    }
+
+    private int IndexOf(string payer)
+    {
+        for (var i = 0; i < Payers.Count; i++)
+        {
+            if (Payers[i].Name == payer)
+            {
+                return i;
+            }
+        }
+
+        throw new KeyNotFoundException($"The settlement has no payer '{payer}'.");
+    }
+}
