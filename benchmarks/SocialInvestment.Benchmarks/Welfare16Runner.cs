@@ -33,10 +33,10 @@ public static class Welfare16Runner
 
     private static int Cohort(string[] args)
     {
-        var draws = (int)Arg(args, "--draws", 2000);
-        var threads = (int)Arg(args, "--threads", Environment.ProcessorCount);
-        var repeats = (int)Arg(args, "--repeats", 3);
-        var seed = (ulong)Arg(args, "--seed", 20261201);
+        var draws = (int)RunnerArgs.Arg(args, "--draws", 2000);
+        var threads = (int)RunnerArgs.Arg(args, "--threads", Environment.ProcessorCount);
+        var repeats = (int)RunnerArgs.Arg(args, "--repeats", 3);
+        var seed = (ulong)RunnerArgs.Arg(args, "--seed", 20261201);
         var model = Welfare16.Build(UptakeMode.MeanEffect);
         var spec = Welfare16.Specification(model);
         var options = new PsaOptions { Draws = draws, Seed = seed, MaxDegreeOfParallelism = threads, Perspectives = Welfare16.Perspectives, KeepDraws = true };
@@ -58,9 +58,9 @@ public static class Welfare16Runner
         var bau = Welfare16.StrategyNamed(model, Welfare16.Bau);
         var (municipality, pub, society) = (Welfare16.Perspectives[0], Welfare16.Perspectives[4], Welfare16.Perspectives[5]);
         string Npv(string name, string strategy, Perspective p) => Moments(name, psa!.Values(PsaFigure.NetPresentValue, Welfare16.StrategyNamed(model, strategy), p));
-        var median = Median(times);
+        var median = RunnerArgs.Median(times);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"cohort\",\"kernel\":\"general\",\"threads\":{threads},\"draws\":{draws},\"reps\":{repeats},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{draws / median:G6},\"cpu_s_median\":{Median(cpu):G6},\"rate_per_cpu_s\":{draws / Median(cpu):G6},")
+            $"{{\"impl\":\"csharp\",\"mode\":\"cohort\",\"kernel\":\"general\",\"threads\":{threads},\"draws\":{draws},\"reps\":{repeats},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{draws / median:G6},\"cpu_s_median\":{RunnerArgs.Median(cpu):G6},\"rate_per_cpu_s\":{draws / RunnerArgs.Median(cpu):G6},")
             + Npv("npv_society_C", "C", society) + ","
             + string.Create(CultureInfo.InvariantCulture, $"\"p_npv_society_C_positive\":{psa!.ProbabilityPositiveNpv(Welfare16.StrategyNamed(model, "C"), society):F6},")
             + Npv("npv_society_A", "A", society) + "," + Npv("npv_society_B", "B", society) + ","
@@ -72,9 +72,9 @@ public static class Welfare16Runner
 
     private static int Micro(string[] args)
     {
-        var people = (int)Arg(args, "--people", 100_000);
-        var threads = (int)Arg(args, "--threads", Environment.ProcessorCount);
-        var repeats = (int)Arg(args, "--repeats", 3);
+        var people = (int)RunnerArgs.Arg(args, "--people", 100_000);
+        var threads = (int)RunnerArgs.Arg(args, "--threads", Environment.ProcessorCount);
+        var repeats = (int)RunnerArgs.Arg(args, "--repeats", 3);
         var model = Welfare16.Build(UptakeMode.Subcohorts);
         var society = Welfare16.Perspectives[5];
         var sw0 = Stopwatch.StartNew();
@@ -93,7 +93,7 @@ public static class Welfare16Runner
             times.Add(sw.Elapsed.TotalSeconds);
         }
 
-        var median = Median(times);
+        var median = RunnerArgs.Median(times);
         var cycles = model.Options.Cycles;
         var line = string.Create(CultureInfo.InvariantCulture,
             $"{{\"impl\":\"csharp\",\"mode\":\"micro\",\"kernel\":\"general\",\"threads\":{threads},\"N\":{people},\"reps\":{repeats},\"compile_s\":{compile:G4},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{compiled.Length * (double)people * cycles / median:G6}");
@@ -126,17 +126,5 @@ public static class Welfare16Runner
 
         var se = values.Length > 1 ? Math.Sqrt(ss / (values.Length - 1) / values.Length) : double.NaN;
         return string.Create(CultureInfo.InvariantCulture, $"\"mean_{name}\":{mean:F4},\"se_{name}\":{se:F4}");
-    }
-
-    private static long Arg(string[] args, string name, long fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? long.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var v = values.Order().ToArray();
-        return v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[(v.Length / 2) - 1] + v[v.Length / 2]);
     }
 }

@@ -30,9 +30,9 @@ public static class Welfare4Micro
     /// <summary><c>micro [--people N] [--threads N] [--repeats R] [--distributions]</c>.</summary>
     public static int Run(string[] args)
     {
-        var people = (int)Arg(args, "--people", 1_000_000);
-        var threads = (int)Arg(args, "--threads", Environment.ProcessorCount);
-        var repeats = (int)Arg(args, "--repeats", 5);
+        var people = (int)RunnerArgs.Arg(args, "--people", 1_000_000);
+        var threads = (int)RunnerArgs.Arg(args, "--threads", Environment.ProcessorCount);
+        var repeats = (int)RunnerArgs.Arg(args, "--repeats", 5);
         var distributions = args.Contains("--distributions");
         var model = Welfare4.BuildPointModel();
         var compiled = new[] { model.Compile(model.Strategies.Count > 0 ? model.Strategies[0] : Strategy.BusinessAsUsual) };
@@ -60,7 +60,7 @@ public static class Welfare4Micro
         var result = last!.Results[0];
         var cost = result.CostPerPerson(perspective);
         var qaly = result.OutcomePerPerson(Outcome.Qaly);
-        var median = Median(times);
+        var median = RunnerArgs.Median(times);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"impl\":\"csharp\",\"mode\":\"micro\",\"kernel\":\"{(distributions ? "general" : "lean")}\",\"threads\":{threads},\"people\":{people},\"cycles\":60,\"reps\":{repeats},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{people * 60.0 / median:G6},\"mean_cost\":{cost.Mean:F6},\"se_cost\":{cost.StandardError:F6},\"mean_qaly\":{qaly.Mean:F8},\"se_qaly\":{qaly.StandardError:F8},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
         return 0;
@@ -69,8 +69,8 @@ public static class Welfare4Micro
     /// <summary><c>micro-welfare [--people N] [--threads N]</c>: the welfare-sized model, both strategies with common random numbers.</summary>
     public static int RunWelfare(string[] args)
     {
-        var people = (int)Arg(args, "--people", 100_000);
-        var threads = (int)Arg(args, "--threads", Environment.ProcessorCount);
+        var people = (int)RunnerArgs.Arg(args, "--people", 100_000);
+        var threads = (int)RunnerArgs.Arg(args, "--threads", Environment.ProcessorCount);
         var model = WelfareModel.Build();
         var options = new MicrosimOptions { People = people, Threads = threads, Seed = 2026 };
         var sw = Stopwatch.StartNew();
@@ -86,18 +86,6 @@ public static class Welfare4Micro
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"impl\":\"csharp\",\"mode\":\"micro-welfare\",\"threads\":{threads},\"people\":{people},\"cycles\":{cycles},\"strategies\":{compiled.Length},\"compile_s\":{compile:G4},\"total_s\":{total:G4},\"rate\":{people * (double)cycles * compiled.Length / (total - compile):G4},\"mean_public_cost\":{publicCost.Mean:F0},\"se_public_cost\":{publicCost.StandardError:F0},\"incremental_public_cost\":{delta.Mean:F0},\"se_incremental\":{delta.StandardError:F0},\"cohort_public_cost\":{exact[0]:F0},\"cohort_incremental\":{exact[1] - exact[0]:F0},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
         return 0;
-    }
-
-    private static long Arg(string[] args, string name, long fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? long.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var v = values.Order().ToArray();
-        return v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[(v.Length / 2) - 1] + v[v.Length / 2]);
     }
 }
 

@@ -50,10 +50,10 @@ public static class WelfarePsa
         }
 
         var micro = engine == "micro";
-        var draws = (int)Arg(args, "--draws", micro ? 20 : 1000);
-        var threads = (int)Arg(args, "--threads", Environment.ProcessorCount);
-        var people = (int)Arg(args, "--people", 100_000);
-        var seed = (ulong)Arg(args, "--seed", 2026);
+        var draws = (int)RunnerArgs.Arg(args, "--draws", micro ? 20 : 1000);
+        var threads = (int)RunnerArgs.Arg(args, "--threads", Environment.ProcessorCount);
+        var people = (int)RunnerArgs.Arg(args, "--people", 100_000);
+        var seed = (ulong)RunnerArgs.Arg(args, "--seed", 2026);
         var model = WelfareModel.Build();
         var spec = Specification(model);
         var perspectives = new[] { Perspective.PublicSector, Perspective.Society(0.2) };
@@ -84,12 +84,6 @@ public static class WelfarePsa
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"impl\":\"csharp\",\"mode\":\"welfare-psa\",\"engine\":\"{engine}\",\"threads\":{threads},\"draws\":{draws},\"seed\":{seed},\"states\":{model.States.Count},\"cycles\":{cycles},\"strategies\":{model.Strategies.Count},\"uncertain_parameters\":{spec.UncertainParameterCount}{personCycles},\"time_s\":{seconds:G4},\"draws_per_s\":{draws / seconds:G4},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1},\"npv_public_mean\":{pub.Mean:F0},\"npv_public_se\":{pub.StandardError:F0},\"p_npv_public_positive\":{psa.ProbabilityPositiveNpv(team, perspectives[0]):F3},\"npv_society_mean\":{soc.Mean:F0},\"npv_society_se\":{soc.StandardError:F0},\"p_npv_society_positive\":{psa.ProbabilityPositiveNpv(team, perspectives[1]):F3},\"base_npv_public\":{baseNpv[0]:F0},\"base_npv_society\":{baseNpv[1]:F0}}}"));
         return 0;
-    }
-
-    private static long Arg(string[] args, string name, long fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? long.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     private static string Text(string[] args, string name, string fallback)
