@@ -256,12 +256,7 @@ public static class SettlementFile
     {
         ArgumentNullException.ThrowIfNull(settlements);
         ArgumentNullException.ThrowIfNull(path);
-        var list = settlements.ToArray();
-        AtomicFile.Write(path, stream =>
-        {
-            using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
-            WriteSchedule(list, writer);
-        });
+        CsvFiles.WriteCsv(path, ScheduleColumns, ScheduleRows(settlements.ToArray()));
     }
 
     /// <summary>Writes the transfer schedule (see <see cref="WriteSchedule(IEnumerable{SettlementResult}, string)"/>) to a writer.</summary>
@@ -271,7 +266,15 @@ public static class SettlementFile
     {
         ArgumentNullException.ThrowIfNull(settlements);
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteLine("strategy,comparator,rule,from,to,cycle,year,amount,amount_discounted,timing");
+        using var buffer = new MemoryStream();
+        CsvFiles.WriteCsv(buffer, ScheduleColumns, ScheduleRows(settlements.ToArray()));
+        writer.Write(Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    private static readonly string[] ScheduleColumns = ["strategy", "comparator", "rule", "from", "to", "cycle", "year", "amount", "amount_discounted", "timing"];
+
+    private static IEnumerable<string?[]> ScheduleRows(IReadOnlyList<SettlementResult> settlements)
+    {
         foreach (var s in settlements)
         {
             foreach (var x in s.Transfers)
@@ -283,12 +286,9 @@ public static class SettlementFile
                         continue;
                     }
 
-                    writer.WriteLine(string.Join(',', Quote(s.Ledger.Strategy), Quote(s.Ledger.Comparator), Quote(x.Rule), Quote(x.From.Name), Quote(x.To.Name), t.ToString(CultureInfo.InvariantCulture), CsvNumber.Format(t * s.Ledger.CycleLengthYears), CsvNumber.Format(x.PerCycle[t]), CsvNumber.Format(x.PerCycleDiscounted[t]), x.Timing == TransferTiming.Upfront ? "upfront" : "as-saved"));
+                    yield return [s.Ledger.Strategy, s.Ledger.Comparator, x.Rule, x.From.Name, x.To.Name, t.ToString(CultureInfo.InvariantCulture), CsvNumber.Format(t * s.Ledger.CycleLengthYears), CsvNumber.Format(x.PerCycle[t]), CsvNumber.Format(x.PerCycleDiscounted[t]), x.Timing == TransferTiming.Upfront ? "upfront" : "as-saved"];
                 }
             }
         }
     }
-
-    private static string Quote(string s) =>
-        s.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
 }
