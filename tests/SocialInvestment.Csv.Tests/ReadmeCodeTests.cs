@@ -1,3 +1,4 @@
+using SocialInvestment.Csv.Tests.TestSupport;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
@@ -19,7 +20,7 @@ public sealed partial class ReadmeCodeTests
     [CancelAfter(600_000)]
     public void EveryCSharpBlock_CompilesAsPastedAndRuns()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var readme = File.ReadAllText(Path.Combine(root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
         var blocks = CSharpBlock().Matches(readme).Select(m => m.Groups[1].Value).ToArray();
         Assert.That(blocks, Has.Length.GreaterThanOrEqualTo(3), "the README's examples");
@@ -90,16 +91,5 @@ public sealed partial class ReadmeCodeTests
         }
 
         return (process.ExitCode, stdout.Result + stderr.Result);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SocialInvestment.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new DirectoryNotFoundException("Repository root (SocialInvestment.slnx) not found.");
     }
 }

@@ -1,3 +1,4 @@
+using SocialInvestment.Csv.Tests.TestSupport;
 using System.Text.RegularExpressions;
 using SocialInvestment.Scenarios;
 
@@ -40,17 +41,11 @@ public class ReadmeScenarioExampleTests
     [Test]
     public void Readme_ContainsTheScenarioExample()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SocialInvestment.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.That(dir, Is.Not.Null, "repository root");
-        var source = File.ReadAllText(Path.Combine(dir!.FullName, "tests", "SocialInvestment.Csv.Tests", "ReadmeScenarioExampleTests.cs"));
+        var root = Repository.Root;
+        var source = File.ReadAllText(Path.Combine(root, "tests", "SocialInvestment.Csv.Tests", "ReadmeScenarioExampleTests.cs"));
         var block = Regex.Match(source, @"// README: begin\r?\n(.*?)\r?\n\s*// README: end", RegexOptions.Singleline).Groups[1].Value;
         var code = string.Join('\n', block.Split('\n').Select(l => l.Length >= 12 ? l[12..] : l.TrimStart()));
-        var readme = File.ReadAllText(Path.Combine(dir.FullName, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var readme = File.ReadAllText(Path.Combine(root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
         Assert.That(readme, Does.Contain(code));
     }
 }

@@ -1,3 +1,4 @@
+using SocialInvestment.Csv.Tests.TestSupport;
 using SocialInvestment.Scenarios;
 
 namespace SocialInvestment.Csv.Tests;
@@ -10,13 +11,7 @@ public sealed class ScenarioFilesDocTests
     [Test]
     public void Doc_DocumentsEveryColumnOfEveryTable()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SocialInvestment.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        var doc = File.ReadAllText(Path.Combine(dir!.FullName, "docs", "scenario-files.md"));
+        var doc = File.ReadAllText(Path.Combine(Repository.Root, "docs", "scenario-files.md"));
         Assert.Multiple(() =>
         {
             foreach (var table in Tables)
