@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using SocialInvestment.Engine;
+using SocialInvestment.Model;
+using SocialInvestment.Scenarios;
+
+namespace SocialInvestment.Orleans;
+
+/// <summary>A scenario document read, validated and built once: the scenario, its model and the compiled strategies (comparator first).</summary>
+internal sealed class PreparedDefinition
+{
+    public PreparedDefinition(ScenarioDocument document)
+    {
+        Document = document;
+        Scenario = document.ToScenario();
+        Model = Scenario.BuildModel();
+        var comparator = Model.Strategies.FirstOrDefault(s => s.Name == Scenario.Settings.Comparator)
+            ?? throw new ModelValidationException([new ValidationProblem("settings", $"The comparator '{Scenario.Settings.Comparator}' is not a strategy of the model.")]);
+        Strategies = [comparator, .. Model.Strategies.Where(s => !ReferenceEquals(s, comparator))];
+        _compiled = new Lazy<IReadOnlyList<CompiledModel>>(() => [.. Strategies.Select(s => Model.Compile(s))]);
+    }
+
+    public ScenarioDocument Document { get; }
+
+    public Scenario Scenario { get; }
+
+    public LifeCourseModel Model { get; }
+
+    /// <summary>The model's strategies with the scenario's comparator first.</summary>
+    public IReadOnlyList<Strategy> Strategies { get; }
+
+    public IReadOnlyList<CompiledModel> Compiled => _compiled.Value;
+
+    private readonly Lazy<IReadOnlyList<CompiledModel>> _compiled;
+}
+
+/// <summary>
+/// A silo's cache of prepared definitions by content hash (bounded: the least recently used is
+/// dropped beyond <see cref="Capacity"/>). Thread-safe; one preparation per hash even under
+/// concurrent ranges.
+/// </summary>
+internal sealed class DefinitionCache
+{
+    public const int Capacity = 16;
+
+    private readonly ConcurrentDictionary<string, Lazy<PreparedDefinition>> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _used = new(StringComparer.Ordinal);
+    private long _clock;
+
+    public bool TryGet(string hash, out PreparedDefinition prepared)
+    {
+        if (_entries.TryGetValue(hash, out var lazy))
+        {
+            _used[hash] = Interlocked.Increment(ref _clock);
+            prepared = lazy.Value;
+            return true;
+        }
+
+        prepared = null!;
+        return false;
+    }
+
+    /// <summary>Prepares and caches a document whose hash has been checked by the caller.</summary>
+    public PreparedDefinition Add(ScenarioDocument document)
+    {
+        var lazy = _entries.GetOrAdd(document.Hash, _ => new Lazy<PreparedDefinition>(() => new PreparedDefinition(document), LazyThreadSafetyMode.ExecutionAndPublication));
+        _used[document.Hash] = Interlocked.Increment(ref _clock);
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            _entries.TryRemove(document.Hash, out _);
+            throw;
+        }
+        finally
+        {
+            Trim();
+        }
+    }
+
+    private void Trim()
+    {
+        while (_entries.Count > Capacity)
+        {
+            var oldest = _used.OrderBy(p => p.Value).Select(p => p.Key).FirstOrDefault();
+            if (oldest is null)
+            {
+                return;
+            }
+
+            _entries.TryRemove(oldest, out _);
+            _used.TryRemove(oldest, out _);
+        }
+    }
+}
