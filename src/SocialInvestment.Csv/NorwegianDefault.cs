@@ -44,8 +44,6 @@ public static class NorwegianDefault
         }
     }
 
-    internal static byte[]? Bytes(string file) => Open(file);
-
     private static byte[]? Open(string file)
     {
         using var stream = typeof(NorwegianDefault).Assembly.GetManifestResourceStream(Prefix + file);

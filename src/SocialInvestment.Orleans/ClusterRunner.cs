@@ -80,7 +80,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
     /// <see cref="MicrosimEngine.RunRange"/>. The scenario is read and validated here first, so a bad
     /// definition fails at once with the reader's located problems.
     /// </summary>
-    /// <param name="document">The scenario document (the model definition).</param>
+    /// <param name="scenario">The scenario (its canonical <see cref="ScenarioDocument"/> is the model definition sent to the cluster).</param>
     /// <param name="people">Number of simulated people (≥ 1).</param>
     /// <param name="seed">The master seed.</param>
     /// <param name="blockSize">People per exact-sum block (ranges start on its multiples); 4096 by default, as <see cref="MicrosimOptions.BlockSize"/>.</param>
@@ -88,18 +88,19 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
     /// <param name="progress">Receives one report per finished range.</param>
     /// <param name="cancellationToken">Cancels the run and every range in flight.</param>
     /// <returns>The results (as <see cref="MicrosimEngine.Complete"/> gives them) and the run's statistics.</returns>
-    /// <exception cref="ScenarioFormatException">The document is not a valid scenario.</exception>
+    /// <exception cref="Model.ModelValidationException">The scenario does not make a valid model.</exception>
     /// <exception cref="ClusterRunException">A silo refused the work, or a range failed on every attempt.</exception>
     public async Task<(MicrosimComparison Result, ClusterRunStatistics Statistics)> RunMicrosimulationAsync(
-        ScenarioDocument document, int people, ulong seed, int blockSize = 4096, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+        Scenario scenario, int people, ulong seed, int blockSize = 4096, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(scenario);
         ArgumentOutOfRangeException.ThrowIfLessThan(people, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         options ??= new ClusterRunOptions();
         Check(options);
-        var definition = new PreparedDefinition(document);
-        var work = new ClusterWork(document.Hash, ClusterWorkKind.Microsimulation, seed, people, blockSize, options.ThreadsPerRange, ClusterVersion.Current);
+        var document = ScenarioDocument.ToUtf8Bytes(scenario);
+        var definition = new PreparedDefinition(ScenarioDocument.FromJson(document));
+        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.Microsimulation, seed, people, blockSize, options.ThreadsPerRange, ClusterVersion.Current);
         var size = options.RangeSize > 0 ? options.RangeSize : Math.Max(1, people / 24);
         size = Math.Max(blockSize, (size + blockSize - 1) / blockSize * blockSize);
         var (partials, stats) = await RunRanges(document, work, people, size, options, progress, cancellationToken).ConfigureAwait(false);
@@ -124,7 +125,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
 
     /// <summary>Runs [0, total) in ranges of <paramref name="size"/> and returns the partials in range order.</summary>
     private async Task<(IReadOnlyList<byte[]> Partials, ClusterRunStatistics Statistics)> RunRanges(
-        ScenarioDocument document, ClusterWork work, long total, long size, ClusterRunOptions options, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+        byte[] document, ClusterWork work, long total, long size, ClusterRunOptions options, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         using var activity = ClusterTelemetry.Source.StartActivity("socinv.cluster.run");
         activity?.SetTag("socinv.definition", work.DefinitionHash);
@@ -149,7 +150,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
             }
         }
 
-        var bytes = document.ToBytes();
+        var bytes = document;
         await _grains.GetGrain<IScenarioDefinitionGrain>(work.DefinitionHash).Store(bytes).WaitAsync(cancellationToken).ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var gate = new SemaphoreSlim(options.MaxRangesInFlight);

@@ -8,18 +8,15 @@ namespace SocialInvestment.Orleans;
 /// <summary>A scenario document read, validated and built once: the scenario, its model and the compiled strategies (comparator first).</summary>
 internal sealed class PreparedDefinition
 {
-    public PreparedDefinition(ScenarioDocument document)
+    public PreparedDefinition(Scenario scenario)
     {
-        Document = document;
-        Scenario = document.ToScenario();
+        Scenario = scenario;
         Model = Scenario.BuildModel();
         var comparator = Model.Strategies.FirstOrDefault(s => s.Name == Scenario.Settings.Comparator)
             ?? throw new ModelValidationException([new ValidationProblem("settings", $"The comparator '{Scenario.Settings.Comparator}' is not a strategy of the model.")]);
         Strategies = [comparator, .. Model.Strategies.Where(s => !ReferenceEquals(s, comparator))];
         _compiled = new Lazy<IReadOnlyList<CompiledModel>>(() => [.. Strategies.Select(s => Model.Compile(s))]);
     }
-
-    public ScenarioDocument Document { get; }
 
     public Scenario Scenario { get; }
 
@@ -59,18 +56,18 @@ internal sealed class DefinitionCache
         return false;
     }
 
-    /// <summary>Prepares and caches a document whose hash has been checked by the caller.</summary>
-    public PreparedDefinition Add(ScenarioDocument document)
+    /// <summary>Reads, prepares and caches a document whose hash (<paramref name="hash"/>) has been checked by the caller.</summary>
+    public PreparedDefinition Add(string hash, byte[] document)
     {
-        var lazy = _entries.GetOrAdd(document.Hash, _ => new Lazy<PreparedDefinition>(() => new PreparedDefinition(document), LazyThreadSafetyMode.ExecutionAndPublication));
-        _used[document.Hash] = Interlocked.Increment(ref _clock);
+        var lazy = _entries.GetOrAdd(hash, _ => new Lazy<PreparedDefinition>(() => new PreparedDefinition(ScenarioDocument.FromJson(document)), LazyThreadSafetyMode.ExecutionAndPublication));
+        _used[hash] = Interlocked.Increment(ref _clock);
         try
         {
             return lazy.Value;
         }
         catch
         {
-            _entries.TryRemove(document.Hash, out _);
+            _entries.TryRemove(hash, out _);
             throw;
         }
         finally

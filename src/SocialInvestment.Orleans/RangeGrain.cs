@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using SocialInvestment.Scenarios;
 
@@ -89,12 +88,12 @@ internal sealed partial class RangeGrain(DefinitionCache cache, ILogger<RangeGra
 
         var bytes = await GrainFactory.GetGrain<IScenarioDefinitionGrain>(hash).Fetch().ConfigureAwait(true)
             ?? throw new DefinitionUnavailableException($"No silo holds the scenario document {hash} (its holder may have stopped); the coordinator stores it again and retries.");
-        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), hash, StringComparison.Ordinal))
+        if (!string.Equals(Model.ContentHash.Of(bytes).ToString(), hash, StringComparison.Ordinal))
         {
             throw new FormatException($"The scenario document fetched for {hash} has another hash.");
         }
 
-        return await Task.Run(() => cache.Add(ScenarioDocument.FromBytes(bytes))).ConfigureAwait(true);
+        return await Task.Run(() => cache.Add(hash, bytes)).ConfigureAwait(true);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Range [{First}, {End}) done on {Silo} in {Seconds:F3} s")]

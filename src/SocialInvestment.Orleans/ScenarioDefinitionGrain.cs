@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace SocialInvestment.Orleans;
 
 /// <summary>Holds one scenario document in the memory of the silo it is activated on.</summary>
@@ -10,7 +8,7 @@ internal sealed class ScenarioDefinitionGrain : Grain, IScenarioDefinitionGrain
     public Task Store(byte[] document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(document));
+        var hash = Model.ContentHash.Of(document).ToString();
         if (!string.Equals(hash, this.GetPrimaryKeyString(), StringComparison.Ordinal))
         {
             throw new ArgumentException($"The document's hash {hash} is not the key {this.GetPrimaryKeyString()}.", nameof(document));

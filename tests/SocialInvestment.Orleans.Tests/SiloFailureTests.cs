@@ -24,9 +24,9 @@ public sealed class SiloFailureTests
         var cluster = await Clusters.StartAsync(3);
         try
         {
-            var document = ScenarioDocument.NorwegianDefault();
-            var definition = new PreparedDefinition(document);
-            var work = new ClusterWork(document.Hash, ClusterWorkKind.Microsimulation, Seed, People, BlockSize, 1, ClusterVersion.Current);
+            var scenario = NorwegianDefault.Load();
+            var definition = new PreparedDefinition(scenario);
+            var work = new ClusterWork(ScenarioDocument.Hash(scenario).ToString(), ClusterWorkKind.Microsimulation, Seed, People, BlockSize, 1, ClusterVersion.Current);
             var single = Fingerprint.Of(MicrosimEngine.RunCompiled(definition.Compiled, RangeComputation.MicrosimOptions(definition, work) with { Threads = 2 }));
 
             var victim = cluster.SecondarySilos[0];
@@ -40,7 +40,7 @@ public sealed class SiloFailureTests
                 }
             });
             var runner = new ClusterRunner(cluster.GrainFactory);
-            var (result, stats) = await runner.RunMicrosimulationAsync(document, People, Seed, BlockSize, new ClusterRunOptions { RangeSize = BlockSize, MaxRangesInFlight = 4, MaxAttempts = 10 }, progress);
+            var (result, stats) = await runner.RunMicrosimulationAsync(scenario, People, Seed, BlockSize, new ClusterRunOptions { RangeSize = BlockSize, MaxRangesInFlight = 4, MaxAttempts = 10 }, progress);
             if (stopping is not null)
             {
                 await stopping;
