@@ -162,7 +162,7 @@ public sealed class PsaPartial
     /// <see cref="DrawCount"/>): bit-identical to <see cref="ProbabilisticAnalysis.Run"/> with K draws
     /// (see the remarks for streamed percentiles).
     /// </summary>
-    /// <exception cref="InvalidOperationException">Some draws are missing (the first gap is named).</exception>
+    /// <exception cref="InvalidOperationException">Some draws are missing (the first gap is named), or the kept draws are too many for one array.</exception>
     public PsaResult ToResult()
     {
         if (_ranges.Count != 1 || _ranges[0].Start != 0)
@@ -173,6 +173,15 @@ public sealed class PsaPartial
         }
 
         var K = (int)_ranges[0].End;
+        if (KeepsDraws && _kept.Count > 1)
+        {
+            var perDraw = (5L * _strategies.Length * _perspectives.Length) + ((long)_strategies.Length * Math.Max(Specification.Model.Outcomes.Count, 1)) + Specification.Model.Parameters.Count;
+            if (perDraw * K > Array.MaxLength)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{K} kept draws of {perDraw} values each are too many for one result; merge fewer draws, or run without KeepDraws."));
+            }
+        }
+
         _summary.Seal();
         return new PsaResult(Specification, Seed, _strategies, ComparatorIndex, _perspectives, K, _summary, KeepsDraws ? Concatenate(K) : null);
     }

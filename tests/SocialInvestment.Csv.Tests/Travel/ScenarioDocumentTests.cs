@@ -121,6 +121,11 @@ public sealed class ScenarioDocumentTests
             Assert.That(thereLines[0], Does.Contain("travel"), "ran in the fresh context");
             Assert.That(thereLines.Skip(1), Is.EqualTo(hereLines.Skip(1)), "the same definition hash, compiled hashes and result bits");
             Assert.That(here, Does.Contain("definition " + ScenarioDocument.Hash(NorwegianDefault.Load())));
+            Assert.That(here, Does.Not.Contain("psa run key none"), "a scenario's PSA partials carry a run key");
+            var merged = hereLines.Where(l => l.StartsWith("psa merged ", StringComparison.Ordinal)).Select(l => l["psa merged ".Length..]).ToArray();
+            var single = hereLines.Where(l => l.StartsWith("psa single ", StringComparison.Ordinal)).Select(l => l["psa single ".Length..]).ToArray();
+            Assert.That(merged, Is.Not.Empty);
+            Assert.That(merged, Is.EqualTo(single), "PSA partials over [0, 9) and [9, 16) merge to the single run's bits");
         }
         finally
         {

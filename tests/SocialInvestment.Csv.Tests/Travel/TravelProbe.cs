@@ -4,6 +4,7 @@ using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
 using SocialInvestment.Scenarios;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Csv.Tests.Travel;
 
@@ -47,7 +48,28 @@ public static class TravelProbe
             }
         }
 
+        // A PSA over two draw ranges, merged, and the single run: the same bits in either context.
+        var spec = scenario.ToPsaSpecification(model);
+        var psaOptions = new PsaOptions { Seed = 17, Threads = 1, Perspectives = perspectives, KeepDraws = false };
+        var first = ProbabilisticAnalysis.RunRange(spec, psaOptions, 0, 9);
+        var second = ProbabilisticAnalysis.RunRange(spec, psaOptions, 9, 7);
+        text.Append("psa run key ").AppendLine(first.RunKey?.ToString() ?? "none");
+        Summaries(text, "psa merged", second.Merge(first).ToResult());
+        Summaries(text, "psa single", ProbabilisticAnalysis.Run(spec, psaOptions with { Draws = 16 }));
         return text.ToString();
+    }
+
+    private static void Summaries(StringBuilder text, string label, PsaResult psa)
+    {
+        foreach (var s in psa.Strategies)
+        {
+            foreach (var p in psa.Perspectives)
+            {
+                var m = psa.CostMoments(s, p);
+                text.Append(label).Append(' ').Append(s.Name).Append(' ').Append(p.Name).Append(' ').Append(Bits(m.Mean)).Append(' ').Append(Bits(m.StandardDeviation))
+                    .Append(' ').AppendLine(Bits(psa.ProbabilityPositiveNpv(s, p)));
+            }
+        }
     }
 
     private static string Bits(double x) => BitConverter.DoubleToInt64Bits(x).ToString("x16", CultureInfo.InvariantCulture);
