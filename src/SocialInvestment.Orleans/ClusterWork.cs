@@ -34,11 +34,15 @@ public sealed record ClusterWork(
     [property: Id(5)] int ThreadsPerRange,
     [property: Id(6)] string LibraryVersion)
 {
+    /// <summary>PSA only: keep every draw (exact percentiles, EVPPI) instead of streamed quantile sketches. Part of the range key.</summary>
+    [Id(7)]
+    public bool KeepDraws { get; init; }
+
     /// <summary>The key of the range [<paramref name="first"/>, first + <paramref name="count"/>) of this run: equal keys are the same work, so a result is counted once per key.</summary>
     /// <param name="first">First person or draw.</param>
     /// <param name="count">Number of people or draws.</param>
     public string RangeKey(long first, long count)
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DefinitionHash}/{Kind}/{Seed}/{Total}/{BlockSize}/{first}+{count}");
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DefinitionHash}/{Kind}/{Seed}/{Total}/{BlockSize}/{(KeepDraws ? "kept" : "streamed")}/{first}+{count}");
 }
 
 /// <summary>The result of one range as a silo returns it: the serialised partial, or why there is none.</summary>

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using SocialInvestment.Economics;
 using SocialInvestment.Engine;
+using SocialInvestment.Uncertainty;
 using SocialInvestment.Model;
 using SocialInvestment.Scenarios;
 
@@ -14,9 +16,23 @@ internal sealed class PreparedDefinition
         Model = Scenario.BuildModel();
         var comparator = Model.Strategies.FirstOrDefault(s => s.Name == Scenario.Settings.Comparator)
             ?? throw new ModelValidationException([new ValidationProblem("settings", $"The comparator '{Scenario.Settings.Comparator}' is not a strategy of the model.")]);
+        Comparator = comparator;
         Strategies = [comparator, .. Model.Strategies.Where(s => !ReferenceEquals(s, comparator))];
+        Perspectives = Scenario.Perspectives();
         _compiled = new Lazy<IReadOnlyList<CompiledModel>>(() => [.. Strategies.Select(s => Model.Compile(s))]);
+        _psa = new Lazy<PsaSpecification>(() => Scenario.ToPsaSpecification(Model));
     }
+
+    /// <summary>The scenario's comparator.</summary>
+    public Strategy Comparator { get; }
+
+    /// <summary>The scenario's perspectives (one list, reused by every range).</summary>
+    public IReadOnlyList<Perspective> Perspectives { get; }
+
+    /// <summary>The scenario's PSA specification (its parameter distributions).</summary>
+    public PsaSpecification Psa => _psa.Value;
+
+    private readonly Lazy<PsaSpecification> _psa;
 
     public Scenario Scenario { get; }
 

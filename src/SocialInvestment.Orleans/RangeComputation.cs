@@ -1,4 +1,5 @@
 using SocialInvestment.Engine;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Orleans;
 
@@ -11,7 +12,19 @@ internal static class RangeComputation
         People = checked((int)work.Total),
         BlockSize = work.BlockSize,
         Threads = work.ThreadsPerRange,
-        Perspectives = definition.Scenario.Perspectives(),
+        Perspectives = definition.Perspectives,
+    };
+
+    /// <summary>The PSA options of a range: as <c>ScenarioRunner.RunProbabilistic</c> sets them (the model's strategies in order, the scenario's comparator and perspectives).</summary>
+    public static PsaOptions PsaOptions(PreparedDefinition definition, ClusterWork work) => new()
+    {
+        Seed = work.Seed,
+        Threads = work.ThreadsPerRange,
+        Draws = checked((int)work.Total),
+        Strategies = definition.Model.Strategies,
+        Comparator = definition.Comparator,
+        Perspectives = definition.Perspectives,
+        KeepDraws = work.KeepDraws,
     };
 
     public static byte[] Run(PreparedDefinition definition, ClusterWork work, long first, long count, CancellationToken cancellationToken)
@@ -20,6 +33,8 @@ internal static class RangeComputation
         {
             case ClusterWorkKind.Microsimulation:
                 return MicrosimEngine.RunRange(definition.Compiled, MicrosimOptions(definition, work), first, count, null, cancellationToken).ToBytes();
+            case ClusterWorkKind.ProbabilisticAnalysis:
+                return ProbabilisticAnalysis.RunRange(definition.Psa, PsaOptions(definition, work), first, count, null, null, cancellationToken).ToBytes();
             default:
                 throw new NotSupportedException($"The work kind {work.Kind} is not supported by this silo.");
         }
