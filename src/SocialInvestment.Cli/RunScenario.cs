@@ -191,11 +191,7 @@ internal static class RunScenario
         // folder, the report's per-draw charts read a bounded sample, the rest the streamed summaries.
         using var psaCsv = request.Draws > 0 && !request.ReportOnly ? new PsaCsvStream(folder.Staging) : null;
         var sample = request.Draws > 0 ? new PsaDrawSample(PlaneSampleSize) : null;
-        var psa = request.Draws > 0 ? RunUncertainty(scenario, options, request, reportOptions, draw => { psaCsv?.Add(draw); sample!.Add(draw); }, output, progress, cancellationToken) : null;
-        if (psa is not null)
-        {
-            environment.OnPsa?.Invoke(options with { KeepDraws = false }, sample!);
-        }
+        var psa = request.Draws > 0 ? RunUncertainty(scenario, options, request, reportOptions, draw => { psaCsv?.Add(draw); sample!.Add(draw); }, o => environment.OnPsa?.Invoke(o, sample!), output, progress, cancellationToken) : null;
 
         var outDir = folder.Staging;
         var written = new List<string>();
@@ -322,7 +318,7 @@ internal static class RunScenario
     /// <summary>How many of the first PSA draws the investment-plane charts plot (the legend says so when the run has more).</summary>
     internal const int PlaneSampleSize = PsaDrawSample.DefaultCapacity;
 
-    private static PsaResult RunUncertainty(Scenario scenario, ScenarioRunOptions options, RunRequest request, ReportOptions reportOptions, PsaDrawSink sink, TextWriter output, ProgressDisplay progress, CancellationToken cancellationToken)
+    private static PsaResult RunUncertainty(Scenario scenario, ScenarioRunOptions options, RunRequest request, ReportOptions reportOptions, PsaDrawSink sink, Action<ScenarioRunOptions> ran, TextWriter output, ProgressDisplay progress, CancellationToken cancellationToken)
     {
         var seed = request.Seed ?? DefaultSeed;
         progress.Stage(string.Create(CultureInfo.InvariantCulture, $"Probabilistic sensitivity analysis: {request.Draws:N0} draws"));
@@ -332,6 +328,7 @@ internal static class RunScenario
             // Streamed: no per-draw arrays are kept (psa.csv and the report's samples come through the sink).
             var psaOptions = options with { KeepDraws = false, DrawSink = sink };
             psa = ScenarioRunner.RunProbabilistic(scenario, request.Draws, seed, psaOptions, progress, cancellationToken);
+            ran(psaOptions);
         }
         catch (ArgumentException e) when (e is not ArgumentNullException)
         {
