@@ -1,3 +1,5 @@
+using SocialInvestment.Model;
+
 namespace SocialInvestment.Engine;
 
 /// <summary>
@@ -36,6 +38,15 @@ public sealed partial class MicrosimPartial
 
     /// <summary>Number of people simulated in this partial.</summary>
     public long People => _ranges.Sum(r => r.End - r.Start);
+
+    /// <summary>
+    /// SHA-256 identity of the run this shard belongs to: the compiled models'
+    /// <see cref="CompiledModel.ContentHash"/>es, the seed, draw, block size, tracking options and
+    /// perspectives (names and coefficients); shards with equal keys merge (<see cref="Merge"/>),
+    /// whichever process computed them. Null when the run has individual effects, which hold
+    /// functions: such shards merge only when they share the effects object.
+    /// </summary>
+    public ContentHash? RunKey => Plan.RunKey;
 
     /// <summary>Number of strategies (arms) simulated.</summary>
     public int StrategyCount => Arms.Length;

@@ -14,6 +14,7 @@ internal sealed class MicrosimPlan
     {
         Options = options;
         Compiled = compiled;
+        _runKey = new Lazy<ContentHash?>(ComputeRunKey, LazyThreadSafetyMode.ExecutionAndPublication);
         var first = compiled[0];
         Perspectives = options.Perspectives ?? Perspective.StandardSet(first.Model);
         Outcomes = first.Model.Outcomes;
@@ -87,6 +88,35 @@ internal sealed class MicrosimPlan
             && Perspectives.Count == other.Perspectives.Count
             && Perspectives.Zip(other.Perspectives).All(p => p.First.Name == p.Second.Name
                 && p.First.Coefficients(Compiled[0].Model.Accounts).AsSpan().SequenceEqual(p.Second.Coefficients(other.Compiled[0].Model.Accounts))));
+
+    /// <summary>SHA-256 over what <see cref="SameRun"/> compares (compiled hashes, seed, draw, block size, tracking, perspectives); null with individual effects (functions).</summary>
+    public ContentHash? RunKey => _runKey.Value;
+
+    private readonly Lazy<ContentHash?> _runKey;
+
+    private ContentHash? ComputeRunKey()
+    {
+        if (!Options.Effects.IsEmpty)
+        {
+            return null;
+        }
+
+        using var h = new ContentHasher();
+        h.Tag("socinv.microsim-run/1").Add(Compiled.Count);
+        foreach (var c in Compiled)
+        {
+            h.Add(c.ContentHash);
+        }
+
+        h.Tag("options").Add(Options.Seed).Add(Options.Draw).Add(Options.BlockSize).Add(Options.TrackDistributions).Add(Options.KeepPersonRecords);
+        h.Tag("perspectives").Add(Perspectives.Count);
+        foreach (var p in Perspectives)
+        {
+            h.Add(p.Name).Add(p.Coefficients(Compiled[0].Model.Accounts));
+        }
+
+        return h.Finish();
+    }
 
     private static bool SameEffects(IndividualEffects a, IndividualEffects b)
         => ReferenceEquals(a, b) || (a.IsEmpty && b.IsEmpty);

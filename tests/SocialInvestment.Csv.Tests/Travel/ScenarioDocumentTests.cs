@@ -91,6 +91,7 @@ public sealed class ScenarioDocumentTests
         var whole = MicrosimEngine.RunCompiled(Compile(a), options);
         var first = MicrosimEngine.RunRange(Compile(a), options, 0, 2000);
         var second = MicrosimEngine.RunRange(Compile(b), options, 2000, 3000);
+        Assert.That(second.RunKey, Is.EqualTo(first.RunKey).And.Not.Null, "one run, whichever model object compiled it");
         var merged = MicrosimEngine.Complete(second.Merge(first));
         foreach (var p in Perspective.StandardSet(a))
         {
@@ -101,6 +102,7 @@ public sealed class ScenarioDocumentTests
         }
 
         var other = MicrosimEngine.RunRange(Compile((scenario with { Settings = scenario.Settings with { HorizonCycles = 19 } }).BuildModel()), options, 2000, 3000);
+        Assert.That(other.RunKey, Is.Not.EqualTo(first.RunKey));
         Assert.That(() => first.Merge(other), Throws.ArgumentException.With.Message.Contains("different runs"));
     }
 
