@@ -15,7 +15,7 @@ namespace SocialInvestment.Engine;
 /// exactly (as integers in units of 2^−1074). Means and variances are formed from these exact power
 /// sums at the end; unlike Welford updates, the merge then never depends on the order of shards.
 /// </remarks>
-public sealed class MicrosimPartial
+public sealed partial class MicrosimPartial
 {
     internal MicrosimPartial(MicrosimPlan plan)
     {

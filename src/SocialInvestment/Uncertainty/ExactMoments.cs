@@ -10,7 +10,7 @@ namespace SocialInvestment.Uncertainty;
 /// grouped. Infinities and NaN are counted apart. Used per PSA value (unlike <see cref="ExactSum"/>, which
 /// allocates a big integer per addition and is used once per block).
 /// </summary>
-internal sealed class ExactAccumulator
+internal sealed partial class ExactAccumulator
 {
     private const int Limbs = 68;
     private const int NormaliseEvery = 1 << 29;
@@ -163,7 +163,7 @@ internal sealed class ExactAccumulator
 /// and rounded once. Unlike a Welford update, no cancellation either: constant values have
 /// variance 0 exactly.
 /// </summary>
-internal sealed class ExactMoments
+internal sealed partial class ExactMoments
 {
     private readonly ExactAccumulator _sum = new();
     private readonly ExactAccumulator _squares = new();

@@ -32,7 +32,7 @@ namespace SocialInvestment.Uncertainty;
 /// overlap: a range counted twice is refused.
 /// </para>
 /// </remarks>
-public sealed class PsaPartial
+public sealed partial class PsaPartial
 {
     private readonly PsaOptions _options;
     private readonly StrategyEvaluator? _evaluator;

@@ -567,7 +567,7 @@ public sealed class PsaResult
 /// same bits in any order and grouping, and equal the accumulator of one run over all the draws.
 /// Quantile sketches merge approximately (see <see cref="QuantileSketch.Merge"/>).
 /// </summary>
-internal sealed class PsaAccumulator
+internal sealed partial class PsaAccumulator
 {
     private readonly int _s;
     private readonly int _v;
@@ -805,7 +805,7 @@ internal sealed class PsaAccumulator
 /// draws in which each strategy is best (ties to the first), the exact sum of NB per strategy and
 /// the exact sum of the per-draw maximum (for EVPI), so that ranges merge exactly.
 /// </summary>
-internal sealed class NetBenefitAccumulator
+internal sealed partial class NetBenefitAccumulator
 {
     private readonly double[] _nb;
     private readonly ExactAccumulator[] _sums;
