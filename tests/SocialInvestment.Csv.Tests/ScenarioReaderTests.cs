@@ -308,6 +308,6 @@ public sealed class ScenarioReaderManifestTests
     [Test]
     public void FileNames_OfTheDefault_AreTheManifestAndTwelveTables()
     {
-        Assert.That(NorwegianDefault.FileNames, Has.Count.EqualTo(13).And.Contains("scenario.json"));
+        Assert.That(NorwegianDefault.FileNames, Has.Count.EqualTo(15).And.Contains("scenario.json").And.Contains(ContractFile.ContractsFileName).And.Contains(ContractFile.OutcomesFileName));
     }
 }

@@ -376,7 +376,9 @@ public sealed partial class OutcomeContract
                 if (met)
                 {
                     var units = o.Basis == OutcomePriceBasis.PerImprovement ? Math.Max(0, sumImprovement) : sumStrategy;
-                    due.Add((order++, o.Name, "pooled", k, Math.Max(0, (o.Price * units) - paid)));
+                    // What the measurements were paid is subtracted; a rounding residue (1e-9 of the amount) is no payment.
+                    var rest = (o.Price * units) - paid;
+                    due.Add((order++, o.Name, "pooled", k, rest > 1e-9 * Math.Max(1, paid) ? rest : 0));
                 }
             }
         }
