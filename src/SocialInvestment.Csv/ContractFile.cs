@@ -186,6 +186,8 @@ public static class ContractFile
         ArgumentNullException.ThrowIfNull(model);
         var problems = new ProblemList(limits.MaxProblems);
         var contractRows = new List<ContractRow>();
+        var seenContracts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var seenOutcomes = new Dictionary<(string, string), int>();
         var contractTable = CsvTable.Read(contractStream, ContractsFileName, ContractColumns, problems, limits, CsvFormat.Invariant, row =>
         {
             var before = problems.Total;
@@ -201,9 +203,9 @@ public static class ContractFile
                 row.Number("bridge_amount", "an amount ≥ 0"),
                 row.Number("bridge_rate", "an annual rate ≥ 0"),
                 row.Text("description"));
-            if (contractRows.FirstOrDefault(x => x.Name == r.Name) is { } first)
+            if (!seenContracts.TryAdd(r.Name, row.Line))
             {
-                row.Problem("contract", string.Create(CultureInfo.InvariantCulture, $"Contract '{r.Name}' is already defined on line {first.Line}."));
+                row.Problem("contract", string.Create(CultureInfo.InvariantCulture, $"Contract '{r.Name}' is already defined on line {seenContracts[r.Name]}."));
             }
 
             if (problems.Total == before)
@@ -241,9 +243,9 @@ public static class ContractFile
             var pooled = row.Number("pooled_threshold", "a relative improvement in [0, 1]");
             var pooledYear = row.Number("pooled_payment_year", "a year");
             var cap = row.Number("cap", "an amount ≥ 0");
-            if (outcomeRows.FirstOrDefault(x => x.Contract == contract && x.Metric.Name == name) is { } first)
+            if (!seenOutcomes.TryAdd((contract, name), row.Line))
             {
-                row.Problem("outcome", string.Create(CultureInfo.InvariantCulture, $"Outcome '{name}' of contract '{contract}' is already defined on line {first.Line}."));
+                row.Problem("outcome", string.Create(CultureInfo.InvariantCulture, $"Outcome '{name}' of contract '{contract}' is already defined on line {seenOutcomes[(contract, name)]}."));
             }
 
             if (problems.Total != before)
@@ -267,7 +269,7 @@ public static class ContractFile
 
         if (outcomeTable is not null)
         {
-            foreach (var r in outcomeRows.Where(r => !contractRows.Any(c => c.Name == r.Contract) && contractTable is not null))
+            foreach (var r in outcomeRows.Where(r => !seenContracts.ContainsKey(r.Contract) && contractTable is not null))
             {
                 problems.Add(new ScenarioProblem(OutcomesFileName, r.Line, Column(outcomeTable, "contract"), "contract", $"Unknown contract '{r.Contract}'. Known (contracts.csv): {string.Join(", ", contractRows.Select(c => c.Name))}."));
             }
@@ -310,28 +312,14 @@ public static class ContractFile
                 }
             }
 
-            try
+            var comparator = c.Comparator ?? defaultComparator;
+            var capital = new InvestorCapital(c.Share ?? 1.0, c.Timing);
+            var bridge = c.Bridge is null && c.BridgeRate is null ? null : new BridgeFinancing(c.Bridge ?? 0, c.BridgeRate ?? 0);
+            var found = OutcomeContract.Check(model, c.Name, c.Strategy, comparator, c.Payer, mine.Select(r => r.Metric), c.Cap, capital, bridge);
+            Report(found);
+            if (found.Count == 0)
             {
-                var contract = new OutcomeContract(
-                    c.Name,
-                    c.Strategy,
-                    c.Comparator ?? defaultComparator,
-                    c.Payer,
-                    mine.Select(r => r.Metric),
-                    c.Cap,
-                    new InvestorCapital(c.Share ?? 1.0, c.Timing),
-                    c.Bridge is null && c.BridgeRate is null ? null : new BridgeFinancing(c.Bridge ?? 0, c.BridgeRate ?? 0),
-                    c.Description);
-                var fit = contract.Validate(model);
-                Report(fit);
-                if (fit.Count == 0)
-                {
-                    result.Add(contract);
-                }
-            }
-            catch (ContractValidationException e)
-            {
-                Report(e.Problems);
+                result.Add(new OutcomeContract(c.Name, c.Strategy, comparator, c.Payer, mine.Select(r => r.Metric), c.Cap, capital, bridge, c.Description));
             }
         }
 

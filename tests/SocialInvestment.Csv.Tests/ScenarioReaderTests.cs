@@ -306,7 +306,7 @@ public sealed class ScenarioReaderManifestTests
     }
 
     [Test]
-    public void FileNames_OfTheDefault_AreTheManifestAndTwelveTables()
+    public void FileNames_OfTheDefault_AreTheManifestTwelveTablesAndTheTwoContractTables()
     {
         Assert.That(NorwegianDefault.FileNames, Has.Count.EqualTo(15).And.Contains("scenario.json").And.Contains(ContractFile.ContractsFileName).And.Contains(ContractFile.OutcomesFileName));
     }

@@ -201,6 +201,17 @@ public sealed record OutcomeMetric
     /// <summary>Maximum total payment for this outcome (undiscounted), or null.</summary>
     public double? Cap { get; }
 
+    /// <summary>Equal when every term is equal, the states and measurements element by element.</summary>
+    /// <param name="other">The other outcome.</param>
+    public bool Equals(OutcomeMetric? other) =>
+        other is not null && Name == other.Name && States.SequenceEqual(other.States) && Direction == other.Direction
+        && Measurements.SequenceEqual(other.Measurements) && Price.Equals(other.Price) && Basis == other.Basis
+        && Threshold.Equals(other.Threshold) && PooledThreshold.Equals(other.PooledThreshold)
+        && PooledPaymentYear.Equals(other.PooledPaymentYear) && Cap.Equals(other.Cap);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Name, States.Count, Direction, Measurements.Count, Price, Basis, Threshold, PooledThreshold);
+
     internal IEnumerable<ContractProblem> OwnProblems(string contract)
     {
         var n = Name;
@@ -340,6 +351,11 @@ public sealed partial class OutcomeContract
     /// <param name="description">Free text (source, what is illustrative).</param>
     /// <exception cref="ContractValidationException">Every problem of the terms.</exception>
     public OutcomeContract(string name, string strategy, string comparator, string payer, IEnumerable<OutcomeMetric> outcomes, double? cap = null, InvestorCapital? capital = null, BridgeFinancing? bridge = null, string? description = null)
+        : this(name, strategy, comparator, payer, outcomes, cap, capital, bridge, description, check: true)
+    {
+    }
+
+    private OutcomeContract(string name, string strategy, string comparator, string payer, IEnumerable<OutcomeMetric> outcomes, double? cap, InvestorCapital? capital, BridgeFinancing? bridge, string? description, bool check)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
         Name = name ?? "";
@@ -351,11 +367,35 @@ public sealed partial class OutcomeContract
         Capital = capital ?? new InvestorCapital();
         Bridge = bridge;
         Description = description;
-        var problems = OwnProblems().ToList();
+        var problems = check ? OwnProblems().ToList() : [];
         if (problems.Count > 0)
         {
             throw new ContractValidationException(problems);
         }
+    }
+
+    /// <summary>
+    /// Every problem of a contract's terms, on their own and against a model (the constructor's
+    /// checks followed by <see cref="Validate"/>), without building it: what a reader needs to report
+    /// all problems of a file at once. Empty when <c>new OutcomeContract(…)</c> succeeds and fits the model.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="name">The contract's name.</param>
+    /// <param name="strategy">The strategy paid for.</param>
+    /// <param name="comparator">The comparator.</param>
+    /// <param name="payer">The commissioner.</param>
+    /// <param name="outcomes">The priced outcomes.</param>
+    /// <param name="cap">The total cap, or null.</param>
+    /// <param name="capital">The investor's capital, or null for the default.</param>
+    /// <param name="bridge">The bridge financing, or null.</param>
+    public static IReadOnlyList<ContractProblem> Check(LifeCourseModel model, string name, string strategy, string comparator, string payer, IEnumerable<OutcomeMetric> outcomes, double? cap = null, InvestorCapital? capital = null, BridgeFinancing? bridge = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var contract = new OutcomeContract(name, strategy, comparator, payer, outcomes, cap, capital, bridge, null, check: false);
+        var problems = contract.OwnProblems().ToList();
+        problems.AddRange(contract.Validate(model));
+        return problems;
     }
 
     /// <summary>The contract's name.</summary>
@@ -416,14 +456,14 @@ public sealed partial class OutcomeContract
 
         var dt = model.Options.CycleLengthYears;
         var horizon = model.Options.Cycles;
-        foreach (var o in Outcomes)
+        foreach (var o in Outcomes.Where(o => o is not null))
         {
-            foreach (var s in o.States.Where(s => !model.TryStateIndex(s, out _)))
+            foreach (var s in o.States.Where(s => s is not null && !model.TryStateIndex(s, out _)))
             {
                 problems.Add(new ContractProblem(Name, o.Name, "states", $"Unknown state '{s}'. Known: {string.Join(", ", model.States.Select(x => x.Name))}."));
             }
 
-            foreach (var m in o.Measurements)
+            foreach (var m in o.Measurements.Where(m => m is not null))
             {
                 CheckTime(problems, o.Name, "year", m.Name, m.Year, dt, horizon);
                 if (m.UntilYear is double u)
@@ -453,6 +493,11 @@ public sealed partial class OutcomeContract
 
     private void CheckTime(List<ContractProblem> problems, string outcome, string field, string measurement, double years, double dt, int horizon)
     {
+        if (!(double.IsFinite(years) && years >= 0))
+        {
+            return; // reported by the terms' own checks
+        }
+
         var k = TracePoint(years, dt);
         if (k is null)
         {
