@@ -121,6 +121,7 @@ internal static class CliApp
         root.Subcommands.Add(RunCommand(output, error, environment, reportOnly: true, cancellationToken));
         root.Subcommands.Add(ValidateCommand(output));
         root.Subcommands.Add(InitCommand(output));
+        root.Subcommands.Add(PortfolioCommand.Create(output, error, environment, cancellationToken));
         return root;
     }
 

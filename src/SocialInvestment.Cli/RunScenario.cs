@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using SocialInvestment.Economics;
 using SocialInvestment.Reporting;
 using SocialInvestment.Scenarios;
 using SocialInvestment.Uncertainty;
@@ -187,7 +188,16 @@ internal static class RunScenario
 
         PrintSummary(run, request, reportOptions, output);
         var settlements = SettlementOutput.SettleAndPrint(run, request.Scenario, reportOptions.Culture, output, cancellationToken);
-        var psa = request.Draws > 0 ? RunUncertainty(scenario, options, request, reportOptions, output, progress, cancellationToken) : null;
+        var collectors = new List<SettlementUncertainty>();
+        var settlementOptions = settlements.Count > 0 && request.Draws > 0
+            ? options with { Evaluator = SettlementOutput.Collect(SettlementOutput.PlanFor(request.Scenario, scenario), run.Comparator, request.Draws, collectors) }
+            : options;
+        var psa = request.Draws > 0 ? RunUncertainty(scenario, settlementOptions, request, reportOptions, output, progress, cancellationToken) : null;
+        var settlementPsa = psa is null ? new List<SettlementPsaResult>() : collectors.Select(c => c.Result()).ToList();
+        if (settlementPsa.Count > 0)
+        {
+            SettlementOutput.PrintProbabilities(settlementPsa, reportOptions.Culture, output);
+        }
 
         var outDir = folder.Staging;
         var written = new List<string>();
@@ -209,6 +219,12 @@ internal static class RunScenario
                 PsaCsv.Write(psa, outDir);
                 written.Add(PsaCsv.FileName);
             }
+
+            if (settlementPsa.Count > 0)
+            {
+                SettlementFile.WriteProbabilities(settlementPsa, Path.Combine(outDir, SettlementOutput.ProbabilityFileName));
+                written.Add(SettlementOutput.ProbabilityFileName);
+            }
         }
 
         environment.OnWriting?.Invoke("results");
@@ -223,6 +239,11 @@ internal static class RunScenario
         if (psa is not null)
         {
             builder.WithUncertainty(psa);
+        }
+
+        if (settlements.Count > 0)
+        {
+            builder.WithSettlement(settlements, settlementPsa.Count > 0 ? settlementPsa : null);
         }
 
         var report = builder.Build();

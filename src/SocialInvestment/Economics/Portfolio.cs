@@ -166,6 +166,16 @@ public sealed record PortfolioProblem
             }
         }
 
+        foreach (var (i, j) in v.SkippedPairs)
+        {
+            var a = v.Candidates[i].Name;
+            var b = v.Candidates[j].Name;
+            if (!Exclusions.Any(e => e is not null && e.Candidates.Contains(a) && e.Candidates.Contains(b)))
+            {
+                problems.Add(new ValidationProblem("exclusions", $"The valuation did not run '{a}' with '{b}' (an exclusion of its options), so the problem must exclude them too."));
+            }
+        }
+
         if (Risk is null || !(Risk.Alpha > 0 && Risk.Alpha < 1))
         {
             problems.Add(new ValidationProblem("risk: alpha", $"The tail level α must lie strictly between 0 and 1 (got {Risk?.Alpha})."));
@@ -236,9 +246,12 @@ public sealed record PortfolioBudgetUse(string? Payer, int Year, double Used, do
 /// <summary>A solved portfolio.</summary>
 public sealed class PortfolioSolution
 {
+    private readonly PortfolioValuation _valuation;
+
     internal PortfolioSolution(PortfolioProblem problem, bool[] chosen, string method, bool provedOptimal, bool feasible)
     {
         var v = problem.Valuation;
+        _valuation = v;
         Chosen = chosen;
         Candidates = v.Candidates.Where((_, i) => chosen[i]).Select(c => c.Name).ToArray();
         Method = method;
@@ -287,6 +300,26 @@ public sealed class PortfolioSolution
 
     /// <summary>The portfolio's NPV from the objective perspective in every draw (one value when deterministic), NOK, + = better off, from the valuation (its interaction model).</summary>
     public double[] NpvByDraw { get; }
+
+    /// <summary>A candidate's own expected NPV (alone against the comparator).</summary>
+    /// <param name="candidate">The candidate's name.</param>
+    /// <exception cref="KeyNotFoundException">No such candidate.</exception>
+    public double CandidateExpectedNpv(string candidate)
+    {
+        var i = _valuation.CandidateIndex(candidate);
+        if (i < 0)
+        {
+            throw new KeyNotFoundException($"No candidate '{candidate}'.");
+        }
+
+        var sum = 0.0;
+        foreach (var x in _valuation.Npv(i))
+        {
+            sum += x;
+        }
+
+        return sum / _valuation.Draws;
+    }
 
     /// <summary>Mean of <see cref="NpvByDraw"/>.</summary>
     public double ExpectedNpv { get; }

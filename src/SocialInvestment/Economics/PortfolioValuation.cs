@@ -107,6 +107,9 @@ public sealed class PortfolioValuation
     /// <summary>The comparator's name.</summary>
     public string Comparator { get; }
 
+    /// <summary>The pairs (i &lt; j) not run because an exclusion of the options forbids them together; a problem on this valuation must exclude them too.</summary>
+    public IReadOnlyList<(int First, int Second)> SkippedPairs { get; private init; } = [];
+
     /// <summary>True when every subset's value was simulated (<see cref="PortfolioInteractions.Exhaustive"/>).</summary>
     public bool IsExact => _exact is not null;
 
@@ -169,7 +172,7 @@ public sealed class PortfolioValuation
         ArgumentNullException.ThrowIfNull(chosen);
         if (_exact is not null)
         {
-            return (double[])_exact[Mask(chosen)].Npv.Clone();
+            return (double[])Exact(chosen).Npv.Clone();
         }
 
         var sum = new double[Draws];
@@ -218,7 +221,7 @@ public sealed class PortfolioValuation
         double Of(double[][] c) => p >= 0 ? c[p][year] : c.Sum(row => row[year]);
         if (_exact is not null)
         {
-            return Of(_exact[Mask(chosen)].Cost);
+            return Of(Exact(chosen).Cost);
         }
 
         var n = Candidates.Count;
@@ -260,7 +263,7 @@ public sealed class PortfolioValuation
             throw new InvalidOperationException("This valuation was made from given values; there is no model to run.");
         }
 
-        return _exact is not null ? _exact[Mask(chosen)] : _simulate(chosen, cancellationToken);
+        return _exact is not null ? Exact(chosen) : _simulate(chosen, cancellationToken);
     }
 
     /// <summary>
@@ -403,7 +406,10 @@ public sealed class PortfolioValuation
         {
             for (long m = 1; m < 1L << n; m++)
             {
-                masks.Add(m);
+                if (!excluded.Any(pair => (m & (1L << pair.Item1)) != 0 && (m & (1L << pair.Item2)) != 0))
+                {
+                    masks.Add(m);
+                }
             }
         }
         else
@@ -563,8 +569,16 @@ public sealed class PortfolioValuation
             }
         }
 
-        return new PortfolioValuation(candidates.ToArray(), payers, years, objective, npv, costs, pairs, exact, simulate, comparator.Name);
+        return new PortfolioValuation(candidates.ToArray(), payers, years, objective, npv, costs, pairs, exact, simulate, comparator.Name)
+        {
+            SkippedPairs = excluded.Order().ToArray(),
+        };
     }
+
+    private (double[] Npv, double[][] Cost) Exact(IReadOnlyList<bool> chosen) =>
+        _exact!.TryGetValue(Mask(chosen), out var x)
+            ? x
+            : throw new InvalidOperationException("This set was not run: it combines candidates that the valuation's exclusions forbid together.");
 
     internal static long Mask(IReadOnlyList<bool> chosen)
     {
