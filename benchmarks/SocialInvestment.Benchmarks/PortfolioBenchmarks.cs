@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Jobs;
 using SocialInvestment.Economics;
 using SocialInvestment.Portfolio;
 using SocialInvestment.Workloads;
@@ -15,7 +14,6 @@ namespace SocialInvestment.Benchmarks;
 /// The valuation (the model runs) is not timed: the instance is given.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class PortfolioBenchmarks
 {
     private PortfolioProblem _problem = null!;
