@@ -192,7 +192,13 @@ internal static class RunScenario
         var settlementOptions = settlements.Count > 0 && request.Draws > 0
             ? options with { Evaluator = SettlementOutput.Collect(SettlementOutput.PlanFor(request.Scenario, scenario), run.Comparator, request.Draws, collectors) }
             : options;
-        var psa = request.Draws > 0 ? RunUncertainty(scenario, settlementOptions, request, reportOptions, output, progress, cancellationToken) : null;
+
+        // PSA memory does not grow with the draws: psa.csv is streamed to a scratch file in the staging
+        // folder, the report's per-draw charts read a bounded sample, the rest the streamed summaries.
+        // The settlement collectors keep each payer's net gain per draw (2 × payers × draws values).
+        using var psaCsv = request.Draws > 0 && !request.ReportOnly ? new PsaCsvStream(folder.Staging) : null;
+        var sample = request.Draws > 0 ? new PsaDrawSample(PlaneSampleSize) : null;
+        var psa = request.Draws > 0 ? RunUncertainty(scenario, settlementOptions, request, reportOptions, draw => { psaCsv?.Add(draw); sample!.Add(draw); }, o => environment.OnPsa?.Invoke(o, sample!), output, progress, cancellationToken) : null;
         var settlementPsa = psa is null ? new List<SettlementPsaResult>() : collectors.Select(c => c.Result()).ToList();
         if (settlementPsa.Count > 0)
         {
@@ -216,7 +222,7 @@ internal static class RunScenario
             }
             if (psa is not null)
             {
-                PsaCsv.Write(psa, outDir);
+                psaCsv!.Complete(psa);
                 written.Add(PsaCsv.FileName);
             }
 
@@ -238,7 +244,7 @@ internal static class RunScenario
         var builder = new ReportBuilder(run.Results, comparator, run.Appraisals, reportOptions).WithAssumptions(ReportInputs.Assumptions(scenario));
         if (psa is not null)
         {
-            builder.WithUncertainty(psa);
+            builder.WithUncertainty(psa, sample!);
         }
 
         if (settlements.Count > 0)
@@ -332,15 +338,20 @@ internal static class RunScenario
     /// <summary>The seed used when --draws is given without --seed.</summary>
     internal const ulong DefaultSeed = 20260101;
 
-    private static PsaResult RunUncertainty(Scenario scenario, ScenarioRunOptions options, RunRequest request, ReportOptions reportOptions, TextWriter output, ProgressDisplay progress, CancellationToken cancellationToken)
+    /// <summary>How many of the first PSA draws the investment-plane charts plot (the legend says so when the run has more).</summary>
+    internal const int PlaneSampleSize = PsaDrawSample.DefaultCapacity;
+
+    private static PsaResult RunUncertainty(Scenario scenario, ScenarioRunOptions options, RunRequest request, ReportOptions reportOptions, PsaDrawSink sink, Action<ScenarioRunOptions> ran, TextWriter output, ProgressDisplay progress, CancellationToken cancellationToken)
     {
         var seed = request.Seed ?? DefaultSeed;
         progress.Stage(string.Create(CultureInfo.InvariantCulture, $"Probabilistic sensitivity analysis: {request.Draws:N0} draws"));
         PsaResult psa;
         try
         {
-            // psa.csv and the report's NPV distribution chart read every draw, so they are kept.
-            psa = ScenarioRunner.RunProbabilistic(scenario, request.Draws, seed, options with { KeepDraws = true }, progress, cancellationToken);
+            // Streamed: no per-draw arrays are kept (psa.csv and the report's samples come through the sink).
+            var psaOptions = options with { KeepDraws = false, DrawSink = sink };
+            psa = ScenarioRunner.RunProbabilistic(scenario, request.Draws, seed, psaOptions, progress, cancellationToken);
+            ran(psaOptions);
         }
         catch (ArgumentException e) when (e is not ArgumentNullException)
         {
