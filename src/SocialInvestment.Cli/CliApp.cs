@@ -122,6 +122,7 @@ internal static class CliApp
         root.Subcommands.Add(ValidateCommand(output));
         root.Subcommands.Add(InitCommand(output));
         root.Subcommands.Add(ContractCommand.Build(output, error, environment, cancellationToken));
+        root.Subcommands.Add(PortfolioCommand.Create(output, error, environment, cancellationToken));
         return root;
     }
 
