@@ -38,11 +38,11 @@ public sealed record PortfolioValuationOptions
     /// <summary>PSA draws K (ignored without <see cref="Psa"/>).</summary>
     public int Draws { get; init; } = 1000;
 
-    /// <summary>PSA seed: draw k uses the random stream (seed, k), whatever the threads.</summary>
-    public ulong Seed { get; init; } = 20260101;
+    /// <summary>PSA seed: draw k uses the random stream (seed, k), whatever the threads (default <see cref="RunOptions.DefaultSeed"/>).</summary>
+    public ulong Seed { get; init; } = RunOptions.DefaultSeed;
 
-    /// <summary>PSA worker threads; 0 = processor count. The result does not depend on it.</summary>
-    public int MaxDegreeOfParallelism { get; init; }
+    /// <summary>PSA worker threads, as <see cref="RunOptions.Threads"/>: 0 = every core, n ≥ 1 = at most n. The result does not depend on it.</summary>
+    public int Threads { get; init; }
 
     /// <summary>Pairs never chosen together (members of one exclusion) are not run; their interaction is 0.</summary>
     public IReadOnlyList<PortfolioExclusion> Exclusions { get; init; } = [];
@@ -498,7 +498,7 @@ public sealed class PortfolioValuation
                 {
                     Draws = options.Draws,
                     Seed = options.Seed,
-                    MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+                    Threads = options.Threads,
                     Strategies = all,
                     Comparator = comparator,
                     Perspectives = [objective],
@@ -517,7 +517,7 @@ public sealed class PortfolioValuation
                 var s = StrategyOf(Mask(chosen));
                 var one = ProbabilisticAnalysis.Run(
                     psaSpec,
-                    new PsaOptions { Draws = options.Draws, Seed = options.Seed, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, Strategies = [comparator, s], Comparator = comparator, Perspectives = [objective], KeepDraws = true },
+                    new PsaOptions { Draws = options.Draws, Seed = options.Seed, Threads = options.Threads, Strategies = [comparator, s], Comparator = comparator, Perspectives = [objective], KeepDraws = true },
                     null,
                     null,
                     ct);

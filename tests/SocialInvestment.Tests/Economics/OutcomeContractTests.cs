@@ -320,7 +320,7 @@ public class OutcomeContractTests
         var spec = new PsaSpecification(model).With("rr", new UniformDistribution(0.5, 3));
         var contract = InWork(model);
         var collector = new ContractUncertainty(model, contract, draws: 48);
-        ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 48, Seed = 11, MaxDegreeOfParallelism = 2, Strategies = [bau, invest] }, collector.Evaluator);
+        ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 48, Seed = 11, Threads = 2, Strategies = [bau, invest] }, collector.Evaluator);
         var result = collector.Result();
 
         var losses = 0;
