@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using SocialInvestment.Csv.Tests.TestSupport;
 using SocialInvestment.IO;
+using SocialInvestment.Model;
 using SocialInvestment.Scenarios;
 
 namespace SocialInvestment.Csv.Tests;
