@@ -1,5 +1,5 @@
-using SocialInvestment.IO;
 using System.Reflection;
+using SocialInvestment.IO;
 
 namespace SocialInvestment.Scenarios;
 

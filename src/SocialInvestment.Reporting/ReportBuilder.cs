@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
+using SocialInvestment.Model;
 using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Reporting;

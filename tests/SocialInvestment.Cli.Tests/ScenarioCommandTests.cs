@@ -1,6 +1,7 @@
 using System.Text;
 using SocialInvestment.Cli.Tests.TestSupport;
 using SocialInvestment.Csv.Tests.TestSupport;
+using SocialInvestment.Model;
 using SocialInvestment.Scenarios;
 
 namespace SocialInvestment.Cli.Tests;
