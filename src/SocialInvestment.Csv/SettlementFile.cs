@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SocialInvestment.Uncertainty;
 using SocialInvestment.Economics;
 using SocialInvestment.IO;
 using SocialInvestment.Model;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScottPlot;
+using SocialInvestment.Uncertainty;
 using SocialInvestment.Economics;
 
 namespace SocialInvestment.Reporting;

@@ -1,5 +1,6 @@
 using System.Text;
 using SocialInvestment.Economics;
+using SocialInvestment.Model;
 using SocialInvestment.Scenarios;
 
 namespace SocialInvestment.Csv.Tests;
