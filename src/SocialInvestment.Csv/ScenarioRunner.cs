@@ -11,7 +11,7 @@ public sealed record ScenarioRunOptions
     /// <summary>Horizon in cycles instead of the scenario's.</summary>
     public int? Horizon { get; init; }
 
-    /// <summary>Discount preset (for costs and outcomes) instead of the scenario's, a name understood by <see cref="DiscountSchedule.FromPreset"/>.</summary>
+    /// <summary>Discount preset (for costs and outcomes) instead of the scenario's, a name understood by <see cref="ScenarioConventions.TryParseDiscounting"/>.</summary>
     public string? Discounting { get; init; }
 
     /// <summary>Perspective names to appraise instead of the scenario's list (same names as <see cref="ScenarioSettings.Perspectives"/>).</summary>
@@ -74,8 +74,10 @@ public sealed class ScenarioRun
     /// <exception cref="KeyNotFoundException">No such appraisal.</exception>
     public AppraisalResult Appraisal(string strategy, string perspective)
     {
-        var p = Scenario.ResolvePerspective(perspective)?.Name ?? perspective;
-        return Appraisals.FirstOrDefault(a => a.Strategy == strategy && (a.Perspective.Name == perspective || a.Perspective.Name == p))
+        // A settings name (public, society, a payer) is matched by what it resolves to (society with the scenario's λ), a reported name as such.
+        var p = Scenario.ResolvePerspective(perspective);
+        return Appraisals.FirstOrDefault(a => a.Strategy == strategy && a.Perspective.Equals(p))
+            ?? Appraisals.FirstOrDefault(a => a.Strategy == strategy && a.Perspective.Name == perspective)
             ?? throw new KeyNotFoundException($"The run has no appraisal of '{strategy}' from the perspective '{perspective}'.");
     }
 
@@ -185,7 +187,7 @@ public static class ScenarioRunner
 
             if (options.Discounting is string d)
             {
-                var schedule = DiscountSchedule.FromPreset(d);
+                var schedule = ScenarioConventions.ParseDiscounting(d);
                 o = o with { CostDiscounting = schedule, OutcomeDiscounting = schedule };
             }
 

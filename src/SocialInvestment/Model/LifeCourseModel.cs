@@ -139,7 +139,7 @@ public sealed class LifeCourseModel
         var problems = options.Validate();
         if (problems.Count > 0)
         {
-            throw new ModelValidationException(problems.Select(p => new ValidationProblem("options", p)).ToArray());
+            throw new ModelValidationException(problems);
         }
 
         var size = new List<ValidationProblem>();
