@@ -61,8 +61,11 @@ public sealed record SimulationOptions
     /// </summary>
     public double DiscountStepsOffsetYears { get; init; }
 
+    /// <summary>Checks the options and returns the message of every problem found (empty when valid); <see cref="Problems"/> gives the same problems with their subject.</summary>
+    public IReadOnlyList<string> Validate() => [.. Problems().Select(p => p.Message)];
+
     /// <summary>Checks the options and returns every problem found (empty when valid), each with the option as its subject (<see cref="ProblemKind.Setting"/>, keyed by the property name).</summary>
-    public IReadOnlyList<ValidationProblem> Validate()
+    public IReadOnlyList<ValidationProblem> Problems()
     {
         var problems = new List<ValidationProblem>();
         void Add(string option, string message) => problems.Add(new ValidationProblem(ProblemSubject.Setting(option), "options", message));

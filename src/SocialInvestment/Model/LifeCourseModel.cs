@@ -136,7 +136,7 @@ public sealed class LifeCourseModel
             throw new ModelValidationException(breaches);
         }
 
-        var problems = options.Validate();
+        var problems = options.Problems();
         if (problems.Count > 0)
         {
             throw new ModelValidationException(problems);

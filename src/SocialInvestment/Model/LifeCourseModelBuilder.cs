@@ -379,7 +379,7 @@ public sealed class LifeCourseModelBuilder(string name = "model")
             problems.AddRange(breaches);
             if (breaches.Count == 0)
             {
-                problems.AddRange(_options.Validate());
+                problems.AddRange(_options.Problems());
             }
         }
 
