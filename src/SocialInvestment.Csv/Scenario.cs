@@ -324,9 +324,10 @@ public sealed record Scenario
             return model;
         }
 
+        var index = Source?.IndexSubjects(this);
         throw new ModelValidationException(problems.Select(p =>
         {
-            var at = ProblemLocator.Locate(this, p);
+            var at = ProblemLocator.Locate(this, p, index);
             if (at is null)
             {
                 return p;

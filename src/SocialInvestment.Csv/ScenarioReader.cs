@@ -202,9 +202,11 @@ public static class ScenarioReader
 
         if (problems.Count == 0)
         {
-            foreach (var p in scenario.ModelProblems(limits.Model))
+            var found = scenario.ModelProblems(limits.Model);
+            var index = found.Count > 0 ? map.IndexSubjects(scenario) : null;
+            foreach (var p in found)
             {
-                problems.Add(ProblemLocator.ToScenarioProblem(scenario, p));
+                problems.Add(ProblemLocator.ToScenarioProblem(scenario, p, index));
             }
         }
 

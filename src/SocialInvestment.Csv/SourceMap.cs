@@ -5,42 +5,70 @@ using SocialInvestment.Model;
 namespace SocialInvestment.Scenarios;
 
 /// <summary>
-/// Where each row of a scenario was read from (keyed by row instance), which row defined each
-/// model subject (<see cref="ProblemSubject"/>: the transitions.csv row of transition A → B, the
-/// states.csv row of state X, the n-th flows.csv row of flow n, …) and the header of each file, all
-/// recorded while reading. <see cref="ProblemLocator"/> locates a model problem through its
-/// subject, never through its text.
+/// Where each row of a scenario was read from (keyed by row instance) and the header of each file,
+/// recorded while reading; from these, <see cref="IndexSubjects"/> maps each model subject
+/// (<see cref="ProblemSubject"/>: the transitions.csv row of transition A → B, the states.csv row of
+/// state X, the n-th flows.csv row of flow n, …) to the row that defines it.
+/// <see cref="ProblemLocator"/> locates a model problem through its subject, never through its text.
 /// </summary>
 internal sealed class SourceMap
 {
     private readonly Dictionary<object, (string File, int Line)> _rows = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<ProblemSubject, object> _subjects = [];
     private readonly Dictionary<string, IReadOnlyList<string>> _headers = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, string> _files = [];
-    private int _flows;
-    private int _groups;
 
     public string ManifestFile { get; init; } = ScenarioFiles.Manifest;
 
     /// <summary>Where each property of scenario.json is (line and column), when read from a file.</summary>
     public ManifestPositions? Positions { get; init; }
 
-    /// <summary>Records a row read from <paramref name="file"/> at <paramref name="line"/>, the subjects it defines, and the file's header.</summary>
+    /// <summary>Records a row read from <paramref name="file"/> at <paramref name="line"/>, and the file's header (no allocation per row beyond the position).</summary>
     public void Add(object row, string file, int line, IReadOnlyList<string> headers)
     {
         _rows[row] = (file, line);
         _headers.TryAdd(file, headers);
         _files.TryAdd(row.GetType(), file);
-        foreach (var subject in SubjectsOf(row))
-        {
-            _subjects.TryAdd(subject, row);
-        }
     }
 
     public (string File, int Line)? Find(object? row) => row is not null && _rows.TryGetValue(row, out var at) ? at : null;
 
-    /// <summary>The row that defined a subject while reading, when one did.</summary>
-    public object? RowOf(ProblemSubject subject) => _subjects.GetValueOrDefault(subject);
+    /// <summary>
+    /// Each subject the scenario's rows define, mapped to the first row (in file order) that defines
+    /// it, over the rows read from files that the scenario still has. Built when problems are to be
+    /// located, not while reading, so that reading allocates nothing per row for it. Flow n and
+    /// population group n are the scenario's n-th rows, as the mapper numbers them.
+    /// </summary>
+    public Dictionary<ProblemSubject, object> IndexSubjects(Scenario s)
+    {
+        var index = new Dictionary<ProblemSubject, object>();
+        void Add<T>(IReadOnlyList<T> rows, Func<T, int, IEnumerable<ProblemSubject>> subjects)
+            where T : class
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (_rows.ContainsKey(rows[i]))
+                {
+                    foreach (var subject in subjects(rows[i], i + 1))
+                    {
+                        index.TryAdd(subject, rows[i]);
+                    }
+                }
+            }
+        }
+
+        Add(s.States, (r, _) => [ProblemSubject.State(r.Name)]);
+        Add(s.Payers, (r, _) => [ProblemSubject.Payer(r.Name)]);
+        Add(s.Sectors, (r, _) => [ProblemSubject.Of(ProblemKind.Sector, r.Name)]);
+        Add(s.Parameters, (r, _) => [ProblemSubject.Parameter(r.Name)]);
+        Add(s.Transitions, (r, _) => [ProblemSubject.Transition(r.From, r.To), ProblemSubject.TransitionRow(r.From)]);
+        Add(s.Flows, (_, n) => [ProblemSubject.Flow(n)]);
+        Add(s.Population, (_, n) => [ProblemSubject.PopulationGroup(n)]);
+        Add(s.PriceIndex, (r, _) => [ProblemSubject.Of(ProblemKind.PriceIndex, r.Year.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        Add(s.Interventions, (r, _) => [ProblemSubject.Intervention(r.Name)]);
+        Add(s.Effects, (r, _) => [ProblemSubject.InterventionEffect(r.Intervention, r.From, r.To)]);
+        Add(s.Strategies, (r, _) => [ProblemSubject.Strategy(r.Strategy)]);
+        return index;
+    }
 
     /// <summary>The file rows of a table were read from (for a table-level problem), when any were.</summary>
     public string? FileOf<TRow>() => _files.GetValueOrDefault(typeof(TRow));
@@ -67,48 +95,6 @@ internal sealed class SourceMap
     /// <summary>The position of a row and one of its fields: file, line, the field's column (when the file has it) and the field.</summary>
     public SourcePosition? PositionOf(object? row, string? field)
         => Find(row) is { } at ? new SourcePosition(at.File, at.Line, Column(at.File, field), field) : null;
-
-    private IEnumerable<ProblemSubject> SubjectsOf(object row)
-    {
-        switch (row)
-        {
-            case StateRow r:
-                yield return ProblemSubject.State(r.Name);
-                break;
-            case PayerRow r:
-                yield return ProblemSubject.Payer(r.Name);
-                break;
-            case SectorRow r:
-                yield return ProblemSubject.Of(ProblemKind.Sector, r.Name);
-                break;
-            case ParameterRow r:
-                yield return ProblemSubject.Parameter(r.Name);
-                break;
-            case TransitionRow r:
-                yield return ProblemSubject.Transition(r.From, r.To);
-                yield return ProblemSubject.TransitionRow(r.From);
-                break;
-            case FlowRow:
-                // The mapper adds one flow per flows.csv row, in order: flow n is the n-th row.
-                yield return ProblemSubject.Flow(++_flows);
-                break;
-            case PopulationRow:
-                yield return ProblemSubject.PopulationGroup(++_groups);
-                break;
-            case PriceIndexRow r:
-                yield return ProblemSubject.Of(ProblemKind.PriceIndex, r.Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                break;
-            case InterventionRow r:
-                yield return ProblemSubject.Intervention(r.Name);
-                break;
-            case EffectRow r:
-                yield return ProblemSubject.InterventionEffect(r.Intervention, r.From, r.To);
-                break;
-            case StrategyRow r:
-                yield return ProblemSubject.Strategy(r.Strategy);
-                break;
-        }
-    }
 }
 
 /// <summary>
@@ -244,9 +230,9 @@ internal static class ProblemLocator
     };
 
     /// <summary>A model problem as a scenario problem: located on its row, on a scenario.json setting, or on the table it concerns.</summary>
-    public static ScenarioProblem ToScenarioProblem(Scenario scenario, ValidationProblem problem)
+    public static ScenarioProblem ToScenarioProblem(Scenario scenario, ValidationProblem problem, Dictionary<ProblemSubject, object>? index)
     {
-        var at = Locate(scenario, problem);
+        var at = Locate(scenario, problem, index);
         var text = problem.Subject == "model" ? problem.Message : problem.ToString();
         if (at is null)
         {
@@ -259,10 +245,13 @@ internal static class ProblemLocator
     }
 
     /// <summary>Where a model problem is: its row (file, line, column, field), its scenario.json property, or the table it concerns; null when the scenario was not read from files or nothing in it matches.</summary>
-    public static SourcePosition? Locate(Scenario scenario, ValidationProblem problem)
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="problem">The problem.</param>
+    /// <param name="index">The scenario's <see cref="SourceMap.IndexSubjects"/>, built once for all its problems.</param>
+    public static SourcePosition? Locate(Scenario scenario, ValidationProblem problem, Dictionary<ProblemSubject, object>? index)
     {
         var map = scenario.Source;
-        if (map is null)
+        if (map is null || index is null)
         {
             return null;
         }
@@ -294,11 +283,11 @@ internal static class ProblemLocator
             return map.PositionOf(effect, "value");
         }
 
-        var row = map.RowOf(target);
+        var row = index.GetValueOrDefault(target);
         if (row is null && target.Kind == ProblemKind.InterventionEffect)
         {
             // An effect the files do not define as such: the intervention's row.
-            row = map.RowOf(ProblemSubject.Intervention(key));
+            row = index.GetValueOrDefault(ProblemSubject.Intervention(key));
         }
 
         if (row is null && target.Kind == ProblemKind.State)
@@ -307,7 +296,7 @@ internal static class ProblemLocator
             row = scenario.Flows.FirstOrDefault(f => f.State == key);
         }
 
-        return row is not null && Contains(scenario, row) ? map.PositionOf(row, Field(row, problem.Member)) : null;
+        return row is not null ? map.PositionOf(row, Field(row, problem.Member)) : null;
     }
 
     private static SourcePosition Setting(SourceMap map, string? field)
@@ -341,23 +330,6 @@ internal static class ProblemLocator
         EffectRow => member switch { nameof(TransitionEffect.From) => "from", nameof(TransitionEffect.To) => "to", _ => "value" },
         StrategyRow => "strategy",
         _ => "name",
-    };
-
-    /// <summary>Whether a row read from the files is still one of the scenario's (a scenario derived with <c>with</c> may have dropped it).</summary>
-    private static bool Contains(Scenario s, object row) => row switch
-    {
-        StateRow r => s.States.Any(x => ReferenceEquals(x, r)),
-        PayerRow r => s.Payers.Any(x => ReferenceEquals(x, r)),
-        SectorRow r => s.Sectors.Any(x => ReferenceEquals(x, r)),
-        ParameterRow r => s.Parameters.Any(x => ReferenceEquals(x, r)),
-        TransitionRow r => s.Transitions.Any(x => ReferenceEquals(x, r)),
-        FlowRow r => s.Flows.Any(x => ReferenceEquals(x, r)),
-        PopulationRow r => s.Population.Any(x => ReferenceEquals(x, r)),
-        PriceIndexRow r => s.PriceIndex.Any(x => ReferenceEquals(x, r)),
-        InterventionRow r => s.Interventions.Any(x => ReferenceEquals(x, r)),
-        EffectRow r => s.Effects.Any(x => ReferenceEquals(x, r)),
-        StrategyRow r => s.Strategies.Any(x => ReferenceEquals(x, r)),
-        _ => false,
     };
 
     /// <summary>The effects.csv row behind a problem found after a strategy's intervention effects were applied: an effect of one of its interventions on the row (and transition) concerned.</summary>
