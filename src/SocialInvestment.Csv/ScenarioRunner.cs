@@ -113,7 +113,7 @@ public static class ScenarioRunner
         var (model, perspectives) = Prepare(scenario, options ?? new ScenarioRunOptions());
         var results = CohortEngine.RunAll(model, null, progress, ct);
         var comparator = results.FirstOrDefault(r => r.Strategy.Name == scenario.Settings.Comparator)
-            ?? throw new ModelValidationException([new ValidationProblem("settings", $"The comparator '{scenario.Settings.Comparator}' is not a strategy of the model.")]);
+            ?? throw new ModelValidationException([new ValidationProblem(ProblemSubject.Setting(nameof(ScenarioSettings.Comparator)), "settings", $"The comparator '{scenario.Settings.Comparator}' is not a strategy of the model.")]);
         var appraisals = new List<AppraisalResult>();
         foreach (var r in results)
         {
@@ -158,7 +158,7 @@ public static class ScenarioRunner
         options ??= new ScenarioRunOptions();
         var (model, perspectives) = Prepare(scenario, options);
         var comparator = model.Strategies.FirstOrDefault(s => s.Name == scenario.Settings.Comparator)
-            ?? throw new ModelValidationException([new ValidationProblem("settings", $"The comparator '{scenario.Settings.Comparator}' is not a strategy of the model.")]);
+            ?? throw new ModelValidationException([new ValidationProblem(ProblemSubject.Setting(nameof(ScenarioSettings.Comparator)), "settings", $"The comparator '{scenario.Settings.Comparator}' is not a strategy of the model.")]);
         var spec = scenario.ToPsaSpecification(model);
         var psa = new PsaOptions
         {
