@@ -13,24 +13,33 @@ namespace SocialInvestment.Scenarios;
 /// </summary>
 internal sealed class SourceMap
 {
-    private readonly Dictionary<object, (string File, int Line)> _rows = new(ReferenceEqualityComparer.Instance);
+    // Compact: a file index and a line per row (8 bytes, not a string reference and a line), as a large table has a row per line.
+    private readonly Dictionary<object, (int File, int Line)> _rows = new(ReferenceEqualityComparer.Instance);
+    private readonly List<string> _files = [];
     private readonly Dictionary<string, IReadOnlyList<string>> _headers = new(StringComparer.Ordinal);
-    private readonly Dictionary<Type, string> _files = [];
+    private readonly Dictionary<Type, string> _tableFiles = [];
 
     public string ManifestFile { get; init; } = ScenarioFiles.Manifest;
 
     /// <summary>Where each property of scenario.json is (line and column), when read from a file.</summary>
     public ManifestPositions? Positions { get; init; }
 
-    /// <summary>Records a row read from <paramref name="file"/> at <paramref name="line"/>, and the file's header (no allocation per row beyond the position).</summary>
+    /// <summary>Records a row read from <paramref name="file"/> at <paramref name="line"/>, and, once per file, the file's header and table (nothing allocated per row beyond the position).</summary>
     public void Add(object row, string file, int line, IReadOnlyList<string> headers)
     {
-        _rows[row] = (file, line);
-        _headers.TryAdd(file, headers);
-        _files.TryAdd(row.GetType(), file);
+        var f = _files.Count > 0 && ReferenceEquals(_files[^1], file) ? _files.Count - 1 : _files.IndexOf(file);
+        if (f < 0)
+        {
+            f = _files.Count;
+            _files.Add(file);
+            _headers.TryAdd(file, headers);
+            _tableFiles.TryAdd(row.GetType(), file);
+        }
+
+        _rows[row] = (f, line);
     }
 
-    public (string File, int Line)? Find(object? row) => row is not null && _rows.TryGetValue(row, out var at) ? at : null;
+    public (string File, int Line)? Find(object? row) => row is not null && _rows.TryGetValue(row, out var at) ? (_files[at.File], at.Line) : null;
 
     /// <summary>
     /// Each subject the scenario's rows define, mapped to the first row (in file order) that defines
@@ -71,7 +80,7 @@ internal sealed class SourceMap
     }
 
     /// <summary>The file rows of a table were read from (for a table-level problem), when any were.</summary>
-    public string? FileOf<TRow>() => _files.GetValueOrDefault(typeof(TRow));
+    public string? FileOf<TRow>() => _tableFiles.GetValueOrDefault(typeof(TRow));
 
     /// <summary>The 1-based column of a field in a file's header, when the file has that column.</summary>
     public int? Column(string file, string? field)
