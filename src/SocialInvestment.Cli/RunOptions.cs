@@ -3,6 +3,7 @@ using System.Globalization;
 using SocialInvestment.Economics;
 using SocialInvestment.Model;
 using SocialInvestment.Reporting;
+using SocialInvestment.Scenarios;
 
 namespace SocialInvestment.Cli;
 
@@ -20,8 +21,13 @@ internal sealed class RunOptionSet
     /// <summary>Upper bound of --threads.</summary>
     public const int MaxThreads = 4096;
 
-    /// <summary>Upper bound of --horizon (cycles).</summary>
-    public const int MaxHorizon = 200;
+    /// <summary>
+    /// Upper bound of --horizon (cycles): the default limit of the horizon in years
+    /// (<see cref="ModelLimits.MaxHorizonYears"/>, 200), read from the core so that the bound is written
+    /// once. Checked while parsing, before the scenario (and so its cycle length) is known; a horizon
+    /// within it that is still too long for the scenario's cycle length is a problem of the model (exit 1).
+    /// </summary>
+    public static readonly int MaxHorizon = (int)ModelLimits.Default.MaxHorizonYears;
 
     private readonly bool _reportOnly;
 
@@ -41,7 +47,7 @@ internal sealed class RunOptionSet
             $"Output folder (default {CliApp.DefaultOut}). A run replaces the whole folder at once with its own files and a manifest.json; it refuses a folder that holds files not written by socinv.",
             CliApp.DefaultOut,
             "-o");
-        Horizon = CliOptions.WholeNumber("--horizon", 1, MaxHorizon, "Horizon in cycles (years for annual cycles), 1 to 200, overriding the scenario's.");
+        Horizon = CliOptions.WholeNumber("--horizon", ModelLimits.MinCycles, MaxHorizon, string.Create(CultureInfo.InvariantCulture, $"Horizon in cycles (years for annual cycles), {ModelLimits.MinCycles} to {MaxHorizon}, overriding the scenario's."));
         Discount = new Option<string?>("--discount")
         {
             Description = "Discounting preset for money and outcomes: norway (R-109/2021), uk, denmark, denmark2013, none, or constant:RATE (for example constant:0.03).",
@@ -51,13 +57,9 @@ internal sealed class RunOptionSet
         {
             if (r.Tokens.Count == 1)
             {
-                try
+                if (!ScenarioConventions.TryParseDiscounting(r.Tokens[0].Value, out _, out var problem))
                 {
-                    DiscountSchedule.FromPreset(r.Tokens[0].Value);
-                }
-                catch (ArgumentException e)
-                {
-                    r.AddError(CliApp.WithoutParameterName(e));
+                    r.AddError(problem);
                 }
             }
         });

@@ -256,6 +256,9 @@ internal readonly struct RowCursor(CsvTable table, int line, string[] fields, Pr
 {
     public int Line => line;
 
+    /// <summary>The table's header (column names in file order).</summary>
+    public IReadOnlyList<string> Headers => table.Headers;
+
     private string[] Fields => fields;
 
     public void Problem(string column, string message)

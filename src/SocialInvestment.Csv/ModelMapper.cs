@@ -40,7 +40,7 @@ internal static class ModelMapper
             parameters.TryAdd(r.Name, pr);
         }
 
-        ParameterRef? Param(string? name, string subject)
+        ParameterRef? Param(string? name, ProblemSubject target, string subject)
         {
             if (name is null)
             {
@@ -52,7 +52,7 @@ internal static class ModelMapper
                 return pr;
             }
 
-            problems.Add(new ValidationProblem(subject, $"Unknown parameter '{name}'."));
+            problems.Add(new ValidationProblem(target, subject, $"Unknown parameter '{name}'.") { Member = "Parameter" });
             return null;
         }
 
@@ -66,7 +66,7 @@ internal static class ModelMapper
                 continue;
             }
 
-            var bands = group.Select(t => new Band(t.AgeFrom ?? double.NegativeInfinity, t.AgeTo ?? double.PositiveInfinity, t.Value ?? 1.0, Param(t.Parameter, $"transition {from} → {to}")?.Index ?? -1)).ToArray();
+            var bands = group.Select(t => new Band(t.AgeFrom ?? double.NegativeInfinity, t.AgeTo ?? double.PositiveInfinity, t.Value ?? 1.0, Param(t.Parameter, ProblemSubject.Transition(from, to), $"transition {from} → {to}")?.Index ?? -1)).ToArray();
             ModelFunction f = (in ModelContext c) => Band.Evaluate(bands, in c);
             if (kind == TransitionValueKind.Rate)
             {
@@ -78,22 +78,24 @@ internal static class ModelMapper
             }
         }
 
+        var flowNumber = 0;
         foreach (var r in s.Flows)
         {
             var subject = r.ToState is null ? $"flow in state '{r.State}'" : $"flow on {r.State} → {r.ToState}";
+            var target = ProblemSubject.Flow(++flowNumber);
             if (!payers.TryGetValue(r.Payer, out var payer))
             {
-                problems.Add(new ValidationProblem(subject, $"Unknown payer '{r.Payer}'."));
+                problems.Add(new ValidationProblem(target, subject, $"Unknown payer '{r.Payer}'.") { Member = nameof(Account.Payer) });
                 continue;
             }
 
             if (!sectors.TryGetValue(r.Sector, out var sector))
             {
-                problems.Add(new ValidationProblem(subject, $"Unknown sector '{r.Sector}'."));
+                problems.Add(new ValidationProblem(target, subject, $"Unknown sector '{r.Sector}'.") { Member = nameof(Account.Sector) });
                 continue;
             }
 
-            var bands = new[] { new Band(r.AgeFrom ?? double.NegativeInfinity, r.AgeTo ?? double.PositiveInfinity, r.Amount ?? 1.0, Param(r.Parameter, subject)?.Index ?? -1) };
+            var bands = new[] { new Band(r.AgeFrom ?? double.NegativeInfinity, r.AgeTo ?? double.PositiveInfinity, r.Amount ?? 1.0, Param(r.Parameter, target, subject)?.Index ?? -1) };
             ModelFunction f = (in ModelContext c) => Band.Evaluate(bands, in c) * (r.ToState is null ? c.CycleLengthYears : 1.0);
             var account = new Account(payer, sector, r.Kind);
             var def = r.ToState is null
@@ -110,28 +112,40 @@ internal static class ModelMapper
         var index = s.PriceIndex.GroupBy(p => p.Year).ToDictionary(g => g.Key, g => g.First().Index);
         b.WithPriceYear(st.PriceYear, index.Count == 0 ? null : index);
 
-        try
+        // The text grammar of conventions is read here, at the boundary; the core takes the typed values.
+        var counting = Convention(ScenarioConventions.TryParseCounting(st.Counting, out var w, out var cp), w, cp, nameof(SimulationOptions.StateWeights));
+        var costDiscounting = Convention(ScenarioConventions.TryParseDiscounting(st.CostDiscounting, out var cd, out var cdp), cd, cdp, nameof(SimulationOptions.CostDiscounting));
+        var outcomeDiscounting = Convention(ScenarioConventions.TryParseDiscounting(st.OutcomeDiscounting, out var od, out var odp), od, odp, nameof(SimulationOptions.OutcomeDiscounting));
+        if (counting is not null && costDiscounting is not null && outcomeDiscounting is not null)
         {
             b.WithOptions(new SimulationOptions
             {
                 Cycles = st.HorizonCycles,
                 CycleLengthYears = st.CycleLengthYears,
-                StateWeights = CycleWeights.FromName(st.Counting),
-                CostDiscounting = DiscountSchedule.FromPreset(st.CostDiscounting),
-                OutcomeDiscounting = DiscountSchedule.FromPreset(st.OutcomeDiscounting),
+                StateWeights = counting,
+                CostDiscounting = costDiscounting,
+                OutcomeDiscounting = outcomeDiscounting,
                 DiscountTimeOffsetYears = st.DiscountTimeOffsetYears,
                 DiscountStepsOffsetYears = st.DiscountStepsOffsetYears,
             });
         }
-        catch (ArgumentException e)
+
+        T? Convention<T>(bool known, T? value, string? problem, string option)
+            where T : class
         {
-            problems.Add(new ValidationProblem("settings", Messages.Clean(e)));
+            if (!known)
+            {
+                problems.Add(new ValidationProblem(ProblemSubject.Setting(option), "settings", problem!));
+            }
+
+            return value;
         }
 
         var interventions = new Dictionary<string, Intervention>(StringComparer.Ordinal);
         foreach (var r in s.Interventions)
         {
             var subject = $"intervention '{r.Name}'";
+            var target = ProblemSubject.Intervention(r.Name);
             try
             {
                 var ib = Intervention.Create(r.Name).OfKind(r.Kind).EligibleAges(r.MinAge ?? double.NegativeInfinity, r.MaxAge ?? double.PositiveInfinity);
@@ -145,12 +159,12 @@ internal static class ModelMapper
                     ib.EligibleIn([.. r.EligibleStates]);
                 }
 
-                ib.WithUptake(r.UptakeParameter is null ? Quantity.Constant(r.Uptake) : Q(null, r.UptakeParameter, subject));
+                ib.WithUptake(r.UptakeParameter is null ? Quantity.Constant(r.Uptake) : Q(null, r.UptakeParameter, target, subject));
                 foreach (var c in s.InterventionCosts.Where(c => c.Intervention == r.Name))
                 {
                     if (!payers.TryGetValue(c.Payer, out var payer) || !sectors.TryGetValue(c.Sector, out var sector))
                     {
-                        problems.Add(new ValidationProblem(subject + " cost", $"Unknown payer '{c.Payer}' or sector '{c.Sector}'."));
+                        problems.Add(new ValidationProblem(target, subject + " cost", $"Unknown payer '{c.Payer}' or sector '{c.Sector}'.") { Member = nameof(Intervention.Costs) });
                         continue;
                     }
 
@@ -159,7 +173,7 @@ internal static class ModelMapper
                     {
                         if (c.Parameter is not null)
                         {
-                            problems.Add(new ValidationProblem(subject + " cost", $"A cost given by a parameter must be in the scenario's price year {st.PriceYear} (got {py})."));
+                            problems.Add(new ValidationProblem(target, subject + " cost", $"A cost given by a parameter must be in the scenario's price year {st.PriceYear} (got {py}).") { Member = nameof(Intervention.Costs) });
                         }
                         else if (index.TryGetValue(py, out var from) && index.TryGetValue(st.PriceYear, out var toIdx))
                         {
@@ -167,11 +181,11 @@ internal static class ModelMapper
                         }
                         else
                         {
-                            problems.Add(new ValidationProblem(subject + " cost", $"The price index has no entry for {py} or {st.PriceYear}."));
+                            problems.Add(new ValidationProblem(target, subject + " cost", $"The price index has no entry for {py} or {st.PriceYear}.") { Member = nameof(Intervention.Costs) });
                         }
                     }
 
-                    var q = c.Parameter is null ? Quantity.Constant((c.Amount ?? 0) * factor) : Q(null, c.Parameter, subject);
+                    var q = c.Parameter is null ? Quantity.Constant((c.Amount ?? 0) * factor) : Q(null, c.Parameter, target, subject);
                     var account = new Account(payer, sector, c.Kind);
                     if (c.Timing == CostTiming.Upfront)
                     {
@@ -186,7 +200,7 @@ internal static class ModelMapper
                 foreach (var e in s.Effects.Where(e => e.Intervention == r.Name))
                 {
                     var profile = Profile(e);
-                    var q = Q(e.Value, e.Parameter, subject);
+                    var q = Q(e.Value, e.Parameter, ProblemSubject.InterventionEffect(r.Name, e.From, e.To), subject);
                     if (e.Target == EffectTarget.Transition)
                     {
                         ib.AffectTransition(e.From ?? string.Empty, e.To ?? string.Empty, e.Measure, q, profile, e.Balance);
@@ -203,7 +217,7 @@ internal static class ModelMapper
             }
             catch (ArgumentException e)
             {
-                problems.Add(new ValidationProblem(subject, Messages.Clean(e)));
+                problems.Add(new ValidationProblem(target, subject, Messages.Clean(e)));
             }
         }
 
@@ -218,7 +232,7 @@ internal static class ModelMapper
                 }
                 else if (!s.Interventions.Any(i => i.Name == row.Intervention))
                 {
-                    problems.Add(new ValidationProblem($"strategy '{name}'", $"Unknown intervention '{row.Intervention}'."));
+                    problems.Add(new ValidationProblem(ProblemSubject.Strategy(name), $"strategy '{name}'", $"Unknown intervention '{row.Intervention}'."));
                 }
             }
 
@@ -227,14 +241,14 @@ internal static class ModelMapper
 
         return b;
 
-        Quantity Q(double? value, string? parameter, string subject)
+        Quantity Q(double? value, string? parameter, ProblemSubject target, string subject)
         {
             if (parameter is null)
             {
                 return Quantity.Constant(value ?? 0);
             }
 
-            var pr = Param(parameter, subject);
+            var pr = Param(parameter, target, subject);
             return pr is ParameterRef p ? Quantity.Of(p) : Quantity.Constant(0);
         }
     }

@@ -308,15 +308,48 @@ public sealed record Scenario
     /// <summary>Builds the runnable model (see <see cref="BuildModel()"/>) under the given limits, checked before anything is allocated by the model's size.</summary>
     /// <param name="limits">The model limits.</param>
     /// <returns>The validated model, whose <see cref="LifeCourseModel.DefinitionHash"/> is <see cref="ScenarioDocument.Hash"/> of this scenario.</returns>
-    /// <exception cref="ModelValidationException">The model is invalid or breaks a limit; each problem's subject starts with <c>file:line:</c> of the offending row where the row can be found.</exception>
+    /// <exception cref="ModelValidationException">
+    /// The model is invalid or breaks a limit. Each problem carries its subject as data
+    /// (<see cref="ValidationProblem.Target"/>) and, for a scenario read from files, where it is
+    /// (<see cref="ValidationProblem.Position"/>: file, line, column and field of the offending row or
+    /// the scenario.json property); the subject text of a problem located on a row starts with
+    /// <c>file:line:</c>.
+    /// </exception>
     public LifeCourseModel BuildModel(ModelLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
+        var (model, problems) = TryBuildModel(limits);
+        if (model is not null)
+        {
+            return model;
+        }
+
+        var index = Source?.IndexSubjects(this);
+        throw new ModelValidationException(problems.Select(p =>
+        {
+            var at = ProblemLocator.Locate(this, p, index);
+            if (at is null)
+            {
+                return p;
+            }
+
+            var onRow = at.Line is not null && at.File != Source!.ManifestFile;
+            return onRow
+                ? p with { Position = at, Subject = string.Create(CultureInfo.InvariantCulture, $"{at.File}:{at.Line}: {p.Subject}") }
+                : p with { Position = at };
+        }).ToArray());
+    }
+
+    /// <summary>The problems of the model the scenario describes, not located (empty when it builds).</summary>
+    internal IReadOnlyList<ValidationProblem> ModelProblems(ModelLimits limits) => TryBuildModel(limits).Problems;
+
+    private (LifeCourseModel? Model, IReadOnlyList<ValidationProblem> Problems) TryBuildModel(ModelLimits limits)
+    {
         var problems = new List<ValidationProblem>();
         var builder = ModelMapper.Map(this, problems).WithLimits(limits);
         if (problems.Count > 0)
         {
-            throw new ModelValidationException(problems);
+            return (null, problems);
         }
 
         try
@@ -330,15 +363,11 @@ public sealed record Scenario
 
         try
         {
-            return builder.Build();
+            return (builder.Build(), []);
         }
         catch (ModelValidationException e)
         {
-            throw new ModelValidationException(e.Problems.Select(p =>
-            {
-                var at = ProblemLocator.Locate(this, p);
-                return at is null ? p : p with { Subject = string.Create(CultureInfo.InvariantCulture, $"{at.Value.File}:{at.Value.Line}: {p.Subject}") };
-            }).ToArray());
+            return (null, e.Problems);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SocialInvestment.Model;
 
 namespace SocialInvestment.Scenarios;
 
@@ -11,6 +12,13 @@ namespace SocialInvestment.Scenarios;
 /// <param name="Message">What is wrong and what form is expected.</param>
 public sealed record ScenarioProblem(string File, int? Line, int? Column, string? Field, string Message)
 {
+    /// <summary>
+    /// For a problem of the model the scenario describes (found when it was built), what it is
+    /// about as data (<see cref="ValidationProblem.Target"/>: kind and keys); null for a problem of
+    /// the files themselves (a bad number, an unknown column, an unknown name).
+    /// </summary>
+    public ProblemSubject? Target { get; init; }
+
     /// <summary>The problem as <c>file:line:column: [field] message</c>.</summary>
     public override string ToString()
     {

@@ -139,7 +139,7 @@ public static class ScenarioReader
                         if (row is not null)
                         {
                             list.Add(row);
-                            map.Add(row, file, cursor.Line);
+                            map.Add(row, file, cursor.Line, cursor.Headers);
                         }
                     });
                 }
@@ -202,18 +202,11 @@ public static class ScenarioReader
 
         if (problems.Count == 0)
         {
-            try
+            var found = scenario.ModelProblems(limits.Model);
+            var index = found.Count > 0 ? map.IndexSubjects(scenario) : null;
+            foreach (var p in found)
             {
-                scenario.BuildModel(limits.Model);
-            }
-            catch (ModelValidationException e)
-            {
-                foreach (var p in e.Problems)
-                {
-                    // BuildModel has already prefixed located subjects with file:line; locate again for the structured fields.
-                    var bare = StripLocation(p);
-                    problems.Add(ProblemLocator.ToScenarioProblem(scenario, bare));
-                }
+                problems.Add(ProblemLocator.ToScenarioProblem(scenario, p, index));
             }
         }
 
@@ -224,18 +217,6 @@ public static class ScenarioReader
         }
 
         return scenario;
-    }
-
-    private static ValidationProblem StripLocation(ValidationProblem p)
-    {
-        var s = p.Subject;
-        var i = s.IndexOf(": ", StringComparison.Ordinal);
-        if (i > 0 && s[..i].Contains(".csv:", StringComparison.Ordinal))
-        {
-            return p with { Subject = s[(i + 2)..] };
-        }
-
-        return p;
     }
 
     private static (ScenarioSettings? Settings, Dictionary<string, string> Files, CsvFormat Format) ReadManifest(byte[] bytes, ProblemList problems, ScenarioLimits limits)

@@ -11,7 +11,7 @@ public sealed record ScenarioRunOptions
     /// <summary>Horizon in cycles instead of the scenario's.</summary>
     public int? Horizon { get; init; }
 
-    /// <summary>Discount preset (for costs and outcomes) instead of the scenario's, a name understood by <see cref="DiscountSchedule.FromPreset"/>.</summary>
+    /// <summary>Discount preset (for costs and outcomes) instead of the scenario's, a name understood by <see cref="ScenarioConventions.TryParseDiscounting"/>.</summary>
     public string? Discounting { get; init; }
 
     /// <summary>Perspective names to appraise instead of the scenario's list (same names as <see cref="ScenarioSettings.Perspectives"/>).</summary>
@@ -83,8 +83,10 @@ public sealed class ScenarioRun
     /// <exception cref="KeyNotFoundException">No such appraisal.</exception>
     public AppraisalResult Appraisal(string strategy, string perspective)
     {
-        var p = Scenario.ResolvePerspective(perspective)?.Name ?? perspective;
-        return Appraisals.FirstOrDefault(a => a.Strategy == strategy && (a.Perspective.Name == perspective || a.Perspective.Name == p))
+        // A settings name (public, society, a payer) is matched by what it resolves to (society with the scenario's λ), a reported name as such.
+        var p = Scenario.ResolvePerspective(perspective);
+        return Appraisals.FirstOrDefault(a => a.Strategy == strategy && a.Perspective.Equals(p))
+            ?? Appraisals.FirstOrDefault(a => a.Strategy == strategy && a.Perspective.Name == perspective)
             ?? throw new KeyNotFoundException($"The run has no appraisal of '{strategy}' from the perspective '{perspective}'.");
     }
 
@@ -120,7 +122,7 @@ public static class ScenarioRunner
         var (model, perspectives) = Prepare(scenario, options ?? new ScenarioRunOptions());
         var results = CohortEngine.RunAll(model, null, progress, ct);
         var comparator = results.FirstOrDefault(r => r.Strategy.Name == scenario.Settings.Comparator)
-            ?? throw new ModelValidationException([new ValidationProblem("settings", $"The comparator '{scenario.Settings.Comparator}' is not a strategy of the model.")]);
+            ?? throw new ModelValidationException([new ValidationProblem(ProblemSubject.Setting(nameof(ScenarioSettings.Comparator)), "settings", $"The comparator '{scenario.Settings.Comparator}' is not a strategy of the model.")]);
         var appraisals = new List<AppraisalResult>();
         foreach (var r in results)
         {
@@ -165,7 +167,7 @@ public static class ScenarioRunner
         options ??= new ScenarioRunOptions();
         var (model, perspectives) = Prepare(scenario, options);
         var comparator = model.Strategies.FirstOrDefault(s => s.Name == scenario.Settings.Comparator)
-            ?? throw new ModelValidationException([new ValidationProblem("settings", $"The comparator '{scenario.Settings.Comparator}' is not a strategy of the model.")]);
+            ?? throw new ModelValidationException([new ValidationProblem(ProblemSubject.Setting(nameof(ScenarioSettings.Comparator)), "settings", $"The comparator '{scenario.Settings.Comparator}' is not a strategy of the model.")]);
         var spec = scenario.ToPsaSpecification(model);
         var psa = new PsaOptions
         {
@@ -194,7 +196,7 @@ public static class ScenarioRunner
 
             if (options.Discounting is string d)
             {
-                var schedule = DiscountSchedule.FromPreset(d);
+                var schedule = ScenarioConventions.ParseDiscounting(d);
                 o = o with { CostDiscounting = schedule, OutcomeDiscounting = schedule };
             }
 

@@ -18,14 +18,14 @@ public sealed record ScenarioSettings
     /// <summary>Cycle length in years (default 1: annual cycles).</summary>
     public double CycleLengthYears { get; init; } = 1.0;
 
-    /// <summary>Counting (within-cycle correction) convention, a name understood by <see cref="Model.CycleWeights.FromName"/>: beginning, end, half-cycle (also "trapezoid"), life-table (heemod's: each cycle the mean of its two ends, discounted at its start), simpson-darth, all-points. Default half-cycle.</summary>
-    public string Counting { get; init; } = "half-cycle";
+    /// <summary>Counting (within-cycle correction) convention, a name understood by <see cref="ScenarioConventions.TryParseCounting"/>: beginning, end, half-cycle (also "trapezoid"), life-table (heemod's: each cycle the mean of its two ends, discounted at its start), simpson-darth, all-points. Default <see cref="ScenarioConventions.DefaultCounting"/> (half-cycle; a model built in code counts from the beginning of each cycle unless told otherwise).</summary>
+    public string Counting { get; init; } = ScenarioConventions.DefaultCounting;
 
-    /// <summary>Discount preset for costs, a name understood by <see cref="Model.DiscountSchedule.FromPreset"/> (default <c>norway</c>: R-109/2021).</summary>
-    public string CostDiscounting { get; init; } = "norway";
+    /// <summary>Discount preset for costs, a name understood by <see cref="ScenarioConventions.TryParseDiscounting"/> (default <see cref="ScenarioConventions.DefaultDiscounting"/>, <c>norway</c>: R-109/2021).</summary>
+    public string CostDiscounting { get; init; } = ScenarioConventions.DefaultDiscounting;
 
-    /// <summary>Discount preset for outcomes (default <c>norway</c>).</summary>
-    public string OutcomeDiscounting { get; init; } = "norway";
+    /// <summary>Discount preset for outcomes (default <see cref="ScenarioConventions.DefaultDiscounting"/>, <c>norway</c>).</summary>
+    public string OutcomeDiscounting { get; init; } = ScenarioConventions.DefaultDiscounting;
 
     /// <summary>
     /// Years from the year discounted to until trace point 0 (JSON <c>discountTimeOffsetYears</c>, default 0;
@@ -46,8 +46,8 @@ public sealed record ScenarioSettings
     /// <summary>The price year every amount is re-indexed to.</summary>
     public int PriceYear { get; init; } = 2024;
 
-    /// <summary>Tax financing cost (skattefinansieringskostnad) on net public spending in the society perspective, default 0.2 .</summary>
-    public double TaxFinancingCost { get; init; } = 0.2;
+    /// <summary>Tax financing cost (skattefinansieringskostnad) on net public spending in the society perspective, default <see cref="Model.Perspective.DefaultTaxFinancingCost"/> (0.2, R-109).</summary>
+    public double TaxFinancingCost { get; init; } = Model.Perspective.DefaultTaxFinancingCost;
 
     /// <summary>Name of the comparator strategy (default "Business as usual").</summary>
     public string Comparator { get; init; } = "Business as usual";

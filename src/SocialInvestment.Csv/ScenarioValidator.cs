@@ -14,7 +14,7 @@ internal static class ScenarioValidator
         void Add(object row, string field, string message)
         {
             var at = map.Find(row);
-            problems.Add(new ScenarioProblem(at?.File ?? "scenario", at?.Line, null, field, message));
+            problems.Add(new ScenarioProblem(at?.File ?? "scenario", at?.Line, at is null ? null : map.Column(at.Value.File, field), field, message));
         }
 
         string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
@@ -242,9 +242,9 @@ internal static class ScenarioValidator
         }
 
         var st2 = s.Settings;
-        if (st2.HorizonCycles < 1)
+        if (st2.HorizonCycles < ModelLimits.MinCycles)
         {
-            Setting("horizonCycles", string.Create(CultureInfo.InvariantCulture, $"The horizon must be at least 1 cycle (got {st2.HorizonCycles})."));
+            Setting("horizonCycles", string.Create(CultureInfo.InvariantCulture, $"The horizon must be at least {ModelLimits.MinCycles} cycle (got {st2.HorizonCycles})."));
         }
         else if (st2.HorizonCycles > ml.MaxCycles)
         {
@@ -259,7 +259,7 @@ internal static class ScenarioValidator
         {
             Setting("cycleLengthYears", $"The cycle length of {F(st2.CycleLengthYears)} years exceeds the limit of {F(ml.MaxCycleLengthYears)} years (ModelLimits.MaxCycleLengthYears).");
         }
-        else if (st2.HorizonCycles >= 1 && st2.HorizonCycles <= ml.MaxCycles && st2.HorizonCycles * st2.CycleLengthYears > ml.MaxHorizonYears)
+        else if (st2.HorizonCycles >= ModelLimits.MinCycles && st2.HorizonCycles <= ml.MaxCycles && st2.HorizonCycles * st2.CycleLengthYears > ml.MaxHorizonYears)
         {
             Setting("horizonCycles", $"The horizon of {st2.HorizonCycles} cycles of {F(st2.CycleLengthYears)} years ({F(st2.HorizonCycles * st2.CycleLengthYears)} years) exceeds the limit of {F(ml.MaxHorizonYears)} years (ModelLimits.MaxHorizonYears).");
         }
@@ -275,7 +275,7 @@ internal static class ScenarioValidator
 
         if (!(st2.TaxFinancingCost >= 0 && st2.TaxFinancingCost <= limits.MaxTaxFinancingCost))
         {
-            Setting("taxFinancingCost", $"The tax financing cost must lie in [0, {F(limits.MaxTaxFinancingCost)}] (got {F(st2.TaxFinancingCost)}; R-109: 0.2; ScenarioLimits.MaxTaxFinancingCost).");
+            Setting("taxFinancingCost", $"The tax financing cost must lie in [0, {F(limits.MaxTaxFinancingCost)}] (got {F(st2.TaxFinancingCost)}; R-109: {F(Perspective.DefaultTaxFinancingCost)}; ScenarioLimits.MaxTaxFinancingCost).");
         }
 
         if (!(st2.DiscountTimeOffsetYears >= 0))
@@ -292,20 +292,27 @@ internal static class ScenarioValidator
             Setting("discountStepsOffsetYears", $"The discount steps offset of {F(st2.DiscountStepsOffsetYears)} years exceeds ±{F(ml.MaxHorizonYears)} years (ModelLimits.MaxHorizonYears).");
         }
 
-        Try("counting", () => CycleWeights.FromName(st2.Counting));
+        if (!ScenarioConventions.TryParseCounting(st2.Counting, out _, out var countingProblem))
+        {
+            Setting("counting", countingProblem);
+        }
+
         foreach (var (field, preset) in new[] { ("costDiscounting", st2.CostDiscounting), ("outcomeDiscounting", st2.OutcomeDiscounting) })
         {
-            Try(field, () =>
+            if (!ScenarioConventions.TryParseDiscounting(preset, out var schedule, out var presetProblem))
             {
-                foreach (var step in DiscountSchedule.FromPreset(preset).Steps)
+                Setting(field, presetProblem);
+                continue;
+            }
+
+            foreach (var step in schedule.Steps)
+            {
+                if (ml.CheckDiscountRate(step.Rate) is string m)
                 {
-                    if (ml.CheckDiscountRate(step.Rate) is string m)
-                    {
-                        Setting(field, $"'{preset}': {m}");
-                        break;
-                    }
+                    Setting(field, $"'{preset}': {m}");
+                    break;
                 }
-            });
+            }
         }
 
         if (s.Strategies.Count > 0 && !s.Strategies.Any(r => r.Strategy == st2.Comparator))
@@ -316,18 +323,6 @@ internal static class ScenarioValidator
         foreach (var p in st2.Perspectives.Where(p => !s.IsKnownPerspective(p)))
         {
             Setting("perspectives", $"Unknown perspective '{p}'. Use a payer name ({string.Join(", ", payers)}), public, society, individual or resource-costs.");
-        }
-
-        void Try(string field, Action check)
-        {
-            try
-            {
-                check();
-            }
-            catch (ArgumentException e)
-            {
-                Setting(field, Messages.Clean(e));
-            }
         }
     }
 }

@@ -1,33 +1,109 @@
 using System.Text.Json;
+using SocialInvestment.Engine;
 using SocialInvestment.Model;
 
 namespace SocialInvestment.Scenarios;
 
-/// <summary>Where each row of a scenario was read from, keyed by row instance.</summary>
+/// <summary>
+/// Where each row of a scenario was read from (keyed by row instance) and the header of each file,
+/// recorded while reading; from these, <see cref="IndexSubjects"/> maps each model subject
+/// (<see cref="ProblemSubject"/>: the transitions.csv row of transition A → B, the states.csv row of
+/// state X, the n-th flows.csv row of flow n, …) to the row that defines it.
+/// <see cref="ProblemLocator"/> locates a model problem through its subject, never through its text.
+/// </summary>
 internal sealed class SourceMap
 {
     // Compact: a file index and a line per row (8 bytes, not a string reference and a line), as a large table has a row per line.
     private readonly Dictionary<object, (int File, int Line)> _rows = new(ReferenceEqualityComparer.Instance);
     private readonly List<string> _files = [];
+    private readonly Dictionary<string, IReadOnlyList<string>> _headers = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, string> _tableFiles = [];
 
     public string ManifestFile { get; init; } = ScenarioFiles.Manifest;
 
     /// <summary>Where each property of scenario.json is (line and column), when read from a file.</summary>
     public ManifestPositions? Positions { get; init; }
 
-    public void Add(object row, string file, int line)
+    /// <summary>Records a row read from <paramref name="file"/> at <paramref name="line"/>, and, once per file, the file's header and table (nothing allocated per row beyond the position).</summary>
+    public void Add(object row, string file, int line, IReadOnlyList<string> headers)
     {
         var f = _files.Count > 0 && ReferenceEquals(_files[^1], file) ? _files.Count - 1 : _files.IndexOf(file);
         if (f < 0)
         {
             f = _files.Count;
             _files.Add(file);
+            _headers.TryAdd(file, headers);
+            _tableFiles.TryAdd(row.GetType(), file);
         }
 
         _rows[row] = (f, line);
     }
 
     public (string File, int Line)? Find(object? row) => row is not null && _rows.TryGetValue(row, out var at) ? (_files[at.File], at.Line) : null;
+
+    /// <summary>
+    /// Each subject the scenario's rows define, mapped to the first row (in file order) that defines
+    /// it, over the rows read from files that the scenario still has. Built when problems are to be
+    /// located, not while reading, so that reading allocates nothing per row for it. Flow n and
+    /// population group n are the scenario's n-th rows, as the mapper numbers them.
+    /// </summary>
+    public Dictionary<ProblemSubject, object> IndexSubjects(Scenario s)
+    {
+        var index = new Dictionary<ProblemSubject, object>();
+        void Add<T>(IReadOnlyList<T> rows, Func<T, int, IEnumerable<ProblemSubject>> subjects)
+            where T : class
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (_rows.ContainsKey(rows[i]))
+                {
+                    foreach (var subject in subjects(rows[i], i + 1))
+                    {
+                        index.TryAdd(subject, rows[i]);
+                    }
+                }
+            }
+        }
+
+        Add(s.States, (r, _) => [ProblemSubject.State(r.Name)]);
+        Add(s.Payers, (r, _) => [ProblemSubject.Payer(r.Name)]);
+        Add(s.Sectors, (r, _) => [ProblemSubject.Of(ProblemKind.Sector, r.Name)]);
+        Add(s.Parameters, (r, _) => [ProblemSubject.Parameter(r.Name)]);
+        Add(s.Transitions, (r, _) => [ProblemSubject.Transition(r.From, r.To), ProblemSubject.TransitionRow(r.From)]);
+        Add(s.Flows, (_, n) => [ProblemSubject.Flow(n)]);
+        Add(s.Population, (_, n) => [ProblemSubject.PopulationGroup(n)]);
+        Add(s.PriceIndex, (r, _) => [ProblemSubject.Of(ProblemKind.PriceIndex, r.Year.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        Add(s.Interventions, (r, _) => [ProblemSubject.Intervention(r.Name)]);
+        Add(s.Effects, (r, _) => [ProblemSubject.InterventionEffect(r.Intervention, r.From, r.To)]);
+        Add(s.Strategies, (r, _) => [ProblemSubject.Strategy(r.Strategy)]);
+        return index;
+    }
+
+    /// <summary>The file rows of a table were read from (for a table-level problem), when any were.</summary>
+    public string? FileOf<TRow>() => _tableFiles.GetValueOrDefault(typeof(TRow));
+
+    /// <summary>The 1-based column of a field in a file's header, when the file has that column.</summary>
+    public int? Column(string file, string? field)
+    {
+        if (field is null || !_headers.TryGetValue(file, out var headers))
+        {
+            return null;
+        }
+
+        for (var i = 0; i < headers.Count; i++)
+        {
+            if (string.Equals(headers[i], field, StringComparison.OrdinalIgnoreCase))
+            {
+                return i + 1;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The position of a row and one of its fields: file, line, the field's column (when the file has it) and the field.</summary>
+    public SourcePosition? PositionOf(object? row, string? field)
+        => Find(row) is { } at ? new SourcePosition(at.File, at.Line, Column(at.File, field), field) : null;
 }
 
 /// <summary>
@@ -116,6 +192,10 @@ internal sealed class ManifestPositions
         return result;
     }
 
+    /// <summary>The line and column of a property (or of its top-level parent), when scenario.json has it.</summary>
+    public (int Line, int Column)? Find(string field)
+        => _at.TryGetValue(field, out var at) ? at : null;
+
     /// <summary>Gives scenario.json problems that name a property (and have no line) that property's line and column.</summary>
     public void Locate(ProblemList problems)
     {
@@ -135,166 +215,142 @@ internal sealed class ManifestPositions
     }
 }
 
-/// <summary>Maps model validation problems back to the scenario rows they come from.</summary>
+/// <summary>
+/// Locates model validation problems on the scenario rows and settings they come from, through
+/// their machine-readable subject (<see cref="ValidationProblem.Target"/>, <see cref="ValidationProblem.Member"/>,
+/// <see cref="ValidationProblem.Strategy"/>) and the <see cref="SourceMap"/> built while reading.
+/// </summary>
 internal static class ProblemLocator
 {
-    /// <summary>A model problem as a scenario problem: located on its row, on a scenario.json setting, or on the table it concerns.</summary>
-    public static ScenarioProblem ToScenarioProblem(Scenario scenario, ValidationProblem problem)
+    /// <summary>The scenario.json property of each run option the mapper sets (core name → file name).</summary>
+    private static readonly Dictionary<string, string> SettingFields = new(StringComparer.Ordinal)
     {
-        var at = Locate(scenario, problem);
-        if (at is not null)
+        [nameof(SimulationOptions.Cycles)] = "horizonCycles",
+        [nameof(SimulationOptions.CycleLengthYears)] = "cycleLengthYears",
+        [nameof(SimulationOptions.StateWeights)] = "counting",
+        [nameof(SimulationOptions.CostDiscounting)] = "costDiscounting",
+        [nameof(SimulationOptions.OutcomeDiscounting)] = "outcomeDiscounting",
+        [nameof(SimulationOptions.DiscountTimeOffsetYears)] = "discountTimeOffsetYears",
+        [nameof(SimulationOptions.DiscountStepsOffsetYears)] = "discountStepsOffsetYears",
+        [nameof(ScenarioSettings.Comparator)] = "comparator",
+        [nameof(ScenarioSettings.Perspectives)] = "perspectives",
+        [nameof(ScenarioSettings.TaxFinancingCost)] = "taxFinancingCost",
+        [nameof(ScenarioSettings.PriceYear)] = "priceYear",
+    };
+
+    /// <summary>A model problem as a scenario problem: located on its row, on a scenario.json setting, or on the table it concerns.</summary>
+    public static ScenarioProblem ToScenarioProblem(Scenario scenario, ValidationProblem problem, Dictionary<ProblemSubject, object>? index)
+    {
+        var at = Locate(scenario, problem, index);
+        var text = problem.Subject == "model" ? problem.Message : problem.ToString();
+        if (at is null)
         {
-            return new ScenarioProblem(at.Value.File, at.Value.Line, null, null, problem.ToString());
+            return new ScenarioProblem("model", null, null, null, text) { Target = problem.Target };
         }
 
-        var subject = problem.Subject;
-        var message = problem.Message;
-        if (subject is "options" or "settings" or "limits")
-        {
-            var field = message.Contains("discount", StringComparison.OrdinalIgnoreCase)
-                ? (message.Contains("outcome", StringComparison.OrdinalIgnoreCase) ? "outcomeDiscounting" : "costDiscounting")
-                : message.Contains("cycle length", StringComparison.OrdinalIgnoreCase) ? "cycleLengthYears"
-                : message.Contains("horizon", StringComparison.OrdinalIgnoreCase) ? "horizonCycles"
-                : message.Contains("count", StringComparison.OrdinalIgnoreCase) ? "counting"
-                : null;
-            return new ScenarioProblem(ScenarioFiles.Manifest, null, null, field, message);
-        }
-
-        if (subject == "population")
-        {
-            var file = scenario.Source?.Find(scenario.Population.Count > 0 ? scenario.Population[0] : null)?.File ?? ScenarioFiles.Population;
-            return message.Contains("size", StringComparison.OrdinalIgnoreCase)
-                ? new ScenarioProblem(ScenarioFiles.Manifest, null, null, "populationSize", message)
-                : new ScenarioProblem(file, null, null, "weight", message);
-        }
-
-        if (subject == "flows")
-        {
-            return new ScenarioProblem(scenario.Source?.Find(scenario.Flows.Count > 0 ? scenario.Flows[0] : null)?.File ?? ScenarioFiles.Flows, null, null, null, message);
-        }
-
-        if (subject == "model" && message.Contains("tunnel expansion", StringComparison.Ordinal))
-        {
-            return new ScenarioProblem(scenario.Source?.Find(scenario.States.Count > 0 ? scenario.States[0] : null)?.File ?? ScenarioFiles.States, null, null, "tunnel_cycles", message);
-        }
-
-        return new ScenarioProblem("model", null, null, null, subject == "model" ? message : problem.ToString());
+        // Settings and table-level problems are worded for their file; row problems name their subject.
+        var onRow = at.Line is not null && at.File != (scenario.Source?.ManifestFile ?? ScenarioFiles.Manifest);
+        return new ScenarioProblem(at.File, at.Line, at.Column, at.Field, onRow ? problem.ToString() : problem.Message) { Target = problem.Target };
     }
 
-    public static (string File, int Line)? Locate(Scenario scenario, ValidationProblem problem)
+    /// <summary>Where a model problem is: its row (file, line, column, field), its scenario.json property, or the table it concerns; null when the scenario was not read from files or nothing in it matches.</summary>
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="problem">The problem.</param>
+    /// <param name="index">The scenario's <see cref="SourceMap.IndexSubjects"/>, built once for all its problems.</param>
+    public static SourcePosition? Locate(Scenario scenario, ValidationProblem problem, Dictionary<ProblemSubject, object>? index)
     {
         var map = scenario.Source;
-        if (map is null)
+        if (map is null || index is null)
         {
             return null;
         }
 
-        var s = problem.Subject;
-        if (s.StartsWith("strategy '", StringComparison.Ordinal) && EffectRow(scenario, s) is { } effect)
+        var target = problem.Target;
+        var key = target.Keys.Count > 0 ? target.Keys[0] : null;
+        switch (target.Kind)
         {
-            return map.Find(effect);
+            case ProblemKind.Setting:
+                return Setting(map, key is null ? null : SettingFields.GetValueOrDefault(key, key));
+            case ProblemKind.Limit:
+                return Setting(map, null);
+            case ProblemKind.Population:
+                return problem.Member == nameof(Population.Size)
+                    ? Setting(map, "populationSize")
+                    : new SourcePosition(map.FileOf<PopulationRow>() ?? ScenarioFiles.Population, null, null, "weight");
+            case ProblemKind.Flow when key is null:
+                return new SourcePosition(map.FileOf<FlowRow>() ?? ScenarioFiles.Flows);
+            case ProblemKind.State when key is null:
+                return problem.Member == nameof(State.TunnelCycles) ? new SourcePosition(map.FileOf<StateRow>() ?? ScenarioFiles.States, null, null, "tunnel_cycles") : null;
+            case ProblemKind.Model:
+                return null;
         }
 
-        if (TryQuoted(s, "row '", out var rowState))
+        // A problem found under a strategy's interventions is the effect's: its effects.csv row.
+        if (problem.Strategy is { } strategy && target.Kind is ProblemKind.Transition or ProblemKind.TransitionRow
+            && EffectRowOf(scenario, strategy, key, target.Kind == ProblemKind.Transition ? target.Keys[1] : null) is { } effect)
         {
-            return map.Find(scenario.Transitions.FirstOrDefault(t => t.From == rowState));
+            return map.PositionOf(effect, "value");
         }
 
-        if (s.StartsWith("transition ", StringComparison.Ordinal) || s.Contains(", transition ", StringComparison.Ordinal))
+        var row = index.GetValueOrDefault(target);
+        if (row is null && target.Kind == ProblemKind.InterventionEffect)
         {
-            var body = s[(s.IndexOf("transition ", StringComparison.Ordinal) + 11)..];
-            var parts = body.Split(" → ");
-            if (parts.Length == 2)
-            {
-                return map.Find(scenario.Transitions.FirstOrDefault(t => t.From == parts[0] && t.To == parts[1]));
-            }
+            // An effect the files do not define as such: the intervention's row.
+            row = index.GetValueOrDefault(ProblemSubject.Intervention(key));
         }
 
-        if (TryQuoted(s, "state '", out var state))
+        if (row is null && target.Kind == ProblemKind.State)
         {
-            return map.Find(scenario.States.FirstOrDefault(r => r.Name == state)) ?? map.Find(scenario.Flows.FirstOrDefault(f => f.State == state));
+            // A state problem without its own row (a state defined elsewhere): the first flow in the state.
+            row = scenario.Flows.FirstOrDefault(f => f.State == key);
         }
 
-        if (s.StartsWith("population group ", StringComparison.Ordinal))
-        {
-            var digits = new string(s.AsSpan(17).ToArray().TakeWhile(char.IsDigit).ToArray());
-            if (int.TryParse(digits, System.Globalization.CultureInfo.InvariantCulture, out var i) && i >= 1 && i <= scenario.Population.Count)
-            {
-                return map.Find(scenario.Population[i - 1]);
-            }
-        }
-
-        if (TryQuoted(s, "intervention '", out var iv))
-        {
-            return map.Find(scenario.Interventions.FirstOrDefault(r => r.Name == iv));
-        }
-
-        if (TryQuoted(s, "parameter '", out var par))
-        {
-            return map.Find(scenario.Parameters.FirstOrDefault(r => r.Name == par));
-        }
-
-        if (TryQuoted(s, "payer '", out var payer))
-        {
-            return map.Find(scenario.Payers.FirstOrDefault(r => r.Name == payer));
-        }
-
-        if (TryQuoted(s, "strategy '", out var strategy))
-        {
-            return map.Find(scenario.Strategies.FirstOrDefault(r => r.Strategy == strategy));
-        }
-
-        return null;
+        return row is not null ? map.PositionOf(row, Field(row, problem.Member)) : null;
     }
 
-    /// <summary>The effects.csv row behind a problem found after a strategy's intervention effects were applied.</summary>
-    private static EffectRow? EffectRow(Scenario scenario, string subject)
+    private static SourcePosition Setting(SourceMap map, string? field)
     {
-        if (!TryQuoted(subject, "strategy '", out var strategy))
-        {
-            return null;
-        }
+        var file = map.ManifestFile;
+        var at = field is null ? null : map.Positions?.Find(field);
+        return new SourcePosition(file, at?.Line, at?.Column, field);
+    }
 
-        var ivs = scenario.Strategies.Where(r => r.Strategy == strategy && r.Intervention is not null).Select(r => r.Intervention!).ToHashSet(StringComparer.Ordinal);
-        string? from = null;
-        string? to = null;
-        if (TryQuoted(subject, "row '", out var row))
+    /// <summary>The CSV column a problem about a member of a row's subject is in.</summary>
+    private static string Field(object row, string? member) => row switch
+    {
+        StateRow => member switch { nameof(State.TunnelCycles) => "tunnel_cycles", nameof(State.IsAbsorbing) => "absorbing", _ => "name" },
+        PayerRow => member == nameof(Payer.Parent) ? "parent" : "name",
+        ParameterRow => member == "Name" ? "name" : "value",
+        TransitionRow => member switch { nameof(TransitionDefinition.From) => "from", nameof(TransitionDefinition.To) => "to", nameof(TransitionDefinition.Kind) => "kind", _ => "value" },
+        FlowRow => member switch
         {
-            from = row;
-        }
-        else if (subject.Contains("transition ", StringComparison.Ordinal))
-        {
-            var body = subject[(subject.IndexOf("transition ", StringComparison.Ordinal) + 11)..].Split(" → ");
-            if (body.Length == 2)
-            {
-                (from, to) = (body[0], body[1]);
-            }
-        }
+            nameof(FlowDefinition.FromState) => "state",
+            nameof(FlowDefinition.ToState) => "to_state",
+            nameof(Account.Payer) => "payer",
+            nameof(Account.Sector) => "sector",
+            nameof(Account.Kind) => "kind",
+            nameof(FlowDefinition.PriceYear) => "price_year",
+            nameof(FlowDefinition.RealGrowth) => "real_growth",
+            _ => "amount",
+        },
+        PopulationRow => member switch { nameof(PopulationGroup.Weight) => "weight", nameof(PopulationGroup.StartAge) => "start_age", _ => "state" },
+        PriceIndexRow => "index",
+        InterventionRow => member switch { nameof(Intervention.EligibleStates) => "eligible_states", nameof(Intervention.Uptake) => "uptake", _ => "name" },
+        EffectRow => member switch { nameof(TransitionEffect.From) => "from", nameof(TransitionEffect.To) => "to", _ => "value" },
+        StrategyRow => "strategy",
+        _ => "name",
+    };
 
+    /// <summary>The effects.csv row behind a problem found after a strategy's intervention effects were applied: an effect of one of its interventions on the row (and transition) concerned.</summary>
+    private static EffectRow? EffectRowOf(Scenario scenario, string strategy, string? from, string? to)
+    {
         if (from is null)
         {
             return null;
         }
 
+        var ivs = scenario.Strategies.Where(r => r.Strategy == strategy && r.Intervention is not null).Select(r => r.Intervention!).ToHashSet(StringComparer.Ordinal);
         return scenario.Effects.FirstOrDefault(e => ivs.Contains(e.Intervention) && e.From == from && (to is null || e.To == to));
-    }
-
-    private static bool TryQuoted(string subject, string prefix, out string value)
-    {
-        var i = subject.IndexOf(prefix, StringComparison.Ordinal);
-        if (i >= 0)
-        {
-            var start = i + prefix.Length;
-            var end = subject.IndexOf('\'', start);
-            if (end > start)
-            {
-                value = subject[start..end];
-                return true;
-            }
-        }
-
-        value = string.Empty;
-        return false;
     }
 }
 

@@ -726,7 +726,7 @@ public static partial class Charts
     private static Perspective PsaPerspective(PsaResult psa, Perspective perspective)
     {
         ArgumentNullException.ThrowIfNull(perspective);
-        return psa.Perspectives.FirstOrDefault(p => p.Name == perspective.Name)
+        return psa.Perspectives.FirstOrDefault(p => p.Equals(perspective))
             ?? throw new ArgumentException($"The PSA has no perspective '{perspective.Name}'.", nameof(perspective));
     }
 

@@ -451,7 +451,7 @@ public sealed partial class ReportBuilder
 
         blocks.Add(new TableBlock(ReportTables.UncertaintyTable(psa, o, _appraisals, spec.Model.PriceYear)));
         var k = 0;
-        foreach (var p in psa.Perspectives.Where(p => o.Shows(p.Name) && (p.Name == Perspective.PublicSector.Name || p.Name.StartsWith("society", StringComparison.Ordinal))))
+        foreach (var p in psa.Perspectives.Where(p => o.Shows(p.Name) && (p.Equals(Perspective.PublicSector) || p.TaxFinancingCost is not null)))
         {
             blocks.Add(new ChartBlock(new ReportChart(
                 t.F("chart.npvDistribution.title", p.Name),
@@ -471,8 +471,8 @@ public sealed partial class ReportBuilder
             "probability-positive-npv.png",
             Charts.ProbabilityPositiveNpv(psa, o))));
 
-        var society = psa.Perspectives.FirstOrDefault(p => p.Name.StartsWith("society", StringComparison.Ordinal))
-            ?? psa.Perspectives.FirstOrDefault(p => p.Name == Perspective.PublicSector.Name)
+        var society = psa.Perspectives.FirstOrDefault(p => p.TaxFinancingCost is not null)
+            ?? psa.Perspectives.FirstOrDefault(p => p.Equals(Perspective.PublicSector))
             ?? psa.Perspectives[^1];
         k = 0;
         foreach (var strategy in psa.Strategies.Where((_, i) => i != psa.ComparatorIndex))
@@ -480,9 +480,9 @@ public sealed partial class ReportBuilder
             k++;
             var point = _appraisals.FirstOrDefault(a => a.Strategy == strategy.Name);
             var investor = point?.Payers.OrderByDescending(p => Figures.Balance(p).Invested).FirstOrDefault(p => Figures.Balance(p).Invested > 0);
-            var x = investor is null ? null : psa.Perspectives.FirstOrDefault(p => p.Name == Perspective.ForPayer(investor.Payer).Name);
-            x ??= psa.Perspectives.FirstOrDefault(p => p.Name == Perspective.PublicSector.Name && p.Name != society.Name);
-            if (x is null || x.Name == society.Name)
+            var x = investor is null ? null : psa.Perspectives.FirstOrDefault(p => p.Equals(Perspective.ForPayer(investor.Payer)));
+            x ??= psa.Perspectives.FirstOrDefault(p => p.Equals(Perspective.PublicSector) && !p.Equals(society));
+            if (x is null || x.Equals(society))
             {
                 continue;
             }

@@ -98,7 +98,7 @@ public static class ReportTables
                 var cells = new List<string> { psa.Strategies[s].Name, p.Name };
                 if (point is not null)
                 {
-                    var a = point.FirstOrDefault(a => a.Strategy == psa.Strategies[s].Name && a.Perspective.Name == p.Name);
+                    var a = point.FirstOrDefault(a => a.Strategy == psa.Strategies[s].Name && a.Perspective.Equals(p));
                     cells.Add(a is null ? "–" : NumberFormat.Amount(a.NetPresentValue, c));
                 }
 

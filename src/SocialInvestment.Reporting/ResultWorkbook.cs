@@ -117,7 +117,7 @@ public static class ResultWorkbook
                     foreach (var p in psa.Perspectives.Where(p => options.Shows(p.Name)))
                     {
                         var npv = psa.Summarize(PsaFigure.NetPresentValue, psa.Strategies[s], p);
-                        var point = appraisals.FirstOrDefault(a => a.Strategy == psa.Strategies[s].Name && a.Perspective.Name == p.Name);
+                        var point = appraisals.FirstOrDefault(a => a.Strategy == psa.Strategies[s].Name && a.Perspective.Equals(p));
                         rows.Add(
                         [
                             Text(psa.Strategies[s].Name), Text(p.Name),

@@ -16,6 +16,23 @@ public class ScenarioCommandTests : TempFolderTest
     }
 
     [Test]
+    public void Validate_ModelProblemInARow_NamesFileLineColumnAndField()
+    {
+        // Without the neet remainder (transitions.csv line 9) the neet row, first defined on line 7, does not sum to one.
+        var dir = WriteSmallScenario();
+        var path = Path.Combine(dir, "transitions.csv");
+        var lines = File.ReadAllLines(path, Encoding.UTF8).ToList();
+        Assert.That(lines[8], Does.StartWith("neet,neet,remainder"), "test setup");
+        lines.RemoveAt(8);
+        File.WriteAllLines(path, lines, new UTF8Encoding(false));
+
+        var r = Socinv.Run("validate", dir);
+
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.InvalidInput), r.Err);
+        Assert.That(r.Err, Does.Contain("transitions.csv:7:6: [value] row 'neet': The probabilities sum to"), r.Err);
+    }
+
+    [Test]
     public void Validate_GoodScenario_ExitsZero()
     {
         var r = Socinv.Run("validate", WriteSmallScenario());

@@ -153,7 +153,7 @@ public sealed class MicrosimResult : SimulationResult
         ArgumentNullException.ThrowIfNull(perspective);
         for (var i = 0; i < _perspectives.Count; i++)
         {
-            if (_perspectives[i].Name == perspective.Name)
+            if (_perspectives[i].Equals(perspective))
             {
                 return i;
             }

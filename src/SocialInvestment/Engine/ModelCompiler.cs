@@ -18,17 +18,17 @@ internal static class ModelCompiler
     public static CompiledModel? Compile(LifeCourseModel model, Strategy strategy, ParameterValues parameters, List<ValidationProblem> problems)
     {
         var reported = new HashSet<string>(StringComparer.Ordinal);
-        void Report(string subject, string message)
+        void Report(ProblemSubject target, string subject, string message, int? cycle = null, double? age = null)
         {
             if (reported.Add(subject))
             {
-                problems.Add(new ValidationProblem(subject, message));
+                problems.Add(new ValidationProblem(target, subject, message) { Cycle = cycle, Age = age });
             }
         }
 
         if (parameters.Count != model.Parameters.Count)
         {
-            Report("parameters", $"Expected {model.Parameters.Count} parameter values, got {parameters.Count}.");
+            Report(ProblemSubject.Of(ProblemKind.Parameter), "parameters", $"Expected {model.Parameters.Count} parameter values, got {parameters.Count}.");
             return null;
         }
 
@@ -36,7 +36,7 @@ internal static class ModelCompiler
         {
             if (!double.IsFinite(parameters[i]))
             {
-                Report($"parameter '{model.Parameters[i].Name}'", $"The value must be finite (got {parameters[i]}).");
+                Report(ProblemSubject.Parameter(model.Parameters[i].Name), $"parameter '{model.Parameters[i].Name}'", $"The value must be finite (got {parameters[i]}).");
             }
         }
 
@@ -95,7 +95,7 @@ internal static class ModelCompiler
         var k = interventions.Count;
         if (k > LifeCourseModelBuilder.MaxInterventionsPerStrategy)
         {
-            Report($"strategy '{strategy.Name}'", $"A strategy may combine at most {LifeCourseModelBuilder.MaxInterventionsPerStrategy} interventions.");
+            Report(ProblemSubject.Strategy(strategy.Name), $"strategy '{strategy.Name}'", $"A strategy may combine at most {LifeCourseModelBuilder.MaxInterventionsPerStrategy} interventions.");
             return null;
         }
 
@@ -105,14 +105,14 @@ internal static class ModelCompiler
             uptake[i] = interventions[i].Uptake.Evaluate(parameters);
             if (!(uptake[i] >= 0 && uptake[i] <= 1))
             {
-                Report($"intervention '{interventions[i].Name}' uptake", $"Uptake must lie in [0, 1] (got {uptake[i]}).");
+                Report(ProblemSubject.Intervention(interventions[i].Name), $"intervention '{interventions[i].Name}' uptake", $"Uptake must lie in [0, 1] (got {uptake[i]}).");
             }
 
             foreach (var e in interventions[i].TransitionEffects)
             {
                 if (!Enum.IsDefined(e.Scaling))
                 {
-                    Report($"intervention '{interventions[i].Name}' effect on {e.From} → {e.To}", $"Unknown effect scaling {(int)e.Scaling}; use EffectScaling.Power or EffectScaling.Linear.");
+                    Report(ProblemSubject.InterventionEffect(interventions[i].Name, e.From, e.To), $"intervention '{interventions[i].Name}' effect on {e.From} → {e.To}", $"Unknown effect scaling {(int)e.Scaling}; use EffectScaling.Power or EffectScaling.Linear.");
                 }
             }
 
@@ -120,7 +120,7 @@ internal static class ModelCompiler
             {
                 if (model.AccountIndex(c.Account) < 0)
                 {
-                    Report($"intervention '{interventions[i].Name}' cost", $"Account {c.Account} is not known to the model; register the strategy with AddStrategy so its accounts are included.");
+                    Report(ProblemSubject.Intervention(interventions[i].Name), $"intervention '{interventions[i].Name}' cost", $"Account {c.Account} is not known to the model; register the strategy with AddStrategy so its accounts are included.");
                 }
             }
         }
@@ -334,7 +334,7 @@ internal static class ModelCompiler
                         var v = f.Amount(in ctx);
                         if (!double.IsFinite(v))
                         {
-                            Report($"flow {f.Account} in state '{f.FromState}'", $"The amount is not a finite number ({v}) at cycle {t} (age {Fmt(ctx.Age)}).");
+                            Report(ProblemSubject.Flow(fi + 1), $"flow {f.Account} in state '{f.FromState}'", $"The amount is not a finite number ({v}) at cycle {t} (age {Fmt(ctx.Age)}).", t, ctx.Age);
                             continue;
                         }
 
@@ -405,7 +405,7 @@ internal static class ModelCompiler
                         var v = value(in ctx);
                         if (!double.IsFinite(v))
                         {
-                            Report($"outcome '{outcomeName}' in state '{stateName}'", $"The value is not a finite number ({v}) at cycle {t}.");
+                            Report(ProblemSubject.Of(ProblemKind.Outcome, outcomeName), $"outcome '{outcomeName}' in state '{stateName}'", $"The value is not a finite number ({v}) at cycle {t}.", t, ctx.Age);
                             continue;
                         }
 
@@ -465,7 +465,7 @@ internal static class ModelCompiler
             var evFrom = new List<int>();
             var evTo = new List<int>();
             var evLedger = new List<int>();
-            var evDefs = new List<(ModelFunction F, double Price, double Growth, string Subject)>();
+            var evDefs = new List<(ModelFunction F, double Price, double Growth, string Subject, int Flow)>();
             var oeFrom = new List<int>();
             var oeTo = new List<int>();
             var oeIndex = new List<int>();
@@ -483,7 +483,7 @@ internal static class ModelCompiler
                     evFrom.Add(x);
                     evTo.Add(y);
                     evLedger.Add(model.AccountIndex(f.Account));
-                    evDefs.Add((f.Amount, priceFactor[fi], f.RealGrowth, $"flow {f.Account} on {f.FromState ?? "any"} → {f.ToState}"));
+                    evDefs.Add((f.Amount, priceFactor[fi], f.RealGrowth, $"flow {f.Account} on {f.FromState ?? "any"} → {f.ToState}", fi));
                 }
             }
 
@@ -512,11 +512,11 @@ internal static class ModelCompiler
                 for (var e = 0; e < E; e++)
                 {
                     var ctx = new ModelContext(t, dt, startAge, tisOf[evFrom[e]], paramsAt[t]);
-                    var (f, price, growth, subject) = evDefs[e];
+                    var (f, price, growth, subject, flow) = evDefs[e];
                     var v = f(in ctx) * price * (growth == 0 ? 1 : Math.Pow(1 + growth, (t + 1) * dt));
                     if (!double.IsFinite(v))
                     {
-                        Report(subject, $"The amount is not a finite number ({v}) at cycle {t}.");
+                        Report(ProblemSubject.Flow(flow + 1), subject, $"The amount is not a finite number ({v}) at cycle {t}.", t, ctx.Age);
                     }
 
                     eventAmounts[(t * E) + e] = v;
@@ -575,9 +575,10 @@ internal static class ModelCompiler
             {
                 var v = f!(in ctx);
                 string Subject() => $"transition {states[b].Name} → {states[to].Name}";
+                ProblemSubject Target() => ProblemSubject.Transition(states[b].Name, states[to].Name);
                 if (!double.IsFinite(v))
                 {
-                    Report(Subject(), $"The {(kind == TransitionValueKind.Rate ? "rate" : "probability")} is not a finite number ({v}) at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}).");
+                    Report(Target(), Subject(), $"The {(kind == TransitionValueKind.Rate ? "rate" : "probability")} is not a finite number ({v}) at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}).", ctx.Cycle, ctx.Age);
                     ok = false;
                     continue;
                 }
@@ -586,7 +587,7 @@ internal static class ModelCompiler
                 {
                     if (v < 0)
                     {
-                        Report(Subject(), $"The rate {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is negative.");
+                        Report(Target(), Subject(), $"The rate {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is negative.", ctx.Cycle, ctx.Age);
                         ok = false;
                         continue;
                     }
@@ -606,7 +607,7 @@ internal static class ModelCompiler
                 }
                 else if (v < -Tolerance || v > 1 + Tolerance)
                 {
-                    Report(Subject(), $"The probability {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is outside [0, 1].");
+                    Report(Target(), Subject(), $"The probability {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is outside [0, 1].", ctx.Cycle, ctx.Age);
                     ok = false;
                     continue;
                 }
@@ -667,7 +668,7 @@ internal static class ModelCompiler
                     var to = model.StateIndex(e.To);
                     if (to == balance && row.RemainderTo >= 0)
                     {
-                        Report($"intervention '{iv.Name}' effect on {e.From} → {e.To}", "The effect targets the row's remainder, which is computed; put the effect on the other transitions.");
+                        Report(ProblemSubject.InterventionEffect(iv.Name, e.From, e.To), $"intervention '{iv.Name}' effect on {e.From} → {e.To}", "The effect targets the row's remainder, which is computed; put the effect on the other transitions.");
                         return false;
                     }
 
@@ -712,7 +713,7 @@ internal static class ModelCompiler
             {
                 if (q[j] < -Tolerance || q[j] > 1 + Tolerance || !double.IsFinite(q[j]))
                 {
-                    Report($"row '{states[b].Name}'", $"The probability of {states[b].Name} → {states[j].Name} is {Fmt(q[j])} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}){(active.Length > 0 ? " after intervention effects" : "")}; it must lie in [0, 1].");
+                    Report(ProblemSubject.TransitionRow(states[b].Name), $"row '{states[b].Name}'", $"The probability of {states[b].Name} → {states[j].Name} is {Fmt(q[j])} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}){(active.Length > 0 ? " after intervention effects" : "")}; it must lie in [0, 1].", ctx.Cycle, ctx.Age);
                     return false;
                 }
 
@@ -722,7 +723,7 @@ internal static class ModelCompiler
 
             if (Math.Abs(sum - 1) > 1e-6)
             {
-                Report($"row '{states[b].Name}'", $"The probabilities sum to {Fmt(sum)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}), not 1; fix the values or add a remainder (Remainder(\"{states[b].Name}\", …)).");
+                Report(ProblemSubject.TransitionRow(states[b].Name), $"row '{states[b].Name}'", $"The probabilities sum to {Fmt(sum)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}), not 1; fix the values or add a remainder (Remainder(\"{states[b].Name}\", …)).", ctx.Cycle, ctx.Age);
                 return false;
             }
 

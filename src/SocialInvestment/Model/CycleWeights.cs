@@ -143,23 +143,6 @@ public sealed class CycleWeights
         });
     }
 
-    /// <summary>Finds a convention by name: beginning, end, all-points, half-cycle (or trapezoid, trapezoid-discounted), life-table (heemod's), simpson-darth.</summary>
-    /// <param name="name">The name (case-insensitive).</param>
-    public static CycleWeights FromName(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return name.Trim().ToUpperInvariant() switch
-        {
-            "BEGINNING" => Beginning,
-            "END" => End,
-            "ALL-POINTS" or "ALLPOINTS" => AllPoints,
-            "HALF-CYCLE" or "HALFCYCLE" or "TRAPEZOID" or "TRAPEZOID-DISCOUNTED" => HalfCycle,
-            "LIFE-TABLE" or "LIFETABLE" => LifeTable,
-            "SIMPSON-DARTH" or "SIMPSON" => SimpsonDarth,
-            _ => throw new ArgumentException($"Unknown counting convention '{name}'. Known: beginning, end, all-points, half-cycle (trapezoid), life-table, simpson-darth.", nameof(name)),
-        };
-    }
-
     /// <summary>
     /// The weights for trace points 0..<paramref name="cycles"/> (a new array of length cycles + 1):
     /// the total weight given to the occupancy at each trace point (for <see cref="LifeTable"/>, the

@@ -132,31 +132,6 @@ public sealed class DiscountSchedule
         return new DiscountSchedule(name, steps.ToArray(), compounding);
     }
 
-    /// <summary>Finds a preset by name (case-insensitive): none, norway (R-109/2021), uk (Green Book), denmark (2021), denmark2013, or "constant:0.03".</summary>
-    /// <param name="name">The preset name.</param>
-    /// <returns>The schedule.</returns>
-    /// <exception cref="ArgumentException">The name is not a known preset.</exception>
-    public static DiscountSchedule FromPreset(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        var key = name.Trim().ToUpperInvariant();
-        if (key.StartsWith("CONSTANT:", StringComparison.Ordinal)
-            && double.TryParse(key.AsSpan(9), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var r))
-        {
-            return Constant(r);
-        }
-
-        return key switch
-        {
-            "NONE" => None,
-            "NORWAY" or "NORWAY2021" or "R-109" or "R109" => Norway2021,
-            "UK" or "GREENBOOK" or "UK-GREENBOOK" => UkGreenBook,
-            "DENMARK" or "DENMARK2021" => Denmark2021,
-            "DENMARK2013" => Denmark2013,
-            _ => throw new ArgumentException($"Unknown discount preset '{name}'. Known: none, norway, uk, denmark, denmark2013, constant:RATE.", nameof(name)),
-        };
-    }
-
     /// <summary>The annual rate that applies in year <paramref name="year"/> (1-based).</summary>
     /// <param name="year">The year, ≥ 1.</param>
     public double RateInYear(int year)

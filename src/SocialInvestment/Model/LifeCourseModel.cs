@@ -145,10 +145,10 @@ public sealed class LifeCourseModel
             throw new ModelValidationException(breaches);
         }
 
-        var problems = options.Validate();
+        var problems = options.Problems();
         if (problems.Count > 0)
         {
-            throw new ModelValidationException(problems.Select(p => new ValidationProblem("options", p)).ToArray());
+            throw new ModelValidationException(problems);
         }
 
         var size = new List<ValidationProblem>();

@@ -261,42 +261,42 @@ public sealed class LifeCourseModelBuilder(string name = "model")
             }
             catch (ArgumentException e)
             {
-                problems.Add(new ValidationProblem($"sector cost model '{cm.Name}'", e.Message));
+                problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.SectorCostModel, cm.Name), $"sector cost model '{cm.Name}'", e.Message));
             }
         }
 
         if (string.IsNullOrWhiteSpace(name))
         {
-            problems.Add(new ValidationProblem("model", "The model needs a name."));
+            problems.Add(new ValidationProblem(ProblemSubject.Model, "model", "The model needs a name."));
         }
 
-        var stateIndex = Unique(_states.Select(s => s.Name), "state", problems);
-        var payerIndex = Unique(_payers.Select(p => p.Name), "payer", problems);
-        var sectorIndex = Unique(_sectors.Select(s => s.Name), "sector", problems);
-        var outcomeIndex = Unique(_outcomes.Select(o => o.Name), "outcome", problems);
-        Unique(_parameters.Select(p => p.Name), "parameter", problems);
-        Unique(_strategies.Select(s => s.Name), "strategy", problems);
+        var stateIndex = Unique(_states.Select(s => s.Name), "state", ProblemKind.State, problems);
+        var payerIndex = Unique(_payers.Select(p => p.Name), "payer", ProblemKind.Payer, problems);
+        var sectorIndex = Unique(_sectors.Select(s => s.Name), "sector", ProblemKind.Sector, problems);
+        var outcomeIndex = Unique(_outcomes.Select(o => o.Name), "outcome", ProblemKind.Outcome, problems);
+        Unique(_parameters.Select(p => p.Name), "parameter", ProblemKind.Parameter, problems);
+        Unique(_strategies.Select(s => s.Name), "strategy", ProblemKind.Strategy, problems);
 
         if (_states.Count == 0)
         {
-            problems.Add(new ValidationProblem("model", "The model has no states; add at least one state."));
+            problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.State), "model", "The model has no states; add at least one state."));
         }
 
         foreach (var s in _states)
         {
             if (s.TunnelCycles < 0)
             {
-                problems.Add(new ValidationProblem($"state '{s.Name}'", $"Tunnel cycles must be ≥ 0 (got {s.TunnelCycles})."));
+                problems.Add(new ValidationProblem(ProblemSubject.State(s.Name), $"state '{s.Name}'", $"Tunnel cycles must be ≥ 0 (got {s.TunnelCycles}).") { Member = nameof(State.TunnelCycles) });
             }
 
             if (s.TunnelCycles > _limits.MaxTunnelCycles)
             {
-                problems.Add(new ValidationProblem($"state '{s.Name}'", string.Create(CultureInfo.InvariantCulture, $"Tunnel cycles {s.TunnelCycles} exceed the limit of {_limits.MaxTunnelCycles} (ModelLimits.MaxTunnelCycles).")));
+                problems.Add(new ValidationProblem(ProblemSubject.State(s.Name), $"state '{s.Name}'", string.Create(CultureInfo.InvariantCulture, $"Tunnel cycles {s.TunnelCycles} exceed the limit of {_limits.MaxTunnelCycles} (ModelLimits.MaxTunnelCycles).")) { Member = nameof(State.TunnelCycles) });
             }
 
             if (s.IsAbsorbing && s.TunnelCycles > 0)
             {
-                problems.Add(new ValidationProblem($"state '{s.Name}'", "An absorbing state cannot track time in state."));
+                problems.Add(new ValidationProblem(ProblemSubject.State(s.Name), $"state '{s.Name}'", "An absorbing state cannot track time in state.") { Member = nameof(State.TunnelCycles) });
             }
         }
 
@@ -304,15 +304,15 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         {
             if (p.Parent is not null && !payerIndex.ContainsKey(p.Parent))
             {
-                problems.Add(new ValidationProblem($"payer '{p.Name}'", $"Its parent payer '{p.Parent}' is not declared."));
+                problems.Add(new ValidationProblem(ProblemSubject.Payer(p.Name), $"payer '{p.Name}'", $"Its parent payer '{p.Parent}' is not declared.") { Member = nameof(Payer.Parent) });
             }
         }
 
         foreach (var cycle in PayerCycles(_payers.Select(p => (p.Name, p.Parent))))
         {
-            problems.Add(new ValidationProblem($"payer '{cycle[0]}'", cycle.Count == 1
+            problems.Add(new ValidationProblem(ProblemSubject.Payer(cycle[0]), $"payer '{cycle[0]}'", cycle.Count == 1
                 ? "The payer is its own parent; a payer hierarchy must not loop (amounts would be counted twice)."
-                : $"The parents loop: {string.Join(" → ", cycle.Append(cycle[0]))}; a payer hierarchy must not loop (amounts would be counted twice)."));
+                : $"The parents loop: {string.Join(" → ", cycle.Append(cycle[0]))}; a payer hierarchy must not loop (amounts would be counted twice).") { Member = nameof(Payer.Parent) });
         }
 
         var expanded = 0L;
@@ -323,18 +323,18 @@ public sealed class LifeCourseModelBuilder(string name = "model")
 
         if (expanded > _limits.MaxExpandedStates)
         {
-            problems.Add(new ValidationProblem("model", string.Create(CultureInfo.InvariantCulture, $"The model has {expanded} states after tunnel expansion, more than the limit of {_limits.MaxExpandedStates} (ModelLimits.MaxExpandedStates); track fewer cycles in state.")));
+            problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.State), "model", string.Create(CultureInfo.InvariantCulture, $"The model has {expanded} states after tunnel expansion, more than the limit of {_limits.MaxExpandedStates} (ModelLimits.MaxExpandedStates); track fewer cycles in state.")) { Member = nameof(State.TunnelCycles) });
         }
 
         foreach (var p in _parameters)
         {
             if (!double.IsFinite(p.BaseValue))
             {
-                problems.Add(new ValidationProblem($"parameter '{p.Name}'", $"The base value must be a finite number (got {p.BaseValue})."));
+                problems.Add(new ValidationProblem(ProblemSubject.Parameter(p.Name), $"parameter '{p.Name}'", $"The base value must be a finite number (got {p.BaseValue}).") { Member = nameof(Parameter.BaseValue) });
             }
             else if (Math.Abs(p.BaseValue) > _limits.MaxAbsoluteValue)
             {
-                problems.Add(new ValidationProblem($"parameter '{p.Name}'", string.Create(CultureInfo.InvariantCulture, $"The base value {p.BaseValue:R} exceeds the limit of ±{_limits.MaxAbsoluteValue:R} (ModelLimits.MaxAbsoluteValue).")));
+                problems.Add(new ValidationProblem(ProblemSubject.Parameter(p.Name), $"parameter '{p.Name}'", string.Create(CultureInfo.InvariantCulture, $"The base value {p.BaseValue:R} exceeds the limit of ±{_limits.MaxAbsoluteValue:R} (ModelLimits.MaxAbsoluteValue).")) { Member = nameof(Parameter.BaseValue) });
             }
         }
 
@@ -353,26 +353,27 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         foreach (var od in _outcomeDefinitions)
         {
             var subject = od.Trigger == FlowTrigger.StateOccupancy ? $"outcome '{od.Outcome?.Name}' in state '{od.FromState}'" : $"outcome '{od.Outcome?.Name}' on {od.FromState ?? "any"} → {od.ToState}";
+            var target = ProblemSubject.Of(ProblemKind.Outcome, od.Outcome?.Name);
             if (od.Outcome is null || !outcomeIndex.ContainsKey(od.Outcome.Name))
             {
-                problems.Add(new ValidationProblem(subject, "The outcome is not declared; add it with AddOutcomes."));
+                problems.Add(new ValidationProblem(target, subject, "The outcome is not declared; add it with AddOutcomes."));
             }
 
-            CheckStateRef(od.FromState, od.Trigger == FlowTrigger.TransitionEvent, subject, stateIndex, problems);
+            CheckStateRef(od.FromState, od.Trigger == FlowTrigger.TransitionEvent, target, subject, nameof(OutcomeDefinition.FromState), stateIndex, problems);
             if (od.Trigger == FlowTrigger.TransitionEvent)
             {
-                CheckStateRef(od.ToState, false, subject, stateIndex, problems);
+                CheckStateRef(od.ToState, false, target, subject, nameof(OutcomeDefinition.ToState), stateIndex, problems);
             }
 
             if (od.Value is null)
             {
-                problems.Add(new ValidationProblem(subject, "A value function is required."));
+                problems.Add(new ValidationProblem(target, subject, "A value function is required.") { Member = nameof(OutcomeDefinition.Value) });
             }
         }
 
         if (_population is null)
         {
-            problems.Add(new ValidationProblem("population", "The model has no population; call WithPopulation."));
+            problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.Population), "population", "The model has no population; call WithPopulation."));
         }
         else
         {
@@ -382,7 +383,7 @@ public sealed class LifeCourseModelBuilder(string name = "model")
 
         if (_options is null)
         {
-            problems.Add(new ValidationProblem("options", "Options are required."));
+            problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.Setting), "options", "Options are required."));
         }
         else
         {
@@ -391,7 +392,7 @@ public sealed class LifeCourseModelBuilder(string name = "model")
             problems.AddRange(breaches);
             if (breaches.Count == 0)
             {
-                problems.AddRange(_options.Validate().Select(p => new ValidationProblem("options", p)));
+                problems.AddRange(_options.Problems());
             }
         }
 
@@ -411,7 +412,7 @@ public sealed class LifeCourseModelBuilder(string name = "model")
 
         if (_priceIndex is not null && _priceYear is int py && !_priceIndex.ContainsKey(py))
         {
-            problems.Add(new ValidationProblem("price index", $"The price index has no entry for the model's price year {py}."));
+            problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.PriceIndex, py.ToString(CultureInfo.InvariantCulture)), "price index", $"The price index has no entry for the model's price year {py}."));
         }
 
         if (problems.Count > 0)
@@ -461,7 +462,7 @@ public sealed class LifeCourseModelBuilder(string name = "model")
             {
                 // A value the compiler's conversions refuse (a negative odds ratio, …): a problem of this strategy, not a crash.
                 compiled = null;
-                found.Add(new ValidationProblem($"strategy '{strategy.Name}'", e is ArgumentOutOfRangeException { ActualValue: { } v }
+                found.Add(new ValidationProblem(ProblemSubject.Strategy(strategy.Name), $"strategy '{strategy.Name}'", e is ArgumentOutOfRangeException { ActualValue: { } v }
                     ? string.Create(CultureInfo.InvariantCulture, $"An effect or value is out of range ({v}): {e.Message.Split(" (Parameter", 2)[0]}")
                     : e.Message.Split(" (Parameter", 2)[0]));
             }
@@ -474,7 +475,7 @@ public sealed class LifeCourseModelBuilder(string name = "model")
             {
                 if (!problems.Contains(p))
                 {
-                    problems.Add(strategy.Interventions.Count == 0 ? p : p with { Subject = $"strategy '{strategy.Name}', {p.Subject}" });
+                    problems.Add(strategy.Interventions.Count == 0 ? p : p with { Subject = $"strategy '{strategy.Name}', {p.Subject}", Strategy = strategy.Name });
                 }
             }
         }
@@ -533,8 +534,8 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         var cells = ModelLimits.CompiledCells(cycles, expanded, accounts, model.Outcomes.Count, (long)ages << k);
         if (cells > limits.MaxCompiledCells)
         {
-            problems.Add(new ValidationProblem("model", string.Create(CultureInfo.InvariantCulture,
-                $"One compiled strategy would hold {cells:N0} numbers ({cycles} cycles, {expanded} states after tunnel expansion, {accounts} accounts, up to {(long)ages << k} sub-cohorts), more than the limit of {limits.MaxCompiledCells:N0} (ModelLimits.MaxCompiledCells); shorten the horizon, track fewer cycles in state or use fewer start ages.")));
+            problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.State), "model", string.Create(CultureInfo.InvariantCulture,
+                $"One compiled strategy would hold {cells:N0} numbers ({cycles} cycles, {expanded} states after tunnel expansion, {accounts} accounts, up to {(long)ages << k} sub-cohorts), more than the limit of {limits.MaxCompiledCells:N0} (ModelLimits.MaxCompiledCells); shorten the horizon, track fewer cycles in state or use fewer start ages.")) { Member = nameof(State.TunnelCycles) });
         }
     }
 
@@ -548,7 +549,7 @@ public sealed class LifeCourseModelBuilder(string name = "model")
                 {
                     if (Math.Abs(v) > max)
                     {
-                        problems.Add(new ValidationProblem("flows", string.Create(CultureInfo.InvariantCulture, $"{what} is {v:G6}, beyond the limit of ±{max:R} (ModelLimits.MaxAbsoluteValue).")));
+                        problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.Flow), "flows", string.Create(CultureInfo.InvariantCulture, $"{what} is {v:G6}, beyond the limit of ±{max:R} (ModelLimits.MaxAbsoluteValue).")));
                         return;
                     }
                 }
@@ -560,12 +561,12 @@ public sealed class LifeCourseModelBuilder(string name = "model")
     {
         if (population.Groups.Count == 0)
         {
-            problems.Add(new ValidationProblem("population", "The population is empty; add at least one group."));
+            problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.Population), "population", "The population is empty; add at least one group.") { Member = nameof(Population.Groups) });
         }
 
         if (!double.IsFinite(population.Size) || population.Size <= 0)
         {
-            problems.Add(new ValidationProblem("population", $"The population size must be a positive number (got {population.Size})."));
+            problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.Population), "population", $"The population size must be a positive number (got {population.Size}).") { Member = nameof(Population.Size) });
         }
 
         var total = 0.0;
@@ -573,18 +574,19 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         {
             var g = population.Groups[i];
             var subject = $"population group {i + 1} ('{g.State}', age {g.StartAge})";
+            var target = ProblemSubject.PopulationGroup(i + 1);
             if (g.State is null || !stateIndex.TryGetValue(g.State, out var si))
             {
-                problems.Add(new ValidationProblem(subject, $"Unknown state '{g.State}'."));
+                problems.Add(new ValidationProblem(target, subject, $"Unknown state '{g.State}'.") { Member = nameof(PopulationGroup.State) });
             }
             else if (states[si].IsAbsorbing)
             {
-                problems.Add(new ValidationProblem(subject, "A population group cannot start in an absorbing state."));
+                problems.Add(new ValidationProblem(target, subject, "A population group cannot start in an absorbing state.") { Member = nameof(PopulationGroup.State) });
             }
 
             if (!double.IsFinite(g.Weight) || g.Weight < 0)
             {
-                problems.Add(new ValidationProblem(subject, $"The weight must be finite and ≥ 0 (got {g.Weight})."));
+                problems.Add(new ValidationProblem(target, subject, $"The weight must be finite and ≥ 0 (got {g.Weight}).") { Member = nameof(PopulationGroup.Weight) });
             }
             else
             {
@@ -593,17 +595,17 @@ public sealed class LifeCourseModelBuilder(string name = "model")
 
             if (!double.IsFinite(g.StartAge))
             {
-                problems.Add(new ValidationProblem(subject, $"The start age must be finite (got {g.StartAge})."));
+                problems.Add(new ValidationProblem(target, subject, $"The start age must be finite (got {g.StartAge}).") { Member = nameof(PopulationGroup.StartAge) });
             }
         }
 
         if (population.Groups.Count > 0 && !(total > 0))
         {
-            problems.Add(new ValidationProblem("population", "The population weights sum to zero."));
+            problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.Population), "population", "The population weights sum to zero.") { Member = nameof(PopulationGroup.Weight) });
         }
     }
 
-    private static Dictionary<string, int> Unique(IEnumerable<string> names, string what, List<ValidationProblem> problems)
+    private static Dictionary<string, int> Unique(IEnumerable<string> names, string what, ProblemKind kind, List<ValidationProblem> problems)
     {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var i = 0;
@@ -611,11 +613,11 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         {
             if (string.IsNullOrWhiteSpace(n))
             {
-                problems.Add(new ValidationProblem(what, $"A {what} has an empty name."));
+                problems.Add(new ValidationProblem(ProblemSubject.Of(kind, n), what, $"A {what} has an empty name.") { Member = "Name" });
             }
             else if (!index.TryAdd(n, i))
             {
-                problems.Add(new ValidationProblem($"{what} '{n}'", $"The {what} name '{n}' is used more than once."));
+                problems.Add(new ValidationProblem(ProblemSubject.Of(kind, n), $"{what} '{n}'", $"The {what} name '{n}' is used more than once.") { Member = "Name" });
             }
 
             i++;
@@ -624,18 +626,18 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         return index;
     }
 
-    private static void CheckStateRef(string? stateName, bool allowNull, string subject, Dictionary<string, int> stateIndex, List<ValidationProblem> problems)
+    private static void CheckStateRef(string? stateName, bool allowNull, ProblemSubject target, string subject, string member, Dictionary<string, int> stateIndex, List<ValidationProblem> problems)
     {
         if (stateName is null)
         {
             if (!allowNull)
             {
-                problems.Add(new ValidationProblem(subject, "A state name is required."));
+                problems.Add(new ValidationProblem(target, subject, "A state name is required.") { Member = member });
             }
         }
         else if (!stateIndex.ContainsKey(stateName))
         {
-            problems.Add(new ValidationProblem(subject, $"Unknown state '{stateName}'."));
+            problems.Add(new ValidationProblem(target, subject, $"Unknown state '{stateName}'.") { Member = member });
         }
     }
 
@@ -646,16 +648,17 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         foreach (var t in _transitions)
         {
             var subject = $"transition {t.From} → {t.To}";
+            var target = ProblemSubject.Transition(t.From, t.To);
             var known = true;
             if (t.From is null || !stateIndex.ContainsKey(t.From))
             {
-                problems.Add(new ValidationProblem(subject, $"Unknown state '{t.From}'."));
+                problems.Add(new ValidationProblem(target, subject, $"Unknown state '{t.From}'.") { Member = nameof(TransitionDefinition.From) });
                 known = false;
             }
 
             if (t.To is null || !stateIndex.ContainsKey(t.To))
             {
-                problems.Add(new ValidationProblem(subject, $"Unknown state '{t.To}'."));
+                problems.Add(new ValidationProblem(target, subject, $"Unknown state '{t.To}'.") { Member = nameof(TransitionDefinition.To) });
                 known = false;
             }
 
@@ -666,17 +669,17 @@ public sealed class LifeCourseModelBuilder(string name = "model")
 
             if (!seen.Add((t.From!, t.To!)))
             {
-                problems.Add(new ValidationProblem(subject, "The transition is defined more than once."));
+                problems.Add(new ValidationProblem(target, subject, "The transition is defined more than once."));
             }
 
             if (_states[stateIndex[t.From!]].IsAbsorbing && t.From != t.To)
             {
-                problems.Add(new ValidationProblem(subject, $"State '{t.From}' is absorbing; no one can leave it."));
+                problems.Add(new ValidationProblem(target, subject, $"State '{t.From}' is absorbing; no one can leave it.") { Member = nameof(TransitionDefinition.From) });
             }
 
             if (t.Kind != TransitionValueKind.Remainder && t.Value is null)
             {
-                problems.Add(new ValidationProblem(subject, "A probability or rate function is required."));
+                problems.Add(new ValidationProblem(target, subject, "A probability or rate function is required.") { Member = nameof(TransitionDefinition.Value) });
             }
 
             if (!rowKinds.TryGetValue(t.From!, out var kinds))
@@ -686,7 +689,7 @@ public sealed class LifeCourseModelBuilder(string name = "model")
 
             if (t.Kind == TransitionValueKind.Remainder && kinds.Contains(TransitionValueKind.Remainder))
             {
-                problems.Add(new ValidationProblem($"row '{t.From}'", "The row has more than one remainder."));
+                problems.Add(new ValidationProblem(ProblemSubject.TransitionRow(t.From), $"row '{t.From}'", "The row has more than one remainder.") { Member = nameof(TransitionDefinition.Kind) });
             }
 
             kinds.Add(t.Kind);
@@ -696,7 +699,7 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         {
             if (kinds.Contains(TransitionValueKind.Rate) && kinds.Contains(TransitionValueKind.Probability))
             {
-                problems.Add(new ValidationProblem($"row '{from}'", "The row mixes rates and probabilities; give all of a row's transitions as rates (competing risks) or all as probabilities."));
+                problems.Add(new ValidationProblem(ProblemSubject.TransitionRow(from), $"row '{from}'", "The row mixes rates and probabilities; give all of a row's transitions as rates (competing risks) or all as probabilities.") { Member = nameof(TransitionDefinition.Kind) });
             }
         }
 
@@ -704,7 +707,7 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         {
             if (!s.IsAbsorbing && !rowKinds.ContainsKey(s.Name))
             {
-                problems.Add(new ValidationProblem($"state '{s.Name}'", "The state has no outgoing transitions; give its row or mark it absorbing."));
+                problems.Add(new ValidationProblem(ProblemSubject.State(s.Name), $"state '{s.Name}'", "The state has no outgoing transitions; give its row or mark it absorbing.") { Member = nameof(State.IsAbsorbing) });
             }
         }
     }
@@ -714,44 +717,45 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         var subject = f.Trigger == FlowTrigger.StateOccupancy
             ? $"flow {index + 1} ({f.Account} in state '{f.FromState}')"
             : $"flow {index + 1} ({f.Account} on {f.FromState ?? "any"} → {f.ToState})";
-        CheckStateRef(f.FromState, f.Trigger == FlowTrigger.TransitionEvent, subject, stateIndex, problems);
+        var target = ProblemSubject.Flow(index + 1);
+        CheckStateRef(f.FromState, f.Trigger == FlowTrigger.TransitionEvent, target, subject, nameof(FlowDefinition.FromState), stateIndex, problems);
         if (f.Trigger == FlowTrigger.TransitionEvent)
         {
-            CheckStateRef(f.ToState, false, subject, stateIndex, problems);
+            CheckStateRef(f.ToState, false, target, subject, nameof(FlowDefinition.ToState), stateIndex, problems);
         }
 
-        CheckAccount(f.Account, subject, payerIndex, sectorIndex, problems);
+        CheckAccount(f.Account, target, subject, payerIndex, sectorIndex, problems);
         if (f.Amount is null)
         {
-            problems.Add(new ValidationProblem(subject, "An amount function is required."));
+            problems.Add(new ValidationProblem(target, subject, "An amount function is required.") { Member = nameof(FlowDefinition.Amount) });
         }
 
         if (!double.IsFinite(f.RealGrowth) || f.RealGrowth <= -1)
         {
-            problems.Add(new ValidationProblem(subject, $"The real growth rate must be finite and > −1 (got {f.RealGrowth})."));
+            problems.Add(new ValidationProblem(target, subject, $"The real growth rate must be finite and > −1 (got {f.RealGrowth}).") { Member = nameof(FlowDefinition.RealGrowth) });
         }
 
         if (f.PriceYear is int py && _priceYear is int mpy && py != mpy && (_priceIndex is null || !_priceIndex.ContainsKey(py)))
         {
-            problems.Add(new ValidationProblem(subject, $"Price year {py} differs from the model's price year {mpy}, and the price index has no entry for {py}."));
+            problems.Add(new ValidationProblem(target, subject, $"Price year {py} differs from the model's price year {mpy}, and the price index has no entry for {py}.") { Member = nameof(FlowDefinition.PriceYear) });
         }
     }
 
-    private static void CheckAccount(Account account, string subject, Dictionary<string, int> payerIndex, Dictionary<string, int> sectorIndex, List<ValidationProblem> problems)
+    private static void CheckAccount(Account account, ProblemSubject target, string subject, Dictionary<string, int> payerIndex, Dictionary<string, int> sectorIndex, List<ValidationProblem> problems)
     {
         if (account.Payer is null || !payerIndex.ContainsKey(account.Payer.Name))
         {
-            problems.Add(new ValidationProblem(subject, $"Unknown payer '{account.Payer?.Name}'; declare it with AddPayers."));
+            problems.Add(new ValidationProblem(target, subject, $"Unknown payer '{account.Payer?.Name}'; declare it with AddPayers.") { Member = nameof(Account.Payer) });
         }
 
         if (account.Sector is null || !sectorIndex.ContainsKey(account.Sector.Name))
         {
-            problems.Add(new ValidationProblem(subject, $"Unknown sector '{account.Sector?.Name}'; declare it with AddSectors."));
+            problems.Add(new ValidationProblem(target, subject, $"Unknown sector '{account.Sector?.Name}'; declare it with AddSectors.") { Member = nameof(Account.Sector) });
         }
 
         if (!Enum.IsDefined(account.Kind))
         {
-            problems.Add(new ValidationProblem(subject, $"Unknown flow kind {(int)account.Kind}."));
+            problems.Add(new ValidationProblem(target, subject, $"Unknown flow kind {(int)account.Kind}.") { Member = nameof(Account.Kind) });
         }
     }
 
@@ -759,43 +763,46 @@ public sealed class LifeCourseModelBuilder(string name = "model")
     {
         if (strategy.Interventions.Count > MaxInterventionsPerStrategy)
         {
-            problems.Add(new ValidationProblem($"strategy '{strategy.Name}'", $"A strategy may combine at most {MaxInterventionsPerStrategy} interventions (got {strategy.Interventions.Count})."));
+            problems.Add(new ValidationProblem(ProblemSubject.Strategy(strategy.Name), $"strategy '{strategy.Name}'", $"A strategy may combine at most {MaxInterventionsPerStrategy} interventions (got {strategy.Interventions.Count})."));
         }
 
         var transitionPairs = _transitions.Select(t => (t.From, t.To)).ToHashSet();
         foreach (var iv in strategy.Interventions)
         {
             var subject = $"intervention '{iv.Name}' in strategy '{strategy.Name}'";
+            var target = ProblemSubject.Intervention(iv.Name);
+            var count = problems.Count;
             foreach (var s in iv.EligibleStates ?? [])
             {
-                CheckStateRef(s, false, subject + " eligibility", stateIndex, problems);
+                CheckStateRef(s, false, target, subject + " eligibility", nameof(Intervention.EligibleStates), stateIndex, problems);
             }
 
-            CheckQuantity(iv.Uptake, subject + " uptake", problems);
+            CheckQuantity(iv.Uptake, target, subject + " uptake", nameof(Intervention.Uptake), problems);
             foreach (var c in iv.Costs)
             {
-                CheckAccount(c.Account, subject + " cost", payerIndex, sectorIndex, problems);
-                CheckQuantity(c.Amount, subject + " cost", problems);
+                CheckAccount(c.Account, target, subject + " cost", payerIndex, sectorIndex, problems);
+                CheckQuantity(c.Amount, target, subject + " cost", nameof(Intervention.Costs), problems);
                 foreach (var s in c.States ?? [])
                 {
-                    CheckStateRef(s, false, subject + " cost", stateIndex, problems);
+                    CheckStateRef(s, false, target, subject + " cost", nameof(Intervention.Costs), stateIndex, problems);
                 }
 
                 if (c.DurationYears is double d && !(d > 0))
                 {
-                    problems.Add(new ValidationProblem(subject + " cost", $"The duration must be positive (got {d})."));
+                    problems.Add(new ValidationProblem(target, subject + " cost", $"The duration must be positive (got {d}).") { Member = nameof(Intervention.Costs) });
                 }
             }
 
             foreach (var e in iv.TransitionEffects)
             {
                 var es = $"{subject} effect on {e.From} → {e.To}";
-                CheckStateRef(e.From, false, es, stateIndex, problems);
-                CheckStateRef(e.To, false, es, stateIndex, problems);
-                CheckQuantity(e.Size, es, problems);
+                var et = ProblemSubject.InterventionEffect(iv.Name, e.From, e.To);
+                CheckStateRef(e.From, false, et, es, nameof(TransitionEffect.From), stateIndex, problems);
+                CheckStateRef(e.To, false, et, es, nameof(TransitionEffect.To), stateIndex, problems);
+                CheckQuantity(e.Size, et, es, nameof(TransitionEffect.Size), problems);
                 if (e.From is not null && e.To is not null && stateIndex.ContainsKey(e.From) && stateIndex.ContainsKey(e.To) && !transitionPairs.Contains((e.From, e.To)))
                 {
-                    problems.Add(new ValidationProblem(es, "The model has no such transition to change."));
+                    problems.Add(new ValidationProblem(et, es, "The model has no such transition to change.") { Member = nameof(TransitionEffect.To) });
                 }
             }
 
@@ -803,49 +810,54 @@ public sealed class LifeCourseModelBuilder(string name = "model")
             {
                 if (e.Parameter.Index < 0 || e.Parameter.Index >= _parameters.Count || _parameters[e.Parameter.Index].Name != e.Parameter.Name)
                 {
-                    problems.Add(new ValidationProblem(subject, $"Unknown parameter '{e.Parameter.Name}'."));
+                    problems.Add(new ValidationProblem(target, subject, $"Unknown parameter '{e.Parameter.Name}'.") { Member = nameof(Intervention.ParameterEffects) });
                 }
 
-                CheckQuantity(e.Value, subject + $" effect on parameter '{e.Parameter.Name}'", problems);
+                CheckQuantity(e.Value, target, subject + $" effect on parameter '{e.Parameter.Name}'", nameof(Intervention.ParameterEffects), problems);
             }
 
             foreach (var e in iv.FlowEffects)
             {
                 if (e.State is not null)
                 {
-                    CheckStateRef(e.State, false, subject + " flow effect", stateIndex, problems);
+                    CheckStateRef(e.State, false, target, subject + " flow effect", nameof(Intervention.FlowEffects), stateIndex, problems);
                 }
 
                 if (e.Payer is not null && !payerIndex.ContainsKey(e.Payer.Name))
                 {
-                    problems.Add(new ValidationProblem(subject + " flow effect", $"Unknown payer '{e.Payer.Name}'."));
+                    problems.Add(new ValidationProblem(target, subject + " flow effect", $"Unknown payer '{e.Payer.Name}'.") { Member = nameof(Intervention.FlowEffects) });
                 }
 
                 if (e.Sector is not null && !sectorIndex.ContainsKey(e.Sector.Name))
                 {
-                    problems.Add(new ValidationProblem(subject + " flow effect", $"Unknown sector '{e.Sector.Name}'."));
+                    problems.Add(new ValidationProblem(target, subject + " flow effect", $"Unknown sector '{e.Sector.Name}'.") { Member = nameof(Intervention.FlowEffects) });
                 }
 
-                CheckQuantity(e.Multiplier, subject + " flow effect", problems);
+                CheckQuantity(e.Multiplier, target, subject + " flow effect", nameof(Intervention.FlowEffects), problems);
             }
 
             foreach (var e in iv.OutcomeEffects)
             {
-                CheckStateRef(e.State, false, subject + " outcome effect", stateIndex, problems);
+                CheckStateRef(e.State, false, target, subject + " outcome effect", nameof(Intervention.OutcomeEffects), stateIndex, problems);
                 if (e.Outcome is null || !outcomeIndex.ContainsKey(e.Outcome.Name))
                 {
-                    problems.Add(new ValidationProblem(subject + " outcome effect", $"Unknown outcome '{e.Outcome?.Name}'."));
+                    problems.Add(new ValidationProblem(target, subject + " outcome effect", $"Unknown outcome '{e.Outcome?.Name}'.") { Member = nameof(Intervention.OutcomeEffects) });
                 }
 
-                CheckQuantity(e.Value, subject + " outcome effect", problems);
+                CheckQuantity(e.Value, target, subject + " outcome effect", nameof(Intervention.OutcomeEffects), problems);
+            }
+
+            for (var i = count; i < problems.Count; i++)
+            {
+                problems[i] = problems[i] with { Strategy = strategy.Name };
             }
         }
 
-        void CheckQuantity(Quantity q, string subject, List<ValidationProblem> list)
+        void CheckQuantity(Quantity q, ProblemSubject target, string subject, string member, List<ValidationProblem> list)
         {
             if (q.IsParameter && (q.ParameterIndex < 0 || q.ParameterIndex >= _parameters.Count))
             {
-                list.Add(new ValidationProblem(subject, "It refers to a parameter the model does not have."));
+                list.Add(new ValidationProblem(target, subject, "It refers to a parameter the model does not have.") { Member = member });
             }
         }
     }

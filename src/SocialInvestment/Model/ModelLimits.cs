@@ -16,6 +16,13 @@ public sealed record ModelLimits
     /// <summary>The default limits (the values documented on each property).</summary>
     public static ModelLimits Default { get; } = new();
 
+    /// <summary>
+    /// Smallest horizon in cycles (<see cref="SimulationOptions.Cycles"/>): 1. Not a setting (a run
+    /// needs at least one cycle); the one place the lower bound is written, read by
+    /// <see cref="SimulationOptions.Validate"/>, the scenario format and the socinv CLI.
+    /// </summary>
+    public const int MinCycles = 1;
+
     /// <summary>Largest horizon in cycles (<see cref="SimulationOptions.Cycles"/>). Default 1 200 (100 years of monthly cycles).</summary>
     public int MaxCycles { get; init; } = 1200;
 
@@ -66,7 +73,7 @@ public sealed record ModelLimits
         {
             if (!(value > 0) || double.IsNaN(value))
             {
-                problems.Add(new ValidationProblem("limits", string.Create(CultureInfo.InvariantCulture, $"{name} must be positive (got {value}).")));
+                problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.Limit, name), "limits", string.Create(CultureInfo.InvariantCulture, $"{name} must be positive (got {value}).")));
             }
         }
 
@@ -80,12 +87,12 @@ public sealed record ModelLimits
         Positive(nameof(MaxPopulationSize), MaxPopulationSize);
         if (!(MinStartAge <= MaxStartAge) || !double.IsFinite(MinStartAge) || !double.IsFinite(MaxStartAge))
         {
-            problems.Add(new ValidationProblem("limits", "MinStartAge and MaxStartAge must be finite with MinStartAge ≤ MaxStartAge."));
+            problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.Limit, nameof(MinStartAge), nameof(MaxStartAge)), "limits", "MinStartAge and MaxStartAge must be finite with MinStartAge ≤ MaxStartAge."));
         }
 
         if (!(MinDiscountRate < MaxDiscountRate) || !(MinDiscountRate >= -1) || !double.IsFinite(MaxDiscountRate))
         {
-            problems.Add(new ValidationProblem("limits", "MinDiscountRate must be ≥ −1 and below a finite MaxDiscountRate."));
+            problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.Limit, nameof(MinDiscountRate), nameof(MaxDiscountRate)), "limits", "MinDiscountRate must be ≥ −1 and below a finite MaxDiscountRate."));
         }
 
         return problems;
@@ -109,32 +116,32 @@ public sealed record ModelLimits
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = new List<ValidationProblem>();
-        void Add(string message) => problems.Add(new ValidationProblem("options", message));
+        void Add(string option, string message) => problems.Add(new ValidationProblem(ProblemSubject.Setting(option), "options", message));
         if (options.Cycles > MaxCycles)
         {
-            Add(string.Create(CultureInfo.InvariantCulture, $"The horizon of {options.Cycles} cycles exceeds the limit of {MaxCycles} (ModelLimits.MaxCycles)."));
+            Add(nameof(SimulationOptions.Cycles), string.Create(CultureInfo.InvariantCulture, $"The horizon of {options.Cycles} cycles exceeds the limit of {MaxCycles} (ModelLimits.MaxCycles)."));
         }
 
         if (options.CycleLengthYears > MaxCycleLengthYears)
         {
-            Add(string.Create(CultureInfo.InvariantCulture, $"The cycle length of {options.CycleLengthYears:R} years exceeds the limit of {MaxCycleLengthYears:R} years (ModelLimits.MaxCycleLengthYears)."));
+            Add(nameof(SimulationOptions.CycleLengthYears), string.Create(CultureInfo.InvariantCulture, $"The cycle length of {options.CycleLengthYears:R} years exceeds the limit of {MaxCycleLengthYears:R} years (ModelLimits.MaxCycleLengthYears)."));
         }
 
         var years = options.Cycles * options.CycleLengthYears;
         if (years > MaxHorizonYears && options.Cycles <= MaxCycles && options.CycleLengthYears <= MaxCycleLengthYears)
         {
-            Add(string.Create(CultureInfo.InvariantCulture, $"The horizon of {options.Cycles} cycles of {options.CycleLengthYears:R} years ({years:R} years) exceeds the limit of {MaxHorizonYears:R} years (ModelLimits.MaxHorizonYears)."));
+            Add(nameof(SimulationOptions.Cycles), string.Create(CultureInfo.InvariantCulture, $"The horizon of {options.Cycles} cycles of {options.CycleLengthYears:R} years ({years:R} years) exceeds the limit of {MaxHorizonYears:R} years (ModelLimits.MaxHorizonYears)."));
         }
 
-        foreach (var (name, offset) in new[] { ("time", options.DiscountTimeOffsetYears), ("steps", options.DiscountStepsOffsetYears) })
+        foreach (var (name, option, offset) in new[] { ("time", nameof(SimulationOptions.DiscountTimeOffsetYears), options.DiscountTimeOffsetYears), ("steps", nameof(SimulationOptions.DiscountStepsOffsetYears), options.DiscountStepsOffsetYears) })
         {
             if (Math.Abs(offset) > MaxHorizonYears)
             {
-                Add(string.Create(CultureInfo.InvariantCulture, $"The discount {name} offset of {offset:R} years exceeds ±{MaxHorizonYears:R} years (ModelLimits.MaxHorizonYears)."));
+                Add(option, string.Create(CultureInfo.InvariantCulture, $"The discount {name} offset of {offset:R} years exceeds ±{MaxHorizonYears:R} years (ModelLimits.MaxHorizonYears)."));
             }
         }
 
-        foreach (var (what, schedule) in new[] { ("cost", options.CostDiscounting), ("outcome", options.OutcomeDiscounting) })
+        foreach (var (what, option, schedule) in new[] { ("cost", nameof(SimulationOptions.CostDiscounting), options.CostDiscounting), ("outcome", nameof(SimulationOptions.OutcomeDiscounting), options.OutcomeDiscounting) })
         {
             if (schedule is null)
             {
@@ -145,7 +152,7 @@ public sealed record ModelLimits
             {
                 if (CheckDiscountRate(step.Rate) is string m)
                 {
-                    Add($"The {what} discount schedule '{schedule.Name}': {m}");
+                    Add(option, $"The {what} discount schedule '{schedule.Name}': {m}");
                 }
             }
         }
@@ -162,7 +169,7 @@ public sealed record ModelLimits
         var problems = new List<ValidationProblem>();
         if (population.Size > MaxPopulationSize)
         {
-            problems.Add(new ValidationProblem("population", string.Create(CultureInfo.InvariantCulture, $"The population size {population.Size:R} exceeds the limit of {MaxPopulationSize:R} (ModelLimits.MaxPopulationSize).")));
+            problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.Population), "population", string.Create(CultureInfo.InvariantCulture, $"The population size {population.Size:R} exceeds the limit of {MaxPopulationSize:R} (ModelLimits.MaxPopulationSize).")) { Member = nameof(Population.Size) });
         }
 
         for (var i = 0; i < population.Groups.Count; i++)
@@ -171,8 +178,9 @@ public sealed record ModelLimits
             if (double.IsFinite(g.StartAge) && (g.StartAge < MinStartAge || g.StartAge > MaxStartAge))
             {
                 problems.Add(new ValidationProblem(
+                    ProblemSubject.PopulationGroup(i + 1),
                     string.Create(CultureInfo.InvariantCulture, $"population group {i + 1} ('{g.State}', age {g.StartAge})"),
-                    string.Create(CultureInfo.InvariantCulture, $"The start age {g.StartAge:R} is outside the model's age range [{MinStartAge:R}, {MaxStartAge:R}] (ModelLimits.MinStartAge, MaxStartAge).")));
+                    string.Create(CultureInfo.InvariantCulture, $"The start age {g.StartAge:R} is outside the model's age range [{MinStartAge:R}, {MaxStartAge:R}] (ModelLimits.MinStartAge, MaxStartAge).")) { Member = nameof(PopulationGroup.StartAge) });
             }
         }
 

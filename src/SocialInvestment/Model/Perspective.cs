@@ -5,15 +5,34 @@ namespace SocialInvestment.Model;
 /// coefficient, and the perspective's net cost is <c>Σ coefficient·flow</c> (positive = cost).
 /// Society counts resource costs and production of every payer, nets out transfers, and adds the
 /// tax financing cost λ on the net change of public budgets (all kinds of flow of public payers).
+/// Equality is by value for the built-in perspectives (the same payer, or society with the same
+/// λ exactly, are equal however often they are created) and by identity for
+/// <see cref="Custom"/> ones; <see cref="Name"/> is for display only (it rounds λ to whole percent)
+/// and never identifies a perspective.
 /// </summary>
-public sealed class Perspective
+public sealed class Perspective : IEquatable<Perspective>
 {
+    /// <summary>
+    /// The default tax financing cost λ (skattefinansieringskostnad), 0.2: 20 øre per krone of net
+    /// public spending, Norway's Finance Ministry circular R-109/2021. The one place the default is
+    /// written; <see cref="Society"/>, <see cref="StandardSet"/> and the scenario format read it.
+    /// </summary>
+    public const double DefaultTaxFinancingCost = 0.2;
+
     private readonly Func<Account, double> _coefficient;
 
-    private Perspective(string name, Func<Account, double> coefficient)
+    // What the perspective is, as data: the built-in kind, and its payer or λ (null kind: custom, compared by identity).
+    private readonly string? _kind;
+    private readonly string? _payer;
+    private readonly double _lambda;
+
+    private Perspective(string name, Func<Account, double> coefficient, string? kind = null, string? payer = null, double lambda = 0)
     {
         Name = name;
         _coefficient = coefficient;
+        _kind = kind;
+        _payer = payer;
+        _lambda = lambda;
     }
 
     /// <summary>Name for reports.</summary>
@@ -24,11 +43,11 @@ public sealed class Perspective
     public static Perspective ForPayer(Payer payer)
     {
         ArgumentNullException.ThrowIfNull(payer);
-        return new Perspective(payer.Name, a => a.Payer.Name == payer.Name || a.Payer.Parent == payer.Name ? 1.0 : 0.0);
+        return new Perspective(payer.Name, a => a.Payer.Name == payer.Name || a.Payer.Parent == payer.Name ? 1.0 : 0.0, "payer", payer.Name);
     }
 
     /// <summary>The public sector as a whole: every public payer, all kinds of flow (transfers between public payers cancel).</summary>
-    public static Perspective PublicSector { get; } = new("public sector", a => a.Payer.IsPublic ? 1.0 : 0.0);
+    public static Perspective PublicSector { get; } = new("public sector", a => a.Payer.IsPublic ? 1.0 : 0.0, "public");
 
     /// <summary>The individual or household: <see cref="Payer.Individual"/>'s flows of all kinds.</summary>
     public static Perspective Individual { get; } = ForPayer(Payer.Individual);
@@ -36,19 +55,22 @@ public sealed class Perspective
     /// <summary>
     /// Society: resource costs and production of every payer (transfers netted out), plus
     /// <paramref name="taxFinancingCost"/> × the net change in public budgets. Norway's R-109/2021
-    /// uses 0.2 (20 %).
+    /// uses 0.2 (20 %, <see cref="DefaultTaxFinancingCost"/>).
     /// </summary>
-    /// <param name="taxFinancingCost">Marginal cost of public funds λ, ≥ 0 (0.2 for Norway).</param>
-    public static Perspective Society(double taxFinancingCost = 0.2)
+    /// <param name="taxFinancingCost">Marginal cost of public funds λ, ≥ 0 (<see cref="DefaultTaxFinancingCost"/> = 0.2 for Norway).</param>
+    public static Perspective Society(double taxFinancingCost = DefaultTaxFinancingCost)
     {
         Guard.NonNegativeFinite(taxFinancingCost);
         return new Perspective(
             taxFinancingCost == 0 ? "society" : FormattableString.Invariant($"society (tax financing cost {taxFinancingCost:P0})"),
-            a => (a.Kind == FlowKind.Transfer ? 0.0 : 1.0) + (a.Payer.IsPublic ? taxFinancingCost : 0.0));
+            a => (a.Kind == FlowKind.Transfer ? 0.0 : 1.0) + (a.Payer.IsPublic ? taxFinancingCost : 0.0),
+            "society",
+            null,
+            taxFinancingCost);
     }
 
     /// <summary>Health-care style perspective: resource costs of every payer, nothing else.</summary>
-    public static Perspective ResourceCosts { get; } = new("resource costs", a => a.Kind == FlowKind.ResourceCost ? 1.0 : 0.0);
+    public static Perspective ResourceCosts { get; } = new("resource costs", a => a.Kind == FlowKind.ResourceCost ? 1.0 : 0.0, "resource-costs");
 
     /// <summary>A custom perspective.</summary>
     /// <param name="name">Name.</param>
@@ -81,7 +103,7 @@ public sealed class Perspective
     /// <summary>The standard set for a model: each declared payer, the public sector, and society with the given λ.</summary>
     /// <param name="model">The model.</param>
     /// <param name="taxFinancingCost">λ for the society perspective.</param>
-    public static IReadOnlyList<Perspective> StandardSet(LifeCourseModel model, double taxFinancingCost = 0.2)
+    public static IReadOnlyList<Perspective> StandardSet(LifeCourseModel model, double taxFinancingCost = DefaultTaxFinancingCost)
     {
         ArgumentNullException.ThrowIfNull(model);
         var list = model.Payers.Where(p => p.Parent is null).Select(ForPayer).ToList();
@@ -89,6 +111,27 @@ public sealed class Perspective
         list.Add(Society(taxFinancingCost));
         return list;
     }
+
+    /// <summary>The tax financing cost λ of a society perspective (<see cref="Society"/>); null for every other perspective.</summary>
+    public double? TaxFinancingCost => _kind == "society" ? _lambda : null;
+
+    /// <summary>
+    /// Whether two perspectives are the same rule: the same instance, or built-in perspectives of
+    /// the same kind with the same payer (<see cref="ForPayer"/>, by payer name) or exactly the same
+    /// λ (<see cref="Society"/>). Two society perspectives whose λ differ (0.2 and 0.204) are
+    /// different, although their <see cref="Name"/>s, rounded to whole percent, are the same.
+    /// </summary>
+    /// <param name="other">The other perspective.</param>
+    public bool Equals(Perspective? other)
+        => ReferenceEquals(this, other)
+            || (other is not null && _kind is not null && _kind == other._kind && string.Equals(_payer, other._payer, StringComparison.Ordinal) && _lambda.Equals(other._lambda));
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as Perspective);
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+        => _kind is null ? System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this) : HashCode.Combine(_kind, _payer, _lambda);
 
     /// <inheritdoc />
     public override string ToString() => Name;

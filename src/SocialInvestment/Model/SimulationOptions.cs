@@ -58,25 +58,29 @@ public sealed record SimulationOptions
     /// </summary>
     public double DiscountStepsOffsetYears { get; init; }
 
-    /// <summary>Checks the options and returns every problem found (empty when valid).</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>Checks the options and returns the message of every problem found (empty when valid); <see cref="Problems"/> gives the same problems with their subject.</summary>
+    public IReadOnlyList<string> Validate() => [.. Problems().Select(p => p.Message)];
+
+    /// <summary>Checks the options and returns every problem found (empty when valid), each with the option as its subject (<see cref="ProblemKind.Setting"/>, keyed by the property name).</summary>
+    public IReadOnlyList<ValidationProblem> Problems()
     {
-        var problems = new List<string>();
-        if (Cycles < 1)
+        var problems = new List<ValidationProblem>();
+        void Add(string option, string message) => problems.Add(new ValidationProblem(ProblemSubject.Setting(option), "options", message));
+        if (Cycles < ModelLimits.MinCycles)
         {
-            problems.Add($"The horizon must be at least one cycle (got {Cycles}).");
+            Add(nameof(Cycles), $"The horizon must be at least one cycle (got {Cycles}).");
         }
 
         if (!double.IsFinite(CycleLengthYears) || CycleLengthYears <= 0)
         {
-            problems.Add($"The cycle length must be a positive number of years (got {CycleLengthYears}).");
+            Add(nameof(CycleLengthYears), $"The cycle length must be a positive number of years (got {CycleLengthYears}).");
         }
 
         if (StateWeights is null)
         {
-            problems.Add("A counting convention (StateWeights) is required.");
+            Add(nameof(StateWeights), "A counting convention (StateWeights) is required.");
         }
-        else if (Cycles >= 1)
+        else if (Cycles >= ModelLimits.MinCycles)
         {
             try
             {
@@ -84,23 +88,23 @@ public sealed record SimulationOptions
             }
             catch (ArgumentException e)
             {
-                problems.Add(e.Message);
+                Add(nameof(StateWeights), e.Message);
             }
         }
 
         if (CostDiscounting is null || OutcomeDiscounting is null)
         {
-            problems.Add("Discount schedules for costs and outcomes are required.");
+            Add(CostDiscounting is null ? nameof(CostDiscounting) : nameof(OutcomeDiscounting), "Discount schedules for costs and outcomes are required.");
         }
 
         if (!double.IsFinite(DiscountTimeOffsetYears) || DiscountTimeOffsetYears < 0)
         {
-            problems.Add($"The discount time offset must be finite and ≥ 0 (got {DiscountTimeOffsetYears}).");
+            Add(nameof(DiscountTimeOffsetYears), $"The discount time offset must be finite and ≥ 0 (got {DiscountTimeOffsetYears}).");
         }
 
         if (!double.IsFinite(DiscountStepsOffsetYears))
         {
-            problems.Add($"The discount steps offset must be a finite number of years (got {DiscountStepsOffsetYears}).");
+            Add(nameof(DiscountStepsOffsetYears), $"The discount steps offset must be a finite number of years (got {DiscountStepsOffsetYears}).");
         }
 
         return problems;

@@ -550,7 +550,7 @@ public sealed class PsaResult
         ArgumentNullException.ThrowIfNull(perspective);
         for (var i = 0; i < Perspectives.Count; i++)
         {
-            if (ReferenceEquals(Perspectives[i], perspective) || Perspectives[i].Name == perspective.Name)
+            if (Perspectives[i].Equals(perspective))
             {
                 return i;
             }
@@ -612,7 +612,7 @@ internal sealed partial class PsaAccumulator
             var v = -1;
             for (var i = 0; i < perspectives.Count; i++)
             {
-                if (perspectives[i].Name == r.Perspective.Name)
+                if (perspectives[i].Equals(r.Perspective))
                 {
                     v = i;
                 }

@@ -1,6 +1,7 @@
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
+using SocialInvestment.Tests.TestSupport;
 
 namespace SocialInvestment.Tests.Engine;
 
@@ -103,7 +104,7 @@ public class DurationCountingTests
     {
         var iv = Intervention.Create("x").CostPerCycle(Cost, 1, 2).Build();
         var s = new Strategy("s", iv);
-        var r = CohortEngine.Run(Mortal(CycleWeights.FromName(convention), s), s);
+        var r = CohortEngine.Run(Mortal(CountingNames.Of(convention), s), s);
         Assert.That(Invested(r), Is.EqualTo(expected).Within(1e-12));
     }
 
@@ -116,7 +117,7 @@ public class DurationCountingTests
         // A flow effect that removes a flow of 1 for 2 years saves exactly what a 2-year cost of 1 costs.
         var saving = new Strategy("saving", Intervention.Create("x").ScaleFlows(0, state: "Alive", profile: EffectProfile.ConstantFor(2)).Build());
         var cost = new Strategy("cost", Intervention.Create("y").CostPerCycle(Cost, 1, 2).Build());
-        var b = MortalBuilder(CycleWeights.FromName(convention));
+        var b = MortalBuilder(CountingNames.Of(convention));
         b.StateFlow("Alive", Cost, 1);
         var model = b.AddStrategy(saving).AddStrategy(cost).Build();
         var pers = Perspective.ForPayer(P);

@@ -56,8 +56,6 @@ public class LifeTableMethodTests
         {
             Assert.That(r.TotalCost(Perspective.ForPayer(P)), Is.EqualTo(expected).Within(1e-12));
             Assert.That(CycleWeights.TrapezoidDiscounted, Is.SameAs(CycleWeights.HalfCycle));
-            Assert.That(CycleWeights.FromName("trapezoid"), Is.SameAs(CycleWeights.HalfCycle));
-            Assert.That(CycleWeights.FromName("life-table"), Is.SameAs(CycleWeights.LifeTable));
             Assert.That(CycleWeights.HalfCycle.PerCycle, Is.False);
         });
     }

@@ -69,7 +69,7 @@ public class ProbabilisticAnalysisTests
         b.StateFlow("Ill", care, (in ModelContext c) => c[cIll]).StateFlow("Ill", benefit, 12_000).StateFlow("Well", care, 300);
         b.StateOutcome("Well", Outcome.Qaly, 1).StateOutcome("Ill", Outcome.Qaly, (in ModelContext c) => c[uIll]);
         b.WithPopulation(new Population([new PopulationGroup(40, "Well", 0.8), new PopulationGroup(40, "Ill", 0.2)], 100));
-        b.WithOptions(new SimulationOptions { Cycles = 37, StateWeights = CycleWeights.FromName(counting), CostDiscounting = DiscountSchedule.Constant(0.04), OutcomeDiscounting = DiscountSchedule.Constant(0.015) });
+        b.WithOptions(new SimulationOptions { Cycles = 37, StateWeights = CountingNames.Of(counting), CostDiscounting = DiscountSchedule.Constant(0.04), OutcomeDiscounting = DiscountSchedule.Constant(0.015) });
         var model = b.Build();
         var spec = new PsaSpecification(model)
             .With(r1, GammaDistribution.FromMeanAndStandardError(0.1, 0.02))
