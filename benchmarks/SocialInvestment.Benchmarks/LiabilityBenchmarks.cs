@@ -6,8 +6,8 @@ using SocialInvestment.Model;
 namespace SocialInvestment.Benchmarks;
 
 /// <summary>
-/// The caseload liability of a 100,000-person register on the welfare-sized model (15 states, 80
-/// cycles) against the naive baseline: one single-person cohort run (compile + run) per person.
+/// The caseload liability of a 100,000-person register on the welfare-sized model (15 states, 26
+/// cycles: its age functions are valid to age 92, and the oldest start age is 66) against the naive baseline: one single-person cohort run (compile + run) per person.
 /// The register is synthetic (fixed seed): whole-year ages 12–66 in the 14 living states, time in
 /// state 0, so it has at most 55 × 14 = 770 distinct profiles. The baseline is checked against the
 /// grouped computation on the first 2,000 persons in <c>GlobalSetup</c> (to 1e-9 relative).
@@ -25,7 +25,7 @@ public class LiabilityBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _model = WelfareModel.Build();
+        _model = WelfareModel.Build(cycles: 26);
         _register = Register(Persons, _model);
         var head = new ClientRegister(_register.Persons.Take(2_000));
         var grouped = CaseloadLiability.Compute(_model, head).Public;
