@@ -123,6 +123,7 @@ internal static class CliApp
         root.Subcommands.Add(InitCommand(output));
         root.Subcommands.Add(LiabilityCommand.Liability(output, cancellationToken));
         root.Subcommands.Add(LiabilityCommand.FollowUpCommand(output, cancellationToken));
+        root.Subcommands.Add(ContractCommand.Build(output, error, environment, cancellationToken));
         return root;
     }
 
@@ -149,6 +150,7 @@ internal static class CliApp
             var scenario = LoadScenario(dir);
             var model = scenario.BuildModel();
             SettlementFile.TryRead(dir, scenario);  // the optional settlement rules table, checked against the scenario
+            ContractFile.TryRead(dir, scenario, model);  // the optional outcome-contract tables, checked against the model
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"OK: '{scenario.Settings.Name}' ({dir}): {model.States.Count} states, {model.Payers.Count} payers, {model.Strategies.Count} strategies, {model.Flows.Count} flows; no problems found."));
