@@ -124,6 +124,7 @@ internal static class CliApp
         root.Subcommands.Add(LiabilityCommand.Liability(output, cancellationToken));
         root.Subcommands.Add(LiabilityCommand.FollowUpCommand(output, cancellationToken));
         root.Subcommands.Add(ContractCommand.Build(output, error, environment, cancellationToken));
+        root.Subcommands.Add(PortfolioCommand.Create(output, error, environment, cancellationToken));
         return root;
     }
 
