@@ -121,6 +121,8 @@ internal static class CliApp
         root.Subcommands.Add(RunCommand(output, error, environment, reportOnly: true, cancellationToken));
         root.Subcommands.Add(ValidateCommand(output));
         root.Subcommands.Add(InitCommand(output));
+        root.Subcommands.Add(LiabilityCommand.Liability(output, cancellationToken));
+        root.Subcommands.Add(LiabilityCommand.FollowUpCommand(output, cancellationToken));
         root.Subcommands.Add(ContractCommand.Build(output, error, environment, cancellationToken));
         root.Subcommands.Add(PortfolioCommand.Create(output, error, environment, cancellationToken));
         return root;

@@ -1,0 +1,88 @@
+using SocialInvestment.Cli.Tests.TestSupport;
+using SocialInvestment.Economics;
+using SocialInvestment.Scenarios;
+
+namespace SocialInvestment.Cli.Tests;
+
+/// <summary>socinv liability and socinv follow-up on the built-in default, with no other input, into atomic run folders.</summary>
+public class LiabilityCommandTests : TempFolderTest
+{
+    [Test]
+    public void Liability_RunsOnTheDefault_WritesTheRunFolder_MatchingTheLibrary()
+    {
+        var outDir = Path.Combine(Dir, "liab");
+        var r = Socinv.Run("liability", "--out", outDir);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Err);
+        var model = NorwegianDefault.Load().BuildModel();
+        var expected = CaseloadLiability.Compute(model, NorwegianCaseload.OpeningRegister(model));
+        var lines = File.ReadAllLines(Path.Combine(outDir, "liability.csv"));
+        var publicTotal = lines.Single(l => l.StartsWith("total,all,", StringComparison.Ordinal) && l.Contains(",public,", StringComparison.Ordinal)).Split(',')[5];
+        Assert.Multiple(() =>
+        {
+            Assert.That(double.Parse(publicTotal, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(expected.Public));
+            Assert.That(lines, Has.Some.EqualTo("state,cw_institution,,true,public,,,"), "a cell of 4 children is suppressed: no count, no value");
+            foreach (var f in new[] { "movement.csv", "liability_accounts.csv", "report.html", "report.md", "liability-age-band.png", "liability-state.png", RunManifest.FileName, "scenario/scenario.json" })
+            {
+                Assert.That(File.Exists(Path.Combine(outDir, f)), f);
+            }
+
+            Assert.That(File.Exists(Path.Combine(outDir, "persons.csv")), Is.False, "per-person values only when asked for");
+            Assert.That(RunManifest.TryRead(outDir)!.Verify(outDir), Is.Empty, "the manifest lists every file");
+            Assert.That(r.Out, Does.Contain("public sector").And.Contain("new entrants"));
+        });
+
+        // A second run replaces the folder (it is socinv's), with --per-person this time.
+        var again = Socinv.Run("liability", "--out", outDir, "--per-person", "--min-cell", "3");
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Ok), again.Err);
+        Assert.That(File.ReadLines(Path.Combine(outDir, "persons.csv")).Count(), Is.EqualTo(1 + (3191 * 5)), "four payers and public per person");
+    }
+
+    [Test]
+    public void Liability_BadRegister_IsOneAggregatedErrorAndNoFolder()
+    {
+        var register = Path.Combine(Dir, "register.csv");
+        File.WriteAllText(register, "person_id,age,state\na,14,cw_inhome\na,200,nowhere\n");
+        var outDir = Path.Combine(Dir, "bad");
+        var r = Socinv.Run("liability", "--register", register, "--out", outDir);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
+            Assert.That(r.Err, Does.Contain("register.csv").And.Contain("duplicate").And.Contain("Age 200 is impossible").And.Contain("Unknown state 'nowhere'"));
+            Assert.That(Directory.Exists(outDir), Is.False);
+        });
+    }
+
+    [Test]
+    public void FollowUp_RunsOnTheDefault_AndAStoredForecastIsReused_OnlyForTheSameScenario()
+    {
+        var first = Path.Combine(Dir, "fu1");
+        var r = Socinv.Run("follow-up", "--draws", "100", "--out", first);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Err);
+        Assert.Multiple(() =>
+        {
+            foreach (var f in new[] { ForecastFile.FileName, "follow_up_counts.csv", "follow_up_spending.csv", "belief_update.csv", "report.html", "follow-up-counts.png", RunManifest.FileName })
+            {
+                Assert.That(File.Exists(Path.Combine(first, f)), f);
+            }
+
+            Assert.That(r.Out, Does.Contain("effective sample size"));
+        });
+
+        var second = Path.Combine(Dir, "fu2");
+        var reuse = Socinv.Run("follow-up", "--forecast", Path.Combine(first, ForecastFile.FileName), "--out", second);
+        Assert.That(reuse.ExitCode, Is.EqualTo(ExitCodes.Ok), reuse.Err);
+        Assert.That(File.ReadAllText(Path.Combine(second, "follow_up_counts.csv")), Is.EqualTo(File.ReadAllText(Path.Combine(first, "follow_up_counts.csv"))));
+
+        // Another scenario (the default with another population size) has another content hash: the stored forecast is refused.
+        var dir = Path.Combine(Dir, "changed");
+        var s = NorwegianDefault.Load();
+        ScenarioWriter.Write(s with { Settings = s.Settings with { PopulationSize = 999 } }, dir);
+        NorwegianCaseload.WriteTo(dir);
+        var refused = Socinv.Run("follow-up", "--scenario", dir, "--forecast", Path.Combine(first, ForecastFile.FileName), "--out", Path.Combine(Dir, "fu3"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
+            Assert.That(refused.Err, Does.Contain("content hash"));
+        });
+    }
+}
