@@ -8,13 +8,6 @@ internal static class ModelCompiler
 {
     private const double Tolerance = 1e-9;
 
-    private sealed class Row
-    {
-        public readonly List<(int To, TransitionValueKind Kind, ModelFunction? F)> Entries = [];
-        public int RemainderTo = -1;
-        public bool IsRate;
-    }
-
     public static CompiledModel? Compile(LifeCourseModel model, Strategy strategy, ParameterValues parameters, List<ValidationProblem> problems)
     {
         var reported = new HashSet<string>(StringComparer.Ordinal);
@@ -69,26 +62,7 @@ internal static class ModelCompiler
         var N = baseOf.Count;
 
         // Rows.
-        var rows = new Row[B];
-        for (var b = 0; b < B; b++)
-        {
-            rows[b] = new Row();
-        }
-
-        foreach (var t in model.Transitions)
-        {
-            var f = model.StateIndex(t.From);
-            var to = model.StateIndex(t.To);
-            if (t.Kind == TransitionValueKind.Remainder)
-            {
-                rows[f].RemainderTo = to;
-            }
-            else
-            {
-                rows[f].Entries.Add((to, t.Kind, t.Value));
-                rows[f].IsRate |= t.Kind == TransitionValueKind.Rate;
-            }
-        }
+        var rows = TransitionRowKernel.ForModel(model);
 
         // Strategy pieces.
         var interventions = strategy.Interventions;
@@ -286,7 +260,7 @@ internal static class ModelCompiler
                         continue;
                     }
 
-                    if (!ComputeRow(b, ctx, active, weights, tau, q))
+                    if (!rows[b].Compute(model, ctx, dt, active, weights, tau, q, Report))
                     {
                         continue;
                     }
@@ -564,170 +538,6 @@ internal static class ModelCompiler
                 yield return (x, y);
             }
         }
-
-        bool ComputeRow(int b, in ModelContext ctx, Intervention[] active, double[] weights, double tau, double[] q)
-        {
-            Array.Clear(q);
-            var row = rows[b];
-            var ok = true;
-            var balance = row.RemainderTo >= 0 ? row.RemainderTo : b;
-            foreach (var (to, kind, f) in row.Entries)
-            {
-                var v = f!(in ctx);
-                string Subject() => $"transition {states[b].Name} → {states[to].Name}";
-                if (!double.IsFinite(v))
-                {
-                    Report(Subject(), $"The {(kind == TransitionValueKind.Rate ? "rate" : "probability")} is not a finite number ({v}) at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}).");
-                    ok = false;
-                    continue;
-                }
-
-                if (kind == TransitionValueKind.Rate)
-                {
-                    if (v < 0)
-                    {
-                        Report(Subject(), $"The rate {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is negative.");
-                        ok = false;
-                        continue;
-                    }
-
-                    for (var a = 0; a < active.Length; a++)
-                    {
-                        foreach (var e in active[a].TransitionEffects)
-                        {
-                            if (e.From == states[b].Name && e.To == states[to].Name && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk
-                                && (e.Ages is null || e.Ages.Contains(ctx.Age)))
-                            {
-                                var factor = ScaledRatio(e.Size.Evaluate(ctx.Parameters), e.Profile.Multiplier(tau), e.Scaling);
-                                v *= weights[a] == 1 ? factor : 1 + (weights[a] * (factor - 1));
-                            }
-                        }
-                    }
-                }
-                else if (v < -Tolerance || v > 1 + Tolerance)
-                {
-                    Report(Subject(), $"The probability {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is outside [0, 1].");
-                    ok = false;
-                    continue;
-                }
-
-                q[to] += v;
-            }
-
-            if (!ok)
-            {
-                return false;
-            }
-
-            if (row.IsRate)
-            {
-                var total = 0.0;
-                for (var j = 0; j < q.Length; j++)
-                {
-                    total += q[j];
-                }
-
-                var stay = Math.Exp(-total * dt);
-                if (total > 0)
-                {
-                    var scale = -Numerics.ExpM1(-total * dt) / total;
-                    for (var j = 0; j < q.Length; j++)
-                    {
-                        q[j] *= scale;
-                    }
-                }
-
-                q[balance] += stay;
-            }
-
-            // The remainder first, so that effects see the whole row.
-            if (row.RemainderTo >= 0 && !row.IsRate)
-            {
-                var others = 0.0;
-                for (var j = 0; j < q.Length; j++)
-                {
-                    others += q[j];
-                }
-
-                q[row.RemainderTo] += 1 - others;
-            }
-
-            // Effects on probabilities (rate rows took their hazard and relative-risk effects above).
-            for (var a = 0; a < active.Length; a++)
-            {
-                var iv = active[a];
-                foreach (var e in iv.TransitionEffects)
-                {
-                    if (e.From != states[b].Name || (row.IsRate && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk)
-                        || (e.Ages is not null && !e.Ages.Contains(ctx.Age)))
-                    {
-                        continue;
-                    }
-
-                    var to = model.StateIndex(e.To);
-                    if (to == balance && row.RemainderTo >= 0)
-                    {
-                        Report($"intervention '{iv.Name}' effect on {e.From} → {e.To}", "The effect targets the row's remainder, which is computed; put the effect on the other transitions.");
-                        return false;
-                    }
-
-                    var size = e.Size.Evaluate(ctx.Parameters);
-                    var m = e.Profile.Multiplier(tau);
-                    var p = Math.Clamp(q[to], 0, 1);
-                    var changed = e.Measure switch
-                    {
-                        EffectMeasure.RelativeRisk => p * ScaledRatio(size, m, e.Scaling),
-                        EffectMeasure.HazardRatio => RateConversion.ApplyHazardRatio(p, ScaledRatio(size, m, e.Scaling)),
-                        EffectMeasure.OddsRatio => RateConversion.ApplyOddsRatio(p, ScaledRatio(size, m, e.Scaling)),
-                        _ => p + (m * size),
-                    };
-                    if (weights[a] != 1)
-                    {
-                        // Mean effect: the uptake-weighted mean of the takers' and the non-takers' probability.
-                        changed = p + (weights[a] * (changed - p));
-                    }
-                    if (e.Balance == EffectBalance.Proportional && p < 1)
-                    {
-                        // Every other destination keeps its share of what is left: q_j' = q_j·(1 − p')/(1 − p).
-                        var scale = (1 - changed) / (1 - p);
-                        for (var j = 0; j < q.Length; j++)
-                        {
-                            if (j != to)
-                            {
-                                q[j] *= scale;
-                            }
-                        }
-                    }
-                    else
-                    {
-                        q[balance] -= changed - q[to];
-                    }
-
-                    q[to] = changed;
-                }
-            }
-
-            var sum = 0.0;
-            for (var j = 0; j < q.Length; j++)
-            {
-                if (q[j] < -Tolerance || q[j] > 1 + Tolerance || !double.IsFinite(q[j]))
-                {
-                    Report($"row '{states[b].Name}'", $"The probability of {states[b].Name} → {states[j].Name} is {Fmt(q[j])} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}){(active.Length > 0 ? " after intervention effects" : "")}; it must lie in [0, 1].");
-                    return false;
-                }
-
-                q[j] = Math.Clamp(q[j], 0, 1);
-                sum += q[j];
-            }
-
-            if (Math.Abs(sum - 1) > 1e-6)
-            {
-                Report($"row '{states[b].Name}'", $"The probabilities sum to {Fmt(sum)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}), not 1; fix the values or add a remainder (Remainder(\"{states[b].Name}\", …)).");
-                return false;
-            }
-
-            return true;
-        }
     }
 
     /// <summary>
@@ -758,10 +568,6 @@ internal static class ModelCompiler
 
         return any ? factor : 1.0;
     }
-
-    /// <summary>A ratio <c>x</c> at profile multiplier <c>m</c>: <c>x^m</c> (power) or <c>1 + m·(x − 1)</c> (linear).</summary>
-    private static double ScaledRatio(double ratio, double m, EffectScaling scaling)
-        => scaling == EffectScaling.Linear ? 1 + (m * (ratio - 1)) : Math.Pow(ratio, m);
 
     private static bool Eligible(Intervention iv, State state, double age)
         => !state.IsAbsorbing
