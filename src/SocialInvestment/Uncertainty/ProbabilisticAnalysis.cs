@@ -221,6 +221,10 @@ public static class ProbabilisticAnalysis
         }
 
         var perspectives = options.Perspectives ?? Perspective.StandardSet(model);
+
+        // The cohort engine's draws: only the compiled blocks a draw changes are recomputed (bit-identical to compiling every draw).
+        var fast = evaluator is null ? CohortDrawEvaluator.Create(specification, strategies, ci, perspectives) : null;
+        var workers = new System.Collections.Concurrent.ConcurrentBag<CohortDrawEvaluator.Worker>();
         evaluator ??= (s, p, _, ct) => CohortEngine.Run(model, s, p, ct);
         var K = options.Draws;
         var S = strategies.Count;
@@ -250,7 +254,7 @@ public static class ProbabilisticAnalysis
             var last = Math.Min(K, first + wave);
             var b = options.KeepDraws ? buffers : buffers with { Offset = first };
             var firstChunk = first / Chunk;
-            ParallelRun.For((last - first + Chunk - 1) / Chunk, po, c =>
+            ParallelRun.For((last - first + Chunk - 1) / Chunk, po, () => fast is null ? null : workers.TryTake(out var w) ? w : fast.CreateWorker(), (c, worker) =>
             {
                 var results = new SimulationResult[S];
                 var lo = (firstChunk + c) * Chunk;
@@ -259,6 +263,12 @@ public static class ProbabilisticAnalysis
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var at = k - b.Offset;
+                    if (worker is not null)
+                    {
+                        worker.Evaluate(k, options.Seed, b, at, cancellationToken);
+                        continue;
+                    }
+
                     var draw = specification.Draw(options.Seed, k);
                     draw.AsSpan().CopyTo(b.Parameters.AsSpan(at * P, P));
                     for (var s = 0; s < S; s++)
@@ -299,6 +309,12 @@ public static class ProbabilisticAnalysis
 
                 var done = Interlocked.Add(ref completed, hi - lo);
                 progress?.Report(new RunProgress(done, K, "PSA draws"));
+            }, worker =>
+            {
+                if (worker is not null)
+                {
+                    workers.Add(worker);
+                }
             });
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -553,7 +569,7 @@ internal static class ParallelRun
         }
     }
 
-    public static void For<TLocal>(int count, ParallelOptions options, Func<TLocal> init, Action<int, TLocal> body)
+    public static void For<TLocal>(int count, ParallelOptions options, Func<TLocal> init, Action<int, TLocal> body, Action<TLocal>? done = null)
     {
         try
         {
@@ -561,7 +577,7 @@ internal static class ParallelRun
             {
                 body(i, local);
                 return local;
-            }, _ => { });
+            }, local => done?.Invoke(local));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count == 1)
         {
