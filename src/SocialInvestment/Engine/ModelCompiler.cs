@@ -59,7 +59,19 @@ internal sealed class Compilation
         Rows = TransitionRowKernel.ForModel(model);
         OutcomeIndex = model.Outcomes.Select((o, i) => (o.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         ReportAction = Report;
+        var B = Space.BaseCount;
+        Destinations = new int[Space.Count * B];
+        for (var x = 0; x < Space.Count; x++)
+        {
+            for (var j = 0; j < B; j++)
+            {
+                Destinations[(x * B) + j] = Space.Destination(x, j, model);
+            }
+        }
     }
+
+    /// <summary><see cref="StateSpace.Destination"/> of every (expanded x, base j), at <c>x·B + j</c>.</summary>
+    public int[] Destinations { get; }
 
     /// <summary><see cref="Report"/> as a delegate, allocated once.</summary>
     public Action<string, string> ReportAction { get; }
@@ -489,7 +501,7 @@ internal sealed class SubcohortCompiler
     private readonly Intervention[] _active;
     private readonly int[] _activeIndex;
     private readonly double[] _weights;
-    private readonly ParameterValues[] _paramsAt;
+    private ParameterValues[] _paramsAt;
     private readonly bool _hasFlowEffects;
     private readonly bool[] _outcomeEffectIn;
     private readonly double[] _q;
@@ -497,6 +509,10 @@ internal sealed class SubcohortCompiler
     private readonly double[] _outcomeWork;
     private readonly double[] _outcomeMix;
     private readonly Action<int>? _touch;
+    private readonly RowEffect[][] _effects;
+    private readonly (int Active, InterventionCost Cost, int Cell)[][] _costs;
+    private readonly (int Active, FlowEffect Effect)[][][] _flowEffects;
+    private readonly (int Active, OutcomeEffect Effect, int Outcome)[][] _outcomeEffects;
 
     public SubcohortCompiler(Compilation c, SubcohortPlan plan)
     {
@@ -518,13 +534,88 @@ internal sealed class SubcohortCompiler
         }
 
         _q = new double[states.Count];
+        _effects = new RowEffect[states.Count][];
+        for (var b = 0; b < states.Count; b++)
+        {
+            _effects[b] = c.Rows[b].EffectsFrom(c.Model, _active);
+        }
+
+        // The active interventions' costs, flow effects and outcome effects of each state, resolved once.
+        _costs = new (int, InterventionCost, int)[states.Count][];
+        _flowEffects = new (int, FlowEffect)[states.Count][][];
+        _outcomeEffects = new (int, OutcomeEffect, int)[states.Count][];
+        for (var b = 0; b < states.Count; b++)
+        {
+            var state = states[b];
+            var costs = new List<(int, InterventionCost, int)>();
+            var outcomeEffects = new List<(int, OutcomeEffect, int)>();
+            for (var a = 0; a < _active.Length; a++)
+            {
+                foreach (var cost in _active[a].Costs)
+                {
+                    if (cost.Timing == CostTiming.PerCycle && !(state.IsAbsorbing && cost.States is null) && (cost.States is null || cost.States.Contains(state.Name)))
+                    {
+                        costs.Add((a, cost, c.A + c.Model.AccountIndex(cost.Account)));
+                    }
+                }
+
+                foreach (var oe in _active[a].OutcomeEffects)
+                {
+                    if (oe.State == state.Name)
+                    {
+                        outcomeEffects.Add((a, oe, c.OutcomeIndex[oe.Outcome.Name]));
+                    }
+                }
+            }
+
+            _costs[b] = [.. costs];
+            _outcomeEffects[b] = [.. outcomeEffects];
+            var flows = c.FlowsByState[b];
+            _flowEffects[b] = new (int, FlowEffect)[flows.Count][];
+            for (var i = 0; i < flows.Count; i++)
+            {
+                var account = c.Model.Flows[flows[i].Flow].Account;
+                var list = new List<(int, FlowEffect)>();
+                for (var a = 0; a < _active.Length; a++)
+                {
+                    foreach (var fe in _active[a].FlowEffects)
+                    {
+                        if ((fe.State is null || fe.State == state.Name) && (fe.Payer is null || fe.Payer == account.Payer) && (fe.Sector is null || fe.Sector == account.Sector))
+                        {
+                            list.Add((a, fe));
+                        }
+                    }
+                }
+
+                _flowEffects[b][i] = [.. list];
+            }
+        }
+
         _outcomeBase = new double[c.O];
         _outcomeWork = new double[c.O];
         _outcomeMix = new double[c.O];
         _touch = c.Recorder is null ? null : Touch;
     }
 
-    public SubcohortPlan Plan { get; }
+    public SubcohortPlan Plan { get; private set; }
+
+    /// <summary>
+    /// Re-targets the compiler at the compilation's current parameter values (after
+    /// <see cref="Compilation.Rebind"/>) and a plan of the same start age and treatment pattern:
+    /// the weights and the per-point parameter values are re-evaluated, the resolved structure kept.
+    /// </summary>
+    public void Rebind(SubcohortPlan plan)
+    {
+        Plan = plan;
+        var interventions = _c.Strategy.Interventions;
+        for (var a = 0; a < _activeIndex.Length; a++)
+        {
+            var i = _activeIndex[a];
+            _weights[a] = interventions[i].UptakeMode == UptakeMode.MeanEffect ? _c.Uptake[i] : 1.0;
+        }
+
+        _paramsAt = ParametersAt();
+    }
 
     /// <summary>The strategy's intervention indices acting on this sub-cohort.</summary>
     public int[] ActiveIndex => _activeIndex;
@@ -636,16 +727,18 @@ internal sealed class SubcohortCompiler
         }
 
         var ctx = new ModelContext(t, c.Dt, Plan.StartAge, space.TimeInStateOf[x], _paramsAt[t]);
-        if (!c.Rows[b].Compute(model, ctx, c.Dt, _active, _weights, t * c.Dt, _q, c.ReportAction, _touch))
+        if (!c.Rows[b].Compute(model, ctx, c.Dt, _effects[b], _weights, t * c.Dt, _q, c.ReportAction, _touch))
         {
             return;
         }
 
-        for (var j = 0; j < _q.Length; j++)
+        var B = _q.Length;
+        var destinations = c.Destinations.AsSpan(x * B, B);
+        for (var j = 0; j < B; j++)
         {
             if (_q[j] != 0)
             {
-                row[space.Destination(x, j, model)] += _q[j];
+                row[destinations[j]] += _q[j];
             }
         }
     }
@@ -664,8 +757,10 @@ internal sealed class SubcohortCompiler
         var cycleShares = c.Time.CycleShares;
         flows.Clear();
         outcomes.Clear();
-        foreach (var (fi, account) in c.FlowsByState[b])
+        var stateFlows = c.FlowsByState[b];
+        for (var i = 0; i < stateFlows.Count; i++)
         {
+            var (fi, account) = stateFlows[i];
             var f = model.Flows[fi];
             var v = f.Amount(in ctx);
             if (!double.IsFinite(v))
@@ -682,53 +777,40 @@ internal sealed class SubcohortCompiler
 
             if (_hasFlowEffects)
             {
-                v *= FlowEffectFactor(states[b].Name, f.Account, cycleShares[t], dt, _paramsAt[t]);
+                v *= FlowEffectFactor(_flowEffects[b][i], cycleShares[t], dt, _paramsAt[t]);
             }
 
             flows[account] += v;
         }
 
-        for (var a = 0; a < _active.Length; a++)
+        foreach (var (a, cost, cell) in _costs[b])
         {
-            foreach (var cost in _active[a].Costs)
+            if (cost.Ages is { } costAges && !costAges.Contains(ctx.Age))
             {
-                if (cost.Timing != CostTiming.PerCycle || states[b].IsAbsorbing && cost.States is null)
-                {
-                    continue;
-                }
-
-                if (cost.Ages is { } costAges && !costAges.Contains(ctx.Age))
-                {
-                    continue;
-                }
-
-                if (cost.States is not null && !cost.States.Contains(states[b].Name))
-                {
-                    continue;
-                }
-
-                var share = 1.0;
-                if (cost.DurationYears is double d)
-                {
-                    // The share of this trace point's weight that lies in cycles k with k·Δt < d.
-                    share = 0.0;
-                    foreach (var (cycle, part) in cycleShares[t])
-                    {
-                        if (cycle * dt < d - Tolerance)
-                        {
-                            share += part;
-                        }
-                    }
-
-                    if (share == 0)
-                    {
-                        continue;
-                    }
-                }
-
-                Touch(a);
-                flows[A + model.AccountIndex(cost.Account)] += (_weights[a] == 1 ? share : _weights[a] * share) * cost.Amount.Evaluate(_paramsAt[t]);
+                continue;
             }
+
+            var share = 1.0;
+            if (cost.DurationYears is double d)
+            {
+                // The share of this trace point's weight that lies in cycles k with k·Δt < d.
+                share = 0.0;
+                foreach (var (cycle, part) in cycleShares[t])
+                {
+                    if (cycle * dt < d - Tolerance)
+                    {
+                        share += part;
+                    }
+                }
+
+                if (share == 0)
+                {
+                    continue;
+                }
+            }
+
+            Touch(a);
+            flows[cell] += (_weights[a] == 1 ? share : _weights[a] * share) * cost.Amount.Evaluate(_paramsAt[t]);
         }
 
         if (c.O == 0)
@@ -759,21 +841,12 @@ internal sealed class SubcohortCompiler
         foreach (var (cycle, part) in cycleShares[t])
         {
             _outcomeBase.CopyTo(_outcomeWork, 0);
-            for (var a = 0; a < _active.Length; a++)
+            foreach (var (a, oe, o) in _outcomeEffects[b])
             {
-                foreach (var oe in _active[a].OutcomeEffects)
-                {
-                    if (oe.State != states[b].Name)
-                    {
-                        continue;
-                    }
-
-                    Touch(a);
-                    var o = c.OutcomeIndex[oe.Outcome.Name];
-                    var m = _weights[a] * oe.Profile.Multiplier(cycle * dt);
-                    var value = oe.Value.Evaluate(_paramsAt[t]);
-                    _outcomeWork[o] = oe.Replace ? _outcomeWork[o] + (m * (value - _outcomeWork[o])) : _outcomeWork[o] + (m * value);
-                }
+                Touch(a);
+                var m = _weights[a] * oe.Profile.Multiplier(cycle * dt);
+                var value = oe.Value.Evaluate(_paramsAt[t]);
+                _outcomeWork[o] = oe.Replace ? _outcomeWork[o] + (m * (value - _outcomeWork[o])) : _outcomeWork[o] + (m * value);
             }
 
             for (var o = 0; o < c.O; o++)
@@ -843,30 +916,28 @@ internal sealed class SubcohortCompiler
     /// The factor of the flow effects on one flow at a trace point: per cycle k the point belongs to,
     /// <c>Π_e (1 + m_e(k·Δt)·(M_e − 1))</c>, mixed by the cycle shares.
     /// </summary>
-    private double FlowEffectFactor(string state, Account account, (int Cycle, double Share)[] shares, double dt, ParameterValues parameters)
+    private double FlowEffectFactor((int Active, FlowEffect Effect)[] effects, (int Cycle, double Share)[] shares, double dt, ParameterValues parameters)
     {
+        // No effect on this flow, or a point in no cycle: unchanged.
+        if (effects.Length == 0 || shares.Length == 0)
+        {
+            return 1.0;
+        }
+
         var factor = 0.0;
-        var any = false;
         foreach (var (cycle, part) in shares)
         {
             var product = 1.0;
-            for (var a = 0; a < _active.Length; a++)
+            foreach (var (a, fe) in effects)
             {
-                foreach (var fe in _active[a].FlowEffects)
-                {
-                    if ((fe.State is null || fe.State == state) && (fe.Payer is null || fe.Payer == account.Payer) && (fe.Sector is null || fe.Sector == account.Sector))
-                    {
-                        any = true;
-                        Touch(a);
-                        product *= 1 + (_weights[a] * fe.Profile.Multiplier(cycle * dt) * (fe.Multiplier.Evaluate(parameters) - 1));
-                    }
-                }
+                Touch(a);
+                product *= 1 + (_weights[a] * fe.Profile.Multiplier(cycle * dt) * (fe.Multiplier.Evaluate(parameters) - 1));
             }
 
             factor += part * product;
         }
 
-        return any ? factor : 1.0;
+        return factor;
     }
 
     private static string Fmt(double v) => v.ToString("G6", CultureInfo.InvariantCulture);

@@ -134,21 +134,24 @@ internal sealed class TransitionRowKernel
 
     /// <summary>
     /// Computes the row for one context into <paramref name="q"/> (length = base states), applying the
-    /// effects of the active interventions (<paramref name="weights"/>: 1, or the uptake under a mean
-    /// effect). Returns false, after reporting, when the row is invalid. <paramref name="q"/> is cleared first.
+    /// transition effects from this state of the active interventions (<paramref name="effects"/>,
+    /// resolved to indices once per sub-cohort by <see cref="EffectsFrom"/>; <paramref name="weights"/>:
+    /// 1, or the uptake under a mean effect). Returns false, after reporting, when the row is invalid.
+    /// <paramref name="q"/> is cleared first.
     /// </summary>
     /// <param name="model">The model (state names and indices).</param>
     /// <param name="ctx">The context of the cycle.</param>
     /// <param name="dt">Cycle length in years.</param>
-    /// <param name="active">The interventions that act on this sub-cohort.</param>
-    /// <param name="weights">Their weights.</param>
+    /// <param name="effects">The active interventions' effects from this state.</param>
+    /// <param name="weights">The weight of each active intervention.</param>
     /// <param name="tau">Model time of the cycle start (profile time).</param>
     /// <param name="q">The row, over base states.</param>
     /// <param name="report">Receives (subject, message) for every problem.</param>
     /// <param name="touch">Called when an intervention's weight (its uptake) enters the row; null when not tracked.</param>
-    public bool Compute(LifeCourseModel model, in ModelContext ctx, double dt, Intervention[] active, double[] weights, double tau, Span<double> q, Action<string, string> report, Action<int>? touch = null)
+    public bool Compute(LifeCourseModel model, in ModelContext ctx, double dt, RowEffect[] effects, double[] weights, double tau, Span<double> q, Action<string, string> report, Action<int>? touch = null)
     {
         q.Clear();
+        var hasActive = weights.Length > 0;
         var states = model.States;
         var b = From;
         var ok = true;
@@ -173,17 +176,15 @@ internal sealed class TransitionRowKernel
                     continue;
                 }
 
-                for (var a = 0; a < active.Length; a++)
+                foreach (var re in effects)
                 {
-                    foreach (var e in active[a].TransitionEffects)
+                    var e = re.Effect;
+                    if (re.To == to && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk && (e.Ages is null || e.Ages.Contains(ctx.Age)))
                     {
-                        if (e.From == states[b].Name && e.To == states[to].Name && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk
-                            && (e.Ages is null || e.Ages.Contains(ctx.Age)))
-                        {
-                            touch?.Invoke(a);
-                            var factor = ScaledRatio(e.Size.Evaluate(ctx.Parameters), e.Profile.Multiplier(tau), e.Scaling);
-                            v *= weights[a] == 1 ? factor : 1 + (weights[a] * (factor - 1));
-                        }
+                        var a = re.Active;
+                        touch?.Invoke(a);
+                        var factor = ScaledRatio(e.Size.Evaluate(ctx.Parameters), e.Profile.Multiplier(tau), e.Scaling);
+                        v *= weights[a] == 1 ? factor : 1 + (weights[a] * (factor - 1));
                     }
                 }
             }
@@ -213,66 +214,63 @@ internal sealed class TransitionRowKernel
         }
 
         // Effects on probabilities (rate rows took their hazard and relative-risk effects above).
-        for (var a = 0; a < active.Length; a++)
+        foreach (var re in effects)
         {
-            var iv = active[a];
-            foreach (var e in iv.TransitionEffects)
+            var e = re.Effect;
+            if ((IsRate && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk) || (e.Ages is not null && !e.Ages.Contains(ctx.Age)))
             {
-                if (e.From != states[b].Name || (IsRate && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk)
-                    || (e.Ages is not null && !e.Ages.Contains(ctx.Age)))
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                touch?.Invoke(a);
-                var to = model.StateIndex(e.To);
-                if (to == balance && RemainderTo >= 0)
-                {
-                    report($"intervention '{iv.Name}' effect on {e.From} → {e.To}", "The effect targets the row's remainder, which is computed; put the effect on the other transitions.");
-                    return false;
-                }
+            var a = re.Active;
+            touch?.Invoke(a);
+            var to = re.To;
+            if (to == balance && RemainderTo >= 0)
+            {
+                report($"intervention '{re.Intervention.Name}' effect on {e.From} → {e.To}", "The effect targets the row's remainder, which is computed; put the effect on the other transitions.");
+                return false;
+            }
 
-                var size = e.Size.Evaluate(ctx.Parameters);
-                var m = e.Profile.Multiplier(tau);
-                var p = Math.Clamp(q[to], 0, 1);
-                var changed = e.Measure switch
-                {
-                    EffectMeasure.RelativeRisk => p * ScaledRatio(size, m, e.Scaling),
-                    EffectMeasure.HazardRatio => RateConversion.ApplyHazardRatio(p, ScaledRatio(size, m, e.Scaling)),
-                    EffectMeasure.OddsRatio => RateConversion.ApplyOddsRatio(p, ScaledRatio(size, m, e.Scaling)),
-                    _ => p + (m * size),
-                };
-                if (weights[a] != 1)
-                {
-                    // Mean effect: the uptake-weighted mean of the takers' and the non-takers' probability.
-                    changed = p + (weights[a] * (changed - p));
-                }
+            var size = e.Size.Evaluate(ctx.Parameters);
+            var m = e.Profile.Multiplier(tau);
+            var p = Math.Clamp(q[to], 0, 1);
+            var changed = e.Measure switch
+            {
+                EffectMeasure.RelativeRisk => p * ScaledRatio(size, m, e.Scaling),
+                EffectMeasure.HazardRatio => RateConversion.ApplyHazardRatio(p, ScaledRatio(size, m, e.Scaling)),
+                EffectMeasure.OddsRatio => RateConversion.ApplyOddsRatio(p, ScaledRatio(size, m, e.Scaling)),
+                _ => p + (m * size),
+            };
+            if (weights[a] != 1)
+            {
+                // Mean effect: the uptake-weighted mean of the takers' and the non-takers' probability.
+                changed = p + (weights[a] * (changed - p));
+            }
 
-                if (e.Balance == EffectBalance.Proportional && p < 1)
+            if (e.Balance == EffectBalance.Proportional && p < 1)
+            {
+                // Every other destination keeps its share of what is left: q_j' = q_j·(1 − p')/(1 − p).
+                var scale = (1 - changed) / (1 - p);
+                for (var j = 0; j < q.Length; j++)
                 {
-                    // Every other destination keeps its share of what is left: q_j' = q_j·(1 − p')/(1 − p).
-                    var scale = (1 - changed) / (1 - p);
-                    for (var j = 0; j < q.Length; j++)
+                    if (j != to)
                     {
-                        if (j != to)
-                        {
-                            q[j] *= scale;
-                        }
+                        q[j] *= scale;
                     }
                 }
-                else
-                {
-                    q[balance] -= changed - q[to];
-                }
-
-                q[to] = changed;
             }
+            else
+            {
+                q[balance] -= changed - q[to];
+            }
+
+            q[to] = changed;
         }
 
         var bad = CheckAndClamp(q, out var sum);
         if (bad >= 0)
         {
-            report($"row '{states[b].Name}'", $"The probability of {states[b].Name} → {states[bad].Name} is {Fmt(q[bad])} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}){(active.Length > 0 ? " after intervention effects" : "")}; it must lie in [0, 1].");
+            report($"row '{states[b].Name}'", $"The probability of {states[b].Name} → {states[bad].Name} is {Fmt(q[bad])} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}){(hasActive ? " after intervention effects" : "")}; it must lie in [0, 1].");
             return false;
         }
 
@@ -283,6 +281,25 @@ internal sealed class TransitionRowKernel
         }
 
         return true;
+    }
+
+    /// <summary>The transition effects from this row's state of the given active interventions, in intervention then effect order, with their targets resolved.</summary>
+    public RowEffect[] EffectsFrom(LifeCourseModel model, Intervention[] active)
+    {
+        var name = model.States[From].Name;
+        var list = new List<RowEffect>();
+        for (var a = 0; a < active.Length; a++)
+        {
+            foreach (var e in active[a].TransitionEffects)
+            {
+                if (e.From == name)
+                {
+                    list.Add(new RowEffect(a, active[a], e, model.StateIndex(e.To)));
+                }
+            }
+        }
+
+        return [.. list];
     }
 
     /// <summary>
@@ -376,3 +393,10 @@ internal sealed class TransitionRowKernel
 
     private static string Fmt(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 }
+
+/// <summary>A transition effect of an active intervention on a row, with its target state's index.</summary>
+/// <param name="Active">Index of the intervention among the sub-cohort's active ones (its weight).</param>
+/// <param name="Intervention">The intervention.</param>
+/// <param name="Effect">The effect.</param>
+/// <param name="To">Index of <see cref="TransitionEffect.To"/>.</param>
+internal readonly record struct RowEffect(int Active, Intervention Intervention, TransitionEffect Effect, int To);

@@ -28,21 +28,27 @@ internal sealed class CohortDrawEvaluator
     private readonly int _ci;
     private readonly double[][] _coefficients;
     private readonly int[][] _accountsOf;
+    private readonly int[] _used;
+    private readonly int[][] _usedOf;
     private readonly StrategyPlan[] _plans;
 
-    private CohortDrawEvaluator(PsaSpecification spec, Strategy[] strategies, int ci, double[][] coefficients, int[][] accountsOf, StrategyPlan[] plans)
+    private CohortDrawEvaluator(PsaSpecification spec, Strategy[] strategies, int ci, double[][] coefficients, int[] used, StrategyPlan[] plans)
     {
+        _used = used;
+
+        // Per perspective: the accounts with a coefficient, as accounts and as positions in _used (both ascending).
+        _accountsOf = [.. coefficients.Select(c => used.Where(a => c[a] != 0).ToArray())];
+        _usedOf = [.. coefficients.Select(c => Enumerable.Range(0, used.Length).Where(u => c[used[u]] != 0).ToArray())];
         _spec = spec;
         _model = spec.Model;
         _strategies = strategies;
         _ci = ci;
         _coefficients = coefficients;
-        _accountsOf = accountsOf;
         _plans = plans;
     }
 
     /// <summary>The blocks of each strategy that the run's drawn parameters reach.</summary>
-    private sealed record StrategyPlan(CompiledModel Base, int[][] Rows, int[][] Cells, int[][] Events);
+    private sealed record StrategyPlan(CompiledModel Base, int[][] Rows, int[][] Cells, int[][] Events, int[] LedgerCells);
 
     /// <summary>Compiles every strategy at the base values with its dependence; null when the base case does not compile (the general path then reports it).</summary>
     public static CohortDrawEvaluator? Create(PsaSpecification specification, IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives)
@@ -125,12 +131,47 @@ internal sealed class CohortDrawEvaluator
                 }
             }
 
-            plans[s] = new StrategyPlan(compiled, rows, cells, events);
+            // The ledger cells the trace can write (occupancy flows, events, upfront costs); every other cell stays 0.
+            var ledgerCells = new SortedSet<int>();
+            foreach (var cx in compiled.Cells)
+            {
+                ledgerCells.UnionWith(cx);
+            }
+
+            foreach (var sc in compiled.Subcohorts)
+            {
+                ledgerCells.UnionWith(sc.EventLedger);
+            }
+
+            foreach (var iv in strategies[s].Interventions)
+            {
+                foreach (var cost in iv.Costs)
+                {
+                    ledgerCells.Add(A + model.AccountIndex(cost.Account));
+                }
+            }
+
+            plans[s] = new StrategyPlan(compiled, rows, cells, events, [.. ledgerCells]);
         }
 
         var coefficients = perspectives.Select(p => p.Coefficients(model.Accounts)).ToArray();
-        var accountsOf = coefficients.Select(c => used.Where(a => c[a] != 0).ToArray()).ToArray();
-        return new CohortDrawEvaluator(specification, [.. strategies], comparator, coefficients, accountsOf, plans);
+        return new CohortDrawEvaluator(specification, [.. strategies], comparator, coefficients, [.. used], plans);
+    }
+
+    /// <summary>The number of blocks a draw recomputes, against all, as JSON fields (for the benchmark runner).</summary>
+    public string BlockCounts()
+    {
+        long rows = 0, cells = 0, events = 0, allRows = 0, allCells = 0;
+        foreach (var p in _plans)
+        {
+            rows += p.Rows.Sum(r => r.Length);
+            cells += p.Cells.Sum(c => c.Length);
+            events += p.Events.Sum(e => e.Length);
+            allRows += (long)p.Base.SubcohortCount * p.Base.Cycles * p.Base.ExpandedStateCount;
+            allCells += (long)p.Base.SubcohortCount * (p.Base.Cycles + 1) * p.Base.ExpandedStateCount;
+        }
+
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"rows_recomputed\":{rows},\"rows\":{allRows},\"cells_recomputed\":{cells},\"cells\":{allCells},\"event_cycles_recomputed\":{events}");
     }
 
     /// <summary>A worker's own buffers and compiled-model copies (one per thread).</summary>
@@ -154,7 +195,12 @@ internal sealed class CohortDrawEvaluator
         private readonly double[] _sav;
         private readonly double[] _savD;
         private readonly double[] _net;
+        private readonly double[] _dBase;
+        private readonly double[] _dBaseD;
+        private readonly double[] _dInv;
+        private readonly double[] _dInvD;
         private readonly CompiledModel?[] _current;
+        private readonly SubcohortCompiler?[][] _compilers;
 
         public Worker(CohortDrawEvaluator e)
         {
@@ -164,6 +210,7 @@ internal sealed class CohortDrawEvaluator
             _parameters = ParameterValues.Wrap(_values);
             var S = e._strategies.Length;
             _compilations = new Compilation[S];
+            _compilers = new SubcohortCompiler?[S][];
             _work = new CompiledModel[S];
             _current = new CompiledModel?[S];
             _flows = new double[S][];
@@ -173,6 +220,7 @@ internal sealed class CohortDrawEvaluator
             {
                 _compilations[s] = Compilation.Start(model, e._strategies[s], model.BaseParameters, [], null)!;
                 _work[s] = e._plans[s].Base.CloneForUpdate();
+                _compilers[s] = new SubcohortCompiler?[_work[s].SubcohortCount];
                 _flows[s] = new double[(T + 1) * _work[s].LedgerCount];
                 _outcomes[s] = new double[(T + 1) * Math.Max(_work[s].OutcomeCount, 1)];
             }
@@ -186,6 +234,10 @@ internal sealed class CohortDrawEvaluator
             _sav = new double[T + 1];
             _savD = new double[T + 1];
             _net = new double[T + 1];
+            _dBase = new double[e._used.Length * (T + 1)];
+            _dBaseD = new double[_dBase.Length];
+            _dInv = new double[_dBase.Length];
+            _dInvD = new double[_dBase.Length];
         }
 
         /// <summary>Time spent per part, in <see cref="System.Diagnostics.Stopwatch"/> ticks, when <see cref="Timed"/> is set (for the benchmark's breakdown).</summary>
@@ -222,8 +274,17 @@ internal sealed class CohortDrawEvaluator
                 var flows = _flows[s];
                 var outcomes = _outcomes[s];
                 Array.Clear(_trace);
-                Array.Clear(flows);
                 Array.Clear(outcomes);
+                var cells = compiled.LedgerCount;
+                var ledger = e._plans[s].LedgerCells;
+                for (var t = 0; t <= compiled.Cycles; t++)
+                {
+                    foreach (var l in ledger)
+                    {
+                        flows[(t * cells) + l] = 0;
+                    }
+                }
+
                 foreach (var sc in compiled.Subcohorts)
                 {
                     CohortEngine.Propagate(compiled, sc, _m, _next, _trace, flows, outcomes);
@@ -279,35 +340,51 @@ internal sealed class CohortDrawEvaluator
             var ci = e._ci;
             var fc = _flows[ci];
             var dt = model.Options.CycleLengthYears;
+            var used = e._used;
+            var n = T + 1;
             for (var s = 0; s < S; s++)
             {
-                var fs = _flows[s];
+                if (s != ci)
+                {
+                    // Appraisal.Compare's incremental flows per account and trace point, once for every perspective.
+                    var fs = _flows[s];
+                    for (var u = 0; u < used.Length; u++)
+                    {
+                        var a = used[u];
+                        for (var t = 0; t <= T; t++)
+                        {
+                            var i = (t * L) + a;
+                            var j = i + A;
+                            var at4 = (u * n) + t;
+                            _dBase[at4] = fs[i] - fc[i];
+                            _dBaseD[at4] = (fs[i] * df[t]) - (fc[i] * df[t]);
+                            _dInv[at4] = fs[j] - fc[j];
+                            _dInvD[at4] = (fs[j] * df[t]) - (fc[j] * df[t]);
+                        }
+                    }
+                }
+
                 for (var v = 0; v < V; v++)
                 {
                     double npv = 0, bcr = double.NaN, roi = double.NaN, payback = double.NaN;
                     if (s != ci)
                     {
-                        // Appraisal.Compare: the incremental series account by account, then the figures.
+                        // Appraisal.Compare: the perspective's series account by account (in account order), then the figures.
                         var coef = e._coefficients[v];
                         Array.Clear(_inv);
                         Array.Clear(_invD);
                         Array.Clear(_sav);
                         Array.Clear(_savD);
-                        foreach (var a in e._accountsOf[v])
+                        foreach (var u in e._usedOf[v])
                         {
-                            var ca = coef[a];
+                            var ca = coef[used[u]];
+                            var baseAt = u * n;
                             for (var t = 0; t <= T; t++)
                             {
-                                var i = (t * L) + a;
-                                var j = i + A;
-                                var dBase = fs[i] - fc[i];
-                                var dBaseD = (fs[i] * df[t]) - (fc[i] * df[t]);
-                                var dInv = fs[j] - fc[j];
-                                var dInvD = (fs[j] * df[t]) - (fc[j] * df[t]);
-                                _inv[t] += ca * dInv;
-                                _invD[t] += ca * dInvD;
-                                _sav[t] -= ca * dBase;
-                                _savD[t] -= ca * dBaseD;
+                                _inv[t] += ca * _dInv[baseAt + t];
+                                _invD[t] += ca * _dInvD[baseAt + t];
+                                _sav[t] -= ca * _dBase[baseAt + t];
+                                _savD[t] -= ca * _dBaseD[baseAt + t];
                             }
                         }
 
@@ -357,7 +434,16 @@ internal sealed class CohortDrawEvaluator
                     for (var si = 0; si < subcohorts.Count; si++)
                     {
                         var sc = work.Subcohorts[si];
-                        var compiler = new SubcohortCompiler(c, subcohorts[si]);
+                        var compiler = _compilers[s][si];
+                        if (compiler is null)
+                        {
+                            compiler = _compilers[s][si] = new SubcohortCompiler(c, subcohorts[si]);
+                        }
+                        else
+                        {
+                            compiler.Rebind(subcohorts[si]);
+                        }
+
                         subcohorts[si].Initial.AsSpan().CopyTo(sc.Initial);
                         foreach (var tx in plan.Rows[si])
                         {
