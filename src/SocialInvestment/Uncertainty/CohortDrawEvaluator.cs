@@ -241,7 +241,7 @@ internal sealed class CohortDrawEvaluator
         }
 
         /// <summary>Time spent per part, in <see cref="System.Diagnostics.Stopwatch"/> ticks, when <see cref="Timed"/> is set (for the benchmark's breakdown).</summary>
-        public long[] Ticks { get; } = new long[4];
+        public long[] Ticks { get; } = new long[6];
 
         /// <summary>Measure the parts of each draw (sampling, compiled-entry update, trace + ledger, appraisal).</summary>
         public bool Timed { get; set; }
@@ -445,14 +445,26 @@ internal sealed class CohortDrawEvaluator
                         }
 
                         subcohorts[si].Initial.AsSpan().CopyTo(sc.Initial);
+                        var r0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                         foreach (var tx in plan.Rows[si])
                         {
                             compiler.TransitionRow(tx / N, tx % N, sc.P.AsSpan(tx * N, N));
                         }
 
+                        if (Timed)
+                        {
+                            Ticks[4] += System.Diagnostics.Stopwatch.GetTimestamp() - r0;
+                            r0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                        }
+
                         foreach (var tx in plan.Cells[si])
                         {
                             compiler.StateCell(tx / N, tx % N, sc.StateFlows.AsSpan(tx * L, L), O == 0 ? [] : sc.StateOutcomes.AsSpan(tx * O, O));
+                        }
+
+                        if (Timed)
+                        {
+                            Ticks[5] += System.Diagnostics.Stopwatch.GetTimestamp() - r0;
                         }
 
                         // The upfront costs scale with the sub-cohort's mass, which the uptake moves: always recomputed.
