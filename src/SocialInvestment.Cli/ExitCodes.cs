@@ -32,6 +32,9 @@ internal sealed record CliEnvironment(bool ErrorIsTerminal = false)
     /// the new folder replaces the old). An exception from it interrupts the run there, as a crash would.
     /// </summary>
     public Action<string>? OnWriting { get; init; }
+
+    /// <summary>Test hook: called after a run's PSA with the options it ran with and the draw sample the report's per-draw charts read.</summary>
+    public Action<SocialInvestment.Scenarios.ScenarioRunOptions, SocialInvestment.Reporting.PsaDrawSample>? OnPsa { get; init; }
 }
 
 /// <summary>An error the user can fix, reported as one line with an exit code.</summary>

@@ -187,7 +187,11 @@ internal static class RunScenario
 
         PrintSummary(run, request, reportOptions, output);
         var settlements = SettlementOutput.SettleAndPrint(run, request.Scenario, reportOptions.Culture, output, cancellationToken);
-        var psa = request.Draws > 0 ? RunUncertainty(scenario, options, request, reportOptions, output, progress, cancellationToken) : null;
+        // PSA memory does not grow with the draws: psa.csv is streamed to a scratch file in the staging
+        // folder, the report's per-draw charts read a bounded sample, the rest the streamed summaries.
+        using var psaCsv = request.Draws > 0 && !request.ReportOnly ? new PsaCsvStream(folder.Staging) : null;
+        var sample = request.Draws > 0 ? new PsaDrawSample(PlaneSampleSize) : null;
+        var psa = request.Draws > 0 ? RunUncertainty(scenario, options, request, reportOptions, draw => { psaCsv?.Add(draw); sample!.Add(draw); }, o => environment.OnPsa?.Invoke(o, sample!), output, progress, cancellationToken) : null;
 
         var outDir = folder.Staging;
         var written = new List<string>();
@@ -206,7 +210,7 @@ internal static class RunScenario
             }
             if (psa is not null)
             {
-                PsaCsv.Write(psa, outDir);
+                psaCsv!.Complete(psa);
                 written.Add(PsaCsv.FileName);
             }
         }
@@ -222,7 +226,7 @@ internal static class RunScenario
         var builder = new ReportBuilder(run.Results, comparator, run.Appraisals, reportOptions).WithAssumptions(ReportInputs.Assumptions(scenario));
         if (psa is not null)
         {
-            builder.WithUncertainty(psa);
+            builder.WithUncertainty(psa, sample!);
         }
 
         var report = builder.Build();
@@ -311,15 +315,20 @@ internal static class RunScenario
     /// <summary>The seed used when --draws is given without --seed.</summary>
     internal const ulong DefaultSeed = 20260101;
 
-    private static PsaResult RunUncertainty(Scenario scenario, ScenarioRunOptions options, RunRequest request, ReportOptions reportOptions, TextWriter output, ProgressDisplay progress, CancellationToken cancellationToken)
+    /// <summary>How many of the first PSA draws the investment-plane charts plot (the legend says so when the run has more).</summary>
+    internal const int PlaneSampleSize = PsaDrawSample.DefaultCapacity;
+
+    private static PsaResult RunUncertainty(Scenario scenario, ScenarioRunOptions options, RunRequest request, ReportOptions reportOptions, PsaDrawSink sink, Action<ScenarioRunOptions> ran, TextWriter output, ProgressDisplay progress, CancellationToken cancellationToken)
     {
         var seed = request.Seed ?? DefaultSeed;
         progress.Stage(string.Create(CultureInfo.InvariantCulture, $"Probabilistic sensitivity analysis: {request.Draws:N0} draws"));
         PsaResult psa;
         try
         {
-            // psa.csv and the report's NPV distribution chart read every draw, so they are kept.
-            psa = ScenarioRunner.RunProbabilistic(scenario, request.Draws, seed, options with { KeepDraws = true }, progress, cancellationToken);
+            // Streamed: no per-draw arrays are kept (psa.csv and the report's samples come through the sink).
+            var psaOptions = options with { KeepDraws = false, DrawSink = sink };
+            psa = ScenarioRunner.RunProbabilistic(scenario, request.Draws, seed, psaOptions, progress, cancellationToken);
+            ran(psaOptions);
         }
         catch (ArgumentException e) when (e is not ArgumentNullException)
         {

@@ -41,6 +41,40 @@ internal sealed class CsvTable
 
     public ScenarioLimits Limits { get; }
 
+    /// <summary>Longest text pooled by <see cref="Intern"/>; longer texts are kept as read.</summary>
+    private const int MaxPooledLength = 256;
+
+    /// <summary>Most distinct texts pooled per table, so that the pool itself stays bounded (about 20 MB at most).</summary>
+    private const int MaxPooledTexts = 65_536;
+
+    private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// One instance per distinct text of the table: the state, payer, sector and source names a large
+    /// table repeats on every row are kept once instead of once per row (the rows hold the text, so
+    /// this is most of a large table's memory). Bounded: at most <see cref="MaxPooledTexts"/> texts of
+    /// at most <see cref="MaxPooledLength"/> characters; the pool is dropped with the table.
+    /// </summary>
+    public string Intern(string text)
+    {
+        if (text.Length > MaxPooledLength)
+        {
+            return text;
+        }
+
+        if (_pool.TryGetValue(text, out var pooled))
+        {
+            return pooled;
+        }
+
+        if (_pool.Count < MaxPooledTexts)
+        {
+            _pool.Add(text, text);
+        }
+
+        return text;
+    }
+
     /// <summary>Number of data rows read.</summary>
     public int RowCount { get; private set; }
 
@@ -240,7 +274,7 @@ internal readonly struct RowCursor(CsvTable table, int line, string[] fields, Pr
         }
 
         var s = Fields[i].Trim();
-        return s.Length == 0 ? null : s;
+        return s.Length == 0 ? null : table.Intern(s);
     }
 
     public string Name(string column, string form)

@@ -6,16 +6,28 @@ namespace SocialInvestment.Scenarios;
 /// <summary>Where each row of a scenario was read from, keyed by row instance.</summary>
 internal sealed class SourceMap
 {
-    private readonly Dictionary<object, (string File, int Line)> _rows = new(ReferenceEqualityComparer.Instance);
+    // Compact: a file index and a line per row (8 bytes, not a string reference and a line), as a large table has a row per line.
+    private readonly Dictionary<object, (int File, int Line)> _rows = new(ReferenceEqualityComparer.Instance);
+    private readonly List<string> _files = [];
 
     public string ManifestFile { get; init; } = ScenarioFiles.Manifest;
 
     /// <summary>Where each property of scenario.json is (line and column), when read from a file.</summary>
     public ManifestPositions? Positions { get; init; }
 
-    public void Add(object row, string file, int line) => _rows[row] = (file, line);
+    public void Add(object row, string file, int line)
+    {
+        var f = _files.Count > 0 && ReferenceEquals(_files[^1], file) ? _files.Count - 1 : _files.IndexOf(file);
+        if (f < 0)
+        {
+            f = _files.Count;
+            _files.Add(file);
+        }
 
-    public (string File, int Line)? Find(object? row) => row is not null && _rows.TryGetValue(row, out var at) ? at : null;
+        _rows[row] = (f, line);
+    }
+
+    public (string File, int Line)? Find(object? row) => row is not null && _rows.TryGetValue(row, out var at) ? (_files[at.File], at.Line) : null;
 }
 
 /// <summary>

@@ -244,7 +244,10 @@ public static class Charts
     /// comparator, the share of draws (0–100 %) with NPV at or below x, with a vertical line at
     /// NPV = 0. Where a curve crosses the zero line, read the chance that the strategy does not pay
     /// off; 100 % minus it is P(NPV &gt; 0). NPV is against the comparator, totals for the modelled
-    /// population, + = the perspective is better off.
+    /// population, + = the perspective is better off. When the PSA kept its draws the curves are the
+    /// exact step functions; when it streamed its summaries they are read from each figure's
+    /// <see cref="QuantileSketch"/> at the 0 %, 0.5 %, …, 100 % quantiles (201 points joined by lines),
+    /// so the chart does not need the draws.
     /// </summary>
     /// <param name="psa">The PSA result.</param>
     /// <param name="perspective">One of <see cref="PsaResult.Perspectives"/>.</param>
@@ -259,7 +262,8 @@ public static class Charts
         perspective = PsaPerspective(psa, perspective);
         var t = Loc.For(options);
         var strategies = psa.Strategies.Where((_, i) => i != psa.ComparatorIndex).ToList();
-        var series = strategies.Select(s => psa.Values(PsaFigure.NetPresentValue, s, perspective).ToArray()).ToArray();
+        // Kept draws: the exact empirical distribution. Streamed: the sketch's quantiles on a fixed grid.
+        var series = strategies.Select(s => psa.KeepsDraws ? psa.Values(PsaFigure.NetPresentValue, s, perspective).ToArray() : SketchQuantiles(psa, s, perspective)).ToArray();
         var (divisor, word) = NumberFormat.Scale(MaxAbs(series));
         var comparator = psa.Strategies[psa.ComparatorIndex].Name;
         var plot = NewPlot(
@@ -277,20 +281,35 @@ public static class Charts
                 continue;
             }
 
-            // Step curve starting at 0 % just left of the smallest draw.
-            var xs = new double[sorted.Length + 1];
-            var ys = new double[sorted.Length + 1];
-            xs[0] = sorted[0];
-            for (var i = 0; i < sorted.Length; i++)
+            double[] xs;
+            double[] ys;
+            if (psa.KeepsDraws)
             {
-                xs[i + 1] = sorted[i];
-                ys[i + 1] = 100.0 * (i + 1) / sorted.Length;
+                // Step curve starting at 0 % just left of the smallest draw.
+                xs = new double[sorted.Length + 1];
+                ys = new double[sorted.Length + 1];
+                xs[0] = sorted[0];
+                for (var i = 0; i < sorted.Length; i++)
+                {
+                    xs[i + 1] = sorted[i];
+                    ys[i + 1] = 100.0 * (i + 1) / sorted.Length;
+                }
+            }
+            else
+            {
+                // The quantile grid q_i = i / (n − 1) read as a distribution function: x = Q(q_i), y = 100·q_i.
+                xs = series[s];
+                ys = Enumerable.Range(0, xs.Length).Select(i => 100.0 * i / (xs.Length - 1)).ToArray();
+                if (xs.Any(v => !double.IsFinite(v)))
+                {
+                    continue;
+                }
             }
 
             min = Math.Min(min, sorted[0]);
             max = Math.Max(max, sorted[^1]);
             var line = plot.Add.ScatterLine(xs, ys, palette.GetColor(s));
-            line.ConnectStyle = ConnectStyle.StepHorizontal;
+            line.ConnectStyle = psa.KeepsDraws ? ConnectStyle.StepHorizontal : ConnectStyle.Straight;
             line.LineWidth = 2.5f;
             line.LegendText = strategies[s].Name;
         }
@@ -357,8 +376,33 @@ public static class Charts
     /// <returns>The PNG image.</returns>
     /// <exception cref="ArgumentException">A perspective or the strategy is not in the PSA, or the strategy is the comparator.</exception>
     public static byte[] InvestmentPlane(PsaResult psa, Strategy strategy, Perspective x, Perspective y, ReportOptions? options = null)
+        => InvestmentPlaneCore(psa, strategy, x, y, options, null);
+
+    /// <summary>
+    /// The investment plane of a PSA that streamed its summaries: as
+    /// <see cref="InvestmentPlane(PsaResult, Strategy, Perspective, Perspective, ReportOptions?)"/>,
+    /// but the points are the draws kept in <paramref name="sample"/> (the first
+    /// <see cref="PsaDrawSample.Count"/> draws; the legend says how many of how many) and the
+    /// diamond is their mean.
+    /// </summary>
+    /// <param name="psa">The PSA result.</param>
+    /// <param name="sample">The draw sample fed by this PSA's <see cref="PsaOptions.DrawSink"/>.</param>
+    /// <param name="strategy">A strategy of the PSA other than the comparator.</param>
+    /// <param name="x">Perspective on the x axis (one of <see cref="PsaResult.Perspectives"/>).</param>
+    /// <param name="y">Perspective on the y axis.</param>
+    /// <param name="options">Size, culture, currency, language; null for the defaults.</param>
+    /// <returns>The PNG image.</returns>
+    /// <exception cref="ArgumentException">A perspective or the strategy is not in the PSA, the strategy is the comparator, or the sample was not fed by this PSA.</exception>
+    public static byte[] InvestmentPlaneOfSample(PsaResult psa, PsaDrawSample sample, Strategy strategy, Perspective x, Perspective y, ReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        return InvestmentPlaneCore(psa, strategy, x, y, options, sample);
+    }
+
+    private static byte[] InvestmentPlaneCore(PsaResult psa, Strategy strategy, Perspective x, Perspective y, ReportOptions? options, PsaDrawSample? sample)
     {
         ArgumentNullException.ThrowIfNull(psa);
+        sample?.CheckMatches(psa);
         ArgumentNullException.ThrowIfNull(strategy);
         options ??= new ReportOptions();
         options.Validate();
@@ -373,8 +417,8 @@ public static class Charts
         strategy = psa.Strategies[index];
         var t = Loc.For(options);
         var comparator = psa.Strategies[psa.ComparatorIndex].Name;
-        var xs = psa.Values(PsaFigure.NetPresentValue, strategy, x).ToArray();
-        var ys = psa.Values(PsaFigure.NetPresentValue, strategy, y).ToArray();
+        var xs = sample is null ? psa.Values(PsaFigure.NetPresentValue, strategy, x).ToArray() : sample.Npv(index, PerspectiveIndex(psa, x)).ToArray();
+        var ys = sample is null ? psa.Values(PsaFigure.NetPresentValue, strategy, y).ToArray() : sample.Npv(index, PerspectiveIndex(psa, y)).ToArray();
         var keep = Enumerable.Range(0, xs.Length).Where(k => double.IsFinite(xs[k]) && double.IsFinite(ys[k])).ToArray();
         xs = keep.Select(k => xs[k]).ToArray();
         ys = keep.Select(k => ys[k]).ToArray();
@@ -388,7 +432,9 @@ public static class Charts
         plot.Add.VerticalLine(0, 1, Zero);
         var points = plot.Add.ScatterPoints(xs, ys, new ScottPlot.Palettes.Category10().GetColor(0).WithAlpha(0.45));
         points.MarkerSize = 5;
-        points.LegendText = t["legend.draw"];
+        points.LegendText = sample is null || sample.Count == psa.Draws
+            ? t["legend.draw"]
+            : t.F("legend.drawSample", sample.Count.ToString("N0", options.Culture), psa.Draws.ToString("N0", options.Culture));
         if (xs.Length > 0)
         {
             var mean = plot.Add.ScatterPoints(new[] { xs.Average() }, new[] { ys.Average() }, Colors.Black);
@@ -420,8 +466,28 @@ public static class Charts
     /// <param name="options">Size, culture, language, perspective filter; null for the defaults.</param>
     /// <returns>The PNG image.</returns>
     public static byte[] Acceptability(PsaResult psa, ReportOptions? options = null)
+        => AcceptabilityCore(psa, options, null);
+
+    /// <summary>
+    /// Acceptability by perspective of a PSA that streamed its summaries: as
+    /// <see cref="Acceptability(PsaResult, ReportOptions?)"/>, from the counts that
+    /// <paramref name="sample"/> accumulated over every draw.
+    /// </summary>
+    /// <param name="psa">The PSA result.</param>
+    /// <param name="sample">The draw sample fed by this PSA's <see cref="PsaOptions.DrawSink"/>.</param>
+    /// <param name="options">Size, culture, language, perspective filter; null for the defaults.</param>
+    /// <returns>The PNG image.</returns>
+    /// <exception cref="ArgumentException">The sample was not fed by this PSA.</exception>
+    public static byte[] AcceptabilityOfSample(PsaResult psa, PsaDrawSample sample, ReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        return AcceptabilityCore(psa, options, sample);
+    }
+
+    private static byte[] AcceptabilityCore(PsaResult psa, ReportOptions? options, PsaDrawSample? sample)
     {
         ArgumentNullException.ThrowIfNull(psa);
+        sample?.CheckMatches(psa);
         options ??= new ReportOptions();
         options.Validate();
         var t = Loc.For(options);
@@ -432,7 +498,7 @@ public static class Charts
         for (var v = 0; v < perspectives.Count; v++)
         {
             ticks.AddMajor(v, Wrap(perspectives[v].Name));
-            var (prob, frontier) = ReportSeries.Acceptability(psa, perspectives[v]);
+            var (prob, frontier) = sample is null ? ReportSeries.Acceptability(psa, perspectives[v]) : sample.Acceptability(PerspectiveIndex(psa, perspectives[v]));
             var bottom = 0.0;
             for (var s = 0; s < prob.Length; s++)
             {
@@ -479,13 +545,33 @@ public static class Charts
     /// <param name="options">Size, culture, currency, language, perspective filter; null for the defaults.</param>
     /// <returns>The PNG image.</returns>
     public static byte[] Evpi(PsaResult psa, ReportOptions? options = null)
+        => EvpiCore(psa, options, null);
+
+    /// <summary>
+    /// EVPI per perspective of a PSA that streamed its summaries: as
+    /// <see cref="Evpi(PsaResult, ReportOptions?)"/>, from the sums that <paramref name="sample"/>
+    /// accumulated over every draw.
+    /// </summary>
+    /// <param name="psa">The PSA result.</param>
+    /// <param name="sample">The draw sample fed by this PSA's <see cref="PsaOptions.DrawSink"/>.</param>
+    /// <param name="options">Size, culture, currency, language, perspective filter; null for the defaults.</param>
+    /// <returns>The PNG image.</returns>
+    /// <exception cref="ArgumentException">The sample was not fed by this PSA.</exception>
+    public static byte[] EvpiOfSample(PsaResult psa, PsaDrawSample sample, ReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        return EvpiCore(psa, options, sample);
+    }
+
+    private static byte[] EvpiCore(PsaResult psa, ReportOptions? options, PsaDrawSample? sample)
     {
         ArgumentNullException.ThrowIfNull(psa);
+        sample?.CheckMatches(psa);
         options ??= new ReportOptions();
         options.Validate();
         var t = Loc.For(options);
         var perspectives = psa.Perspectives.Where(p => options.Shows(p.Name)).ToList();
-        var values = perspectives.Select(p => ReportSeries.Evpi(psa, p)).ToArray();
+        var values = perspectives.Select(p => sample is null ? ReportSeries.Evpi(psa, p) : sample.Evpi(PerspectiveIndex(psa, p))).ToArray();
         var (divisor, word) = NumberFormat.Scale(values.Length == 0 ? 0 : values.Max());
         var plot = NewPlot(t["chart.evpi.title"], string.Empty, t.F("axis.evpi", t.Money(options.Currency, word, psa.Specification.Model.PriceYear)));
         var ticks = new ScottPlot.TickGenerators.NumericManual();
@@ -605,6 +691,36 @@ public static class Charts
         {
             plot.ShowLegend(Edge.Bottom);
         }
+    }
+
+    /// <summary>The 201 quantiles Q(i / 200), i = 0…200, of a strategy's NPV from the PSA's sketch (non-decreasing).</summary>
+    private static double[] SketchQuantiles(PsaResult psa, Strategy strategy, Perspective perspective)
+    {
+        const int Points = 201;
+        var q = new double[Points];
+        for (var i = 0; i < Points; i++)
+        {
+            q[i] = psa.Quantile(PsaFigure.NetPresentValue, strategy, perspective, (double)i / (Points - 1));
+            if (i > 0 && q[i] < q[i - 1])
+            {
+                q[i] = q[i - 1];
+            }
+        }
+
+        return q;
+    }
+
+    private static int PerspectiveIndex(PsaResult psa, Perspective perspective)
+    {
+        for (var v = 0; v < psa.Perspectives.Count; v++)
+        {
+            if (psa.Perspectives[v].Name == perspective.Name)
+            {
+                return v;
+            }
+        }
+
+        throw new ArgumentException($"'{perspective.Name}' is not a perspective of the PSA.", nameof(perspective));
     }
 
     private static Perspective PsaPerspective(PsaResult psa, Perspective perspective)

@@ -12,7 +12,7 @@ namespace SocialInvestment.Reporting;
 /// from one or more perspectives. Sections: run settings; summary (invested, savings, NPV, BCR, ROI,
 /// IRR, payback per strategy and perspective, undefined figures footnoted); who invests and who saves
 /// (per payer); what changes (per strategy against the comparator: net gain by payer per year,
-/// cumulative net position, change in occupancy); uncertainty (with <see cref="WithUncertainty"/>);
+/// cumulative net position, change in occupancy); uncertainty (with <see cref="WithUncertainty(PsaResult)"/> or <see cref="WithUncertainty(PsaResult, PsaDrawSample)"/>);
 /// assumptions (with <see cref="WithAssumptions"/> for parameters and interventions); the baseline
 /// (state occupancy under the comparator); conventions. Every amount follows the result sign
 /// convention: + = the payer or perspective is better off.
@@ -31,6 +31,7 @@ public sealed class ReportBuilder
     private readonly IReadOnlyList<AppraisalResult> _appraisals;
     private readonly ReportOptions _options;
     private PsaResult? _psa;
+    private PsaDrawSample? _sample;
     private ReportAssumptions? _assumptions;
 
     /// <summary>Creates a builder.</summary>
@@ -95,12 +96,42 @@ public sealed class ReportBuilder
     /// reruns the model twice per parameter when the report is built). Without it the report has
     /// no such section.
     /// </summary>
-    /// <param name="psa">The PSA result; its comparator must be the report's comparator.</param>
+    /// <param name="psa">The PSA result, run with <see cref="PsaOptions.KeepDraws"/> (the investment plane, acceptability and EVPI read every draw; for a streamed PSA use <see cref="WithUncertainty(PsaResult, PsaDrawSample)"/>); its comparator must be the report's comparator.</param>
     /// <returns>This builder.</returns>
-    /// <exception cref="ArgumentException">The PSA's comparator differs from the report's.</exception>
+    /// <exception cref="ArgumentException">The PSA's comparator differs from the report's, or the PSA did not keep its draws.</exception>
     public ReportBuilder WithUncertainty(PsaResult psa)
     {
         ArgumentNullException.ThrowIfNull(psa);
+        if (!psa.KeepsDraws)
+        {
+            throw new ArgumentException("The PSA streamed its summaries without keeping the draws: pass a PsaDrawSample that was its DrawSink (WithUncertainty(psa, sample)), or run it with KeepDraws = true.", nameof(psa));
+        }
+
+        return WithUncertaintyCore(psa, null);
+    }
+
+    /// <summary>
+    /// Adds the Uncertainty section for a PSA that streamed its summaries (<see cref="PsaOptions.KeepDraws"/>
+    /// false), in memory that does not grow with the draws: as <see cref="WithUncertainty(PsaResult)"/>,
+    /// but the NPV distribution charts are read from the PSA's quantile sketches, the acceptability
+    /// and EVPI charts from the counts and sums <paramref name="sample"/> accumulated over every
+    /// draw, and the investment planes plot the draws the sample kept (the first
+    /// <see cref="PsaDrawSample.Count"/>; the chart's legend says so).
+    /// </summary>
+    /// <param name="psa">The PSA result; its comparator must be the report's comparator.</param>
+    /// <param name="sample">The draw sample that was this PSA's <see cref="PsaOptions.DrawSink"/>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The PSA's comparator differs from the report's, or the sample was not fed by this PSA.</exception>
+    public ReportBuilder WithUncertainty(PsaResult psa, PsaDrawSample sample)
+    {
+        ArgumentNullException.ThrowIfNull(psa);
+        ArgumentNullException.ThrowIfNull(sample);
+        sample.CheckMatches(psa);
+        return WithUncertaintyCore(psa, sample);
+    }
+
+    private ReportBuilder WithUncertaintyCore(PsaResult psa, PsaDrawSample? sample)
+    {
         var name = psa.Strategies[psa.ComparatorIndex].Name;
         if (name != _comparator.Strategy.Name)
         {
@@ -108,6 +139,7 @@ public sealed class ReportBuilder
         }
 
         _psa = psa;
+        _sample = sample;
         return this;
     }
 
@@ -457,19 +489,19 @@ public sealed class ReportBuilder
                 t.F("chart.plane.title", strategy.Name, comparator),
                 t.F("caption.plane", strategy.Name, x.Name, society.Name),
                 FileName("plane", k, strategy.Name),
-                Charts.InvestmentPlane(psa, strategy, x, society, o))));
+                _sample is null ? Charts.InvestmentPlane(psa, strategy, x, society, o) : Charts.InvestmentPlaneOfSample(psa, _sample, strategy, x, society, o))));
         }
 
         blocks.Add(new ChartBlock(new ReportChart(
             t["chart.acceptability.title"],
             t["caption.acceptability"],
             "acceptability.png",
-            Charts.Acceptability(psa, o))));
+            _sample is null ? Charts.Acceptability(psa, o) : Charts.AcceptabilityOfSample(psa, _sample, o))));
         blocks.Add(new ChartBlock(new ReportChart(
             t["chart.evpi.title"],
             t["caption.evpi"],
             "evpi.png",
-            Charts.Evpi(psa, o))));
+            _sample is null ? Charts.Evpi(psa, o) : Charts.EvpiOfSample(psa, _sample, o))));
 
         if (spec.UncertainParameterCount == 0)
         {
