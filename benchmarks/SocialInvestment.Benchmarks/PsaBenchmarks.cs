@@ -27,7 +27,7 @@ public class PsaBenchmarks
         _model = Welfare4.BuildPsaModel();
         _spec = Welfare4.Specification(_model);
         _kernel = HomogeneousCohortKernel.Create(_model);
-        _options = new PsaOptions { Draws = Draws, Seed = 1, MaxDegreeOfParallelism = 1, Perspectives = [Perspective.ForPayer(Welfare4.HealthSystem)] };
+        _options = new PsaOptions { Draws = Draws, Seed = 1, Threads = 1, Perspectives = [Perspective.ForPayer(Welfare4.HealthSystem)] };
     }
 
     [Benchmark(Baseline = true)]

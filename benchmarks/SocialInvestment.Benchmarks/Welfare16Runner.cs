@@ -44,7 +44,7 @@ public static class Welfare16Runner
         var seed = (ulong)RunnerArgs.Arg(args, "--seed", 20261201);
         var model = Welfare16.Build(UptakeMode.MeanEffect);
         var spec = Welfare16.Specification(model);
-        var options = new PsaOptions { Draws = draws, Seed = seed, MaxDegreeOfParallelism = threads, Perspectives = Welfare16.Perspectives, KeepDraws = true };
+        var options = new PsaOptions { Draws = draws, Seed = seed, Threads = threads, Perspectives = Welfare16.Perspectives, KeepDraws = true };
 
         // JIT warm-up, not timed.
         ProbabilisticAnalysis.Run(spec, options with { Draws = Math.Min(draws, 32) });

@@ -47,7 +47,7 @@ internal static class Welfare4Cohort
         var model = Welfare4.BuildPsaModel();
         var spec = Welfare4.Specification(model);
         var kernel = HomogeneousCohortKernel.Create(model);
-        var options = new PsaOptions { Draws = draws, Seed = seed, MaxDegreeOfParallelism = threads };
+        var options = new PsaOptions { Draws = draws, Seed = seed, Threads = threads };
         var perspective = Perspective.ForPayer(Welfare4.HealthSystem);
         var times = new List<double>();
         double meanCost = 0, seCost = 0, meanQaly = 0, seQaly = 0;

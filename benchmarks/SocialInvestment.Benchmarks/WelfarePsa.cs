@@ -64,14 +64,14 @@ public static class WelfarePsa
         var baseNpv = perspectives.Select(p => Appraisal.Compare(CohortEngine.Run(model, team), CohortEngine.Run(model, bau), p).NetPresentValue).ToArray();
 
         StrategyEvaluator? evaluator = null;
-        var options = new PsaOptions { Draws = draws, Seed = seed, MaxDegreeOfParallelism = threads, Perspectives = perspectives };
+        var options = new PsaOptions { Draws = draws, Seed = seed, Threads = threads, Perspectives = perspectives };
         if (micro)
         {
             // One draw at a time, each microsimulation on all threads; both strategies of a draw use
             // the same (seed, draw) key, so they share random numbers (CRN).
             var mo = new MicrosimOptions { People = people, Threads = threads, Seed = seed, Perspectives = perspectives, TrackDistributions = false };
             evaluator = (s, p, k, ct) => MicrosimEngine.Run(model, s, mo with { Draw = k }, p, null, ct);
-            options = options with { MaxDegreeOfParallelism = 1 };
+            options = options with { Threads = 1 };
         }
 
         var sw = Stopwatch.StartNew();

@@ -16,6 +16,9 @@ internal sealed class RunOptionSet
     /// <summary>Upper bound of --draws.</summary>
     public const int MaxDraws = 1_000_000;
 
+    /// <summary>Upper bound of --threads.</summary>
+    public const int MaxThreads = 4096;
+
     /// <summary>Upper bound of --horizon (cycles).</summary>
     public const int MaxHorizon = 200;
 
@@ -73,6 +76,11 @@ internal sealed class RunOptionSet
             0,
             MaxDraws,
             "Also run a probabilistic sensitivity analysis with this many parameter draws (0 to 1,000,000; the scenario's parameter distributions): print mean NPV, its 95 % interval and the probability that NPV > 0 per strategy and perspective, add an Uncertainty section to the report, and write psa.csv (one row per draw, strategy and perspective: draw, strategy, perspective, npv, bcr and the drawn parameter values). Default 0 (none).");
+        Threads = CliOptions.WholeNumber(
+            "--threads",
+            0,
+            MaxThreads,
+            "Worker threads of the probabilistic sensitivity analysis (--draws): 0 (the default) uses every core, N at most N (up to 4,096). The results are the same on any number of threads.");
         Culture = new Option<string>("--culture")
         {
             Description = "Culture for numbers printed on the console and in the report, for example nb-NO. Default: invariant (1,234,567.8). CSV and JSON files always use plain invariant numbers (ASCII minus, no group separators).",
@@ -125,6 +133,9 @@ internal sealed class RunOptionSet
 
     public Option<long?> Draws { get; }
 
+    /// <summary>--threads: the thread count of a probabilistic run (the core's <see cref="Engine.RunOptions.Threads"/> convention: 0 = every core). It does not change the results, so --from accepts it.</summary>
+    public Option<long?> Threads { get; }
+
     public Option<string> Culture { get; }
 
     public Option<string> Language { get; }
@@ -138,7 +149,7 @@ internal sealed class RunOptionSet
     public void AddTo(Command command)
     {
         command.Arguments.Add(Scenario);
-        foreach (var o in new Option?[] { Out, Horizon, Discount, Perspective, Seed, Draws, Culture, Language, From })
+        foreach (var o in new Option?[] { Out, Horizon, Discount, Perspective, Seed, Draws, Threads, Culture, Language, From })
         {
             if (o is not null)
             {
@@ -169,7 +180,7 @@ internal sealed class RunOptionSet
 
     public RunRequest Bind(ParseResult parse)
     {
-        var request = BindCore(parse);
+        var request = BindCore(parse) with { Threads = (int)(parse.GetValue(Threads) ?? 0) };
         if (parse.GetValue(Language) != "nb")
         {
             return request;
@@ -232,4 +243,7 @@ internal sealed record RunRequest(
 
     /// <summary>--language: the language of the report and the printed tables.</summary>
     public ReportLanguage Language { get; init; }
+
+    /// <summary>--threads: worker threads of a probabilistic run, 0 for every core (the results do not depend on it).</summary>
+    public int Threads { get; init; }
 }

@@ -160,7 +160,7 @@ internal static class RunScenario
     /// <summary>Runs and writes every file of the run into the staging folder, the manifest last; returns the names of the result and report files.</summary>
     private static List<string> WriteRun(RunRequest request, Scenario scenario, Action<string> copyScenario, RunManifest? expected, RunFolder folder, TextWriter output, TextWriter error, CliEnvironment environment, ProgressDisplay progress, CancellationToken cancellationToken)
     {
-        var options = new ScenarioRunOptions { Horizon = request.Horizon, Discounting = request.Discount, Perspectives = request.Perspectives };
+        var options = new ScenarioRunOptions { Horizon = request.Horizon, Discounting = request.Discount, Perspectives = request.Perspectives, Threads = request.Threads };
         ScenarioRun run;
         try
         {
@@ -313,7 +313,7 @@ internal static class RunScenario
     private static readonly string[] UncertaintyHeader = ["Strategy", "Perspective", "Mean NPV (NOK)", "95 % interval (NOK)", "P(NPV > 0)"];
 
     /// <summary>The seed used when --draws is given without --seed.</summary>
-    internal const ulong DefaultSeed = 20260101;
+    internal const ulong DefaultSeed = Engine.RunOptions.DefaultSeed;
 
     /// <summary>How many of the first PSA draws the investment-plane charts plot (the legend says so when the run has more).</summary>
     internal const int PlaneSampleSize = PsaDrawSample.DefaultCapacity;

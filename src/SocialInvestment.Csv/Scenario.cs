@@ -307,7 +307,7 @@ public sealed record Scenario
 
     /// <summary>Builds the runnable model (see <see cref="BuildModel()"/>) under the given limits, checked before anything is allocated by the model's size.</summary>
     /// <param name="limits">The model limits.</param>
-    /// <returns>The validated model.</returns>
+    /// <returns>The validated model, whose <see cref="LifeCourseModel.DefinitionHash"/> is <see cref="ScenarioDocument.Hash"/> of this scenario.</returns>
     /// <exception cref="ModelValidationException">The model is invalid or breaks a limit; each problem's subject starts with <c>file:line:</c> of the offending row where the row can be found.</exception>
     public LifeCourseModel BuildModel(ModelLimits limits)
     {
@@ -317,6 +317,15 @@ public sealed record Scenario
         if (problems.Count > 0)
         {
             throw new ModelValidationException(problems);
+        }
+
+        try
+        {
+            builder.WithDefinitionHash(ScenarioDocument.Hash(this));
+        }
+        catch (ArgumentException)
+        {
+            // A number the document cannot hold (not finite): the model is built, but has no definition hash and cannot travel.
         }
 
         try

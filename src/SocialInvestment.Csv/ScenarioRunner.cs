@@ -17,8 +17,8 @@ public sealed record ScenarioRunOptions
     /// <summary>Perspective names to appraise instead of the scenario's list (same names as <see cref="ScenarioSettings.Perspectives"/>).</summary>
     public IReadOnlyList<string>? Perspectives { get; init; }
 
-    /// <summary>Worker threads of a probabilistic run (<see cref="ScenarioRunner.RunProbabilistic"/>); 0 (default) means <see cref="Environment.ProcessorCount"/>. Results do not depend on it; deterministic runs ignore it.</summary>
-    public int MaxDegreeOfParallelism { get; init; }
+    /// <summary>Worker threads of a probabilistic run (<see cref="ScenarioRunner.RunProbabilistic"/>), the convention of <see cref="RunOptions.Threads"/>: 0 (default) every core, n ≥ 1 at most n. Results do not depend on it; deterministic runs ignore it.</summary>
+    public int Threads { get; init; }
 
     /// <summary>
     /// Keep every PSA draw in memory (<see cref="PsaOptions.KeepDraws"/>): per-draw values, exact
@@ -162,7 +162,7 @@ public static class ScenarioRunner
         {
             Draws = draws,
             Seed = seed,
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+            Threads = options.Threads,
             Strategies = model.Strategies,
             Comparator = comparator,
             Perspectives = perspectives,

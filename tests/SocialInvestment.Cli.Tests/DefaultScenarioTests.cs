@@ -39,6 +39,16 @@ public class DefaultScenarioTests : TempFolderTest
     }
 
     [Test]
+    public void Run_WithDraws_GivesTheSamePsaFileOnOneAndTwoThreads()
+    {
+        var one = Socinv.Run("run", "--out", Path.Combine(Dir, "t1"), "--draws", "24", "--seed", "8", "--horizon", "20", "--threads", "1");
+        var two = Socinv.Run("run", "--out", Path.Combine(Dir, "t2"), "--draws", "24", "--seed", "8", "--horizon", "20", "--threads", "2");
+        Assert.That(one.ExitCode, Is.EqualTo(ExitCodes.Ok), one.Err);
+        Assert.That(two.ExitCode, Is.EqualTo(ExitCodes.Ok), two.Err);
+        Assert.That(File.ReadAllBytes(Path.Combine(Dir, "t2", "psa.csv")), Is.EqualTo(File.ReadAllBytes(Path.Combine(Dir, "t1", "psa.csv"))), "every draw identical");
+    }
+
+    [Test]
     public void Run_NegativeDraws_IsAUsageError()
         => Assert.That(Socinv.Run("run", "--out", Path.Combine(Dir, "c"), "--draws", "-1").ExitCode, Is.EqualTo(ExitCodes.Usage));
 }

@@ -36,6 +36,12 @@ public class OptionParsingTests : TempFolderTest
     public void Seed_Malformed_IsUsageErrorWithoutTypeName(string value, string detail)
         => AssertUsageError(Socinv.Run("run", "--out", Path.Combine(Dir, "o"), "--seed", value), "--seed", "0 to 9,223,372,036,854,775,807", detail);
 
+    [TestCase("-1", "got -1")]
+    [TestCase("4097", "got 4097")]
+    [TestCase("all", "'all' is not one")]
+    public void Threads_Malformed_IsUsageErrorNamingTheOptionAndRange(string value, string detail)
+        => AssertUsageError(Socinv.Run("run", "--out", Path.Combine(Dir, "o"), "--threads", value), "--threads", "0 to 4,096", detail);
+
     [TestCase("0", "got 0")]
     [TestCase("201", "got 201")]
     [TestCase("ten", "'ten' is not one")]

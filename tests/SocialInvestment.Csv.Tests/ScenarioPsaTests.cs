@@ -272,8 +272,8 @@ public sealed class ScenarioPsaTests
     public void RunProbabilistic_SmallScenario_IsReproducibleBySeedAndThreadCount()
     {
         var s = SmallScenario.Create();
-        var a = ScenarioRunner.RunProbabilistic(s, 40, 11, new ScenarioRunOptions { MaxDegreeOfParallelism = 1, KeepDraws = true });
-        var b = ScenarioRunner.RunProbabilistic(s, 40, 11, new ScenarioRunOptions { MaxDegreeOfParallelism = 2, KeepDraws = true });
+        var a = ScenarioRunner.RunProbabilistic(s, 40, 11, new ScenarioRunOptions { Threads = 1, KeepDraws = true });
+        var b = ScenarioRunner.RunProbabilistic(s, 40, 11, new ScenarioRunOptions { Threads = 2, KeepDraws = true });
         var c = ScenarioRunner.RunProbabilistic(s, 40, 12, new ScenarioRunOptions { KeepDraws = true });
         var ips = a.Strategies.Single(x => x.Name == "IPS for NEET");
         var society = a.Perspectives.Single(p => p.Name == Perspective.Society(0.2).Name);

@@ -89,6 +89,72 @@ public sealed class CompiledModel
             Cells = Cells,
         };
 
+    private System.Runtime.CompilerServices.StrongBox<ContentHash>? _contentHash;
+
+    /// <summary>
+    /// SHA-256 over the canonical byte form of everything the engines read from this compiled
+    /// model: the names of the model, the strategy, the states, accounts (payer, public flag,
+    /// parent, sector, kind) and outcomes; the parameter values; and every compiled table (weights,
+    /// discount factors, and per sub-cohort the start age, treatment pattern, initial occupancy,
+    /// transition probabilities, flows, outcomes, event tables and upfront costs), doubles by their
+    /// IEEE 754 bits. Two compiled models with the same hash give bit-identical results in every
+    /// engine, whichever process or machine compiled them and however the model was built (user
+    /// functions are evaluated at compile time, so only their values enter). Computed on first use
+    /// (one pass over the tables), then cached; thread-safe.
+    /// </summary>
+    public ContentHash ContentHash
+    {
+        get
+        {
+            // A box published once: readers never see a half-written 32-byte value.
+            var box = Volatile.Read(ref _contentHash);
+            if (box is null)
+            {
+                Interlocked.CompareExchange(ref _contentHash, new System.Runtime.CompilerServices.StrongBox<ContentHash>(ComputeHash()), null);
+                box = _contentHash!;
+            }
+
+            return box.Value;
+        }
+    }
+
+    private ContentHash ComputeHash()
+    {
+        using var h = new ContentHasher();
+        h.Tag("socinv.compiled-model/1").Add(Model.Name).Add(Strategy.Name);
+        h.Tag("states").Add(Model.States.Count);
+        foreach (var s in Model.States)
+        {
+            h.Add(s.Name);
+        }
+
+        h.Tag("accounts").Add(Model.Accounts.Count);
+        foreach (var a in Model.Accounts)
+        {
+            h.Add(a.Payer.Name).Add(a.Payer.IsPublic).Add(a.Payer.Parent).Add(a.Sector.Name).Add((int)a.Kind);
+        }
+
+        h.Tag("outcomes").Add(Model.Outcomes.Count);
+        foreach (var o in Model.Outcomes)
+        {
+            h.Add(o.Name);
+        }
+
+        h.Tag("parameters").Add(Parameters.AsSpan());
+        h.Tag("shape").Add(Cycles).Add(BaseStateCount).Add(BaseOf).Add(TimeInStateOf).Add(AccountCount).Add(OutcomeCount);
+        h.Tag("weights").Add(StateWeights).Add(PreviousWeights is not null).Add(PreviousWeights ?? []).Add(EventWeights);
+        h.Tag("discount").Add(CostDiscountFactors).Add(OutcomeDiscountFactors);
+        h.Tag("subcohorts").Add(Subcohorts.Length);
+        foreach (var sc in Subcohorts)
+        {
+            h.Add(sc.StartAge).Add(sc.TreatmentMask).Add(sc.Initial).Add(sc.P).Add(sc.StateFlows).Add(sc.StateOutcomes)
+                .Add(sc.EventFrom).Add(sc.EventTo).Add(sc.EventLedger).Add(sc.EventAmounts)
+                .Add(sc.OutcomeEventFrom).Add(sc.OutcomeEventTo).Add(sc.OutcomeEventIndex).Add(sc.OutcomeEventValues).Add(sc.Upfront);
+        }
+
+        return h.Finish();
+    }
+
     /// <summary>
     /// The per-cycle transition matrix of a sub-cohort, expanded states, row-major (a copy;
     /// for inspection and tests).

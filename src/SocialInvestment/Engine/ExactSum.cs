@@ -13,6 +13,8 @@ internal sealed class ExactSum
 
     public BigInteger Units { get; private set; }
 
+    public static ExactSum FromUnits(BigInteger units) => new() { Units = units };
+
     public void Add(double x)
     {
         if (x == 0)

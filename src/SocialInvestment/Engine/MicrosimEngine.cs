@@ -107,7 +107,7 @@ public static class MicrosimEngine
         var result = new MicrosimPartial(plan);
         var gate = new Lock();
         var done = 0;
-        var po = new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancellationToken };
+        var po = new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveThreads, CancellationToken = cancellationToken };
         try
         {
             Parallel.For(

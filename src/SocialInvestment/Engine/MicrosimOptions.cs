@@ -4,22 +4,32 @@ namespace SocialInvestment.Engine;
 
 /// <summary>
 /// Options of a microsimulation run. Immutable; use <c>with</c>. Results depend only on the model,
-/// <see cref="Seed"/>, <see cref="Draw"/>, <see cref="People"/>, <see cref="BlockSize"/> and
-/// <see cref="Effects"/> — never on <see cref="Threads"/> or on how the people are split into shards.
+/// <see cref="RunOptions.Seed"/>, <see cref="Draw"/>, <see cref="People"/>, <see cref="BlockSize"/> and
+/// <see cref="Effects"/> — never on <see cref="RunOptions.Threads"/> or on how the people are split into shards.
+/// The seed and the thread count come from the <see cref="RunOptions"/> root: person i's uniforms
+/// are <see cref="CounterRng.Uniform"/>(Seed, Draw, i, cycle, stream); the default seed is
+/// <see cref="RunOptions.DefaultSeed"/>, the same as the PSA's (it was 1 before the root existed;
+/// set <c>Seed = 1</c> for the old default stream).
 /// </summary>
-public sealed record MicrosimOptions
+public sealed record MicrosimOptions : RunOptions
 {
-    /// <summary>Seed of the counter-based generator (see <see cref="CounterRng"/>). Default 1.</summary>
-    public ulong Seed { get; init; } = 1;
+    /// <summary>Options with the defaults.</summary>
+    public MicrosimOptions()
+    {
+    }
+
+    /// <summary>Options that take the seed and thread count of a run-options root (so that a PSA built from the same root follows the same seed).</summary>
+    /// <param name="root">The root.</param>
+    public MicrosimOptions(RunOptions root)
+        : base(root)
+    {
+    }
 
     /// <summary>Parameter-draw index fed to the generator (0 for a run at fixed parameter values).</summary>
     public long Draw { get; init; }
 
     /// <summary>Number of simulated people N (≥ 1). Default 10,000.</summary>
     public int People { get; init; } = 10_000;
-
-    /// <summary>Maximum degree of parallelism (−1: all cores). Does not change the results.</summary>
-    public int Threads { get; init; } = -1;
 
     /// <summary>
     /// People per block (the unit of parallel work and of floating-point summation, ≥ 1; default
@@ -54,9 +64,9 @@ public sealed record MicrosimOptions
             problems.Add($"The block size must be at least 1 (got {BlockSize}).");
         }
 
-        if (Threads == 0 || Threads < -1)
+        if (Threads < 0)
         {
-            problems.Add($"Threads must be −1 (all cores) or ≥ 1 (got {Threads}).");
+            problems.Add(ThreadsProblem(Threads));
         }
 
         if (Effects is null)

@@ -1,3 +1,5 @@
+using SocialInvestment.Model;
+
 namespace SocialInvestment.Engine;
 
 /// <summary>
@@ -13,7 +15,7 @@ namespace SocialInvestment.Engine;
 /// exactly (as integers in units of 2^−1074). Means and variances are formed from these exact power
 /// sums at the end; unlike Welford updates, the merge then never depends on the order of shards.
 /// </remarks>
-public sealed class MicrosimPartial
+public sealed partial class MicrosimPartial
 {
     internal MicrosimPartial(MicrosimPlan plan)
     {
@@ -36,6 +38,15 @@ public sealed class MicrosimPartial
 
     /// <summary>Number of people simulated in this partial.</summary>
     public long People => _ranges.Sum(r => r.End - r.Start);
+
+    /// <summary>
+    /// SHA-256 identity of the run this shard belongs to: the compiled models'
+    /// <see cref="CompiledModel.ContentHash"/>es, the seed, draw, block size, tracking options and
+    /// perspectives (names and coefficients); shards with equal keys merge (<see cref="Merge"/>),
+    /// whichever process computed them. Null when the run has individual effects, which hold
+    /// functions: such shards merge only when they share the effects object.
+    /// </summary>
+    public ContentHash? RunKey => Plan.RunKey;
 
     /// <summary>Number of strategies (arms) simulated.</summary>
     public int StrategyCount => Arms.Length;

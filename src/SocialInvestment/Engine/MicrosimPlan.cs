@@ -14,6 +14,7 @@ internal sealed class MicrosimPlan
     {
         Options = options;
         Compiled = compiled;
+        _runKey = new Lazy<ContentHash?>(ComputeRunKey, LazyThreadSafetyMode.ExecutionAndPublication);
         var first = compiled[0];
         Perspectives = options.Perspectives ?? Perspective.StandardSet(first.Model);
         Outcomes = first.Model.Outcomes;
@@ -66,17 +67,59 @@ internal sealed class MicrosimPlan
 
     public ArmPlan[] Arms { get; }
 
+    /// <summary>
+    /// True when two plans describe the same run, so that their partials may merge: the compiled
+    /// models have equal <see cref="CompiledModel.ContentHash"/>es (not object identity: a model
+    /// rebuilt from its definition in another process matches), the seed, draw, block size and
+    /// tracking options agree, the perspectives agree by name and coefficients, and the individual
+    /// effects are the same instance or both empty (effects hold functions, which have no content
+    /// hash; see <see cref="IndividualEffects"/>).
+    /// </summary>
     public bool SameRun(MicrosimPlan other)
         => ReferenceEquals(this, other)
         || (Compiled.Count == other.Compiled.Count
-            && Compiled.Zip(other.Compiled).All(p => ReferenceEquals(p.First, p.Second))
+            && Compiled.Zip(other.Compiled).All(p => ReferenceEquals(p.First, p.Second) || p.First.ContentHash == p.Second.ContentHash)
             && Options.Seed == other.Options.Seed
             && Options.Draw == other.Options.Draw
             && Options.BlockSize == other.Options.BlockSize
-            && ReferenceEquals(Options.Effects, other.Options.Effects)
+            && SameEffects(Options.Effects, other.Options.Effects)
             && Options.TrackDistributions == other.Options.TrackDistributions
             && Options.KeepPersonRecords == other.Options.KeepPersonRecords
-            && Perspectives.Select(p => p.Name).SequenceEqual(other.Perspectives.Select(p => p.Name)));
+            && Perspectives.Count == other.Perspectives.Count
+            && Perspectives.Zip(other.Perspectives).All(p => p.First.Name == p.Second.Name
+                && p.First.Coefficients(Compiled[0].Model.Accounts).AsSpan().SequenceEqual(p.Second.Coefficients(other.Compiled[0].Model.Accounts))));
+
+    /// <summary>SHA-256 over what <see cref="SameRun"/> compares (compiled hashes, seed, draw, block size, tracking, perspectives); null with individual effects (functions).</summary>
+    public ContentHash? RunKey => _runKey.Value;
+
+    private readonly Lazy<ContentHash?> _runKey;
+
+    private ContentHash? ComputeRunKey()
+    {
+        if (!Options.Effects.IsEmpty)
+        {
+            return null;
+        }
+
+        using var h = new ContentHasher();
+        h.Tag("socinv.microsim-run/1").Add(Compiled.Count);
+        foreach (var c in Compiled)
+        {
+            h.Add(c.ContentHash);
+        }
+
+        h.Tag("options").Add(Options.Seed).Add(Options.Draw).Add(Options.BlockSize).Add(Options.TrackDistributions).Add(Options.KeepPersonRecords);
+        h.Tag("perspectives").Add(Perspectives.Count);
+        foreach (var p in Perspectives)
+        {
+            h.Add(p.Name).Add(p.Coefficients(Compiled[0].Model.Accounts));
+        }
+
+        return h.Finish();
+    }
+
+    private static bool SameEffects(IndividualEffects a, IndividualEffects b)
+        => ReferenceEquals(a, b) || (a.IsEmpty && b.IsEmpty);
 }
 
 /// <summary>One hazard effect with an attribute, resolved to expanded states (applied per person at run time).</summary>

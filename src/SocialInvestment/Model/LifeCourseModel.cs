@@ -57,6 +57,17 @@ public sealed class LifeCourseModel
     /// <summary>Name of the model.</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// The content hash of the serialisable definition this model was built from (for example a
+    /// scenario's canonical document, <c>ScenarioDocument.Hash</c> in SocialInvestment.Csv), given
+    /// to the builder with <see cref="LifeCourseModelBuilder.WithDefinitionHash"/>; null for a model
+    /// built in code from functions (closures cannot be serialised, so such a model cannot travel to
+    /// another process). PSA partials carry it and merge only when it matches. <see cref="WithOptions"/>
+    /// and <see cref="WithPopulation"/> return a model without it (it no longer is the definition's);
+    /// change the definition and rebuild instead. The builder does not check it against the model.
+    /// </summary>
+    public ContentHash? DefinitionHash { get; internal init; }
+
     /// <summary>The limits the model was built with; <see cref="WithOptions"/> and <see cref="WithPopulation"/> check them too.</summary>
     public ModelLimits Limits { get; }
 

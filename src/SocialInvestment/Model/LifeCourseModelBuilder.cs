@@ -29,6 +29,7 @@ public sealed class LifeCourseModelBuilder(string name = "model")
     private ModelLimits _limits = ModelLimits.Default;
     private int? _priceYear;
     private IReadOnlyDictionary<int, double>? _priceIndex;
+    private ContentHash? _definitionHash;
 
     /// <summary>Adds a state.</summary>
     /// <param name="state">The state.</param>
@@ -222,6 +223,18 @@ public sealed class LifeCourseModelBuilder(string name = "model")
     {
         _priceYear = priceYear;
         _priceIndex = priceIndex;
+        return this;
+    }
+
+    /// <summary>
+    /// Records the content hash of the serialisable definition this builder is filled from (see
+    /// <see cref="LifeCourseModel.DefinitionHash"/>). Whoever maps a definition to builder calls sets
+    /// it (the Csv layer does for scenarios); it must identify everything the builder receives.
+    /// </summary>
+    /// <param name="hash">The definition's content hash.</param>
+    public LifeCourseModelBuilder WithDefinitionHash(ContentHash hash)
+    {
+        _definitionHash = hash;
         return this;
     }
 
@@ -422,7 +435,10 @@ public sealed class LifeCourseModelBuilder(string name = "model")
             _priceYear,
             _priceIndex,
             [.. accounts],
-            _limits);
+            _limits)
+        {
+            DefinitionHash = _definitionHash,
+        };
 
         CheckCompiledSize(model, _options!.Cycles, _population!, _strategies, problems);
         if (problems.Count > 0)

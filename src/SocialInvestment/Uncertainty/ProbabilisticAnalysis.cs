@@ -17,17 +17,27 @@ namespace SocialInvestment.Uncertainty;
 /// <returns>The simulation result.</returns>
 public delegate SimulationResult StrategyEvaluator(Strategy strategy, ParameterValues parameters, long draw, CancellationToken cancellationToken);
 
-/// <summary>Options of a probabilistic sensitivity analysis.</summary>
-public sealed record PsaOptions
+/// <summary>
+/// Options of a probabilistic sensitivity analysis. The master seed and the thread count come from
+/// the <see cref="RunOptions"/> root (<see cref="RunOptions.Seed"/>: draw k uses the stream (Seed, k);
+/// <see cref="RunOptions.Threads"/>: 0 = every core, results do not depend on it).
+/// </summary>
+public sealed record PsaOptions : RunOptions
 {
+    /// <summary>Options with the defaults.</summary>
+    public PsaOptions()
+    {
+    }
+
+    /// <summary>Options that take the seed and thread count of a run-options root (so that a microsimulation built from the same root follows the same seed).</summary>
+    /// <param name="root">The root.</param>
+    public PsaOptions(RunOptions root)
+        : base(root)
+    {
+    }
+
     /// <summary>Number of parameter draws K. Default 1,000.</summary>
     public int Draws { get; init; } = 1000;
-
-    /// <summary>Master seed; draw k uses the stream (Seed, k). Default 20260101.</summary>
-    public ulong Seed { get; init; } = 20260101;
-
-    /// <summary>Worker threads; 0 (default) means <see cref="Environment.ProcessorCount"/>. Results do not depend on it.</summary>
-    public int MaxDegreeOfParallelism { get; init; }
 
     /// <summary>Strategies to run; null means the model's strategies (business as usual when it has none).</summary>
     public IReadOnlyList<Strategy>? Strategies { get; init; }
@@ -210,6 +220,42 @@ public static class ProbabilisticAnalysis
         ArgumentNullException.ThrowIfNull(specification);
         options ??= new PsaOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Draws, 1, nameof(options));
+        return RunRange(specification, options, 0, options.Draws, evaluator, progress, cancellationToken).ToResult();
+    }
+
+    /// <summary>
+    /// Runs draws [<paramref name="firstDraw"/>, <paramref name="firstDraw"/> + <paramref name="count"/>)
+    /// exactly as <see cref="Run"/> runs them (draw k from the stream (Seed, k), whatever else is run)
+    /// and returns their mergeable summaries: a <see cref="PsaPartial"/>. Partials of one run over
+    /// disjoint ranges, computed in any processes, <see cref="PsaPartial.Merge">merge</see> to the
+    /// partial of their union, and <see cref="PsaPartial.ToResult"/> of the partials covering
+    /// draws 0 … K − 1 equals <see cref="Run"/> with K draws bit for bit (moments, counts,
+    /// probabilities, acceptability, EVPI, and with <see cref="PsaOptions.KeepDraws"/> every draw and
+    /// exact percentile; streamed percentiles come from merged quantile sketches, see
+    /// <see cref="PsaPartial"/>). <see cref="PsaOptions.Draws"/> is not used here. The
+    /// <see cref="PsaOptions.DrawSink"/> receives this range's draws in draw order.
+    /// </summary>
+    /// <param name="specification">Distributions of the model's parameters.</param>
+    /// <param name="options">Options; null for the defaults.</param>
+    /// <param name="firstDraw">Index of the first draw (≥ 0).</param>
+    /// <param name="count">Number of draws (≥ 1; the last draw index must stay below <see cref="int.MaxValue"/>).</param>
+    /// <param name="evaluator">Runs one strategy for one draw; null for the cohort engine. Partials with a custom evaluator merge only with partials of the same evaluator instance (a delegate has no content hash).</param>
+    /// <param name="progress">Receives the number of completed draws of the range.</param>
+    /// <param name="cancellationToken">Cancels the run; checked before anything is allocated and before every draw.</param>
+    /// <exception cref="ArgumentException">The comparator is not among the strategies, the range is invalid, or the options are invalid (including draws too many to keep in memory with KeepDraws).</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
+    public static PsaPartial RunRange(PsaSpecification specification, PsaOptions? options, long firstDraw, long count, StrategyEvaluator? evaluator = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(specification);
+        options ??= new PsaOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(firstDraw);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (firstDraw + count > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Draw indices must stay below {int.MaxValue} (range [{firstDraw}, {firstDraw + count}))."));
+        }
+
+        var threads = options.Threads >= 0 ? options.EffectiveThreads : throw new ArgumentException(RunOptions.ThreadsProblem(options.Threads), nameof(options));
         cancellationToken.ThrowIfCancellationRequested();
         var model = specification.Model;
         var strategies = options.Strategies ?? (model.Strategies.Count == 0 ? [Strategy.BusinessAsUsual] : model.Strategies);
@@ -225,8 +271,10 @@ public static class ProbabilisticAnalysis
         // The cohort engine's draws: only the compiled blocks a draw changes are recomputed (bit-identical to compiling every draw).
         var fast = evaluator is null ? CohortDrawEvaluator.Create(specification, strategies, ci, perspectives) : null;
         var workers = new System.Collections.Concurrent.ConcurrentBag<CohortDrawEvaluator.Worker>();
-        evaluator ??= (s, p, _, ct) => CohortEngine.Run(model, s, p, ct);
-        var K = options.Draws;
+        var evaluate = evaluator ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
+        var first0 = (int)firstDraw;
+        var K = (int)count;
+        var end = first0 + K;
         var S = strategies.Count;
         var V = perspectives.Count;
         var O = model.Outcomes.Count;
@@ -241,70 +289,33 @@ public static class ProbabilisticAnalysis
         var wave = options.KeepDraws ? K : (int)Math.Clamp((4L << 20) / (8 * perDraw) / Chunk * Chunk, 4 * Chunk, 256 * Chunk);
         wave = Math.Min(wave, ((K + Chunk - 1) / Chunk) * Chunk);
         var stride = options.KeepDraws ? K : wave;
-        var buffers = new PsaBuffers(new double[S * V * stride], new double[S * Math.Max(O, 1) * stride], new double[4 * S * V * stride], new double[stride * P], stride, 0);
+        var buffers = new PsaBuffers(new double[S * V * stride], new double[S * Math.Max(O, 1) * stride], new double[4 * S * V * stride], new double[stride * P], stride, first0);
         var summary = new PsaAccumulator(model, strategies, ci, perspectives, options);
         var completed = 0;
         var po = new ParallelOptions
         {
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
+            MaxDegreeOfParallelism = threads,
             CancellationToken = cancellationToken,
         };
-        for (var first = 0; first < K; first += wave)
+        for (var first = first0; first < end; first += wave)
         {
-            var last = Math.Min(K, first + wave);
+            var last = Math.Min(end, first + wave);
             var b = options.KeepDraws ? buffers : buffers with { Offset = first };
-            var firstChunk = first / Chunk;
             ParallelRun.For((last - first + Chunk - 1) / Chunk, po, () => fast is null ? null : workers.TryTake(out var w) ? w : fast.CreateWorker(), (c, worker) =>
             {
                 var results = new SimulationResult[S];
-                var lo = (firstChunk + c) * Chunk;
+                var lo = first + (c * Chunk);
                 var hi = Math.Min(last, lo + Chunk);
                 for (var k = lo; k < hi; k++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var at = k - b.Offset;
                     if (worker is not null)
                     {
-                        worker.Evaluate(k, options.Seed, b, at, cancellationToken);
+                        worker.Evaluate(k, options.Seed, b, k - b.Offset, cancellationToken);
                         continue;
                     }
 
-                    var draw = specification.Draw(options.Seed, k);
-                    draw.AsSpan().CopyTo(b.Parameters.AsSpan(at * P, P));
-                    for (var s = 0; s < S; s++)
-                    {
-                        results[s] = evaluator(strategies[s], draw, k, cancellationToken);
-                        for (var v = 0; v < V; v++)
-                        {
-                            b.Costs[(((s * V) + v) * stride) + at] = results[s].TotalCost(perspectives[v]);
-                        }
-
-                        for (var o = 0; o < O; o++)
-                        {
-                            b.Outcomes[(((s * O) + o) * stride) + at] = results[s].TotalOutcome(model.Outcomes[o]);
-                        }
-                    }
-
-                    for (var s = 0; s < S; s++)
-                    {
-                        for (var v = 0; v < V; v++)
-                        {
-                            double npv = 0, bcr = double.NaN, roi = double.NaN, payback = double.NaN;
-                            if (s != ci)
-                            {
-                                var a = Appraisal.Compare(results[s], results[ci], perspectives[v]);
-                                npv = a.NetPresentValue;
-                                bcr = a.BenefitCostRatio.Value ?? double.NaN;
-                                roi = a.ReturnOnInvestment.Value ?? double.NaN;
-                                payback = a.PaybackYears.Value ?? double.NaN;
-                            }
-
-                            b.Figures[FigureIndex(PsaFigure.NetPresentValue, s, v, S, V, stride) + at] = npv;
-                            b.Figures[FigureIndex(PsaFigure.BenefitCostRatio, s, v, S, V, stride) + at] = bcr;
-                            b.Figures[FigureIndex(PsaFigure.ReturnOnInvestment, s, v, S, V, stride) + at] = roi;
-                            b.Figures[FigureIndex(PsaFigure.PaybackYears, s, v, S, V, stride) + at] = payback;
-                        }
-                    }
+                    EvaluateDraw(specification, options.Seed, k, evaluate, strategies, ci, perspectives, b, results, cancellationToken);
                 }
 
                 var done = Interlocked.Add(ref completed, hi - lo);
@@ -321,8 +332,55 @@ public static class ProbabilisticAnalysis
             summary.Fold(b, first, last);
         }
 
-        summary.Seal();
-        return new PsaResult(specification, options.Seed, strategies, ci, perspectives, K, summary, options.KeepDraws ? buffers : null);
+        return new PsaPartial(specification, options, strategies, ci, perspectives, evaluator, summary, options.KeepDraws ? buffers : null, first0, end);
+    }
+
+    /// <summary>Evaluates draw k for every strategy and writes its totals and figures into the buffers.</summary>
+    private static void EvaluateDraw(PsaSpecification specification, ulong seed, int k, StrategyEvaluator evaluator, IReadOnlyList<Strategy> strategies, int ci, IReadOnlyList<Perspective> perspectives, in PsaBuffers b, SimulationResult[] results, CancellationToken cancellationToken)
+    {
+        var model = specification.Model;
+        var S = strategies.Count;
+        var V = perspectives.Count;
+        var O = model.Outcomes.Count;
+        var P = model.Parameters.Count;
+        var stride = b.Stride;
+        var at = k - b.Offset;
+        var draw = specification.Draw(seed, k);
+        draw.AsSpan().CopyTo(b.Parameters.AsSpan(at * P, P));
+        for (var s = 0; s < S; s++)
+        {
+            results[s] = evaluator(strategies[s], draw, k, cancellationToken);
+            for (var v = 0; v < V; v++)
+            {
+                b.Costs[(((s * V) + v) * stride) + at] = results[s].TotalCost(perspectives[v]);
+            }
+
+            for (var o = 0; o < O; o++)
+            {
+                b.Outcomes[(((s * O) + o) * stride) + at] = results[s].TotalOutcome(model.Outcomes[o]);
+            }
+        }
+
+        for (var s = 0; s < S; s++)
+        {
+            for (var v = 0; v < V; v++)
+            {
+                double npv = 0, bcr = double.NaN, roi = double.NaN, payback = double.NaN;
+                if (s != ci)
+                {
+                    var a = Appraisal.Compare(results[s], results[ci], perspectives[v]);
+                    npv = a.NetPresentValue;
+                    bcr = a.BenefitCostRatio.Value ?? double.NaN;
+                    roi = a.ReturnOnInvestment.Value ?? double.NaN;
+                    payback = a.PaybackYears.Value ?? double.NaN;
+                }
+
+                b.Figures[FigureIndex(PsaFigure.NetPresentValue, s, v, S, V, stride) + at] = npv;
+                b.Figures[FigureIndex(PsaFigure.BenefitCostRatio, s, v, S, V, stride) + at] = bcr;
+                b.Figures[FigureIndex(PsaFigure.ReturnOnInvestment, s, v, S, V, stride) + at] = roi;
+                b.Figures[FigureIndex(PsaFigure.PaybackYears, s, v, S, V, stride) + at] = payback;
+            }
+        }
     }
 
     internal static int FigureIndex(PsaFigure figure, int s, int v, int strategies, int perspectives, int draws)
@@ -358,7 +416,7 @@ public static class HomogeneousPsa
     /// </summary>
     /// <param name="specification">Distributions of the model's parameters.</param>
     /// <param name="kernel">The fast path for the same model.</param>
-    /// <param name="options">Options (Draws, Seed, MaxDegreeOfParallelism, KeepDraws are used); null for the defaults.</param>
+    /// <param name="options">Options (Draws, Seed, Threads, KeepDraws are used); null for the defaults.</param>
     /// <param name="progress">Receives the number of completed draws.</param>
     /// <param name="cancellationToken">Cancels the run; checked before anything is allocated and before every chunk.</param>
     /// <exception cref="ArgumentException">The kernel belongs to another model, or KeepDraws asks for more values than an array holds.</exception>
@@ -391,7 +449,7 @@ public static class HomogeneousPsa
         var lanes = HomogeneousCohortKernel.Lanes;
         var po = new ParallelOptions
         {
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
+            MaxDegreeOfParallelism = options.EffectiveThreads,
             CancellationToken = cancellationToken,
         };
         for (var firstChunk = 0; firstChunk < chunks; firstChunk += WaveChunks)

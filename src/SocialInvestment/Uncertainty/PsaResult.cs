@@ -1,4 +1,5 @@
 using SocialInvestment.Economics;
+using SocialInvestment.Engine;
 using SocialInvestment.Model;
 
 namespace SocialInvestment.Uncertainty;
@@ -559,8 +560,14 @@ public sealed class PsaResult
     }
 }
 
-/// <summary>The streamed summaries of a PSA, folded draw by draw in draw order (so identical for any thread count).</summary>
-internal sealed class PsaAccumulator
+/// <summary>
+/// The streamed summaries of a PSA range, folded draw by draw in draw order. Moments and
+/// net-benefit sums are exact (<see cref="ExactMoments"/>, <see cref="ExactAccumulator"/>) and
+/// counts are integers, so accumulators of disjoint draw ranges merge (<see cref="Add"/>) to the
+/// same bits in any order and grouping, and equal the accumulator of one run over all the draws.
+/// Quantile sketches merge approximately (see <see cref="QuantileSketch.Merge"/>).
+/// </summary>
+internal sealed partial class PsaAccumulator
 {
     private readonly int _s;
     private readonly int _v;
@@ -568,6 +575,10 @@ internal sealed class PsaAccumulator
     private readonly int _p;
     private readonly PsaDrawSink? _sink;
     private readonly PsaDraw? _draw;
+    private readonly ExactMoments[] _figures;
+    private readonly ExactMoments[] _parameters;
+    private readonly ExactMoments[] _costs;
+    private readonly ExactMoments[] _outcomes;
 
     public PsaAccumulator(LifeCourseModel model, IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives, PsaOptions options)
     {
@@ -576,11 +587,15 @@ internal sealed class PsaAccumulator
         _o = model.Outcomes.Count;
         _p = model.Parameters.Count;
         var slots = 4 * _s * _v;
-        Moments = new RunningMoments[slots];
+        _figures = NewMoments(slots);
         Positive = new long[slots];
-        ParameterMoments = new RunningMoments[_p];
-        CostMoments = new RunningMoments[_s * _v];
-        OutcomeMoments = new RunningMoments[_s * _o];
+        _parameters = NewMoments(_p);
+        _costs = NewMoments(_s * _v);
+        _outcomes = NewMoments(_s * _o);
+        Moments = [];
+        ParameterMoments = [];
+        CostMoments = [];
+        OutcomeMoments = [];
         if (!options.KeepDraws)
         {
             Sketches = new QuantileSketch[slots];
@@ -639,26 +654,33 @@ internal sealed class PsaAccumulator
         }
     }
 
-    public RunningMoments[] Moments { get; }
+    /// <summary>Figure moments by slot; filled by <see cref="Seal"/>.</summary>
+    public RunningMoments[] Moments { get; private set; }
 
     public long[] Positive { get; }
 
     public QuantileSketch[]? Sketches { get; }
 
-    public RunningMoments[] ParameterMoments { get; }
+    /// <summary>Parameter moments; filled by <see cref="Seal"/>.</summary>
+    public RunningMoments[] ParameterMoments { get; private set; }
 
-    public RunningMoments[] CostMoments { get; }
+    /// <summary>Cost moments by (strategy, perspective); filled by <see cref="Seal"/>.</summary>
+    public RunningMoments[] CostMoments { get; private set; }
 
-    public RunningMoments[] OutcomeMoments { get; }
+    /// <summary>Outcome moments by (strategy, outcome); filled by <see cref="Seal"/>.</summary>
+    public RunningMoments[] OutcomeMoments { get; private set; }
 
     public IReadOnlyList<NetBenefitAccumulator> NetBenefits { get; }
+
+    /// <summary>The (perspective, outcome, λ) of every net-benefit accumulator, in order (part of a PSA range's identity).</summary>
+    public IEnumerable<(int Perspective, int Outcome, double WillingnessToPay)> NetBenefitKeys => NetBenefits.Select(n => (n.Perspective, n.Outcome, n.WillingnessToPay));
 
     public NetBenefitAccumulator? FindNetBenefit(int v, int o, double lambda) => FindIn(NetBenefits, v, o, lambda);
 
     /// <summary>Folds draws [first, last) of the buffers, in draw order.</summary>
     public void Fold(in PsaBuffers b, int first, int last)
     {
-        var slots = Moments.Length;
+        var slots = _figures.Length;
         for (var k = first; k < last; k++)
         {
             var at = k - b.Offset;
@@ -670,7 +692,7 @@ internal sealed class PsaAccumulator
                     continue;
                 }
 
-                Moments[i].Add(x);
+                _figures[i].Add(x);
                 Sketches?[i].Add(x);
                 if (x > 0)
                 {
@@ -680,17 +702,17 @@ internal sealed class PsaAccumulator
 
             for (var p = 0; p < _p; p++)
             {
-                ParameterMoments[p].Add(b.Parameters[(at * _p) + p]);
+                _parameters[p].Add(b.Parameters[(at * _p) + p]);
             }
 
-            for (var i = 0; i < CostMoments.Length; i++)
+            for (var i = 0; i < _costs.Length; i++)
             {
-                CostMoments[i].Add(b.Costs[(i * b.Stride) + at]);
+                _costs[i].Add(b.Costs[(i * b.Stride) + at]);
             }
 
-            for (var i = 0; i < OutcomeMoments.Length; i++)
+            for (var i = 0; i < _outcomes.Length; i++)
             {
-                OutcomeMoments[i].Add(b.Outcomes[(i * b.Stride) + at]);
+                _outcomes[i].Add(b.Outcomes[(i * b.Stride) + at]);
             }
 
             foreach (var nb in NetBenefits)
@@ -706,12 +728,61 @@ internal sealed class PsaAccumulator
         }
     }
 
-    /// <summary>Compresses every sketch, so that the finished result is read-only (and safe to read from several threads).</summary>
+    /// <summary>Adds the summaries of another range of the same run (exact, except the sketches: see <see cref="QuantileSketch.Merge"/>).</summary>
+    public void Add(PsaAccumulator other)
+    {
+        AddAll(_figures, other._figures);
+        AddAll(_parameters, other._parameters);
+        AddAll(_costs, other._costs);
+        AddAll(_outcomes, other._outcomes);
+        for (var i = 0; i < Positive.Length; i++)
+        {
+            Positive[i] += other.Positive[i];
+        }
+
+        if (Sketches is not null)
+        {
+            for (var i = 0; i < Sketches.Length; i++)
+            {
+                Sketches[i].Merge(other.Sketches![i]);
+            }
+        }
+
+        for (var i = 0; i < NetBenefits.Count; i++)
+        {
+            NetBenefits[i].Add(other.NetBenefits[i]);
+        }
+    }
+
+    /// <summary>Forms the moments from the exact sums and compresses every sketch, so that the finished result is read-only (and safe to read from several threads).</summary>
     public void Seal()
     {
+        Moments = [.. _figures.Select(m => m.ToRunningMoments())];
+        ParameterMoments = [.. _parameters.Select(m => m.ToRunningMoments())];
+        CostMoments = [.. _costs.Select(m => m.ToRunningMoments())];
+        OutcomeMoments = [.. _outcomes.Select(m => m.ToRunningMoments())];
         foreach (var s in Sketches ?? [])
         {
             s.Seal();
+        }
+    }
+
+    private static ExactMoments[] NewMoments(int n)
+    {
+        var a = new ExactMoments[n];
+        for (var i = 0; i < n; i++)
+        {
+            a[i] = new ExactMoments();
+        }
+
+        return a;
+    }
+
+    private static void AddAll(ExactMoments[] a, ExactMoments[] b)
+    {
+        for (var i = 0; i < a.Length; i++)
+        {
+            a[i].Add(b[i]);
         }
     }
 
@@ -731,34 +802,62 @@ internal sealed class PsaAccumulator
 
 /// <summary>
 /// Net monetary benefit <c>NB_s = λ·E_s − C_s</c> at one λ, accumulated draw by draw: the count of
-/// draws in which each strategy is best (ties to the first), the sum of NB per strategy and the sum
-/// of the per-draw maximum (for EVPI).
+/// draws in which each strategy is best (ties to the first), the exact sum of NB per strategy and
+/// the exact sum of the per-draw maximum (for EVPI), so that ranges merge exactly.
 /// </summary>
-internal sealed class NetBenefitAccumulator(int perspective, int outcome, double willingnessToPay, int strategies)
+internal sealed partial class NetBenefitAccumulator
 {
-    private readonly double[] _nb = new double[strategies];
+    private readonly double[] _nb;
+    private readonly ExactAccumulator[] _sums;
+    private readonly ExactAccumulator _sumOfMax = new();
 
-    public int Perspective { get; } = perspective;
+    public NetBenefitAccumulator(int perspective, int outcome, double willingnessToPay, int strategies)
+    {
+        Perspective = perspective;
+        Outcome = outcome;
+        WillingnessToPay = willingnessToPay;
+        _nb = new double[strategies];
+        BestCounts = new long[strategies];
+        _sums = new ExactAccumulator[strategies];
+        for (var s = 0; s < strategies; s++)
+        {
+            _sums[s] = new ExactAccumulator();
+        }
+    }
 
-    public int Outcome { get; } = outcome;
+    public int Perspective { get; }
 
-    public double WillingnessToPay { get; } = willingnessToPay;
+    public int Outcome { get; }
 
-    public long[] BestCounts { get; } = new long[strategies];
+    public double WillingnessToPay { get; }
 
-    public double[] Sums { get; } = new double[strategies];
+    public long[] BestCounts { get; }
 
-    public double SumOfMax { get; private set; }
-
-    /// <summary>The strategy with the highest expected NB (ties to the first).</summary>
+    /// <summary>The strategy with the highest expected NB (ties to the first), compared on the exact sums.</summary>
     public int BestMean
     {
         get
         {
-            var best = 0;
-            for (var s = 1; s < Sums.Length; s++)
+            if (AnyInfinite)
             {
-                if (Sums[s] > Sums[best])
+                var sums = _sums.Select(x => x.ToDouble()).ToArray();
+                var b = 0;
+                for (var s = 1; s < sums.Length; s++)
+                {
+                    if (sums[s] > sums[b])
+                    {
+                        b = s;
+                    }
+                }
+
+                return b;
+            }
+
+            var units = _sums.Select(x => x.Units()).ToArray();
+            var best = 0;
+            for (var s = 1; s < units.Length; s++)
+            {
+                if (units[s] > units[best])
                 {
                     best = s;
                 }
@@ -768,15 +867,18 @@ internal sealed class NetBenefitAccumulator(int perspective, int outcome, double
         }
     }
 
+    private bool AnyInfinite => _sumOfMax.HasInfinities || _sums.Any(x => x.HasInfinities);
+
+    /// <summary>EVPI = (Σ_k max_s NB − max_s Σ_k NB) / K, the difference taken exactly, then rounded once.</summary>
     public double Evpi(int draws)
     {
-        var max = double.NegativeInfinity;
-        foreach (var x in Sums)
+        if (AnyInfinite)
         {
-            max = Math.Max(max, x);
+            return Math.Max(0, (_sumOfMax.ToDouble() - _sums.Max(x => x.ToDouble())) / draws);
         }
 
-        return Math.Max(0, (SumOfMax - max) / draws);
+        var max = _sums.Select(x => x.Units()).Max();
+        return Math.Max(0, ExactSum.ToDouble(_sumOfMax.Units() - max, 1074) / draws);
     }
 
     public void Add(in PsaBuffers b, int k, int perspectives, int outcomes)
@@ -791,7 +893,7 @@ internal sealed class NetBenefitAccumulator(int perspective, int outcome, double
             var c = b.Costs[(((s * perspectives) + Perspective) * b.Stride) + at];
             var nb = (WillingnessToPay * e) - c;
             _nb[s] = nb;
-            Sums[s] += nb;
+            _sums[s].Add(nb);
             max = Math.Max(max, nb);
             if (nb > _nb[best])
             {
@@ -800,6 +902,17 @@ internal sealed class NetBenefitAccumulator(int perspective, int outcome, double
         }
 
         BestCounts[best]++;
-        SumOfMax += max;
+        _sumOfMax.Add(max);
+    }
+
+    public void Add(NetBenefitAccumulator other)
+    {
+        for (var s = 0; s < _sums.Length; s++)
+        {
+            BestCounts[s] += other.BestCounts[s];
+            _sums[s].Add(other._sums[s]);
+        }
+
+        _sumOfMax.Add(other._sumOfMax);
     }
 }

@@ -40,6 +40,75 @@ public sealed class PsaSpecification
     /// <summary>The parameters that carry uncertainty, in sampling order.</summary>
     public IReadOnlyList<ParameterRef> UncertainParameters => _entries.SelectMany(e => e.Parameters).ToArray();
 
+    /// <summary>
+    /// SHA-256 over the model's <see cref="LifeCourseModel.DefinitionHash"/> and every distribution
+    /// of the specification in sampling order (the parameters' indices and names, the family and its
+    /// parameters by their IEEE 754 bits): the identity PSA partials compare before they merge.
+    /// Null when the model has no definition hash (built in code; its functions cannot be hashed).
+    /// </summary>
+    public ContentHash? ContentHash
+    {
+        get
+        {
+            if (Model.DefinitionHash is not { } model)
+            {
+                return null;
+            }
+
+            using var h = new ContentHasher();
+            h.Tag("socinv.psa-specification/1").Add(model).Add(Model.Parameters.Count).Add(_entries.Length);
+            foreach (var e in _entries)
+            {
+                h.Add(e.Parameters.Length);
+                foreach (var p in e.Parameters)
+                {
+                    h.Add(p.Index).Add(p.Name);
+                }
+
+                Identify(h, e);
+            }
+
+            return h.Finish();
+        }
+    }
+
+    private static void Identify(ContentHasher h, Entry e)
+    {
+        switch (e.Univariate)
+        {
+            case null:
+                h.Tag("dirichlet").Add((ReadOnlySpan<double>)e.Dirichlet!.Alphas.ToArray());
+                break;
+            case FixedDistribution d:
+                h.Tag("fixed").Add(d.Value);
+                break;
+            case BetaDistribution d:
+                h.Tag("beta").Add(d.Alpha).Add(d.Beta);
+                break;
+            case GammaDistribution d:
+                h.Tag("gamma").Add(d.Shape).Add(d.Scale);
+                break;
+            case LogNormalDistribution d:
+                h.Tag("lognormal").Add(d.Mu).Add(d.Sigma);
+                break;
+            case NormalDistribution d:
+                h.Tag("normal").Add(d.Mu).Add(d.Sigma);
+                break;
+            case TruncatedNormalDistribution d:
+                h.Tag("truncnormal").Add(d.Mu).Add(d.Sigma).Add(d.Lower).Add(d.Upper);
+                break;
+            case UniformDistribution d:
+                h.Tag("uniform").Add(d.Lower).Add(d.Upper);
+                break;
+            case TriangularDistribution d:
+                h.Tag("triangular").Add(d.Lower).Add(d.Mode).Add(d.Upper);
+                break;
+            default:
+                // Distribution's constructor is private protected: every subclass is one of the above.
+                throw new InvalidOperationException($"No content hash for distribution {e.Univariate.GetType().Name}.");
+        }
+    }
+
     /// <summary>Attaches a distribution to a parameter.</summary>
     /// <param name="parameter">The parameter.</param>
     /// <param name="distribution">Its distribution.</param>

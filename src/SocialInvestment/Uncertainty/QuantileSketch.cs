@@ -24,7 +24,7 @@ namespace SocialInvestment.Uncertainty;
 /// </para>
 /// <para>NaN values are ignored. Not thread-safe while values are added (reads compress the buffer first): use one sketch per thread and <see cref="Merge"/>.</para>
 /// </remarks>
-public sealed class QuantileSketch
+public sealed partial class QuantileSketch
 {
     /// <summary>The default compression δ.</summary>
     public const int DefaultCompression = 400;

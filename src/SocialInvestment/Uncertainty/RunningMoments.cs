@@ -27,6 +27,10 @@ public struct RunningMoments
     /// <summary>Monte Carlo standard error of the mean, <c>SD/√n</c>.</summary>
     public readonly double StandardError => Math.Sqrt(Variance / _count);
 
+    /// <summary>Moments from a count, a mean and a sum of squared deviations M2 (for summaries formed from exact sums).</summary>
+    internal static RunningMoments FromMoments(long count, double mean, double m2)
+        => new() { _count = count, _mean = mean, _m2 = m2 };
+
     /// <summary>Adds one value.</summary>
     /// <param name="value">The value.</param>
     public void Add(double value)

@@ -10,8 +10,11 @@ public static class StrategyEvaluators
     /// Evaluates each (strategy, parameter draw) with the <see cref="MicrosimEngine"/>: draw <c>k</c> runs
     /// with <c>options with { Draw = k }</c>, so its random numbers are keyed by the draw and every
     /// strategy of a draw sees the same people and the same uniforms (common random numbers).
-    /// The PSA already runs draws in parallel; <paramref name="options"/>' <see cref="MicrosimOptions.Threads"/>
-    /// is used as given, so set it to 1 to avoid nested parallelism.
+    /// The PSA already runs draws in parallel; <paramref name="options"/>' <see cref="RunOptions.Threads"/>
+    /// is used as given, so set it to 1 to avoid nested parallelism. The people's streams are keyed by
+    /// <paramref name="options"/>' seed: build the PSA and microsimulation options from one
+    /// <see cref="RunOptions"/> root (<c>new PsaOptions(root)</c>, <c>new MicrosimOptions(root) { Threads = 1 }</c>)
+    /// so that one master seed drives both the parameter draws and the people.
     /// </summary>
     /// <param name="model">The model whose strategies are evaluated.</param>
     /// <param name="options">Microsimulation options (people, seed, threads, block size).</param>

@@ -77,7 +77,7 @@ public sealed class NorwegianDefaultPsaTests
     public void RunProbabilistic_Default_IsReproducibleBySeed()
     {
         var (psa, _) = Runs.Value;
-        var again = ScenarioRunner.RunProbabilistic(Default, 20, 2026, new ScenarioRunOptions { MaxDegreeOfParallelism = 1, KeepDraws = true });
+        var again = ScenarioRunner.RunProbabilistic(Default, 20, 2026, new ScenarioRunOptions { Threads = 1, KeepDraws = true });
         var ips = psa.Strategies.Single(s => s.Name == "IPS for young people");
         var p = psa.Perspectives[0];
         Assert.That(again.Values(PsaFigure.NetPresentValue, ips, p).ToArray(), Is.EqualTo(psa.Values(PsaFigure.NetPresentValue, ips, p)[..20].ToArray()), "draw k depends only on (seed, k), not on K or threads");

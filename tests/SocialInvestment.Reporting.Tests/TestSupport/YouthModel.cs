@@ -65,6 +65,6 @@ internal static class YouthModel
         var spec = new PsaSpecification(model)
             .With(ProgrammeCost, GammaDistribution.FromMeanAndStandardError(90_000, 20_000))
             .With(Effect, GammaDistribution.FromMeanAndStandardError(1.8, 0.5));
-        return ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = draws, Seed = seed, MaxDegreeOfParallelism = 1, KeepDraws = true }); // the NPV distribution chart reads every draw
+        return ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = draws, Seed = seed, Threads = 1, KeepDraws = true }); // the NPV distribution chart reads every draw
     }
 }

@@ -473,7 +473,7 @@ public class SettlementTests
         var spec = new PsaSpecification(model).With("rr", new UniformDistribution(0.5, 3));
         var plan = new SettlementPlan("reimburse", [new ReimburseInvestorsRule("reimburse")]);
         var collector = new SettlementUncertainty(model, plan, invest, bau, draws: 64);
-        var psa = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 64, Seed = 7, MaxDegreeOfParallelism = 2 }, collector.Evaluator);
+        var psa = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 64, Seed = 7, Threads = 2 }, collector.Evaluator);
         var result = collector.Result();
 
         // Oracle per draw: settle the draw's appraisal directly.

@@ -122,14 +122,14 @@ public class ProbabilisticAnalysisTests
         var model = Welfare4.BuildPsaModel();
         var spec = Welfare4.Specification(model);
         var kernel = HomogeneousCohortKernel.Create(model);
-        var one = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 1, KeepDraws = true });
-        var two = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 2, KeepDraws = true });
+        var one = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, Threads = 1, KeepDraws = true });
+        var two = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, Threads = 2, KeepDraws = true });
         Assert.That(two.Values(0), Is.EqualTo(one.Values(0)).AsCollection);
         Assert.That(two.Moments(0).Mean, Is.EqualTo(one.Moments(0).Mean));
         Assert.That(two.Moments(1).Variance, Is.EqualTo(one.Moments(1).Variance));
 
         // Streamed (the default): no per-draw totals, the same moments to the bit.
-        var streamed = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, MaxDegreeOfParallelism = 2 });
+        var streamed = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 3000, Seed = 9, Threads = 2 });
         Assert.That(streamed.KeepsDraws, Is.False);
         Assert.That((streamed.Moments(0).Mean, streamed.Moments(0).Variance, streamed.Moments(1).Mean, streamed.Moments(1).Count), Is.EqualTo((one.Moments(0).Mean, one.Moments(0).Variance, one.Moments(1).Mean, one.Moments(1).Count)));
         Assert.That(() => streamed.Values(0), Throws.InvalidOperationException.With.Message.Contains("KeepDraws = true"));
@@ -141,7 +141,7 @@ public class ProbabilisticAnalysisTests
         // p_S1H ~ Uniform(0.9, 1) makes S1 → S1 = (1 − p_S1D)(1 − p_S1H − p_S1S2) negative.
         var model = Welfare4.BuildPsaModel();
         var spec = new PsaSpecification(model).With("p_S1H", new UniformDistribution(0.9, 1));
-        var e = Assert.Throws<InvalidOperationException>(() => HomogeneousPsa.Run(spec, HomogeneousCohortKernel.Create(model), new PsaOptions { Draws = 64, MaxDegreeOfParallelism = 2 }));
+        var e = Assert.Throws<InvalidOperationException>(() => HomogeneousPsa.Run(spec, HomogeneousCohortKernel.Create(model), new PsaOptions { Draws = 64, Threads = 2 }));
         Assert.That(e!.Message, Does.Contain("S1 → S1"));
     }
 
@@ -201,9 +201,9 @@ public class ProbabilisticAnalysisTests
     public void Run_Darth_ReproducibleAndIdenticalOnOneAndTwoThreads()
     {
         var (c, spec) = Darth();
-        var o = new PsaOptions { Draws = 40, Seed = 3, Perspectives = [DarthModels.CostPerspective], MaxDegreeOfParallelism = 1, KeepDraws = true };
+        var o = new PsaOptions { Draws = 40, Seed = 3, Perspectives = [DarthModels.CostPerspective], Threads = 1, KeepDraws = true };
         var one = ProbabilisticAnalysis.Run(spec, o);
-        var two = ProbabilisticAnalysis.Run(spec, o with { MaxDegreeOfParallelism = 2 });
+        var two = ProbabilisticAnalysis.Run(spec, o with { Threads = 2 });
         Assert.That(two.Costs(c.B, DarthModels.CostPerspective).ToArray(), Is.EqualTo(one.Costs(c.B, DarthModels.CostPerspective).ToArray()).AsCollection);
         Assert.That(two.Values(PsaFigure.NetPresentValue, c.AB, DarthModels.CostPerspective).ToArray(), Is.EqualTo(one.Values(PsaFigure.NetPresentValue, c.AB, DarthModels.CostPerspective).ToArray()).AsCollection);
     }

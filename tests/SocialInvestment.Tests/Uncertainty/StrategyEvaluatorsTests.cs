@@ -38,8 +38,8 @@ public class StrategyEvaluatorsTests
         var spec = Welfare4.Specification(model);
         var perspective = Perspective.ForPayer(Welfare4.HealthSystem);
         var evaluator = StrategyEvaluators.Microsimulation(model, new MicrosimOptions { People = 2_000, Seed = 3, Threads = 1 });
-        var one = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 6, Seed = 5, MaxDegreeOfParallelism = 1, Perspectives = [perspective], KeepDraws = true }, evaluator);
-        var two = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 6, Seed = 5, MaxDegreeOfParallelism = 2, Perspectives = [perspective], KeepDraws = true }, evaluator);
+        var one = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 6, Seed = 5, Threads = 1, Perspectives = [perspective], KeepDraws = true }, evaluator);
+        var two = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 6, Seed = 5, Threads = 2, Perspectives = [perspective], KeepDraws = true }, evaluator);
         Assert.That(two.Costs(Strategy.BusinessAsUsual, perspective).ToArray(), Is.EqualTo(one.Costs(Strategy.BusinessAsUsual, perspective).ToArray()));
     }
 }

@@ -92,9 +92,9 @@ public class StreamingPsaTests
     {
         var (c, spec) = Darth();
         var p = DarthModels.CostPerspective;
-        var o = new PsaOptions { Draws = 700, Seed = 9, Perspectives = [p], MaxDegreeOfParallelism = 1, Acceptability = [new AcceptabilityRequest(p, Outcome.Qaly, Grid)] };
+        var o = new PsaOptions { Draws = 700, Seed = 9, Perspectives = [p], Threads = 1, Acceptability = [new AcceptabilityRequest(p, Outcome.Qaly, Grid)] };
         var one = ProbabilisticAnalysis.Run(spec, o);
-        var two = ProbabilisticAnalysis.Run(spec, o with { MaxDegreeOfParallelism = 2 });
+        var two = ProbabilisticAnalysis.Run(spec, o with { Threads = 2 });
         Assert.That(two.SummaryTable(), Is.EqualTo(one.SummaryTable()).AsCollection);
         Assert.That(two.Evpi(p, Outcome.Qaly, 100_000), Is.EqualTo(one.Evpi(p, Outcome.Qaly, 100_000)));
         Assert.That(two.Quantile(PsaFigure.NetPresentValue, c.B, p, 0.1), Is.EqualTo(one.Quantile(PsaFigure.NetPresentValue, c.B, p, 0.1)));
@@ -122,7 +122,7 @@ public class StreamingPsaTests
         var seen = new List<(int Draw, double Npv, double Hr, double Cost)>();
         var hr = c.Model.Parameter("hr_S2");
         var sink = new PsaDrawSink(d => seen.Add((d.Index, d.Value(PsaFigure.NetPresentValue, 2, 0), d.Parameters[hr.Index], d.Cost(1, 0))));
-        var o = new PsaOptions { Draws = 130, Seed = 6, Perspectives = [p], MaxDegreeOfParallelism = 2 };
+        var o = new PsaOptions { Draws = 130, Seed = 6, Perspectives = [p], Threads = 2 };
         ProbabilisticAnalysis.Run(spec, o with { DrawSink = sink });
         var kept = ProbabilisticAnalysis.Run(spec, o with { KeepDraws = true });
         Assert.That(seen.Select(s => s.Draw), Is.EqualTo(Enumerable.Range(0, 130)), "every draw once, in order, on the calling thread");
@@ -165,8 +165,8 @@ public class StreamingPsaTests
         var model = Welfare4.BuildPsaModel();
         var spec = Welfare4.Specification(model);
         var kernel = HomogeneousCohortKernel.Create(model);
-        var kept = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 40_000, Seed = 2, KeepDraws = true, MaxDegreeOfParallelism = 1 });
-        var streamed = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 40_000, Seed = 2, MaxDegreeOfParallelism = 2 });
+        var kept = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 40_000, Seed = 2, KeepDraws = true, Threads = 1 });
+        var streamed = HomogeneousPsa.Run(spec, kernel, new PsaOptions { Draws = 40_000, Seed = 2, Threads = 2 });
         for (var v = 0; v < kernel.ValueCount; v++)
         {
             Assert.That((streamed.Moments(v).Mean, streamed.Moments(v).Variance, streamed.Moments(v).Count), Is.EqualTo((kept.Moments(v).Mean, kept.Moments(v).Variance, kept.Moments(v).Count)));

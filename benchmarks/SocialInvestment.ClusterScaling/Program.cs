@@ -1,0 +1,62 @@
+// The cluster scaling table: the same microsimulation of the Norwegian default on an in-process
+// cluster of 1, 2 and 3 silos (Orleans TestingHost), against the single-process engine on the same
+// machine in the same minute. Prints one JSON line per measurement.
+//   dotnet run -c Release --project benchmarks/SocialInvestment.ClusterScaling -- [people] [rangeSize] [repeats]
+using System.Diagnostics;
+using System.Globalization;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using SocialInvestment.Engine;
+using SocialInvestment.Orleans;
+using SocialInvestment.Scenarios;
+
+var people = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
+var rangeSize = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 16_384;
+var repeats = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+const ulong seed = 20260101;
+var scenario = NorwegianDefault.Load();
+var model = scenario.BuildModel();
+var comparator = model.Strategies.First(s => s.Name == scenario.Settings.Comparator);
+IReadOnlyList<CompiledModel> compiled = [model.Compile(comparator), .. model.Strategies.Where(s => !ReferenceEquals(s, comparator)).Select(s => model.Compile(s))];
+var cycles = model.Options.Cycles;
+double Rate(double seconds) => 4.0 * people * cycles / seconds;
+string J(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+var singleTimes = new List<double>();
+for (var r = 0; r < repeats; r++)
+{
+    var clock = Stopwatch.StartNew();
+    MicrosimEngine.RunCompiled(compiled, new MicrosimOptions { Seed = seed, People = people, Threads = 2, Perspectives = scenario.Perspectives() });
+    singleTimes.Add(clock.Elapsed.TotalSeconds);
+}
+
+var single = singleTimes.Order().ElementAt(singleTimes.Count / 2);
+Console.WriteLine(J($"{{\"mode\":\"single-process\",\"threads\":2,\"people\":{people},\"seconds_median\":{single:F3},\"person_cycles_per_s\":{Rate(single):F0}}}"));
+
+foreach (short silos in new short[] { 1, 2, 3 })
+{
+    var builder = new TestClusterBuilder(silos);
+    builder.AddSiloBuilderConfigurator<Silo>();
+    var cluster = builder.Build();
+    await cluster.DeployAsync();
+    var runner = new ClusterRunner(cluster.GrainFactory);
+    var options = new ClusterRunOptions { RangeSize = rangeSize, MaxRangesInFlight = 2 * silos, ThreadsPerRange = 1 };
+    await runner.RunMicrosimulationAsync(scenario, 4096, seed, options: options); // warm-up: definition cached, grains code jitted
+    var times = new List<(double Seconds, ClusterRunStatistics Stats)>();
+    for (var r = 0; r < repeats; r++)
+    {
+        var (_, stats) = await runner.RunMicrosimulationAsync(scenario, people, seed + (ulong)r + 1, options: options);
+        times.Add((stats.Seconds, stats));
+    }
+
+    var median = times.OrderBy(t => t.Seconds).ElementAt(times.Count / 2);
+    var overheadPerRange = (median.Seconds - (median.Stats.SiloSeconds / Math.Min(2.0, 2 * silos))) / median.Stats.Ranges;
+    Console.WriteLine(J($"{{\"mode\":\"cluster\",\"silos\":{silos},\"people\":{people},\"range_size\":{rangeSize},\"ranges\":{median.Stats.Ranges},\"seconds_median\":{median.Seconds:F3},\"person_cycles_per_s\":{Rate(median.Seconds):F0},\"vs_single_process\":{single / median.Seconds:F3},\"silo_seconds\":{median.Stats.SiloSeconds:F3},\"coordinator_overhead_per_range_ms\":{1000 * overheadPerRange:F1}}}"));
+    await cluster.StopAllSilosAsync();
+    await cluster.DisposeAsync();
+}
+
+internal sealed class Silo : ISiloConfigurator
+{
+    public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddSocialInvestment();
+}

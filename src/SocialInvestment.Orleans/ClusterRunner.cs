@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SocialInvestment.Engine;
+using SocialInvestment.Scenarios;
+using SocialInvestment.Uncertainty;
+
+namespace SocialInvestment.Orleans;
+
+/// <summary>How a coordinator splits and schedules a run.</summary>
+public sealed record ClusterRunOptions
+{
+    /// <summary>People (rounded up to a multiple of the block size) or draws per range; 0 = about four ranges per silo-thread of a 3-silo cluster (total / 24, at least one block).</summary>
+    public long RangeSize { get; init; }
+
+    /// <summary>Ranges sent at a time (≥ 1); default 8.</summary>
+    public int MaxRangesInFlight { get; init; } = 8;
+
+    /// <summary>Threads each silo uses for one range (≥ 1); default 1 (parallelism comes from several ranges in flight).</summary>
+    public int ThreadsPerRange { get; init; } = 1;
+
+    /// <summary>Attempts per range before the run fails (≥ 1); default 5. Only transient failures (a silo stopping, a lost document, a timeout) are retried.</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>The ledger of finished ranges; null = a new <see cref="MemoryRangeLedger"/> per run. Give a <see cref="FolderRangeLedger"/> to resume after a coordinator restart.</summary>
+    public IRangeLedger? Ledger { get; init; }
+
+    /// <summary>The logger for the run's progress and retries; null for none.</summary>
+    public ILogger? Logger { get; init; }
+}
+
+/// <summary>What a cluster run did, beside its result.</summary>
+/// <param name="Ranges">Number of ranges of the run.</param>
+/// <param name="FromLedger">Ranges taken from the ledger (already done before this call).</param>
+/// <param name="Retries">Range attempts that failed transiently and were sent again.</param>
+/// <param name="Duplicates">Partials refused because their range key had already been counted.</param>
+/// <param name="Silos">The distinct silos that returned partials.</param>
+/// <param name="Seconds">Wall-clock seconds of the run on the coordinator.</param>
+/// <param name="SiloSeconds">Sum of the silos' seconds over the ranges (the work done).</param>
+public sealed record ClusterRunStatistics(int Ranges, int FromLedger, int Retries, int Duplicates, IReadOnlyList<string> Silos, double Seconds, double SiloSeconds);
+
+/// <summary>A cluster run failed for a reason that running it again would not change (a bad definition, a version mismatch, a range that failed on every attempt).</summary>
+public sealed class ClusterRunException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ClusterRunException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">What failed and why.</param>
+    public ClusterRunException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and its cause.</summary>
+    /// <param name="message">What failed and why.</param>
+    /// <param name="innerException">The cause.</param>
+    public ClusterRunException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// The coordinator of cluster runs: splits a run into ranges, sends the scenario document once to
+/// the cluster, schedules the ranges over the silos (a bounded number in flight), retries ranges
+/// whose silo failed, counts each range key once, and merges the partials exactly — in range
+/// order, with the engines' exact merges — so that the result is bit-identical to the same run in
+/// one process for any number of silos and any range size. Cancellation stops every silo's work.
+/// </summary>
+/// <param name="grains">The cluster's grain factory (an <c>IClusterClient</c>, or a silo's).</param>
+public sealed partial class ClusterRunner(IGrainFactory grains)
+{
+    private readonly IGrainFactory _grains = grains ?? throw new ArgumentNullException(nameof(grains));
+
+    /// <summary>
+    /// Runs the microsimulation of every strategy of a scenario (comparator first) over the
+    /// cluster: people [0, <paramref name="people"/>) in ranges; stream (seed, person) as in
+    /// <see cref="MicrosimEngine.RunRange"/>. The scenario is read and validated here first, so a bad
+    /// definition fails at once with the reader's located problems.
+    /// </summary>
+    /// <param name="scenario">The scenario (its canonical <see cref="ScenarioDocument"/> is the model definition sent to the cluster).</param>
+    /// <param name="people">Number of simulated people (≥ 1).</param>
+    /// <param name="seed">The master seed.</param>
+    /// <param name="blockSize">People per exact-sum block (ranges start on its multiples); 4096 by default, as <see cref="MicrosimOptions.BlockSize"/>.</param>
+    /// <param name="options">Scheduling options; null for the defaults.</param>
+    /// <param name="progress">Receives one report per finished range.</param>
+    /// <param name="cancellationToken">Cancels the run and every range in flight.</param>
+    /// <returns>The results (as <see cref="MicrosimEngine.Complete"/> gives them) and the run's statistics.</returns>
+    /// <exception cref="Model.ModelValidationException">The scenario does not make a valid model.</exception>
+    /// <exception cref="ClusterRunException">A silo refused the work, or a range failed on every attempt.</exception>
+    public async Task<(MicrosimComparison Result, ClusterRunStatistics Statistics)> RunMicrosimulationAsync(
+        Scenario scenario, int people, ulong seed, int blockSize = 4096, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentOutOfRangeException.ThrowIfLessThan(people, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
+        options ??= new ClusterRunOptions();
+        Check(options);
+        var document = ScenarioDocument.ToUtf8Bytes(scenario);
+        var definition = new PreparedDefinition(ScenarioDocument.FromJson(document));
+        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.Microsimulation, seed, people, blockSize, options.ThreadsPerRange, ClusterVersion.Current);
+        var size = options.RangeSize > 0 ? options.RangeSize : Math.Max(1, people / 24);
+        size = Math.Max(blockSize, (size + blockSize - 1) / blockSize * blockSize);
+        var (partials, stats) = await RunRanges(document, work, people, size, options, progress, cancellationToken).ConfigureAwait(false);
+        var microsim = RangeComputation.MicrosimOptions(definition, work);
+        MicrosimPartial? merged = null;
+        foreach (var bytes in partials)
+        {
+            var p = MicrosimPartial.FromBytes(bytes, definition.Compiled, microsim);
+            merged = merged is null ? p : merged.Merge(p);
+        }
+
+        return (MicrosimEngine.Complete(merged!), stats);
+    }
+
+    /// <summary>
+    /// Runs the probabilistic sensitivity analysis of a scenario over the cluster: draws
+    /// [0, <paramref name="draws"/>) in ranges, each appraising every strategy against the scenario's
+    /// comparator from its perspectives, as <c>ScenarioRunner.RunProbabilistic</c> does in one
+    /// process. Draw k uses the stream (seed, k), so the merged result equals the single-process
+    /// run bit for bit in every mean, standard deviation, standard error, probability, acceptability
+    /// and EVPI figure, and, with <paramref name="keepDraws"/>, in every percentile and draw. Without
+    /// it, percentiles come from quantile sketches merged across ranges, which keep their accuracy but
+    /// may differ in the last digits from the single run's (see <see cref="PsaPartial"/>).
+    /// </summary>
+    /// <param name="scenario">The scenario (its canonical <see cref="ScenarioDocument"/> is sent to the cluster).</param>
+    /// <param name="draws">Number of draws K (≥ 1).</param>
+    /// <param name="seed">The master seed.</param>
+    /// <param name="keepDraws">Keep every draw (memory grows with K) for exact percentiles.</param>
+    /// <param name="options">Scheduling options; null for the defaults.</param>
+    /// <param name="progress">Receives one report per finished range.</param>
+    /// <param name="cancellationToken">Cancels the run and every range in flight.</param>
+    /// <returns>The PSA result and the run's statistics.</returns>
+    /// <exception cref="Model.ModelValidationException">The scenario does not make a valid model.</exception>
+    /// <exception cref="ClusterRunException">A silo refused the work, or a range failed on every attempt.</exception>
+    public async Task<(PsaResult Result, ClusterRunStatistics Statistics)> RunProbabilisticAsync(
+        Scenario scenario, int draws, ulong seed, bool keepDraws = false, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
+        options ??= new ClusterRunOptions();
+        Check(options);
+        var document = ScenarioDocument.ToUtf8Bytes(scenario);
+        var definition = new PreparedDefinition(ScenarioDocument.FromJson(document));
+        _ = definition.Psa;
+        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.ProbabilisticAnalysis, seed, draws, 1, options.ThreadsPerRange, ClusterVersion.Current) { KeepDraws = keepDraws };
+        var size = options.RangeSize > 0 ? options.RangeSize : Math.Max(1, draws / 24);
+        var (partials, stats) = await RunRanges(document, work, draws, size, options, progress, cancellationToken).ConfigureAwait(false);
+        var psa = RangeComputation.PsaOptions(definition, work);
+        var merged = PsaPartial.MergeAll(partials.Select(b => PsaPartial.FromBytes(b, definition.Psa, psa)));
+        return (merged.ToResult(), stats);
+    }
+
+    private static void Check(ClusterRunOptions o)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(o.RangeSize, nameof(o.RangeSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.MaxRangesInFlight, 1, nameof(o.MaxRangesInFlight));
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.ThreadsPerRange, 1, nameof(o.ThreadsPerRange));
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.MaxAttempts, 1, nameof(o.MaxAttempts));
+    }
+
+    /// <summary>Runs [0, total) in ranges of <paramref name="size"/> and returns the partials in range order.</summary>
+    private async Task<(IReadOnlyList<byte[]> Partials, ClusterRunStatistics Statistics)> RunRanges(
+        byte[] document, ClusterWork work, long total, long size, ClusterRunOptions options, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var activity = ClusterTelemetry.Source.StartActivity("socinv.cluster.run");
+        activity?.SetTag("socinv.definition", work.DefinitionHash);
+        activity?.SetTag("socinv.kind", work.Kind.ToString());
+        var log = options.Logger ?? NullLogger.Instance;
+        var clock = Stopwatch.StartNew();
+        var ledger = options.Ledger ?? new MemoryRangeLedger();
+        var ranges = new List<(long First, long Count)>();
+        for (long first = 0; first < total; first += size)
+        {
+            ranges.Add((first, Math.Min(size, total - first)));
+        }
+
+        var results = new byte[ranges.Count][];
+        var fromLedger = 0;
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            if (ledger.Find(work.RangeKey(ranges[i].First, ranges[i].Count)) is { } done)
+            {
+                results[i] = done;
+                fromLedger++;
+            }
+        }
+
+        var bytes = document;
+        await _grains.GetGrain<IScenarioDefinitionGrain>(work.DefinitionHash).Store(bytes).WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var gate = new SemaphoreSlim(options.MaxRangesInFlight);
+        var retries = 0;
+        var duplicates = 0;
+        var siloSeconds = 0.0;
+        var silos = new HashSet<string>(StringComparer.Ordinal);
+        var finished = fromLedger;
+        var sync = new Lock();
+        ClusterRunException? failure = null;
+
+        async Task RunOne(int i)
+        {
+            var (first, count) = ranges[i];
+            var key = work.RangeKey(first, count);
+            await gate.WaitAsync(stop.Token).ConfigureAwait(false);
+            try
+            {
+                for (var attempt = 1; ; attempt++)
+                {
+                    stop.Token.ThrowIfCancellationRequested();
+                    RangeOutcome outcome;
+                    try
+                    {
+                        outcome = await _grains.GetGrain<IRangeGrain>(key).Run(work, first, count, stop.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException && !stop.IsCancellationRequested)
+                    {
+                        outcome = new RangeOutcome(null, e.GetType().Name + ": " + e.Message, false, "?", 0);
+                    }
+
+                    if (outcome.Partial is { } partial)
+                    {
+                        lock (sync)
+                        {
+                            if (ledger.TryRecord(key, partial))
+                            {
+                                results[i] = partial;
+                                silos.Add(outcome.Silo);
+                                siloSeconds += outcome.Seconds;
+                                finished++;
+                            }
+                            else
+                            {
+                                duplicates++;
+                                results[i] ??= ledger.Find(key)!;
+                            }
+                        }
+
+                        progress?.Report(new RunProgress(Volatile.Read(ref finished), ranges.Count, "cluster ranges"));
+                        return;
+                    }
+
+                    if (outcome.Permanent || attempt >= options.MaxAttempts)
+                    {
+                        throw new ClusterRunException($"Range [{first}, {first + count}) failed{(outcome.Permanent ? string.Empty : $" on all {attempt} attempts")}: {outcome.Error}");
+                    }
+
+                    Interlocked.Increment(ref retries);
+                    ClusterTelemetry.RangesRetried.Add(1);
+                    LogRetry(log, first, first + count, attempt, outcome.Error);
+                    await _grains.GetGrain<IScenarioDefinitionGrain>(work.DefinitionHash).Store(bytes).WaitAsync(stop.Token).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), stop.Token).ConfigureAwait(false);
+                }
+            }
+            catch (ClusterRunException e)
+            {
+                lock (sync)
+                {
+                    failure ??= e;
+                }
+
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        var pending = Enumerable.Range(0, ranges.Count).Where(i => results[i] is null).Select(RunOne).ToArray();
+        try
+        {
+            await Task.WhenAll(pending).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (failure is not null)
+        {
+            // Stopped because one range failed for good: report that failure below.
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var stats = new ClusterRunStatistics(ranges.Count, fromLedger, retries, duplicates, [.. silos.Order(StringComparer.Ordinal)], clock.Elapsed.TotalSeconds, siloSeconds);
+        return (results, stats);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Range [{First}, {End}) attempt {Attempt} failed: {Error}; retrying")]
+    private static partial void LogRetry(ILogger logger, long first, long end, int attempt, string? error);
+}

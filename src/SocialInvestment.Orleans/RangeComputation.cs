@@ -1,0 +1,42 @@
+using SocialInvestment.Engine;
+using SocialInvestment.Uncertainty;
+
+namespace SocialInvestment.Orleans;
+
+/// <summary>The computation of one range, the same on a silo and (for checks) in one process.</summary>
+internal static class RangeComputation
+{
+    public static MicrosimOptions MicrosimOptions(PreparedDefinition definition, ClusterWork work) => new()
+    {
+        Seed = work.Seed,
+        People = checked((int)work.Total),
+        BlockSize = work.BlockSize,
+        Threads = work.ThreadsPerRange,
+        Perspectives = definition.Perspectives,
+    };
+
+    /// <summary>The PSA options of a range: as <c>ScenarioRunner.RunProbabilistic</c> sets them (the model's strategies in order, the scenario's comparator and perspectives).</summary>
+    public static PsaOptions PsaOptions(PreparedDefinition definition, ClusterWork work) => new()
+    {
+        Seed = work.Seed,
+        Threads = work.ThreadsPerRange,
+        Draws = checked((int)work.Total),
+        Strategies = definition.Model.Strategies,
+        Comparator = definition.Comparator,
+        Perspectives = definition.Perspectives,
+        KeepDraws = work.KeepDraws,
+    };
+
+    public static byte[] Run(PreparedDefinition definition, ClusterWork work, long first, long count, CancellationToken cancellationToken)
+    {
+        switch (work.Kind)
+        {
+            case ClusterWorkKind.Microsimulation:
+                return MicrosimEngine.RunRange(definition.Compiled, MicrosimOptions(definition, work), first, count, null, cancellationToken).ToBytes();
+            case ClusterWorkKind.ProbabilisticAnalysis:
+                return ProbabilisticAnalysis.RunRange(definition.Psa, PsaOptions(definition, work), first, count, null, null, cancellationToken).ToBytes();
+            default:
+                throw new NotSupportedException($"The work kind {work.Kind} is not supported by this silo.");
+        }
+    }
+}
