@@ -28,7 +28,7 @@ public class GeneralPsaBenchmarks
     {
         _model = Welfare16.Build(UptakeMode.MeanEffect);
         _spec = Welfare16.Specification(_model);
-        _options = new PsaOptions { Draws = Draws, Seed = 1, MaxDegreeOfParallelism = 1, Perspectives = Welfare16.Perspectives };
+        _options = new PsaOptions { Draws = Draws, Seed = 1, Threads = 1, Perspectives = Welfare16.Perspectives };
     }
 
     [Benchmark(Baseline = true, Description = "naive: compile + run + Appraisal.Compare every draw")]

@@ -23,7 +23,7 @@ public static class NorwayRunner
         var model = scenario.BuildModel();
         var spec = scenario.ToPsaSpecification(model);
         var comparator = model.Strategies.First(s => s.Name == scenario.Settings.Comparator);
-        var options = new PsaOptions { Draws = draws, Seed = 20260101, MaxDegreeOfParallelism = threads, Strategies = model.Strategies, Comparator = comparator, Perspectives = scenario.Perspectives() };
+        var options = new PsaOptions { Draws = draws, Seed = 20260101, Threads = threads, Strategies = model.Strategies, Comparator = comparator, Perspectives = scenario.Perspectives() };
         StrategyEvaluator? evaluator = general ? (s, p, _, ct) => CohortEngine.Run(model, s, p, ct) : null;
         ProbabilisticAnalysis.Run(spec, options with { Draws = Math.Min(draws, 64) }, evaluator);
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;

@@ -19,10 +19,10 @@ public sealed class NorwegianDefaultPsaPathTests
         var model = scenario.BuildModel();
         var spec = scenario.ToPsaSpecification(model);
         var comparator = model.Strategies.First(s => s.Name == scenario.Settings.Comparator);
-        var options = new PsaOptions { Draws = 48, Seed = 20260101, MaxDegreeOfParallelism = 1, Strategies = model.Strategies, Comparator = comparator, Perspectives = scenario.Perspectives(), KeepDraws = true };
+        var options = new PsaOptions { Draws = 48, Seed = 20260101, Threads = 1, Strategies = model.Strategies, Comparator = comparator, Perspectives = scenario.Perspectives(), KeepDraws = true };
         var general = ProbabilisticAnalysis.Run(spec, options, (s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
         var one = ProbabilisticAnalysis.Run(spec, options);
-        var two = ProbabilisticAnalysis.Run(spec, options with { MaxDegreeOfParallelism = 2 });
+        var two = ProbabilisticAnalysis.Run(spec, options with { Threads = 2 });
         Assert.That(spec.UncertainParameterCount, Is.GreaterThan(0));
         var mismatches = new List<string>();
         foreach (var run in new[] { one, two })

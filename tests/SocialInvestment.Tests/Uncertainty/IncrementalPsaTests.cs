@@ -59,10 +59,10 @@ public class IncrementalPsaTests
     {
         var model = Welfare16.Build(UptakeMode.MeanEffect);
         var spec = Welfare16.Specification(model);
-        var options = new PsaOptions { Draws = 40, Seed = 99, Perspectives = Welfare16.Perspectives, KeepDraws = true, MaxDegreeOfParallelism = 1 };
+        var options = new PsaOptions { Draws = 40, Seed = 99, Perspectives = Welfare16.Perspectives, KeepDraws = true, Threads = 1 };
         var general = ProbabilisticAnalysis.Run(spec, options, General(model));
         var one = ProbabilisticAnalysis.Run(spec, options);
-        var two = ProbabilisticAnalysis.Run(spec, options with { MaxDegreeOfParallelism = 2 });
+        var two = ProbabilisticAnalysis.Run(spec, options with { Threads = 2 });
         AssertIdentical(general, one);
         AssertIdentical(general, two);
         Assert.That(general.Values(PsaFigure.NetPresentValue, Welfare16.StrategyNamed(model, "C"), Welfare16.Perspectives[5]).ToArray().Distinct().Count(), Is.EqualTo(40), "the draws differ from each other");
