@@ -4,7 +4,7 @@ namespace SocialInvestment.Benchmarks;
 
 /// <summary>
 /// Entry point. <c>welfare4 MODE [options]</c> runs the plain welfare-4 runner of
-/// ../shared/perf/README.md, <c>welfare16 cohort|micro [options]</c> the welfare-16 runner
+/// benchmarks/yardsticks/workloads.md, <c>welfare16 cohort|micro [options]</c> the welfare-16 runner
 /// (<see cref="Welfare16Runner"/>); each prints one JSON line per measurement; anything else goes to
 /// BenchmarkDotNet's switcher (for example <c>--filter *Cohort*</c>).
 /// </summary>

@@ -10,7 +10,7 @@ using SocialInvestment.Workloads;
 namespace SocialInvestment.Benchmarks;
 
 /// <summary>
-/// The welfare-16 runners (../shared/perf/welfare16.md §7 and §8) through the library's general
+/// The welfare-16 runners (benchmarks/yardsticks/welfare16.md §7 and §8) through the library's general
 /// path: <c>welfare16 cohort [--draws K] [--threads N] [--repeats R] [--seed S]</c> runs the cohort
 /// PSA (a draw = 19 parameters sampled and all 4 strategies run and appraised from 6 perspectives);
 /// <c>welfare16 micro [--people N] [--threads N] [--repeats R]</c> the microsimulation of the point

@@ -10,7 +10,7 @@ using SocialInvestment.Workloads;
 namespace SocialInvestment.Benchmarks;
 
 /// <summary>
-/// The welfare-4 cohort PSA of ../shared/perf/README.md: K parameter draws (default 10,000), each
+/// The welfare-4 cohort PSA of benchmarks/yardsticks/workloads.md: K parameter draws (default 10,000), each
 /// giving one discounted (cost, QALY) pair, on the library's homogeneous fast path
 /// (<see cref="HomogeneousPsa"/>). Rate = draws per second including drawing the parameters.
 /// </summary>

@@ -10,7 +10,7 @@ using SocialInvestment.Workloads;
 namespace SocialInvestment.Benchmarks;
 
 /// <summary>
-/// The welfare-4 microsimulation runner (../shared/perf/README.md, "Microsimulation mode"):
+/// The welfare-4 microsimulation runner (benchmarks/yardsticks/workloads.md, "Microsimulation mode"):
 /// point-value matrix, N people × 60 cycles, values counted at the start of each cycle, discount
 /// 1.03^−t, one uniform per person-cycle (the dead keep drawing). Also "micro-welfare": the
 /// welfare-sized model (15 states, 80 cycles, 4 payers × 8 sectors), both strategies, with time and memory.

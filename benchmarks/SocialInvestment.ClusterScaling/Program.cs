@@ -33,7 +33,7 @@ for (var r = 0; r < repeats; r++)
 var single = singleTimes.Order().ElementAt(singleTimes.Count / 2);
 Console.WriteLine(J($"{{\"mode\":\"single-process\",\"threads\":2,\"people\":{people},\"seconds_median\":{single:F3},\"person_cycles_per_s\":{Rate(single):F0}}}"));
 
-foreach (short silos in new short[] { 1, 2, 3 })
+foreach (var silos in new short[] { 1, 2, 3 })
 {
     var builder = new TestClusterBuilder(silos);
     builder.AddSiloBuilderConfigurator<Silo>();

@@ -2,7 +2,8 @@
 """Generates the embedded Norwegian default scenario (src/SocialInvestment.Csv/Data/NorwegianDefault).
 
 Every figure carries its source, or says how it was estimated, in the `source` column. The research
-notes behind the figures are ../shared/data/norway-figures.md and norway-unit-costs-draft.csv.
+notes behind the figures are norway-figures.md and norway-unit-costs-draft.csv beside this script
+(verbatim copies of the project's shared reference data; see README.md here).
 Run: python3 eng/norway-default/generate.py   (then commit the regenerated files).
 The files are the product; this script documents how the age-banded tables were laid out.
 """
@@ -314,11 +315,20 @@ write("interventions.csv", ["name", "kind", "eligible_states", "min_age", "max_a
      "Intensive cross-sector family team for families of children with in-home child-welfare measures (the Asker velferdslab idea: one investment team across services, money follows the family); 2 years; effects illustrative"),
     ("ips", "preventive", None, None, None, "0.6", "uptake_ips",
      "Individual placement and support (IPS) offered to every young person in the cohort whenever NEET or on AAP before age 30 (NAV and municipal health services); effect from the Norwegian SEED trial (see ips_or_work); Reme et al. 2019 (Scand J Work Environ Health 45(1):33-41) is the Norwegian IPS trial for moderate-to-severe mental illness"),
+    # Portfolio candidates (socinv portfolio, docs/portfolio.md): variants of ips, used by no strategy.
+    ("ips_neet", "preventive", None, None, None, "0.6", "uptake_ips",
+     "Portfolio candidate (illustrative): IPS for NEET young people only (not those on AAP), a narrower target group; same cost and SEED-trial effect as ips"),
+    ("ips_half", "preventive", None, None, None, "0.3", None,
+     "Portfolio candidate (illustrative): IPS at half scale, places for half of those ips reaches (uptake 0.3 instead of 0.6, as a capacity limit, fixed); same cost per participant and effect as ips"),
 ])
 write("intervention_costs.csv", ["intervention", "payer", "sector", "kind", "timing", "amount", "parameter", "duration_years", "states", "price_year", "source"], [
     ("family_team", "municipality", "child-welfare", "resource", "per-cycle", None, "cost_family_team", 2, "cw_inhome cw_foster cw_institution", None, "see parameter cost_family_team"),
     ("ips", "state", "employment", "resource", "per-cycle", None, "cost_ips", 18, "neet aap", None, "see parameter cost_ips (NAV funds the job specialist)"),
     ("ips", "municipality", "health", "resource", "per-cycle", 15000, None, 18, "neet aap", 2023, "estimate: municipal mental-health time for the integrated IPS team, per participant-year"),
+    ("ips_neet", "state", "employment", "resource", "per-cycle", None, "cost_ips", 18, "neet", None, "see parameter cost_ips (as ips)"),
+    ("ips_neet", "municipality", "health", "resource", "per-cycle", 15000, None, 18, "neet", 2023, "estimate: as ips, per participant-year"),
+    ("ips_half", "state", "employment", "resource", "per-cycle", None, "cost_ips", 18, "neet aap", None, "see parameter cost_ips (as ips)"),
+    ("ips_half", "municipality", "health", "resource", "per-cycle", 15000, None, 18, "neet aap", 2023, "estimate: as ips, per participant-year"),
 ])
 write("effects.csv", ["intervention", "target", "from", "to", "payer", "sector", "measure", "value", "parameter", "profile", "profile_years", "profile_until", "source"], [
     ("family_team", "transition", "cw_inhome", "cw_foster", None, None, "rr", None, "family_rr_placement", "constant", 6, None, "illustrative (see parameter)"),
@@ -326,6 +336,9 @@ write("effects.csv", ["intervention", "target", "from", "to", "payer", "sector",
     ("family_team", "transition", "cw_inhome", "neet", None, None, "rr", None, "family_rr_neet", "constant", 6, None, "illustrative (see parameter)"),
     ("ips", "transition", "neet", "work", None, None, "or", None, "ips_or_work", "constant", 18, None, "SEED trial, lower CI bound (see parameter); effect while IPS is offered (to age 30)"),
     ("ips", "transition", "aap", "work", None, None, "or", None, "ips_or_work", "constant", 18, None, "SEED trial, lower CI bound (see parameter)"),
+    ("ips_neet", "transition", "neet", "work", None, None, "or", None, "ips_or_work", "constant", 18, None, "SEED trial, lower CI bound (see parameter; as ips)"),
+    ("ips_half", "transition", "neet", "work", None, None, "or", None, "ips_or_work", "constant", 18, None, "SEED trial, lower CI bound (see parameter; as ips)"),
+    ("ips_half", "transition", "aap", "work", None, None, "or", None, "ips_or_work", "constant", 18, None, "SEED trial, lower CI bound (see parameter; as ips)"),
 ])
 write("strategies.csv", ["strategy", "intervention"], [
     ("Business as usual", None), ("Family team", "family_team"), ("IPS for young people", "ips"),
@@ -334,7 +347,7 @@ write("strategies.csv", ["strategy", "intervention"], [
 manifest = {
     "name": "Norwegian youth life course (default)",
     "description": "A cohort of 1 000 twelve-year-olds in Norway followed to age 80 in annual cycles: child welfare, school, upper secondary, NEET, work, benefits (dagpenger, AAP, uforetrygd, sosialhjelp), prison. Unit costs by payer (kommune, fylkeskommune, staten, individ) in 2023 NOK; R-109 discounting and a 20 % tax financing cost. Every row names its source or says how it was estimated.",
-    "notes": "Generated by eng/norway-default/generate.py from ../shared/data/norway-figures.md. Figures marked 'estimate' or 'illustrative' are modelling assumptions; change them here.",
+    "notes": "Generated by eng/norway-default/generate.py from eng/norway-default/norway-figures.md. Figures marked 'estimate' or 'illustrative' are modelling assumptions; change them here.",
     "horizonCycles": 68, "cycleLengthYears": 1, "counting": "half-cycle",
     "costDiscounting": "norway", "outcomeDiscounting": "norway", "priceYear": 2023, "taxFinancingCost": 0.2,
     "comparator": "Business as usual", "populationSize": 1000,

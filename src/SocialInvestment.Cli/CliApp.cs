@@ -121,6 +121,8 @@ internal static class CliApp
         root.Subcommands.Add(RunCommand(output, error, environment, reportOnly: true, cancellationToken));
         root.Subcommands.Add(ValidateCommand(output));
         root.Subcommands.Add(InitCommand(output));
+        root.Subcommands.Add(ContractCommand.Build(output, error, environment, cancellationToken));
+        root.Subcommands.Add(PortfolioCommand.Create(output, error, environment, cancellationToken));
         return root;
     }
 
@@ -147,6 +149,7 @@ internal static class CliApp
             var scenario = LoadScenario(dir);
             var model = scenario.BuildModel();
             SettlementFile.TryRead(dir, scenario);  // the optional settlement rules table, checked against the scenario
+            ContractFile.TryRead(dir, scenario, model);  // the optional outcome-contract tables, checked against the model
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"OK: '{scenario.Settings.Name}' ({dir}): {model.States.Count} states, {model.Payers.Count} payers, {model.Strategies.Count} strategies, {model.Flows.Count} flows; no problems found."));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SocialInvestment.Economics;
+using SocialInvestment.Model;
 using SocialInvestment.Reporting;
 
 namespace SocialInvestment.Cli;

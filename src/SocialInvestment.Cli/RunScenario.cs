@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using SocialInvestment.Economics;
 using SocialInvestment.Reporting;
 using SocialInvestment.Scenarios;
 using SocialInvestment.Uncertainty;
@@ -187,11 +188,22 @@ internal static class RunScenario
 
         PrintSummary(run, request, reportOptions, output);
         var settlements = SettlementOutput.SettleAndPrint(run, request.Scenario, reportOptions.Culture, output, cancellationToken);
+        var collectors = new List<SettlementUncertainty>();
+        var settlementOptions = settlements.Count > 0 && request.Draws > 0
+            ? options with { Evaluator = SettlementOutput.Collect(SettlementOutput.PlanFor(request.Scenario, scenario), run.Comparator, request.Draws, collectors) }
+            : options;
+
         // PSA memory does not grow with the draws: psa.csv is streamed to a scratch file in the staging
         // folder, the report's per-draw charts read a bounded sample, the rest the streamed summaries.
+        // The settlement collectors keep each payer's net gain per draw (2 × payers × draws values).
         using var psaCsv = request.Draws > 0 && !request.ReportOnly ? new PsaCsvStream(folder.Staging) : null;
         var sample = request.Draws > 0 ? new PsaDrawSample(PlaneSampleSize) : null;
-        var psa = request.Draws > 0 ? RunUncertainty(scenario, options, request, reportOptions, draw => { psaCsv?.Add(draw); sample!.Add(draw); }, o => environment.OnPsa?.Invoke(o, sample!), output, progress, cancellationToken) : null;
+        var psa = request.Draws > 0 ? RunUncertainty(scenario, settlementOptions, request, reportOptions, draw => { psaCsv?.Add(draw); sample!.Add(draw); }, o => environment.OnPsa?.Invoke(o, sample!), output, progress, cancellationToken) : null;
+        var settlementPsa = psa is null ? new List<SettlementPsaResult>() : collectors.Select(c => c.Result()).ToList();
+        if (settlementPsa.Count > 0)
+        {
+            SettlementOutput.PrintProbabilities(settlementPsa, reportOptions.Culture, output);
+        }
 
         var outDir = folder.Staging;
         var written = new List<string>();
@@ -213,6 +225,12 @@ internal static class RunScenario
                 psaCsv!.Complete(psa);
                 written.Add(PsaCsv.FileName);
             }
+
+            if (settlementPsa.Count > 0)
+            {
+                SettlementFile.WriteProbabilities(settlementPsa, Path.Combine(outDir, SettlementOutput.ProbabilityFileName));
+                written.Add(SettlementOutput.ProbabilityFileName);
+            }
         }
 
         environment.OnWriting?.Invoke("results");
@@ -227,6 +245,11 @@ internal static class RunScenario
         if (psa is not null)
         {
             builder.WithUncertainty(psa, sample!);
+        }
+
+        if (settlements.Count > 0)
+        {
+            builder.WithSettlement(settlements, settlementPsa.Count > 0 ? settlementPsa : null);
         }
 
         var report = builder.Build();

@@ -1,6 +1,8 @@
 using System.Globalization;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
+using SocialInvestment.Model;
+using SocialInvestment.Uncertainty;
 using SocialInvestment.Scenarios;
 
 namespace SocialInvestment.Cli;
@@ -47,6 +49,48 @@ internal static class SettlementOutput
         }
 
         return results;
+    }
+
+    /// <summary>The settlement plan of a run: the scenario's rules table, or the example plan.</summary>
+    public static SettlementPlan PlanFor(string? scenarioDir, Scenario scenario)
+        => (scenarioDir is null ? null : SettlementFile.TryRead(scenarioDir, scenario)) ?? SettlementFile.ExamplePlan;
+
+    /// <summary>The PSA settlement file: each payer's probability of being better off before and after.</summary>
+    public const string ProbabilityFileName = "settlement_psa.csv";
+
+    /// <summary>
+    /// A PSA evaluator factory that settles every draw of every strategy against the comparator
+    /// (one <see cref="SettlementUncertainty"/> per strategy, chained); the collectors are added to
+    /// <paramref name="collectors"/> when the run builds its model.
+    /// </summary>
+    public static Func<LifeCourseModel, StrategyEvaluator> Collect(SettlementPlan plan, string comparator, int draws, List<SettlementUncertainty> collectors) => model =>
+    {
+        var bau = model.Strategies.First(s => s.Name == comparator);
+        StrategyEvaluator? inner = null;
+        foreach (var s in model.Strategies.Where(s => s.Name != comparator))
+        {
+            var c = new SettlementUncertainty(model, plan, s, bau, draws, inner);
+            collectors.Add(c);
+            inner = c.Evaluator;
+        }
+
+        return inner ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
+    };
+
+    /// <summary>Prints each payer's probability of being better off before and after settlement.</summary>
+    public static void PrintProbabilities(IReadOnlyList<SettlementPsaResult> results, CultureInfo c, TextWriter output)
+    {
+        foreach (var r in results)
+        {
+            output.WriteLine();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Who should compensate whom under uncertainty: {r.Strategy} vs {r.Comparator}, {r.Plan.Name}, {r.Draws:N0} draws (share of draws in which the payer is better off, net gain > 0)"));
+            var width = r.Payers.Max(p => p.Name.Length);
+            output.WriteLine($"{"Payer".PadRight(width)}  P(better off) before  P(better off) after");
+            foreach (var p in r.Payers)
+            {
+                output.WriteLine($"{p.Name.PadRight(width)}  {r.ProbabilityBetterOffBefore(p.Name).ToString("P0", c),20}  {r.ProbabilityBetterOffAfter(p.Name).ToString("P0", c),19}");
+            }
+        }
     }
 
     /// <summary>Copies the scenario's rules table into the run's scenario copy (the scenario writer does not know it).</summary>

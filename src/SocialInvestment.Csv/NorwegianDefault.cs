@@ -1,5 +1,5 @@
-using SocialInvestment.IO;
 using System.Reflection;
+using SocialInvestment.IO;
 
 namespace SocialInvestment.Scenarios;
 
@@ -44,7 +44,7 @@ public static class NorwegianDefault
         }
     }
 
-    private static byte[]? Open(string file)
+    internal static byte[]? Open(string file)
     {
         using var stream = typeof(NorwegianDefault).Assembly.GetManifestResourceStream(Prefix + file);
         if (stream is null)

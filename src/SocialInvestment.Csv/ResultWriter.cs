@@ -1,8 +1,8 @@
-using SocialInvestment.IO;
 using System.Globalization;
 using System.Text.Json;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
+using SocialInvestment.IO;
 using SocialInvestment.Model;
 
 namespace SocialInvestment.Scenarios;

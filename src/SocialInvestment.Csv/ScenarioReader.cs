@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using SocialInvestment.Engine;
 using SocialInvestment.Economics;
+using SocialInvestment.Engine;
 using SocialInvestment.Model;
 
 namespace SocialInvestment.Scenarios;

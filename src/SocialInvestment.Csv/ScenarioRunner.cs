@@ -29,6 +29,15 @@ public sealed record ScenarioRunOptions
 
     /// <summary>Receives every PSA draw in draw order while the run goes on (<see cref="PsaOptions.DrawSink"/>), for example to write a per-draw file without keeping the draws. Deterministic runs ignore it.</summary>
     public PsaDrawSink? DrawSink { get; init; }
+
+    /// <summary>
+    /// The evaluator of a probabilistic run: called once with the model the run builds (overrides
+    /// applied), it returns the <see cref="StrategyEvaluator"/> the PSA calls for every strategy and
+    /// draw, for example <see cref="SettlementUncertainty.Evaluator"/> to settle every draw. The
+    /// evaluator it returns must run the strategy (for instance by calling through to the cohort
+    /// engine). Null: the cohort engine. Deterministic runs ignore it.
+    /// </summary>
+    public Func<LifeCourseModel, StrategyEvaluator>? Evaluator { get; init; }
 }
 
 /// <summary>The result of running every strategy of a scenario with the cohort engine and appraising it against the comparator.</summary>
@@ -169,7 +178,7 @@ public static class ScenarioRunner
             KeepDraws = options.KeepDraws,
             DrawSink = options.DrawSink,
         };
-        return ProbabilisticAnalysis.Run(spec, psa, null, progress, ct);
+        return ProbabilisticAnalysis.Run(spec, psa, options.Evaluator?.Invoke(model), progress, ct);
     }
 
     private static (LifeCourseModel Model, IReadOnlyList<Perspective> Perspectives) Prepare(Scenario scenario, ScenarioRunOptions options)

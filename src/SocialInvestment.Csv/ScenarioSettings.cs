@@ -18,10 +18,10 @@ public sealed record ScenarioSettings
     /// <summary>Cycle length in years (default 1: annual cycles).</summary>
     public double CycleLengthYears { get; init; } = 1.0;
 
-    /// <summary>Counting (within-cycle correction) convention, a name understood by <see cref="Engine.CycleWeights.FromName"/>: beginning, end, half-cycle (also "trapezoid"), life-table (heemod's: each cycle the mean of its two ends, discounted at its start), simpson-darth, all-points. Default half-cycle.</summary>
+    /// <summary>Counting (within-cycle correction) convention, a name understood by <see cref="Model.CycleWeights.FromName"/>: beginning, end, half-cycle (also "trapezoid"), life-table (heemod's: each cycle the mean of its two ends, discounted at its start), simpson-darth, all-points. Default half-cycle.</summary>
     public string Counting { get; init; } = "half-cycle";
 
-    /// <summary>Discount preset for costs, a name understood by <see cref="Economics.DiscountSchedule.FromPreset"/> (default <c>norway</c>: R-109/2021).</summary>
+    /// <summary>Discount preset for costs, a name understood by <see cref="Model.DiscountSchedule.FromPreset"/> (default <c>norway</c>: R-109/2021).</summary>
     public string CostDiscounting { get; init; } = "norway";
 
     /// <summary>Discount preset for outcomes (default <c>norway</c>).</summary>
@@ -30,7 +30,7 @@ public sealed record ScenarioSettings
     /// <summary>
     /// Years from the year discounted to until trace point 0 (JSON <c>discountTimeOffsetYears</c>, default 0;
     /// ≥ 0): trace point t is discounted at <c>t·cycleLengthYears + discountTimeOffsetYears</c> years.
-    /// See <see cref="Engine.SimulationOptions.DiscountTimeOffsetYears"/>.
+    /// See <see cref="Model.SimulationOptions.DiscountTimeOffsetYears"/>.
     /// </summary>
     public double DiscountTimeOffsetYears { get; init; }
 
@@ -39,7 +39,7 @@ public sealed record ScenarioSettings
     /// <c>discountStepsOffsetYears</c>, default 0; any finite value). Negative when the steps count
     /// from a later year: FRAM-style, discounted to the decision year with R-109's 40/75-year steps
     /// counted from an opening year three years later, is <c>discountTimeOffsetYears: 3</c> and
-    /// <c>discountStepsOffsetYears: -3</c>. See <see cref="Economics.DiscountSchedule.Factor"/>.
+    /// <c>discountStepsOffsetYears: -3</c>. See <see cref="Model.DiscountSchedule.Factor"/>.
     /// </summary>
     public double DiscountStepsOffsetYears { get; init; }
 

@@ -1,6 +1,6 @@
-using SocialInvestment.IO;
 using System.Globalization;
 using System.Text.Json;
+using SocialInvestment.IO;
 
 namespace SocialInvestment.Scenarios;
 

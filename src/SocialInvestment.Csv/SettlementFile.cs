@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SocialInvestment.Uncertainty;
 using SocialInvestment.Economics;
 using SocialInvestment.IO;
 using SocialInvestment.Model;
@@ -269,6 +270,41 @@ public static class SettlementFile
         using var buffer = new MemoryStream();
         CsvFiles.WriteCsv(buffer, ScheduleColumns, ScheduleRows(settlements.ToArray()));
         writer.Write(Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    /// <summary>
+    /// Writes each payer's probability of being better off before and after settlement under a PSA
+    /// (tidy, invariant culture): columns <c>strategy</c>, <c>comparator</c>, <c>payer</c>,
+    /// <c>draws</c>, <c>probability_better_off_before</c>, <c>probability_better_off_after</c>,
+    /// <c>mean_net_gain_before</c>, <c>mean_net_gain_after</c> (NOK, present value, + = better off).
+    /// </summary>
+    /// <param name="results">One PSA settlement per strategy.</param>
+    /// <param name="path">The file to write.</param>
+    public static void WriteProbabilities(IEnumerable<SettlementPsaResult> results, string path)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(path);
+        static double Mean(ReadOnlySpan<double> v)
+        {
+            var sum = 0.0;
+            foreach (var x in v)
+            {
+                sum += x;
+            }
+
+            return sum / v.Length;
+        }
+
+        var rows = new List<string?[]>();
+        foreach (var r in results)
+        {
+            foreach (var p in r.Payers)
+            {
+                rows.Add([r.Strategy, r.Comparator, p.Name, r.Draws.ToString(CultureInfo.InvariantCulture), CsvNumber.Format(r.ProbabilityBetterOffBefore(p.Name)), CsvNumber.Format(r.ProbabilityBetterOffAfter(p.Name)), CsvNumber.Format(Mean(r.NetGainBefore(p.Name))), CsvNumber.Format(Mean(r.NetGainAfter(p.Name)))]);
+            }
+        }
+
+        CsvFiles.WriteCsv(path, ["strategy", "comparator", "payer", "draws", "probability_better_off_before", "probability_better_off_after", "mean_net_gain_before", "mean_net_gain_after"], rows);
     }
 
     private static readonly string[] ScheduleColumns = ["strategy", "comparator", "rule", "from", "to", "cycle", "year", "amount", "amount_discounted", "timing"];

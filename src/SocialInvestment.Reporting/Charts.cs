@@ -15,7 +15,7 @@ namespace SocialInvestment.Reporting;
 /// the data require, name the price year, and follow the result sign convention: + = the payer
 /// (or perspective) is better off, − = worse off.
 /// </summary>
-public static class Charts
+public static partial class Charts
 {
     // A sans-serif family that is installed here (ScottPlot falls back to a serif face on some Linux machines).
     private static readonly Lazy<string> SansFont = new(() =>

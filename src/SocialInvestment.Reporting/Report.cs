@@ -1,6 +1,6 @@
-using SocialInvestment.IO;
 using System.Net;
 using System.Text;
+using SocialInvestment.IO;
 
 namespace SocialInvestment.Reporting;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
+using SocialInvestment.Model;
 using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Reporting;
@@ -24,7 +25,7 @@ namespace SocialInvestment.Reporting;
 /// new ReportBuilder(results, results[0], appraisals, new ReportOptions { Title = "My model" }).Build().WriteTo("out");
 /// </code>
 /// </example>
-public sealed class ReportBuilder
+public sealed partial class ReportBuilder
 {
     private readonly IReadOnlyList<SimulationResult> _results;
     private readonly SimulationResult _comparator;
@@ -216,6 +217,7 @@ public sealed class ReportBuilder
                 blocks.Add(new TableBlock(ReportTables.PayerTable(g.First(), o, year)));
             }
 
+            AddSettlement(blocks);
             blocks.Add(new HeadingBlock(2, t["sec.changes"], "what-changes"));
             blocks.Add(new ParagraphBlock(t.F("changes.intro", comparator)));
             var index = 0;

@@ -23,7 +23,7 @@ public sealed record ReportOptions
 
     /// <summary>
     /// Names of the perspectives to show in the summary tables and payback charts (ordinal,
-    /// case-insensitive match on <see cref="Economics.Perspective.Name"/>); null or empty shows
+    /// case-insensitive match on <see cref="Model.Perspective.Name"/>); null or empty shows
     /// every perspective present in the appraisals.
     /// </summary>
     public IReadOnlyList<string>? Perspectives { get; init; }

@@ -1,5 +1,6 @@
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
+using SocialInvestment.Model;
 using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Reporting;

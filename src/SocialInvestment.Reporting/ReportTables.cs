@@ -1,4 +1,5 @@
 using SocialInvestment.Economics;
+using SocialInvestment.Model;
 using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Reporting;

@@ -4,6 +4,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using SocialInvestment.Economics;
 using SocialInvestment.IO;
+using SocialInvestment.Model;
 using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Reporting;

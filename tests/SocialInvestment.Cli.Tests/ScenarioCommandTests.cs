@@ -1,6 +1,7 @@
 using System.Text;
 using SocialInvestment.Cli.Tests.TestSupport;
 using SocialInvestment.Csv.Tests.TestSupport;
+using SocialInvestment.Model;
 using SocialInvestment.Scenarios;
 
 namespace SocialInvestment.Cli.Tests;
@@ -55,10 +56,11 @@ public class ScenarioCommandTests : TempFolderTest
         Assert.That(r.Out, Does.Contain("Seed: 42"));
         Assert.That(File.Exists(Path.Combine(outDir, "report.html")));
         Assert.That(File.Exists(Path.Combine(outDir, "report.md")));
-        Assert.That(Directory.GetFiles(outDir, "*.png"), Has.Length.EqualTo(4), "net gain per year, cumulative position and change in occupancy for the one strategy, and the baseline");
+        Assert.That(Directory.GetFiles(outDir, "*.png"), Has.Length.EqualTo(5), "net gain per year, cumulative position, change in occupancy and the settlement's net positions before and after for the one strategy, and the baseline");
+        Assert.That(Directory.GetFiles(outDir, "settlement-1-*.png"), Has.Length.EqualTo(1), "the who-should-compensate-whom chart");
         Assert.That(File.Exists(Path.Combine(outDir, ResultWriter.TidyCsvFileName)), "tidy CSV results");
         Assert.That(File.Exists(Path.Combine(outDir, ResultWriter.SummaryFileName)), "JSON summary");
-        Assert.That(r.Out, Does.Contain("results.csv, summary.json, settlement.csv, report.html, report.md, results.xlsx, 4 charts (PNG)"));
+        Assert.That(r.Out, Does.Contain("results.csv, summary.json, settlement.csv, report.html, report.md, results.xlsx, 5 charts (PNG)"));
         Assert.That(Directory.GetFiles(outDir, "*.tmp"), Is.Empty);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SocialInvestment.Cli.Tests.TestSupport;
+using SocialInvestment.Model;
 
 namespace SocialInvestment.Cli.Tests;
 

@@ -1,5 +1,6 @@
 using SocialInvestment.Csv.Tests.TestSupport;
 using SocialInvestment.Engine;
+using SocialInvestment.Model;
 using SocialInvestment.Scenarios;
 
 namespace SocialInvestment.Csv.Tests;

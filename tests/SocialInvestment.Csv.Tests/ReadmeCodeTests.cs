@@ -1,6 +1,6 @@
-using SocialInvestment.Csv.Tests.TestSupport;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using SocialInvestment.Csv.Tests.TestSupport;
 
 namespace SocialInvestment.Csv.Tests;
 

@@ -1,5 +1,5 @@
-using SocialInvestment.Csv.Tests.TestSupport;
 using System.Text.RegularExpressions;
+using SocialInvestment.Csv.Tests.TestSupport;
 using SocialInvestment.Scenarios;
 
 namespace SocialInvestment.Csv.Tests;

@@ -1,7 +1,8 @@
-using SocialInvestment.IO;
 using System.Globalization;
 using System.Text.Json;
 using SocialInvestment.Csv.Tests.TestSupport;
+using SocialInvestment.IO;
+using SocialInvestment.Model;
 using SocialInvestment.Scenarios;
 
 namespace SocialInvestment.Csv.Tests;

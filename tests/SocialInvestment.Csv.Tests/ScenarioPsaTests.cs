@@ -1,5 +1,6 @@
 using SocialInvestment.Csv.Tests.TestSupport;
 using SocialInvestment.Economics;
+using SocialInvestment.Model;
 using SocialInvestment.Scenarios;
 using SocialInvestment.Uncertainty;
 

@@ -306,8 +306,8 @@ public sealed class ScenarioReaderManifestTests
     }
 
     [Test]
-    public void FileNames_OfTheDefault_AreTheManifestAndTwelveTables()
+    public void FileNames_OfTheDefault_AreTheManifestTwelveTablesTheContractAndThePortfolioTables()
     {
-        Assert.That(NorwegianDefault.FileNames, Has.Count.EqualTo(13).And.Contains("scenario.json"));
+        Assert.That(NorwegianDefault.FileNames, Has.Count.EqualTo(17).And.Contains("scenario.json").And.Contains(ContractFile.ContractsFileName).And.Contains(ContractFile.OutcomesFileName).And.Contains(PortfolioFile.CandidatesFileName).And.Contains(PortfolioFile.BudgetsFileName));
     }
 }

@@ -1,3 +1,4 @@
+using SocialInvestment.Model;
 using SocialInvestment.Reporting.Tests.TestSupport;
 
 namespace SocialInvestment.Reporting.Tests;
@@ -68,8 +69,8 @@ public class ChartsTests
     {
         var psa = YouthModel.Psa(draws: 10);
         var model = psa.Specification.Model;
-        var tornado = SocialInvestment.Uncertainty.Sensitivity.OneWayNpv(model, psa.Strategies[1], psa.Strategies[0], SocialInvestment.Economics.Perspective.PublicSector, psa.Specification.Ranges());
+        var tornado = SocialInvestment.Uncertainty.Sensitivity.OneWayNpv(model, psa.Strategies[1], psa.Strategies[0], SocialInvestment.Model.Perspective.PublicSector, psa.Specification.Ranges());
         Assert.That(tornado.Bars, Has.Count.EqualTo(2));
-        AssertPng(Charts.Tornado(tornado, model, psa.Strategies[1].Name, SocialInvestment.Economics.Perspective.PublicSector, new ReportOptions { ChartWidth = 800, ChartHeight = 150 }), 800, 140 + (34 * 2));
+        AssertPng(Charts.Tornado(tornado, model, psa.Strategies[1].Name, SocialInvestment.Model.Perspective.PublicSector, new ReportOptions { ChartWidth = 800, ChartHeight = 150 }), 800, 140 + (34 * 2));
     }
 }

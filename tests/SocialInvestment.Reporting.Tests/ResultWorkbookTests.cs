@@ -1,6 +1,7 @@
 using System.Globalization;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using SocialInvestment.Model;
 using SocialInvestment.Reporting.Tests.TestSupport;
 using SocialInvestment.Uncertainty;
 

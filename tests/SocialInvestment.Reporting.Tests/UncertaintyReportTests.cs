@@ -1,5 +1,6 @@
 using System.Globalization;
 using SocialInvestment.Economics;
+using SocialInvestment.Model;
 using SocialInvestment.Reporting.Tests.TestSupport;
 using SocialInvestment.Uncertainty;
 

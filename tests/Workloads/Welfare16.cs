@@ -6,7 +6,7 @@ using SocialInvestment.Uncertainty;
 namespace SocialInvestment.Workloads;
 
 /// <summary>
-/// The welfare-16 reference workload of ../shared/perf/welfare16.md (sections 1–8), defined once
+/// The welfare-16 reference workload of benchmarks/yardsticks/welfare16.md (sections 1–8), defined once
 /// with the public builder, exactly as a user would, and compiled into both the tests and the
 /// benchmarks: 16 life-course states from age 12 to 92 (80 annual cycles, half-cycle counting,
 /// R-109/2021 discounting), 44 age-dependent competing rates plus Gompertz mortality, four

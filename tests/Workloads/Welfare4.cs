@@ -6,7 +6,7 @@ using SocialInvestment.Uncertainty;
 namespace SocialInvestment.Workloads;
 
 /// <summary>
-/// The welfare-4 reference workload of ../shared/perf/README.md, defined once and compiled into both
+/// The welfare-4 reference workload of benchmarks/yardsticks/workloads.md, defined once and compiled into both
 /// the tests and the benchmarks: states H, S1, S2, D; 60 annual cycles; DARTH Sick-Sicker
 /// parameters with conditional competing risks; beginning-of-cycle counting; 3 % discounting.
 /// </summary>

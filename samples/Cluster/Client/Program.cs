@@ -4,13 +4,14 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using SocialInvestment.Orleans;
 using SocialInvestment.Scenarios;
 
 var scenario = args.Length > 0 && Directory.Exists(args[0]) ? ScenarioReader.Read(args[0]) : NorwegianDefault.Load();
 var people = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
 var builder = Host.CreateApplicationBuilder();
-builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort: 30000));
 using var host = builder.Build();
 await host.StartAsync();

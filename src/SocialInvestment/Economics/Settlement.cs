@@ -284,7 +284,7 @@ public sealed class SettlementResult
 /// <summary>
 /// Settles an appraisal between payers: applies a <see cref="SettlementPlan"/>'s rules in order to
 /// the payers' positions and returns the transfer schedule and the positions after. Pure and
-/// thread-safe; call it once per PSA draw (see <see cref="SettlementUncertainty"/>).
+/// thread-safe; call it once per PSA draw (see <see cref="SocialInvestment.Uncertainty.SettlementUncertainty"/>).
 /// </summary>
 public static class Settlement
 {

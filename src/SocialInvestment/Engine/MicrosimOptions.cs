@@ -1,4 +1,4 @@
-using SocialInvestment.Economics;
+using SocialInvestment.Model;
 
 namespace SocialInvestment.Engine;
 

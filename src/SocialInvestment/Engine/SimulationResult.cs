@@ -1,4 +1,3 @@
-using SocialInvestment.Economics;
 using SocialInvestment.Model;
 
 namespace SocialInvestment.Engine;

@@ -1,12 +1,10 @@
-using SocialInvestment.Engine;
-
 namespace SocialInvestment.Model;
 
 /// <summary>
 /// An immutable, validated life-course state-transition model: states, payers, sectors, outcomes,
 /// parameters, transitions, flows, population, strategies and run options. Built by
 /// <see cref="LifeCourseModelBuilder"/>; compiled per strategy and parameter set into dense arrays
-/// (<see cref="Compile"/>) that the engines run. Thread-safe.
+/// (<see cref="SocialInvestment.Engine.ModelCompilation.Compile"/>) that the engines run. Thread-safe.
 /// </summary>
 public sealed class LifeCourseModel
 {
@@ -183,26 +181,6 @@ public sealed class LifeCourseModel
         }
 
         return With(Options, population);
-    }
-
-    /// <summary>
-    /// Compiles the model for one strategy and parameter set into dense arrays. Every user function
-    /// is evaluated here, once per cell; the engines never call back into them.
-    /// </summary>
-    /// <param name="strategy">The strategy (need not be registered, but its accounts must be known).</param>
-    /// <param name="parameters">Parameter values; null for <see cref="BaseParameters"/>.</param>
-    /// <exception cref="ModelValidationException">A value is invalid (negative probability, row not summing to one, NaN).</exception>
-    public CompiledModel Compile(Strategy strategy, ParameterValues? parameters = null)
-    {
-        ArgumentNullException.ThrowIfNull(strategy);
-        var problems = new List<ValidationProblem>();
-        var compiled = ModelCompiler.Compile(this, strategy, parameters ?? BaseParameters, problems);
-        if (problems.Count > 0)
-        {
-            throw new ModelValidationException(problems);
-        }
-
-        return compiled!;
     }
 
     private LifeCourseModel With(SimulationOptions options, Population population)

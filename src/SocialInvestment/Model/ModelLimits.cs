@@ -1,6 +1,4 @@
 using System.Globalization;
-using SocialInvestment.Economics;
-using SocialInvestment.Engine;
 
 namespace SocialInvestment.Model;
 

@@ -64,7 +64,7 @@ public sealed record TaxSplit(double Municipality, double County, double State)
 {
     /// <summary>
     /// Norway, approximate split of personal income tax: about 35 % to municipality and county
-    /// together and 65 % to the state (SSB 2022, as summarised in shared/data/norway-figures.md);
+    /// together and 65 % to the state (SSB 2022, as summarised in eng/norway-default/norway-figures.md);
     /// taken here as 28 % municipality, 7 % county, 65 % state.
     /// </summary>
     public static TaxSplit Norway { get; } = new(0.28, 0.07, 0.65);

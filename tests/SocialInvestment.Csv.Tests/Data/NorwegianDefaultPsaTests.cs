@@ -1,3 +1,4 @@
+using SocialInvestment.Model;
 using SocialInvestment.Scenarios;
 using SocialInvestment.Uncertainty;
 

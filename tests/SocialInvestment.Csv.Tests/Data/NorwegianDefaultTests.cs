@@ -1,4 +1,5 @@
 using SocialInvestment.Economics;
+using SocialInvestment.Model;
 using SocialInvestment.Scenarios;
 
 namespace SocialInvestment.Csv.Tests.Data;

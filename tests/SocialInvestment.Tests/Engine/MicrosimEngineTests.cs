@@ -279,13 +279,13 @@ public class MicrosimEngineTests
     private static void AssertExact(MonteCarloEstimate e, double exact, string what)
     {
         TestContext.Out.WriteLine($"{what}: {e.Mean:F4} ± {e.StandardError:F4} (expected {exact:F4})");
-         Assert.That(e.Mean, Is.EqualTo(exact).Within(Z * e.StandardError), $"{what}: {e.Mean} ± {e.StandardError}");
+        Assert.That(e.Mean, Is.EqualTo(exact).Within(Z * e.StandardError), $"{what}: {e.Mean} ± {e.StandardError}");
     }
 
     private static void AssertPublished(MonteCarloEstimate e, double published, double publishedSe, string what)
     {
         TestContext.Out.WriteLine($"{what}: {e.Mean:F4} ± {e.StandardError:F4} (published {published} ± {publishedSe})");
-         Assert.That(e.Mean, Is.EqualTo(published).Within(Z * Math.Sqrt((e.StandardError * e.StandardError) + (publishedSe * publishedSe))), $"{what}: {e.Mean} ± {e.StandardError}");
+        Assert.That(e.Mean, Is.EqualTo(published).Within(Z * Math.Sqrt((e.StandardError * e.StandardError) + (publishedSe * publishedSe))), $"{what}: {e.Mean} ± {e.StandardError}");
     }
 
     private static void AssertIdentical(MicrosimComparison x, MicrosimComparison y, bool distributions = true)

@@ -36,7 +36,7 @@ public class OtherReferenceCaseTests
     }
 
     /// <summary>
-    /// The welfare-4 workload (../shared/perf/README.md) at its point values: discounted cost
+    /// The welfare-4 workload (benchmarks/yardsticks/workloads.md) at its point values: discounted cost
     /// 103,116.8556 and QALY 18.898657 per person (exact, as printed there).
     /// </summary>
     [Test]

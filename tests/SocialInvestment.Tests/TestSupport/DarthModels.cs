@@ -6,7 +6,7 @@ using SocialInvestment.Model;
 namespace SocialInvestment.Tests.TestSupport;
 
 /// <summary>
-/// The DARTH Sick-Sicker models of ../shared/REFERENCE-CASES.md, built through the public API.
+/// The DARTH Sick-Sicker models of tests/SocialInvestment.Tests/ReferenceCases/REFERENCE-CASES.md, built through the public API.
 /// Case 1: Alarid-Escudero F, Krijkamp EM, et al. MDM 2023;43(1):3–20 (DARTH-git/cohort-modeling-tutorial-intro).
 /// Case 2: Alarid-Escudero F, et al. MDM 2023;43(1):21–41 (DARTH-git/cohort-modeling-tutorial-timedep).
 /// Case 3: Krijkamp EM, Alarid-Escudero F, et al. MDM 2018;38(3):400–422 (DARTH-git/Microsimulation-tutorial).

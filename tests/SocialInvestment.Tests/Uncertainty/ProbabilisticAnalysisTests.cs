@@ -13,7 +13,7 @@ public class ProbabilisticAnalysisTests
     [Test]
     public void HomogeneousPsa_Welfare4_MatchesReferenceMeanWithinThreeStandardErrors()
     {
-        // Reference PSA mean (../shared/perf/README.md, 1M draws of the C++ yardstick): cost
+        // Reference PSA mean (benchmarks/yardsticks/workloads.md, 1M draws of the C++ yardstick): cost
         // 104,612.8 ± 16.4, QALY 19.02327 ± 0.00124. With K = 20,000 draws our SEs are about 116
         // (cost) and 0.0087 (QALY); the combined SE √(SE² + SE_ref²) is used, so a correct
         // implementation fails each check with probability 0.27 % for a random seed (seed fixed here).
@@ -99,7 +99,7 @@ public class ProbabilisticAnalysisTests
     [Test]
     public void HomogeneousKernel_PointValues_ReproducesExactWelfare4()
     {
-        // Exact expected values per person at the point estimates, ../shared/perf/README.md.
+        // Exact expected values per person at the point estimates, benchmarks/yardsticks/workloads.md.
         var model = Welfare4.BuildPsaModel();
         var v = HomogeneousCohortKernel.Create(model).Evaluate(model.BaseParameters);
         Assert.That(v[0], Is.EqualTo(103_116.8556).Within(1e-4));

@@ -7,7 +7,7 @@ namespace SocialInvestment.Tests.Workloads;
 
 /// <summary>
 /// The welfare-16 workload (<see cref="Welfare16"/>) through the public API against its exact values.
-/// Source of every expected value: ../shared/perf/welfare16.md §9, the welfare-16 reference workload
+/// Source of every expected value: benchmarks/yardsticks/welfare16.md §9, the welfare-16 reference workload
 /// (the tables there are printed to 4 decimals; the full digits restated here are those of its
 /// independent plain-Python reference, welfare16_check.py <c>point_values()</c>, which agrees with
 /// the C++ yardstick to 4e-12 relative). Cohort values are checked to 1e-9 relative.
@@ -229,7 +229,7 @@ public class Welfare16Tests
 
 /// <summary>
 /// The welfare-16 cohort PSA (19 independent parameters, all 4 strategies per draw) against the
-/// reference means of ../shared/perf/welfare16.md §7, the welfare-16 reference workload (the C++
+/// reference means of benchmarks/yardsticks/welfare16.md §7, the welfare-16 reference workload (the C++
 /// yardstick, K = 1,000,000 draws, seed 20261201; mean ± standard error).
 /// </summary>
 public class Welfare16PsaTests
@@ -289,7 +289,7 @@ public class Welfare16PsaTests
 /// <summary>
 /// The welfare-16 microsimulation (the microsimulation definition of uptake: each person is a taker
 /// of A with probability u_A and of B with probability u_B, for the whole run) against the exact
-/// expectations of ../shared/perf/welfare16.md §8, the welfare-16 reference workload.
+/// expectations of benchmarks/yardsticks/welfare16.md §8, the welfare-16 reference workload.
 /// </summary>
 public class Welfare16MicrosimTests
 {

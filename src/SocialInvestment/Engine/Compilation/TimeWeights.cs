@@ -1,3 +1,5 @@
+using SocialInvestment.Model;
+
 namespace SocialInvestment.Engine;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using SocialInvestment.Model;
-
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Model;
 
 /// <summary>
 /// A view that selects and nets flows. A perspective is a linear rule: each account gets a

@@ -1,4 +1,4 @@
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Model;
 
 /// <summary>One step of a stepped discount schedule: <see cref="Rate"/> applies from year <see cref="FirstYear"/> on.</summary>
 /// <param name="FirstYear">The first step year to which the rate applies, 1-based and counted from the steps' origin: step year k is the interval (k − 1, k] after the origin (see <see cref="DiscountSchedule.Factor"/> for where the origin lies relative to the year discounted to).</param>
@@ -24,7 +24,7 @@ public enum Compounding
 /// <remarks>
 /// Excel equivalent for a constant rate: <c>NPV(r, …)</c> discounts its first value by one period,
 /// i.e. it uses <c>DF(1)</c> for the first cash flow; choose
-/// <see cref="SocialInvestment.Engine.SimulationOptions.DiscountTimeOffsetYears"/> accordingly.
+/// <see cref="SimulationOptions.DiscountTimeOffsetYears"/> accordingly.
 /// </remarks>
 public sealed class DiscountSchedule
 {

@@ -1,4 +1,4 @@
-namespace SocialInvestment.Engine;
+namespace SocialInvestment.Model;
 
 /// <summary>
 /// Counting convention (within-cycle correction): the weight <c>w_t</c> given to the state
@@ -96,7 +96,7 @@ public sealed class CycleWeights
     /// (<see cref="PerCycle"/>); <see cref="For"/> returns the total weight of each trace point's
     /// occupancy, the trapezoid. In the microsimulation a person at trace point t counts both halves
     /// (the start half of cycle t and the end half of cycle t − 1); person-level value effects
-    /// (<see cref="IndividualEffects"/>) take the person's time in state at t for both.
+    /// (<see cref="SocialInvestment.Engine.IndividualEffects"/>) take the person's time in state at t for both.
     /// </summary>
     public static CycleWeights LifeTable { get; } = new("life-table", Trapezoid, perCycle: true);
 

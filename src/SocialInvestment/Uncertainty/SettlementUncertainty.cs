@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
+using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
-using SocialInvestment.Uncertainty;
 
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Uncertainty;
 
 /// <summary>
 /// Settlement under a probabilistic sensitivity analysis: settles every draw's appraisal of one

@@ -1,6 +1,4 @@
-using SocialInvestment.Economics;
-
-namespace SocialInvestment.Engine;
+namespace SocialInvestment.Model;
 
 /// <summary>How flows on transition events are weighted.</summary>
 public enum TransitionEventWeighting
