@@ -28,7 +28,7 @@ public sealed record Parameter(string Name, double BaseValue, string? Descriptio
 public sealed class ParameterValues
 {
     private readonly double[] _values;
-    private readonly Engine.DependenceRecorder? _recorder;
+    private readonly IParameterReadLog? _recorder;
 
     /// <summary>Creates a parameter set from values in the model's parameter order (the array is copied).</summary>
     /// <param name="values">One value per parameter.</param>
@@ -40,14 +40,14 @@ public sealed class ParameterValues
 
     private ParameterValues(double[] values, bool _) => _values = values;
 
-    private ParameterValues(double[] values, Engine.DependenceRecorder? recorder)
+    private ParameterValues(double[] values, IParameterReadLog? recorder)
     {
         _values = values;
         _recorder = recorder;
     }
 
     /// <summary>The same values, reporting every read to <paramref name="recorder"/> (compile-time dependence recording).</summary>
-    internal ParameterValues Tracked(Engine.DependenceRecorder recorder) => new(_values, recorder);
+    internal ParameterValues Tracked(IParameterReadLog recorder) => new(_values, recorder);
 
     internal static ParameterValues Wrap(double[] values) => new(values, true);
 
@@ -172,4 +172,14 @@ public readonly struct Quantity : IEquatable<Quantity>
 
     /// <inheritdoc />
     public override string ToString() => IsParameter ? $"parameter #{ParameterIndex}" : _constant.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>Receives the reads of a tracked <see cref="ParameterValues"/> (the compiler's dependence recording).</summary>
+internal interface IParameterReadLog
+{
+    /// <summary>A parameter was read.</summary>
+    void Read(int parameter);
+
+    /// <summary>Every parameter was read.</summary>
+    void ReadAll();
 }

@@ -27,7 +27,7 @@ internal enum CompiledBlock
 /// read wherever the parameter it replaces is read, and an uptake wherever a mean effect's weight
 /// enters a block.
 /// </summary>
-internal sealed class DependenceRecorder
+internal sealed class DependenceRecorder : IParameterReadLog
 {
     private readonly int _words;
     private readonly List<int>[] _aliases;
