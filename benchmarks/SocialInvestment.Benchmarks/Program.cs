@@ -12,6 +12,11 @@ public static partial class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "norway")
+        {
+            return NorwayRunner.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "welfare16")
         {
             return Welfare16Runner.Run(args[1..]);

@@ -22,13 +22,18 @@ public static class Welfare16Runner
     /// <summary>Dispatches <c>welfare16 MODE [options]</c>.</summary>
     public static int Run(string[] args)
     {
-        if (args.Length < 1 || args[0] is not ("cohort" or "micro"))
+        if (args.Length < 1 || args[0] is not ("cohort" or "micro" or "parts"))
         {
-            Console.Error.WriteLine("usage: welfare16 {cohort|micro} [--threads N] [--draws K | --people N] [--repeats R] [--seed S]");
+            Console.Error.WriteLine("usage: welfare16 {cohort|micro|parts} [--threads N] [--draws K | --people N] [--repeats R] [--seed S]");
             return 2;
         }
 
-        return args[0] == "cohort" ? Cohort(args[1..]) : Micro(args[1..]);
+        return args[0] switch
+        {
+            "cohort" => Cohort(args[1..]),
+            "parts" => Parts(args[1..]),
+            _ => Micro(args[1..]),
+        };
     }
 
     private static int Cohort(string[] args)
@@ -67,6 +72,44 @@ public static class Welfare16Runner
             + Npv("npv_municipality_A", "A", municipality) + "," + Npv("npv_public_C", "C", pub) + ","
             + Moments("total_public_BAU", psa.Costs(bau, pub)) + "," + Moments("total_society_BAU", psa.Costs(bau, society)) + ","
             + string.Create(CultureInfo.InvariantCulture, $"\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>welfare16 parts [--draws K] [--uptake mean|subcohorts]</c>: one thread, the cohort PSA's per-draw time split into
+    /// sampling, compiled-entry update, trace + ledger and appraisal (µs per draw, CPU-bound parts
+    /// timed with the stopwatch around each), and how many compiled blocks a draw recomputes.
+    /// </summary>
+    private static int Parts(string[] args)
+    {
+        var draws = (int)RunnerArgs.Arg(args, "--draws", 4000);
+        var model = Welfare16.Build(UptakeMode.MeanEffect);
+        var spec = Welfare16.Specification(model);
+        var strategies = model.Strategies;
+        var evaluator = CohortDrawEvaluator.Create(spec, strategies, 0, Welfare16.Perspectives)!;
+        var worker = evaluator.CreateWorker();
+        var S = strategies.Count;
+        var V = Welfare16.Perspectives.Count;
+        var O = model.Outcomes.Count;
+        var P = model.Parameters.Count;
+        var b = new PsaBuffers(new double[S * V], new double[S * Math.Max(O, 1)], new double[4 * S * V], new double[P], 1, 0);
+        for (var k = 0; k < 500; k++)
+        {
+            worker.Evaluate(k, 1, b, 0, default);
+        }
+
+        worker.Timed = true;
+        var sw = Stopwatch.StartNew();
+        for (var k = 0; k < draws; k++)
+        {
+            worker.Evaluate(k, 1, b, 0, default);
+        }
+
+        var total = sw.Elapsed.TotalSeconds;
+        double Us(long ticks) => ticks * 1e6 / Stopwatch.Frequency / draws;
+        var t = worker.Ticks;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"impl\":\"csharp\",\"mode\":\"parts\",\"threads\":1,\"draws\":{draws},\"us_per_draw\":{total * 1e6 / draws:F2},\"sampling_us\":{Us(t[0]):F2},\"update_us\":{Us(t[1]):F2},\"trace_ledger_us\":{Us(t[2]):F2},\"appraisal_us\":{Us(t[3]):F2},\"update_rows_us\":{Us(t[4]):F2},\"update_cells_us\":{Us(t[5]):F2},{evaluator.BlockCounts()}}}"));
         return 0;
     }
 

@@ -7,6 +7,18 @@ namespace SocialInvestment;
 /// </summary>
 internal static class Numerics
 {
+    /// <summary>The sum of a series added in order from index 0 (so that every path that totals a series gets the same bits).</summary>
+    public static double SumInOrder(ReadOnlySpan<double> values)
+    {
+        var sum = 0.0;
+        foreach (var v in values)
+        {
+            sum += v;
+        }
+
+        return sum;
+    }
+
     /// <summary><c>exp(x) − 1</c>.</summary>
     public static double ExpM1(double x)
     {

@@ -68,16 +68,18 @@ public sealed class AppraisalResult
         Ledger = ledger;
         Payers = payers;
         IncrementalOutcomes = incrementalOutcomes;
-        PresentValueInvestment = investmentDisc.Sum();
-        PresentValueBenefits = savingsDisc.Sum();
+        PresentValueInvestment = Numerics.SumInOrder(investmentDisc);
+        PresentValueBenefits = Numerics.SumInOrder(savingsDisc);
         NetPresentValue = PresentValueBenefits - PresentValueInvestment;
-        NetBenefitByCycle = savings.Zip(investment, (s, i) => s - i).ToArray();
-        NetBenefitByCycleDiscounted = savingsDisc.Zip(investmentDisc, (s, i) => s - i).ToArray();
+        var netBenefit = savings.Zip(investment, (s, i) => s - i).ToArray();
+        var netBenefitDisc = savingsDisc.Zip(investmentDisc, (s, i) => s - i).ToArray();
+        NetBenefitByCycle = netBenefit;
+        NetBenefitByCycleDiscounted = netBenefitDisc;
         var invests = Invests(PresentValueInvestment, investmentDisc, savingsDisc);
         BenefitCostRatio = Ratio(PresentValueBenefits, PresentValueInvestment, invests);
         ReturnOnInvestment = Ratio(NetPresentValue, PresentValueInvestment, invests);
-        PaybackYears = Payback(NetBenefitByCycle, cycleLength, invests);
-        PaybackYearsDiscounted = Payback(NetBenefitByCycleDiscounted, cycleLength, invests);
+        PaybackYears = Payback(netBenefit, cycleLength, invests);
+        PaybackYearsDiscounted = Payback(netBenefitDisc, cycleLength, invests);
         InternalRateOfReturn = invests.IsDefined ? Irr(NetBenefitByCycle, cycleLength) : invests;
     }
 
@@ -171,9 +173,9 @@ public sealed class AppraisalResult
     }
 
     /// <summary>Whether the perspective makes a real investment: <see cref="Figure.Of"/>(PV) when it does, otherwise the reason.</summary>
-    private static Figure Invests(double pvInvestment, double[] investmentDisc, double[] savingsDisc)
+    internal static Figure Invests(double pvInvestment, ReadOnlySpan<double> investmentDisc, ReadOnlySpan<double> savingsDisc)
     {
-        if (!double.IsFinite(pvInvestment) || investmentDisc.Any(v => !double.IsFinite(v)) || savingsDisc.Any(v => !double.IsFinite(v)))
+        if (!double.IsFinite(pvInvestment) || !AllFinite(investmentDisc) || !AllFinite(savingsDisc))
         {
             return Figure.Undefined(FigureReason.NonFinite);
         }
@@ -193,10 +195,23 @@ public sealed class AppraisalResult
         return pvInvestment > 1e-12 * scale && pvInvestment > 0 ? Figure.Of(pvInvestment) : Figure.Undefined(FigureReason.NoInvestment);
     }
 
-    private static Figure Ratio(double numerator, double pvInvestment, Figure invests) =>
+    private static bool AllFinite(ReadOnlySpan<double> values)
+    {
+        foreach (var v in values)
+        {
+            if (!double.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    internal static Figure Ratio(double numerator, double pvInvestment, Figure invests) =>
         invests.IsDefined ? Figure.Of(numerator / pvInvestment) : invests;
 
-    private static Figure Payback(IReadOnlyList<double> netGain, double dt, Figure invests)
+    internal static Figure Payback(ReadOnlySpan<double> netGain, double dt, Figure invests)
     {
         if (!invests.IsDefined)
         {
@@ -206,7 +221,7 @@ public sealed class AppraisalResult
         var cumulative = 0.0;
         int? from = null;
         var everNegative = false;
-        for (var t = 0; t < netGain.Count; t++)
+        for (var t = 0; t < netGain.Length; t++)
         {
             cumulative += netGain[t];
             if (cumulative < -1e-9 * (1 + Math.Abs(netGain[t])))

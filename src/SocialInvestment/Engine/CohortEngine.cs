@@ -72,7 +72,11 @@ public static class CohortEngine
         return new CohortResult(compiled.Model, compiled.Strategy, compiled.Parameters, trace, flows, O == 0 ? [] : outcomes, compiled.CostDiscountFactors, compiled.OutcomeDiscountFactors);
     }
 
-    /// <summary>The cycle loop for one sub-cohort. Allocation-free.</summary>
+    /// <summary>
+    /// The cycle loop for one sub-cohort. Allocation-free. Rows and flow cells are visited only at
+    /// their structural non-zeros (<see cref="CompiledModel.Columns"/>, <see cref="CompiledModel.Cells"/>):
+    /// every entry left out is exactly 0, so the sums are those of the dense loop, term for term.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Propagate(CompiledModel c, Subcohort sc, double[] mBuffer, double[] nextBuffer, double[] trace, double[] flows, double[] outcomes)
     {
@@ -82,11 +86,15 @@ public static class CohortEngine
         var O = c.OutcomeCount;
         var N = c.ExpandedStateCount;
         var baseOf = c.BaseOf;
+        var columns = c.Columns;
+        var cells = c.Cells;
         var w = c.StateWeights;
         var r = c.PreviousWeights;
         var ew = c.EventWeights;
         var E = sc.EventFrom.Length;
         var EO = sc.OutcomeEventFrom.Length;
+        var F = sc.StateFlows;
+        var P = sc.P;
         var m = mBuffer.AsSpan(0, N);
         var next = nextBuffer.AsSpan(0, N);
         sc.Initial.AsSpan().CopyTo(m);
@@ -100,7 +108,6 @@ public static class CohortEngine
         for (var t = 0; t <= T; t++)
         {
             var wt = w[t];
-            var flowRow = flows.AsSpan(t * L, L);
             var traceRow = trace.AsSpan(t * B, B);
             for (var x = 0; x < N; x++)
             {
@@ -111,11 +118,18 @@ public static class CohortEngine
                 }
 
                 traceRow[baseOf[x]] += mx;
+                var cx = cells[x];
                 if (r is not null && t > 0)
                 {
                     // Per-cycle conventions: the end half of cycle t − 1, with that cycle's values, in its row.
                     var rm = r[t] * mx;
-                    Axpy(rm, sc.StateFlows.AsSpan((((t - 1) * N) + x) * L, L), flows.AsSpan((t - 1) * L, L));
+                    var from = (((t - 1) * N) + x) * L;
+                    var to = (t - 1) * L;
+                    foreach (var l in cx)
+                    {
+                        flows[to + l] += rm * F[from + l];
+                    }
+
                     if (O > 0)
                     {
                         Axpy(rm, sc.StateOutcomes.AsSpan((((t - 1) * N) + x) * O, O), outcomes.AsSpan((t - 1) * O, O));
@@ -128,7 +142,13 @@ public static class CohortEngine
                 }
 
                 var wm = wt * mx;
-                Axpy(wm, sc.StateFlows.AsSpan(((t * N) + x) * L, L), flowRow);
+                var cellFrom = ((t * N) + x) * L;
+                var cellTo = t * L;
+                foreach (var l in cx)
+                {
+                    flows[cellTo + l] += wm * F[cellFrom + l];
+                }
+
                 if (O > 0)
                 {
                     Axpy(wm, sc.StateOutcomes.AsSpan(((t * N) + x) * O, O), outcomes.AsSpan(t * O, O));
@@ -140,7 +160,7 @@ public static class CohortEngine
                 break;
             }
 
-            var pt = sc.P.AsSpan(t * N * N, N * N);
+            var pt = t * N * N;
             if (E > 0)
             {
                 var arrive = flows.AsSpan((t + 1) * L, L);
@@ -149,7 +169,7 @@ public static class CohortEngine
                 for (var e = 0; e < E; e++)
                 {
                     var from = sc.EventFrom[e];
-                    arrive[sc.EventLedger[e]] += weight * m[from] * pt[(from * N) + sc.EventTo[e]] * amounts[e];
+                    arrive[sc.EventLedger[e]] += weight * m[from] * P[pt + (from * N) + sc.EventTo[e]] * amounts[e];
                 }
             }
 
@@ -161,7 +181,7 @@ public static class CohortEngine
                 for (var e = 0; e < EO; e++)
                 {
                     var from = sc.OutcomeEventFrom[e];
-                    arrive[sc.OutcomeEventIndex[e]] += weight * m[from] * pt[(from * N) + sc.OutcomeEventTo[e]] * values[e];
+                    arrive[sc.OutcomeEventIndex[e]] += weight * m[from] * P[pt + (from * N) + sc.OutcomeEventTo[e]] * values[e];
                 }
             }
 
@@ -171,7 +191,11 @@ public static class CohortEngine
                 var mx = m[x];
                 if (mx != 0)
                 {
-                    Axpy(mx, pt.Slice(x * N, N), next);
+                    var rowAt = pt + (x * N);
+                    foreach (var y in columns[x])
+                    {
+                        next[y] += mx * P[rowAt + y];
+                    }
                 }
             }
 

@@ -75,6 +75,20 @@ public sealed class CompiledModel
 
     internal Subcohort[] Subcohorts { get; }
 
+    /// <summary>Per expanded state x, the destinations y with a structurally non-zero <c>P[x, y]</c> (every other entry is exactly 0 in every cycle and sub-cohort), ascending.</summary>
+    internal int[][] Columns { get; init; } = [];
+
+    /// <summary>Per expanded state x, the ledger cells with a structurally non-zero occupancy flow, ascending.</summary>
+    internal int[][] Cells { get; init; } = [];
+
+    /// <summary>A copy whose sub-cohort arrays may be overwritten (a PSA worker's compiled model, updated per draw).</summary>
+    internal CompiledModel CloneForUpdate()
+        => new(Model, Strategy, Parameters, Cycles, BaseStateCount, BaseOf, TimeInStateOf, AccountCount, OutcomeCount, StateWeights, PreviousWeights, EventWeights, CostDiscountFactors, OutcomeDiscountFactors, [.. Subcohorts.Select(s => s.Clone())])
+        {
+            Columns = Columns,
+            Cells = Cells,
+        };
+
     private System.Runtime.CompilerServices.StrongBox<ContentHash>? _contentHash;
 
     /// <summary>
@@ -206,4 +220,24 @@ internal sealed class Subcohort
 
     /// <summary>Upfront intervention costs for the whole sub-cohort, per ledger cell, at t = 0.</summary>
     public required double[] Upfront { get; init; }
+
+    /// <summary>A deep copy of the value arrays (the index arrays are shared).</summary>
+    public Subcohort Clone() => new()
+    {
+        StartAge = StartAge,
+        TreatmentMask = TreatmentMask,
+        Initial = (double[])Initial.Clone(),
+        P = (double[])P.Clone(),
+        StateFlows = (double[])StateFlows.Clone(),
+        StateOutcomes = (double[])StateOutcomes.Clone(),
+        EventFrom = EventFrom,
+        EventTo = EventTo,
+        EventLedger = EventLedger,
+        EventAmounts = (double[])EventAmounts.Clone(),
+        OutcomeEventFrom = OutcomeEventFrom,
+        OutcomeEventTo = OutcomeEventTo,
+        OutcomeEventIndex = OutcomeEventIndex,
+        OutcomeEventValues = (double[])OutcomeEventValues.Clone(),
+        Upfront = (double[])Upfront.Clone(),
+    };
 }

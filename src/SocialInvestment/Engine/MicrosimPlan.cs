@@ -402,16 +402,11 @@ internal sealed class ArmPlan
                                 continue;
                             }
 
-                            var q = row[e.To];
-                            var p2 = -Numerics.ExpM1(e.Multiplier[d] * Numerics.Log1P(-q));
-                            row[e.To] = p2;
-                            row[e.Remainder] += q - p2;
-                            if (row[e.Remainder] < -1e-12)
+                            var remaining = TransitionRowKernel.ApplyHazardRatio(row, e.To, e.Remainder, e.Multiplier[d]);
+                            if (remaining < -1e-12)
                             {
-                                problems.Add($"Hazard effect {model.States[BaseOf[x]].Name} → {model.States[BaseOf[e.To]].Name}: the remaining probability becomes negative ({row[e.Remainder]:G6}) at cycle {t}, time in state {d}.");
+                                problems.Add($"Hazard effect {model.States[BaseOf[x]].Name} → {model.States[BaseOf[e.To]].Name}: the remaining probability becomes negative ({remaining:G6}) at cycle {t}, time in state {d}.");
                             }
-
-                            row[e.Remainder] = Math.Max(0, row[e.Remainder]);
                         }
 
                         var baseIndex = ((((t * N) + x) * D) + d) * N;

@@ -3,109 +3,208 @@ using SocialInvestment.Model;
 
 namespace SocialInvestment.Engine;
 
-/// <summary>Evaluates a model's functions once into the dense arrays of a <see cref="CompiledModel"/>.</summary>
+/// <summary>
+/// Evaluates a model's functions once into the dense arrays of a <see cref="CompiledModel"/>, in
+/// stages: the state space (<see cref="StateSpace"/>), counting and discounting
+/// (<see cref="TimeWeights"/>), the population split into sub-cohorts
+/// (<see cref="Compilation.PlanSubcohorts"/>), and per sub-cohort the transition rows
+/// (<see cref="TransitionRowKernel"/> through <see cref="SubcohortCompiler.TransitionRow"/>), the flow
+/// tables (<see cref="SubcohortCompiler.StateCell"/>, <see cref="SubcohortCompiler.Upfront"/>) and the
+/// event tables (<see cref="EventTable"/>, <see cref="SubcohortCompiler.Events"/>).
+/// </summary>
 internal static class ModelCompiler
 {
-    private const double Tolerance = 1e-9;
+    public static CompiledModel? Compile(LifeCourseModel model, Strategy strategy, ParameterValues parameters, List<ValidationProblem> problems)
+        => Compile(model, strategy, parameters, problems, null);
 
-    private sealed class Row
+    /// <summary>Compiles; with a recorder, also records the parameters every compiled block reads (<see cref="CompiledDependence"/>).</summary>
+    internal static CompiledModel? Compile(LifeCourseModel model, Strategy strategy, ParameterValues parameters, List<ValidationProblem> problems, DependenceRecorder? recorder)
     {
-        public readonly List<(int To, TransitionValueKind Kind, ModelFunction? F)> Entries = [];
-        public int RemainderTo = -1;
-        public bool IsRate;
+        var c = Compilation.Start(model, strategy, parameters, problems, recorder);
+        if (c is null)
+        {
+            return null;
+        }
+
+        var subcohorts = new List<Subcohort>();
+        foreach (var plan in c.PlanSubcohorts())
+        {
+            subcohorts.Add(new SubcohortCompiler(c, plan).Compile());
+        }
+
+        return problems.Count > 0 ? null : c.Result([.. subcohorts]);
+    }
+}
+
+/// <summary>One sub-cohort to compile: its start age, treatment pattern and initial occupancy.</summary>
+/// <param name="StartAge">Start age.</param>
+/// <param name="Mask">Bit i set when intervention i of the strategy acts on it.</param>
+/// <param name="Initial">Initial occupancy over expanded states, scaled by the population size.</param>
+/// <param name="Mass">The sum of <paramref name="Initial"/>.</param>
+internal sealed record SubcohortPlan(double StartAge, int Mask, double[] Initial, double Mass);
+
+/// <summary>What a compilation shares between its stages and sub-cohorts (the model's structure resolved to indices once, the time weights, the strategy's uptakes).</summary>
+internal sealed class Compilation
+{
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+
+    private Compilation(LifeCourseModel model, Strategy strategy, ParameterValues parameters, List<ValidationProblem> problems, DependenceRecorder? recorder)
+    {
+        Model = model;
+        Strategy = strategy;
+        Parameters = parameters;
+        Problems = problems;
+        Recorder = recorder;
+        Space = StateSpace.Of(model);
+        Rows = TransitionRowKernel.ForModel(model);
+        OutcomeIndex = model.Outcomes.Select((o, i) => (o.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        ReportAction = Report;
+        var B = Space.BaseCount;
+        Destinations = new int[Space.Count * B];
+        for (var x = 0; x < Space.Count; x++)
+        {
+            for (var j = 0; j < B; j++)
+            {
+                Destinations[(x * B) + j] = Space.Destination(x, j, model);
+            }
+        }
     }
 
-    public static CompiledModel? Compile(LifeCourseModel model, Strategy strategy, ParameterValues parameters, List<ValidationProblem> problems)
-    {
-        var reported = new HashSet<string>(StringComparer.Ordinal);
-        void Report(ProblemSubject target, string subject, string message, int? cycle = null, double? age = null)
-        {
-            if (reported.Add(subject))
-            {
-                problems.Add(new ValidationProblem(target, subject, message) { Cycle = cycle, Age = age });
-            }
-        }
+    /// <summary><see cref="StateSpace.Destination"/> of every (expanded x, base j), at <c>x·B + j</c>.</summary>
+    public int[] Destinations { get; }
 
+    /// <summary><see cref="Report"/> as a delegate, allocated once.</summary>
+    public ProblemReport ReportAction { get; }
+
+    public LifeCourseModel Model { get; }
+
+    public Strategy Strategy { get; }
+
+    /// <summary>The parameter values compiled (tracked when a recorder is set).</summary>
+    public ParameterValues Parameters { get; private set; }
+
+    public List<ValidationProblem> Problems { get; }
+
+    public DependenceRecorder? Recorder { get; }
+
+    public StateSpace Space { get; }
+
+    public TransitionRowKernel[] Rows { get; }
+
+    public Dictionary<string, int> OutcomeIndex { get; }
+
+    public TimeWeights Time { get; private set; } = null!;
+
+    public EventTable Events { get; private set; } = null!;
+
+    public double[] PriceFactor { get; private set; } = [];
+
+    /// <summary>Occupancy flows of each base state: (flow index, account index).</summary>
+    public List<(int Flow, int Account)>[] FlowsByState { get; private set; } = [];
+
+    /// <summary>Occupancy outcomes of each base state.</summary>
+    public List<(ModelFunction Value, int Outcome, string Name, string State)>[] OutcomesByState { get; private set; } = [];
+
+    /// <summary>Uptake of each of the strategy's interventions.</summary>
+    public double[] Uptake { get; private set; } = [];
+
+    /// <summary>The population's state distribution per start age.</summary>
+    public (double Age, double[] Dist)[] ByAge { get; private set; } = [];
+
+    public int T => Model.Options.Cycles;
+
+    public double Dt => Model.Options.CycleLengthYears;
+
+    public int N => Space.Count;
+
+    public int A => Model.Accounts.Count;
+
+    public int L => 2 * A;
+
+    public int O => Model.Outcomes.Count;
+
+    /// <summary>Records a problem once per subject, with its machine-readable target and, where known, the cycle and age.</summary>
+    public void Report(ProblemSubject target, string subject, string message, int? cycle = null, double? age = null)
+    {
+        if (_reported.Add(subject))
+        {
+            Problems.Add(new ValidationProblem(target, subject, message) { Cycle = cycle, Age = age });
+        }
+    }
+
+    /// <summary>Checks the parameters and the strategy, then builds the stages that do not depend on the sub-cohort. Null (after reporting) when the inputs are invalid.</summary>
+    public static Compilation? Start(LifeCourseModel model, Strategy strategy, ParameterValues parameters, List<ValidationProblem> problems, DependenceRecorder? recorder)
+    {
+        var c = new Compilation(model, strategy, parameters, problems, recorder);
         if (parameters.Count != model.Parameters.Count)
         {
-            Report(ProblemSubject.Of(ProblemKind.Parameter), "parameters", $"Expected {model.Parameters.Count} parameter values, got {parameters.Count}.");
+            c.Report(ProblemSubject.Of(ProblemKind.Parameter), "parameters", $"Expected {model.Parameters.Count} parameter values, got {parameters.Count}.");
             return null;
         }
 
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            if (!double.IsFinite(parameters[i]))
-            {
-                Report(ProblemSubject.Parameter(model.Parameters[i].Name), $"parameter '{model.Parameters[i].Name}'", $"The value must be finite (got {parameters[i]}).");
-            }
-        }
-
-        var options = model.Options;
-        var T = options.Cycles;
-        var dt = options.CycleLengthYears;
-        var states = model.States;
-        var B = states.Count;
-        var A = model.Accounts.Count;
-        var L = 2 * A;
-        var O = model.Outcomes.Count;
-        var outcomeIndex = model.Outcomes.Select((o, i) => (o.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-
-        // Tunnel expansion.
-        var entryOf = new int[B];
-        var countOf = new int[B];
-        var baseOf = new List<int>();
-        var tisOf = new List<int>();
-        for (var b = 0; b < B; b++)
-        {
-            entryOf[b] = baseOf.Count;
-            countOf[b] = Math.Max(1, states[b].TunnelCycles);
-            for (var tunnel = 0; tunnel < countOf[b]; tunnel++)
-            {
-                baseOf.Add(b);
-                tisOf.Add(states[b].TunnelCycles > 0 ? tunnel : 0);
-            }
-        }
-
-        var N = baseOf.Count;
-
-        // Rows.
-        var rows = new Row[B];
-        for (var b = 0; b < B; b++)
-        {
-            rows[b] = new Row();
-        }
-
-        foreach (var t in model.Transitions)
-        {
-            var f = model.StateIndex(t.From);
-            var to = model.StateIndex(t.To);
-            if (t.Kind == TransitionValueKind.Remainder)
-            {
-                rows[f].RemainderTo = to;
-            }
-            else
-            {
-                rows[f].Entries.Add((to, t.Kind, t.Value));
-                rows[f].IsRate |= t.Kind == TransitionValueKind.Rate;
-            }
-        }
-
-        // Strategy pieces.
+        c.CheckParameters();
         var interventions = strategy.Interventions;
-        var k = interventions.Count;
-        if (k > LifeCourseModelBuilder.MaxInterventionsPerStrategy)
+        if (interventions.Count > LifeCourseModelBuilder.MaxInterventionsPerStrategy)
         {
-            Report(ProblemSubject.Strategy(strategy.Name), $"strategy '{strategy.Name}'", $"A strategy may combine at most {LifeCourseModelBuilder.MaxInterventionsPerStrategy} interventions.");
+            c.Report(ProblemSubject.Strategy(strategy.Name), $"strategy '{strategy.Name}'", $"A strategy may combine at most {LifeCourseModelBuilder.MaxInterventionsPerStrategy} interventions.");
             return null;
         }
 
-        var uptake = new double[k];
+        if (recorder is not null)
+        {
+            c.Parameters = recorder.Track(parameters);
+        }
+
+        c.EvaluateStrategy();
+        if (problems.Count > 0)
+        {
+            return null;
+        }
+
+        c.Time = TimeWeights.Of(model.Options);
+        c.BuildPopulation();
+        c.BuildFlowIndex();
+        c.Events = EventTable.Of(c);
+        return c;
+    }
+
+    /// <summary>
+    /// Re-targets the compilation at other parameter values of the same length (a PSA draw): clears
+    /// the problems, checks the values and re-evaluates the uptakes. False (with problems) when invalid.
+    /// </summary>
+    public bool Rebind(ParameterValues parameters)
+    {
+        Problems.Clear();
+        _reported.Clear();
+        Parameters = parameters;
+        CheckParameters();
+        EvaluateStrategy();
+        return Problems.Count == 0;
+    }
+
+    private void CheckParameters()
+    {
+        for (var i = 0; i < Parameters.Count; i++)
+        {
+            if (!double.IsFinite(Parameters[i]))
+            {
+                Report(ProblemSubject.Parameter(Model.Parameters[i].Name), $"parameter '{Model.Parameters[i].Name}'", $"The value must be finite (got {Parameters[i]}).");
+            }
+        }
+    }
+
+    /// <summary>The strategy's uptakes, and checks of its effects and costs.</summary>
+    private void EvaluateStrategy()
+    {
+        var interventions = Strategy.Interventions;
+        var k = interventions.Count;
+        Uptake = new double[k];
         for (var i = 0; i < k; i++)
         {
-            uptake[i] = interventions[i].Uptake.Evaluate(parameters);
-            if (!(uptake[i] >= 0 && uptake[i] <= 1))
+            Uptake[i] = interventions[i].Uptake.Evaluate(Parameters);
+            if (!(Uptake[i] >= 0 && Uptake[i] <= 1))
             {
-                Report(ProblemSubject.Intervention(interventions[i].Name), $"intervention '{interventions[i].Name}' uptake", $"Uptake must lie in [0, 1] (got {uptake[i]}).");
+                Report(ProblemSubject.Intervention(interventions[i].Name), $"intervention '{interventions[i].Name}' uptake", $"Uptake must lie in [0, 1] (got {Uptake[i]}).");
             }
 
             foreach (var e in interventions[i].TransitionEffects)
@@ -116,43 +215,21 @@ internal static class ModelCompiler
                 }
             }
 
-            foreach (var c in interventions[i].Costs)
+            foreach (var cost in interventions[i].Costs)
             {
-                if (model.AccountIndex(c.Account) < 0)
+                if (Model.AccountIndex(cost.Account) < 0)
                 {
-                    Report(ProblemSubject.Intervention(interventions[i].Name), $"intervention '{interventions[i].Name}' cost", $"Account {c.Account} is not known to the model; register the strategy with AddStrategy so its accounts are included.");
+                    Report(ProblemSubject.Intervention(interventions[i].Name), $"intervention '{interventions[i].Name}' cost", $"Account {cost.Account} is not known to the model; register the strategy with AddStrategy so its accounts are included.");
                 }
             }
         }
+    }
 
-        if (problems.Count > 0)
-        {
-            return null;
-        }
-
-        // Weights and discount factors.
-        var totalWeights = options.StateWeights.For(T);
-        var stateWeights = options.StateWeights.OwnRowWeights(T);
-        var previousWeights = options.StateWeights.PreviousRowWeights(T);
-        var cycleShares = options.StateWeights.CycleShares(T);
-        var eventWeights = new double[T + 1];
-        for (var t = 1; t <= T; t++)
-        {
-            eventWeights[t] = options.TransitionEvents == TransitionEventWeighting.FollowStateWeights ? totalWeights[t] : 1.0;
-        }
-
-        var costDf = new double[T + 1];
-        var outcomeDf = new double[T + 1];
-        for (var t = 0; t <= T; t++)
-        {
-            var time = (t * dt) + options.DiscountTimeOffsetYears;
-            costDf[t] = options.CostDiscounting.Factor(time, options.DiscountStepsOffsetYears);
-            outcomeDf[t] = options.OutcomeDiscounting.Factor(time, options.DiscountStepsOffsetYears);
-        }
-
-        // Population by start age.
-        var totalWeight = model.Population.Groups.Sum(g => g.Weight);
-        var byAge = model.Population.Groups
+    private void BuildPopulation()
+    {
+        var B = Space.BaseCount;
+        var totalWeight = Model.Population.Groups.Sum(g => g.Weight);
+        ByAge = Model.Population.Groups
             .GroupBy(g => g.StartAge)
             .OrderBy(g => g.Key)
             .Select(g =>
@@ -160,52 +237,68 @@ internal static class ModelCompiler
                 var dist = new double[B];
                 foreach (var pg in g)
                 {
-                    dist[model.StateIndex(pg.State)] += pg.Weight / totalWeight;
+                    dist[Model.StateIndex(pg.State)] += pg.Weight / totalWeight;
                 }
 
                 return (Age: g.Key, Dist: dist);
             })
             .ToArray();
+    }
 
-        // Flow price factors.
-        var flows = model.Flows;
-        var priceFactor = new double[flows.Count];
+    private void BuildFlowIndex()
+    {
+        var B = Space.BaseCount;
+        var flows = Model.Flows;
+        PriceFactor = new double[flows.Count];
         for (var i = 0; i < flows.Count; i++)
         {
-            priceFactor[i] = 1.0;
-            if (flows[i].PriceYear is int py && model.PriceYear is int mpy && py != mpy && model.PriceIndex is { } index)
+            PriceFactor[i] = 1.0;
+            if (flows[i].PriceYear is int py && Model.PriceYear is int mpy && py != mpy && Model.PriceIndex is { } index)
             {
-                priceFactor[i] = index[mpy] / index[py];
+                PriceFactor[i] = index[mpy] / index[py];
             }
         }
 
         // Occupancy flows and outcomes grouped by state, with their ledger/outcome index resolved once.
-        var flowsByState = new List<(int Flow, int Account)>[B];
-        var outcomesByState = new List<(ModelFunction Value, int Outcome, string Name, string State)>[B];
+        FlowsByState = new List<(int Flow, int Account)>[B];
+        OutcomesByState = new List<(ModelFunction Value, int Outcome, string Name, string State)>[B];
         for (var b = 0; b < B; b++)
         {
-            flowsByState[b] = [];
-            outcomesByState[b] = [];
+            FlowsByState[b] = [];
+            OutcomesByState[b] = [];
         }
 
         for (var fi = 0; fi < flows.Count; fi++)
         {
             if (flows[fi].Trigger == FlowTrigger.StateOccupancy)
             {
-                flowsByState[model.StateIndex(flows[fi].FromState!)].Add((fi, model.AccountIndex(flows[fi].Account)));
+                FlowsByState[Model.StateIndex(flows[fi].FromState!)].Add((fi, Model.AccountIndex(flows[fi].Account)));
             }
         }
 
-        foreach (var od in model.OutcomeDefinitions)
+        foreach (var od in Model.OutcomeDefinitions)
         {
             if (od.Trigger == FlowTrigger.StateOccupancy)
             {
-                outcomesByState[model.StateIndex(od.FromState!)].Add((od.Value, outcomeIndex[od.Outcome.Name], od.Outcome.Name, od.FromState!));
+                OutcomesByState[Model.StateIndex(od.FromState!)].Add((od.Value, OutcomeIndex[od.Outcome.Name], od.Outcome.Name, od.FromState!));
             }
         }
+    }
 
-        var subcohorts = new List<Subcohort>();
-        foreach (var (age, dist) in byAge)
+    /// <summary>
+    /// The population split: per start age, one sub-cohort per treatment pattern with mass (a
+    /// mean-effect intervention is taken by every eligible person, at the weight of its uptake); every
+    /// start age keeps at least its untreated block.
+    /// </summary>
+    public List<SubcohortPlan> PlanSubcohorts()
+    {
+        var states = Model.States;
+        var interventions = Strategy.Interventions;
+        var k = interventions.Count;
+        var B = Space.BaseCount;
+        var plans = new List<SubcohortPlan>();
+        var ages = new HashSet<double>();
+        foreach (var (age, dist) in ByAge)
         {
             for (var mask = 0; mask < (1 << k); mask++)
             {
@@ -221,513 +314,601 @@ internal static class ModelCompiler
                     var p = 1.0;
                     for (var i = 0; i < k; i++)
                     {
-                        // A mean-effect intervention is taken by every eligible person, at the weight of its uptake.
-                        var e = Eligible(interventions[i], states[s], age) ? (interventions[i].UptakeMode == UptakeMode.MeanEffect ? 1.0 : uptake[i]) : 0.0;
+                        var e = Eligible(interventions[i], states[s], age) ? (interventions[i].UptakeMode == UptakeMode.MeanEffect ? 1.0 : Uptake[i]) : 0.0;
                         p *= (mask & (1 << i)) != 0 ? e : 1 - e;
                     }
 
-                    initial[entryOf[s]] = model.Population.Size * dist[s] * p;
-                    mass += initial[entryOf[s]];
+                    initial[Space.EntryOf[s]] = Model.Population.Size * dist[s] * p;
+                    mass += initial[Space.EntryOf[s]];
                 }
 
                 // Empty treatment patterns are skipped, but every start age keeps at least its untreated block.
-                if (mass <= 0 && !(mask == (1 << k) - 1 && !subcohorts.Any(sc => sc.StartAge == age)))
+                if (mass <= 0 && !(mask == (1 << k) - 1 && !ages.Contains(age)))
                 {
                     continue;
                 }
 
-                var activeIndex = Enumerable.Range(0, k).Where(i => (mask & (1 << i)) != 0).ToArray();
-                var active = activeIndex.Select(i => interventions[i]).ToArray();
-                var weights = activeIndex.Select(i => interventions[i].UptakeMode == UptakeMode.MeanEffect ? uptake[i] : 1.0).ToArray();
-                subcohorts.Add(CompileSubcohort(age, mask, initial, mass, active, weights));
+                ages.Add(age);
+                plans.Add(new SubcohortPlan(age, mask, initial, mass));
             }
         }
 
-        if (problems.Count > 0)
+        return plans;
+    }
+
+    /// <summary>The compiled model of the sub-cohorts.</summary>
+    public CompiledModel Result(Subcohort[] subcohorts)
+        => new(Model, Strategy, Recorder is null ? Parameters : Recorder.Untracked, T, Space.BaseCount, Space.BaseOf, Space.TimeInStateOf, A, O, Time.StateWeights, Time.PreviousWeights, Time.EventWeights, Time.CostDiscountFactors, Time.OutcomeDiscountFactors, subcohorts)
         {
-            return null;
+            Columns = Columns(),
+            Cells = Cells(),
+        };
+
+    /// <summary>Per expanded state, the expanded destinations its row can reach under any parameter values (every other entry is exactly 0), ascending.</summary>
+    private int[][] Columns()
+    {
+        var columns = new int[N][];
+        for (var x = 0; x < N; x++)
+        {
+            var row = Rows[Space.BaseOf[x]];
+            columns[x] = [.. row.Structure(Model, Strategy.Interventions).Select(j => row.IsAbsorbing ? x : Space.Destination(x, j, Model)).Distinct().Order()];
         }
 
-        return new CompiledModel(model, strategy, parameters, T, B, [.. baseOf], [.. tisOf], A, O, stateWeights, previousWeights, eventWeights, costDf, outcomeDf, [.. subcohorts]);
+        return columns;
+    }
 
-        // weights[i]: the weight of active[i]'s effects and costs (1, or its uptake under UptakeMode.MeanEffect).
-        Subcohort CompileSubcohort(double startAge, int mask, double[] initial, double mass, Intervention[] active, double[] weights)
+    /// <summary>Per expanded state, the ledger cells its occupancy flows and intervention costs can book to (every other cell is exactly 0), ascending.</summary>
+    private int[][] Cells()
+    {
+        var cells = new int[N][];
+        for (var x = 0; x < N; x++)
         {
-            // Parameter values per trace point (parameter effects follow their profile).
-            var paramsAt = new ParameterValues[T + 1];
-            for (var t = 0; t <= T; t++)
+            var b = Space.BaseOf[x];
+            var state = Model.States[b];
+            var set = new SortedSet<int>(FlowsByState[b].Select(f => f.Account));
+            foreach (var iv in Strategy.Interventions)
             {
-                paramsAt[t] = parameters;
-                for (var a = 0; a < active.Length; a++)
+                foreach (var cost in iv.Costs)
                 {
-                    foreach (var pe in active[a].ParameterEffects)
+                    if (cost.Timing == CostTiming.PerCycle && !(state.IsAbsorbing && cost.States is null) && (cost.States is null || cost.States.Contains(state.Name)))
                     {
-                        var m = weights[a] * pe.Profile.Multiplier(t * dt);
-                        var baseValue = paramsAt[t][pe.Parameter];
-                        var target = pe.Value.Evaluate(parameters);
-                        paramsAt[t] = paramsAt[t].With(pe.Parameter, baseValue + (m * (target - baseValue)));
+                        set.Add(A + Model.AccountIndex(cost.Account));
                     }
                 }
             }
 
-            // Transition matrices.
-            var P = new double[T * N * N];
-            var q = new double[B];
-            for (var t = 0; t < T; t++)
-            {
-                var tau = t * dt;
-                for (var x = 0; x < N; x++)
-                {
-                    var b = baseOf[x];
-                    var ctx = new ModelContext(t, dt, startAge, tisOf[x], paramsAt[t]);
-                    if (states[b].IsAbsorbing)
-                    {
-                        P[(t * N * N) + (x * N) + x] = 1.0;
-                        continue;
-                    }
-
-                    if (!ComputeRow(b, ctx, active, weights, tau, q))
-                    {
-                        continue;
-                    }
-
-                    for (var j = 0; j < B; j++)
-                    {
-                        if (q[j] == 0)
-                        {
-                            continue;
-                        }
-
-                        var y = j == b && states[b].TunnelCycles > 0
-                            ? entryOf[b] + Math.Min(tisOf[x] + 1, countOf[b] - 1)
-                            : entryOf[j];
-                        P[(t * N * N) + (x * N) + y] += q[j];
-                    }
-                }
-            }
-
-            // Occupancy flows and outcomes.
-            var hasFlowEffects = active.Any(iv => iv.FlowEffects.Count > 0);
-            var outcomeEffectIn = new bool[B];
-            for (var b = 0; b < B; b++)
-            {
-                outcomeEffectIn[b] = active.Any(iv => iv.OutcomeEffects.Any(oe => oe.State == states[b].Name));
-            }
-
-            var outcomeBase = new double[O];
-            var outcomeWork = new double[O];
-            var outcomeMix = new double[O];
-            var F = new double[(T + 1) * N * L];
-            var U = new double[(T + 1) * N * Math.Max(O, 1)];
-            var upfront = new double[L];
-            for (var t = 0; t <= T; t++)
-            {
-                var tau = t * dt;
-                for (var x = 0; x < N; x++)
-                {
-                    var b = baseOf[x];
-                    var ctx = new ModelContext(t, dt, startAge, tisOf[x], paramsAt[t]);
-                    var rowOffset = ((t * N) + x) * L;
-                    foreach (var (fi, account) in flowsByState[b])
-                    {
-                        var f = flows[fi];
-                        var v = f.Amount(in ctx);
-                        if (!double.IsFinite(v))
-                        {
-                            Report(ProblemSubject.Flow(fi + 1), $"flow {f.Account} in state '{f.FromState}'", $"The amount is not a finite number ({v}) at cycle {t} (age {Fmt(ctx.Age)}).", t, ctx.Age);
-                            continue;
-                        }
-
-                        v *= priceFactor[fi];
-                        if (f.RealGrowth != 0)
-                        {
-                            v *= Math.Pow(1 + f.RealGrowth, tau);
-                        }
-
-                        if (hasFlowEffects)
-                        {
-                            v *= FlowEffectFactor(active, weights, states[b].Name, f.Account, cycleShares[t], dt, paramsAt[t]);
-                        }
-
-                        F[rowOffset + account] += v;
-                    }
-
-                    for (var a = 0; a < active.Length; a++)
-                    {
-                        foreach (var c in active[a].Costs)
-                        {
-                            if (c.Timing != CostTiming.PerCycle || states[b].IsAbsorbing && c.States is null)
-                            {
-                                continue;
-                            }
-
-                            if (c.Ages is { } costAges && !costAges.Contains(ctx.Age))
-                            {
-                                continue;
-                            }
-
-                            if (c.States is not null && !c.States.Contains(states[b].Name))
-                            {
-                                continue;
-                            }
-
-                            var share = 1.0;
-                            if (c.DurationYears is double d)
-                            {
-                                // The share of this trace point's weight that lies in cycles k with k·Δt < d.
-                                share = 0.0;
-                                foreach (var (cycle, part) in cycleShares[t])
-                                {
-                                    if (cycle * dt < d - Tolerance)
-                                    {
-                                        share += part;
-                                    }
-                                }
-
-                                if (share == 0)
-                                {
-                                    continue;
-                                }
-                            }
-
-                            F[rowOffset + A + model.AccountIndex(c.Account)] += (weights[a] == 1 ? share : weights[a] * share) * c.Amount.Evaluate(paramsAt[t]);
-                        }
-                    }
-
-                    if (O == 0)
-                    {
-                        continue;
-                    }
-
-                    var uOffset = ((t * N) + x) * O;
-                    foreach (var (value, o, outcomeName, stateName) in outcomesByState[b])
-                    {
-                        var v = value(in ctx);
-                        if (!double.IsFinite(v))
-                        {
-                            Report(ProblemSubject.Of(ProblemKind.Outcome, outcomeName), $"outcome '{outcomeName}' in state '{stateName}'", $"The value is not a finite number ({v}) at cycle {t}.", t, ctx.Age);
-                            continue;
-                        }
-
-                        U[uOffset + o] += v;
-                    }
-
-                    if (!outcomeEffectIn[b])
-                    {
-                        continue;
-                    }
-
-                    // The effects in each cycle the point belongs to, mixed by the shares.
-                    var cell = U.AsSpan(uOffset, O);
-                    cell.CopyTo(outcomeBase);
-                    Array.Clear(outcomeMix);
-                    foreach (var (cycle, part) in cycleShares[t])
-                    {
-                        outcomeBase.CopyTo(outcomeWork, 0);
-                        for (var a = 0; a < active.Length; a++)
-                        {
-                            foreach (var oe in active[a].OutcomeEffects)
-                            {
-                                if (oe.State != states[b].Name)
-                                {
-                                    continue;
-                                }
-
-                                var o = outcomeIndex[oe.Outcome.Name];
-                                var m = weights[a] * oe.Profile.Multiplier(cycle * dt);
-                                var value = oe.Value.Evaluate(paramsAt[t]);
-                                outcomeWork[o] = oe.Replace ? outcomeWork[o] + (m * (value - outcomeWork[o])) : outcomeWork[o] + (m * value);
-                            }
-                        }
-
-                        for (var o = 0; o < O; o++)
-                        {
-                            outcomeMix[o] += part * outcomeWork[o];
-                        }
-                    }
-
-                    outcomeMix.AsSpan().CopyTo(cell);
-                }
-            }
-
-            for (var a = 0; a < active.Length; a++)
-            {
-                foreach (var c in active[a].Costs)
-                {
-                    if (c.Timing == CostTiming.Upfront && (c.Ages is null || c.Ages.Contains(startAge)))
-                    {
-                        upfront[A + model.AccountIndex(c.Account)] += weights[a] * mass * c.Amount.Evaluate(parameters);
-                    }
-                }
-            }
-
-            // Transition events.
-            var evFrom = new List<int>();
-            var evTo = new List<int>();
-            var evLedger = new List<int>();
-            var evDefs = new List<(ModelFunction F, double Price, double Growth, string Subject, int Flow)>();
-            var oeFrom = new List<int>();
-            var oeTo = new List<int>();
-            var oeIndex = new List<int>();
-            var oeDefs = new List<ModelFunction>();
-            for (var fi = 0; fi < flows.Count; fi++)
-            {
-                var f = flows[fi];
-                if (f.Trigger != FlowTrigger.TransitionEvent)
-                {
-                    continue;
-                }
-
-                foreach (var (x, y) in EventPairs(f.FromState, f.ToState!))
-                {
-                    evFrom.Add(x);
-                    evTo.Add(y);
-                    evLedger.Add(model.AccountIndex(f.Account));
-                    evDefs.Add((f.Amount, priceFactor[fi], f.RealGrowth, $"flow {f.Account} on {f.FromState ?? "any"} → {f.ToState}", fi));
-                }
-            }
-
-            foreach (var od in model.OutcomeDefinitions)
-            {
-                if (od.Trigger != FlowTrigger.TransitionEvent)
-                {
-                    continue;
-                }
-
-                foreach (var (x, y) in EventPairs(od.FromState, od.ToState!))
-                {
-                    oeFrom.Add(x);
-                    oeTo.Add(y);
-                    oeIndex.Add(outcomeIndex[od.Outcome.Name]);
-                    oeDefs.Add(od.Value);
-                }
-            }
-
-            var E = evFrom.Count;
-            var eventAmounts = new double[T * Math.Max(E, 1)];
-            var EO = oeFrom.Count;
-            var eventOutcomes = new double[T * Math.Max(EO, 1)];
-            for (var t = 0; t < T; t++)
-            {
-                for (var e = 0; e < E; e++)
-                {
-                    var ctx = new ModelContext(t, dt, startAge, tisOf[evFrom[e]], paramsAt[t]);
-                    var (f, price, growth, subject, flow) = evDefs[e];
-                    var v = f(in ctx) * price * (growth == 0 ? 1 : Math.Pow(1 + growth, (t + 1) * dt));
-                    if (!double.IsFinite(v))
-                    {
-                        Report(ProblemSubject.Flow(flow + 1), subject, $"The amount is not a finite number ({v}) at cycle {t}.", t, ctx.Age);
-                    }
-
-                    eventAmounts[(t * E) + e] = v;
-                }
-
-                for (var e = 0; e < EO; e++)
-                {
-                    var ctx = new ModelContext(t, dt, startAge, tisOf[oeFrom[e]], paramsAt[t]);
-                    eventOutcomes[(t * EO) + e] = oeDefs[e](in ctx);
-                }
-            }
-
-            return new Subcohort
-            {
-                StartAge = startAge,
-                TreatmentMask = mask,
-                Initial = initial,
-                P = P,
-                StateFlows = F,
-                StateOutcomes = U,
-                EventFrom = [.. evFrom],
-                EventTo = [.. evTo],
-                EventLedger = [.. evLedger],
-                EventAmounts = eventAmounts,
-                OutcomeEventFrom = [.. oeFrom],
-                OutcomeEventTo = [.. oeTo],
-                OutcomeEventIndex = [.. oeIndex],
-                OutcomeEventValues = eventOutcomes,
-                Upfront = upfront,
-            };
+            cells[x] = [.. set];
         }
 
-        IEnumerable<(int X, int Y)> EventPairs(string? from, string to)
+        return cells;
+    }
+
+    private static bool Eligible(Intervention iv, State state, double age)
+        => !state.IsAbsorbing
+           && (iv.EligibleStates is null || iv.EligibleStates.Contains(state.Name))
+           && age >= iv.MinAge && age <= iv.MaxAge;
+}
+
+/// <summary>
+/// Compiler stage 4, the structure of the event tables: every transition-event flow and outcome
+/// expanded to its (from, to) pairs of expanded states, with its ledger cell or outcome index.
+/// Independent of the sub-cohort and the parameters.
+/// </summary>
+internal sealed class EventTable
+{
+    public required int[] From { get; init; }
+
+    public required int[] To { get; init; }
+
+    public required int[] Ledger { get; init; }
+
+    public required (ModelFunction F, double Price, double Growth, string Subject, int Flow)[] Flows { get; init; }
+
+    public required int[] OutcomeFrom { get; init; }
+
+    public required int[] OutcomeTo { get; init; }
+
+    public required int[] OutcomeIndex { get; init; }
+
+    public required ModelFunction[] Outcomes { get; init; }
+
+    public static EventTable Of(Compilation c)
+    {
+        var model = c.Model;
+        var evFrom = new List<int>();
+        var evTo = new List<int>();
+        var evLedger = new List<int>();
+        var evDefs = new List<(ModelFunction F, double Price, double Growth, string Subject, int Flow)>();
+        var oeFrom = new List<int>();
+        var oeTo = new List<int>();
+        var oeIndex = new List<int>();
+        var oeDefs = new List<ModelFunction>();
+        var flows = model.Flows;
+        for (var fi = 0; fi < flows.Count; fi++)
         {
-            var j = model.StateIndex(to);
+            var f = flows[fi];
+            if (f.Trigger != FlowTrigger.TransitionEvent)
+            {
+                continue;
+            }
+
+            foreach (var (x, y) in Pairs(c, f.FromState, f.ToState!))
+            {
+                evFrom.Add(x);
+                evTo.Add(y);
+                evLedger.Add(model.AccountIndex(f.Account));
+                evDefs.Add((f.Amount, c.PriceFactor[fi], f.RealGrowth, $"flow {f.Account} on {f.FromState ?? "any"} → {f.ToState}", fi));
+            }
+        }
+
+        foreach (var od in model.OutcomeDefinitions)
+        {
+            if (od.Trigger != FlowTrigger.TransitionEvent)
+            {
+                continue;
+            }
+
+            foreach (var (x, y) in Pairs(c, od.FromState, od.ToState!))
+            {
+                oeFrom.Add(x);
+                oeTo.Add(y);
+                oeIndex.Add(c.OutcomeIndex[od.Outcome.Name]);
+                oeDefs.Add(od.Value);
+            }
+        }
+
+        return new EventTable
+        {
+            From = [.. evFrom],
+            To = [.. evTo],
+            Ledger = [.. evLedger],
+            Flows = [.. evDefs],
+            OutcomeFrom = [.. oeFrom],
+            OutcomeTo = [.. oeTo],
+            OutcomeIndex = [.. oeIndex],
+            Outcomes = [.. oeDefs],
+        };
+    }
+
+    private static IEnumerable<(int X, int Y)> Pairs(Compilation c, string? from, string to)
+    {
+        var model = c.Model;
+        var space = c.Space;
+        var j = model.StateIndex(to);
+        for (var x = 0; x < space.Count; x++)
+        {
+            var b = space.BaseOf[x];
+            if (from is null ? b == j : model.StateIndex(from) != b)
+            {
+                continue;
+            }
+
+            yield return (x, space.Destination(x, j, model));
+        }
+    }
+}
+
+/// <summary>
+/// The stages that depend on the sub-cohort, one block at a time: a transition row of a cycle and
+/// expanded state (stage 2), the flow and outcome cells of a trace point and expanded state and the
+/// upfront costs (stage 3), the event amounts of a cycle (stage 4). Each block method overwrites its
+/// block completely, so a PSA can recompute only the blocks a draw changes.
+/// </summary>
+internal sealed class SubcohortCompiler
+{
+    private const double Tolerance = 1e-9;
+    private readonly Compilation _c;
+    private readonly Intervention[] _active;
+    private readonly int[] _activeIndex;
+    private readonly double[] _weights;
+    private ParameterValues[] _paramsAt;
+    private readonly bool _hasFlowEffects;
+    private readonly bool[] _outcomeEffectIn;
+    private readonly double[] _q;
+    private readonly double[] _outcomeBase;
+    private readonly double[] _outcomeWork;
+    private readonly double[] _outcomeMix;
+    private readonly Action<int>? _touch;
+    private readonly RowEffect[][] _effects;
+    private readonly (int Active, InterventionCost Cost, int Cell)[][] _costs;
+    private readonly (int Active, FlowEffect Effect)[][][] _flowEffects;
+    private readonly (int Active, OutcomeEffect Effect, int Outcome)[][] _outcomeEffects;
+
+    public SubcohortCompiler(Compilation c, SubcohortPlan plan)
+    {
+        _c = c;
+        Plan = plan;
+        var interventions = c.Strategy.Interventions;
+        _activeIndex = [.. Enumerable.Range(0, interventions.Count).Where(i => (plan.Mask & (1 << i)) != 0)];
+        _active = [.. _activeIndex.Select(i => interventions[i])];
+
+        // weights[a]: the weight of active[a]'s effects and costs (1, or its uptake under UptakeMode.MeanEffect).
+        _weights = [.. _activeIndex.Select(i => interventions[i].UptakeMode == UptakeMode.MeanEffect ? c.Uptake[i] : 1.0)];
+        _paramsAt = ParametersAt();
+        _hasFlowEffects = _active.Any(iv => iv.FlowEffects.Count > 0);
+        var states = c.Model.States;
+        _outcomeEffectIn = new bool[states.Count];
+        for (var b = 0; b < states.Count; b++)
+        {
+            _outcomeEffectIn[b] = _active.Any(iv => iv.OutcomeEffects.Any(oe => oe.State == states[b].Name));
+        }
+
+        _q = new double[states.Count];
+        _effects = new RowEffect[states.Count][];
+        for (var b = 0; b < states.Count; b++)
+        {
+            _effects[b] = c.Rows[b].EffectsFrom(c.Model, _active);
+        }
+
+        // The active interventions' costs, flow effects and outcome effects of each state, resolved once.
+        _costs = new (int, InterventionCost, int)[states.Count][];
+        _flowEffects = new (int, FlowEffect)[states.Count][][];
+        _outcomeEffects = new (int, OutcomeEffect, int)[states.Count][];
+        for (var b = 0; b < states.Count; b++)
+        {
+            var state = states[b];
+            var costs = new List<(int, InterventionCost, int)>();
+            var outcomeEffects = new List<(int, OutcomeEffect, int)>();
+            for (var a = 0; a < _active.Length; a++)
+            {
+                foreach (var cost in _active[a].Costs)
+                {
+                    if (cost.Timing == CostTiming.PerCycle && !(state.IsAbsorbing && cost.States is null) && (cost.States is null || cost.States.Contains(state.Name)))
+                    {
+                        costs.Add((a, cost, c.A + c.Model.AccountIndex(cost.Account)));
+                    }
+                }
+
+                foreach (var oe in _active[a].OutcomeEffects)
+                {
+                    if (oe.State == state.Name)
+                    {
+                        outcomeEffects.Add((a, oe, c.OutcomeIndex[oe.Outcome.Name]));
+                    }
+                }
+            }
+
+            _costs[b] = [.. costs];
+            _outcomeEffects[b] = [.. outcomeEffects];
+            var flows = c.FlowsByState[b];
+            _flowEffects[b] = new (int, FlowEffect)[flows.Count][];
+            for (var i = 0; i < flows.Count; i++)
+            {
+                var account = c.Model.Flows[flows[i].Flow].Account;
+                var list = new List<(int, FlowEffect)>();
+                for (var a = 0; a < _active.Length; a++)
+                {
+                    foreach (var fe in _active[a].FlowEffects)
+                    {
+                        if ((fe.State is null || fe.State == state.Name) && (fe.Payer is null || fe.Payer == account.Payer) && (fe.Sector is null || fe.Sector == account.Sector))
+                        {
+                            list.Add((a, fe));
+                        }
+                    }
+                }
+
+                _flowEffects[b][i] = [.. list];
+            }
+        }
+
+        _outcomeBase = new double[c.O];
+        _outcomeWork = new double[c.O];
+        _outcomeMix = new double[c.O];
+        _touch = c.Recorder is null ? null : Touch;
+    }
+
+    public SubcohortPlan Plan { get; private set; }
+
+    /// <summary>
+    /// Re-targets the compiler at the compilation's current parameter values (after
+    /// <see cref="Compilation.Rebind"/>) and a plan of the same start age and treatment pattern:
+    /// the weights and the per-point parameter values are re-evaluated, the resolved structure kept.
+    /// </summary>
+    public void Rebind(SubcohortPlan plan)
+    {
+        Plan = plan;
+        var interventions = _c.Strategy.Interventions;
+        for (var a = 0; a < _activeIndex.Length; a++)
+        {
+            var i = _activeIndex[a];
+            _weights[a] = interventions[i].UptakeMode == UptakeMode.MeanEffect ? _c.Uptake[i] : 1.0;
+        }
+
+        _paramsAt = ParametersAt();
+    }
+
+    /// <summary>The strategy's intervention indices acting on this sub-cohort.</summary>
+    public int[] ActiveIndex => _activeIndex;
+
+    /// <summary>Compiles every block.</summary>
+    public Subcohort Compile()
+    {
+        var c = _c;
+        int T = c.T, N = c.N, L = c.L, O = c.O;
+        var P = new double[T * N * N];
+        var F = new double[(T + 1) * N * L];
+        var U = new double[(T + 1) * N * Math.Max(O, 1)];
+        var upfront = new double[L];
+        var ev = c.Events;
+        var E = ev.From.Length;
+        var EO = ev.OutcomeFrom.Length;
+        var eventAmounts = new double[T * Math.Max(E, 1)];
+        var eventOutcomes = new double[T * Math.Max(EO, 1)];
+        var rec = c.Recorder;
+        for (var t = 0; t < T; t++)
+        {
             for (var x = 0; x < N; x++)
             {
-                var b = baseOf[x];
-                if (from is null ? b == j : model.StateIndex(from) != b)
-                {
-                    continue;
-                }
-
-                var y = b == j && states[b].TunnelCycles > 0 ? entryOf[b] + Math.Min(tisOf[x] + 1, countOf[b] - 1) : entryOf[j];
-                yield return (x, y);
+                rec?.Begin(CompiledBlock.TransitionRow, t, x);
+                TransitionRow(t, x, P.AsSpan(((t * N) + x) * N, N));
+                rec?.End();
             }
         }
 
-        bool ComputeRow(int b, in ModelContext ctx, Intervention[] active, double[] weights, double tau, double[] q)
+        for (var t = 0; t <= T; t++)
         {
-            Array.Clear(q);
-            var row = rows[b];
-            var ok = true;
-            var balance = row.RemainderTo >= 0 ? row.RemainderTo : b;
-            foreach (var (to, kind, f) in row.Entries)
+            for (var x = 0; x < N; x++)
             {
-                var v = f!(in ctx);
-                string Subject() => $"transition {states[b].Name} → {states[to].Name}";
-                ProblemSubject Target() => ProblemSubject.Transition(states[b].Name, states[to].Name);
-                if (!double.IsFinite(v))
+                rec?.Begin(CompiledBlock.StateCell, t, x);
+                StateCell(t, x, F.AsSpan(((t * N) + x) * L, L), O == 0 ? [] : U.AsSpan(((t * N) + x) * O, O));
+                rec?.End();
+            }
+        }
+
+        rec?.Begin(CompiledBlock.Upfront, 0, 0);
+        Upfront(upfront);
+        rec?.End();
+        for (var t = 0; t < T; t++)
+        {
+            rec?.Begin(CompiledBlock.Events, t, 0);
+            Events(t, eventAmounts.AsSpan(t * E, E), eventOutcomes.AsSpan(t * EO, EO));
+            rec?.End();
+        }
+
+        rec?.EndSubcohort();
+        return new Subcohort
+        {
+            StartAge = Plan.StartAge,
+            TreatmentMask = Plan.Mask,
+            Initial = Plan.Initial,
+            P = P,
+            StateFlows = F,
+            StateOutcomes = U,
+            EventFrom = ev.From,
+            EventTo = ev.To,
+            EventLedger = ev.Ledger,
+            EventAmounts = eventAmounts,
+            OutcomeEventFrom = ev.OutcomeFrom,
+            OutcomeEventTo = ev.OutcomeTo,
+            OutcomeEventIndex = ev.OutcomeIndex,
+            OutcomeEventValues = eventOutcomes,
+            Upfront = upfront,
+        };
+    }
+
+    /// <summary>Parameter values per trace point (parameter effects follow their profile).</summary>
+    private ParameterValues[] ParametersAt()
+    {
+        var c = _c;
+        var parameters = c.Parameters;
+        var paramsAt = new ParameterValues[c.T + 1];
+        for (var t = 0; t <= c.T; t++)
+        {
+            paramsAt[t] = parameters;
+            for (var a = 0; a < _active.Length; a++)
+            {
+                foreach (var pe in _active[a].ParameterEffects)
                 {
-                    Report(Target(), Subject(), $"The {(kind == TransitionValueKind.Rate ? "rate" : "probability")} is not a finite number ({v}) at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}).", ctx.Cycle, ctx.Age);
-                    ok = false;
+                    // The effect's parameter then reads the base value, the target and the uptake.
+                    c.Recorder?.Alias(pe.Parameter.Index, pe.Value, _c.Strategy.Interventions[_activeIndex[a]].Uptake);
+                    var m = _weights[a] * pe.Profile.Multiplier(t * c.Dt);
+                    var baseValue = paramsAt[t][pe.Parameter];
+                    var target = pe.Value.Evaluate(parameters);
+                    paramsAt[t] = paramsAt[t].With(pe.Parameter, baseValue + (m * (target - baseValue)));
+                }
+            }
+        }
+
+        return paramsAt;
+    }
+
+    /// <summary>Stage 2: the transition row of cycle <paramref name="t"/> from expanded state <paramref name="x"/> over expanded states (overwritten).</summary>
+    public void TransitionRow(int t, int x, Span<double> row)
+    {
+        var c = _c;
+        var model = c.Model;
+        var space = c.Space;
+        row.Clear();
+        var b = space.BaseOf[x];
+        if (model.States[b].IsAbsorbing)
+        {
+            row[x] = 1.0;
+            return;
+        }
+
+        var ctx = new ModelContext(t, c.Dt, Plan.StartAge, space.TimeInStateOf[x], _paramsAt[t]);
+        if (!c.Rows[b].Compute(model, ctx, c.Dt, _effects[b], _weights, t * c.Dt, _q, c.ReportAction, _touch))
+        {
+            return;
+        }
+
+        var B = _q.Length;
+        var destinations = c.Destinations.AsSpan(x * B, B);
+        for (var j = 0; j < B; j++)
+        {
+            if (_q[j] != 0)
+            {
+                row[destinations[j]] += _q[j];
+            }
+        }
+    }
+
+    /// <summary>Stage 3: the occupancy flows (base and intervention ledger cells) and outcomes of expanded state <paramref name="x"/> at trace point <paramref name="t"/> (overwritten).</summary>
+    public void StateCell(int t, int x, Span<double> flows, Span<double> outcomes)
+    {
+        var c = _c;
+        var model = c.Model;
+        var states = model.States;
+        var dt = c.Dt;
+        var A = c.A;
+        var tau = t * dt;
+        var b = c.Space.BaseOf[x];
+        var ctx = new ModelContext(t, dt, Plan.StartAge, c.Space.TimeInStateOf[x], _paramsAt[t]);
+        var cycleShares = c.Time.CycleShares;
+        flows.Clear();
+        outcomes.Clear();
+        var stateFlows = c.FlowsByState[b];
+        for (var i = 0; i < stateFlows.Count; i++)
+        {
+            var (fi, account) = stateFlows[i];
+            var f = model.Flows[fi];
+            var v = f.Amount(in ctx);
+            if (!double.IsFinite(v))
+            {
+                c.Report(ProblemSubject.Flow(fi + 1), $"flow {f.Account} in state '{f.FromState}'", $"The amount is not a finite number ({v}) at cycle {t} (age {Fmt(ctx.Age)}).", t, ctx.Age);
+                continue;
+            }
+
+            v *= c.PriceFactor[fi];
+            if (f.RealGrowth != 0)
+            {
+                v *= Math.Pow(1 + f.RealGrowth, tau);
+            }
+
+            if (_hasFlowEffects)
+            {
+                v *= FlowEffectFactor(_flowEffects[b][i], cycleShares[t], dt, _paramsAt[t]);
+            }
+
+            flows[account] += v;
+        }
+
+        foreach (var (a, cost, cell) in _costs[b])
+        {
+            if (cost.Ages is { } costAges && !costAges.Contains(ctx.Age))
+            {
+                continue;
+            }
+
+            var share = 1.0;
+            if (cost.DurationYears is double d)
+            {
+                // The share of this trace point's weight that lies in cycles k with k·Δt < d.
+                share = 0.0;
+                foreach (var (cycle, part) in cycleShares[t])
+                {
+                    if (cycle * dt < d - Tolerance)
+                    {
+                        share += part;
+                    }
+                }
+
+                if (share == 0)
+                {
                     continue;
                 }
-
-                if (kind == TransitionValueKind.Rate)
-                {
-                    if (v < 0)
-                    {
-                        Report(Target(), Subject(), $"The rate {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is negative.", ctx.Cycle, ctx.Age);
-                        ok = false;
-                        continue;
-                    }
-
-                    for (var a = 0; a < active.Length; a++)
-                    {
-                        foreach (var e in active[a].TransitionEffects)
-                        {
-                            if (e.From == states[b].Name && e.To == states[to].Name && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk
-                                && (e.Ages is null || e.Ages.Contains(ctx.Age)))
-                            {
-                                var factor = ScaledRatio(e.Size.Evaluate(ctx.Parameters), e.Profile.Multiplier(tau), e.Scaling);
-                                v *= weights[a] == 1 ? factor : 1 + (weights[a] * (factor - 1));
-                            }
-                        }
-                    }
-                }
-                else if (v < -Tolerance || v > 1 + Tolerance)
-                {
-                    Report(Target(), Subject(), $"The probability {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is outside [0, 1].", ctx.Cycle, ctx.Age);
-                    ok = false;
-                    continue;
-                }
-
-                q[to] += v;
             }
 
-            if (!ok)
+            Touch(a);
+            flows[cell] += (_weights[a] == 1 ? share : _weights[a] * share) * cost.Amount.Evaluate(_paramsAt[t]);
+        }
+
+        if (c.O == 0)
+        {
+            return;
+        }
+
+        foreach (var (value, o, outcomeName, stateName) in c.OutcomesByState[b])
+        {
+            var v = value(in ctx);
+            if (!double.IsFinite(v))
             {
-                return false;
+                c.Report(ProblemSubject.Of(ProblemKind.Outcome, outcomeName), $"outcome '{outcomeName}' in state '{stateName}'", $"The value is not a finite number ({v}) at cycle {t}.", t, ctx.Age);
+                continue;
             }
 
-            if (row.IsRate)
+            outcomes[o] += v;
+        }
+
+        if (!_outcomeEffectIn[b])
+        {
+            return;
+        }
+
+        // The effects in each cycle the point belongs to, mixed by the shares.
+        outcomes.CopyTo(_outcomeBase);
+        Array.Clear(_outcomeMix);
+        foreach (var (cycle, part) in cycleShares[t])
+        {
+            _outcomeBase.CopyTo(_outcomeWork, 0);
+            foreach (var (a, oe, o) in _outcomeEffects[b])
             {
-                var total = 0.0;
-                for (var j = 0; j < q.Length; j++)
-                {
-                    total += q[j];
-                }
-
-                var stay = Math.Exp(-total * dt);
-                if (total > 0)
-                {
-                    var scale = -Numerics.ExpM1(-total * dt) / total;
-                    for (var j = 0; j < q.Length; j++)
-                    {
-                        q[j] *= scale;
-                    }
-                }
-
-                q[balance] += stay;
+                Touch(a);
+                var m = _weights[a] * oe.Profile.Multiplier(cycle * dt);
+                var value = oe.Value.Evaluate(_paramsAt[t]);
+                _outcomeWork[o] = oe.Replace ? _outcomeWork[o] + (m * (value - _outcomeWork[o])) : _outcomeWork[o] + (m * value);
             }
 
-            // The remainder first, so that effects see the whole row.
-            if (row.RemainderTo >= 0 && !row.IsRate)
+            for (var o = 0; o < c.O; o++)
             {
-                var others = 0.0;
-                for (var j = 0; j < q.Length; j++)
-                {
-                    others += q[j];
-                }
-
-                q[row.RemainderTo] += 1 - others;
+                _outcomeMix[o] += part * _outcomeWork[o];
             }
+        }
 
-            // Effects on probabilities (rate rows took their hazard and relative-risk effects above).
-            for (var a = 0; a < active.Length; a++)
+        _outcomeMix.AsSpan().CopyTo(outcomes);
+    }
+
+    /// <summary>Stage 3: upfront intervention costs for the whole sub-cohort, per ledger cell, at t = 0 (overwritten).</summary>
+    public void Upfront(Span<double> upfront)
+    {
+        var c = _c;
+        upfront.Clear();
+        for (var a = 0; a < _active.Length; a++)
+        {
+            foreach (var cost in _active[a].Costs)
             {
-                var iv = active[a];
-                foreach (var e in iv.TransitionEffects)
+                if (cost.Timing == CostTiming.Upfront && (cost.Ages is null || cost.Ages.Contains(Plan.StartAge)))
                 {
-                    if (e.From != states[b].Name || (row.IsRate && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk)
-                        || (e.Ages is not null && !e.Ages.Contains(ctx.Age)))
-                    {
-                        continue;
-                    }
-
-                    var to = model.StateIndex(e.To);
-                    if (to == balance && row.RemainderTo >= 0)
-                    {
-                        Report(ProblemSubject.InterventionEffect(iv.Name, e.From, e.To), $"intervention '{iv.Name}' effect on {e.From} → {e.To}", "The effect targets the row's remainder, which is computed; put the effect on the other transitions.");
-                        return false;
-                    }
-
-                    var size = e.Size.Evaluate(ctx.Parameters);
-                    var m = e.Profile.Multiplier(tau);
-                    var p = Math.Clamp(q[to], 0, 1);
-                    var changed = e.Measure switch
-                    {
-                        EffectMeasure.RelativeRisk => p * ScaledRatio(size, m, e.Scaling),
-                        EffectMeasure.HazardRatio => RateConversion.ApplyHazardRatio(p, ScaledRatio(size, m, e.Scaling)),
-                        EffectMeasure.OddsRatio => RateConversion.ApplyOddsRatio(p, ScaledRatio(size, m, e.Scaling)),
-                        _ => p + (m * size),
-                    };
-                    if (weights[a] != 1)
-                    {
-                        // Mean effect: the uptake-weighted mean of the takers' and the non-takers' probability.
-                        changed = p + (weights[a] * (changed - p));
-                    }
-                    if (e.Balance == EffectBalance.Proportional && p < 1)
-                    {
-                        // Every other destination keeps its share of what is left: q_j' = q_j·(1 − p')/(1 − p).
-                        var scale = (1 - changed) / (1 - p);
-                        for (var j = 0; j < q.Length; j++)
-                        {
-                            if (j != to)
-                            {
-                                q[j] *= scale;
-                            }
-                        }
-                    }
-                    else
-                    {
-                        q[balance] -= changed - q[to];
-                    }
-
-                    q[to] = changed;
+                    Touch(a);
+                    upfront[c.A + c.Model.AccountIndex(cost.Account)] += _weights[a] * Plan.Mass * cost.Amount.Evaluate(c.Parameters);
                 }
             }
+        }
+    }
 
-            var sum = 0.0;
-            for (var j = 0; j < q.Length; j++)
+    /// <summary>Stage 4: the event amounts and event outcome values per person of cycle <paramref name="t"/> (overwritten).</summary>
+    public void Events(int t, Span<double> amounts, Span<double> values)
+    {
+        var c = _c;
+        var ev = c.Events;
+        var dt = c.Dt;
+        for (var e = 0; e < amounts.Length; e++)
+        {
+            var ctx = new ModelContext(t, dt, Plan.StartAge, c.Space.TimeInStateOf[ev.From[e]], _paramsAt[t]);
+            var (f, price, growth, subject, flow) = ev.Flows[e];
+            var v = f(in ctx) * price * (growth == 0 ? 1 : Math.Pow(1 + growth, (t + 1) * dt));
+            if (!double.IsFinite(v))
             {
-                if (q[j] < -Tolerance || q[j] > 1 + Tolerance || !double.IsFinite(q[j]))
-                {
-                    Report(ProblemSubject.TransitionRow(states[b].Name), $"row '{states[b].Name}'", $"The probability of {states[b].Name} → {states[j].Name} is {Fmt(q[j])} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}){(active.Length > 0 ? " after intervention effects" : "")}; it must lie in [0, 1].", ctx.Cycle, ctx.Age);
-                    return false;
-                }
-
-                q[j] = Math.Clamp(q[j], 0, 1);
-                sum += q[j];
+                c.Report(ProblemSubject.Flow(flow + 1), subject, $"The amount is not a finite number ({v}) at cycle {t}.", t, ctx.Age);
             }
 
-            if (Math.Abs(sum - 1) > 1e-6)
-            {
-                Report(ProblemSubject.TransitionRow(states[b].Name), $"row '{states[b].Name}'", $"The probabilities sum to {Fmt(sum)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}), not 1; fix the values or add a remainder (Remainder(\"{states[b].Name}\", …)).", ctx.Cycle, ctx.Age);
-                return false;
-            }
+            amounts[e] = v;
+        }
 
-            return true;
+        for (var e = 0; e < values.Length; e++)
+        {
+            var ctx = new ModelContext(t, dt, Plan.StartAge, c.Space.TimeInStateOf[ev.OutcomeFrom[e]], _paramsAt[t]);
+            values[e] = ev.Outcomes[e](in ctx);
+        }
+    }
+
+    /// <summary>The weight (uptake) of active intervention <paramref name="a"/> enters the block being compiled.</summary>
+    private void Touch(int a)
+    {
+        var iv = _c.Strategy.Interventions[_activeIndex[a]];
+        if (_c.Recorder is { } rec && iv.UptakeMode == UptakeMode.MeanEffect)
+        {
+            rec.Read(iv.Uptake);
         }
     }
 
@@ -735,39 +916,29 @@ internal static class ModelCompiler
     /// The factor of the flow effects on one flow at a trace point: per cycle k the point belongs to,
     /// <c>Π_e (1 + m_e(k·Δt)·(M_e − 1))</c>, mixed by the cycle shares.
     /// </summary>
-    private static double FlowEffectFactor(Intervention[] active, double[] weights, string state, Account account, (int Cycle, double Share)[] shares, double dt, ParameterValues parameters)
+    private double FlowEffectFactor((int Active, FlowEffect Effect)[] effects, (int Cycle, double Share)[] shares, double dt, ParameterValues parameters)
     {
+        // No effect on this flow, or a point in no cycle: unchanged.
+        if (effects.Length == 0 || shares.Length == 0)
+        {
+            return 1.0;
+        }
+
         var factor = 0.0;
-        var any = false;
         foreach (var (cycle, part) in shares)
         {
             var product = 1.0;
-            for (var a = 0; a < active.Length; a++)
+            foreach (var (a, fe) in effects)
             {
-                foreach (var fe in active[a].FlowEffects)
-                {
-                    if ((fe.State is null || fe.State == state) && (fe.Payer is null || fe.Payer == account.Payer) && (fe.Sector is null || fe.Sector == account.Sector))
-                    {
-                        any = true;
-                        product *= 1 + (weights[a] * fe.Profile.Multiplier(cycle * dt) * (fe.Multiplier.Evaluate(parameters) - 1));
-                    }
-                }
+                Touch(a);
+                product *= 1 + (_weights[a] * fe.Profile.Multiplier(cycle * dt) * (fe.Multiplier.Evaluate(parameters) - 1));
             }
 
             factor += part * product;
         }
 
-        return any ? factor : 1.0;
+        return factor;
     }
-
-    /// <summary>A ratio <c>x</c> at profile multiplier <c>m</c>: <c>x^m</c> (power) or <c>1 + m·(x − 1)</c> (linear).</summary>
-    private static double ScaledRatio(double ratio, double m, EffectScaling scaling)
-        => scaling == EffectScaling.Linear ? 1 + (m * (ratio - 1)) : Math.Pow(ratio, m);
-
-    private static bool Eligible(Intervention iv, State state, double age)
-        => !state.IsAbsorbing
-           && (iv.EligibleStates is null || iv.EligibleStates.Contains(state.Name))
-           && age >= iv.MinAge && age <= iv.MaxAge;
 
     private static string Fmt(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 }

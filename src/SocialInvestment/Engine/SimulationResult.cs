@@ -189,7 +189,7 @@ public class SimulationResult
     /// <summary>Total net cost to a perspective over the horizon (positive = cost).</summary>
     /// <param name="perspective">The perspective.</param>
     /// <param name="discounted">Discounted (default) or not.</param>
-    public double TotalCost(Perspective perspective, bool discounted = true) => CostByCycle(perspective, discounted).Sum();
+    public double TotalCost(Perspective perspective, bool discounted = true) => Numerics.SumInOrder(CostByCycle(perspective, discounted));
 
     private int IndexOfOutcome(Outcome outcome)
     {

@@ -28,6 +28,7 @@ public sealed record Parameter(string Name, double BaseValue, string? Descriptio
 public sealed class ParameterValues
 {
     private readonly double[] _values;
+    private readonly IParameterReadLog? _recorder;
 
     /// <summary>Creates a parameter set from values in the model's parameter order (the array is copied).</summary>
     /// <param name="values">One value per parameter.</param>
@@ -39,6 +40,15 @@ public sealed class ParameterValues
 
     private ParameterValues(double[] values, bool _) => _values = values;
 
+    private ParameterValues(double[] values, IParameterReadLog? recorder)
+    {
+        _values = values;
+        _recorder = recorder;
+    }
+
+    /// <summary>The same values, reporting every read to <paramref name="recorder"/> (compile-time dependence recording).</summary>
+    internal ParameterValues Tracked(IParameterReadLog recorder) => new(_values, recorder);
+
     internal static ParameterValues Wrap(double[] values) => new(values, true);
 
     /// <summary>Number of values.</summary>
@@ -46,14 +56,25 @@ public sealed class ParameterValues
 
     /// <summary>The value of a parameter.</summary>
     /// <param name="parameter">The parameter handle.</param>
-    public double this[ParameterRef parameter] => _values[parameter.Index];
+    public double this[ParameterRef parameter] => this[parameter.Index];
 
     /// <summary>The value at a position.</summary>
     /// <param name="index">Zero-based parameter index.</param>
-    public double this[int index] => _values[index];
+    public double this[int index]
+    {
+        get
+        {
+            _recorder?.Read(index);
+            return _values[index];
+        }
+    }
 
     /// <summary>The values as a read-only span.</summary>
-    public ReadOnlySpan<double> AsSpan() => _values;
+    public ReadOnlySpan<double> AsSpan()
+    {
+        _recorder?.ReadAll();
+        return _values;
+    }
 
     /// <summary>Returns a copy with one value replaced.</summary>
     /// <param name="parameter">The parameter to change.</param>
@@ -62,7 +83,7 @@ public sealed class ParameterValues
     {
         var copy = (double[])_values.Clone();
         copy[parameter.Index] = value;
-        return new ParameterValues(copy, true);
+        return new ParameterValues(copy, _recorder);
     }
 
     /// <summary>Returns a copy with several values replaced.</summary>
@@ -76,10 +97,14 @@ public sealed class ParameterValues
             copy[p.Index] = v;
         }
 
-        return new ParameterValues(copy, true);
+        return new ParameterValues(copy, _recorder);
     }
 
-    internal ReadOnlyCollection<double> AsReadOnly() => Array.AsReadOnly(_values);
+    internal ReadOnlyCollection<double> AsReadOnly()
+    {
+        _recorder?.ReadAll();
+        return Array.AsReadOnly(_values);
+    }
 }
 
 /// <summary>
@@ -147,4 +172,14 @@ public readonly struct Quantity : IEquatable<Quantity>
 
     /// <inheritdoc />
     public override string ToString() => IsParameter ? $"parameter #{ParameterIndex}" : _constant.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>Receives the reads of a tracked <see cref="ParameterValues"/> (the compiler's dependence recording).</summary>
+internal interface IParameterReadLog
+{
+    /// <summary>A parameter was read.</summary>
+    void Read(int parameter);
+
+    /// <summary>Every parameter was read.</summary>
+    void ReadAll();
 }

@@ -29,7 +29,7 @@ namespace SocialInvestment.Uncertainty;
 /// <threadsafety>Immutable and thread-safe; each call uses its own buffers.</threadsafety>
 public sealed class HomogeneousCohortKernel
 {
-    private const double Tolerance = 1e-9;
+    private const double Tolerance = TransitionRowKernel.Tolerance;
     private readonly RowSpec[] _rows;
     private readonly (int From, int To)[] _pairs;
     private readonly int[] _pairFrom;
@@ -380,7 +380,6 @@ public sealed class HomogeneousCohortKernel
             }
             else
             {
-                var total = 0.0;
                 foreach (var (to, f) in row.Entries)
                 {
                     var v = f(in ctx);
@@ -390,42 +389,25 @@ public sealed class HomogeneousCohortKernel
                     }
 
                     prow[to] += v;
-                    total += v;
                 }
 
-                var balance = row.Remainder >= 0 ? row.Remainder : b;
+                // The compiler's row steps (competing risks or remainder, then the checks).
                 if (row.IsRate)
                 {
-                    if (total > 0)
-                    {
-                        var scale = -Numerics.ExpM1(-total * _dt) / total;
-                        for (var j = 0; j < n; j++)
-                        {
-                            prow[j] *= scale;
-                        }
-                    }
-
-                    prow[balance] += Math.Exp(-total * _dt);
+                    TransitionRowKernel.CompetingRisks(prow, row.Remainder >= 0 ? row.Remainder : b, _dt);
                 }
                 else if (row.Remainder >= 0)
                 {
-                    prow[row.Remainder] += 1 - total;
+                    TransitionRowKernel.AddRemainder(prow, row.Remainder);
                 }
 
-                var sum = 0.0;
-                for (var j = 0; j < n; j++)
+                var bad = TransitionRowKernel.CheckAndClamp(prow, out var sum);
+                if (bad >= 0)
                 {
-                    var q = prow[j];
-                    if (q < -Tolerance || q > 1 + Tolerance)
-                    {
-                        throw Invalid(b, j, q);
-                    }
-
-                    prow[j] = Math.Clamp(q, 0, 1);
-                    sum += prow[j];
+                    throw Invalid(b, bad, prow[bad]);
                 }
 
-                if (Math.Abs(sum - 1) > 1e-6)
+                if (!TransitionRowKernel.SumsToOne(sum))
                 {
                     throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The probabilities of row '{Model.States[b].Name}' sum to {sum:G6}, not 1, for a drawn parameter set."));
                 }

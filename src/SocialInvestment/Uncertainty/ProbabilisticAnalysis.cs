@@ -267,6 +267,10 @@ public static class ProbabilisticAnalysis
         }
 
         var perspectives = options.Perspectives ?? Perspective.StandardSet(model);
+
+        // The cohort engine's draws: only the compiled blocks a draw changes are recomputed (bit-identical to compiling every draw).
+        var fast = evaluator is null ? CohortDrawEvaluator.Create(specification, strategies, ci, perspectives) : null;
+        var workers = new System.Collections.Concurrent.ConcurrentBag<CohortDrawEvaluator.Worker>();
         var evaluate = evaluator ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
         var first0 = (int)firstDraw;
         var K = (int)count;
@@ -297,7 +301,7 @@ public static class ProbabilisticAnalysis
         {
             var last = Math.Min(end, first + wave);
             var b = options.KeepDraws ? buffers : buffers with { Offset = first };
-            ParallelRun.For((last - first + Chunk - 1) / Chunk, po, c =>
+            ParallelRun.For((last - first + Chunk - 1) / Chunk, po, () => fast is null ? null : workers.TryTake(out var w) ? w : fast.CreateWorker(), (c, worker) =>
             {
                 var results = new SimulationResult[S];
                 var lo = first + (c * Chunk);
@@ -305,11 +309,23 @@ public static class ProbabilisticAnalysis
                 for (var k = lo; k < hi; k++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (worker is not null)
+                    {
+                        worker.Evaluate(k, options.Seed, b, k - b.Offset, cancellationToken);
+                        continue;
+                    }
+
                     EvaluateDraw(specification, options.Seed, k, evaluate, strategies, ci, perspectives, b, results, cancellationToken);
                 }
 
                 var done = Interlocked.Add(ref completed, hi - lo);
                 progress?.Report(new RunProgress(done, K, "PSA draws"));
+            }, worker =>
+            {
+                if (worker is not null)
+                {
+                    workers.Add(worker);
+                }
             });
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -611,7 +627,7 @@ internal static class ParallelRun
         }
     }
 
-    public static void For<TLocal>(int count, ParallelOptions options, Func<TLocal> init, Action<int, TLocal> body)
+    public static void For<TLocal>(int count, ParallelOptions options, Func<TLocal> init, Action<int, TLocal> body, Action<TLocal>? done = null)
     {
         try
         {
@@ -619,7 +635,7 @@ internal static class ParallelRun
             {
                 body(i, local);
                 return local;
-            }, _ => { });
+            }, local => done?.Invoke(local));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count == 1)
         {

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using System.Globalization;
+using SocialInvestment.Engine;
+using SocialInvestment.Scenarios;
+using SocialInvestment.Uncertainty;
+
+namespace SocialInvestment.Benchmarks;
+
+/// <summary>
+/// <c>norway [--draws K] [--threads N] [--general]</c>: the embedded Norwegian default's PSA (14
+/// states, 68 cycles, 4 strategies, its parameter distributions, its perspectives) through the core,
+/// without the CLI's files: the default per-draw evaluation, or with <c>--general</c> the path that
+/// compiles, runs and appraises every draw in full. Prints one JSON line with wall and CPU time.
+/// </summary>
+public static class NorwayRunner
+{
+    public static int Run(string[] args)
+    {
+        var draws = (int)RunnerArgs.Arg(args, "--draws", 10_000);
+        var threads = (int)RunnerArgs.Arg(args, "--threads", Environment.ProcessorCount);
+        var general = args.Contains("--general");
+        var scenario = NorwegianDefault.Load();
+        var model = scenario.BuildModel();
+        var spec = scenario.ToPsaSpecification(model);
+        var comparator = model.Strategies.First(s => s.Name == scenario.Settings.Comparator);
+        var options = new PsaOptions { Draws = draws, Seed = 20260101, Threads = threads, Strategies = model.Strategies, Comparator = comparator, Perspectives = scenario.Perspectives() };
+        StrategyEvaluator? evaluator = general ? (s, p, _, ct) => CohortEngine.Run(model, s, p, ct) : null;
+        ProbabilisticAnalysis.Run(spec, options with { Draws = Math.Min(draws, 64) }, evaluator);
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        var psa = ProbabilisticAnalysis.Run(spec, options, evaluator);
+        var wall = sw.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        var strategy = model.Strategies[^1];
+        var npv = psa.Summarize(PsaFigure.NetPresentValue, strategy, options.Perspectives![^1]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"impl\":\"csharp\",\"mode\":\"norway\",\"path\":\"{(general ? "general" : "incremental")}\",\"threads\":{threads},\"draws\":{draws},\"wall_s\":{wall:G6},\"cpu_s\":{cpu:G6},\"rate\":{draws / wall:G6},\"rate_per_cpu_s\":{draws / cpu:G6},\"mean_npv_last_strategy_last_perspective\":{npv.Mean:R},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
+        return 0;
+    }
+}

@@ -1,0 +1,406 @@
+using System.Globalization;
+using SocialInvestment.Model;
+
+namespace SocialInvestment.Engine;
+
+/// <summary>
+/// The one place where a transition row is made: a model state's rates or probabilities, competing
+/// risks, the remainder, intervention effects and the checks, for one context. The compiler (and so
+/// the cohort engine, every PSA path and the microsimulation, which all read compiled rows), the
+/// homogeneous PSA fast path and the microsimulation's time-in-state hazard effects all use these
+/// steps; none writes the row maths itself.
+/// </summary>
+/// <remarks>
+/// The steps, in order, on a row <c>q</c> over the model's base states:
+/// <list type="number">
+/// <item>entries: each probability, or each rate times its hazard-ratio/relative-risk effects, added to <c>q[to]</c>;</item>
+/// <item>competing risks (rate rows): <c>R = Σ_j q_j</c>, <c>q_j ← q_j·(1 − e^(−RΔt))/R</c>
+/// (<see cref="RateConversion.ToProbability"/>), <c>q_balance += e^(−RΔt)</c>;</item>
+/// <item>remainder (probability rows): <c>q_remainder += 1 − Σ_j q_j</c>;</item>
+/// <item>effects on probabilities (odds ratio, risk difference, and hazard ratio or relative risk on probability rows);</item>
+/// <item>checks: every <c>q_j</c> in [−1e-9, 1 + 1e-9] and finite, clamped to [0, 1], and <c>|Σ q − 1| ≤ 1e-6</c>.</item>
+/// </list>
+/// </remarks>
+internal sealed class TransitionRowKernel
+{
+    /// <summary>Probabilities may leave [0, 1] by this much before a row is rejected (rounding).</summary>
+    public const double Tolerance = 1e-9;
+
+    /// <summary>A row must sum to 1 within this.</summary>
+    public const double SumTolerance = 1e-6;
+
+    private TransitionRowKernel(int from, bool absorbing, bool isRate, int remainderTo, (int To, TransitionValueKind Kind, ModelFunction F)[] entries)
+    {
+        From = from;
+        IsAbsorbing = absorbing;
+        IsRate = isRate;
+        RemainderTo = remainderTo;
+        Entries = entries;
+    }
+
+    /// <summary>The base state of the row.</summary>
+    public int From { get; }
+
+    /// <summary>The state is absorbing: its row is the identity.</summary>
+    public bool IsAbsorbing { get; }
+
+    /// <summary>At least one entry is a rate: the row goes through competing risks.</summary>
+    public bool IsRate { get; }
+
+    /// <summary>The destination of the remainder, or −1.</summary>
+    public int RemainderTo { get; }
+
+    /// <summary>The destination that absorbs what the entries leave: the remainder, otherwise the state itself.</summary>
+    public int Balance => RemainderTo >= 0 ? RemainderTo : From;
+
+    /// <summary>The explicit entries in model order.</summary>
+    public (int To, TransitionValueKind Kind, ModelFunction F)[] Entries { get; }
+
+    /// <summary>The rows of every base state of a model.</summary>
+    public static TransitionRowKernel[] ForModel(LifeCourseModel model)
+    {
+        var B = model.States.Count;
+        var entries = new List<(int, TransitionValueKind, ModelFunction)>[B];
+        var remainder = new int[B];
+        var isRate = new bool[B];
+        for (var b = 0; b < B; b++)
+        {
+            entries[b] = [];
+            remainder[b] = -1;
+        }
+
+        foreach (var t in model.Transitions)
+        {
+            var f = model.StateIndex(t.From);
+            var to = model.StateIndex(t.To);
+            if (t.Kind == TransitionValueKind.Remainder)
+            {
+                remainder[f] = to;
+            }
+            else
+            {
+                entries[f].Add((to, t.Kind, t.Value!));
+                isRate[f] |= t.Kind == TransitionValueKind.Rate;
+            }
+        }
+
+        var rows = new TransitionRowKernel[B];
+        for (var b = 0; b < B; b++)
+        {
+            rows[b] = new TransitionRowKernel(b, model.States[b].IsAbsorbing, isRate[b], remainder[b], [.. entries[b]]);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The base states this row can reach under any parameter values and any of the given
+    /// interventions: the entries' destinations, the remainder, the state itself (the balance of a rate
+    /// row) and the targets of the interventions' transition effects from this state. Every other
+    /// entry of the row is exactly 0.
+    /// </summary>
+    public int[] Structure(LifeCourseModel model, IEnumerable<Intervention> interventions)
+    {
+        var set = new SortedSet<int> { From };
+        if (IsAbsorbing)
+        {
+            return [.. set];
+        }
+
+        foreach (var (to, _, _) in Entries)
+        {
+            set.Add(to);
+        }
+
+        if (RemainderTo >= 0)
+        {
+            set.Add(RemainderTo);
+        }
+
+        var name = model.States[From].Name;
+        foreach (var iv in interventions)
+        {
+            foreach (var e in iv.TransitionEffects)
+            {
+                if (e.From == name && model.StateIndex(e.To) is var j and >= 0)
+                {
+                    set.Add(j);
+                }
+            }
+        }
+
+        return [.. set];
+    }
+
+    /// <summary>
+    /// Computes the row for one context into <paramref name="q"/> (length = base states), applying the
+    /// transition effects from this state of the active interventions (<paramref name="effects"/>,
+    /// resolved to indices once per sub-cohort by <see cref="EffectsFrom"/>; <paramref name="weights"/>:
+    /// 1, or the uptake under a mean effect). Returns false, after reporting, when the row is invalid.
+    /// <paramref name="q"/> is cleared first.
+    /// </summary>
+    /// <param name="model">The model (state names and indices).</param>
+    /// <param name="ctx">The context of the cycle.</param>
+    /// <param name="dt">Cycle length in years.</param>
+    /// <param name="effects">The active interventions' effects from this state.</param>
+    /// <param name="weights">The weight of each active intervention.</param>
+    /// <param name="tau">Model time of the cycle start (profile time).</param>
+    /// <param name="q">The row, over base states.</param>
+    /// <param name="report">Receives (target, subject, message, cycle, age) for every problem.</param>
+    /// <param name="touch">Called when an intervention's weight (its uptake) enters the row; null when not tracked.</param>
+    public bool Compute(LifeCourseModel model, in ModelContext ctx, double dt, RowEffect[] effects, double[] weights, double tau, Span<double> q, ProblemReport report, Action<int>? touch = null)
+    {
+        q.Clear();
+        var hasActive = weights.Length > 0;
+        var states = model.States;
+        var b = From;
+        var ok = true;
+        var balance = Balance;
+        foreach (var (to, kind, f) in Entries)
+        {
+            var v = f(in ctx);
+            string Subject() => $"transition {states[b].Name} → {states[to].Name}";
+            ProblemSubject Target() => ProblemSubject.Transition(states[b].Name, states[to].Name);
+            if (!double.IsFinite(v))
+            {
+                report(Target(), Subject(), $"The {(kind == TransitionValueKind.Rate ? "rate" : "probability")} is not a finite number ({v}) at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}).", ctx.Cycle, ctx.Age);
+                ok = false;
+                continue;
+            }
+
+            if (kind == TransitionValueKind.Rate)
+            {
+                if (v < 0)
+                {
+                    report(Target(), Subject(), $"The rate {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is negative.", ctx.Cycle, ctx.Age);
+                    ok = false;
+                    continue;
+                }
+
+                foreach (var re in effects)
+                {
+                    var e = re.Effect;
+                    if (re.To == to && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk && (e.Ages is null || e.Ages.Contains(ctx.Age)))
+                    {
+                        var a = re.Active;
+                        touch?.Invoke(a);
+                        var factor = ScaledRatio(e.Size.Evaluate(ctx.Parameters), e.Profile.Multiplier(tau), e.Scaling);
+                        v *= weights[a] == 1 ? factor : 1 + (weights[a] * (factor - 1));
+                    }
+                }
+            }
+            else if (v < -Tolerance || v > 1 + Tolerance)
+            {
+                report(Target(), Subject(), $"The probability {Fmt(v)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}) is outside [0, 1].", ctx.Cycle, ctx.Age);
+                ok = false;
+                continue;
+            }
+
+            q[to] += v;
+        }
+
+        if (!ok)
+        {
+            return false;
+        }
+
+        if (IsRate)
+        {
+            CompetingRisks(q, balance, dt);
+        }
+        else if (RemainderTo >= 0)
+        {
+            // The remainder first, so that effects see the whole row.
+            AddRemainder(q, RemainderTo);
+        }
+
+        // Effects on probabilities (rate rows took their hazard and relative-risk effects above).
+        foreach (var re in effects)
+        {
+            var e = re.Effect;
+            if ((IsRate && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk) || (e.Ages is not null && !e.Ages.Contains(ctx.Age)))
+            {
+                continue;
+            }
+
+            var a = re.Active;
+            touch?.Invoke(a);
+            var to = re.To;
+            if (to == balance && RemainderTo >= 0)
+            {
+                report(ProblemSubject.InterventionEffect(re.Intervention.Name, e.From, e.To), $"intervention '{re.Intervention.Name}' effect on {e.From} → {e.To}", "The effect targets the row's remainder, which is computed; put the effect on the other transitions.", null, null);
+                return false;
+            }
+
+            var size = e.Size.Evaluate(ctx.Parameters);
+            var m = e.Profile.Multiplier(tau);
+            var p = Math.Clamp(q[to], 0, 1);
+            var changed = e.Measure switch
+            {
+                EffectMeasure.RelativeRisk => p * ScaledRatio(size, m, e.Scaling),
+                EffectMeasure.HazardRatio => RateConversion.ApplyHazardRatio(p, ScaledRatio(size, m, e.Scaling)),
+                EffectMeasure.OddsRatio => RateConversion.ApplyOddsRatio(p, ScaledRatio(size, m, e.Scaling)),
+                _ => p + (m * size),
+            };
+            if (weights[a] != 1)
+            {
+                // Mean effect: the uptake-weighted mean of the takers' and the non-takers' probability.
+                changed = p + (weights[a] * (changed - p));
+            }
+
+            if (e.Balance == EffectBalance.Proportional && p < 1)
+            {
+                // Every other destination keeps its share of what is left: q_j' = q_j·(1 − p')/(1 − p).
+                var scale = (1 - changed) / (1 - p);
+                for (var j = 0; j < q.Length; j++)
+                {
+                    if (j != to)
+                    {
+                        q[j] *= scale;
+                    }
+                }
+            }
+            else
+            {
+                q[balance] -= changed - q[to];
+            }
+
+            q[to] = changed;
+        }
+
+        var bad = CheckAndClamp(q, out var sum);
+        if (bad >= 0)
+        {
+            report(ProblemSubject.TransitionRow(states[b].Name), $"row '{states[b].Name}'", $"The probability of {states[b].Name} → {states[bad].Name} is {Fmt(q[bad])} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}){(hasActive ? " after intervention effects" : "")}; it must lie in [0, 1].", ctx.Cycle, ctx.Age);
+            return false;
+        }
+
+        if (!SumsToOne(sum))
+        {
+            report(ProblemSubject.TransitionRow(states[b].Name), $"row '{states[b].Name}'", $"The probabilities sum to {Fmt(sum)} at cycle {ctx.Cycle} (age {Fmt(ctx.Age)}), not 1; fix the values or add a remainder (Remainder(\"{states[b].Name}\", …)).", ctx.Cycle, ctx.Age);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The transition effects from this row's state of the given active interventions, in intervention then effect order, with their targets resolved.</summary>
+    public RowEffect[] EffectsFrom(LifeCourseModel model, Intervention[] active)
+    {
+        var name = model.States[From].Name;
+        var list = new List<RowEffect>();
+        for (var a = 0; a < active.Length; a++)
+        {
+            foreach (var e in active[a].TransitionEffects)
+            {
+                if (e.From == name)
+                {
+                    list.Add(new RowEffect(a, active[a], e, model.StateIndex(e.To)));
+                }
+            }
+        }
+
+        return [.. list];
+    }
+
+    /// <summary>
+    /// Competing risks: turns the annual rates <c>q_j</c> into the probabilities of one cycle of
+    /// <paramref name="dt"/> years, <c>q_j·P(R)/R</c> with <c>R = Σ_j q_j</c> and
+    /// <c>P(R) = 1 − e^(−RΔt)</c> (<see cref="RateConversion.ToProbability"/>), and adds the stay
+    /// probability <c>e^(−RΔt)</c> to <paramref name="balance"/>.
+    /// </summary>
+    public static void CompetingRisks(Span<double> q, int balance, double dt)
+    {
+        var total = 0.0;
+        for (var j = 0; j < q.Length; j++)
+        {
+            total += q[j];
+        }
+
+        var stay = Math.Exp(-total * dt);
+        if (total > 0)
+        {
+            // An overflowing total leaves a row of zeros, which the sum check then rejects.
+            var scale = double.IsFinite(total) ? RateConversion.ToProbability(total, dt) / total : 0.0;
+            for (var j = 0; j < q.Length; j++)
+            {
+                q[j] *= scale;
+            }
+        }
+
+        q[balance] += stay;
+    }
+
+    /// <summary>Adds <c>1 − Σ_j q_j</c> to the remainder's destination.</summary>
+    public static void AddRemainder(Span<double> q, int remainderTo)
+    {
+        var others = 0.0;
+        for (var j = 0; j < q.Length; j++)
+        {
+            others += q[j];
+        }
+
+        q[remainderTo] += 1 - others;
+    }
+
+    /// <summary>
+    /// Checks every entry lies in [−1e-9, 1 + 1e-9] and is finite, clamps it to [0, 1] and sums the
+    /// clamped row into <paramref name="sum"/>. Returns the first bad destination, or −1.
+    /// </summary>
+    public static int CheckAndClamp(Span<double> q, out double sum)
+    {
+        sum = 0.0;
+        for (var j = 0; j < q.Length; j++)
+        {
+            if (q[j] < -Tolerance || q[j] > 1 + Tolerance || !double.IsFinite(q[j]))
+            {
+                return j;
+            }
+
+            q[j] = Math.Clamp(q[j], 0, 1);
+            sum += q[j];
+        }
+
+        return -1;
+    }
+
+    /// <summary>True when a row's sum is 1 within <see cref="SumTolerance"/>.</summary>
+    public static bool SumsToOne(double sum) => Math.Abs(sum - 1) <= SumTolerance;
+
+    /// <summary>
+    /// Applies a hazard ratio to one destination of a row of probabilities and moves the difference to
+    /// <paramref name="remainderTo"/>: <c>q_to' = 1 − (1 − q_to)^hr</c> (<see cref="RateConversion.ApplyHazardRatio"/>),
+    /// <c>q_rem' = q_rem + q_to − q_to'</c>. Returns the remainder before it is floored at 0 (negative
+    /// when the effect takes more than the remainder had); the row keeps <c>max(0, ·)</c>.
+    /// </summary>
+    public static double ApplyHazardRatio(Span<double> row, int to, int remainderTo, double hazardRatio)
+    {
+        var q = row[to];
+
+        // Out-of-range inputs (which the caller reports) take the same formula without its guards.
+        var p2 = q is >= 0 and <= 1 && double.IsFinite(hazardRatio) && hazardRatio >= 0
+            ? RateConversion.ApplyHazardRatio(q, hazardRatio)
+            : -Numerics.ExpM1(hazardRatio * Numerics.Log1P(-q));
+        row[to] = p2;
+        row[remainderTo] += q - p2;
+        var before = row[remainderTo];
+        row[remainderTo] = Math.Max(0, before);
+        return before;
+    }
+
+    /// <summary>A ratio <c>x</c> at profile multiplier <c>m</c>: <c>x^m</c> (power) or <c>1 + m·(x − 1)</c> (linear).</summary>
+    public static double ScaledRatio(double ratio, double m, EffectScaling scaling)
+        => scaling == EffectScaling.Linear ? 1 + (m * (ratio - 1)) : Math.Pow(ratio, m);
+
+    private static string Fmt(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A transition effect of an active intervention on a row, with its target state's index.</summary>
+/// <param name="Active">Index of the intervention among the sub-cohort's active ones (its weight).</param>
+/// <param name="Intervention">The intervention.</param>
+/// <param name="Effect">The effect.</param>
+/// <param name="To">Index of <see cref="TransitionEffect.To"/>.</param>
+internal readonly record struct RowEffect(int Active, Intervention Intervention, TransitionEffect Effect, int To);
+
+/// <summary>Receives one validation problem: its machine-readable target, its subject text, the message and, where known, the cycle and age.</summary>
+internal delegate void ProblemReport(ProblemSubject target, string subject, string message, int? cycle, double? age);

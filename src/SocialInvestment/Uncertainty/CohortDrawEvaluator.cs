@@ -1,0 +1,509 @@
+using System.Runtime.CompilerServices;
+using SocialInvestment.Economics;
+using SocialInvestment.Engine;
+using SocialInvestment.Model;
+
+namespace SocialInvestment.Uncertainty;
+
+/// <summary>
+/// One PSA draw through the cohort engine, recomputing only what the draw changes. Built once per
+/// run: every strategy is compiled at the base values with its parameter dependence recorded
+/// (<see cref="DependenceRecorder"/>), and the blocks (transition rows, flow cells, event tables)
+/// that read a parameter with a distribution are listed. Per draw a <see cref="Worker"/> samples into
+/// its own parameter vector, recomputes those blocks in place in its copy of each compiled model
+/// (the other blocks read only parameters the draw leaves at their base values, so they are what a
+/// full compilation would give), runs the trace (<see cref="CohortEngine.Propagate"/>) into reused
+/// buffers, and computes only the figures the PSA summaries keep: per strategy and perspective the
+/// discounted total cost, per outcome the discounted total, and against the comparator NPV, BCR,
+/// ROI and payback, with the arithmetic of <see cref="SimulationResult.TotalCost"/> and
+/// <see cref="Appraisal.Compare"/> term for term. The results are therefore bit-identical to
+/// compiling, running and appraising every draw. A draw whose values fail validation or change the
+/// sub-cohort split is compiled in full (which reports its problems exactly as before).
+/// </summary>
+internal sealed class CohortDrawEvaluator
+{
+    private readonly PsaSpecification _spec;
+    private readonly LifeCourseModel _model;
+    private readonly Strategy[] _strategies;
+    private readonly int _ci;
+    private readonly double[][] _coefficients;
+    private readonly int[][] _accountsOf;
+    private readonly int[] _used;
+    private readonly int[][] _usedOf;
+    private readonly StrategyPlan[] _plans;
+
+    private CohortDrawEvaluator(PsaSpecification spec, Strategy[] strategies, int ci, double[][] coefficients, int[] used, StrategyPlan[] plans)
+    {
+        _used = used;
+
+        // Per perspective: the accounts with a coefficient, as accounts and as positions in _used (both ascending).
+        _accountsOf = [.. coefficients.Select(c => used.Where(a => c[a] != 0).ToArray())];
+        _usedOf = [.. coefficients.Select(c => Enumerable.Range(0, used.Length).Where(u => c[used[u]] != 0).ToArray())];
+        _spec = spec;
+        _model = spec.Model;
+        _strategies = strategies;
+        _ci = ci;
+        _coefficients = coefficients;
+        _plans = plans;
+    }
+
+    /// <summary>The blocks of each strategy that the run's drawn parameters reach.</summary>
+    private sealed record StrategyPlan(CompiledModel Base, int[][] Rows, int[][] Cells, int[][] Events, int[] LedgerCells);
+
+    /// <summary>Compiles every strategy at the base values with its dependence; null when the base case does not compile (the general path then reports it).</summary>
+    public static CohortDrawEvaluator? Create(PsaSpecification specification, IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives)
+    {
+        var model = specification.Model;
+        var drawn = specification.UncertainParameters.Select(p => p.Index).ToArray();
+        var plans = new StrategyPlan[strategies.Count];
+        var used = new SortedSet<int>();
+        for (var s = 0; s < strategies.Count; s++)
+        {
+            var recorder = new DependenceRecorder(model);
+            var problems = new List<ValidationProblem>();
+            var compiled = ModelCompiler.Compile(model, strategies[s], model.BaseParameters, problems, recorder);
+            if (compiled is null)
+            {
+                return null;
+            }
+
+            var dependence = recorder.Result();
+            var changed = dependence.Mask(drawn);
+            int T = compiled.Cycles, N = compiled.ExpandedStateCount;
+            var rows = new int[compiled.SubcohortCount][];
+            var cells = new int[compiled.SubcohortCount][];
+            var events = new int[compiled.SubcohortCount][];
+            for (var si = 0; si < compiled.SubcohortCount; si++)
+            {
+                var d = dependence.Subcohorts[si];
+                var r = new List<int>();
+                var c = new List<int>();
+                var e = new List<int>();
+                for (var t = 0; t <= T; t++)
+                {
+                    for (var x = 0; x < N; x++)
+                    {
+                        if (t < T && d.DependsOn(CompiledBlock.TransitionRow, t, x, changed))
+                        {
+                            r.Add((t * N) + x);
+                        }
+
+                        if (d.DependsOn(CompiledBlock.StateCell, t, x, changed))
+                        {
+                            c.Add((t * N) + x);
+                        }
+                    }
+
+                    if (t < T && d.DependsOn(CompiledBlock.Events, t, 0, changed))
+                    {
+                        e.Add(t);
+                    }
+                }
+
+                rows[si] = [.. r];
+                cells[si] = [.. c];
+                events[si] = [.. e];
+            }
+
+            // The accounts any block can book to (every other account is exactly 0 in every draw).
+            var A = compiled.AccountCount;
+            foreach (var cx in compiled.Cells)
+            {
+                foreach (var l in cx)
+                {
+                    used.Add(l % A);
+                }
+            }
+
+            foreach (var sc in compiled.Subcohorts)
+            {
+                foreach (var l in sc.EventLedger)
+                {
+                    used.Add(l % A);
+                }
+            }
+
+            foreach (var iv in strategies[s].Interventions)
+            {
+                foreach (var cost in iv.Costs)
+                {
+                    used.Add(model.AccountIndex(cost.Account));
+                }
+            }
+
+            // The ledger cells the trace can write (occupancy flows, events, upfront costs); every other cell stays 0.
+            var ledgerCells = new SortedSet<int>();
+            foreach (var cx in compiled.Cells)
+            {
+                ledgerCells.UnionWith(cx);
+            }
+
+            foreach (var sc in compiled.Subcohorts)
+            {
+                ledgerCells.UnionWith(sc.EventLedger);
+            }
+
+            foreach (var iv in strategies[s].Interventions)
+            {
+                foreach (var cost in iv.Costs)
+                {
+                    ledgerCells.Add(A + model.AccountIndex(cost.Account));
+                }
+            }
+
+            plans[s] = new StrategyPlan(compiled, rows, cells, events, [.. ledgerCells]);
+        }
+
+        var coefficients = perspectives.Select(p => p.Coefficients(model.Accounts)).ToArray();
+        return new CohortDrawEvaluator(specification, [.. strategies], comparator, coefficients, [.. used], plans);
+    }
+
+    /// <summary>The number of blocks a draw recomputes, against all, as JSON fields (for the benchmark runner).</summary>
+    public string BlockCounts()
+    {
+        long rows = 0, cells = 0, events = 0, allRows = 0, allCells = 0;
+        foreach (var p in _plans)
+        {
+            rows += p.Rows.Sum(r => r.Length);
+            cells += p.Cells.Sum(c => c.Length);
+            events += p.Events.Sum(e => e.Length);
+            allRows += (long)p.Base.SubcohortCount * p.Base.Cycles * p.Base.ExpandedStateCount;
+            allCells += (long)p.Base.SubcohortCount * (p.Base.Cycles + 1) * p.Base.ExpandedStateCount;
+        }
+
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"rows_recomputed\":{rows},\"rows\":{allRows},\"cells_recomputed\":{cells},\"cells\":{allCells},\"event_cycles_recomputed\":{events}");
+    }
+
+    /// <summary>A worker's own buffers and compiled-model copies (one per thread).</summary>
+    public Worker CreateWorker() => new(this);
+
+    /// <summary>The per-thread state of the evaluation: nothing in it is shared.</summary>
+    internal sealed class Worker
+    {
+        private readonly CohortDrawEvaluator _e;
+        private readonly double[] _values;
+        private readonly ParameterValues _parameters;
+        private readonly Compilation[] _compilations;
+        private readonly CompiledModel[] _work;
+        private readonly double[][] _flows;
+        private readonly double[][] _outcomes;
+        private readonly double[] _trace;
+        private readonly double[] _m;
+        private readonly double[] _next;
+        private readonly double[] _inv;
+        private readonly double[] _invD;
+        private readonly double[] _sav;
+        private readonly double[] _savD;
+        private readonly double[] _net;
+        private readonly double[] _dBase;
+        private readonly double[] _dBaseD;
+        private readonly double[] _dInv;
+        private readonly double[] _dInvD;
+        private readonly CompiledModel?[] _current;
+        private readonly SubcohortCompiler?[][] _compilers;
+
+        public Worker(CohortDrawEvaluator e)
+        {
+            _e = e;
+            var model = e._model;
+            _values = model.BaseParameters.AsSpan().ToArray();
+            _parameters = ParameterValues.Wrap(_values);
+            var S = e._strategies.Length;
+            _compilations = new Compilation[S];
+            _compilers = new SubcohortCompiler?[S][];
+            _work = new CompiledModel[S];
+            _current = new CompiledModel?[S];
+            _flows = new double[S][];
+            _outcomes = new double[S][];
+            var T = model.Options.Cycles;
+            for (var s = 0; s < S; s++)
+            {
+                _compilations[s] = Compilation.Start(model, e._strategies[s], model.BaseParameters, [], null)!;
+                _work[s] = e._plans[s].Base.CloneForUpdate();
+                _compilers[s] = new SubcohortCompiler?[_work[s].SubcohortCount];
+                _flows[s] = new double[(T + 1) * _work[s].LedgerCount];
+                _outcomes[s] = new double[(T + 1) * Math.Max(_work[s].OutcomeCount, 1)];
+            }
+
+            var c0 = _work[0];
+            _trace = new double[(T + 1) * c0.BaseStateCount];
+            _m = new double[c0.ExpandedStateCount];
+            _next = new double[c0.ExpandedStateCount];
+            _inv = new double[T + 1];
+            _invD = new double[T + 1];
+            _sav = new double[T + 1];
+            _savD = new double[T + 1];
+            _net = new double[T + 1];
+            _dBase = new double[e._used.Length * (T + 1)];
+            _dBaseD = new double[_dBase.Length];
+            _dInv = new double[_dBase.Length];
+            _dInvD = new double[_dBase.Length];
+        }
+
+        /// <summary>Time spent per part, in <see cref="System.Diagnostics.Stopwatch"/> ticks, when <see cref="Timed"/> is set (for the benchmark's breakdown).</summary>
+        public long[] Ticks { get; } = new long[6];
+
+        /// <summary>Measure the parts of each draw (sampling, compiled-entry update, trace + ledger, appraisal).</summary>
+        public bool Timed { get; set; }
+
+        /// <summary>Evaluates draw <paramref name="k"/> into position <paramref name="at"/> of the buffers.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Evaluate(long k, ulong seed, in PsaBuffers b, int at, CancellationToken cancellationToken)
+        {
+            var e = _e;
+            var model = e._model;
+            var S = e._strategies.Length;
+            var V = e._coefficients.Length;
+            var O = model.Outcomes.Count;
+            var P = _values.Length;
+            var stride = b.Stride;
+            var t0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            e._spec.DrawInto(seed, k, _values);
+            _values.AsSpan().CopyTo(b.Parameters.AsSpan(at * P, P));
+            var t1 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            for (var s = 0; s < S; s++)
+            {
+                _current[s] = Update(s);
+            }
+
+            var t2 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            for (var s = 0; s < S; s++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var compiled = _current[s]!;
+                var flows = _flows[s];
+                var outcomes = _outcomes[s];
+                Array.Clear(_trace);
+                Array.Clear(outcomes);
+                var cells = compiled.LedgerCount;
+                var ledger = e._plans[s].LedgerCells;
+                for (var t = 0; t <= compiled.Cycles; t++)
+                {
+                    foreach (var l in ledger)
+                    {
+                        flows[(t * cells) + l] = 0;
+                    }
+                }
+
+                foreach (var sc in compiled.Subcohorts)
+                {
+                    CohortEngine.Propagate(compiled, sc, _m, _next, _trace, flows, outcomes);
+                }
+            }
+
+            var t3 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            var df = _work[0].CostDiscountFactors;
+            var odf = _work[0].OutcomeDiscountFactors;
+            var T = df.Length - 1;
+            var A = model.Accounts.Count;
+            var L = 2 * A;
+            for (var s = 0; s < S; s++)
+            {
+                var f = _flows[s];
+                for (var v = 0; v < V; v++)
+                {
+                    // SimulationResult.TotalCost: per trace point Σ_a coefficient·(base·df + intervention·df), then the points in order.
+                    var coef = e._coefficients[v];
+                    var accounts = e._accountsOf[v];
+                    var total = 0.0;
+                    for (var t = 0; t <= T; t++)
+                    {
+                        var sum = 0.0;
+                        var row = t * L;
+                        foreach (var a in accounts)
+                        {
+                            var x = 0.0;
+                            x += f[row + a] * df[t];
+                            x += f[row + A + a] * df[t];
+                            sum += coef[a] * x;
+                        }
+
+                        total += sum;
+                    }
+
+                    b.Costs[(((s * V) + v) * stride) + at] = total;
+                }
+
+                var u = _outcomes[s];
+                for (var o = 0; o < O; o++)
+                {
+                    var sum = 0.0;
+                    for (var t = 0; t <= T; t++)
+                    {
+                        sum += u[(t * O) + o] * odf[t];
+                    }
+
+                    b.Outcomes[(((s * O) + o) * stride) + at] = sum;
+                }
+            }
+
+            var ci = e._ci;
+            var fc = _flows[ci];
+            var dt = model.Options.CycleLengthYears;
+            var used = e._used;
+            var n = T + 1;
+            for (var s = 0; s < S; s++)
+            {
+                if (s != ci)
+                {
+                    // Appraisal.Compare's incremental flows per account and trace point, once for every perspective.
+                    var fs = _flows[s];
+                    for (var u = 0; u < used.Length; u++)
+                    {
+                        var a = used[u];
+                        for (var t = 0; t <= T; t++)
+                        {
+                            var i = (t * L) + a;
+                            var j = i + A;
+                            var at4 = (u * n) + t;
+                            _dBase[at4] = fs[i] - fc[i];
+                            _dBaseD[at4] = (fs[i] * df[t]) - (fc[i] * df[t]);
+                            _dInv[at4] = fs[j] - fc[j];
+                            _dInvD[at4] = (fs[j] * df[t]) - (fc[j] * df[t]);
+                        }
+                    }
+                }
+
+                for (var v = 0; v < V; v++)
+                {
+                    double npv = 0, bcr = double.NaN, roi = double.NaN, payback = double.NaN;
+                    if (s != ci)
+                    {
+                        // Appraisal.Compare: the perspective's series account by account (in account order), then the figures.
+                        var coef = e._coefficients[v];
+                        Array.Clear(_inv);
+                        Array.Clear(_invD);
+                        Array.Clear(_sav);
+                        Array.Clear(_savD);
+                        foreach (var u in e._usedOf[v])
+                        {
+                            var ca = coef[used[u]];
+                            var baseAt = u * n;
+                            for (var t = 0; t <= T; t++)
+                            {
+                                _inv[t] += ca * _dInv[baseAt + t];
+                                _invD[t] += ca * _dInvD[baseAt + t];
+                                _sav[t] -= ca * _dBase[baseAt + t];
+                                _savD[t] -= ca * _dBaseD[baseAt + t];
+                            }
+                        }
+
+                        var pvi = Numerics.SumInOrder(_invD);
+                        var pvb = Numerics.SumInOrder(_savD);
+                        npv = pvb - pvi;
+                        var invests = AppraisalResult.Invests(pvi, _invD, _savD);
+                        bcr = AppraisalResult.Ratio(pvb, pvi, invests).Value ?? double.NaN;
+                        roi = AppraisalResult.Ratio(npv, pvi, invests).Value ?? double.NaN;
+                        for (var t = 0; t <= T; t++)
+                        {
+                            _net[t] = _sav[t] - _inv[t];
+                        }
+
+                        payback = AppraisalResult.Payback(_net, dt, invests).Value ?? double.NaN;
+                    }
+
+                    b.Figures[ProbabilisticAnalysis.FigureIndex(PsaFigure.NetPresentValue, s, v, S, V, stride) + at] = npv;
+                    b.Figures[ProbabilisticAnalysis.FigureIndex(PsaFigure.BenefitCostRatio, s, v, S, V, stride) + at] = bcr;
+                    b.Figures[ProbabilisticAnalysis.FigureIndex(PsaFigure.ReturnOnInvestment, s, v, S, V, stride) + at] = roi;
+                    b.Figures[ProbabilisticAnalysis.FigureIndex(PsaFigure.PaybackYears, s, v, S, V, stride) + at] = payback;
+                }
+            }
+
+            if (Timed)
+            {
+                var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
+                Ticks[0] += t1 - t0;
+                Ticks[1] += t2 - t1;
+                Ticks[2] += t3 - t2;
+                Ticks[3] += t4 - t3;
+            }
+        }
+
+        /// <summary>The compiled model of strategy <paramref name="s"/> at the drawn values: the worker's copy with the dependent blocks recomputed, or a full compilation when the draw needs one.</summary>
+        private CompiledModel Update(int s)
+        {
+            var plan = _e._plans[s];
+            var c = _compilations[s];
+            var work = _work[s];
+            if (c.Rebind(_parameters))
+            {
+                var subcohorts = c.PlanSubcohorts();
+                if (SameSplit(subcohorts, work.Subcohorts))
+                {
+                    int T = work.Cycles, N = work.ExpandedStateCount, L = work.LedgerCount, O = work.OutcomeCount;
+                    for (var si = 0; si < subcohorts.Count; si++)
+                    {
+                        var sc = work.Subcohorts[si];
+                        var compiler = _compilers[s][si];
+                        if (compiler is null)
+                        {
+                            compiler = _compilers[s][si] = new SubcohortCompiler(c, subcohorts[si]);
+                        }
+                        else
+                        {
+                            compiler.Rebind(subcohorts[si]);
+                        }
+
+                        subcohorts[si].Initial.AsSpan().CopyTo(sc.Initial);
+                        var r0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                        foreach (var tx in plan.Rows[si])
+                        {
+                            compiler.TransitionRow(tx / N, tx % N, sc.P.AsSpan(tx * N, N));
+                        }
+
+                        if (Timed)
+                        {
+                            Ticks[4] += System.Diagnostics.Stopwatch.GetTimestamp() - r0;
+                            r0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                        }
+
+                        foreach (var tx in plan.Cells[si])
+                        {
+                            compiler.StateCell(tx / N, tx % N, sc.StateFlows.AsSpan(tx * L, L), O == 0 ? [] : sc.StateOutcomes.AsSpan(tx * O, O));
+                        }
+
+                        if (Timed)
+                        {
+                            Ticks[5] += System.Diagnostics.Stopwatch.GetTimestamp() - r0;
+                        }
+
+                        // The upfront costs scale with the sub-cohort's mass, which the uptake moves: always recomputed.
+                        compiler.Upfront(sc.Upfront);
+                        var E = sc.EventFrom.Length;
+                        var EO = sc.OutcomeEventFrom.Length;
+                        foreach (var t in plan.Events[si])
+                        {
+                            compiler.Events(t, sc.EventAmounts.AsSpan(t * E, E), sc.OutcomeEventValues.AsSpan(t * EO, EO));
+                        }
+                    }
+
+                    if (c.Problems.Count == 0)
+                    {
+                        return work;
+                    }
+                }
+            }
+
+            // Invalid values (reported as the general path reports them) or another sub-cohort split.
+            return _e._model.Compile(_e._strategies[s], ParameterValues.Wrap((double[])_values.Clone()));
+        }
+
+        private static bool SameSplit(List<SubcohortPlan> plans, Subcohort[] compiled)
+        {
+            if (plans.Count != compiled.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < plans.Count; i++)
+            {
+                if (plans[i].StartAge != compiled[i].StartAge || plans[i].Mask != compiled[i].TreatmentMask)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using SocialInvestment.Economics;
+using SocialInvestment.Engine;
+using SocialInvestment.Model;
+using SocialInvestment.Tests.TestSupport;
+using SocialInvestment.Uncertainty;
+using SocialInvestment.Workloads;
+
+namespace SocialInvestment.Tests.Uncertainty;
+
+/// <summary>
+/// The cohort PSA's per-draw evaluation (only the compiled blocks a draw changes recomputed, sparse
+/// trace, lean appraisal) against the general path (compile, run and appraise every draw, forced
+/// by passing the cohort engine as an explicit evaluator): bit-identical, on any thread count.
+/// </summary>
+public class IncrementalPsaTests
+{
+    /// <summary>The general path: every draw compiled in full, run by the cohort engine and appraised by <see cref="Appraisal.Compare"/>.</summary>
+    internal static StrategyEvaluator General(LifeCourseModel model) => (s, p, _, ct) => CohortEngine.Run(model, s, p, ct);
+
+    /// <summary>Every kept per-draw value of two runs, compared bit for bit (NaN equals NaN).</summary>
+    internal static void AssertIdentical(PsaResult expected, PsaResult actual)
+    {
+        var model = expected.Specification.Model;
+        var mismatches = new List<string>();
+        void Same(string what, ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+        {
+            for (var k = 0; k < a.Length; k++)
+            {
+                if (!a[k].Equals(b[k]))
+                {
+                    mismatches.Add($"{what} draw {k}: {a[k]:R} vs {b[k]:R}");
+                    return;
+                }
+            }
+        }
+
+        foreach (var s in expected.Strategies)
+        {
+            foreach (var v in expected.Perspectives)
+            {
+                Same($"cost {s.Name}/{v.Name}", expected.Costs(s, v), actual.Costs(s, v));
+                foreach (var f in Enum.GetValues<PsaFigure>())
+                {
+                    Same($"{f} {s.Name}/{v.Name}", expected.Values(f, s, v), actual.Values(f, s, v));
+                }
+            }
+
+            foreach (var o in model.Outcomes)
+            {
+                Same($"outcome {s.Name}/{o.Name}", expected.Outcomes(s, o), actual.Outcomes(s, o));
+            }
+        }
+
+        Assert.That(mismatches, Is.Empty);
+    }
+
+    [Test]
+    public void Welfare16_IdenticalToTheGeneralPath_OnOneAndTwoThreads()
+    {
+        var model = Welfare16.Build(UptakeMode.MeanEffect);
+        var spec = Welfare16.Specification(model);
+        var options = new PsaOptions { Draws = 40, Seed = 99, Perspectives = Welfare16.Perspectives, KeepDraws = true, Threads = 1 };
+        var general = ProbabilisticAnalysis.Run(spec, options, General(model));
+        var one = ProbabilisticAnalysis.Run(spec, options);
+        var two = ProbabilisticAnalysis.Run(spec, options with { Threads = 2 });
+        AssertIdentical(general, one);
+        AssertIdentical(general, two);
+        Assert.That(general.Values(PsaFigure.NetPresentValue, Welfare16.StrategyNamed(model, "C"), Welfare16.Perspectives[5]).ToArray().Distinct().Count(), Is.EqualTo(40), "the draws differ from each other");
+    }
+
+    [Test]
+    public void Welfare16Subcohorts_IdenticalToTheGeneralPath()
+    {
+        // Uptake as an exact split into taker sub-cohorts: the drawn uptake moves the initial occupancy and the upfront mass.
+        var model = Welfare16.Build(UptakeMode.Subcohorts);
+        var spec = Welfare16.Specification(model);
+        var options = new PsaOptions { Draws = 24, Seed = 5, Perspectives = Welfare16.Perspectives, KeepDraws = true };
+        AssertIdentical(ProbabilisticAnalysis.Run(spec, options, General(model)), ProbabilisticAnalysis.Run(spec, options));
+    }
+
+    [TestCase(1, false, false)]
+    [TestCase(2, true, false)]
+    [TestCase(3, true, true)]
+    [TestCase(4, false, true)]
+    public void RandomModelsWithInterventions_IdenticalToTheGeneralPath(int seed, bool ageDependent, bool tunnel)
+    {
+        // Random rows (with a tunnel state), an uncertain transition, flow, effect size, uptake and
+        // parameter-effect target, and intervention costs with a duration: every kind of block.
+        var b = RandomModels.Builder(seed, 4, 12, ageDependent: ageDependent, tunnel: tunnel);
+        var hr = b.AddParameter("hr", 0.7);
+        var cost = b.AddParameter("cost", 250);
+        var uptake = b.AddParameter("uptake", 0.6);
+        var level = b.AddParameter("level", 40);
+        var target = b.AddParameter("target", 10);
+        b.StateFlow("S1", RandomModels.KommuneCost, (in ModelContext c) => c[level] * (1 + (0.01 * c.Cycle)));
+        var iv = Intervention.Create("program")
+            .AffectTransition("S1", "Dead", EffectMeasure.HazardRatio, hr, EffectProfile.ExponentialDecay(3))
+            .CostPerCycle(RandomModels.KommuneCost, cost, 4)
+            .UpfrontCost(RandomModels.StatenTransfer, 1000)
+            .WithUptake(uptake, seed % 2 == 0 ? UptakeMode.MeanEffect : UptakeMode.Subcohorts)
+            .SetParameter(level, target, EffectProfile.LinearDropOff(2, 6))
+            .Build();
+        var model = b.AddStrategy(Strategy.BusinessAsUsual).AddStrategy(new Strategy("with program", iv)).Build();
+        var spec = new PsaSpecification(model)
+            .With(hr, LogNormalDistribution.FromMeanAndStandardError(0.7, 0.1))
+            .With(cost, GammaDistribution.FromMeanAndStandardError(250, 40))
+            .With(uptake, BetaDistribution.FromMeanAndStandardError(0.6, 0.1))
+            .With(target, GammaDistribution.FromMeanAndStandardError(10, 2));
+        var options = new PsaOptions { Draws = 20, Seed = (ulong)seed, KeepDraws = true, Comparator = model.Strategies[0] };
+        AssertIdentical(ProbabilisticAnalysis.Run(spec, options, General(model)), ProbabilisticAnalysis.Run(spec, options));
+    }
+
+    [Test]
+    public void InvalidDraw_FailsAsTheGeneralPathDoes()
+    {
+        // A drawn probability above 1 in some draws: both paths throw the compiler's validation error.
+        var b = new LifeCourseModelBuilder("two");
+        var p = b.AddParameter("p", 0.5);
+        b.AddState("Alive").AddState("Dead", absorbing: true).AddPayers(RandomModels.Kommune).AddSectors(RandomModels.Services).AddOutcomes(Outcome.LifeYears);
+        b.Probability("Alive", "Dead", (in ModelContext c) => c[p]).Remainder("Alive", "Alive");
+        b.StateFlow("Alive", RandomModels.KommuneCost, 100);
+        b.WithPopulation(Population.StartingIn(50, "Alive"));
+        var model = b.WithOptions(new SimulationOptions { Cycles = 5 }).Build();
+        var spec = new PsaSpecification(model).With(p, new UniformDistribution(0.5, 3));
+        var options = new PsaOptions { Draws = 16, Seed = 1 };
+        var general = Assert.Throws<ModelValidationException>(() => ProbabilisticAnalysis.Run(spec, options, General(model)))!;
+        var fast = Assert.Throws<ModelValidationException>(() => ProbabilisticAnalysis.Run(spec, options))!;
+        Assert.That(fast.Message, Is.EqualTo(general.Message));
+    }
+}
