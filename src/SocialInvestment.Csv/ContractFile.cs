@@ -1,5 +1,6 @@
 using System.Globalization;
 using SocialInvestment.Economics;
+using SocialInvestment.Uncertainty;
 using SocialInvestment.IO;
 using SocialInvestment.Model;
 

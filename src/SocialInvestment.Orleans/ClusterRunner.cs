@@ -251,8 +251,16 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
                     Interlocked.Increment(ref retries);
                     ClusterTelemetry.RangesRetried.Add(1);
                     LogRetry(log, first, first + count, attempt, outcome.Error);
-                    await _grains.GetGrain<IScenarioDefinitionGrain>(work.DefinitionHash).Store(bytes).WaitAsync(stop.Token).ConfigureAwait(false);
                     await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), stop.Token).ConfigureAwait(false);
+                    try
+                    {
+                        // The document's holder may be the silo that failed: store it again (it reactivates on a live silo).
+                        await _grains.GetGrain<IScenarioDefinitionGrain>(work.DefinitionHash).Store(bytes).WaitAsync(stop.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException && !stop.IsCancellationRequested)
+                    {
+                        // Still transient (membership has not yet removed the failed silo): the next attempt reports it.
+                    }
                 }
             }
             catch (ClusterRunException e)

@@ -1,5 +1,6 @@
 using ScottPlot;
 using SocialInvestment.Economics;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Reporting;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SocialInvestment.Economics;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Reporting;
 

@@ -31,6 +31,20 @@ public class LayeringTests
             "the magnitude check of that trial compilation reads the compiled arrays."),
         ("SocialInvestment.Model.LifeCourseModelBuilder", "SocialInvestment.Engine.Subcohort",
             "the same magnitude check reads the sub-cohorts of partial uptake."),
+        ("SocialInvestment.Economics.InvestmentForecast", "SocialInvestment.Uncertainty.PsaSpecification",
+            "the decision types that value under PSA (portfolio valuation, caseload liability, investment forecast) sit in Economics beside the result types they return; they move, with those types, to a decisions layer above Uncertainty."),
+        ("SocialInvestment.Economics.CaseloadLiability", "SocialInvestment.Uncertainty.PsaSpecification",
+            "the decision types that value under PSA (portfolio valuation, caseload liability, investment forecast) sit in Economics beside the result types they return; they move, with those types, to a decisions layer above Uncertainty."),
+        ("SocialInvestment.Economics.PortfolioValuationOptions", "SocialInvestment.Uncertainty.PsaSpecification",
+            "the decision types that value under PSA (portfolio valuation, caseload liability, investment forecast) sit in Economics beside the result types they return; they move, with those types, to a decisions layer above Uncertainty."),
+        ("SocialInvestment.Economics.PortfolioValuation", "SocialInvestment.Uncertainty.PsaSpecification",
+            "the decision types that value under PSA (portfolio valuation, caseload liability, investment forecast) sit in Economics beside the result types they return; they move, with those types, to a decisions layer above Uncertainty."),
+        ("SocialInvestment.Economics.PortfolioValuation", "SocialInvestment.Uncertainty.PsaOptions",
+            "the decision types that value under PSA (portfolio valuation, caseload liability, investment forecast) sit in Economics beside the result types they return; they move, with those types, to a decisions layer above Uncertainty."),
+        ("SocialInvestment.Economics.PortfolioValuation", "SocialInvestment.Uncertainty.ProbabilisticAnalysis",
+            "the decision types that value under PSA (portfolio valuation, caseload liability, investment forecast) sit in Economics beside the result types they return; they move, with those types, to a decisions layer above Uncertainty."),
+        ("SocialInvestment.Economics.PortfolioValuation", "SocialInvestment.Uncertainty.PsaResult",
+            "the decision types that value under PSA (portfolio valuation, caseload liability, investment forecast) sit in Economics beside the result types they return; they move, with those types, to a decisions layer above Uncertainty."),
     ];
 
     private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
-using SocialInvestment.Uncertainty;
+using SocialInvestment.Economics;
 
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Uncertainty;
 
 /// <summary>
 /// An outcome contract under a probabilistic sensitivity analysis: evaluates the contract on every
