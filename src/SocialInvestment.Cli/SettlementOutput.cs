@@ -2,8 +2,8 @@ using System.Globalization;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
-using SocialInvestment.Uncertainty;
 using SocialInvestment.Scenarios;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Cli;
 

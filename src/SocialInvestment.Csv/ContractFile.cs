@@ -1,8 +1,8 @@
 using System.Globalization;
 using SocialInvestment.Economics;
-using SocialInvestment.Uncertainty;
 using SocialInvestment.IO;
 using SocialInvestment.Model;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Scenarios;
 

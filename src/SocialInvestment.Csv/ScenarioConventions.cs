@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using SocialInvestment.Economics;
-using SocialInvestment.Model;
 using SocialInvestment.Engine;
+using SocialInvestment.Model;
 
 namespace SocialInvestment.Scenarios;
 

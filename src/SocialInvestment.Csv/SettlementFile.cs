@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using SocialInvestment.Uncertainty;
 using SocialInvestment.Economics;
 using SocialInvestment.IO;
 using SocialInvestment.Model;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Scenarios;
 

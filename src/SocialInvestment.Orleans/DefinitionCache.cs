@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
-using SocialInvestment.Uncertainty;
 using SocialInvestment.Model;
 using SocialInvestment.Scenarios;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Orleans;
 

@@ -17,7 +17,7 @@ internal sealed partial class RangeGrain(DefinitionCache cache, ILogger<RangeGra
     public async Task<RangeOutcome> Run(ClusterWork work, long first, long count, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var silo = this.RuntimeIdentity;
+        var silo = RuntimeIdentity;
         if (!string.Equals(work.LibraryVersion, ClusterVersion.Current, StringComparison.Ordinal))
         {
             return new RangeOutcome(null, $"The silo {silo} runs SocialInvestment {ClusterVersion.Current}; the coordinator runs {work.LibraryVersion}. Results are identical only between identical library builds: deploy the same version on every silo and the coordinator.", true, silo, 0);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ScottPlot;
-using SocialInvestment.Uncertainty;
 using SocialInvestment.Economics;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Reporting;
 

@@ -312,7 +312,8 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         {
             problems.Add(new ValidationProblem(ProblemSubject.Payer(cycle[0]), $"payer '{cycle[0]}'", cycle.Count == 1
                 ? "The payer is its own parent; a payer hierarchy must not loop (amounts would be counted twice)."
-                : $"The parents loop: {string.Join(" → ", cycle.Append(cycle[0]))}; a payer hierarchy must not loop (amounts would be counted twice).") { Member = nameof(Payer.Parent) });
+                : $"The parents loop: {string.Join(" → ", cycle.Append(cycle[0]))}; a payer hierarchy must not loop (amounts would be counted twice).")
+            { Member = nameof(Payer.Parent) });
         }
 
         var expanded = 0L;
@@ -535,7 +536,8 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         if (cells > limits.MaxCompiledCells)
         {
             problems.Add(new ValidationProblem(ProblemSubject.Of(ProblemKind.State), "model", string.Create(CultureInfo.InvariantCulture,
-                $"One compiled strategy would hold {cells:N0} numbers ({cycles} cycles, {expanded} states after tunnel expansion, {accounts} accounts, up to {(long)ages << k} sub-cohorts), more than the limit of {limits.MaxCompiledCells:N0} (ModelLimits.MaxCompiledCells); shorten the horizon, track fewer cycles in state or use fewer start ages.")) { Member = nameof(State.TunnelCycles) });
+                $"One compiled strategy would hold {cells:N0} numbers ({cycles} cycles, {expanded} states after tunnel expansion, {accounts} accounts, up to {(long)ages << k} sub-cohorts), more than the limit of {limits.MaxCompiledCells:N0} (ModelLimits.MaxCompiledCells); shorten the horizon, track fewer cycles in state or use fewer start ages."))
+            { Member = nameof(State.TunnelCycles) });
         }
     }
 

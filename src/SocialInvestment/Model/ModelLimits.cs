@@ -180,7 +180,8 @@ public sealed record ModelLimits
                 problems.Add(new ValidationProblem(
                     ProblemSubject.PopulationGroup(i + 1),
                     string.Create(CultureInfo.InvariantCulture, $"population group {i + 1} ('{g.State}', age {g.StartAge})"),
-                    string.Create(CultureInfo.InvariantCulture, $"The start age {g.StartAge:R} is outside the model's age range [{MinStartAge:R}, {MaxStartAge:R}] (ModelLimits.MinStartAge, MaxStartAge).")) { Member = nameof(PopulationGroup.StartAge) });
+                    string.Create(CultureInfo.InvariantCulture, $"The start age {g.StartAge:R} is outside the model's age range [{MinStartAge:R}, {MaxStartAge:R}] (ModelLimits.MinStartAge, MaxStartAge)."))
+                { Member = nameof(PopulationGroup.StartAge) });
             }
         }
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
-using SocialInvestment.Economics;
 
 namespace SocialInvestment.Uncertainty;
 
