@@ -18,7 +18,7 @@ namespace SocialInvestment.Reporting;
 public static partial class Charts
 {
     // A sans-serif family that is installed here (ScottPlot falls back to a serif face on some Linux machines).
-    private static readonly Lazy<string> SansFont = new(() =>
+    internal static readonly Lazy<string> SansFont = new(() =>
     {
         foreach (var family in new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Segoe UI", "Helvetica" })
         {

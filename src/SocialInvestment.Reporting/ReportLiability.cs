@@ -11,21 +11,6 @@ namespace SocialInvestment.Reporting;
 /// </summary>
 public static class LiabilityReports
 {
-    // The sans-serif face the other charts use (ScottPlot falls back to a serif face on some Linux machines).
-    private static readonly Lazy<string> SansFont = new(() =>
-    {
-        foreach (var family in new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Segoe UI", "Helvetica" })
-        {
-            using var typeface = SkiaSharp.SKTypeface.FromFamilyName(family);
-            if (typeface is not null && string.Equals(typeface.FamilyName, family, StringComparison.OrdinalIgnoreCase))
-            {
-                return family;
-            }
-        }
-
-        return Fonts.Sans;
-    });
-
     /// <summary>Builds the liability report: totals by payer, the public liability by age band, state and attribute (suppressed cells shown as such), the movement analysis when given, and the conventions.</summary>
     /// <param name="liability">The liability.</param>
     /// <param name="movement">The movement analysis between two snapshots, or null.</param>
@@ -309,7 +294,7 @@ public static class LiabilityReports
     private static Plot NewPlot(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();
-        plot.Font.Set(SansFont.Value);
+        plot.Font.Set(Charts.SansFont.Value);
         plot.Title(title, 17);
         plot.XLabel(xLabel, 15);
         plot.YLabel(yLabel, 15);

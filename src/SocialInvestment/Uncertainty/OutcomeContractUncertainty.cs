@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
@@ -18,7 +17,6 @@ public sealed class ContractUncertainty
 {
     private readonly OutcomeContract _contract;
     private readonly StrategyEvaluator _inner;
-    private readonly ConcurrentDictionary<long, SimulationResult?[]> _pending = new();
     private readonly double[] _payments;
     private readonly double[] _paymentsPv;
     private readonly double[] _investorNet;
@@ -49,6 +47,7 @@ public sealed class ContractUncertainty
         _contract = contract;
         _inner = inner ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
         Draws = draws;
+        _pairs = new DrawPairs(contract.Strategy, contract.Comparator, draws, "contract");
         _points = model.Options.Cycles + 1;
         _payments = new double[draws];
         _paymentsPv = new double[draws];
@@ -67,6 +66,8 @@ public sealed class ContractUncertainty
     /// <summary>Number of draws.</summary>
     public int Draws { get; }
 
+    private readonly DrawPairs _pairs;
+
     /// <summary>The per-draw figures once every draw is evaluated.</summary>
     /// <exception cref="InvalidOperationException">Some draw has not been evaluated (the PSA did not run both strategies for it).</exception>
     public ContractPsaResult Result()
@@ -83,32 +84,14 @@ public sealed class ContractUncertainty
     private SimulationResult Evaluate(Strategy strategy, ParameterValues parameters, long draw, CancellationToken cancellationToken)
     {
         var result = _inner(strategy, parameters, draw, cancellationToken);
-        var slot = strategy.Name == _contract.Strategy ? 0 : strategy.Name == _contract.Comparator ? 1 : -1;
-        if (slot < 0)
+        if (_pairs.Add(strategy, draw, result) is not { } pair)
         {
             return result;
         }
 
-        if (draw < 0 || draw >= Draws)
-        {
-            throw new InvalidOperationException($"Draw {draw} is outside the {Draws} draws this contract collector was made for.");
-        }
+        var (s, c) = pair;
 
-        var pair = _pending.GetOrAdd(draw, _ => new SimulationResult?[2]);
-        SimulationResult? other;
-        lock (pair)
-        {
-            pair[slot] = result;
-            other = pair[1 - slot];
-        }
-
-        if (other is null)
-        {
-            return result;
-        }
-
-        _pending.TryRemove(draw, out _);
-        var evaluated = _contract.Evaluate(slot == 0 ? result : other, slot == 0 ? other : result);
+        var evaluated = _contract.Evaluate(s, c);
         var k = (int)draw;
         _payments[k] = evaluated.TotalPayments;
         _paymentsPv[k] = evaluated.PresentValuePayments;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
@@ -24,7 +23,6 @@ public sealed class SettlementUncertainty
     private readonly Strategy _strategy;
     private readonly Strategy _comparator;
     private readonly StrategyEvaluator _inner;
-    private readonly ConcurrentDictionary<long, SimulationResult?[]> _pending = new();
     private readonly double[] _before;
     private readonly double[] _after;
     private readonly bool[] _done;
@@ -62,6 +60,7 @@ public sealed class SettlementUncertainty
         _inner = inner ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
         Payers = model.Payers;
         Draws = draws;
+        _pairs = new DrawPairs(strategy.Name, comparator.Name, draws, "settlement");
         _before = new double[Payers.Count * draws];
         _after = new double[Payers.Count * draws];
         _done = new bool[draws];
@@ -76,6 +75,8 @@ public sealed class SettlementUncertainty
 
     /// <summary>Number of draws.</summary>
     public int Draws { get; }
+
+    private readonly DrawPairs _pairs;
 
     /// <summary>The summary once every draw is settled.</summary>
     /// <exception cref="InvalidOperationException">Some draw has not been settled (the PSA did not run both strategies for it).</exception>
@@ -93,33 +94,12 @@ public sealed class SettlementUncertainty
     private SimulationResult Evaluate(Strategy strategy, ParameterValues parameters, long draw, CancellationToken cancellationToken)
     {
         var result = _inner(strategy, parameters, draw, cancellationToken);
-        var slot = strategy.Name == _strategy.Name ? 0 : strategy.Name == _comparator.Name ? 1 : -1;
-        if (slot < 0)
+        if (_pairs.Add(strategy, draw, result) is not { } pair)
         {
             return result;
         }
 
-        if (draw < 0 || draw >= Draws)
-        {
-            throw new InvalidOperationException($"Draw {draw} is outside the {Draws} draws this settlement collector was made for.");
-        }
-
-        var pair = _pending.GetOrAdd(draw, _ => new SimulationResult?[2]);
-        SimulationResult? other;
-        lock (pair)
-        {
-            pair[slot] = result;
-            other = pair[1 - slot];
-        }
-
-        if (other is null)
-        {
-            return result;
-        }
-
-        _pending.TryRemove(draw, out _);
-        var s = slot == 0 ? result : other;
-        var c = slot == 0 ? other : result;
+        var (s, c) = pair;
         var appraisal = Appraisal.Compare(s, c, Perspective.PublicSector);
         var participants = _plan.NeedsParticipants
             ? ParticipantCounts.Incremental(Participation.Count(_model, _strategy, parameters, cancellationToken), Participation.Count(_model, _comparator, parameters, cancellationToken))
