@@ -16,7 +16,7 @@ namespace SocialInvestment.Tests;
 /// </summary>
 public class LayeringTests
 {
-    private static readonly string[] Layers = ["SocialInvestment.Model", "SocialInvestment.Engine", "SocialInvestment.Economics", "SocialInvestment.Uncertainty"];
+    private static readonly string[] Layers = ["SocialInvestment.Model", "SocialInvestment.Engine", "SocialInvestment.Households", "SocialInvestment.Economics", "SocialInvestment.Uncertainty"];
 
     /// <summary>
     /// Dependencies against the direction that are known and not yet removed, each with its reason.

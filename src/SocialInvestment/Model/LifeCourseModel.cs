@@ -187,4 +187,23 @@ public sealed class LifeCourseModel
         => new(Name, [.. States], [.. Payers], [.. Sectors], [.. Outcomes], [.. Parameters], [.. Transitions], [.. Flows], [.. OutcomeDefinitions], population, [.. Strategies], options, PriceYear, PriceIndex, [.. Accounts], Limits);
 
     internal bool TryStateIndex(string name, out int index) => _stateIndex.TryGetValue(name, out index);
+
+    /// <summary>
+    /// A copy that also declares the given payers, sectors and accounts (appended after the model's
+    /// own, in the given order, skipping those already declared); the model itself when nothing is new.
+    /// Used by the household layer for accounts only households book to (household flows, the
+    /// family's time). The copy has no definition hash.
+    /// </summary>
+    internal LifeCourseModel WithExtraAccounts(IEnumerable<Payer> payers, IEnumerable<Sector> sectors, IEnumerable<Account> accounts)
+    {
+        var newPayers = payers.Where(p => !Payers.Any(q => q.Name == p.Name)).DistinctBy(p => p.Name).ToArray();
+        var newSectors = sectors.Where(x => !Sectors.Contains(x)).Distinct().ToArray();
+        var newAccounts = accounts.Where(a => AccountIndex(a) < 0).Distinct().ToArray();
+        if (newPayers.Length == 0 && newSectors.Length == 0 && newAccounts.Length == 0)
+        {
+            return this;
+        }
+
+        return new(Name, [.. States], [.. Payers, .. newPayers], [.. Sectors, .. newSectors], [.. Outcomes], [.. Parameters], [.. Transitions], [.. Flows], [.. OutcomeDefinitions], Population, [.. Strategies], Options, PriceYear, PriceIndex, [.. Accounts, .. newAccounts], Limits);
+    }
 }

@@ -62,6 +62,9 @@ public enum ProblemKind
 
     /// <summary>A perspective; key: its name as given.</summary>
     Perspective = 18,
+
+    /// <summary>A part of a household definition (<c>SocialInvestment.Households</c>); keys: the part (<c>role</c>, <c>template</c>, <c>member</c>, <c>link</c>, <c>flow</c>, <c>intervention</c>, <c>strategy</c>, <c>register</c>, <c>definition</c>) and its name or 1-based position.</summary>
+    Household = 19,
 }
 
 /// <summary>

@@ -1,0 +1,361 @@
+using SocialInvestment.Engine;
+using SocialInvestment.Model;
+
+namespace SocialInvestment.Households;
+
+/// <summary>
+/// A prepared household run: the definition, the strategies and the options, with every table the
+/// cycle loop reads compiled once (per strategy and member start: transition rows, per-cycle score
+/// values; per household flow and intervention: score values and ledger cells). Immutable and
+/// thread-safe; shards of one prepared run (<see cref="HouseholdEngine.RunRange"/>) merge exactly.
+/// </summary>
+public sealed class HouseholdRun
+{
+    internal HouseholdRun(HouseholdDefinition definition, HouseholdOptions options, IReadOnlyList<HouseholdStrategy> strategies, ParameterValues? parameters)
+    {
+        Definition = definition;
+        Options = options;
+        Strategies = strategies;
+        var baseModel = definition.Model;
+
+        // The model with the accounts only households book to (household flows, intervention costs, the family's time).
+        var extraAccounts = definition.Flows.Select(f => f.Account)
+            .Concat(strategies.SelectMany(s => s.Interventions).SelectMany(i => i.Costs.Select(c => c.Account)))
+            .Concat(strategies.SelectMany(s => s.Interventions).Where(i => i.FamilyHoursPerCycle * i.FamilyValuePerHour != 0).Select(i => new Account(definition.FamilyPayer, i.FamilySector, FlowKind.ResourceCost)))
+            .ToArray();
+        Model = baseModel.WithExtraAccounts([definition.FamilyPayer, .. extraAccounts.Select(a => a.Payer)], extraAccounts.Select(a => a.Sector), extraAccounts);
+        Perspectives = options.Perspectives ?? Perspective.StandardSet(Model);
+        var microOptions = new MicrosimOptions { Seed = options.Seed, Draw = options.Draw, BlockSize = 1, Perspectives = Perspectives, TrackDistributions = false };
+
+        B = Model.States.Count;
+        T = Model.Options.Cycles;
+        P = Perspectives.Count;
+        O = Model.Outcomes.Count;
+        S = P + O;
+        A = Model.Accounts.Count;
+        R = definition.Roles.Count;
+        CycleLength = Model.Options.CycleLengthYears;
+        RoleIndex = definition.Roles.Select((r, i) => (r.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        AgeOutAge = [.. definition.Roles.Select(r => r.AgeOut?.Age ?? double.PositiveInfinity)];
+        AgeOutRole = [.. definition.Roles.Select(r => r.AgeOut is { } a ? (a.BecomesRole is { } b ? RoleIndex[b] : -1) : -1)];
+        IsDeath = new bool[B];
+        foreach (var d in definition.DeathStates)
+        {
+            IsDeath[Model.StateIndex(d)] = true;
+        }
+
+        // Member start sources: one per distinct start distribution (the model's population, or a list of starts).
+        var sourceKeys = new List<string>();
+        var sourceModels = new List<LifeCourseModel>();
+        int SourceOf(HouseholdMember m)
+        {
+            var key = m.StartsFromPopulation ? "" : string.Join(";", m.Starts.Select(s => FormattableString.Invariant($"{s.Age:R}|{s.State}|{s.Weight:R}")));
+            var i = sourceKeys.IndexOf(key);
+            if (i >= 0)
+            {
+                return i;
+            }
+
+            sourceKeys.Add(key);
+            sourceModels.Add(m.StartsFromPopulation ? Model : Model.WithPopulation(new Population(m.Starts.Select(s => new PopulationGroup(s.Age, s.State, s.Weight)))));
+            return sourceKeys.Count - 1;
+        }
+
+        var kinds = definition.Kinds;
+        Kinds = new KindPlan[kinds.Count];
+        var cum = new double[kinds.Count];
+        var totalWeight = kinds.Sum(k => k.Weight);
+        var run = 0.0;
+        for (var k = 0; k < kinds.Count; k++)
+        {
+            var members = kinds[k].Members;
+            Kinds[k] = new KindPlan([.. members.Select(SourceOf)], [.. members.Select(m => RoleIndex[m.Role])]);
+            run += kinds[k].Weight / totalWeight;
+            cum[k] = run;
+        }
+
+        cum[^1] = 2.0;
+        KindCum = cum;
+        MaxMembers = Kinds.Max(k => k.Source.Length);
+
+        Sources = new SourcePlan[sourceModels.Count];
+        for (var s = 0; s < Sources.Length; s++)
+        {
+            var compiled = strategies.Select(st => sourceModels[s].Compile(st.MemberStrategy, parameters)).ToArray();
+            var plan = new MicrosimPlan(compiled, microOptions);
+            Sources[s] = new SourcePlan(plan.Arms, [.. compiled.Select(c => c.Subcohorts.Select(x => x.StartAge).ToArray())]);
+        }
+
+        var first = Sources[0].Arms[0];
+        if (first.N != B)
+        {
+            throw new InvalidOperationException("The household engine needs a model without tunnel states.");
+        }
+
+        N = first.N;
+        var c0 = first.Compiled;
+        StateWeights = c0.StateWeights;
+        PreviousWeights = c0.PreviousWeights;
+        CostDiscount = c0.CostDiscountFactors;
+        OutcomeDiscount = c0.OutcomeDiscountFactors;
+        Parameters = c0.Parameters;
+        var coef = Perspectives.Select(p => p.Coefficients(Model.Accounts)).ToArray();
+
+        // Conditions: every distinct condition once (links, flows, interventions), evaluated per household-cycle.
+        var conditions = new List<HouseholdCondition>();
+        int ConditionOf(HouseholdCondition c)
+        {
+            var i = conditions.IndexOf(c);
+            if (i >= 0)
+            {
+                return i;
+            }
+
+            conditions.Add(c);
+            return conditions.Count - 1;
+        }
+
+        // Links (a hazard ratio of exactly 1 is no link).
+        var links = definition.Links.Where(l => l.HazardRatio != 1).ToArray();
+        var linkEffects = links.Select(l => new LinkedEffect(RoleIndex[l.Role], Model.StateIndex(l.From), Model.StateIndex(l.To), l.HazardRatio, ConditionOf(l.While), -1)).ToArray();
+
+        // Household flows.
+        FlowCondition = [.. definition.Flows.Select(f => f.While is { } w ? ConditionOf(w) : -1)];
+        FlowLedger = [.. definition.Flows.Select(f => Model.AccountIndex(f.Account))];
+        FlowAmount = [.. definition.Flows.Select(f => f.AmountPerCycle)];
+        FlowScore = [.. definition.Flows.Select(f => ScoreTable(coef, [(Model.AccountIndex(f.Account), f.AmountPerCycle)]))];
+
+        // Household interventions: the definition's first, then any new ones of the run's strategies, by name (the uptake stream).
+        var names = new List<string>();
+        foreach (var iv in definition.Strategies.Concat(strategies).SelectMany(s => s.Interventions))
+        {
+            if (!names.Contains(iv.Name))
+            {
+                names.Add(iv.Name);
+            }
+        }
+
+        Arms = new HouseholdArmPlan[strategies.Count];
+        for (var k = 0; k < strategies.Count; k++)
+        {
+            var ivs = strategies[k].Interventions;
+            var effects = new List<LinkedEffect>(linkEffects);
+            var ivPlans = new InterventionPlan[ivs.Count];
+            for (var i = 0; i < ivs.Count; i++)
+            {
+                var iv = ivs[i];
+                foreach (var e in iv.Effects)
+                {
+                    if (e.HazardRatio != 1)
+                    {
+                        effects.Add(new LinkedEffect(RoleIndex[e.Role], Model.StateIndex(e.From), Model.StateIndex(e.To), e.HazardRatio, -1, i));
+                    }
+                }
+
+                var costs = iv.Costs.Select(c => (Ledger: A + Model.AccountIndex(c.Account), Amount: c.AmountPerCycle)).ToList();
+                var family = iv.FamilyHoursPerCycle * iv.FamilyValuePerHour;
+                if (family != 0)
+                {
+                    costs.Add((A + Model.AccountIndex(new Account(definition.FamilyPayer, iv.FamilySector, FlowKind.ResourceCost)), family));
+                }
+
+                ivPlans[i] = new InterventionPlan(iv.Name, ConditionOf(iv.Eligible), iv.Uptake, Math.Min(iv.DurationCycles, T + 1), HouseholdStreams.Uptake(names.IndexOf(iv.Name)), [.. costs], ScoreTable(coef, [.. costs.Select(c => (c.Ledger % A, c.Amount))]));
+            }
+
+            var byRoleState = new LinkedEffect[R * B][];
+            for (var r = 0; r < R; r++)
+            {
+                for (var x = 0; x < B; x++)
+                {
+                    byRoleState[(r * B) + x] = [.. effects.Where(e => e.Role == r && e.From == x)];
+                }
+            }
+
+            Arms[k] = new HouseholdArmPlan(strategies[k], ivPlans, byRoleState, effects.Count > 0);
+        }
+
+        Conditions = [.. conditions.Select(c => CompileCondition(c))];
+    }
+
+    /// <summary>The definition.</summary>
+    public HouseholdDefinition Definition { get; }
+
+    /// <summary>The options.</summary>
+    public HouseholdOptions Options { get; }
+
+    /// <summary>The strategies, in run order (the first is the comparator of the incremental estimates).</summary>
+    public IReadOnlyList<HouseholdStrategy> Strategies { get; }
+
+    /// <summary>The life-course model with the household accounts (the family payer, household flows' and interventions' accounts) added: the model of every result's totals.</summary>
+    public LifeCourseModel Model { get; }
+
+    /// <summary>The perspectives with per-household estimates.</summary>
+    public IReadOnlyList<Perspective> Perspectives { get; }
+
+    /// <summary>Number of households a full run simulates: the register's households, or <see cref="HouseholdOptions.Households"/>.</summary>
+    public long Households => Definition.FromRegister ? Definition.RegisterHouseholds.Count : Options.Households;
+
+    internal ParameterValues Parameters { get; }
+
+    internal int B { get; }
+
+    internal int N { get; }
+
+    internal int T { get; }
+
+    internal int P { get; }
+
+    internal int O { get; }
+
+    internal int S { get; }
+
+    internal int A { get; }
+
+    internal int R { get; }
+
+    internal int MaxMembers { get; }
+
+    internal double CycleLength { get; }
+
+    internal Dictionary<string, int> RoleIndex { get; }
+
+    internal double[] AgeOutAge { get; }
+
+    internal int[] AgeOutRole { get; }
+
+    internal bool[] IsDeath { get; }
+
+    internal KindPlan[] Kinds { get; }
+
+    internal double[] KindCum { get; }
+
+    internal SourcePlan[] Sources { get; }
+
+    internal CompiledCondition[] Conditions { get; }
+
+    internal int[] FlowCondition { get; }
+
+    internal int[] FlowLedger { get; }
+
+    internal double[] FlowAmount { get; }
+
+    internal double[][] FlowScore { get; }
+
+    internal HouseholdArmPlan[] Arms { get; }
+
+    internal double[] StateWeights { get; }
+
+    internal double[]? PreviousWeights { get; }
+
+    internal double[] CostDiscount { get; }
+
+    internal double[] OutcomeDiscount { get; }
+
+    /// <summary>The score table [t][score] of amounts per household-cycle booked to accounts: Σ coefficient × amount × (w_t·df_t + r_t·df_{t−1}), the weighting of a state flow.</summary>
+    private double[] ScoreTable(double[][] coef, (int Account, double Amount)[] amounts)
+    {
+        var table = new double[(T + 1) * S];
+        for (var t = 0; t <= T; t++)
+        {
+            var rt = PreviousWeights is not null && t > 0 ? PreviousWeights[t] : 0.0;
+            for (var p = 0; p < P; p++)
+            {
+                var v = 0.0;
+                foreach (var (account, amount) in amounts)
+                {
+                    v += coef[p][account] * amount;
+                }
+
+                table[(t * S) + p] = (StateWeights[t] * CostDiscount[t] * v) + (rt == 0 ? 0 : rt * CostDiscount[t - 1] * v);
+            }
+        }
+
+        return table;
+    }
+
+    private CompiledCondition CompileCondition(HouseholdCondition c)
+    {
+        var states = new bool[B];
+        foreach (var s in c.States)
+        {
+            states[Model.StateIndex(s)] = true;
+        }
+
+        return new CompiledCondition(c.Kind, c.Role is { } r ? RoleIndex[r] : -1, states, [.. c.Parts.Select(CompileCondition)]);
+    }
+}
+
+/// <summary>One household template (or register household): each member's start source and role.</summary>
+internal sealed record KindPlan(int[] Source, int[] Role);
+
+/// <summary>A member start distribution compiled for every strategy: the individual microsimulation's tables and the sub-cohorts' start ages, per strategy.</summary>
+internal sealed record SourcePlan(ArmPlan[] Arms, double[][] StartAge);
+
+/// <summary>A hazard ratio on a role's transition, gated by a condition (links) or by an intervention being active.</summary>
+internal sealed record LinkedEffect(int Role, int From, int To, double HazardRatio, int Condition, int Intervention);
+
+/// <summary>A household intervention compiled: eligibility, uptake stream, active cycles, ledger amounts and score values per active household-cycle.</summary>
+internal sealed record InterventionPlan(string Name, int Eligible, double Uptake, int ActiveCycles, int Stream, (int Ledger, double Amount)[] Costs, double[] Score);
+
+/// <summary>The tables of one household strategy.</summary>
+internal sealed record HouseholdArmPlan(HouseholdStrategy Strategy, InterventionPlan[] Interventions, LinkedEffect[][] EffectsByRoleState, bool HasEffects);
+
+/// <summary>A condition with roles and states resolved to indices.</summary>
+internal sealed record CompiledCondition(HouseholdConditionKind Kind, int Role, bool[] States, CompiledCondition[] Parts)
+{
+    /// <summary>Evaluates the condition on a household: members' base states, roles and whether each counts (present and alive).</summary>
+    public bool Holds(ReadOnlySpan<int> state, ReadOnlySpan<int> role, ReadOnlySpan<bool> living)
+    {
+        switch (Kind)
+        {
+            case HouseholdConditionKind.Always:
+                return true;
+            case HouseholdConditionKind.And:
+                foreach (var p in Parts)
+                {
+                    if (!p.Holds(state, role, living))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case HouseholdConditionKind.Or:
+                foreach (var p in Parts)
+                {
+                    if (p.Holds(state, role, living))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                var any = false;
+                var all = true;
+                for (var m = 0; m < state.Length; m++)
+                {
+                    if (!living[m] || (Role >= 0 && role[m] != Role))
+                    {
+                        continue;
+                    }
+
+                    if (States[state[m]])
+                    {
+                        any = true;
+                    }
+                    else
+                    {
+                        all = false;
+                    }
+                }
+
+                return Kind switch
+                {
+                    HouseholdConditionKind.Any => any,
+                    HouseholdConditionKind.None => !any,
+                    _ => all,
+                };
+        }
+    }
+}
