@@ -17,7 +17,7 @@ namespace SocialInvestment.Scenarios;
 /// <item><c>household_links.csv</c>: <c>role</c>, <c>from</c>, <c>to</c>, <c>hazard_ratio</c>, <c>condition</c>, <c>source</c>.</item>
 /// <item><c>household_flows.csv</c>: <c>flow</c>, <c>payer</c>, <c>sector</c>, <c>kind</c>, <c>amount</c> (per household-year), <c>condition</c>, <c>source</c>.</item>
 /// <item><c>household_interventions.csv</c>, <c>household_effects.csv</c>, <c>household_costs.csv</c>, <c>household_strategies.csv</c>: household interventions, their effects on members and costs per household-year, and the strategies offering them.</item>
-/// <item><c>household_settings.csv</c>: <c>setting</c>, <c>value</c>, <c>source</c> — <c>family_payer</c>, <c>family_hour_value</c>, <c>households</c>, <c>death_states</c>.</item>
+/// <item><c>household_settings.csv</c>: <c>setting</c>, <c>value</c>, <c>source</c> — <c>family_payer</c>, <c>family_hour_value</c>, <c>households</c>, <c>death_states</c>, <c>placement_states</c>, <c>work_states</c>.</item>
 /// </list>
 /// Conditions are written <c>none adult in work</c>, <c>any child in cw_foster|cw_institution</c>,
 /// <c>all member in dead</c>, <c>always</c>, joined with <c>and</c> / <c>or</c> and parentheses.
@@ -61,7 +61,7 @@ public static class HouseholdFiles
 
     private static ColumnSpec O(string n, string form) => new(n, false, form);
 
-    private static readonly ColumnSpec[] SettingsColumns = [R("setting", "family_payer, family_hour_value, households or death_states"), R("value", "the setting's value"), O("source", "text")];
+    private static readonly ColumnSpec[] SettingsColumns = [R("setting", "family_payer, family_hour_value, households, death_states, placement_states or work_states"), R("value", "the setting's value"), O("source", "text")];
     private static readonly ColumnSpec[] RoleColumns = [R("role", "a unique role name"), O("age_out", "age in years > 0 at which a member of the role leaves or changes role"), O("becomes", "the role taken at age_out (empty: the member leaves)"), O("description", "text")];
     private static readonly ColumnSpec[] TemplateColumns = [R("template", "a template name"), O("weight", "the template's relative weight ≥ 0 (on its first row)"), R("member", "the member's number in the template, 1, 2, …"), R("role", "a role of household_roles.csv"), R("start_age", "age in years at the start, ≥ 0"), R("start_state", "a state name"), O("start_weight", "relative weight ≥ 0 of this start among the member's rows (default 1)"), O("source", "text")];
     private static readonly ColumnSpec[] RegisterColumns = [R("household_id", "a household identifier"), O("person_id", "a person identifier (a pseudonym)"), R("role", "a role of household_roles.csv"), R("age", "age in years at the start, ≥ 0"), R("state", "a state name")];
@@ -205,6 +205,8 @@ public static class HouseholdFiles
             string? hourSource = null;
             double size = 1;
             string[]? death = null;
+            var placement = new List<string>();
+            var work = new List<string>();
             var seenSettings = new Dictionary<string, int>(StringComparer.Ordinal);
             Table(SettingsFileName, SettingsColumns, row =>
             {
@@ -274,8 +276,17 @@ public static class HouseholdFiles
 
                         death = [.. list];
                         break;
+                    case "placement_states" or "work_states":
+                        var named = row.List("value");
+                        foreach (var st in named.Where(st => !_states.Contains(st)))
+                        {
+                            row.Problem("value", $"Unknown state '{st}' in {name}.");
+                        }
+
+                        (name == "work_states" ? work : placement).AddRange(named);
+                        break;
                     default:
-                        row.Problem("setting", $"Unknown setting '{name}'. Known: family_payer, family_hour_value, households, death_states.");
+                        row.Problem("setting", $"Unknown setting '{name}'. Known: family_payer, family_hour_value, households, death_states, placement_states, work_states.");
                         break;
                 }
             });
@@ -690,7 +701,7 @@ public static class HouseholdFiles
             }
 
             _ = haveRoles;
-            return new HouseholdScenario(definition, hs[0].Name, hourValue ?? 0, hourSource, [.. files.Keys.Where(FileNames.Contains).OrderBy(f => FileNames.ToList().IndexOf(f))]);
+            return new HouseholdScenario(definition, hs[0].Name, hourValue ?? 0, hourSource, placement, work, [.. files.Keys.Where(FileNames.Contains).OrderBy(f => FileNames.ToList().IndexOf(f))]);
         }
 
         private ScenarioProblem Locate(ValidationProblem p)
@@ -829,8 +840,10 @@ public static class HouseholdFiles
 /// </summary>
 public sealed class HouseholdScenario
 {
-    internal HouseholdScenario(HouseholdDefinition definition, string comparator, double familyHourValue, string? familyHourValueSource, IReadOnlyList<string> files)
+    internal HouseholdScenario(HouseholdDefinition definition, string comparator, double familyHourValue, string? familyHourValueSource, IReadOnlyList<string> placementStates, IReadOnlyList<string> workStates, IReadOnlyList<string> files)
     {
+        PlacementStates = placementStates;
+        WorkStates = workStates;
         Definition = definition;
         Comparator = comparator;
         FamilyHourValue = familyHourValue;
@@ -849,6 +862,12 @@ public sealed class HouseholdScenario
 
     /// <summary>The source given for <see cref="FamilyHourValue"/>, or null.</summary>
     public string? FamilyHourValueSource { get; }
+
+    /// <summary>The setting <c>placement_states</c>: the states in which a member counts as placed out of home (for "families with a child placed"); empty when not given.</summary>
+    public IReadOnlyList<string> PlacementStates { get; }
+
+    /// <summary>The setting <c>work_states</c>: the states in which a member counts as in work (for "adults in work"); empty when not given.</summary>
+    public IReadOnlyList<string> WorkStates { get; }
 
     /// <summary>The household tables that were present, by file name.</summary>
     public IReadOnlyList<string> Files { get; }
