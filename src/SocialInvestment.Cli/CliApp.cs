@@ -125,6 +125,7 @@ internal static class CliApp
         root.Subcommands.Add(LiabilityCommand.FollowUpCommand(output, cancellationToken));
         root.Subcommands.Add(ContractCommand.Build(output, error, environment, cancellationToken));
         root.Subcommands.Add(PortfolioCommand.Create(output, error, environment, cancellationToken));
+        root.Subcommands.Add(HouseholdsCommand.Create(output, error, environment, cancellationToken));
         return root;
     }
 
@@ -152,6 +153,7 @@ internal static class CliApp
             var model = scenario.BuildModel();
             SettlementFile.TryRead(dir, scenario);  // the optional settlement rules table, checked against the scenario
             ContractFile.TryRead(dir, scenario, model);  // the optional outcome-contract tables, checked against the model
+            HouseholdFiles.TryRead(dir, scenario, model);  // the optional household tables, checked against the model
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"OK: '{scenario.Settings.Name}' ({dir}): {model.States.Count} states, {model.Payers.Count} payers, {model.Strategies.Count} strategies, {model.Flows.Count} flows; no problems found."));

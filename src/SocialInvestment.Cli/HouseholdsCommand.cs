@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Globalization;
+using SocialInvestment.Households;
+using SocialInvestment.Reporting;
+using SocialInvestment.Scenarios;
+
+namespace SocialInvestment.Cli;
+
+/// <summary>
+/// <c>socinv households [SCENARIO]</c>: runs the scenario's household tables (the built-in
+/// default's when no scenario is given) with the household microsimulation and writes the results
+/// by household type, household outcomes, the family's net position beside the public payers, the
+/// per-household whole bill, a summary JSON and the report into an atomic run folder (like
+/// <c>socinv run</c>). A separate command rather than part of <c>run</c>: its unit is the household,
+/// its options (--households) and outputs differ, and <c>run</c> stays exactly what it was for every
+/// scenario, with or without household tables.
+/// </summary>
+internal static class HouseholdsCommand
+{
+    /// <summary>Upper bound of --households.</summary>
+    public const long MaxHouseholds = 100_000_000;
+
+    public static Command Create(TextWriter output, TextWriter error, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        var scenarioArg = new Argument<string?>("scenario") { Description = "Scenario folder with household tables (household_roles.csv, household_templates.csv, …). Omit for the embedded Norwegian default and its household version of the family team.", Arity = ArgumentArity.ZeroOrOne };
+        CliApp.RejectOptionLike(scenarioArg);
+        var outDir = CliOptions.FolderPath("--out", $"Output folder (default {CliApp.DefaultOut}); replaced as a whole, refused when it holds files socinv did not write.", CliApp.DefaultOut, "-o");
+        var households = CliOptions.WholeNumber("--households", 1, MaxHouseholds, "Simulated households (default 10,000; ignored for a household register, whose households are each simulated once).");
+        var seed = CliOptions.WholeNumber("--seed", 0, long.MaxValue, string.Create(CultureInfo.InvariantCulture, $"Seed of the household microsimulation (default {RunScenario.DefaultSeed}); the same seed gives the same numbers on any thread count."));
+        var threads = CliOptions.WholeNumber("--threads", 0, RunOptionSet.MaxThreads, "Worker threads: 0 (the default) uses every core. The results are the same on any number of threads.");
+        var language = new Option<string>("--language") { Description = "Language of the report: en (default) or nb.", DefaultValueFactory = _ => "en" };
+        language.AcceptOnlyFromAmong("en", "nb");
+        var command = new Command("households", "Families as the unit: run the scenario's households (members with linked life courses, household flows, household interventions with the family's own time) and write results by household type, families with a child placed and adults in work by year, the family's net position beside the municipality, county and state, the per-household whole bill across sectors by year, household_summary.json and the report to --out. Runs on the built-in default with no input.");
+        command.Arguments.Add(scenarioArg);
+        foreach (var o in new Option[] { outDir, households, seed, threads, language })
+        {
+            command.Options.Add(o);
+        }
+
+        command.SetAction(parse => Execute(
+            parse.GetValue(scenarioArg),
+            parse.GetValue(outDir)!,
+            parse.GetValue(households) ?? 10_000,
+            (ulong)(parse.GetValue(seed) ?? (long)RunScenario.DefaultSeed),
+            (int)(parse.GetValue(threads) ?? 0),
+            parse.GetValue(language) == "nb" ? ReportLanguage.NorwegianBokmal : ReportLanguage.English,
+            [.. parse.Tokens.Select(t => t.Value)],
+            output,
+            error,
+            environment,
+            cancellationToken));
+        return command;
+    }
+
+    private static int Execute(string? scenarioDir, string outDir, long households, ulong seed, int threads, ReportLanguage language, string[] arguments, TextWriter output, TextWriter error, CliEnvironment environment, CancellationToken ct)
+    {
+        var scenario = scenarioDir is null ? NorwegianDefault.Load() : CliApp.LoadScenario(scenarioDir);
+        var model = scenario.BuildModel();
+        var tables = scenarioDir is null
+            ? HouseholdFiles.Default(scenario, model)
+            : HouseholdFiles.TryRead(scenarioDir, scenario, model) ?? throw new CliException(ExitCodes.InvalidInput, $"the scenario '{scenarioDir}' has no household tables ({HouseholdFiles.RolesFileName}, {HouseholdFiles.TemplatesFileName}, …); socinv init DIR writes the default's as an example.");
+        var folder = RunFolder.Prepare(outDir);
+        try
+        {
+            var d = tables.Definition;
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"socinv: simulating {(d.FromRegister ? d.RegisterHouseholds.Count : households):N0} households × {d.Strategies.Count} strategies × {model.Options.Cycles} cycles{(d.Templates.Count > 1 ? $", and each of the {d.Templates.Count} household types on its own" : string.Empty)}"));
+            var appraisal = HouseholdAppraisal.Run(tables, scenario, new HouseholdOptions { Households = households, Seed = seed, Threads = threads }, null, ct);
+            Print(appraisal, output);
+            var dir = folder.Staging;
+            appraisal.WriteResults(dir);
+            var input = new HouseholdReportInput(appraisal.All, appraisal.Perspectives, scenario.Settings.PriceYear)
+            {
+                ByType = [.. appraisal.ByType.Select(t => (t.Type, t.Share, t.Comparison))],
+                PlacementStates = tables.PlacementStates,
+                WorkStates = tables.WorkStates,
+                FamilyInvested = [.. appraisal.All.Results.Select(appraisal.FamilyInvestedPerHousehold)],
+                Title = $"{scenario.Settings.Name}: households",
+                Provenance = string.Create(CultureInfo.InvariantCulture, $"Generated by socinv households · scenario: {scenarioDir ?? "embedded Norwegian default"} · households: {appraisal.All.Households} · seed: {seed}."),
+            };
+            HouseholdReport.Build(input, new ReportOptions { Language = language, Title = scenario.Settings.Name }).WriteTo(dir);
+            var copy = Path.Combine(dir, RunManifest.ScenarioFolder);
+            ScenarioWriter.Write(scenario, copy);
+            HouseholdFiles.CopyTables(scenarioDir, copy);
+            var settings = new RunSettings("households", scenarioDir, null, null, [.. appraisal.Perspectives.Select(p => p.Name)], 0, seed, CultureInfo.InvariantCulture.Name);
+            new RunManifest(RunManifest.ToolVersion, arguments, settings, scenario.Settings.Name, RunManifest.ScenarioContentHash(copy), RunManifest.Describe(dir)).WriteTo(dir);
+            folder.Commit(environment.OnWriting is { } hook ? () => hook("swap") : null);
+            output.WriteLine($"Wrote to {folder.Target}: {string.Join(", ", HouseholdAppraisal.ResultFileNames)}, report.html, report.md and its charts (PNG), the scenario copy with its household tables ({RunManifest.ScenarioFolder}/) and {RunManifest.FileName}.");
+            return ExitCodes.Ok;
+        }
+        catch
+        {
+            folder.Abandon();
+            throw;
+        }
+    }
+
+    private static void Print(HouseholdAppraisal a, TextWriter output)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var all = a.All;
+        var d = a.Households.Definition;
+        output.WriteLine(string.Create(c, $"Households: {all.Households:N0} simulated (standing for {d.Size:N0}), {d.Model.Options.Cycles} cycles; per household, present value in NOK{(a.Scenario.Settings.PriceYear is int py ? $" {py}" : string.Empty)} prices, + = better off (± Monte Carlo SE)."));
+        for (var k = 1; k < all.Results.Count; k++)
+        {
+            var r = all.Results[k];
+            output.WriteLine(string.Create(c, $"{r.Strategy.Name} against {all.Results[0].Strategy.Name}:"));
+            foreach (var p in a.Perspectives)
+            {
+                var e = all.IncrementalCost(k, p);
+                output.WriteLine(string.Create(c, $"  {(p.Equals(a.Family) ? $"family ({p.Name})" : p.Name),-22} {-e.Mean,14:N0}  ± {e.StandardError:N0}"));
+            }
+
+            output.WriteLine(string.Create(c, $"  the family puts in {a.FamilyInvestedPerHousehold(r):N0} per household (PV of its time)"));
+        }
+
+        foreach (var r in all.Results)
+        {
+            var placed = a.Households.PlacementStates.Select(s => d.Roles.Max(role => r.ShareEverIn(role.Name, s).Mean)).ToArray();
+            if (placed.Length > 0)
+            {
+                output.WriteLine(string.Create(c, $"{r.Strategy.Name}: families ever with a member in {string.Join(" / ", a.Households.PlacementStates)}: {string.Join(" / ", placed.Select(x => x.ToString("P1", c)))}"));
+            }
+        }
+
+        foreach (var t in a.ByType)
+        {
+            for (var k = 1; k < t.Comparison.Results.Count; k++)
+            {
+                output.WriteLine(string.Create(c, $"  type '{t.Type}' ({t.Share:P0}): {t.Comparison.Results[k].Strategy.Name}, public sector {-t.Comparison.IncrementalCost(k, a.Perspectives.FirstOrDefault(p => p.Name == "public sector") ?? a.Perspectives[0]).Mean:N0}, family {-t.Comparison.IncrementalCost(k, a.Family).Mean:N0} per household"));
+            }
+        }
+    }
+}
