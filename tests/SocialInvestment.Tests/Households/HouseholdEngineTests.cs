@@ -285,6 +285,11 @@ public class HouseholdEngineTests
             Throws.TypeOf<ModelValidationException>().With.Message.Contains("either as templates or from a register"));
         Assert.That(() => HouseholdEngine.RunAll(FamilyModels.Family(model).Build(), new HouseholdOptions { Households = 0 }),
             Throws.ArgumentException.With.Message.Contains("at least 1"));
+        var adHoc = new HouseholdStrategy("ad hoc", [new HouseholdIntervention("x", HouseholdCondition.Any("grandparent", "work"), 0.5, 2)]);
+        Assert.That(() => HouseholdEngine.Prepare(FamilyModels.Family(model).Build(), new HouseholdOptions(), [HouseholdStrategy.BusinessAsUsual, adHoc]),
+            Throws.TypeOf<ModelValidationException>().With.Message.Contains("unknown role 'grandparent'"), "a strategy from outside the definition is validated too");
+        Assert.That(() => HouseholdEngine.Prepare(FamilyModels.Family(model).Build(), new HouseholdOptions(), [HouseholdStrategy.BusinessAsUsual, HouseholdStrategy.BusinessAsUsual]),
+            Throws.ArgumentException.With.Message.Contains("listed twice"));
     }
 
     /// <summary>
