@@ -217,6 +217,12 @@ public static class HouseholdEngine
         private readonly int[] _role;
         private readonly bool[] _present;
         private readonly bool[] _living;
+        private readonly ArmPlan[] _armOf;     // [member]: the member's start source under the arm
+        private readonly double[][] _cumOf;    // [member]: its sub-cohort's cumulative rows
+        private readonly double[][] _scoreOf;  // [member]: its sub-cohort's score values
+        private readonly long[][] _countsOf;   // [member]: its source's occupancy counts
+        private readonly int[] _countBase;     // [member]: its sub-cohort's offset in them
+        private readonly double[] _startAge;   // [member]
         private readonly bool[] _ever;
         private readonly bool[] _conditions;
         private readonly double[] _row;
@@ -243,6 +249,12 @@ public static class HouseholdEngine
             _role = new int[m];
             _present = new bool[m];
             _living = new bool[m];
+            _armOf = new ArmPlan[m];
+            _cumOf = new double[m][];
+            _scoreOf = new double[m][];
+            _countsOf = new long[m][];
+            _countBase = new int[m];
+            _startAge = new double[m];
             _ever = new bool[run.R * run.B];
             _conditions = new bool[Math.Max(1, run.Conditions.Length)];
             _row = new double[run.N];
@@ -368,6 +380,7 @@ public static class HouseholdEngine
             var present = _present.AsSpan(0, M);
             var living = _living.AsSpan(0, M);
             var ivs = arm.Interventions;
+            var hasEffects = arm.HasEffects;
             var ageOut = run.AgeOutAge;
             var isDeath = run.IsDeath;
             var cl = run.CycleLength;
@@ -385,6 +398,12 @@ public static class HouseholdEngine
                 src[m] = s;
                 sc[m] = a.StartSubcohort[j];
                 x[m] = a.StartState[j];
+                _armOf[m] = a;
+                _cumOf[m] = a.Cum[sc[m]];
+                _scoreOf[m] = a.Score[sc[m]];
+                _countsOf[m] = acc.Counts[s];
+                _countBase[m] = sc[m] * (T + 1) * N;
+                _startAge[m] = run.Sources[s].StartAge[k][sc[m]];
                 role[m] = kind.Role[m];
                 present[m] = true;
                 acc.SubcohortPeople[s][sc[m]]++;
@@ -411,7 +430,7 @@ public static class HouseholdEngine
                     }
 
                     var guard = 0;
-                    while (present[m] && ageOut[role[m]] != double.PositiveInfinity && run.Sources[src[m]].StartAge[k][sc[m]] + (t * cl) >= ageOut[role[m]] - 1e-9 && guard++ < run.R)
+                    while (present[m] && ageOut[role[m]] != double.PositiveInfinity && _startAge[m] + (t * cl) >= ageOut[role[m]] - 1e-9 && guard++ < run.R)
                     {
                         var next = run.AgeOutRole[role[m]];
                         if (next < 0)
@@ -454,12 +473,11 @@ public static class HouseholdEngine
                         continue;
                     }
 
-                    var a = run.Sources[src[m]].Arms[k];
                     var cell = (t * N) + x[m];
-                    acc.Counts[src[m]][(sc[m] * (T + 1) * N) + cell]++;
+                    _countsOf[m][_countBase[m] + cell]++;
                     acc.RoleCounts[(((role[m] * (T + 1)) + t) * B) + x[m]]++;
                     _ever[(role[m] * B) + x[m]] = true;
-                    var v = a.Score[sc[m]].AsSpan(cell * S, S);
+                    var v = _scoreOf[m].AsSpan(cell * S, S);
                     for (var q = 0; q < S; q++)
                     {
                         score[q] += v[q];
@@ -522,11 +540,11 @@ public static class HouseholdEngine
                         continue;
                     }
 
-                    var a = run.Sources[src[m]].Arms[k];
+                    var a = _armOf[m];
                     var xm = x[m];
                     var u = CounterRng.UniformAt(keys[m], t);
                     var active = 0;
-                    if (!dissolved && living[m])
+                    if (hasEffects && !dissolved && living[m])
                     {
                         foreach (var e in arm.EffectsByRoleState[(role[m] * B) + xm])
                         {
@@ -543,9 +561,10 @@ public static class HouseholdEngine
                     int y;
                     if (active == 0)
                     {
-                        var row = a.Cum[sc[m]].AsSpan(((t * N) + xm) * N, N);
+                        var row = _cumOf[m];
+                        var r0 = ((t * N) + xm) * N;
                         y = 0;
-                        while (u >= row[y])
+                        while (u >= row[r0 + y])
                         {
                             y++;
                         }

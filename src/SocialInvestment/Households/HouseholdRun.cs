@@ -45,20 +45,19 @@ public sealed class HouseholdRun
         }
 
         // Member start sources: one per distinct start distribution (the model's population, or a list of starts).
-        var sourceKeys = new List<string>();
+        var sourceKeys = new Dictionary<string, int>(StringComparer.Ordinal);
         var sourceModels = new List<LifeCourseModel>();
         int SourceOf(HouseholdMember m)
         {
             var key = m.StartsFromPopulation ? "" : string.Join(";", m.Starts.Select(s => FormattableString.Invariant($"{s.Age:R}|{s.State}|{s.Weight:R}")));
-            var i = sourceKeys.IndexOf(key);
-            if (i >= 0)
+            if (sourceKeys.TryGetValue(key, out var i))
             {
                 return i;
             }
 
-            sourceKeys.Add(key);
+            sourceKeys.Add(key, sourceModels.Count);
             sourceModels.Add(m.StartsFromPopulation ? Model : Model.WithPopulation(new Population(m.Starts.Select(s => new PopulationGroup(s.Age, s.State, s.Weight)))));
-            return sourceKeys.Count - 1;
+            return sourceModels.Count - 1;
         }
 
         var kinds = definition.Kinds;
