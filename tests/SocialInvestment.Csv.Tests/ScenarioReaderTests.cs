@@ -306,8 +306,9 @@ public sealed class ScenarioReaderManifestTests
     }
 
     [Test]
-    public void FileNames_OfTheDefault_AreTheManifestTwelveTablesTheContractAndThePortfolioTables()
+    public void FileNames_OfTheDefault_AreTheManifestTwelveTablesTheContractThePortfolioAndTheHouseholdTables()
     {
-        Assert.That(NorwegianDefault.FileNames, Has.Count.EqualTo(17).And.Contains("scenario.json").And.Contains(ContractFile.ContractsFileName).And.Contains(ContractFile.OutcomesFileName).And.Contains(PortfolioFile.CandidatesFileName).And.Contains(PortfolioFile.BudgetsFileName));
+        Assert.That(NorwegianDefault.FileNames.Where(f => f.StartsWith("household_", StringComparison.Ordinal)), Is.EquivalentTo(HouseholdFiles.FileNames.Where(f => f != HouseholdFiles.RegisterFileName)), "every household table but the register");
+        Assert.That(NorwegianDefault.FileNames, Has.Count.EqualTo(17 + 9).And.Contains("scenario.json").And.Contains(ContractFile.ContractsFileName).And.Contains(ContractFile.OutcomesFileName).And.Contains(PortfolioFile.CandidatesFileName).And.Contains(PortfolioFile.BudgetsFileName));
     }
 }
