@@ -15,6 +15,7 @@ public partial class ReportPortfolioTests
     {
         yield return ("portfolio", PortfolioTexts.English, PortfolioTexts.Norwegian);
         yield return ("settlement", SettlementTexts.English, SettlementTexts.Norwegian);
+        yield return ("household", HouseholdTexts.English, HouseholdTexts.Norwegian);
     }
 
     [Test]
