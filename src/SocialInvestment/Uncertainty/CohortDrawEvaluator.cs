@@ -47,8 +47,30 @@ internal sealed class CohortDrawEvaluator
         _plans = plans;
     }
 
-    /// <summary>The blocks of each strategy that the run's drawn parameters reach.</summary>
-    private sealed record StrategyPlan(CompiledModel Base, int[][] Rows, int[][] Cells, int[][] Events, int[] LedgerCells);
+    /// <summary>
+    /// The blocks of each strategy that the run's drawn parameters reach, per sub-cohort: the rows
+    /// (<c>t·N + x</c>) with, per row, the block it is copied from (<see cref="BlockSource"/>; a row
+    /// computed the same in an earlier strategy) or the entries it re-evaluates (<see cref="RowEvaluate"/>,
+    /// the others cached in <see cref="RowCache"/> from <see cref="RowCacheAt"/>), and the cells likewise.
+    /// </summary>
+    private sealed record StrategyPlan(CompiledModel Base, int[][] Rows, int[][] Cells, int[][] Events, int[] LedgerCells)
+    {
+        public required BlockSource[][] RowSource { get; init; }
+
+        public required ulong[][] RowEvaluate { get; init; }
+
+        public required int[][] RowCacheAt { get; init; }
+
+        public required double[][] RowCache { get; init; }
+
+        public required BlockSource[][] CellSource { get; init; }
+    }
+
+    /// <summary>The strategy and sub-cohort whose identical block a block copies (<see cref="Strategy"/> −1: computed itself).</summary>
+    private readonly record struct BlockSource(int Strategy, int Subcohort)
+    {
+        public static readonly BlockSource Self = new(-1, -1);
+    }
 
     /// <summary>Compiles every strategy at the base values with its dependence; null when the base case does not compile (the general path then reports it).</summary>
     public static CohortDrawEvaluator? Create(PsaSpecification specification, IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives)
@@ -57,6 +79,10 @@ internal sealed class CohortDrawEvaluator
         var drawn = specification.UncertainParameters.Select(p => p.Index).ToArray();
         var plans = new StrategyPlan[strategies.Count];
         var used = new SortedSet<int>();
+
+        // Strategy-free dependent blocks by (start age, t, x): the first strategy computes, later ones copy.
+        var sharedRows = new Dictionary<(double, int, int), BlockSource>();
+        var sharedCells = new Dictionary<(double, int, int), BlockSource>();
         for (var s = 0; s < strategies.Count; s++)
         {
             var recorder = new DependenceRecorder(model);
@@ -70,15 +96,31 @@ internal sealed class CohortDrawEvaluator
             var dependence = recorder.Result();
             var changed = dependence.Mask(drawn);
             int T = compiled.Cycles, N = compiled.ExpandedStateCount;
-            var rows = new int[compiled.SubcohortCount][];
-            var cells = new int[compiled.SubcohortCount][];
-            var events = new int[compiled.SubcohortCount][];
-            for (var si = 0; si < compiled.SubcohortCount; si++)
+            var S = compiled.SubcohortCount;
+            var rows = new int[S][];
+            var cells = new int[S][];
+            var events = new int[S][];
+            var rowSource = new BlockSource[S][];
+            var rowEvaluate = new ulong[S][];
+            var rowCacheAt = new int[S][];
+            var rowCache = new double[S][];
+            var cellSource = new BlockSource[S][];
+            var baseCompilation = Compilation.Start(model, strategies[s], model.BaseParameters, [], null)!;
+            var subcohortPlans = baseCompilation.PlanSubcohorts();
+            for (var si = 0; si < S; si++)
             {
                 var d = dependence.Subcohorts[si];
+                var compiler = new SubcohortCompiler(baseCompilation, subcohortPlans[si]);
+                var age = compiled.Subcohorts[si].StartAge;
                 var r = new List<int>();
                 var c = new List<int>();
                 var e = new List<int>();
+                var rs = new List<BlockSource>();
+                var re = new List<ulong>();
+                var ra = new List<int>();
+                var cache = new List<double>();
+                var cs = new List<BlockSource>();
+                var values = new double[64];
                 for (var t = 0; t <= T; t++)
                 {
                     for (var x = 0; x < N; x++)
@@ -86,11 +128,21 @@ internal sealed class CohortDrawEvaluator
                         if (t < T && d.DependsOn(CompiledBlock.TransitionRow, t, x, changed))
                         {
                             r.Add((t * N) + x);
+                            rs.Add(Shared(sharedRows, compiler.RowIsStrategyFree(t, x), (age, t, x), new BlockSource(s, si)));
+                            var entries = baseCompilation.Rows[compiled.BaseOf[x]].Entries.Length;
+                            var evaluate = compiler.RowEntries(t, x, changed, values);
+                            re.Add(evaluate);
+                            ra.Add(cache.Count);
+                            if (evaluate != ulong.MaxValue)
+                            {
+                                cache.AddRange(values.AsSpan(0, entries));
+                            }
                         }
 
                         if (d.DependsOn(CompiledBlock.StateCell, t, x, changed))
                         {
                             c.Add((t * N) + x);
+                            cs.Add(Shared(sharedCells, compiler.CellIsStrategyFree(t, x), (age, t, x), new BlockSource(s, si)));
                         }
                     }
 
@@ -103,6 +155,11 @@ internal sealed class CohortDrawEvaluator
                 rows[si] = [.. r];
                 cells[si] = [.. c];
                 events[si] = [.. e];
+                rowSource[si] = [.. rs];
+                rowEvaluate[si] = [.. re];
+                rowCacheAt[si] = [.. ra];
+                rowCache[si] = [.. cache];
+                cellSource[si] = [.. cs];
             }
 
             // The accounts any block can book to (every other account is exactly 0 in every draw).
@@ -151,27 +208,74 @@ internal sealed class CohortDrawEvaluator
                 }
             }
 
-            plans[s] = new StrategyPlan(compiled, rows, cells, events, [.. ledgerCells]);
+            plans[s] = new StrategyPlan(compiled, rows, cells, events, [.. ledgerCells])
+            {
+                RowSource = rowSource,
+                RowEvaluate = rowEvaluate,
+                RowCacheAt = rowCacheAt,
+                RowCache = rowCache,
+                CellSource = cellSource,
+            };
         }
 
         var coefficients = perspectives.Select(p => p.Coefficients(model.Accounts)).ToArray();
         return new CohortDrawEvaluator(specification, [.. strategies], comparator, coefficients, [.. used], plans);
     }
 
+    /// <summary>The source of a strategy-free block: the first strategy's, registered when it is met; a block that is not strategy-free computes itself.</summary>
+    private static BlockSource Shared(Dictionary<(double, int, int), BlockSource> shared, bool strategyFree, (double, int, int) key, BlockSource self)
+    {
+        if (!strategyFree)
+        {
+            return BlockSource.Self;
+        }
+
+        if (shared.TryGetValue(key, out var source))
+        {
+            return source;
+        }
+
+        shared[key] = self;
+        return BlockSource.Self;
+    }
+
     /// <summary>The number of blocks a draw recomputes, against all, as JSON fields (for the benchmark runner).</summary>
     public string BlockCounts()
     {
-        long rows = 0, cells = 0, events = 0, allRows = 0, allCells = 0;
+        long rows = 0, cells = 0, events = 0, allRows = 0, allCells = 0, rowsComputed = 0, cellsComputed = 0, entries = 0, entriesEvaluated = 0, uncached = 0;
         foreach (var p in _plans)
         {
             rows += p.Rows.Sum(r => r.Length);
             cells += p.Cells.Sum(c => c.Length);
+            rowsComputed += p.RowSource.Sum(r => r.Count(b => b.Strategy < 0));
+            cellsComputed += p.CellSource.Sum(r => r.Count(b => b.Strategy < 0));
+            for (var si = 0; si < p.Rows.Length; si++)
+            {
+                for (var k = 0; k < p.Rows[si].Length; k++)
+                {
+                    if (p.RowSource[si][k].Strategy >= 0)
+                    {
+                        continue;
+                    }
+
+                    if (p.RowEvaluate[si][k] == ulong.MaxValue)
+                    {
+                        uncached++;
+                    }
+                    else
+                    {
+                        entries += (k + 1 < p.RowCacheAt[si].Length ? p.RowCacheAt[si][k + 1] : p.RowCache[si].Length) - p.RowCacheAt[si][k];
+                        entriesEvaluated += System.Numerics.BitOperations.PopCount(p.RowEvaluate[si][k]);
+                    }
+                }
+            }
+
             events += p.Events.Sum(e => e.Length);
             allRows += (long)p.Base.SubcohortCount * p.Base.Cycles * p.Base.ExpandedStateCount;
             allCells += (long)p.Base.SubcohortCount * (p.Base.Cycles + 1) * p.Base.ExpandedStateCount;
         }
 
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"rows_recomputed\":{rows},\"rows\":{allRows},\"cells_recomputed\":{cells},\"cells\":{allCells},\"event_cycles_recomputed\":{events}");
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"event_cycles_recomputed\":{events}");
     }
 
     /// <summary>A worker's own buffers and compiled-model copies (one per thread).</summary>
@@ -201,6 +305,8 @@ internal sealed class CohortDrawEvaluator
         private readonly double[] _dInvD;
         private readonly CompiledModel?[] _current;
         private readonly SubcohortCompiler?[][] _compilers;
+        private readonly double[][][] _rowCache;
+        private readonly bool[] _inPlace;
 
         public Worker(CohortDrawEvaluator e)
         {
@@ -213,6 +319,8 @@ internal sealed class CohortDrawEvaluator
             _compilers = new SubcohortCompiler?[S][];
             _work = new CompiledModel[S];
             _current = new CompiledModel?[S];
+            _rowCache = new double[S][][];
+            _inPlace = new bool[S];
             _flows = new double[S][];
             _outcomes = new double[S][];
             var T = model.Options.Cycles;
@@ -221,6 +329,7 @@ internal sealed class CohortDrawEvaluator
                 _compilations[s] = Compilation.Start(model, e._strategies[s], model.BaseParameters, [], null)!;
                 _work[s] = e._plans[s].Base.CloneForUpdate();
                 _compilers[s] = new SubcohortCompiler?[_work[s].SubcohortCount];
+                _rowCache[s] = [.. e._plans[s].RowCache.Select(c => (double[])c.Clone())];
                 _flows[s] = new double[(T + 1) * _work[s].LedgerCount];
                 _outcomes[s] = new double[(T + 1) * Math.Max(_work[s].OutcomeCount, 1)];
             }
@@ -264,6 +373,7 @@ internal sealed class CohortDrawEvaluator
             for (var s = 0; s < S; s++)
             {
                 _current[s] = Update(s);
+                _inPlace[s] = ReferenceEquals(_current[s], _work[s]);
             }
 
             var t2 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
@@ -446,9 +556,27 @@ internal sealed class CohortDrawEvaluator
 
                         subcohorts[si].Initial.AsSpan().CopyTo(sc.Initial);
                         var r0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-                        foreach (var tx in plan.Rows[si])
+                        var rows = plan.Rows[si];
+                        var rowSource = plan.RowSource[si];
+                        var rowEvaluate = plan.RowEvaluate[si];
+                        var rowCacheAt = plan.RowCacheAt[si];
+                        var cache = _rowCache[s][si];
+                        for (var k = 0; k < rows.Length; k++)
                         {
-                            compiler.TransitionRow(tx / N, tx % N, sc.P.AsSpan(tx * N, N));
+                            var tx = rows[k];
+                            var src = rowSource[k];
+                            if (src.Strategy >= 0 && _inPlace[src.Strategy])
+                            {
+                                _work[src.Strategy].Subcohorts[src.Subcohort].P.AsSpan(tx * N, N).CopyTo(sc.P.AsSpan(tx * N, N));
+                            }
+                            else if (rowEvaluate[k] == ulong.MaxValue)
+                            {
+                                compiler.TransitionRow(tx / N, tx % N, sc.P.AsSpan(tx * N, N));
+                            }
+                            else
+                            {
+                                compiler.TransitionRow(tx / N, tx % N, sc.P.AsSpan(tx * N, N), cache.AsSpan(rowCacheAt[k]), rowEvaluate[k]);
+                            }
                         }
 
                         if (Timed)
@@ -457,9 +585,25 @@ internal sealed class CohortDrawEvaluator
                             r0 = System.Diagnostics.Stopwatch.GetTimestamp();
                         }
 
-                        foreach (var tx in plan.Cells[si])
+                        var cells = plan.Cells[si];
+                        var cellSource = plan.CellSource[si];
+                        for (var k = 0; k < cells.Length; k++)
                         {
-                            compiler.StateCell(tx / N, tx % N, sc.StateFlows.AsSpan(tx * L, L), O == 0 ? [] : sc.StateOutcomes.AsSpan(tx * O, O));
+                            var tx = cells[k];
+                            var src = cellSource[k];
+                            if (src.Strategy >= 0 && _inPlace[src.Strategy])
+                            {
+                                var from = _work[src.Strategy].Subcohorts[src.Subcohort];
+                                from.StateFlows.AsSpan(tx * L, L).CopyTo(sc.StateFlows.AsSpan(tx * L, L));
+                                if (O > 0)
+                                {
+                                    from.StateOutcomes.AsSpan(tx * O, O).CopyTo(sc.StateOutcomes.AsSpan(tx * O, O));
+                                }
+                            }
+                            else
+                            {
+                                compiler.StateCell(tx / N, tx % N, sc.StateFlows.AsSpan(tx * L, L), O == 0 ? [] : sc.StateOutcomes.AsSpan(tx * O, O));
+                            }
                         }
 
                         if (Timed)
