@@ -32,8 +32,11 @@ internal sealed class CohortDrawEvaluator
     /// <summary>Per account a, the coefficient of each perspective v at <c>a·V + v</c>.</summary>
     private readonly double[] _coefByAccount;
 
-    /// <summary>The width of a projected cell: 2·V (base, then intervention flows of each perspective), rounded up to whole vectors.</summary>
+    /// <summary>The width of a projected cell: 2·V (base, then intervention flows of each perspective) and the O outcomes, rounded up to whole vectors.</summary>
     private readonly int _jp;
+
+    /// <summary>Where the outcomes start in a projected cell (2·V).</summary>
+    private readonly int _outcomeLane;
 
     private CohortDrawEvaluator(PsaSpecification spec, Strategy[] strategies, int ci, double[][] coefficients, StrategyPlan[] plans)
     {
@@ -49,7 +52,8 @@ internal sealed class CohortDrawEvaluator
         }
 
         var w = System.Numerics.Vector<double>.Count;
-        _jp = Math.Max(w, ((2 * V) + w - 1) / w * w);
+        _outcomeLane = 2 * V;
+        _jp = Math.Max(w, ((2 * V) + spec.Model.Outcomes.Count + w - 1) / w * w);
         _spec = spec;
         _model = spec.Model;
         _strategies = strategies;
@@ -189,15 +193,16 @@ internal sealed class CohortDrawEvaluator
     /// Projects one flow cell (a ledger over <c>2·A</c> cells, structurally non-zero at
     /// <paramref name="cells"/>) onto the perspectives: <c>g[v] = Σ_a c_v(a)·F[a]</c> (base flows) and
     /// <c>g[V + v] = Σ_a c_v(a)·F[A + a]</c> (intervention flows), in account order; the rest of the
-    /// <see cref="_jp"/> wide cell is 0. The trace then accumulates 2·V numbers per state instead of the
+    /// <see cref="_jp"/> wide cell holds the state's outcomes (<see cref="_outcomeLane"/> on), then 0. The trace then accumulates 2·V numbers per state instead of the
     /// ledger (a change of summation order against <see cref="SimulationResult.TotalCost"/> and
     /// <see cref="Appraisal.Compare"/>: equal within 1e-12 relative, tested).
     /// </summary>
-    private void Project(ReadOnlySpan<double> flows, int[] cells, Span<double> g)
+    private void Project(ReadOnlySpan<double> flows, int[] cells, ReadOnlySpan<double> outcomes, Span<double> g)
     {
         var V = _coefficients.Length;
         var A = flows.Length / 2;
         g.Clear();
+        outcomes.CopyTo(g[_outcomeLane..]);
         foreach (var l in cells)
         {
             var f = flows[l];
@@ -223,10 +228,12 @@ internal sealed class CohortDrawEvaluator
         for (var si = 0; si < result.Length; si++)
         {
             var F = compiled.Subcohorts[si].StateFlows;
+            var U = compiled.Subcohorts[si].StateOutcomes;
+            var O = compiled.OutcomeCount;
             var g = result[si] = new double[(T + 1) * N * _jp];
             for (var tx = 0; tx < (T + 1) * N; tx++)
             {
-                Project(F.AsSpan(tx * L, L), compiled.Cells[tx % N], g.AsSpan(tx * _jp, _jp));
+                Project(F.AsSpan(tx * L, L), compiled.Cells[tx % N], O == 0 ? [] : U.AsSpan(tx * O, O), g.AsSpan(tx * _jp, _jp));
             }
         }
 
@@ -237,11 +244,12 @@ internal sealed class CohortDrawEvaluator
     /// The cycle loop of <see cref="CohortEngine.Propagate"/> for one sub-cohort with the ledger projected
     /// onto the perspectives: the occupancy-weighted projected cells <paramref name="g"/> accumulate into
     /// <paramref name="acc"/> (<c>[t][j]</c>, <see cref="_jp"/> wide, in whole vectors), events and upfront
-    /// costs are projected as they are booked; outcomes and the occupancy exactly as there. Allocation-free;
+    /// costs are projected as they are booked, the outcomes ride in their lanes (the same additions in the same
+    /// order as there, so bit-identical) and the occupancy is propagated exactly as there. Allocation-free;
     /// the occupancy trace itself is not kept (no PSA summary reads it).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Propagate(CompiledModel c, Subcohort sc, double[] g, double[] mBuffer, double[] nextBuffer, double[] acc, double[] outcomes)
+    private void Propagate(CompiledModel c, Subcohort sc, double[] g, double[] mBuffer, double[] nextBuffer, double[] acc)
     {
         var T = c.Cycles;
         var O = c.OutcomeCount;
@@ -257,7 +265,6 @@ internal sealed class CohortDrawEvaluator
         var E = sc.EventFrom.Length;
         var EO = sc.OutcomeEventFrom.Length;
         var P = sc.P;
-        var U = sc.StateOutcomes;
         var m = mBuffer.AsSpan(0, N);
         var next = nextBuffer.AsSpan(0, N);
         sc.Initial.AsSpan().CopyTo(m);
@@ -288,10 +295,6 @@ internal sealed class CohortDrawEvaluator
                     var rm = r[t] * mx;
                     var from = ((t - 1) * N) + x;
                     AxpyVectors(rm, g.AsSpan(from * Jp, Jp), acc.AsSpan((t - 1) * Jp, Jp));
-                    if (O > 0)
-                    {
-                        CohortEngine.Axpy(rm, U.AsSpan(from * O, O), outcomes.AsSpan((t - 1) * O, O));
-                    }
                 }
 
                 if (wt == 0)
@@ -302,10 +305,6 @@ internal sealed class CohortDrawEvaluator
                 var wm = wt * mx;
                 var at = (t * N) + x;
                 AxpyVectors(wm, g.AsSpan(at * Jp, Jp), acc.AsSpan(t * Jp, Jp));
-                if (O > 0)
-                {
-                    CohortEngine.Axpy(wm, U.AsSpan(at * O, O), outcomes.AsSpan(t * O, O));
-                }
             }
 
             if (t == T)
@@ -332,7 +331,7 @@ internal sealed class CohortDrawEvaluator
 
             if (EO > 0)
             {
-                var arrive = outcomes.AsSpan((t + 1) * O, O);
+                var arrive = acc.AsSpan(((t + 1) * Jp) + _outcomeLane, O);
                 var values = sc.OutcomeEventValues.AsSpan(t * EO, EO);
                 var weight = ew[t + 1];
                 for (var e = 0; e < EO; e++)
@@ -458,7 +457,6 @@ internal sealed class CohortDrawEvaluator
         private readonly CompiledModel[] _work;
         private readonly double[][][] _g;
         private readonly double[][] _acc;
-        private readonly double[][] _outcomes;
         private readonly double[] _m;
         private readonly double[] _next;
         private readonly double[] _inv;
@@ -472,6 +470,7 @@ internal sealed class CohortDrawEvaluator
         private readonly double[][][] _rowCache;
         private readonly bool[] _inPlace;
         private readonly double[] _cell;
+        private readonly double[] _cellOutcomes;
 
         public Worker(CohortDrawEvaluator e)
         {
@@ -489,7 +488,6 @@ internal sealed class CohortDrawEvaluator
             _inPlace = new bool[S];
             _g = new double[S][][];
             _acc = new double[S][];
-            _outcomes = new double[S][];
             var T = model.Options.Cycles;
             for (var s = 0; s < S; s++)
             {
@@ -499,11 +497,11 @@ internal sealed class CohortDrawEvaluator
                 _rowCache[s] = [.. e._plans[s].RowCache.Select(c => (double[])c.Clone())];
                 _g[s] = e.ProjectAll(_work[s]);
                 _acc[s] = new double[(T + 1) * e._jp];
-                _outcomes[s] = new double[(T + 1) * Math.Max(_work[s].OutcomeCount, 1)];
             }
 
             var c0 = _work[0];
             _cell = new double[c0.LedgerCount];
+            _cellOutcomes = new double[c0.OutcomeCount];
             _m = new double[c0.ExpandedStateCount];
             _next = new double[c0.ExpandedStateCount];
             _inv = new double[T + 1];
@@ -548,13 +546,11 @@ internal sealed class CohortDrawEvaluator
                 cancellationToken.ThrowIfCancellationRequested();
                 var compiled = _current[s]!;
                 var acc = _acc[s];
-                var outcomes = _outcomes[s];
                 Array.Clear(acc);
-                Array.Clear(outcomes);
                 var g = _currentG[s];
                 for (var si = 0; si < compiled.Subcohorts.Length; si++)
                 {
-                    e.Propagate(compiled, compiled.Subcohorts[si], g[si]!, _m, _next, acc, outcomes);
+                    e.Propagate(compiled, compiled.Subcohorts[si], g[si]!, _m, _next, acc);
                 }
             }
 
@@ -577,13 +573,13 @@ internal sealed class CohortDrawEvaluator
                     b.Costs[(((s * V) + v) * stride) + at] = total;
                 }
 
-                var u = _outcomes[s];
+                var lane = e._outcomeLane;
                 for (var o = 0; o < O; o++)
                 {
                     var sum = 0.0;
                     for (var t = 0; t <= T; t++)
                     {
-                        sum += u[(t * O) + o] * odf[t];
+                        sum += f[(t * Jp) + lane + o] * odf[t];
                     }
 
                     b.Outcomes[(((s * O) + o) * stride) + at] = sum;
@@ -705,18 +701,14 @@ internal sealed class CohortDrawEvaluator
                             var src = cellSource[k];
                             if (src.Strategy >= 0 && _inPlace[src.Strategy])
                             {
-                                // The projected cell and the outcomes (the flows themselves are read only through the projection).
+                                // The projected cell with its outcomes (the flow and outcome tables are read only through the projection).
                                 _g[src.Strategy][src.Subcohort].AsSpan(tx * Jp, Jp).CopyTo(g.AsSpan(tx * Jp, Jp));
-                                if (O > 0)
-                                {
-                                    _work[src.Strategy].Subcohorts[src.Subcohort].StateOutcomes.AsSpan(tx * O, O).CopyTo(sc.StateOutcomes.AsSpan(tx * O, O));
-                                }
                             }
                             else
                             {
                                 // Into a scratch ledger, then projected: the worker's flow table is read only through the projection.
-                                compiler.StateCell(tx / N, tx % N, _cell, O == 0 ? [] : sc.StateOutcomes.AsSpan(tx * O, O));
-                                _e.Project(_cell, work.Cells[tx % N], g.AsSpan(tx * Jp, Jp));
+                                compiler.StateCell(tx / N, tx % N, _cell, _cellOutcomes);
+                                _e.Project(_cell, work.Cells[tx % N], _cellOutcomes, g.AsSpan(tx * Jp, Jp));
                             }
                         }
 
