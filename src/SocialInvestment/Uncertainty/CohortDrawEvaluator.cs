@@ -79,6 +79,9 @@ internal sealed class CohortDrawEvaluator
         public required double[][] RowCache { get; init; }
 
         public required BlockSource[][] CellSource { get; init; }
+
+        /// <summary>The structural non-zeros of the rows, flat (<see cref="Flat"/>; the same in every compilation of the strategy).</summary>
+        public required (int[] Start, int[] Index) Columns { get; init; }
     }
 
     /// <summary>The strategy and sub-cohort whose identical block a block copies (<see cref="Strategy"/> −1: computed itself).</summary>
@@ -182,6 +185,7 @@ internal sealed class CohortDrawEvaluator
                 RowCacheAt = rowCacheAt,
                 RowCache = rowCache,
                 CellSource = cellSource,
+                Columns = Flat(compiled.Columns, N),
             };
         }
 
@@ -249,7 +253,7 @@ internal sealed class CohortDrawEvaluator
     /// the occupancy trace itself is not kept (no PSA summary reads it).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Propagate(CompiledModel c, Subcohort sc, double[] g, double[] mBuffer, double[] nextBuffer, double[] acc)
+    private void Propagate(CompiledModel c, Subcohort sc, double[] g, (int[] Start, int[] Index) columns, double[] mBuffer, double[] nextBuffer, double[] acc)
     {
         var T = c.Cycles;
         var O = c.OutcomeCount;
@@ -258,13 +262,18 @@ internal sealed class CohortDrawEvaluator
         var V = _coefficients.Length;
         var Jp = _jp;
         var coefA = _coefByAccount;
-        var columns = c.Columns;
+        var (columnStart, columnIndex) = columns;
         var w = c.StateWeights;
         var r = c.PreviousWeights;
         var ew = c.EventWeights;
         var E = sc.EventFrom.Length;
         var EO = sc.OutcomeEventFrom.Length;
         var P = sc.P;
+        if (columnStart.Length != N + 1 || P.Length < T * N * N || mBuffer.Length < N || nextBuffer.Length < N)
+        {
+            throw new InvalidOperationException("The transition table or the occupancy buffers are shorter than the state space.");
+        }
+
         var m = mBuffer.AsSpan(0, N);
         var next = nextBuffer.AsSpan(0, N);
         sc.Initial.AsSpan().CopyTo(m);
@@ -341,16 +350,22 @@ internal sealed class CohortDrawEvaluator
                 }
             }
 
+            // m·P over the structural non-zeros (flat, ascending per row as in CompiledModel.Columns; every
+            // index is below N and every row inside P, checked when the plan was built).
             next.Clear();
+            ref var p0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(P);
+            ref var n0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(next);
+            ref var c0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(columnIndex);
             for (var x = 0; x < N; x++)
             {
                 var mx = m[x];
                 if (mx != 0)
                 {
-                    var row = P.AsSpan(pt + (x * N), N);
-                    foreach (var y in columns[x])
+                    ref var row = ref Unsafe.Add(ref p0, pt + (x * N));
+                    for (var k = columnStart[x]; k < columnStart[x + 1]; k++)
                     {
-                        next[y] += mx * row[y];
+                        var y = Unsafe.Add(ref c0, k);
+                        Unsafe.Add(ref n0, y) += mx * Unsafe.Add(ref row, y);
                     }
                 }
             }
@@ -359,6 +374,24 @@ internal sealed class CohortDrawEvaluator
             m = next;
             next = tmp;
         }
+    }
+
+    /// <summary>The structural non-zeros of the rows (<see cref="CompiledModel.Columns"/>) as one flat index array with row starts, built once per column table and checked to lie below <paramref name="n"/>.</summary>
+    private static (int[] Start, int[] Index) Flat(int[][] columns, int n)
+    {
+        var start = new int[columns.Length + 1];
+        for (var x = 0; x < columns.Length; x++)
+        {
+            start[x + 1] = start[x] + columns[x].Length;
+        }
+
+        var index = columns.SelectMany(c => c).ToArray();
+        if (columns.Length != n || index.Any(y => (uint)y >= (uint)n))
+        {
+            throw new InvalidOperationException("A structural column lies outside the state space.");
+        }
+
+        return (start, index);
     }
 
     /// <summary>Books an amount on ledger cell <paramref name="l"/> into a projected row: <c>row[h + v] += c_v(a)·amount</c>.</summary>
@@ -550,7 +583,7 @@ internal sealed class CohortDrawEvaluator
                 var g = _currentG[s];
                 for (var si = 0; si < compiled.Subcohorts.Length; si++)
                 {
-                    e.Propagate(compiled, compiled.Subcohorts[si], g[si]!, _m, _next, acc);
+                    e.Propagate(compiled, compiled.Subcohorts[si], g[si]!, e._plans[s].Columns, _m, _next, acc);
                 }
             }
 
