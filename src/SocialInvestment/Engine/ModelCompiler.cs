@@ -198,7 +198,11 @@ internal sealed class Compilation
     {
         var interventions = Strategy.Interventions;
         var k = interventions.Count;
-        Uptake = new double[k];
+        if (Uptake.Length != k)
+        {
+            Uptake = new double[k];
+        }
+
         for (var i = 0; i < k; i++)
         {
             Uptake[i] = interventions[i].Uptake.Evaluate(Parameters);
@@ -614,7 +618,15 @@ internal sealed class SubcohortCompiler
             _weights[a] = interventions[i].UptakeMode == UptakeMode.MeanEffect ? _c.Uptake[i] : 1.0;
         }
 
-        _paramsAt = ParametersAt();
+        if (_active.Any(iv => iv.ParameterEffects.Count > 0))
+        {
+            _paramsAt = ParametersAt();
+        }
+        else
+        {
+            // No parameter effect: every point reads the compilation's values (a re-used array, no per-draw allocation).
+            Array.Fill(_paramsAt, _c.Parameters);
+        }
     }
 
     /// <summary>The strategy's intervention indices acting on this sub-cohort.</summary>
