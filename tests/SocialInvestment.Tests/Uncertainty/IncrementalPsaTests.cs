@@ -128,6 +128,18 @@ public class IncrementalPsaTests
     }
 
     [Test]
+    public void Welfare16_DrawRanges_MergeToTheSingleRun_BitForBit()
+    {
+        // Shared blocks, cached entries and projected cells depend on the draw only, not on the range or the worker.
+        var model = Welfare16.Build(UptakeMode.MeanEffect);
+        var spec = Welfare16.Specification(model);
+        var options = new PsaOptions { Draws = 30, Seed = 7, Perspectives = Welfare16.Perspectives, KeepDraws = true, Threads = 2 };
+        var single = ProbabilisticAnalysis.Run(spec, options with { Threads = 1 });
+        var merged = ProbabilisticAnalysis.RunRange(spec, options, 13, 17).Merge(ProbabilisticAnalysis.RunRange(spec, options, 0, 13)).ToResult();
+        AssertIdentical(single, merged);
+    }
+
+    [Test]
     public void Welfare16Subcohorts_AgreesWithTheGeneralPath()
     {
         // Uptake as an exact split into taker sub-cohorts: the drawn uptake moves the initial occupancy and the upfront mass.
