@@ -58,7 +58,7 @@ public static class HouseholdCohort
             }
         }
 
-        return [.. Enumerable.Range(0, run.Arms.Length).Select(k => RunArm(run, k, cancellationToken))];
+        return ReadOnly.Own(Enumerable.Range(0, run.Arms.Length).Select(k => RunArm(run, k, cancellationToken)).ToArray());
     }
 
     private static double Bound(HouseholdRun run, int k)

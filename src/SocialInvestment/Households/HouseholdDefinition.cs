@@ -33,15 +33,15 @@ public sealed class HouseholdDefinition
     internal HouseholdDefinition(LifeCourseModel model, HouseholdRole[] roles, HouseholdTemplate[] templates, HouseholdTemplate[] register, string[] registerIds, HouseholdLink[] links, HouseholdFlow[] flows, HouseholdStrategy[] strategies, Payer familyPayer, string[] deathStates, double size)
     {
         Model = model;
-        Roles = roles;
-        Templates = templates;
-        RegisterHouseholds = register;
-        RegisterIds = registerIds;
-        Links = links;
-        Flows = flows;
-        Strategies = strategies;
+        Roles = ReadOnly.Own(roles);
+        Templates = ReadOnly.Own(templates);
+        RegisterHouseholds = ReadOnly.Own(register);
+        RegisterIds = ReadOnly.Own(registerIds);
+        Links = ReadOnly.Own(links);
+        Flows = ReadOnly.Own(flows);
+        Strategies = ReadOnly.Own(strategies);
         FamilyPayer = familyPayer;
-        DeathStates = deathStates;
+        DeathStates = ReadOnly.Own(deathStates);
         Size = size;
     }
 

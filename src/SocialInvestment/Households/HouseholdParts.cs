@@ -48,7 +48,7 @@ public sealed record HouseholdMember
     public HouseholdMember(string role, IReadOnlyList<MemberStart> starts)
     {
         Role = role;
-        Starts = starts;
+        Starts = starts is null ? null! : ReadOnly.Copy(starts);
     }
 
     /// <summary>The role's name.</summary>
@@ -75,7 +75,11 @@ public sealed record HouseholdMember
 /// <param name="Name">Unique, non-empty name.</param>
 /// <param name="Weight">Relative weight (finite, ≥ 0); the templates' weights are normalised.</param>
 /// <param name="Members">The members (at least one, at most <see cref="HouseholdDefinition.MaxMembers"/>), in member order (member 0 first).</param>
-public sealed record HouseholdTemplate(string Name, double Weight, IReadOnlyList<HouseholdMember> Members);
+public sealed record HouseholdTemplate(string Name, double Weight, IReadOnlyList<HouseholdMember> Members)
+{
+    /// <summary>The members, member 0 first (an immutable copy of the list given).</summary>
+    public IReadOnlyList<HouseholdMember> Members { get; init; } = Members is null ? null! : ReadOnly.Copy(Members);
+}
 
 /// <summary>One person of a household register: the household they belong to, their role, age and state at cycle 0.</summary>
 /// <param name="Household">The household's identifier (non-empty); rows with the same identifier form one household, in row order.</param>
@@ -117,8 +121,8 @@ public sealed record HouseholdCondition
     {
         Kind = kind;
         Role = role;
-        States = states;
-        Parts = parts;
+        States = ReadOnly.Copy(states);
+        Parts = ReadOnly.Copy(parts);
     }
 
     /// <summary>The kind of test.</summary>
@@ -255,11 +259,11 @@ public sealed record HouseholdIntervention
     /// <summary>Number of cycles it is active, from cycle 0.</summary>
     public int DurationCycles { get; }
 
-    /// <summary>Its effects on members' transitions.</summary>
-    public IReadOnlyList<HouseholdEffect> Effects { get; init; } = [];
+    /// <summary>Its effects on members' transitions (an immutable copy of the list given).</summary>
+    public IReadOnlyList<HouseholdEffect> Effects { get; init => field = value is null ? null! : ReadOnly.Copy(value); } = ReadOnly.Own(Array.Empty<HouseholdEffect>());
 
-    /// <summary>Its costs per household per active cycle.</summary>
-    public IReadOnlyList<HouseholdCost> Costs { get; init; } = [];
+    /// <summary>Its costs per household per active cycle (an immutable copy of the list given).</summary>
+    public IReadOnlyList<HouseholdCost> Costs { get; init => field = value is null ? null! : ReadOnly.Copy(value); } = ReadOnly.Own(Array.Empty<HouseholdCost>());
 
     /// <summary>The family's own time per active cycle, in hours (finite, ≥ 0): the family's contribution as co-investor.</summary>
     public double FamilyHoursPerCycle { get; init; }
@@ -279,6 +283,9 @@ public sealed record HouseholdIntervention
 /// <param name="Interventions">The household interventions (at most <see cref="HouseholdDefinition.MaxInterventions"/>).</param>
 public sealed record HouseholdStrategy(string Name, IReadOnlyList<HouseholdIntervention> Interventions)
 {
+    /// <summary>The household interventions (an immutable copy of the list given).</summary>
+    public IReadOnlyList<HouseholdIntervention> Interventions { get; init; } = Interventions is null ? null! : ReadOnly.Copy(Interventions);
+
     /// <summary>The strategy of the life-course model each member follows (default <see cref="Strategy.BusinessAsUsual"/>).</summary>
     public Strategy MemberStrategy { get; init; } = Strategy.BusinessAsUsual;
 

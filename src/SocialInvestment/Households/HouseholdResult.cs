@@ -209,7 +209,7 @@ public sealed class HouseholdComparison
     {
         Run = partial.Run;
         Households = partial.Households;
-        Results = [.. partial.Arms.Select((a, k) => new HouseholdResult(partial.Run, k, a, Households))];
+        Results = ReadOnly.Own(partial.Arms.Select((a, k) => new HouseholdResult(partial.Run, k, a, Households)).ToArray());
     }
 
     /// <summary>The prepared run.</summary>

@@ -15,7 +15,8 @@ public sealed class HouseholdRun
     {
         Definition = definition;
         Options = options;
-        Strategies = strategies;
+        Strategies = ReadOnly.Copy(strategies);
+        strategies = Strategies;
         var baseModel = definition.Model;
 
         // The model with the accounts only households book to (household flows, intervention costs, the family's time).
@@ -24,7 +25,7 @@ public sealed class HouseholdRun
             .Concat(strategies.SelectMany(s => s.Interventions).Where(i => i.FamilyHoursPerCycle * i.FamilyValuePerHour != 0).Select(i => new Account(definition.FamilyPayer, i.FamilySector, FlowKind.ResourceCost)))
             .ToArray();
         Model = baseModel.WithExtraAccounts([definition.FamilyPayer, .. extraAccounts.Select(a => a.Payer)], extraAccounts.Select(a => a.Sector), extraAccounts);
-        Perspectives = options.Perspectives ?? Perspective.StandardSet(Model);
+        Perspectives = ReadOnly.Copy(options.Perspectives ?? Perspective.StandardSet(Model));
         var microOptions = new MicrosimOptions { Seed = options.Seed, Draw = options.Draw, BlockSize = 1, Perspectives = Perspectives, TrackDistributions = false };
 
         B = Model.States.Count;

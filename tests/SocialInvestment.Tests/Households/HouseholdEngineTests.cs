@@ -321,6 +321,35 @@ public class HouseholdEngineTests
     }
 
     [Test]
+    public void The_definitions_and_results_lists_cannot_be_changed_through_a_cast()
+    {
+        var model = FamilyModels.Build();
+        var roles = new List<HouseholdRole> { new("adult"), new("child") };
+        var members = new List<HouseholdMember> { HouseholdMember.At("adult", 30, "work") };
+        var b = HouseholdDefinition.Create(model);
+        foreach (var r in roles)
+        {
+            b.AddRole(r);
+        }
+
+        var definition = b.AddTemplate(new HouseholdTemplate("t", 1, members))
+            .AddStrategy(new HouseholdStrategy("team", [FamilyModels.FamilyTeamIntervention()]))
+            .Build();
+        members.Add(HouseholdMember.At("child", 5, "home"));
+        var run = HouseholdEngine.RunAll(definition, new HouseholdOptions { Households = 100 });
+        Assert.Multiple(() =>
+        {
+            Assert.That(definition.Templates[0].Members, Has.Count.EqualTo(1), "the template copied the caller's list");
+            Assert.Throws<NotSupportedException>(() => ((IList<HouseholdRole>)definition.Roles)[0] = new HouseholdRole("x"));
+            Assert.Throws<NotSupportedException>(() => ((IList<HouseholdMember>)definition.Templates[0].Members).Clear());
+            Assert.Throws<NotSupportedException>(() => ((IList<HouseholdEffect>)definition.Strategies[0].Interventions[0].Effects).Clear());
+            Assert.Throws<NotSupportedException>(() => ((IList<string>)definition.DeathStates).Clear());
+            Assert.Throws<NotSupportedException>(() => ((IList<HouseholdResult>)run.Results).Clear());
+            Assert.Throws<NotSupportedException>(() => ((IList<Perspective>)run.Run.Perspectives).Clear());
+        });
+    }
+
+    [Test]
     public void Cancellation_stops_the_run()
     {
         var model = FamilyModels.Build();
