@@ -169,7 +169,7 @@ internal static class RunScenario
         }
         catch (ArgumentException e) when (e is not ArgumentNullException)
         {
-            throw new CliException(ExitCodes.InvalidInput, CliApp.WithoutParameterName(e));
+            throw new CliException(ExitCodes.InvalidInput, e.Message);
         }
 
         var reportOptions = new ReportOptions
@@ -355,7 +355,7 @@ internal static class RunScenario
         }
         catch (ArgumentException e) when (e is not ArgumentNullException)
         {
-            throw new CliException(ExitCodes.InvalidInput, CliApp.WithoutParameterName(e));
+            throw new CliException(ExitCodes.InvalidInput, e.Message);
         }
 
         var f = reportOptions.Culture;

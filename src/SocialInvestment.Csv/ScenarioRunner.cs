@@ -196,7 +196,8 @@ public static class ScenarioRunner
 
             if (options.Discounting is string d)
             {
-                var schedule = ScenarioConventions.ParseDiscounting(d);
+                // The message names the known presets; no parameter name is attached (it would mean nothing to a user of socinv).
+                var schedule = ScenarioConventions.TryParseDiscounting(d, out var parsed, out var problem) ? parsed : throw new ArgumentException(problem);
                 o = o with { CostDiscounting = schedule, OutcomeDiscounting = schedule };
             }
 
@@ -209,7 +210,7 @@ public static class ScenarioRunner
             var unknown = names.Where(n => scenario.ResolvePerspective(n) is null).ToArray();
             if (unknown.Length > 0)
             {
-                throw new ArgumentException($"Unknown perspective(s): {string.Join(", ", unknown)}. Use a payer name ({string.Join(", ", scenario.Payers.Select(p => p.Name))}), public, society, individual or resource-costs.", nameof(options));
+                throw new ArgumentException($"Unknown perspective(s): {string.Join(", ", unknown)}. Use a payer name ({string.Join(", ", scenario.Payers.Select(p => p.Name))}), public, society, individual or resource-costs.");
             }
 
             perspectives = names.Select(n => scenario.ResolvePerspective(n)!).ToArray();
