@@ -85,8 +85,8 @@ public sealed class ScenarioRun
     {
         // A settings name (public, society, a payer) is matched by what it resolves to (society with the scenario's λ), a reported name as such.
         var p = Scenario.ResolvePerspective(perspective);
-        return Appraisals.FirstOrDefault(a => a.Strategy == strategy && a.Perspective.Equals(p))
-            ?? Appraisals.FirstOrDefault(a => a.Strategy == strategy && a.Perspective.Name == perspective)
+        return Appraisals.FirstOrDefault(a => a.Strategy.Name == strategy && a.Perspective.Equals(p))
+            ?? Appraisals.FirstOrDefault(a => a.Strategy.Name == strategy && a.Perspective.Name == perspective)
             ?? throw new KeyNotFoundException($"The run has no appraisal of '{strategy}' from the perspective '{perspective}'.");
     }
 
@@ -98,7 +98,7 @@ public sealed class ScenarioRun
     /// <param name="strategy">Strategy name (not the comparator).</param>
     public IReadOnlyList<PayerBalance> WhoInvestsWhoSaves(string strategy)
     {
-        var a = Appraisals.FirstOrDefault(x => x.Strategy == strategy);
+        var a = Appraisals.FirstOrDefault(x => x.Strategy.Name == strategy);
         return a is not null
             ? a.Payers
             : Economics.Appraisal.Compare(Result(strategy), Result(Comparator), Perspective.PublicSector).Payers;
