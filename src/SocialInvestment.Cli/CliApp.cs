@@ -259,14 +259,6 @@ internal static class CliApp
         }
     }
 
-    /// <summary>The message of an argument exception without the " (Parameter 'x')" suffix, which means nothing to a user.</summary>
-    internal static string WithoutParameterName(ArgumentException e)
-    {
-        var m = e.Message;
-        var i = e.ParamName is null ? -1 : m.LastIndexOf($" (Parameter '{e.ParamName}')", StringComparison.Ordinal);
-        return i >= 0 ? m[..i] : m;
-    }
-
     /// <summary>A word starting with '-' in a folder argument is an unknown option, not a folder name.</summary>
     internal static void RejectOptionLike<T>(Argument<T> argument) => argument.Validators.Add(r =>
     {

@@ -33,7 +33,7 @@ internal static class PsaCsv
     {
         var c = CultureInfo.InvariantCulture;
         var parameters = psa.Specification.UncertainParameters;
-        var drawn = parameters.Select(psa.ParameterDraws).ToArray();
+        var drawn = parameters.Select(p => psa.ParameterDraws(p).ToArray()).ToArray();
         writer.NewLine = "\n";
         writer.WriteLine(Header(psa));
         var line = new StringBuilder();

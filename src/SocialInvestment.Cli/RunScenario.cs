@@ -169,7 +169,7 @@ internal static class RunScenario
         }
         catch (ArgumentException e) when (e is not ArgumentNullException)
         {
-            throw new CliException(ExitCodes.InvalidInput, CliApp.WithoutParameterName(e));
+            throw new CliException(ExitCodes.InvalidInput, e.Message);
         }
 
         var reportOptions = new ReportOptions
@@ -325,7 +325,7 @@ internal static class RunScenario
 
         output.WriteLine("Appraisal against the comparator (present values in NOK, totals for the modelled population; + = better off):");
         output.Write(ReportTables.Summary(run.Appraisals, reportOptions));
-        foreach (var group in run.Appraisals.GroupBy(a => a.Strategy, StringComparer.Ordinal))
+        foreach (var group in run.Appraisals.GroupBy(a => a.Strategy.Name, StringComparer.Ordinal))
         {
             output.WriteLine();
             output.WriteLine($"Who invests, who saves: {group.Key} vs {run.Comparator} (present values in NOK; + = better off)");
@@ -355,7 +355,7 @@ internal static class RunScenario
         }
         catch (ArgumentException e) when (e is not ArgumentNullException)
         {
-            throw new CliException(ExitCodes.InvalidInput, CliApp.WithoutParameterName(e));
+            throw new CliException(ExitCodes.InvalidInput, e.Message);
         }
 
         var f = reportOptions.Culture;

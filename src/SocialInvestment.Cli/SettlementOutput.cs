@@ -22,15 +22,15 @@ internal static class SettlementOutput
         var fromFile = scenarioDir is null ? null : SettlementFile.TryRead(scenarioDir, run.Scenario);
         var plan = fromFile ?? SettlementFile.ExamplePlan;
         var results = new List<SettlementResult>();
-        foreach (var group in run.Appraisals.GroupBy(a => a.Strategy, StringComparer.Ordinal))
+        foreach (var group in run.Appraisals.GroupBy(a => a.Strategy.Name, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var appraisal = group.First();
             ParticipantCounts? participants = null;
             if (plan.NeedsParticipants)
             {
-                var strategy = run.Result(appraisal.Strategy).Strategy;
-                var comparator = run.Result(appraisal.Comparator).Strategy;
+                var strategy = appraisal.Strategy;
+                var comparator = appraisal.Comparator;
                 participants = ParticipantCounts.Incremental(Participation.Count(run.Model, strategy, null, cancellationToken), Participation.Count(run.Model, comparator, null, cancellationToken));
             }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
@@ -198,7 +199,12 @@ internal static class ModelMapper
 
                 foreach (var e in s.Effects.Where(e => e.Intervention == r.Name))
                 {
-                    var profile = Profile(e);
+                    if (!TryProfile(e, out var profile, out var profileProblem))
+                    {
+                        problems.Add(new ValidationProblem(ProblemSubject.InterventionEffect(r.Name, e.From, e.To), subject, profileProblem) { Member = "Profile" });
+                        continue;
+                    }
+
                     var q = Q(e.Value, e.Parameter, ProblemSubject.InterventionEffect(r.Name, e.From, e.To), subject);
                     if (e.Target == EffectTarget.Transition)
                     {
@@ -216,7 +222,8 @@ internal static class ModelMapper
             }
             catch (ArgumentException e)
             {
-                problems.Add(new ValidationProblem(target, subject, Messages.Clean(e)));
+                // A safety net only: the reader and the validator check every column the builder calls use.
+                problems.Add(new ValidationProblem(target, subject, e.Message));
             }
         }
 
@@ -252,13 +259,41 @@ internal static class ModelMapper
         }
     }
 
-    internal static EffectProfile Profile(EffectRow e) => e.Profile switch
+    /// <summary>
+    /// The effect profile of an effects row, or why its columns do not make one. The columns are
+    /// checked here against the rules of the core's <see cref="EffectProfile"/> factories before
+    /// they are called, so the core never throws for file input and its exception text never reaches a user.
+    /// </summary>
+    internal static bool TryProfile(EffectRow e, [NotNullWhen(true)] out EffectProfile? profile, [NotNullWhen(false)] out string? problem)
     {
-        EffectProfileKind.Constant => EffectProfile.ConstantFor(e.ProfileYears ?? throw new ArgumentException("A constant profile needs profile_years.")),
-        EffectProfileKind.Decay => EffectProfile.ExponentialDecay(e.ProfileYears ?? throw new ArgumentException("A decay profile needs profile_years (the half-life)."), e.ProfileUntil ?? 0),
-        EffectProfileKind.Linear => EffectProfile.LinearDropOff(e.ProfileYears ?? throw new ArgumentException("A linear profile needs profile_years (full-effect years)."), e.ProfileUntil ?? throw new ArgumentException("A linear profile needs profile_until (years after which the effect is zero).")),
-        _ => EffectProfile.Permanent,
-    };
+        profile = null;
+        problem = e.Profile switch
+        {
+            EffectProfileKind.Constant => e.ProfileYears is not double y ? "A constant profile needs profile_years."
+                : !(y > 0) ? $"profile_years must be a positive number of years (got {Fmt(y)})." : null,
+            EffectProfileKind.Decay => e.ProfileYears is not double h ? "A decay profile needs profile_years (the half-life)."
+                : !(h > 0) ? $"profile_years (the half-life) must be a positive number of years (got {Fmt(h)})."
+                : e.ProfileUntil is double d && !(d >= 0) ? $"profile_until (the delay) must be ≥ 0 years (got {Fmt(d)})." : null,
+            EffectProfileKind.Linear => e.ProfileYears is not double f ? "A linear profile needs profile_years (full-effect years)."
+                : e.ProfileUntil is not double z ? "A linear profile needs profile_until (years after which the effect is zero)."
+                : !(f >= 0) ? $"profile_years (full-effect years) must be ≥ 0 (got {Fmt(f)})."
+                : !(z > f) ? $"profile_until ({Fmt(z)}) must be after profile_years ({Fmt(f)}): the effect must end after the full-effect period." : null,
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            return false;
+        }
+
+        profile = e.Profile switch
+        {
+            EffectProfileKind.Constant => EffectProfile.ConstantFor(e.ProfileYears!.Value),
+            EffectProfileKind.Decay => EffectProfile.ExponentialDecay(e.ProfileYears!.Value, e.ProfileUntil ?? 0),
+            EffectProfileKind.Linear => EffectProfile.LinearDropOff(e.ProfileYears!.Value, e.ProfileUntil!.Value),
+            _ => EffectProfile.Permanent,
+        };
+        return true;
+    }
 
     /// <summary>An age band [From, To) with a value, optionally multiplied by a parameter.</summary>
     private readonly record struct Band(double From, double To, double Value, int Parameter)

@@ -127,7 +127,7 @@ public static class ResultWriter
             foreach (var a in run.Appraisals)
             {
                 w.WriteStartObject();
-                w.WriteString("strategy", a.Strategy);
+                w.WriteString("strategy", a.Strategy.Name);
                 w.WriteString("perspective", a.Perspective.Name);
                 Num(w, "npv", a.NetPresentValue);
                 Fig(w, "bcr", a.BenefitCostRatio);

@@ -75,13 +75,11 @@ public static class ScenarioConventions
         if (key.StartsWith("CONSTANT:", StringComparison.Ordinal)
             && double.TryParse(key.AsSpan(9), NumberStyles.Float, CultureInfo.InvariantCulture, out var r))
         {
-            try
+            // Checked with the core's own rule first, so the core is never asked to throw for file input.
+            problem = DiscountSchedule.RateProblem(r, Compounding.Discrete, 1);
+            if (problem is null)
             {
                 schedule = DiscountSchedule.Constant(r);
-            }
-            catch (ArgumentException e)
-            {
-                problem = Messages.Clean(e);
             }
 
             return schedule is not null;

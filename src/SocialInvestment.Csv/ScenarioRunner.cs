@@ -85,8 +85,8 @@ public sealed class ScenarioRun
     {
         // A settings name (public, society, a payer) is matched by what it resolves to (society with the scenario's λ), a reported name as such.
         var p = Scenario.ResolvePerspective(perspective);
-        return Appraisals.FirstOrDefault(a => a.Strategy == strategy && a.Perspective.Equals(p))
-            ?? Appraisals.FirstOrDefault(a => a.Strategy == strategy && a.Perspective.Name == perspective)
+        return Appraisals.FirstOrDefault(a => a.Strategy.Name == strategy && a.Perspective.Equals(p))
+            ?? Appraisals.FirstOrDefault(a => a.Strategy.Name == strategy && a.Perspective.Name == perspective)
             ?? throw new KeyNotFoundException($"The run has no appraisal of '{strategy}' from the perspective '{perspective}'.");
     }
 
@@ -98,7 +98,7 @@ public sealed class ScenarioRun
     /// <param name="strategy">Strategy name (not the comparator).</param>
     public IReadOnlyList<PayerBalance> WhoInvestsWhoSaves(string strategy)
     {
-        var a = Appraisals.FirstOrDefault(x => x.Strategy == strategy);
+        var a = Appraisals.FirstOrDefault(x => x.Strategy.Name == strategy);
         return a is not null
             ? a.Payers
             : Economics.Appraisal.Compare(Result(strategy), Result(Comparator), Perspective.PublicSector).Payers;
@@ -196,7 +196,8 @@ public static class ScenarioRunner
 
             if (options.Discounting is string d)
             {
-                var schedule = ScenarioConventions.ParseDiscounting(d);
+                // The message names the known presets; no parameter name is attached (it would mean nothing to a user of socinv).
+                var schedule = ScenarioConventions.TryParseDiscounting(d, out var parsed, out var problem) ? parsed : throw new ArgumentException(problem);
                 o = o with { CostDiscounting = schedule, OutcomeDiscounting = schedule };
             }
 
@@ -209,7 +210,7 @@ public static class ScenarioRunner
             var unknown = names.Where(n => scenario.ResolvePerspective(n) is null).ToArray();
             if (unknown.Length > 0)
             {
-                throw new ArgumentException($"Unknown perspective(s): {string.Join(", ", unknown)}. Use a payer name ({string.Join(", ", scenario.Payers.Select(p => p.Name))}), public, society, individual or resource-costs.", nameof(options));
+                throw new ArgumentException($"Unknown perspective(s): {string.Join(", ", unknown)}. Use a payer name ({string.Join(", ", scenario.Payers.Select(p => p.Name))}), public, society, individual or resource-costs.");
             }
 
             perspectives = names.Select(n => scenario.ResolvePerspective(n)!).ToArray();

@@ -289,6 +289,11 @@ internal static class TableRows
             c.Problem("uptake", "The uptake must lie in [0, 1].");
         }
 
+        if (row.MinAge is double lo && row.MaxAge is double hi && hi < lo)
+        {
+            c.Problem("max_age", $"The highest eligible age ({ModelMapper.Fmt(hi)}) must be ≥ the lowest ({ModelMapper.Fmt(lo)}).");
+        }
+
         return row;
     }
 
@@ -364,13 +369,9 @@ internal static class TableRows
             }
         }
 
-        try
+        if (!ModelMapper.TryProfile(row, out _, out var profileProblem))
         {
-            ModelMapper.Profile(row);
-        }
-        catch (ArgumentException e)
-        {
-            c.Problem("profile", Messages.Clean(e));
+            c.Problem("profile", profileProblem);
         }
 
         return row;

@@ -149,7 +149,7 @@ public static partial class Charts
         gains = gains.Select(f => f[first..(last + 1)]).ToArray();
         var (divisor, word) = NumberFormat.Scale(MaxAbs(gains));
         var plot = NewPlot(
-            t.F("chart.netGainYear.title", appraisal.Strategy, appraisal.Comparator),
+            t.F("chart.netGainYear.title", appraisal.Strategy.Name, appraisal.Comparator.Name),
             t[xLabel],
             t.MoneyAxis(options.Currency, word, result.Model.PriceYear, t["axis.netGainPerYear"]));
         plot.Add.HorizontalLine(0, 1, Zero);
@@ -190,7 +190,7 @@ public static partial class Charts
         ArgumentNullException.ThrowIfNull(appraisals);
         options ??= new ReportOptions();
         options.Validate();
-        if (appraisals.Count == 0 || appraisals.Any(a => a.Strategy != appraisals[0].Strategy || a.Comparator != appraisals[0].Comparator))
+        if (appraisals.Count == 0 || appraisals.Any(a => a.Strategy.Name != appraisals[0].Strategy.Name || a.Comparator.Name != appraisals[0].Comparator.Name))
         {
             throw new ArgumentException("Give at least one appraisal, all of the same strategy against the same comparator.", nameof(appraisals));
         }
@@ -206,7 +206,7 @@ public static partial class Charts
             .ToList();
         var (divisor, word) = NumberFormat.Scale(Math.Max(MaxAbs(byPayer), totals.Count == 0 ? 0 : totals.Max(v => MaxAbs([v.Values]))));
         var plot = NewPlot(
-            t.F("chart.cumulative.title", appraisals[0].Strategy, appraisals[0].Comparator),
+            t.F("chart.cumulative.title", appraisals[0].Strategy.Name, appraisals[0].Comparator.Name),
             t[xLabel],
             t.MoneyAxis(options.Currency, word, result.Model.PriceYear, t["axis.cumulativeNetGain"]));
         plot.Add.HorizontalLine(0, 1, Zero);

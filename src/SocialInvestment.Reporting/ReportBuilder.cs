@@ -64,12 +64,12 @@ public sealed partial class ReportBuilder
                 continue;
             }
 
-            if (!names.Contains(a.Strategy))
+            if (!names.Contains(a.Strategy.Name))
             {
                 problems.Add($"the appraisal of '{a.Strategy}' ({a.Perspective.Name}) has no run among the results");
             }
 
-            if (a.Comparator != comparator.Strategy.Name)
+            if (a.Comparator.Name != comparator.Strategy.Name)
             {
                 problems.Add($"the appraisal of '{a.Strategy}' ({a.Perspective.Name}) is against '{a.Comparator}', not the comparator '{comparator.Strategy.Name}'");
             }
@@ -206,7 +206,7 @@ public sealed partial class ReportBuilder
             blocks.Add(new WarningBlock(illustrative));
         }
 
-        var byStrategy = _appraisals.GroupBy(a => a.Strategy, StringComparer.Ordinal).ToList();
+        var byStrategy = _appraisals.GroupBy(a => a.Strategy.Name, StringComparer.Ordinal).ToList();
         if (byStrategy.Count > 0)
         {
             blocks.Add(new HeadingBlock(2, t["sec.whoInvests"], "who-invests"));
@@ -478,7 +478,7 @@ public sealed partial class ReportBuilder
         foreach (var strategy in psa.Strategies.Where((_, i) => i != psa.ComparatorIndex))
         {
             k++;
-            var point = _appraisals.FirstOrDefault(a => a.Strategy == strategy.Name);
+            var point = _appraisals.FirstOrDefault(a => a.Strategy.Name == strategy.Name);
             var investor = point?.Payers.OrderByDescending(p => Figures.Balance(p).Invested).FirstOrDefault(p => Figures.Balance(p).Invested > 0);
             var x = investor is null ? null : psa.Perspectives.FirstOrDefault(p => p.Equals(Perspective.ForPayer(investor.Payer)));
             x ??= psa.Perspectives.FirstOrDefault(p => p.Equals(Perspective.PublicSector) && !p.Equals(society));

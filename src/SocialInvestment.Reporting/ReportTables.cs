@@ -98,7 +98,7 @@ public static class ReportTables
                 var cells = new List<string> { psa.Strategies[s].Name, p.Name };
                 if (point is not null)
                 {
-                    var a = point.FirstOrDefault(a => a.Strategy == psa.Strategies[s].Name && a.Perspective.Equals(p));
+                    var a = point.FirstOrDefault(a => a.Strategy.Name == psa.Strategies[s].Name && a.Perspective.Equals(p));
                     cells.Add(a is null ? "–" : NumberFormat.Amount(a.NetPresentValue, c));
                 }
 
@@ -137,7 +137,7 @@ public static class ReportTables
         foreach (var a in appraisals.Where(a => options.Shows(a.Perspective.Name)))
         {
             table.Add(
-                a.Strategy,
+                a.Strategy.Name,
                 a.Perspective.Name,
                 NumberFormat.Amount(a.PresentValueInvestment, c),
                 NumberFormat.Amount(a.PresentValueBenefits, c),

@@ -44,7 +44,7 @@ public static class ResultWorkbook
         var t = Loc.For(options);
         var shown = appraisals.Where(a => options.Shows(a.Perspective.Name)).ToList();
         var money = t.Money(options.Currency, string.Empty, priceYear, compact: true);
-        var comparator = appraisals.Count == 0 ? string.Empty : appraisals[0].Comparator;
+        var comparator = appraisals.Count == 0 ? string.Empty : appraisals[0].Comparator.Name;
         var title = t.F("xlsx.title", comparator, t.Money(options.Currency, string.Empty, priceYear));
 
         using var stream = new MemoryStream();
@@ -72,7 +72,7 @@ public static class ResultWorkbook
 
                 var row = new List<Cell>
                 {
-                    Text(a.Strategy), Text(a.Perspective.Name),
+                    Text(a.Strategy.Name), Text(a.Perspective.Name),
                     Number(a.PresentValueInvestment, StyleAmount), Number(a.PresentValueBenefits, StyleAmount), Number(a.NetPresentValue, StyleAmount),
                     Figure(a.BenefitCostRatio, t["col.bcr"], StyleRatio),
                     Figure(a.ReturnOnInvestment, t["col.roi"], StylePercent),
@@ -88,20 +88,20 @@ public static class ResultWorkbook
                 [t["col.strategy"], t["col.perspective"], t.F("col.investedPv", money), t.F("col.savingsPv", money), t.F("col.npv", money), t["col.bcr"], t["col.roi"], t["col.irr"], t["col.paybackDiscounted"], t["col.payback"], t["col.notes"]],
                 appraisal);
 
-            var first = appraisals.GroupBy(a => a.Strategy, StringComparer.Ordinal).Select(g => g.First()).ToList();
+            var first = appraisals.GroupBy(a => a.Strategy.Name, StringComparer.Ordinal).Select(g => g.First()).ToList();
             AddSheet(workbookPart, t["sheet.payers"], title,
                 [t["col.strategy"], t["col.payer"], t.F("col.investedPv", money), t.F("col.savingsPv", money), t.F("col.netGainPv", money), t.F("col.netGainUndiscounted", money)],
                 first.SelectMany(a => a.Payers.Select(p =>
                 {
                     var b = Figures.Balance(p);
-                    return new[] { Text(a.Strategy), Text(p.Payer.Name), Number(b.Invested, StyleAmount), Number(b.Savings, StyleAmount), Number(b.NetGain, StyleAmount), Number(b.NetGainUndiscounted, StyleAmount) };
+                    return new[] { Text(a.Strategy.Name), Text(p.Payer.Name), Number(b.Invested, StyleAmount), Number(b.Savings, StyleAmount), Number(b.NetGain, StyleAmount), Number(b.NetGainUndiscounted, StyleAmount) };
                 })).ToList());
             AddSheet(workbookPart, t["sheet.payerSectors"], title,
                 [t["col.strategy"], t["col.payer"], t["col.sector"], t.F("col.investedPv", money), t.F("col.savingsPv", money), t.F("col.netGainPv", money)],
                 first.SelectMany(a => a.PayerSectors.Select(p =>
                 {
                     var b = Figures.Balance(p);
-                    return new[] { Text(a.Strategy), Text(p.Payer.Name), Text(p.Sector.Name), Number(b.Invested, StyleAmount), Number(b.Savings, StyleAmount), Number(b.NetGain, StyleAmount) };
+                    return new[] { Text(a.Strategy.Name), Text(p.Payer.Name), Text(p.Sector.Name), Number(b.Invested, StyleAmount), Number(b.Savings, StyleAmount), Number(b.NetGain, StyleAmount) };
                 })).ToList());
 
             if (psa is not null)
@@ -117,7 +117,7 @@ public static class ResultWorkbook
                     foreach (var p in psa.Perspectives.Where(p => options.Shows(p.Name)))
                     {
                         var npv = psa.Summarize(PsaFigure.NetPresentValue, psa.Strategies[s], p);
-                        var point = appraisals.FirstOrDefault(a => a.Strategy == psa.Strategies[s].Name && a.Perspective.Equals(p));
+                        var point = appraisals.FirstOrDefault(a => a.Strategy.Name == psa.Strategies[s].Name && a.Perspective.Equals(p));
                         rows.Add(
                         [
                             Text(psa.Strategies[s].Name), Text(p.Name),

@@ -50,8 +50,8 @@ public class SettlementCommandTests : TempFolderTest
 
     private static SettlementResult SettlementOutputOracle(ScenarioRun run, SettlementPlan plan)
     {
-        var appraisal = run.Appraisals.First(a => a.Strategy != run.Comparator);
-        var strategy = run.Result(appraisal.Strategy).Strategy;
+        var appraisal = run.Appraisals.First(a => a.Strategy.Name != run.Comparator);
+        var strategy = run.Result(appraisal.Strategy.Name).Strategy;
         var comparator = run.Result(run.Comparator).Strategy;
         return Settlement.Run(run.Model, strategy, comparator, plan);
     }

@@ -52,11 +52,4 @@ public class UsageTests
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
         Assert.That(r.Err, Does.Contain("no scenario folder"));
     }
-
-    [Test]
-    public void WithoutParameterName_StripsSuffix()
-    {
-        var e = new ArgumentException("Bad value.", "name");
-        Assert.That(CliApp.WithoutParameterName(e), Is.EqualTo("Bad value."));
-    }
 }

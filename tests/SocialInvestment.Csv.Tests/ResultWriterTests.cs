@@ -56,7 +56,7 @@ public sealed class ResultWriterTests
         foreach (var a in run.Appraisals)
         {
             var element = root.GetProperty("appraisals").EnumerateArray()
-                .Single(e => e.GetProperty("strategy").GetString() == a.Strategy && e.GetProperty("perspective").GetString() == a.Perspective.Name);
+                .Single(e => e.GetProperty("strategy").GetString() == a.Strategy.Name && e.GetProperty("perspective").GetString() == a.Perspective.Name);
             Assert.That(element.GetProperty("npv").GetDouble(), Is.EqualTo(a.NetPresentValue), "+ = better off, as in the API");
             foreach (var (name, figure) in new[] { ("bcr", a.BenefitCostRatio), ("irr", a.InternalRateOfReturn), ("paybackYears", a.PaybackYears) })
             {

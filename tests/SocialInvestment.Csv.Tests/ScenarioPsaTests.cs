@@ -283,8 +283,8 @@ public sealed class ScenarioPsaTests
         Assert.That(a.Perspectives, Has.Count.EqualTo(3), "municipality, public, society from the settings");
         Assert.That(a.Values(PsaFigure.NetPresentValue, ips, society).ToArray(), Is.EqualTo(b.Values(PsaFigure.NetPresentValue, ips, society).ToArray()));
         Assert.That(a.Values(PsaFigure.NetPresentValue, ips, society).ToArray(), Is.Not.EqualTo(c.Values(PsaFigure.NetPresentValue, ips, society).ToArray()));
-        Assert.That(a.ParameterDraws(a.Specification.Model.Parameter("scale")), Is.All.EqualTo(1.0), "a parameter without a distribution keeps its base value");
-        Assert.That(a.ParameterDraws(a.Specification.Model.Parameter("p_neet_work")).Distinct().Count(), Is.EqualTo(40));
+        Assert.That(a.ParameterDraws(a.Specification.Model.Parameter("scale")).ToArray(), Is.All.EqualTo(1.0), "a parameter without a distribution keeps its base value");
+        Assert.That(a.ParameterDraws(a.Specification.Model.Parameter("p_neet_work")).ToArray().Distinct().Count(), Is.EqualTo(40));
     }
 
     [Test]

@@ -39,7 +39,7 @@ public partial class ReportPortfolioTests
         var (results, appraisals) = YouthModel.Run();
         var plan = new SettlementPlan("test plan", [new ReimburseInvestorsRule("reimburse")]);
         var settled = appraisals.GroupBy(a => a.Strategy).Select(g => Settlement.Settle(g.First(), plan)).ToList();
-        var comparator = results.First(r => r.Strategy.Name == appraisals[0].Comparator);
+        var comparator = results.First(r => r.Strategy.Name == appraisals[0].Comparator.Name);
         foreach (var language in new[] { ReportLanguage.English, ReportLanguage.NorwegianBokmal })
         {
             var report = new ReportBuilder(results, comparator, appraisals, new ReportOptions { Language = language }).WithSettlement(settled).Build();

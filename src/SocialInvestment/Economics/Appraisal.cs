@@ -54,7 +54,7 @@ public sealed record PayerSectorBalance(Payer Payer, Sector Sector, double Inves
 /// </summary>
 public sealed class AppraisalResult
 {
-    internal AppraisalResult(string strategy, string comparator, Perspective perspective, double cycleLength, double[] investment, double[] investmentDisc, double[] savings, double[] savingsDisc, IReadOnlyList<IncrementalLedgerRow> ledger, IReadOnlyList<PayerBalance> payers, IReadOnlyList<PayerSectorBalance> payerSectors, IReadOnlyDictionary<string, double> incrementalOutcomes)
+    internal AppraisalResult(Strategy strategy, Strategy comparator, Perspective perspective, double cycleLength, double[] investment, double[] investmentDisc, double[] savings, double[] savingsDisc, IReadOnlyList<IncrementalLedgerRow> ledger, IReadOnlyList<PayerBalance> payers, IReadOnlyList<PayerSectorBalance> payerSectors, IReadOnlyDictionary<string, double> incrementalOutcomes)
     {
         PayerSectors = ReadOnly.Copy(payerSectors);
         Strategy = strategy;
@@ -83,11 +83,11 @@ public sealed class AppraisalResult
         InternalRateOfReturn = invests.IsDefined ? Irr(NetBenefitByCycle, cycleLength) : invests;
     }
 
-    /// <summary>Strategy appraised.</summary>
-    public string Strategy { get; }
+    /// <summary>Strategy appraised (as <see cref="SimulationResult.Strategy"/> of its run; its <see cref="Model.Strategy.Name"/> names it).</summary>
+    public Strategy Strategy { get; }
 
-    /// <summary>Comparator.</summary>
-    public string Comparator { get; }
+    /// <summary>The comparator it is appraised against.</summary>
+    public Strategy Comparator { get; }
 
     /// <summary>Perspective.</summary>
     public Perspective Perspective { get; }
@@ -443,7 +443,7 @@ public static class Appraisal
         }
 
         var outcomes = strategy.Outcomes.ToDictionary(o => o.Name, o => strategy.TotalOutcome(o) - comparator.TotalOutcome(o), StringComparer.Ordinal);
-        return new AppraisalResult(strategy.Strategy.Name, comparator.Strategy.Name, perspective, strategy.CycleLengthYears, inv, invD, sav, savD, ledger, payers, payerSectors, outcomes)
+        return new AppraisalResult(strategy.Strategy, comparator.Strategy, perspective, strategy.CycleLengthYears, inv, invD, sav, savD, ledger, payers, payerSectors, outcomes)
         {
             CostDiscountFactors = ReadOnly.Copy(Enumerable.Range(0, T + 1).Select(strategy.CostDiscountFactor)),
         };

@@ -4,20 +4,30 @@ using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Economics;
 
-/// <summary>How an investment forecast is made. Immutable; use <c>with</c>.</summary>
-public sealed record ForecastOptions
+/// <summary>
+/// How an investment forecast is made. Immutable; use <c>with</c>. The seed of the draws and the
+/// thread count come from the <see cref="RunOptions"/> root (<see cref="RunOptions.Seed"/>: draw i is
+/// <see cref="PsaSpecification.Draw"/>(Seed, i); <see cref="RunOptions.Threads"/>: 0 = every core).
+/// </summary>
+public sealed record ForecastOptions : RunOptions
 {
+    /// <summary>Options with the defaults.</summary>
+    public ForecastOptions()
+    {
+    }
+
+    /// <summary>Options that take the seed and thread count of a run-options root.</summary>
+    /// <param name="root">The root.</param>
+    public ForecastOptions(RunOptions root)
+        : base(root)
+    {
+    }
+
     /// <summary>Years forecast year by year (the follow-up window), ≥ 1, at most the model's horizon. Default 5.</summary>
     public int Years { get; init; } = 5;
 
     /// <summary>PSA draws kept with the forecast (0, the default, for the base case only; the belief update needs draws).</summary>
     public int Draws { get; init; }
-
-    /// <summary>Seed of the draws (draw i is <see cref="PsaSpecification.Draw"/>(seed, i)).</summary>
-    public ulong Seed { get; init; } = 20260101;
-
-    /// <summary>Maximum threads; 0 (default) for the machine's.</summary>
-    public int MaxDegreeOfParallelism { get; init; }
 
     /// <summary>Perspectives of the lifetime NPV; null (default) for <see cref="Perspective.StandardSet"/>.</summary>
     public IReadOnlyList<Perspective>? Perspectives { get; init; }
@@ -215,6 +225,11 @@ public sealed class InvestmentForecast
             throw new ArgumentException("Draws must be ≥ 0, and draws need a PsaSpecification.", nameof(options));
         }
 
+        if (options.Threads < 0)
+        {
+            throw new ArgumentException(RunOptions.ThreadsProblem(options.Threads), nameof(options));
+        }
+
         var m = options.Cohort is null ? model : model.WithPopulation(options.Cohort);
         var perspectives = options.Perspectives ?? Perspective.StandardSet(m);
         ForecastDraw One(ParameterValues? p)
@@ -253,7 +268,7 @@ public sealed class InvestmentForecast
         var baseCase = One(null);
         var draws = new ForecastDraw[options.Draws];
         var done = 0;
-        Parallel.For(0, options.Draws, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : -1 }, d =>
+        Parallel.For(0, options.Draws, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.EffectiveThreads }, d =>
         {
             draws[d] = One(psa!.Draw(options.Seed, d));
             progress?.Report(new RunProgress(Interlocked.Increment(ref done), options.Draws, "forecast draws"));

@@ -4,9 +4,26 @@ using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Economics;
 
-/// <summary>How a caseload liability is computed and what it shows. Immutable; use <c>with</c>.</summary>
-public sealed record LiabilityOptions
+/// <summary>
+/// How a caseload liability is computed and what it shows. Immutable; use <c>with</c>. The seed of the
+/// PSA draws and the thread count come from the <see cref="RunOptions"/> root (<see cref="RunOptions.Seed"/>:
+/// draw i uses <see cref="PsaSpecification.Draw"/>(Seed, i), the same on any thread count;
+/// <see cref="RunOptions.Threads"/>: 0 = every core).
+/// </summary>
+public sealed record LiabilityOptions : RunOptions
 {
+    /// <summary>Options with the defaults.</summary>
+    public LiabilityOptions()
+    {
+    }
+
+    /// <summary>Options that take the seed and thread count of a run-options root.</summary>
+    /// <param name="root">The root.</param>
+    public LiabilityOptions(RunOptions root)
+        : base(root)
+    {
+    }
+
     /// <summary>The strategy the future is projected under; null (default) for business as usual (no intervention).</summary>
     public Strategy? Strategy { get; init; }
 
@@ -32,12 +49,6 @@ public sealed record LiabilityOptions
 
     /// <summary>PSA draws for intervals (0, the default, for the base case only). Each draw recompiles the model.</summary>
     public int Draws { get; init; }
-
-    /// <summary>Seed of the PSA draws (draw i uses <see cref="PsaSpecification.Draw"/>(seed, i): the same on any thread count).</summary>
-    public ulong Seed { get; init; } = 20260101;
-
-    /// <summary>Maximum threads for draws; 0 (default) for the machine's.</summary>
-    public int MaxDegreeOfParallelism { get; init; }
 
     /// <summary>Width of the PSA interval (default 0.95: the 2.5 % and 97.5 % quantiles).</summary>
     public double Interval { get; init; } = 0.95;
@@ -282,7 +293,7 @@ public static class CaseloadLiability
         if (options.Draws > 0)
         {
             drawByPayer = new double[options.Draws][];
-            var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : -1 };
+            var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.EffectiveThreads };
             var done = 0;
             Parallel.For(0, options.Draws, parallel, d =>
             {
@@ -494,6 +505,11 @@ public static class CaseloadLiability
         if (options.Draws > 0 && psa is null)
         {
             problems.Add("Draws need a PsaSpecification.");
+        }
+
+        if (options.Threads < 0)
+        {
+            problems.Add(RunOptions.ThreadsProblem(options.Threads));
         }
 
         if (psa is not null && !ReferenceEquals(psa.Model, model) && psa.Model.Parameters.Count != model.Parameters.Count)

@@ -136,7 +136,7 @@ public sealed class SettlementLedger
 
             return new SettlementLedgerPayer(b.Payer, b.Invested, b.Savings, per);
         }).ToArray();
-        return new SettlementLedger(appraisal.Strategy, appraisal.Comparator, appraisal.CycleLengthYears, appraisal.CostDiscountFactors, rows);
+        return new SettlementLedger(appraisal.Strategy.Name, appraisal.Comparator.Name, appraisal.CycleLengthYears, appraisal.CostDiscountFactors, rows);
     }
 }
 

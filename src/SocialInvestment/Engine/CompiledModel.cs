@@ -161,7 +161,7 @@ public sealed class CompiledModel
     /// </summary>
     /// <param name="subcohort">Sub-cohort index.</param>
     /// <param name="cycle">Cycle 0..T−1.</param>
-    public double[,] TransitionMatrix(int subcohort, int cycle)
+    internal double[,] TransitionMatrix(int subcohort, int cycle)
     {
         var sc = Subcohorts[subcohort];
         ArgumentOutOfRangeException.ThrowIfNegative(cycle);

@@ -24,7 +24,7 @@ namespace SocialInvestment.Engine;
 /// (except the last state of a row, which absorbs rounding).
 /// </para>
 /// </remarks>
-public static class CounterRng
+internal static class CounterRng
 {
     /// <summary>The stream of the per-cycle transition uniform.</summary>
     public const int TransitionStream = 0;

@@ -7,7 +7,7 @@ namespace SocialInvestment.Engine;
 /// <see cref="RunOptions.Seed"/>, <see cref="Draw"/>, <see cref="People"/>, <see cref="BlockSize"/> and
 /// <see cref="Effects"/> — never on <see cref="RunOptions.Threads"/> or on how the people are split into shards.
 /// The seed and the thread count come from the <see cref="RunOptions"/> root: person i's uniforms
-/// are <see cref="CounterRng.Uniform"/>(Seed, Draw, i, cycle, stream); the default seed is
+/// are <c>CounterRng.Uniform</c>(Seed, Draw, i, cycle, stream); the default seed is
 /// <see cref="RunOptions.DefaultSeed"/>, the same as the PSA's (it was 1 before the root existed;
 /// set <c>Seed = 1</c> for the old default stream).
 /// </summary>

@@ -14,9 +14,9 @@ namespace SocialInvestment.Engine;
 /// distributions sampled in the order they were added to the specification.</item>
 /// <item>Microsimulation, person <c>i</c> in parameter draw <c>k</c> (<see cref="MicrosimOptions.Draw"/>; 0 at fixed
 /// parameters, the PSA draw index when the PSA evaluates draws by microsimulation): the counter-based uniform
-/// <see cref="CounterRng.Uniform"/>(Seed, k, i, cycle, stream), stream <see cref="CounterRng.TransitionStream"/>
-/// for the transition in a cycle, <see cref="CounterRng.StartStream"/> for the start state and
-/// <see cref="CounterRng.AttributeStreamBase"/> + a for attribute a.</item>
+/// <c>CounterRng.Uniform</c>(Seed, k, i, cycle, stream), stream <c>CounterRng.TransitionStream</c>
+/// for the transition in a cycle, <c>CounterRng.StartStream</c> for the start state and
+/// <c>CounterRng.AttributeStreamBase</c> + a for attribute a.</item>
 /// </list>
 /// <para>The two generators are different functions of their keys (xoshiro256** seeded through
 /// its own mix of (seed, k) for parameters; a chained SplitMix64 finaliser over (seed, draw,

@@ -177,10 +177,12 @@ public sealed class PsaResult
     public ReadOnlySpan<double> Values(PsaFigure figure, Strategy strategy, Perspective perspective)
         => Kept(nameof(Values)).Figures.AsSpan(ProbabilisticAnalysis.FigureIndex(figure, S(strategy), V(perspective), Strategies.Count, Perspectives.Count, Draws), Draws);
 
-    /// <summary>The drawn values of a parameter, per draw. Needs <see cref="PsaOptions.KeepDraws"/> (<see cref="ParameterMoments"/> does not).</summary>
+    /// <summary>The drawn values of a parameter, per draw (a span, like every per-draw result). Needs <see cref="PsaOptions.KeepDraws"/> (<see cref="ParameterMoments"/> does not).</summary>
     /// <param name="parameter">The parameter.</param>
     /// <exception cref="InvalidOperationException">The draws were not kept.</exception>
-    public double[] ParameterDraws(ParameterRef parameter)
+    public ReadOnlySpan<double> ParameterDraws(ParameterRef parameter) => ParameterDrawsCopy(parameter);
+
+    private double[] ParameterDrawsCopy(ParameterRef parameter)
     {
         var kept = Kept(nameof(ParameterDraws));
         var P = Model.Parameters.Count;
@@ -276,7 +278,10 @@ public sealed class PsaResult
     /// <param name="outcome">The effect measure (for example QALY).</param>
     /// <param name="willingnessToPay">λ, currency per unit of outcome.</param>
     /// <exception cref="InvalidOperationException">The draws were not kept.</exception>
-    public double[] NetMonetaryBenefit(Strategy strategy, Perspective perspective, Outcome outcome, double willingnessToPay)
+    public ReadOnlySpan<double> NetMonetaryBenefit(Strategy strategy, Perspective perspective, Outcome outcome, double willingnessToPay)
+        => NetMonetaryBenefitCopy(strategy, perspective, outcome, willingnessToPay);
+
+    private double[] NetMonetaryBenefitCopy(Strategy strategy, Perspective perspective, Outcome outcome, double willingnessToPay)
     {
         var c = Costs(strategy, perspective);
         var e = Outcomes(strategy, outcome);
@@ -363,11 +368,11 @@ public sealed class PsaResult
             throw new ArgumentException("The parameter group is empty.", nameof(parameters));
         }
 
-        var nb = Strategies.Select(s => NetMonetaryBenefit(s, perspective, outcome, willingnessToPay)).ToArray();
+        var nb = Strategies.Select(s => NetMonetaryBenefitCopy(s, perspective, outcome, willingnessToPay)).ToArray();
         var evpi = Evpi(perspective, outcome, willingnessToPay);
         var x = parameters.Select(p =>
         {
-            var d = ParameterDraws(p);
+            var d = ParameterDrawsCopy(p);
             var m = default(RunningMoments);
             foreach (var v in d)
             {

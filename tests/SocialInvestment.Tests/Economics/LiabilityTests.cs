@@ -223,9 +223,9 @@ public class LiabilityTests
         var model = Model(out _);
         var psa = new PsaSpecification(model).With("exit_scale", new UniformDistribution(0.5, 1.5));
         var register = Register(50, 11);
-        var options = new LiabilityOptions { Draws = 40, Seed = 5, MaxDegreeOfParallelism = 2 };
+        var options = new LiabilityOptions { Draws = 40, Seed = 5, Threads = 2 };
         var r = CaseloadLiability.Compute(model, register, options, psa);
-        var again = CaseloadLiability.Compute(model, register, options with { MaxDegreeOfParallelism = 1 }, psa);
+        var again = CaseloadLiability.Compute(model, register, options with { Threads = 1 }, psa);
         Assert.Multiple(() =>
         {
             Assert.That(r.PublicInterval, Is.Not.Null);

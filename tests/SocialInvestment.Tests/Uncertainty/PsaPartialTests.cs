@@ -93,7 +93,7 @@ public class PsaPartialTests
                 Assert.That(r.Costs(s, DarthModels.CostPerspective).ToArray(), Is.EqualTo(single.Costs(s, DarthModels.CostPerspective).ToArray()));
             }
 
-            Assert.That(r.ParameterDraws(c.Model.Parameter("hr_S2")), Is.EqualTo(single.ParameterDraws(c.Model.Parameter("hr_S2"))));
+            Assert.That(r.ParameterDraws(c.Model.Parameter("hr_S2")).ToArray(), Is.EqualTo(single.ParameterDraws(c.Model.Parameter("hr_S2")).ToArray()));
             Assert.That(r.Evppi(DarthModels.CostPerspective, Outcome.Qaly, 100_000, [c.Model.Parameter("hr_S2")]), Is.EqualTo(single.Evppi(DarthModels.CostPerspective, Outcome.Qaly, 100_000, [c.Model.Parameter("hr_S2")])));
         }
     }

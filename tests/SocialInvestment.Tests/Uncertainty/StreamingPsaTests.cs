@@ -60,7 +60,7 @@ public class StreamingPsaTests
 
         Assert.That(streamed.Evpi(p, Outcome.Qaly, 150_000), Is.EqualTo(kept.Evpi(p, Outcome.Qaly, 150_000)));
         var hr = c.Model.Parameter("hr_S2");
-        Assert.That(streamed.ParameterMoments(hr).Mean, Is.EqualTo(kept.ParameterDraws(hr).Average()).Within(1e-12 * 10));
+        Assert.That(streamed.ParameterMoments(hr).Mean, Is.EqualTo(kept.ParameterDraws(hr).ToArray().Average()).Within(1e-12 * 10));
     }
 
     // 300 draws: fewer than 2δ/π ≈ 254 values per figure would stay exact; 300 may merge a few
@@ -108,7 +108,7 @@ public class StreamingPsaTests
         var r = ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 40, Seed = 1, Perspectives = [p] });
         Assert.That(() => r.Values(PsaFigure.NetPresentValue, c.B, p).ToArray(), Throws.InvalidOperationException.With.Message.Contains("KeepDraws = true"));
         Assert.That(() => r.Costs(c.B, p).ToArray(), Throws.InvalidOperationException.With.Message.Contains("DrawSink"));
-        Assert.That(() => r.ParameterDraws(c.Model.Parameter("hr_S2")), Throws.InvalidOperationException);
+        Assert.That(() => r.ParameterDraws(c.Model.Parameter("hr_S2")).ToArray(), Throws.InvalidOperationException);
         Assert.That(() => r.Evppi(p, Outcome.Qaly, 1000, [c.Model.Parameter("hr_S2")]), Throws.InvalidOperationException.With.Message.Contains("Evppi"));
         Assert.That(() => r.Acceptability(p, Outcome.Qaly, [5]), Throws.InvalidOperationException.With.Message.Contains("PsaOptions.Acceptability"));
         Assert.That(r.Summarize(PsaFigure.NetPresentValue, c.B, p).Count, Is.EqualTo(40), "summaries need no kept draws");
@@ -127,7 +127,7 @@ public class StreamingPsaTests
         var kept = ProbabilisticAnalysis.Run(spec, o with { KeepDraws = true });
         Assert.That(seen.Select(s => s.Draw), Is.EqualTo(Enumerable.Range(0, 130)), "every draw once, in order, on the calling thread");
         Assert.That(seen.Select(s => s.Npv), Is.EqualTo(kept.Values(PsaFigure.NetPresentValue, c.Model.Strategies[2], p).ToArray()));
-        Assert.That(seen.Select(s => s.Hr), Is.EqualTo(kept.ParameterDraws(hr)));
+        Assert.That(seen.Select(s => s.Hr), Is.EqualTo(kept.ParameterDraws(hr).ToArray()));
         Assert.That(seen.Select(s => s.Cost), Is.EqualTo(kept.Costs(c.Model.Strategies[1], p).ToArray()));
 
         var stop = new PsaDrawSink(d =>
