@@ -99,6 +99,8 @@ public static class Welfare16Runner
         }
 
         worker.Timed = true;
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var alloc0 = GC.GetAllocatedBytesForCurrentThread();
         var sw = Stopwatch.StartNew();
         for (var k = 0; k < draws; k++)
         {
@@ -106,10 +108,12 @@ public static class Welfare16Runner
         }
 
         var total = sw.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        var allocated = (GC.GetAllocatedBytesForCurrentThread() - alloc0) / (double)draws;
         double Us(long ticks) => ticks * 1e6 / Stopwatch.Frequency / draws;
         var t = worker.Ticks;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"parts\",\"threads\":1,\"draws\":{draws},\"us_per_draw\":{total * 1e6 / draws:F2},\"sampling_us\":{Us(t[0]):F2},\"update_us\":{Us(t[1]):F2},\"trace_ledger_us\":{Us(t[2]):F2},\"appraisal_us\":{Us(t[3]):F2},\"update_rows_us\":{Us(t[4]):F2},\"update_cells_us\":{Us(t[5]):F2},{evaluator.BlockCounts()}}}"));
+            $"{{\"impl\":\"csharp\",\"mode\":\"parts\",\"threads\":1,\"draws\":{draws},\"us_per_draw\":{total * 1e6 / draws:F2},\"cpu_us_per_draw\":{cpu * 1e6 / draws:F2},\"bytes_allocated_per_draw\":{allocated:F0},\"sampling_us\":{Us(t[0]):F2},\"update_us\":{Us(t[1]):F2},\"trace_ledger_us\":{Us(t[2]):F2},\"appraisal_us\":{Us(t[3]):F2},\"update_rows_us\":{Us(t[4]):F2},\"update_cells_us\":{Us(t[5]):F2},{evaluator.BlockCounts()}}}"));
         return 0;
     }
 

@@ -8,7 +8,7 @@ namespace SocialInvestment.Engine;
 /// stages: the state space (<see cref="StateSpace"/>), counting and discounting
 /// (<see cref="TimeWeights"/>), the population split into sub-cohorts
 /// (<see cref="Compilation.PlanSubcohorts"/>), and per sub-cohort the transition rows
-/// (<see cref="TransitionRowKernel"/> through <see cref="SubcohortCompiler.TransitionRow"/>), the flow
+/// (<see cref="TransitionRowKernel"/> through <see cref="SubcohortCompiler.TransitionRow(int, int, Span{double})"/>), the flow
 /// tables (<see cref="SubcohortCompiler.StateCell"/>, <see cref="SubcohortCompiler.Upfront"/>) and the
 /// event tables (<see cref="EventTable"/>, <see cref="SubcohortCompiler.Events"/>).
 /// </summary>
@@ -198,7 +198,11 @@ internal sealed class Compilation
     {
         var interventions = Strategy.Interventions;
         var k = interventions.Count;
-        Uptake = new double[k];
+        if (Uptake.Length != k)
+        {
+            Uptake = new double[k];
+        }
+
         for (var i = 0; i < k; i++)
         {
             Uptake[i] = interventions[i].Uptake.Evaluate(Parameters);
@@ -614,7 +618,15 @@ internal sealed class SubcohortCompiler
             _weights[a] = interventions[i].UptakeMode == UptakeMode.MeanEffect ? _c.Uptake[i] : 1.0;
         }
 
-        _paramsAt = ParametersAt();
+        if (_active.Any(iv => iv.ParameterEffects.Count > 0))
+        {
+            _paramsAt = ParametersAt();
+        }
+        else
+        {
+            // No parameter effect: every point reads the compilation's values (a re-used array, no per-draw allocation).
+            Array.Fill(_paramsAt, _c.Parameters);
+        }
     }
 
     /// <summary>The strategy's intervention indices acting on this sub-cohort.</summary>
@@ -741,6 +753,124 @@ internal sealed class SubcohortCompiler
                 row[destinations[j]] += _q[j];
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="TransitionRow(int, int, Span{double})"/> with the row's entry values cached in
+    /// <paramref name="cached"/> (one per entry of the base state's row): only the entries with their bit
+    /// set in <paramref name="evaluate"/> are evaluated (see <see cref="RowEntries"/>).
+    /// </summary>
+    public void TransitionRow(int t, int x, Span<double> row, Span<double> cached, ulong evaluate)
+    {
+        var c = _c;
+        var space = c.Space;
+        row.Clear();
+        var b = space.BaseOf[x];
+        if (c.Model.States[b].IsAbsorbing)
+        {
+            row[x] = 1.0;
+            return;
+        }
+
+        var ctx = new ModelContext(t, c.Dt, Plan.StartAge, space.TimeInStateOf[x], _paramsAt[t]);
+        if (!c.Rows[b].Compute(c.Model, ctx, c.Dt, _effects[b], _weights, t * c.Dt, _q, c.ReportAction, _touch, cached, evaluate))
+        {
+            return;
+        }
+
+        var B = _q.Length;
+        var destinations = c.Destinations.AsSpan(x * B, B);
+        for (var j = 0; j < B; j++)
+        {
+            if (_q[j] != 0)
+            {
+                row[destinations[j]] += _q[j];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The entries of the row of (cycle <paramref name="t"/>, expanded state <paramref name="x"/>): their
+    /// values at the current parameters into <paramref name="values"/> (one per entry) and, as the
+    /// result, a bit per entry that reads a parameter of <paramref name="changed"/>. All bits are set
+    /// when the entries cannot be told apart: more than 64 entries, or a parameter effect among the
+    /// active interventions (a parameter read then also stands for its effect's target and uptake).
+    /// </summary>
+    public ulong RowEntries(int t, int x, ReadOnlySpan<ulong> changed, Span<double> values)
+    {
+        var c = _c;
+        var b = c.Space.BaseOf[x];
+        var entries = c.Rows[b].Entries;
+        if (entries.Length > 64 || _active.Any(iv => iv.ParameterEffects.Count > 0))
+        {
+            return ulong.MaxValue;
+        }
+
+        var mask = 0UL;
+        var reads = new ReadSet(c.Model.Parameters.Count);
+        var tracked = _paramsAt[t].Tracked(reads);
+        var ctx = new ModelContext(t, c.Dt, Plan.StartAge, c.Space.TimeInStateOf[x], tracked);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            reads.Clear();
+            values[i] = entries[i].F(in ctx);
+            if (reads.Intersects(changed))
+            {
+                mask |= 1UL << i;
+            }
+        }
+
+        return mask;
+    }
+
+    /// <summary>
+    /// True when the row of (<paramref name="t"/>, <paramref name="x"/>) is computed the same in every
+    /// strategy for this start age: no parameter effect among the active interventions and none of
+    /// their transition effects from the state applies at the cycle's age (so the weights never enter).
+    /// </summary>
+    public bool RowIsStrategyFree(int t, int x)
+    {
+        if (_active.Any(iv => iv.ParameterEffects.Count > 0))
+        {
+            return false;
+        }
+
+        var age = Plan.StartAge + (t * _c.Dt);
+        foreach (var re in _effects[_c.Space.BaseOf[x]])
+        {
+            if (re.Effect.Ages is not { } ages || ages.Contains(age))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// True when the flow and outcome cells of (<paramref name="t"/>, <paramref name="x"/>) are computed
+    /// the same in every strategy for this start age: no parameter effect, flow effect or outcome effect
+    /// of the active interventions reaches the state, and each of their per-cycle costs in it lies
+    /// outside its age window at the point's age.
+    /// </summary>
+    public bool CellIsStrategyFree(int t, int x)
+    {
+        var b = _c.Space.BaseOf[x];
+        if (_active.Any(iv => iv.ParameterEffects.Count > 0) || _outcomeEffectIn[b] || _flowEffects[b].Any(e => e.Length > 0))
+        {
+            return false;
+        }
+
+        var age = Plan.StartAge + (t * _c.Dt);
+        foreach (var (_, cost, _) in _costs[b])
+        {
+            if (cost.Ages is not { } ages || ages.Contains(age))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Stage 3: the occupancy flows (base and intervention ledger cells) and outcomes of expanded state <paramref name="x"/> at trace point <paramref name="t"/> (overwritten).</summary>
@@ -941,4 +1071,30 @@ internal sealed class SubcohortCompiler
     }
 
     private static string Fmt(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The parameters read through a tracked <see cref="ParameterValues"/>, as a bit set.</summary>
+internal sealed class ReadSet(int parameters) : IParameterReadLog
+{
+    private readonly ulong[] _bits = new ulong[Math.Max(1, (parameters + 63) / 64)];
+
+    public void Read(int parameter) => _bits[parameter >> 6] |= 1UL << (parameter & 63);
+
+    public void ReadAll() => Array.Fill(_bits, ulong.MaxValue);
+
+    public void Clear() => Array.Clear(_bits);
+
+    /// <summary>True when a parameter of <paramref name="mask"/> was read.</summary>
+    public bool Intersects(ReadOnlySpan<ulong> mask)
+    {
+        for (var i = 0; i < _bits.Length && i < mask.Length; i++)
+        {
+            if ((_bits[i] & mask[i]) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

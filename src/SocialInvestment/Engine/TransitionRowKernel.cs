@@ -149,8 +149,21 @@ internal sealed class TransitionRowKernel
     /// <param name="report">Receives (target, subject, message, cycle, age) for every problem.</param>
     /// <param name="touch">Called when an intervention's weight (its uptake) enters the row; null when not tracked.</param>
     public bool Compute(LifeCourseModel model, in ModelContext ctx, double dt, RowEffect[] effects, double[] weights, double tau, Span<double> q, ProblemReport report, Action<int>? touch = null)
+        => Compute(model, ctx, dt, effects, weights, tau, q, report, touch, [], ulong.MaxValue);
+
+    /// <summary>
+    /// <see cref="Compute(LifeCourseModel, in ModelContext, double, RowEffect[], double[], double, Span{double}, ProblemReport, Action{int}?)"/>
+    /// with the entries' function values cached: entry i is evaluated (and its value stored in
+    /// <paramref name="cached"/>[i]) when bit i of <paramref name="evaluate"/> is set, otherwise
+    /// <paramref name="cached"/>[i] is taken as its value (a PSA draw re-evaluates only the entries that
+    /// read a drawn parameter; model functions are pure, so the row is the same number for number).
+    /// An empty <paramref name="cached"/> evaluates every entry.
+    /// </summary>
+    public bool Compute(LifeCourseModel model, in ModelContext ctx, double dt, RowEffect[] effects, double[] weights, double tau, Span<double> q, ProblemReport report, Action<int>? touch, Span<double> cached, ulong evaluate)
     {
         q.Clear();
+        var useCache = !cached.IsEmpty;
+        var index = -1;
         var hasActive = weights.Length > 0;
         var states = model.States;
         var b = From;
@@ -158,7 +171,21 @@ internal sealed class TransitionRowKernel
         var balance = Balance;
         foreach (var (to, kind, f) in Entries)
         {
-            var v = f(in ctx);
+            index++;
+            double v;
+            if (!useCache)
+            {
+                v = f(in ctx);
+            }
+            else if ((evaluate & (1UL << index)) != 0)
+            {
+                v = cached[index] = f(in ctx);
+            }
+            else
+            {
+                v = cached[index];
+            }
+
             string Subject() => $"transition {states[b].Name} → {states[to].Name}";
             ProblemSubject Target() => ProblemSubject.Transition(states[b].Name, states[to].Name);
             if (!double.IsFinite(v))

@@ -9,8 +9,13 @@ namespace SocialInvestment.Tests.Uncertainty;
 
 /// <summary>
 /// The cohort PSA's per-draw evaluation (only the compiled blocks a draw changes recomputed, sparse
-/// trace, lean appraisal) against the general path (compile, run and appraise every draw, forced
-/// by passing the cohort engine as an explicit evaluator): bit-identical, on any thread count.
+/// trace, the ledger projected onto the perspectives, lean appraisal) against the general path
+/// (compile, run and appraise every draw, forced by passing the cohort engine as an explicit
+/// evaluator). Outcomes are bit-identical; costs and figures are summed per perspective before the
+/// trace points instead of account by account, so they agree within 1e-12 relative (the rounding of
+/// a few hundred double additions is ~1e-14 of their magnitude; 1e-12 leaves room without hiding a
+/// wrong term, which would be off by far more), of the magnitude they are rounded at (see
+/// <see cref="AssertAgrees"/>). Identical on 1 and 2 threads.
 /// </summary>
 public class IncrementalPsaTests
 {
@@ -54,8 +59,62 @@ public class IncrementalPsaTests
         Assert.That(mismatches, Is.Empty);
     }
 
+    /// <summary>Relative tolerance of costs and figures against the general path (see the class remarks).</summary>
+    internal const double Relative = 1e-12;
+
+    /// <summary>
+    /// Every kept per-draw value of the incremental run against the general path: outcomes bit for bit;
+    /// costs within <see cref="Relative"/> of themselves; NPV within <see cref="Relative"/> of the larger
+    /// of the two strategies' totals it is the difference of (M, the magnitude both paths round at); BCR
+    /// and ROI, ratios to the invested PV I = NPV/ROI, within <c>Relative·M·(1 + |BCR|)/I</c>; payback
+    /// within 1e-9 years.
+    /// </summary>
+    internal static void AssertAgrees(PsaResult expected, PsaResult actual)
+    {
+        var model = expected.Specification.Model;
+        var comparator = expected.Strategies[expected.ComparatorIndex];
+        var mismatches = new List<string>();
+        void Close(string what, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Func<int, double> tolerance)
+        {
+            for (var k = 0; k < a.Length; k++)
+            {
+                if (!a[k].Equals(b[k]) && !(Math.Abs(a[k] - b[k]) <= tolerance(k)))
+                {
+                    mismatches.Add($"{what} draw {k}: {a[k]:R} vs {b[k]:R}");
+                    return;
+                }
+            }
+        }
+
+        foreach (var s in expected.Strategies)
+        {
+            foreach (var v in expected.Perspectives)
+            {
+                var cost = expected.Costs(s, v).ToArray();
+                var baseline = expected.Costs(comparator, v).ToArray();
+                var npv = expected.Values(PsaFigure.NetPresentValue, s, v).ToArray();
+                var bcr = expected.Values(PsaFigure.BenefitCostRatio, s, v).ToArray();
+                var roi = expected.Values(PsaFigure.ReturnOnInvestment, s, v).ToArray();
+                double M(int k) => Math.Max(Math.Abs(cost[k]), Math.Abs(baseline[k]));
+                double Ratio(int k) => Relative * M(k) * (1 + Math.Abs(bcr[k])) / Math.Abs(npv[k] / roi[k]);
+                Close($"cost {s.Name}/{v.Name}", cost, actual.Costs(s, v), k => Relative * Math.Abs(cost[k]));
+                Close($"NPV {s.Name}/{v.Name}", npv, actual.Values(PsaFigure.NetPresentValue, s, v), k => Relative * M(k));
+                Close($"BCR {s.Name}/{v.Name}", bcr, actual.Values(PsaFigure.BenefitCostRatio, s, v), Ratio);
+                Close($"ROI {s.Name}/{v.Name}", roi, actual.Values(PsaFigure.ReturnOnInvestment, s, v), Ratio);
+                Close($"payback {s.Name}/{v.Name}", expected.Values(PsaFigure.PaybackYears, s, v), actual.Values(PsaFigure.PaybackYears, s, v), _ => 1e-9);
+            }
+
+            foreach (var o in model.Outcomes)
+            {
+                Close($"outcome {s.Name}/{o.Name}", expected.Outcomes(s, o), actual.Outcomes(s, o), _ => 0);
+            }
+        }
+
+        Assert.That(mismatches, Is.Empty);
+    }
+
     [Test]
-    public void Welfare16_IdenticalToTheGeneralPath_OnOneAndTwoThreads()
+    public void Welfare16_AgreesWithTheGeneralPath_IdenticalOnOneAndTwoThreads()
     {
         var model = Welfare16.Build(UptakeMode.MeanEffect);
         var spec = Welfare16.Specification(model);
@@ -63,26 +122,38 @@ public class IncrementalPsaTests
         var general = ProbabilisticAnalysis.Run(spec, options, General(model));
         var one = ProbabilisticAnalysis.Run(spec, options);
         var two = ProbabilisticAnalysis.Run(spec, options with { Threads = 2 });
-        AssertIdentical(general, one);
-        AssertIdentical(general, two);
+        AssertAgrees(general, one);
+        AssertIdentical(one, two);
         Assert.That(general.Values(PsaFigure.NetPresentValue, Welfare16.StrategyNamed(model, "C"), Welfare16.Perspectives[5]).ToArray().Distinct().Count(), Is.EqualTo(40), "the draws differ from each other");
     }
 
     [Test]
-    public void Welfare16Subcohorts_IdenticalToTheGeneralPath()
+    public void Welfare16_DrawRanges_MergeToTheSingleRun_BitForBit()
+    {
+        // Shared blocks, cached entries and projected cells depend on the draw only, not on the range or the worker.
+        var model = Welfare16.Build(UptakeMode.MeanEffect);
+        var spec = Welfare16.Specification(model);
+        var options = new PsaOptions { Draws = 30, Seed = 7, Perspectives = Welfare16.Perspectives, KeepDraws = true, Threads = 2 };
+        var single = ProbabilisticAnalysis.Run(spec, options with { Threads = 1 });
+        var merged = ProbabilisticAnalysis.RunRange(spec, options, 13, 17).Merge(ProbabilisticAnalysis.RunRange(spec, options, 0, 13)).ToResult();
+        AssertIdentical(single, merged);
+    }
+
+    [Test]
+    public void Welfare16Subcohorts_AgreesWithTheGeneralPath()
     {
         // Uptake as an exact split into taker sub-cohorts: the drawn uptake moves the initial occupancy and the upfront mass.
         var model = Welfare16.Build(UptakeMode.Subcohorts);
         var spec = Welfare16.Specification(model);
         var options = new PsaOptions { Draws = 24, Seed = 5, Perspectives = Welfare16.Perspectives, KeepDraws = true };
-        AssertIdentical(ProbabilisticAnalysis.Run(spec, options, General(model)), ProbabilisticAnalysis.Run(spec, options));
+        AssertAgrees(ProbabilisticAnalysis.Run(spec, options, General(model)), ProbabilisticAnalysis.Run(spec, options));
     }
 
     [TestCase(1, false, false)]
     [TestCase(2, true, false)]
     [TestCase(3, true, true)]
     [TestCase(4, false, true)]
-    public void RandomModelsWithInterventions_IdenticalToTheGeneralPath(int seed, bool ageDependent, bool tunnel)
+    public void RandomModelsWithInterventions_AgreeWithTheGeneralPath(int seed, bool ageDependent, bool tunnel)
     {
         // Random rows (with a tunnel state), an uncertain transition, flow, effect size, uptake and
         // parameter-effect target, and intervention costs with a duration: every kind of block.
@@ -107,7 +178,7 @@ public class IncrementalPsaTests
             .With(uptake, BetaDistribution.FromMeanAndStandardError(0.6, 0.1))
             .With(target, GammaDistribution.FromMeanAndStandardError(10, 2));
         var options = new PsaOptions { Draws = 20, Seed = (ulong)seed, KeepDraws = true, Comparator = model.Strategies[0] };
-        AssertIdentical(ProbabilisticAnalysis.Run(spec, options, General(model)), ProbabilisticAnalysis.Run(spec, options));
+        AssertAgrees(ProbabilisticAnalysis.Run(spec, options, General(model)), ProbabilisticAnalysis.Run(spec, options));
     }
 
     [Test]
