@@ -96,7 +96,9 @@ internal static class ModelMapper
             }
 
             var bands = new[] { new Band(r.AgeFrom ?? double.NegativeInfinity, r.AgeTo ?? double.PositiveInfinity, r.Amount ?? 1.0, Param(r.Parameter, target, subject)?.Index ?? -1) };
-            ModelFunction f = (in ModelContext c) => Band.Evaluate(bands, in c) * (r.ToState is null ? c.CycleLengthYears : 1.0);
+            ModelFunction f = r.ToState is null
+                ? (in ModelContext c) => FileUnits.PerCycle(Band.Evaluate(bands, in c), c.CycleLengthYears)
+                : (in ModelContext c) => Band.Evaluate(bands, in c);
             var account = new Account(payer, sector, r.Kind);
             var def = r.ToState is null
                 ? FlowDefinition.PerCycle(r.State, account, f)
@@ -175,11 +177,7 @@ internal static class ModelMapper
                         {
                             problems.Add(new ValidationProblem(target, subject + " cost", $"A cost given by a parameter must be in the scenario's price year {st.PriceYear} (got {py}).") { Member = nameof(Intervention.Costs) });
                         }
-                        else if (index.TryGetValue(py, out var from) && index.TryGetValue(st.PriceYear, out var toIdx))
-                        {
-                            factor = toIdx / from;
-                        }
-                        else
+                        else if (!PriceIndexing.TryFactor(index, py, st.PriceYear, out factor))
                         {
                             problems.Add(new ValidationProblem(target, subject + " cost", $"The price index has no entry for {py} or {st.PriceYear}.") { Member = nameof(Intervention.Costs) });
                         }
@@ -193,7 +191,8 @@ internal static class ModelMapper
                     }
                     else
                     {
-                        ib.CostPerCycle(account, q, c.DurationYears, [.. c.States]);
+                        // Files give a per-cycle cost per participant-year, the core per participant-cycle.
+                        ib.CostPerCycle(account, FileUnits.PerCycle(q, st.CycleLengthYears), c.DurationYears, [.. c.States]);
                     }
                 }
 

@@ -56,25 +56,25 @@ public sealed class AppraisalResult
 {
     internal AppraisalResult(string strategy, string comparator, Perspective perspective, double cycleLength, double[] investment, double[] investmentDisc, double[] savings, double[] savingsDisc, IReadOnlyList<IncrementalLedgerRow> ledger, IReadOnlyList<PayerBalance> payers, IReadOnlyList<PayerSectorBalance> payerSectors, IReadOnlyDictionary<string, double> incrementalOutcomes)
     {
-        PayerSectors = payerSectors;
+        PayerSectors = ReadOnly.Copy(payerSectors);
         Strategy = strategy;
         Comparator = comparator;
         Perspective = perspective;
         CycleLengthYears = cycleLength;
-        InvestmentByCycle = investment;
-        InvestmentByCycleDiscounted = investmentDisc;
-        SavingsByCycle = savings;
-        SavingsByCycleDiscounted = savingsDisc;
-        Ledger = ledger;
-        Payers = payers;
-        IncrementalOutcomes = incrementalOutcomes;
+        InvestmentByCycle = ReadOnly.Own(investment);
+        InvestmentByCycleDiscounted = ReadOnly.Own(investmentDisc);
+        SavingsByCycle = ReadOnly.Own(savings);
+        SavingsByCycleDiscounted = ReadOnly.Own(savingsDisc);
+        Ledger = ReadOnly.Copy(ledger);
+        Payers = ReadOnly.Copy(payers);
+        IncrementalOutcomes = ReadOnly.Dictionary(incrementalOutcomes, StringComparer.Ordinal);
         PresentValueInvestment = Numerics.SumInOrder(investmentDisc);
         PresentValueBenefits = Numerics.SumInOrder(savingsDisc);
         NetPresentValue = PresentValueBenefits - PresentValueInvestment;
         var netBenefit = savings.Zip(investment, (s, i) => s - i).ToArray();
         var netBenefitDisc = savingsDisc.Zip(investmentDisc, (s, i) => s - i).ToArray();
-        NetBenefitByCycle = netBenefit;
-        NetBenefitByCycleDiscounted = netBenefitDisc;
+        NetBenefitByCycle = ReadOnly.Own(netBenefit);
+        NetBenefitByCycleDiscounted = ReadOnly.Own(netBenefitDisc);
         var invests = Invests(PresentValueInvestment, investmentDisc, savingsDisc);
         BenefitCostRatio = Ratio(PresentValueBenefits, PresentValueInvestment, invests);
         ReturnOnInvestment = Ratio(NetPresentValue, PresentValueInvestment, invests);
@@ -411,7 +411,7 @@ public static class Appraisal
                 savingsPv[a] -= dBaseD;
             }
 
-            ledger.Add(new IncrementalLedgerRow(accounts[a], per, perD, per.Sum(), perD.Sum()));
+            ledger.Add(new IncrementalLedgerRow(accounts[a], ReadOnly.Own(per), ReadOnly.Own(perD), per.Sum(), perD.Sum()));
         }
 
         // Who invests and who saves: the per-account totals above, aggregated by payer and by payer × sector.
@@ -445,7 +445,7 @@ public static class Appraisal
         var outcomes = strategy.Outcomes.ToDictionary(o => o.Name, o => strategy.TotalOutcome(o) - comparator.TotalOutcome(o), StringComparer.Ordinal);
         return new AppraisalResult(strategy.Strategy.Name, comparator.Strategy.Name, perspective, strategy.CycleLengthYears, inv, invD, sav, savD, ledger, payers, payerSectors, outcomes)
         {
-            CostDiscountFactors = Enumerable.Range(0, T + 1).Select(strategy.CostDiscountFactor).ToArray(),
+            CostDiscountFactors = ReadOnly.Copy(Enumerable.Range(0, T + 1).Select(strategy.CostDiscountFactor)),
         };
     }
 

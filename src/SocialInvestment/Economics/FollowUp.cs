@@ -232,10 +232,10 @@ public sealed class BeliefUpdate
 {
     internal BeliefUpdate(double[] weights, double ess, IReadOnlyList<UpdatedFigure> npv, IReadOnlyList<UpdatedFigure> parameters, bool moved, bool tooFewDraws, string statement, int yearsUsed)
     {
-        Weights = weights;
+        Weights = ReadOnly.Copy(weights);
         EffectiveSampleSize = ess;
-        Npv = npv;
-        Parameters = parameters;
+        Npv = ReadOnly.Copy(npv);
+        Parameters = ReadOnly.Copy(parameters);
         Moved = moved;
         TooFewEffectiveDraws = tooFewDraws;
         Statement = statement;
@@ -276,9 +276,9 @@ public sealed class FollowUpComparison
     internal FollowUpComparison(InvestmentForecast forecast, IReadOnlyList<CountComparison> counts, IReadOnlyList<SpendingComparison> spending, IReadOnlyList<GainsSoFar> gains, BeliefUpdate? update, string updateStatement)
     {
         Forecast = forecast;
-        Counts = counts;
-        Spending = spending;
-        Gains = gains;
+        Counts = ReadOnly.Copy(counts);
+        Spending = ReadOnly.Copy(spending);
+        Gains = ReadOnly.Copy(gains);
         Update = update;
         UpdateStatement = updateStatement;
     }

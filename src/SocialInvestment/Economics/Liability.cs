@@ -112,13 +112,13 @@ public sealed class LiabilityResult
         HorizonCycles = cycles;
         PriceYear = priceYear;
         MinimumCellCount = minimumCellCount;
-        ByAccount = accounts;
-        ByPayer = payers;
+        ByAccount = ReadOnly.Copy(accounts);
+        ByPayer = ReadOnly.Copy(payers);
         Public = publicTotal;
-        Cells = cells;
-        Persons = people;
+        Cells = ReadOnly.Copy(cells);
+        Persons = ReadOnly.CopyOrNull(people);
         PublicInterval = publicInterval;
-        PayerIntervals = payerIntervals?.ToDictionary(p => p.Payer.Name, p => p.Interval, StringComparer.Ordinal);
+        PayerIntervals = ReadOnly.DictionaryOrNull(payerIntervals?.ToDictionary(p => p.Payer.Name, p => p.Interval, StringComparer.Ordinal));
         Draws = draws;
         Seed = seed;
         RegisterLabel = label;

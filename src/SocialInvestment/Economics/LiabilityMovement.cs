@@ -21,14 +21,14 @@ public sealed class LiabilityMovementResult
 {
     internal LiabilityMovementResult(IReadOnlyList<Payer> payers, double[] opening, double[] expected, double[] closing, IReadOnlyList<MovementPart> parts, int? priceYear, string? openingLabel, string? closingLabel, string closingStrategy)
     {
-        Payers = payers;
-        OpeningByPayer = Lines(payers, opening);
-        ExpectedClosingByPayer = Lines(payers, expected);
-        ClosingByPayer = Lines(payers, closing);
+        Payers = ReadOnly.Copy(payers);
+        OpeningByPayer = ReadOnly.Copy(Lines(payers, opening));
+        ExpectedClosingByPayer = ReadOnly.Copy(Lines(payers, expected));
+        ClosingByPayer = ReadOnly.Copy(Lines(payers, closing));
         Opening = opening[^1];
         ExpectedClosing = expected[^1];
         Closing = closing[^1];
-        Parts = parts;
+        Parts = ReadOnly.Copy(parts);
         PriceYear = priceYear;
         OpeningLabel = openingLabel;
         ClosingLabel = closingLabel;

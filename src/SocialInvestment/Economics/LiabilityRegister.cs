@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using SocialInvestment.Model;
 
 namespace SocialInvestment.Economics;
@@ -22,10 +23,10 @@ public sealed record RegisterPerson
         State = state;
         TimeInState = timeInState;
         HouseholdId = householdId;
-        Attributes = attributes is null ? Empty : new SortedDictionary<string, string>(attributes.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal), StringComparer.Ordinal);
+        Attributes = attributes is null ? Empty : new ReadOnlyDictionary<string, string>(new SortedDictionary<string, string>(attributes.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal), StringComparer.Ordinal));
     }
 
-    private static readonly IReadOnlyDictionary<string, string> Empty = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    private static readonly IReadOnlyDictionary<string, string> Empty = new ReadOnlyDictionary<string, string>(new SortedDictionary<string, string>(StringComparer.Ordinal));
 
     /// <summary>Identifier, unique within the register.</summary>
     public string PersonId { get; }
@@ -74,7 +75,7 @@ public sealed class ClientRegister
         }
 
         Label = label;
-        AttributeNames = _persons.SelectMany(p => p.Attributes.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        AttributeNames = ReadOnly.Copy(_persons.SelectMany(p => p.Attributes.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
     }
 
     /// <summary>The persons in register order.</summary>

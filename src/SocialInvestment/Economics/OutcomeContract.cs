@@ -61,7 +61,7 @@ public sealed class ContractValidationException : Exception
     public ContractValidationException(IReadOnlyList<ContractProblem> problems)
         : base(Format(problems))
     {
-        Problems = problems;
+        Problems = ReadOnly.Copy(problems);
     }
 
     /// <summary>Creates an exception with a single message.</summary>
@@ -157,9 +157,9 @@ public sealed record OutcomeMetric
         ArgumentNullException.ThrowIfNull(states);
         ArgumentNullException.ThrowIfNull(measurements);
         Name = name ?? "";
-        States = states.ToArray();
+        States = ReadOnly.Copy(states);
         Direction = direction;
-        Measurements = measurements.ToArray();
+        Measurements = ReadOnly.Copy(measurements);
         Price = price;
         Basis = basis;
         Threshold = threshold;
@@ -362,7 +362,7 @@ public sealed partial class OutcomeContract
         Strategy = strategy ?? "";
         Comparator = comparator ?? "";
         Payer = payer ?? "";
-        Outcomes = outcomes.ToArray();
+        Outcomes = ReadOnly.Copy(outcomes);
         Cap = cap;
         Capital = capital ?? new InvestorCapital();
         Bridge = bridge;

@@ -61,10 +61,10 @@ public sealed class ContractObservation
         }
 
         CycleLengthYears = cycleLengthYears;
-        DiscountFactors = discountFactors.ToArray();
-        InterventionCost = interventionCost.ToArray();
-        NetGain = netGain.ToArray();
-        Counts = counts.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<MeasuredCount>)kv.Value.ToArray(), StringComparer.Ordinal);
+        DiscountFactors = ReadOnly.Copy(discountFactors);
+        InterventionCost = ReadOnly.Copy(interventionCost);
+        NetGain = ReadOnly.Copy(netGain);
+        Counts = ReadOnly.Dictionary(counts.ToDictionary(kv => kv.Key, kv => ReadOnly.Copy(kv.Value), StringComparer.Ordinal));
     }
 
     /// <summary>Years per cycle.</summary>
@@ -136,17 +136,17 @@ public sealed class ContractResult
     {
         Contract = contract;
         CycleLengthYears = observation.CycleLengthYears;
-        DiscountFactors = observation.DiscountFactors;
-        Measurements = measurements;
-        Pooled = pooled;
-        Payments = payments;
-        PaymentsByCycle = paymentsByCycle;
+        DiscountFactors = ReadOnly.Copy(observation.DiscountFactors);
+        Measurements = ReadOnly.Copy(measurements);
+        Pooled = ReadOnly.Copy(pooled);
+        Payments = ReadOnly.Copy(payments);
+        PaymentsByCycle = ReadOnly.Copy(paymentsByCycle);
         TotalPayments = paymentsByCycle.Sum();
         PresentValuePayments = paymentsByCycle.Select((v, t) => v * observation.DiscountFactors[t]).Sum();
-        FundedCostByCycle = funded;
-        CapitalByCycle = capital;
+        FundedCostByCycle = ReadOnly.Copy(funded);
+        CapitalByCycle = ReadOnly.Copy(capital);
         BridgeAdvance = bridgeAdvance;
-        BridgeRecoveredByCycle = bridgeRecovered;
+        BridgeRecoveredByCycle = ReadOnly.Copy(bridgeRecovered);
         BridgeUnrecovered = bridgeUnrecovered;
         var points = paymentsByCycle.Length;
         var investor = new double[points];
@@ -157,7 +157,7 @@ public sealed class ContractResult
             withContract[t] = observation.NetGain[t] + funded[t] - paymentsByCycle[t] + bridgeRecovered[t] - (t == 0 ? bridgeAdvance : 0);
         }
 
-        InvestorNetByCycle = investor;
+        InvestorNetByCycle = ReadOnly.Copy(investor);
         InvestorCapital = capital.Sum();
         InvestorReceived = paymentsByCycle.Sum() - bridgeRecovered.Sum();
         InvestorNet = InvestorReceived - InvestorCapital;
@@ -165,8 +165,8 @@ public sealed class ContractResult
         InvestorIrr = invests ? AppraisalResult.Irr(investor, CycleLengthYears) : Figure.Undefined(FigureReason.NoInvestment);
         InvestorMultiple = invests ? Figure.Of(InvestorReceived / InvestorCapital) : Figure.Undefined(FigureReason.NoInvestment);
         InvestorLoses = invests && InvestorNet < -1e-9 * InvestorCapital;
-        NetGainSelfFundedByCycle = observation.NetGain;
-        NetGainWithContractByCycle = withContract;
+        NetGainSelfFundedByCycle = ReadOnly.Copy(observation.NetGain);
+        NetGainWithContractByCycle = ReadOnly.Copy(withContract);
         NpvSelfFunded = observation.NetGain.Select((v, t) => v * observation.DiscountFactors[t]).Sum();
         NpvWithContract = withContract.Select((v, t) => v * observation.DiscountFactors[t]).Sum();
     }

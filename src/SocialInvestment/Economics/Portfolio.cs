@@ -74,7 +74,7 @@ public sealed record PortfolioProblem
         ArgumentNullException.ThrowIfNull(valuation);
         ArgumentNullException.ThrowIfNull(budgets);
         Valuation = valuation;
-        Budgets = budgets;
+        Budgets = ReadOnly.Copy(budgets);
     }
 
     /// <summary>The candidates' values and costs.</summary>
@@ -252,8 +252,8 @@ public sealed class PortfolioSolution
     {
         var v = problem.Valuation;
         _valuation = v;
-        Chosen = chosen;
-        Candidates = v.Candidates.Where((_, i) => chosen[i]).Select(c => c.Name).ToArray();
+        Chosen = ReadOnly.Copy(chosen);
+        Candidates = ReadOnly.Copy(v.Candidates.Where((_, i) => chosen[i]).Select(c => c.Name));
         Method = method;
         ProvedOptimal = provedOptimal;
         IsFeasible = feasible;
@@ -261,7 +261,7 @@ public sealed class PortfolioSolution
         ExpectedNpv = NpvByDraw.Average();
         TailNpv = PortfolioRiskMeasures.TailNpv(NpvByDraw, problem.Risk.Alpha);
         ProbabilityOfLoss = NpvByDraw.Count(x => x < 0) / (double)NpvByDraw.Length;
-        BudgetUse = problem.BudgetUse(chosen);
+        BudgetUse = ReadOnly.Copy(problem.BudgetUse(chosen));
     }
 
     /// <summary>A feasible solution for a chosen set (for solvers outside this library); its figures are computed from the problem's valuation.</summary>

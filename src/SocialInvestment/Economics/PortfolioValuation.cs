@@ -76,8 +76,8 @@ public sealed class PortfolioValuation
 
     private PortfolioValuation(IReadOnlyList<PortfolioCandidate> candidates, IReadOnlyList<Payer> payers, int years, Perspective objective, double[][] npv, double[][][] cost, Dictionary<(int, int), PortfolioInteraction> pairs, Dictionary<long, (double[], double[][])>? exact, Func<IReadOnlyList<bool>, CancellationToken, (double[], double[][])>? simulate, string comparator)
     {
-        Candidates = candidates;
-        Payers = payers;
+        Candidates = ReadOnly.Copy(candidates);
+        Payers = ReadOnly.Copy(payers);
         Years = years;
         Objective = objective;
         Draws = npv.Length == 0 ? 1 : npv[0].Length;
@@ -571,7 +571,7 @@ public sealed class PortfolioValuation
 
         return new PortfolioValuation(candidates.ToArray(), payers, years, objective, npv, costs, pairs, exact, simulate, comparator.Name)
         {
-            SkippedPairs = excluded.Order().ToArray(),
+            SkippedPairs = ReadOnly.Copy(excluded.Order()),
         };
     }
 

@@ -82,8 +82,8 @@ public sealed class SettlementLedger
         Strategy = strategy ?? "";
         Comparator = comparator ?? "";
         CycleLengthYears = cycleLengthYears;
-        DiscountFactors = discountFactors.ToArray();
-        Payers = payers.ToArray();
+        DiscountFactors = ReadOnly.Copy(discountFactors);
+        Payers = ReadOnly.Copy(payers);
     }
 
     /// <summary>The strategy's name.</summary>
@@ -240,9 +240,9 @@ public sealed class SettlementResult
     {
         Ledger = ledger;
         Plan = plan;
-        Positions = positions;
-        Transfers = transfers;
-        Remarks = remarks;
+        Positions = ReadOnly.Copy(positions);
+        Transfers = ReadOnly.Copy(transfers);
+        Remarks = ReadOnly.Copy(remarks);
         TotalNetGainBefore = positions.Sum(p => p.NetGainBefore);
         TotalNetGainAfter = positions.Sum(p => p.NetGainAfter);
     }

@@ -61,7 +61,7 @@ public sealed class SettlementValidationException : Exception
     public SettlementValidationException(IReadOnlyList<SettlementProblem> problems)
         : base(Format(problems))
     {
-        Problems = problems;
+        Problems = ReadOnly.Copy(problems);
     }
 
     /// <summary>Creates an exception with a single message.</summary>
@@ -346,7 +346,7 @@ public sealed class SettlementPlan
     {
         ArgumentNullException.ThrowIfNull(rules);
         Name = name ?? "";
-        Rules = rules.ToArray();
+        Rules = ReadOnly.Copy(rules);
         var problems = OwnProblems(name, Rules);
         if (problems.Count > 0)
         {
@@ -383,7 +383,7 @@ public sealed class SettlementPlan
     {
         _ = trusted;
         Name = name;
-        Rules = rules;
+        Rules = ReadOnly.Copy(rules);
     }
 
     private static List<SettlementProblem> OwnProblems(string? name, IReadOnlyList<SettlementRule> Rules)

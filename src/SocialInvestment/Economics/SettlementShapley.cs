@@ -28,7 +28,7 @@ public sealed class CoalitionGame
 
     private CoalitionGame(IReadOnlyList<Payer> players, double[] values)
     {
-        Players = players;
+        Players = ReadOnly.Copy(players);
         _values = values;
     }
 

@@ -17,18 +17,18 @@ namespace SocialInvestment.Engine;
 /// <para>
 /// Functions are evaluated when a run starts, for τ = 0..cap, into dense tables; the cycle loop
 /// never calls them. Attributes are drawn once per person from stream
-/// <see cref="CounterRng.AttributeStreamBase"/> + index, so every strategy sees the same person.
+/// <c>CounterRng.AttributeStreamBase</c> + index, so every strategy sees the same person.
 /// </para>
 /// </remarks>
 public sealed class IndividualEffects
 {
     private IndividualEffects(IReadOnlyList<PersonCharacteristic> attributes, IReadOnlyList<IReadOnlyList<string>> groups, int? cap, IReadOnlyList<HazardEffect> hazards, IReadOnlyList<ValueEffect> values)
     {
-        Attributes = attributes;
-        DurationGroups = groups;
+        Attributes = ReadOnly.Copy(attributes);
+        DurationGroups = ReadOnly.Copy(groups);
         DurationCap = cap;
-        Hazards = hazards;
-        Values = values;
+        Hazards = ReadOnly.Copy(hazards);
+        Values = ReadOnly.Copy(values);
     }
 
     /// <summary>No individual effects.</summary>

@@ -333,7 +333,7 @@ public sealed class MicrosimComparison
             results[k] = new MicrosimResult(plan.Compiled[k], plan.Arms[k], partial.Arms[k], People, plan.Perspectives, plan.Options.Seed);
         }
 
-        Results = results;
+        Results = ReadOnly.Copy(results);
     }
 
     /// <summary>Number of simulated people.</summary>

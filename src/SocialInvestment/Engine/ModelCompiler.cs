@@ -253,9 +253,9 @@ internal sealed class Compilation
         for (var i = 0; i < flows.Count; i++)
         {
             PriceFactor[i] = 1.0;
-            if (flows[i].PriceYear is int py && Model.PriceYear is int mpy && py != mpy && Model.PriceIndex is { } index)
+            if (flows[i].PriceYear is int py && Model.PriceYear is int mpy && Model.PriceIndex is { } index)
             {
-                PriceFactor[i] = index[mpy] / index[py];
+                PriceFactor[i] = PriceIndexing.Factor(index, py, mpy);
             }
         }
 

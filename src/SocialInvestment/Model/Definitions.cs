@@ -115,7 +115,7 @@ public sealed class Population
     public Population(IEnumerable<PopulationGroup> groups, double size = 1.0)
     {
         ArgumentNullException.ThrowIfNull(groups);
-        Groups = groups.ToArray();
+        Groups = ReadOnly.Copy(groups);
         Size = size;
     }
 

@@ -45,10 +45,9 @@ public sealed class DiscountSchedule
 
         for (var i = 0; i < steps.Length; i++)
         {
-            var r = steps[i].Rate;
-            if (!double.IsFinite(r) || r <= -1 || (compounding == Compounding.Continuous && r < -10))
+            if (RateProblem(steps[i].Rate, compounding, i + 1) is string problem)
             {
-                throw new ArgumentOutOfRangeException(nameof(steps), r, $"Discount rate of step {i + 1} must be finite and greater than −1.");
+                throw new ArgumentOutOfRangeException(nameof(steps), steps[i].Rate, problem);
             }
 
             if (i > 0 && steps[i].FirstYear <= steps[i - 1].FirstYear)
@@ -68,6 +67,15 @@ public sealed class DiscountSchedule
         }
     }
 
+    /// <summary>Why a discount rate cannot be a step of a schedule, or null when it can: it must be finite and greater than −1 (and ≥ −10 under continuous compounding).</summary>
+    /// <param name="rate">The rate.</param>
+    /// <param name="compounding">The compounding.</param>
+    /// <param name="step">The step's number (from 1), named in the text.</param>
+    internal static string? RateProblem(double rate, Compounding compounding, int step)
+        => !double.IsFinite(rate) || rate <= -1 || (compounding == Compounding.Continuous && rate < -10)
+            ? $"Discount rate of step {step} must be finite and greater than −1."
+            : null;
+
     /// <summary>A short name of the schedule, used in reports.</summary>
     public string Name { get; }
 
@@ -75,7 +83,7 @@ public sealed class DiscountSchedule
     public Compounding Compounding { get; }
 
     /// <summary>The steps, in order.</summary>
-    public IReadOnlyList<DiscountStep> Steps => _steps;
+    public IReadOnlyList<DiscountStep> Steps => ReadOnly.Own(_steps);
 
     /// <summary>No discounting: <c>DF(t) = 1</c>.</summary>
     public static DiscountSchedule None { get; } = new("none", [new DiscountStep(1, 0)], Compounding.Discrete);

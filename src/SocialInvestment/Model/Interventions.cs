@@ -281,16 +281,16 @@ public sealed class Intervention
     {
         Name = b.Name;
         Kind = b.KindValue;
-        EligibleStates = b.EligibleStatesValue?.ToArray();
+        EligibleStates = b.EligibleStatesValue is null ? null : ReadOnly.Copy(b.EligibleStatesValue);
         MinAge = b.MinAgeValue;
         MaxAge = b.MaxAgeValue;
         Uptake = b.UptakeValue;
         UptakeMode = b.UptakeModeValue;
-        Costs = b.CostsList.ToArray();
-        TransitionEffects = b.TransitionEffectsList.ToArray();
-        ParameterEffects = b.ParameterEffectsList.ToArray();
-        FlowEffects = b.FlowEffectsList.ToArray();
-        OutcomeEffects = b.OutcomeEffectsList.ToArray();
+        Costs = ReadOnly.Copy(b.CostsList);
+        TransitionEffects = ReadOnly.Copy(b.TransitionEffectsList);
+        ParameterEffects = ReadOnly.Copy(b.ParameterEffectsList);
+        FlowEffects = ReadOnly.Copy(b.FlowEffectsList);
+        OutcomeEffects = ReadOnly.Copy(b.OutcomeEffectsList);
         Description = b.DescriptionValue;
     }
 
@@ -469,7 +469,7 @@ public sealed class InterventionBuilder
     public InterventionBuilder CostPerCycle(Account account, Quantity amount, double? durationYears = null, params string[] inStates)
     {
         ArgumentNullException.ThrowIfNull(inStates);
-        CostsList.Add(new InterventionCost(account, amount, CostTiming.PerCycle, inStates.Length == 0 ? null : inStates.ToArray(), durationYears));
+        CostsList.Add(new InterventionCost(account, amount, CostTiming.PerCycle, inStates.Length == 0 ? null : ReadOnly.Copy(inStates), durationYears));
         return this;
     }
 
@@ -545,7 +545,7 @@ public sealed class Strategy
         Guard.NotEmpty(name);
         ArgumentNullException.ThrowIfNull(interventions);
         Name = name;
-        Interventions = interventions.ToArray();
+        Interventions = ReadOnly.Copy(interventions);
     }
 
     /// <summary>Name.</summary>

@@ -113,7 +113,7 @@ public sealed class ParameterValues
 /// </summary>
 public readonly struct Quantity : IEquatable<Quantity>
 {
-    private readonly double _constant;
+    private readonly double _constant; // the value of a constant; the factor on the parameter of a parameter quantity.
     private readonly int _parameterIndex; // 0 = constant; otherwise parameter index + 1.
 
     private Quantity(double constant, int parameterIndex)
@@ -128,7 +128,7 @@ public readonly struct Quantity : IEquatable<Quantity>
 
     /// <summary>A quantity that takes the value of a parameter.</summary>
     /// <param name="parameter">The parameter.</param>
-    public static Quantity Of(ParameterRef parameter) => new(0, parameter.Index + 1);
+    public static Quantity Of(ParameterRef parameter) => new(1.0, parameter.Index + 1);
 
     /// <summary>Converts a constant.</summary>
     /// <param name="value">The value.</param>
@@ -146,10 +146,18 @@ public readonly struct Quantity : IEquatable<Quantity>
     public double Evaluate(ParameterValues parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return _parameterIndex == 0 ? _constant : parameters[_parameterIndex - 1];
+        return _parameterIndex == 0 ? _constant : _constant * parameters[_parameterIndex - 1];
     }
 
     internal int ParameterIndex => _parameterIndex - 1;
+
+    /// <summary>
+    /// This quantity times <paramref name="factor"/>: a constant's value, or the factor on a parameter's
+    /// value (so a parameter quantity stays one that varies with its parameter). A factor of 1 returns
+    /// the quantity unchanged. Used at the file boundary to turn amounts per person-year into amounts
+    /// per person-cycle and to re-index prices.
+    /// </summary>
+    internal Quantity Times(double factor) => factor == 1.0 ? this : new(_constant * factor, _parameterIndex);
 
     /// <inheritdoc />
     public bool Equals(Quantity other) => _constant.Equals(other._constant) && _parameterIndex == other._parameterIndex;
@@ -171,7 +179,8 @@ public readonly struct Quantity : IEquatable<Quantity>
     public static bool operator !=(Quantity left, Quantity right) => !left.Equals(right);
 
     /// <inheritdoc />
-    public override string ToString() => IsParameter ? $"parameter #{ParameterIndex}" : _constant.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public override string ToString() => !IsParameter ? _constant.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : _constant == 1.0 ? $"parameter #{ParameterIndex}" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_constant} × parameter #{ParameterIndex}");
 }
 
 /// <summary>Receives the reads of a tracked <see cref="ParameterValues"/> (the compiler's dependence recording).</summary>

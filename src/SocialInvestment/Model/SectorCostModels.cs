@@ -96,7 +96,7 @@ public sealed class EarningsAndTaxModel : ISectorCostModel
             throw new ArgumentException("Tax shares must sum to 1.", nameof(split));
         }
 
-        WorkStates = workStates.ToArray();
+        WorkStates = ReadOnly.Copy(workStates);
         AnnualEarnings = annualEarnings;
         TaxRate = taxRate;
         Split = split;

@@ -70,11 +70,11 @@ public sealed class AcceptabilityCurves
 {
     internal AcceptabilityCurves(IReadOnlyList<string> strategies, double[] wtp, double[,] probability, int[] frontier, double[] evpi)
     {
-        Strategies = strategies;
-        WillingnessToPay = wtp;
+        Strategies = ReadOnly.Copy(strategies);
+        WillingnessToPay = ReadOnly.Own(wtp);
         _probability = probability;
-        FrontierStrategy = frontier;
-        Evpi = evpi;
+        FrontierStrategy = ReadOnly.Own(frontier);
+        Evpi = ReadOnly.Own(evpi);
     }
 
     private readonly double[,] _probability;
@@ -94,7 +94,7 @@ public sealed class AcceptabilityCurves
     public IReadOnlyList<int> FrontierStrategy { get; }
 
     /// <summary>Probability that the frontier strategy is optimal, at each grid point.</summary>
-    public IReadOnlyList<double> FrontierProbability => FrontierStrategy.Select((s, j) => _probability[s, j]).ToArray();
+    public IReadOnlyList<double> FrontierProbability => ReadOnly.Copy(FrontierStrategy.Select((s, j) => _probability[s, j]));
 
     /// <summary>Expected value of perfect information per person at each grid point.</summary>
     public IReadOnlyList<double> Evpi { get; }
@@ -121,9 +121,9 @@ public sealed class PsaResult
     {
         Specification = specification;
         Seed = seed;
-        Strategies = strategies;
+        Strategies = ReadOnly.Copy(strategies);
         ComparatorIndex = comparator;
-        Perspectives = perspectives;
+        Perspectives = ReadOnly.Copy(perspectives);
         Draws = draws;
         _summary = summary;
         _kept = kept;

@@ -38,7 +38,7 @@ public sealed class PsaSpecification
     public int UncertainParameterCount => _entries.Sum(e => e.Parameters.Length);
 
     /// <summary>The parameters that carry uncertainty, in sampling order.</summary>
-    public IReadOnlyList<ParameterRef> UncertainParameters => _entries.SelectMany(e => e.Parameters).ToArray();
+    public IReadOnlyList<ParameterRef> UncertainParameters => ReadOnly.Copy(_entries.SelectMany(e => e.Parameters));
 
     /// <summary>
     /// SHA-256 over the model's <see cref="LifeCourseModel.DefinitionHash"/> and every distribution

@@ -58,7 +58,7 @@ public sealed class SettlementUncertainty
         _strategy = strategy;
         _comparator = comparator;
         _inner = inner ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
-        Payers = model.Payers;
+        Payers = ReadOnly.Copy(model.Payers);
         Draws = draws;
         _pairs = new DrawPairs(strategy.Name, comparator.Name, draws, "settlement");
         _before = new double[Payers.Count * draws];
@@ -128,7 +128,7 @@ public sealed class SettlementPsaResult
         Strategy = strategy;
         Comparator = comparator;
         Plan = plan;
-        Payers = payers;
+        Payers = ReadOnly.Copy(payers);
         Draws = draws;
         _before = before;
         _after = after;
