@@ -18,6 +18,9 @@ internal static class ExitCodes
     /// <summary>Unexpected error (a bug): rerun with --verbose for the stack trace.</summary>
     public const int Unexpected = 4;
 
+    /// <summary>Cluster error (run --cluster): no Orleans cluster answered at the address within the timeout, or the cluster refused or failed the work.</summary>
+    public const int ClusterError = 5;
+
     /// <summary>Cancelled (Ctrl+C), as shells report SIGINT.</summary>
     public const int Cancelled = 130;
 }

@@ -105,6 +105,22 @@ internal sealed class RunOptionSet
             HelpName = "LANG",
         };
         Language.AcceptOnlyFromAmong("en", "nb");
+        if (!reportOnly)
+        {
+            Cluster = new Option<string?>("--cluster")
+            {
+                Description = "Run the probabilistic sensitivity analysis (--draws) on a running Orleans cluster: the gateway address(es) of its silos, HOST:PORT[,HOST:PORT…] (Orleans' default cluster and service id, as samples/Cluster/Silo and localhost clustering use). The output folder is the same as a local run's, bit for bit, for the same seed. Needs --draws; not with --horizon, --discount or --perspective (the cluster runs the scenario's own settings).",
+                HelpName = "HOST:PORT",
+            };
+            Cluster.Validators.Add(r =>
+            {
+                if (r.Tokens.Count == 1 && !ClusterAddress.TryParse(r.Tokens[0].Value, out _, out var problem))
+                {
+                    r.AddError(problem);
+                }
+            });
+        }
+
         if (reportOnly)
         {
             From = new Option<string?>("--from")
@@ -146,18 +162,41 @@ internal sealed class RunOptionSet
     /// <summary>report only: the run folder to re-render.</summary>
     public Option<string?>? From { get; }
 
+    /// <summary>run only: --cluster, the gateway addresses of an Orleans cluster that runs the PSA.</summary>
+    public Option<string?>? Cluster { get; }
+
     /// <summary>The options that change what is computed; a re-rendered run (--from) takes them from its manifest.</summary>
     private IEnumerable<Option> RunShaping => [Horizon, Discount, Perspective, Seed, Draws];
 
     public void AddTo(Command command)
     {
         command.Arguments.Add(Scenario);
-        foreach (var o in new Option?[] { Out, Horizon, Discount, Perspective, Seed, Draws, Threads, Culture, Language, From })
+        foreach (var o in new Option?[] { Out, Horizon, Discount, Perspective, Seed, Draws, Threads, Culture, Language, From, Cluster })
         {
             if (o is not null)
             {
                 command.Options.Add(o);
             }
+        }
+
+        if (Cluster is { } cluster)
+        {
+            command.Validators.Add(r =>
+            {
+                if (r.GetResult(cluster) is { Implicit: false })
+                {
+                    if (r.GetValue(Draws) is not > 0)
+                    {
+                        r.AddError("--cluster runs the probabilistic sensitivity analysis on the cluster; give --draws N (N ≥ 1). Without draws the run is a few seconds on this machine.");
+                    }
+
+                    var shaping = new Option[] { Horizon, Discount, Perspective }.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
+                    if (shaping.Length > 0)
+                    {
+                        r.AddError($"{string.Join(", ", shaping)} cannot be combined with --cluster: the cluster runs the scenario's own settings; change them in scenario.json instead.");
+                    }
+                }
+            });
         }
 
         if (From is { } from)
@@ -183,7 +222,7 @@ internal sealed class RunOptionSet
 
     public RunRequest Bind(ParseResult parse)
     {
-        var request = BindCore(parse) with { Threads = (int)(parse.GetValue(Threads) ?? 0) };
+        var request = BindCore(parse) with { Threads = (int)(parse.GetValue(Threads) ?? 0), Cluster = Cluster is null ? null : parse.GetValue(Cluster) };
         if (parse.GetValue(Language) != "nb")
         {
             return request;
@@ -249,4 +288,7 @@ internal sealed record RunRequest(
 
     /// <summary>--threads: worker threads of a probabilistic run, 0 for every core (the results do not depend on it).</summary>
     public int Threads { get; init; }
+
+    /// <summary>--cluster: the gateway addresses of an Orleans cluster that runs the PSA; null to run it here.</summary>
+    public string? Cluster { get; init; }
 }

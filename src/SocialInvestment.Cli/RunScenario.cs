@@ -189,7 +189,14 @@ internal static class RunScenario
         PrintSummary(run, request, reportOptions, output);
         var settlements = SettlementOutput.SettleAndPrint(run, request.Scenario, reportOptions.Culture, output, cancellationToken);
         var collectors = new List<SettlementUncertainty>();
-        var settlementOptions = settlements.Count > 0 && request.Draws > 0
+        if (settlements.Count > 0 && request.Draws > 0 && request.Cluster is not null)
+        {
+            output.WriteLine();
+            output.WriteLine("Settlement under uncertainty is not computed with --cluster: it settles every draw's full results, which stay on the silos; run without --cluster for settlement_psa.csv.");
+        }
+
+        // With --cluster the draws run on the silos, which return each draw's figures but not the full results a settlement needs.
+        var settlementOptions = settlements.Count > 0 && request.Draws > 0 && request.Cluster is null
             ? options with { Evaluator = SettlementOutput.Collect(SettlementOutput.PlanFor(request.Scenario, scenario), run.Comparator, request.Draws, collectors) }
             : options;
 
@@ -350,7 +357,21 @@ internal static class RunScenario
         {
             // Streamed: no per-draw arrays are kept (psa.csv and the report's samples come through the sink).
             var psaOptions = options with { KeepDraws = false, DrawSink = sink };
-            psa = ScenarioRunner.RunProbabilistic(scenario, request.Draws, seed, psaOptions, progress, cancellationToken);
+            if (request.Cluster is { } cluster)
+            {
+                if (options.Evaluator is not null)
+                {
+                    throw new CliException(ExitCodes.InvalidInput, "the scenario has settlement rules, whose PSA values every draw in this process; --cluster cannot run them: run without --cluster.");
+                }
+
+                // The ranges run on the cluster; their draws are folded here in draw order, so the result and psa.csv are the local run's.
+                psa = ClusterSubmit.RunProbabilistic(cluster, scenario, request.Draws, seed, request.Threads, sink, progress, cancellationToken);
+            }
+            else
+            {
+                psa = ScenarioRunner.RunProbabilistic(scenario, request.Draws, seed, psaOptions, progress, cancellationToken);
+            }
+
             ran(psaOptions);
         }
         catch (ArgumentException e) when (e is not ArgumentNullException)

@@ -69,6 +69,16 @@ public sealed record Scenario
     /// <summary>Where each row came from (file, line); not part of equality.</summary>
     internal SourceMap? Source { get; init; }
 
+    /// <summary>
+    /// The model that <see cref="ScenarioReader"/>'s check built from this very instance, held weakly:
+    /// <see cref="BuildModel(ModelLimits)"/> under the same limits right after reading returns it
+    /// instead of building (and trial-compiling) the model a second time. A copy made with <c>with</c>
+    /// carries the field but not the owner, so it builds its own. Not part of equality.
+    /// </summary>
+    private BuiltByReader? _built;
+
+    private sealed record BuiltByReader(Scenario Owner, ModelLimits Limits, WeakReference<LifeCourseModel> Model);
+
     /// <summary>The strategy names in order of first appearance (the comparator first when it has no row).</summary>
     public IReadOnlyList<string> StrategyNames()
     {
@@ -308,6 +318,11 @@ public sealed record Scenario
     /// <summary>Builds the runnable model (see <see cref="BuildModel()"/>) under the given limits, checked before anything is allocated by the model's size.</summary>
     /// <param name="limits">The model limits.</param>
     /// <returns>The validated model, whose <see cref="LifeCourseModel.DefinitionHash"/> is <see cref="ScenarioDocument.Hash"/> of this scenario.</returns>
+    /// <remarks>
+    /// <see cref="ScenarioReader"/> builds the model once to check the scenario; for the instance it
+    /// returned, under the same <see cref="ModelLimits"/>, this returns that (immutable) model while it
+    /// is still in memory instead of building and trial-compiling it again.
+    /// </remarks>
     /// <exception cref="ModelValidationException">
     /// The model is invalid or breaks a limit. Each problem carries its subject as data
     /// (<see cref="ValidationProblem.Target"/>) and, for a scenario read from files, where it is
@@ -318,6 +333,11 @@ public sealed record Scenario
     public LifeCourseModel BuildModel(ModelLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
+        if (_built is { } built && ReferenceEquals(built.Owner, this) && built.Limits.Equals(limits) && built.Model.TryGetTarget(out var read))
+        {
+            return read;
+        }
+
         var (model, problems) = TryBuildModel(limits);
         if (model is not null)
         {
@@ -340,8 +360,21 @@ public sealed record Scenario
         }).ToArray());
     }
 
-    /// <summary>The problems of the model the scenario describes, not located (empty when it builds).</summary>
-    internal IReadOnlyList<ValidationProblem> ModelProblems(ModelLimits limits) => TryBuildModel(limits).Problems;
+    /// <summary>
+    /// The problems of the model the scenario describes, not located (empty when it builds). Called by
+    /// the reader before the scenario is handed out; a model that builds is remembered (weakly) for
+    /// <see cref="BuildModel(ModelLimits)"/>.
+    /// </summary>
+    internal IReadOnlyList<ValidationProblem> ModelProblems(ModelLimits limits)
+    {
+        var (model, problems) = TryBuildModel(limits);
+        if (model is not null)
+        {
+            _built = new BuiltByReader(this, limits, new WeakReference<LifeCourseModel>(model));
+        }
+
+        return problems;
+    }
 
     private (LifeCourseModel? Model, IReadOnlyList<ValidationProblem> Problems) TryBuildModel(ModelLimits limits)
     {

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -45,26 +47,30 @@ public static class ScenarioDocument
     public static byte[] ToUtf8Bytes(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, SkipValidation = false }))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("format", Format);
-            writer.WriteNumber("version", Version);
-            writer.WritePropertyName("scenario");
-            try
-            {
-                JsonSerializer.Serialize(writer, scenario, Options);
-            }
-            catch (ArgumentException e)
-            {
-                throw new ArgumentException($"The scenario cannot be written as a document: {e.Message}", nameof(scenario), e);
-            }
+        var output = new ArrayBufferWriter<byte>();
+        Write(scenario, output);
+        return output.WrittenSpan.ToArray();
+    }
 
-            writer.WriteEndObject();
+    /// <summary>Writes the canonical document to <paramref name="output"/> as the JSON writer goes (the bytes of <see cref="ToUtf8Bytes"/>).</summary>
+    private static void Write(Scenario scenario, IBufferWriter<byte> output)
+    {
+        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false, SkipValidation = false });
+        writer.WriteStartObject();
+        writer.WriteString("format", Format);
+        writer.WriteNumber("version", Version);
+        writer.WritePropertyName("scenario");
+        try
+        {
+            JsonSerializer.Serialize(writer, scenario, Options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"The scenario cannot be written as a document: {e.Message}", nameof(scenario), e);
         }
 
-        return stream.ToArray();
+        writer.WriteEndObject();
+        writer.Flush();
     }
 
     /// <summary>The canonical document as a string (the same characters as <see cref="ToUtf8Bytes"/>).</summary>
@@ -73,7 +79,52 @@ public static class ScenarioDocument
 
     /// <summary>SHA-256 of the canonical document: the scenario's content hash.</summary>
     /// <param name="scenario">The scenario.</param>
-    public static ContentHash Hash(Scenario scenario) => ContentHash.Of(ToUtf8Bytes(scenario));
+    /// <remarks>
+    /// The document is hashed as it is written, through a buffer of a few tens of kilobytes: hashing a
+    /// scenario with a large table does not hold the document (about twice the size of its tables) in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">A number is not finite (NaN or infinite), which the document cannot hold.</exception>
+    public static ContentHash Hash(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        using var output = new HashingBufferWriter();
+        Write(scenario, output);
+        return output.Finish();
+    }
+
+    /// <summary>
+    /// An <see cref="IBufferWriter{T}"/> that feeds every advanced byte to SHA-256 and reuses one
+    /// buffer, so memory stays at the largest single write (the JSON writer asks for at most a few
+    /// times its longest token).
+    /// </summary>
+    private sealed class HashingBufferWriter : IBufferWriter<byte>, IDisposable
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private byte[] _buffer = new byte[64 * 1024];
+
+        public void Advance(int count)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(count);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _buffer.Length);
+            _hash.AppendData(_buffer, 0, count);
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            if (sizeHint > _buffer.Length)
+            {
+                _buffer = new byte[Math.Max(sizeHint, _buffer.Length * 2)];
+            }
+
+            return _buffer;
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+        public ContentHash Finish() => ContentHash.FromBytes(_hash.GetHashAndReset());
+
+        public void Dispose() => _hash.Dispose();
+    }
 
     /// <summary>Reads a document written by <see cref="ToJson"/> (or any JSON with the same content).</summary>
     /// <param name="json">The document.</param>

@@ -186,6 +186,43 @@ public sealed partial class PsaPartial
         return new PsaResult(Specification, Seed, _strategies, ComparatorIndex, _perspectives, K, _summary, KeepsDraws ? Concatenate(K) : null);
     }
 
+    /// <summary>
+    /// The result a single streamed run (<see cref="PsaOptions.KeepDraws"/> false) of the same draws
+    /// would have given, from a partial that kept its draws: every kept draw is folded, in draw order,
+    /// into fresh streamed summaries and passed to <paramref name="sink"/>, exactly as
+    /// <see cref="ProbabilisticAnalysis.Run"/> folds them in one process. So the result is
+    /// bit-identical to that run in every figure, the percentiles of the quantile sketches included
+    /// (which merged streamed partials are not), and the sink sees the same draws in the same order.
+    /// The result keeps no draws.
+    /// </summary>
+    /// <param name="sink">Receives each draw in draw order (as <see cref="PsaOptions.DrawSink"/>); null for none.</param>
+    /// <returns>The streamed result over draws 0 … K − 1.</returns>
+    /// <exception cref="InvalidOperationException">The partial did not keep its draws, or some draws are missing (the first gap is named).</exception>
+    public PsaResult ToStreamedResult(PsaDrawSink? sink = null)
+    {
+        if (!KeepsDraws)
+        {
+            throw new InvalidOperationException("The partial streamed its summaries without keeping the draws, so they cannot be folded again; run the ranges with PsaOptions.KeepDraws = true.");
+        }
+
+        if (_ranges.Count != 1 || _ranges[0].Start != 0)
+        {
+            var gapStart = _ranges[0].Start == 0 ? _ranges[0].End : 0;
+            var gapEnd = _ranges[0].Start == 0 ? _ranges[1].Start : _ranges[0].Start;
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The partial does not cover draws 0 … K − 1: draws [{gapStart}, {gapEnd}) are missing. Merge the partial of those draws first."));
+        }
+
+        var streamed = _options with { KeepDraws = false, DrawSink = sink };
+        var summary = new PsaAccumulator(Specification.Model, _strategies, ComparatorIndex, _perspectives, streamed);
+        foreach (var (start, end, buffers) in _kept.OrderBy(k => k.Start))
+        {
+            summary.Fold(buffers, start, end);
+        }
+
+        summary.Seal();
+        return new PsaResult(Specification, Seed, _strategies, ComparatorIndex, _perspectives, (int)_ranges[0].End, summary, null);
+    }
+
     private PsaBuffers Concatenate(int draws)
     {
         if (_kept.Count == 1 && _kept[0].Buffers.Offset == 0 && _kept[0].Buffers.Stride == draws)

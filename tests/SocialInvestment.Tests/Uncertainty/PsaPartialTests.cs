@@ -120,6 +120,33 @@ public class PsaPartialTests
         }
     }
 
+    /// <summary>
+    /// Kept ranges folded again in draw order (what a cluster coordinator does for socinv run
+    /// --cluster) give the single streamed run bit for bit, its sketch percentiles included, and the
+    /// sink sees the same draws in the same order. 2,000 draws, so that the sketches compress.
+    /// </summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    public void KeptRanges_FoldedAgainInDrawOrder_AreTheSingleStreamedRun_BitForBit(int threads)
+    {
+        const int draws = 2000;
+        var (c, spec) = Darth();
+        var options = Options(keep: false, threads) with { Draws = draws };
+        var singleDraws = new List<double>();
+        var single = ProbabilisticAnalysis.Run(spec, options with { DrawSink = d => singleDraws.Add(d.Value(PsaFigure.NetPresentValue, 1, 0)) });
+        int[] cuts = [0, 333, 1000, 1001, draws];
+        var kept = options with { KeepDraws = true };
+        var parts = cuts.Zip(cuts.Skip(1)).Select(r => ProbabilisticAnalysis.RunRange(spec, kept, r.First, r.Second - r.First)).ToArray();
+        var merged = PsaPartial.MergeAll([parts[2], parts[0], parts[3], parts[1]]);
+        var refoldedDraws = new List<double>();
+        var refolded = merged.ToStreamedResult(d => refoldedDraws.Add(d.Value(PsaFigure.NetPresentValue, 1, 0)));
+        AssertIdentical(refolded, single, c, exactQuantiles: true);
+        Assert.That(refoldedDraws, Is.EqualTo(singleDraws).AsCollection, "the sink sees the same draws in draw order");
+        Assert.That(() => refolded.Values(PsaFigure.NetPresentValue, c.AB, DarthModels.CostPerspective), Throws.InvalidOperationException, "the refolded result keeps no draws, like the streamed run");
+        Assert.That(() => ProbabilisticAnalysis.RunRange(spec, options, 0, 10).ToStreamedResult(), Throws.InvalidOperationException.With.Message.Contains("KeepDraws"));
+        Assert.That(() => parts[1].ToStreamedResult(), Throws.InvalidOperationException.With.Message.Contains("draws [0, 333) are missing"));
+    }
+
     [Test]
     public void ManyRanges_MergedInAnyOrder_GiveTheSameResult()
     {
