@@ -27,6 +27,15 @@ public sealed record ClusterRunOptions
 
     /// <summary>The logger for the run's progress and retries; null for none.</summary>
     public ILogger? Logger { get; init; }
+
+    /// <summary>
+    /// PSA only: compile and run every draw of every strategy in full (<c>CohortEngine.Run</c>), as a
+    /// local PSA with an explicit strategy evaluator does (a settlement or contract PSA, and so
+    /// <c>socinv run --draws</c>), so that the cluster's results equal such a local run bit for bit.
+    /// False (the default): the incremental draw path of <c>ProbabilisticAnalysis.Run</c> without an
+    /// evaluator, bit-identical to that path locally and within 1e-12 of the full one.
+    /// </summary>
+    public bool EvaluateEveryDrawInFull { get; init; }
 }
 
 /// <summary>What a cluster run did, beside its result.</summary>
@@ -146,7 +155,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
         var document = ScenarioDocument.ToUtf8Bytes(scenario);
         var definition = new PreparedDefinition(ScenarioDocument.FromJson(document));
         _ = definition.Psa;
-        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.ProbabilisticAnalysis, seed, draws, 1, options.ThreadsPerRange, ClusterVersion.Current) { KeepDraws = keepDraws };
+        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.ProbabilisticAnalysis, seed, draws, 1, options.ThreadsPerRange, ClusterVersion.Current) { KeepDraws = keepDraws, EvaluateInFull = options.EvaluateEveryDrawInFull };
         var size = options.RangeSize > 0 ? options.RangeSize : Math.Max(1, draws / 24);
         var (partials, stats) = await RunRanges(document, work, draws, size, options, progress, cancellationToken).ConfigureAwait(false);
         var psa = RangeComputation.PsaOptions(definition, work);
@@ -183,7 +192,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
         var document = ScenarioDocument.ToUtf8Bytes(scenario);
         var definition = new PreparedDefinition(ScenarioDocument.FromJson(document));
         _ = definition.Psa;
-        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.ProbabilisticAnalysis, seed, draws, 1, options.ThreadsPerRange, ClusterVersion.Current) { KeepDraws = true };
+        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.ProbabilisticAnalysis, seed, draws, 1, options.ThreadsPerRange, ClusterVersion.Current) { KeepDraws = true, EvaluateInFull = options.EvaluateEveryDrawInFull };
         var size = options.RangeSize > 0 ? options.RangeSize : Math.Max(1, draws / 24);
         var (partials, stats) = await RunRanges(document, work, draws, size, options, progress, cancellationToken).ConfigureAwait(false);
         var psa = RangeComputation.PsaOptions(definition, work);

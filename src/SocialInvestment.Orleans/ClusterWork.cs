@@ -38,11 +38,15 @@ public sealed record ClusterWork(
     [Id(7)]
     public bool KeepDraws { get; init; }
 
+    /// <summary>PSA only: every draw compiled and run in full instead of the incremental draw path (see <see cref="ClusterRunOptions.EvaluateEveryDrawInFull"/>). Part of the range key.</summary>
+    [Id(8)]
+    public bool EvaluateInFull { get; init; }
+
     /// <summary>The key of the range [<paramref name="first"/>, first + <paramref name="count"/>) of this run: equal keys are the same work, so a result is counted once per key.</summary>
     /// <param name="first">First person or draw.</param>
     /// <param name="count">Number of people or draws.</param>
     public string RangeKey(long first, long count)
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DefinitionHash}/{Kind}/{Seed}/{Total}/{BlockSize}/{(KeepDraws ? "kept" : "streamed")}/{first}+{count}");
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DefinitionHash}/{Kind}/{Seed}/{Total}/{BlockSize}/{(KeepDraws ? "kept" : "streamed")}/{(EvaluateInFull ? "full" : "incremental")}/{first}+{count}");
 }
 
 /// <summary>The result of one range as a silo returns it: the serialised partial, or why there is none.</summary>

@@ -25,6 +25,7 @@ internal static class RangeComputation
         Comparator = definition.Comparator,
         Perspectives = definition.Perspectives,
         KeepDraws = work.KeepDraws,
+        EvaluateEveryDrawInFull = work.EvaluateInFull,
     };
 
     public static byte[] Run(PreparedDefinition definition, ClusterWork work, long first, long count, CancellationToken cancellationToken)

@@ -114,6 +114,23 @@ public sealed class ClusterPsaTests
     }
 
     [Test]
+    public void A_range_evaluated_in_full_travels_with_its_own_run_key()
+    {
+        var definition = new PreparedDefinition(_scenario);
+        var work = new ClusterWork(ScenarioDocument.Hash(_scenario).ToString(), ClusterWorkKind.ProbabilisticAnalysis, Seed, Draws, 1, 1, ClusterVersion.Current);
+        var fullWork = work with { EvaluateInFull = true };
+        Assert.That(fullWork.RangeKey(0, 4), Is.Not.EqualTo(work.RangeKey(0, 4)));
+        var incremental = RangeComputation.PsaOptions(definition, work);
+        var full = RangeComputation.PsaOptions(definition, fullWork);
+        Assert.That(full.EvaluateEveryDrawInFull, Is.True);
+        var partial = ProbabilisticAnalysis.RunRange(definition.Psa, full, 0, 4);
+        Assert.That(partial.RunKey, Is.Not.Null);
+        Assert.That(partial.RunKey, Is.Not.EqualTo(ProbabilisticAnalysis.RunRange(definition.Psa, incremental, 0, 4).RunKey));
+        Assert.That(PsaPartial.FromBytes(RangeComputation.Run(definition, fullWork, 0, 4, default), definition.Psa, full).DrawCount, Is.EqualTo(4));
+        Assert.Throws<FormatException>(() => PsaPartial.FromBytes(partial.ToBytes(), definition.Psa, incremental));
+    }
+
+    [Test]
     public void A_partial_of_another_run_is_refused_when_read()
     {
         var definition = new PreparedDefinition(_scenario);

@@ -68,6 +68,17 @@ public sealed record PsaOptions : RunOptions
     public PsaDrawSink? DrawSink { get; init; }
 
     /// <summary>
+    /// Compile and run every draw of every strategy in full (<see cref="CohortEngine.Run(LifeCourseModel, Strategy, ParameterValues?, CancellationToken)"/>)
+    /// instead of the incremental draw path, which recomputes only what a draw's parameters reach.
+    /// Outcomes are bit-identical either way; costs and figures of the incremental path agree with
+    /// the full one within 1e-12 of their rounding magnitude (they are summed per perspective first).
+    /// Set it to match, bit for bit, a run whose explicit evaluator is the cohort engine (a
+    /// settlement or contract PSA), for example on another machine. Default false. Part of a
+    /// <see cref="PsaPartial.RunKey"/>.
+    /// </summary>
+    public bool EvaluateEveryDrawInFull { get; init; }
+
+    /// <summary>
     /// Acceptability curves and EVPI to accumulate while the run streams (per willingness to pay:
     /// the count of draws in which each strategy is best, the sums of net benefit and of its maximum).
     /// <see cref="PsaResult.Acceptability"/> and <see cref="PsaResult.Evpi"/> answer for the requested
@@ -269,7 +280,7 @@ public static class ProbabilisticAnalysis
         var perspectives = options.Perspectives ?? Perspective.StandardSet(model);
 
         // The cohort engine's draws: only the compiled blocks a draw changes are recomputed (bit-identical to compiling every draw).
-        var fast = evaluator is null ? CohortDrawEvaluator.Create(specification, strategies, ci, perspectives) : null;
+        var fast = evaluator is null && !options.EvaluateEveryDrawInFull ? CohortDrawEvaluator.Create(specification, strategies, ci, perspectives) : null;
         var workers = new System.Collections.Concurrent.ConcurrentBag<CohortDrawEvaluator.Worker>();
         var evaluate = evaluator ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
         var first0 = (int)firstDraw;

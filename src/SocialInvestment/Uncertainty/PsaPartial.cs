@@ -308,6 +308,11 @@ public sealed partial class PsaPartial
 
         using var h = new ContentHasher();
         h.Tag("socinv.psa-run/1").Add(spec);
+        if (_options.EvaluateEveryDrawInFull)
+        {
+            h.Tag("full");
+        }
+
         WriteStructure(h);
         return h.Finish();
     }

@@ -128,6 +128,19 @@ public class IncrementalPsaTests
     }
 
     [Test]
+    public void EvaluateEveryDrawInFull_IsTheGeneralPath_BitForBit()
+    {
+        // The option selects the full path without an explicit evaluator, so a run on another
+        // machine (the cluster) can match a local settlement PSA exactly (its run key: ClusterPsaTests).
+        var model = Welfare16.Build(UptakeMode.MeanEffect);
+        var spec = Welfare16.Specification(model);
+        var options = new PsaOptions { Draws = 12, Seed = 5, Perspectives = Welfare16.Perspectives, KeepDraws = true, Threads = 2 };
+        var general = ProbabilisticAnalysis.Run(spec, options, General(model));
+        var full = ProbabilisticAnalysis.Run(spec, options with { EvaluateEveryDrawInFull = true });
+        AssertIdentical(general, full);
+    }
+
+    [Test]
     public void Welfare16_DrawRanges_MergeToTheSingleRun_BitForBit()
     {
         // Shared blocks, cached entries and projected cells depend on the draw only, not on the range or the worker.
