@@ -3,7 +3,7 @@
 // machine in the same minute. Prints one JSON line per measurement. The coordinator's overhead per
 // range is (cluster wall time − single-process wall time at the same thread count) / ranges; at
 // 1 silo, overhead_percent is the cluster path's cost over the single-process path.
-//   dotnet run -c Release --project benchmarks/SocialInvestment.ClusterScaling -- [people] [rangeSize] [repeats]
+//   dotnet run -c Release --project benchmarks/SocialInvestment.ClusterScaling -- [people] [rangeSize] [repeats] [silos, e.g. 1,2,3] [ranges in flight per silo] [threads per range]
 using System.Diagnostics;
 using System.Globalization;
 using Orleans.Hosting;
@@ -15,6 +15,9 @@ using SocialInvestment.Scenarios;
 var people = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
 var rangeSize = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 16_384;
 var repeats = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+var siloCounts = args.Length > 3 ? args[3].Split(',').Select(x => short.Parse(x, CultureInfo.InvariantCulture)).ToArray() : new short[] { 1, 2, 3 };
+var inFlightPerSilo = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 2;
+var threadsPerRange = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 1;
 const ulong seed = 20260101;
 var scenario = NorwegianDefault.Load();
 var model = scenario.BuildModel();
@@ -51,14 +54,14 @@ double Single(int threads)
 
 _ = Single(Math.Min(Environment.ProcessorCount, 2)); // before any silo starts (the 1-silo cluster computes 2 ranges at once)
 
-foreach (var silos in new short[] { 1, 2, 3 })
+foreach (var silos in siloCounts)
 {
     var builder = new TestClusterBuilder(silos);
     builder.AddSiloBuilderConfigurator<Silo>();
     var cluster = builder.Build();
     await cluster.DeployAsync();
     var runner = new ClusterRunner(cluster.GrainFactory);
-    var options = new ClusterRunOptions { RangeSize = rangeSize, MaxRangesInFlight = 2 * silos, ThreadsPerRange = 1 };
+    var options = new ClusterRunOptions { RangeSize = rangeSize, MaxRangesInFlight = inFlightPerSilo * silos, ThreadsPerRange = threadsPerRange };
     await runner.RunMicrosimulationAsync(scenario, 4096, seed, options: options); // warm-up: definition cached, grains code jitted
     var times = new List<(double Seconds, ClusterRunStatistics Stats)>();
     for (var r = 0; r < repeats; r++)
