@@ -148,18 +148,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
     public async Task<(PsaResult Result, ClusterRunStatistics Statistics)> RunProbabilisticAsync(
         Scenario scenario, int draws, ulong seed, bool keepDraws = false, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(scenario);
-        ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
-        options ??= new ClusterRunOptions();
-        Check(options);
-        var document = ScenarioDocument.ToUtf8Bytes(scenario);
-        var definition = new PreparedDefinition(ScenarioDocument.FromJson(document));
-        _ = definition.Psa;
-        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.ProbabilisticAnalysis, seed, draws, 1, options.ThreadsPerRange, ClusterVersion.Current) { KeepDraws = keepDraws, EvaluateInFull = options.EvaluateEveryDrawInFull };
-        var size = options.RangeSize > 0 ? options.RangeSize : Math.Max(1, draws / 24);
-        var (partials, stats) = await RunRanges(document, work, draws, size, options, progress, cancellationToken).ConfigureAwait(false);
-        var psa = RangeComputation.PsaOptions(definition, work);
-        var merged = PsaPartial.MergeAll(partials.Select(b => PsaPartial.FromBytes(b, definition.Psa, psa)));
+        var (merged, stats) = await RunPsaRanges(scenario, draws, seed, keepDraws, options, progress, cancellationToken).ConfigureAwait(false);
         return (merged.ToResult(), stats);
     }
 
@@ -185,6 +174,15 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
     public async Task<(PsaResult Result, ClusterRunStatistics Statistics)> RunProbabilisticStreamedAsync(
         Scenario scenario, int draws, ulong seed, PsaDrawSink? drawSink = null, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        var (merged, stats) = await RunPsaRanges(scenario, draws, seed, true, options, progress, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return (merged.ToStreamedResult(drawSink), stats);
+    }
+
+    // The PSA's ranges over the cluster, read back and merged exactly (shared by the kept and the streamed form).
+    private async Task<(PsaPartial Merged, ClusterRunStatistics Statistics)> RunPsaRanges(
+        Scenario scenario, int draws, ulong seed, bool keepDraws, ClusterRunOptions? options, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
         options ??= new ClusterRunOptions();
@@ -192,13 +190,11 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
         var document = ScenarioDocument.ToUtf8Bytes(scenario);
         var definition = new PreparedDefinition(ScenarioDocument.FromJson(document));
         _ = definition.Psa;
-        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.ProbabilisticAnalysis, seed, draws, 1, options.ThreadsPerRange, ClusterVersion.Current) { KeepDraws = true, EvaluateInFull = options.EvaluateEveryDrawInFull };
+        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.ProbabilisticAnalysis, seed, draws, 1, options.ThreadsPerRange, ClusterVersion.Current) { KeepDraws = keepDraws, EvaluateInFull = options.EvaluateEveryDrawInFull };
         var size = options.RangeSize > 0 ? options.RangeSize : Math.Max(1, draws / 24);
         var (partials, stats) = await RunRanges(document, work, draws, size, options, progress, cancellationToken).ConfigureAwait(false);
         var psa = RangeComputation.PsaOptions(definition, work);
-        var merged = PsaPartial.MergeAll(partials.Select(b => PsaPartial.FromBytes(b, definition.Psa, psa)));
-        cancellationToken.ThrowIfCancellationRequested();
-        return (merged.ToStreamedResult(drawSink), stats);
+        return (PsaPartial.MergeAll(partials.Select(b => PsaPartial.FromBytes(b, definition.Psa, psa))), stats);
     }
 
     private static void Check(ClusterRunOptions o)
