@@ -75,35 +75,10 @@ public sealed partial class MicrosimPartial
 
     internal void AddFrom(MicrosimPartial other)
     {
-        foreach (var r in other._ranges)
-        {
-            foreach (var mine in _ranges)
-            {
-                if (r.Start < mine.End && mine.Start < r.End)
-                {
-                    throw new ArgumentException($"The partials overlap: people [{r.Start}, {r.End}) and [{mine.Start}, {mine.End}).", nameof(other));
-                }
-            }
-        }
-
-        _ranges.AddRange(other._ranges);
-        _ranges.Sort();
-        Coalesce();
+        ShardRanges.AddDisjoint(_ranges, other._ranges, "people", nameof(other));
         for (var k = 0; k < Arms.Length; k++)
         {
             Arms[k].AddFrom(other.Arms[k]);
-        }
-    }
-
-    private void Coalesce()
-    {
-        for (var i = _ranges.Count - 1; i > 0; i--)
-        {
-            if (_ranges[i - 1].End == _ranges[i].Start)
-            {
-                _ranges[i - 1] = (_ranges[i - 1].Start, _ranges[i].End);
-                _ranges.RemoveAt(i);
-            }
         }
     }
 }
