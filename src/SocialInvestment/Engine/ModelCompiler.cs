@@ -9,7 +9,7 @@ namespace SocialInvestment.Engine;
 /// (<see cref="TimeWeights"/>), the population split into sub-cohorts
 /// (<see cref="Compilation.PlanSubcohorts"/>), and per sub-cohort the transition rows
 /// (<see cref="TransitionRowKernel"/> through <see cref="SubcohortCompiler.TransitionRow(int, int, Span{double})"/>), the flow
-/// tables (<see cref="SubcohortCompiler.StateCell"/>, <see cref="SubcohortCompiler.Upfront"/>) and the
+/// tables (<see cref="SubcohortCompiler.StateCell(int, int, Span{double}, Span{double})"/>, <see cref="SubcohortCompiler.Upfront"/>) and the
 /// event tables (<see cref="EventTable"/>, <see cref="SubcohortCompiler.Events"/>).
 /// </summary>
 internal static class ModelCompiler
@@ -874,8 +874,62 @@ internal sealed class SubcohortCompiler
     }
 
     /// <summary>Stage 3: the occupancy flows (base and intervention ledger cells) and outcomes of expanded state <paramref name="x"/> at trace point <paramref name="t"/> (overwritten).</summary>
-    public void StateCell(int t, int x, Span<double> flows, Span<double> outcomes)
+    public void StateCell(int t, int x, Span<double> flows, Span<double> outcomes) => StateCell(t, x, flows, outcomes, [], ulong.MaxValue);
+
+    /// <summary>
+    /// Which of the state's flows (<see cref="Compilation.FlowsByState"/> order) read a parameter in
+    /// <paramref name="changed"/> at (<paramref name="t"/>, <paramref name="x"/>): bit i for flow i, with
+    /// every flow's amount times its price factor and real growth at the current values in
+    /// <paramref name="values"/>[i]. <see cref="ulong.MaxValue"/> (evaluate all, nothing cached) when the
+    /// state has more than 64 flows or the active interventions have parameter effects (the values
+    /// then differ per trace point).
+    /// </summary>
+    public ulong CellEntries(int t, int x, ReadOnlySpan<ulong> changed, Span<double> values)
     {
+        var c = _c;
+        var b = c.Space.BaseOf[x];
+        var stateFlows = c.FlowsByState[b];
+        if (stateFlows.Count > 64 || _active.Any(iv => iv.ParameterEffects.Count > 0))
+        {
+            return ulong.MaxValue;
+        }
+
+        var mask = 0UL;
+        var reads = new ReadSet(c.Model.Parameters.Count);
+        var tracked = _paramsAt[t].Tracked(reads);
+        var ctx = new ModelContext(t, c.Dt, Plan.StartAge, c.Space.TimeInStateOf[x], tracked);
+        var tau = t * c.Dt;
+        for (var i = 0; i < stateFlows.Count; i++)
+        {
+            reads.Clear();
+            var fi = stateFlows[i].Flow;
+            var f = c.Model.Flows[fi];
+            var v = f.Amount(in ctx) * c.PriceFactor[fi];
+            if (f.RealGrowth != 0)
+            {
+                v *= Math.Pow(1 + f.RealGrowth, tau);
+            }
+
+            values[i] = v;
+            if (reads.Intersects(changed))
+            {
+                mask |= 1UL << i;
+            }
+        }
+
+        return mask;
+    }
+
+    /// <summary>
+    /// <see cref="StateCell(int, int, Span{double}, Span{double})"/> with the flows' amounts cached: flow i
+    /// is evaluated when bit i of <paramref name="evaluate"/> is set, otherwise <paramref name="cached"/>[i]
+    /// (its amount times price factor and real growth, from <see cref="CellEntries"/>) is its value; the
+    /// flow effects, costs and outcomes are computed as always. Model functions are pure, so the cell is the
+    /// same number for number. An empty <paramref name="cached"/> evaluates every flow.
+    /// </summary>
+    public void StateCell(int t, int x, Span<double> flows, Span<double> outcomes, ReadOnlySpan<double> cached, ulong evaluate)
+    {
+        var useCache = !cached.IsEmpty;
         var c = _c;
         var model = c.Model;
         var states = model.States;
@@ -891,18 +945,26 @@ internal sealed class SubcohortCompiler
         for (var i = 0; i < stateFlows.Count; i++)
         {
             var (fi, account) = stateFlows[i];
-            var f = model.Flows[fi];
-            var v = f.Amount(in ctx);
-            if (!double.IsFinite(v))
+            double v;
+            if (useCache && (evaluate & (1UL << i)) == 0)
             {
-                c.Report(ProblemSubject.Flow(fi + 1), $"flow {f.Account} in state '{f.FromState}'", $"The amount is not a finite number ({v}) at cycle {t} (age {Fmt(ctx.Age)}).", t, ctx.Age);
-                continue;
+                v = cached[i];
             }
-
-            v *= c.PriceFactor[fi];
-            if (f.RealGrowth != 0)
+            else
             {
-                v *= Math.Pow(1 + f.RealGrowth, tau);
+                var f = model.Flows[fi];
+                v = f.Amount(in ctx);
+                if (!double.IsFinite(v))
+                {
+                    c.Report(ProblemSubject.Flow(fi + 1), $"flow {f.Account} in state '{f.FromState}'", $"The amount is not a finite number ({v}) at cycle {t} (age {Fmt(ctx.Age)}).", t, ctx.Age);
+                    continue;
+                }
+
+                v *= c.PriceFactor[fi];
+                if (f.RealGrowth != 0)
+                {
+                    v *= Math.Pow(1 + f.RealGrowth, tau);
+                }
             }
 
             if (_hasFlowEffects)
