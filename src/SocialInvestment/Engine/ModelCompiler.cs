@@ -7,7 +7,7 @@ namespace SocialInvestment.Engine;
 /// Evaluates a model's functions once into the dense arrays of a <see cref="CompiledModel"/>, in
 /// stages: the state space (<see cref="StateSpace"/>), counting and discounting
 /// (<see cref="TimeWeights"/>), the population split into sub-cohorts
-/// (<see cref="Compilation.PlanSubcohorts"/>), and per sub-cohort the transition rows
+/// (<see cref="Compilation.PlanSubcohorts()"/>), and per sub-cohort the transition rows
 /// (<see cref="TransitionRowKernel"/> through <see cref="SubcohortCompiler.TransitionRow(int, int, Span{double})"/>), the flow
 /// tables (<see cref="SubcohortCompiler.StateCell(int, int, Span{double}, Span{double})"/>, <see cref="SubcohortCompiler.Upfront"/>) and the
 /// event tables (<see cref="EventTable"/>, <see cref="SubcohortCompiler.Events"/>).
@@ -294,19 +294,36 @@ internal sealed class Compilation
     /// mean-effect intervention is taken by every eligible person, at the weight of its uptake); every
     /// start age keeps at least its untreated block.
     /// </summary>
-    public List<SubcohortPlan> PlanSubcohorts()
+    public List<SubcohortPlan> PlanSubcohorts() => PlanSubcohorts(null);
+
+    /// <summary>
+    /// <see cref="PlanSubcohorts()"/> into reusable storage: <paramref name="reuse"/> (a list this method
+    /// returned before, or null for a new one) is cleared and refilled with the same plans; a plan at the
+    /// same position with the same start age and mask reuses its initial array (overwritten) and, when the
+    /// mass is the same number, the plan itself, so a PSA draw that leaves the split alone allocates nothing.
+    /// The plans returned before are then no longer valid.
+    /// </summary>
+    public List<SubcohortPlan> PlanSubcohorts(List<SubcohortPlan>? reuse)
     {
         var states = Model.States;
         var interventions = Strategy.Interventions;
         var k = interventions.Count;
         var B = Space.BaseCount;
-        var plans = new List<SubcohortPlan>();
-        var ages = new HashSet<double>();
+        var plans = reuse ?? [];
+        var previous = plans.Count;
+        var at = 0;
         foreach (var (age, dist) in ByAge)
         {
             for (var mask = 0; mask < (1 << k); mask++)
             {
-                var initial = new double[N];
+                var old = at < previous ? plans[at] : null;
+                var same = old is not null && old.StartAge == age && old.Mask == mask;
+                var initial = same ? old!.Initial : new double[N];
+                if (same)
+                {
+                    Array.Clear(initial);
+                }
+
                 var mass = 0.0;
                 for (var s = 0; s < B; s++)
                 {
@@ -327,17 +344,41 @@ internal sealed class Compilation
                 }
 
                 // Empty treatment patterns are skipped, but every start age keeps at least its untreated block.
-                if (mass <= 0 && !(mask == (1 << k) - 1 && !ages.Contains(age)))
+                if (mass <= 0 && !(mask == (1 << k) - 1 && !HasAge(plans, at, age)))
                 {
                     continue;
                 }
 
-                ages.Add(age);
-                plans.Add(new SubcohortPlan(age, mask, initial, mass));
+                var plan = same && old!.Mass.Equals(mass) ? old : new SubcohortPlan(age, mask, initial, mass);
+                if (at < plans.Count)
+                {
+                    plans[at] = plan;
+                }
+                else
+                {
+                    plans.Add(plan);
+                }
+
+                at++;
             }
         }
 
+        plans.RemoveRange(at, plans.Count - at);
         return plans;
+    }
+
+    /// <summary>True when one of the first <paramref name="count"/> plans starts at <paramref name="age"/>.</summary>
+    private static bool HasAge(List<SubcohortPlan> plans, int count, double age)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (plans[i].StartAge == age)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The compiled model of the sub-cohorts.</summary>

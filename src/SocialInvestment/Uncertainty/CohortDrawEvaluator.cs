@@ -615,6 +615,7 @@ internal sealed class CohortDrawEvaluator
             _currentG = new double[]?[S][];
             _rowCache = new double[S][][];
             _inPlace = new bool[S];
+            _splits = new List<SubcohortPlan>?[S];
             _g = new double[S][][];
             _acc = new double[S][];
             var T = model.Options.Cycles;
@@ -642,6 +643,9 @@ internal sealed class CohortDrawEvaluator
         }
 
         private readonly PsaPayerFlows? _flows;
+
+        /// <summary>Per strategy, the sub-cohort plans of the last draw, refilled in place by the next (<see cref="Compilation.PlanSubcohorts(List{SubcohortPlan})"/>).</summary>
+        private readonly List<SubcohortPlan>?[] _splits;
 
         /// <summary>
         /// The per-payer flows of the draw <see cref="Evaluate"/> evaluated last (draw <paramref name="k"/>):
@@ -805,7 +809,7 @@ internal sealed class CohortDrawEvaluator
             var work = _work[s];
             if (c.Rebind(_parameters))
             {
-                var subcohorts = c.PlanSubcohorts();
+                var subcohorts = _splits[s] = c.PlanSubcohorts(_splits[s]);
                 if (SameSplit(subcohorts, work.Subcohorts))
                 {
                     int T = work.Cycles, N = work.ExpandedStateCount, L = work.LedgerCount, O = work.OutcomeCount;
