@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using SocialInvestment.Households;
 using SocialInvestment.Model;
-using SocialInvestment.Uncertainty;
 using SocialInvestment.Reporting;
 using SocialInvestment.Scenarios;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Cli;
 
