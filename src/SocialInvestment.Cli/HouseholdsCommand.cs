@@ -3,9 +3,9 @@ using System.Globalization;
 using SocialInvestment.Economics;
 using SocialInvestment.Households;
 using SocialInvestment.Model;
-using SocialInvestment.Uncertainty;
 using SocialInvestment.Reporting;
 using SocialInvestment.Scenarios;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Cli;
 
