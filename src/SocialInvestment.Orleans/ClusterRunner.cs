@@ -126,6 +126,77 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
     }
 
     /// <summary>
+    /// Runs the household microsimulation of a scenario's household tables over the cluster, as
+    /// <c>socinv households</c> runs it in one process (<see cref="Households.HouseholdEngine.RunAll"/>
+    /// with the definition's household strategies, the base-case parameters and the scenario's
+    /// perspectives with the family's added): households [0, N) in ranges on multiples of
+    /// <paramref name="blockSize"/>, N = <paramref name="households"/> or, for a household register,
+    /// its households. The tables travel as a second content-addressed document (a canonical bundle
+    /// of file name → bytes, stored once like the scenario document); each silo parses them and
+    /// prepares the run once. Household h uses the streams (seed, h) whatever range it falls in, and
+    /// the partials merge exactly, so the result equals the single-process run bit for bit for any
+    /// number of silos and any range size. Every partial is read back with
+    /// <see cref="Households.HouseholdPartial.FromBytes"/> against the run prepared here: a partial of
+    /// another run (another run key) is refused. The tables are read and validated here first, so bad
+    /// tables fail at once with every located problem. The by-type runs of <c>socinv households</c>
+    /// and the household PSA are not part of this call.
+    /// </summary>
+    /// <param name="scenario">The scenario (its canonical <see cref="ScenarioDocument"/> is sent to the cluster).</param>
+    /// <param name="householdFiles">The household tables' bytes by file name (<see cref="HouseholdFiles.FileNames"/>; a missing name is an absent table), as <see cref="HouseholdFiles.Parse"/> takes them.</param>
+    /// <param name="households">Number of simulated households (≥ 1; ignored for a household register, whose households are each simulated once).</param>
+    /// <param name="seed">The master seed.</param>
+    /// <param name="blockSize">Households per exact-sum block (ranges start on its multiples); 4096 by default, as <see cref="Households.HouseholdOptions.BlockSize"/>.</param>
+    /// <param name="options">Scheduling options (<see cref="ClusterRunOptions.RangeSize"/> counts households); null for the defaults.</param>
+    /// <param name="progress">Receives one report per finished range.</param>
+    /// <param name="cancellationToken">Cancels the run and every range in flight.</param>
+    /// <returns>The results (as <see cref="Households.HouseholdEngine.Complete"/> gives them; the comparator first) and the run's statistics.</returns>
+    /// <exception cref="ScenarioFormatException">The household tables do not parse (every problem, with file, line, column and field).</exception>
+    /// <exception cref="Model.ModelValidationException">The scenario does not make a valid model, or a household strategy is invalid for it.</exception>
+    /// <exception cref="ArgumentException">The run cannot be keyed (its model has no definition hash), or its options are invalid.</exception>
+    /// <exception cref="ClusterRunException">A silo refused the work, a range failed on every attempt, or a silo returned a partial of another run.</exception>
+    public async Task<(Households.HouseholdComparison Result, ClusterRunStatistics Statistics)> RunHouseholdsAsync(
+        Scenario scenario, IReadOnlyDictionary<string, byte[]> householdFiles, long households, ulong seed, int blockSize = 4096, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(householdFiles);
+        ArgumentOutOfRangeException.ThrowIfLessThan(households, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
+        options ??= new ClusterRunOptions();
+        Check(options);
+        var document = ScenarioDocument.ToUtf8Bytes(scenario);
+        var definition = new PreparedDefinition(ScenarioDocument.FromJson(document));
+        var tables = HouseholdTables.Pack(householdFiles);
+        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.Households, seed, households, blockSize, options.ThreadsPerRange, ClusterVersion.Current) { TablesHash = Model.ContentHash.Of(tables).ToString() };
+        var run = HouseholdTables.Prepare(definition, HouseholdTables.Unpack(tables), work);
+        if (run.RunKey is null)
+        {
+            throw new ArgumentException("The household run has no run key (its model has no definition hash), so partials from the silos cannot be checked against it.", nameof(scenario));
+        }
+
+        var total = run.Households;
+        var size = options.RangeSize > 0 ? options.RangeSize : Math.Max(1, total / 24);
+        size = Math.Max(blockSize, (size + blockSize - 1) / blockSize * blockSize);
+        var (partials, stats) = await RunRanges(document, work, total, size, options, progress, cancellationToken, tables).ConfigureAwait(false);
+        Households.HouseholdPartial? merged = null;
+        for (var i = 0; i < partials.Count; i++)
+        {
+            Households.HouseholdPartial p;
+            try
+            {
+                p = Households.HouseholdPartial.FromBytes(partials[i], run);
+            }
+            catch (FormatException e)
+            {
+                throw new ClusterRunException($"The partial of household range {i + 1} of {partials.Count} cannot be merged: {e.Message}", e);
+            }
+
+            merged = merged is null ? p : merged.Merge(p);
+        }
+
+        return (Households.HouseholdEngine.Complete(merged!), stats);
+    }
+
+    /// <summary>
     /// Runs the probabilistic sensitivity analysis of a scenario over the cluster: draws
     /// [0, <paramref name="draws"/>) in ranges, each appraising every strategy against the scenario's
     /// comparator from its perspectives, as <c>ScenarioRunner.RunProbabilistic</c> does in one
@@ -207,7 +278,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
 
     /// <summary>Runs [0, total) in ranges of <paramref name="size"/> and returns the partials in range order.</summary>
     private async Task<(IReadOnlyList<byte[]> Partials, ClusterRunStatistics Statistics)> RunRanges(
-        byte[] document, ClusterWork work, long total, long size, ClusterRunOptions options, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+        byte[] document, ClusterWork work, long total, long size, ClusterRunOptions options, IProgress<RunProgress>? progress, CancellationToken cancellationToken, byte[]? tables = null)
     {
         using var activity = ClusterTelemetry.Source.StartActivity("socinv.cluster.run");
         activity?.SetTag("socinv.definition", work.DefinitionHash);
@@ -234,6 +305,11 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
 
         var bytes = document;
         await _grains.GetGrain<IScenarioDefinitionGrain>(work.DefinitionHash).Store(bytes).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (tables is not null)
+        {
+            await _grains.GetGrain<IScenarioDefinitionGrain>(work.TablesHash!).Store(tables).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var gate = new SemaphoreSlim(options.MaxRangesInFlight);
         var retries = 0;
@@ -299,6 +375,10 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
                     {
                         // The document's holder may be the silo that failed: store it again (it reactivates on a live silo).
                         await _grains.GetGrain<IScenarioDefinitionGrain>(work.DefinitionHash).Store(bytes).WaitAsync(stop.Token).ConfigureAwait(false);
+                        if (tables is not null)
+                        {
+                            await _grains.GetGrain<IScenarioDefinitionGrain>(work.TablesHash!).Store(tables).WaitAsync(stop.Token).ConfigureAwait(false);
+                        }
                     }
                     catch (Exception e) when (e is not OperationCanceledException && !stop.IsCancellationRequested)
                     {

@@ -8,6 +8,9 @@ public enum ClusterWorkKind
 
     /// <summary>Probabilistic sensitivity analysis: a range of parameter draws, all strategies appraised.</summary>
     ProbabilisticAnalysis = 2,
+
+    /// <summary>Household microsimulation: a range of households, every household strategy, the base-case parameters; the work carries the household tables' hash (<see cref="ClusterWork.TablesHash"/>).</summary>
+    Households = 3,
 }
 
 /// <summary>
@@ -19,8 +22,8 @@ public enum ClusterWorkKind
 /// <param name="DefinitionHash">SHA-256 of the scenario document (64 hexadecimal digits).</param>
 /// <param name="Kind">What to compute.</param>
 /// <param name="Seed">The master seed (PSA draws and microsimulation streams derive from it).</param>
-/// <param name="Total">Total number of people (microsimulation) or draws (PSA) of the run.</param>
-/// <param name="BlockSize">Microsimulation block size (people per exact-sum block; ranges start on multiples of it); ignored for PSA.</param>
+/// <param name="Total">Total number of people (microsimulation), draws (PSA) or households (household microsimulation; the households option, ignored for a household register) of the run.</param>
+/// <param name="BlockSize">Microsimulation block size (people or households per exact-sum block; ranges start on multiples of it); ignored for PSA.</param>
 /// <param name="ThreadsPerRange">Threads a silo uses for one range (≥ 1).</param>
 /// <param name="LibraryVersion">The coordinator's SocialInvestment library version; a silo with another version refuses the work.</param>
 [GenerateSerializer]
@@ -42,11 +45,19 @@ public sealed record ClusterWork(
     [Id(8)]
     public bool EvaluateInFull { get; init; }
 
+    /// <summary>
+    /// Households only: SHA-256 (64 hexadecimal digits) of the household tables' canonical bundle,
+    /// a second content-addressed document stored and fetched like the scenario document; null for
+    /// the other kinds. Part of the range key.
+    /// </summary>
+    [Id(9)]
+    public string? TablesHash { get; init; }
+
     /// <summary>The key of the range [<paramref name="first"/>, first + <paramref name="count"/>) of this run: equal keys are the same work, so a result is counted once per key.</summary>
     /// <param name="first">First person or draw.</param>
     /// <param name="count">Number of people or draws.</param>
     public string RangeKey(long first, long count)
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DefinitionHash}/{Kind}/{Seed}/{Total}/{BlockSize}/{(KeepDraws ? "kept" : "streamed")}/{(EvaluateInFull ? "full" : "incremental")}/{first}+{count}");
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DefinitionHash}/{Kind}/{Seed}/{Total}/{BlockSize}/{(KeepDraws ? "kept" : "streamed")}/{(EvaluateInFull ? "full" : "incremental")}/{first}+{count}{(TablesHash is null ? string.Empty : "/" + TablesHash)}");
 }
 
 /// <summary>The result of one range as a silo returns it: the serialised partial, or why there is none.</summary>

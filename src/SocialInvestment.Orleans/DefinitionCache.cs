@@ -107,3 +107,57 @@ internal sealed class DefinitionCache
         }
     }
 }
+
+/// <summary>
+/// A silo's cache of prepared household runs, keyed by the scenario and table hashes and the
+/// options that shape the run (bounded like <see cref="DefinitionCache"/>). Thread-safe; one
+/// preparation per key even under concurrent ranges; a failed preparation is not kept.
+/// </summary>
+internal sealed class HouseholdRunCache
+{
+    public const int Capacity = 16;
+
+    private readonly ConcurrentDictionary<string, Lazy<Households.HouseholdRun>> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _used = new(StringComparer.Ordinal);
+    private long _clock;
+
+    /// <summary>The cache key of the household run of <paramref name="work"/> (the range key's parts that are not the range, and the threads).</summary>
+    public static string Key(ClusterWork work)
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{work.DefinitionHash}/{work.TablesHash}/{work.Seed}/{work.Total}/{work.BlockSize}/{work.ThreadsPerRange}");
+
+    public bool TryGet(string key, out Households.HouseholdRun run)
+    {
+        if (_entries.TryGetValue(key, out var lazy))
+        {
+            _used[key] = Interlocked.Increment(ref _clock);
+            run = lazy.Value;
+            return true;
+        }
+
+        run = null!;
+        return false;
+    }
+
+    public Households.HouseholdRun GetOrAdd(string key, Func<Households.HouseholdRun> prepare)
+    {
+        var lazy = _entries.GetOrAdd(key, _ => new Lazy<Households.HouseholdRun>(prepare, LazyThreadSafetyMode.ExecutionAndPublication));
+        _used[key] = Interlocked.Increment(ref _clock);
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            _entries.TryRemove(key, out _);
+            throw;
+        }
+        finally
+        {
+            while (_entries.Count > Capacity && _used.OrderBy(p => p.Value).Select(p => p.Key).FirstOrDefault() is { } oldest)
+            {
+                _entries.TryRemove(oldest, out _);
+                _used.TryRemove(oldest, out _);
+            }
+        }
+    }
+}

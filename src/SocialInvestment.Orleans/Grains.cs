@@ -1,13 +1,14 @@
 namespace SocialInvestment.Orleans;
 
 /// <summary>
-/// Holds one scenario document in memory, keyed by its content hash. The coordinator stores the
-/// document once; a silo that receives a range for a hash it has not cached fetches it from here.
+/// Holds one scenario document (or another content-addressed document of a run: the household
+/// tables' bundle) in memory, keyed by its content hash. The coordinator stores the document once;
+/// a silo that receives a range for a hash it has not cached fetches it from here.
 /// </summary>
 public interface IScenarioDefinitionGrain : IGrainWithStringKey
 {
     /// <summary>Stores the document (its hash must equal the grain's key).</summary>
-    /// <param name="document">The canonical bytes of the scenario document.</param>
+    /// <param name="document">The canonical bytes of the document.</param>
     Task Store(byte[] document);
 
     /// <summary>The stored document, or null when this activation holds none (for example after the silo that held it stopped).</summary>

@@ -10,7 +10,7 @@ namespace SocialInvestment.Orleans;
 /// successful outcome is kept so that the same range asked for again is not computed twice.
 /// </summary>
 [global::Orleans.Placement.ActivationCountBasedPlacement]
-internal sealed partial class RangeGrain(DefinitionCache cache, ILogger<RangeGrain> logger) : Grain, IRangeGrain
+internal sealed partial class RangeGrain(DefinitionCache cache, HouseholdRunCache households, ILogger<RangeGrain> logger) : Grain, IRangeGrain
 {
     private RangeOutcome? _done;
 
@@ -39,13 +39,18 @@ internal sealed partial class RangeGrain(DefinitionCache cache, ILogger<RangeGra
         activity?.SetTag("socinv.definition", work.DefinitionHash);
         var clock = Stopwatch.StartNew();
         PreparedDefinition definition;
+        Households.HouseholdRun? run = null;
         try
         {
             definition = await Prepare(work.DefinitionHash).ConfigureAwait(true);
+            if (work.Kind == ClusterWorkKind.Households)
+            {
+                run = await PrepareHouseholds(definition, work).ConfigureAwait(true);
+            }
         }
-        catch (Exception e) when (e is ScenarioFormatException or Model.ModelValidationException or FormatException)
+        catch (Exception e) when (e is ScenarioFormatException or Model.ModelValidationException or FormatException or ArgumentException)
         {
-            return new RangeOutcome(null, "The model definition is invalid: " + e.Message, true, silo, clock.Elapsed.TotalSeconds);
+            return new RangeOutcome(null, (work.Kind == ClusterWorkKind.Households ? "The model definition or its household tables are invalid: " : "The model definition is invalid: ") + e.Message, true, silo, clock.Elapsed.TotalSeconds);
         }
         catch (DefinitionUnavailableException e)
         {
@@ -56,7 +61,7 @@ internal sealed partial class RangeGrain(DefinitionCache cache, ILogger<RangeGra
         ClusterTelemetry.RangesRunning.Add(1);
         try
         {
-            partial = await Task.Run(() => RangeComputation.Run(definition, work, first, count, cancellationToken), cancellationToken).ConfigureAwait(true);
+            partial = await Task.Run(() => RangeComputation.Run(definition, run, work, first, count, cancellationToken), cancellationToken).ConfigureAwait(true);
         }
         catch (OperationCanceledException)
         {
@@ -86,14 +91,34 @@ internal sealed partial class RangeGrain(DefinitionCache cache, ILogger<RangeGra
             return prepared;
         }
 
-        var bytes = await GrainFactory.GetGrain<IScenarioDefinitionGrain>(hash).Fetch().ConfigureAwait(true)
-            ?? throw new DefinitionUnavailableException($"No silo holds the scenario document {hash} (its holder may have stopped); the coordinator stores it again and retries.");
-        if (!string.Equals(Model.ContentHash.Of(bytes).ToString(), hash, StringComparison.Ordinal))
+        var bytes = await Fetch(hash, "scenario document").ConfigureAwait(true);
+        return await Task.Run(() => cache.Add(hash, bytes)).ConfigureAwait(true);
+    }
+
+    private async Task<Households.HouseholdRun> PrepareHouseholds(PreparedDefinition definition, ClusterWork work)
+    {
+        var hash = work.TablesHash ?? throw new FormatException("The household work names no household tables (TablesHash is null).");
+        var key = HouseholdRunCache.Key(work);
+        if (households.TryGet(key, out var run))
         {
-            throw new FormatException($"The scenario document fetched for {hash} has another hash.");
+            return run;
         }
 
-        return await Task.Run(() => cache.Add(hash, bytes)).ConfigureAwait(true);
+        var bytes = await Fetch(hash, "household tables").ConfigureAwait(true);
+        return await Task.Run(() => households.GetOrAdd(key, () => HouseholdTables.Prepare(definition, HouseholdTables.Unpack(bytes), work))).ConfigureAwait(true);
+    }
+
+    // A content-addressed document by its hash, checked.
+    private async Task<byte[]> Fetch(string hash, string what)
+    {
+        var bytes = await GrainFactory.GetGrain<IScenarioDefinitionGrain>(hash).Fetch().ConfigureAwait(true)
+            ?? throw new DefinitionUnavailableException($"No silo holds the {what} {hash} (its holder may have stopped); the coordinator stores it again and retries.");
+        if (!string.Equals(Model.ContentHash.Of(bytes).ToString(), hash, StringComparison.Ordinal))
+        {
+            throw new FormatException($"The {what} fetched for {hash} has another hash.");
+        }
+
+        return bytes;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Range [{First}, {End}) done on {Silo} in {Seconds:F3} s")]

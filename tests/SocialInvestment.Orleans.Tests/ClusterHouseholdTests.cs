@@ -1,0 +1,192 @@
+using System.Text;
+using Orleans.TestingHost;
+using SocialInvestment.Engine;
+using SocialInvestment.Households;
+using SocialInvestment.Scenarios;
+
+namespace SocialInvestment.Orleans.Tests;
+
+/// <summary>
+/// The household microsimulation over an in-process cluster of three silos against the same run in
+/// one process (as <c>socinv households</c> runs it). The expectation is bit-for-bit equality, not a
+/// tolerance: household h draws from the streams (seed, h) in any range and the partials merge
+/// exactly, so any difference is a defect.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ClusterHouseholdTests
+{
+    private const long Households = 3_000;
+    private const int BlockSize = 512;
+    private const ulong Seed = 20261201;
+    private TestCluster _cluster = null!;
+    private Scenario _scenario = null!;
+    private Dictionary<string, byte[]> _files = null!;
+    private long[] _single = null!;
+
+    [OneTimeSetUp]
+    public async Task StartCluster()
+    {
+        _cluster = await Clusters.StartAsync(3);
+        _scenario = NorwegianDefault.Load();
+        _files = DefaultTables();
+        var tables = HouseholdFiles.Parse(_files, _scenario, _scenario.BuildModel());
+        var single = HouseholdAppraisal.Run(tables, _scenario, new HouseholdOptions { Households = Households, Seed = Seed, BlockSize = BlockSize, Threads = 2 }).All;
+        _single = Of(single);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopCluster()
+    {
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
+    }
+
+    [TestCase(512, 6)]
+    [TestCase(1536, 2)]
+    public async Task A_cluster_household_run_equals_the_single_process_run_bit_for_bit(int rangeSize, int ranges)
+    {
+        var runner = new ClusterRunner(_cluster.GrainFactory);
+        var (result, stats) = await runner.RunHouseholdsAsync(_scenario, _files, Households, Seed, BlockSize, new ClusterRunOptions { RangeSize = rangeSize });
+        Assert.That(stats.Ranges, Is.EqualTo(ranges));
+        Assert.That(stats.Duplicates, Is.Zero);
+        Assert.That(result.Households, Is.EqualTo(Households));
+        Assert.That(Of(result), Is.EqualTo(_single));
+    }
+
+    [Test]
+    public async Task Bad_household_tables_give_one_error_naming_the_file_before_any_range_runs()
+    {
+        var bad = new Dictionary<string, byte[]>(_files, StringComparer.Ordinal)
+        {
+            [HouseholdFiles.TemplatesFileName] = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(_files[HouseholdFiles.TemplatesFileName]).Replace(",adult,", ",stepparent,", StringComparison.Ordinal)),
+        };
+        var runner = new ClusterRunner(_cluster.GrainFactory);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var e = await Assert.ThrowsAsync<ScenarioFormatException>(() => runner.RunHouseholdsAsync(_scenario, bad, Households, Seed, BlockSize, null, null, timeout.Token));
+        Assert.That(e!.Problems, Is.Not.Empty);
+        Assert.That(e.Problems.Select(p => p.File), Has.Some.EqualTo(HouseholdFiles.TemplatesFileName));
+        Assert.That(e.Message, Does.Contain("stepparent"));
+    }
+
+    [Test]
+    public async Task A_silo_given_bad_household_tables_refuses_the_range_for_good_with_the_located_problem()
+    {
+        var bad = new Dictionary<string, byte[]>(_files, StringComparer.Ordinal) { [HouseholdFiles.RolesFileName] = "role,age_out\nadult,-3\n"u8.ToArray() };
+        var document = ScenarioDocument.ToUtf8Bytes(_scenario);
+        var tables = HouseholdTables.Pack(bad);
+        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.Households, Seed, Households, BlockSize, 1, ClusterVersion.Current) { TablesHash = Model.ContentHash.Of(tables).ToString() };
+        await _cluster.GrainFactory.GetGrain<IScenarioDefinitionGrain>(work.DefinitionHash).Store(document);
+        await _cluster.GrainFactory.GetGrain<IScenarioDefinitionGrain>(work.TablesHash).Store(tables);
+        var outcome = await _cluster.GrainFactory.GetGrain<IRangeGrain>(work.RangeKey(0, BlockSize)).Run(work, 0, BlockSize, CancellationToken.None);
+        Assert.That(outcome.Partial, Is.Null);
+        Assert.That(outcome.Permanent, Is.True);
+        Assert.That(outcome.Error, Does.Contain("household tables are invalid").And.Contain(HouseholdFiles.RolesFileName));
+    }
+
+    [Test]
+    public async Task A_partial_of_another_household_run_is_refused_when_merged()
+    {
+        // Put the partial of another run (another seed) in the ledger under this run's first range key.
+        var document = ScenarioDocument.ToUtf8Bytes(_scenario);
+        var tables = HouseholdTables.Pack(_files);
+        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.Households, Seed, Households, BlockSize, 1, ClusterVersion.Current) { TablesHash = Model.ContentHash.Of(tables).ToString() };
+        var other = HouseholdTables.Prepare(new PreparedDefinition(_scenario), _files, work with { Seed = Seed + 1 });
+        var ledger = new MemoryRangeLedger();
+        Assert.That(ledger.TryRecord(work.RangeKey(0, 1536), HouseholdEngine.RunRange(other, 0, 1536).ToBytes()), Is.True);
+        var runner = new ClusterRunner(_cluster.GrainFactory);
+        var e = await Assert.ThrowsAsync<ClusterRunException>(() => runner.RunHouseholdsAsync(_scenario, _files, Households, Seed, BlockSize, new ClusterRunOptions { RangeSize = 1536, Ledger = ledger }));
+        Assert.That(e!.Message, Does.Contain("range 1 of 2").And.Contain("belongs to the run"));
+        Assert.That(e.InnerException, Is.InstanceOf<FormatException>());
+    }
+
+    // The default's household tables, as the files a scenario folder would hold.
+    private static Dictionary<string, byte[]> DefaultTables()
+    {
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var assembly = typeof(NorwegianDefault).Assembly;
+        foreach (var name in HouseholdFiles.FileNames)
+        {
+            using var s = assembly.GetManifestResourceStream("SocialInvestment.Scenarios.NorwegianDefault." + name);
+            if (s is not null)
+            {
+                using var ms = new MemoryStream();
+                s.CopyTo(ms);
+                files[name] = ms.ToArray();
+            }
+        }
+
+        Assert.That(files, Contains.Key(HouseholdFiles.TemplatesFileName));
+        return files;
+    }
+
+    // Every number of a household comparison, as IEEE bits: per household and total, every strategy, perspective, outcome, account, trace point and share.
+    private static long[] Of(HouseholdComparison c)
+    {
+        var bits = new List<long> { c.Households };
+        var d = c.Run.Definition;
+        for (var k = 0; k < c.Results.Count; k++)
+        {
+            var r = c.Results[k];
+            bits.Add(r.Households);
+            foreach (var p in r.Perspectives)
+            {
+                Add(bits, r.CostPerHousehold(p));
+                Add(bits, r.NetPositionPerHousehold(p));
+                Add(bits, r.Totals.TotalCost(p));
+                Add(bits, r.Totals.TotalCost(p, discounted: false));
+                if (k > 0)
+                {
+                    Add(bits, c.IncrementalCost(k, p));
+                }
+            }
+
+            foreach (var o in r.Totals.Outcomes)
+            {
+                Add(bits, r.OutcomePerHousehold(o));
+                Add(bits, r.Totals.TotalOutcome(o));
+                if (k > 0)
+                {
+                    Add(bits, c.IncrementalOutcome(k, o));
+                }
+            }
+
+            for (var a = 0; a < r.Totals.Accounts.Count; a++)
+            {
+                Add(bits, r.Totals.TotalFlow(a, null, discounted: true));
+                Add(bits, r.Totals.TotalFlow(a, null, discounted: false));
+            }
+
+            for (var t = 0; t <= r.Totals.Cycles; t++)
+            {
+                foreach (var x in r.Totals.TraceRow(t))
+                {
+                    Add(bits, x);
+                }
+
+                Add(bits, r.ShareDissolved(t));
+                Add(bits, r.MembersPresent(t));
+            }
+
+            foreach (var role in d.Roles)
+            {
+                foreach (var s in r.Totals.States)
+                {
+                    Add(bits, r.ShareEverIn(role.Name, s.Name));
+                }
+            }
+        }
+
+        Assert.That(bits, Has.Count.GreaterThan(100), "the fingerprint should hold many numbers");
+        return [.. bits];
+    }
+
+    private static void Add(List<long> bits, MonteCarloEstimate e)
+    {
+        bits.Add(BitConverter.DoubleToInt64Bits(e.Mean));
+        bits.Add(BitConverter.DoubleToInt64Bits(e.StandardError));
+        bits.Add(e.Count);
+    }
+
+    private static void Add(List<long> bits, double x) => bits.Add(BitConverter.DoubleToInt64Bits(x));
+}
