@@ -15,22 +15,22 @@ internal static class HouseholdTables
 {
     private static ReadOnlySpan<byte> Magic => "SIHT1\n"u8;
 
-    /// <summary>The canonical bundle of <paramref name="files"/>.</summary>
+    /// <summary>The canonical bundle of the household tables among <paramref name="files"/> (the names of <see cref="HouseholdFiles.FileNames"/>; other names are not read by <see cref="HouseholdFiles.Parse"/> and are left out).</summary>
     public static byte[] Pack(IReadOnlyDictionary<string, byte[]> files)
     {
+        var present = HouseholdFiles.FileNames.Order(StringComparer.Ordinal).Select(n => (Name: n, Bytes: files.TryGetValue(n, out var b) ? b : null)).Where(p => p.Bytes is not null).ToList();
         using var ms = new MemoryStream();
         ms.Write(Magic);
         Span<byte> four = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(four, files.Count);
+        BinaryPrimitives.WriteInt32LittleEndian(four, present.Count);
         ms.Write(four);
-        foreach (var (name, bytes) in files.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (name, bytes) in present)
         {
-            ArgumentNullException.ThrowIfNull(bytes, nameof(files));
             var n = Encoding.UTF8.GetBytes(name);
             BinaryPrimitives.WriteInt32LittleEndian(four, n.Length);
             ms.Write(four);
             ms.Write(n);
-            BinaryPrimitives.WriteInt32LittleEndian(four, bytes.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(four, bytes!.Length);
             ms.Write(four);
             ms.Write(bytes);
         }
@@ -49,7 +49,7 @@ internal static class HouseholdTables
 
         var at = Magic.Length;
         var count = Int(data, ref at);
-        if (count < 0 || count > HouseholdFiles.FileNames.Count * 4)
+        if (count < 0 || count > HouseholdFiles.FileNames.Count)
         {
             throw new FormatException("The household table bundle is damaged (its file count).");
         }

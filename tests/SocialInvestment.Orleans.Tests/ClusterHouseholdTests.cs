@@ -100,6 +100,29 @@ public sealed class ClusterHouseholdTests
         Assert.That(e.InnerException, Is.InstanceOf<FormatException>());
     }
 
+    [Test]
+    public void The_table_bundle_is_canonical_and_round_trips()
+    {
+        var reversed = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var (name, bytes) in _files.Reverse())
+        {
+            reversed[name] = bytes;
+        }
+
+        reversed["notes.txt"] = "not a household table"u8.ToArray();
+        var packed = HouseholdTables.Pack(_files);
+        Assert.That(HouseholdTables.Pack(reversed), Is.EqualTo(packed), "insertion order and files that are not household tables do not change the bundle");
+        var unpacked = HouseholdTables.Unpack(packed);
+        Assert.That(unpacked.Keys, Is.EquivalentTo(_files.Keys));
+        foreach (var (name, bytes) in _files)
+        {
+            Assert.That(unpacked[name], Is.EqualTo(bytes), name);
+        }
+
+        Assert.That(() => HouseholdTables.Unpack(packed.AsSpan(0, packed.Length - 1)), Throws.InstanceOf<FormatException>());
+        Assert.That(() => HouseholdTables.Unpack("{}"u8), Throws.InstanceOf<FormatException>());
+    }
+
     // The default's household tables, as the files a scenario folder would hold.
     private static Dictionary<string, byte[]> DefaultTables()
     {
