@@ -1,4 +1,5 @@
 using Google.OrTools.LinearSolver;
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 
 namespace SocialInvestment.Portfolio;

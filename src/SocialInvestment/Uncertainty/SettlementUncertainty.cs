@@ -88,7 +88,7 @@ public sealed class SettlementUncertainty
             throw new InvalidOperationException($"Draw {missing} has not been settled: run the PSA with this evaluator, {Draws} draws, and both '{_strategy.Name}' and '{_comparator.Name}' among its strategies.");
         }
 
-        return new SettlementPsaResult(_strategy.Name, _comparator.Name, _plan, Payers, Draws, (double[])_before.Clone(), (double[])_after.Clone());
+        return new SettlementPsaResult(_strategy, _comparator, _plan, Payers, Draws, (double[])_before.Clone(), (double[])_after.Clone());
     }
 
     private SimulationResult Evaluate(Strategy strategy, ParameterValues parameters, long draw, CancellationToken cancellationToken)
@@ -123,7 +123,7 @@ public sealed class SettlementPsaResult
     private readonly double[] _before;
     private readonly double[] _after;
 
-    internal SettlementPsaResult(string strategy, string comparator, SettlementPlan plan, IReadOnlyList<Payer> payers, int draws, double[] before, double[] after)
+    internal SettlementPsaResult(Strategy strategy, Strategy comparator, SettlementPlan plan, IReadOnlyList<Payer> payers, int draws, double[] before, double[] after)
     {
         Strategy = strategy;
         Comparator = comparator;
@@ -134,11 +134,11 @@ public sealed class SettlementPsaResult
         _after = after;
     }
 
-    /// <summary>The strategy settled.</summary>
-    public string Strategy { get; }
+    /// <summary>The strategy settled (its <see cref="Model.Strategy.Name"/> names it).</summary>
+    public Strategy Strategy { get; }
 
     /// <summary>The comparator.</summary>
-    public string Comparator { get; }
+    public Strategy Comparator { get; }
 
     /// <summary>The plan.</summary>
     public SettlementPlan Plan { get; }

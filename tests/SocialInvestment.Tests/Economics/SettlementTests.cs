@@ -28,7 +28,7 @@ public class SettlementTests
     /// Public total G = −90 + 120 + 30 = 60.
     /// </summary>
     private static SettlementLedger Example() => new(
-        "team", "business as usual", 1.0, [1.0, 0.5, 0.25],
+        new Strategy("team"), new Strategy("business as usual"), 1.0, [1.0, 0.5, 0.25],
         [
             new SettlementLedgerPayer(M, 100, 10, [-100, 20, 0]),
             new SettlementLedgerPayer(S, 0, 120, [0, 160, 160]),
@@ -211,7 +211,7 @@ public class SettlementTests
             var invested = rng.NextDouble() < 0.5 ? Math.Round(rng.NextDouble() * 500, 1) : 0;
             return new SettlementLedgerPayer(new Payer($"p{p}", rng.NextDouble() < 0.85), invested, invested + pv, net);
         }).ToArray();
-        return new SettlementLedger("s", "c", 1.0, df, rows);
+        return new SettlementLedger(new Strategy("s"), new Strategy("c"), 1.0, df, rows);
     }
 
     [Test]
@@ -443,7 +443,7 @@ public class SettlementTests
     [Test]
     public void BadLedger_IsRejectedWithEveryProblem()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new SettlementLedger("s", "c", 1, [1, 0.5], [
+        var ex = Assert.Throws<ArgumentException>(() => new SettlementLedger(new Strategy("s"), new Strategy("c"), 1, [1, 0.5], [
             new SettlementLedgerPayer(M, 100, 0, [-100, 0, 0]),
             new SettlementLedgerPayer(S, 0, 99, [0, 100]),
         ]));

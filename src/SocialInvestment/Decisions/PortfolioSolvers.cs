@@ -1,6 +1,6 @@
 using SocialInvestment.Model;
 
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Decisions;
 
 /// <summary>The risk measures of a portfolio's NPV draws.</summary>
 public static class PortfolioRiskMeasures

@@ -1,8 +1,9 @@
+using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
 using SocialInvestment.Uncertainty;
 
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Decisions;
 
 /// <summary>How <see cref="PortfolioValuation.Build"/> accounts for interactions between candidates that reach the same people.</summary>
 public enum PortfolioInteractions
@@ -74,7 +75,7 @@ public sealed class PortfolioValuation
     private readonly Dictionary<long, (double[] Npv, double[][] Cost)>? _exact;
     private readonly Func<IReadOnlyList<bool>, CancellationToken, (double[] Npv, double[][] Cost)>? _simulate;
 
-    private PortfolioValuation(IReadOnlyList<PortfolioCandidate> candidates, IReadOnlyList<Payer> payers, int years, Perspective objective, double[][] npv, double[][][] cost, Dictionary<(int, int), PortfolioInteraction> pairs, Dictionary<long, (double[], double[][])>? exact, Func<IReadOnlyList<bool>, CancellationToken, (double[], double[][])>? simulate, string comparator)
+    private PortfolioValuation(IReadOnlyList<PortfolioCandidate> candidates, IReadOnlyList<Payer> payers, int years, Perspective objective, double[][] npv, double[][][] cost, Dictionary<(int, int), PortfolioInteraction> pairs, Dictionary<long, (double[], double[][])>? exact, Func<IReadOnlyList<bool>, CancellationToken, (double[], double[][])>? simulate, Strategy? comparator)
     {
         Candidates = ReadOnly.Copy(candidates);
         Payers = ReadOnly.Copy(payers);
@@ -104,8 +105,8 @@ public sealed class PortfolioValuation
     /// <summary>Number of draws K (1 for a deterministic valuation).</summary>
     public int Draws { get; }
 
-    /// <summary>The comparator's name.</summary>
-    public string Comparator { get; }
+    /// <summary>The comparator the candidates are valued against (<see cref="Build"/>); null when the values were given (<see cref="FromValues"/>).</summary>
+    public Strategy? Comparator { get; }
 
     /// <summary>The pairs (i &lt; j) not run because an exclusion of the options forbids them together; a problem on this valuation must exclude them too.</summary>
     public IReadOnlyList<(int First, int Second)> SkippedPairs { get; private init; } = [];
@@ -328,7 +329,7 @@ public sealed class PortfolioValuation
         }
 
         var list = candidates.Select(c => new PortfolioCandidate(c, [])).ToArray();
-        return new PortfolioValuation(list, payers.ToArray(), years, objective, npvByDraw.Select(r => (double[])r.Clone()).ToArray(), costs, pairs, null, null, "(given)");
+        return new PortfolioValuation(list, payers.ToArray(), years, objective, npvByDraw.Select(r => (double[])r.Clone()).ToArray(), costs, pairs, null, null, null);
     }
 
     /// <summary>
@@ -569,7 +570,7 @@ public sealed class PortfolioValuation
             }
         }
 
-        return new PortfolioValuation(candidates.ToArray(), payers, years, objective, npv, costs, pairs, exact, simulate, comparator.Name)
+        return new PortfolioValuation(candidates.ToArray(), payers, years, objective, npv, costs, pairs, exact, simulate, comparator)
         {
             SkippedPairs = ReadOnly.Copy(excluded.Order()),
         };
