@@ -92,7 +92,7 @@ internal static class PortfolioCommand
             double[]? simulated = null;
             if (chosen.IsFeasible && chosen.Candidates.Count > 0 && !valuation.IsExact)
             {
-                simulated = valuation.Simulate(chosen.Chosen, ct).NpvByDraw;
+                simulated = valuation.Simulate(chosen.Chosen, ct).NpvByDraw.ToArray();
             }
 
             Print(chosen, frontier, problem, simulated, output);
