@@ -5,7 +5,7 @@ namespace SocialInvestment.Benchmarks;
 /// <summary>
 /// Entry point. <c>welfare4 MODE [options]</c> runs the plain welfare-4 runner of
 /// benchmarks/yardsticks/workloads.md, <c>welfare16 cohort|micro [options]</c> the welfare-16 runner
-/// (<see cref="Welfare16Runner"/>), <c>households MODE</c> the household runner (<see cref="HouseholdRunner"/>); each prints one JSON line per measurement; anything else goes to
+/// (<see cref="Welfare16Runner"/>), <c>households MODE</c> the household runner (<see cref="HouseholdRunner"/>), <c>readbuild grow|measure</c> the large-table read (<see cref="ReadBuildRunner"/>); each prints one JSON line per measurement; anything else goes to
 /// BenchmarkDotNet's switcher (for example <c>--filter *Cohort*</c>).
 /// </summary>
 public static partial class Program
@@ -15,6 +15,11 @@ public static partial class Program
         if (args.Length > 0 && args[0] == "norway")
         {
             return NorwayRunner.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "readbuild")
+        {
+            return ReadBuildRunner.Run(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == "households")

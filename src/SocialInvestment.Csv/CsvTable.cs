@@ -248,7 +248,19 @@ internal sealed class CsvTable
         return ok;
     }
 
-    public int IndexOf(string column) => Array.FindIndex(Headers, h => string.Equals(h, column, StringComparison.OrdinalIgnoreCase));
+    private readonly Dictionary<string, int> _columns = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The 0-based index of a column in the header (the first match, ignoring case), or -1; looked up once per column name, not once per cell.</summary>
+    public int IndexOf(string column)
+    {
+        if (!_columns.TryGetValue(column, out var i))
+        {
+            i = Array.FindIndex(Headers, h => string.Equals(h, column, StringComparison.OrdinalIgnoreCase));
+            _columns.Add(column, i);
+        }
+
+        return i;
+    }
 }
 
 /// <summary>Reads typed values from one row, adding a problem (file, line, column, field, expected form) for each bad value.</summary>
@@ -267,8 +279,19 @@ internal readonly struct RowCursor(CsvTable table, int line, string[] fields, Pr
         problems.Add(new ScenarioProblem(table.File, Line, i < 0 ? null : i + 1, column, message));
     }
 
-    /// <summary>The trimmed text of a column, or null when the column is absent or the cell is empty.</summary>
+    /// <summary>The trimmed text of a column, or null when the column is absent or the cell is empty; pooled (<see cref="CsvTable.Intern"/>), as the rows keep it.</summary>
     public string? Text(string column)
+    {
+        var s = Raw(column);
+        return s is null ? null : table.Intern(s);
+    }
+
+    /// <summary>
+    /// The trimmed text of a column as read, not pooled: for the numbers, which are parsed and dropped
+    /// (pooling them would cost a lookup per cell and fill the pool with amounts that never repeat,
+    /// leaving no room for the names and sources that do).
+    /// </summary>
+    private string? Raw(string column)
     {
         var i = table.IndexOf(column);
         if (i < 0)
@@ -277,7 +300,7 @@ internal readonly struct RowCursor(CsvTable table, int line, string[] fields, Pr
         }
 
         var s = Fields[i].Trim();
-        return s.Length == 0 ? null : table.Intern(s);
+        return s.Length == 0 ? null : s;
     }
 
     public string Name(string column, string form)
@@ -294,7 +317,7 @@ internal readonly struct RowCursor(CsvTable table, int line, string[] fields, Pr
 
     public double? Number(string column, string form, bool required = false)
     {
-        var s = Text(column);
+        var s = Raw(column);
         if (s is null)
         {
             if (required)
@@ -335,7 +358,7 @@ internal readonly struct RowCursor(CsvTable table, int line, string[] fields, Pr
 
     public int? Integer(string column, string form, bool required = false)
     {
-        var s = Text(column);
+        var s = Raw(column);
         if (s is null)
         {
             if (required)

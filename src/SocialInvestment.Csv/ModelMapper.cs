@@ -79,32 +79,49 @@ internal static class ModelMapper
             }
         }
 
+        // One flow per row. The subject texts are made only for a problem, and a row without a
+        // parameter is its own amount function (the delegate's target is the row the scenario already
+        // holds), so that a large table adds a flow definition and a delegate per row to the model, nothing more.
         var flowNumber = 0;
         foreach (var r in s.Flows)
         {
-            var subject = r.ToState is null ? $"flow in state '{r.State}'" : $"flow on {r.State} → {r.ToState}";
-            var target = ProblemSubject.Flow(++flowNumber);
+            ++flowNumber;
             if (!payers.TryGetValue(r.Payer, out var payer))
             {
-                problems.Add(new ValidationProblem(target, subject, $"Unknown payer '{r.Payer}'.") { Member = nameof(Account.Payer) });
+                problems.Add(new ValidationProblem(ProblemSubject.Flow(flowNumber), FlowSubject(r), $"Unknown payer '{r.Payer}'.") { Member = nameof(Account.Payer) });
                 continue;
             }
 
             if (!sectors.TryGetValue(r.Sector, out var sector))
             {
-                problems.Add(new ValidationProblem(target, subject, $"Unknown sector '{r.Sector}'.") { Member = nameof(Account.Sector) });
+                problems.Add(new ValidationProblem(ProblemSubject.Flow(flowNumber), FlowSubject(r), $"Unknown sector '{r.Sector}'.") { Member = nameof(Account.Sector) });
                 continue;
             }
 
-            var bands = new[] { new Band(r.AgeFrom ?? double.NegativeInfinity, r.AgeTo ?? double.PositiveInfinity, r.Amount ?? 1.0, Param(r.Parameter, target, subject)?.Index ?? -1) };
-            ModelFunction f = r.ToState is null
-                ? (in ModelContext c) => FileUnits.PerCycle(Band.Evaluate(bands, in c), c.CycleLengthYears)
-                : (in ModelContext c) => Band.Evaluate(bands, in c);
-            var account = new Account(payer, sector, r.Kind);
-            var def = r.ToState is null
-                ? FlowDefinition.PerCycle(r.State, account, f)
-                : FlowDefinition.OnTransition(r.State == "*" ? null : r.State, r.ToState, account, f);
-            b.AddFlow(def with { PriceYear = r.PriceYear, RealGrowth = r.RealGrowth, Source = r.Source });
+            ModelFunction f;
+            if (r.Parameter is null)
+            {
+                f = r.ToState is null ? r.AmountPerCycle : r.AmountPerEvent;
+            }
+            else
+            {
+                var bands = new[] { new Band(r.AgeFrom ?? double.NegativeInfinity, r.AgeTo ?? double.PositiveInfinity, r.Amount ?? 1.0, Param(r.Parameter, ProblemSubject.Flow(flowNumber), FlowSubject(r))?.Index ?? -1) };
+                f = r.ToState is null
+                    ? (in ModelContext c) => FileUnits.PerCycle(Band.Evaluate(bands, in c), c.CycleLengthYears)
+                    : (in ModelContext c) => Band.Evaluate(bands, in c);
+            }
+
+            b.AddFlow(new FlowDefinition
+            {
+                Trigger = r.ToState is null ? FlowTrigger.StateOccupancy : FlowTrigger.TransitionEvent,
+                FromState = r.ToState is not null && r.State == "*" ? null : r.State,
+                ToState = r.ToState,
+                Account = new Account(payer, sector, r.Kind),
+                Amount = f,
+                PriceYear = r.PriceYear,
+                RealGrowth = r.RealGrowth,
+                Source = r.Source,
+            });
         }
 
         if (s.Population.Count > 0)
@@ -295,15 +312,17 @@ internal static class ModelMapper
         return true;
     }
 
+    private static string FlowSubject(FlowRow r) => r.ToState is null ? $"flow in state '{r.State}'" : $"flow on {r.State} → {r.ToState}";
+
     /// <summary>An age band [From, To) with a value, optionally multiplied by a parameter.</summary>
-    private readonly record struct Band(double From, double To, double Value, int Parameter)
+    internal readonly record struct Band(double From, double To, double Value, int Parameter)
     {
         public static double Evaluate(Band[] bands, in ModelContext c)
         {
             var age = c.Age;
             foreach (var band in bands)
             {
-                if (age >= band.From - 1e-9 && age < band.To - 1e-9)
+                if (Contains(band.From, band.To, age))
                 {
                     return band.Parameter < 0 ? band.Value : band.Value * c.Parameters[band.Parameter];
                 }
@@ -311,6 +330,9 @@ internal static class ModelMapper
 
             return 0.0;
         }
+
+        /// <summary>Whether <paramref name="age"/> lies in [from, to), with a tolerance of 1e-9 years for ages computed from cycles.</summary>
+        public static bool Contains(double from, double to, double age) => age >= from - 1e-9 && age < to - 1e-9;
     }
 
     internal static string Fmt(double x) => x.ToString("R", CultureInfo.InvariantCulture);

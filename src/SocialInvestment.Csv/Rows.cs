@@ -63,7 +63,19 @@ public sealed record TransitionRow(string From, string To, TransitionValueKind K
 /// <param name="PriceYear">Price year of the amount; null means the scenario's price year.</param>
 /// <param name="RealGrowth">Annual real growth (0.01 = 1 %/year).</param>
 /// <param name="Source">Where the figure comes from, or how it was estimated.</param>
-public sealed record FlowRow(string State, string? ToState, string Payer, string Sector, FlowKind Kind, double? AgeFrom = null, double? AgeTo = null, double? Amount = null, string? Parameter = null, int? PriceYear = null, double RealGrowth = 0, string? Source = null);
+public sealed record FlowRow(string State, string? ToState, string Payer, string Sector, FlowKind Kind, double? AgeFrom = null, double? AgeTo = null, double? Amount = null, string? Parameter = null, int? PriceYear = null, double RealGrowth = 0, string? Source = null)
+{
+    /// <summary>
+    /// The amount per person-cycle of an occupancy row without a parameter, as the model's function:
+    /// <see cref="Amount"/> (per person-year) times the cycle length inside the age band, 0 outside.
+    /// The row is the delegate's target, so the model adds no object per row for its amount.
+    /// </summary>
+    internal double AmountPerCycle(in ModelContext c) => FileUnits.PerCycle(AmountPerEvent(in c), c.CycleLengthYears);
+
+    /// <summary>The amount of an event row without a parameter: <see cref="Amount"/> inside the age band, 0 outside.</summary>
+    internal double AmountPerEvent(in ModelContext c)
+        => ModelMapper.Band.Contains(AgeFrom ?? double.NegativeInfinity, AgeTo ?? double.PositiveInfinity, c.Age) ? Amount ?? 1.0 : 0.0;
+}
 
 /// <summary>A population group (one row of <c>population.csv</c>).</summary>
 /// <param name="State">Start state.</param>

@@ -194,6 +194,18 @@ public static class ScenarioReader
             Strategies = strategies,
             Source = map,
         };
+        map.Attach(scenario.States);
+        map.Attach(scenario.Payers);
+        map.Attach(scenario.Sectors);
+        map.Attach(scenario.Parameters);
+        map.Attach(scenario.Transitions);
+        map.Attach(scenario.Flows);
+        map.Attach(scenario.Population);
+        map.Attach(scenario.PriceIndex);
+        map.Attach(scenario.Interventions);
+        map.Attach(scenario.InterventionCosts);
+        map.Attach(scenario.Effects);
+        map.Attach(scenario.Strategies);
 
         if (settings is not null)
         {

@@ -13,33 +13,97 @@ namespace SocialInvestment.Scenarios;
 /// </summary>
 internal sealed class SourceMap
 {
-    // Compact: a file index and a line per row (8 bytes, not a string reference and a line), as a large table has a row per line.
-    private readonly Dictionary<object, (int File, int Line)> _rows = new(ReferenceEqualityComparer.Instance);
+    // Compact: per table, its rows in file order and a line per row (4 bytes a row), as a large table
+    // has a row per line. The reverse index from a row instance to its line is built only when a
+    // problem is to be located (Find), not while reading.
+    private readonly Dictionary<Type, Table> _tables = [];
     private readonly List<string> _files = [];
     private readonly Dictionary<string, IReadOnlyList<string>> _headers = new(StringComparer.Ordinal);
-    private readonly Dictionary<Type, string> _tableFiles = [];
+    private Dictionary<object, (int File, int Line)>? _index;
+
+    private sealed class Table(int file)
+    {
+        public int File { get; } = file;
+
+        /// <summary>The rows as read (while reading), then the scenario's own list of them (<see cref="Attach{TRow}"/>).</summary>
+        public IReadOnlyList<object> Rows { get; set; } = new List<object>();
+
+        public List<int> Lines { get; } = [];
+    }
 
     public string ManifestFile { get; init; } = ScenarioFiles.Manifest;
 
     /// <summary>Where each property of scenario.json is (line and column), when read from a file.</summary>
     public ManifestPositions? Positions { get; init; }
 
-    /// <summary>Records a row read from <paramref name="file"/> at <paramref name="line"/>, and, once per file, the file's header and table (nothing allocated per row beyond the position).</summary>
+    /// <summary>Records a row read from <paramref name="file"/> at <paramref name="line"/>, and, once per file, the file's header and table (a line and a list slot per row).</summary>
     public void Add(object row, string file, int line, IReadOnlyList<string> headers)
     {
-        var f = _files.Count > 0 && ReferenceEquals(_files[^1], file) ? _files.Count - 1 : _files.IndexOf(file);
-        if (f < 0)
+        if (!_tables.TryGetValue(row.GetType(), out var table))
         {
-            f = _files.Count;
-            _files.Add(file);
-            _headers.TryAdd(file, headers);
-            _tableFiles.TryAdd(row.GetType(), file);
+            var f = _files.IndexOf(file);
+            if (f < 0)
+            {
+                f = _files.Count;
+                _files.Add(file);
+                _headers.TryAdd(file, headers);
+            }
+
+            table = new Table(f);
+            _tables.Add(row.GetType(), table);
         }
 
-        _rows[row] = (f, line);
+        ((List<object>)table.Rows).Add(row);
+        table.Lines.Add(line);
+        _index = null;
     }
 
-    public (string File, int Line)? Find(object? row) => row is not null && _rows.TryGetValue(row, out var at) ? (_files[at.File], at.Line) : null;
+    /// <summary>
+    /// Hands the rows of one table over to the scenario's list of them (the same instances in the same
+    /// order), so that the map keeps no second list of a large table.
+    /// </summary>
+    public void Attach<TRow>(IReadOnlyList<TRow> rows)
+        where TRow : class
+    {
+        if (_tables.TryGetValue(typeof(TRow), out var table) && table.Rows.Count == rows.Count && (rows.Count == 0 || (ReferenceEquals(table.Rows[0], rows[0]) && ReferenceEquals(table.Rows[^1], rows[^1]))))
+        {
+            table.Rows = rows;
+            table.Lines.TrimExcess();
+        }
+    }
+
+    public (string File, int Line)? Find(object? row)
+    {
+        if (row is null || !_tables.ContainsKey(row.GetType()))
+        {
+            return null;
+        }
+
+        return Index().TryGetValue(row, out var at) ? (_files[at.File], at.Line) : null;
+    }
+
+    private bool Contains(object row) => _tables.ContainsKey(row.GetType()) && Index().ContainsKey(row);
+
+    /// <summary>Row instance → (file, line), built on first use (only when a problem is located); immutable once published.</summary>
+    private Dictionary<object, (int File, int Line)> Index()
+    {
+        if (Volatile.Read(ref _index) is { } index)
+        {
+            return index;
+        }
+
+        index = new Dictionary<object, (int File, int Line)>(_tables.Values.Sum(t => t.Rows.Count), ReferenceEqualityComparer.Instance);
+        foreach (var table in _tables.Values)
+        {
+            for (var i = 0; i < table.Rows.Count; i++)
+            {
+                index.TryAdd(table.Rows[i], (table.File, table.Lines[i]));
+            }
+        }
+
+        Volatile.Write(ref _index, index);
+        return index;
+    }
 
     /// <summary>
     /// Each subject the scenario's rows define, mapped to the first row (in file order) that defines
@@ -53,9 +117,11 @@ internal sealed class SourceMap
         void Add<T>(IReadOnlyList<T> rows, Func<T, int, IEnumerable<ProblemSubject>> subjects)
             where T : class
         {
+            // The scenario the map was attached to has every row of the table in the map; a copy made with 'with' is looked up.
+            var attached = _tables.TryGetValue(typeof(T), out var table) && ReferenceEquals(table.Rows, rows);
             for (var i = 0; i < rows.Count; i++)
             {
-                if (_rows.ContainsKey(rows[i]))
+                if (attached || Contains(rows[i]))
                 {
                     foreach (var subject in subjects(rows[i], i + 1))
                     {
@@ -80,7 +146,7 @@ internal sealed class SourceMap
     }
 
     /// <summary>The file rows of a table were read from (for a table-level problem), when any were.</summary>
-    public string? FileOf<TRow>() => _tableFiles.GetValueOrDefault(typeof(TRow));
+    public string? FileOf<TRow>() => _tables.TryGetValue(typeof(TRow), out var table) ? _files[table.File] : null;
 
     /// <summary>The 1-based column of a field in a file's header, when the file has that column.</summary>
     public int? Column(string file, string? field)

@@ -716,10 +716,11 @@ public sealed class LifeCourseModelBuilder(string name = "model")
 
     private void ValidateFlow(FlowDefinition f, int index, Dictionary<string, int> stateIndex, Dictionary<string, int> payerIndex, Dictionary<string, int> sectorIndex, List<ValidationProblem> problems)
     {
-        var subject = f.Trigger == FlowTrigger.StateOccupancy
-            ? $"flow {index + 1} ({f.Account} in state '{f.FromState}')"
-            : $"flow {index + 1} ({f.Account} on {f.FromState ?? "any"} → {f.ToState})";
-        var target = ProblemSubject.Flow(index + 1);
+        // The subject (text and data) is made only when the flow has a problem: a model of a million
+        // flows would otherwise format a million texts that no one reads.
+        var before = problems.Count;
+        var target = FlowPlaceholder;
+        var subject = string.Empty;
         CheckStateRef(f.FromState, f.Trigger == FlowTrigger.TransitionEvent, target, subject, nameof(FlowDefinition.FromState), stateIndex, problems);
         if (f.Trigger == FlowTrigger.TransitionEvent)
         {
@@ -741,7 +742,22 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         {
             problems.Add(new ValidationProblem(target, subject, $"Price year {py} differs from the model's price year {mpy}, and the price index has no entry for {py}.") { Member = nameof(FlowDefinition.PriceYear) });
         }
+
+        if (problems.Count > before)
+        {
+            target = ProblemSubject.Flow(index + 1);
+            subject = f.Trigger == FlowTrigger.StateOccupancy
+                ? $"flow {index + 1} ({f.Account} in state '{f.FromState}')"
+                : $"flow {index + 1} ({f.Account} on {f.FromState ?? "any"} → {f.ToState})";
+            for (var i = before; i < problems.Count; i++)
+            {
+                problems[i] = problems[i] with { Target = target, Subject = subject };
+            }
+        }
     }
+
+    /// <summary>The subject a flow's problem carries until <see cref="ValidateFlow"/> replaces it with the flow's own.</summary>
+    private static readonly ProblemSubject FlowPlaceholder = ProblemSubject.Of(ProblemKind.Flow);
 
     private static void CheckAccount(Account account, ProblemSubject target, string subject, Dictionary<string, int> payerIndex, Dictionary<string, int> sectorIndex, List<ValidationProblem> problems)
     {

@@ -574,19 +574,19 @@ internal sealed class SubcohortCompiler
             for (var i = 0; i < flows.Count; i++)
             {
                 var account = c.Model.Flows[flows[i].Flow].Account;
-                var list = new List<(int, FlowEffect)>();
+                List<(int, FlowEffect)>? list = null;  // most flows have none: no list per flow then
                 for (var a = 0; a < _active.Length; a++)
                 {
                     foreach (var fe in _active[a].FlowEffects)
                     {
                         if ((fe.State is null || fe.State == state.Name) && (fe.Payer is null || fe.Payer == account.Payer) && (fe.Sector is null || fe.Sector == account.Sector))
                         {
-                            list.Add((a, fe));
+                            (list ??= []).Add((a, fe));
                         }
                     }
                 }
 
-                _flowEffects[b][i] = [.. list];
+                _flowEffects[b][i] = list is null ? [] : [.. list];
             }
         }
 
