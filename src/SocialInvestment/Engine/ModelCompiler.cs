@@ -575,8 +575,11 @@ internal sealed class SubcohortCompiler
             _costs[b] = [.. costs];
             _outcomeEffects[b] = [.. outcomeEffects];
             var flows = c.FlowsByState[b];
-            _flowEffects[b] = new (int, FlowEffect)[flows.Count][];
-            for (var i = 0; i < flows.Count; i++)
+
+            // No flow effect of the active interventions in this state: no array of a slot per flow
+            // (a state of a large table has a flow per row, and each sub-cohort has its compiler).
+            _flowEffects[b] = _hasFlowEffects && _active.Any(iv => iv.FlowEffects.Any(fe => fe.State is null || fe.State == state.Name)) ? new (int, FlowEffect)[flows.Count][] : [];
+            for (var i = 0; i < _flowEffects[b].Length; i++)
             {
                 var account = c.Model.Flows[flows[i].Flow].Account;
                 List<(int, FlowEffect)>? list = null;  // most flows have none: no list per flow then
@@ -905,7 +908,7 @@ internal sealed class SubcohortCompiler
                 v *= Math.Pow(1 + f.RealGrowth, tau);
             }
 
-            if (_hasFlowEffects)
+            if (_flowEffects[b].Length > 0)
             {
                 v *= FlowEffectFactor(_flowEffects[b][i], cycleShares[t], dt, _paramsAt[t]);
             }
