@@ -4,6 +4,11 @@
 // range is (cluster wall time − single-process wall time at the same thread count) / ranges; at
 // 1 silo, overhead_percent is the cluster path's cost over the single-process path.
 //   dotnet run -c Release --project benchmarks/SocialInvestment.ClusterScaling -- [people] [rangeSize] [repeats] [silos, e.g. 1,2,3] [ranges in flight per silo] [threads per range]
+// It also prints "local-ranges": the same ranges run in this process without Orleans (the model rebuilt
+// from its scenario document, as a silo does), which separates the cost of splitting the run from the
+// cost of the runtime. Environment switches: SOCINV_SCALING_IDLE=1 measures the single-process run
+// again while the silos are up and idle; SOCINV_SCALING_CLUSTER_ONLY=1 skips the single-process runs
+// (for profiling the cluster path with `perf record`, DOTNET_PerfMapEnabled=1).
 using System.Diagnostics;
 using System.Globalization;
 using Orleans.Hosting;
@@ -36,6 +41,11 @@ double Single(int threads)
         return known;
     }
 
+    if (Environment.GetEnvironmentVariable("SOCINV_SCALING_CLUSTER_ONLY") == "1")
+    {
+        return double.NaN; // profiling the cluster path alone
+    }
+
     // Warm-up, as the cluster's (4,096 people, untimed): the first run would otherwise time the JIT.
     MicrosimEngine.RunCompiled(compiled, new MicrosimOptions { Seed = seed, People = 4096, Threads = threads, Perspectives = scenario.Perspectives() });
     var times = new List<double>();
@@ -54,6 +64,38 @@ double Single(int threads)
 
 _ = Single(Math.Min(Environment.ProcessorCount, 2)); // before any silo starts (the 1-silo cluster computes 2 ranges at once)
 
+// The same ranges without Orleans: the model rebuilt from its scenario document (as a silo does),
+// each range a MicrosimEngine.RunRange, ranges in flight × threads per range at once, partials
+// merged. This separates the cost of splitting the run into ranges from the cost of the runtime.
+{
+    var rebuilt = ScenarioDocument.FromJson(ScenarioDocument.ToUtf8Bytes(scenario));
+    var rebuiltModel = rebuilt.BuildModel();
+    var rebuiltComparator = rebuiltModel.Strategies.First(s => s.Name == rebuilt.Settings.Comparator);
+    IReadOnlyList<CompiledModel> rebuiltCompiled = [rebuiltModel.Compile(rebuiltComparator), .. rebuiltModel.Strategies.Where(s => !ReferenceEquals(s, rebuiltComparator)).Select(s => rebuiltModel.Compile(s))];
+    var perspectives = rebuilt.Perspectives();
+    var inFlight = Math.Min(Environment.ProcessorCount, inFlightPerSilo);
+    double LocalRanges()
+    {
+        var clock = Stopwatch.StartNew();
+        var starts = Enumerable.Range(0, (int)((people + rangeSize - 1) / rangeSize)).Select(i => i * rangeSize).ToArray();
+        var partials = new MicrosimPartial[starts.Length];
+        Parallel.For(0, starts.Length, new ParallelOptions { MaxDegreeOfParallelism = inFlight }, i =>
+        {
+            var count = Math.Min(rangeSize, people - starts[i]);
+            partials[i] = MicrosimEngine.RunRange(rebuiltCompiled, new MicrosimOptions { Seed = seed, People = people, Threads = threadsPerRange, Perspectives = perspectives }, starts[i], count);
+        });
+        var merged = partials.Aggregate((a, b) => a.Merge(b));
+        _ = MicrosimEngine.Complete(merged);
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    var localTimes = Enumerable.Range(0, repeats).Select(_ => LocalRanges()).Order().ToList();
+    var localMedian = localTimes[localTimes.Count / 2];
+    var localThreads = Math.Min(Environment.ProcessorCount, inFlight * threadsPerRange);
+    var singleLocal = Single(localThreads);
+    Console.WriteLine(J($"{{\"mode\":\"local-ranges\",\"threads\":{localThreads},\"people\":{people},\"range_size\":{rangeSize},\"seconds_median\":{localMedian:F3},\"person_cycles_per_s\":{Rate(localMedian):F0},\"single_process_seconds\":{singleLocal:F3},\"overhead_percent\":{100 * (localMedian - singleLocal) / singleLocal:F1}}}"));
+}
+
 foreach (var silos in siloCounts)
 {
     var builder = new TestClusterBuilder(silos);
@@ -61,6 +103,22 @@ foreach (var silos in siloCounts)
     var cluster = builder.Build();
     await cluster.DeployAsync();
     var runner = new ClusterRunner(cluster.GrainFactory);
+    if (Environment.GetEnvironmentVariable("SOCINV_SCALING_IDLE") == "1")
+    {
+        // The single-process run again while the silos are up and idle: what the runtime's own
+        // background work costs the simulation, apart from running it inside a grain.
+        var alone = new Dictionary<int, double>(singleByThreads);
+        singleByThreads.Clear();
+        var beside = Single(Math.Min(Environment.ProcessorCount, 2));
+        singleByThreads.Clear();
+        foreach (var (t, sec) in alone)
+        {
+            singleByThreads[t] = sec;
+        }
+
+        Console.WriteLine(J($"{{\"mode\":\"single-process-beside-idle-cluster\",\"silos\":{silos},\"seconds_median\":{beside:F3}}}"));
+    }
+
     var options = new ClusterRunOptions { RangeSize = rangeSize, MaxRangesInFlight = inFlightPerSilo * silos, ThreadsPerRange = threadsPerRange };
     await runner.RunMicrosimulationAsync(scenario, 4096, seed, options: options); // warm-up: definition cached, grains code jitted
     var times = new List<(double Seconds, ClusterRunStatistics Stats)>();

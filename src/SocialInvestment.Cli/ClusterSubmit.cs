@@ -118,7 +118,7 @@ internal static class ClusterSubmit
         try
         {
             var runner = new ClusterRunner(host.Services.GetRequiredService<IClusterClient>());
-            var options = new ClusterRunOptions { ThreadsPerRange = threads > 0 ? threads : 1, EvaluateEveryDrawInFull = true }; // as the local run, whose settlement collectors evaluate every draw in full
+            var options = new ClusterRunOptions { ThreadsPerRange = threads > 0 ? threads : 1 }; // the incremental draw path, as the local run (its settlement collectors observe the draws without leaving it)
             var (result, _) = await runner.RunProbabilisticStreamedAsync(scenario, draws, seed, sink, options, progress, cancellationToken).ConfigureAwait(false);
             return result;
         }

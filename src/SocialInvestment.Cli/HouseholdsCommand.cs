@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using SocialInvestment.Households;
+using SocialInvestment.Model;
 using SocialInvestment.Reporting;
 using SocialInvestment.Scenarios;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Cli;
 
@@ -20,6 +22,9 @@ internal static class HouseholdsCommand
     /// <summary>Upper bound of --households.</summary>
     public const long MaxHouseholds = 100_000_000;
 
+    /// <summary>Upper bound of --draws (each draw is an exact cohort run; every draw is kept).</summary>
+    public const long MaxDraws = 1_000_000;
+
     public static Command Create(TextWriter output, TextWriter error, CliEnvironment environment, CancellationToken cancellationToken)
     {
         var scenarioArg = new Argument<string?>("scenario") { Description = "Scenario folder with household tables (household_roles.csv, household_templates.csv, …). Omit for the embedded Norwegian default and its household version of the family team.", Arity = ArgumentArity.ZeroOrOne };
@@ -28,11 +33,12 @@ internal static class HouseholdsCommand
         var households = CliOptions.WholeNumber("--households", 1, MaxHouseholds, "Simulated households (default 10,000; ignored for a household register, whose households are each simulated once).");
         var seed = CliOptions.WholeNumber("--seed", 0, long.MaxValue, string.Create(CultureInfo.InvariantCulture, $"Seed of the household microsimulation (default {RunScenario.DefaultSeed}); the same seed gives the same numbers on any thread count."));
         var threads = CliOptions.WholeNumber("--threads", 0, RunOptionSet.MaxThreads, "Worker threads: 0 (the default) uses every core. The results are the same on any number of threads.");
+        var draws = CliOptions.WholeNumber("--draws", 0, MaxDraws, "PSA draws over the scenario's parameter distributions (parameters.csv: the members' model and the household links, effects, flows, costs and uptake whose parameter column names one), each evaluated with the exact joint-state household cohort (default 0: none). Writes household_psa.csv and household_psa_draws.csv and a report section; the same --seed gives the same draws on any --threads.");
         var language = new Option<string>("--language") { Description = "Language of the report: en (default) or nb.", DefaultValueFactory = _ => "en" };
         language.AcceptOnlyFromAmong("en", "nb");
         var command = new Command("households", "Families as the unit: run the scenario's households (members with linked life courses, household flows, household interventions with the family's own time) and write results by household type, families with a child placed and adults in work by year, the family's net position beside the municipality, county and state, the per-household whole bill across sectors by year, household_summary.json and the report to --out. Runs on the built-in default with no input.");
         command.Arguments.Add(scenarioArg);
-        foreach (var o in new Option[] { outDir, households, seed, threads, language })
+        foreach (var o in new Option[] { outDir, households, seed, threads, draws, language })
         {
             command.Options.Add(o);
         }
@@ -43,6 +49,7 @@ internal static class HouseholdsCommand
             parse.GetValue(households) ?? 10_000,
             (ulong)(parse.GetValue(seed) ?? (long)RunScenario.DefaultSeed),
             (int)(parse.GetValue(threads) ?? 0),
+            (int)(parse.GetValue(draws) ?? 0),
             parse.GetValue(language) == "nb" ? ReportLanguage.NorwegianBokmal : ReportLanguage.English,
             [.. parse.Tokens.Select(t => t.Value)],
             output,
@@ -52,7 +59,7 @@ internal static class HouseholdsCommand
         return command;
     }
 
-    private static int Execute(string? scenarioDir, string outDir, long households, ulong seed, int threads, ReportLanguage language, string[] arguments, TextWriter output, TextWriter error, CliEnvironment environment, CancellationToken ct)
+    private static int Execute(string? scenarioDir, string outDir, long households, ulong seed, int threads, int draws, ReportLanguage language, string[] arguments, TextWriter output, TextWriter error, CliEnvironment environment, CancellationToken ct)
     {
         var scenario = scenarioDir is null ? NorwegianDefault.Load() : CliApp.LoadScenario(scenarioDir);
         var model = scenario.BuildModel();
@@ -66,13 +73,27 @@ internal static class HouseholdsCommand
             error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"socinv: simulating {(d.FromRegister ? d.RegisterHouseholds.Count : households):N0} households × {d.Strategies.Count} strategies × {model.Options.Cycles} cycles{(d.Templates.Count > 1 ? $", and each of the {d.Templates.Count} household types on its own" : string.Empty)}"));
             var appraisal = HouseholdAppraisal.Run(tables, scenario, new HouseholdOptions { Households = households, Seed = seed, Threads = threads }, null, ct);
             Print(appraisal, output);
+            HouseholdPsaResult? psa = null;
+            if (draws > 0)
+            {
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"socinv: {draws:N0} PSA draws × {d.Strategies.Count} strategies, each an exact joint-state cohort of the households"));
+                psa = HouseholdUncertainty.Run(tables, scenario, draws, seed, threads, null, ct);
+                Print(psa, appraisal.Family, output);
+            }
+
             var dir = folder.Staging;
             appraisal.WriteResults(dir);
+            if (psa is not null)
+            {
+                HouseholdUncertainty.WriteResults(psa, dir);
+            }
+
             var input = new HouseholdReportInput(appraisal.All, appraisal.Perspectives, scenario.Settings.PriceYear)
             {
                 ByType = [.. appraisal.ByType.Select(t => (t.Type, t.Share, t.Comparison))],
                 PlacementStates = tables.PlacementStates,
                 WorkStates = tables.WorkStates,
+                Uncertainty = psa,
                 FamilyInvested = [.. appraisal.All.Results.Select(appraisal.FamilyInvestedPerHousehold)],
                 Title = $"{scenario.Settings.Name}: households",
                 Provenance = string.Create(CultureInfo.InvariantCulture, $"Generated by socinv households · scenario: {scenarioDir ?? "embedded Norwegian default"} · households: {appraisal.All.Households} · seed: {seed}."),
@@ -84,13 +105,28 @@ internal static class HouseholdsCommand
             var settings = new RunSettings("households", scenarioDir, null, null, [.. appraisal.Perspectives.Select(p => p.Name)], 0, seed, CultureInfo.InvariantCulture.Name);
             new RunManifest(RunManifest.ToolVersion, arguments, settings, scenario.Settings.Name, RunManifest.ScenarioContentHash(copy), RunManifest.Describe(dir)).WriteTo(dir);
             folder.Commit(environment.OnWriting is { } hook ? () => hook("swap") : null);
-            output.WriteLine($"Wrote to {folder.Target}: {string.Join(", ", HouseholdAppraisal.ResultFileNames)}, report.html, report.md and its charts (PNG), the scenario copy with its household tables ({RunManifest.ScenarioFolder}/) and {RunManifest.FileName}.");
+            output.WriteLine($"Wrote to {folder.Target}: {string.Join(", ", psa is null ? HouseholdAppraisal.ResultFileNames : [.. HouseholdAppraisal.ResultFileNames, .. HouseholdUncertainty.ResultFileNames])}, report.html, report.md and its charts (PNG), the scenario copy with its household tables ({RunManifest.ScenarioFolder}/) and {RunManifest.FileName}.");
             return ExitCodes.Ok;
         }
         catch
         {
             folder.Abandon();
             throw;
+        }
+    }
+
+    private static void Print(HouseholdPsaResult psa, Perspective family, TextWriter output)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c, $"PSA: {psa.Draws:N0} draws (seed {psa.Seed}), change per household against {psa.Strategies[0].Name}, + = better off: mean [95 % interval], P(better off):"));
+        for (var k = 1; k < psa.Strategies.Count; k++)
+        {
+            output.WriteLine(string.Create(c, $"{psa.Strategies[k].Name}:"));
+            foreach (var p in psa.Perspectives)
+            {
+                var s = psa.ChangePerHousehold(k, p);
+                output.WriteLine(string.Create(c, $"  {(p.Equals(family) ? $"family ({p.Name})" : p.Name),-22} {s.Mean,14:N0}  [{s.Lower:N0}, {s.Upper:N0}]  P = {psa.ProbabilityBetterOff(k, p):P1}"));
+            }
         }
     }
 

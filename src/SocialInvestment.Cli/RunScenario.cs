@@ -197,7 +197,7 @@ internal static class RunScenario
 
         // With --cluster the draws run on the silos, which return each draw's figures but not the full results a settlement needs.
         var settlementOptions = settlements.Count > 0 && request.Draws > 0 && request.Cluster is null
-            ? options with { Evaluator = SettlementOutput.Collect(SettlementOutput.PlanFor(request.Scenario, scenario), run.Comparator, request.Draws, collectors) }
+            ? options with { PayerFlowObserver = SettlementOutput.Collect(SettlementOutput.PlanFor(request.Scenario, scenario), run.Comparator, request.Draws, collectors) }
             : options;
 
         // PSA memory does not grow with the draws: psa.csv is streamed to a scratch file in the staging
@@ -359,7 +359,7 @@ internal static class RunScenario
             var psaOptions = options with { KeepDraws = false, DrawSink = sink };
             if (request.Cluster is { } cluster)
             {
-                if (options.Evaluator is not null)
+                if (options.Evaluator is not null || options.PayerFlowObserver is not null)
                 {
                     throw new CliException(ExitCodes.InvalidInput, "the scenario has settlement rules, whose PSA values every draw in this process; --cluster cannot run them: run without --cluster.");
                 }

@@ -59,22 +59,29 @@ internal static class SettlementOutput
     public const string ProbabilityFileName = "settlement_psa.csv";
 
     /// <summary>
-    /// A PSA evaluator factory that settles every draw of every strategy against the comparator
-    /// (one <see cref="SettlementUncertainty"/> per strategy, chained); the collectors are added to
+    /// A PSA payer-flow observer factory that settles every draw of every strategy against the
+    /// comparator (one <see cref="SettlementUncertainty"/> per strategy, their observers called in turn),
+    /// so the PSA keeps its incremental draw path; the collectors are added to
     /// <paramref name="collectors"/> when the run builds its model.
     /// </summary>
-    public static Func<LifeCourseModel, StrategyEvaluator> Collect(SettlementPlan plan, string comparator, int draws, List<SettlementUncertainty> collectors) => model =>
+    public static Func<LifeCourseModel, PsaPayerFlowObserver> Collect(SettlementPlan plan, string comparator, int draws, List<SettlementUncertainty> collectors) => model =>
     {
         var bau = model.Strategies.First(s => s.Name == comparator);
-        StrategyEvaluator? inner = null;
+        var observers = new List<PsaPayerFlowObserver>();
         foreach (var s in model.Strategies.Where(s => s.Name != comparator))
         {
-            var c = new SettlementUncertainty(model, plan, s, bau, draws, inner);
+            var c = new SettlementUncertainty(model, plan, s, bau, draws);
             collectors.Add(c);
-            inner = c.Evaluator;
+            observers.Add(c.Observer);
         }
 
-        return inner ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
+        return flows =>
+        {
+            foreach (var o in observers)
+            {
+                o(flows);
+            }
+        };
     };
 
     /// <summary>Prints each payer's probability of being better off before and after settlement.</summary>
@@ -83,7 +90,7 @@ internal static class SettlementOutput
         foreach (var r in results)
         {
             output.WriteLine();
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Who should compensate whom under uncertainty: {r.Strategy} vs {r.Comparator}, {r.Plan.Name}, {r.Draws:N0} draws (share of draws in which the payer is better off, net gain > 0)"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Who should compensate whom under uncertainty: {r.Strategy} vs {r.Comparator}, {r.Plan.Name}, {r.Draws:N0} draws (share of draws in which the payer is better off, net gain > 0 beyond rounding)"));
             var width = r.Payers.Max(p => p.Name.Length);
             output.WriteLine($"{"Payer".PadRight(width)}  P(better off) before  P(better off) after");
             foreach (var p in r.Payers)

@@ -65,11 +65,11 @@ public static class HouseholdFiles
     private static readonly ColumnSpec[] RoleColumns = [R("role", "a unique role name"), O("age_out", "age in years > 0 at which a member of the role leaves or changes role"), O("becomes", "the role taken at age_out (empty: the member leaves)"), O("description", "text")];
     private static readonly ColumnSpec[] TemplateColumns = [R("template", "a template name"), O("weight", "the template's relative weight ≥ 0 (on its first row)"), R("member", "the member's number in the template, 1, 2, …"), R("role", "a role of household_roles.csv"), R("start_age", "age in years at the start, ≥ 0"), R("start_state", "a state name"), O("start_weight", "relative weight ≥ 0 of this start among the member's rows (default 1)"), O("source", "text")];
     private static readonly ColumnSpec[] RegisterColumns = [R("household_id", "a household identifier"), O("person_id", "a person identifier (a pseudonym)"), R("role", "a role of household_roles.csv"), R("age", "age in years at the start, ≥ 0"), R("state", "a state name")];
-    private static readonly ColumnSpec[] LinkColumns = [R("role", "the role whose transition is changed"), R("from", "a state name"), R("to", "a state name"), R("hazard_ratio", "a hazard ratio ≥ 0"), R("condition", "a condition on the household, e.g. none adult in work"), O("source", "where the ratio comes from, or 'illustrative'")];
-    private static readonly ColumnSpec[] FlowColumns = [R("flow", "a unique flow name"), R("payer", "a payer name"), R("sector", "a sector name"), R("kind", "resource, transfer or production"), R("amount", "amount per household-year, + = cost to the payer"), O("condition", "a condition on the household (empty: always)"), O("source", "text")];
-    private static readonly ColumnSpec[] InterventionColumns = [R("intervention", "a unique household intervention name"), R("eligible", "a condition on the household at the start"), R("uptake", "a share in [0, 1]"), R("duration_years", "years the intervention is active, a whole number of cycles"), O("family_hours_per_year", "the family's own hours per active year, ≥ 0"), O("family_hour_value", "NOK per hour of the family's time (default: the setting family_hour_value)"), O("family_sector", "the sector the family's time is booked to (default social-services)"), O("description", "text")];
-    private static readonly ColumnSpec[] EffectColumns = [R("intervention", "a household intervention"), R("role", "a role"), R("from", "a state name"), R("to", "a state name"), R("hazard_ratio", "a hazard ratio ≥ 0"), O("source", "text")];
-    private static readonly ColumnSpec[] CostColumns = [R("intervention", "a household intervention"), R("payer", "a payer name"), R("sector", "a sector name"), O("kind", "resource, transfer or production (default resource)"), R("amount", "amount per household per active year"), O("source", "text")];
+    private static readonly ColumnSpec[] LinkColumns = [R("role", "the role whose transition is changed"), R("from", "a state name"), R("to", "a state name"), R("hazard_ratio", "a hazard ratio ≥ 0"), R("condition", "a condition on the household, e.g. none adult in work"), O("source", "where the ratio comes from, or 'illustrative'"), O("parameter", "a parameter of parameters.csv whose value multiplies hazard_ratio (PSA)")];
+    private static readonly ColumnSpec[] FlowColumns = [R("flow", "a unique flow name"), R("payer", "a payer name"), R("sector", "a sector name"), R("kind", "resource, transfer or production"), R("amount", "amount per household-year, + = cost to the payer"), O("condition", "a condition on the household (empty: always)"), O("source", "text"), O("parameter", "a parameter of parameters.csv whose value multiplies amount (PSA)")];
+    private static readonly ColumnSpec[] InterventionColumns = [R("intervention", "a unique household intervention name"), R("eligible", "a condition on the household at the start"), R("uptake", "a share in [0, 1]"), R("duration_years", "years the intervention is active, a whole number of cycles"), O("family_hours_per_year", "the family's own hours per active year, ≥ 0"), O("family_hour_value", "NOK per hour of the family's time (default: the setting family_hour_value)"), O("family_sector", "the sector the family's time is booked to (default social-services)"), O("description", "text"), O("uptake_parameter", "a parameter of parameters.csv whose value multiplies uptake (PSA)")];
+    private static readonly ColumnSpec[] EffectColumns = [R("intervention", "a household intervention"), R("role", "a role"), R("from", "a state name"), R("to", "a state name"), R("hazard_ratio", "a hazard ratio ≥ 0"), O("source", "text"), O("parameter", "a parameter of parameters.csv whose value multiplies hazard_ratio (PSA)")];
+    private static readonly ColumnSpec[] CostColumns = [R("intervention", "a household intervention"), R("payer", "a payer name"), R("sector", "a sector name"), O("kind", "resource, transfer or production (default resource)"), R("amount", "amount per household per active year"), O("source", "text"), O("parameter", "a parameter of parameters.csv whose value multiplies amount (PSA)")];
     private static readonly ColumnSpec[] StrategyColumns = [R("strategy", "a household strategy name"), O("member_strategy", "a strategy of strategies.csv the members follow (default: the comparator)"), O("intervention", "a household intervention, or empty")];
 
     /// <summary>True when a scenario folder has household tables (any of <see cref="FileNames"/>).</summary>
@@ -464,7 +464,7 @@ public static class HouseholdFiles
                 }
 
                 Where("link", I($"{links.Count + 1}"), LinksFileName, row.Line, "hazard_ratio");
-                links.Add(new HouseholdLink(role, from, to, hr.Value, condition) { Source = row.Text("source") });
+                links.Add(new HouseholdLink(role, from, to, hr.Value, condition) { Source = row.Text("source"), Parameter = ParameterName(row, "parameter") });
             });
 
             // Flows.
@@ -488,7 +488,7 @@ public static class HouseholdFiles
                 }
 
                 Where("flow", name, FlowsFileName, row.Line, "flow");
-                flows.Add(new HouseholdFlow(name, account.Value, amount.Value * _cycle, condition));
+                flows.Add(new HouseholdFlow(name, account.Value, amount.Value * _cycle, condition) { Parameter = ParameterName(row, "parameter") });
             });
 
             // Interventions, effects, costs.
@@ -558,6 +558,7 @@ public static class HouseholdFiles
                     FamilyHoursPerCycle = hours * _cycle,
                     FamilyValuePerHour = value ?? hourValue ?? 0,
                     FamilySector = sector,
+                    UptakeParameter = ParameterName(row, "uptake_parameter"),
                 }, row.Line);
             });
 
@@ -571,7 +572,7 @@ public static class HouseholdFiles
                 var hr = HazardRatio(row);
                 if (name is not null && role is not null && from is not null && to is not null && hr is not null)
                 {
-                    (effects.TryGetValue(name, out var l) ? l : effects[name] = []).Add(new HouseholdEffect(role, from, to, hr.Value));
+                    (effects.TryGetValue(name, out var l) ? l : effects[name] = []).Add(new HouseholdEffect(role, from, to, hr.Value) { Parameter = ParameterName(row, "parameter") });
                 }
             });
 
@@ -583,7 +584,7 @@ public static class HouseholdFiles
                 var amount = row.Number("amount", CostColumns[4].Form, required: true);
                 if (name is not null && account is not null && amount is not null)
                 {
-                    (costs.TryGetValue(name, out var l) ? l : costs[name] = []).Add(new HouseholdCost(account.Value, amount.Value * _cycle));
+                    (costs.TryGetValue(name, out var l) ? l : costs[name] = []).Add(new HouseholdCost(account.Value, amount.Value * _cycle) { Parameter = ParameterName(row, "parameter") });
                 }
             });
 
@@ -760,6 +761,24 @@ public static class HouseholdFiles
             }
 
             return s;
+        }
+
+        /// <summary>An optional parameter name: a parameter of the scenario's model, or a problem naming the known ones (null when empty or unknown).</summary>
+        private string? ParameterName(RowCursor row, string column)
+        {
+            var name = row.Text(column);
+            if (name is null)
+            {
+                return null;
+            }
+
+            if (!model.Parameters.Any(p => p.Name == name))
+            {
+                row.Problem(column, $"Unknown parameter '{name}'{(model.Parameters.Count == 0 ? " (parameters.csv defines none)" : $"; the parameters are {string.Join(", ", model.Parameters.Select(p => p.Name))}")}.");
+                return null;
+            }
+
+            return name;
         }
 
         private static double? HazardRatio(RowCursor row)

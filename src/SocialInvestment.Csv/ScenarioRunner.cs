@@ -38,6 +38,14 @@ public sealed record ScenarioRunOptions
     /// engine). Null: the cohort engine. Deterministic runs ignore it.
     /// </summary>
     public Func<LifeCourseModel, StrategyEvaluator>? Evaluator { get; init; }
+
+    /// <summary>
+    /// The per-draw payer-flow observer of a probabilistic run (<see cref="PsaOptions.PayerFlowObserver"/>):
+    /// called once with the model the run builds (overrides applied), it returns the observer, for
+    /// example <see cref="SettlementUncertainty.Observer"/> to settle every draw while the cohort PSA keeps
+    /// its incremental draw path. Null: none. Deterministic runs ignore it.
+    /// </summary>
+    public Func<LifeCourseModel, PsaPayerFlowObserver>? PayerFlowObserver { get; init; }
 }
 
 /// <summary>The result of running every strategy of a scenario with the cohort engine and appraising it against the comparator.</summary>
@@ -179,6 +187,7 @@ public static class ScenarioRunner
             Perspectives = perspectives,
             KeepDraws = options.KeepDraws,
             DrawSink = options.DrawSink,
+            PayerFlowObserver = options.PayerFlowObserver?.Invoke(model),
         };
         return ProbabilisticAnalysis.Run(spec, psa, options.Evaluator?.Invoke(model), progress, ct);
     }

@@ -3,6 +3,7 @@ using ScottPlot;
 using SocialInvestment.Engine;
 using SocialInvestment.Households;
 using SocialInvestment.Model;
+using SocialInvestment.Uncertainty;
 
 namespace SocialInvestment.Reporting;
 
@@ -23,6 +24,9 @@ public sealed record HouseholdReportInput(HouseholdComparison All, IReadOnlyList
 
     /// <summary>Per strategy (in run order), the PV per household of what the family puts into the household interventions (its time), + = put in.</summary>
     public IReadOnlyList<double> FamilyInvested { get; init; } = [];
+
+    /// <summary>The PSA over the household parameters (<see cref="HouseholdPsa"/>), or null: not shown.</summary>
+    public HouseholdPsaResult? Uncertainty { get; init; }
 
     /// <summary>The report title.</summary>
     public string? Title { get; init; }
@@ -134,6 +138,25 @@ public static class HouseholdReport
             blocks.Add(new ChartBlock(new ReportChart(t["chart.placed.title"], t.F("chart.placed.caption", string.Join(", ", input.PlacementStates)), "households-placed.png", Charts.HouseholdsPlaced(input, options))));
         }
 
+        // The PSA over the household parameters.
+        if (input.Uncertainty is { } psa && psa.Strategies.Count > 1)
+        {
+            blocks.Add(new HeadingBlock(3, t["sec.psa"]));
+            blocks.Add(new ParagraphBlock(t.F("psa.intro", psa.Draws.ToString("N0", c), psa.Psa.Specification.UncertainParameterCount, psa.Strategies[0].Name, money)));
+            var u = new Table([t["col.strategy"], t["col.perspective"], t.F("col.base", money), t.F("col.mean", money), t.F("col.interval", money), t["col.pbetter"]], [false, false, true, true, true, true]);
+            for (var k = 1; k < psa.Strategies.Count; k++)
+            {
+                foreach (var p in psa.Perspectives.Where(p => input.Perspectives.Contains(p)))
+                {
+                    var s = psa.ChangePerHousehold(k, p);
+                    u.Add(psa.Strategies[k].Name, Name(p), NumberFormat.Amount(psa.BaseChangePerHousehold(k, p), c), NumberFormat.Amount(s.Mean, c), $"{NumberFormat.Amount(s.Lower, c)} – {NumberFormat.Amount(s.Upper, c)}", NumberFormat.Percent(psa.ProbabilityBetterOff(k, p), c));
+                }
+            }
+
+            u.Footnotes = [t.F("note.psa", psa.Seed.ToString(CultureInfo.InvariantCulture)), t["note.psaBase"]];
+            blocks.Add(new TableBlock(u));
+        }
+
         // Links and their sources.
         if (d.Links.Count > 0)
         {
@@ -141,7 +164,7 @@ public static class HouseholdReport
             var links = new Table([t["col.role"], t["col.transition"], t["col.hr"], t["col.condition"], t["col.source"]], [false, false, true, false, false]);
             foreach (var l in d.Links)
             {
-                links.Add(l.Role, $"{l.From} → {l.To}", l.HazardRatio.ToString("0.###", c), l.While.ToString(), l.Source ?? t["noSource"]);
+                links.Add(l.Role, $"{l.From} → {l.To}", l.HazardRatio.ToString("0.###", c) + (l.Parameter is { } lp ? $" × {lp}" : string.Empty), l.While.ToString(), l.Source ?? t["noSource"]);
             }
 
             links.Footnotes = [t["note.links"]];
@@ -276,6 +299,14 @@ internal sealed class HouseholdTexts(ReportOptions options)
         ["noSource"] = "no source given",
         ["note.links"] = "p' = 1 − (1 − p)^HR while the condition holds at the start of the year. Register studies give associations, not causal effects; ratios labelled illustrative are assumptions.",
         ["money"] = "{0}, {1} prices",
+        ["sec.psa"] = "Uncertainty: the PSA over the household parameters",
+        ["psa.intro"] = "{0} draws over {1} uncertain parameters (the members' model and the household numbers that name a parameter), each evaluated with the exact joint-state cohort of the households (no Monte Carlo error within a draw). Change per household against {2}, present value in {3}; + = better off.",
+        ["col.base"] = "Base case ({0})",
+        ["col.mean"] = "Mean over draws ({0})",
+        ["col.interval"] = "95 % interval ({0})",
+        ["col.pbetter"] = "Probability better off",
+        ["note.psa"] = "Percentile interval (2.5 % and 97.5 %) over the draws; the probability is the share of draws in which the party is better off than under the comparator. Master seed {0}: the same seed gives the same draws on any number of threads.",
+        ["note.psaBase"] = "Base case: the exact cohort at the parameters' base values, which the microsimulation above estimates with Monte Carlo error; the mean over draws differs from it where the model is not linear in the parameters.",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Norwegian = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -322,6 +353,14 @@ internal sealed class HouseholdTexts(ReportOptions options)
         ["noSource"] = "ingen kilde oppgitt",
         ["note.links"] = "p' = 1 − (1 − p)^HR så lenge vilkåret gjelder ved starten av året. Registerstudier gir sammenhenger, ikke årsakseffekter; ratioer merket illustrative er antakelser.",
         ["money"] = "{0}, {1}-priser",
+        ["sec.psa"] = "Usikkerhet: PSA over husholdningsparameterne",
+        ["psa.intro"] = "{0} trekk over {1} usikre parametere (medlemmenes modell og husholdningstallene som viser til en parameter), hvert beregnet med den eksakte kohorten over husholdningenes felles tilstander (ingen Monte Carlo-feil innen et trekk). Endring per husholdning mot {2}, nåverdi i {3}; + = bedre ut.",
+        ["col.base"] = "Basisberegning ({0})",
+        ["col.mean"] = "Gjennomsnitt over trekk ({0})",
+        ["col.interval"] = "95 %-intervall ({0})",
+        ["col.pbetter"] = "Sannsynlighet for å komme bedre ut",
+        ["note.psa"] = "Persentilintervall (2,5 % og 97,5 %) over trekkene; sannsynligheten er andelen trekk der parten kommer bedre ut enn med sammenligningsalternativet. Hovedfrø {0}: samme frø gir samme trekk på et hvilket som helst antall tråder.",
+        ["note.psaBase"] = "Basisberegning: den eksakte kohorten ved parameternes basisverdier, som mikrosimuleringen over anslår med Monte Carlo-feil; gjennomsnittet over trekk avviker fra den der modellen ikke er lineær i parameterne.",
     };
 
     private readonly IReadOnlyDictionary<string, string> _table = options.Language == ReportLanguage.NorwegianBokmal ? Norwegian : English;

@@ -48,6 +48,32 @@ public class HouseholdsCommandTests : TempFolderTest
     }
 
     [Test]
+    public void Households_with_draws_writes_the_psa_over_the_household_parameters_the_same_on_any_thread_count()
+    {
+        var a = Path.Combine(Dir, "a");
+        var b = Path.Combine(Dir, "b");
+        var r = Socinv.Run("households", "--out", a, "--households", "300", "--draws", "4", "--threads", "1", "--seed", "11");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Err);
+        Assert.That(r.Out, Does.Contain("PSA: 4 draws (seed 11)").And.Contain("household_psa.csv"));
+        Assert.That(Socinv.Run("households", "--out", b, "--households", "300", "--draws", "4", "--threads", "2", "--seed", "11").ExitCode, Is.EqualTo(ExitCodes.Ok));
+        foreach (var f in HouseholdUncertainty.ResultFileNames)
+        {
+            Assert.That(File.ReadAllText(Path.Combine(b, f)), Is.EqualTo(File.ReadAllText(Path.Combine(a, f))), f);
+        }
+
+        var rows = File.ReadAllLines(Path.Combine(a, "household_psa.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(x => x[2]);
+        Assert.That(rows.Keys, Is.SupersetOf(new[] { "municipality", "county", "state", "individual", "public sector" }));
+        var m = rows["municipality"];
+        Assert.That(D(m[6]), Is.LessThanOrEqualTo(D(m[7])).And.LessThanOrEqualTo(D(m[8])), "p2.5 ≤ median ≤ p97.5");
+        Assert.That(D(m[9]), Is.InRange(0.0, 1.0));
+        Assert.That(D(m[10]), Is.EqualTo(4));
+        var draws = File.ReadAllLines(Path.Combine(a, "household_psa_draws.csv"));
+        Assert.That(draws[0], Does.StartWith("draw,strategy,perspective,change_per_household,").And.Contain("cost_family_team").And.Contain("uptake_family"));
+        Assert.That(draws.Skip(1).Where(l => l.Contains(",municipality,", StringComparison.Ordinal)).Select(l => D(l.Split(',')[3])).Average(), Is.EqualTo(D(m[4])).Within(1e-6).Percent, "the summary's mean is the mean of the draws");
+        Assert.That(File.ReadAllText(Path.Combine(a, "report.md")), Does.Contain("Uncertainty: the PSA over the household parameters").And.Contain("Probability better off"));
+    }
+
+    [Test]
     public void Households_gives_the_same_numbers_on_one_and_three_threads()
     {
         var a = Path.Combine(Dir, "a");

@@ -41,9 +41,9 @@ public class PsaMemoryTests : TempFolderTest
         var r = Socinv.Run("run", "--out", outDir, "--draws", "40", "--seed", "11", "--horizon", "8");
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Err);
 
-        // The default's settlement collectors make the CLI's PSA run every draw through the cohort engine
-        // (compile, run, appraise); the kept run takes the same path, so only streaming versus keeping differs.
-        var kept = ScenarioRunner.RunProbabilistic(NorwegianDefault.Load(), 40, 11, new ScenarioRunOptions { Horizon = 8, KeepDraws = true, Evaluator = model => (s, p, _, ct) => SocialInvestment.Engine.CohortEngine.Run(model, s, p, ct) });
+        // The default's settlement collectors observe the draws (payer flows) and leave the CLI's PSA on the
+        // default incremental path; the kept run takes the same path, so only streaming versus keeping differs.
+        var kept = ScenarioRunner.RunProbabilistic(NorwegianDefault.Load(), 40, 11, new ScenarioRunOptions { Horizon = 8, KeepDraws = true });
         using var expected = new StringWriter();
         PsaCsv.WriteTo(kept, expected);
         Assert.That(File.ReadAllText(Path.Combine(outDir, "psa.csv")), Is.EqualTo(expected.ToString()));

@@ -45,9 +45,10 @@ public class HouseholdFilesTests
             Assert.That(d.Size, Is.EqualTo(1000));
             Assert.That(d.Strategies.Select(s => s.Name), Is.EqualTo(new[] { "Business as usual", "Family team for the household" }));
             var team = d.Strategies[1].Interventions.Single();
-            Assert.That((team.Uptake, team.DurationCycles, team.FamilyHoursPerCycle, team.FamilyValuePerHour), Is.EqualTo((0.8, 2, 100.0, 347.0)));
+            Assert.That((team.Uptake, team.UptakeParameter, team.DurationCycles, team.FamilyHoursPerCycle, team.FamilyValuePerHour), Is.EqualTo((1.0, "uptake_family", 2, 100.0, 347.0)), "uptake 1 × uptake_family (0.8)");
             Assert.That(team.Effects, Has.Count.EqualTo(5));
-            Assert.That(team.Costs.Single().AmountPerCycle, Is.EqualTo(150_000));
+            Assert.That(team.Effects.Select(e => (e.HazardRatio, e.Parameter)).Take(3), Is.EqualTo(new[] { (1.0, "family_rr_placement"), (1.0, "family_rr_placement"), (1.3, (string?)null) }));
+            Assert.That((team.Costs.Single().AmountPerCycle, team.Costs.Single().Parameter), Is.EqualTo((1.0, "cost_family_team")), "1 × cost_family_team (150 000 per family-year)");
             Assert.That(h.FamilyHourValueSource, Does.Contain("SSB"));
             Assert.That(h.Comparator, Is.EqualTo("Business as usual"));
         });
@@ -154,6 +155,23 @@ public class HouseholdFilesTests
             Assert.That(text, Has.Some.StartWith("household_strategies.csv:2:2: [member_strategy] Unknown strategy 'Nothing'"));
             Assert.That(text, Has.Some.StartWith("household_strategies.csv:3:3: [intervention] Unknown household intervention 'squad'"));
         });
+    }
+
+    [Test]
+    public void Parameter_columns_name_parameters_of_the_scenario_and_unknown_ones_are_refused()
+    {
+        var files = Minimal();
+        files[HouseholdFiles.LinksFileName] = B("role,from,to,hazard_ratio,condition,source,parameter\nchild,cw_inhome,cw_foster,2,none adult in work,,family_rr_placement\nchild,cw_inhome,cw_institution,2,none adult in work,,\n");
+        files[HouseholdFiles.FlowsFileName] = B("flow,payer,sector,kind,amount,condition,source,parameter\nrent,state,benefits,transfer,1,,,cost_ips\n");
+        var d = HouseholdFiles.Parse(files, Scenario, Model).Definition;
+        Assert.That(d.Links.Select(l => l.Parameter), Is.EqualTo(new[] { "family_rr_placement", null }));
+        Assert.That(d.Flows.Single().Parameter, Is.EqualTo("cost_ips"));
+
+        files[HouseholdFiles.LinksFileName] = B("role,from,to,hazard_ratio,condition,source,parameter\nchild,cw_inhome,cw_foster,2,none adult in work,,hr_nowhere\n");
+        files[HouseholdFiles.InterventionsFileName] = B("intervention,eligible,uptake,duration_years,uptake_parameter\nteam,any child in cw_inhome,1,2,uptake_nobody\n");
+        var text = Problems(files);
+        Assert.That(text, Has.Some.StartWith("household_links.csv:2:7: [parameter] Unknown parameter 'hr_nowhere'; the parameters are neet_work_scale"));
+        Assert.That(text, Has.Some.StartWith("household_interventions.csv:2:5: [uptake_parameter] Unknown parameter 'uptake_nobody'"));
     }
 
     [Test]

@@ -25,12 +25,6 @@ public class LayeringTests
     /// </summary>
     private static readonly (string From, string To, string Why)[] KnownExceptions =
     [
-        ("SocialInvestment.Model.LifeCourseModelBuilder", "SocialInvestment.Engine.ModelCompiler",
-            "Build() trial-compiles every strategy to find value problems (rows not summing to one, NaN); to go with the staged compiler of issue 9."),
-        ("SocialInvestment.Model.LifeCourseModelBuilder", "SocialInvestment.Engine.CompiledModel",
-            "the magnitude check of that trial compilation reads the compiled arrays."),
-        ("SocialInvestment.Model.LifeCourseModelBuilder", "SocialInvestment.Engine.Subcohort",
-            "the same magnitude check reads the sub-cohorts of partial uptake."),
         ("SocialInvestment.Economics.InvestmentForecast", "SocialInvestment.Uncertainty.PsaSpecification",
             "the decision types that value under PSA (portfolio valuation, caseload liability, investment forecast) sit in Economics beside the result types they return; they move, with those types, to a decisions layer above Uncertainty."),
         ("SocialInvestment.Economics.CaseloadLiability", "SocialInvestment.Uncertainty.PsaSpecification",

@@ -405,7 +405,8 @@ public sealed class HouseholdDefinitionBuilder
         {
             var l = _links[i];
             var what = $"Link {Pos(i)} ({l.Role}: {l.From} → {l.To})";
-            CheckTransitionEffect(problems, "link", Pos(i), what, l.Role, l.From, l.To, l.HazardRatio, roles, states);
+            CheckTransitionEffect(problems, "link", Pos(i), what, l.Role, l.From, l.To, Scaled(l.HazardRatio, l.Parameter), roles, states);
+            CheckParameter(problems, "link", Pos(i), what, l.Parameter);
             CheckCondition(problems, "link", Pos(i), what, l.While, roles, states);
         }
 
@@ -428,6 +429,8 @@ public sealed class HouseholdDefinitionBuilder
             {
                 problems.Add(Problem("flow", key, $"The household flow '{key}': the amount per cycle must be finite (got {F(f.AmountPerCycle)})."));
             }
+
+            CheckParameter(problems, "flow", key, $"The household flow '{key}'", f.Parameter);
 
             CheckAccount(problems, "flow", key, $"The household flow '{key}'", f.Account);
             if (f.While is { } c)
@@ -483,10 +486,13 @@ public sealed class HouseholdDefinitionBuilder
                 }
 
                 var what = $"The household intervention '{ik}'";
-                if (!(iv.Uptake is >= 0 and <= 1))
+                var uptake = Scaled(iv.Uptake, iv.UptakeParameter);
+                if (!(uptake is >= 0 and <= 1))
                 {
-                    problems.Add(Problem("intervention", ik, $"{what}: the uptake must be in [0, 1] (got {F(iv.Uptake)})."));
+                    problems.Add(Problem("intervention", ik, $"{what}: the uptake must be in [0, 1] (got {F(uptake)})."));
                 }
+
+                CheckParameter(problems, "intervention", ik, what + " (uptake)", iv.UptakeParameter);
 
                 if (iv.DurationCycles < 0)
                 {
@@ -511,7 +517,8 @@ public sealed class HouseholdDefinitionBuilder
                 CheckCondition(problems, "intervention", ik, what + " (eligibility)", iv.Eligible, roles, states);
                 foreach (var e in iv.Effects ?? [])
                 {
-                    CheckTransitionEffect(problems, "intervention", ik, $"{what}, effect on {e.Role}: {e.From} → {e.To}", e.Role, e.From, e.To, e.HazardRatio, roles, states);
+                    CheckTransitionEffect(problems, "intervention", ik, $"{what}, effect on {e.Role}: {e.From} → {e.To}", e.Role, e.From, e.To, Scaled(e.HazardRatio, e.Parameter), roles, states);
+                    CheckParameter(problems, "intervention", ik, $"{what}, effect on {e.Role}: {e.From} → {e.To}", e.Parameter);
                 }
 
                 foreach (var c in iv.Costs ?? [])
@@ -520,6 +527,8 @@ public sealed class HouseholdDefinitionBuilder
                     {
                         problems.Add(Problem("intervention", ik, $"{what}: a cost per cycle must be finite (got {F(c.AmountPerCycle)})."));
                     }
+
+                    CheckParameter(problems, "intervention", ik, what + " (cost)", c.Parameter);
 
                     CheckAccount(problems, "intervention", ik, what, c.Account);
                 }
@@ -532,6 +541,18 @@ public sealed class HouseholdDefinitionBuilder
         }
 
         return new HouseholdDefinition(model, [.. _roles], _hasRegister ? [] : [.. _templates], kindsFromRegister, ids, [.. _links], [.. _flows], [.. strategies], _familyPayer, death, _size);
+
+        // A number × its parameter's base value (the value the definition is checked at; drawn values are checked when a run is prepared).
+        double Scaled(double value, string? parameter)
+            => parameter is not null && model.Parameters.FirstOrDefault(p => p.Name == parameter) is { } p ? value * p.BaseValue : value;
+
+        void CheckParameter(List<ValidationProblem> list, string part, string key, string what, string? parameter)
+        {
+            if (parameter is not null && !model.Parameters.Any(p => p.Name == parameter))
+            {
+                list.Add(Problem(part, key, $"{what}: the parameter '{parameter}' is not a parameter of the model."));
+            }
+        }
 
         void CheckTransitionEffect(List<ValidationProblem> list, string part, string key, string what, string role, string from, string to, double hr, HashSet<string> knownRoles, HashSet<string> knownStates)
         {

@@ -196,6 +196,13 @@ public sealed record HouseholdLink(string Role, string From, string To, double H
 {
     /// <summary>Where the hazard ratio comes from (a register study), or a note that it is illustrative.</summary>
     public string? Source { get; init; }
+
+    /// <summary>
+    /// A parameter of the life-course model (by name) whose value multiplies <see cref="HazardRatio"/>
+    /// (null: none): the hazard ratio used is <c>HazardRatio × value</c>, so a probabilistic
+    /// sensitivity analysis that draws the parameter (<c>HouseholdPsa</c>) varies the link.
+    /// </summary>
+    public string? Parameter { get; init; }
 }
 
 /// <summary>
@@ -209,19 +216,31 @@ public sealed record HouseholdLink(string Role, string From, string To, double H
 /// <param name="Account">The ledger cell (payer, sector, kind); added to the model's accounts when it does not declare it.</param>
 /// <param name="AmountPerCycle">Amount per household per cycle (finite), in the model's currency.</param>
 /// <param name="While">The composition condition (null: always).</param>
-public sealed record HouseholdFlow(string Name, Account Account, double AmountPerCycle, HouseholdCondition? While = null);
+public sealed record HouseholdFlow(string Name, Account Account, double AmountPerCycle, HouseholdCondition? While = null)
+{
+    /// <summary>A parameter of the life-course model (by name) whose value multiplies <see cref="AmountPerCycle"/> (null: none).</summary>
+    public string? Parameter { get; init; }
+}
 
 /// <summary>An effect of a household intervention: the hazard of members of <see cref="Role"/> for <see cref="From"/> → <see cref="To"/> multiplied by <see cref="HazardRatio"/> while the intervention is active (as for a <see cref="HouseholdLink"/>).</summary>
 /// <param name="Role">The role.</param>
 /// <param name="From">The state left.</param>
 /// <param name="To">The state entered.</param>
 /// <param name="HazardRatio">The hazard ratio (finite, ≥ 0).</param>
-public sealed record HouseholdEffect(string Role, string From, string To, double HazardRatio);
+public sealed record HouseholdEffect(string Role, string From, string To, double HazardRatio)
+{
+    /// <summary>A parameter of the life-course model (by name) whose value multiplies <see cref="HazardRatio"/> (null: none).</summary>
+    public string? Parameter { get; init; }
+}
 
 /// <summary>A cost of a household intervention per household per active cycle, booked as the investment (<c>FlowOrigin.Intervention</c>). Positive = the payer pays.</summary>
 /// <param name="Account">The ledger cell.</param>
 /// <param name="AmountPerCycle">Amount per household per active cycle (finite).</param>
-public sealed record HouseholdCost(Account Account, double AmountPerCycle);
+public sealed record HouseholdCost(Account Account, double AmountPerCycle)
+{
+    /// <summary>A parameter of the life-course model (by name) whose value multiplies <see cref="AmountPerCycle"/> (null: none).</summary>
+    public string? Parameter { get; init; }
+}
 
 /// <summary>
 /// An intervention for households: households whose composition at cycle 0 satisfies
@@ -258,6 +277,9 @@ public sealed record HouseholdIntervention
 
     /// <summary>Number of cycles it is active, from cycle 0.</summary>
     public int DurationCycles { get; }
+
+    /// <summary>A parameter of the life-course model (by name) whose value multiplies <see cref="Uptake"/> (null: none); the product must lie in [0, 1].</summary>
+    public string? UptakeParameter { get; init; }
 
     /// <summary>Its effects on members' transitions (an immutable copy of the list given).</summary>
     public IReadOnlyList<HouseholdEffect> Effects { get; init => field = value is null ? null! : ReadOnly.Copy(value); } = ReadOnly.Own(Array.Empty<HouseholdEffect>());

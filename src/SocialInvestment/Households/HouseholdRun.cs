@@ -116,14 +116,31 @@ public sealed class HouseholdRun
         }
 
         // Links (a hazard ratio of exactly 1 is no link).
-        var links = definition.Links.Where(l => l.HazardRatio != 1).ToArray();
-        var linkEffects = links.Select(l => new LinkedEffect(RoleIndex[l.Role], Model.StateIndex(l.From), Model.StateIndex(l.To), l.HazardRatio, ConditionOf(l.While), -1)).ToArray();
+        // Numbers that a parameter multiplies, at this run's parameter values; values a draw puts out of range are refused, every one named.
+        var valueProblems = new List<string>();
+        var parameters0 = Parameters;
+        double Value(double number, string? parameter) => parameter is null ? number : number * parameters0[Model.Parameter(parameter)];
+        double Ratio(double number, string? parameter, string what)
+        {
+            var v = Value(number, parameter);
+            if (!(double.IsFinite(v) && v >= 0))
+            {
+                valueProblems.Add(FormattableString.Invariant($"{what}: the hazard ratio {number:R} × parameter '{parameter}' = {v:R} must be finite and ≥ 0."));
+            }
+
+            return v;
+        }
+
+        var linkEffects = definition.Links
+            .Select((l, i) => (l, hr: Ratio(l.HazardRatio, l.Parameter, FormattableString.Invariant($"Link {i + 1} ({l.Role}: {l.From} → {l.To})"))))
+            .Where(x => x.hr != 1)
+            .Select(x => new LinkedEffect(RoleIndex[x.l.Role], Model.StateIndex(x.l.From), Model.StateIndex(x.l.To), x.hr, ConditionOf(x.l.While), -1)).ToArray();
 
         // Household flows.
         FlowCondition = [.. definition.Flows.Select(f => f.While is { } w ? ConditionOf(w) : -1)];
         FlowLedger = [.. definition.Flows.Select(f => Model.AccountIndex(f.Account))];
-        FlowAmount = [.. definition.Flows.Select(f => f.AmountPerCycle)];
-        FlowScore = [.. definition.Flows.Select(f => ScoreTable(coef, [(Model.AccountIndex(f.Account), f.AmountPerCycle)]))];
+        FlowAmount = [.. definition.Flows.Select(f => Value(f.AmountPerCycle, f.Parameter))];
+        FlowScore = [.. definition.Flows.Select((f, i) => ScoreTable(coef, [(Model.AccountIndex(f.Account), FlowAmount[i])]))];
 
         // Household interventions: the definition's first, then any new ones of the run's strategies, by name (the uptake stream).
         var names = new List<string>();
@@ -146,20 +163,27 @@ public sealed class HouseholdRun
                 var iv = ivs[i];
                 foreach (var e in iv.Effects)
                 {
-                    if (e.HazardRatio != 1)
+                    var hr = Ratio(e.HazardRatio, e.Parameter, $"The household intervention '{iv.Name}', effect on {e.Role}: {e.From} → {e.To}");
+                    if (hr != 1)
                     {
-                        effects.Add(new LinkedEffect(RoleIndex[e.Role], Model.StateIndex(e.From), Model.StateIndex(e.To), e.HazardRatio, -1, i));
+                        effects.Add(new LinkedEffect(RoleIndex[e.Role], Model.StateIndex(e.From), Model.StateIndex(e.To), hr, -1, i));
                     }
                 }
 
-                var costs = iv.Costs.Select(c => (Ledger: A + Model.AccountIndex(c.Account), Amount: c.AmountPerCycle)).ToList();
+                var uptake = Value(iv.Uptake, iv.UptakeParameter);
+                if (!(uptake is >= 0 and <= 1))
+                {
+                    valueProblems.Add(FormattableString.Invariant($"The household intervention '{iv.Name}': the uptake {iv.Uptake:R} × parameter '{iv.UptakeParameter}' = {uptake:R} must be in [0, 1]."));
+                }
+
+                var costs = iv.Costs.Select(c => (Ledger: A + Model.AccountIndex(c.Account), Amount: Value(c.AmountPerCycle, c.Parameter))).ToList();
                 var family = iv.FamilyHoursPerCycle * iv.FamilyValuePerHour;
                 if (family != 0)
                 {
                     costs.Add((A + Model.AccountIndex(new Account(definition.FamilyPayer, iv.FamilySector, FlowKind.ResourceCost)), family));
                 }
 
-                ivPlans[i] = new InterventionPlan(iv.Name, ConditionOf(iv.Eligible), iv.Uptake, Math.Min(iv.DurationCycles, T + 1), HouseholdStreams.Uptake(names.IndexOf(iv.Name)), [.. costs], ScoreTable(coef, [.. costs.Select(c => (c.Ledger % A, c.Amount))]));
+                ivPlans[i] = new InterventionPlan(iv.Name, ConditionOf(iv.Eligible), uptake, Math.Min(iv.DurationCycles, T + 1), HouseholdStreams.Uptake(names.IndexOf(iv.Name)), [.. costs], ScoreTable(coef, [.. costs.Select(c => (c.Ledger % A, c.Amount))]));
             }
 
             var byRoleState = new LinkedEffect[R * B][];
@@ -172,6 +196,11 @@ public sealed class HouseholdRun
             }
 
             Arms[k] = new HouseholdArmPlan(strategies[k], ivPlans, byRoleState, effects.Count > 0);
+        }
+
+        if (valueProblems.Count > 0)
+        {
+            throw new ArgumentException("The parameter values put household numbers out of range:" + Environment.NewLine + string.Join(Environment.NewLine, valueProblems), nameof(parameters));
         }
 
         Conditions = [.. conditions.Select(c => CompileCondition(c))];

@@ -1,5 +1,4 @@
 using System.Globalization;
-using SocialInvestment.Engine;
 
 namespace SocialInvestment.Model;
 
@@ -448,16 +447,17 @@ public sealed class LifeCourseModelBuilder(string name = "model")
             throw new ModelValidationException(problems);
         }
 
-        // Trial compilation at the base parameters finds value problems (negative probabilities,
-        // rows not summing to one, NaN) for the comparator and every registered strategy.
+        // Trial evaluation of every compile stage at the base parameters (CompilationStages, the
+        // same code the engine's compiler runs) finds value problems (negative probabilities, rows
+        // not summing to one, NaN) for the comparator and every registered strategy.
         var strategies = _strategies.Count == 0 ? [Strategy.BusinessAsUsual] : _strategies;
         foreach (var strategy in strategies)
         {
             var found = new List<ValidationProblem>();
-            CompiledModel? compiled;
+            Subcohort[]? compiled;
             try
             {
-                compiled = ModelCompiler.Compile(model, strategy, model.BaseParameters, found);
+                compiled = CompilationStages.Evaluate(model, strategy, model.BaseParameters, found, null)?.Subcohorts;
             }
             catch (ArgumentException e)
             {
@@ -541,9 +541,9 @@ public sealed class LifeCourseModelBuilder(string name = "model")
         }
     }
 
-    private static void CheckMagnitudes(CompiledModel compiled, double max, List<ValidationProblem> problems)
+    private static void CheckMagnitudes(Subcohort[] compiled, double max, List<ValidationProblem> problems)
     {
-        foreach (var sc in compiled.Subcohorts)
+        foreach (var sc in compiled)
         {
             foreach (var (what, values) in new[] { ("A flow amount per person and cycle", sc.StateFlows), ("A flow amount on a transition", sc.EventAmounts), ("An upfront cost", sc.Upfront), ("An outcome value", sc.StateOutcomes), ("An outcome value on a transition", sc.OutcomeEventValues) })
             {

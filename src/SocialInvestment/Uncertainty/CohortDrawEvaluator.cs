@@ -46,8 +46,16 @@ internal sealed class CohortDrawEvaluator
     /// <summary>Where the outcomes start in a projected cell (2·V).</summary>
     private readonly int _outcomeLane;
 
-    private CohortDrawEvaluator(PsaSpecification spec, Strategy[] strategies, int ci, double[][] coefficients, StrategyPlan[] plans)
+    /// <summary>The number of the PSA's perspectives (the first channels of <see cref="_coefficients"/>; the rest are payer channels).</summary>
+    private readonly int _figurePerspectives;
+
+    /// <summary>Per payer, the channel that projects its accounts (<see cref="PsaPayerFlows"/>); null without a payer-flow observer.</summary>
+    private readonly int[]? _payerChannel;
+
+    private CohortDrawEvaluator(PsaSpecification spec, Strategy[] strategies, int ci, double[][] coefficients, int figurePerspectives, int[]? payerChannel, StrategyPlan[] plans)
     {
+        _figurePerspectives = figurePerspectives;
+        _payerChannel = payerChannel;
         var V = coefficients.Length;
         var A = spec.Model.Accounts.Count;
         _coefByAccount = new double[A * V];
@@ -99,7 +107,12 @@ internal sealed class CohortDrawEvaluator
     }
 
     /// <summary>Compiles every strategy at the base values with its dependence; null when the base case does not compile (the general path then reports it).</summary>
-    public static CohortDrawEvaluator? Create(PsaSpecification specification, IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives)
+    /// <param name="specification">The PSA's distributions.</param>
+    /// <param name="strategies">The strategies.</param>
+    /// <param name="comparator">The comparator's index.</param>
+    /// <param name="perspectives">The perspectives of the PSA's figures.</param>
+    /// <param name="payerFlows">Also project each payer's accounts (<see cref="Worker.PayerFlows"/>): a payer whose coefficients equal a perspective's reads that channel, the others get their own.</param>
+    public static CohortDrawEvaluator? Create(PsaSpecification specification, IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives, bool payerFlows = false)
     {
         var model = specification.Model;
         var drawn = specification.UncertainParameters.Select(p => p.Index).ToArray();
@@ -197,8 +210,26 @@ internal sealed class CohortDrawEvaluator
             };
         }
 
-        var coefficients = perspectives.Select(p => p.Coefficients(model.Accounts)).ToArray();
-        return new CohortDrawEvaluator(specification, [.. strategies], comparator, coefficients, plans);
+        var coefficients = perspectives.Select(p => p.Coefficients(model.Accounts)).ToList();
+        int[]? payerChannel = null;
+        if (payerFlows)
+        {
+            payerChannel = new int[model.Payers.Count];
+            for (var p = 0; p < payerChannel.Length; p++)
+            {
+                var c = PsaPayerFlows.Coefficients(model.Accounts, model.Payers[p]);
+                var same = coefficients.FindIndex(x => x.AsSpan().SequenceEqual(c));
+                if (same < 0)
+                {
+                    same = coefficients.Count;
+                    coefficients.Add(c);
+                }
+
+                payerChannel[p] = same;
+            }
+        }
+
+        return new CohortDrawEvaluator(specification, [.. strategies], comparator, [.. coefficients], perspectives.Count, payerChannel, plans);
     }
 
     /// <summary>
@@ -569,6 +600,38 @@ internal sealed class CohortDrawEvaluator
             _sav = new double[T + 1];
             _savD = new double[T + 1];
             _net = new double[T + 1];
+            _flows = e._payerChannel is null ? null : new PsaPayerFlows(e._strategies, e._ci, model.Payers, c0.CostDiscountFactors, model.Options.CycleLengthYears);
+        }
+
+        private readonly PsaPayerFlows? _flows;
+
+        /// <summary>
+        /// The per-payer flows of the draw <see cref="Evaluate"/> evaluated last (draw <paramref name="k"/>):
+        /// the payer channels of the projected ledgers, base then intervention flows per trace point.
+        /// </summary>
+        public PsaPayerFlows PayerFlows(int k)
+        {
+            var flows = _flows ?? throw new InvalidOperationException("The evaluator was created without payer flows.");
+            var channel = _e._payerChannel!;
+            var VA = _e._coefficients.Length;
+            var Jp = _e._jp;
+            for (var s = 0; s < _acc.Length; s++)
+            {
+                var f = _acc[s];
+                for (var p = 0; p < channel.Length; p++)
+                {
+                    var b = flows.Series(s, p, FlowOrigin.Base);
+                    var i = flows.Series(s, p, FlowOrigin.Intervention);
+                    for (var t = 0; t < b.Length; t++)
+                    {
+                        b[t] = f[(t * Jp) + channel[p]];
+                        i[t] = f[(t * Jp) + VA + channel[p]];
+                    }
+                }
+            }
+
+            flows.Point(k, _parameters);
+            return flows;
         }
 
         /// <summary>Time spent per part, in <see cref="System.Diagnostics.Stopwatch"/> ticks, when <see cref="Timed"/> is set (for the benchmark's breakdown).</summary>
@@ -584,7 +647,8 @@ internal sealed class CohortDrawEvaluator
             var e = _e;
             var model = e._model;
             var S = e._strategies.Length;
-            var V = e._coefficients.Length;
+            var V = e._figurePerspectives;
+            var VA = e._coefficients.Length;
             var O = model.Outcomes.Count;
             var P = _values.Length;
             var Jp = e._jp;
@@ -627,7 +691,7 @@ internal sealed class CohortDrawEvaluator
                     var total = 0.0;
                     for (var t = 0; t <= T; t++)
                     {
-                        total += (f[(t * Jp) + v] * df[t]) + (f[(t * Jp) + V + v] * df[t]);
+                        total += (f[(t * Jp) + v] * df[t]) + (f[(t * Jp) + VA + v] * df[t]);
                     }
 
                     b.Costs[(((s * V) + v) * stride) + at] = total;
@@ -661,7 +725,7 @@ internal sealed class CohortDrawEvaluator
                         for (var t = 0; t <= T; t++)
                         {
                             var i = (t * Jp) + v;
-                            var j = i + V;
+                            var j = i + VA;
                             _inv[t] = fs[j] - fc[j];
                             _invD[t] = (fs[j] * df[t]) - (fc[j] * df[t]);
                             _sav[t] = fc[i] - fs[i];

@@ -68,6 +68,18 @@ public sealed record PsaOptions : RunOptions
     public PsaDrawSink? DrawSink { get; init; }
 
     /// <summary>
+    /// Receives every draw's flows by payer (<see cref="PsaPayerFlows"/>: per strategy and payer, the
+    /// undiscounted base and intervention flows per trace point), for example to settle every draw
+    /// (<see cref="SettlementUncertainty.Observer"/>). Unlike an evaluator it keeps the cohort PSA on the
+    /// incremental draw path, and the PSA's own results do not change with it. It is called once per draw,
+    /// right after the draw is evaluated, on the worker thread that evaluated it: concurrently and in no
+    /// particular order, so it must be thread-safe and record what it keeps by <see cref="PsaPayerFlows.Index"/>.
+    /// The <see cref="PsaPayerFlows"/> passed is reused: it is valid only during the call. An exception
+    /// thrown by the observer stops the run and propagates. Null (default): none.
+    /// </summary>
+    public PsaPayerFlowObserver? PayerFlowObserver { get; init; }
+
+    /// <summary>
     /// Compile and run every draw of every strategy in full (<see cref="CohortEngine.Run(LifeCourseModel, Strategy, ParameterValues?, CancellationToken)"/>)
     /// instead of the incremental draw path, which recomputes only what a draw's parameters reach.
     /// Outcomes are bit-identical either way; costs and figures of the incremental path agree with
@@ -280,7 +292,8 @@ public static class ProbabilisticAnalysis
         var perspectives = options.Perspectives ?? Perspective.StandardSet(model);
 
         // The cohort engine's draws: only the compiled blocks a draw changes are recomputed (bit-identical to compiling every draw).
-        var fast = evaluator is null && !options.EvaluateEveryDrawInFull ? CohortDrawEvaluator.Create(specification, strategies, ci, perspectives) : null;
+        var observer = options.PayerFlowObserver;
+        var fast = evaluator is null && !options.EvaluateEveryDrawInFull ? CohortDrawEvaluator.Create(specification, strategies, ci, perspectives, observer is not null) : null;
         var workers = new System.Collections.Concurrent.ConcurrentBag<CohortDrawEvaluator.Worker>();
         var evaluate = evaluator ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
         var first0 = (int)firstDraw;
@@ -315,6 +328,7 @@ public static class ProbabilisticAnalysis
             ParallelRun.For((last - first + Chunk - 1) / Chunk, po, () => fast is null ? null : workers.TryTake(out var w) ? w : fast.CreateWorker(), (c, worker) =>
             {
                 var results = new SimulationResult[S];
+                var flows = observer is null || worker is not null ? null : NewPayerFlows(model, strategies, ci);
                 var lo = first + (c * Chunk);
                 var hi = Math.Min(last, lo + Chunk);
                 for (var k = lo; k < hi; k++)
@@ -323,10 +337,21 @@ public static class ProbabilisticAnalysis
                     if (worker is not null)
                     {
                         worker.Evaluate(k, options.Seed, b, k - b.Offset, cancellationToken);
+                        if (observer is not null)
+                        {
+                            observer(worker.PayerFlows(k));
+                        }
+
                         continue;
                     }
 
-                    EvaluateDraw(specification, options.Seed, k, evaluate, strategies, ci, perspectives, b, results, cancellationToken);
+                    var draw = EvaluateDraw(specification, options.Seed, k, evaluate, strategies, ci, perspectives, b, results, cancellationToken);
+                    if (flows is not null)
+                    {
+                        flows.From(results);
+                        flows.Point(k, draw);
+                        observer!(flows);
+                    }
                 }
 
                 var done = Interlocked.Add(ref completed, hi - lo);
@@ -346,8 +371,15 @@ public static class ProbabilisticAnalysis
         return new PsaPartial(specification, options, strategies, ci, perspectives, evaluator, summary, options.KeepDraws ? buffers : null, first0, end);
     }
 
-    /// <summary>Evaluates draw k for every strategy and writes its totals and figures into the buffers.</summary>
-    private static void EvaluateDraw(PsaSpecification specification, ulong seed, int k, StrategyEvaluator evaluator, IReadOnlyList<Strategy> strategies, int ci, IReadOnlyList<Perspective> perspectives, in PsaBuffers b, SimulationResult[] results, CancellationToken cancellationToken)
+    /// <summary>The reusable per-payer flows of one thread's draws.</summary>
+    internal static PsaPayerFlows NewPayerFlows(LifeCourseModel model, IReadOnlyList<Strategy> strategies, int comparator)
+    {
+        // The discount factors are the results' (filled from the first strategy's result of every draw).
+        return new PsaPayerFlows(strategies, comparator, model.Payers, new double[model.Options.Cycles + 1], model.Options.CycleLengthYears);
+    }
+
+    /// <summary>Evaluates draw k for every strategy, writes its totals and figures into the buffers and returns the draw's parameter values.</summary>
+    private static ParameterValues EvaluateDraw(PsaSpecification specification, ulong seed, int k, StrategyEvaluator evaluator, IReadOnlyList<Strategy> strategies, int ci, IReadOnlyList<Perspective> perspectives, in PsaBuffers b, SimulationResult[] results, CancellationToken cancellationToken)
     {
         var model = specification.Model;
         var S = strategies.Count;
@@ -392,6 +424,8 @@ public static class ProbabilisticAnalysis
                 b.Figures[FigureIndex(PsaFigure.PaybackYears, s, v, S, V, stride) + at] = payback;
             }
         }
+
+        return draw;
     }
 
     internal static int FigureIndex(PsaFigure figure, int s, int v, int strategies, int perspectives, int draws)

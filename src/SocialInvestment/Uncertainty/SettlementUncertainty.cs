@@ -15,6 +15,10 @@ namespace SocialInvestment.Uncertainty;
 /// and records each payer's present net gain before and after at the draw's index, so the result does
 /// not depend on the number of threads. Participants, when the plan needs them, are the cohort
 /// model's expected counts for the draw's parameters. Thread-safe; use one instance per PSA run.
+/// <see cref="Observer"/> is the other way in: passed as <see cref="PsaOptions.PayerFlowObserver"/>
+/// (and no evaluator), it settles each draw from the per-payer flows the PSA reports
+/// (<see cref="PsaPayerFlows"/>) and leaves the cohort PSA on its incremental draw path; its figures
+/// agree with <see cref="Evaluator"/>'s within 1e-12 of the payers' flows (summation order).
 /// </summary>
 public sealed class SettlementUncertainty
 {
@@ -25,6 +29,7 @@ public sealed class SettlementUncertainty
     private readonly StrategyEvaluator _inner;
     private readonly double[] _before;
     private readonly double[] _after;
+    private readonly double[] _scale;
     private readonly bool[] _done;
 
     /// <summary>Creates the collector.</summary>
@@ -63,12 +68,25 @@ public sealed class SettlementUncertainty
         _pairs = new DrawPairs(strategy.Name, comparator.Name, draws, "settlement");
         _before = new double[Payers.Count * draws];
         _after = new double[Payers.Count * draws];
+        _scale = new double[draws];
         _done = new bool[draws];
         Evaluator = Evaluate;
+        Observer = Observe;
     }
 
     /// <summary>Pass this to <see cref="ProbabilisticAnalysis.Run"/> as its evaluator.</summary>
     public StrategyEvaluator Evaluator { get; }
+
+    /// <summary>
+    /// Pass this as <see cref="PsaOptions.PayerFlowObserver"/> instead of using <see cref="Evaluator"/>:
+    /// every draw is settled from its per-payer flows (<see cref="PsaPayerFlows"/>), the PSA itself
+    /// keeps its default (incremental) cohort path. Per payer the ledger of a draw is
+    /// <c>NetGainByCycle[t] = −((B_s − B_c) + (I_s − I_c))</c>, <c>Invested = Σ_t (I_s·d_t − I_c·d_t)</c>,
+    /// <c>Savings = −Σ_t (B_s·d_t − B_c·d_t)</c> for base flows B and intervention costs I of the
+    /// strategy s and the comparator c; then <see cref="Settlement.SettleLedger"/>. To chain several
+    /// collectors, call each observer in turn.
+    /// </summary>
+    public PsaPayerFlowObserver Observer { get; }
 
     /// <summary>The payers (the model's), in the order of the per-draw arrays.</summary>
     public IReadOnlyList<Payer> Payers { get; }
@@ -88,7 +106,76 @@ public sealed class SettlementUncertainty
             throw new InvalidOperationException($"Draw {missing} has not been settled: run the PSA with this evaluator, {Draws} draws, and both '{_strategy.Name}' and '{_comparator.Name}' among its strategies.");
         }
 
-        return new SettlementPsaResult(_strategy.Name, _comparator.Name, _plan, Payers, Draws, (double[])_before.Clone(), (double[])_after.Clone());
+        return new SettlementPsaResult(_strategy.Name, _comparator.Name, _plan, Payers, Draws, (double[])_before.Clone(), (double[])_after.Clone(), (double[])_scale.Clone());
+    }
+
+    private void Observe(PsaPayerFlows flows)
+    {
+        ArgumentNullException.ThrowIfNull(flows);
+        var draw = flows.Index;
+        int si = IndexOf(flows.Strategies, _strategy), ci = IndexOf(flows.Strategies, _comparator);
+        if (si < 0 || ci < 0 || (uint)draw >= (uint)Draws || flows.Payers.Count != Payers.Count)
+        {
+            throw new InvalidOperationException($"The PSA must run '{_strategy.Name}' and '{_comparator.Name}' of this model with {Draws} draws (draw {draw}).");
+        }
+
+        var df = flows.CostDiscountFactors;
+        var rows = new SettlementLedgerPayer[Payers.Count];
+        for (var p = 0; p < rows.Length; p++)
+        {
+            var bs = flows.Flows(si, p, FlowOrigin.Base);
+            var bc = flows.Flows(ci, p, FlowOrigin.Base);
+            var ins = flows.Flows(si, p, FlowOrigin.Intervention);
+            var inc = flows.Flows(ci, p, FlowOrigin.Intervention);
+            var net = new double[df.Count];
+            double invested = 0, savings = 0;
+            for (var t = 0; t < net.Length; t++)
+            {
+                net[t] = -((bs[t] - bc[t]) + (ins[t] - inc[t]));
+                invested += (ins[t] * df[t]) - (inc[t] * df[t]);
+                savings -= (bs[t] * df[t]) - (bc[t] * df[t]);
+            }
+
+            rows[p] = new SettlementLedgerPayer(Payers[p], invested, savings, net);
+        }
+
+        var ledger = new SettlementLedger(_strategy.Name, _comparator.Name, flows.CycleLengthYears, df, rows);
+        var participants = _plan.NeedsParticipants
+            ? ParticipantCounts.Incremental(Participation.Count(_model, _strategy, flows.Parameters), Participation.Count(_model, _comparator, flows.Parameters))
+            : null;
+        Record(draw, Settlement.SettleLedger(ledger, _plan, participants));
+    }
+
+    private static int IndexOf(IReadOnlyList<Strategy> strategies, Strategy s)
+    {
+        for (var i = 0; i < strategies.Count; i++)
+        {
+            if (strategies[i].Name == s.Name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private void Record(long draw, SettlementResult settled)
+    {
+        var scale = 0.0;
+        foreach (var row in settled.Ledger.Payers)
+        {
+            scale += Math.Abs(row.Invested) + Math.Abs(row.Savings);
+        }
+
+        _scale[draw] = scale;
+        for (var p = 0; p < Payers.Count; p++)
+        {
+            var position = settled.Position(Payers[p].Name);
+            _before[(p * Draws) + draw] = position.NetGainBefore;
+            _after[(p * Draws) + draw] = position.NetGainAfter;
+        }
+
+        _done[draw] = true;
     }
 
     private SimulationResult Evaluate(Strategy strategy, ParameterValues parameters, long draw, CancellationToken cancellationToken)
@@ -104,27 +191,30 @@ public sealed class SettlementUncertainty
         var participants = _plan.NeedsParticipants
             ? ParticipantCounts.Incremental(Participation.Count(_model, _strategy, parameters, cancellationToken), Participation.Count(_model, _comparator, parameters, cancellationToken))
             : null;
-        var settled = Settlement.Settle(appraisal, _plan, participants);
-        for (var p = 0; p < Payers.Count; p++)
-        {
-            var position = settled.Position(Payers[p].Name);
-            _before[(p * Draws) + draw] = position.NetGainBefore;
-            _after[(p * Draws) + draw] = position.NetGainAfter;
-        }
-
-        _done[draw] = true;
+        Record(draw, Settlement.Settle(appraisal, _plan, participants));
         return result;
     }
 }
 
-/// <summary>Each payer's present net gain before and after settlement in every PSA draw (+ = better off).</summary>
+/// <summary>
+/// Each payer's present net gain before and after settlement in every PSA draw (+ = better off).
+/// A payer counts as better off in a draw when its net gain exceeds <see cref="RoundingTolerance"/>
+/// times the draw's scale, <c>Σ_payers (|Invested| + |Savings|)</c>: a payer the settlement makes
+/// exactly whole has a net gain of 0 up to rounding (of either sign, depending on the summation order)
+/// and is not better off.
+/// </summary>
 public sealed class SettlementPsaResult
 {
+    /// <summary>The relative size, against the draw's scale, below which a net gain counts as 0: 1e-9.</summary>
+    public const double RoundingTolerance = 1e-9;
+
     private readonly double[] _before;
     private readonly double[] _after;
+    private readonly double[] _scale;
 
-    internal SettlementPsaResult(string strategy, string comparator, SettlementPlan plan, IReadOnlyList<Payer> payers, int draws, double[] before, double[] after)
+    internal SettlementPsaResult(string strategy, string comparator, SettlementPlan plan, IReadOnlyList<Payer> payers, int draws, double[] before, double[] after, double[] scale)
     {
+        _scale = scale;
         Strategy = strategy;
         Comparator = comparator;
         Plan = plan;
@@ -157,20 +247,20 @@ public sealed class SettlementPsaResult
     /// <param name="payer">The payer's name.</param>
     public ReadOnlySpan<double> NetGainAfter(string payer) => _after.AsSpan(IndexOf(payer) * Draws, Draws);
 
-    /// <summary>Share of draws in which the payer is better off than under the comparator (net gain &gt; 0) before settlement.</summary>
+    /// <summary>Share of draws in which the payer is better off than under the comparator (net gain &gt; 0 beyond rounding, see the class) before settlement.</summary>
     /// <param name="payer">The payer's name.</param>
     public double ProbabilityBetterOffBefore(string payer) => Share(NetGainBefore(payer));
 
-    /// <summary>Share of draws in which the payer is better off (net gain &gt; 0) after settlement.</summary>
+    /// <summary>Share of draws in which the payer is better off (net gain &gt; 0 beyond rounding, see the class) after settlement.</summary>
     /// <param name="payer">The payer's name.</param>
     public double ProbabilityBetterOffAfter(string payer) => Share(NetGainAfter(payer));
 
-    private static double Share(ReadOnlySpan<double> values)
+    private double Share(ReadOnlySpan<double> values)
     {
         var n = 0;
-        foreach (var v in values)
+        for (var k = 0; k < values.Length; k++)
         {
-            if (v > 0)
+            if (values[k] > RoundingTolerance * _scale[k])
             {
                 n++;
             }

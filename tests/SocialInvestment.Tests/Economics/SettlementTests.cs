@@ -494,4 +494,18 @@ public class SettlementTests
         Assert.That(expectedState, Is.InRange(1, 63), "the uniform effect range makes the programme pay off in some draws only");
         Assert.That(psa.Draws, Is.EqualTo(64));
     }
+
+    [Test]
+    public void PsaProbability_CountsABreakEvenWithinRoundingAsNotBetterOff()
+    {
+        // Three draws of two payers: made whole up to rounding (+3e-10 and −3e-10 of a scale of 2e7), and truly better off.
+        Payer[] payers = [new("municipality", true), new("state", true)];
+        var plan = new SettlementPlan("reimburse", [new ReimburseInvestorsRule("reimburse")]);
+        double[] before = [-1e7, -1e7, -1e7, 1e7, 1e7, 1e7];
+        double[] after = [3e-10 * 2e7, -3e-10 * 2e7, 5, 0, 0, 0];
+        var result = new SettlementPsaResult("s", "c", plan, payers, 3, before, after, [2e7, 2e7, 2e7]);
+        Assert.That(result.ProbabilityBetterOffAfter("municipality"), Is.EqualTo(1 / 3.0), "only the draw 5 NOK better off counts; ±6e-3 NOK of 2e7 is rounding");
+        Assert.That(result.ProbabilityBetterOffBefore("state"), Is.EqualTo(1.0));
+        Assert.That(result.ProbabilityBetterOffBefore("municipality"), Is.EqualTo(0.0));
+    }
 }

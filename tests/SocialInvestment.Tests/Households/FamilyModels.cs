@@ -24,12 +24,31 @@ internal static class FamilyModels
     /// One model for adults and children: work / nowork for adults, home / placed for children, dead.
     /// Annual cycles; 0.04 discounting; <paramref name="weights"/> counting (default beginning).
     /// </summary>
-    public static LifeCourseModel Build(int cycles = 20, CycleWeights? weights = null, double death = 0.01)
+    /// <remarks>
+    /// With <paramref name="parameters"/> the model declares the parameters of the household PSA tests:
+    /// <c>p_lose_work</c> (0.10, the adults' work → nowork probability, read by the model), and three
+    /// multipliers at 1 read only by household numbers that name them: <c>hr_child_link</c>,
+    /// <c>cost_team</c>, <c>uptake_team</c>. Without, the model is unchanged.
+    /// </remarks>
+    public static LifeCourseModel Build(int cycles = 20, CycleWeights? weights = null, double death = 0.01, bool parameters = false)
     {
         var b = new LifeCourseModelBuilder("family");
         b.AddState("work").AddState("nowork").AddState("home").AddState("placed").AddState("dead", absorbing: true);
         b.AddPayers(Payer.Municipality, Payer.State, Payer.Individual).AddSectors(Sector.Employment, Sector.Benefits, Sector.ChildWelfare, Care).AddOutcomes(Outcome.Qaly);
-        b.Probability("work", "nowork", 0.10).Probability("work", "dead", death).Remainder("work", "work");
+        if (parameters)
+        {
+            var lose = b.AddParameter("p_lose_work", 0.10, "work → nowork per cycle");
+            b.AddParameter("hr_child_link", 1.0, "multiplier on the child link's hazard ratio");
+            b.AddParameter("cost_team", 1.0, "multiplier on the family team's cost");
+            b.AddParameter("uptake_team", 1.0, "multiplier on the family team's uptake");
+            b.Probability("work", "nowork", (in ModelContext c) => c[lose]);
+        }
+        else
+        {
+            b.Probability("work", "nowork", 0.10);
+        }
+
+        b.Probability("work", "dead", death).Remainder("work", "work");
         b.Probability("nowork", "work", 0.25).Probability("nowork", "dead", death).Remainder("nowork", "nowork");
         b.Probability("home", "placed", 0.06).Probability("home", "dead", death / 5).Remainder("home", "home");
         b.Probability("placed", "home", 0.30).Probability("placed", "dead", death / 5).Remainder("placed", "placed");

@@ -1,6 +1,4 @@
-using SocialInvestment.Model;
-
-namespace SocialInvestment.Engine;
+namespace SocialInvestment.Model;
 
 /// <summary>The kinds of compiled block whose parameter dependence is recorded.</summary>
 internal enum CompiledBlock

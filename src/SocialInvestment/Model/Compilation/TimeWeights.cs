@@ -1,6 +1,4 @@
-using SocialInvestment.Model;
-
-namespace SocialInvestment.Engine;
+namespace SocialInvestment.Model;
 
 /// <summary>
 /// Compiler stage 5, counting and discounting: the weights with which each trace point's occupancy

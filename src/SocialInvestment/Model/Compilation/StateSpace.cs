@@ -1,6 +1,4 @@
-using SocialInvestment.Model;
-
-namespace SocialInvestment.Engine;
+namespace SocialInvestment.Model;
 
 /// <summary>
 /// Compiler stage 1, the state space: the model's base states expanded by their tunnels. A state

@@ -1,7 +1,6 @@
 using System.Globalization;
-using SocialInvestment.Model;
 
-namespace SocialInvestment.Engine;
+namespace SocialInvestment.Model;
 
 /// <summary>
 /// The one place where a transition row is made: a model state's rates or probabilities, competing

@@ -1,0 +1,1098 @@
+using System.Globalization;
+
+namespace SocialInvestment.Model;
+
+/// <summary>
+/// The staged evaluation of a model's definitions into dense tables, owned by the Model layer so
+/// that the builder's value check (<see cref="LifeCourseModelBuilder.Build"/>) and the engine's
+/// compiler (<c>SocialInvestment.Engine.ModelCompiler</c>) run the same code: the state space
+/// (<see cref="StateSpace"/>), counting and discounting (<see cref="TimeWeights"/>), the population
+/// split into sub-cohorts (<see cref="Compilation.PlanSubcohorts"/>), and per sub-cohort the
+/// transition rows (<see cref="TransitionRowKernel"/> through
+/// <see cref="SubcohortCompiler.TransitionRow(int, int, Span{double})"/>), the flow tables
+/// (<see cref="SubcohortCompiler.StateCell"/>, <see cref="SubcohortCompiler.Upfront"/>) and the event
+/// tables (<see cref="EventTable"/>, <see cref="SubcohortCompiler.Events"/>).
+/// </summary>
+internal static class CompilationStages
+{
+    /// <summary>
+    /// Evaluates every stage for one strategy at the given parameter values and returns the
+    /// compilation with its sub-cohorts, or null with the problems found (value problems: rows not
+    /// summing to one, negative probabilities, non-finite amounts). With a recorder, also records the
+    /// parameters every compiled block reads (<see cref="CompiledDependence"/>).
+    /// </summary>
+    public static (Compilation Compilation, Subcohort[] Subcohorts)? Evaluate(LifeCourseModel model, Strategy strategy, ParameterValues parameters, List<ValidationProblem> problems, DependenceRecorder? recorder)
+    {
+        var c = Compilation.Start(model, strategy, parameters, problems, recorder);
+        if (c is null)
+        {
+            return null;
+        }
+
+        var subcohorts = new List<Subcohort>();
+        foreach (var plan in c.PlanSubcohorts())
+        {
+            subcohorts.Add(new SubcohortCompiler(c, plan).Compile());
+        }
+
+        return problems.Count > 0 ? null : (c, [.. subcohorts]);
+    }
+}
+
+/// <summary>One sub-cohort to compile: its start age, treatment pattern and initial occupancy.</summary>
+/// <param name="StartAge">Start age.</param>
+/// <param name="Mask">Bit i set when intervention i of the strategy acts on it.</param>
+/// <param name="Initial">Initial occupancy over expanded states, scaled by the population size.</param>
+/// <param name="Mass">The sum of <paramref name="Initial"/>.</param>
+internal sealed record SubcohortPlan(double StartAge, int Mask, double[] Initial, double Mass);
+
+/// <summary>What a compilation shares between its stages and sub-cohorts (the model's structure resolved to indices once, the time weights, the strategy's uptakes).</summary>
+internal sealed class Compilation
+{
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+
+    private Compilation(LifeCourseModel model, Strategy strategy, ParameterValues parameters, List<ValidationProblem> problems, DependenceRecorder? recorder)
+    {
+        Model = model;
+        Strategy = strategy;
+        Parameters = parameters;
+        Problems = problems;
+        Recorder = recorder;
+        Space = StateSpace.Of(model);
+        Rows = TransitionRowKernel.ForModel(model);
+        OutcomeIndex = model.Outcomes.Select((o, i) => (o.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        ReportAction = Report;
+        var B = Space.BaseCount;
+        Destinations = new int[Space.Count * B];
+        for (var x = 0; x < Space.Count; x++)
+        {
+            for (var j = 0; j < B; j++)
+            {
+                Destinations[(x * B) + j] = Space.Destination(x, j, model);
+            }
+        }
+    }
+
+    /// <summary><see cref="StateSpace.Destination"/> of every (expanded x, base j), at <c>x·B + j</c>.</summary>
+    public int[] Destinations { get; }
+
+    /// <summary><see cref="Report"/> as a delegate, allocated once.</summary>
+    public ProblemReport ReportAction { get; }
+
+    public LifeCourseModel Model { get; }
+
+    public Strategy Strategy { get; }
+
+    /// <summary>The parameter values compiled (tracked when a recorder is set).</summary>
+    public ParameterValues Parameters { get; private set; }
+
+    public List<ValidationProblem> Problems { get; }
+
+    public DependenceRecorder? Recorder { get; }
+
+    public StateSpace Space { get; }
+
+    public TransitionRowKernel[] Rows { get; }
+
+    public Dictionary<string, int> OutcomeIndex { get; }
+
+    public TimeWeights Time { get; private set; } = null!;
+
+    public EventTable Events { get; private set; } = null!;
+
+    public double[] PriceFactor { get; private set; } = [];
+
+    /// <summary>Occupancy flows of each base state: (flow index, account index).</summary>
+    public List<(int Flow, int Account)>[] FlowsByState { get; private set; } = [];
+
+    /// <summary>Occupancy outcomes of each base state.</summary>
+    public List<(ModelFunction Value, int Outcome, string Name, string State)>[] OutcomesByState { get; private set; } = [];
+
+    /// <summary>Uptake of each of the strategy's interventions.</summary>
+    public double[] Uptake { get; private set; } = [];
+
+    /// <summary>The population's state distribution per start age.</summary>
+    public (double Age, double[] Dist)[] ByAge { get; private set; } = [];
+
+    public int T => Model.Options.Cycles;
+
+    public double Dt => Model.Options.CycleLengthYears;
+
+    public int N => Space.Count;
+
+    public int A => Model.Accounts.Count;
+
+    public int L => 2 * A;
+
+    public int O => Model.Outcomes.Count;
+
+    /// <summary>Records a problem once per subject, with its machine-readable target and, where known, the cycle and age.</summary>
+    public void Report(ProblemSubject target, string subject, string message, int? cycle = null, double? age = null)
+    {
+        if (_reported.Add(subject))
+        {
+            Problems.Add(new ValidationProblem(target, subject, message) { Cycle = cycle, Age = age });
+        }
+    }
+
+    /// <summary>Checks the parameters and the strategy, then builds the stages that do not depend on the sub-cohort. Null (after reporting) when the inputs are invalid.</summary>
+    public static Compilation? Start(LifeCourseModel model, Strategy strategy, ParameterValues parameters, List<ValidationProblem> problems, DependenceRecorder? recorder)
+    {
+        var c = new Compilation(model, strategy, parameters, problems, recorder);
+        if (parameters.Count != model.Parameters.Count)
+        {
+            c.Report(ProblemSubject.Of(ProblemKind.Parameter), "parameters", $"Expected {model.Parameters.Count} parameter values, got {parameters.Count}.");
+            return null;
+        }
+
+        c.CheckParameters();
+        var interventions = strategy.Interventions;
+        if (interventions.Count > LifeCourseModelBuilder.MaxInterventionsPerStrategy)
+        {
+            c.Report(ProblemSubject.Strategy(strategy.Name), $"strategy '{strategy.Name}'", $"A strategy may combine at most {LifeCourseModelBuilder.MaxInterventionsPerStrategy} interventions.");
+            return null;
+        }
+
+        if (recorder is not null)
+        {
+            c.Parameters = recorder.Track(parameters);
+        }
+
+        c.EvaluateStrategy();
+        if (problems.Count > 0)
+        {
+            return null;
+        }
+
+        c.Time = TimeWeights.Of(model.Options);
+        c.BuildPopulation();
+        c.BuildFlowIndex();
+        c.Events = EventTable.Of(c);
+        return c;
+    }
+
+    /// <summary>
+    /// Re-targets the compilation at other parameter values of the same length (a PSA draw): clears
+    /// the problems, checks the values and re-evaluates the uptakes. False (with problems) when invalid.
+    /// </summary>
+    public bool Rebind(ParameterValues parameters)
+    {
+        Problems.Clear();
+        _reported.Clear();
+        Parameters = parameters;
+        CheckParameters();
+        EvaluateStrategy();
+        return Problems.Count == 0;
+    }
+
+    private void CheckParameters()
+    {
+        for (var i = 0; i < Parameters.Count; i++)
+        {
+            if (!double.IsFinite(Parameters[i]))
+            {
+                Report(ProblemSubject.Parameter(Model.Parameters[i].Name), $"parameter '{Model.Parameters[i].Name}'", $"The value must be finite (got {Parameters[i]}).");
+            }
+        }
+    }
+
+    /// <summary>The strategy's uptakes, and checks of its effects and costs.</summary>
+    private void EvaluateStrategy()
+    {
+        var interventions = Strategy.Interventions;
+        var k = interventions.Count;
+        if (Uptake.Length != k)
+        {
+            Uptake = new double[k];
+        }
+
+        for (var i = 0; i < k; i++)
+        {
+            Uptake[i] = interventions[i].Uptake.Evaluate(Parameters);
+            if (!(Uptake[i] >= 0 && Uptake[i] <= 1))
+            {
+                Report(ProblemSubject.Intervention(interventions[i].Name), $"intervention '{interventions[i].Name}' uptake", $"Uptake must lie in [0, 1] (got {Uptake[i]}).");
+            }
+
+            foreach (var e in interventions[i].TransitionEffects)
+            {
+                if (!Enum.IsDefined(e.Scaling))
+                {
+                    Report(ProblemSubject.InterventionEffect(interventions[i].Name, e.From, e.To), $"intervention '{interventions[i].Name}' effect on {e.From} → {e.To}", $"Unknown effect scaling {(int)e.Scaling}; use EffectScaling.Power or EffectScaling.Linear.");
+                }
+            }
+
+            foreach (var cost in interventions[i].Costs)
+            {
+                if (Model.AccountIndex(cost.Account) < 0)
+                {
+                    Report(ProblemSubject.Intervention(interventions[i].Name), $"intervention '{interventions[i].Name}' cost", $"Account {cost.Account} is not known to the model; register the strategy with AddStrategy so its accounts are included.");
+                }
+            }
+        }
+    }
+
+    private void BuildPopulation()
+    {
+        var B = Space.BaseCount;
+        var totalWeight = Model.Population.Groups.Sum(g => g.Weight);
+        ByAge = Model.Population.Groups
+            .GroupBy(g => g.StartAge)
+            .OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var dist = new double[B];
+                foreach (var pg in g)
+                {
+                    dist[Model.StateIndex(pg.State)] += pg.Weight / totalWeight;
+                }
+
+                return (Age: g.Key, Dist: dist);
+            })
+            .ToArray();
+    }
+
+    private void BuildFlowIndex()
+    {
+        var B = Space.BaseCount;
+        var flows = Model.Flows;
+        PriceFactor = new double[flows.Count];
+        for (var i = 0; i < flows.Count; i++)
+        {
+            PriceFactor[i] = 1.0;
+            if (flows[i].PriceYear is int py && Model.PriceYear is int mpy && Model.PriceIndex is { } index)
+            {
+                PriceFactor[i] = PriceIndexing.Factor(index, py, mpy);
+            }
+        }
+
+        // Occupancy flows and outcomes grouped by state, with their ledger/outcome index resolved once.
+        FlowsByState = new List<(int Flow, int Account)>[B];
+        OutcomesByState = new List<(ModelFunction Value, int Outcome, string Name, string State)>[B];
+        for (var b = 0; b < B; b++)
+        {
+            FlowsByState[b] = [];
+            OutcomesByState[b] = [];
+        }
+
+        for (var fi = 0; fi < flows.Count; fi++)
+        {
+            if (flows[fi].Trigger == FlowTrigger.StateOccupancy)
+            {
+                FlowsByState[Model.StateIndex(flows[fi].FromState!)].Add((fi, Model.AccountIndex(flows[fi].Account)));
+            }
+        }
+
+        foreach (var od in Model.OutcomeDefinitions)
+        {
+            if (od.Trigger == FlowTrigger.StateOccupancy)
+            {
+                OutcomesByState[Model.StateIndex(od.FromState!)].Add((od.Value, OutcomeIndex[od.Outcome.Name], od.Outcome.Name, od.FromState!));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The population split: per start age, one sub-cohort per treatment pattern with mass (a
+    /// mean-effect intervention is taken by every eligible person, at the weight of its uptake); every
+    /// start age keeps at least its untreated block.
+    /// </summary>
+    public List<SubcohortPlan> PlanSubcohorts()
+    {
+        var states = Model.States;
+        var interventions = Strategy.Interventions;
+        var k = interventions.Count;
+        var B = Space.BaseCount;
+        var plans = new List<SubcohortPlan>();
+        var ages = new HashSet<double>();
+        foreach (var (age, dist) in ByAge)
+        {
+            for (var mask = 0; mask < (1 << k); mask++)
+            {
+                var initial = new double[N];
+                var mass = 0.0;
+                for (var s = 0; s < B; s++)
+                {
+                    if (dist[s] == 0)
+                    {
+                        continue;
+                    }
+
+                    var p = 1.0;
+                    for (var i = 0; i < k; i++)
+                    {
+                        var e = Eligible(interventions[i], states[s], age) ? (interventions[i].UptakeMode == UptakeMode.MeanEffect ? 1.0 : Uptake[i]) : 0.0;
+                        p *= (mask & (1 << i)) != 0 ? e : 1 - e;
+                    }
+
+                    initial[Space.EntryOf[s]] = Model.Population.Size * dist[s] * p;
+                    mass += initial[Space.EntryOf[s]];
+                }
+
+                // Empty treatment patterns are skipped, but every start age keeps at least its untreated block.
+                if (mass <= 0 && !(mask == (1 << k) - 1 && !ages.Contains(age)))
+                {
+                    continue;
+                }
+
+                ages.Add(age);
+                plans.Add(new SubcohortPlan(age, mask, initial, mass));
+            }
+        }
+
+        return plans;
+    }
+
+    /// <summary>Per expanded state, the expanded destinations its row can reach under any parameter values (every other entry is exactly 0), ascending.</summary>
+    public int[][] Columns()
+    {
+        var columns = new int[N][];
+        for (var x = 0; x < N; x++)
+        {
+            var row = Rows[Space.BaseOf[x]];
+            columns[x] = [.. row.Structure(Model, Strategy.Interventions).Select(j => row.IsAbsorbing ? x : Space.Destination(x, j, Model)).Distinct().Order()];
+        }
+
+        return columns;
+    }
+
+    /// <summary>Per expanded state, the ledger cells its occupancy flows and intervention costs can book to (every other cell is exactly 0), ascending.</summary>
+    public int[][] Cells()
+    {
+        var cells = new int[N][];
+        for (var x = 0; x < N; x++)
+        {
+            var b = Space.BaseOf[x];
+            var state = Model.States[b];
+            var set = new SortedSet<int>(FlowsByState[b].Select(f => f.Account));
+            foreach (var iv in Strategy.Interventions)
+            {
+                foreach (var cost in iv.Costs)
+                {
+                    if (cost.Timing == CostTiming.PerCycle && !(state.IsAbsorbing && cost.States is null) && (cost.States is null || cost.States.Contains(state.Name)))
+                    {
+                        set.Add(A + Model.AccountIndex(cost.Account));
+                    }
+                }
+            }
+
+            cells[x] = [.. set];
+        }
+
+        return cells;
+    }
+
+    private static bool Eligible(Intervention iv, State state, double age)
+        => !state.IsAbsorbing
+           && (iv.EligibleStates is null || iv.EligibleStates.Contains(state.Name))
+           && age >= iv.MinAge && age <= iv.MaxAge;
+}
+
+/// <summary>
+/// Compiler stage 4, the structure of the event tables: every transition-event flow and outcome
+/// expanded to its (from, to) pairs of expanded states, with its ledger cell or outcome index.
+/// Independent of the sub-cohort and the parameters.
+/// </summary>
+internal sealed class EventTable
+{
+    public required int[] From { get; init; }
+
+    public required int[] To { get; init; }
+
+    public required int[] Ledger { get; init; }
+
+    public required (ModelFunction F, double Price, double Growth, string Subject, int Flow)[] Flows { get; init; }
+
+    public required int[] OutcomeFrom { get; init; }
+
+    public required int[] OutcomeTo { get; init; }
+
+    public required int[] OutcomeIndex { get; init; }
+
+    public required ModelFunction[] Outcomes { get; init; }
+
+    public static EventTable Of(Compilation c)
+    {
+        var model = c.Model;
+        var evFrom = new List<int>();
+        var evTo = new List<int>();
+        var evLedger = new List<int>();
+        var evDefs = new List<(ModelFunction F, double Price, double Growth, string Subject, int Flow)>();
+        var oeFrom = new List<int>();
+        var oeTo = new List<int>();
+        var oeIndex = new List<int>();
+        var oeDefs = new List<ModelFunction>();
+        var flows = model.Flows;
+        for (var fi = 0; fi < flows.Count; fi++)
+        {
+            var f = flows[fi];
+            if (f.Trigger != FlowTrigger.TransitionEvent)
+            {
+                continue;
+            }
+
+            foreach (var (x, y) in Pairs(c, f.FromState, f.ToState!))
+            {
+                evFrom.Add(x);
+                evTo.Add(y);
+                evLedger.Add(model.AccountIndex(f.Account));
+                evDefs.Add((f.Amount, c.PriceFactor[fi], f.RealGrowth, $"flow {f.Account} on {f.FromState ?? "any"} → {f.ToState}", fi));
+            }
+        }
+
+        foreach (var od in model.OutcomeDefinitions)
+        {
+            if (od.Trigger != FlowTrigger.TransitionEvent)
+            {
+                continue;
+            }
+
+            foreach (var (x, y) in Pairs(c, od.FromState, od.ToState!))
+            {
+                oeFrom.Add(x);
+                oeTo.Add(y);
+                oeIndex.Add(c.OutcomeIndex[od.Outcome.Name]);
+                oeDefs.Add(od.Value);
+            }
+        }
+
+        return new EventTable
+        {
+            From = [.. evFrom],
+            To = [.. evTo],
+            Ledger = [.. evLedger],
+            Flows = [.. evDefs],
+            OutcomeFrom = [.. oeFrom],
+            OutcomeTo = [.. oeTo],
+            OutcomeIndex = [.. oeIndex],
+            Outcomes = [.. oeDefs],
+        };
+    }
+
+    private static IEnumerable<(int X, int Y)> Pairs(Compilation c, string? from, string to)
+    {
+        var model = c.Model;
+        var space = c.Space;
+        var j = model.StateIndex(to);
+        for (var x = 0; x < space.Count; x++)
+        {
+            var b = space.BaseOf[x];
+            if (from is null ? b == j : model.StateIndex(from) != b)
+            {
+                continue;
+            }
+
+            yield return (x, space.Destination(x, j, model));
+        }
+    }
+}
+
+/// <summary>
+/// The stages that depend on the sub-cohort, one block at a time: a transition row of a cycle and
+/// expanded state (stage 2), the flow and outcome cells of a trace point and expanded state and the
+/// upfront costs (stage 3), the event amounts of a cycle (stage 4). Each block method overwrites its
+/// block completely, so a PSA can recompute only the blocks a draw changes.
+/// </summary>
+internal sealed class SubcohortCompiler
+{
+    private const double Tolerance = 1e-9;
+    private readonly Compilation _c;
+    private readonly Intervention[] _active;
+    private readonly int[] _activeIndex;
+    private readonly double[] _weights;
+    private ParameterValues[] _paramsAt;
+    private readonly bool _hasFlowEffects;
+    private readonly bool[] _outcomeEffectIn;
+    private readonly double[] _q;
+    private readonly double[] _outcomeBase;
+    private readonly double[] _outcomeWork;
+    private readonly double[] _outcomeMix;
+    private readonly Action<int>? _touch;
+    private readonly RowEffect[][] _effects;
+    private readonly (int Active, InterventionCost Cost, int Cell)[][] _costs;
+    private readonly (int Active, FlowEffect Effect)[][][] _flowEffects;
+    private readonly (int Active, OutcomeEffect Effect, int Outcome)[][] _outcomeEffects;
+
+    public SubcohortCompiler(Compilation c, SubcohortPlan plan)
+    {
+        _c = c;
+        Plan = plan;
+        var interventions = c.Strategy.Interventions;
+        _activeIndex = [.. Enumerable.Range(0, interventions.Count).Where(i => (plan.Mask & (1 << i)) != 0)];
+        _active = [.. _activeIndex.Select(i => interventions[i])];
+
+        // weights[a]: the weight of active[a]'s effects and costs (1, or its uptake under UptakeMode.MeanEffect).
+        _weights = [.. _activeIndex.Select(i => interventions[i].UptakeMode == UptakeMode.MeanEffect ? c.Uptake[i] : 1.0)];
+        _paramsAt = ParametersAt();
+        _hasFlowEffects = _active.Any(iv => iv.FlowEffects.Count > 0);
+        var states = c.Model.States;
+        _outcomeEffectIn = new bool[states.Count];
+        for (var b = 0; b < states.Count; b++)
+        {
+            _outcomeEffectIn[b] = _active.Any(iv => iv.OutcomeEffects.Any(oe => oe.State == states[b].Name));
+        }
+
+        _q = new double[states.Count];
+        _effects = new RowEffect[states.Count][];
+        for (var b = 0; b < states.Count; b++)
+        {
+            _effects[b] = c.Rows[b].EffectsFrom(c.Model, _active);
+        }
+
+        // The active interventions' costs, flow effects and outcome effects of each state, resolved once.
+        _costs = new (int, InterventionCost, int)[states.Count][];
+        _flowEffects = new (int, FlowEffect)[states.Count][][];
+        _outcomeEffects = new (int, OutcomeEffect, int)[states.Count][];
+        for (var b = 0; b < states.Count; b++)
+        {
+            var state = states[b];
+            var costs = new List<(int, InterventionCost, int)>();
+            var outcomeEffects = new List<(int, OutcomeEffect, int)>();
+            for (var a = 0; a < _active.Length; a++)
+            {
+                foreach (var cost in _active[a].Costs)
+                {
+                    if (cost.Timing == CostTiming.PerCycle && !(state.IsAbsorbing && cost.States is null) && (cost.States is null || cost.States.Contains(state.Name)))
+                    {
+                        costs.Add((a, cost, c.A + c.Model.AccountIndex(cost.Account)));
+                    }
+                }
+
+                foreach (var oe in _active[a].OutcomeEffects)
+                {
+                    if (oe.State == state.Name)
+                    {
+                        outcomeEffects.Add((a, oe, c.OutcomeIndex[oe.Outcome.Name]));
+                    }
+                }
+            }
+
+            _costs[b] = [.. costs];
+            _outcomeEffects[b] = [.. outcomeEffects];
+            var flows = c.FlowsByState[b];
+
+            // No flow effect of the active interventions in this state: no array of a slot per flow
+            // (a state of a large table has a flow per row, and each sub-cohort has its compiler).
+            _flowEffects[b] = _hasFlowEffects && _active.Any(iv => iv.FlowEffects.Any(fe => fe.State is null || fe.State == state.Name)) ? new (int, FlowEffect)[flows.Count][] : [];
+            for (var i = 0; i < _flowEffects[b].Length; i++)
+            {
+                var account = c.Model.Flows[flows[i].Flow].Account;
+                List<(int, FlowEffect)>? list = null;  // most flows have none: no list per flow then
+                for (var a = 0; a < _active.Length; a++)
+                {
+                    foreach (var fe in _active[a].FlowEffects)
+                    {
+                        if ((fe.State is null || fe.State == state.Name) && (fe.Payer is null || fe.Payer == account.Payer) && (fe.Sector is null || fe.Sector == account.Sector))
+                        {
+                            (list ??= []).Add((a, fe));
+                        }
+                    }
+                }
+
+                _flowEffects[b][i] = list is null ? [] : [.. list];
+            }
+        }
+
+        _outcomeBase = new double[c.O];
+        _outcomeWork = new double[c.O];
+        _outcomeMix = new double[c.O];
+        _touch = c.Recorder is null ? null : Touch;
+    }
+
+    public SubcohortPlan Plan { get; private set; }
+
+    /// <summary>
+    /// Re-targets the compiler at the compilation's current parameter values (after
+    /// <see cref="Compilation.Rebind"/>) and a plan of the same start age and treatment pattern:
+    /// the weights and the per-point parameter values are re-evaluated, the resolved structure kept.
+    /// </summary>
+    public void Rebind(SubcohortPlan plan)
+    {
+        Plan = plan;
+        var interventions = _c.Strategy.Interventions;
+        for (var a = 0; a < _activeIndex.Length; a++)
+        {
+            var i = _activeIndex[a];
+            _weights[a] = interventions[i].UptakeMode == UptakeMode.MeanEffect ? _c.Uptake[i] : 1.0;
+        }
+
+        if (_active.Any(iv => iv.ParameterEffects.Count > 0))
+        {
+            _paramsAt = ParametersAt();
+        }
+        else
+        {
+            // No parameter effect: every point reads the compilation's values (a re-used array, no per-draw allocation).
+            Array.Fill(_paramsAt, _c.Parameters);
+        }
+    }
+
+    /// <summary>The strategy's intervention indices acting on this sub-cohort.</summary>
+    public int[] ActiveIndex => _activeIndex;
+
+    /// <summary>Compiles every block.</summary>
+    public Subcohort Compile()
+    {
+        var c = _c;
+        int T = c.T, N = c.N, L = c.L, O = c.O;
+        var P = new double[T * N * N];
+        var F = new double[(T + 1) * N * L];
+        var U = new double[(T + 1) * N * Math.Max(O, 1)];
+        var upfront = new double[L];
+        var ev = c.Events;
+        var E = ev.From.Length;
+        var EO = ev.OutcomeFrom.Length;
+        var eventAmounts = new double[T * Math.Max(E, 1)];
+        var eventOutcomes = new double[T * Math.Max(EO, 1)];
+        var rec = c.Recorder;
+        for (var t = 0; t < T; t++)
+        {
+            for (var x = 0; x < N; x++)
+            {
+                rec?.Begin(CompiledBlock.TransitionRow, t, x);
+                TransitionRow(t, x, P.AsSpan(((t * N) + x) * N, N));
+                rec?.End();
+            }
+        }
+
+        for (var t = 0; t <= T; t++)
+        {
+            for (var x = 0; x < N; x++)
+            {
+                rec?.Begin(CompiledBlock.StateCell, t, x);
+                StateCell(t, x, F.AsSpan(((t * N) + x) * L, L), O == 0 ? [] : U.AsSpan(((t * N) + x) * O, O));
+                rec?.End();
+            }
+        }
+
+        rec?.Begin(CompiledBlock.Upfront, 0, 0);
+        Upfront(upfront);
+        rec?.End();
+        for (var t = 0; t < T; t++)
+        {
+            rec?.Begin(CompiledBlock.Events, t, 0);
+            Events(t, eventAmounts.AsSpan(t * E, E), eventOutcomes.AsSpan(t * EO, EO));
+            rec?.End();
+        }
+
+        rec?.EndSubcohort();
+        return new Subcohort
+        {
+            StartAge = Plan.StartAge,
+            TreatmentMask = Plan.Mask,
+            Initial = Plan.Initial,
+            P = P,
+            StateFlows = F,
+            StateOutcomes = U,
+            EventFrom = ev.From,
+            EventTo = ev.To,
+            EventLedger = ev.Ledger,
+            EventAmounts = eventAmounts,
+            OutcomeEventFrom = ev.OutcomeFrom,
+            OutcomeEventTo = ev.OutcomeTo,
+            OutcomeEventIndex = ev.OutcomeIndex,
+            OutcomeEventValues = eventOutcomes,
+            Upfront = upfront,
+        };
+    }
+
+    /// <summary>Parameter values per trace point (parameter effects follow their profile).</summary>
+    private ParameterValues[] ParametersAt()
+    {
+        var c = _c;
+        var parameters = c.Parameters;
+        var paramsAt = new ParameterValues[c.T + 1];
+        for (var t = 0; t <= c.T; t++)
+        {
+            paramsAt[t] = parameters;
+            for (var a = 0; a < _active.Length; a++)
+            {
+                foreach (var pe in _active[a].ParameterEffects)
+                {
+                    // The effect's parameter then reads the base value, the target and the uptake.
+                    c.Recorder?.Alias(pe.Parameter.Index, pe.Value, _c.Strategy.Interventions[_activeIndex[a]].Uptake);
+                    var m = _weights[a] * pe.Profile.Multiplier(t * c.Dt);
+                    var baseValue = paramsAt[t][pe.Parameter];
+                    var target = pe.Value.Evaluate(parameters);
+                    paramsAt[t] = paramsAt[t].With(pe.Parameter, baseValue + (m * (target - baseValue)));
+                }
+            }
+        }
+
+        return paramsAt;
+    }
+
+    /// <summary>Stage 2: the transition row of cycle <paramref name="t"/> from expanded state <paramref name="x"/> over expanded states (overwritten).</summary>
+    public void TransitionRow(int t, int x, Span<double> row)
+    {
+        var c = _c;
+        var model = c.Model;
+        var space = c.Space;
+        row.Clear();
+        var b = space.BaseOf[x];
+        if (model.States[b].IsAbsorbing)
+        {
+            row[x] = 1.0;
+            return;
+        }
+
+        var ctx = new ModelContext(t, c.Dt, Plan.StartAge, space.TimeInStateOf[x], _paramsAt[t]);
+        if (!c.Rows[b].Compute(model, ctx, c.Dt, _effects[b], _weights, t * c.Dt, _q, c.ReportAction, _touch))
+        {
+            return;
+        }
+
+        var B = _q.Length;
+        var destinations = c.Destinations.AsSpan(x * B, B);
+        for (var j = 0; j < B; j++)
+        {
+            if (_q[j] != 0)
+            {
+                row[destinations[j]] += _q[j];
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TransitionRow(int, int, Span{double})"/> with the row's entry values cached in
+    /// <paramref name="cached"/> (one per entry of the base state's row): only the entries with their bit
+    /// set in <paramref name="evaluate"/> are evaluated (see <see cref="RowEntries"/>).
+    /// </summary>
+    public void TransitionRow(int t, int x, Span<double> row, Span<double> cached, ulong evaluate)
+    {
+        var c = _c;
+        var space = c.Space;
+        row.Clear();
+        var b = space.BaseOf[x];
+        if (c.Model.States[b].IsAbsorbing)
+        {
+            row[x] = 1.0;
+            return;
+        }
+
+        var ctx = new ModelContext(t, c.Dt, Plan.StartAge, space.TimeInStateOf[x], _paramsAt[t]);
+        if (!c.Rows[b].Compute(c.Model, ctx, c.Dt, _effects[b], _weights, t * c.Dt, _q, c.ReportAction, _touch, cached, evaluate))
+        {
+            return;
+        }
+
+        var B = _q.Length;
+        var destinations = c.Destinations.AsSpan(x * B, B);
+        for (var j = 0; j < B; j++)
+        {
+            if (_q[j] != 0)
+            {
+                row[destinations[j]] += _q[j];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The entries of the row of (cycle <paramref name="t"/>, expanded state <paramref name="x"/>): their
+    /// values at the current parameters into <paramref name="values"/> (one per entry) and, as the
+    /// result, a bit per entry that reads a parameter of <paramref name="changed"/>. All bits are set
+    /// when the entries cannot be told apart: more than 64 entries, or a parameter effect among the
+    /// active interventions (a parameter read then also stands for its effect's target and uptake).
+    /// </summary>
+    public ulong RowEntries(int t, int x, ReadOnlySpan<ulong> changed, Span<double> values)
+    {
+        var c = _c;
+        var b = c.Space.BaseOf[x];
+        var entries = c.Rows[b].Entries;
+        if (entries.Length > 64 || _active.Any(iv => iv.ParameterEffects.Count > 0))
+        {
+            return ulong.MaxValue;
+        }
+
+        var mask = 0UL;
+        var reads = new ReadSet(c.Model.Parameters.Count);
+        var tracked = _paramsAt[t].Tracked(reads);
+        var ctx = new ModelContext(t, c.Dt, Plan.StartAge, c.Space.TimeInStateOf[x], tracked);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            reads.Clear();
+            values[i] = entries[i].F(in ctx);
+            if (reads.Intersects(changed))
+            {
+                mask |= 1UL << i;
+            }
+        }
+
+        return mask;
+    }
+
+    /// <summary>
+    /// True when the row of (<paramref name="t"/>, <paramref name="x"/>) is computed the same in every
+    /// strategy for this start age: no parameter effect among the active interventions and none of
+    /// their transition effects from the state applies at the cycle's age (so the weights never enter).
+    /// </summary>
+    public bool RowIsStrategyFree(int t, int x)
+    {
+        if (_active.Any(iv => iv.ParameterEffects.Count > 0))
+        {
+            return false;
+        }
+
+        var age = Plan.StartAge + (t * _c.Dt);
+        foreach (var re in _effects[_c.Space.BaseOf[x]])
+        {
+            if (re.Effect.Ages is not { } ages || ages.Contains(age))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// True when the flow and outcome cells of (<paramref name="t"/>, <paramref name="x"/>) are computed
+    /// the same in every strategy for this start age: no parameter effect, flow effect or outcome effect
+    /// of the active interventions reaches the state, and each of their per-cycle costs in it lies
+    /// outside its age window at the point's age.
+    /// </summary>
+    public bool CellIsStrategyFree(int t, int x)
+    {
+        var b = _c.Space.BaseOf[x];
+        if (_active.Any(iv => iv.ParameterEffects.Count > 0) || _outcomeEffectIn[b] || _flowEffects[b].Any(e => e.Length > 0))
+        {
+            return false;
+        }
+
+        var age = Plan.StartAge + (t * _c.Dt);
+        foreach (var (_, cost, _) in _costs[b])
+        {
+            if (cost.Ages is not { } ages || ages.Contains(age))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Stage 3: the occupancy flows (base and intervention ledger cells) and outcomes of expanded state <paramref name="x"/> at trace point <paramref name="t"/> (overwritten).</summary>
+    public void StateCell(int t, int x, Span<double> flows, Span<double> outcomes)
+    {
+        var c = _c;
+        var model = c.Model;
+        var states = model.States;
+        var dt = c.Dt;
+        var A = c.A;
+        var tau = t * dt;
+        var b = c.Space.BaseOf[x];
+        var ctx = new ModelContext(t, dt, Plan.StartAge, c.Space.TimeInStateOf[x], _paramsAt[t]);
+        var cycleShares = c.Time.CycleShares;
+        flows.Clear();
+        outcomes.Clear();
+        var stateFlows = c.FlowsByState[b];
+        for (var i = 0; i < stateFlows.Count; i++)
+        {
+            var (fi, account) = stateFlows[i];
+            var f = model.Flows[fi];
+            var v = f.Amount(in ctx);
+            if (!double.IsFinite(v))
+            {
+                c.Report(ProblemSubject.Flow(fi + 1), $"flow {f.Account} in state '{f.FromState}'", $"The amount is not a finite number ({v}) at cycle {t} (age {Fmt(ctx.Age)}).", t, ctx.Age);
+                continue;
+            }
+
+            v *= c.PriceFactor[fi];
+            if (f.RealGrowth != 0)
+            {
+                v *= Math.Pow(1 + f.RealGrowth, tau);
+            }
+
+            if (_flowEffects[b].Length > 0)
+            {
+                v *= FlowEffectFactor(_flowEffects[b][i], cycleShares[t], dt, _paramsAt[t]);
+            }
+
+            flows[account] += v;
+        }
+
+        foreach (var (a, cost, cell) in _costs[b])
+        {
+            if (cost.Ages is { } costAges && !costAges.Contains(ctx.Age))
+            {
+                continue;
+            }
+
+            var share = 1.0;
+            if (cost.DurationYears is double d)
+            {
+                // The share of this trace point's weight that lies in cycles k with k·Δt < d.
+                share = 0.0;
+                foreach (var (cycle, part) in cycleShares[t])
+                {
+                    if (cycle * dt < d - Tolerance)
+                    {
+                        share += part;
+                    }
+                }
+
+                if (share == 0)
+                {
+                    continue;
+                }
+            }
+
+            Touch(a);
+            flows[cell] += (_weights[a] == 1 ? share : _weights[a] * share) * cost.Amount.Evaluate(_paramsAt[t]);
+        }
+
+        if (c.O == 0)
+        {
+            return;
+        }
+
+        foreach (var (value, o, outcomeName, stateName) in c.OutcomesByState[b])
+        {
+            var v = value(in ctx);
+            if (!double.IsFinite(v))
+            {
+                c.Report(ProblemSubject.Of(ProblemKind.Outcome, outcomeName), $"outcome '{outcomeName}' in state '{stateName}'", $"The value is not a finite number ({v}) at cycle {t}.", t, ctx.Age);
+                continue;
+            }
+
+            outcomes[o] += v;
+        }
+
+        if (!_outcomeEffectIn[b])
+        {
+            return;
+        }
+
+        // The effects in each cycle the point belongs to, mixed by the shares.
+        outcomes.CopyTo(_outcomeBase);
+        Array.Clear(_outcomeMix);
+        foreach (var (cycle, part) in cycleShares[t])
+        {
+            _outcomeBase.CopyTo(_outcomeWork, 0);
+            foreach (var (a, oe, o) in _outcomeEffects[b])
+            {
+                Touch(a);
+                var m = _weights[a] * oe.Profile.Multiplier(cycle * dt);
+                var value = oe.Value.Evaluate(_paramsAt[t]);
+                _outcomeWork[o] = oe.Replace ? _outcomeWork[o] + (m * (value - _outcomeWork[o])) : _outcomeWork[o] + (m * value);
+            }
+
+            for (var o = 0; o < c.O; o++)
+            {
+                _outcomeMix[o] += part * _outcomeWork[o];
+            }
+        }
+
+        _outcomeMix.AsSpan().CopyTo(outcomes);
+    }
+
+    /// <summary>Stage 3: upfront intervention costs for the whole sub-cohort, per ledger cell, at t = 0 (overwritten).</summary>
+    public void Upfront(Span<double> upfront)
+    {
+        var c = _c;
+        upfront.Clear();
+        for (var a = 0; a < _active.Length; a++)
+        {
+            foreach (var cost in _active[a].Costs)
+            {
+                if (cost.Timing == CostTiming.Upfront && (cost.Ages is null || cost.Ages.Contains(Plan.StartAge)))
+                {
+                    Touch(a);
+                    upfront[c.A + c.Model.AccountIndex(cost.Account)] += _weights[a] * Plan.Mass * cost.Amount.Evaluate(c.Parameters);
+                }
+            }
+        }
+    }
+
+    /// <summary>Stage 4: the event amounts and event outcome values per person of cycle <paramref name="t"/> (overwritten).</summary>
+    public void Events(int t, Span<double> amounts, Span<double> values)
+    {
+        var c = _c;
+        var ev = c.Events;
+        var dt = c.Dt;
+        for (var e = 0; e < amounts.Length; e++)
+        {
+            var ctx = new ModelContext(t, dt, Plan.StartAge, c.Space.TimeInStateOf[ev.From[e]], _paramsAt[t]);
+            var (f, price, growth, subject, flow) = ev.Flows[e];
+            var v = f(in ctx) * price * (growth == 0 ? 1 : Math.Pow(1 + growth, (t + 1) * dt));
+            if (!double.IsFinite(v))
+            {
+                c.Report(ProblemSubject.Flow(flow + 1), subject, $"The amount is not a finite number ({v}) at cycle {t}.", t, ctx.Age);
+            }
+
+            amounts[e] = v;
+        }
+
+        for (var e = 0; e < values.Length; e++)
+        {
+            var ctx = new ModelContext(t, dt, Plan.StartAge, c.Space.TimeInStateOf[ev.OutcomeFrom[e]], _paramsAt[t]);
+            values[e] = ev.Outcomes[e](in ctx);
+        }
+    }
+
+    /// <summary>The weight (uptake) of active intervention <paramref name="a"/> enters the block being compiled.</summary>
+    private void Touch(int a)
+    {
+        var iv = _c.Strategy.Interventions[_activeIndex[a]];
+        if (_c.Recorder is { } rec && iv.UptakeMode == UptakeMode.MeanEffect)
+        {
+            rec.Read(iv.Uptake);
+        }
+    }
+
+    /// <summary>
+    /// The factor of the flow effects on one flow at a trace point: per cycle k the point belongs to,
+    /// <c>Π_e (1 + m_e(k·Δt)·(M_e − 1))</c>, mixed by the cycle shares.
+    /// </summary>
+    private double FlowEffectFactor((int Active, FlowEffect Effect)[] effects, (int Cycle, double Share)[] shares, double dt, ParameterValues parameters)
+    {
+        // No effect on this flow, or a point in no cycle: unchanged.
+        if (effects.Length == 0 || shares.Length == 0)
+        {
+            return 1.0;
+        }
+
+        var factor = 0.0;
+        foreach (var (cycle, part) in shares)
+        {
+            var product = 1.0;
+            foreach (var (a, fe) in effects)
+            {
+                Touch(a);
+                product *= 1 + (_weights[a] * fe.Profile.Multiplier(cycle * dt) * (fe.Multiplier.Evaluate(parameters) - 1));
+            }
+
+            factor += part * product;
+        }
+
+        return factor;
+    }
+
+    private static string Fmt(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The parameters read through a tracked <see cref="ParameterValues"/>, as a bit set.</summary>
+internal sealed class ReadSet(int parameters) : IParameterReadLog
+{
+    private readonly ulong[] _bits = new ulong[Math.Max(1, (parameters + 63) / 64)];
+
+    public void Read(int parameter) => _bits[parameter >> 6] |= 1UL << (parameter & 63);
+
+    public void ReadAll() => Array.Fill(_bits, ulong.MaxValue);
+
+    public void Clear() => Array.Clear(_bits);
+
+    /// <summary>True when a parameter of <paramref name="mask"/> was read.</summary>
+    public bool Intersects(ReadOnlySpan<ulong> mask)
+    {
+        for (var i = 0; i < _bits.Length && i < mask.Length; i++)
+        {
+            if ((_bits[i] & mask[i]) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
