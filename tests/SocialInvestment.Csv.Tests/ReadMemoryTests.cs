@@ -61,8 +61,8 @@ public sealed class ReadMemoryTests
     /// grows with the square of the rows (a list copied per row, a problem list re-sorted per row)
     /// fails here without timing anything. Allocation counts are deterministic on one thread; the
     /// tolerance covers the fixed costs (the model's compiled tables, the other small tables), which
-    /// make the ratio fall slightly with size, never rise. Measured 2026-12-01: 10.2 bytes allocated
-    /// per file byte at 2 MB, 8.2 at 4 MB (16.4 and 14.4 before the texts per flow were made lazily;
+    /// make the ratio fall slightly with size, never rise. Measured 2026-12-01: 10.3 bytes allocated
+    /// per file byte at 2 MB, 8.3 at 4 MB (16.4 and 14.4 before the texts per flow were made lazily;
     /// 48.5 and 45.2 before the two fixes below).
     /// </summary>
     [Test]
@@ -138,7 +138,7 @@ public sealed class ReadMemoryTests
     /// <summary>
     /// The model built from a large table keeps a flow definition and its amount function per row and
     /// nothing more: the bytes it retains beyond the scenario, measured after full collections (which
-    /// count live objects exactly), are under 200 per flow. Measured 2026-12-01: 168 (a definition of 96
+    /// count live objects exactly), are under 200 per flow. Measured 2026-12-01: 170 (a definition of 96
     /// bytes, a delegate of 64 whose target is the row the scenario already holds, an array slot);
     /// before, each flow also had a closure and a one-band array (250.4).
     /// </summary>

@@ -266,12 +266,22 @@ internal sealed class Compilation
             }
         }
 
-        // Occupancy flows and outcomes grouped by state, with their ledger/outcome index resolved once.
+        // Occupancy flows and outcomes grouped by state, with their ledger/outcome index resolved once;
+        // each state's list sized exactly (a state of a large table holds a flow per row).
+        var perState = new int[B];
+        for (var fi = 0; fi < flows.Count; fi++)
+        {
+            if (flows[fi].Trigger == FlowTrigger.StateOccupancy)
+            {
+                perState[Model.StateIndex(flows[fi].FromState!)]++;
+            }
+        }
+
         FlowsByState = new List<(int Flow, int Account)>[B];
         OutcomesByState = new List<(ModelFunction Value, int Outcome, string Name, string State)>[B];
         for (var b = 0; b < B; b++)
         {
-            FlowsByState[b] = [];
+            FlowsByState[b] = new(perState[b]);
             OutcomesByState[b] = [];
         }
 
