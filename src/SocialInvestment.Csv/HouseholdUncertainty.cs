@@ -1,3 +1,4 @@
+using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Households;
 using SocialInvestment.IO;
@@ -77,6 +78,51 @@ public static class HouseholdUncertainty
         var changes = Enumerable.Range(1, result.Strategies.Count - 1).SelectMany(k => result.Perspectives.Select(p => (k, p, v: result.ChangesPerHousehold(k, p)))).ToArray();
         CsvFiles.WriteCsv(Path.Combine(directory, ResultFileNames[1]), ["draw", "strategy", "perspective", "change_per_household", .. uncertain.Select(u => u.Name)], Enumerable.Range(0, result.Draws).SelectMany(draw =>
             changes.Select(c => (string?[])[N(draw), result.Strategies[c.k].Name, c.p.Name, N(c.v[draw]), .. values.Select(v => N(v[draw]))])));
+    }
+
+    /// <summary>The conventional file names of <see cref="WriteSettlement"/>: the parties' positions, then the transfer schedule.</summary>
+    public static IReadOnlyList<string> SettlementFileNames { get; } = ["household_settlement.csv", "household_settlement_schedule.csv"];
+
+    /// <summary>
+    /// Settles every household strategy against the comparator (on the totals for
+    /// <see cref="HouseholdDefinition.Size"/> households) with the scenario's <c>settlement_rules.csv</c>,
+    /// or <see cref="SettlementFile.ExamplePlan"/> when it has none, with the family as a party
+    /// (<see cref="HouseholdSettlement"/>).
+    /// </summary>
+    /// <param name="households">The household tables.</param>
+    /// <param name="all">The household run (every strategy; the first is the comparator).</param>
+    /// <param name="plan">The plan (from <see cref="SettlementFile.TryRead"/>, or the example plan).</param>
+    /// <exception cref="SettlementValidationException">The plan does not fit the household model.</exception>
+    public static IReadOnlyList<SettlementResult> Settle(HouseholdScenario households, HouseholdComparison all, SettlementPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(households);
+        ArgumentNullException.ThrowIfNull(all);
+        ArgumentNullException.ThrowIfNull(plan);
+        return [.. Enumerable.Range(1, all.Results.Count - 1).Select(k => HouseholdSettlement.Settle(households.Definition, all.Results[k].Totals, all.Results[0].Totals, plan))];
+    }
+
+    /// <summary>
+    /// Writes the household settlements: <c>household_settlement.csv</c> — per strategy and party
+    /// (<c>strategy, comparator, plan, payer, family</c> (true for the family payer), <c>puts_in</c> (PV of
+    /// what the party invests), <c>gets_out</c> (PV of what it saves or gains), <c>net_gain_before,
+    /// receives, net_gain_after</c>) in NOK for the households the totals stand for, + = better off
+    /// (<c>receives</c>: + = receives, − = pays); and <c>household_settlement_schedule.csv</c>, the
+    /// transfer schedule in the columns of <c>settlement.csv</c>.
+    /// </summary>
+    /// <param name="settlements">The settlements (one per non-comparator strategy).</param>
+    /// <param name="family">The family payer.</param>
+    /// <param name="directory">The folder (must exist).</param>
+    public static void WriteSettlement(IReadOnlyList<SettlementResult> settlements, Payer family, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(settlements);
+        ArgumentNullException.ThrowIfNull(family);
+        ArgumentNullException.ThrowIfNull(directory);
+        CsvFiles.WriteCsv(Path.Combine(directory, SettlementFileNames[0]), ["strategy", "comparator", "plan", "payer", "family", "puts_in", "gets_out", "net_gain_before", "receives", "net_gain_after"], settlements.SelectMany(s => s.Positions.Select(p =>
+        {
+            var row = s.Ledger.Payer(p.Payer.Name);
+            return new string?[] { s.Ledger.Strategy, s.Ledger.Comparator, s.Plan.Name, p.Payer.Name, p.Payer.Name == family.Name ? "true" : "false", N(row.Invested), N(row.Savings), N(p.NetGainBefore), N(p.Received), N(p.NetGainAfter) };
+        })));
+        SettlementFile.WriteSchedule(settlements, Path.Combine(directory, SettlementFileNames[1]));
     }
 
     private static string N(double x) => CsvNumber.Format(x);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScottPlot;
+using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Households;
 using SocialInvestment.Model;
@@ -27,6 +28,9 @@ public sealed record HouseholdReportInput(HouseholdComparison All, IReadOnlyList
 
     /// <summary>The PSA over the household parameters (<see cref="HouseholdPsa"/>), or null: not shown.</summary>
     public HouseholdPsaResult? Uncertainty { get; init; }
+
+    /// <summary>The investor's-view settlements with the family as a party (<see cref="HouseholdSettlement"/>), one per non-comparator strategy; empty: not shown.</summary>
+    public IReadOnlyList<SettlementResult> Settlements { get; init; } = [];
 
     /// <summary>The report title.</summary>
     public string? Title { get; init; }
@@ -136,6 +140,21 @@ public static class HouseholdReport
         if (input.PlacementStates.Count > 0)
         {
             blocks.Add(new ChartBlock(new ReportChart(t["chart.placed.title"], t.F("chart.placed.caption", string.Join(", ", input.PlacementStates)), "households-placed.png", Charts.HouseholdsPlaced(input, options))));
+        }
+
+        // Who should compensate whom, the family as a party.
+        foreach (var settlement in input.Settlements)
+        {
+            blocks.Add(new HeadingBlock(3, t.F("sec.settle", settlement.Ledger.Strategy)));
+            var st = new Table([t["col.party"], t.F("col.putsIn", money), t.F("col.getsOut", money), t.F("col.before", money), t.F("col.receives", money), t.F("col.after", money)], [false, true, true, true, true, true]);
+            foreach (var p in settlement.Positions)
+            {
+                var row = settlement.Ledger.Payer(p.Payer.Name);
+                st.Add(p.Payer.Name == d.FamilyPayer.Name ? t.F("family", p.Payer.Name) : p.Payer.Name, NumberFormat.Amount(row.Invested, c), NumberFormat.Amount(row.Savings, c), NumberFormat.Amount(p.NetGainBefore, c), NumberFormat.Amount(p.Received, c), NumberFormat.Amount(p.NetGainAfter, c));
+            }
+
+            st.Footnotes = [t.F("note.settle", settlement.Plan.Name, settlement.Ledger.Comparator, d.Size.ToString("N0", c))];
+            blocks.Add(new TableBlock(st));
         }
 
         // The PSA over the household parameters.
@@ -299,6 +318,14 @@ internal sealed class HouseholdTexts(ReportOptions options)
         ["noSource"] = "no source given",
         ["note.links"] = "p' = 1 − (1 − p)^HR while the condition holds at the start of the year. Register studies give associations, not causal effects; ratios labelled illustrative are assumptions.",
         ["money"] = "{0}, {1} prices",
+        ["sec.settle"] = "Who should compensate whom, the family as a party: {0}",
+        ["col.party"] = "Party",
+        ["col.putsIn"] = "Puts in ({0})",
+        ["col.getsOut"] = "Gets out ({0})",
+        ["col.before"] = "Net gain before ({0})",
+        ["col.receives"] = "Receives ({0}, − = pays)",
+        ["col.after"] = "Net gain after ({0})",
+        ["note.settle"] = "Plan '{0}' against {1}, for the {2} households the totals stand for, present values; + = better off. Puts in: what the party invests (for the family, the value of its own time); gets out: what it saves or gains (for the family, its members' earnings and benefits received less taxes and co-payments). A settlement only moves money: the net gains sum to the same after as before. Rules without a payer list include the family beside every public payer.",
         ["sec.psa"] = "Uncertainty: the PSA over the household parameters",
         ["psa.intro"] = "{0} draws over {1} uncertain parameters (the members' model and the household numbers that name a parameter), each evaluated with the exact joint-state cohort of the households (no Monte Carlo error within a draw). Change per household against {2}, present value in {3}; + = better off.",
         ["col.base"] = "Base case ({0})",
@@ -353,6 +380,14 @@ internal sealed class HouseholdTexts(ReportOptions options)
         ["noSource"] = "ingen kilde oppgitt",
         ["note.links"] = "p' = 1 − (1 − p)^HR så lenge vilkåret gjelder ved starten av året. Registerstudier gir sammenhenger, ikke årsakseffekter; ratioer merket illustrative er antakelser.",
         ["money"] = "{0}, {1}-priser",
+        ["sec.settle"] = "Hvem bør kompensere hvem, med familien som part: {0}",
+        ["col.party"] = "Part",
+        ["col.putsIn"] = "Legger inn ({0})",
+        ["col.getsOut"] = "Får ut ({0})",
+        ["col.before"] = "Nettogevinst før ({0})",
+        ["col.receives"] = "Mottar ({0}, − = betaler)",
+        ["col.after"] = "Nettogevinst etter ({0})",
+        ["note.settle"] = "Plan '{0}' mot {1}, for de {2} husholdningene totalene gjelder, nåverdier; + = bedre ut. Legger inn: det parten investerer (for familien verdien av egen tid); får ut: det den sparer eller tjener (for familien medlemmenes inntekt og mottatte ytelser minus skatt og egenandeler). Et oppgjør flytter bare penger: nettogevinstene summerer seg til det samme etter som før. Regler uten betalerliste tar med familien ved siden av alle offentlige betalere.",
         ["sec.psa"] = "Usikkerhet: PSA over husholdningsparameterne",
         ["psa.intro"] = "{0} trekk over {1} usikre parametere (medlemmenes modell og husholdningstallene som viser til en parameter), hvert beregnet med den eksakte kohorten over husholdningenes felles tilstander (ingen Monte Carlo-feil innen et trekk). Endring per husholdning mot {2}, nåverdi i {3}; + = bedre ut.",
         ["col.base"] = "Basisberegning ({0})",

@@ -37,6 +37,17 @@ public class HouseholdsCommandTests : TempFolderTest
         var uptake = File.ReadAllLines(Path.Combine(outDir, "household_uptake.csv")).Skip(1).Single().Split(',');
         Assert.That(familyTime, Is.EqualTo(D(uptake[3]) * (0.5 + 1.0) * 100 * 347).Within(1e-6).Percent, "the family's time: uptake × 100 hours × 347 NOK at trace points 0 and 1, weighted 0.5 and 1 by the default's half-cycle counting, undiscounted");
 
+        // Who should compensate whom, with the family as a party (the example plan: savers reimburse the investors).
+        Assert.That(r.Out, Does.Contain("Who should compensate whom, the family as a party"));
+        var parties = File.ReadAllLines(Path.Combine(outDir, "household_settlement.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(x => x[3]);
+        Assert.That(parties.Keys, Is.EquivalentTo(new[] { "municipality", "county", "state", "individual" }));
+        Assert.That(parties["individual"][4], Is.EqualTo("true"), "the family payer is flagged");
+        Assert.That(D(parties["individual"][5]), Is.EqualTo(familyTime * 1000).Within(25).Percent, "what the family puts in: the PV of its time for the 1 000 households (discounted, so below the undiscounted bill)");
+        Assert.That(parties.Values.Sum(x => D(x[8])), Is.EqualTo(0).Within(1e-6 * parties.Values.Sum(x => Math.Abs(D(x[7])))), "a settlement only moves money");
+        Assert.That(parties.Values.All(x => Math.Abs(D(x[9]) - (D(x[7]) + D(x[8]))) <= 1e-6 * Math.Abs(D(x[7])) + 1e-3), "after = before + receives");
+        Assert.That(File.Exists(Path.Combine(outDir, "household_settlement_schedule.csv")));
+        Assert.That(File.ReadAllText(Path.Combine(outDir, "report.md")), Does.Contain("Who should compensate whom, the family as a party"));
+
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(outDir, "household_summary.json")));
         Assert.That(json.RootElement.GetProperty("householdsSimulated").GetInt64(), Is.EqualTo(1500));
         Assert.That(json.RootElement.GetProperty("strategies")[1].GetProperty("familyInvestedPerHousehold").GetDouble(), Is.GreaterThan(0));

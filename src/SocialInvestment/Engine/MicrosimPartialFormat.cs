@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Buffers.Binary;
-using System.Numerics;
-
 namespace SocialInvestment.Engine;
 
 public sealed partial class MicrosimPartial
@@ -19,7 +15,7 @@ public sealed partial class MicrosimPartial
     /// <returns>The serialised partial.</returns>
     public byte[] ToBytes()
     {
-        var w = new Writer();
+        var w = new PartialWriter();
         w.UInt32(Magic);
         w.Int32(FormatVersion);
         w.Int32(Arms.Length);
@@ -87,7 +83,7 @@ public sealed partial class MicrosimPartial
         ArgumentNullException.ThrowIfNull(options);
         var plan = new MicrosimPlan(compiled, options);
         var partial = new MicrosimPartial(plan);
-        var r = new SpanReader(data);
+        var r = new PartialReader(data);
         if (r.UInt32() != Magic)
         {
             throw new FormatException("The buffer is not a microsimulation partial.");
@@ -162,149 +158,5 @@ public sealed partial class MicrosimPartial
         }
 
         return partial;
-    }
-
-    private sealed class Writer
-    {
-        private readonly ArrayBufferWriter<byte> _s = new();
-
-        public void Byte(byte v)
-        {
-            _s.GetSpan(1)[0] = v;
-            _s.Advance(1);
-        }
-
-        public void UInt32(uint v)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(_s.GetSpan(4), v);
-            _s.Advance(4);
-        }
-
-        public void Int32(int v)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(_s.GetSpan(4), v);
-            _s.Advance(4);
-        }
-
-        public void Int64(long v)
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(_s.GetSpan(8), v);
-            _s.Advance(8);
-        }
-
-        public void Longs(long[] a)
-        {
-            Int32(a.Length);
-            foreach (var v in a)
-            {
-                Int64(v);
-            }
-        }
-
-        public void Ints(IReadOnlyList<int> a)
-        {
-            Int32(a.Count);
-            foreach (var v in a)
-            {
-                Int32(v);
-            }
-        }
-
-        public void Big(BigInteger v)
-        {
-            var bytes = v.ToByteArray();
-            Int32(bytes.Length);
-            _s.Write(bytes);
-        }
-
-        public void Sums(ExactSum[] a)
-        {
-            Int32(a.Length);
-            foreach (var s in a)
-            {
-                Big(s.Units);
-            }
-        }
-
-        public byte[] ToArray() => _s.WrittenSpan.ToArray();
-    }
-
-    private ref struct SpanReader(ReadOnlySpan<byte> data)
-    {
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _at;
-
-        public readonly bool AtEnd => _at == _data.Length;
-
-        public byte Byte() => Take(1)[0];
-
-        public uint UInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
-
-        public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
-
-        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
-
-        /// <summary>A length prefix, checked against the bytes left (each element takes at least <paramref name="minBytes"/>).</summary>
-        public int Count(int minBytes)
-        {
-            var n = Int32();
-            if (n < 0 || (long)n * minBytes > _data.Length - _at)
-            {
-                throw new FormatException("The partial is truncated or damaged (a length exceeds the buffer).");
-            }
-
-            return n;
-        }
-
-        public void Longs(long[] into)
-        {
-            if (Count(8) != into.Length)
-            {
-                throw new FormatException("The partial's counts do not fit the run (a different model, horizon or options).");
-            }
-
-            for (var i = 0; i < into.Length; i++)
-            {
-                into[i] = Int64();
-            }
-        }
-
-        public int[] Ints()
-        {
-            var a = new int[Count(4)];
-            for (var i = 0; i < a.Length; i++)
-            {
-                a[i] = Int32();
-            }
-
-            return a;
-        }
-
-        public BigInteger Big() => new(Take(Count(1)));
-
-        public void Sums(ExactSum[] into)
-        {
-            if (Count(4) != into.Length)
-            {
-                throw new FormatException("The partial's sums do not fit the run (a different perspective or outcome set).");
-            }
-
-            for (var i = 0; i < into.Length; i++)
-            {
-                into[i] = ExactSum.FromUnits(Big());
-            }
-        }
-
-        private ReadOnlySpan<byte> Take(int n)
-        {
-            if (n > _data.Length - _at)
-            {
-                throw new FormatException("The partial is truncated.");
-            }
-
-            var s = _data.Slice(_at, n);
-            _at += n;
-            return s;
-        }
     }
 }

@@ -6,10 +6,12 @@ namespace SocialInvestment.Households;
 /// The mergeable result of simulating a range of households (a shard) of one prepared run for
 /// every strategy: integer counts and exact sums, so <see cref="Merge"/> is exact, associative and
 /// commutative — merging the shards of a run in any grouping gives bit for bit the result of
-/// simulating every household at once. Partials merge only within one <see cref="HouseholdRun"/>
-/// (the prepared run object; a byte form for other processes is not there yet).
+/// simulating every household at once. Partials merge within one <see cref="HouseholdRun"/>, and
+/// across processes when their runs have the same <see cref="HouseholdRun.RunKey"/>:
+/// <see cref="ToBytes"/> writes a partial, <see cref="FromBytes"/> reads it for an equal run (prepared
+/// in the other process from the same definition and options), refusing one of another run.
 /// </summary>
-public sealed class HouseholdPartial
+public sealed partial class HouseholdPartial
 {
     private readonly List<(long Start, long End)> _ranges = [];
 
@@ -36,9 +38,11 @@ public sealed class HouseholdPartial
     public HouseholdPartial Merge(HouseholdPartial other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (!ReferenceEquals(Run, other.Run))
+        if (!ReferenceEquals(Run, other.Run) && (Run.RunKey is not { } mine || other.Run.RunKey is not { } theirs || mine != theirs))
         {
-            throw new ArgumentException("The partials come from different prepared household runs.", nameof(other));
+            throw new ArgumentException(Run.RunKey is null || other.Run.RunKey is null
+                ? "The partials come from different prepared household runs (a run without a run key, of a model built in code, merges only with partials of the same run object)."
+                : $"The partials come from different household runs (run keys {Run.RunKey} and {other.Run.RunKey}: the definition, strategies, parameters or options differ).", nameof(other));
         }
 
         var merged = new HouseholdPartial(Run);

@@ -15,6 +15,7 @@ public sealed class HouseholdRun
     {
         Definition = definition;
         Options = options;
+        _runKey = new Lazy<ContentHash?>(ComputeRunKey);
         Strategies = ReadOnly.Copy(strategies);
         strategies = Strategies;
         var baseModel = definition.Model;
@@ -209,6 +210,20 @@ public sealed class HouseholdRun
     /// <summary>The definition.</summary>
     public HouseholdDefinition Definition { get; }
 
+    /// <summary>
+    /// SHA-256 identity of this run, which partials compare before they merge or are read from bytes:
+    /// the model's <see cref="LifeCourseModel.DefinitionHash"/>, every part of the definition (roles,
+    /// templates or register households, links, flows, the family payer, death states, size, the
+    /// definition's strategies, which fix the uptake streams), the run's strategies with their
+    /// interventions, the parameter values (IEEE 754 bits), and the options that change a number
+    /// (seed, draw, households, block size, the perspectives' names and coefficients; not the
+    /// threads). Null when the model has no definition hash (built in code) or a member strategy is
+    /// not one of the model's: such a run's partials merge only with partials of the same object.
+    /// </summary>
+    public ContentHash? RunKey => _runKey.Value;
+
+    private readonly Lazy<ContentHash?> _runKey;
+
     /// <summary>The options.</summary>
     public HouseholdOptions Options { get; }
 
@@ -225,6 +240,91 @@ public sealed class HouseholdRun
     public long Households => Definition.FromRegister ? Definition.RegisterHouseholds.Count : Options.Households;
 
     internal ParameterValues Parameters { get; }
+
+    private ContentHash? ComputeRunKey()
+    {
+        var d = Definition;
+        if (d.Model.DefinitionHash is not { } model || Strategies.Concat(d.Strategies).Any(s => !ReferenceEquals(s.MemberStrategy, Strategy.BusinessAsUsual) && !d.Model.Strategies.Contains(s.MemberStrategy)))
+        {
+            return null;
+        }
+
+        using var h = new ContentHasher();
+        h.Tag("socinv.household-run/1").Add(model);
+        h.Tag("roles").Add(d.Roles.Count);
+        foreach (var r in d.Roles)
+        {
+            h.Add(r.Name).Add(r.AgeOut?.Age).Add(r.AgeOut?.BecomesRole);
+        }
+
+        h.Tag("kinds").Add(d.FromRegister).Add(d.Kinds.Count);
+        foreach (var k in d.Kinds)
+        {
+            h.Add(k.Name).Add(k.Weight).Add(k.Members.Count);
+            foreach (var m in k.Members)
+            {
+                h.Add(m.Role).Add(m.Starts.Count);
+                foreach (var st in m.Starts)
+                {
+                    h.Add(st.Age).Add(st.State).Add(st.Weight);
+                }
+            }
+        }
+
+        h.Tag("links").Add(d.Links.Count);
+        foreach (var l in d.Links)
+        {
+            h.Add(l.Role).Add(l.From).Add(l.To).Add(l.HazardRatio).Add(l.While.ToString()).Add(l.Parameter);
+        }
+
+        h.Tag("flows").Add(d.Flows.Count);
+        foreach (var f in d.Flows)
+        {
+            Account(h, f.Account).Add(f.Name).Add(f.AmountPerCycle).Add(f.While?.ToString()).Add(f.Parameter);
+        }
+
+        h.Tag("family").Add(d.FamilyPayer.Name).Add(d.FamilyPayer.IsPublic).Add(d.FamilyPayer.Parent).Add(d.Size).Add(d.DeathStates.Count);
+        foreach (var x in d.DeathStates)
+        {
+            h.Add(x);
+        }
+
+        HashStrategies(h, "definition-strategies", d.Strategies);
+        HashStrategies(h, "strategies", Strategies);
+        h.Tag("parameters").Add(Parameters.AsSpan());
+        h.Tag("options").Add(Options.Seed).Add(Options.Draw).Add(Households).Add(Options.BlockSize).Add(Perspectives.Count);
+        foreach (var p in Perspectives)
+        {
+            h.Add(p.Name).Add(p.Coefficients(Model.Accounts));
+        }
+
+        return h.Finish();
+
+        static ContentHasher Account(ContentHasher h, Account a) => h.Add(a.Payer.Name).Add(a.Sector.Name).Add((int)a.Kind);
+
+        static void HashStrategies(ContentHasher h, string tag, IReadOnlyList<HouseholdStrategy> list)
+        {
+            h.Tag(tag).Add(list.Count);
+            foreach (var s in list)
+            {
+                h.Add(s.Name).Add(s.MemberStrategy.Name).Add(s.Interventions.Count);
+                foreach (var iv in s.Interventions)
+                {
+                    h.Add(iv.Name).Add(iv.Eligible.ToString()).Add(iv.Uptake).Add(iv.UptakeParameter).Add(iv.DurationCycles)
+                        .Add(iv.FamilyHoursPerCycle).Add(iv.FamilyValuePerHour).Add(iv.FamilySector.Name).Add(iv.Effects.Count).Add(iv.Costs.Count);
+                    foreach (var e in iv.Effects)
+                    {
+                        h.Add(e.Role).Add(e.From).Add(e.To).Add(e.HazardRatio).Add(e.Parameter);
+                    }
+
+                    foreach (var c in iv.Costs)
+                    {
+                        Account(h, c.Account).Add(c.AmountPerCycle).Add(c.Parameter);
+                    }
+                }
+            }
+        }
+    }
 
     internal int B { get; }
 

@@ -96,6 +96,12 @@ internal sealed class CohortDrawEvaluator
 
         public required BlockSource[][] CellSource { get; init; }
 
+        public required ulong[][] CellEvaluate { get; init; }
+
+        public required int[][] CellCacheAt { get; init; }
+
+        public required double[][] CellCache { get; init; }
+
         /// <summary>The structural non-zeros of the rows, flat (<see cref="Flat"/>; the same in every compilation of the strategy).</summary>
         public required (int[] Start, int[] Index) Columns { get; init; }
     }
@@ -142,6 +148,9 @@ internal sealed class CohortDrawEvaluator
             var rowCacheAt = new int[S][];
             var rowCache = new double[S][];
             var cellSource = new BlockSource[S][];
+            var cellEvaluate = new ulong[S][];
+            var cellCacheAt = new int[S][];
+            var cellCache = new double[S][];
             var baseCompilation = Compilation.Start(model, strategies[s], model.BaseParameters, [], null)!;
             var subcohortPlans = baseCompilation.PlanSubcohorts();
             for (var si = 0; si < S; si++)
@@ -157,6 +166,9 @@ internal sealed class CohortDrawEvaluator
                 var ra = new List<int>();
                 var cache = new List<double>();
                 var cs = new List<BlockSource>();
+                var ce = new List<ulong>();
+                var ca = new List<int>();
+                var cellValues = new List<double>();
                 var values = new double[64];
                 for (var t = 0; t <= T; t++)
                 {
@@ -180,6 +192,14 @@ internal sealed class CohortDrawEvaluator
                         {
                             c.Add((t * N) + x);
                             cs.Add(Shared(sharedCells, compiler.CellIsStrategyFree(t, x), (age, t, x), new BlockSource(s, si)));
+                            var flowCount = baseCompilation.FlowsByState[compiled.BaseOf[x]].Count;
+                            var evaluate = compiler.CellEntries(t, x, changed, values);
+                            ce.Add(evaluate);
+                            ca.Add(cellValues.Count);
+                            if (evaluate != ulong.MaxValue)
+                            {
+                                cellValues.AddRange(values.AsSpan(0, flowCount));
+                            }
                         }
                     }
 
@@ -197,6 +217,9 @@ internal sealed class CohortDrawEvaluator
                 rowCacheAt[si] = [.. ra];
                 rowCache[si] = [.. cache];
                 cellSource[si] = [.. cs];
+                cellEvaluate[si] = [.. ce];
+                cellCacheAt[si] = [.. ca];
+                cellCache[si] = [.. cellValues];
             }
 
             plans[s] = new StrategyPlan(compiled, rows, cells, events)
@@ -206,6 +229,9 @@ internal sealed class CohortDrawEvaluator
                 RowCacheAt = rowCacheAt,
                 RowCache = rowCache,
                 CellSource = cellSource,
+                CellEvaluate = cellEvaluate,
+                CellCacheAt = cellCacheAt,
+                CellCache = cellCache,
                 Columns = Flat(compiled.Columns, N),
             };
         }
@@ -499,7 +525,7 @@ internal sealed class CohortDrawEvaluator
     /// <summary>The number of blocks a draw recomputes, against all, as JSON fields (for the benchmark runner).</summary>
     public string BlockCounts()
     {
-        long rows = 0, cells = 0, events = 0, allRows = 0, allCells = 0, rowsComputed = 0, cellsComputed = 0, entries = 0, entriesEvaluated = 0, uncached = 0;
+        long rows = 0, cells = 0, events = 0, allRows = 0, allCells = 0, rowsComputed = 0, cellsComputed = 0, entries = 0, entriesEvaluated = 0, uncached = 0, cellFlows = 0, cellFlowsEvaluated = 0;
         foreach (var p in _plans)
         {
             rows += p.Rows.Sum(r => r.Length);
@@ -527,12 +553,24 @@ internal sealed class CohortDrawEvaluator
                 }
             }
 
+            for (var si = 0; si < p.Cells.Length; si++)
+            {
+                for (var k = 0; k < p.Cells[si].Length; k++)
+                {
+                    if (p.CellSource[si][k].Strategy < 0 && p.CellEvaluate[si][k] != ulong.MaxValue)
+                    {
+                        cellFlows += (k + 1 < p.CellCacheAt[si].Length ? p.CellCacheAt[si][k + 1] : p.CellCache[si].Length) - p.CellCacheAt[si][k];
+                        cellFlowsEvaluated += System.Numerics.BitOperations.PopCount(p.CellEvaluate[si][k]);
+                    }
+                }
+            }
+
             events += p.Events.Sum(e => e.Length);
             allRows += (long)p.Base.SubcohortCount * p.Base.Cycles * p.Base.ExpandedStateCount;
             allCells += (long)p.Base.SubcohortCount * (p.Base.Cycles + 1) * p.Base.ExpandedStateCount;
         }
 
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"event_cycles_recomputed\":{events}");
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"cell_flows_cached\":{cellFlows},\"cell_flows_evaluated\":{cellFlowsEvaluated},\"event_cycles_recomputed\":{events}");
     }
 
     /// <summary>A worker's own buffers and compiled-model copies (one per thread).</summary>
@@ -577,6 +615,7 @@ internal sealed class CohortDrawEvaluator
             _currentG = new double[]?[S][];
             _rowCache = new double[S][][];
             _inPlace = new bool[S];
+            _splits = new List<SubcohortPlan>?[S];
             _g = new double[S][][];
             _acc = new double[S][];
             var T = model.Options.Cycles;
@@ -604,6 +643,9 @@ internal sealed class CohortDrawEvaluator
         }
 
         private readonly PsaPayerFlows? _flows;
+
+        /// <summary>Per strategy, the sub-cohort plans of the last draw, refilled in place by the next (<see cref="Compilation.PlanSubcohorts(List{SubcohortPlan})"/>).</summary>
+        private readonly List<SubcohortPlan>?[] _splits;
 
         /// <summary>
         /// The per-payer flows of the draw <see cref="Evaluate"/> evaluated last (draw <paramref name="k"/>):
@@ -767,7 +809,7 @@ internal sealed class CohortDrawEvaluator
             var work = _work[s];
             if (c.Rebind(_parameters))
             {
-                var subcohorts = c.PlanSubcohorts();
+                var subcohorts = _splits[s] = c.PlanSubcohorts(_splits[s]);
                 if (SameSplit(subcohorts, work.Subcohorts))
                 {
                     int T = work.Cycles, N = work.ExpandedStateCount, L = work.LedgerCount, O = work.OutcomeCount;
@@ -817,6 +859,9 @@ internal sealed class CohortDrawEvaluator
 
                         var cells = plan.Cells[si];
                         var cellSource = plan.CellSource[si];
+                        var cellEvaluate = plan.CellEvaluate[si];
+                        var cellCacheAt = plan.CellCacheAt[si];
+                        var cellCache = plan.CellCache[si];
                         var g = _g[s][si];
                         var Jp = _e._jp;
                         for (var k = 0; k < cells.Length; k++)
@@ -831,7 +876,8 @@ internal sealed class CohortDrawEvaluator
                             else
                             {
                                 // Into a scratch ledger, then projected: the worker's flow table is read only through the projection.
-                                compiler.StateCell(tx / N, tx % N, _cell, _cellOutcomes);
+                                var evaluate = cellEvaluate[k];
+                                compiler.StateCell(tx / N, tx % N, _cell, _cellOutcomes, evaluate == ulong.MaxValue ? [] : cellCache.AsSpan(cellCacheAt[k]), evaluate);
                                 _e.Project(_cell, work.Cells[tx % N], _cellOutcomes, g.AsSpan(tx * Jp, Jp));
                             }
                         }

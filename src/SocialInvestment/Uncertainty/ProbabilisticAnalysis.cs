@@ -84,8 +84,9 @@ public sealed record PsaOptions : RunOptions
     /// instead of the incremental draw path, which recomputes only what a draw's parameters reach.
     /// Outcomes are bit-identical either way; costs and figures of the incremental path agree with
     /// the full one within 1e-12 of their rounding magnitude (they are summed per perspective first).
-    /// Set it to match, bit for bit, a run whose explicit evaluator is the cohort engine (a
-    /// settlement or contract PSA), for example on another machine. Default false. Part of a
+    /// Set it to match, bit for bit, a run whose explicit evaluator is the cohort engine (a contract
+    /// PSA, or a settlement through <see cref="SettlementUncertainty.Evaluator"/>; a settlement through
+    /// <see cref="PayerFlowObserver"/> keeps the incremental path), for example on another machine. Default false. Part of a
     /// <see cref="PsaPartial.RunKey"/>.
     /// </summary>
     public bool EvaluateEveryDrawInFull { get; init; }

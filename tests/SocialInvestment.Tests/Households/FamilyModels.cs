@@ -28,9 +28,11 @@ internal static class FamilyModels
     /// With <paramref name="parameters"/> the model declares the parameters of the household PSA tests:
     /// <c>p_lose_work</c> (0.10, the adults' work → nowork probability, read by the model), and three
     /// multipliers at 1 read only by household numbers that name them: <c>hr_child_link</c>,
-    /// <c>cost_team</c>, <c>uptake_team</c>. Without, the model is unchanged.
+    /// <c>cost_team</c>, <c>uptake_team</c>. Without, the model is unchanged. A
+    /// <paramref name="definitionHash"/> stands for the hash a model read from files has (so its
+    /// household partials can travel).
     /// </remarks>
-    public static LifeCourseModel Build(int cycles = 20, CycleWeights? weights = null, double death = 0.01, bool parameters = false)
+    public static LifeCourseModel Build(int cycles = 20, CycleWeights? weights = null, double death = 0.01, bool parameters = false, ContentHash? definitionHash = null)
     {
         var b = new LifeCourseModelBuilder("family");
         b.AddState("work").AddState("nowork").AddState("home").AddState("placed").AddState("dead", absorbing: true);
@@ -68,6 +70,11 @@ internal static class FamilyModels
             CostDiscounting = DiscountSchedule.Constant(0.04),
             OutcomeDiscounting = DiscountSchedule.Constant(0.04),
         });
+        if (definitionHash is { } hash)
+        {
+            b.WithDefinitionHash(hash);
+        }
+
         return b.Build();
     }
 

@@ -7,10 +7,10 @@ namespace SocialInvestment.Model;
 /// that the builder's value check (<see cref="LifeCourseModelBuilder.Build"/>) and the engine's
 /// compiler (<c>SocialInvestment.Engine.ModelCompiler</c>) run the same code: the state space
 /// (<see cref="StateSpace"/>), counting and discounting (<see cref="TimeWeights"/>), the population
-/// split into sub-cohorts (<see cref="Compilation.PlanSubcohorts"/>), and per sub-cohort the
+/// split into sub-cohorts (<see cref="Compilation.PlanSubcohorts()"/>), and per sub-cohort the
 /// transition rows (<see cref="TransitionRowKernel"/> through
 /// <see cref="SubcohortCompiler.TransitionRow(int, int, Span{double})"/>), the flow tables
-/// (<see cref="SubcohortCompiler.StateCell"/>, <see cref="SubcohortCompiler.Upfront"/>) and the event
+/// (<see cref="SubcohortCompiler.StateCell(int, int, Span{double}, Span{double})"/>, <see cref="SubcohortCompiler.Upfront"/>) and the event
 /// tables (<see cref="EventTable"/>, <see cref="SubcohortCompiler.Events"/>).
 /// </summary>
 internal static class CompilationStages
@@ -307,19 +307,36 @@ internal sealed class Compilation
     /// mean-effect intervention is taken by every eligible person, at the weight of its uptake); every
     /// start age keeps at least its untreated block.
     /// </summary>
-    public List<SubcohortPlan> PlanSubcohorts()
+    public List<SubcohortPlan> PlanSubcohorts() => PlanSubcohorts(null);
+
+    /// <summary>
+    /// <see cref="PlanSubcohorts()"/> into reusable storage: <paramref name="reuse"/> (a list this method
+    /// returned before, or null for a new one) is cleared and refilled with the same plans; a plan at the
+    /// same position with the same start age and mask reuses its initial array (overwritten) and, when the
+    /// mass is the same number, the plan itself, so a PSA draw that leaves the split alone allocates nothing.
+    /// The plans returned before are then no longer valid.
+    /// </summary>
+    public List<SubcohortPlan> PlanSubcohorts(List<SubcohortPlan>? reuse)
     {
         var states = Model.States;
         var interventions = Strategy.Interventions;
         var k = interventions.Count;
         var B = Space.BaseCount;
-        var plans = new List<SubcohortPlan>();
-        var ages = new HashSet<double>();
+        var plans = reuse ?? [];
+        var previous = plans.Count;
+        var at = 0;
         foreach (var (age, dist) in ByAge)
         {
             for (var mask = 0; mask < (1 << k); mask++)
             {
-                var initial = new double[N];
+                var old = at < previous ? plans[at] : null;
+                var same = old is not null && old.StartAge == age && old.Mask == mask;
+                var initial = same ? old!.Initial : new double[N];
+                if (same)
+                {
+                    Array.Clear(initial);
+                }
+
                 var mass = 0.0;
                 for (var s = 0; s < B; s++)
                 {
@@ -340,17 +357,41 @@ internal sealed class Compilation
                 }
 
                 // Empty treatment patterns are skipped, but every start age keeps at least its untreated block.
-                if (mass <= 0 && !(mask == (1 << k) - 1 && !ages.Contains(age)))
+                if (mass <= 0 && !(mask == (1 << k) - 1 && !HasAge(plans, at, age)))
                 {
                     continue;
                 }
 
-                ages.Add(age);
-                plans.Add(new SubcohortPlan(age, mask, initial, mass));
+                var plan = same && old!.Mass.Equals(mass) ? old : new SubcohortPlan(age, mask, initial, mass);
+                if (at < plans.Count)
+                {
+                    plans[at] = plan;
+                }
+                else
+                {
+                    plans.Add(plan);
+                }
+
+                at++;
             }
         }
 
+        plans.RemoveRange(at, plans.Count - at);
         return plans;
+    }
+
+    /// <summary>True when one of the first <paramref name="count"/> plans starts at <paramref name="age"/>.</summary>
+    private static bool HasAge(List<SubcohortPlan> plans, int count, double age)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (plans[i].StartAge == age)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Per expanded state, the expanded destinations its row can reach under any parameter values (every other entry is exactly 0), ascending.</summary>
@@ -882,8 +923,62 @@ internal sealed class SubcohortCompiler
     }
 
     /// <summary>Stage 3: the occupancy flows (base and intervention ledger cells) and outcomes of expanded state <paramref name="x"/> at trace point <paramref name="t"/> (overwritten).</summary>
-    public void StateCell(int t, int x, Span<double> flows, Span<double> outcomes)
+    public void StateCell(int t, int x, Span<double> flows, Span<double> outcomes) => StateCell(t, x, flows, outcomes, [], ulong.MaxValue);
+
+    /// <summary>
+    /// Which of the state's flows (<see cref="Compilation.FlowsByState"/> order) read a parameter in
+    /// <paramref name="changed"/> at (<paramref name="t"/>, <paramref name="x"/>): bit i for flow i, with
+    /// every flow's amount times its price factor and real growth at the current values in
+    /// <paramref name="values"/>[i]. <see cref="ulong.MaxValue"/> (evaluate all, nothing cached) when the
+    /// state has more than 64 flows or the active interventions have parameter effects (the values
+    /// then differ per trace point).
+    /// </summary>
+    public ulong CellEntries(int t, int x, ReadOnlySpan<ulong> changed, Span<double> values)
     {
+        var c = _c;
+        var b = c.Space.BaseOf[x];
+        var stateFlows = c.FlowsByState[b];
+        if (stateFlows.Count > 64 || _active.Any(iv => iv.ParameterEffects.Count > 0))
+        {
+            return ulong.MaxValue;
+        }
+
+        var mask = 0UL;
+        var reads = new ReadSet(c.Model.Parameters.Count);
+        var tracked = _paramsAt[t].Tracked(reads);
+        var ctx = new ModelContext(t, c.Dt, Plan.StartAge, c.Space.TimeInStateOf[x], tracked);
+        var tau = t * c.Dt;
+        for (var i = 0; i < stateFlows.Count; i++)
+        {
+            reads.Clear();
+            var fi = stateFlows[i].Flow;
+            var f = c.Model.Flows[fi];
+            var v = f.Amount(in ctx) * c.PriceFactor[fi];
+            if (f.RealGrowth != 0)
+            {
+                v *= Math.Pow(1 + f.RealGrowth, tau);
+            }
+
+            values[i] = v;
+            if (reads.Intersects(changed))
+            {
+                mask |= 1UL << i;
+            }
+        }
+
+        return mask;
+    }
+
+    /// <summary>
+    /// <see cref="StateCell(int, int, Span{double}, Span{double})"/> with the flows' amounts cached: flow i
+    /// is evaluated when bit i of <paramref name="evaluate"/> is set, otherwise <paramref name="cached"/>[i]
+    /// (its amount times price factor and real growth, from <see cref="CellEntries"/>) is its value; the
+    /// flow effects, costs and outcomes are computed as always. Model functions are pure, so the cell is the
+    /// same number for number. An empty <paramref name="cached"/> evaluates every flow.
+    /// </summary>
+    public void StateCell(int t, int x, Span<double> flows, Span<double> outcomes, ReadOnlySpan<double> cached, ulong evaluate)
+    {
+        var useCache = !cached.IsEmpty;
         var c = _c;
         var model = c.Model;
         var states = model.States;
@@ -899,18 +994,26 @@ internal sealed class SubcohortCompiler
         for (var i = 0; i < stateFlows.Count; i++)
         {
             var (fi, account) = stateFlows[i];
-            var f = model.Flows[fi];
-            var v = f.Amount(in ctx);
-            if (!double.IsFinite(v))
+            double v;
+            if (useCache && (evaluate & (1UL << i)) == 0)
             {
-                c.Report(ProblemSubject.Flow(fi + 1), $"flow {f.Account} in state '{f.FromState}'", $"The amount is not a finite number ({v}) at cycle {t} (age {Fmt(ctx.Age)}).", t, ctx.Age);
-                continue;
+                v = cached[i];
             }
-
-            v *= c.PriceFactor[fi];
-            if (f.RealGrowth != 0)
+            else
             {
-                v *= Math.Pow(1 + f.RealGrowth, tau);
+                var f = model.Flows[fi];
+                v = f.Amount(in ctx);
+                if (!double.IsFinite(v))
+                {
+                    c.Report(ProblemSubject.Flow(fi + 1), $"flow {f.Account} in state '{f.FromState}'", $"The amount is not a finite number ({v}) at cycle {t} (age {Fmt(ctx.Age)}).", t, ctx.Age);
+                    continue;
+                }
+
+                v *= c.PriceFactor[fi];
+                if (f.RealGrowth != 0)
+                {
+                    v *= Math.Pow(1 + f.RealGrowth, tau);
+                }
             }
 
             if (_flowEffects[b].Length > 0)
