@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;

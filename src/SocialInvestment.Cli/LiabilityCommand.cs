@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 using SocialInvestment.IO;
 using SocialInvestment.Model;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 using SocialInvestment.Portfolio;
 using SocialInvestment.Reporting;
@@ -91,7 +92,7 @@ internal static class PortfolioCommand
             double[]? simulated = null;
             if (chosen.IsFeasible && chosen.Candidates.Count > 0 && !valuation.IsExact)
             {
-                simulated = valuation.Simulate(chosen.Chosen, ct).NpvByDraw;
+                simulated = valuation.Simulate(chosen.Chosen, ct).NpvByDraw.ToArray();
             }
 
             Print(chosen, frontier, problem, simulated, output);
@@ -125,7 +126,7 @@ internal static class PortfolioCommand
     {
         var c = CultureInfo.InvariantCulture;
         var v = p.Valuation;
-        output.WriteLine(string.Create(c, $"Portfolio: {v.Candidates.Count} candidates against {v.Comparator}, objective {v.Objective.Name} (NPV in NOK, + = better off), {(v.Draws == 1 ? "base case" : $"{v.Draws:N0} PSA draws")}"));
+        output.WriteLine(string.Create(c, $"Portfolio: {v.Candidates.Count} candidates against {v.Comparator?.Name ?? "(given)"}, objective {v.Objective.Name} (NPV in NOK, + = better off), {(v.Draws == 1 ? "base case" : $"{v.Draws:N0} PSA draws")}"));
         if (!s.IsFeasible)
         {
             output.WriteLine("No portfolio meets every constraint (the tail-NPV floor is above what any allowed set reaches).");

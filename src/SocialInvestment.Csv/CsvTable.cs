@@ -75,6 +75,28 @@ internal sealed class CsvTable
         return text;
     }
 
+    private readonly Dictionary<object, object> _parts = [];
+
+    /// <summary>
+    /// One instance per distinct value of a shared part of the rows (a <see cref="FlowRowKey"/>:
+    /// everything of a flow but its amount), by value equality; bounded like <see cref="Intern"/>.
+    /// </summary>
+    public T Pool<T>(T part)
+        where T : class
+    {
+        if (_parts.TryGetValue(part, out var pooled))
+        {
+            return (T)pooled;
+        }
+
+        if (_parts.Count < MaxPooledTexts)
+        {
+            _parts.Add(part, part);
+        }
+
+        return part;
+    }
+
     /// <summary>Number of data rows read.</summary>
     public int RowCount { get; private set; }
 
@@ -421,6 +443,10 @@ internal readonly struct RowCursor(CsvTable table, int line, string[] fields, Pr
     }
 
     public IReadOnlyList<string> List(string column) => Text(column)?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
+    /// <summary>The pooled instance of a shared part of the row (<see cref="CsvTable.Pool"/>).</summary>
+    public T Pool<T>(T part)
+        where T : class => table.Pool(part);
 
     /// <summary>The table's decimal separator: '.' (invariant), or ',' when declared or detected.</summary>
     public char DecimalSeparator => table.Format.DecimalSeparator;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 using SocialInvestment.Model;
 

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 
 namespace SocialInvestment.Scenarios;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 using SocialInvestment.Households;
 using SocialInvestment.Model;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 using SocialInvestment.IO;
 using SocialInvestment.Model;
@@ -322,7 +323,7 @@ public sealed class PortfolioSpec
     public (LifeCourseModel Model, IReadOnlyList<PortfolioCandidate> Candidates) BuildCandidates(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        var extra = Candidates.SelectMany(c => c.Interventions.Select(i => new StrategyRow("candidate: " + c.Name, i)));
+        var extra = Candidates.SelectMany(c => c.Interventions.Select(i => new StrategyRow { Strategy = "candidate: " + c.Name, Intervention = i }));
         var augmented = scenario with { Strategies = [.. scenario.Strategies, .. extra] };
         var model = augmented.BuildModel();
         var list = Candidates.Select(c => new PortfolioCandidate(c.Name, model.Strategies.First(s => s.Name == "candidate: " + c.Name).Interventions, c.Description)).ToArray();

@@ -300,7 +300,7 @@ public static class SettlementFile
         {
             foreach (var p in r.Payers)
             {
-                rows.Add([r.Strategy, r.Comparator, p.Name, r.Draws.ToString(CultureInfo.InvariantCulture), CsvNumber.Format(r.ProbabilityBetterOffBefore(p.Name)), CsvNumber.Format(r.ProbabilityBetterOffAfter(p.Name)), CsvNumber.Format(Mean(r.NetGainBefore(p.Name))), CsvNumber.Format(Mean(r.NetGainAfter(p.Name)))]);
+                rows.Add([r.Strategy.Name, r.Comparator.Name, p.Name, r.Draws.ToString(CultureInfo.InvariantCulture), CsvNumber.Format(r.ProbabilityBetterOffBefore(p.Name)), CsvNumber.Format(r.ProbabilityBetterOffAfter(p.Name)), CsvNumber.Format(Mean(r.NetGainBefore(p.Name))), CsvNumber.Format(Mean(r.NetGainAfter(p.Name)))]);
             }
         }
 
@@ -322,7 +322,7 @@ public static class SettlementFile
                         continue;
                     }
 
-                    yield return [s.Ledger.Strategy, s.Ledger.Comparator, x.Rule, x.From.Name, x.To.Name, t.ToString(CultureInfo.InvariantCulture), CsvNumber.Format(t * s.Ledger.CycleLengthYears), CsvNumber.Format(x.PerCycle[t]), CsvNumber.Format(x.PerCycleDiscounted[t]), x.Timing == TransferTiming.Upfront ? "upfront" : "as-saved"];
+                    yield return [s.Ledger.Strategy.Name, s.Ledger.Comparator.Name, x.Rule, x.From.Name, x.To.Name, t.ToString(CultureInfo.InvariantCulture), CsvNumber.Format(t * s.Ledger.CycleLengthYears), CsvNumber.Format(x.PerCycle[t]), CsvNumber.Format(x.PerCycleDiscounted[t]), x.Timing == TransferTiming.Upfront ? "upfront" : "as-saved"];
                 }
             }
         }

@@ -120,7 +120,7 @@ internal static class TableRows
     public static string Text(EffectBalance k) => k.ToString().ToLowerInvariant();
 
     public static StateRow? State(RowCursor c)
-        => new(c.Name("name", "a unique state name"), c.Bool("absorbing", false), c.Integer("tunnel_cycles", "a whole number ≥ 0") ?? 0, c.Text("description"));
+        => new() { Name = c.Name("name", "a unique state name"), Absorbing = c.Bool("absorbing", false), TunnelCycles = c.Integer("tunnel_cycles", "a whole number ≥ 0") ?? 0, Description = c.Text("description") };
 
     public static PayerRow? Payer(RowCursor c)
     {
@@ -130,10 +130,10 @@ internal static class TableRows
             c.Problem("public", "A value is required: true for public budgets, false otherwise.");
         }
 
-        return new(name, c.Bool("public", false), c.Text("parent"), c.Text("description"));
+        return new() { Name = name, IsPublic = c.Bool("public", false), Parent = c.Text("parent"), Description = c.Text("description") };
     }
 
-    public static SectorRow? Sector(RowCursor c) => new(c.Name("name", "a unique sector name"), c.Text("description"));
+    public static SectorRow? Sector(RowCursor c) => new() { Name = c.Name("name", "a unique sector name"), Description = c.Text("description") };
 
     public static ParameterRow? Parameter(RowCursor c)
     {
@@ -186,20 +186,22 @@ internal static class TableRows
             c.Problem("arguments", "Arguments are given but no distribution; name the distribution or leave arguments empty.");
         }
 
-        return new(name, value, dist, c.Text("description"));
+        return new() { Name = name, Value = value, Distribution = dist, Description = c.Text("description") };
     }
 
     public static TransitionRow? Transition(RowCursor c)
     {
-        var row = new TransitionRow(
-            c.Name("from", "a state name"),
-            c.Name("to", "a state name"),
-            c.Choice("kind", TransitionKinds, TransitionValueKind.Probability, required: true),
-            c.Number("age_from", "lower age, inclusive"),
-            c.Number("age_to", "upper age, exclusive"),
-            c.Number("value", "a probability per cycle or an annual rate"),
-            c.Text("parameter"),
-            c.Text("source"));
+        var row = new TransitionRow
+        {
+            From = c.Name("from", "a state name"),
+            To = c.Name("to", "a state name"),
+            Kind = c.Choice("kind", TransitionKinds, TransitionValueKind.Probability, required: true),
+            AgeFrom = c.Number("age_from", "lower age, inclusive"),
+            AgeTo = c.Number("age_to", "upper age, exclusive"),
+            Value = c.Number("value", "a probability per cycle or an annual rate"),
+            Parameter = c.Text("parameter"),
+            Source = c.Text("source"),
+        };
         if (row.Kind == TransitionValueKind.Remainder)
         {
             if (row.Value is not null || row.Parameter is not null)
@@ -229,7 +231,8 @@ internal static class TableRows
 
     public static FlowRow? Flow(RowCursor c)
     {
-        var row = new FlowRow(
+        // Everything but the amount is pooled: the rows of a large table share it (FlowRow's remarks).
+        var key = c.Pool(new FlowRowKey(
             c.Name("state", "a state name"),
             c.Text("to_state"),
             c.Name("payer", "a payer name"),
@@ -237,11 +240,11 @@ internal static class TableRows
             c.Choice("kind", FlowKinds, FlowKind.ResourceCost, required: true),
             c.Number("age_from", "lower age, inclusive"),
             c.Number("age_to", "upper age, exclusive"),
-            c.Number("amount", "an amount per person-year or per event"),
             c.Text("parameter"),
             c.Integer("price_year", "a year, e.g. 2023"),
             c.Number("real_growth", "annual real growth, e.g. 0.01") ?? 0,
-            c.Text("source"));
+            c.Text("source")));
+        var row = new FlowRow(key, c.Number("amount", "an amount per person-year or per event"));
         if (row.Amount is null && row.Parameter is null && c.Text("amount") is null)
         {
             c.Problem("amount", "A flow needs an amount or a parameter.");
@@ -253,7 +256,7 @@ internal static class TableRows
 
     public static PopulationRow? Population(RowCursor c)
     {
-        var row = new PopulationRow(c.Name("state", "a state name"), c.Number("start_age", "age at the start, years", required: true) ?? 0, c.Number("weight", "a relative weight ≥ 0", required: true) ?? 0, c.Text("source"));
+        var row = new PopulationRow { State = c.Name("state", "a state name"), StartAge = c.Number("start_age", "age at the start, years", required: true) ?? 0, Weight = c.Number("weight", "a relative weight ≥ 0", required: true) ?? 0, Source = c.Text("source") };
         if (row.Weight < 0)
         {
             c.Problem("weight", "The weight must be ≥ 0.");
@@ -264,7 +267,7 @@ internal static class TableRows
 
     public static PriceIndexRow? PriceIndex(RowCursor c)
     {
-        var row = new PriceIndexRow(c.Integer("year", "a year", required: true) ?? 0, c.Number("index", "the index level", required: true) ?? 0, c.Text("source"));
+        var row = new PriceIndexRow { Year = c.Integer("year", "a year", required: true) ?? 0, Index = c.Number("index", "the index level", required: true) ?? 0, Source = c.Text("source") };
         if (row.Index <= 0 && c.Text("index") is not null && c.TryNumber(c.Text("index")!, out _))
         {
             c.Problem("index", "The index level must be > 0.");
@@ -275,15 +278,17 @@ internal static class TableRows
 
     public static InterventionRow? Intervention(RowCursor c)
     {
-        var row = new InterventionRow(
-            c.Name("name", "a unique intervention name"),
-            c.Choice("kind", InterventionKinds, InterventionKind.Preventive, required: false),
-            c.List("eligible_states"),
-            c.Number("min_age", "lowest eligible age"),
-            c.Number("max_age", "highest eligible age"),
-            c.Number("uptake", "a share in [0, 1]") ?? 1,
-            c.Text("uptake_parameter"),
-            c.Text("description"));
+        var row = new InterventionRow
+        {
+            Name = c.Name("name", "a unique intervention name"),
+            Kind = c.Choice("kind", InterventionKinds, InterventionKind.Preventive, required: false),
+            EligibleStates = c.List("eligible_states"),
+            MinAge = c.Number("min_age", "lowest eligible age"),
+            MaxAge = c.Number("max_age", "highest eligible age"),
+            Uptake = c.Number("uptake", "a share in [0, 1]") ?? 1,
+            UptakeParameter = c.Text("uptake_parameter"),
+            Description = c.Text("description"),
+        };
         if (row.Uptake is < 0 or > 1)
         {
             c.Problem("uptake", "The uptake must lie in [0, 1].");
@@ -299,18 +304,20 @@ internal static class TableRows
 
     public static InterventionCostRow? InterventionCost(RowCursor c)
     {
-        var row = new InterventionCostRow(
-            c.Name("intervention", "an intervention name"),
-            c.Name("payer", "a payer name"),
-            c.Name("sector", "a sector name"),
-            c.Choice("kind", FlowKinds, FlowKind.ResourceCost, required: false),
-            c.Choice("timing", Timings, CostTiming.Upfront, required: true),
-            c.Number("amount", "an amount"),
-            c.Text("parameter"),
-            c.Number("duration_years", "years"),
-            c.List("states"),
-            c.Integer("price_year", "a year"),
-            c.Text("source"));
+        var row = new InterventionCostRow
+        {
+            Intervention = c.Name("intervention", "an intervention name"),
+            Payer = c.Name("payer", "a payer name"),
+            Sector = c.Name("sector", "a sector name"),
+            Kind = c.Choice("kind", FlowKinds, FlowKind.ResourceCost, required: false),
+            Timing = c.Choice("timing", Timings, CostTiming.Upfront, required: true),
+            Amount = c.Number("amount", "an amount"),
+            Parameter = c.Text("parameter"),
+            DurationYears = c.Number("duration_years", "years"),
+            States = c.List("states"),
+            PriceYear = c.Integer("price_year", "a year"),
+            Source = c.Text("source"),
+        };
         ExactlyOne(c, row.Amount, row.Parameter, "amount");
         if (row.Timing == CostTiming.Upfront && (row.DurationYears is not null || row.States.Count > 0))
         {
@@ -323,21 +330,23 @@ internal static class TableRows
     public static EffectRow? Effect(RowCursor c)
     {
         var target = c.Choice("target", Targets, EffectTarget.Transition, required: true);
-        var row = new EffectRow(
-            c.Name("intervention", "an intervention name"),
-            target,
-            c.Text("from"),
-            c.Text("to"),
-            c.Text("payer"),
-            c.Text("sector"),
-            c.Choice("measure", Measures, EffectMeasure.RelativeRisk, required: target == EffectTarget.Transition),
-            c.Number("value", "the effect size"),
-            c.Text("parameter"),
-            c.Choice("profile", Profiles, EffectProfileKind.Permanent, required: false),
-            c.Number("profile_years", "years"),
-            c.Number("profile_until", "years"),
-            c.Text("source"),
-            c.Choice("balance", Balances, EffectBalance.Remainder, required: false));
+        var row = new EffectRow
+        {
+            Intervention = c.Name("intervention", "an intervention name"),
+            Target = target,
+            From = c.Text("from"),
+            To = c.Text("to"),
+            Payer = c.Text("payer"),
+            Sector = c.Text("sector"),
+            Measure = c.Choice("measure", Measures, EffectMeasure.RelativeRisk, required: target == EffectTarget.Transition),
+            Value = c.Number("value", "the effect size"),
+            Parameter = c.Text("parameter"),
+            Profile = c.Choice("profile", Profiles, EffectProfileKind.Permanent, required: false),
+            ProfileYears = c.Number("profile_years", "years"),
+            ProfileUntil = c.Number("profile_until", "years"),
+            Source = c.Text("source"),
+            Balance = c.Choice("balance", Balances, EffectBalance.Remainder, required: false),
+        };
         ExactlyOne(c, row.Value, row.Parameter, "value");
         if (target == EffectTarget.Transition)
         {
@@ -377,7 +386,7 @@ internal static class TableRows
         return row;
     }
 
-    public static StrategyRow? Strategy(RowCursor c) => new(c.Name("strategy", "a strategy name"), c.Text("intervention"));
+    public static StrategyRow? Strategy(RowCursor c) => new() { Strategy = c.Name("strategy", "a strategy name"), Intervention = c.Text("intervention") };
 
     private static void ExactlyOne(RowCursor c, double? value, string? parameter, string column)
     {

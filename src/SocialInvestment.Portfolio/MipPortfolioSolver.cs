@@ -1,4 +1,5 @@
 using Google.OrTools.LinearSolver;
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 
 namespace SocialInvestment.Portfolio;
@@ -84,7 +85,7 @@ public sealed class MipPortfolioSolver : IPortfolioSolver
             var budget = problem.Budgets[r];
             var p = budget.Payer is null ? -1 : v.PayerIndex(budget.Payer);
             double CostOf(int i) => p >= 0 ? v.CandidateCost(i, p, budget.Year) : Enumerable.Range(0, v.Payers.Count).Sum(q => v.CandidateCost(i, q, budget.Year));
-            double PairCost(PortfolioInteraction ix) => p >= 0 ? ix.Costs[p][budget.Year] : ix.Costs.Sum(row => row[budget.Year]);
+            double PairCost(PortfolioInteraction ix) => p >= 0 ? ix.Cost(p, budget.Year) : Enumerable.Range(0, v.Payers.Count).Sum(q => ix.Cost(q, budget.Year));
             var coef = Enumerable.Range(0, n).Select(CostOf).ToArray();
             var pairCoef = pairs.Select(pq => PairCost(v.Interaction(pq.First, pq.Second)!)).ToArray();
             var scale = Math.Max(budget.Amount, Math.Max(coef.Select(Math.Abs).DefaultIfEmpty(0).Max(), pairCoef.Select(Math.Abs).DefaultIfEmpty(0).Max()));
@@ -135,7 +136,7 @@ public sealed class MipPortfolioSolver : IPortfolioSolver
 
         foreach (var (i, j) in pairs)
         {
-            npvScale = Math.Max(npvScale, v.Interaction(i, j)!.NpvByDraw.Max(Math.Abs));
+            npvScale = Math.Max(npvScale, v.Interaction(i, j)!.NpvByDraw.ToArray().Max(Math.Abs));
         }
 
         npvScale = npvScale > 0 ? npvScale : 1;

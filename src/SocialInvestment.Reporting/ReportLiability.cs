@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScottPlot;
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 
 namespace SocialInvestment.Reporting;

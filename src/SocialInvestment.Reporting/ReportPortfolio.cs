@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScottPlot;
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 
 namespace SocialInvestment.Reporting;
@@ -46,7 +47,7 @@ public static class PortfolioReport
         var alpha = NumberFormat.Percent(1 - p.Risk.Alpha, c);
         var blocks = new List<Block> { new HeadingBlock(1, input.Title ?? t["title"]) };
         blocks.Add(new HeadingBlock(2, t["sec"], "portfolio"));
-        blocks.Add(new ParagraphBlock(t.F("intro", v.Candidates.Count, v.Comparator, v.Objective.Name, money, v.Draws == 1 ? t["deterministic"] : t.F("draws", v.Draws.ToString("N0", c)), alpha)));
+        blocks.Add(new ParagraphBlock(t.F("intro", v.Candidates.Count, v.Comparator?.Name ?? "(given)", v.Objective.Name, money, v.Draws == 1 ? t["deterministic"] : t.F("draws", v.Draws.ToString("N0", c)), alpha)));
         blocks.Add(new ParagraphBlock(v.IsExact ? t["interactions.exact"] : t["interactions.pairwise"]));
         if (!s.IsFeasible)
         {

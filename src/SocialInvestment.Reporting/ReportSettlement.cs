@@ -26,7 +26,7 @@ public sealed partial class ReportBuilder
     public ReportBuilder WithSettlement(IReadOnlyList<SettlementResult> settlements, IReadOnlyList<SettlementPsaResult>? probabilities = null)
     {
         ArgumentNullException.ThrowIfNull(settlements);
-        var wrong = settlements.FirstOrDefault(s => s is null || s.Ledger.Comparator != _comparator.Strategy.Name);
+        var wrong = settlements.FirstOrDefault(s => s is null || s.Ledger.Comparator.Name != _comparator.Strategy.Name);
         if (settlements.Any(s => s is null) || wrong is not null)
         {
             throw new ArgumentException($"Every settlement must be against the report's comparator '{_comparator.Strategy.Name}'.", nameof(settlements));
@@ -55,8 +55,8 @@ public sealed partial class ReportBuilder
         foreach (var s in settlements)
         {
             index++;
-            blocks.Add(new HeadingBlock(3, t.F("heading", s.Ledger.Strategy, s.Ledger.Comparator, s.Plan.Name)));
-            var psa = _settlementPsa?.FirstOrDefault(p => p.Strategy == s.Ledger.Strategy);
+            blocks.Add(new HeadingBlock(3, t.F("heading", s.Ledger.Strategy.Name, s.Ledger.Comparator.Name, s.Plan.Name)));
+            var psa = _settlementPsa?.FirstOrDefault(p => p.Strategy.Name == s.Ledger.Strategy.Name);
             var headers = new List<string> { t["col.payer"], t.F("col.before", money), t.F("col.received", money), t.F("col.after", money) };
             if (psa is not null)
             {
@@ -107,9 +107,9 @@ public sealed partial class ReportBuilder
             }
 
             blocks.Add(new ChartBlock(new ReportChart(
-                t.F("chart.title", s.Ledger.Strategy, s.Ledger.Comparator),
-                t.F("chart.caption", s.Ledger.Strategy, s.Ledger.Comparator, s.Plan.Name, money),
-                SettlementFileName(index, s.Ledger.Strategy),
+                t.F("chart.title", s.Ledger.Strategy.Name, s.Ledger.Comparator.Name),
+                t.F("chart.caption", s.Ledger.Strategy.Name, s.Ledger.Comparator.Name, s.Plan.Name, money),
+                SettlementFileName(index, s.Ledger.Strategy.Name),
                 Charts.SettlementPositions(s, year, o))));
         }
     }

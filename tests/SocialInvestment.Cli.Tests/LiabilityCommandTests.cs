@@ -1,4 +1,5 @@
 using SocialInvestment.Cli.Tests.TestSupport;
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 using SocialInvestment.Scenarios;
 

@@ -28,27 +28,27 @@ public sealed class FileUnitsTests
             Comparator = "none",
             Perspectives = ["municipality"],
         },
-        States = [new("A")],
-        Payers = [new("municipality", true)],
-        Sectors = [new("social-services")],
-        Parameters = [new("cost_b", 400)],
-        Transitions = [new("A", "A", TransitionValueKind.Remainder)],
+        States = [new() { Name = "A" }],
+        Payers = [new() { Name = "municipality", IsPublic = true }],
+        Sectors = [new() { Name = "social-services" }],
+        Parameters = [new() { Name = "cost_b", Value = 400 }],
+        Transitions = [new() { From = "A", To = "A", Kind = TransitionValueKind.Remainder }],
         Flows =
         [
-            new("A", null, "municipality", "social-services", FlowKind.ResourceCost, Amount: 1_000),
-            new("A", null, "municipality", "social-services", FlowKind.ResourceCost, Amount: 131.1, PriceYear: 2023),
+            new() { State = "A", Payer = "municipality", Sector = "social-services", Kind = FlowKind.ResourceCost, Amount = 1_000 },
+            new() { State = "A", Payer = "municipality", Sector = "social-services", Kind = FlowKind.ResourceCost, Amount = 131.1, PriceYear = 2023 },
         ],
-        Population = [new("A", 30, 1)],
-        PriceIndex = [new(2023, 131.1), new(2024, 135.2)],
-        Interventions = [new("X", InterventionKind.Preventive, ["A"])],
+        Population = [new() { State = "A", StartAge = 30, Weight = 1 }],
+        PriceIndex = [new() { Year = 2023, Index = 131.1 }, new() { Year = 2024, Index = 135.2 }],
+        Interventions = [new() { Name = "X", Kind = InterventionKind.Preventive, EligibleStates = ["A"] }],
         InterventionCosts =
         [
-            new("X", "municipality", "social-services", FlowKind.ResourceCost, CostTiming.PerCycle, 600, null, null, []),
-            new("X", "municipality", "social-services", FlowKind.ResourceCost, CostTiming.PerCycle, null, "cost_b", null, []),
-            new("X", "municipality", "social-services", FlowKind.ResourceCost, CostTiming.PerCycle, 131.1, null, null, [], PriceYear: 2023),
-            new("X", "municipality", "social-services", FlowKind.ResourceCost, CostTiming.Upfront, 50, null, null, []),
+            new() { Intervention = "X", Payer = "municipality", Sector = "social-services", Kind = FlowKind.ResourceCost, Timing = CostTiming.PerCycle, Amount = 600, Parameter = null, DurationYears = null, States = [] },
+            new() { Intervention = "X", Payer = "municipality", Sector = "social-services", Kind = FlowKind.ResourceCost, Timing = CostTiming.PerCycle, Amount = null, Parameter = "cost_b", DurationYears = null, States = [] },
+            new() { Intervention = "X", Payer = "municipality", Sector = "social-services", Kind = FlowKind.ResourceCost, Timing = CostTiming.PerCycle, Amount = 131.1, Parameter = null, DurationYears = null, States = [], PriceYear = 2023 },
+            new() { Intervention = "X", Payer = "municipality", Sector = "social-services", Kind = FlowKind.ResourceCost, Timing = CostTiming.Upfront, Amount = 50, Parameter = null, DurationYears = null, States = [] },
         ],
-        Strategies = [new("none"), new("X", "X")],
+        Strategies = [new() { Strategy = "none" }, new() { Strategy = "X", Intervention = "X" }],
     };
 
     [TestCase(1.0, 10)]

@@ -1,4 +1,5 @@
 using System.Text;
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 using SocialInvestment.Model;
 using SocialInvestment.Scenarios;

@@ -82,13 +82,13 @@ public sealed class ScenarioPsaTests
             Parameters =
             [
                 .. s.Parameters,
-                new("a", 0.2, new DistributionSpec("dirichlet", [2, 3, 5])),
-                new("b", 0.3, new DistributionSpec("dirichlet", [2, 3, 5])),
-                new("c", 0.5, new DistributionSpec("dirichlet", [2, 3, 5])),
-                new("x", 0.5, new DistributionSpec("dirichlet", [1, 1])),
-                new("y", 0.5, new DistributionSpec("dirichlet", [1, 1])),
-                new("z", 0.5, new DistributionSpec("dirichlet", [1, 1])),
-                new("w", 0.5, new DistributionSpec("dirichlet", [1, 1])),
+                new() { Name = "a", Value = 0.2, Distribution = new DistributionSpec("dirichlet", [2, 3, 5]) },
+                new() { Name = "b", Value = 0.3, Distribution = new DistributionSpec("dirichlet", [2, 3, 5]) },
+                new() { Name = "c", Value = 0.5, Distribution = new DistributionSpec("dirichlet", [2, 3, 5]) },
+                new() { Name = "x", Value = 0.5, Distribution = new DistributionSpec("dirichlet", [1, 1]) },
+                new() { Name = "y", Value = 0.5, Distribution = new DistributionSpec("dirichlet", [1, 1]) },
+                new() { Name = "z", Value = 0.5, Distribution = new DistributionSpec("dirichlet", [1, 1]) },
+                new() { Name = "w", Value = 0.5, Distribution = new DistributionSpec("dirichlet", [1, 1]) },
             ],
         };
         var model = s.BuildModel();
@@ -113,9 +113,9 @@ public sealed class ScenarioPsaTests
             Parameters =
             [
                 .. s.Parameters,
-                new("d1", 0.5, new DistributionSpec("dirichlet", [1, 2, 3])),
-                new("d2", 0.5, new DistributionSpec("dirichlet", [1, 2, 3])),
-                new("tn", 0.5, new DistributionSpec("truncnormal", [0, 1, 100, 101])),
+                new() { Name = "d1", Value = 0.5, Distribution = new DistributionSpec("dirichlet", [1, 2, 3]) },
+                new() { Name = "d2", Value = 0.5, Distribution = new DistributionSpec("dirichlet", [1, 2, 3]) },
+                new() { Name = "tn", Value = 0.5, Distribution = new DistributionSpec("truncnormal", [0, 1, 100, 101]) },
             ],
         };
         ScenarioWriter.Write(s, _dir);
@@ -146,7 +146,7 @@ public sealed class ScenarioPsaTests
     {
         var s = SmallScenario.Create();
         var model = s.BuildModel();
-        var other = s with { Parameters = [.. s.Parameters, new("not_in_model", 1, new DistributionSpec("gamma", [1, 1])), new("bad", 1, new DistributionSpec("weibull", [1, 1]))] };
+        var other = s with { Parameters = [.. s.Parameters, new() { Name = "not_in_model", Value = 1, Distribution = new DistributionSpec("gamma", [1, 1]) }, new() { Name = "bad", Value = 1, Distribution = new DistributionSpec("weibull", [1, 1]) }] };
         var e = Assert.Throws<ScenarioFormatException>(() => other.ToPsaSpecification(model))!;
         Assert.That(e.Problems.Select(p => p.File), Is.All.EqualTo("parameters.csv"));
         Assert.That(e.Problems.Select(p => p.Line), Is.All.Null);
@@ -243,9 +243,9 @@ public sealed class ScenarioPsaTests
             Parameters =
             [
                 .. s.Parameters,
-                new("a", 0.2, new DistributionSpec("dirichlet", [2, 3, 5])),
-                new("b", 0.4, new DistributionSpec("dirichlet", [2, 3, 5])),
-                new("c", 0.4, new DistributionSpec("dirichlet", [2, 3, 5])),
+                new() { Name = "a", Value = 0.2, Distribution = new DistributionSpec("dirichlet", [2, 3, 5]) },
+                new() { Name = "b", Value = 0.4, Distribution = new DistributionSpec("dirichlet", [2, 3, 5]) },
+                new() { Name = "c", Value = 0.4, Distribution = new DistributionSpec("dirichlet", [2, 3, 5]) },
             ],
         };
         ScenarioWriter.Write(s, _dir);
@@ -260,7 +260,7 @@ public sealed class ScenarioPsaTests
     public void SpreadForm_RoundTripsThroughTheFiles()
     {
         var s = SmallScenario.Create();
-        s = s with { Parameters = [.. s.Parameters.Where(p => p.Name != "ips_rr"), new("ips_rr", 1.5, DistributionSpec.Spread("lognormal", ("sigma", 0.1))), new("c1", 200, DistributionSpec.Spread("gamma", ("cv", 0.3)))] };
+        s = s with { Parameters = [.. s.Parameters.Where(p => p.Name != "ips_rr"), new() { Name = "ips_rr", Value = 1.5, Distribution = DistributionSpec.Spread("lognormal", ("sigma", 0.1)) }, new() { Name = "c1", Value = 200, Distribution = DistributionSpec.Spread("gamma", ("cv", 0.3)) }] };
         ScenarioWriter.Write(s, _dir);
         Assert.That(File.ReadAllText(Path.Combine(_dir, "parameters.csv")), Does.Contain("ips_rr,1.5,lognormal,sigma 0.1,").And.Contain("c1,200,gamma,cv 0.3,"));
         var read = ScenarioReader.Read(_dir);

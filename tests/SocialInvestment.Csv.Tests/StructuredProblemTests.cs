@@ -86,7 +86,7 @@ public sealed class StructuredProblemTests
     {
         // A scenario derived with 'with' that drops the rows defining neet's row: the problem is not located on a row it no longer has.
         var read = ScenarioReader.Read(_dir);
-        var changed = read with { Transitions = read.Transitions.Where(t => t.From != "neet").Append(new TransitionRow("neet", "work", TransitionValueKind.Probability, Value: 0.5)).ToArray() };
+        var changed = read with { Transitions = read.Transitions.Where(t => t.From != "neet").Append(new TransitionRow { From = "neet", To = "work", Kind = TransitionValueKind.Probability, Value = 0.5 }).ToArray() };
         var p = Assert.Throws<ModelValidationException>(() => changed.BuildModel())!.Problems.Single();
         Assert.That(p.Target, Is.EqualTo(ProblemSubject.TransitionRow("neet")));
         Assert.That(p.Position, Is.Null);

@@ -1,3 +1,4 @@
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 using SocialInvestment.Model;
 using SocialInvestment.Portfolio;
@@ -76,7 +77,7 @@ public class SolverTests
                 use += v.CandidateCost(i, 0, 1);
                 for (var j = i + 1; j < 10; j++)
                 {
-                    use += s.Chosen[j] ? v.Interaction(i, j)?.Costs[0][1] ?? 0 : 0;
+                    use += s.Chosen[j] ? v.Interaction(i, j)?.Cost(0, 1) ?? 0 : 0;
                 }
             }
 

@@ -1,3 +1,4 @@
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
@@ -34,6 +35,27 @@ public class ValuationTests
         Assert.That(exact.IsExact, Is.True);
         Assert.That(exact.NpvByDraw([true, true])[0], Is.EqualTo(combined).Within(1e-6 * Math.Abs(combined)));
         Assert.That(exact.Cost([true, true], "state", 10), Is.EqualTo(v.Cost([true, true], "state", 10)).Within(1e-6));
+    }
+
+    [Test]
+    public void Per_draw_values_are_read_only_copies_of_what_was_given()
+    {
+        // An interaction copies its arrays: changing the caller's arrays afterwards changes nothing,
+        // and the valuation hands its per-draw values out as ReadOnlySpan<double>, the PSA results' shape.
+        var npv = new[] { 5.0, -1.0, 2.0 };
+        var costs = new[] { new[] { 10.0, 0.0 } };
+        var interaction = new PortfolioInteraction(npv, costs);
+        var v = PortfolioValuation.FromValues(["a", "b"], [new Payer("municipality", true)], 2, Perspective.PublicSector, [[1.0, 2.0, 3.0], [0.5, 0.5, 0.5]], [[[1.0, 1.0]], [[2.0, 2.0]]], new Dictionary<(int, int), PortfolioInteraction> { [(0, 1)] = interaction });
+        npv[0] = 1e9;
+        costs[0][0] = 1e9;
+        Assert.Multiple(() =>
+        {
+            Assert.That(interaction.NpvByDraw.ToArray(), Is.EqualTo(new[] { 5.0, -1.0, 2.0 }));
+            Assert.That(interaction.Cost(0, 0), Is.EqualTo(10.0));
+            Assert.That(v.NpvByDraw([true, true]).ToArray(), Is.EqualTo(new[] { 1.0 + 0.5 + 5.0, 2.0 + 0.5 - 1.0, 3.0 + 0.5 + 2.0 }));
+            Assert.That(v.Cost([true, true], "municipality", 0), Is.EqualTo(1.0 + 2.0 + 10.0));
+            Assert.That(v.Comparator, Is.Null, "given values have no comparator strategy");
+        });
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 using SocialInvestment.Model;
 using SocialInvestment.Reporting.Tests.TestSupport;

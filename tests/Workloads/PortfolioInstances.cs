@@ -1,3 +1,4 @@
+using SocialInvestment.Decisions;
 using SocialInvestment.Economics;
 using SocialInvestment.Model;
 

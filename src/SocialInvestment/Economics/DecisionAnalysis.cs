@@ -1,3 +1,5 @@
+using SocialInvestment.Model;
+
 namespace SocialInvestment.Economics;
 
 /// <summary>Dominance status of a strategy on the cost-effectiveness frontier.</summary>
@@ -14,20 +16,20 @@ public enum DominanceStatus
 }
 
 /// <summary>A strategy's cost and effect, the input of <see cref="DecisionAnalysis.CalculateIcers"/>.</summary>
-/// <param name="Strategy">Name.</param>
+/// <param name="Strategy">The strategy (its <see cref="Model.Strategy.Name"/> names it; names must be unique).</param>
 /// <param name="Cost">Expected (discounted) cost.</param>
 /// <param name="Effect">Expected (discounted) effect.</param>
-public readonly record struct StrategyOutcome(string Strategy, double Cost, double Effect);
+public readonly record struct StrategyOutcome(Strategy Strategy, double Cost, double Effect);
 
 /// <summary>One row of an ICER table. Increments and ICER are null for the reference and for dominated strategies.</summary>
-/// <param name="Strategy">Name.</param>
+/// <param name="Strategy">The strategy.</param>
 /// <param name="Cost">Cost.</param>
 /// <param name="Effect">Effect.</param>
 /// <param name="IncrementalCost">Cost minus the cost of the previous non-dominated strategy.</param>
 /// <param name="IncrementalEffect">Effect minus the effect of the previous non-dominated strategy.</param>
 /// <param name="Icer">Incremental cost-effectiveness ratio.</param>
 /// <param name="Status">Dominance status.</param>
-public sealed record IcerRow(string Strategy, double Cost, double Effect, double? IncrementalCost, double? IncrementalEffect, double? Icer, DominanceStatus Status);
+public sealed record IcerRow(Strategy Strategy, double Cost, double Effect, double? IncrementalCost, double? IncrementalEffect, double? Icer, DominanceStatus Status);
 
 /// <summary>Decision rules across many strategies: ICERs with strong and extended dominance, net monetary benefit.</summary>
 public static class DecisionAnalysis
@@ -50,7 +52,12 @@ public static class DecisionAnalysis
             return [];
         }
 
-        if (strategies.Select(s => s.Strategy).Distinct(StringComparer.Ordinal).Count() != strategies.Count)
+        if (strategies.Any(s => s.Strategy is null))
+        {
+            throw new ArgumentException("Every strategy outcome needs its strategy.", nameof(strategies));
+        }
+
+        if (strategies.Select(s => s.Strategy.Name).Distinct(StringComparer.Ordinal).Count() != strategies.Count)
         {
             throw new ArgumentException("Strategy names must be unique.", nameof(strategies));
         }
@@ -71,12 +78,12 @@ public static class DecisionAnalysis
             {
                 if (sorted[j].Effect <= sorted[i].Effect)
                 {
-                    dominated.Add(sorted[j].Strategy);
+                    dominated.Add(sorted[j].Strategy.Name);
                 }
             }
         }
 
-        var frontier = sorted.Where(s => !dominated.Contains(s.Strategy)).ToList();
+        var frontier = sorted.Where(s => !dominated.Contains(s.Strategy.Name)).ToList();
         var extended = new List<StrategyOutcome>();
         while (true)
         {
@@ -117,7 +124,7 @@ public static class DecisionAnalysis
         }
 
         rows.AddRange(extended.OrderBy(s => s.Cost).Select(s => new IcerRow(s.Strategy, s.Cost, s.Effect, null, null, null, DominanceStatus.ExtendedlyDominated)));
-        rows.AddRange(sorted.Where(s => dominated.Contains(s.Strategy)).Select(s => new IcerRow(s.Strategy, s.Cost, s.Effect, null, null, null, DominanceStatus.Dominated)));
+        rows.AddRange(sorted.Where(s => dominated.Contains(s.Strategy.Name)).Select(s => new IcerRow(s.Strategy, s.Cost, s.Effect, null, null, null, DominanceStatus.Dominated)));
         return rows;
     }
 

@@ -24,14 +24,16 @@ public sealed record SettlementLedgerPayer(Payer Payer, double Invested, double 
 public sealed class SettlementLedger
 {
     /// <summary>Creates a ledger and checks it.</summary>
-    /// <param name="strategy">The strategy's name.</param>
-    /// <param name="comparator">The comparator's name.</param>
+    /// <param name="strategy">The strategy.</param>
+    /// <param name="comparator">The comparator.</param>
     /// <param name="cycleLengthYears">Years per cycle, &gt; 0.</param>
     /// <param name="discountFactors">The cost discount factor of each trace point 0..T, each in (0, ∞).</param>
     /// <param name="payers">One row per payer (distinct names), each with T + 1 finite net gains whose discounted sum equals <c>Savings − Invested</c> (relative tolerance 1e-6).</param>
     /// <exception cref="ArgumentException">The rows are inconsistent (every problem is listed).</exception>
-    public SettlementLedger(string strategy, string comparator, double cycleLengthYears, IReadOnlyList<double> discountFactors, IReadOnlyList<SettlementLedgerPayer> payers)
+    public SettlementLedger(Strategy strategy, Strategy comparator, double cycleLengthYears, IReadOnlyList<double> discountFactors, IReadOnlyList<SettlementLedgerPayer> payers)
     {
+        ArgumentNullException.ThrowIfNull(strategy);
+        ArgumentNullException.ThrowIfNull(comparator);
         ArgumentNullException.ThrowIfNull(discountFactors);
         ArgumentNullException.ThrowIfNull(payers);
         Guard.Positive(cycleLengthYears);
@@ -79,18 +81,18 @@ public sealed class SettlementLedger
             throw new ArgumentException("The settlement ledger is invalid: " + string.Join(" ", problems), nameof(payers));
         }
 
-        Strategy = strategy ?? "";
-        Comparator = comparator ?? "";
+        Strategy = strategy;
+        Comparator = comparator;
         CycleLengthYears = cycleLengthYears;
         DiscountFactors = ReadOnly.Copy(discountFactors);
         Payers = ReadOnly.Copy(payers);
     }
 
-    /// <summary>The strategy's name.</summary>
-    public string Strategy { get; }
+    /// <summary>The strategy (its <see cref="Model.Strategy.Name"/> names it).</summary>
+    public Strategy Strategy { get; }
 
-    /// <summary>The comparator's name.</summary>
-    public string Comparator { get; }
+    /// <summary>The comparator.</summary>
+    public Strategy Comparator { get; }
 
     /// <summary>Years per cycle.</summary>
     public double CycleLengthYears { get; }
@@ -136,7 +138,7 @@ public sealed class SettlementLedger
 
             return new SettlementLedgerPayer(b.Payer, b.Invested, b.Savings, per);
         }).ToArray();
-        return new SettlementLedger(appraisal.Strategy.Name, appraisal.Comparator.Name, appraisal.CycleLengthYears, appraisal.CostDiscountFactors, rows);
+        return new SettlementLedger(appraisal.Strategy, appraisal.Comparator, appraisal.CycleLengthYears, appraisal.CostDiscountFactors, rows);
     }
 }
 

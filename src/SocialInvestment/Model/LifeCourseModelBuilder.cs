@@ -251,7 +251,8 @@ public sealed class LifeCourseModelBuilder(string name = "model")
     public LifeCourseModel Build()
     {
         var problems = new List<ValidationProblem>();
-        var flows = new List<FlowDefinition>(_flows);
+        // The builder's own list unless sector cost models add flows (no copy of a large model's flows).
+        var flows = _costModels.Count == 0 ? _flows : new List<FlowDefinition>(_flows);
         foreach (var cm in _costModels)
         {
             try

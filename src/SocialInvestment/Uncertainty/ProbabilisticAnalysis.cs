@@ -581,7 +581,9 @@ public sealed class HomogeneousPsaResult
     /// <summary>Discounted total of value <paramref name="value"/> (accounts first, then outcomes) per draw. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="value">Value index, 0 … ValueCount − 1.</param>
     /// <exception cref="InvalidOperationException">The draws were not kept.</exception>
-    public double[] Values(int value)
+    public ReadOnlySpan<double> Values(int value) => ValueArray(value);
+
+    private double[] ValueArray(int value)
     {
         var V = Kernel.ValueCount;
         ArgumentOutOfRangeException.ThrowIfNegative(value);
@@ -602,7 +604,7 @@ public sealed class HomogeneousPsaResult
 
     /// <summary>Discounted total of an outcome per draw. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="outcome">The outcome.</param>
-    public double[] Outcome(Outcome outcome) => Values(Kernel.Model.Accounts.Count + OutcomeIndex(outcome));
+    public ReadOnlySpan<double> Outcome(Outcome outcome) => ValueArray(Kernel.Model.Accounts.Count + OutcomeIndex(outcome));
 
     /// <summary>Streamed moments of an outcome.</summary>
     /// <param name="outcome">The outcome.</param>
@@ -611,7 +613,9 @@ public sealed class HomogeneousPsaResult
     /// <summary>Discounted total cost from a perspective per draw, <c>Σ_a coefficient_a·total_a</c>. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="perspective">The perspective.</param>
     /// <exception cref="InvalidOperationException">The draws were not kept.</exception>
-    public double[] Cost(Perspective perspective)
+    public ReadOnlySpan<double> Cost(Perspective perspective) => CostArray(perspective);
+
+    private double[] CostArray(Perspective perspective)
     {
         ArgumentNullException.ThrowIfNull(perspective);
         var totals = Kept();
@@ -632,12 +636,12 @@ public sealed class HomogeneousPsaResult
     /// <summary>Mean and percentile interval of the cost from a perspective. Needs <see cref="PsaOptions.KeepDraws"/>.</summary>
     /// <param name="perspective">The perspective.</param>
     /// <param name="interval">Central interval width.</param>
-    public PsaSummary SummarizeCost(Perspective perspective, double interval = 0.95) => PsaSummary.Of(Cost(perspective), interval);
+    public PsaSummary SummarizeCost(Perspective perspective, double interval = 0.95) => PsaSummary.Of(CostArray(perspective), interval);
 
     /// <summary>Mean and percentile interval of an outcome. Needs <see cref="PsaOptions.KeepDraws"/> (<see cref="OutcomeMoments"/> does not).</summary>
     /// <param name="outcome">The outcome.</param>
     /// <param name="interval">Central interval width.</param>
-    public PsaSummary SummarizeOutcome(Outcome outcome, double interval = 0.95) => PsaSummary.Of(Outcome(outcome), interval);
+    public PsaSummary SummarizeOutcome(Outcome outcome, double interval = 0.95) => PsaSummary.Of(ValueArray(Kernel.Model.Accounts.Count + OutcomeIndex(outcome)), interval);
 
     private double[] Kept() => _totals ?? throw new InvalidOperationException(
         "Per-draw totals were not kept: run HomogeneousPsa with PsaOptions.KeepDraws = true (K × ValueCount doubles), or use Moments/OutcomeMoments, which are always streamed.");

@@ -58,7 +58,7 @@ public sealed record PsaSummary(double Mean, double StandardDeviation, double St
 /// <param name="Figure">The appraisal figure.</param>
 /// <param name="Summary">Its summary over draws.</param>
 /// <param name="ProbabilityPositive">Share of draws with a value &gt; 0 (for NPV: the chance that benefits exceed costs).</param>
-public sealed record PsaFigureSummary(string Strategy, string Perspective, PsaFigure Figure, PsaSummary Summary, double ProbabilityPositive);
+public sealed record PsaFigureSummary(Strategy Strategy, string Perspective, PsaFigure Figure, PsaSummary Summary, double ProbabilityPositive);
 
 /// <summary>
 /// Cost-effectiveness acceptability curves: for each willingness to pay λ, the share of draws in
@@ -264,7 +264,7 @@ public sealed class PsaResult
                 foreach (var f in Enum.GetValues<PsaFigure>())
                 {
                     var slot = FigureSlot(f, s, v);
-                    rows.Add(new PsaFigureSummary(Strategies[s].Name, Perspectives[v].Name, f, Summary(slot, interval), _summary.Positive[slot] / (double)Draws));
+                    rows.Add(new PsaFigureSummary(Strategies[s], Perspectives[v].Name, f, Summary(slot, interval), _summary.Positive[slot] / (double)Draws));
                 }
             }
         }

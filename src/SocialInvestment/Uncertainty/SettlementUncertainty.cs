@@ -106,7 +106,7 @@ public sealed class SettlementUncertainty
             throw new InvalidOperationException($"Draw {missing} has not been settled: run the PSA with this evaluator, {Draws} draws, and both '{_strategy.Name}' and '{_comparator.Name}' among its strategies.");
         }
 
-        return new SettlementPsaResult(_strategy.Name, _comparator.Name, _plan, Payers, Draws, (double[])_before.Clone(), (double[])_after.Clone(), (double[])_scale.Clone());
+        return new SettlementPsaResult(_strategy, _comparator, _plan, Payers, Draws, (double[])_before.Clone(), (double[])_after.Clone(), (double[])_scale.Clone());
     }
 
     private void Observe(PsaPayerFlows flows)
@@ -139,7 +139,7 @@ public sealed class SettlementUncertainty
             rows[p] = new SettlementLedgerPayer(Payers[p], invested, savings, net);
         }
 
-        var ledger = new SettlementLedger(_strategy.Name, _comparator.Name, flows.CycleLengthYears, df, rows);
+        var ledger = new SettlementLedger(_strategy, _comparator, flows.CycleLengthYears, df, rows);
         var participants = _plan.NeedsParticipants
             ? ParticipantCounts.Incremental(Participation.Count(_model, _strategy, flows.Parameters), Participation.Count(_model, _comparator, flows.Parameters))
             : null;
@@ -212,7 +212,7 @@ public sealed class SettlementPsaResult
     private readonly double[] _after;
     private readonly double[] _scale;
 
-    internal SettlementPsaResult(string strategy, string comparator, SettlementPlan plan, IReadOnlyList<Payer> payers, int draws, double[] before, double[] after, double[] scale)
+    internal SettlementPsaResult(Strategy strategy, Strategy comparator, SettlementPlan plan, IReadOnlyList<Payer> payers, int draws, double[] before, double[] after, double[] scale)
     {
         _scale = scale;
         Strategy = strategy;
@@ -224,11 +224,11 @@ public sealed class SettlementPsaResult
         _after = after;
     }
 
-    /// <summary>The strategy settled.</summary>
-    public string Strategy { get; }
+    /// <summary>The strategy settled (its <see cref="Model.Strategy.Name"/> names it).</summary>
+    public Strategy Strategy { get; }
 
     /// <summary>The comparator.</summary>
-    public string Comparator { get; }
+    public Strategy Comparator { get; }
 
     /// <summary>The plan.</summary>
     public SettlementPlan Plan { get; }

@@ -15,9 +15,9 @@ public sealed class NorwegianDefaultTests
     internal static Scenario Starting(string state, double age, int horizon, Func<TransitionRow, bool>? keep = null, string counting = "half-cycle", string discounting = "norway") => Default with
     {
         Settings = Default.Settings with { HorizonCycles = horizon, PopulationSize = 1, Counting = counting, CostDiscounting = discounting, OutcomeDiscounting = discounting },
-        Population = [new PopulationRow(state, age, 1)],
+        Population = [new PopulationRow { State = state, StartAge = age, Weight = 1 }],
         Transitions = keep is null ? Default.Transitions : Default.Transitions.Where(keep).ToArray(),
-        Strategies = [new StrategyRow("Business as usual")],
+        Strategies = [new StrategyRow { Strategy = "Business as usual" }],
         Interventions = [],
         InterventionCosts = [],
         Effects = [],

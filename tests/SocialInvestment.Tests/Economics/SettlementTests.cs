@@ -28,7 +28,7 @@ public class SettlementTests
     /// Public total G = −90 + 120 + 30 = 60.
     /// </summary>
     private static SettlementLedger Example() => new(
-        "team", "business as usual", 1.0, [1.0, 0.5, 0.25],
+        new Strategy("team"), new Strategy("business as usual"), 1.0, [1.0, 0.5, 0.25],
         [
             new SettlementLedgerPayer(M, 100, 10, [-100, 20, 0]),
             new SettlementLedgerPayer(S, 0, 120, [0, 160, 160]),
@@ -211,7 +211,7 @@ public class SettlementTests
             var invested = rng.NextDouble() < 0.5 ? Math.Round(rng.NextDouble() * 500, 1) : 0;
             return new SettlementLedgerPayer(new Payer($"p{p}", rng.NextDouble() < 0.85), invested, invested + pv, net);
         }).ToArray();
-        return new SettlementLedger("s", "c", 1.0, df, rows);
+        return new SettlementLedger(new Strategy("s"), new Strategy("c"), 1.0, df, rows);
     }
 
     [Test]
@@ -443,7 +443,7 @@ public class SettlementTests
     [Test]
     public void BadLedger_IsRejectedWithEveryProblem()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new SettlementLedger("s", "c", 1, [1, 0.5], [
+        var ex = Assert.Throws<ArgumentException>(() => new SettlementLedger(new Strategy("s"), new Strategy("c"), 1, [1, 0.5], [
             new SettlementLedgerPayer(M, 100, 0, [-100, 0, 0]),
             new SettlementLedgerPayer(S, 0, 99, [0, 100]),
         ]));
@@ -503,7 +503,7 @@ public class SettlementTests
         var plan = new SettlementPlan("reimburse", [new ReimburseInvestorsRule("reimburse")]);
         double[] before = [-1e7, -1e7, -1e7, 1e7, 1e7, 1e7];
         double[] after = [3e-10 * 2e7, -3e-10 * 2e7, 5, 0, 0, 0];
-        var result = new SettlementPsaResult("s", "c", plan, payers, 3, before, after, [2e7, 2e7, 2e7]);
+        var result = new SettlementPsaResult(new Strategy("s"), new Strategy("c"), plan, payers, 3, before, after, [2e7, 2e7, 2e7]);
         Assert.That(result.ProbabilityBetterOffAfter("municipality"), Is.EqualTo(1 / 3.0), "only the draw 5 NOK better off counts; ±6e-3 NOK of 2e7 is rounding");
         Assert.That(result.ProbabilityBetterOffBefore("state"), Is.EqualTo(1.0));
         Assert.That(result.ProbabilityBetterOffBefore("municipality"), Is.EqualTo(0.0));

@@ -84,7 +84,7 @@ public class DarthCohortTests
         var icers = Icers(DarthModels.Build(false));
         Assert.Multiple(() =>
         {
-            Assert.That(icers.Select(r => r.Strategy), Is.EqualTo(new[] { "Standard of care", "Strategy B", "Strategy AB", "Strategy A" }));
+            Assert.That(icers.Select(r => r.Strategy.Name), Is.EqualTo(new[] { "Standard of care", "Strategy B", "Strategy AB", "Strategy A" }));
             Assert.That(icers[1].Icer!.Value, Is.EqualTo(72987.636).Within(72987.636 * RecomputedRelativeTolerance));
             Assert.That(Math.Round(icers[1].Icer!.Value), Is.EqualTo(72_988));
             Assert.That(icers[2].Icer!.Value, Is.EqualTo(125763.786).Within(125763.786 * RecomputedRelativeTolerance));
@@ -100,7 +100,7 @@ public class DarthCohortTests
         var icers = Icers(DarthModels.Build(true));
         Assert.Multiple(() =>
         {
-            Assert.That(icers.Select(r => r.Strategy), Is.EqualTo(new[] { "Standard of care", "Strategy B", "Strategy AB", "Strategy A" }));
+            Assert.That(icers.Select(r => r.Strategy.Name), Is.EqualTo(new[] { "Standard of care", "Strategy B", "Strategy AB", "Strategy A" }));
             Assert.That(icers[1].Icer!.Value, Is.EqualTo(65287.60).Within(0.01));
             Assert.That(icers[2].Icer!.Value, Is.EqualTo(104460.51).Within(0.01));
             Assert.That(icers[3].Status, Is.EqualTo(DominanceStatus.Dominated));
@@ -112,7 +112,7 @@ public class DarthCohortTests
         var outcomes = m.Model.Strategies.Select(s =>
         {
             var r = CohortEngine.Run(m.Model, s);
-            return new StrategyOutcome(s.Name, r.TotalCost(DarthModels.CostPerspective), r.TotalOutcome(Outcome.Qaly));
+            return new StrategyOutcome(s, r.TotalCost(DarthModels.CostPerspective), r.TotalOutcome(Outcome.Qaly));
         }).ToArray();
         return DecisionAnalysis.CalculateIcers(outcomes);
     }

@@ -57,11 +57,11 @@ public class OtherReferenceCaseTests
     {
         var rows = DecisionAnalysis.CalculateIcers(
         [
-            new("E", 55000, 5), new("D", 35000, 4), new("C", 25000, 3), new("B", 10000, 2), new("A", 12000, 1.5), new("UC", 5000, 1),
+            new(new Strategy("E"), 55000, 5), new(new Strategy("D"), 35000, 4), new(new Strategy("C"), 25000, 3), new(new Strategy("B"), 10000, 2), new(new Strategy("A"), 12000, 1.5), new(new Strategy("UC"), 5000, 1),
         ]);
         Assert.Multiple(() =>
         {
-            Assert.That(rows.Select(r => r.Strategy), Is.EqualTo(new[] { "UC", "B", "D", "E", "C", "A" }), "ND by cost, then ED, then D");
+            Assert.That(rows.Select(r => r.Strategy.Name), Is.EqualTo(new[] { "UC", "B", "D", "E", "C", "A" }), "ND by cost, then ED, then D");
             Assert.That(rows[0].Status, Is.EqualTo(DominanceStatus.NonDominated));
             Assert.That(rows[0].Icer, Is.Null, "the reference has no ICER");
             Assert.That(rows[0].IncrementalCost, Is.Null);
@@ -87,15 +87,15 @@ public class OtherReferenceCaseTests
     {
         var rows = DecisionAnalysis.CalculateIcers(
         [
-            new("No Treat", 163771.0, 6.48273), new("Treat all", 164848.7, 6.52861), new("Test & treat", 163765.1, 6.52861),
+            new(new Strategy("No Treat"), 163771.0, 6.48273), new(new Strategy("Treat all"), 164848.7, 6.52861), new(new Strategy("Test & treat"), 163765.1, 6.52861),
         ]);
         Assert.Multiple(() =>
         {
-            Assert.That(rows[0].Strategy, Is.EqualTo("Test & treat"));
+            Assert.That(rows[0].Strategy.Name, Is.EqualTo("Test & treat"));
             Assert.That(rows[0].Status, Is.EqualTo(DominanceStatus.NonDominated));
             Assert.That(rows[0].Icer, Is.Null);
-            Assert.That(rows.Single(r => r.Strategy == "Treat all").Status, Is.EqualTo(DominanceStatus.Dominated));
-            Assert.That(rows.Single(r => r.Strategy == "No Treat").Status, Is.EqualTo(DominanceStatus.Dominated));
+            Assert.That(rows.Single(r => r.Strategy.Name == "Treat all").Status, Is.EqualTo(DominanceStatus.Dominated));
+            Assert.That(rows.Single(r => r.Strategy.Name == "No Treat").Status, Is.EqualTo(DominanceStatus.Dominated));
         });
     }
 
@@ -103,7 +103,7 @@ public class OtherReferenceCaseTests
     [Test]
     public void Case4_Dampack_OneStrategy_NoIcer()
     {
-        var rows = DecisionAnalysis.CalculateIcers([new("Only", 1000, 2)]);
+        var rows = DecisionAnalysis.CalculateIcers([new(new Strategy("Only"), 1000, 2)]);
         Assert.That(rows, Has.Count.EqualTo(1));
         Assert.Multiple(() =>
         {

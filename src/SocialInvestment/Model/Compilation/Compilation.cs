@@ -266,12 +266,22 @@ internal sealed class Compilation
             }
         }
 
-        // Occupancy flows and outcomes grouped by state, with their ledger/outcome index resolved once.
+        // Occupancy flows and outcomes grouped by state, with their ledger/outcome index resolved once;
+        // each state's list sized exactly (a state of a large table holds a flow per row).
+        var perState = new int[B];
+        for (var fi = 0; fi < flows.Count; fi++)
+        {
+            if (flows[fi].Trigger == FlowTrigger.StateOccupancy)
+            {
+                perState[Model.StateIndex(flows[fi].FromState!)]++;
+            }
+        }
+
         FlowsByState = new List<(int Flow, int Account)>[B];
         OutcomesByState = new List<(ModelFunction Value, int Outcome, string Name, string State)>[B];
         for (var b = 0; b < B; b++)
         {
-            FlowsByState[b] = [];
+            FlowsByState[b] = new(perState[b]);
             OutcomesByState[b] = [];
         }
 
@@ -611,8 +621,11 @@ internal sealed class SubcohortCompiler
             _costs[b] = [.. costs];
             _outcomeEffects[b] = [.. outcomeEffects];
             var flows = c.FlowsByState[b];
-            _flowEffects[b] = new (int, FlowEffect)[flows.Count][];
-            for (var i = 0; i < flows.Count; i++)
+
+            // No flow effect of the active interventions in this state: no array of a slot per flow
+            // (a state of a large table has a flow per row, and each sub-cohort has its compiler).
+            _flowEffects[b] = _hasFlowEffects && _active.Any(iv => iv.FlowEffects.Any(fe => fe.State is null || fe.State == state.Name)) ? new (int, FlowEffect)[flows.Count][] : [];
+            for (var i = 0; i < _flowEffects[b].Length; i++)
             {
                 var account = c.Model.Flows[flows[i].Flow].Account;
                 List<(int, FlowEffect)>? list = null;  // most flows have none: no list per flow then
@@ -1003,7 +1016,7 @@ internal sealed class SubcohortCompiler
                 }
             }
 
-            if (_hasFlowEffects)
+            if (_flowEffects[b].Length > 0)
             {
                 v *= FlowEffectFactor(_flowEffects[b][i], cycleShares[t], dt, _paramsAt[t]);
             }

@@ -1,6 +1,6 @@
 using SocialInvestment.Model;
 
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Decisions;
 
 /// <summary>
 /// One candidate investment of a portfolio: one or more interventions run together (an
@@ -247,6 +247,7 @@ public sealed record PortfolioBudgetUse(string? Payer, int Year, double Used, do
 public sealed class PortfolioSolution
 {
     private readonly PortfolioValuation _valuation;
+    private readonly double[] _npvByDraw;
 
     internal PortfolioSolution(PortfolioProblem problem, bool[] chosen, string method, bool provedOptimal, bool feasible)
     {
@@ -257,10 +258,10 @@ public sealed class PortfolioSolution
         Method = method;
         ProvedOptimal = provedOptimal;
         IsFeasible = feasible;
-        NpvByDraw = v.NpvByDraw(chosen);
-        ExpectedNpv = NpvByDraw.Average();
-        TailNpv = PortfolioRiskMeasures.TailNpv(NpvByDraw, problem.Risk.Alpha);
-        ProbabilityOfLoss = NpvByDraw.Count(x => x < 0) / (double)NpvByDraw.Length;
+        _npvByDraw = v.NpvByDraw(chosen).ToArray();
+        ExpectedNpv = _npvByDraw.Average();
+        TailNpv = PortfolioRiskMeasures.TailNpv(_npvByDraw, problem.Risk.Alpha);
+        ProbabilityOfLoss = _npvByDraw.Count(x => x < 0) / (double)_npvByDraw.Length;
         BudgetUse = ReadOnly.Copy(problem.BudgetUse(chosen));
     }
 
@@ -298,8 +299,8 @@ public sealed class PortfolioSolution
     /// <summary>The names of the chosen candidates.</summary>
     public IReadOnlyList<string> Candidates { get; }
 
-    /// <summary>The portfolio's NPV from the objective perspective in every draw (one value when deterministic), NOK, + = better off, from the valuation (its interaction model).</summary>
-    public double[] NpvByDraw { get; }
+    /// <summary>The portfolio's NPV from the objective perspective in every draw (one value when deterministic), NOK, + = better off, from the valuation (its interaction model); the read-only per-draw shape of the PSA results.</summary>
+    public ReadOnlySpan<double> NpvByDraw => _npvByDraw;
 
     /// <summary>A candidate's own expected NPV (alone against the comparator).</summary>
     /// <param name="candidate">The candidate's name.</param>

@@ -2,7 +2,7 @@ using SocialInvestment.Engine;
 using SocialInvestment.Model;
 using SocialInvestment.Uncertainty;
 
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Decisions;
 
 /// <summary>
 /// How a caseload liability is computed and what it shows. Immutable; use <c>with</c>. The seed of the
@@ -115,7 +115,7 @@ public sealed record PersonLiability(string PersonId, string? HouseholdId, IRead
 /// </summary>
 public sealed class LiabilityResult
 {
-    internal LiabilityResult(string strategy, int persons, int profiles, int cycles, int? priceYear, int minimumCellCount, IReadOnlyList<AccountLiability> accounts, IReadOnlyList<PayerLiability> payers, double publicTotal, IReadOnlyList<LiabilityCell> cells, IReadOnlyList<PersonLiability>? people, LiabilityInterval? publicInterval, IReadOnlyList<(Payer Payer, LiabilityInterval Interval)>? payerIntervals, int draws, ulong? seed, string? label)
+    internal LiabilityResult(Strategy strategy, int persons, int profiles, int cycles, int? priceYear, int minimumCellCount, IReadOnlyList<AccountLiability> accounts, IReadOnlyList<PayerLiability> payers, double publicTotal, IReadOnlyList<LiabilityCell> cells, IReadOnlyList<PersonLiability>? people, LiabilityInterval? publicInterval, IReadOnlyList<(Payer Payer, LiabilityInterval Interval)>? payerIntervals, int draws, ulong? seed, string? label)
     {
         Strategy = strategy;
         PersonCount = persons;
@@ -135,8 +135,8 @@ public sealed class LiabilityResult
         RegisterLabel = label;
     }
 
-    /// <summary>Name of the strategy projected under.</summary>
-    public string Strategy { get; }
+    /// <summary>The strategy projected under (its <see cref="Model.Strategy.Name"/> names it).</summary>
+    public Strategy Strategy { get; }
 
     /// <summary>Persons in the register.</summary>
     public int PersonCount { get; }
@@ -359,7 +359,7 @@ public static class CaseloadLiability
         }
 
         return new LiabilityResult(
-            strategy.Name,
+            strategy,
             register.Count,
             profiles.Count,
             model.Options.Cycles,

@@ -1,6 +1,6 @@
 using SocialInvestment.Model;
 
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Decisions;
 
 /// <summary>One part of a liability movement: a named change of the liability, by payer.</summary>
 /// <param name="Name">The part: <c>one year of costs</c>, <c>unwinding of the discount</c>, <c>exits</c>, <c>experience</c>, <c>new entrants</c>, <c>assumption changes</c>, <c>interventions</c>.</param>

@@ -1,6 +1,6 @@
 using SocialInvestment.Model;
 
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Decisions;
 
 /// <summary>The risk measures of a portfolio's NPV draws.</summary>
 public static class PortfolioRiskMeasures
@@ -47,6 +47,18 @@ public static class PortfolioRiskMeasures
         }
 
         return sum / m;
+    }
+
+    /// <summary>The mean of the draws, summed in draw order (the same value as <c>Enumerable.Average</c> of the array).</summary>
+    internal static double Mean(ReadOnlySpan<double> npvByDraw)
+    {
+        var sum = 0.0;
+        foreach (var x in npvByDraw)
+        {
+            sum += x;
+        }
+
+        return sum / npvByDraw.Length;
     }
 }
 
@@ -104,7 +116,7 @@ public sealed class ExhaustivePortfolioSolver : IPortfolioSolver
                 continue;
             }
 
-            var value = problem.Goal == PortfolioGoal.MaximiseTailNpv ? tail : npv.Average();
+            var value = problem.Goal == PortfolioGoal.MaximiseTailNpv ? tail : PortfolioRiskMeasures.Mean(npv);
             if (value > bestValue + (1e-9 * Math.Max(1, Math.Abs(bestValue))) || best is null)
             {
                 bestValue = value;
@@ -181,7 +193,7 @@ public sealed class GreedyPortfolioSolver : IPortfolioSolver
                     var npv = v.NpvByDraw(chosen);
                     var tail = PortfolioRiskMeasures.TailNpv(npv, problem.Risk.Alpha);
                     ok = problem.Risk.MinTailNpv is not double floor || tail >= floor;
-                    value = problem.Goal == PortfolioGoal.MaximiseTailNpv ? tail : npv.Average();
+                    value = problem.Goal == PortfolioGoal.MaximiseTailNpv ? tail : PortfolioRiskMeasures.Mean(npv);
                 }
 
                 if (ok && value > current)

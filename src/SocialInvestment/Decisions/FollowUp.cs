@@ -1,6 +1,6 @@
 using SocialInvestment.Model;
 
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Decisions;
 
 /// <summary>What a follow-up row records.</summary>
 public enum FollowUpMeasure

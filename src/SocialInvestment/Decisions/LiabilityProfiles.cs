@@ -1,7 +1,7 @@
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
 
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Decisions;
 
 /// <summary>A distinct (age, state, effective time in state) of a register: everyone with it has the same expected costs.</summary>
 internal readonly record struct LiabilityProfile(double Age, int State, int TimeInState);

@@ -1,7 +1,7 @@
 using System.Collections.ObjectModel;
 using SocialInvestment.Model;
 
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Decisions;
 
 /// <summary>
 /// One person of a client register snapshot: who (an id), how old, in which model state and for how

@@ -1,8 +1,9 @@
+using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
 using SocialInvestment.Uncertainty;
 
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Decisions;
 
 /// <summary>How <see cref="PortfolioValuation.Build"/> accounts for interactions between candidates that reach the same people.</summary>
 public enum PortfolioInteractions
@@ -48,10 +49,59 @@ public sealed record PortfolioValuationOptions
     public IReadOnlyList<PortfolioExclusion> Exclusions { get; init; } = [];
 }
 
-/// <summary>A pair's interaction: the combined run's value minus the two candidates' own values.</summary>
-/// <param name="NpvByDraw">δ of the objective NPV per draw (NOK).</param>
-/// <param name="Costs">δ of the intervention costs, [payer][year] (undiscounted NOK).</param>
-public sealed record PortfolioInteraction(double[] NpvByDraw, double[][] Costs);
+/// <summary>A pair's interaction: the combined run's value minus the two candidates' own values. Immutable (the arrays are copied).</summary>
+public sealed class PortfolioInteraction
+{
+    /// <summary>Creates an interaction; <see cref="PortfolioValuation.FromValues"/> checks its shape against the valuation.</summary>
+    /// <param name="npvByDraw">δ of the objective NPV per draw (NOK).</param>
+    /// <param name="costs">δ of the intervention costs, [payer][year] (undiscounted NOK).</param>
+    public PortfolioInteraction(double[] npvByDraw, double[][] costs)
+    {
+        ArgumentNullException.ThrowIfNull(npvByDraw);
+        ArgumentNullException.ThrowIfNull(costs);
+        Npv = (double[])npvByDraw.Clone();
+        CostTable = [.. costs.Select(r => r is null ? null! : (double[])r.Clone())];
+    }
+
+    /// <summary>δ of the objective NPV per draw (NOK), the read-only per-draw shape of the PSA results.</summary>
+    public ReadOnlySpan<double> NpvByDraw => Npv;
+
+    /// <summary>Number of draws of <see cref="NpvByDraw"/>.</summary>
+    public int Draws => Npv.Length;
+
+    /// <summary>δ of the intervention cost to a payer in a year (undiscounted NOK).</summary>
+    /// <param name="payer">Payer index, as <see cref="PortfolioValuation.Payers"/>.</param>
+    /// <param name="year">Year, 0 … <see cref="PortfolioValuation.Years"/> − 1.</param>
+    public double Cost(int payer, int year) => CostTable[payer][year];
+
+    internal double[] Npv { get; }
+
+    internal double[][] CostTable { get; }
+}
+
+/// <summary>The combined run of a set of candidates (<see cref="PortfolioValuation.Simulate"/>). Immutable.</summary>
+public sealed class PortfolioSimulation
+{
+    private readonly double[] _npv;
+    private readonly double[][] _costs;
+
+    internal PortfolioSimulation(double[] npv, double[][] costs)
+    {
+        _npv = npv;
+        _costs = costs;
+    }
+
+    /// <summary>The set's objective NPV per draw (NOK, + = better off), the read-only per-draw shape of the PSA results.</summary>
+    public ReadOnlySpan<double> NpvByDraw => _npv;
+
+    /// <summary>Number of draws of <see cref="NpvByDraw"/>.</summary>
+    public int Draws => _npv.Length;
+
+    /// <summary>The set's base-case intervention cost to a payer in a year (undiscounted NOK).</summary>
+    /// <param name="payer">Payer index, as <see cref="PortfolioValuation.Payers"/>.</param>
+    /// <param name="year">Year, 0 … <see cref="PortfolioValuation.Years"/> − 1.</param>
+    public double Cost(int payer, int year) => _costs[payer][year];
+}
 
 /// <summary>
 /// The values and costs of a set of candidates, enough to value any subset: for each candidate
@@ -74,7 +124,7 @@ public sealed class PortfolioValuation
     private readonly Dictionary<long, (double[] Npv, double[][] Cost)>? _exact;
     private readonly Func<IReadOnlyList<bool>, CancellationToken, (double[] Npv, double[][] Cost)>? _simulate;
 
-    private PortfolioValuation(IReadOnlyList<PortfolioCandidate> candidates, IReadOnlyList<Payer> payers, int years, Perspective objective, double[][] npv, double[][][] cost, Dictionary<(int, int), PortfolioInteraction> pairs, Dictionary<long, (double[], double[][])>? exact, Func<IReadOnlyList<bool>, CancellationToken, (double[], double[][])>? simulate, string comparator)
+    private PortfolioValuation(IReadOnlyList<PortfolioCandidate> candidates, IReadOnlyList<Payer> payers, int years, Perspective objective, double[][] npv, double[][][] cost, Dictionary<(int, int), PortfolioInteraction> pairs, Dictionary<long, (double[], double[][])>? exact, Func<IReadOnlyList<bool>, CancellationToken, (double[], double[][])>? simulate, Strategy? comparator)
     {
         Candidates = ReadOnly.Copy(candidates);
         Payers = ReadOnly.Copy(payers);
@@ -104,8 +154,8 @@ public sealed class PortfolioValuation
     /// <summary>Number of draws K (1 for a deterministic valuation).</summary>
     public int Draws { get; }
 
-    /// <summary>The comparator's name.</summary>
-    public string Comparator { get; }
+    /// <summary>The comparator the candidates are valued against (<see cref="Build"/>); null when the values were given (<see cref="FromValues"/>).</summary>
+    public Strategy? Comparator { get; }
 
     /// <summary>The pairs (i &lt; j) not run because an exclusion of the options forbids them together; a problem on this valuation must exclude them too.</summary>
     public IReadOnlyList<(int First, int Second)> SkippedPairs { get; private init; } = [];
@@ -167,12 +217,12 @@ public sealed class PortfolioValuation
     /// the pairwise model Σ v_i + Σ δ_ij.
     /// </summary>
     /// <param name="chosen">One flag per candidate.</param>
-    public double[] NpvByDraw(IReadOnlyList<bool> chosen)
+    public ReadOnlySpan<double> NpvByDraw(IReadOnlyList<bool> chosen)
     {
         ArgumentNullException.ThrowIfNull(chosen);
         if (_exact is not null)
         {
-            return (double[])Exact(chosen).Npv.Clone();
+            return Exact(chosen).Npv;
         }
 
         var sum = new double[Draws];
@@ -196,7 +246,7 @@ public sealed class PortfolioValuation
                 {
                     for (var k = 0; k < sum.Length; k++)
                     {
-                        sum[k] += x.NpvByDraw[k];
+                        sum[k] += x.Npv[k];
                     }
                 }
             }
@@ -238,7 +288,7 @@ public sealed class PortfolioValuation
             {
                 if (chosen[j] && _pairs.TryGetValue((i, j), out var x))
                 {
-                    sum += Of(x.Costs);
+                    sum += Of(x.CostTable);
                 }
             }
         }
@@ -248,14 +298,14 @@ public sealed class PortfolioValuation
 
     /// <summary>
     /// Runs the combined strategy of a set (all its candidates' interventions on top of the
-    /// comparator) and returns its NPV per draw and its base-case costs [payer][year]: the check of
+    /// comparator) and returns its NPV per draw and its base-case costs per payer and year: the check of
     /// a solver's choice against the pairwise model. Only for valuations made by
     /// <see cref="Build"/>.
     /// </summary>
     /// <param name="chosen">One flag per candidate.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <exception cref="InvalidOperationException">The valuation was made from given values (<see cref="FromValues"/>).</exception>
-    public (double[] NpvByDraw, double[][] Costs) Simulate(IReadOnlyList<bool> chosen, CancellationToken cancellationToken = default)
+    public PortfolioSimulation Simulate(IReadOnlyList<bool> chosen, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chosen);
         if (_simulate is null)
@@ -263,7 +313,8 @@ public sealed class PortfolioValuation
             throw new InvalidOperationException("This valuation was made from given values; there is no model to run.");
         }
 
-        return _exact is not null ? Exact(chosen) : _simulate(chosen, cancellationToken);
+        var (npv, cost) = _exact is not null ? Exact(chosen) : _simulate(chosen, cancellationToken);
+        return new PortfolioSimulation(npv, cost);
     }
 
     /// <summary>
@@ -318,17 +369,17 @@ public sealed class PortfolioValuation
         var pairs = new Dictionary<(int, int), PortfolioInteraction>();
         foreach (var (key, x) in interactions ?? new Dictionary<(int, int), PortfolioInteraction>())
         {
-            if (key.Item1 < 0 || key.Item2 >= n || key.Item1 >= key.Item2 || x?.NpvByDraw is null || x.NpvByDraw.Length != k || x.NpvByDraw.Any(v => !double.IsFinite(v)))
+            if (key.Item1 < 0 || key.Item2 >= n || key.Item1 >= key.Item2 || x is null || x.Npv.Length != k || x.Npv.Any(v => !double.IsFinite(v)))
             {
                 throw new ArgumentException($"Interaction ({key.Item1}, {key.Item2}) must name a pair i < j of candidates and have {k} finite NPV values.", nameof(interactions));
             }
 
-            CheckCost(x.Costs, $"pair ({key.Item1}, {key.Item2})");
+            CheckCost(x.CostTable, $"pair ({key.Item1}, {key.Item2})");
             pairs[key] = x;
         }
 
         var list = candidates.Select(c => new PortfolioCandidate(c, [])).ToArray();
-        return new PortfolioValuation(list, payers.ToArray(), years, objective, npvByDraw.Select(r => (double[])r.Clone()).ToArray(), costs, pairs, null, null, "(given)");
+        return new PortfolioValuation(list, payers.ToArray(), years, objective, npvByDraw.Select(r => (double[])r.Clone()).ToArray(), costs, pairs, null, null, null);
     }
 
     /// <summary>
@@ -569,7 +620,7 @@ public sealed class PortfolioValuation
             }
         }
 
-        return new PortfolioValuation(candidates.ToArray(), payers, years, objective, npv, costs, pairs, exact, simulate, comparator.Name)
+        return new PortfolioValuation(candidates.ToArray(), payers, years, objective, npv, costs, pairs, exact, simulate, comparator)
         {
             SkippedPairs = ReadOnly.Copy(excluded.Order()),
         };

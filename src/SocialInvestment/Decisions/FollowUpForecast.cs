@@ -1,8 +1,9 @@
+using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
 using SocialInvestment.Uncertainty;
 
-namespace SocialInvestment.Economics;
+namespace SocialInvestment.Decisions;
 
 /// <summary>
 /// How an investment forecast is made. Immutable; use <c>with</c>. The seed of the draws and the
