@@ -120,7 +120,7 @@ public static class HouseholdUncertainty
         CsvFiles.WriteCsv(Path.Combine(directory, SettlementFileNames[0]), ["strategy", "comparator", "plan", "payer", "family", "puts_in", "gets_out", "net_gain_before", "receives", "net_gain_after"], settlements.SelectMany(s => s.Positions.Select(p =>
         {
             var row = s.Ledger.Payer(p.Payer.Name);
-            return new string?[] { s.Ledger.Strategy, s.Ledger.Comparator, s.Plan.Name, p.Payer.Name, p.Payer.Name == family.Name ? "true" : "false", N(row.Invested), N(row.Savings), N(p.NetGainBefore), N(p.Received), N(p.NetGainAfter) };
+            return new string?[] { s.Ledger.Strategy.Name, s.Ledger.Comparator.Name, s.Plan.Name, p.Payer.Name, p.Payer.Name == family.Name ? "true" : "false", N(row.Invested), N(row.Savings), N(p.NetGainBefore), N(p.Received), N(p.NetGainAfter) };
         })));
         SettlementFile.WriteSchedule(settlements, Path.Combine(directory, SettlementFileNames[1]));
     }
