@@ -124,6 +124,23 @@ internal ref struct PartialReader(ReadOnlySpan<byte> data)
 
     public BigInteger Big() => new(Take(Count(1)));
 
+    /// <summary>Reads a count and that many [start, end) ranges into <paramref name="into"/>; <paramref name="what"/> is the message of a damaged range after "The" (it names the partial and its unit).</summary>
+    public void Ranges(List<(long Start, long End)> into, string what)
+    {
+        var ranges = Count(16);
+        for (var i = 0; i < ranges; i++)
+        {
+            var start = Int64();
+            var end = Int64();
+            if (start < 0 || end <= start)
+            {
+                throw new FormatException($"The {what} [{start}, {end}).");
+            }
+
+            into.Add((start, end));
+        }
+    }
+
     public void Sums(ExactSum[] into)
     {
         if (Count(4) != into.Length)

@@ -97,18 +97,7 @@ public sealed partial class HouseholdPartial
             throw new FormatException("The household partial has a different number of strategies than the run.");
         }
 
-        var ranges = r.Count(16);
-        for (var i = 0; i < ranges; i++)
-        {
-            var start = r.Int64();
-            var end = r.Int64();
-            if (start < 0 || end <= start)
-            {
-                throw new FormatException($"The household partial has an invalid range [{start}, {end}).");
-            }
-
-            partial._ranges.Add((start, end));
-        }
+        r.Ranges(partial._ranges, "household partial has an invalid range");
 
         foreach (var a in partial.Arms)
         {
