@@ -47,100 +47,37 @@ internal sealed class PreparedDefinition
 }
 
 /// <summary>
-/// A silo's cache of prepared definitions by content hash (bounded: the least recently used is
-/// dropped beyond <see cref="Capacity"/>). Thread-safe; one preparation per hash even under
-/// concurrent ranges.
+/// A silo's bounded cache of prepared values by key: the least recently used is dropped beyond
+/// <see cref="Capacity"/>. Thread-safe; one preparation per key even under concurrent ranges; a
+/// failed preparation is not kept, so the next range prepares again.
 /// </summary>
-internal sealed class DefinitionCache
+/// <typeparam name="T">The prepared value.</typeparam>
+internal abstract class BoundedCache<T>
+    where T : class
 {
     public const int Capacity = 16;
 
-    private readonly ConcurrentDictionary<string, Lazy<PreparedDefinition>> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<T>> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _used = new(StringComparer.Ordinal);
     private long _clock;
 
-    public bool TryGet(string hash, out PreparedDefinition prepared)
-    {
-        if (_entries.TryGetValue(hash, out var lazy))
-        {
-            _used[hash] = Interlocked.Increment(ref _clock);
-            prepared = lazy.Value;
-            return true;
-        }
-
-        prepared = null!;
-        return false;
-    }
-
-    /// <summary>Reads, prepares and caches a document whose hash (<paramref name="hash"/>) has been checked by the caller.</summary>
-    public PreparedDefinition Add(string hash, byte[] document)
-    {
-        var lazy = _entries.GetOrAdd(hash, _ => new Lazy<PreparedDefinition>(() => new PreparedDefinition(ScenarioDocument.FromJson(document)), LazyThreadSafetyMode.ExecutionAndPublication));
-        _used[hash] = Interlocked.Increment(ref _clock);
-        try
-        {
-            return lazy.Value;
-        }
-        catch
-        {
-            _entries.TryRemove(hash, out _);
-            throw;
-        }
-        finally
-        {
-            Trim();
-        }
-    }
-
-    private void Trim()
-    {
-        while (_entries.Count > Capacity)
-        {
-            var oldest = _used.OrderBy(p => p.Value).Select(p => p.Key).FirstOrDefault();
-            if (oldest is null)
-            {
-                return;
-            }
-
-            _entries.TryRemove(oldest, out _);
-            _used.TryRemove(oldest, out _);
-        }
-    }
-}
-
-/// <summary>
-/// A silo's cache of prepared household runs, keyed by the scenario and table hashes and the
-/// options that shape the run (bounded like <see cref="DefinitionCache"/>). Thread-safe; one
-/// preparation per key even under concurrent ranges; a failed preparation is not kept.
-/// </summary>
-internal sealed class HouseholdRunCache
-{
-    public const int Capacity = 16;
-
-    private readonly ConcurrentDictionary<string, Lazy<Households.HouseholdRun>> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _used = new(StringComparer.Ordinal);
-    private long _clock;
-
-    /// <summary>The cache key of the household run of <paramref name="work"/> (the range key's parts that are not the range, and the threads).</summary>
-    public static string Key(ClusterWork work)
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{work.DefinitionHash}/{work.TablesHash}/{work.Seed}/{work.Total}/{work.BlockSize}/{work.ThreadsPerRange}");
-
-    public bool TryGet(string key, out Households.HouseholdRun run)
+    public bool TryGet(string key, out T value)
     {
         if (_entries.TryGetValue(key, out var lazy))
         {
             _used[key] = Interlocked.Increment(ref _clock);
-            run = lazy.Value;
+            value = lazy.Value;
             return true;
         }
 
-        run = null!;
+        value = null!;
         return false;
     }
 
-    public Households.HouseholdRun GetOrAdd(string key, Func<Households.HouseholdRun> prepare)
+    /// <summary>The value of <paramref name="key"/>, prepared by <paramref name="prepare"/> when it is not held.</summary>
+    public T GetOrAdd(string key, Func<T> prepare)
     {
-        var lazy = _entries.GetOrAdd(key, _ => new Lazy<Households.HouseholdRun>(prepare, LazyThreadSafetyMode.ExecutionAndPublication));
+        var lazy = _entries.GetOrAdd(key, _ => new Lazy<T>(prepare, LazyThreadSafetyMode.ExecutionAndPublication));
         _used[key] = Interlocked.Increment(ref _clock);
         try
         {
@@ -153,11 +90,35 @@ internal sealed class HouseholdRunCache
         }
         finally
         {
-            while (_entries.Count > Capacity && _used.OrderBy(p => p.Value).Select(p => p.Key).FirstOrDefault() is { } oldest)
-            {
-                _entries.TryRemove(oldest, out _);
-                _used.TryRemove(oldest, out _);
-            }
+            Trim();
         }
     }
+
+    private void Trim()
+    {
+        while (_entries.Count > Capacity && _used.OrderBy(p => p.Value).Select(p => p.Key).FirstOrDefault() is { } oldest)
+        {
+            _entries.TryRemove(oldest, out _);
+            _used.TryRemove(oldest, out _);
+        }
+    }
+}
+
+/// <summary>A silo's cache of prepared definitions by content hash (a <see cref="BoundedCache{T}"/>).</summary>
+internal sealed class DefinitionCache : BoundedCache<PreparedDefinition>
+{
+    /// <summary>Reads, prepares and caches a document whose hash (<paramref name="hash"/>) has been checked by the caller.</summary>
+    public PreparedDefinition Add(string hash, byte[] document)
+        => GetOrAdd(hash, () => new PreparedDefinition(ScenarioDocument.FromJson(document)));
+}
+
+/// <summary>
+/// A silo's cache of prepared household runs, keyed by the scenario and table hashes and the
+/// options that shape the run (a <see cref="BoundedCache{T}"/>).
+/// </summary>
+internal sealed class HouseholdRunCache : BoundedCache<Households.HouseholdRun>
+{
+    /// <summary>The cache key of the household run of <paramref name="work"/> (the range key's parts that are not the range, and the threads).</summary>
+    public static string Key(ClusterWork work)
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{work.DefinitionHash}/{work.TablesHash}/{work.Seed}/{work.Total}/{work.BlockSize}/{work.ThreadsPerRange}");
 }
