@@ -75,4 +75,40 @@ public static class NorwayRunner
             $"{{\"impl\":\"csharp\",\"mode\":\"norway\",\"path\":\"{(general ? "general" : "incremental")}\",\"settle\":{(settle ? "true" : "false")},\"threads\":{threads},\"draws\":{draws},\"wall_s\":{wall:G6},\"cpu_s\":{cpu:G6},\"rate\":{draws / wall:G6},\"rate_per_cpu_s\":{draws / cpu:G6},\"mean_npv_last_strategy_last_perspective\":{npv.Mean:R},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
         return 0;
     }
+
+    /// <summary>
+    /// <c>norway-micro [--people N] [--threads N] [--repeats R] [--kernel auto|reference] [--no-distributions]</c>:
+    /// the Norwegian default's microsimulation (all strategies, common random numbers, its perspectives,
+    /// distributions tracked unless told not to). One JSON line: median wall and CPU time, person-cycles/s.
+    /// </summary>
+    public static int Micro(string[] args)
+    {
+        var people = (int)RunnerArgs.Arg(args, "--people", 100_000);
+        var threads = (int)RunnerArgs.Arg(args, "--threads", Environment.ProcessorCount);
+        var repeats = (int)RunnerArgs.Arg(args, "--repeats", 3);
+        var kernel = Welfare4Micro.Kernel(args);
+        var scenario = NorwegianDefault.Load();
+        var model = scenario.BuildModel();
+        var compiled = model.Strategies.Select(s => model.Compile(s)).ToArray();
+        var options = new MicrosimOptions { People = people, Threads = threads, Seed = 20260101, Perspectives = scenario.Perspectives(), TrackDistributions = !args.Contains("--no-distributions") };
+        Welfare4Micro.Simulate(compiled, options with { People = Math.Min(people, 20_000) }, kernel);
+        var times = new List<double>();
+        var cpu = new List<double>();
+        MicrosimComparison? run = null;
+        for (var r = 0; r < repeats; r++)
+        {
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            run = Welfare4Micro.Simulate(compiled, options, kernel);
+            times.Add(sw.Elapsed.TotalSeconds);
+            cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
+        }
+
+        var personCycles = compiled.Length * (double)people * model.Options.Cycles;
+        var p0 = options.Perspectives![0];
+        var d = run!.IncrementalCost(compiled.Length - 1, p0);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"impl\":\"csharp\",\"mode\":\"norway-micro\",\"kernel\":\"{(kernel == MicrosimKernel.Reference ? "reference" : "lanes")}\",\"threads\":{threads},\"N\":{people},\"strategies\":{compiled.Length},\"states\":{compiled[0].ExpandedStateCount},\"subcohorts\":{compiled.Max(c => c.SubcohortCount)},\"cycles\":{model.Options.Cycles},\"distributions\":{(options.TrackDistributions ? "true" : "false")},\"median_s\":{RunnerArgs.Median(times):G6},\"cpu_s_median\":{RunnerArgs.Median(cpu):G6},\"rate_median\":{personCycles / RunnerArgs.Median(times):G6},\"rate_per_cpu_s\":{personCycles / RunnerArgs.Median(cpu):G6},\"mean_last_minus_first\":{d.Mean:F3},\"se_last_minus_first\":{d.StandardError:F3},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
+        return 0;
+    }
 }

@@ -27,6 +27,11 @@ public static partial class Program
             return HouseholdRunner.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "norway-micro")
+        {
+            return NorwayRunner.Micro(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "welfare16")
         {
             return Welfare16Runner.Run(args[1..]);

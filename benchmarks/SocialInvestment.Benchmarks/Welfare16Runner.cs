@@ -13,7 +13,7 @@ namespace SocialInvestment.Benchmarks;
 /// The welfare-16 runners (benchmarks/yardsticks/welfare16.md §7 and §8) through the library's general
 /// path: <c>welfare16 cohort [--draws K] [--threads N] [--repeats R] [--seed S]</c> runs the cohort
 /// PSA (a draw = 19 parameters sampled and all 4 strategies run and appraised from 6 perspectives);
-/// <c>welfare16 micro [--people N] [--threads N] [--repeats R]</c> the microsimulation of the point
+/// <c>welfare16 micro [--people N] [--threads N] [--repeats R] [--kernel auto|reference]</c> the microsimulation of the point
 /// model (N people × 80 cycles × 4 strategies, common random numbers). Each prints one JSON line
 /// in the fields of the C++ yardstick's lines (<c>rate_median</c> = draws/s or person-cycles/s).
 /// </summary>
@@ -122,6 +122,7 @@ public static class Welfare16Runner
         var people = (int)RunnerArgs.Arg(args, "--people", 100_000);
         var threads = (int)RunnerArgs.Arg(args, "--threads", Environment.ProcessorCount);
         var repeats = (int)RunnerArgs.Arg(args, "--repeats", 3);
+        var kernel = Welfare4Micro.Kernel(args);
         var model = Welfare16.Build(UptakeMode.Subcohorts);
         var society = Welfare16.Perspectives[5];
         var sw0 = Stopwatch.StartNew();
@@ -130,20 +131,23 @@ public static class Welfare16Runner
         var options = new MicrosimOptions { People = people, Threads = threads, Seed = 777, Perspectives = [society], TrackDistributions = false };
 
         // JIT warm-up, not timed.
-        MicrosimEngine.RunCompiled(compiled, options with { People = Math.Min(people, 20_000) });
+        Welfare4Micro.Simulate(compiled, options with { People = Math.Min(people, 20_000) }, kernel);
         var times = new List<double>();
+        var cpu = new List<double>();
         MicrosimComparison? run = null;
         for (var r = 0; r < repeats; r++)
         {
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var sw = Stopwatch.StartNew();
-            run = MicrosimEngine.RunCompiled(compiled, options with { Seed = 777 + (ulong)r });
+            run = Welfare4Micro.Simulate(compiled, options with { Seed = 777 + (ulong)r }, kernel);
             times.Add(sw.Elapsed.TotalSeconds);
+            cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
         }
 
         var median = RunnerArgs.Median(times);
         var cycles = model.Options.Cycles;
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"micro\",\"kernel\":\"general\",\"threads\":{threads},\"N\":{people},\"reps\":{repeats},\"compile_s\":{compile:G4},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{compiled.Length * (double)people * cycles / median:G6}");
+            $"{{\"impl\":\"csharp\",\"mode\":\"micro\",\"kernel\":\"{(kernel == MicrosimKernel.Reference ? "reference" : "lanes")}\",\"threads\":{threads},\"N\":{people},\"reps\":{repeats},\"compile_s\":{compile:G4},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{compiled.Length * (double)people * cycles / median:G6},\"cpu_s_median\":{RunnerArgs.Median(cpu):G6},\"rate_per_cpu_s\":{compiled.Length * (double)people * cycles / RunnerArgs.Median(cpu):G6}");
         foreach (var r in run!.Results)
         {
             var e = r.CostPerPerson(society);

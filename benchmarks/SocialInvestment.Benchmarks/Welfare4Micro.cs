@@ -27,13 +27,14 @@ public static partial class Program
 /// <summary>The plain runners. Output: one JSON line per measurement on stdout.</summary>
 public static class Welfare4Micro
 {
-    /// <summary><c>micro [--people N] [--threads N] [--repeats R] [--distributions]</c>.</summary>
+    /// <summary><c>micro [--people N] [--threads N] [--repeats R] [--distributions] [--kernel auto|reference]</c>.</summary>
     public static int Run(string[] args)
     {
         var people = (int)RunnerArgs.Arg(args, "--people", 1_000_000);
         var threads = (int)RunnerArgs.Arg(args, "--threads", Environment.ProcessorCount);
         var repeats = (int)RunnerArgs.Arg(args, "--repeats", 5);
         var distributions = args.Contains("--distributions");
+        var kernel = Kernel(args);
         var model = Welfare4.BuildPointModel();
         var compiled = new[] { model.Compile(model.Strategies.Count > 0 ? model.Strategies[0] : Strategy.BusinessAsUsual) };
         var perspective = Perspective.ForPayer(Welfare4.HealthSystem);
@@ -47,14 +48,17 @@ public static class Welfare4Micro
         };
 
         // Start-up and JIT warm-up, not timed.
-        MicrosimEngine.RunCompiled(compiled, options with { People = Math.Min(people, 200_000) });
+        Simulate(compiled, options with { People = Math.Min(people, 200_000) }, kernel);
         var times = new List<double>();
+        var cpu = new List<double>();
         MicrosimComparison? last = null;
         for (var r = 0; r < repeats; r++)
         {
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var sw = Stopwatch.StartNew();
-            last = MicrosimEngine.RunCompiled(compiled, options with { Seed = 777 + (ulong)r });
+            last = Simulate(compiled, options with { Seed = 777 + (ulong)r }, kernel);
             times.Add(sw.Elapsed.TotalSeconds);
+            cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
         }
 
         var result = last!.Results[0];
@@ -62,9 +66,20 @@ public static class Welfare4Micro
         var qaly = result.OutcomePerPerson(Outcome.Qaly);
         var median = RunnerArgs.Median(times);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"micro\",\"kernel\":\"{(distributions ? "general" : "lean")}\",\"threads\":{threads},\"people\":{people},\"cycles\":60,\"reps\":{repeats},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{people * 60.0 / median:G6},\"mean_cost\":{cost.Mean:F6},\"se_cost\":{cost.StandardError:F6},\"mean_qaly\":{qaly.Mean:F8},\"se_qaly\":{qaly.StandardError:F8},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
+            $"{{\"impl\":\"csharp\",\"mode\":\"micro\",\"kernel\":\"{(kernel == MicrosimKernel.Reference ? distributions ? "reference-general" : "reference-lean" : "lanes")}\",\"threads\":{threads},\"people\":{people},\"cycles\":60,\"reps\":{repeats},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{people * 60.0 / median:G6},\"cpu_s_median\":{RunnerArgs.Median(cpu):G6},\"rate_per_cpu_s\":{people * 60.0 / RunnerArgs.Median(cpu):G6},\"mean_cost\":{cost.Mean:F6},\"se_cost\":{cost.StandardError:F6},\"mean_qaly\":{qaly.Mean:F8},\"se_qaly\":{qaly.StandardError:F8},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
         return 0;
     }
+
+    /// <summary><c>--kernel auto</c> (default: the lane kernel where it applies) or <c>--kernel reference</c> (the person-group kernels it replaced; bit-identical results).</summary>
+    internal static MicrosimKernel Kernel(string[] args)
+    {
+        var i = Array.IndexOf(args, "--kernel");
+        return i >= 0 && i + 1 < args.Length && args[i + 1] == "reference" ? MicrosimKernel.Reference : MicrosimKernel.Auto;
+    }
+
+    /// <summary>All people of <paramref name="options"/> on the chosen kernel.</summary>
+    internal static MicrosimComparison Simulate(IReadOnlyList<CompiledModel> compiled, MicrosimOptions options, MicrosimKernel kernel)
+        => MicrosimEngine.Complete(MicrosimEngine.RunRange(compiled, options, 0, options.People, kernel));
 
     /// <summary><c>micro-welfare [--people N] [--threads N]</c>: the welfare-sized model, both strategies with common random numbers.</summary>
     public static int RunWelfare(string[] args)
@@ -121,6 +136,46 @@ public class MicrosimBenchmarks
 
     [Benchmark(Description = "engine: 1 thread, with distributions")]
     public double EngineWithDistributions() => MicrosimEngine.RunCompiled(_compiled, _options with { TrackDistributions = true }).Results[0].CostPerPerson(_options.Perspectives![0]).Mean;
+}
+
+/// <summary>
+/// BenchmarkDotNet: the lane kernel against the person-group kernels it replaced (the baseline;
+/// results are bit-identical), on welfare-16 (4 strategies, sub-cohorts from partial uptake,
+/// 16 states × 80 cycles) and welfare-4 (1 strategy, 4 states × 60 cycles), 1 thread.
+/// </summary>
+[MemoryDiagnoser]
+public class MicrosimKernelBenchmarks
+{
+    private CompiledModel[] _welfare16 = null!;
+    private CompiledModel[] _welfare4 = null!;
+    private MicrosimOptions _options16 = null!;
+    private MicrosimOptions _options4 = null!;
+
+    [Params(20_000)]
+    public int People { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var w16 = Welfare16.Build(UptakeMode.Subcohorts);
+        _welfare16 = [.. w16.Strategies.Select(s => w16.Compile(s))];
+        _options16 = new MicrosimOptions { People = People, Threads = 1, Seed = 777, Perspectives = [Welfare16.Perspectives[5]], TrackDistributions = false };
+        var w4 = Welfare4.BuildPointModel();
+        _welfare4 = [w4.Compile(Strategy.BusinessAsUsual)];
+        _options4 = new MicrosimOptions { People = 5 * People, Threads = 1, Seed = 777, Perspectives = [Perspective.ForPayer(Welfare4.HealthSystem)], TrackDistributions = false };
+    }
+
+    [Benchmark(Baseline = true, Description = "welfare-16: reference kernels (person groups)")]
+    public double Welfare16Reference() => Welfare4Micro.Simulate(_welfare16, _options16, MicrosimKernel.Reference).IncrementalCost(3, _options16.Perspectives![0]).Mean;
+
+    [Benchmark(Description = "welfare-16: lane kernel")]
+    public double Welfare16Lanes() => Welfare4Micro.Simulate(_welfare16, _options16, MicrosimKernel.Auto).IncrementalCost(3, _options16.Perspectives![0]).Mean;
+
+    [Benchmark(Description = "welfare-4: reference kernels (lean SIMD)")]
+    public double Welfare4Reference() => Welfare4Micro.Simulate(_welfare4, _options4, MicrosimKernel.Reference).Results[0].CostPerPerson(_options4.Perspectives![0]).Mean;
+
+    [Benchmark(Description = "welfare-4: lane kernel")]
+    public double Welfare4Lanes() => Welfare4Micro.Simulate(_welfare4, _options4, MicrosimKernel.Auto).Results[0].CostPerPerson(_options4.Perspectives![0]).Mean;
 }
 
 /// <summary>The naive baseline: one person at a time, a new probability array per person-cycle, costs looked up by name.</summary>

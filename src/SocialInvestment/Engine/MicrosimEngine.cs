@@ -85,6 +85,10 @@ public static class MicrosimEngine
     /// <param name="progress">Receives a report per finished block.</param>
     /// <param name="cancellationToken">Cancels the run (checked before anything is allocated and every 1,024 people within a block).</param>
     public static MicrosimPartial RunRange(IReadOnlyList<CompiledModel> compiled, MicrosimOptions options, long firstPerson, long count, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+        => RunRange(compiled, options, firstPerson, count, MicrosimKernel.Auto, progress, cancellationToken);
+
+    /// <summary><see cref="RunRange(IReadOnlyList{CompiledModel}, MicrosimOptions, long, long, IProgress{RunProgress}?, CancellationToken)"/> with a chosen kernel (the results are bit-identical for every kernel).</summary>
+    internal static MicrosimPartial RunRange(IReadOnlyList<CompiledModel> compiled, MicrosimOptions options, long firstPerson, long count, MicrosimKernel kernel, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(compiled);
         CheckedOptions(options);
@@ -102,6 +106,7 @@ public static class MicrosimEngine
 
         cancellationToken.ThrowIfCancellationRequested();
         var plan = new MicrosimPlan(compiled, options);
+        var lanes = kernel == MicrosimKernel.Auto ? LanePlan.TryCreate(plan) : null;
         var bs = options.BlockSize;
         var blocks = (int)((count + bs - 1) / bs);
         var result = new MicrosimPartial(plan);
@@ -114,7 +119,7 @@ public static class MicrosimEngine
                 0,
                 blocks,
                 po,
-                () => new Worker(plan, cancellationToken),
+                () => new Worker(plan, lanes, cancellationToken),
                 (b, _, worker) =>
                 {
                     var start = firstPerson + ((long)b * bs);
@@ -182,10 +187,12 @@ public static class MicrosimEngine
         private readonly double[] _sq;
         private readonly long[] _laneCounts;
         private readonly CancellationToken _cancellationToken;
+        private readonly LaneKernel? _lane;
 
-        public Worker(MicrosimPlan plan, CancellationToken cancellationToken)
+        public Worker(MicrosimPlan plan, LanePlan? lanes, CancellationToken cancellationToken)
         {
             _plan = plan;
+            _lane = lanes is null ? null : new LaneKernel(lanes);
             _cancellationToken = cancellationToken;
             _bs = plan.Options.BlockSize;
             _s = plan.ScoreCount;
@@ -236,31 +243,25 @@ public static class MicrosimEngine
                 }
             }
 
+            if (_lane is not null)
+            {
+                for (var q0 = 0; q0 < n; q0 += LanePlan.SubBlock)
+                {
+                    _cancellationToken.ThrowIfCancellationRequested();
+                    _lane.Run(Partial.Arms, _keys, _startU, q0, Math.Min(LanePlan.SubBlock, n - q0), _scores, _bs);
+                }
+            }
+
             for (var k = 0; k < plan.Arms.Length; k++)
             {
                 var arm = plan.Arms[k];
                 var acc = Partial.Arms[k];
                 var scores = _scores.AsSpan(k * _bs * _s, n * _s);
-                scores.Clear();
-                var fast = A == 0 && arm.D == 1 && !arm.HasEvents && !plan.TrackDistributions && !plan.KeepRecords;
-                if (fast)
+                if (_lane is null)
                 {
-                    RunFast(arm, acc, start, n, scores);
-                }
-                else
-                {
-                    for (var i0 = 0; i0 < n; i0 += Lanes)
-                    {
-                        if (i0 % CancellationCheckPeople == 0)
-                        {
-                            _cancellationToken.ThrowIfCancellationRequested();
-                        }
-
-                        RunGroup(arm, acc, _weighted[k], start, i0, Math.Min(Lanes, n - i0), scores);
-                    }
+                    RunArm(k, arm, acc, start, n, scores);
                 }
 
-                FlushLaneCounts(arm, acc);
 
                 // Block sums, in person order, then exact accumulation.
                 Array.Clear(_sum);
@@ -320,6 +321,33 @@ public static class MicrosimEngine
             }
 
             Partial.AddRange(start, end);
+        }
+
+        /// <summary>One strategy of a block on the reference kernels (the lean one for plain models, else the general one).</summary>
+        private void RunArm(int k, ArmPlan arm, ArmPartial acc, long start, int n, Span<double> scores)
+        {
+            var plan = _plan;
+            var A = plan.Attributes.Length;
+            scores.Clear();
+            var fast = A == 0 && arm.D == 1 && !arm.HasEvents && !plan.TrackDistributions && !plan.KeepRecords;
+            if (fast)
+            {
+                RunFast(arm, acc, start, n, scores);
+            }
+            else
+            {
+                for (var i0 = 0; i0 < n; i0 += Lanes)
+                {
+                    if (i0 % CancellationCheckPeople == 0)
+                    {
+                        _cancellationToken.ThrowIfCancellationRequested();
+                    }
+
+                    RunGroup(arm, acc, _weighted[k], start, i0, Math.Min(Lanes, n - i0), scores);
+                }
+            }
+
+            FlushLaneCounts(arm, acc);
         }
 
         /// <summary>
@@ -557,18 +585,20 @@ public static class MicrosimEngine
             var N = a.N;
             var S = _s;
             var stride = a.CountStride;
-            Span<int> state = stackalloc int[Lanes];
-            Span<int> sub = stackalloc int[Lanes];
-            Span<ulong> keys = stackalloc ulong[Lanes];
+            var wide = Vector512.IsHardwareAccelerated && N <= 4;
+            var G = wide ? 2 * Lanes : Lanes; // people per group (a divisor of CancellationCheckPeople)
+            Span<int> state = stackalloc int[2 * Lanes];
+            Span<int> sub = stackalloc int[2 * Lanes];
+            Span<ulong> keys = stackalloc ulong[2 * Lanes];
             var i0 = 0;
-            for (; i0 < n; i0 += Lanes)
+            for (; i0 < n; i0 += G)
             {
                 if (i0 % CancellationCheckPeople == 0)
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                var m = Math.Min(Lanes, n - i0);
+                var m = Math.Min(G, n - i0);
                 var sameSc = true;
                 for (var l = 0; l < m; l++)
                 {
@@ -591,9 +621,13 @@ public static class MicrosimEngine
                     }
                 }
 
-                if (m == Lanes && sameSc)
+                if (m == G && sameSc)
                 {
-                    if (Avx2.IsSupported && N <= 4)
+                    if (wide)
+                    {
+                        Simd512(a, sub[0], state, keys, scores.Slice(i0 * S, G * S), _laneCounts.AsSpan(sub[0] * Lanes * stride, stride));
+                    }
+                    else if (Avx2.IsSupported && N <= 4)
                     {
                         Simd8(a, sub[0], state, keys, scores.Slice(i0 * S, Lanes * S), _laneCounts.AsSpan(sub[0] * Lanes * stride, stride));
                     }
@@ -731,6 +765,123 @@ public static class MicrosimEngine
                     scores[((l + 4) * S) + s] = acc[S + s][l];
                 }
             }
+        }
+
+        /// <summary>
+        /// <see cref="Simd8"/> on hardware with 512-bit vectors: the eight people in one Vector512,
+        /// the 64-bit multiplies of the uniforms one instruction each. Bit-identical to <see cref="Lanes8"/>.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Simd512(ArmPlan a, int sc, Span<int> state, Span<ulong> keys, Span<double> scores, Span<long> counts)
+        {
+            // Two vectors of eight people: two independent dependency chains per cycle.
+            var T = a.T;
+            var N = a.N;
+            const int G = 2 * Lanes;
+            var S = scores.Length / G;
+            var cum = a.Cum[sc];
+            var table = a.Score[sc];
+            Span<Vector512<double>> acc = stackalloc Vector512<double>[2 * S];
+            Span<double> lane = stackalloc double[Lanes];
+            for (var h = 0; h < 2; h++)
+            {
+                for (var s = 0; s < S; s++)
+                {
+                    for (var l = 0; l < Lanes; l++)
+                    {
+                        lane[l] = scores[((((h * Lanes) + l) * S)) + s];
+                    }
+
+                    acc[(h * S) + s] = Vector512.Create((ReadOnlySpan<double>)lane);
+                }
+            }
+
+            Span<long> xl = stackalloc long[G];
+            for (var l = 0; l < G; l++)
+            {
+                xl[l] = state[l];
+            }
+
+            var k0 = Vector512.Create((ReadOnlySpan<ulong>)keys[..Lanes]);
+            var k1 = Vector512.Create((ReadOnlySpan<ulong>)keys[Lanes..G]);
+            var x0 = Vector512.Create((ReadOnlySpan<long>)xl[..Lanes]);
+            var x1 = Vector512.Create((ReadOnlySpan<long>)xl[Lanes..]);
+            Span<Vector512<double>> m0 = stackalloc Vector512<double>[4];
+            Span<Vector512<double>> m1 = stackalloc Vector512<double>[4];
+            var one = Vector512.Create(0x3FF0000000000000UL);
+            var c1 = Vector512.Create(0xBF58476D1CE4E5B9UL);
+            var c2 = Vector512.Create(0x94D049BB133111EBUL);
+            for (var t = 0; ; t++)
+            {
+                for (var x = 0; x < N; x++)
+                {
+                    var sx = Vector512.Create((long)x);
+                    m0[x] = Vector512.Equals(x0, sx).AsDouble();
+                    m1[x] = Vector512.Equals(x1, sx).AsDouble();
+                    counts[(t * N) + x] += BitOperations.PopCount(Vector512.ExtractMostSignificantBits(m0[x])) + BitOperations.PopCount(Vector512.ExtractMostSignificantBits(m1[x]));
+                }
+
+                for (var s = 0; s < S; s++)
+                {
+                    var v0 = Vector512<double>.Zero;
+                    var v1 = Vector512<double>.Zero;
+                    for (var x = 0; x < N; x++)
+                    {
+                        var v = Vector512.Create(table[(((t * N) + x) * S) + s]);
+                        v0 |= m0[x] & v;
+                        v1 |= m1[x] & v;
+                    }
+
+                    acc[s] += v0;
+                    acc[S + s] += v1;
+                }
+
+                if (t == T)
+                {
+                    break;
+                }
+
+                var weyl = Vector512.Create((ulong)(t + 1) * CounterRng.Gamma);
+                var u0 = Uniform8(k0 + weyl, c1, c2, one);
+                var u1 = Uniform8(k1 + weyl, c1, c2, one);
+                var y0 = Vector512<long>.Zero;
+                var y1 = Vector512<long>.Zero;
+                for (var j = 0; j < N - 1; j++)
+                {
+                    var h0 = Vector512<double>.Zero;
+                    var h1 = Vector512<double>.Zero;
+                    for (var x = 0; x < N; x++)
+                    {
+                        var c = Vector512.Create(cum[(((t * N) + x) * N) + j]);
+                        h0 |= m0[x] & c;
+                        h1 |= m1[x] & c;
+                    }
+
+                    y0 -= Vector512.GreaterThanOrEqual(u0, h0).AsInt64();
+                    y1 -= Vector512.GreaterThanOrEqual(u1, h1).AsInt64();
+                }
+
+                x0 = y0;
+                x1 = y1;
+            }
+
+            for (var s = 0; s < S; s++)
+            {
+                for (var l = 0; l < Lanes; l++)
+                {
+                    scores[(l * S) + s] = acc[s][l];
+                    scores[((l + Lanes) * S) + s] = acc[S + s][l];
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<double> Uniform8(Vector512<ulong> z, Vector512<ulong> c1, Vector512<ulong> c2, Vector512<ulong> one)
+        {
+            z = (z ^ Vector512.ShiftRightLogical(z, 30)) * c1;
+            z = (z ^ Vector512.ShiftRightLogical(z, 27)) * c2;
+            z ^= Vector512.ShiftRightLogical(z, 31);
+            return (Vector512.ShiftRightLogical(z, 12) | one).AsDouble() - Vector512<double>.One;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,0 +1,764 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SocialInvestment.Engine;
+
+/// <summary>Which kernel simulates the people (internal: the reference kernels are kept to test the lane kernel against).</summary>
+internal enum MicrosimKernel
+{
+    /// <summary>The lane kernel when the plan allows it (<see cref="LanePlan.TryCreate"/>), else the reference kernels.</summary>
+    Auto,
+
+    /// <summary>The person-group kernels (<c>RunGroup</c>, and <c>RunFast</c> for plain models).</summary>
+    Reference,
+}
+
+/// <summary>
+/// The tables of the lane kernel, prepared once per run from a <see cref="MicrosimPlan"/>. Per
+/// strategy, a person's position in cycle t is a row id r = (sub-cohort · N + state) · D + time in
+/// state; per (t, r) the tables hold the sparse cumulative row (only the thresholds where the
+/// cumulative probability rises, padded with 2.0 to a multiple of eight), the next row id per
+/// outcome of the comparison count, the transition-event index per outcome and the per-person
+/// score values. The kernel (<see cref="LaneKernel"/>) advances a sub-block of people cycle by
+/// cycle for every strategy at once, so one cycle's tables stay in the L1 cache and each person's
+/// uniform is computed once for all strategies.
+/// </summary>
+/// <remarks>
+/// Bit-identical to the reference kernels: the next state is the first state whose cumulative
+/// probability exceeds u, and for a non-decreasing cumulative row that is the state at the
+/// position given by the number of stored thresholds ≤ u (a state of probability 0 is never the
+/// first to exceed u; the last state, threshold 2.0, absorbs rounding as before). Rows that are
+/// not non-decreasing (or not finite) send the whole run to the reference kernels. Each person's
+/// scores are accumulated in the same order as there (state value of each cycle, then the
+/// transition event's value), and counts are integers.
+/// </remarks>
+internal sealed class LanePlan
+{
+    /// <summary>People per sub-block (people advanced together through all cycles).</summary>
+    internal const int SubBlock = 512;
+
+    /// <summary>Interleaved occupancy counters per row (breaks the store-to-load chain of people in the same row).</summary>
+    internal const int CountLanes = 4;
+
+    /// <summary>Rows per cycle up to which occupancy is counted in per-sub-block interleaved counters (else directly).</summary>
+    private const int MaxLaneCountRows = 1024;
+
+    /// <summary>Largest tables (bytes) the lane kernel prepares; larger plans use the reference kernels.</summary>
+    private const long MaxTableBytes = 256L << 20;
+
+    private LanePlan(LaneArm[] arms, bool track)
+    {
+        Arms = arms;
+        Track = track;
+    }
+
+    public LaneArm[] Arms { get; }
+
+    public bool Track { get; }
+
+    /// <summary>The lane tables, or null when the plan needs the reference kernels (person attributes in values or hazards, person records, more than 64 base states with distributions, a decreasing or non-finite cumulative row).</summary>
+    public static LanePlan? TryCreate(MicrosimPlan plan)
+    {
+        if (plan.KeepRecords)
+        {
+            return null;
+        }
+
+        long bytes = 0;
+        foreach (var a in plan.Arms)
+        {
+            if (a.WeightedAttributes.Length > 0 || a.HasAttributeHazards || (plan.TrackDistributions && a.BaseStates > 64))
+            {
+                return null;
+            }
+
+            bytes += ((long)a.T * a.SubcohortCount * a.N * a.D * (a.N + 2) * 8) + ((long)(a.T + 1) * a.SubcohortCount * a.N * a.D * a.S * 8);
+        }
+
+        if (bytes > MaxTableBytes)
+        {
+            return null;
+        }
+
+        var arms = new LaneArm[plan.Arms.Length];
+        for (var k = 0; k < arms.Length; k++)
+        {
+            var arm = LaneArm.TryCreate(plan.Arms[k]);
+            if (arm is null)
+            {
+                return null;
+            }
+
+            arms[k] = arm;
+        }
+
+        return new LanePlan(arms, plan.TrackDistributions);
+    }
+
+    internal static bool LaneCounted(LaneArm a) => a.R <= MaxLaneCountRows;
+}
+
+/// <summary>The lane tables of one strategy (see <see cref="LanePlan"/>).</summary>
+internal sealed class LaneArm
+{
+    private LaneArm(ArmPlan a, int kp)
+    {
+        Plan = a;
+        T = a.T;
+        N = a.N;
+        D = a.D;
+        S = a.S;
+        R = a.SubcohortCount * N * D;
+        Kp = kp;
+        Kd = kp + 1;
+        Th = Aligned((long)T * R * Kp);
+        Next = new int[T * R * Kd];
+        Event = a.HasEvents ? new int[T * R * Kd] : [];
+        Val = new double[(T + 1) * R * S];
+        RowSubcohort = new int[R];
+        RowBase = new int[R];
+        RowTau = new int[R];
+        RowCount = new int[R];
+    }
+
+    public ArmPlan Plan { get; }
+
+    public int T { get; }
+
+    public int N { get; }
+
+    public int D { get; }
+
+    public int S { get; }
+
+    /// <summary>Rows per cycle: sub-cohorts × expanded states × times in state.</summary>
+    public int R { get; }
+
+    /// <summary>Thresholds per row (a multiple of 8).</summary>
+    public int Kp { get; }
+
+    /// <summary>Next-row entries per row (Kp + 1).</summary>
+    public int Kd { get; }
+
+    /// <summary>[t][r][Kp] cumulative thresholds where the row rises, then 2.0 (64-byte aligned from <see cref="ThOffset"/>).</summary>
+    public double[] Th { get; private set; } = [];
+
+    /// <summary>Element of <see cref="Th"/> where the aligned tables start.</summary>
+    public int ThOffset { get; private set; }
+
+    /// <summary>[t][r][c]: with D = 1 the next row id after c thresholds ≤ u; with D &gt; 1, 2·(sub-cohort · N + y) · D + (1 if y is in the duration group of x).</summary>
+    public int[] Next { get; }
+
+    /// <summary>[t][r][c]: the transition (t·N + x)·N + y when it carries event values, else −1 (empty without events).</summary>
+    public int[] Event { get; }
+
+    /// <summary>[t ≤ T][score][r] per-person score values.</summary>
+    public double[] Val { get; }
+
+    public int[] RowSubcohort { get; }
+
+    public int[] RowBase { get; }
+
+    public int[] RowTau { get; }
+
+    /// <summary>[r]: index into the strategy's occupancy counts at t = 0 (add t·N·D).</summary>
+    public int[] RowCount { get; }
+
+    private double[] Aligned(long length)
+    {
+        if (length > Array.MaxLength - 8)
+        {
+            throw new InvalidOperationException("The lane tables are too large.");
+        }
+
+        // The pinned heap never moves an array, so the 64-byte alignment of the offset holds.
+        Th = GC.AllocateArray<double>((int)length + 8, pinned: true);
+        var handle = GCHandle.Alloc(Th, GCHandleType.Pinned);
+        var address = (long)handle.AddrOfPinnedObject();
+        handle.Free();
+        ThOffset = (int)((64 - (address & 63)) & 63) / 8;
+
+        return Th;
+    }
+
+    public static LaneArm? TryCreate(ArmPlan a)
+    {
+        var T = a.T;
+        var N = a.N;
+        var D = a.D;
+        var maxK = 0;
+        for (var sc = 0; sc < a.SubcohortCount; sc++)
+        {
+            var cum = a.Cum[sc];
+            for (var row = 0; row < T * N * D; row++)
+            {
+                var k = 0;
+                var previous = 0.0;
+                for (var y = 0; y < N - 1; y++)
+                {
+                    var c = cum[(row * N) + y];
+                    if (!double.IsFinite(c) || c < previous)
+                    {
+                        return null;
+                    }
+
+                    if (c > previous)
+                    {
+                        k++;
+                    }
+
+                    previous = c;
+                }
+
+                maxK = Math.Max(maxK, k);
+            }
+        }
+
+        var kp = Math.Max(8, (maxK + 7) / 8 * 8);
+        var l = new LaneArm(a, kp);
+        l.Fill();
+        return l;
+    }
+
+    private void Fill()
+    {
+        var a = Plan;
+        var stride = a.CountStride;
+        for (var sc = 0; sc < a.SubcohortCount; sc++)
+        {
+            for (var x = 0; x < N; x++)
+            {
+                for (var tau = 0; tau < D; tau++)
+                {
+                    var r = (((sc * N) + x) * D) + tau;
+                    RowSubcohort[r] = sc;
+                    RowBase[r] = a.BaseOf[x];
+                    RowTau[r] = tau;
+                    RowCount[r] = (sc * stride) + (x * D) + tau;
+                }
+            }
+        }
+
+        var th = Th.AsSpan(ThOffset);
+        for (var t = 0; t <= T; t++)
+        {
+            for (var r = 0; r < R; r++)
+            {
+                var sc = RowSubcohort[r];
+                var x = (r / D) % N;
+                var tau = RowTau[r];
+                var cell = (((t * N) + x) * D) + tau;
+                for (var s = 0; s < S; s++)
+                {
+                    Val[(((t * S) + s) * R) + r] = a.Score[sc][(cell * S) + s];
+                }
+                if (t == T)
+                {
+                    continue;
+                }
+
+                var cum = a.Cum[sc].AsSpan(cell * N, N);
+                var thr = th.Slice(((t * R) + r) * Kp, Kp);
+                var next = Next.AsSpan(((t * R) + r) * Kd, Kd);
+                var ev = a.HasEvents ? Event.AsSpan(((t * R) + r) * Kd, Kd) : default;
+                thr.Fill(2.0);
+                var c = 0;
+                var previous = 0.0;
+                for (var y = 0; y < N - 1; y++)
+                {
+                    if (cum[y] > previous)
+                    {
+                        thr[c] = cum[y];
+                        Set(next, ev, c, sc, t, x, y);
+                        c++;
+                    }
+
+                    previous = cum[y];
+                }
+
+                // The last state absorbs rounding: after every stored threshold, and as padding.
+                for (; c < Kd; c++)
+                {
+                    Set(next, ev, c, sc, t, x, N - 1);
+                }
+            }
+        }
+    }
+
+    private void Set(Span<int> next, Span<int> ev, int c, int sc, int t, int x, int y)
+    {
+        var a = Plan;
+        next[c] = D == 1 ? (sc * N) + y : (2 * (((sc * N) + y) * D)) + (a.Group[y] == a.Group[x] ? 1 : 0);
+        if (!ev.IsEmpty)
+        {
+            ev[c] = a.EventCell[(x * N) + y] ? (((t * N) + x) * N) + y : -1;
+        }
+    }
+}
+
+/// <summary>Per-thread scratch and the cycle loop of the lane kernel (see <see cref="LanePlan"/>). The loop does not allocate.</summary>
+internal sealed unsafe class LaneKernel
+{
+    private const int P = LanePlan.SubBlock;
+    private readonly LanePlan _lanes;
+    private readonly int _k;
+    private readonly int _s;
+    private readonly int[] _codes;      // [arm][person in sub-block]
+    private readonly double[] _u;       // [person in sub-block]
+    private readonly double[] _scores;  // [arm][score][person in sub-block]
+    private readonly ulong[] _visited;  // [arm][person in sub-block]
+    private readonly int[] _timeIn;     // [arm][person in sub-block][base state]
+    private readonly int[][] _counts;   // [arm][t][r][lane] (empty when counted directly)
+    private readonly int _b;
+
+    public LaneKernel(LanePlan lanes)
+    {
+        _lanes = lanes;
+        _k = lanes.Arms.Length;
+        _s = lanes.Arms[0].S;
+        _codes = new int[_k * P];
+        _u = new double[P];
+        _scores = new double[_k * _s * P];
+        _b = lanes.Arms.Max(a => a.Plan.BaseStates);
+        _visited = lanes.Track ? new ulong[_k * P] : [];
+        _timeIn = lanes.Track ? new int[_k * P * _b] : [];
+        _counts = [.. lanes.Arms.Select(a => LanePlan.LaneCounted(a) ? new int[(a.T + 1) * a.R * LanePlan.CountLanes] : [])];
+    }
+
+    /// <summary>
+    /// Simulates people [q0, q0 + m) of the block (m ≤ <see cref="LanePlan.SubBlock"/>) for every
+    /// strategy: start, all cycles, counts into <paramref name="accs"/>, per-person scores into
+    /// <paramref name="scores"/> ([arm][person in block][score], block stride <paramref name="bs"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Run(ArmPartial[] accs, ReadOnlySpan<ulong> keys, ReadOnlySpan<double> startU, int q0, int m, double[] scores, int bs)
+    {
+        var arms = _lanes.Arms;
+        var T = arms[0].T;
+        var S = _s;
+        for (var k = 0; k < _k; k++)
+        {
+            Start(k, accs[k], startU, q0, m);
+        }
+
+        for (var t = 0; t <= T; t++)
+        {
+            if (t < T)
+            {
+                Uniforms(keys.Slice(q0, m), t, _u.AsSpan(0, m));
+            }
+
+            for (var k = 0; k < _k; k++)
+            {
+                var a = arms[k];
+                AddValues(k, a, t, m);
+                var ev = a.Event.Length > 0;
+                var dur = a.D > 1;
+                if (t == T)
+                {
+                    if (_lanes.Track)
+                    {
+                        Step<Yes, No, No, Yes>(k, a, accs[k], t, m);
+                    }
+                    else
+                    {
+                        Step<No, No, No, Yes>(k, a, accs[k], t, m);
+                    }
+                }
+                else if (_lanes.Track)
+                {
+                    if (ev)
+                    {
+                        if (dur)
+                        {
+                            Step<Yes, Yes, Yes, No>(k, a, accs[k], t, m);
+                        }
+                        else
+                        {
+                            Step<Yes, Yes, No, No>(k, a, accs[k], t, m);
+                        }
+                    }
+                    else if (dur)
+                    {
+                        Step<Yes, No, Yes, No>(k, a, accs[k], t, m);
+                    }
+                    else
+                    {
+                        Step<Yes, No, No, No>(k, a, accs[k], t, m);
+                    }
+                }
+                else if (ev)
+                {
+                    if (dur)
+                    {
+                        Step<No, Yes, Yes, No>(k, a, accs[k], t, m);
+                    }
+                    else
+                    {
+                        Step<No, Yes, No, No>(k, a, accs[k], t, m);
+                    }
+                }
+                else if (dur)
+                {
+                    Step<No, No, Yes, No>(k, a, accs[k], t, m);
+                }
+                else
+                {
+                    Step<No, No, No, No>(k, a, accs[k], t, m);
+                }
+            }
+        }
+
+        for (var k = 0; k < _k; k++)
+        {
+            Finish(k, arms[k], accs[k], m);
+            var dst = scores.AsSpan(((k * bs) + q0) * S, m * S);
+            for (var s = 0; s < S; s++)
+            {
+                var src = _scores.AsSpan(((k * S) + s) * P, m);
+                for (var p = 0; p < m; p++)
+                {
+                    dst[(p * S) + s] = src[p];
+                }
+            }
+        }
+    }
+
+    private void Start(int k, ArmPartial acc, ReadOnlySpan<double> startU, int q0, int m)
+    {
+        var l = _lanes.Arms[k];
+        var a = l.Plan;
+        var S = _s;
+        var codes = _codes.AsSpan(k * P, m);
+        for (var p = 0; p < m; p++)
+        {
+            var u0 = startU[q0 + p];
+            var j = 0;
+            while (u0 >= a.StartCum[j])
+            {
+                j++;
+            }
+
+            var sc = a.StartSubcohort[j];
+            acc.SubcohortPeople[sc]++;
+            codes[p] = ((sc * l.N) + a.StartState[j]) * l.D;
+            var up = a.UpfrontScore[sc];
+            for (var s = 0; s < S; s++)
+            {
+                _scores[(((k * S) + s) * P) + p] = up[s];
+            }
+        }
+
+        if (_lanes.Track)
+        {
+            _visited.AsSpan(k * P, m).Clear();
+            _timeIn.AsSpan(k * P * _b, m * _b).Clear();
+        }
+    }
+
+    /// <summary>Adds each person's score values of cycle t (gathered by row id, as wide as the hardware allows).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddValues(int k, LaneArm a, int t, int m)
+    {
+        var S = _s;
+        var R = a.R;
+        fixed (double* val0 = &a.Val[t * S * R])
+        fixed (int* codes = &_codes[k * P])
+        fixed (double* sc0 = &_scores[k * S * P])
+        {
+            for (var s = 0; s < S; s++)
+            {
+                var val = val0 + (s * R);
+                var dst = sc0 + (s * P);
+                var p = 0;
+                if (Avx2.IsSupported)
+                {
+                    // (.NET exposes no 512-bit gather; two 256-bit ones per eight people.)
+                    for (; p + 8 <= m; p += 8)
+                    {
+                        var g0 = Avx2.GatherVector256(val, Vector128.Load(codes + p), 8);
+                        var g1 = Avx2.GatherVector256(val, Vector128.Load(codes + p + 4), 8);
+                        (Vector256.Load(dst + p) + g0).Store(dst + p);
+                        (Vector256.Load(dst + p + 4) + g1).Store(dst + p + 4);
+                    }
+
+                    for (; p + 4 <= m; p += 4)
+                    {
+                        var g = Avx2.GatherVector256(val, Vector128.Load(codes + p), 8);
+                        (Vector256.Load(dst + p) + g).Store(dst + p);
+                    }
+                }
+
+                for (; p < m; p++)
+                {
+                    dst[p] += val[codes[p]];
+                }
+            }
+        }
+    }
+
+    /// <summary>Counts each person's row, tracks the distributions, and (before the last cycle) samples the next row and adds the transition's event values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Step<TTrack, TEvents, TDuration, TLast>(int k, LaneArm a, ArmPartial acc, int t, int m)
+        where TTrack : struct, IFlag
+        where TEvents : struct, IFlag
+        where TDuration : struct, IFlag
+        where TLast : struct, IFlag
+    {
+        var T = a.T;
+        var R = a.R;
+        var S = _s;
+        var Kp = a.Kp;
+        var Kd = a.Kd;
+        var chunks = Kp / 8;
+        var cap = a.Plan.Cap;
+        var B = _b;
+        var laneCounted = LanePlan.LaneCounted(a);
+        var firstEntry = acc.FirstEntryHistogram;
+        var transitions = acc.Transitions;
+        var eventScore = a.Plan.EventScore;
+        var transitionStride = a.Plan.TransitionStride;
+        fixed (int* codes = &_codes[k * P])
+        fixed (double* u = _u)
+        fixed (double* sc0 = &_scores[k * S * P])
+        fixed (double* th0 = a.Th)
+        fixed (int* next0 = a.Next)
+        fixed (int* evt0 = a.Event)
+        fixed (int* laneCounts0 = _counts[k])
+        fixed (long* counts0 = acc.Counts)
+        fixed (int* rowCount = a.RowCount)
+        fixed (int* rowBase = a.RowBase)
+        fixed (int* rowTau = a.RowTau)
+        fixed (int* rowSc = a.RowSubcohort)
+        fixed (ulong* visited0 = _visited)
+        fixed (int* timeIn0 = _timeIn)
+        {
+            var th = TLast.On ? th0 : th0 + a.ThOffset + ((long)t * R * Kp);
+            var next = TLast.On ? next0 : next0 + ((long)t * R * Kd);
+            var evt = TEvents.On ? evt0 + ((long)t * R * Kd) : evt0;
+            var laneCounts = laneCounted ? laneCounts0 + ((long)t * R * LanePlan.CountLanes) : laneCounts0;
+            var counts = counts0 + ((long)t * a.N * a.D);
+            var visited = TTrack.On ? visited0 + (k * P) : visited0;
+            var timeIn = TTrack.On ? timeIn0 + (k * P * B) : timeIn0;
+            for (var p = 0; p < m; p++)
+            {
+                var r = codes[p];
+                if (laneCounted)
+                {
+                    laneCounts[(r * LanePlan.CountLanes) + (p & (LanePlan.CountLanes - 1))]++;
+                }
+                else
+                {
+                    counts[rowCount[r]]++;
+                }
+
+                if (TTrack.On)
+                {
+                    var b = rowBase[r];
+                    var bit = 1UL << b;
+                    if ((visited[p] & bit) == 0)
+                    {
+                        visited[p] |= bit;
+                        firstEntry[(b * (T + 2)) + t]++;
+                    }
+
+                    if (!TLast.On)
+                    {
+                        timeIn[(p * B) + b]++;
+                    }
+                }
+
+                if (TLast.On)
+                {
+                    continue;
+                }
+
+                var c = Count(ref th[(long)r * Kp], u[p], chunks);
+                var j = (r * Kd) + c;
+                var e = next[j];
+                if (TEvents.On)
+                {
+                    var transition = evt[j];
+                    if (transition >= 0)
+                    {
+                        var sc = rowSc[r];
+                        transitions[(sc * transitionStride) + transition]++;
+                        var ev = eventScore[sc];
+                        for (var s = 0; s < S; s++)
+                        {
+                            sc0[(s * P) + p] += ev[(transition * S) + s];
+                        }
+                    }
+                }
+
+                if (TDuration.On)
+                {
+                    e = (e >> 1) + ((e & 1) != 0 ? Math.Min(rowTau[r] + 1, cap) : 0);
+                }
+
+                codes[p] = e;
+            }
+        }
+    }
+
+    /// <summary>Adds the sub-block's interleaved counts to the strategy's occupancy counts and the distributions to the histograms.</summary>
+    private void Finish(int k, LaneArm a, ArmPartial acc, int m)
+    {
+        if (LanePlan.LaneCounted(a))
+        {
+            var lc = _counts[k];
+            var counts = acc.Counts;
+            var nd = a.N * a.D;
+            for (var t = 0; t <= a.T; t++)
+            {
+                for (var r = 0; r < a.R; r++)
+                {
+                    var i = ((t * a.R) + r) * LanePlan.CountLanes;
+                    var sum = lc[i] + lc[i + 1] + lc[i + 2] + lc[i + 3];
+                    if (sum != 0)
+                    {
+                        counts[a.RowCount[r] + (t * nd)] += sum;
+                        lc[i] = lc[i + 1] = lc[i + 2] = lc[i + 3] = 0;
+                    }
+                }
+            }
+        }
+
+        if (!_lanes.Track)
+        {
+            return;
+        }
+
+        var T = a.T;
+        var B = a.Plan.BaseStates;
+        var visited = _visited.AsSpan(k * P, m);
+        for (var p = 0; p < m; p++)
+        {
+            var timeIn = _timeIn.AsSpan(((k * P) + p) * _b, B);
+            for (var b = 0; b < B; b++)
+            {
+                acc.YearsHistogram[(b * (T + 1)) + timeIn[b]]++;
+                if ((visited[p] & (1UL << b)) == 0)
+                {
+                    acc.FirstEntryHistogram[(b * (T + 2)) + T + 1]++;
+                }
+            }
+        }
+    }
+
+    /// <summary>The number of thresholds ≤ u in a row of <paramref name="chunks"/> × 8 (64-byte aligned) thresholds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Count(ref double th, double u, int chunks)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var uv = Vector512.Create(u);
+            var c = BitOperations.PopCount(Vector512.LessThanOrEqual(Vector512.LoadUnsafe(ref th), uv).ExtractMostSignificantBits());
+            for (var i = 1; i < chunks; i++)
+            {
+                c += BitOperations.PopCount(Vector512.LessThanOrEqual(Vector512.LoadUnsafe(ref th, (nuint)(i * 8)), uv).ExtractMostSignificantBits());
+            }
+
+            return c;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var uv = Vector256.Create(u);
+            var c = 0;
+            for (var i = 0; i < 2 * chunks; i++)
+            {
+                c += BitOperations.PopCount(Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref th, (nuint)(i * 4)), uv).ExtractMostSignificantBits());
+            }
+
+            return c;
+        }
+
+        var n = 0;
+        for (var i = 0; i < 8 * chunks; i++)
+        {
+            n += Unsafe.Add(ref th, i) <= u ? 1 : 0;
+        }
+
+        return n;
+    }
+
+    /// <summary>The transition uniforms of cycle <paramref name="t"/> for each key, <see cref="CounterRng.UniformAt"/> bit for bit, as wide as the hardware allows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Uniforms(ReadOnlySpan<ulong> keys, int t, Span<double> u)
+    {
+        var weyl = (ulong)(t + 1) * CounterRng.Gamma;
+        var i = 0;
+        ref var k0 = ref MemoryMarshal.GetReference(keys);
+        ref var u0 = ref MemoryMarshal.GetReference(u);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var w = Vector512.Create(weyl);
+            var c1 = Vector512.Create(0xBF58476D1CE4E5B9UL);
+            var c2 = Vector512.Create(0x94D049BB133111EBUL);
+            var one = Vector512.Create(0x3FF0000000000000UL);
+            for (; i + 8 <= keys.Length; i += 8)
+            {
+                var z = Vector512.LoadUnsafe(ref k0, (nuint)i) + w;
+                z = (z ^ Vector512.ShiftRightLogical(z, 30)) * c1;
+                z = (z ^ Vector512.ShiftRightLogical(z, 27)) * c2;
+                z ^= Vector512.ShiftRightLogical(z, 31);
+                ((Vector512.ShiftRightLogical(z, 12) | one).AsDouble() - Vector512<double>.One).StoreUnsafe(ref u0, (nuint)i);
+            }
+        }
+        else if (Avx2.IsSupported)
+        {
+            var w = Vector256.Create(weyl);
+            var c1 = Vector256.Create(0xBF58476D1CE4E5B9UL);
+            var c2 = Vector256.Create(0x94D049BB133111EBUL);
+            var one = Vector256.Create(0x3FF0000000000000UL);
+            for (; i + 4 <= keys.Length; i += 4)
+            {
+                var z = Vector256.LoadUnsafe(ref k0, (nuint)i) + w;
+                z = Multiply64(z ^ Vector256.ShiftRightLogical(z, 30), c1);
+                z = Multiply64(z ^ Vector256.ShiftRightLogical(z, 27), c2);
+                z ^= Vector256.ShiftRightLogical(z, 31);
+                ((Vector256.ShiftRightLogical(z, 12) | one).AsDouble() - Vector256<double>.One).StoreUnsafe(ref u0, (nuint)i);
+            }
+        }
+
+        for (; i < keys.Length; i++)
+        {
+            Unsafe.Add(ref u0, i) = CounterRng.UniformAt(Unsafe.Add(ref k0, i), t);
+        }
+    }
+
+    /// <summary>The low 64 bits of a·b per lane (vpmullq with AVX-512, else three 32×32→64 multiplies: AVX2 has no 64-bit multiply).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<ulong> Multiply64(Vector256<ulong> a, Vector256<ulong> b)
+    {
+        if (Avx512DQ.VL.IsSupported)
+        {
+            return Avx512DQ.VL.MultiplyLow(a, b);
+        }
+
+        var low = Avx2.Multiply(a.AsUInt32(), b.AsUInt32());
+        var cross = Avx2.Multiply(Avx2.ShiftRightLogical(a, 32).AsUInt32(), b.AsUInt32())
+            + Avx2.Multiply(a.AsUInt32(), Avx2.ShiftRightLogical(b, 32).AsUInt32());
+        return low + Avx2.ShiftLeftLogical(cross, 32);
+    }
+
+    /// <summary>A compile-time switch of a specialised kernel (the JIT removes the branches of a struct type argument).</summary>
+    internal interface IFlag
+    {
+        static abstract bool On { get; }
+    }
+
+    internal readonly struct Yes : IFlag
+    {
+        public static bool On => true;
+    }
+
+    internal readonly struct No : IFlag
+    {
+        public static bool On => false;
+    }
+}

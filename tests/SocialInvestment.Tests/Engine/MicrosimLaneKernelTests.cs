@@ -1,0 +1,91 @@
+using SocialInvestment.Engine;
+using SocialInvestment.Model;
+using SocialInvestment.Tests.TestSupport;
+using SocialInvestment.Workloads;
+
+namespace SocialInvestment.Tests.Engine;
+
+/// <summary>
+/// The lane kernel (<see cref="LanePlan"/>) against the reference kernels it replaces: every
+/// accumulator of the partial result — occupancy and transition counts, sub-cohort sizes,
+/// histograms, and the exact sums of the per-person scores, their squares and paired
+/// differences — must be bit-identical, on models that exercise each feature (sub-cohorts from
+/// partial uptake, several strategies, transition events, time in state with duration groups,
+/// tunnel states, distributions on and off, block and sub-block remainders).
+/// </summary>
+public class MicrosimLaneKernelTests
+{
+    private static IEnumerable<TestCaseData> Cases()
+    {
+        var tutorial = DarthModels.BuildMicrosimTutorial().Model;
+        yield return new TestCaseData(tutorial, IndividualEffects.None, true).SetArgDisplayNames("tutorial");
+        var duration = IndividualEffects.None
+            .WithDurationGroup("S1", "S2")
+            .ScaleHazard("S1", "D", tau => 1 + (0.2 * (tau + 1)))
+            .ScaleHazard("S2", "D", tau => 1 + (0.2 * (tau + 1)))
+            .SetOutcomeValue("S1", Outcome.Qaly, tau => 0.95 - (0.03 * tau));
+        yield return new TestCaseData(tutorial, duration, true).SetArgDisplayNames("tutorial, time in state");
+        yield return new TestCaseData(tutorial, IndividualEffects.None.WithDurationCap(5).ScaleHazard("S1", "D", tau => 1 + (0.1 * tau)), false).SetArgDisplayNames("tutorial, capped time in state, no distributions");
+        yield return new TestCaseData(DarthModels.Build(ageDependent: true).Model, IndividualEffects.None, true).SetArgDisplayNames("sick-sicker, events");
+        yield return new TestCaseData(DarthModels.Build(ageDependent: true).Model, IndividualEffects.None, false).SetArgDisplayNames("sick-sicker, events, no distributions");
+        yield return new TestCaseData(RandomModels.Builder(11, 9, 30, ageDependent: true, tunnel: true).Build(), IndividualEffects.None, true).SetArgDisplayNames("random, tunnel, events");
+        yield return new TestCaseData(Welfare16.Build(UptakeMode.Subcohorts), IndividualEffects.None, false).SetArgDisplayNames("welfare-16");
+        yield return new TestCaseData(Welfare16.Build(UptakeMode.Subcohorts), IndividualEffects.None, true).SetArgDisplayNames("welfare-16, distributions");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void LaneKernel_BitIdenticalToReferenceKernels(LifeCourseModel model, IndividualEffects effects, bool track)
+    {
+        var strategies = model.Strategies.Count == 0 ? [Strategy.BusinessAsUsual] : model.Strategies;
+        var compiled = strategies.Select(s => model.Compile(s)).ToArray();
+        var options = new MicrosimOptions { Seed = 31, BlockSize = 1500, TrackDistributions = track, Effects = effects, Threads = 2 };
+        Assert.That(LanePlan.TryCreate(new MicrosimPlan(compiled, options)), Is.Not.Null, "the lane kernel applies");
+
+        // 3,555 people: two full blocks (a full sub-block and a remainder each) and a short one; a shard that starts later.
+        var lanes = MicrosimEngine.RunRange(compiled, options, 0, 3_555, MicrosimKernel.Auto);
+        var reference = MicrosimEngine.RunRange(compiled, options, 0, 3_555, MicrosimKernel.Reference);
+        AssertIdentical(lanes, reference);
+        var shardLanes = MicrosimEngine.RunRange(compiled, options, 4_500, 1_001, MicrosimKernel.Auto);
+        var shardReference = MicrosimEngine.RunRange(compiled, options, 4_500, 1_001, MicrosimKernel.Reference);
+        AssertIdentical(shardLanes, shardReference);
+    }
+
+    [Test]
+    public void LaneKernel_NotTakenWithPersonAttributesOrRecords()
+    {
+        var model = DarthModels.BuildMicrosimTutorial().Model;
+        var compiled = model.Strategies.Select(s => model.Compile(s)).ToArray();
+        var weighted = IndividualEffects.None.WithAttribute("X", u => 0.95 + (0.1 * u)).SetOutcomeValue("S1", Outcome.Qaly, tau => 0.9, attribute: "X");
+        Assert.Multiple(() =>
+        {
+            Assert.That(LanePlan.TryCreate(new MicrosimPlan(compiled, new MicrosimOptions { Effects = weighted })), Is.Null, "attribute-weighted values");
+            Assert.That(LanePlan.TryCreate(new MicrosimPlan(compiled, new MicrosimOptions { KeepPersonRecords = true })), Is.Null, "person records");
+            Assert.That(LanePlan.TryCreate(new MicrosimPlan(compiled, new MicrosimOptions())), Is.Not.Null, "plain");
+        });
+    }
+
+    private static void AssertIdentical(MicrosimPartial x, MicrosimPartial y)
+    {
+        Assert.That(x.Arms, Has.Length.EqualTo(y.Arms.Length));
+        Assert.Multiple(() =>
+        {
+            for (var k = 0; k < x.Arms.Length; k++)
+            {
+                var a = x.Arms[k];
+                var b = y.Arms[k];
+                Assert.That(a.SubcohortPeople, Is.EqualTo(b.SubcohortPeople), $"arm {k} sub-cohort people");
+                Assert.That(a.Counts, Is.EqualTo(b.Counts), $"arm {k} occupancy counts");
+                Assert.That(a.Transitions, Is.EqualTo(b.Transitions), $"arm {k} transition counts");
+                Assert.That(a.YearsHistogram, Is.EqualTo(b.YearsHistogram), $"arm {k} years histogram");
+                Assert.That(a.FirstEntryHistogram, Is.EqualTo(b.FirstEntryHistogram), $"arm {k} first-entry histogram");
+                Assert.That(Units(a.Sum), Is.EqualTo(Units(b.Sum)), $"arm {k} sums");
+                Assert.That(Units(a.SumSquares), Is.EqualTo(Units(b.SumSquares)), $"arm {k} sums of squares");
+                Assert.That(Units(a.DiffSum), Is.EqualTo(Units(b.DiffSum)), $"arm {k} paired sums");
+                Assert.That(Units(a.DiffSquares), Is.EqualTo(Units(b.DiffSquares)), $"arm {k} paired squares");
+                Assert.That(a.Counts.Sum(), Is.GreaterThan(0), "something was counted");
+            }
+        });
+    }
+
+    private static string[] Units(ExactSum[] sums) => [.. sums.Select(s => s.Units.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+}
