@@ -77,7 +77,7 @@ public static class NorwayRunner
     }
 
     /// <summary>
-    /// <c>norway-micro [--people N] [--threads N] [--repeats R] [--kernel auto|reference] [--no-distributions]</c>:
+    /// <c>norway-micro [--people N] [--threads N] [--repeats R] [--kernel auto|lanes|reference] [--no-distributions]</c>:
     /// the Norwegian default's microsimulation (all strategies, common random numbers, its perspectives,
     /// distributions tracked unless told not to). One JSON line: median wall and CPU time, person-cycles/s.
     /// </summary>
@@ -108,7 +108,7 @@ public static class NorwayRunner
         var p0 = options.Perspectives![0];
         var d = run!.IncrementalCost(compiled.Length - 1, p0);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"norway-micro\",\"kernel\":\"{(kernel == MicrosimKernel.Reference ? "reference" : "lanes")}\",\"threads\":{threads},\"N\":{people},\"strategies\":{compiled.Length},\"states\":{compiled[0].ExpandedStateCount},\"subcohorts\":{compiled.Max(c => c.SubcohortCount)},\"cycles\":{model.Options.Cycles},\"distributions\":{(options.TrackDistributions ? "true" : "false")},\"median_s\":{RunnerArgs.Median(times):G6},\"cpu_s_median\":{RunnerArgs.Median(cpu):G6},\"rate_median\":{personCycles / RunnerArgs.Median(times):G6},\"rate_per_cpu_s\":{personCycles / RunnerArgs.Median(cpu):G6},\"mean_last_minus_first\":{d.Mean:F3},\"se_last_minus_first\":{d.StandardError:F3},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
+            $"{{\"impl\":\"csharp\",\"mode\":\"norway-micro\",\"kernel\":\"{kernel.ToString().ToLowerInvariant()}\",\"threads\":{threads},\"N\":{people},\"strategies\":{compiled.Length},\"states\":{compiled[0].ExpandedStateCount},\"subcohorts\":{compiled.Max(c => c.SubcohortCount)},\"cycles\":{model.Options.Cycles},\"distributions\":{(options.TrackDistributions ? "true" : "false")},\"median_s\":{RunnerArgs.Median(times):G6},\"cpu_s_median\":{RunnerArgs.Median(cpu):G6},\"rate_median\":{personCycles / RunnerArgs.Median(times):G6},\"rate_per_cpu_s\":{personCycles / RunnerArgs.Median(cpu):G6},\"mean_last_minus_first\":{d.Mean:F3},\"se_last_minus_first\":{d.StandardError:F3},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
         return 0;
     }
 }

@@ -13,7 +13,7 @@ namespace SocialInvestment.Benchmarks;
 /// The welfare-16 runners (benchmarks/yardsticks/welfare16.md §7 and §8) through the library's general
 /// path: <c>welfare16 cohort [--draws K] [--threads N] [--repeats R] [--seed S]</c> runs the cohort
 /// PSA (a draw = 19 parameters sampled and all 4 strategies run and appraised from 6 perspectives);
-/// <c>welfare16 micro [--people N] [--threads N] [--repeats R] [--kernel auto|reference]</c> the microsimulation of the point
+/// <c>welfare16 micro [--people N] [--threads N] [--repeats R] [--kernel auto|lanes|reference]</c> the microsimulation of the point
 /// model (N people × 80 cycles × 4 strategies, common random numbers). Each prints one JSON line
 /// in the fields of the C++ yardstick's lines (<c>rate_median</c> = draws/s or person-cycles/s).
 /// </summary>
@@ -147,7 +147,7 @@ public static class Welfare16Runner
         var median = RunnerArgs.Median(times);
         var cycles = model.Options.Cycles;
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"micro\",\"kernel\":\"{(kernel == MicrosimKernel.Reference ? "reference" : "lanes")}\",\"threads\":{threads},\"N\":{people},\"reps\":{repeats},\"compile_s\":{compile:G4},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{compiled.Length * (double)people * cycles / median:G6},\"cpu_s_median\":{RunnerArgs.Median(cpu):G6},\"rate_per_cpu_s\":{compiled.Length * (double)people * cycles / RunnerArgs.Median(cpu):G6}");
+            $"{{\"impl\":\"csharp\",\"mode\":\"micro\",\"kernel\":\"{kernel.ToString().ToLowerInvariant()}\",\"threads\":{threads},\"N\":{people},\"reps\":{repeats},\"compile_s\":{compile:G4},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{compiled.Length * (double)people * cycles / median:G6},\"cpu_s_median\":{RunnerArgs.Median(cpu):G6},\"rate_per_cpu_s\":{compiled.Length * (double)people * cycles / RunnerArgs.Median(cpu):G6}");
         foreach (var r in run!.Results)
         {
             var e = r.CostPerPerson(society);

@@ -106,7 +106,7 @@ public static class MicrosimEngine
 
         cancellationToken.ThrowIfCancellationRequested();
         var plan = new MicrosimPlan(compiled, options);
-        var lanes = kernel == MicrosimKernel.Auto ? LanePlan.TryCreate(plan) : null;
+        var lanes = kernel == MicrosimKernel.Lanes || (kernel == MicrosimKernel.Auto && !Array.TrueForAll(plan.Arms, a => LeanSimd(plan, a))) ? LanePlan.TryCreate(plan) : null;
         var bs = options.BlockSize;
         var blocks = (int)((count + bs - 1) / bs);
         var result = new MicrosimPartial(plan);
@@ -148,6 +148,15 @@ public static class MicrosimEngine
 
         return result;
     }
+
+    /// <summary>
+    /// Whether the lean SIMD kernel serves a strategy better than the lane kernel: a plain model
+    /// (no attributes, time-in-state effects, transition events, distributions or records) with one
+    /// sub-cohort and few enough states for its vectors (≤ 8 with 512-bit vectors, ≤ 4 with AVX2).
+    /// </summary>
+    private static bool LeanSimd(MicrosimPlan plan, ArmPlan a)
+        => plan.Attributes.Length == 0 && a.D == 1 && !a.HasEvents && !plan.TrackDistributions && !plan.KeepRecords && a.SubcohortCount == 1
+            && ((Vector512.IsHardwareAccelerated && a.N <= 8) || (Avx2.IsSupported && a.N <= 4));
 
     /// <summary>Turns a (merged) partial into results, one per strategy, with incremental estimates.</summary>
     /// <param name="partial">The partial covering all simulated people.</param>
@@ -585,7 +594,7 @@ public static class MicrosimEngine
             var N = a.N;
             var S = _s;
             var stride = a.CountStride;
-            var wide = Vector512.IsHardwareAccelerated && N <= 4;
+            var wide = Vector512.IsHardwareAccelerated && N <= 8;
             var G = wide ? 2 * Lanes : Lanes; // people per group (a divisor of CancellationCheckPeople)
             Span<int> state = stackalloc int[2 * Lanes];
             Span<int> sub = stackalloc int[2 * Lanes];
@@ -768,19 +777,20 @@ public static class MicrosimEngine
         }
 
         /// <summary>
-        /// <see cref="Simd8"/> on hardware with 512-bit vectors: the eight people in one Vector512,
+        /// The lean kernel on hardware with 512-bit vectors, for at most eight expanded states: two
+        /// vectors of eight people (two independent dependency chains); each table look-up by state
+        /// is one permute of the cycle's values by the people's states (<see cref="ArmPlan.StateVectors"/>),
         /// the 64-bit multiplies of the uniforms one instruction each. Bit-identical to <see cref="Lanes8"/>.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Simd512(ArmPlan a, int sc, Span<int> state, Span<ulong> keys, Span<double> scores, Span<long> counts)
         {
-            // Two vectors of eight people: two independent dependency chains per cycle.
             var T = a.T;
             var N = a.N;
             const int G = 2 * Lanes;
             var S = scores.Length / G;
-            var cum = a.Cum[sc];
-            var table = a.Score[sc];
+            var tables = a.StateVectors[sc];
+            var c0 = (T + 1) * S * 8;
             Span<Vector512<double>> acc = stackalloc Vector512<double>[2 * S];
             Span<double> lane = stackalloc double[Lanes];
             for (var h = 0; h < 2; h++)
@@ -789,7 +799,7 @@ public static class MicrosimEngine
                 {
                     for (var l = 0; l < Lanes; l++)
                     {
-                        lane[l] = scores[((((h * Lanes) + l) * S)) + s];
+                        lane[l] = scores[(((h * Lanes) + l) * S) + s];
                     }
 
                     acc[(h * S) + s] = Vector512.Create((ReadOnlySpan<double>)lane);
@@ -806,34 +816,23 @@ public static class MicrosimEngine
             var k1 = Vector512.Create((ReadOnlySpan<ulong>)keys[Lanes..G]);
             var x0 = Vector512.Create((ReadOnlySpan<long>)xl[..Lanes]);
             var x1 = Vector512.Create((ReadOnlySpan<long>)xl[Lanes..]);
-            Span<Vector512<double>> m0 = stackalloc Vector512<double>[4];
-            Span<Vector512<double>> m1 = stackalloc Vector512<double>[4];
             var one = Vector512.Create(0x3FF0000000000000UL);
             var c1 = Vector512.Create(0xBF58476D1CE4E5B9UL);
             var c2 = Vector512.Create(0x94D049BB133111EBUL);
+            ref var tab = ref MemoryMarshal.GetArrayDataReference(tables);
             for (var t = 0; ; t++)
             {
                 for (var x = 0; x < N; x++)
                 {
                     var sx = Vector512.Create((long)x);
-                    m0[x] = Vector512.Equals(x0, sx).AsDouble();
-                    m1[x] = Vector512.Equals(x1, sx).AsDouble();
-                    counts[(t * N) + x] += BitOperations.PopCount(Vector512.ExtractMostSignificantBits(m0[x])) + BitOperations.PopCount(Vector512.ExtractMostSignificantBits(m1[x]));
+                    counts[(t * N) + x] += BitOperations.PopCount(Vector512.Equals(x0, sx).ExtractMostSignificantBits()) + BitOperations.PopCount(Vector512.Equals(x1, sx).ExtractMostSignificantBits());
                 }
 
                 for (var s = 0; s < S; s++)
                 {
-                    var v0 = Vector512<double>.Zero;
-                    var v1 = Vector512<double>.Zero;
-                    for (var x = 0; x < N; x++)
-                    {
-                        var v = Vector512.Create(table[(((t * N) + x) * S) + s]);
-                        v0 |= m0[x] & v;
-                        v1 |= m1[x] & v;
-                    }
-
-                    acc[s] += v0;
-                    acc[S + s] += v1;
+                    var v = Vector512.LoadUnsafe(ref tab, (nuint)(((t * S) + s) * 8));
+                    acc[s] += Avx512F.PermuteVar8x64(v, x0);
+                    acc[S + s] += Avx512F.PermuteVar8x64(v, x1);
                 }
 
                 if (t == T)
@@ -848,17 +847,9 @@ public static class MicrosimEngine
                 var y1 = Vector512<long>.Zero;
                 for (var j = 0; j < N - 1; j++)
                 {
-                    var h0 = Vector512<double>.Zero;
-                    var h1 = Vector512<double>.Zero;
-                    for (var x = 0; x < N; x++)
-                    {
-                        var c = Vector512.Create(cum[(((t * N) + x) * N) + j]);
-                        h0 |= m0[x] & c;
-                        h1 |= m1[x] & c;
-                    }
-
-                    y0 -= Vector512.GreaterThanOrEqual(u0, h0).AsInt64();
-                    y1 -= Vector512.GreaterThanOrEqual(u1, h1).AsInt64();
+                    var c = Vector512.LoadUnsafe(ref tab, (nuint)(c0 + (((t * (N - 1)) + j) * 8)));
+                    y0 -= Vector512.GreaterThanOrEqual(u0, Avx512F.PermuteVar8x64(c, x0)).AsInt64();
+                    y1 -= Vector512.GreaterThanOrEqual(u1, Avx512F.PermuteVar8x64(c, x1)).AsInt64();
                 }
 
                 x0 = y0;

@@ -9,11 +9,14 @@ namespace SocialInvestment.Engine;
 /// <summary>Which kernel simulates the people (internal: the reference kernels are kept to test the lane kernel against).</summary>
 internal enum MicrosimKernel
 {
-    /// <summary>The lane kernel when the plan allows it (<see cref="LanePlan.TryCreate"/>), else the reference kernels.</summary>
+    /// <summary>The lean SIMD kernel for plain one-sub-cohort models of few states, else the lane kernel when the plan allows it (<see cref="LanePlan.TryCreate"/>), else the reference kernels.</summary>
     Auto,
 
     /// <summary>The person-group kernels (<c>RunGroup</c>, and <c>RunFast</c> for plain models).</summary>
     Reference,
+
+    /// <summary>The lane kernel whenever the plan allows it, even where the lean kernel would be chosen.</summary>
+    Lanes,
 }
 
 /// <summary>

@@ -636,6 +636,55 @@ internal sealed class ArmPlan
 
     public CompiledModel Compiled { get; }
 
+    private double[][]? _stateVectors;
+
+    /// <summary>
+    /// [sc]: the tables by state in vectors of eight (models of at most eight expanded states), for
+    /// the 512-bit lean kernel to permute by each person's state: per cycle t ≤ T and score s the
+    /// score values [(t·S + s)·8 + x], then from (T + 1)·S·8 per cycle t &lt; T and threshold j &lt; N − 1
+    /// the cumulative row entries [(t·(N − 1) + j)·8 + x]. Built on first use (thread-safe).
+    /// </summary>
+    public double[][] StateVectors => LazyInitializer.EnsureInitialized(ref _stateVectors, BuildStateVectors);
+
+    private double[][] BuildStateVectors()
+    {
+        if (N > 8)
+        {
+            throw new InvalidOperationException("State vectors need at most eight expanded states.");
+        }
+
+        var tables = new double[SubcohortCount][];
+        var v0 = (T + 1) * S * 8;
+        for (var sc = 0; sc < SubcohortCount; sc++)
+        {
+            var v = new double[v0 + (T * Math.Max(0, N - 1) * 8)];
+            for (var t = 0; t <= T; t++)
+            {
+                for (var x = 0; x < N; x++)
+                {
+                    for (var s = 0; s < S; s++)
+                    {
+                        v[(((t * S) + s) * 8) + x] = Score[sc][(((t * N) + x) * D * S) + s];
+                    }
+
+                    if (t == T)
+                    {
+                        continue;
+                    }
+
+                    for (var j = 0; j < N - 1; j++)
+                    {
+                        v[v0 + (((t * (N - 1)) + j) * 8) + x] = Cum[sc][(((t * N) + x) * D * N) + j];
+                    }
+                }
+            }
+
+            tables[sc] = v;
+        }
+
+        return tables;
+    }
+
     public int T { get; }
 
     public int N { get; }

@@ -42,10 +42,10 @@ public class MicrosimLaneKernelTests
         Assert.That(LanePlan.TryCreate(new MicrosimPlan(compiled, options)), Is.Not.Null, "the lane kernel applies");
 
         // 3,555 people: two full blocks (a full sub-block and a remainder each) and a short one; a shard that starts later.
-        var lanes = MicrosimEngine.RunRange(compiled, options, 0, 3_555, MicrosimKernel.Auto);
+        var lanes = MicrosimEngine.RunRange(compiled, options, 0, 3_555, MicrosimKernel.Lanes);
         var reference = MicrosimEngine.RunRange(compiled, options, 0, 3_555, MicrosimKernel.Reference);
         AssertIdentical(lanes, reference);
-        var shardLanes = MicrosimEngine.RunRange(compiled, options, 4_500, 1_001, MicrosimKernel.Auto);
+        var shardLanes = MicrosimEngine.RunRange(compiled, options, 4_500, 1_001, MicrosimKernel.Lanes);
         var shardReference = MicrosimEngine.RunRange(compiled, options, 4_500, 1_001, MicrosimKernel.Reference);
         AssertIdentical(shardLanes, shardReference);
     }
