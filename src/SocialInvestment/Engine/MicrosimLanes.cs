@@ -116,7 +116,7 @@ internal sealed class LaneArm
         S = a.S;
         R = a.SubcohortCount * N * D;
         Kp = kp;
-        Kd = kp + 1;
+        Kd = 2 * kp;
         Th = Aligned((long)T * R * Kp);
         Next = new int[T * R * Kd];
         Event = a.HasEvents ? new int[T * R * Kd] : [];
@@ -143,7 +143,7 @@ internal sealed class LaneArm
     /// <summary>Thresholds per row (a multiple of 8).</summary>
     public int Kp { get; }
 
-    /// <summary>Next-row entries per row (Kp + 1).</summary>
+    /// <summary>Next-row entries per row (2·Kp ≥ Kp + 1, so that the entry index is 2·r·Kp + count).</summary>
     public int Kd { get; }
 
     /// <summary>[t][r][Kp] cumulative thresholds where the row rises, then 2.0 (64-byte aligned from <see cref="ThOffset"/>).</summary>
@@ -370,6 +370,10 @@ internal sealed unsafe class LaneKernel
                     {
                         Step<No, No, No, Yes>(k, a, accs[k], t, m);
                     }
+                }
+                else if (!_lanes.Track && !ev && !dur && a.Kp == 8 && LanePlan.LaneCounted(a) && Vector512.IsHardwareAccelerated)
+                {
+                    StepPlain(k, a, t, m);
                 }
                 else if (_lanes.Track)
                 {
@@ -603,6 +607,36 @@ internal sealed unsafe class LaneKernel
                 }
 
                 codes[p] = e;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Step{TTrack, TEvents, TDuration, TLast}"/> for the common case on 512-bit
+    /// hardware (no distributions, events or time in state; rows of at most eight thresholds;
+    /// interleaved counters), with the fewest live values: count the row, compare the row's eight
+    /// thresholds with u in one instruction, take the next row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StepPlain(int k, LaneArm a, int t, int m)
+    {
+        var R = a.R;
+        fixed (int* codes = &_codes[k * P])
+        fixed (double* u = _u)
+        fixed (double* th0 = a.Th)
+        fixed (int* next0 = a.Next)
+        fixed (int* laneCounts0 = _counts[k])
+        {
+            var th = th0 + a.ThOffset + ((long)t * R * 8);
+            var next = next0 + ((long)t * R * 16);
+            var lc = laneCounts0 + ((long)t * R * LanePlan.CountLanes);
+            for (var p = 0; p < m; p++)
+            {
+                var r = codes[p];
+                lc[(r << 2) + (p & 3)]++;
+                var rk = r << 3;
+                var c = BitOperations.PopCount(Vector512.LessThanOrEqual(Vector512.Load(th + rk), Vector512.Create(u[p])).ExtractMostSignificantBits());
+                codes[p] = next[(rk << 1) + c];
             }
         }
     }
