@@ -218,21 +218,22 @@ public class StreamingPsaTests
 
     // Issue 8: microsimulation cancellation was checked only between blocks (12.85 s to stop with a
     // block of 1,000,000 people). Now it is checked every 1,024 people: cancelled after 200 ms, a
-    // single block of 400,000 people over 3,000 cycles (more than 3 s of work, measured) stops within 2.2 s on a busy
-    // two-core machine (the check itself costs a volatile read).
+    // single block of 400,000 people over 12,000 cycles (more than 3 s of work, measured; 3,000 cycles
+    // were enough before the 512-bit lean kernel) stops within 2.2 s on a busy two-core machine (the
+    // check itself costs a volatile read).
     [Test]
     [NonParallelizable]
     public void Microsimulation_CancelledWithinABlock_StopsPromptly()
     {
-        // Nobody dies and the horizon is long, so every person costs 3,000 cycles of work.
+        // Nobody dies and the horizon is long, so every person costs 12,000 cycles of work.
         var payer = new Payer("payer", true);
         var account = new Account(payer, new Sector("care"), FlowKind.ResourceCost);
         var builder = new LifeCourseModelBuilder("long").AddState("A").AddState("B").AddPayers(payer).AddSectors(account.Sector);
         builder.Probability("A", "B", 0.2).Remainder("A", "A").Probability("B", "A", 0.3).Remainder("B", "B");
         builder.StateFlow("A", account, 100);
-        // 3,000 cycles is beyond the default ModelLimits (1,200 cycles, 200 years): raised, as a host would.
-        var model = builder.AddStrategy(Strategy.BusinessAsUsual).WithPopulation(Population.StartingIn(20, "A")).WithOptions(new SimulationOptions { Cycles = 3000 })
-            .WithLimits(ModelLimits.Default with { MaxCycles = 3000, MaxHorizonYears = 3000 }).Build();
+        // 12,000 cycles is beyond the default ModelLimits (1,200 cycles, 200 years): raised, as a host would.
+        var model = builder.AddStrategy(Strategy.BusinessAsUsual).WithPopulation(Population.StartingIn(20, "A")).WithOptions(new SimulationOptions { Cycles = 12_000 })
+            .WithLimits(ModelLimits.Default with { MaxCycles = 12_000, MaxHorizonYears = 12_000 }).Build();
         var options = new MicrosimOptions { People = 400_000, BlockSize = 400_000, Threads = 1, TrackDistributions = false };
         MicrosimEngine.RunAll(model, options with { People = 2_000, BlockSize = 2_000 }); // JIT and tiering
         var full = Stopwatch.StartNew();
