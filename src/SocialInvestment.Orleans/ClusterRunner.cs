@@ -138,14 +138,16 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
     /// number of silos and any range size. Every partial is read back with
     /// <see cref="Households.HouseholdPartial.FromBytes"/> against the run prepared here: a partial of
     /// another run (another run key) is refused. The tables are read and validated here first, so bad
-    /// tables fail at once with every located problem. The by-type runs of <c>socinv households</c>
-    /// and the household PSA are not part of this call.
+    /// tables fail at once with every located problem. With <paramref name="householdType"/> the run
+    /// is that household type alone (<see cref="Households.HouseholdDefinition.ForType"/>), as the
+    /// results by type of <c>socinv households</c> run it. The household PSA is not part of this call.
     /// </summary>
     /// <param name="scenario">The scenario (its canonical <see cref="ScenarioDocument"/> is sent to the cluster).</param>
     /// <param name="householdFiles">The household tables' bytes by file name (<see cref="HouseholdFiles.FileNames"/>; a missing name is an absent table), as <see cref="HouseholdFiles.Parse"/> takes them.</param>
     /// <param name="households">Number of simulated households (≥ 1; ignored for a household register, whose households are each simulated once).</param>
     /// <param name="seed">The master seed.</param>
     /// <param name="blockSize">Households per exact-sum block (ranges start on its multiples); 4096 by default, as <see cref="Households.HouseholdOptions.BlockSize"/>.</param>
+    /// <param name="householdType">A household type (template name) to run alone; null for every household.</param>
     /// <param name="options">Scheduling options (<see cref="ClusterRunOptions.RangeSize"/> counts households); null for the defaults.</param>
     /// <param name="progress">Receives one report per finished range.</param>
     /// <param name="cancellationToken">Cancels the run and every range in flight.</param>
@@ -155,7 +157,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
     /// <exception cref="ArgumentException">The run cannot be keyed (its model has no definition hash), or its options are invalid.</exception>
     /// <exception cref="ClusterRunException">A silo refused the work, a range failed on every attempt, or a silo returned a partial of another run.</exception>
     public async Task<(Households.HouseholdComparison Result, ClusterRunStatistics Statistics)> RunHouseholdsAsync(
-        Scenario scenario, IReadOnlyDictionary<string, byte[]> householdFiles, long households, ulong seed, int blockSize = 4096, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+        Scenario scenario, IReadOnlyDictionary<string, byte[]> householdFiles, long households, ulong seed, int blockSize = 4096, string? householdType = null, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(householdFiles);
@@ -166,7 +168,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
         var document = ScenarioDocument.ToUtf8Bytes(scenario);
         var definition = new PreparedDefinition(ScenarioDocument.FromJson(document));
         var tables = HouseholdTables.Pack(householdFiles);
-        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.Households, seed, households, blockSize, options.ThreadsPerRange, ClusterVersion.Current) { TablesHash = Model.ContentHash.Of(tables).ToString() };
+        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.Households, seed, households, blockSize, options.ThreadsPerRange, ClusterVersion.Current) { TablesHash = Model.ContentHash.Of(tables).ToString(), HouseholdType = householdType };
         var run = HouseholdTables.Prepare(definition, HouseholdTables.Unpack(tables), work);
         if (run.RunKey is null)
         {
@@ -194,6 +196,65 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
         }
 
         return (Households.HouseholdEngine.Complete(merged!), stats);
+    }
+
+    /// <summary>
+    /// Runs the household PSA of a scenario's household tables over the cluster, as
+    /// <c>socinv households --draws</c> runs it in one process (<see cref="HouseholdUncertainty.Run"/>:
+    /// the scenario's parameter distributions, its perspectives with the family's, every household
+    /// strategy, each draw an exact joint-state cohort of the households): draws [0,
+    /// <paramref name="draws"/>) in ranges. The household tables travel as for
+    /// <see cref="RunHouseholdsAsync"/>; each silo prepares the household PSA once per run (its base
+    /// case included). Draw k uses the stream (seed, k) in any range and every draw is kept, so the
+    /// result equals the single-process run bit for bit, percentiles included. Every partial is read
+    /// back with <see cref="Uncertainty.HouseholdPsa.ReadPartial"/> against the PSA prepared here, which
+    /// refuses a partial of another run. The tables and distributions are checked here first.
+    /// </summary>
+    /// <param name="scenario">The scenario (its canonical <see cref="ScenarioDocument"/> is sent to the cluster).</param>
+    /// <param name="householdFiles">The household tables' bytes by file name, as for <see cref="RunHouseholdsAsync"/>.</param>
+    /// <param name="draws">Number of draws K (≥ 1).</param>
+    /// <param name="seed">The master seed.</param>
+    /// <param name="options">Scheduling options (<see cref="ClusterRunOptions.RangeSize"/> counts draws); null for the defaults.</param>
+    /// <param name="progress">Receives one report per finished range.</param>
+    /// <param name="cancellationToken">Cancels the run and every range in flight.</param>
+    /// <returns>The household PSA result and the run's statistics.</returns>
+    /// <exception cref="ScenarioFormatException">The household tables or a distribution do not parse (every problem, located).</exception>
+    /// <exception cref="ArgumentException">The joint state space is above the cap, or the run cannot be keyed (its model has no definition hash).</exception>
+    /// <exception cref="ClusterRunException">A silo refused the work, a range failed on every attempt, or a silo returned a partial of another run.</exception>
+    public async Task<(Uncertainty.HouseholdPsaResult Result, ClusterRunStatistics Statistics)> RunHouseholdPsaAsync(
+        Scenario scenario, IReadOnlyDictionary<string, byte[]> householdFiles, int draws, ulong seed, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(householdFiles);
+        ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
+        options ??= new ClusterRunOptions();
+        Check(options);
+        var document = ScenarioDocument.ToUtf8Bytes(scenario);
+        var definition = new PreparedDefinition(ScenarioDocument.FromJson(document));
+        var tables = HouseholdTables.Pack(householdFiles);
+        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.HouseholdProbabilisticAnalysis, seed, draws, 1, options.ThreadsPerRange, ClusterVersion.Current) { TablesHash = Model.ContentHash.Of(tables).ToString(), KeepDraws = true };
+        var psa = HouseholdTables.PreparePsa(definition, HouseholdTables.Unpack(tables), work);
+        if (psa.RunKey is null)
+        {
+            throw new ArgumentException("The household PSA has no run key (its model has no definition hash), so partials from the silos cannot be checked against it.", nameof(scenario));
+        }
+
+        var size = options.RangeSize > 0 ? options.RangeSize : Math.Max(1, draws / 24);
+        var (partials, stats) = await RunRanges(document, work, draws, size, options, progress, cancellationToken, tables).ConfigureAwait(false);
+        var read = new List<Uncertainty.PsaPartial>(partials.Count);
+        for (var i = 0; i < partials.Count; i++)
+        {
+            try
+            {
+                read.Add(psa.ReadPartial(partials[i]));
+            }
+            catch (FormatException e)
+            {
+                throw new ClusterRunException($"The partial of household PSA range {i + 1} of {partials.Count} cannot be merged: {e.Message}", e);
+            }
+        }
+
+        return (psa.Complete(Uncertainty.PsaPartial.MergeAll(read)), stats);
     }
 
     /// <summary>

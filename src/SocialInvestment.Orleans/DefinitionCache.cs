@@ -120,5 +120,8 @@ internal sealed class HouseholdRunCache : BoundedCache<Households.HouseholdRun>
 {
     /// <summary>The cache key of the household run of <paramref name="work"/> (the range key's parts that are not the range, and the threads).</summary>
     public static string Key(ClusterWork work)
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{work.DefinitionHash}/{work.TablesHash}/{work.Seed}/{work.Total}/{work.BlockSize}/{work.ThreadsPerRange}");
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{work.DefinitionHash}/{work.TablesHash}/{work.HouseholdType}/{work.Seed}/{work.Total}/{work.BlockSize}/{work.ThreadsPerRange}");
 }
+
+/// <summary>A silo's cache of prepared household PSAs (the base case run once per run), keyed as <see cref="HouseholdRunCache.Key"/> (a <see cref="BoundedCache{T}"/>).</summary>
+internal sealed class HouseholdPsaCache : BoundedCache<HouseholdPsa>;

@@ -69,9 +69,16 @@ internal static class HouseholdTables
 
     /// <summary>The household run a range of <paramref name="work"/> belongs to, prepared as the coordinator prepares it (the CLI's: the definition's strategies, base-case parameters, the scenario's perspectives and the family's).</summary>
     /// <exception cref="ScenarioFormatException">The tables do not parse (every problem, with file, line, column and field).</exception>
+    /// <exception cref="ArgumentException">The work names a household type the tables do not have.</exception>
+    /// <exception cref="InvalidOperationException">The work names a household type but the tables are a register.</exception>
     public static HouseholdRun Prepare(PreparedDefinition definition, IReadOnlyDictionary<string, byte[]> files, ClusterWork work)
     {
         var d = HouseholdFiles.Parse(files, definition.Scenario, definition.Model).Definition;
+        if (work.HouseholdType is { } type)
+        {
+            d = d.ForType(type);
+        }
+
         var perspectives = definition.Perspectives.ToList();
         if (!perspectives.Contains(d.FamilyPerspective))
         {
@@ -80,6 +87,20 @@ internal static class HouseholdTables
 
         var options = new HouseholdOptions { Households = work.Total, Seed = work.Seed, BlockSize = work.BlockSize, Threads = work.ThreadsPerRange, Perspectives = perspectives };
         return HouseholdEngine.Prepare(d, options);
+    }
+
+    /// <summary>The household PSA a range of <paramref name="work"/> belongs to, prepared as the coordinator (and <c>socinv households --draws</c>) prepares it: <see cref="HouseholdUncertainty.Prepare"/> with the work's draws and seed.</summary>
+    /// <exception cref="ScenarioFormatException">The tables or a distribution do not parse (every problem, located).</exception>
+    /// <exception cref="ArgumentException">The joint state space is above the cap, or the work names a household type.</exception>
+    public static Uncertainty.HouseholdPsa PreparePsa(PreparedDefinition definition, IReadOnlyDictionary<string, byte[]> files, ClusterWork work)
+    {
+        if (work.HouseholdType is not null)
+        {
+            throw new ArgumentException("A household PSA runs every household; the work must not name a household type.", nameof(work));
+        }
+
+        var tables = HouseholdFiles.Parse(files, definition.Scenario, definition.Model);
+        return HouseholdUncertainty.Prepare(tables, definition.Scenario, checked((int)work.Total), work.Seed, work.ThreadsPerRange);
     }
 
     private static int Int(ReadOnlySpan<byte> data, ref int at)

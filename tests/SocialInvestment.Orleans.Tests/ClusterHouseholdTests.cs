@@ -47,11 +47,84 @@ public sealed class ClusterHouseholdTests
     public async Task A_cluster_household_run_equals_the_single_process_run_bit_for_bit(int rangeSize, int ranges)
     {
         var runner = new ClusterRunner(_cluster.GrainFactory);
-        var (result, stats) = await runner.RunHouseholdsAsync(_scenario, _files, Households, Seed, BlockSize, new ClusterRunOptions { RangeSize = rangeSize });
+        var (result, stats) = await runner.RunHouseholdsAsync(_scenario, _files, Households, Seed, BlockSize, options: new ClusterRunOptions { RangeSize = rangeSize });
         Assert.That(stats.Ranges, Is.EqualTo(ranges));
         Assert.That(stats.Duplicates, Is.Zero);
         Assert.That(result.Households, Is.EqualTo(Households));
         Assert.That(Of(result), Is.EqualTo(_single));
+    }
+
+    [Test]
+    public void The_whole_appraisal_with_each_household_type_on_the_cluster_equals_the_local_one_bit_for_bit()
+    {
+        var tables = HouseholdFiles.Parse(_files, _scenario, _scenario.BuildModel());
+        var options = new HouseholdOptions { Households = Households, Seed = Seed, BlockSize = BlockSize, Threads = 2 };
+        var local = HouseholdAppraisal.Run(tables, _scenario, options);
+        var runner = new ClusterRunner(_cluster.GrainFactory);
+        var types = new List<string?>();
+        var onCluster = HouseholdAppraisal.Run(tables, _scenario, options, (type, o) =>
+        {
+            types.Add(type);
+            return runner.RunHouseholdsAsync(_scenario, _files, o.Households, o.Seed, o.BlockSize, type, new ClusterRunOptions { RangeSize = 1024 }).GetAwaiter().GetResult().Result;
+        });
+        Assert.That(types, Is.EqualTo(new string?[] { null }.Concat(tables.Definition.Templates.Select(t => t.Name))), "every household, then each type alone");
+        Assert.That(local.ByType, Has.Count.EqualTo(2), "the default has two household types");
+        Assert.That(Of(onCluster.All), Is.EqualTo(Of(local.All)));
+        Assert.That(onCluster.ByType.Select(t => (t.Type, t.Share)), Is.EqualTo(local.ByType.Select(t => (t.Type, t.Share))));
+        for (var i = 0; i < local.ByType.Count; i++)
+        {
+            Assert.That(Of(onCluster.ByType[i].Comparison), Is.EqualTo(Of(local.ByType[i].Comparison)), local.ByType[i].Type);
+        }
+
+        // A type's run is another run: its partials carry another run key than the whole run's.
+        Assert.That(onCluster.ByType[0].Comparison.Run.RunKey, Is.Not.EqualTo(onCluster.All.Run.RunKey));
+    }
+
+    [Test]
+    public async Task An_unknown_household_type_is_refused_at_the_coordinator_naming_the_types()
+    {
+        var runner = new ClusterRunner(_cluster.GrainFactory);
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => runner.RunHouseholdsAsync(_scenario, _files, Households, Seed, BlockSize, "three adults"));
+        Assert.That(e!.Message, Does.Contain("'three adults'").And.Contain("'one adult with child'"));
+    }
+
+    [TestCase(3, 4)]
+    [TestCase(7, 2)]
+    public async Task A_cluster_household_psa_equals_the_single_process_psa_bit_for_bit(int rangeSize, int ranges)
+    {
+        const int draws = 12;
+        var tables = HouseholdFiles.Parse(_files, _scenario, _scenario.BuildModel());
+        var local = HouseholdUncertainty.Run(tables, _scenario, draws, Seed, threads: 2);
+        var runner = new ClusterRunner(_cluster.GrainFactory);
+        var (onCluster, stats) = await runner.RunHouseholdPsaAsync(_scenario, _files, draws, Seed, new ClusterRunOptions { RangeSize = rangeSize });
+        Assert.That(stats.Ranges, Is.EqualTo(ranges));
+        Assert.That(onCluster.Draws, Is.EqualTo(draws));
+        var compared = 0;
+        for (var k = 1; k < local.Strategies.Count; k++)
+        {
+            foreach (var p in local.Perspectives)
+            {
+                Assert.That(Bits(onCluster.ChangesPerHousehold(k, p)), Is.EqualTo(Bits(local.ChangesPerHousehold(k, p))), $"{local.Strategies[k].Name}, {p.Name}");
+                Assert.That(onCluster.ProbabilityBetterOff(k, p), Is.EqualTo(local.ProbabilityBetterOff(k, p)));
+                var (a, b) = (onCluster.ChangePerHousehold(k, p), local.ChangePerHousehold(k, p));
+                Assert.That(Bits([a.Mean, a.StandardDeviation, a.Lower, a.Median, a.Upper]), Is.EqualTo(Bits([b.Mean, b.StandardDeviation, b.Lower, b.Median, b.Upper])));
+                compared++;
+            }
+        }
+
+        Assert.That(compared, Is.GreaterThan(3));
+        Assert.That(local.ChangesPerHousehold(1, local.Perspectives[0]).Distinct().Count(), Is.GreaterThan(1), "the draws differ, so equal draws are not a constant");
+    }
+
+    [Test]
+    public void A_household_psa_partial_of_another_seed_is_refused()
+    {
+        var tables = HouseholdFiles.Parse(_files, _scenario, _scenario.BuildModel());
+        var mine = HouseholdUncertainty.Prepare(tables, _scenario, 6, Seed);
+        var other = HouseholdUncertainty.Prepare(tables, _scenario, 6, Seed + 1);
+        Assert.That(mine.RunKey, Is.Not.Null);
+        Assert.That(mine.ReadPartial(mine.RunRange(0, 2).ToBytes()).DrawCount, Is.EqualTo(2));
+        Assert.That(() => mine.ReadPartial(other.RunRange(0, 2).ToBytes()), Throws.InstanceOf<FormatException>().With.Message.Contains("another run"));
     }
 
     [Test]
@@ -63,7 +136,7 @@ public sealed class ClusterHouseholdTests
         };
         var runner = new ClusterRunner(_cluster.GrainFactory);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var e = await Assert.ThrowsAsync<ScenarioFormatException>(() => runner.RunHouseholdsAsync(_scenario, bad, Households, Seed, BlockSize, null, null, timeout.Token));
+        var e = await Assert.ThrowsAsync<ScenarioFormatException>(() => runner.RunHouseholdsAsync(_scenario, bad, Households, Seed, BlockSize, cancellationToken: timeout.Token));
         Assert.That(e!.Problems, Is.Not.Empty);
         Assert.That(e.Problems.Select(p => p.File), Has.Some.EqualTo(HouseholdFiles.TemplatesFileName));
         Assert.That(e.Message, Does.Contain("stepparent"));
@@ -95,7 +168,7 @@ public sealed class ClusterHouseholdTests
         var ledger = new MemoryRangeLedger();
         Assert.That(ledger.TryRecord(work.RangeKey(0, 1536), HouseholdEngine.RunRange(other, 0, 1536).ToBytes()), Is.True);
         var runner = new ClusterRunner(_cluster.GrainFactory);
-        var e = await Assert.ThrowsAsync<ClusterRunException>(() => runner.RunHouseholdsAsync(_scenario, _files, Households, Seed, BlockSize, new ClusterRunOptions { RangeSize = 1536, Ledger = ledger }));
+        var e = await Assert.ThrowsAsync<ClusterRunException>(() => runner.RunHouseholdsAsync(_scenario, _files, Households, Seed, BlockSize, options: new ClusterRunOptions { RangeSize = 1536, Ledger = ledger }));
         Assert.That(e!.Message, Does.Contain("range 1 of 2").And.Contain("belongs to the run"));
         Assert.That(e.InnerException, Is.InstanceOf<FormatException>());
     }
@@ -212,4 +285,6 @@ public sealed class ClusterHouseholdTests
     }
 
     private static void Add(List<long> bits, double x) => bits.Add(BitConverter.DoubleToInt64Bits(x));
+
+    private static long[] Bits(IEnumerable<double> values) => [.. values.Select(BitConverter.DoubleToInt64Bits)];
 }
