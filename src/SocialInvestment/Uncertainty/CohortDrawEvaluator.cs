@@ -28,7 +28,7 @@ namespace SocialInvestment.Uncertainty;
 /// A draw whose values fail validation or change the sub-cohort split is compiled in full (which
 /// reports its problems exactly as before).
 /// </summary>
-internal sealed class CohortDrawEvaluator
+internal sealed partial class CohortDrawEvaluator
 {
     private readonly PsaSpecification _spec;
     private readonly LifeCourseModel _model;
@@ -76,6 +76,7 @@ internal sealed class CohortDrawEvaluator
         _ci = ci;
         _coefficients = coefficients;
         _plans = plans;
+        _lanes = BuildLanes();
     }
 
     /// <summary>
@@ -91,6 +92,9 @@ internal sealed class CohortDrawEvaluator
         public required ulong[][] RowEvaluate { get; init; }
 
         public required int[][] RowCacheAt { get; init; }
+
+        /// <summary>Per row, its lean plan (<see cref="SubcohortCompiler.LeanRow"/>), or null for the general kernel.</summary>
+        public required LeanRowPlan?[][] RowLean { get; init; }
 
         public required double[][] RowCache { get; init; }
 
@@ -147,6 +151,7 @@ internal sealed class CohortDrawEvaluator
             var rowEvaluate = new ulong[S][];
             var rowCacheAt = new int[S][];
             var rowCache = new double[S][];
+            var rowLean = new LeanRowPlan?[S][];
             var cellSource = new BlockSource[S][];
             var cellEvaluate = new ulong[S][];
             var cellCacheAt = new int[S][];
@@ -165,6 +170,7 @@ internal sealed class CohortDrawEvaluator
                 var re = new List<ulong>();
                 var ra = new List<int>();
                 var cache = new List<double>();
+                var lean = new List<LeanRowPlan?>();
                 var cs = new List<BlockSource>();
                 var ce = new List<ulong>();
                 var ca = new List<int>();
@@ -181,6 +187,7 @@ internal sealed class CohortDrawEvaluator
                             var entries = baseCompilation.Rows[compiled.BaseOf[x]].Entries.Length;
                             var evaluate = compiler.RowEntries(t, x, changed, values);
                             re.Add(evaluate);
+                            lean.Add(compiler.PlanLeanRow(t, x, evaluate, values));
                             ra.Add(cache.Count);
                             if (evaluate != ulong.MaxValue)
                             {
@@ -216,6 +223,7 @@ internal sealed class CohortDrawEvaluator
                 rowEvaluate[si] = [.. re];
                 rowCacheAt[si] = [.. ra];
                 rowCache[si] = [.. cache];
+                rowLean[si] = [.. lean];
                 cellSource[si] = [.. cs];
                 cellEvaluate[si] = [.. ce];
                 cellCacheAt[si] = [.. ca];
@@ -228,6 +236,7 @@ internal sealed class CohortDrawEvaluator
                 RowEvaluate = rowEvaluate,
                 RowCacheAt = rowCacheAt,
                 RowCache = rowCache,
+                RowLean = rowLean,
                 CellSource = cellSource,
                 CellEvaluate = cellEvaluate,
                 CellCacheAt = cellCacheAt,
@@ -577,7 +586,7 @@ internal sealed class CohortDrawEvaluator
     public Worker CreateWorker() => new(this);
 
     /// <summary>The per-thread state of the evaluation: nothing in it is shared.</summary>
-    internal sealed class Worker
+    internal sealed partial class Worker
     {
         private readonly CohortDrawEvaluator _e;
         private readonly double[] _values;
@@ -687,14 +696,8 @@ internal sealed class CohortDrawEvaluator
         public void Evaluate(long k, ulong seed, in PsaBuffers b, int at, CancellationToken cancellationToken)
         {
             var e = _e;
-            var model = e._model;
             var S = e._strategies.Length;
-            var V = e._figurePerspectives;
-            var VA = e._coefficients.Length;
-            var O = model.Outcomes.Count;
             var P = _values.Length;
-            var Jp = e._jp;
-            var stride = b.Stride;
             var t0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             e._spec.DrawInto(seed, k, _values);
             _values.AsSpan().CopyTo(b.Parameters.AsSpan(at * P, P));
@@ -721,6 +724,33 @@ internal sealed class CohortDrawEvaluator
             }
 
             var t3 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            Appraise(b, at);
+            if (Timed)
+            {
+                var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
+                Ticks[0] += t1 - t0;
+                Ticks[1] += t2 - t1;
+                Ticks[2] += t3 - t2;
+                Ticks[3] += t4 - t3;
+            }
+        }
+
+        /// <summary>
+        /// The PSA's figures of the draw whose projected ledgers are in <see cref="_acc"/>, into position
+        /// <paramref name="at"/> of the buffers: per strategy and perspective the discounted total cost, per
+        /// outcome the discounted total, and against the comparator NPV, BCR, ROI and payback with
+        /// <see cref="Appraisal.Compare"/>'s rules.
+        /// </summary>
+        private void Appraise(in PsaBuffers b, int at)
+        {
+            var e = _e;
+            var model = e._model;
+            var S = e._strategies.Length;
+            var V = e._figurePerspectives;
+            var VA = e._coefficients.Length;
+            var O = model.Outcomes.Count;
+            var Jp = e._jp;
+            var stride = b.Stride;
             var df = _work[0].CostDiscountFactors;
             var odf = _work[0].OutcomeDiscountFactors;
             var T = df.Length - 1;
@@ -791,14 +821,6 @@ internal sealed class CohortDrawEvaluator
                 }
             }
 
-            if (Timed)
-            {
-                var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
-                Ticks[0] += t1 - t0;
-                Ticks[1] += t2 - t1;
-                Ticks[2] += t3 - t2;
-                Ticks[3] += t4 - t3;
-            }
         }
 
         /// <summary>The compiled model of strategy <paramref name="s"/> at the drawn values: the worker's copy with the dependent blocks recomputed, or a full compilation when the draw needs one.</summary>
@@ -833,6 +855,7 @@ internal sealed class CohortDrawEvaluator
                         var rowEvaluate = plan.RowEvaluate[si];
                         var rowCacheAt = plan.RowCacheAt[si];
                         var cache = _rowCache[s][si];
+                        var rowLean = plan.RowLean[si];
                         for (var k = 0; k < rows.Length; k++)
                         {
                             var tx = rows[k];
@@ -840,6 +863,10 @@ internal sealed class CohortDrawEvaluator
                             if (src.Strategy >= 0 && _inPlace[src.Strategy])
                             {
                                 _work[src.Strategy].Subcohorts[src.Subcohort].P.AsSpan(tx * N, N).CopyTo(sc.P.AsSpan(tx * N, N));
+                            }
+                            else if (rowLean[k] is { } lean && compiler.LeanRow(lean, sc.P.AsSpan(tx * N, N)))
+                            {
+                                // Only the entries that read a drawn parameter evaluated; a row failing a check falls through to the general kernel, which reports it.
                             }
                             else if (rowEvaluate[k] == ulong.MaxValue)
                             {

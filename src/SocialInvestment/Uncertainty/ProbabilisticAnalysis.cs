@@ -332,20 +332,19 @@ public static class ProbabilisticAnalysis
                 var flows = observer is null || worker is not null ? null : NewPayerFlows(model, strategies, ci);
                 var lo = first + (c * Chunk);
                 var hi = Math.Min(last, lo + Chunk);
-                for (var k = lo; k < hi; k++)
+                if (worker is not null)
+                {
+                    // Several draws at once in SIMD lanes (each from its own stream; the same results as one by one).
+                    for (var k = lo; k < hi; k += CohortDrawEvaluator.LaneCount)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        worker.EvaluateBatch(k, Math.Min(CohortDrawEvaluator.LaneCount, hi - k), options.Seed, b, k - b.Offset, observer, cancellationToken);
+                    }
+                }
+
+                for (var k = lo; k < hi && worker is null; k++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (worker is not null)
-                    {
-                        worker.Evaluate(k, options.Seed, b, k - b.Offset, cancellationToken);
-                        if (observer is not null)
-                        {
-                            observer(worker.PayerFlows(k));
-                        }
-
-                        continue;
-                    }
-
                     var draw = EvaluateDraw(specification, options.Seed, k, evaluate, strategies, ci, perspectives, b, results, cancellationToken);
                     if (flows is not null)
                     {

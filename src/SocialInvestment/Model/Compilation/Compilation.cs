@@ -555,6 +555,7 @@ internal sealed class SubcohortCompiler
     private readonly bool _hasFlowEffects;
     private readonly bool[] _outcomeEffectIn;
     private readonly double[] _q;
+    private readonly double[] _lean;
     private readonly double[] _outcomeBase;
     private readonly double[] _outcomeWork;
     private readonly double[] _outcomeMix;
@@ -584,6 +585,7 @@ internal sealed class SubcohortCompiler
         }
 
         _q = new double[states.Count];
+        _lean = new double[states.Count];
         _effects = new RowEffect[states.Count][];
         for (var b = 0; b < states.Count; b++)
         {
@@ -836,6 +838,174 @@ internal sealed class SubcohortCompiler
                 row[destinations[j]] += _q[j];
             }
         }
+    }
+
+    /// <summary>
+    /// The lean plan (<see cref="LeanRowPlan"/>) of the row of (<paramref name="t"/>, <paramref name="x"/>)
+    /// for draws that evaluate the entries of <paramref name="evaluate"/> (<see cref="RowEntries"/>) and take
+    /// the others from <paramref name="cached"/>; null when the row needs the general kernel: absorbing, every
+    /// entry evaluated, parameter effects among the active interventions, or an intervention effect on
+    /// probabilities (odds ratio, absolute change, or any effect on a probability row) at the cycle's age.
+    /// </summary>
+    public LeanRowPlan? PlanLeanRow(int t, int x, ulong evaluate, ReadOnlySpan<double> cached)
+    {
+        var c = _c;
+        var b = c.Space.BaseOf[x];
+        var kernel = c.Rows[b];
+        if (kernel.IsAbsorbing || evaluate == ulong.MaxValue || kernel.Entries.Length > 64 || _active.Any(iv => iv.ParameterEffects.Count > 0))
+        {
+            return null;
+        }
+
+        var age = new ModelContext(t, c.Dt, Plan.StartAge, c.Space.TimeInStateOf[x], c.Parameters).Age;
+        var tau = t * c.Dt;
+        foreach (var re in _effects[b])
+        {
+            var e = re.Effect;
+            if ((e.Ages is null || e.Ages.Contains(age)) && !(kernel.IsRate && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk))
+            {
+                return null;
+            }
+        }
+
+        var balance = kernel.IsRate ? kernel.Balance : kernel.RemainderTo;
+        var set = new SortedSet<int>(kernel.Entries.Select(e => e.To));
+        if (balance >= 0)
+        {
+            set.Add(balance);
+        }
+
+        var slots = set.ToArray();
+        var entries = new LeanRowPlan.Entry[kernel.Entries.Length];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var (to, kind, f) = kernel.Entries[i];
+            var rate = kind == TransitionValueKind.Rate;
+            var effects = new List<LeanRowPlan.Effect>();
+            foreach (var re in _effects[b])
+            {
+                var e = re.Effect;
+                if (rate && re.To == to && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk && (e.Ages is null || e.Ages.Contains(age)))
+                {
+                    effects.Add(new LeanRowPlan.Effect(re.Active, e.Size, e.Profile.Multiplier(tau), e.Scaling));
+                }
+            }
+
+            var evaluated = (evaluate & (1UL << i)) != 0;
+            entries[i] = new LeanRowPlan.Entry(Array.IndexOf(slots, to), rate, evaluated, evaluated ? 0 : cached[i], f, [.. effects]);
+        }
+
+        var B = c.Space.BaseCount;
+        return new LeanRowPlan(t, x, kernel.IsRate, balance >= 0 ? Array.IndexOf(slots, balance) : -1, [.. slots.Select(j => c.Destinations[(x * B) + j])], entries);
+    }
+
+    /// <summary>
+    /// The row of a <see cref="LeanRowPlan"/> at the current parameter values, into <paramref name="row"/>
+    /// (over expanded states; only the plan's destinations are written, the others are 0 in every
+    /// compilation of the row): the evaluated entries through their functions, the cached ones from the
+    /// plan, then the hazard-ratio and relative-risk effects, the competing risks or the remainder, and the
+    /// checks and clamping of <see cref="TransitionRowKernel"/>, the same operations in the same order as
+    /// <see cref="TransitionRow(int, int, Span{double}, Span{double}, ulong)"/>, so the row is the same
+    /// number for number. Returns false, reporting nothing and leaving the row unspecified, when a value or
+    /// the row fails a check; the caller then computes the row with the general kernel, which reports it.
+    /// </summary>
+    public bool LeanRow(LeanRowPlan r, Span<double> row)
+    {
+        var c = _c;
+        var dt = c.Dt;
+        var expanded = r.Expanded;
+        var q = _lean.AsSpan(0, expanded.Length);
+        q.Clear();
+        var parameters = _paramsAt[r.T];
+        var ctx = new ModelContext(r.T, dt, Plan.StartAge, c.Space.TimeInStateOf[r.X], parameters);
+        foreach (ref readonly var e in r.Entries.AsSpan())
+        {
+            double v;
+            if (e.Evaluate)
+            {
+                v = e.F(in ctx);
+                if (!double.IsFinite(v) || (e.IsRate ? v < 0 : v < -TransitionRowKernel.Tolerance || v > 1 + TransitionRowKernel.Tolerance))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                v = e.Cached;
+            }
+
+            foreach (var fx in e.Effects)
+            {
+                var factor = TransitionRowKernel.ScaledRatio(fx.Size.Evaluate(parameters), fx.M, fx.Scaling);
+                var w = _weights[fx.Active];
+                v *= w == 1 ? factor : 1 + (w * (factor - 1));
+            }
+
+            q[e.Slot] += v;
+        }
+
+        if (r.IsRate)
+        {
+            var total = 0.0;
+            for (var j = 0; j < q.Length; j++)
+            {
+                total += q[j];
+            }
+
+            var stay = Math.Exp(-total * dt);
+            if (total > 0)
+            {
+                var scale = double.IsFinite(total) ? RateConversion.ToProbability(total, dt) / total : 0.0;
+                for (var j = 0; j < q.Length; j++)
+                {
+                    q[j] *= scale;
+                }
+            }
+
+            q[r.BalanceSlot] += stay;
+        }
+        else if (r.BalanceSlot >= 0)
+        {
+            var others = 0.0;
+            for (var j = 0; j < q.Length; j++)
+            {
+                others += q[j];
+            }
+
+            q[r.BalanceSlot] += 1 - others;
+        }
+
+        var sum = 0.0;
+        for (var j = 0; j < q.Length; j++)
+        {
+            if (q[j] < -TransitionRowKernel.Tolerance || q[j] > 1 + TransitionRowKernel.Tolerance || !double.IsFinite(q[j]))
+            {
+                return false;
+            }
+
+            q[j] = Math.Clamp(q[j], 0, 1);
+            sum += q[j];
+        }
+
+        if (!TransitionRowKernel.SumsToOne(sum))
+        {
+            return false;
+        }
+
+        for (var j = 0; j < expanded.Length; j++)
+        {
+            row[expanded[j]] = 0;
+        }
+
+        for (var j = 0; j < expanded.Length; j++)
+        {
+            if (q[j] != 0)
+            {
+                row[expanded[j]] += q[j];
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
