@@ -35,10 +35,12 @@ internal sealed partial class CohortDrawEvaluator
     /// <summary>
     /// The structure every lane shares: the union over strategies of the rows' structural non-zeros
     /// (flat, ascending per row: adding an exact 0 where a strategy's row has no entry changes no sum),
-    /// per strategy and sub-cohort the lane slot of each dependent cell and, for a cell copied from an
+    /// per strategy and sub-cohort where each dependent row's lanes start (<c>[t·N + x]</c>, −1 for a row
+    /// that is the base row in every lane, read from the base compilation and broadcast) and their total
+    /// length, the lane slot of each dependent cell and, for a cell copied from an
     /// earlier strategy, the slot it is copied from, and the width of the projected cells in use.
     /// </summary>
-    private sealed record LaneLayout(int W, int[] Start, int[] Index, int[][][] CellSlot, int[][][] CellSourceSlot, int Used)
+    private sealed record LaneLayout(int W, int[] Start, int[] Index, int[][][] RowOffset, int[] RowLength, int[][][] CellSlot, int[][][] CellSourceSlot, int Used)
     {
         /// <summary>Structural non-zeros per cycle.</summary>
         public int Nnz => Start[^1];
@@ -69,6 +71,46 @@ internal sealed partial class CohortDrawEvaluator
         }
 
         var (start, index) = Flat(columns, N);
+        var W = LaneCount;
+        var rowOffset = new int[_plans.Length][][];
+        var rowLength = new int[_plans.Sum(p => p.Rows.Length)];
+        var at = 0;
+        for (var s = 0; s < _plans.Length; s++)
+        {
+            var p = _plans[s];
+            rowOffset[s] = new int[p.Rows.Length][];
+            for (var si = 0; si < p.Rows.Length; si++)
+            {
+                var offsets = rowOffset[s][si] = new int[T * N];
+                Array.Fill(offsets, -1);
+                var length = 0;
+                foreach (var tx in p.Rows[si])
+                {
+                    offsets[tx] = length;
+                    length += (start[(tx % N) + 1] - start[tx % N]) * W;
+                }
+
+                rowLength[at++] = length;
+            }
+        }
+
+        for (var s = 0; s < _plans.Length; s++)
+        {
+            var p = _plans[s];
+            for (var si = 0; si < p.Rows.Length; si++)
+            {
+                for (var k = 0; k < p.Rows[si].Length; k++)
+                {
+                    var src = p.RowSource[si][k];
+                    if (src.Strategy >= 0 && rowOffset[src.Strategy][src.Subcohort][p.Rows[si][k]] < 0)
+                    {
+                        // A copied row that its source does not recompute: not expected; draws then go one by one.
+                        return null;
+                    }
+                }
+            }
+        }
+
         var cellSlot = new int[_plans.Length][][];
         var sourceSlot = new int[_plans.Length][][];
         for (var s = 0; s < _plans.Length; s++)
@@ -100,7 +142,7 @@ internal sealed partial class CohortDrawEvaluator
             }
         }
 
-        return new LaneLayout(LaneCount, start, index, cellSlot, sourceSlot, _outcomeLane + _model.Outcomes.Count);
+        return new LaneLayout(W, start, index, rowOffset, rowLength, cellSlot, sourceSlot, _outcomeLane + _model.Outcomes.Count);
     }
 
     /// <summary>Operations on one lane group (<see cref="LaneCount"/> doubles) at a time: a multiply and an add per lane (no fused multiply-add), as in <see cref="AxpyVectors"/>.</summary>
@@ -161,7 +203,7 @@ internal sealed partial class CohortDrawEvaluator
     /// occupancy of 0 adds exact zeros where <see cref="Propagate"/> skips.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, double[] g0, double[] gl, int cellCount, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] scale, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, double[] p0Rows, double[] g0, double[] gl, int cellCount, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] scale, double[] acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -171,12 +213,11 @@ internal sealed partial class CohortDrawEvaluator
         var V = _coefficients.Length;
         var Jp = _jp;
         var J = lanes.Used;
-        var nnz = lanes.Nnz;
         var start = lanes.Start;
         var index = lanes.Index;
         var w = c.StateWeights;
         var r = c.PreviousWeights;
-        if (initial.Length < N * W || rows.Length < T * nnz * W || g0.Length < (T + 1) * N * Jp || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W || scale.Length < W
+        if (initial.Length < N * W || rowOffset.Length < T * N || p0Rows.Length < T * N * N || g0.Length < (T + 1) * N * Jp || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W || scale.Length < W
             || start.Length != N + 1 || gl.Length < cellCount * J * W || upfront.Length < 2 * A * W)
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
@@ -209,6 +250,7 @@ internal sealed partial class CohortDrawEvaluator
         ref var g00 = ref MemoryMarshal.GetArrayDataReference(g0);
         ref var gl0 = ref MemoryMarshal.GetArrayDataReference(gl);
         ref var p0 = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref var b0 = ref MemoryMarshal.GetArrayDataReference(p0Rows);
         ref var i0 = ref MemoryMarshal.GetArrayDataReference(index);
         for (var t = 0; t <= T; t++)
         {
@@ -243,10 +285,9 @@ internal sealed partial class CohortDrawEvaluator
                 break;
             }
 
-            // m·P over the union of the structural non-zeros.
+            // m·P over the union of the structural non-zeros: a dependent row's own lanes, otherwise the base row broadcast.
             Array.Clear(next, 0, N * W);
             ref var n0 = ref MemoryMarshal.GetArrayDataReference(next);
-            ref var pt = ref Unsafe.Add(ref p0, t * nnz * W);
             for (var x = 0; x < N; x++)
             {
                 ref var mx = ref Unsafe.Add(ref m0, x * W);
@@ -255,9 +296,23 @@ internal sealed partial class CohortDrawEvaluator
                     continue;
                 }
 
-                for (var k = start[x]; k < start[x + 1]; k++)
+                var offset = rowOffset[(t * N) + x];
+                if (offset >= 0)
                 {
-                    Lane.MulAdd(ref Unsafe.Add(ref n0, Unsafe.Add(ref i0, k) * W), ref mx, ref Unsafe.Add(ref pt, k * W));
+                    ref var row = ref Unsafe.Add(ref p0, offset);
+                    for (var k = start[x]; k < start[x + 1]; k++)
+                    {
+                        Lane.MulAdd(ref Unsafe.Add(ref n0, Unsafe.Add(ref i0, k) * W), ref mx, ref Unsafe.Add(ref row, (k - start[x]) * W));
+                    }
+                }
+                else
+                {
+                    ref var row = ref Unsafe.Add(ref b0, ((t * N) + x) * N);
+                    for (var k = start[x]; k < start[x + 1]; k++)
+                    {
+                        var y = Unsafe.Add(ref i0, k);
+                        Lane.MulAddBroadcast(ref Unsafe.Add(ref n0, y * W), ref mx, Unsafe.Add(ref row, y));
+                    }
                 }
             }
 
@@ -310,6 +365,7 @@ internal sealed partial class CohortDrawEvaluator
         private double[]? _rowScratch;
         private double[]? _gScratch;
         private double[]? _upScratch;
+        private double[]? _cellScratch;
         private Compilation[][]? _laneCompilations;
         private SubcohortCompiler?[][][]? _laneCompilers;
         private List<SubcohortPlan>?[][]? _laneSplits;
@@ -355,26 +411,33 @@ internal sealed partial class CohortDrawEvaluator
             }
 
             var t1 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            long update = 0, trace = 0;
             for (var s = 0; s < S; s++)
             {
+                // Each strategy's update and trace together, while its lanes are in cache.
+                cancellationToken.ThrowIfCancellationRequested();
+                var u0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                 if (!UpdateLanes(s))
                 {
                     // A lane needs a full compilation (or fails): the draws one by one, exactly as before.
                     OneByOne(k, count, seed, b, at, observer, cancellationToken);
                     return;
                 }
-            }
 
-            var t2 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-            for (var s = 0; s < S; s++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
+                var u1 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                 var acc = _accL![s];
                 Array.Clear(acc);
                 var work = _work[s];
+                var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl![s][si], _g[s][si], _gl![s][si], e._plans[s].Cells[si].Length, lanes.CellSlot[s][si], _mL!, _nextL!, _scaleL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl![s][si], lanes.RowOffset[s][si], baseModel.Subcohorts[si].P, _g[s][si], _gl![s][si], e._plans[s].Cells[si].Length, lanes.CellSlot[s][si], _mL!, _nextL!, _scaleL!, acc);
+                }
+
+                if (Timed)
+                {
+                    update += u1 - u0;
+                    trace += System.Diagnostics.Stopwatch.GetTimestamp() - u1;
                 }
             }
 
@@ -411,8 +474,8 @@ internal sealed partial class CohortDrawEvaluator
             {
                 var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
                 Ticks[0] += t1 - t0;
-                Ticks[1] += t2 - t1;
-                Ticks[2] += t3 - t2;
+                Ticks[1] += update;
+                Ticks[2] += trace;
                 Ticks[3] += t4 - t3;
             }
         }
@@ -441,11 +504,12 @@ internal sealed partial class CohortDrawEvaluator
             var W = lanes.W;
             var S = e._strategies.Length;
             var c0 = _work[0];
-            int T = c0.Cycles, N = c0.ExpandedStateCount, L = c0.LedgerCount, J = lanes.Used, nnz = lanes.Nnz;
+            int T = c0.Cycles, N = c0.ExpandedStateCount, L = c0.LedgerCount, J = lanes.Used;
             var pl = new double[S][][];
             var gl = new double[S][][];
             var initL = new double[S][][];
             var upL = new double[S][][];
+            var rowAt = 0;
             _accL = new double[S][];
             for (var s = 0; s < S; s++)
             {
@@ -457,20 +521,8 @@ internal sealed partial class CohortDrawEvaluator
                 upL[s] = new double[subcohorts.Length][];
                 for (var si = 0; si < subcohorts.Length; si++)
                 {
-                    // The base rows in every lane; the dependent ones are overwritten by every batch.
-                    var P = subcohorts[si].P;
-                    var rows = pl[s][si] = new double[T * nnz * W];
-                    for (var t = 0; t < T; t++)
-                    {
-                        for (var x = 0; x < N; x++)
-                        {
-                            for (var i = lanes.Start[x]; i < lanes.Start[x + 1]; i++)
-                            {
-                                rows.AsSpan(((t * nnz) + i) * W, W).Fill(P[(((t * N) + x) * N) + lanes.Index[i]]);
-                            }
-                        }
-                    }
-
+                    // The dependent rows' lanes (the others are read from the base compilation), overwritten by every batch.
+                    pl[s][si] = new double[lanes.RowLength[rowAt++]];
                     gl[s][si] = new double[plan.Cells[si].Length * J * W];
                     initL[s][si] = new double[N * W];
                     upL[s][si] = new double[L * W];
@@ -510,6 +562,7 @@ internal sealed partial class CohortDrawEvaluator
             }
 
             _rowScratch = new double[N];
+            _cellScratch = new double[L];
             _gScratch = new double[e._jp];
             _upScratch = new double[L];
             _pl = pl;
@@ -545,11 +598,16 @@ internal sealed partial class CohortDrawEvaluator
                 }
             }
 
-            int N = work.ExpandedStateCount, L = work.LedgerCount, J = lanes.Used, nnz = lanes.Nnz;
+            int N = work.ExpandedStateCount, L = work.LedgerCount, J = lanes.Used;
             var start = lanes.Start;
             var index = lanes.Index;
             var row = _rowScratch!;
             var compilers = _laneCompilers!;
+
+            // The scratch row and ledger are kept all 0 between blocks (cleared here in case a model function threw in the last batch).
+            Array.Clear(row);
+            var cell = _cellScratch!;
+            Array.Clear(cell);
             for (var si = 0; si < work.Subcohorts.Length; si++)
             {
                 var initL = _initL![s][si];
@@ -580,17 +638,18 @@ internal sealed partial class CohortDrawEvaluator
                 var rowLean = plan.RowLean[si];
                 var cache = _rowCache[s][si];
                 var pl = _pl![s][si];
+                var rowOffset = lanes.RowOffset[s][si];
                 for (var k = 0; k < rows.Length; k++)
                 {
                     var tx = rows[k];
                     int t = tx / N, x = tx % N;
-                    var off = ((t * nnz) + start[x]) * W;
+                    var off = rowOffset[tx];
                     var n = start[x + 1] - start[x];
                     var src = rowSource[k];
                     if (src.Strategy >= 0)
                     {
                         // The same row in an earlier strategy (same union layout, already computed for every lane).
-                        Array.Copy(_pl[src.Strategy][src.Subcohort], off, pl, off, n * W);
+                        Array.Copy(_pl[src.Strategy][src.Subcohort], lanes.RowOffset[src.Strategy][src.Subcohort][tx], pl, off, n * W);
                         continue;
                     }
 
@@ -646,10 +705,29 @@ internal sealed partial class CohortDrawEvaluator
                     }
 
                     var evaluate = cellEvaluate[k];
+                    var leanCell = plan.CellLean[si][k];
+                    var fixedProjection = e._cellFixed[s][si][k]!;
                     for (var lane = 0; lane < W; lane++)
                     {
-                        compilers[lane][s][si]!.StateCell(tx / N, tx % N, _cell, _cellOutcomes, evaluate == ulong.MaxValue ? [] : cellCache.AsSpan(cellCacheAt[k]), evaluate);
-                        e.Project(_cell, work.Cells[tx % N], _cellOutcomes, g);
+                        if (leanCell is not null && compilers[lane][s][si]!.LeanCell(leanCell, fixedProjection, e._coefByAccount, e._coefficients.Length, e._outcomeLane, g))
+                        {
+                            for (var j = 0; j < J; j++)
+                            {
+                                gl[off + (j * W) + lane] = g[j];
+                            }
+
+                            continue;
+                        }
+
+                        // The scratch ledger is all 0 here; the cell books only to its structural ledger cells, cleared after the projection.
+                        var structural = work.Cells[tx % N];
+                        compilers[lane][s][si]!.StateCell(tx / N, tx % N, cell, _cellOutcomes, evaluate == ulong.MaxValue ? [] : cellCache.AsSpan(cellCacheAt[k]), evaluate, flowsAreZero: true);
+                        e.Project(cell, structural, _cellOutcomes, g);
+                        foreach (var l in structural)
+                        {
+                            cell[l] = 0;
+                        }
+
                         for (var j = 0; j < J; j++)
                         {
                             gl[off + (j * W) + lane] = g[j];

@@ -77,6 +77,47 @@ internal sealed partial class CohortDrawEvaluator
         _coefficients = coefficients;
         _plans = plans;
         _lanes = BuildLanes();
+        _cellFixed = [.. plans.Select(p => p.CellLean.Select(cells => cells.Select(FixedProjection).ToArray()).ToArray())];
+    }
+
+    /// <summary>Per strategy, sub-cohort and dependent cell, the projection of its lean plan's fixed flows (<see cref="FixedProjection"/>), or null.</summary>
+    private readonly double[]?[][][] _cellFixed;
+
+    /// <summary>
+    /// The fixed flows of a lean cell projected onto the channels, 2·V wide (base flows, then an
+    /// intervention half of zeros): summed per account in flow order, then projected in account order, as
+    /// <see cref="Project"/> projects a ledger.
+    /// </summary>
+    private double[]? FixedProjection(LeanCellPlan? plan)
+    {
+        if (plan is null)
+        {
+            return null;
+        }
+
+        var V = _coefficients.Length;
+        var A = _coefByAccount.Length / V;
+        var byAccount = new double[A];
+        var booked = new SortedSet<int>();
+        foreach (var (account, value) in plan.Fixed)
+        {
+            byAccount[account] += value;
+            booked.Add(account);
+        }
+
+        var g = new double[2 * V];
+        foreach (var a in booked)
+        {
+            if (byAccount[a] != 0)
+            {
+                for (var v = 0; v < V; v++)
+                {
+                    g[v] += _coefByAccount[(a * V) + v] * byAccount[a];
+                }
+            }
+        }
+
+        return g;
     }
 
     /// <summary>
@@ -105,6 +146,9 @@ internal sealed partial class CohortDrawEvaluator
         public required int[][] CellCacheAt { get; init; }
 
         public required double[][] CellCache { get; init; }
+
+        /// <summary>Per cell, its lean plan (<see cref="SubcohortCompiler.LeanCell"/>), or null for the general stage.</summary>
+        public required LeanCellPlan?[][] CellLean { get; init; }
 
         /// <summary>The structural non-zeros of the rows, flat (<see cref="Flat"/>; the same in every compilation of the strategy).</summary>
         public required (int[] Start, int[] Index) Columns { get; init; }
@@ -156,6 +200,7 @@ internal sealed partial class CohortDrawEvaluator
             var cellEvaluate = new ulong[S][];
             var cellCacheAt = new int[S][];
             var cellCache = new double[S][];
+            var cellLean = new LeanCellPlan?[S][];
             var baseCompilation = Compilation.Start(model, strategies[s], model.BaseParameters, [], null)!;
             var subcohortPlans = baseCompilation.PlanSubcohorts();
             for (var si = 0; si < S; si++)
@@ -175,6 +220,7 @@ internal sealed partial class CohortDrawEvaluator
                 var ce = new List<ulong>();
                 var ca = new List<int>();
                 var cellValues = new List<double>();
+                var leanCells = new List<LeanCellPlan?>();
                 var values = new double[64];
                 for (var t = 0; t <= T; t++)
                 {
@@ -202,6 +248,7 @@ internal sealed partial class CohortDrawEvaluator
                             var flowCount = baseCompilation.FlowsByState[compiled.BaseOf[x]].Count;
                             var evaluate = compiler.CellEntries(t, x, changed, values);
                             ce.Add(evaluate);
+                            leanCells.Add(compiler.PlanLeanCell(t, x, evaluate, values));
                             ca.Add(cellValues.Count);
                             if (evaluate != ulong.MaxValue)
                             {
@@ -228,6 +275,7 @@ internal sealed partial class CohortDrawEvaluator
                 cellEvaluate[si] = [.. ce];
                 cellCacheAt[si] = [.. ca];
                 cellCache[si] = [.. cellValues];
+                cellLean[si] = [.. leanCells];
             }
 
             plans[s] = new StrategyPlan(compiled, rows, cells, events)
@@ -241,6 +289,7 @@ internal sealed partial class CohortDrawEvaluator
                 CellEvaluate = cellEvaluate,
                 CellCacheAt = cellCacheAt,
                 CellCache = cellCache,
+                CellLean = cellLean,
                 Columns = Flat(compiled.Columns, N),
             };
         }
@@ -902,6 +951,12 @@ internal sealed partial class CohortDrawEvaluator
                             }
                             else
                             {
+                                if (plan.CellLean[si][k] is { } lean && compiler.LeanCell(lean, _e._cellFixed[s][si][k]!, _e._coefByAccount, _e._coefficients.Length, _e._outcomeLane, g.AsSpan(tx * Jp, Jp)))
+                                {
+                                    // Only the flows that read a drawn parameter evaluated and projected; a value failing a check falls through to the general stage, which reports it.
+                                    continue;
+                                }
+
                                 // Into a scratch ledger, then projected: the worker's flow table is read only through the projection.
                                 var evaluate = cellEvaluate[k];
                                 compiler.StateCell(tx / N, tx % N, _cell, _cellOutcomes, evaluate == ulong.MaxValue ? [] : cellCache.AsSpan(cellCacheAt[k]), evaluate);

@@ -214,16 +214,20 @@ internal sealed class Compilation
                 Report(ProblemSubject.Intervention(interventions[i].Name), $"intervention '{interventions[i].Name}' uptake", $"Uptake must lie in [0, 1] (got {Uptake[i]}).");
             }
 
-            foreach (var e in interventions[i].TransitionEffects)
+            var effects = interventions[i].TransitionEffects;
+            for (var j = 0; j < effects.Count; j++)
             {
+                var e = effects[j];
                 if (!Enum.IsDefined(e.Scaling))
                 {
                     Report(ProblemSubject.InterventionEffect(interventions[i].Name, e.From, e.To), $"intervention '{interventions[i].Name}' effect on {e.From} → {e.To}", $"Unknown effect scaling {(int)e.Scaling}; use EffectScaling.Power or EffectScaling.Linear.");
                 }
             }
 
-            foreach (var cost in interventions[i].Costs)
+            var costs = interventions[i].Costs;
+            for (var j = 0; j < costs.Count; j++)
             {
+                var cost = costs[j];
                 if (Model.AccountIndex(cost.Account) < 0)
                 {
                     Report(ProblemSubject.Intervention(interventions[i].Name), $"intervention '{interventions[i].Name}' cost", $"Account {cost.Account} is not known to the model; register the strategy with AddStrategy so its accounts are included.");
@@ -952,10 +956,12 @@ internal sealed class SubcohortCompiler
                 total += q[j];
             }
 
-            var stay = Math.Exp(-total * dt);
+            // RateConversion.ToProbability(total, dt) = −expm1(−total·dt), with the exponential computed once for the stay and the move.
+            var exponent = -total * dt;
+            var stay = Math.Exp(exponent);
             if (total > 0)
             {
-                var scale = double.IsFinite(total) ? RateConversion.ToProbability(total, dt) / total : 0.0;
+                var scale = double.IsFinite(total) ? -Numerics.ExpM1(exponent, stay) / total : 0.0;
                 for (var j = 0; j < q.Length; j++)
                 {
                     q[j] *= scale;
@@ -1140,13 +1146,154 @@ internal sealed class SubcohortCompiler
     }
 
     /// <summary>
+    /// The lean plan (<see cref="LeanCellPlan"/>) of the cell of (<paramref name="t"/>, <paramref name="x"/>)
+    /// for draws that evaluate the flows of <paramref name="evaluate"/> (<see cref="CellEntries"/>) and keep
+    /// the others at <paramref name="cached"/>; null when the cell needs the general stage: every flow
+    /// evaluated (more than 64, or parameter effects), or a flow or outcome effect in the state.
+    /// </summary>
+    public LeanCellPlan? PlanLeanCell(int t, int x, ulong evaluate, ReadOnlySpan<double> cached)
+    {
+        var c = _c;
+        var b = c.Space.BaseOf[x];
+        if (evaluate == ulong.MaxValue || _flowEffects[b].Length > 0 || _outcomeEffectIn[b] || _active.Any(iv => iv.ParameterEffects.Count > 0))
+        {
+            return null;
+        }
+
+        var dt = c.Dt;
+        var tau = t * dt;
+        var age = new ModelContext(t, dt, Plan.StartAge, c.Space.TimeInStateOf[x], c.Parameters).Age;
+        var stateFlows = c.FlowsByState[b];
+        var fixedFlows = new List<(int, double)>();
+        var evaluated = new List<LeanCellPlan.Flow>();
+        for (var i = 0; i < stateFlows.Count; i++)
+        {
+            var (fi, account) = stateFlows[i];
+            if ((evaluate & (1UL << i)) == 0)
+            {
+                fixedFlows.Add((account, cached[i]));
+                continue;
+            }
+
+            var f = c.Model.Flows[fi];
+            evaluated.Add(new LeanCellPlan.Flow(account, f.Amount, c.PriceFactor[fi], f.RealGrowth != 0, f.RealGrowth != 0 ? Math.Pow(1 + f.RealGrowth, tau) : 1));
+        }
+
+        var costs = new List<LeanCellPlan.Cost>();
+        foreach (var (a, cost, cell) in _costs[b])
+        {
+            if (cost.Ages is { } costAges && !costAges.Contains(age))
+            {
+                continue;
+            }
+
+            var share = 1.0;
+            if (cost.DurationYears is double d)
+            {
+                share = 0.0;
+                foreach (var (cycle, part) in c.Time.CycleShares[t])
+                {
+                    if (cycle * dt < d - Tolerance)
+                    {
+                        share += part;
+                    }
+                }
+
+                if (share == 0)
+                {
+                    continue;
+                }
+            }
+
+            costs.Add(new LeanCellPlan.Cost(a, cost.Amount, share, cell - c.A));
+        }
+
+        var outcomes = c.O == 0 ? [] : c.OutcomesByState[b].Select(o => (o.Value, o.Outcome)).ToArray();
+        return new LeanCellPlan(t, x, [.. fixedFlows], [.. evaluated], [.. costs], outcomes);
+    }
+
+    /// <summary>
+    /// The projected cell of a <see cref="LeanCellPlan"/> at the current parameter values into
+    /// <paramref name="g"/>: <paramref name="fixedProjection"/> (the fixed flows projected onto the
+    /// <paramref name="v"/> channels, <c>2·v</c> wide) plus each evaluated flow's <c>c_v(a)·amount</c> and each
+    /// cost's <c>c_v(a)·weight·share·amount</c> (intervention half), and the outcomes from
+    /// <paramref name="outcomeLane"/> on, summed in definition order as <see cref="StateCell(int, int, Span{double}, Span{double})"/>
+    /// sums them. The flows are projected one by one instead of per account (a change of summation order,
+    /// within 1e-12 relative). Returns false, reporting nothing, when a value is not finite; the caller then
+    /// computes the cell with the general stage, which reports it.
+    /// </summary>
+    public bool LeanCell(LeanCellPlan p, ReadOnlySpan<double> fixedProjection, double[] coefByAccount, int v, int outcomeLane, Span<double> g)
+    {
+        var c = _c;
+        fixedProjection.CopyTo(g);
+        var ctx = new ModelContext(p.T, c.Dt, Plan.StartAge, c.Space.TimeInStateOf[p.X], _paramsAt[p.T]);
+        foreach (ref readonly var f in p.Evaluated.AsSpan())
+        {
+            var amount = f.Amount(in ctx);
+            if (!double.IsFinite(amount))
+            {
+                return false;
+            }
+
+            amount *= f.Price;
+            if (f.HasGrowth)
+            {
+                amount *= f.Growth;
+            }
+
+            var coef = coefByAccount.AsSpan(f.Account * v, v);
+            for (var j = 0; j < v; j++)
+            {
+                g[j] += coef[j] * amount;
+            }
+        }
+
+        foreach (ref readonly var cost in p.Costs.AsSpan())
+        {
+            var w = _weights[cost.Active];
+            var amount = (w == 1 ? cost.Share : w * cost.Share) * cost.Amount.Evaluate(_paramsAt[p.T]);
+            var coef = coefByAccount.AsSpan(cost.Account * v, v);
+            for (var j = 0; j < v; j++)
+            {
+                g[v + j] += coef[j] * amount;
+            }
+        }
+
+        for (var o = 0; o < c.O; o++)
+        {
+            g[outcomeLane + o] = 0;
+        }
+
+        foreach (var (f, o) in p.Outcomes)
+        {
+            var value = f(in ctx);
+            if (!double.IsFinite(value))
+            {
+                return false;
+            }
+
+            g[outcomeLane + o] += value;
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// <see cref="StateCell(int, int, Span{double}, Span{double})"/> with the flows' amounts cached: flow i
     /// is evaluated when bit i of <paramref name="evaluate"/> is set, otherwise <paramref name="cached"/>[i]
     /// (its amount times price factor and real growth, from <see cref="CellEntries"/>) is its value; the
     /// flow effects, costs and outcomes are computed as always. Model functions are pure, so the cell is the
     /// same number for number. An empty <paramref name="cached"/> evaluates every flow.
     /// </summary>
-    public void StateCell(int t, int x, Span<double> flows, Span<double> outcomes, ReadOnlySpan<double> cached, ulong evaluate)
+    public void StateCell(int t, int x, Span<double> flows, Span<double> outcomes, ReadOnlySpan<double> cached, ulong evaluate) => StateCell(t, x, flows, outcomes, cached, evaluate, false);
+
+    /// <summary>
+    /// <see cref="StateCell(int, int, Span{double}, Span{double}, ReadOnlySpan{double}, ulong)"/>; with
+    /// <paramref name="flowsAreZero"/> the caller guarantees <paramref name="flows"/> is all 0 and it is not
+    /// cleared (the cell then books only to the state's structural ledger cells, <see cref="Compilation.Cells"/>,
+    /// which the caller clears afterwards).
+    /// </summary>
+    public void StateCell(int t, int x, Span<double> flows, Span<double> outcomes, ReadOnlySpan<double> cached, ulong evaluate, bool flowsAreZero)
     {
         var useCache = !cached.IsEmpty;
         var c = _c;
@@ -1158,7 +1305,11 @@ internal sealed class SubcohortCompiler
         var b = c.Space.BaseOf[x];
         var ctx = new ModelContext(t, dt, Plan.StartAge, c.Space.TimeInStateOf[x], _paramsAt[t]);
         var cycleShares = c.Time.CycleShares;
-        flows.Clear();
+        if (!flowsAreZero)
+        {
+            flows.Clear();
+        }
+
         outcomes.Clear();
         var stateFlows = c.FlowsByState[b];
         for (var i = 0; i < stateFlows.Count; i++)
