@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using SocialInvestment.Engine;
+using SocialInvestment.Households;
 using SocialInvestment.Orleans;
 using SocialInvestment.Scenarios;
 using SocialInvestment.Uncertainty;
@@ -43,7 +44,7 @@ internal static class ClusterAddress
 }
 
 /// <summary>
-/// run --cluster: the PSA over a running Orleans cluster. Kept in its own class, so the Orleans
+/// run --cluster and households --cluster: the PSA and the household microsimulation over a running Orleans cluster. Kept in its own class, so the Orleans
 /// assemblies are loaded only when --cluster is given (a local run never touches them).
 /// </summary>
 internal static class ClusterSubmit
@@ -63,7 +64,37 @@ internal static class ClusterSubmit
     public static PsaResult RunProbabilistic(string address, Scenario scenario, int draws, ulong seed, int threads, PsaDrawSink sink, IProgress<RunProgress> progress, CancellationToken cancellationToken)
         => RunAsync(address, scenario, draws, seed, threads, sink, progress, cancellationToken).GetAwaiter().GetResult();
 
-    private static async Task<PsaResult> RunAsync(string address, Scenario scenario, int draws, ulong seed, int threads, PsaDrawSink sink, IProgress<RunProgress> progress, CancellationToken cancellationToken)
+    private static Task<PsaResult> RunAsync(string address, Scenario scenario, int draws, ulong seed, int threads, PsaDrawSink sink, IProgress<RunProgress> progress, CancellationToken cancellationToken)
+        => WithClusterAsync(address, async runner =>
+        {
+            var options = new ClusterRunOptions { ThreadsPerRange = threads > 0 ? threads : 1 }; // the incremental draw path, as the local run
+            var (result, _) = await runner.RunProbabilisticStreamedAsync(scenario, draws, seed, sink, options, progress, cancellationToken).ConfigureAwait(false);
+            return result;
+        }, cancellationToken);
+
+    /// <summary>
+    /// households --cluster: connects to the cluster at <paramref name="address"/> and runs the
+    /// household microsimulation there, every household and each household type alone, so the
+    /// appraisal equals the local <see cref="HouseholdAppraisal.Run(HouseholdScenario, Scenario, HouseholdOptions, IProgress{RunProgress}?, CancellationToken)"/> bit for bit.
+    /// </summary>
+    /// <param name="address">The gateway addresses.</param>
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="files">The household tables' bytes (sent to the cluster).</param>
+    /// <param name="tables">The same tables, parsed here (validated before anything is sent).</param>
+    /// <param name="options">Households and seed (the perspectives are set by the appraisal).</param>
+    /// <param name="threads">Threads per range on the silos (0: 1).</param>
+    /// <param name="progress">Receives one report per finished range.</param>
+    /// <param name="cancellationToken">Cancels the run on every silo.</param>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static HouseholdAppraisal RunHouseholds(string address, Scenario scenario, IReadOnlyDictionary<string, byte[]> files, HouseholdScenario tables, HouseholdOptions options, int threads, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+        => WithClusterAsync(address, runner => Task.FromResult(HouseholdAppraisal.Run(tables, scenario, options, (type, o) =>
+        {
+            var run = new ClusterRunOptions { ThreadsPerRange = threads > 0 ? threads : 1 };
+            return runner.RunHouseholdsAsync(scenario, files, o.Households, o.Seed, o.BlockSize, type, run, type is null ? progress : null, cancellationToken).GetAwaiter().GetResult().Result;
+        })), cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>Connects a client to the cluster at <paramref name="address"/>, runs <paramref name="work"/> with it and leaves; connection failures and the cluster's refusals become <see cref="CliException"/>s with <see cref="ExitCodes.ClusterError"/>.</summary>
+    private static async Task<T> WithClusterAsync<T>(string address, Func<ClusterRunner, Task<T>> work, CancellationToken cancellationToken)
     {
         if (!ClusterAddress.TryParse(address, out var gateways, out var problem))
         {
@@ -117,10 +148,7 @@ internal static class ClusterSubmit
 
         try
         {
-            var runner = new ClusterRunner(host.Services.GetRequiredService<IClusterClient>());
-            var options = new ClusterRunOptions { ThreadsPerRange = threads > 0 ? threads : 1 }; // the incremental draw path, as the local run (its settlement collectors observe the draws without leaving it)
-            var (result, _) = await runner.RunProbabilisticStreamedAsync(scenario, draws, seed, sink, options, progress, cancellationToken).ConfigureAwait(false);
-            return result;
+            return await work(new ClusterRunner(host.Services.GetRequiredService<IClusterClient>())).ConfigureAwait(false);
         }
         catch (ClusterRunException e)
         {

@@ -35,11 +35,23 @@ internal static class HouseholdsCommand
         var seed = CliOptions.WholeNumber("--seed", 0, long.MaxValue, string.Create(CultureInfo.InvariantCulture, $"Seed of the household microsimulation (default {RunScenario.DefaultSeed}); the same seed gives the same numbers on any thread count."));
         var threads = CliOptions.WholeNumber("--threads", 0, RunOptionSet.MaxThreads, "Worker threads: 0 (the default) uses every core. The results are the same on any number of threads.");
         var draws = CliOptions.WholeNumber("--draws", 0, MaxDraws, "PSA draws over the scenario's parameter distributions (parameters.csv: the members' model and the household links, effects, flows, costs and uptake whose parameter column names one), each evaluated with the exact joint-state household cohort (default 0: none). Writes household_psa.csv and household_psa_draws.csv and a report section; the same --seed gives the same draws on any --threads.");
+        var cluster = new Option<string?>("--cluster")
+        {
+            Description = "Run the household microsimulation (every household and each household type) on a running Orleans cluster: the gateway address(es) of its silos, HOST:PORT[,HOST:PORT…], as for run --cluster. The results are the local run's, bit for bit, for the same seed; the household PSA (--draws) and the settlement run here.",
+            HelpName = "HOST:PORT",
+        };
+        cluster.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && !ClusterAddress.TryParse(r.Tokens[0].Value, out _, out var problem))
+            {
+                r.AddError(problem);
+            }
+        });
         var language = new Option<string>("--language") { Description = "Language of the report: en (default) or nb.", DefaultValueFactory = _ => "en" };
         language.AcceptOnlyFromAmong("en", "nb");
         var command = new Command("households", "Families as the unit: run the scenario's households (members with linked life courses, household flows, household interventions with the family's own time) and write results by household type, families with a child placed and adults in work by year, the family's net position beside the municipality, county and state, the per-household whole bill across sectors by year, household_summary.json and the report to --out. Runs on the built-in default with no input.");
         command.Arguments.Add(scenarioArg);
-        foreach (var o in new Option[] { outDir, households, seed, threads, draws, language })
+        foreach (var o in new Option[] { outDir, households, seed, threads, draws, cluster, language })
         {
             command.Options.Add(o);
         }
@@ -51,6 +63,7 @@ internal static class HouseholdsCommand
             (ulong)(parse.GetValue(seed) ?? (long)RunScenario.DefaultSeed),
             (int)(parse.GetValue(threads) ?? 0),
             (int)(parse.GetValue(draws) ?? 0),
+            parse.GetValue(cluster),
             parse.GetValue(language) == "nb" ? ReportLanguage.NorwegianBokmal : ReportLanguage.English,
             [.. parse.Tokens.Select(t => t.Value)],
             output,
@@ -60,19 +73,23 @@ internal static class HouseholdsCommand
         return command;
     }
 
-    private static int Execute(string? scenarioDir, string outDir, long households, ulong seed, int threads, int draws, ReportLanguage language, string[] arguments, TextWriter output, TextWriter error, CliEnvironment environment, CancellationToken ct)
+    private static int Execute(string? scenarioDir, string outDir, long households, ulong seed, int threads, int draws, string? cluster, ReportLanguage language, string[] arguments, TextWriter output, TextWriter error, CliEnvironment environment, CancellationToken ct)
     {
         var scenario = scenarioDir is null ? NorwegianDefault.Load() : CliApp.LoadScenario(scenarioDir);
         var model = scenario.BuildModel();
-        var tables = scenarioDir is null
-            ? HouseholdFiles.Default(scenario, model)
-            : HouseholdFiles.TryRead(scenarioDir, scenario, model) ?? throw new CliException(ExitCodes.InvalidInput, $"the scenario '{scenarioDir}' has no household tables ({HouseholdFiles.RolesFileName}, {HouseholdFiles.TemplatesFileName}, …); socinv init DIR writes the default's as an example.");
+        var files = scenarioDir is null
+            ? HouseholdFiles.DefaultFiles()
+            : HouseholdFiles.ReadFiles(scenarioDir) ?? throw new CliException(ExitCodes.InvalidInput, $"the scenario '{scenarioDir}' has no household tables ({HouseholdFiles.RolesFileName}, {HouseholdFiles.TemplatesFileName}, …); socinv init DIR writes the default's as an example.");
+        var tables = HouseholdFiles.Parse(files, scenario, model);
         var folder = RunFolder.Prepare(outDir);
         try
         {
             var d = tables.Definition;
-            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"socinv: simulating {(d.FromRegister ? d.RegisterHouseholds.Count : households):N0} households × {d.Strategies.Count} strategies × {model.Options.Cycles} cycles{(d.Templates.Count > 1 ? $", and each of the {d.Templates.Count} household types on its own" : string.Empty)}"));
-            var appraisal = HouseholdAppraisal.Run(tables, scenario, new HouseholdOptions { Households = households, Seed = seed, Threads = threads }, null, ct);
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"socinv: simulating {(d.FromRegister ? d.RegisterHouseholds.Count : households):N0} households × {d.Strategies.Count} strategies × {model.Options.Cycles} cycles{(d.Templates.Count > 1 ? $", and each of the {d.Templates.Count} household types on its own" : string.Empty)}{(cluster is null ? string.Empty : $", on the cluster at {cluster}")}"));
+            var householdOptions = new HouseholdOptions { Households = households, Seed = seed, Threads = threads };
+            var appraisal = cluster is null
+                ? HouseholdAppraisal.Run(tables, scenario, householdOptions, null, ct)
+                : ClusterSubmit.RunHouseholds(cluster, scenario, files, tables, householdOptions, threads, null, ct);
             Print(appraisal, output);
             HouseholdPsaResult? psa = null;
             if (draws > 0)

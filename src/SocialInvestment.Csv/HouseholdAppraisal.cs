@@ -15,6 +15,14 @@ namespace SocialInvestment.Scenarios;
 public sealed record HouseholdTypeResult(string Type, double Share, HouseholdComparison Comparison);
 
 /// <summary>
+/// Computes one household comparison for <see cref="HouseholdAppraisal.Run(HouseholdScenario, Scenario, HouseholdOptions, HouseholdComparisonRunner)"/>.
+/// </summary>
+/// <param name="householdType">Null for every household; otherwise the template name of the household type to run alone (<see cref="HouseholdDefinition.ForType"/>).</param>
+/// <param name="options">The options to run with (perspectives included).</param>
+/// <returns>The comparison, the comparator first.</returns>
+public delegate HouseholdComparison HouseholdComparisonRunner(string? householdType, HouseholdOptions options);
+
+/// <summary>
 /// A scenario's households run and summarised for the CLI, the report and notebooks: every
 /// household strategy on the same households (common random numbers), and each household type
 /// (template) on its own for the results by type. Per-household figures are means over the
@@ -53,17 +61,37 @@ public sealed class HouseholdAppraisal
     /// <summary>The family's perspective.</summary>
     public Perspective Family => Households.Definition.FamilyPerspective;
 
-    /// <summary>Runs every household strategy and each household type.</summary>
+    /// <summary>Runs every household strategy and each household type in this process.</summary>
     /// <param name="households">The household tables.</param>
     /// <param name="scenario">The scenario (its perspectives).</param>
     /// <param name="options">Households, seed, threads (the perspectives are set here).</param>
-    /// <param name="progress">Receives a report per finished block.</param>
+    /// <param name="progress">Receives a report per finished block of the run over every household.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     public static HouseholdAppraisal Run(HouseholdScenario households, Scenario scenario, HouseholdOptions options, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(households);
+        var d = households.Definition;
+        return Run(households, scenario, options, (type, o) => HouseholdEngine.RunAll(type is null ? d : d.ForType(type), o, null, null, type is null ? progress : null, cancellationToken));
+    }
+
+    /// <summary>
+    /// Runs every household strategy and each household type through <paramref name="run"/>, which
+    /// computes one comparison: <c>run(null, options)</c> every household, <c>run(type, options)</c>
+    /// the household type alone (<see cref="HouseholdDefinition.ForType"/>). A host passes its own
+    /// runner to compute them elsewhere, for example on a cluster; the options it receives carry the
+    /// perspectives (the scenario's and the family's), which it must use for the results to be the
+    /// local run's.
+    /// </summary>
+    /// <param name="households">The household tables.</param>
+    /// <param name="scenario">The scenario (its perspectives).</param>
+    /// <param name="options">Households, seed, threads (the perspectives are set here).</param>
+    /// <param name="run">Computes one comparison (the comparator first, as <see cref="HouseholdEngine.RunAll"/> gives it).</param>
+    public static HouseholdAppraisal Run(HouseholdScenario households, Scenario scenario, HouseholdOptions options, HouseholdComparisonRunner run)
+    {
+        ArgumentNullException.ThrowIfNull(households);
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(run);
         var d = households.Definition;
         var perspectives = scenario.Perspectives().ToList();
         if (!perspectives.Contains(d.FamilyPerspective))
@@ -72,7 +100,7 @@ public sealed class HouseholdAppraisal
         }
 
         options = options with { Perspectives = perspectives };
-        var all = HouseholdEngine.RunAll(d, options, null, null, progress, cancellationToken);
+        var all = run(null, options);
         var byType = new List<HouseholdTypeResult>();
         if (!d.FromRegister && d.Templates.Count > 1)
         {
@@ -80,34 +108,10 @@ public sealed class HouseholdAppraisal
             foreach (var t in d.Templates)
             {
                 var share = t.Weight / total;
-                if (share <= 0)
+                if (share > 0)
                 {
-                    continue;
+                    byType.Add(new HouseholdTypeResult(t.Name, share, run(t.Name, options)));
                 }
-
-                var b = HouseholdDefinition.Create(d.Model).WithFamilyPayer(d.FamilyPayer).WithDeathStates([.. d.DeathStates]).WithSize(d.Size * share);
-                foreach (var r in d.Roles)
-                {
-                    b.AddRole(r);
-                }
-
-                b.AddTemplate(t with { Weight = 1 });
-                foreach (var l in d.Links)
-                {
-                    b.AddLink(l);
-                }
-
-                foreach (var f in d.Flows)
-                {
-                    b.AddFlow(f);
-                }
-
-                foreach (var s in d.Strategies)
-                {
-                    b.AddStrategy(s);
-                }
-
-                byType.Add(new HouseholdTypeResult(t.Name, share, HouseholdEngine.RunAll(b.Build(), options, null, null, null, cancellationToken)));
             }
         }
 

@@ -89,9 +89,24 @@ public static class HouseholdFiles
     /// <exception cref="ScenarioFormatException">Every problem, with file, line, column and field.</exception>
     public static HouseholdScenario? TryRead(string directory, Scenario scenario, LifeCourseModel model, ScenarioLimits? limits = null)
     {
-        ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(model);
+        limits ??= ScenarioLimits.Default;
+        return ReadFiles(directory, limits) is { } files ? Parse(files, scenario, model, limits) : null;
+    }
+
+    /// <summary>
+    /// The household tables' bytes of a scenario folder by file name (<see cref="FileNames"/>; a
+    /// missing file is an absent table), unparsed, as <see cref="Parse"/> and a cluster run take them;
+    /// null when the folder has none. Each file is refused above <see cref="ScenarioLimits.MaxFileBytes"/>
+    /// before it is read.
+    /// </summary>
+    /// <param name="directory">The scenario folder.</param>
+    /// <param name="limits">Size limits; null for <see cref="ScenarioLimits.Default"/>.</param>
+    /// <exception cref="ScenarioFormatException">A file cannot be opened or is too large (every such file).</exception>
+    public static IReadOnlyDictionary<string, byte[]>? ReadFiles(string directory, ScenarioLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
         limits ??= ScenarioLimits.Default;
         if (!Present(directory))
         {
@@ -118,12 +133,7 @@ public static class HouseholdFiles
             }
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ScenarioFormatException(problems);
-        }
-
-        return Parse(files, scenario, model, limits);
+        return problems.Count > 0 ? throw new ScenarioFormatException(problems) : files;
     }
 
     /// <summary>The household tables of the built-in Norwegian default (<see cref="NorwegianDefault"/>): one- and two-adult families with children, the family team as a household intervention.</summary>
@@ -133,6 +143,12 @@ public static class HouseholdFiles
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(model);
+        return Parse(DefaultFiles(), scenario, model, ScenarioLimits.Default);
+    }
+
+    /// <summary>The bytes of the built-in default's household tables by file name, as <see cref="ReadFiles"/> gives a folder's.</summary>
+    public static IReadOnlyDictionary<string, byte[]> DefaultFiles()
+    {
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var name in FileNames)
         {
@@ -142,7 +158,7 @@ public static class HouseholdFiles
             }
         }
 
-        return Parse(files, scenario, model, ScenarioLimits.Default);
+        return files;
     }
 
     /// <summary>Copies the household tables into a folder: from the scenario folder, or the default's when it is null.</summary>

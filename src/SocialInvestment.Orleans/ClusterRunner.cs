@@ -138,14 +138,16 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
     /// number of silos and any range size. Every partial is read back with
     /// <see cref="Households.HouseholdPartial.FromBytes"/> against the run prepared here: a partial of
     /// another run (another run key) is refused. The tables are read and validated here first, so bad
-    /// tables fail at once with every located problem. The by-type runs of <c>socinv households</c>
-    /// and the household PSA are not part of this call.
+    /// tables fail at once with every located problem. With <paramref name="householdType"/> the run
+    /// is that household type alone (<see cref="Households.HouseholdDefinition.ForType"/>), as the
+    /// results by type of <c>socinv households</c> run it. The household PSA is not part of this call.
     /// </summary>
     /// <param name="scenario">The scenario (its canonical <see cref="ScenarioDocument"/> is sent to the cluster).</param>
     /// <param name="householdFiles">The household tables' bytes by file name (<see cref="HouseholdFiles.FileNames"/>; a missing name is an absent table), as <see cref="HouseholdFiles.Parse"/> takes them.</param>
     /// <param name="households">Number of simulated households (≥ 1; ignored for a household register, whose households are each simulated once).</param>
     /// <param name="seed">The master seed.</param>
     /// <param name="blockSize">Households per exact-sum block (ranges start on its multiples); 4096 by default, as <see cref="Households.HouseholdOptions.BlockSize"/>.</param>
+    /// <param name="householdType">A household type (template name) to run alone; null for every household.</param>
     /// <param name="options">Scheduling options (<see cref="ClusterRunOptions.RangeSize"/> counts households); null for the defaults.</param>
     /// <param name="progress">Receives one report per finished range.</param>
     /// <param name="cancellationToken">Cancels the run and every range in flight.</param>
@@ -155,7 +157,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
     /// <exception cref="ArgumentException">The run cannot be keyed (its model has no definition hash), or its options are invalid.</exception>
     /// <exception cref="ClusterRunException">A silo refused the work, a range failed on every attempt, or a silo returned a partial of another run.</exception>
     public async Task<(Households.HouseholdComparison Result, ClusterRunStatistics Statistics)> RunHouseholdsAsync(
-        Scenario scenario, IReadOnlyDictionary<string, byte[]> householdFiles, long households, ulong seed, int blockSize = 4096, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+        Scenario scenario, IReadOnlyDictionary<string, byte[]> householdFiles, long households, ulong seed, int blockSize = 4096, string? householdType = null, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(householdFiles);
@@ -166,7 +168,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
         var document = ScenarioDocument.ToUtf8Bytes(scenario);
         var definition = new PreparedDefinition(ScenarioDocument.FromJson(document));
         var tables = HouseholdTables.Pack(householdFiles);
-        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.Households, seed, households, blockSize, options.ThreadsPerRange, ClusterVersion.Current) { TablesHash = Model.ContentHash.Of(tables).ToString() };
+        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.Households, seed, households, blockSize, options.ThreadsPerRange, ClusterVersion.Current) { TablesHash = Model.ContentHash.Of(tables).ToString(), HouseholdType = householdType };
         var run = HouseholdTables.Prepare(definition, HouseholdTables.Unpack(tables), work);
         if (run.RunKey is null)
         {

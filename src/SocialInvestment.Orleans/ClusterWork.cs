@@ -53,11 +53,19 @@ public sealed record ClusterWork(
     [Id(9)]
     public string? TablesHash { get; init; }
 
+    /// <summary>
+    /// Households only: the household type (template name) run alone, as
+    /// <see cref="Households.HouseholdDefinition.ForType"/> restricts the definition; null for every
+    /// household. Part of the range key.
+    /// </summary>
+    [Id(10)]
+    public string? HouseholdType { get; init; }
+
     /// <summary>The key of the range [<paramref name="first"/>, first + <paramref name="count"/>) of this run: equal keys are the same work, so a result is counted once per key.</summary>
     /// <param name="first">First person or draw.</param>
     /// <param name="count">Number of people or draws.</param>
     public string RangeKey(long first, long count)
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DefinitionHash}/{Kind}/{Seed}/{Total}/{BlockSize}/{(KeepDraws ? "kept" : "streamed")}/{(EvaluateInFull ? "full" : "incremental")}/{first}+{count}{(TablesHash is null ? string.Empty : "/" + TablesHash)}");
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DefinitionHash}/{Kind}/{Seed}/{Total}/{BlockSize}/{(KeepDraws ? "kept" : "streamed")}/{(EvaluateInFull ? "full" : "incremental")}/{first}+{count}{(TablesHash is null ? string.Empty : "/" + TablesHash)}{(HouseholdType is null ? string.Empty : "/type=" + HouseholdType)}");
 }
 
 /// <summary>The result of one range as a silo returns it: the serialised partial, or why there is none.</summary>

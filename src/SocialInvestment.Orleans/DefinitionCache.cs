@@ -120,5 +120,5 @@ internal sealed class HouseholdRunCache : BoundedCache<Households.HouseholdRun>
 {
     /// <summary>The cache key of the household run of <paramref name="work"/> (the range key's parts that are not the range, and the threads).</summary>
     public static string Key(ClusterWork work)
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{work.DefinitionHash}/{work.TablesHash}/{work.Seed}/{work.Total}/{work.BlockSize}/{work.ThreadsPerRange}");
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{work.DefinitionHash}/{work.TablesHash}/{work.HouseholdType}/{work.Seed}/{work.Total}/{work.BlockSize}/{work.ThreadsPerRange}");
 }

@@ -69,9 +69,16 @@ internal static class HouseholdTables
 
     /// <summary>The household run a range of <paramref name="work"/> belongs to, prepared as the coordinator prepares it (the CLI's: the definition's strategies, base-case parameters, the scenario's perspectives and the family's).</summary>
     /// <exception cref="ScenarioFormatException">The tables do not parse (every problem, with file, line, column and field).</exception>
+    /// <exception cref="ArgumentException">The work names a household type the tables do not have.</exception>
+    /// <exception cref="InvalidOperationException">The work names a household type but the tables are a register.</exception>
     public static HouseholdRun Prepare(PreparedDefinition definition, IReadOnlyDictionary<string, byte[]> files, ClusterWork work)
     {
         var d = HouseholdFiles.Parse(files, definition.Scenario, definition.Model).Definition;
+        if (work.HouseholdType is { } type)
+        {
+            d = d.ForType(type);
+        }
+
         var perspectives = definition.Perspectives.ToList();
         if (!perspectives.Contains(d.FamilyPerspective))
         {

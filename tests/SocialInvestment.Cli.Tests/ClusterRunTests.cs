@@ -56,6 +56,52 @@ public class ClusterRunTests : TempFolderTest
     }
 
     [Test]
+    public async Task HouseholdsOnTheCluster_WriteTheLocalRunsResults_BitForBit()
+    {
+        var gateway = FreePort();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: gateway).AddSocialInvestment());
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var localDir = Path.Combine(Dir, "local");
+            var clusterDir = Path.Combine(Dir, "cluster");
+            var local = Socinv.Run("households", "--households", "1500", "--seed", "11", "--out", localDir);
+            Assert.That(local.ExitCode, Is.EqualTo(ExitCodes.Ok), local.Err);
+            var cluster = Socinv.Run("households", "--households", "1500", "--seed", "11", "--out", clusterDir, "--cluster", $"localhost:{gateway}");
+            Assert.That(cluster.ExitCode, Is.EqualTo(ExitCodes.Ok), cluster.Err);
+            Assert.That(cluster.Err, Does.Contain($"on the cluster at localhost:{gateway}"));
+
+            // Every result file, the results by household type included, and the settlement are the local run's.
+            var names = new[] { "household_results.csv", "household_outcomes.csv", "household_ever.csv", "household_bill.csv", "household_uptake.csv", "household_summary.json", "household_settlement.csv" };
+            foreach (var name in names)
+            {
+                Assert.That(File.ReadAllBytes(Path.Combine(clusterDir, name)), Is.EqualTo(File.ReadAllBytes(Path.Combine(localDir, name))), $"{name} differs from the local run's");
+            }
+
+            Assert.That(File.ReadAllText(Path.Combine(localDir, "household_results.csv")), Does.Contain("two adults with child"), "the default has several household types, so the by-type runs went to the cluster too");
+            Assert.That(cluster.Out, Is.EqualTo(local.Out.Replace(localDir, clusterDir, StringComparison.Ordinal)), "the printed tables are the local run's");
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Test]
+    public void HouseholdsWithNoClusterAtTheAddress_IsOneClearErrorWithExitCode5()
+    {
+        var outDir = Path.Combine(Dir, "out");
+        var r = Socinv.Run("households", "--households", "100", "--out", outDir, "--cluster", $"127.0.0.1:{FreePort()}");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.ClusterError), r.Err);
+        Assert.That(r.Err, Does.Contain("no Orleans cluster answered at 127.0.0.1:"));
+        Assert.That(r.Err, Does.Not.Contain("   at "), "no stack trace");
+        Assert.That(Directory.Exists(outDir), Is.False, "no output folder");
+    }
+
+    [Test]
     public void NoClusterAtTheAddress_IsOneClearErrorWithExitCode5_WithinTheTimeout()
     {
         var scenario = Path.Combine(Dir, "s");

@@ -47,11 +47,45 @@ public sealed class ClusterHouseholdTests
     public async Task A_cluster_household_run_equals_the_single_process_run_bit_for_bit(int rangeSize, int ranges)
     {
         var runner = new ClusterRunner(_cluster.GrainFactory);
-        var (result, stats) = await runner.RunHouseholdsAsync(_scenario, _files, Households, Seed, BlockSize, new ClusterRunOptions { RangeSize = rangeSize });
+        var (result, stats) = await runner.RunHouseholdsAsync(_scenario, _files, Households, Seed, BlockSize, options: new ClusterRunOptions { RangeSize = rangeSize });
         Assert.That(stats.Ranges, Is.EqualTo(ranges));
         Assert.That(stats.Duplicates, Is.Zero);
         Assert.That(result.Households, Is.EqualTo(Households));
         Assert.That(Of(result), Is.EqualTo(_single));
+    }
+
+    [Test]
+    public void The_whole_appraisal_with_each_household_type_on_the_cluster_equals_the_local_one_bit_for_bit()
+    {
+        var tables = HouseholdFiles.Parse(_files, _scenario, _scenario.BuildModel());
+        var options = new HouseholdOptions { Households = Households, Seed = Seed, BlockSize = BlockSize, Threads = 2 };
+        var local = HouseholdAppraisal.Run(tables, _scenario, options);
+        var runner = new ClusterRunner(_cluster.GrainFactory);
+        var types = new List<string?>();
+        var onCluster = HouseholdAppraisal.Run(tables, _scenario, options, (type, o) =>
+        {
+            types.Add(type);
+            return runner.RunHouseholdsAsync(_scenario, _files, o.Households, o.Seed, o.BlockSize, type, new ClusterRunOptions { RangeSize = 1024 }).GetAwaiter().GetResult().Result;
+        });
+        Assert.That(types, Is.EqualTo(new string?[] { null }.Concat(tables.Definition.Templates.Select(t => t.Name))), "every household, then each type alone");
+        Assert.That(local.ByType, Has.Count.EqualTo(2), "the default has two household types");
+        Assert.That(Of(onCluster.All), Is.EqualTo(Of(local.All)));
+        Assert.That(onCluster.ByType.Select(t => (t.Type, t.Share)), Is.EqualTo(local.ByType.Select(t => (t.Type, t.Share))));
+        for (var i = 0; i < local.ByType.Count; i++)
+        {
+            Assert.That(Of(onCluster.ByType[i].Comparison), Is.EqualTo(Of(local.ByType[i].Comparison)), local.ByType[i].Type);
+        }
+
+        // A type's run is another run: its partials carry another run key than the whole run's.
+        Assert.That(onCluster.ByType[0].Comparison.Run.RunKey, Is.Not.EqualTo(onCluster.All.Run.RunKey));
+    }
+
+    [Test]
+    public async Task An_unknown_household_type_is_refused_at_the_coordinator_naming_the_types()
+    {
+        var runner = new ClusterRunner(_cluster.GrainFactory);
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => runner.RunHouseholdsAsync(_scenario, _files, Households, Seed, BlockSize, "three adults"));
+        Assert.That(e!.Message, Does.Contain("'three adults'").And.Contain("'one adult with child'"));
     }
 
     [Test]
@@ -63,7 +97,7 @@ public sealed class ClusterHouseholdTests
         };
         var runner = new ClusterRunner(_cluster.GrainFactory);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var e = await Assert.ThrowsAsync<ScenarioFormatException>(() => runner.RunHouseholdsAsync(_scenario, bad, Households, Seed, BlockSize, null, null, timeout.Token));
+        var e = await Assert.ThrowsAsync<ScenarioFormatException>(() => runner.RunHouseholdsAsync(_scenario, bad, Households, Seed, BlockSize, cancellationToken: timeout.Token));
         Assert.That(e!.Problems, Is.Not.Empty);
         Assert.That(e.Problems.Select(p => p.File), Has.Some.EqualTo(HouseholdFiles.TemplatesFileName));
         Assert.That(e.Message, Does.Contain("stepparent"));
@@ -95,7 +129,7 @@ public sealed class ClusterHouseholdTests
         var ledger = new MemoryRangeLedger();
         Assert.That(ledger.TryRecord(work.RangeKey(0, 1536), HouseholdEngine.RunRange(other, 0, 1536).ToBytes()), Is.True);
         var runner = new ClusterRunner(_cluster.GrainFactory);
-        var e = await Assert.ThrowsAsync<ClusterRunException>(() => runner.RunHouseholdsAsync(_scenario, _files, Households, Seed, BlockSize, new ClusterRunOptions { RangeSize = 1536, Ledger = ledger }));
+        var e = await Assert.ThrowsAsync<ClusterRunException>(() => runner.RunHouseholdsAsync(_scenario, _files, Households, Seed, BlockSize, options: new ClusterRunOptions { RangeSize = 1536, Ledger = ledger }));
         Assert.That(e!.Message, Does.Contain("range 1 of 2").And.Contain("belongs to the run"));
         Assert.That(e.InnerException, Is.InstanceOf<FormatException>());
     }

@@ -88,6 +88,57 @@ public sealed class HouseholdDefinition
     /// <param name="model">The life-course model every member follows.</param>
     public static HouseholdDefinitionBuilder Create(LifeCourseModel model) => new(model);
 
+    /// <summary>
+    /// The definition of one household type on its own: only the template named
+    /// <paramref name="type"/>, at weight 1, with <see cref="Size"/> × its share of the template
+    /// weights (share = weight / Σ weights), and the same roles, links, flows, strategies, family
+    /// payer and death states. This is what the results by household type run.
+    /// </summary>
+    /// <param name="type">A template's name (ordinal comparison).</param>
+    /// <returns>The restricted definition; its results' totals stand for the type's share of the households.</returns>
+    /// <exception cref="InvalidOperationException">The definition is a register (each household is its own type).</exception>
+    /// <exception cref="ArgumentException">No template has that name, or its weight is 0.</exception>
+    public HouseholdDefinition ForType(string type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (FromRegister)
+        {
+            throw new InvalidOperationException("A household register has no household types: each household is its own.");
+        }
+
+        var template = Templates.FirstOrDefault(t => string.Equals(t.Name, type, StringComparison.Ordinal))
+            ?? throw new ArgumentException($"No household template is named '{type}'; the templates are {string.Join(", ", Templates.Select(t => $"'{t.Name}'"))}.", nameof(type));
+        var share = template.Weight / Templates.Sum(t => t.Weight);
+        if (!(share > 0))
+        {
+            throw new ArgumentException($"The household template '{type}' has weight 0, so it stands for no households.", nameof(type));
+        }
+
+        var b = Create(Model).WithFamilyPayer(FamilyPayer).WithDeathStates([.. DeathStates]).WithSize(Size * share);
+        foreach (var r in Roles)
+        {
+            b.AddRole(r);
+        }
+
+        b.AddTemplate(template with { Weight = 1 });
+        foreach (var l in Links)
+        {
+            b.AddLink(l);
+        }
+
+        foreach (var f in Flows)
+        {
+            b.AddFlow(f);
+        }
+
+        foreach (var s in Strategies)
+        {
+            b.AddStrategy(s);
+        }
+
+        return b.Build();
+    }
+
     /// <summary>The households to draw from: the templates, or the register's households.</summary>
     internal IReadOnlyList<HouseholdTemplate> Kinds => FromRegister ? RegisterHouseholds : Templates;
 }
