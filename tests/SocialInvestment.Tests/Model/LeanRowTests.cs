@@ -15,11 +15,11 @@ namespace SocialInvestment.Tests.Model;
 /// </summary>
 public class LeanRowTests
 {
-    /// <summary>Rate rows with drawn levels, a tunnel, hazard-ratio (power, decaying, age window) and relative-risk (linear) effects, a mean-effect drawn uptake, a probability row with a remainder and an effect on it, and a rate that some draws make negative.</summary>
+    /// <summary>Rate rows with drawn levels, a tunnel, hazard-ratio (power, decaying, age window) and relative-risk (linear) effects, a drawn uptake, probability rows with a remainder and hazard-ratio, odds-ratio, relative-risk and proportional absolute-change effects on them, and a rate that some draws make negative.</summary>
     private static (LifeCourseModel Model, PsaSpecification Spec) Mixed(UptakeMode mode)
     {
         var b = new LifeCourseModelBuilder("lean-rows");
-        b.AddState("A", tunnelCycles: 2).AddState("B").AddState("C").AddState("Dead", absorbing: true);
+        b.AddState("A", tunnelCycles: 2).AddState("B").AddState("C").AddState("E").AddState("Dead", absorbing: true);
         b.AddPayers(RandomModels.Kommune).AddSectors(RandomModels.Services).AddOutcomes(Outcome.LifeYears);
         var rAB = b.AddParameter("rAB", 0.2);
         var pBA = b.AddParameter("pBA", 0.1);
@@ -27,19 +27,26 @@ public class LeanRowTests
         var hr = b.AddParameter("hr", 0.7);
         var rr = b.AddParameter("rr", 1.3);
         var uptake = b.AddParameter("uptake", 0.6);
+        var pEA = b.AddParameter("pEA", 0.2);
+        var or = b.AddParameter("or", 1.5);
+        var delta = b.AddParameter("delta", 0.01);
         b.Rate("A", "B", (in ModelContext c) => c[rAB] * Math.Exp(0.02 * c.Age) * (1 + (0.1 * c.TimeInState)));
         b.Rate("A", "C", 0.05).Rate("A", "Dead", (in ModelContext c) => 0.001 * Math.Exp(0.05 * c.Age));
         b.Probability("B", "A", (in ModelContext c) => c[pBA]).Probability("B", "Dead", 0.02).Remainder("B", "B");
         b.Rate("C", "A", (in ModelContext c) => c[rCA]).Rate("C", "B", 0.1).Rate("C", "Dead", 0.03);
+        b.Probability("E", "A", (in ModelContext c) => c[pEA]).Probability("E", "C", 0.05).Probability("E", "Dead", 0.01).Remainder("E", "E");
         b.StateFlow("A", RandomModels.KommuneCost, 100).StateOutcome("A", Outcome.LifeYears, 1);
         var iv = Intervention.Create("program")
             .AffectTransition(new TransitionEffect("A", "B", EffectMeasure.HazardRatio, hr, EffectProfile.ExponentialDecay(3)) { Ages = new AgeWindow(10, 20) })
             .AffectTransition(new TransitionEffect("C", "A", EffectMeasure.RelativeRisk, rr, EffectProfile.LinearDropOff(2, 8)) { Scaling = EffectScaling.Linear })
             .AffectTransition(new TransitionEffect("B", "A", EffectMeasure.HazardRatio, hr, EffectProfile.Permanent) { Ages = new AgeWindow(10, 15) })
+            .AffectTransition(new TransitionEffect("E", "A", EffectMeasure.OddsRatio, or, EffectProfile.Permanent))
+            .AffectTransition(new TransitionEffect("E", "C", EffectMeasure.AbsoluteChange, delta, EffectProfile.LinearDropOff(3, 10)) { Balance = EffectBalance.Proportional })
+            .AffectTransition(new TransitionEffect("E", "Dead", EffectMeasure.RelativeRisk, rr, EffectProfile.ConstantFor(5)) { Ages = new AgeWindow(11, 30) })
             .WithUptake(uptake, mode)
             .Build();
         b.AddStrategy(Strategy.BusinessAsUsual).AddStrategy(new Strategy("program", iv));
-        b.WithPopulation(new Population([new PopulationGroup(10, "A", 0.5), new PopulationGroup(10, "B", 0.3), new PopulationGroup(11, "C", 0.2)], 100));
+        b.WithPopulation(new Population([new PopulationGroup(10, "A", 0.5), new PopulationGroup(10, "B", 0.3), new PopulationGroup(11, "C", 0.1), new PopulationGroup(10, "E", 0.1)], 100));
         var model = b.WithOptions(new SimulationOptions { Cycles = 30 }).Build();
         var spec = new PsaSpecification(model)
             .With(rAB, LogNormalDistribution.FromMeanAndStandardError(0.2, 0.05))
@@ -47,7 +54,10 @@ public class LeanRowTests
             .With(rCA, new UniformDistribution(-0.05, 0.4))
             .With(hr, LogNormalDistribution.FromMeanAndStandardError(0.7, 0.1))
             .With(rr, LogNormalDistribution.FromMeanAndStandardError(1.3, 0.1))
-            .With(uptake, BetaDistribution.FromMeanAndStandardError(0.6, 0.1));
+            .With(uptake, BetaDistribution.FromMeanAndStandardError(0.6, 0.1))
+            .With(pEA, BetaDistribution.FromMeanAndStandardError(0.2, 0.05))
+            .With(or, LogNormalDistribution.FromMeanAndStandardError(1.5, 0.2))
+            .With(delta, new UniformDistribution(0, 0.02));
         return (model, spec);
     }
 

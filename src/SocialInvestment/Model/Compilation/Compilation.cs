@@ -848,8 +848,8 @@ internal sealed class SubcohortCompiler
     /// The lean plan (<see cref="LeanRowPlan"/>) of the row of (<paramref name="t"/>, <paramref name="x"/>)
     /// for draws that evaluate the entries of <paramref name="evaluate"/> (<see cref="RowEntries"/>) and take
     /// the others from <paramref name="cached"/>; null when the row needs the general kernel: absorbing, every
-    /// entry evaluated, parameter effects among the active interventions, or an intervention effect on
-    /// probabilities (odds ratio, absolute change, or any effect on a probability row) at the cycle's age.
+    /// entry evaluated, parameter effects among the active interventions, or an effect on probabilities that
+    /// targets the row's remainder (which the general kernel reports).
     /// </summary>
     public LeanRowPlan? PlanLeanRow(int t, int x, ulong evaluate, ReadOnlySpan<double> cached)
     {
@@ -863,12 +863,18 @@ internal sealed class SubcohortCompiler
 
         var age = new ModelContext(t, c.Dt, Plan.StartAge, c.Space.TimeInStateOf[x], c.Parameters).Age;
         var tau = t * c.Dt;
+        var onProbabilities = new List<RowEffect>();
         foreach (var re in _effects[b])
         {
             var e = re.Effect;
             if ((e.Ages is null || e.Ages.Contains(age)) && !(kernel.IsRate && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk))
             {
-                return null;
+                if (re.To == kernel.Balance && kernel.RemainderTo >= 0)
+                {
+                    return null;
+                }
+
+                onProbabilities.Add(re);
             }
         }
 
@@ -877,6 +883,12 @@ internal sealed class SubcohortCompiler
         if (balance >= 0)
         {
             set.Add(balance);
+        }
+
+        if (onProbabilities.Count > 0)
+        {
+            set.Add(kernel.Balance);
+            set.UnionWith(onProbabilities.Select(re => re.To));
         }
 
         var slots = set.ToArray();
@@ -900,15 +912,16 @@ internal sealed class SubcohortCompiler
         }
 
         var B = c.Space.BaseCount;
-        return new LeanRowPlan(t, x, kernel.IsRate, balance >= 0 ? Array.IndexOf(slots, balance) : -1, [.. slots.Select(j => c.Destinations[(x * B) + j])], entries);
+        var probabilityEffects = onProbabilities.Select(re => new LeanRowPlan.ProbabilityEffect(re.Active, Array.IndexOf(slots, re.To), re.Effect.Measure, re.Effect.Balance, re.Effect.Size, re.Effect.Profile.Multiplier(tau), re.Effect.Scaling)).ToArray();
+        return new LeanRowPlan(t, x, kernel.IsRate, balance >= 0 ? Array.IndexOf(slots, balance) : -1, [.. slots.Select(j => c.Destinations[(x * B) + j])], entries, onProbabilities.Count > 0 ? Array.IndexOf(slots, kernel.Balance) : -1, probabilityEffects);
     }
 
     /// <summary>
     /// The row of a <see cref="LeanRowPlan"/> at the current parameter values, into <paramref name="row"/>
     /// (over expanded states; only the plan's destinations are written, the others are 0 in every
     /// compilation of the row): the evaluated entries through their functions, the cached ones from the
-    /// plan, then the hazard-ratio and relative-risk effects, the competing risks or the remainder, and the
-    /// checks and clamping of <see cref="TransitionRowKernel"/>, the same operations in the same order as
+    /// plan, then the hazard-ratio and relative-risk effects on rates, the competing risks or the remainder,
+    /// the effects on probabilities, and the checks and clamping of <see cref="TransitionRowKernel"/>, the same operations in the same order as
     /// <see cref="TransitionRow(int, int, Span{double}, Span{double}, ulong)"/>, so the row is the same
     /// number for number. Returns false, reporting nothing and leaving the row unspecified, when a value or
     /// the row fails a check; the caller then computes the row with the general kernel, which reports it.
@@ -979,6 +992,50 @@ internal sealed class SubcohortCompiler
             }
 
             q[r.BalanceSlot] += 1 - others;
+        }
+
+        // Effects on probabilities, as the kernel applies them (destinations outside the slots are 0 and stay 0).
+        foreach (ref readonly var pe in r.ProbabilityEffects.AsSpan())
+        {
+            var size = pe.Size.Evaluate(parameters);
+            var m = pe.M;
+            var p = Math.Clamp(q[pe.Slot], 0, 1);
+            var changed = pe.Measure switch
+            {
+                EffectMeasure.RelativeRisk => p * TransitionRowKernel.ScaledRatio(size, m, pe.Scaling),
+                EffectMeasure.HazardRatio => RateConversion.ApplyHazardRatio(p, TransitionRowKernel.ScaledRatio(size, m, pe.Scaling)),
+                EffectMeasure.OddsRatio => RateConversion.ApplyOddsRatio(p, TransitionRowKernel.ScaledRatio(size, m, pe.Scaling)),
+                _ => p + (m * size),
+            };
+            var w = _weights[pe.Active];
+            if (w != 1)
+            {
+                changed = p + (w * (changed - p));
+            }
+
+            if (pe.Balance == EffectBalance.Proportional && p < 1)
+            {
+                var scale = (1 - changed) / (1 - p);
+                if (!double.IsFinite(scale))
+                {
+                    // The kernel would also scale the zero destinations (0·∞): leave the row to it.
+                    return false;
+                }
+
+                for (var j = 0; j < q.Length; j++)
+                {
+                    if (j != pe.Slot)
+                    {
+                        q[j] *= scale;
+                    }
+                }
+            }
+            else
+            {
+                q[r.EffectBalanceSlot] -= changed - q[pe.Slot];
+            }
+
+            q[pe.Slot] = changed;
         }
 
         var sum = 0.0;

@@ -438,12 +438,13 @@ internal delegate void ProblemReport(ProblemSubject target, string subject, stri
 /// its balance, ascending by base state, with their expanded states), and per entry in model order its
 /// destination slot, whether it is evaluated or cached (its base value, which passed the checks), and the
 /// hazard-ratio and relative-risk effects that reach it at the cycle's age with their profile multipliers.
-/// Built by <see cref="SubcohortCompiler.PlanLeanRow"/> only for rows that no effect on probabilities
-/// reaches, so every destination outside the slots is exactly 0. Immutable, shared by the workers.
+/// The effects on probabilities at that age (odds ratios, absolute changes, effects on probability rows)
+/// are listed with their targets' slots; every destination outside the slots is exactly 0. Built by
+/// <see cref="SubcohortCompiler.PlanLeanRow"/>. Immutable, shared by the workers.
 /// </summary>
 internal sealed class LeanRowPlan
 {
-    public LeanRowPlan(int t, int x, bool isRate, int balanceSlot, int[] expanded, Entry[] entries)
+    public LeanRowPlan(int t, int x, bool isRate, int balanceSlot, int[] expanded, Entry[] entries, int effectBalanceSlot, ProbabilityEffect[] probabilityEffects)
     {
         T = t;
         X = x;
@@ -451,7 +452,25 @@ internal sealed class LeanRowPlan
         BalanceSlot = balanceSlot;
         Expanded = expanded;
         Entries = entries;
+        EffectBalanceSlot = effectBalanceSlot;
+        ProbabilityEffects = probabilityEffects;
     }
+
+    /// <summary>The slot of <see cref="TransitionRowKernel.Balance"/>, which takes what an effect on probabilities adds or removes (−1 without such effects).</summary>
+    public int EffectBalanceSlot { get; }
+
+    /// <summary>The effects on the row's probabilities at the cycle's age (after competing risks or the remainder), in the kernel's order.</summary>
+    public ProbabilityEffect[] ProbabilityEffects { get; }
+
+    /// <summary>An effect on a probability of the row.</summary>
+    /// <param name="Active">Index among the sub-cohort's active interventions.</param>
+    /// <param name="Slot">The slot of its target.</param>
+    /// <param name="Measure">Its measure.</param>
+    /// <param name="Balance">Where the probability it moves comes from.</param>
+    /// <param name="Size">The ratio or change.</param>
+    /// <param name="M">The profile multiplier at the cycle's model time.</param>
+    /// <param name="Scaling">How the multiplier scales a ratio.</param>
+    internal readonly record struct ProbabilityEffect(int Active, int Slot, EffectMeasure Measure, EffectBalance Balance, Quantity Size, double M, EffectScaling Scaling);
 
     /// <summary>The cycle.</summary>
     public int T { get; }
