@@ -292,11 +292,6 @@ public static class ProbabilisticAnalysis
 
         var perspectives = options.Perspectives ?? Perspective.StandardSet(model);
 
-        // The cohort engine's draws: only the compiled blocks a draw changes are recomputed (bit-identical to compiling every draw).
-        var observer = options.PayerFlowObserver;
-        var fast = evaluator is null && !options.EvaluateEveryDrawInFull ? CohortDrawEvaluator.Create(specification, strategies, ci, perspectives, observer is not null) : null;
-        var workers = new System.Collections.Concurrent.ConcurrentBag<CohortDrawEvaluator.Worker>();
-        var evaluate = evaluator ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
         var first0 = (int)firstDraw;
         var K = (int)count;
         var end = first0 + K;
@@ -309,6 +304,12 @@ public static class ProbabilisticAnalysis
         {
             throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{K} draws of {perDraw} values each are too many to keep in memory; run without KeepDraws (streamed summaries) or with fewer draws."), nameof(options));
         }
+
+        // The cohort engine's draws: only the compiled blocks a draw changes are recomputed (bit-identical to compiling every draw).
+        var observer = options.PayerFlowObserver;
+        var fast = evaluator is null && !options.EvaluateEveryDrawInFull ? CohortDrawEvaluator.Create(specification, strategies, ci, perspectives, observer is not null) : null;
+        var workers = new System.Collections.Concurrent.ConcurrentBag<CohortDrawEvaluator.Worker>();
+        var evaluate = evaluator ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
 
         // Waves: at most about 4 MB of per-draw values at a time, a whole number of chunks.
         var wave = options.KeepDraws ? K : (int)Math.Clamp((4L << 20) / (8 * perDraw) / Chunk * Chunk, 4 * Chunk, 256 * Chunk);
