@@ -357,6 +357,7 @@ internal sealed partial class CohortDrawEvaluator
         private double[][][]? _initL;
         private double[][][]? _upL;
         private double[][]? _accL;
+        private double[][][]? _accLane;
         private double[]? _mL;
         private double[]? _nextL;
         private double[]? _scaleL;
@@ -444,29 +445,34 @@ internal sealed partial class CohortDrawEvaluator
             var t3 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             var J = lanes.Used;
             var Jp = e._jp;
-            for (var lane = 0; lane < count; lane++)
+            var accLane = _accLane!;
+            for (var s = 0; s < S; s++)
             {
-                // This lane's projected ledgers in the one-draw layout, then the one-draw appraisal and payer flows.
-                for (var s = 0; s < S; s++)
+                // The lanes' projected ledgers into the one-draw layout, one lane group (a cache line of 8) at a time.
+                var src = _accL![s];
+                var points = src.Length / (J * W);
+                for (var t = 0; t < points; t++)
                 {
-                    var src = _accL![s];
-                    var dst = _acc[s];
-                    var points = dst.Length / Jp;
-                    for (var t = 0; t < points; t++)
+                    for (var j = 0; j < J; j++)
                     {
-                        for (var j = 0; j < J; j++)
+                        var from = ((t * J) + j) * W;
+                        for (var lane = 0; lane < count; lane++)
                         {
-                            dst[(t * Jp) + j] = src[(((t * J) + j) * W) + lane];
+                            accLane[lane][s][(t * Jp) + j] = src[from + lane];
                         }
                     }
                 }
+            }
 
+            for (var lane = 0; lane < count; lane++)
+            {
+                // The one-draw appraisal and payer flows of each lane.
                 _laneValues![lane].AsSpan().CopyTo(_values);
                 _values.AsSpan().CopyTo(b.Parameters.AsSpan((at + lane) * P, P));
-                Appraise(b, at + lane);
+                Appraise(b, at + lane, accLane[lane]);
                 if (observer is not null)
                 {
-                    observer(PayerFlows((int)(k + lane)));
+                    observer(PayerFlows((int)(k + lane), accLane[lane]));
                 }
             }
 
@@ -529,6 +535,12 @@ internal sealed partial class CohortDrawEvaluator
                 }
 
                 _accL[s] = new double[(T + 1) * J * W];
+            }
+
+            _accLane = new double[W][][];
+            for (var lane = 0; lane < W; lane++)
+            {
+                _accLane[lane] = [.. _acc.Select(a => new double[a.Length])];
             }
 
             _gl = gl;

@@ -165,7 +165,7 @@ internal sealed partial class CohortDrawEvaluator
     /// <param name="strategies">The strategies.</param>
     /// <param name="comparator">The comparator's index.</param>
     /// <param name="perspectives">The perspectives of the PSA's figures.</param>
-    /// <param name="payerFlows">Also project each payer's accounts (<see cref="Worker.PayerFlows"/>): a payer whose coefficients equal a perspective's reads that channel, the others get their own.</param>
+    /// <param name="payerFlows">Also project each payer's accounts (<see cref="Worker.PayerFlows(int)"/>): a payer whose coefficients equal a perspective's reads that channel, the others get their own.</param>
     public static CohortDrawEvaluator? Create(PsaSpecification specification, IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives, bool payerFlows = false)
     {
         var model = specification.Model;
@@ -709,15 +709,18 @@ internal sealed partial class CohortDrawEvaluator
         /// The per-payer flows of the draw <see cref="Evaluate"/> evaluated last (draw <paramref name="k"/>):
         /// the payer channels of the projected ledgers, base then intervention flows per trace point.
         /// </summary>
-        public PsaPayerFlows PayerFlows(int k)
+        public PsaPayerFlows PayerFlows(int k) => PayerFlows(k, _acc);
+
+        /// <summary>The per-payer flows of draw <paramref name="k"/> from its projected ledgers <paramref name="acc"/> (and the parameters in <see cref="_values"/>).</summary>
+        private PsaPayerFlows PayerFlows(int k, double[][] acc)
         {
             var flows = _flows ?? throw new InvalidOperationException("The evaluator was created without payer flows.");
             var channel = _e._payerChannel!;
             var VA = _e._coefficients.Length;
             var Jp = _e._jp;
-            for (var s = 0; s < _acc.Length; s++)
+            for (var s = 0; s < acc.Length; s++)
             {
-                var f = _acc[s];
+                var f = acc[s];
                 for (var p = 0; p < channel.Length; p++)
                 {
                     var b = flows.Series(s, p, FlowOrigin.Base);
@@ -773,7 +776,7 @@ internal sealed partial class CohortDrawEvaluator
             }
 
             var t3 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-            Appraise(b, at);
+            Appraise(b, at, _acc);
             if (Timed)
             {
                 var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -785,12 +788,12 @@ internal sealed partial class CohortDrawEvaluator
         }
 
         /// <summary>
-        /// The PSA's figures of the draw whose projected ledgers are in <see cref="_acc"/>, into position
+        /// The PSA's figures of the draw whose projected ledgers are <paramref name="acc"/> (per strategy, <c>[t][j]</c>), into position
         /// <paramref name="at"/> of the buffers: per strategy and perspective the discounted total cost, per
         /// outcome the discounted total, and against the comparator NPV, BCR, ROI and payback with
         /// <see cref="Appraisal.Compare"/>'s rules.
         /// </summary>
-        private void Appraise(in PsaBuffers b, int at)
+        private void Appraise(in PsaBuffers b, int at, double[][] acc)
         {
             var e = _e;
             var model = e._model;
@@ -806,7 +809,7 @@ internal sealed partial class CohortDrawEvaluator
             for (var s = 0; s < S; s++)
             {
                 // The projected ledger: per trace point, the base and intervention flows of each perspective.
-                var f = _acc[s];
+                var f = acc[s];
                 for (var v = 0; v < V; v++)
                 {
                     var total = 0.0;
@@ -832,11 +835,11 @@ internal sealed partial class CohortDrawEvaluator
             }
 
             var ci = e._ci;
-            var fc = _acc[ci];
+            var fc = acc[ci];
             var dt = model.Options.CycleLengthYears;
             for (var s = 0; s < S; s++)
             {
-                var fs = _acc[s];
+                var fs = acc[s];
                 for (var v = 0; v < V; v++)
                 {
                     double npv = 0, bcr = double.NaN, roi = double.NaN, payback = double.NaN;
