@@ -93,6 +93,22 @@ internal static class ClusterSubmit
             return runner.RunHouseholdsAsync(scenario, files, o.Households, o.Seed, o.BlockSize, type, run, type is null ? progress : null, cancellationToken).GetAwaiter().GetResult().Result;
         })), cancellationToken).GetAwaiter().GetResult();
 
+    /// <summary>households --cluster --draws: the household PSA on the cluster, equal to the local <see cref="HouseholdUncertainty.Run"/> bit for bit.</summary>
+    /// <param name="address">The gateway addresses.</param>
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="files">The household tables' bytes (sent to the cluster).</param>
+    /// <param name="draws">Number of draws.</param>
+    /// <param name="seed">The master seed.</param>
+    /// <param name="threads">Threads per range on the silos (0: 1).</param>
+    /// <param name="cancellationToken">Cancels the run on every silo.</param>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static HouseholdPsaResult RunHouseholdPsa(string address, Scenario scenario, IReadOnlyDictionary<string, byte[]> files, int draws, ulong seed, int threads, CancellationToken cancellationToken)
+        => WithClusterAsync(address, async runner =>
+        {
+            var (result, _) = await runner.RunHouseholdPsaAsync(scenario, files, draws, seed, new ClusterRunOptions { ThreadsPerRange = threads > 0 ? threads : 1 }, null, cancellationToken).ConfigureAwait(false);
+            return result;
+        }, cancellationToken).GetAwaiter().GetResult();
+
     /// <summary>Connects a client to the cluster at <paramref name="address"/>, runs <paramref name="work"/> with it and leaves; connection failures and the cluster's refusals become <see cref="CliException"/>s with <see cref="ExitCodes.ClusterError"/>.</summary>
     private static async Task<T> WithClusterAsync<T>(string address, Func<ClusterRunner, Task<T>> work, CancellationToken cancellationToken)
     {

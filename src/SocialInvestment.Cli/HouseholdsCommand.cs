@@ -37,7 +37,7 @@ internal static class HouseholdsCommand
         var draws = CliOptions.WholeNumber("--draws", 0, MaxDraws, "PSA draws over the scenario's parameter distributions (parameters.csv: the members' model and the household links, effects, flows, costs and uptake whose parameter column names one), each evaluated with the exact joint-state household cohort (default 0: none). Writes household_psa.csv and household_psa_draws.csv and a report section; the same --seed gives the same draws on any --threads.");
         var cluster = new Option<string?>("--cluster")
         {
-            Description = "Run the household microsimulation (every household and each household type) on a running Orleans cluster: the gateway address(es) of its silos, HOST:PORT[,HOST:PORT…], as for run --cluster. The results are the local run's, bit for bit, for the same seed; the household PSA (--draws) and the settlement run here.",
+            Description = "Run the household microsimulation (every household and each household type) on a running Orleans cluster: the gateway address(es) of its silos, HOST:PORT[,HOST:PORT…], as for run --cluster. With --draws the household PSA runs there too. The results are the local run's, bit for bit, for the same seed; the settlement is computed here.",
             HelpName = "HOST:PORT",
         };
         cluster.Validators.Add(r =>
@@ -94,8 +94,10 @@ internal static class HouseholdsCommand
             HouseholdPsaResult? psa = null;
             if (draws > 0)
             {
-                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"socinv: {draws:N0} PSA draws × {d.Strategies.Count} strategies, each an exact joint-state cohort of the households"));
-                psa = HouseholdUncertainty.Run(tables, scenario, draws, seed, threads, null, ct);
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"socinv: {draws:N0} PSA draws × {d.Strategies.Count} strategies, each an exact joint-state cohort of the households{(cluster is null ? string.Empty : $", on the cluster at {cluster}")}"));
+                psa = cluster is null
+                    ? HouseholdUncertainty.Run(tables, scenario, draws, seed, threads, null, ct)
+                    : ClusterSubmit.RunHouseholdPsa(cluster, scenario, files, draws, seed, threads, ct);
                 Print(psa, appraisal.Family, output);
             }
 

@@ -80,8 +80,9 @@ internal static class PsaCsv
 /// than the comparator) and perspective, and every model parameter's drawn value, are appended as
 /// binary doubles to a hidden scratch file in the output folder. <see cref="Complete"/> then writes
 /// psa.csv atomically, in the order of <see cref="PsaCsv.WriteTo"/> (strategy, perspective, then
-/// draw) — one sequential pass over the scratch file per strategy and perspective — and deletes the
-/// scratch file, which <see cref="Dispose"/> also does if the run fails.
+/// draw) — one sequential pass over the scratch file per strategy and perspective; the drawn parameter
+/// values are formatted once, in the first pass, and read back as text from a second scratch file in
+/// the others — and deletes the scratch files, which <see cref="Dispose"/> also does if the run fails.
 /// </summary>
 internal sealed class PsaCsvStream : IDisposable
 {
@@ -146,13 +147,19 @@ internal sealed class PsaCsvStream : IDisposable
             throw new InvalidOperationException($"psa.csv: {Draws} draws were streamed, the PSA has {psa.Draws}.");
         }
 
-        var c = CultureInfo.InvariantCulture;
         var uncertain = psa.Specification.UncertainParameters.Select(p => p.Index).ToArray();
         AtomicFile.Write(Path.Combine(_directory, PsaCsv.FileName), target =>
         {
-            using var writer = new StreamWriter(target, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-            writer.WriteLine(PsaCsv.Header(psa));
-            var line = new StringBuilder();
+            // The bytes of PsaCsv.WriteTo (UTF-8 without a byte order mark, '\n' line ends), formatted
+            // straight into one reused buffer: no string per number or per row.
+            var output = new Utf8Rows(target);
+            var suffix = new byte[uncertain.Length * (1 + CsvNumber.MaxUtf8Length)];
+            var length = new byte[sizeof(int)];
+            using var parameters = uncertain.Length == 0 || _blocks < 2
+                ? null
+                : new FileStream(_scratch + ".values", FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+            output.Text(PsaCsv.Header(psa));
+            output.Byte((byte)'\n');
             var block = 0;
             for (var s = 0; s < psa.Strategies.Count; s++)
             {
@@ -161,29 +168,61 @@ internal sealed class PsaCsvStream : IDisposable
                     continue;
                 }
 
-                var strategy = PsaCsv.Quote(psa.Strategies[s].Name);
+                var strategy = Encoding.UTF8.GetBytes(PsaCsv.Quote(psa.Strategies[s].Name));
                 foreach (var perspective in psa.Perspectives)
                 {
-                    var name = PsaCsv.Quote(perspective.Name);
+                    var name = Encoding.UTF8.GetBytes(PsaCsv.Quote(perspective.Name));
                     _stream!.Position = 0;
+                    if (parameters is not null)
+                    {
+                        parameters.Position = 0;
+                    }
+
                     var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(_record.AsSpan());
                     for (var k = 0; k < Draws; k++)
                     {
                         _stream.ReadExactly(_record);
-                        line.Clear();
-                        line.Append(k.ToString(c)).Append(',').Append(strategy).Append(',').Append(name)
-                            .Append(',').Append(PsaCsv.Number(values[2 * block])).Append(',').Append(PsaCsv.Number(values[(2 * block) + 1]));
-                        foreach (var p in uncertain)
+                        output.Integer(k);
+                        output.Byte((byte)',');
+                        output.Bytes(strategy);
+                        output.Byte((byte)',');
+                        output.Bytes(name);
+                        output.Byte((byte)',');
+                        output.Number(values[2 * block]);
+                        output.Byte((byte)',');
+                        output.Number(values[(2 * block) + 1]);
+                        if (block == 0)
                         {
-                            line.Append(',').Append(PsaCsv.Number(values[(2 * _blocks) + p]));
+                            // The drawn values are the same in every block: formatted once, in the first,
+                            // and kept in a scratch file (so memory does not grow with the draws).
+                            var n = 0;
+                            foreach (var p in uncertain)
+                            {
+                                suffix[n++] = (byte)',';
+                                n += CsvNumber.FormatUtf8(values[(2 * _blocks) + p], suffix.AsSpan(n));
+                            }
+
+                            BitConverter.TryWriteBytes(length, n);
+                            parameters?.Write(length);
+                            parameters?.Write(suffix, 0, n);
+                            output.Bytes(suffix.AsSpan(0, n));
+                        }
+                        else if (parameters is not null)
+                        {
+                            parameters.ReadExactly(length);
+                            var n = BitConverter.ToInt32(length);
+                            parameters.ReadExactly(suffix, 0, n);
+                            output.Bytes(suffix.AsSpan(0, n));
                         }
 
-                        writer.WriteLine(line);
+                        output.Byte((byte)'\n');
                     }
 
                     block++;
                 }
             }
+
+            output.Flush();
         });
         Dispose();
     }
@@ -200,6 +239,83 @@ internal sealed class PsaCsvStream : IDisposable
         catch (IOException)
         {
             // Best effort: the name starts with '.', and the staging folder is abandoned on failure.
+        }
+    }
+}
+
+/// <summary>
+/// Rows of a CSV file written as UTF-8 bytes into one reused 64 KB buffer (flushed to the stream when
+/// full): numbers as <see cref="CsvNumber.FormatUtf8"/> writes them, integers invariant, text encoded
+/// as UTF-8 without a byte order mark — the bytes a <see cref="StreamWriter"/> with
+/// <c>new UTF8Encoding(false)</c> writes for the same strings.
+/// </summary>
+internal sealed class Utf8Rows(Stream stream)
+{
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private int _used;
+
+    /// <summary>One byte (ASCII).</summary>
+    public void Byte(byte b)
+    {
+        if (_used == _buffer.Length)
+        {
+            Flush();
+        }
+
+        _buffer[_used++] = b;
+    }
+
+    /// <summary>Bytes as they are.</summary>
+    public void Bytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > _buffer.Length - _used)
+        {
+            Flush();
+            if (bytes.Length > _buffer.Length)
+            {
+                stream.Write(bytes);
+                return;
+            }
+        }
+
+        bytes.CopyTo(_buffer.AsSpan(_used));
+        _used += bytes.Length;
+    }
+
+    /// <summary>Text, UTF-8 encoded.</summary>
+    public void Text(string text) => Bytes(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>A number field (<see cref="CsvNumber.FormatUtf8"/>).</summary>
+    public void Number(double value)
+    {
+        Reserve(CsvNumber.MaxUtf8Length);
+        _used += CsvNumber.FormatUtf8(value, _buffer.AsSpan(_used));
+    }
+
+    /// <summary>An integer, invariant (as <c>k.ToString(CultureInfo.InvariantCulture)</c>).</summary>
+    public void Integer(int value)
+    {
+        Reserve(16);
+        if (!value.TryFormat(_buffer.AsSpan(_used), out var written, default, CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("An integer did not fit 16 bytes.");
+        }
+
+        _used += written;
+    }
+
+    /// <summary>Writes the buffered bytes to the stream.</summary>
+    public void Flush()
+    {
+        stream.Write(_buffer, 0, _used);
+        _used = 0;
+    }
+
+    private void Reserve(int bytes)
+    {
+        if (_buffer.Length - _used < bytes)
+        {
+            Flush();
         }
     }
 }

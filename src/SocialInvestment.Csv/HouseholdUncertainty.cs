@@ -33,6 +33,26 @@ public static class HouseholdUncertainty
     /// <exception cref="ArgumentException">The joint state space of the households is above <see cref="HouseholdCohort.DefaultMaxJointStates"/> (the message names its size).</exception>
     public static HouseholdPsaResult Run(HouseholdScenario households, Scenario scenario, int draws, ulong seed, int threads = 0, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        var psa = Prepare(households, scenario, draws, seed, threads);
+        return psa.Complete(psa.RunRange(0, draws, progress, cancellationToken));
+    }
+
+    /// <summary>
+    /// The household PSA that <see cref="Run"/> runs, prepared (the base case run, every check made)
+    /// but no draw computed: draws ranges of it anywhere with <see cref="HouseholdPsa.RunRange"/>, in
+    /// another process too (<see cref="HouseholdPsa.RunKey"/>, <see cref="HouseholdPsa.ReadPartial"/>),
+    /// and complete the merged partials with <see cref="HouseholdPsa.Complete"/>.
+    /// </summary>
+    /// <param name="households">The household tables.</param>
+    /// <param name="scenario">The scenario (its parameter distributions and perspectives).</param>
+    /// <param name="draws">Number of draws (≥ 1).</param>
+    /// <param name="seed">The master seed.</param>
+    /// <param name="threads">Worker threads (0: every core); the results do not depend on it.</param>
+    /// <exception cref="ScenarioFormatException">A distribution in parameters.csv is invalid.</exception>
+    /// <exception cref="ArgumentException">The joint state space of the households is above <see cref="HouseholdCohort.DefaultMaxJointStates"/> (the message names its size).</exception>
+    public static HouseholdPsa Prepare(HouseholdScenario households, Scenario scenario, int draws, ulong seed, int threads = 0)
+    {
         ArgumentNullException.ThrowIfNull(households);
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
@@ -44,7 +64,7 @@ public static class HouseholdUncertainty
         }
 
         var specification = scenario.ToPsaSpecification(d.Model);
-        return HouseholdPsa.Run(d, specification, new PsaOptions { Draws = draws, Seed = seed, Threads = threads, Perspectives = perspectives }, null, progress, cancellationToken);
+        return HouseholdPsa.Create(d, specification, new PsaOptions { Draws = draws, Seed = seed, Threads = threads, Perspectives = perspectives });
     }
 
     /// <summary>

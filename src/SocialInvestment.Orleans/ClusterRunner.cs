@@ -199,6 +199,65 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
     }
 
     /// <summary>
+    /// Runs the household PSA of a scenario's household tables over the cluster, as
+    /// <c>socinv households --draws</c> runs it in one process (<see cref="HouseholdUncertainty.Run"/>:
+    /// the scenario's parameter distributions, its perspectives with the family's, every household
+    /// strategy, each draw an exact joint-state cohort of the households): draws [0,
+    /// <paramref name="draws"/>) in ranges. The household tables travel as for
+    /// <see cref="RunHouseholdsAsync"/>; each silo prepares the household PSA once per run (its base
+    /// case included). Draw k uses the stream (seed, k) in any range and every draw is kept, so the
+    /// result equals the single-process run bit for bit, percentiles included. Every partial is read
+    /// back with <see cref="Uncertainty.HouseholdPsa.ReadPartial"/> against the PSA prepared here, which
+    /// refuses a partial of another run. The tables and distributions are checked here first.
+    /// </summary>
+    /// <param name="scenario">The scenario (its canonical <see cref="ScenarioDocument"/> is sent to the cluster).</param>
+    /// <param name="householdFiles">The household tables' bytes by file name, as for <see cref="RunHouseholdsAsync"/>.</param>
+    /// <param name="draws">Number of draws K (≥ 1).</param>
+    /// <param name="seed">The master seed.</param>
+    /// <param name="options">Scheduling options (<see cref="ClusterRunOptions.RangeSize"/> counts draws); null for the defaults.</param>
+    /// <param name="progress">Receives one report per finished range.</param>
+    /// <param name="cancellationToken">Cancels the run and every range in flight.</param>
+    /// <returns>The household PSA result and the run's statistics.</returns>
+    /// <exception cref="ScenarioFormatException">The household tables or a distribution do not parse (every problem, located).</exception>
+    /// <exception cref="ArgumentException">The joint state space is above the cap, or the run cannot be keyed (its model has no definition hash).</exception>
+    /// <exception cref="ClusterRunException">A silo refused the work, a range failed on every attempt, or a silo returned a partial of another run.</exception>
+    public async Task<(Uncertainty.HouseholdPsaResult Result, ClusterRunStatistics Statistics)> RunHouseholdPsaAsync(
+        Scenario scenario, IReadOnlyDictionary<string, byte[]> householdFiles, int draws, ulong seed, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(householdFiles);
+        ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
+        options ??= new ClusterRunOptions();
+        Check(options);
+        var document = ScenarioDocument.ToUtf8Bytes(scenario);
+        var definition = new PreparedDefinition(ScenarioDocument.FromJson(document));
+        var tables = HouseholdTables.Pack(householdFiles);
+        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.HouseholdProbabilisticAnalysis, seed, draws, 1, options.ThreadsPerRange, ClusterVersion.Current) { TablesHash = Model.ContentHash.Of(tables).ToString(), KeepDraws = true };
+        var psa = HouseholdTables.PreparePsa(definition, HouseholdTables.Unpack(tables), work);
+        if (psa.RunKey is null)
+        {
+            throw new ArgumentException("The household PSA has no run key (its model has no definition hash), so partials from the silos cannot be checked against it.", nameof(scenario));
+        }
+
+        var size = options.RangeSize > 0 ? options.RangeSize : Math.Max(1, draws / 24);
+        var (partials, stats) = await RunRanges(document, work, draws, size, options, progress, cancellationToken, tables).ConfigureAwait(false);
+        var read = new List<Uncertainty.PsaPartial>(partials.Count);
+        for (var i = 0; i < partials.Count; i++)
+        {
+            try
+            {
+                read.Add(psa.ReadPartial(partials[i]));
+            }
+            catch (FormatException e)
+            {
+                throw new ClusterRunException($"The partial of household PSA range {i + 1} of {partials.Count} cannot be merged: {e.Message}", e);
+            }
+        }
+
+        return (psa.Complete(Uncertainty.PsaPartial.MergeAll(read)), stats);
+    }
+
+    /// <summary>
     /// Runs the probabilistic sensitivity analysis of a scenario over the cluster: draws
     /// [0, <paramref name="draws"/>) in ranges, each appraising every strategy against the scenario's
     /// comparator from its perspectives, as <c>ScenarioRunner.RunProbabilistic</c> does in one

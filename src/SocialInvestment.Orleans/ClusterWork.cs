@@ -11,6 +11,9 @@ public enum ClusterWorkKind
 
     /// <summary>Household microsimulation: a range of households, every household strategy, the base-case parameters; the work carries the household tables' hash (<see cref="ClusterWork.TablesHash"/>).</summary>
     Households = 3,
+
+    /// <summary>Household PSA: a range of parameter draws, each an exact joint-state cohort of the households (<see cref="Uncertainty.HouseholdPsa"/>); the work carries the household tables' hash (<see cref="ClusterWork.TablesHash"/>).</summary>
+    HouseholdProbabilisticAnalysis = 4,
 }
 
 /// <summary>

@@ -122,3 +122,6 @@ internal sealed class HouseholdRunCache : BoundedCache<Households.HouseholdRun>
     public static string Key(ClusterWork work)
         => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{work.DefinitionHash}/{work.TablesHash}/{work.HouseholdType}/{work.Seed}/{work.Total}/{work.BlockSize}/{work.ThreadsPerRange}");
 }
+
+/// <summary>A silo's cache of prepared household PSAs (the base case run once per run), keyed as <see cref="HouseholdRunCache.Key"/> (a <see cref="BoundedCache{T}"/>).</summary>
+internal sealed class HouseholdPsaCache : BoundedCache<HouseholdPsa>;

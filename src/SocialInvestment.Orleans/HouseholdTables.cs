@@ -89,6 +89,20 @@ internal static class HouseholdTables
         return HouseholdEngine.Prepare(d, options);
     }
 
+    /// <summary>The household PSA a range of <paramref name="work"/> belongs to, prepared as the coordinator (and <c>socinv households --draws</c>) prepares it: <see cref="HouseholdUncertainty.Prepare"/> with the work's draws and seed.</summary>
+    /// <exception cref="ScenarioFormatException">The tables or a distribution do not parse (every problem, located).</exception>
+    /// <exception cref="ArgumentException">The joint state space is above the cap, or the work names a household type.</exception>
+    public static Uncertainty.HouseholdPsa PreparePsa(PreparedDefinition definition, IReadOnlyDictionary<string, byte[]> files, ClusterWork work)
+    {
+        if (work.HouseholdType is not null)
+        {
+            throw new ArgumentException("A household PSA runs every household; the work must not name a household type.", nameof(work));
+        }
+
+        var tables = HouseholdFiles.Parse(files, definition.Scenario, definition.Model);
+        return HouseholdUncertainty.Prepare(tables, definition.Scenario, checked((int)work.Total), work.Seed, work.ThreadsPerRange);
+    }
+
     private static int Int(ReadOnlySpan<byte> data, ref int at)
     {
         if (data.Length - at < 4)

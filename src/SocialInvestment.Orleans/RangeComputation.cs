@@ -28,10 +28,12 @@ internal static class RangeComputation
         EvaluateEveryDrawInFull = work.EvaluateInFull,
     };
 
-    public static byte[] Run(PreparedDefinition definition, Households.HouseholdRun? households, ClusterWork work, long first, long count, CancellationToken cancellationToken)
+    public static byte[] Run(PreparedDefinition definition, Households.HouseholdRun? households, HouseholdPsa? householdPsa, ClusterWork work, long first, long count, CancellationToken cancellationToken)
     {
         switch (work.Kind)
         {
+            case ClusterWorkKind.HouseholdProbabilisticAnalysis:
+                return (householdPsa ?? throw new ArgumentException("A household PSA range needs its prepared household PSA.", nameof(householdPsa))).RunRange(first, count, null, cancellationToken).ToBytes();
             case ClusterWorkKind.Households:
                 return Households.HouseholdEngine.RunRange(households ?? throw new ArgumentException("A household range needs its prepared household run.", nameof(households)), first, count, null, cancellationToken).ToBytes();
             case ClusterWorkKind.Microsimulation:

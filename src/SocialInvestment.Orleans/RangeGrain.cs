@@ -10,7 +10,7 @@ namespace SocialInvestment.Orleans;
 /// successful outcome is kept so that the same range asked for again is not computed twice.
 /// </summary>
 [global::Orleans.Placement.ActivationCountBasedPlacement]
-internal sealed partial class RangeGrain(DefinitionCache cache, HouseholdRunCache households, ILogger<RangeGrain> logger) : Grain, IRangeGrain
+internal sealed partial class RangeGrain(DefinitionCache cache, HouseholdRunCache households, HouseholdPsaCache householdPsas, ILogger<RangeGrain> logger) : Grain, IRangeGrain
 {
     private RangeOutcome? _done;
 
@@ -40,6 +40,7 @@ internal sealed partial class RangeGrain(DefinitionCache cache, HouseholdRunCach
         var clock = Stopwatch.StartNew();
         PreparedDefinition definition;
         Households.HouseholdRun? run = null;
+        Uncertainty.HouseholdPsa? householdPsa = null;
         try
         {
             definition = await Prepare(work.DefinitionHash).ConfigureAwait(true);
@@ -47,10 +48,14 @@ internal sealed partial class RangeGrain(DefinitionCache cache, HouseholdRunCach
             {
                 run = await PrepareHouseholds(definition, work).ConfigureAwait(true);
             }
+            else if (work.Kind == ClusterWorkKind.HouseholdProbabilisticAnalysis)
+            {
+                householdPsa = await PrepareHouseholdPsa(definition, work).ConfigureAwait(true);
+            }
         }
         catch (Exception e) when (e is ScenarioFormatException or Model.ModelValidationException or FormatException or ArgumentException)
         {
-            return new RangeOutcome(null, (work.Kind == ClusterWorkKind.Households ? "The model definition or its household tables are invalid: " : "The model definition is invalid: ") + e.Message, true, silo, clock.Elapsed.TotalSeconds);
+            return new RangeOutcome(null, (work.Kind is ClusterWorkKind.Households or ClusterWorkKind.HouseholdProbabilisticAnalysis ? "The model definition or its household tables are invalid: " : "The model definition is invalid: ") + e.Message, true, silo, clock.Elapsed.TotalSeconds);
         }
         catch (DefinitionUnavailableException e)
         {
@@ -61,7 +66,7 @@ internal sealed partial class RangeGrain(DefinitionCache cache, HouseholdRunCach
         ClusterTelemetry.RangesRunning.Add(1);
         try
         {
-            partial = await Task.Run(() => RangeComputation.Run(definition, run, work, first, count, cancellationToken), cancellationToken).ConfigureAwait(true);
+            partial = await Task.Run(() => RangeComputation.Run(definition, run, householdPsa, work, first, count, cancellationToken), cancellationToken).ConfigureAwait(true);
         }
         catch (OperationCanceledException)
         {
@@ -106,6 +111,19 @@ internal sealed partial class RangeGrain(DefinitionCache cache, HouseholdRunCach
 
         var bytes = await Fetch(hash, "household tables").ConfigureAwait(true);
         return await Task.Run(() => households.GetOrAdd(key, () => HouseholdTables.Prepare(definition, HouseholdTables.Unpack(bytes), work))).ConfigureAwait(true);
+    }
+
+    private async Task<Uncertainty.HouseholdPsa> PrepareHouseholdPsa(PreparedDefinition definition, ClusterWork work)
+    {
+        var hash = work.TablesHash ?? throw new FormatException("The household PSA work names no household tables (TablesHash is null).");
+        var key = HouseholdRunCache.Key(work);
+        if (householdPsas.TryGet(key, out var psa))
+        {
+            return psa;
+        }
+
+        var bytes = await Fetch(hash, "household tables").ConfigureAwait(true);
+        return await Task.Run(() => householdPsas.GetOrAdd(key, () => HouseholdTables.PreparePsa(definition, HouseholdTables.Unpack(bytes), work))).ConfigureAwait(true);
     }
 
     // A content-addressed document by its hash, checked.

@@ -8,7 +8,7 @@ public static class SiloBuilderExtensions
 {
     /// <summary>
     /// Adds what the SocialInvestment range grains need on this silo (the cache of prepared model
-    /// definitions by content hash, and of prepared household runs). Call once per silo, beside the clustering configuration.
+    /// definitions by content hash, and of prepared household runs and household PSAs). Call once per silo, beside the clustering configuration.
     /// </summary>
     /// <param name="builder">The silo builder.</param>
     /// <returns>The builder.</returns>
@@ -17,6 +17,7 @@ public static class SiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<DefinitionCache>();
         builder.Services.TryAddSingleton<HouseholdRunCache>();
+        builder.Services.TryAddSingleton<HouseholdPsaCache>();
         return builder;
     }
 }

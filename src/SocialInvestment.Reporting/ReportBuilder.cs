@@ -512,10 +512,27 @@ public sealed partial class ReportBuilder
 
         var ranges = spec.Ranges();
         var bau = psa.Strategies[psa.ComparatorIndex];
+
+        // Every strategy's tornado compares with the comparator at the same parameter values (the base
+        // and each range's ends): run the comparator once per point, not once per strategy. The
+        // figures are those of Sensitivity.OneWayNpv (the same runs, the same appraisal).
+        var comparatorRuns = new Dictionary<string, SimulationResult>(StringComparer.Ordinal);
+        SimulationResult Comparator(ParameterValues p)
+        {
+            var key = string.Join(',', Enumerable.Range(0, p.Count).Select(i => BitConverter.DoubleToInt64Bits(p[i]).ToString(CultureInfo.InvariantCulture)));
+            if (!comparatorRuns.TryGetValue(key, out var run))
+            {
+                run = CohortEngine.Run(spec.Model, bau, p);
+                comparatorRuns[key] = run;
+            }
+
+            return run;
+        }
+
         k = 0;
         foreach (var strategy in psa.Strategies.Where((_, i) => i != psa.ComparatorIndex))
         {
-            var tornado = Sensitivity.OneWayNpv(spec.Model, strategy, bau, society, ranges);
+            var tornado = Sensitivity.OneWay(spec.Model.BaseParameters, ranges, p => Appraisal.Compare(CohortEngine.Run(spec.Model, strategy, p), Comparator(p), society).NetPresentValue);
             blocks.Add(new ChartBlock(new ReportChart(
                 t.F("chart.tornado.title", strategy.Name, society.Name),
                 t.F("caption.tornado", strategy.Name, comparator, society.Name),

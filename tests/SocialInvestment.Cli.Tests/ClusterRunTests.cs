@@ -68,14 +68,14 @@ public class ClusterRunTests : TempFolderTest
         {
             var localDir = Path.Combine(Dir, "local");
             var clusterDir = Path.Combine(Dir, "cluster");
-            var local = Socinv.Run("households", "--households", "1500", "--seed", "11", "--out", localDir);
+            var local = Socinv.Run("households", "--households", "1500", "--seed", "11", "--draws", "4", "--out", localDir);
             Assert.That(local.ExitCode, Is.EqualTo(ExitCodes.Ok), local.Err);
-            var cluster = Socinv.Run("households", "--households", "1500", "--seed", "11", "--out", clusterDir, "--cluster", $"localhost:{gateway}");
+            var cluster = Socinv.Run("households", "--households", "1500", "--seed", "11", "--draws", "4", "--out", clusterDir, "--cluster", $"localhost:{gateway}");
             Assert.That(cluster.ExitCode, Is.EqualTo(ExitCodes.Ok), cluster.Err);
             Assert.That(cluster.Err, Does.Contain($"on the cluster at localhost:{gateway}"));
 
-            // Every result file, the results by household type included, and the settlement are the local run's.
-            var names = new[] { "household_results.csv", "household_outcomes.csv", "household_ever.csv", "household_bill.csv", "household_uptake.csv", "household_summary.json", "household_settlement.csv" };
+            // Every result file, the results by household type, the household PSA and the settlement included, is the local run's.
+            var names = new[] { "household_results.csv", "household_outcomes.csv", "household_ever.csv", "household_bill.csv", "household_uptake.csv", "household_summary.json", "household_settlement.csv", "household_psa.csv", "household_psa_draws.csv" };
             foreach (var name in names)
             {
                 Assert.That(File.ReadAllBytes(Path.Combine(clusterDir, name)), Is.EqualTo(File.ReadAllBytes(Path.Combine(localDir, name))), $"{name} differs from the local run's");

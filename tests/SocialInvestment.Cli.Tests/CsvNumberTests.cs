@@ -32,6 +32,27 @@ public partial class CsvNumberTests : TempFolderTest
 
     [Test]
     [SetCulture("nb-NO")]
+    public void FormatUtf8_WritesTheBytesOfFormat()
+    {
+        // Edge cases and 20,000 random doubles of every exponent and sign (psa.csv is written with FormatUtf8).
+        var values = new List<double> { 0, -0.0, 1, -1, 0.1 + 0.2, 1e20, -1e-20, double.MaxValue, double.MinValue, double.Epsilon, -double.Epsilon, 1e15, 1e16, 123456789012345678, double.NaN, double.PositiveInfinity, double.NegativeInfinity };
+        var rng = new Random(12);
+        for (var i = 0; i < 20_000; i++)
+        {
+            values.Add(BitConverter.Int64BitsToDouble(rng.NextInt64()));
+            values.Add(Math.Round((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(0, 12)), rng.Next(0, 6)));
+        }
+
+        var buffer = new byte[CsvNumber.MaxUtf8Length];
+        foreach (var v in values)
+        {
+            var n = CsvNumber.FormatUtf8(v, buffer);
+            Assert.That(System.Text.Encoding.UTF8.GetString(buffer, 0, n), Is.EqualTo(CsvNumber.Format(v)), v.ToString("R", CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Test]
+    [SetCulture("nb-NO")]
     public void Run_NorwegianCulture_WritesPlainNumbersIntoEveryCsvAndJsonFile()
     {
         var scenario = Path.Combine(Dir, "small");

@@ -105,6 +105,120 @@ public sealed class NorwegianDefaultSettlementPsaTests
         }
     }
 
+    /// <summary>
+    /// The observer settles each draw with a prepared plan (validated once, buffers reused). Its net gains
+    /// must be bit-identical to settling the same draw's ledger with <see cref="Settlement.SettleLedger"/>,
+    /// as the observer did before (the reference below is that code), for every rule kind, on 2 threads.
+    /// </summary>
+    [Test]
+    public void PreparedObserver_IsBitIdenticalToSettleLedgerOnEachDrawsLedger_EveryRuleKind()
+    {
+        var scenario = NorwegianDefault.Load();
+        var model = scenario.BuildModel();
+        var spec = scenario.ToPsaSpecification(model);
+        var bau = model.Strategies.First(s => s.Name == scenario.Settings.Comparator);
+        var ips = model.Strategies.First(s => s.Name == "IPS for young people");
+        var both = model.Strategies.First(s => s.Name == "Family team + IPS");
+        var family = model.Strategies.First(s => s.Name == "Family team");
+        var options = new PsaOptions { Draws = Draws, Seed = 20261202, Threads = 2, Strategies = model.Strategies, Comparator = bau, Perspectives = scenario.Perspectives() };
+        var plans = new (Strategy Strategy, SettlementPlan Plan)[]
+        {
+            (ips, SettlementFile.ExamplePlan),
+            (family, SettlementFile.ExamplePlan),
+            (both, SettlementFile.ExamplePlan),
+            (both, new SettlementPlan("mixed", [new PerParticipantPriceRule("price", "municipality", "state", "ips", 20000), new ShareGainsRule("share", GainShareBasis.Savings)])),
+            (ips, new SettlementPlan("per year", [new PerParticipantPriceRule("price", "state", "municipality", "ips", 15000, ParticipantBasis.PerParticipantYear, 3), new ReimburseInvestorsRule("reimburse", ["municipality", "state"], TransferTiming.Upfront)])),
+            (family, new SettlementPlan("shapley", [new ShapleyRule("shapley")])),
+            (both, new SettlementPlan("fixed", [new ShareGainsRule("fixed", GainShareBasis.Fixed, Shares: new Dictionary<string, double> { ["municipality"] = 0.5, ["state"] = 0.3, ["county"] = 0.2 }, Timing: TransferTiming.Upfront), new ShareGainsRule("investment", GainShareBasis.Investment)])),
+        };
+        var collectors = plans.Select(x => new SettlementUncertainty(model, x.Plan, x.Strategy, bau, Draws)).ToList();
+        var references = plans.Select(x => new Reference(model, x.Plan, x.Strategy, bau)).ToList();
+        ProbabilisticAnalysis.Run(spec, options with
+        {
+            PayerFlowObserver = flows =>
+            {
+                foreach (var c in collectors)
+                {
+                    c.Observer(flows);
+                }
+
+                foreach (var r in references)
+                {
+                    r.Observe(flows);
+                }
+            },
+        });
+
+        var mismatches = new List<string>();
+        var moved = 0;
+        for (var i = 0; i < plans.Length; i++)
+        {
+            var result = collectors[i].Result();
+            for (var p = 0; p < result.Payers.Count; p++)
+            {
+                var name = result.Payers[p].Name;
+                for (var k = 0; k < Draws; k++)
+                {
+                    var (before, after) = (result.NetGainBefore(name)[k], result.NetGainAfter(name)[k]);
+                    var (eb, ea) = (references[i].Before[(p * Draws) + k], references[i].After[(p * Draws) + k]);
+                    if (BitConverter.DoubleToInt64Bits(before) != BitConverter.DoubleToInt64Bits(eb) || BitConverter.DoubleToInt64Bits(after) != BitConverter.DoubleToInt64Bits(ea))
+                    {
+                        mismatches.Add($"{plans[i].Plan.Name}/{plans[i].Strategy.Name} {name} draw {k}: before {before:R} vs {eb:R}, after {after:R} vs {ea:R}");
+                    }
+
+                    moved += before != after ? 1 : 0;
+                }
+            }
+        }
+
+        Assert.That(mismatches, Is.Empty);
+        Assert.That(moved, Is.GreaterThan(plans.Length * Draws), "the plans move money in most draws");
+    }
+
+    /// <summary>The observer as it was: each draw's ledger built as a <see cref="SettlementLedger"/> and settled by <see cref="Settlement.SettleLedger"/>.</summary>
+    private sealed class Reference(LifeCourseModel model, SettlementPlan plan, Strategy strategy, Strategy comparator)
+    {
+        public double[] Before { get; } = new double[model.Payers.Count * Draws];
+
+        public double[] After { get; } = new double[model.Payers.Count * Draws];
+
+        public void Observe(PsaPayerFlows flows)
+        {
+            var si = flows.Strategies.ToList().FindIndex(s => s.Name == strategy.Name);
+            var ci = flows.Strategies.ToList().FindIndex(s => s.Name == comparator.Name);
+            var df = flows.CostDiscountFactors;
+            var rows = new SettlementLedgerPayer[flows.Payers.Count];
+            for (var p = 0; p < rows.Length; p++)
+            {
+                var bs = flows.Flows(si, p, FlowOrigin.Base);
+                var bc = flows.Flows(ci, p, FlowOrigin.Base);
+                var ins = flows.Flows(si, p, FlowOrigin.Intervention);
+                var inc = flows.Flows(ci, p, FlowOrigin.Intervention);
+                var net = new double[df.Count];
+                double invested = 0, savings = 0;
+                for (var t = 0; t < net.Length; t++)
+                {
+                    net[t] = -((bs[t] - bc[t]) + (ins[t] - inc[t]));
+                    invested += (ins[t] * df[t]) - (inc[t] * df[t]);
+                    savings -= (bs[t] * df[t]) - (bc[t] * df[t]);
+                }
+
+                rows[p] = new SettlementLedgerPayer(flows.Payers[p], invested, savings, net);
+            }
+
+            var ledger = new SettlementLedger(strategy, comparator, flows.CycleLengthYears, df, rows);
+            var participants = plan.NeedsParticipants
+                ? ParticipantCounts.Incremental(Participation.Count(model, strategy, flows.Parameters), Participation.Count(model, comparator, flows.Parameters))
+                : null;
+            var settled = Settlement.SettleLedger(ledger, plan, participants);
+            for (var p = 0; p < rows.Length; p++)
+            {
+                Before[(p * Draws) + flows.Index] = settled.Positions[p].NetGainBefore;
+                After[(p * Draws) + flows.Index] = settled.Positions[p].NetGainAfter;
+            }
+        }
+    }
+
     private static List<SettlementPsaResult> Observed(LifeCourseModel model, PsaSpecification spec, PsaOptions options, (Strategy Strategy, SettlementPlan Plan)[] plans, Strategy bau, out PsaResult psa)
     {
         var collectors = plans.Select(x => new SettlementUncertainty(model, x.Plan, x.Strategy, bau, Draws)).ToList();

@@ -88,6 +88,45 @@ public sealed class ClusterHouseholdTests
         Assert.That(e!.Message, Does.Contain("'three adults'").And.Contain("'one adult with child'"));
     }
 
+    [TestCase(3, 4)]
+    [TestCase(7, 2)]
+    public async Task A_cluster_household_psa_equals_the_single_process_psa_bit_for_bit(int rangeSize, int ranges)
+    {
+        const int draws = 12;
+        var tables = HouseholdFiles.Parse(_files, _scenario, _scenario.BuildModel());
+        var local = HouseholdUncertainty.Run(tables, _scenario, draws, Seed, threads: 2);
+        var runner = new ClusterRunner(_cluster.GrainFactory);
+        var (onCluster, stats) = await runner.RunHouseholdPsaAsync(_scenario, _files, draws, Seed, new ClusterRunOptions { RangeSize = rangeSize });
+        Assert.That(stats.Ranges, Is.EqualTo(ranges));
+        Assert.That(onCluster.Draws, Is.EqualTo(draws));
+        var compared = 0;
+        for (var k = 1; k < local.Strategies.Count; k++)
+        {
+            foreach (var p in local.Perspectives)
+            {
+                Assert.That(Bits(onCluster.ChangesPerHousehold(k, p)), Is.EqualTo(Bits(local.ChangesPerHousehold(k, p))), $"{local.Strategies[k].Name}, {p.Name}");
+                Assert.That(onCluster.ProbabilityBetterOff(k, p), Is.EqualTo(local.ProbabilityBetterOff(k, p)));
+                var (a, b) = (onCluster.ChangePerHousehold(k, p), local.ChangePerHousehold(k, p));
+                Assert.That(Bits([a.Mean, a.StandardDeviation, a.Lower, a.Median, a.Upper]), Is.EqualTo(Bits([b.Mean, b.StandardDeviation, b.Lower, b.Median, b.Upper])));
+                compared++;
+            }
+        }
+
+        Assert.That(compared, Is.GreaterThan(3));
+        Assert.That(local.ChangesPerHousehold(1, local.Perspectives[0]).Distinct().Count(), Is.GreaterThan(1), "the draws differ, so equal draws are not a constant");
+    }
+
+    [Test]
+    public void A_household_psa_partial_of_another_seed_is_refused()
+    {
+        var tables = HouseholdFiles.Parse(_files, _scenario, _scenario.BuildModel());
+        var mine = HouseholdUncertainty.Prepare(tables, _scenario, 6, Seed);
+        var other = HouseholdUncertainty.Prepare(tables, _scenario, 6, Seed + 1);
+        Assert.That(mine.RunKey, Is.Not.Null);
+        Assert.That(mine.ReadPartial(mine.RunRange(0, 2).ToBytes()).DrawCount, Is.EqualTo(2));
+        Assert.That(() => mine.ReadPartial(other.RunRange(0, 2).ToBytes()), Throws.InstanceOf<FormatException>().With.Message.Contains("another run"));
+    }
+
     [Test]
     public async Task Bad_household_tables_give_one_error_naming_the_file_before_any_range_runs()
     {
@@ -246,4 +285,6 @@ public sealed class ClusterHouseholdTests
     }
 
     private static void Add(List<long> bits, double x) => bits.Add(BitConverter.DoubleToInt64Bits(x));
+
+    private static long[] Bits(IEnumerable<double> values) => [.. values.Select(BitConverter.DoubleToInt64Bits)];
 }

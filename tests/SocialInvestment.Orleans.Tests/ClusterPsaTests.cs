@@ -126,7 +126,7 @@ public sealed class ClusterPsaTests
         var partial = ProbabilisticAnalysis.RunRange(definition.Psa, full, 0, 4);
         Assert.That(partial.RunKey, Is.Not.Null);
         Assert.That(partial.RunKey, Is.Not.EqualTo(ProbabilisticAnalysis.RunRange(definition.Psa, incremental, 0, 4).RunKey));
-        Assert.That(PsaPartial.FromBytes(RangeComputation.Run(definition, null, fullWork, 0, 4, default), definition.Psa, full).DrawCount, Is.EqualTo(4));
+        Assert.That(PsaPartial.FromBytes(RangeComputation.Run(definition, null, null, fullWork, 0, 4, default), definition.Psa, full).DrawCount, Is.EqualTo(4));
         Assert.Throws<FormatException>(() => PsaPartial.FromBytes(partial.ToBytes(), definition.Psa, incremental));
     }
 

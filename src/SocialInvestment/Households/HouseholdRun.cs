@@ -243,14 +243,38 @@ public sealed class HouseholdRun
 
     private ContentHash? ComputeRunKey()
     {
-        var d = Definition;
-        if (d.Model.DefinitionHash is not { } model || Strategies.Concat(d.Strategies).Any(s => !ReferenceEquals(s.MemberStrategy, Strategy.BusinessAsUsual) && !d.Model.Strategies.Contains(s.MemberStrategy)))
+        using var h = new ContentHasher();
+        h.Tag("socinv.household-run/1");
+        if (!HashDefinition(h, Definition, Strategies))
         {
             return null;
         }
 
-        using var h = new ContentHasher();
-        h.Tag("socinv.household-run/1").Add(model);
+        h.Tag("parameters").Add(Parameters.AsSpan());
+        h.Tag("options").Add(Options.Seed).Add(Options.Draw).Add(Households).Add(Options.BlockSize).Add(Perspectives.Count);
+        foreach (var p in Perspectives)
+        {
+            h.Add(p.Name).Add(p.Coefficients(Model.Accounts));
+        }
+
+        return h.Finish();
+    }
+
+    /// <summary>
+    /// Adds what identifies a household definition and the strategies run on it to
+    /// <paramref name="h"/>: the model's definition hash, roles, templates or register households,
+    /// links, flows, family payer, size, death states, the definition's strategies and
+    /// <paramref name="strategies"/>. False (nothing meaningful added) when the definition cannot be
+    /// keyed: its model has no definition hash, or a member strategy is not the model's.
+    /// </summary>
+    internal static bool HashDefinition(ContentHasher h, HouseholdDefinition d, IReadOnlyList<HouseholdStrategy> strategies)
+    {
+        if (d.Model.DefinitionHash is not { } model || strategies.Concat(d.Strategies).Any(s => !ReferenceEquals(s.MemberStrategy, Strategy.BusinessAsUsual) && !d.Model.Strategies.Contains(s.MemberStrategy)))
+        {
+            return false;
+        }
+
+        h.Add(model);
         h.Tag("roles").Add(d.Roles.Count);
         foreach (var r in d.Roles)
         {
@@ -290,15 +314,8 @@ public sealed class HouseholdRun
         }
 
         HashStrategies(h, "definition-strategies", d.Strategies);
-        HashStrategies(h, "strategies", Strategies);
-        h.Tag("parameters").Add(Parameters.AsSpan());
-        h.Tag("options").Add(Options.Seed).Add(Options.Draw).Add(Households).Add(Options.BlockSize).Add(Perspectives.Count);
-        foreach (var p in Perspectives)
-        {
-            h.Add(p.Name).Add(p.Coefficients(Model.Accounts));
-        }
-
-        return h.Finish();
+        HashStrategies(h, "strategies", strategies);
+        return true;
 
         static ContentHasher Account(ContentHasher h, Account a) => h.Add(a.Payer.Name).Add(a.Sector.Name).Add((int)a.Kind);
 

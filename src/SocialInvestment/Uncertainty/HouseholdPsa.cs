@@ -44,9 +44,20 @@ public sealed class HouseholdPsa
         Base = HouseholdCohort.Run(definition, Strategies, null, perspectives, maxJointStates);
         Perspectives = Base[0].Perspectives;
         _names = [.. Strategies.Select(s => new Strategy(s.Name))];
-        _options = options with { Strategies = _names, Comparator = _names[0], Perspectives = Perspectives, KeepDraws = true, EvaluateEveryDrawInFull = false };
+        RunKey = ComputeRunKey(definition, Strategies, Perspectives, Base[0].Totals.Accounts, maxJointStates);
+        _options = options with { Strategies = _names, Comparator = _names[0], Perspectives = Perspectives, KeepDraws = true, EvaluateEveryDrawInFull = false, EvaluatorKey = RunKey };
         _evaluator = Evaluate;
     }
+
+    /// <summary>
+    /// What identifies this household PSA's draws in any process: a content hash of the household
+    /// definition (its model's definition hash, roles, templates or register, links, flows, family
+    /// payer, size), the household strategies, the perspectives and the joint-state cap. With the
+    /// specification, seed and options it is part of every partial's <see cref="PsaPartial.RunKey"/>,
+    /// so partials computed elsewhere read back with <see cref="ReadPartial"/> and merge exactly. Null
+    /// when the model was built in code without a definition hash (the partials then cannot travel).
+    /// </summary>
+    public ContentHash? RunKey { get; }
 
     /// <summary>The household definition.</summary>
     public HouseholdDefinition Definition { get; }
@@ -127,12 +138,51 @@ public sealed class HouseholdPsa
     public PsaPartial RunRange(long firstDraw, long count, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
         => ProbabilisticAnalysis.RunRange(Specification, _options, firstDraw, count, _evaluator, progress, cancellationToken);
 
+    /// <summary>
+    /// Reads a partial of this household PSA written with <see cref="PsaPartial.ToBytes"/> in another
+    /// process (for example on a cluster silo that prepared the same household PSA): the run key in
+    /// the bytes must be this object's, so a partial of another household PSA, seed or specification
+    /// is refused.
+    /// </summary>
+    /// <param name="data">The serialised partial.</param>
+    /// <returns>The partial, mergeable with this object's other partials.</returns>
+    /// <exception cref="FormatException">The bytes are not a PSA partial, are damaged, or belong to another run.</exception>
+    /// <exception cref="InvalidOperationException">This household PSA has no <see cref="RunKey"/>.</exception>
+    public PsaPartial ReadPartial(byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (RunKey is null)
+        {
+            throw new InvalidOperationException("This household PSA has no run key (its model was built in code, without a definition hash), so its partials cannot travel; build the model from scenario files or give it a definition hash.");
+        }
+
+        return PsaPartial.FromBytes(data, Specification, _options);
+    }
+
     /// <summary>The result of a partial (or merged partials) of this object.</summary>
     /// <param name="partial">The partial.</param>
     public HouseholdPsaResult Complete(PsaPartial partial)
     {
         ArgumentNullException.ThrowIfNull(partial);
         return new HouseholdPsaResult(this, partial.ToResult());
+    }
+
+    private static ContentHash? ComputeRunKey(HouseholdDefinition definition, IReadOnlyList<HouseholdStrategy> strategies, IReadOnlyList<Perspective> perspectives, IReadOnlyList<Account> accounts, long maxJointStates)
+    {
+        using var h = new ContentHasher();
+        h.Tag("socinv.household-psa/1");
+        if (!HouseholdRun.HashDefinition(h, definition, strategies))
+        {
+            return null;
+        }
+
+        h.Tag("cap").Add(maxJointStates).Tag("perspectives").Add(perspectives.Count);
+        foreach (var p in perspectives)
+        {
+            h.Add(p.Name).Add(p.Coefficients(accounts));
+        }
+
+        return h.Finish();
     }
 
     /// <summary>The evaluator: the first strategy asked for a draw runs the joint cohort for every strategy once; the others read it.</summary>

@@ -92,6 +92,14 @@ public sealed record PsaOptions : RunOptions
     public bool EvaluateEveryDrawInFull { get; init; }
 
     /// <summary>
+    /// The identity of an explicit evaluator that computes the same per-draw results in every process
+    /// (for example a household PSA's exact cohort of a content-hashed definition): with it, partials
+    /// of runs with that evaluator get a <see cref="PsaPartial.RunKey"/> and can travel. Null: an
+    /// explicit evaluator makes the partials key-less.
+    /// </summary>
+    internal ContentHash? EvaluatorKey { get; init; }
+
+    /// <summary>
     /// Acceptability curves and EVPI to accumulate while the run streams (per willingness to pay:
     /// the count of draws in which each strategy is best, the sums of net benefit and of its maximum).
     /// <see cref="PsaResult.Acceptability"/> and <see cref="PsaResult.Evpi"/> answer for the requested

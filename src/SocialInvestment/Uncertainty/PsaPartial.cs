@@ -301,13 +301,17 @@ public sealed partial class PsaPartial
 
     private ContentHash? ComputeRunKey()
     {
-        if (_evaluator is not null || Specification.ContentHash is not { } spec)
+        if ((_evaluator is not null && _options.EvaluatorKey is null) || Specification.ContentHash is not { } spec)
         {
             return null;
         }
 
         using var h = new ContentHasher();
         h.Tag("socinv.psa-run/1").Add(spec);
+        if (_options.EvaluatorKey is { } evaluator)
+        {
+            h.Tag("evaluator").Add(evaluator);
+        }
         if (_options.EvaluateEveryDrawInFull)
         {
             h.Tag("full");

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
@@ -31,6 +33,11 @@ public sealed class SettlementUncertainty
     private readonly double[] _after;
     private readonly double[] _scale;
     private readonly bool[] _done;
+    private readonly PreparedSettlement _prepared;
+
+    // Workspaces of the prepared plan, taken for a draw and given back (the observer is called
+    // concurrently, one draw per call; a bag keeps them per thread, so there is one per PSA thread).
+    private readonly ConcurrentBag<PreparedSettlement.Workspace> _workspaces = [];
 
     /// <summary>Creates the collector.</summary>
     /// <param name="model">The model the PSA runs.</param>
@@ -70,6 +77,7 @@ public sealed class SettlementUncertainty
         _after = new double[Payers.Count * draws];
         _scale = new double[draws];
         _done = new bool[draws];
+        _prepared = new PreparedSettlement(plan, Payers);
         Evaluator = Evaluate;
         Observer = Observe;
     }
@@ -83,8 +91,11 @@ public sealed class SettlementUncertainty
     /// keeps its default (incremental) cohort path. Per payer the ledger of a draw is
     /// <c>NetGainByCycle[t] = −((B_s − B_c) + (I_s − I_c))</c>, <c>Invested = Σ_t (I_s·d_t − I_c·d_t)</c>,
     /// <c>Savings = −Σ_t (B_s·d_t − B_c·d_t)</c> for base flows B and intervention costs I of the
-    /// strategy s and the comparator c; then <see cref="Settlement.SettleLedger"/>. To chain several
-    /// collectors, call each observer in turn.
+    /// strategy s and the comparator c; then that ledger is settled as <see cref="Settlement.SettleLedger"/>
+    /// settles it, bit for bit, but with the plan prepared once for the model's payers and each draw
+    /// worked in reused buffers (no allocation per draw, except the participant counts a
+    /// <see cref="PerParticipantPriceRule"/> needs, which run the model). To chain several collectors,
+    /// call each observer in turn.
     /// </summary>
     public PsaPayerFlowObserver Observer { get; }
 
@@ -119,15 +130,34 @@ public sealed class SettlementUncertainty
             throw new InvalidOperationException($"The PSA must run '{_strategy.Name}' and '{_comparator.Name}' of this model with {Draws} draws (draw {draw}).");
         }
 
-        var df = flows.CostDiscountFactors;
-        var rows = new SettlementLedgerPayer[Payers.Count];
-        for (var p = 0; p < rows.Length; p++)
+        // The draw's ledger goes straight into this thread's workspace of the prepared plan: no allocation
+        // per draw, and the positions are bit-identical to Settlement.SettleLedger's on the same ledger.
+        var points = flows.CostDiscountFactors.Count;
+        if (!_workspaces.TryTake(out var w) || w.Points != points)
+        {
+            w = _prepared.CreateWorkspace(points);
+        }
+
+        var df = w.DiscountFactors;
+        if (flows.CostDiscountFactors is ImmutableArray<double> factors)
+        {
+            factors.AsSpan().CopyTo(df);
+        }
+        else
+        {
+            for (var t = 0; t < points; t++)
+            {
+                df[t] = flows.CostDiscountFactors[t];
+            }
+        }
+
+        for (var p = 0; p < Payers.Count; p++)
         {
             var bs = flows.Flows(si, p, FlowOrigin.Base);
             var bc = flows.Flows(ci, p, FlowOrigin.Base);
             var ins = flows.Flows(si, p, FlowOrigin.Intervention);
             var inc = flows.Flows(ci, p, FlowOrigin.Intervention);
-            var net = new double[df.Count];
+            var net = w.NetGainByCycle.AsSpan(p * points, points);
             double invested = 0, savings = 0;
             for (var t = 0; t < net.Length; t++)
             {
@@ -136,14 +166,25 @@ public sealed class SettlementUncertainty
                 savings -= (bs[t] * df[t]) - (bc[t] * df[t]);
             }
 
-            rows[p] = new SettlementLedgerPayer(Payers[p], invested, savings, net);
+            w.Invested[p] = invested;
+            w.Savings[p] = savings;
         }
 
-        var ledger = new SettlementLedger(_strategy, _comparator, flows.CycleLengthYears, df, rows);
         var participants = _plan.NeedsParticipants
             ? ParticipantCounts.Incremental(Participation.Count(_model, _strategy, flows.Parameters), Participation.Count(_model, _comparator, flows.Parameters))
             : null;
-        Record(draw, Settlement.SettleLedger(ledger, _plan, participants));
+        _prepared.Settle(w, _strategy, _comparator, flows.CycleLengthYears, participants);
+        var scale = 0.0;
+        for (var p = 0; p < Payers.Count; p++)
+        {
+            scale += Math.Abs(w.Invested[p]) + Math.Abs(w.Savings[p]);
+            _before[(p * Draws) + draw] = w.NetGainBefore[p];
+            _after[(p * Draws) + draw] = w.NetGainAfter[p];
+        }
+
+        _scale[draw] = scale;
+        _done[draw] = true;
+        _workspaces.Add(w);
     }
 
     private static int IndexOf(IReadOnlyList<Strategy> strategies, Strategy s)
