@@ -70,9 +70,11 @@ public static class NorwayRunner
         var wall = sw.Elapsed.TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         var strategy = model.Strategies[^1];
+        var evaluator = general ? null : CohortDrawEvaluator.Create(spec, model.Strategies, model.Strategies.ToList().IndexOf(comparator), options.Perspectives!);
+        var blocks = evaluator is null ? "" : string.Create(CultureInfo.InvariantCulture, $",\"lanes\":{(evaluator.HasLanes ? CohortDrawEvaluator.LaneCount : 1)},{evaluator.BlockCounts()}");
         var npv = psa.Summarize(PsaFigure.NetPresentValue, strategy, options.Perspectives![^1]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"norway\",\"path\":\"{(general ? "general" : "incremental")}\",\"settle\":{(settle ? "true" : "false")},\"threads\":{threads},\"draws\":{draws},\"wall_s\":{wall:G6},\"cpu_s\":{cpu:G6},\"rate\":{draws / wall:G6},\"rate_per_cpu_s\":{draws / cpu:G6},\"mean_npv_last_strategy_last_perspective\":{npv.Mean:R},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
+            $"{{\"impl\":\"csharp\",\"mode\":\"norway\",\"path\":\"{(general ? "general" : "incremental")}\",\"settle\":{(settle ? "true" : "false")},\"threads\":{threads},\"draws\":{draws},\"wall_s\":{wall:G6},\"cpu_s\":{cpu:G6},\"rate\":{draws / wall:G6},\"rate_per_cpu_s\":{draws / cpu:G6},\"mean_npv_last_strategy_last_perspective\":{npv.Mean:R},\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}{blocks}}}"));
         return 0;
     }
 

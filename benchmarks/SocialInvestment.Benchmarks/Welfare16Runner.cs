@@ -76,9 +76,10 @@ public static class Welfare16Runner
     }
 
     /// <summary>
-    /// <c>welfare16 parts [--draws K] [--uptake mean|subcohorts]</c>: one thread, the cohort PSA's per-draw time split into
+    /// <c>welfare16 parts [--draws K] [--one]</c>: one thread, the cohort PSA's per-draw time split into
     /// sampling, compiled-entry update, trace + ledger and appraisal (µs per draw, CPU-bound parts
-    /// timed with the stopwatch around each), and how many compiled blocks a draw recomputes.
+    /// timed with the stopwatch around each), and how many compiled blocks a draw recomputes. The
+    /// draws run in SIMD lanes as the PSA runs them (<c>--one</c>: one by one).
     /// </summary>
     private static int Parts(string[] args)
     {
@@ -92,28 +93,38 @@ public static class Welfare16Runner
         var V = Welfare16.Perspectives.Count;
         var O = model.Outcomes.Count;
         var P = model.Parameters.Count;
-        var b = new PsaBuffers(new double[S * V], new double[S * Math.Max(O, 1)], new double[4 * S * V], new double[P], 1, 0);
-        for (var k = 0; k < 500; k++)
+        var one = args.Contains("--one");
+        var W = one ? 1 : CohortDrawEvaluator.LaneCount;
+        var b = new PsaBuffers(new double[S * V * W], new double[S * Math.Max(O, 1) * W], new double[4 * S * V * W], new double[P * W], W, 0);
+        void Draws(int first, int count)
         {
-            worker.Evaluate(k, 1, b, 0, default);
+            for (var k = first; k < first + count; k += W)
+            {
+                if (one)
+                {
+                    worker.Evaluate(k, 1, b, 0, default);
+                }
+                else
+                {
+                    worker.EvaluateBatch(k, Math.Min(W, first + count - k), 1, b, 0, null, default);
+                }
+            }
         }
+
+        Draws(0, 512);
 
         worker.Timed = true;
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var alloc0 = GC.GetAllocatedBytesForCurrentThread();
         var sw = Stopwatch.StartNew();
-        for (var k = 0; k < draws; k++)
-        {
-            worker.Evaluate(k, 1, b, 0, default);
-        }
-
+        Draws(0, draws);
         var total = sw.Elapsed.TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         var allocated = (GC.GetAllocatedBytesForCurrentThread() - alloc0) / (double)draws;
         double Us(long ticks) => ticks * 1e6 / Stopwatch.Frequency / draws;
         var t = worker.Ticks;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"parts\",\"threads\":1,\"draws\":{draws},\"us_per_draw\":{total * 1e6 / draws:F2},\"cpu_us_per_draw\":{cpu * 1e6 / draws:F2},\"bytes_allocated_per_draw\":{allocated:F0},\"sampling_us\":{Us(t[0]):F2},\"update_us\":{Us(t[1]):F2},\"trace_ledger_us\":{Us(t[2]):F2},\"appraisal_us\":{Us(t[3]):F2},\"update_rows_us\":{Us(t[4]):F2},\"update_cells_us\":{Us(t[5]):F2},{evaluator.BlockCounts()}}}"));
+            $"{{\"impl\":\"csharp\",\"mode\":\"parts\",\"lanes\":{W},\"threads\":1,\"draws\":{draws},\"us_per_draw\":{total * 1e6 / draws:F2},\"cpu_us_per_draw\":{cpu * 1e6 / draws:F2},\"bytes_allocated_per_draw\":{allocated:F0},\"sampling_us\":{Us(t[0]):F2},\"update_us\":{Us(t[1]):F2},\"trace_ledger_us\":{Us(t[2]):F2},\"appraisal_us\":{Us(t[3]):F2},\"update_rows_us\":{Us(t[4]):F2},\"update_cells_us\":{Us(t[5]):F2},{evaluator.BlockCounts()}}}"));
         return 0;
     }
 

@@ -20,9 +20,11 @@ internal static class Numerics
     }
 
     /// <summary><c>exp(x) − 1</c>.</summary>
-    public static double ExpM1(double x)
+    public static double ExpM1(double x) => ExpM1(x, Math.Exp(x));
+
+    /// <summary><c>exp(x) − 1</c> given <paramref name="u"/> = <c>Math.Exp(x)</c> (for a caller that needs both).</summary>
+    public static double ExpM1(double x, double u)
     {
-        var u = Math.Exp(x);
         if (u == 1.0)
         {
             return x;

@@ -28,7 +28,7 @@ namespace SocialInvestment.Uncertainty;
 /// A draw whose values fail validation or change the sub-cohort split is compiled in full (which
 /// reports its problems exactly as before).
 /// </summary>
-internal sealed class CohortDrawEvaluator
+internal sealed partial class CohortDrawEvaluator
 {
     private readonly PsaSpecification _spec;
     private readonly LifeCourseModel _model;
@@ -76,6 +76,48 @@ internal sealed class CohortDrawEvaluator
         _ci = ci;
         _coefficients = coefficients;
         _plans = plans;
+        _lanes = BuildLanes();
+        _cellFixed = [.. plans.Select(p => p.CellLean.Select(cells => cells.Select(FixedProjection).ToArray()).ToArray())];
+    }
+
+    /// <summary>Per strategy, sub-cohort and dependent cell, the projection of its lean plan's fixed flows (<see cref="FixedProjection"/>), or null.</summary>
+    private readonly double[]?[][][] _cellFixed;
+
+    /// <summary>
+    /// The fixed flows of a lean cell projected onto the channels, 2·V wide (base flows, then an
+    /// intervention half of zeros): summed per account in flow order, then projected in account order, as
+    /// <see cref="Project"/> projects a ledger.
+    /// </summary>
+    private double[]? FixedProjection(LeanCellPlan? plan)
+    {
+        if (plan is null)
+        {
+            return null;
+        }
+
+        var V = _coefficients.Length;
+        var A = _coefByAccount.Length / V;
+        var byAccount = new double[A];
+        var booked = new SortedSet<int>();
+        foreach (var (account, value) in plan.Fixed)
+        {
+            byAccount[account] += value;
+            booked.Add(account);
+        }
+
+        var g = new double[2 * V];
+        foreach (var a in booked)
+        {
+            if (byAccount[a] != 0)
+            {
+                for (var v = 0; v < V; v++)
+                {
+                    g[v] += _coefByAccount[(a * V) + v] * byAccount[a];
+                }
+            }
+        }
+
+        return g;
     }
 
     /// <summary>
@@ -92,6 +134,9 @@ internal sealed class CohortDrawEvaluator
 
         public required int[][] RowCacheAt { get; init; }
 
+        /// <summary>Per row, its lean plan (<see cref="SubcohortCompiler.LeanRow"/>), or null for the general kernel.</summary>
+        public required LeanRowPlan?[][] RowLean { get; init; }
+
         public required double[][] RowCache { get; init; }
 
         public required BlockSource[][] CellSource { get; init; }
@@ -101,6 +146,9 @@ internal sealed class CohortDrawEvaluator
         public required int[][] CellCacheAt { get; init; }
 
         public required double[][] CellCache { get; init; }
+
+        /// <summary>Per cell, its lean plan (<see cref="SubcohortCompiler.LeanCell"/>), or null for the general stage.</summary>
+        public required LeanCellPlan?[][] CellLean { get; init; }
 
         /// <summary>The structural non-zeros of the rows, flat (<see cref="Flat"/>; the same in every compilation of the strategy).</summary>
         public required (int[] Start, int[] Index) Columns { get; init; }
@@ -117,7 +165,7 @@ internal sealed class CohortDrawEvaluator
     /// <param name="strategies">The strategies.</param>
     /// <param name="comparator">The comparator's index.</param>
     /// <param name="perspectives">The perspectives of the PSA's figures.</param>
-    /// <param name="payerFlows">Also project each payer's accounts (<see cref="Worker.PayerFlows"/>): a payer whose coefficients equal a perspective's reads that channel, the others get their own.</param>
+    /// <param name="payerFlows">Also project each payer's accounts (<see cref="Worker.PayerFlows(int)"/>): a payer whose coefficients equal a perspective's reads that channel, the others get their own.</param>
     public static CohortDrawEvaluator? Create(PsaSpecification specification, IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives, bool payerFlows = false)
     {
         var model = specification.Model;
@@ -147,10 +195,12 @@ internal sealed class CohortDrawEvaluator
             var rowEvaluate = new ulong[S][];
             var rowCacheAt = new int[S][];
             var rowCache = new double[S][];
+            var rowLean = new LeanRowPlan?[S][];
             var cellSource = new BlockSource[S][];
             var cellEvaluate = new ulong[S][];
             var cellCacheAt = new int[S][];
             var cellCache = new double[S][];
+            var cellLean = new LeanCellPlan?[S][];
             var baseCompilation = Compilation.Start(model, strategies[s], model.BaseParameters, [], null)!;
             var subcohortPlans = baseCompilation.PlanSubcohorts();
             for (var si = 0; si < S; si++)
@@ -165,10 +215,12 @@ internal sealed class CohortDrawEvaluator
                 var re = new List<ulong>();
                 var ra = new List<int>();
                 var cache = new List<double>();
+                var lean = new List<LeanRowPlan?>();
                 var cs = new List<BlockSource>();
                 var ce = new List<ulong>();
                 var ca = new List<int>();
                 var cellValues = new List<double>();
+                var leanCells = new List<LeanCellPlan?>();
                 var values = new double[64];
                 for (var t = 0; t <= T; t++)
                 {
@@ -181,6 +233,7 @@ internal sealed class CohortDrawEvaluator
                             var entries = baseCompilation.Rows[compiled.BaseOf[x]].Entries.Length;
                             var evaluate = compiler.RowEntries(t, x, changed, values);
                             re.Add(evaluate);
+                            lean.Add(compiler.PlanLeanRow(t, x, evaluate, values));
                             ra.Add(cache.Count);
                             if (evaluate != ulong.MaxValue)
                             {
@@ -195,6 +248,7 @@ internal sealed class CohortDrawEvaluator
                             var flowCount = baseCompilation.FlowsByState[compiled.BaseOf[x]].Count;
                             var evaluate = compiler.CellEntries(t, x, changed, values);
                             ce.Add(evaluate);
+                            leanCells.Add(compiler.PlanLeanCell(t, x, evaluate, values));
                             ca.Add(cellValues.Count);
                             if (evaluate != ulong.MaxValue)
                             {
@@ -216,10 +270,12 @@ internal sealed class CohortDrawEvaluator
                 rowEvaluate[si] = [.. re];
                 rowCacheAt[si] = [.. ra];
                 rowCache[si] = [.. cache];
+                rowLean[si] = [.. lean];
                 cellSource[si] = [.. cs];
                 cellEvaluate[si] = [.. ce];
                 cellCacheAt[si] = [.. ca];
                 cellCache[si] = [.. cellValues];
+                cellLean[si] = [.. leanCells];
             }
 
             plans[s] = new StrategyPlan(compiled, rows, cells, events)
@@ -228,10 +284,12 @@ internal sealed class CohortDrawEvaluator
                 RowEvaluate = rowEvaluate,
                 RowCacheAt = rowCacheAt,
                 RowCache = rowCache,
+                RowLean = rowLean,
                 CellSource = cellSource,
                 CellEvaluate = cellEvaluate,
                 CellCacheAt = cellCacheAt,
                 CellCache = cellCache,
+                CellLean = cellLean,
                 Columns = Flat(compiled.Columns, N),
             };
         }
@@ -577,7 +635,7 @@ internal sealed class CohortDrawEvaluator
     public Worker CreateWorker() => new(this);
 
     /// <summary>The per-thread state of the evaluation: nothing in it is shared.</summary>
-    internal sealed class Worker
+    internal sealed partial class Worker
     {
         private readonly CohortDrawEvaluator _e;
         private readonly double[] _values;
@@ -651,15 +709,18 @@ internal sealed class CohortDrawEvaluator
         /// The per-payer flows of the draw <see cref="Evaluate"/> evaluated last (draw <paramref name="k"/>):
         /// the payer channels of the projected ledgers, base then intervention flows per trace point.
         /// </summary>
-        public PsaPayerFlows PayerFlows(int k)
+        public PsaPayerFlows PayerFlows(int k) => PayerFlows(k, _acc);
+
+        /// <summary>The per-payer flows of draw <paramref name="k"/> from its projected ledgers <paramref name="acc"/> (and the parameters in <see cref="_values"/>).</summary>
+        private PsaPayerFlows PayerFlows(int k, double[][] acc)
         {
             var flows = _flows ?? throw new InvalidOperationException("The evaluator was created without payer flows.");
             var channel = _e._payerChannel!;
             var VA = _e._coefficients.Length;
             var Jp = _e._jp;
-            for (var s = 0; s < _acc.Length; s++)
+            for (var s = 0; s < acc.Length; s++)
             {
-                var f = _acc[s];
+                var f = acc[s];
                 for (var p = 0; p < channel.Length; p++)
                 {
                     var b = flows.Series(s, p, FlowOrigin.Base);
@@ -687,14 +748,8 @@ internal sealed class CohortDrawEvaluator
         public void Evaluate(long k, ulong seed, in PsaBuffers b, int at, CancellationToken cancellationToken)
         {
             var e = _e;
-            var model = e._model;
             var S = e._strategies.Length;
-            var V = e._figurePerspectives;
-            var VA = e._coefficients.Length;
-            var O = model.Outcomes.Count;
             var P = _values.Length;
-            var Jp = e._jp;
-            var stride = b.Stride;
             var t0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             e._spec.DrawInto(seed, k, _values);
             _values.AsSpan().CopyTo(b.Parameters.AsSpan(at * P, P));
@@ -721,13 +776,40 @@ internal sealed class CohortDrawEvaluator
             }
 
             var t3 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            Appraise(b, at, _acc);
+            if (Timed)
+            {
+                var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
+                Ticks[0] += t1 - t0;
+                Ticks[1] += t2 - t1;
+                Ticks[2] += t3 - t2;
+                Ticks[3] += t4 - t3;
+            }
+        }
+
+        /// <summary>
+        /// The PSA's figures of the draw whose projected ledgers are <paramref name="acc"/> (per strategy, <c>[t][j]</c>), into position
+        /// <paramref name="at"/> of the buffers: per strategy and perspective the discounted total cost, per
+        /// outcome the discounted total, and against the comparator NPV, BCR, ROI and payback with
+        /// <see cref="Appraisal.Compare"/>'s rules.
+        /// </summary>
+        private void Appraise(in PsaBuffers b, int at, double[][] acc)
+        {
+            var e = _e;
+            var model = e._model;
+            var S = e._strategies.Length;
+            var V = e._figurePerspectives;
+            var VA = e._coefficients.Length;
+            var O = model.Outcomes.Count;
+            var Jp = e._jp;
+            var stride = b.Stride;
             var df = _work[0].CostDiscountFactors;
             var odf = _work[0].OutcomeDiscountFactors;
             var T = df.Length - 1;
             for (var s = 0; s < S; s++)
             {
                 // The projected ledger: per trace point, the base and intervention flows of each perspective.
-                var f = _acc[s];
+                var f = acc[s];
                 for (var v = 0; v < V; v++)
                 {
                     var total = 0.0;
@@ -753,11 +835,11 @@ internal sealed class CohortDrawEvaluator
             }
 
             var ci = e._ci;
-            var fc = _acc[ci];
+            var fc = acc[ci];
             var dt = model.Options.CycleLengthYears;
             for (var s = 0; s < S; s++)
             {
-                var fs = _acc[s];
+                var fs = acc[s];
                 for (var v = 0; v < V; v++)
                 {
                     double npv = 0, bcr = double.NaN, roi = double.NaN, payback = double.NaN;
@@ -791,14 +873,6 @@ internal sealed class CohortDrawEvaluator
                 }
             }
 
-            if (Timed)
-            {
-                var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
-                Ticks[0] += t1 - t0;
-                Ticks[1] += t2 - t1;
-                Ticks[2] += t3 - t2;
-                Ticks[3] += t4 - t3;
-            }
         }
 
         /// <summary>The compiled model of strategy <paramref name="s"/> at the drawn values: the worker's copy with the dependent blocks recomputed, or a full compilation when the draw needs one.</summary>
@@ -833,6 +907,7 @@ internal sealed class CohortDrawEvaluator
                         var rowEvaluate = plan.RowEvaluate[si];
                         var rowCacheAt = plan.RowCacheAt[si];
                         var cache = _rowCache[s][si];
+                        var rowLean = plan.RowLean[si];
                         for (var k = 0; k < rows.Length; k++)
                         {
                             var tx = rows[k];
@@ -840,6 +915,10 @@ internal sealed class CohortDrawEvaluator
                             if (src.Strategy >= 0 && _inPlace[src.Strategy])
                             {
                                 _work[src.Strategy].Subcohorts[src.Subcohort].P.AsSpan(tx * N, N).CopyTo(sc.P.AsSpan(tx * N, N));
+                            }
+                            else if (rowLean[k] is { } lean && compiler.LeanRow(lean, sc.P.AsSpan(tx * N, N)))
+                            {
+                                // Only the entries that read a drawn parameter evaluated; a row failing a check falls through to the general kernel, which reports it.
                             }
                             else if (rowEvaluate[k] == ulong.MaxValue)
                             {
@@ -875,6 +954,12 @@ internal sealed class CohortDrawEvaluator
                             }
                             else
                             {
+                                if (plan.CellLean[si][k] is { } lean && compiler.LeanCell(lean, _e._cellFixed[s][si][k]!, _e._coefByAccount, _e._coefficients.Length, _e._outcomeLane, g.AsSpan(tx * Jp, Jp)))
+                                {
+                                    // Only the flows that read a drawn parameter evaluated and projected; a value failing a check falls through to the general stage, which reports it.
+                                    continue;
+                                }
+
                                 // Into a scratch ledger, then projected: the worker's flow table is read only through the projection.
                                 var evaluate = cellEvaluate[k];
                                 compiler.StateCell(tx / N, tx % N, _cell, _cellOutcomes, evaluate == ulong.MaxValue ? [] : cellCache.AsSpan(cellCacheAt[k]), evaluate);

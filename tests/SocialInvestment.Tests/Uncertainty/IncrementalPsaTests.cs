@@ -127,6 +127,68 @@ public class IncrementalPsaTests
         Assert.That(general.Values(PsaFigure.NetPresentValue, Welfare16.StrategyNamed(model, "C"), Welfare16.Perspectives[5]).ToArray().Distinct().Count(), Is.EqualTo(40), "the draws differ from each other");
     }
 
+    [TestCase(UptakeMode.MeanEffect)]
+    [TestCase(UptakeMode.Subcohorts)]
+    public void Welfare16_Lanes_AreTheDrawByDrawResults_BitForBit(UptakeMode mode)
+    {
+        // Batches of every size from 1 to the lane count (tail lanes), against the one-draw path, with the payer flows.
+        var model = Welfare16.Build(mode);
+        var spec = Welfare16.Specification(model);
+        var strategies = model.Strategies;
+        var evaluator = CohortDrawEvaluator.Create(spec, strategies, 0, Welfare16.Perspectives, payerFlows: true)!;
+        Assert.That(evaluator.HasLanes, "welfare-16 has no transition events, so it runs in lanes");
+        var W = CohortDrawEvaluator.LaneCount;
+        var sizes = Enumerable.Range(1, W).Concat([W, W, 1]).ToArray();
+        var K = sizes.Sum();
+        PsaBuffers Buffers() => new(new double[strategies.Count * 6 * K], new double[strategies.Count * K], new double[4 * strategies.Count * 6 * K], new double[K * model.Parameters.Count], K, 0);
+        var one = Buffers();
+        var lanes = Buffers();
+        var flowsOne = new List<(int Index, double[] Flows)>();
+        var flowsLanes = new List<(int Index, double[] Flows)>();
+        PsaPayerFlowObserver Record(List<(int, double[])> into) => f =>
+        {
+            var all = new List<double>();
+            for (var s = 0; s < f.Strategies.Count; s++)
+            {
+                for (var p = 0; p < f.Payers.Count; p++)
+                {
+                    all.AddRange(f.Flows(s, p, FlowOrigin.Base).ToArray());
+                    all.AddRange(f.Flows(s, p, FlowOrigin.Intervention).ToArray());
+                }
+            }
+
+            all.AddRange(f.Parameters.AsSpan().ToArray());
+            into.Add((f.Index, [.. all]));
+        };
+
+        var scalar = evaluator.CreateWorker();
+        var observeOne = Record(flowsOne);
+        for (var k = 0; k < K; k++)
+        {
+            scalar.Evaluate(k, 31, one, k, default);
+            observeOne(scalar.PayerFlows(k));
+        }
+
+        var batched = evaluator.CreateWorker();
+        var at = 0;
+        foreach (var n in sizes)
+        {
+            batched.EvaluateBatch(at, n, 31, lanes, at, Record(flowsLanes), default);
+            at += n;
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lanes.Costs, Is.EqualTo(one.Costs).AsCollection, "costs");
+            Assert.That(lanes.Outcomes, Is.EqualTo(one.Outcomes).AsCollection, "outcomes");
+            Assert.That(lanes.Figures, Is.EqualTo(one.Figures).AsCollection, "figures");
+            Assert.That(lanes.Parameters, Is.EqualTo(one.Parameters).AsCollection, "parameters");
+            Assert.That(flowsLanes.Select(f => f.Index), Is.EqualTo(Enumerable.Range(0, K)), "payer flows in draw order");
+            Assert.That(flowsLanes.Select(f => f.Flows), Is.EqualTo(flowsOne.Select(f => f.Flows)), "payer flows");
+            Assert.That(one.Figures.Distinct().Count(), Is.GreaterThan(K), "the draws differ from each other");
+        });
+    }
+
     [Test]
     public void EvaluateEveryDrawInFull_IsTheGeneralPath_BitForBit()
     {

@@ -214,16 +214,20 @@ internal sealed class Compilation
                 Report(ProblemSubject.Intervention(interventions[i].Name), $"intervention '{interventions[i].Name}' uptake", $"Uptake must lie in [0, 1] (got {Uptake[i]}).");
             }
 
-            foreach (var e in interventions[i].TransitionEffects)
+            var effects = interventions[i].TransitionEffects;
+            for (var j = 0; j < effects.Count; j++)
             {
+                var e = effects[j];
                 if (!Enum.IsDefined(e.Scaling))
                 {
                     Report(ProblemSubject.InterventionEffect(interventions[i].Name, e.From, e.To), $"intervention '{interventions[i].Name}' effect on {e.From} → {e.To}", $"Unknown effect scaling {(int)e.Scaling}; use EffectScaling.Power or EffectScaling.Linear.");
                 }
             }
 
-            foreach (var cost in interventions[i].Costs)
+            var costs = interventions[i].Costs;
+            for (var j = 0; j < costs.Count; j++)
             {
+                var cost = costs[j];
                 if (Model.AccountIndex(cost.Account) < 0)
                 {
                     Report(ProblemSubject.Intervention(interventions[i].Name), $"intervention '{interventions[i].Name}' cost", $"Account {cost.Account} is not known to the model; register the strategy with AddStrategy so its accounts are included.");
@@ -555,6 +559,7 @@ internal sealed class SubcohortCompiler
     private readonly bool _hasFlowEffects;
     private readonly bool[] _outcomeEffectIn;
     private readonly double[] _q;
+    private readonly double[] _lean;
     private readonly double[] _outcomeBase;
     private readonly double[] _outcomeWork;
     private readonly double[] _outcomeMix;
@@ -584,6 +589,7 @@ internal sealed class SubcohortCompiler
         }
 
         _q = new double[states.Count];
+        _lean = new double[states.Count];
         _effects = new RowEffect[states.Count][];
         for (var b = 0; b < states.Count; b++)
         {
@@ -839,6 +845,233 @@ internal sealed class SubcohortCompiler
     }
 
     /// <summary>
+    /// The lean plan (<see cref="LeanRowPlan"/>) of the row of (<paramref name="t"/>, <paramref name="x"/>)
+    /// for draws that evaluate the entries of <paramref name="evaluate"/> (<see cref="RowEntries"/>) and take
+    /// the others from <paramref name="cached"/>; null when the row needs the general kernel: absorbing, every
+    /// entry evaluated, parameter effects among the active interventions, or an effect on probabilities that
+    /// targets the row's remainder (which the general kernel reports).
+    /// </summary>
+    public LeanRowPlan? PlanLeanRow(int t, int x, ulong evaluate, ReadOnlySpan<double> cached)
+    {
+        var c = _c;
+        var b = c.Space.BaseOf[x];
+        var kernel = c.Rows[b];
+        if (kernel.IsAbsorbing || evaluate == ulong.MaxValue || kernel.Entries.Length > 64 || _active.Any(iv => iv.ParameterEffects.Count > 0))
+        {
+            return null;
+        }
+
+        var age = new ModelContext(t, c.Dt, Plan.StartAge, c.Space.TimeInStateOf[x], c.Parameters).Age;
+        var tau = t * c.Dt;
+        var onProbabilities = new List<RowEffect>();
+        foreach (var re in _effects[b])
+        {
+            var e = re.Effect;
+            if ((e.Ages is null || e.Ages.Contains(age)) && !(kernel.IsRate && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk))
+            {
+                if (re.To == kernel.Balance && kernel.RemainderTo >= 0)
+                {
+                    return null;
+                }
+
+                onProbabilities.Add(re);
+            }
+        }
+
+        var balance = kernel.IsRate ? kernel.Balance : kernel.RemainderTo;
+        var set = new SortedSet<int>(kernel.Entries.Select(e => e.To));
+        if (balance >= 0)
+        {
+            set.Add(balance);
+        }
+
+        if (onProbabilities.Count > 0)
+        {
+            set.Add(kernel.Balance);
+            set.UnionWith(onProbabilities.Select(re => re.To));
+        }
+
+        var slots = set.ToArray();
+        var entries = new LeanRowPlan.Entry[kernel.Entries.Length];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var (to, kind, f) = kernel.Entries[i];
+            var rate = kind == TransitionValueKind.Rate;
+            var effects = new List<LeanRowPlan.Effect>();
+            foreach (var re in _effects[b])
+            {
+                var e = re.Effect;
+                if (rate && re.To == to && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk && (e.Ages is null || e.Ages.Contains(age)))
+                {
+                    effects.Add(new LeanRowPlan.Effect(re.Active, e.Size, e.Profile.Multiplier(tau), e.Scaling));
+                }
+            }
+
+            var evaluated = (evaluate & (1UL << i)) != 0;
+            entries[i] = new LeanRowPlan.Entry(Array.IndexOf(slots, to), rate, evaluated, evaluated ? 0 : cached[i], f, [.. effects]);
+        }
+
+        var B = c.Space.BaseCount;
+        var probabilityEffects = onProbabilities.Select(re => new LeanRowPlan.ProbabilityEffect(re.Active, Array.IndexOf(slots, re.To), re.Effect.Measure, re.Effect.Balance, re.Effect.Size, re.Effect.Profile.Multiplier(tau), re.Effect.Scaling)).ToArray();
+        return new LeanRowPlan(t, x, kernel.IsRate, balance >= 0 ? Array.IndexOf(slots, balance) : -1, [.. slots.Select(j => c.Destinations[(x * B) + j])], entries, onProbabilities.Count > 0 ? Array.IndexOf(slots, kernel.Balance) : -1, probabilityEffects);
+    }
+
+    /// <summary>
+    /// The row of a <see cref="LeanRowPlan"/> at the current parameter values, into <paramref name="row"/>
+    /// (over expanded states; only the plan's destinations are written, the others are 0 in every
+    /// compilation of the row): the evaluated entries through their functions, the cached ones from the
+    /// plan, then the hazard-ratio and relative-risk effects on rates, the competing risks or the remainder,
+    /// the effects on probabilities, and the checks and clamping of <see cref="TransitionRowKernel"/>, the same operations in the same order as
+    /// <see cref="TransitionRow(int, int, Span{double}, Span{double}, ulong)"/>, so the row is the same
+    /// number for number. Returns false, reporting nothing and leaving the row unspecified, when a value or
+    /// the row fails a check; the caller then computes the row with the general kernel, which reports it.
+    /// </summary>
+    public bool LeanRow(LeanRowPlan r, Span<double> row)
+    {
+        var c = _c;
+        var dt = c.Dt;
+        var expanded = r.Expanded;
+        var q = _lean.AsSpan(0, expanded.Length);
+        q.Clear();
+        var parameters = _paramsAt[r.T];
+        var ctx = new ModelContext(r.T, dt, Plan.StartAge, c.Space.TimeInStateOf[r.X], parameters);
+        foreach (ref readonly var e in r.Entries.AsSpan())
+        {
+            double v;
+            if (e.Evaluate)
+            {
+                v = e.F(in ctx);
+                if (!double.IsFinite(v) || (e.IsRate ? v < 0 : v < -TransitionRowKernel.Tolerance || v > 1 + TransitionRowKernel.Tolerance))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                v = e.Cached;
+            }
+
+            foreach (var fx in e.Effects)
+            {
+                var factor = TransitionRowKernel.ScaledRatio(fx.Size.Evaluate(parameters), fx.M, fx.Scaling);
+                var w = _weights[fx.Active];
+                v *= w == 1 ? factor : 1 + (w * (factor - 1));
+            }
+
+            q[e.Slot] += v;
+        }
+
+        if (r.IsRate)
+        {
+            var total = 0.0;
+            for (var j = 0; j < q.Length; j++)
+            {
+                total += q[j];
+            }
+
+            // RateConversion.ToProbability(total, dt) = −expm1(−total·dt), with the exponential computed once for the stay and the move.
+            var exponent = -total * dt;
+            var stay = Math.Exp(exponent);
+            if (total > 0)
+            {
+                var scale = double.IsFinite(total) ? -Numerics.ExpM1(exponent, stay) / total : 0.0;
+                for (var j = 0; j < q.Length; j++)
+                {
+                    q[j] *= scale;
+                }
+            }
+
+            q[r.BalanceSlot] += stay;
+        }
+        else if (r.BalanceSlot >= 0)
+        {
+            var others = 0.0;
+            for (var j = 0; j < q.Length; j++)
+            {
+                others += q[j];
+            }
+
+            q[r.BalanceSlot] += 1 - others;
+        }
+
+        // Effects on probabilities, as the kernel applies them (destinations outside the slots are 0 and stay 0).
+        foreach (ref readonly var pe in r.ProbabilityEffects.AsSpan())
+        {
+            var size = pe.Size.Evaluate(parameters);
+            var m = pe.M;
+            var p = Math.Clamp(q[pe.Slot], 0, 1);
+            var changed = pe.Measure switch
+            {
+                EffectMeasure.RelativeRisk => p * TransitionRowKernel.ScaledRatio(size, m, pe.Scaling),
+                EffectMeasure.HazardRatio => RateConversion.ApplyHazardRatio(p, TransitionRowKernel.ScaledRatio(size, m, pe.Scaling)),
+                EffectMeasure.OddsRatio => RateConversion.ApplyOddsRatio(p, TransitionRowKernel.ScaledRatio(size, m, pe.Scaling)),
+                _ => p + (m * size),
+            };
+            var w = _weights[pe.Active];
+            if (w != 1)
+            {
+                changed = p + (w * (changed - p));
+            }
+
+            if (pe.Balance == EffectBalance.Proportional && p < 1)
+            {
+                var scale = (1 - changed) / (1 - p);
+                if (!double.IsFinite(scale))
+                {
+                    // The kernel would also scale the zero destinations (0·∞): leave the row to it.
+                    return false;
+                }
+
+                for (var j = 0; j < q.Length; j++)
+                {
+                    if (j != pe.Slot)
+                    {
+                        q[j] *= scale;
+                    }
+                }
+            }
+            else
+            {
+                q[r.EffectBalanceSlot] -= changed - q[pe.Slot];
+            }
+
+            q[pe.Slot] = changed;
+        }
+
+        var sum = 0.0;
+        for (var j = 0; j < q.Length; j++)
+        {
+            if (q[j] < -TransitionRowKernel.Tolerance || q[j] > 1 + TransitionRowKernel.Tolerance || !double.IsFinite(q[j]))
+            {
+                return false;
+            }
+
+            q[j] = Math.Clamp(q[j], 0, 1);
+            sum += q[j];
+        }
+
+        if (!TransitionRowKernel.SumsToOne(sum))
+        {
+            return false;
+        }
+
+        for (var j = 0; j < expanded.Length; j++)
+        {
+            row[expanded[j]] = 0;
+        }
+
+        for (var j = 0; j < expanded.Length; j++)
+        {
+            if (q[j] != 0)
+            {
+                row[expanded[j]] += q[j];
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// The entries of the row of (cycle <paramref name="t"/>, expanded state <paramref name="x"/>): their
     /// values at the current parameters into <paramref name="values"/> (one per entry) and, as the
     /// result, a bit per entry that reads a parameter of <paramref name="changed"/>. All bits are set
@@ -970,13 +1203,154 @@ internal sealed class SubcohortCompiler
     }
 
     /// <summary>
+    /// The lean plan (<see cref="LeanCellPlan"/>) of the cell of (<paramref name="t"/>, <paramref name="x"/>)
+    /// for draws that evaluate the flows of <paramref name="evaluate"/> (<see cref="CellEntries"/>) and keep
+    /// the others at <paramref name="cached"/>; null when the cell needs the general stage: every flow
+    /// evaluated (more than 64, or parameter effects), or a flow or outcome effect in the state.
+    /// </summary>
+    public LeanCellPlan? PlanLeanCell(int t, int x, ulong evaluate, ReadOnlySpan<double> cached)
+    {
+        var c = _c;
+        var b = c.Space.BaseOf[x];
+        if (evaluate == ulong.MaxValue || _flowEffects[b].Length > 0 || _outcomeEffectIn[b] || _active.Any(iv => iv.ParameterEffects.Count > 0))
+        {
+            return null;
+        }
+
+        var dt = c.Dt;
+        var tau = t * dt;
+        var age = new ModelContext(t, dt, Plan.StartAge, c.Space.TimeInStateOf[x], c.Parameters).Age;
+        var stateFlows = c.FlowsByState[b];
+        var fixedFlows = new List<(int, double)>();
+        var evaluated = new List<LeanCellPlan.Flow>();
+        for (var i = 0; i < stateFlows.Count; i++)
+        {
+            var (fi, account) = stateFlows[i];
+            if ((evaluate & (1UL << i)) == 0)
+            {
+                fixedFlows.Add((account, cached[i]));
+                continue;
+            }
+
+            var f = c.Model.Flows[fi];
+            evaluated.Add(new LeanCellPlan.Flow(account, f.Amount, c.PriceFactor[fi], f.RealGrowth != 0, f.RealGrowth != 0 ? Math.Pow(1 + f.RealGrowth, tau) : 1));
+        }
+
+        var costs = new List<LeanCellPlan.Cost>();
+        foreach (var (a, cost, cell) in _costs[b])
+        {
+            if (cost.Ages is { } costAges && !costAges.Contains(age))
+            {
+                continue;
+            }
+
+            var share = 1.0;
+            if (cost.DurationYears is double d)
+            {
+                share = 0.0;
+                foreach (var (cycle, part) in c.Time.CycleShares[t])
+                {
+                    if (cycle * dt < d - Tolerance)
+                    {
+                        share += part;
+                    }
+                }
+
+                if (share == 0)
+                {
+                    continue;
+                }
+            }
+
+            costs.Add(new LeanCellPlan.Cost(a, cost.Amount, share, cell - c.A));
+        }
+
+        var outcomes = c.O == 0 ? [] : c.OutcomesByState[b].Select(o => (o.Value, o.Outcome)).ToArray();
+        return new LeanCellPlan(t, x, [.. fixedFlows], [.. evaluated], [.. costs], outcomes);
+    }
+
+    /// <summary>
+    /// The projected cell of a <see cref="LeanCellPlan"/> at the current parameter values into
+    /// <paramref name="g"/>: <paramref name="fixedProjection"/> (the fixed flows projected onto the
+    /// <paramref name="v"/> channels, <c>2·v</c> wide) plus each evaluated flow's <c>c_v(a)·amount</c> and each
+    /// cost's <c>c_v(a)·weight·share·amount</c> (intervention half), and the outcomes from
+    /// <paramref name="outcomeLane"/> on, summed in definition order as <see cref="StateCell(int, int, Span{double}, Span{double})"/>
+    /// sums them. The flows are projected one by one instead of per account (a change of summation order,
+    /// within 1e-12 relative). Returns false, reporting nothing, when a value is not finite; the caller then
+    /// computes the cell with the general stage, which reports it.
+    /// </summary>
+    public bool LeanCell(LeanCellPlan p, ReadOnlySpan<double> fixedProjection, double[] coefByAccount, int v, int outcomeLane, Span<double> g)
+    {
+        var c = _c;
+        fixedProjection.CopyTo(g);
+        var ctx = new ModelContext(p.T, c.Dt, Plan.StartAge, c.Space.TimeInStateOf[p.X], _paramsAt[p.T]);
+        foreach (ref readonly var f in p.Evaluated.AsSpan())
+        {
+            var amount = f.Amount(in ctx);
+            if (!double.IsFinite(amount))
+            {
+                return false;
+            }
+
+            amount *= f.Price;
+            if (f.HasGrowth)
+            {
+                amount *= f.Growth;
+            }
+
+            var coef = coefByAccount.AsSpan(f.Account * v, v);
+            for (var j = 0; j < v; j++)
+            {
+                g[j] += coef[j] * amount;
+            }
+        }
+
+        foreach (ref readonly var cost in p.Costs.AsSpan())
+        {
+            var w = _weights[cost.Active];
+            var amount = (w == 1 ? cost.Share : w * cost.Share) * cost.Amount.Evaluate(_paramsAt[p.T]);
+            var coef = coefByAccount.AsSpan(cost.Account * v, v);
+            for (var j = 0; j < v; j++)
+            {
+                g[v + j] += coef[j] * amount;
+            }
+        }
+
+        for (var o = 0; o < c.O; o++)
+        {
+            g[outcomeLane + o] = 0;
+        }
+
+        foreach (var (f, o) in p.Outcomes)
+        {
+            var value = f(in ctx);
+            if (!double.IsFinite(value))
+            {
+                return false;
+            }
+
+            g[outcomeLane + o] += value;
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// <see cref="StateCell(int, int, Span{double}, Span{double})"/> with the flows' amounts cached: flow i
     /// is evaluated when bit i of <paramref name="evaluate"/> is set, otherwise <paramref name="cached"/>[i]
     /// (its amount times price factor and real growth, from <see cref="CellEntries"/>) is its value; the
     /// flow effects, costs and outcomes are computed as always. Model functions are pure, so the cell is the
     /// same number for number. An empty <paramref name="cached"/> evaluates every flow.
     /// </summary>
-    public void StateCell(int t, int x, Span<double> flows, Span<double> outcomes, ReadOnlySpan<double> cached, ulong evaluate)
+    public void StateCell(int t, int x, Span<double> flows, Span<double> outcomes, ReadOnlySpan<double> cached, ulong evaluate) => StateCell(t, x, flows, outcomes, cached, evaluate, false);
+
+    /// <summary>
+    /// <see cref="StateCell(int, int, Span{double}, Span{double}, ReadOnlySpan{double}, ulong)"/>; with
+    /// <paramref name="flowsAreZero"/> the caller guarantees <paramref name="flows"/> is all 0 and it is not
+    /// cleared (the cell then books only to the state's structural ledger cells, <see cref="Compilation.Cells"/>,
+    /// which the caller clears afterwards).
+    /// </summary>
+    public void StateCell(int t, int x, Span<double> flows, Span<double> outcomes, ReadOnlySpan<double> cached, ulong evaluate, bool flowsAreZero)
     {
         var useCache = !cached.IsEmpty;
         var c = _c;
@@ -988,7 +1362,11 @@ internal sealed class SubcohortCompiler
         var b = c.Space.BaseOf[x];
         var ctx = new ModelContext(t, dt, Plan.StartAge, c.Space.TimeInStateOf[x], _paramsAt[t]);
         var cycleShares = c.Time.CycleShares;
-        flows.Clear();
+        if (!flowsAreZero)
+        {
+            flows.Clear();
+        }
+
         outcomes.Clear();
         var stateFlows = c.FlowsByState[b];
         for (var i = 0; i < stateFlows.Count; i++)

@@ -430,3 +430,79 @@ internal readonly record struct RowEffect(int Active, Intervention Intervention,
 
 /// <summary>Receives one validation problem: its machine-readable target, its subject text, the message and, where known, the cycle and age.</summary>
 internal delegate void ProblemReport(ProblemSubject target, string subject, string message, int? cycle, double? age);
+
+/// <summary>
+/// What is fixed, for a PSA, about one dependent transition row (cycle <see cref="T"/>, expanded state
+/// <see cref="X"/>) of a sub-cohort, so that a draw re-evaluates only what reads a drawn parameter
+/// (<see cref="SubcohortCompiler.LeanRow"/>): the row's possible destinations (its entries' targets and
+/// its balance, ascending by base state, with their expanded states), and per entry in model order its
+/// destination slot, whether it is evaluated or cached (its base value, which passed the checks), and the
+/// hazard-ratio and relative-risk effects that reach it at the cycle's age with their profile multipliers.
+/// The effects on probabilities at that age (odds ratios, absolute changes, effects on probability rows)
+/// are listed with their targets' slots; every destination outside the slots is exactly 0. Built by
+/// <see cref="SubcohortCompiler.PlanLeanRow"/>. Immutable, shared by the workers.
+/// </summary>
+internal sealed class LeanRowPlan
+{
+    public LeanRowPlan(int t, int x, bool isRate, int balanceSlot, int[] expanded, Entry[] entries, int effectBalanceSlot, ProbabilityEffect[] probabilityEffects)
+    {
+        T = t;
+        X = x;
+        IsRate = isRate;
+        BalanceSlot = balanceSlot;
+        Expanded = expanded;
+        Entries = entries;
+        EffectBalanceSlot = effectBalanceSlot;
+        ProbabilityEffects = probabilityEffects;
+    }
+
+    /// <summary>The slot of <see cref="TransitionRowKernel.Balance"/>, which takes what an effect on probabilities adds or removes (−1 without such effects).</summary>
+    public int EffectBalanceSlot { get; }
+
+    /// <summary>The effects on the row's probabilities at the cycle's age (after competing risks or the remainder), in the kernel's order.</summary>
+    public ProbabilityEffect[] ProbabilityEffects { get; }
+
+    /// <summary>An effect on a probability of the row.</summary>
+    /// <param name="Active">Index among the sub-cohort's active interventions.</param>
+    /// <param name="Slot">The slot of its target.</param>
+    /// <param name="Measure">Its measure.</param>
+    /// <param name="Balance">Where the probability it moves comes from.</param>
+    /// <param name="Size">The ratio or change.</param>
+    /// <param name="M">The profile multiplier at the cycle's model time.</param>
+    /// <param name="Scaling">How the multiplier scales a ratio.</param>
+    internal readonly record struct ProbabilityEffect(int Active, int Slot, EffectMeasure Measure, EffectBalance Balance, Quantity Size, double M, EffectScaling Scaling);
+
+    /// <summary>The cycle.</summary>
+    public int T { get; }
+
+    /// <summary>The expanded state.</summary>
+    public int X { get; }
+
+    /// <summary>The row goes through competing risks.</summary>
+    public bool IsRate { get; }
+
+    /// <summary>The slot that takes the stay probability (rate rows) or the remainder (probability rows), or −1.</summary>
+    public int BalanceSlot { get; }
+
+    /// <summary>Per slot (destination base states ascending), its expanded destination.</summary>
+    public int[] Expanded { get; }
+
+    /// <summary>The entries in model order.</summary>
+    public Entry[] Entries { get; }
+
+    /// <summary>One entry of the row.</summary>
+    /// <param name="Slot">Its destination's slot.</param>
+    /// <param name="IsRate">A rate (else a probability).</param>
+    /// <param name="Evaluate">Evaluated per draw (it reads a drawn parameter); else <paramref name="Cached"/> is its value.</param>
+    /// <param name="Cached">The base value of an entry that is not evaluated.</param>
+    /// <param name="F">The model function.</param>
+    /// <param name="Effects">The hazard-ratio and relative-risk effects on it at the cycle's age, in the kernel's order.</param>
+    internal readonly record struct Entry(int Slot, bool IsRate, bool Evaluate, double Cached, ModelFunction F, Effect[] Effects);
+
+    /// <summary>An effect on an entry: the active intervention (its weight), the size and the profile's multiplier at the cycle.</summary>
+    /// <param name="Active">Index among the sub-cohort's active interventions.</param>
+    /// <param name="Size">The ratio.</param>
+    /// <param name="M">The profile multiplier at the cycle's model time.</param>
+    /// <param name="Scaling">How the multiplier scales the ratio.</param>
+    internal readonly record struct Effect(int Active, Quantity Size, double M, EffectScaling Scaling);
+}

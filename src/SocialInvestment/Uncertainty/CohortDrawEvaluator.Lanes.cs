@@ -1,0 +1,779 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using SocialInvestment.Model;
+
+namespace SocialInvestment.Uncertainty;
+
+/// <summary>
+/// Several draws at once: <see cref="LaneCount"/> draws (the doubles of a 512-bit vector where the
+/// hardware accelerates them, otherwise of <see cref="Vector{T}"/>) go through the shared structure
+/// together. Each draw (lane) is sampled from its own stream and its dependent blocks are recomputed
+/// with the same stage methods as <see cref="Worker.Evaluate"/>, written lane-major: the transition rows
+/// over the union of the strategies' structural non-zeros (<c>[t][x][k][lane]</c>; the rows no drawn
+/// parameter reaches are the base rows in every lane), the projected flow cells that a draw changes
+/// (<c>[slot][j][lane]</c>; the others are read from the base projection and broadcast). The trace then
+/// propagates the occupancy <c>m[x][lane]</c> and accumulates the projected ledger <c>[t][j][lane]</c> for
+/// all lanes at once, with per lane the same multiplications and additions in the same order as
+/// <see cref="Propagate"/>, and each lane is appraised as <see cref="Worker.Evaluate"/> appraises a draw:
+/// the results are bit-identical to evaluating the draws one by one. A batch in which any lane needs a
+/// full compilation (invalid values, another sub-cohort split) is evaluated draw by draw, so it fails or
+/// falls back exactly as before. Models with transition events are evaluated draw by draw.
+/// </summary>
+internal sealed partial class CohortDrawEvaluator
+{
+    /// <summary>The shared lane layout; null when draws go one by one (transition events).</summary>
+    private readonly LaneLayout? _lanes;
+
+    /// <summary>The number of draws evaluated together: <see cref="Vector512{T}.Count"/> when 512-bit vectors are accelerated, else <see cref="Vector{T}.Count"/>.</summary>
+    internal static int LaneCount => Vector512.IsHardwareAccelerated ? Vector512<double>.Count : Vector<double>.Count;
+
+    /// <summary>True when <see cref="Worker.EvaluateBatch"/> runs its draws in lanes (no transition events).</summary>
+    internal bool HasLanes => _lanes is not null;
+
+    /// <summary>
+    /// The structure every lane shares: the union over strategies of the rows' structural non-zeros
+    /// (flat, ascending per row: adding an exact 0 where a strategy's row has no entry changes no sum),
+    /// per strategy and sub-cohort where each dependent row's lanes start (<c>[t·N + x]</c>, −1 for a row
+    /// that is the base row in every lane, read from the base compilation and broadcast) and their total
+    /// length, the lane slot of each dependent cell and, for a cell copied from an
+    /// earlier strategy, the slot it is copied from, and the width of the projected cells in use.
+    /// </summary>
+    private sealed record LaneLayout(int W, int[] Start, int[] Index, int[][][] RowOffset, int[] RowLength, int[][][] CellSlot, int[][][] CellSourceSlot, int Used)
+    {
+        /// <summary>Structural non-zeros per cycle.</summary>
+        public int Nnz => Start[^1];
+    }
+
+    private LaneLayout? BuildLanes()
+    {
+        var first = _plans[0].Base;
+        int T = first.Cycles, N = first.ExpandedStateCount;
+        foreach (var p in _plans)
+        {
+            if (p.Base.Cycles != T || p.Base.ExpandedStateCount != N || p.Base.Subcohorts.Any(sc => sc.EventFrom.Length > 0 || sc.OutcomeEventFrom.Length > 0))
+            {
+                return null;
+            }
+        }
+
+        var columns = new int[N][];
+        for (var x = 0; x < N; x++)
+        {
+            var set = new SortedSet<int>();
+            foreach (var p in _plans)
+            {
+                set.UnionWith(p.Base.Columns[x]);
+            }
+
+            columns[x] = [.. set];
+        }
+
+        var (start, index) = Flat(columns, N);
+        var W = LaneCount;
+        var rowOffset = new int[_plans.Length][][];
+        var rowLength = new int[_plans.Sum(p => p.Rows.Length)];
+        var at = 0;
+        for (var s = 0; s < _plans.Length; s++)
+        {
+            var p = _plans[s];
+            rowOffset[s] = new int[p.Rows.Length][];
+            for (var si = 0; si < p.Rows.Length; si++)
+            {
+                var offsets = rowOffset[s][si] = new int[T * N];
+                Array.Fill(offsets, -1);
+                var length = 0;
+                foreach (var tx in p.Rows[si])
+                {
+                    offsets[tx] = length;
+                    length += (start[(tx % N) + 1] - start[tx % N]) * W;
+                }
+
+                rowLength[at++] = length;
+            }
+        }
+
+        for (var s = 0; s < _plans.Length; s++)
+        {
+            var p = _plans[s];
+            for (var si = 0; si < p.Rows.Length; si++)
+            {
+                for (var k = 0; k < p.Rows[si].Length; k++)
+                {
+                    var src = p.RowSource[si][k];
+                    if (src.Strategy >= 0 && rowOffset[src.Strategy][src.Subcohort][p.Rows[si][k]] < 0)
+                    {
+                        // A copied row that its source does not recompute: not expected; draws then go one by one.
+                        return null;
+                    }
+                }
+            }
+        }
+
+        var cellSlot = new int[_plans.Length][][];
+        var sourceSlot = new int[_plans.Length][][];
+        for (var s = 0; s < _plans.Length; s++)
+        {
+            var p = _plans[s];
+            cellSlot[s] = new int[p.Cells.Length][];
+            sourceSlot[s] = new int[p.Cells.Length][];
+            for (var si = 0; si < p.Cells.Length; si++)
+            {
+                var slots = cellSlot[s][si] = new int[(T + 1) * N];
+                Array.Fill(slots, -1);
+                var cells = p.Cells[si];
+                for (var k = 0; k < cells.Length; k++)
+                {
+                    slots[cells[k]] = k;
+                }
+
+                var from = sourceSlot[s][si] = new int[cells.Length];
+                for (var k = 0; k < cells.Length; k++)
+                {
+                    var src = p.CellSource[si][k];
+                    from[k] = src.Strategy < 0 ? -1 : cellSlot[src.Strategy][src.Subcohort][cells[k]];
+                    if (src.Strategy >= 0 && from[k] < 0)
+                    {
+                        // A copied cell that its source does not recompute: not expected; draws then go one by one.
+                        return null;
+                    }
+                }
+            }
+        }
+
+        return new LaneLayout(W, start, index, rowOffset, rowLength, cellSlot, sourceSlot, _outcomeLane + _model.Outcomes.Count);
+    }
+
+    /// <summary>Operations on one lane group (<see cref="LaneCount"/> doubles) at a time: a multiply and an add per lane (no fused multiply-add), as in <see cref="AxpyVectors"/>.</summary>
+    private static class Lane
+    {
+        /// <summary><c>y += a ⊙ x</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void MulAdd(ref double y, ref double a, ref double x)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref y) + (Vector512.LoadUnsafe(ref a) * Vector512.LoadUnsafe(ref x)), ref y);
+            }
+            else
+            {
+                Vector.StoreUnsafe(Vector.LoadUnsafe(ref y) + (Vector.LoadUnsafe(ref a) * Vector.LoadUnsafe(ref x)), ref y);
+            }
+        }
+
+        /// <summary><c>y += a·x</c> with <paramref name="x"/> the same in every lane.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void MulAddBroadcast(ref double y, ref double a, double x)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref y) + (Vector512.LoadUnsafe(ref a) * Vector512.Create(x)), ref y);
+            }
+            else
+            {
+                Vector.StoreUnsafe(Vector.LoadUnsafe(ref y) + (Vector.LoadUnsafe(ref a) * new Vector<double>(x)), ref y);
+            }
+        }
+
+        /// <summary><c>y = c·a</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Scale(ref double y, double c, ref double a)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512.StoreUnsafe(Vector512.Create(c) * Vector512.LoadUnsafe(ref a), ref y);
+            }
+            else
+            {
+                Vector.StoreUnsafe(new Vector<double>(c) * Vector.LoadUnsafe(ref a), ref y);
+            }
+        }
+
+        /// <summary>True when every lane is 0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool IsZero(ref double a)
+            => Vector512.IsHardwareAccelerated ? Vector512.LoadUnsafe(ref a) == Vector512<double>.Zero : Vector.LoadUnsafe(ref a) == Vector<double>.Zero;
+    }
+
+    /// <summary>
+    /// The trace of one sub-cohort for all lanes: <see cref="Propagate"/> with the occupancy, the rows,
+    /// the changed cells and the projected ledger lane-major (the unchanged cells broadcast from
+    /// <paramref name="g0"/>, the base projection). Per lane the same operations in the same order; an
+    /// occupancy of 0 adds exact zeros where <see cref="Propagate"/> skips.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, double[] p0Rows, double[] g0, double[] gl, int cellCount, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] scale, double[] acc)
+    {
+        var lanes = _lanes!;
+        var W = lanes.W;
+        var T = c.Cycles;
+        var N = c.ExpandedStateCount;
+        var A = c.AccountCount;
+        var V = _coefficients.Length;
+        var Jp = _jp;
+        var J = lanes.Used;
+        var start = lanes.Start;
+        var index = lanes.Index;
+        var w = c.StateWeights;
+        var r = c.PreviousWeights;
+        if (initial.Length < N * W || rowOffset.Length < T * N || p0Rows.Length < T * N * N || g0.Length < (T + 1) * N * Jp || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W || scale.Length < W
+            || start.Length != N + 1 || gl.Length < cellCount * J * W || upfront.Length < 2 * A * W)
+        {
+            throw new InvalidOperationException("The lane buffers are shorter than the model.");
+        }
+
+        var m = mBuffer;
+        var next = nextBuffer;
+        initial.AsSpan(0, N * W).CopyTo(m);
+
+        // Upfront costs, booked per lane as Propagate books them.
+        for (var l = 0; l < 2 * A; l++)
+        {
+            var h = l >= A ? V : 0;
+            var a = l - (l >= A ? A : 0);
+            for (var lane = 0; lane < W; lane++)
+            {
+                var u = upfront[(l * W) + lane];
+                if (u != 0)
+                {
+                    for (var v = 0; v < V; v++)
+                    {
+                        acc[((h + v) * W) + lane] += _coefByAccount[(a * V) + v] * u;
+                    }
+                }
+            }
+        }
+
+        ref var s0 = ref MemoryMarshal.GetArrayDataReference(scale);
+        ref var acc0 = ref MemoryMarshal.GetArrayDataReference(acc);
+        ref var g00 = ref MemoryMarshal.GetArrayDataReference(g0);
+        ref var gl0 = ref MemoryMarshal.GetArrayDataReference(gl);
+        ref var p0 = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref var b0 = ref MemoryMarshal.GetArrayDataReference(p0Rows);
+        ref var i0 = ref MemoryMarshal.GetArrayDataReference(index);
+        for (var t = 0; t <= T; t++)
+        {
+            var wt = w[t];
+            ref var m0 = ref MemoryMarshal.GetArrayDataReference(m);
+            for (var x = 0; x < N; x++)
+            {
+                ref var mx = ref Unsafe.Add(ref m0, x * W);
+                if (Lane.IsZero(ref mx))
+                {
+                    continue;
+                }
+
+                if (r is not null && t > 0)
+                {
+                    // Per-cycle conventions: the end half of cycle t − 1, with that cycle's values, in its row.
+                    Lane.Scale(ref s0, r[t], ref mx);
+                    Accumulate(ref Unsafe.Add(ref acc0, (t - 1) * J * W), ref s0, ref gl0, ref g00, cellSlot[((t - 1) * N) + x], ((t - 1) * N) + x, J, Jp, W);
+                }
+
+                if (wt == 0)
+                {
+                    continue;
+                }
+
+                Lane.Scale(ref s0, wt, ref mx);
+                Accumulate(ref Unsafe.Add(ref acc0, t * J * W), ref s0, ref gl0, ref g00, cellSlot[(t * N) + x], (t * N) + x, J, Jp, W);
+            }
+
+            if (t == T)
+            {
+                break;
+            }
+
+            // m·P over the union of the structural non-zeros: a dependent row's own lanes, otherwise the base row broadcast.
+            Array.Clear(next, 0, N * W);
+            ref var n0 = ref MemoryMarshal.GetArrayDataReference(next);
+            for (var x = 0; x < N; x++)
+            {
+                ref var mx = ref Unsafe.Add(ref m0, x * W);
+                if (Lane.IsZero(ref mx))
+                {
+                    continue;
+                }
+
+                var offset = rowOffset[(t * N) + x];
+                if (offset >= 0)
+                {
+                    ref var row = ref Unsafe.Add(ref p0, offset);
+                    for (var k = start[x]; k < start[x + 1]; k++)
+                    {
+                        Lane.MulAdd(ref Unsafe.Add(ref n0, Unsafe.Add(ref i0, k) * W), ref mx, ref Unsafe.Add(ref row, (k - start[x]) * W));
+                    }
+                }
+                else
+                {
+                    ref var row = ref Unsafe.Add(ref b0, ((t * N) + x) * N);
+                    for (var k = start[x]; k < start[x + 1]; k++)
+                    {
+                        var y = Unsafe.Add(ref i0, k);
+                        Lane.MulAddBroadcast(ref Unsafe.Add(ref n0, y * W), ref mx, Unsafe.Add(ref row, y));
+                    }
+                }
+            }
+
+            (m, next) = (next, m);
+        }
+    }
+
+    /// <summary>
+    /// <c>at[j] += s ⊙ g[j]</c> over the used width of a projected cell: the lanes' own values when the
+    /// cell is changed (<paramref name="slot"/> ≥ 0, in <paramref name="gl0"/>), the base projection
+    /// broadcast otherwise (an exact 0 adds nothing: the ledger is never −0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(ref double at, ref double s0, ref double gl0, ref double g00, int slot, int tx, int J, int Jp, int W)
+    {
+        if (slot >= 0)
+        {
+            ref var g = ref Unsafe.Add(ref gl0, slot * J * W);
+            for (var j = 0; j < J; j++)
+            {
+                Lane.MulAdd(ref Unsafe.Add(ref at, j * W), ref s0, ref Unsafe.Add(ref g, j * W));
+            }
+        }
+        else
+        {
+            ref var g = ref Unsafe.Add(ref g00, tx * Jp);
+            for (var j = 0; j < J; j++)
+            {
+                var gj = Unsafe.Add(ref g, j);
+                if (gj != 0)
+                {
+                    Lane.MulAddBroadcast(ref Unsafe.Add(ref at, j * W), ref s0, gj);
+                }
+            }
+        }
+    }
+
+    internal sealed partial class Worker
+    {
+        private double[][][]? _pl;
+        private double[][][]? _gl;
+        private double[][][]? _initL;
+        private double[][][]? _upL;
+        private double[][]? _accL;
+        private double[][][]? _accLane;
+        private double[]? _mL;
+        private double[]? _nextL;
+        private double[]? _scaleL;
+        private double[][]? _laneValues;
+        private ParameterValues[]? _laneParameters;
+        private double[]? _rowScratch;
+        private double[]? _gScratch;
+        private double[]? _upScratch;
+        private double[]? _cellScratch;
+        private Compilation[][]? _laneCompilations;
+        private SubcohortCompiler?[][][]? _laneCompilers;
+        private List<SubcohortPlan>?[][]? _laneSplits;
+
+        /// <summary>
+        /// Evaluates draws <paramref name="k"/> … <paramref name="k"/> + <paramref name="count"/> − 1
+        /// (<paramref name="count"/> ≤ <see cref="LaneCount"/>) into positions <paramref name="at"/> … of the
+        /// buffers, in lanes (see <see cref="CohortDrawEvaluator"/>'s lane remarks), and passes each draw's
+        /// payer flows to <paramref name="observer"/> in draw order. The results are those of
+        /// <see cref="Evaluate"/> draw by draw, bit for bit; unused lanes repeat the first draw and are discarded.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void EvaluateBatch(long k, int count, ulong seed, in PsaBuffers b, int at, PsaPayerFlowObserver? observer, CancellationToken cancellationToken)
+        {
+            var e = _e;
+            var lanes = e._lanes;
+            var W = LaneCount;
+            if (count < 1 || count > W)
+            {
+                throw new ArgumentOutOfRangeException(nameof(count), count, "A batch holds 1 to LaneCount draws.");
+            }
+
+            if (lanes is null)
+            {
+                OneByOne(k, count, seed, b, at, observer, cancellationToken);
+                return;
+            }
+
+            EnsureLanes(lanes);
+            var S = e._strategies.Length;
+            var P = _values.Length;
+            var t0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            for (var lane = 0; lane < W; lane++)
+            {
+                if (lane < count)
+                {
+                    e._spec.DrawInto(seed, k + lane, _laneValues![lane]);
+                }
+                else
+                {
+                    _laneValues![0].AsSpan().CopyTo(_laneValues[lane]);
+                }
+            }
+
+            var t1 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            long update = 0, trace = 0;
+            for (var s = 0; s < S; s++)
+            {
+                // Each strategy's update and trace together, while its lanes are in cache.
+                cancellationToken.ThrowIfCancellationRequested();
+                var u0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                if (!UpdateLanes(s))
+                {
+                    // A lane needs a full compilation (or fails): the draws one by one, exactly as before.
+                    OneByOne(k, count, seed, b, at, observer, cancellationToken);
+                    return;
+                }
+
+                var u1 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                var acc = _accL![s];
+                Array.Clear(acc);
+                var work = _work[s];
+                var baseModel = e._plans[s].Base;
+                for (var si = 0; si < work.Subcohorts.Length; si++)
+                {
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl![s][si], lanes.RowOffset[s][si], baseModel.Subcohorts[si].P, _g[s][si], _gl![s][si], e._plans[s].Cells[si].Length, lanes.CellSlot[s][si], _mL!, _nextL!, _scaleL!, acc);
+                }
+
+                if (Timed)
+                {
+                    update += u1 - u0;
+                    trace += System.Diagnostics.Stopwatch.GetTimestamp() - u1;
+                }
+            }
+
+            var t3 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            var J = lanes.Used;
+            var Jp = e._jp;
+            var accLane = _accLane!;
+            for (var s = 0; s < S; s++)
+            {
+                // The lanes' projected ledgers into the one-draw layout, one lane group (a cache line of 8) at a time.
+                var src = _accL![s];
+                var points = src.Length / (J * W);
+                for (var t = 0; t < points; t++)
+                {
+                    for (var j = 0; j < J; j++)
+                    {
+                        var from = ((t * J) + j) * W;
+                        for (var lane = 0; lane < count; lane++)
+                        {
+                            accLane[lane][s][(t * Jp) + j] = src[from + lane];
+                        }
+                    }
+                }
+            }
+
+            for (var lane = 0; lane < count; lane++)
+            {
+                // The one-draw appraisal and payer flows of each lane.
+                _laneValues![lane].AsSpan().CopyTo(_values);
+                _values.AsSpan().CopyTo(b.Parameters.AsSpan((at + lane) * P, P));
+                Appraise(b, at + lane, accLane[lane]);
+                if (observer is not null)
+                {
+                    observer(PayerFlows((int)(k + lane), accLane[lane]));
+                }
+            }
+
+            if (Timed)
+            {
+                var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
+                Ticks[0] += t1 - t0;
+                Ticks[1] += update;
+                Ticks[2] += trace;
+                Ticks[3] += t4 - t3;
+            }
+        }
+
+        private void OneByOne(long k, int count, ulong seed, in PsaBuffers b, int at, PsaPayerFlowObserver? observer, CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Evaluate(k + i, seed, b, at + i, cancellationToken);
+                if (observer is not null)
+                {
+                    observer(PayerFlows((int)(k + i)));
+                }
+            }
+        }
+
+        private void EnsureLanes(LaneLayout lanes)
+        {
+            if (_pl is not null)
+            {
+                return;
+            }
+
+            var e = _e;
+            var W = lanes.W;
+            var S = e._strategies.Length;
+            var c0 = _work[0];
+            int T = c0.Cycles, N = c0.ExpandedStateCount, L = c0.LedgerCount, J = lanes.Used;
+            var pl = new double[S][][];
+            var gl = new double[S][][];
+            var initL = new double[S][][];
+            var upL = new double[S][][];
+            var rowAt = 0;
+            _accL = new double[S][];
+            for (var s = 0; s < S; s++)
+            {
+                var plan = e._plans[s];
+                var subcohorts = plan.Base.Subcohorts;
+                pl[s] = new double[subcohorts.Length][];
+                gl[s] = new double[subcohorts.Length][];
+                initL[s] = new double[subcohorts.Length][];
+                upL[s] = new double[subcohorts.Length][];
+                for (var si = 0; si < subcohorts.Length; si++)
+                {
+                    // The dependent rows' lanes (the others are read from the base compilation), overwritten by every batch.
+                    pl[s][si] = new double[lanes.RowLength[rowAt++]];
+                    gl[s][si] = new double[plan.Cells[si].Length * J * W];
+                    initL[s][si] = new double[N * W];
+                    upL[s][si] = new double[L * W];
+                }
+
+                _accL[s] = new double[(T + 1) * J * W];
+            }
+
+            _accLane = new double[W][][];
+            for (var lane = 0; lane < W; lane++)
+            {
+                _accLane[lane] = [.. _acc.Select(a => new double[a.Length])];
+            }
+
+            _gl = gl;
+            _initL = initL;
+            _upL = upL;
+            _mL = new double[N * W];
+            _nextL = new double[N * W];
+            _scaleL = new double[W];
+            _laneValues = new double[W][];
+            _laneParameters = new ParameterValues[W];
+            for (var lane = 0; lane < W; lane++)
+            {
+                _laneValues[lane] = (double[])_values.Clone();
+                _laneParameters[lane] = ParameterValues.Wrap(_laneValues[lane]);
+            }
+
+            // Each lane its own compilation and sub-cohort compilers, so that a block is computed for every lane in turn.
+            _laneCompilations = new Compilation[W][];
+            _laneCompilers = new SubcohortCompiler?[W][][];
+            _laneSplits = new List<SubcohortPlan>?[W][];
+            for (var lane = 0; lane < W; lane++)
+            {
+                _laneCompilations[lane] = new Compilation[S];
+                _laneCompilers[lane] = new SubcohortCompiler?[S][];
+                _laneSplits[lane] = new List<SubcohortPlan>?[S];
+                for (var s = 0; s < S; s++)
+                {
+                    _laneCompilations[lane][s] = Compilation.Start(e._model, e._strategies[s], e._model.BaseParameters, [], null)!;
+                    _laneCompilers[lane][s] = new SubcohortCompiler?[_work[s].SubcohortCount];
+                }
+            }
+
+            _rowScratch = new double[N];
+            _cellScratch = new double[L];
+            _gScratch = new double[e._jp];
+            _upScratch = new double[L];
+            _pl = pl;
+        }
+
+        /// <summary>
+        /// Recomputes the dependent blocks of strategy <paramref name="s"/> for every lane into the lane
+        /// storage, with the stage methods of <see cref="Update"/>, block by block and lane by lane within a
+        /// block (each lane has its own compilation and compilers); false when a lane's draw needs a full
+        /// compilation (invalid values, another sub-cohort split).
+        /// </summary>
+        private bool UpdateLanes(int s)
+        {
+            var e = _e;
+            var lanes = e._lanes!;
+            var W = lanes.W;
+            var plan = e._plans[s];
+            var work = _work[s];
+            var compilations = _laneCompilations!;
+            var splits = _laneSplits!;
+            for (var lane = 0; lane < W; lane++)
+            {
+                var c = compilations[lane][s];
+                if (!c.Rebind(_laneParameters![lane]))
+                {
+                    return false;
+                }
+
+                splits[lane][s] = c.PlanSubcohorts(splits[lane][s]);
+                if (!SameSplit(splits[lane][s]!, work.Subcohorts))
+                {
+                    return false;
+                }
+            }
+
+            int N = work.ExpandedStateCount, L = work.LedgerCount, J = lanes.Used;
+            var start = lanes.Start;
+            var index = lanes.Index;
+            var row = _rowScratch!;
+            var compilers = _laneCompilers!;
+
+            // The scratch row and ledger are kept all 0 between blocks (cleared here in case a model function threw in the last batch).
+            Array.Clear(row);
+            var cell = _cellScratch!;
+            Array.Clear(cell);
+            for (var si = 0; si < work.Subcohorts.Length; si++)
+            {
+                var initL = _initL![s][si];
+                for (var lane = 0; lane < W; lane++)
+                {
+                    var sp = splits[lane][s]![si];
+                    var compiler = compilers[lane][s][si];
+                    if (compiler is null)
+                    {
+                        compilers[lane][s][si] = new SubcohortCompiler(compilations[lane][s], sp);
+                    }
+                    else
+                    {
+                        compiler.Rebind(sp);
+                    }
+
+                    for (var x = 0; x < N; x++)
+                    {
+                        initL[(x * W) + lane] = sp.Initial[x];
+                    }
+                }
+
+                var r0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                var rows = plan.Rows[si];
+                var rowSource = plan.RowSource[si];
+                var rowEvaluate = plan.RowEvaluate[si];
+                var rowCacheAt = plan.RowCacheAt[si];
+                var rowLean = plan.RowLean[si];
+                var cache = _rowCache[s][si];
+                var pl = _pl![s][si];
+                var rowOffset = lanes.RowOffset[s][si];
+                for (var k = 0; k < rows.Length; k++)
+                {
+                    var tx = rows[k];
+                    int t = tx / N, x = tx % N;
+                    var off = rowOffset[tx];
+                    var n = start[x + 1] - start[x];
+                    var src = rowSource[k];
+                    if (src.Strategy >= 0)
+                    {
+                        // The same row in an earlier strategy (same union layout, already computed for every lane).
+                        Array.Copy(_pl[src.Strategy][src.Subcohort], lanes.RowOffset[src.Strategy][src.Subcohort][tx], pl, off, n * W);
+                        continue;
+                    }
+
+                    var lean = rowLean[k];
+                    for (var lane = 0; lane < W; lane++)
+                    {
+                        // The scratch row is all 0 here; the kernels write within the row's structural non-zeros.
+                        var compiler = compilers[lane][s][si]!;
+                        if (!(lean is not null && compiler.LeanRow(lean, row)))
+                        {
+                            if (rowEvaluate[k] == ulong.MaxValue)
+                            {
+                                compiler.TransitionRow(t, x, row);
+                            }
+                            else
+                            {
+                                compiler.TransitionRow(t, x, row, cache.AsSpan(rowCacheAt[k]), rowEvaluate[k]);
+                            }
+                        }
+
+                        for (var i = 0; i < n; i++)
+                        {
+                            var y = index[start[x] + i];
+                            pl[off + (i * W) + lane] = row[y];
+                            row[y] = 0;
+                        }
+                    }
+                }
+
+                if (Timed)
+                {
+                    Ticks[4] += System.Diagnostics.Stopwatch.GetTimestamp() - r0;
+                    r0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                }
+
+                var cells = plan.Cells[si];
+                var cellSource = plan.CellSource[si];
+                var cellEvaluate = plan.CellEvaluate[si];
+                var cellCacheAt = plan.CellCacheAt[si];
+                var cellCache = plan.CellCache[si];
+                var sourceSlot = lanes.CellSourceSlot[s][si];
+                var gl = _gl![s][si];
+                var g = _gScratch!;
+                for (var k = 0; k < cells.Length; k++)
+                {
+                    var tx = cells[k];
+                    var src = cellSource[k];
+                    var off = k * J * W;
+                    if (src.Strategy >= 0)
+                    {
+                        Array.Copy(_gl[src.Strategy][src.Subcohort], sourceSlot[k] * J * W, gl, off, J * W);
+                        continue;
+                    }
+
+                    var evaluate = cellEvaluate[k];
+                    var leanCell = plan.CellLean[si][k];
+                    var fixedProjection = e._cellFixed[s][si][k]!;
+                    for (var lane = 0; lane < W; lane++)
+                    {
+                        if (leanCell is not null && compilers[lane][s][si]!.LeanCell(leanCell, fixedProjection, e._coefByAccount, e._coefficients.Length, e._outcomeLane, g))
+                        {
+                            for (var j = 0; j < J; j++)
+                            {
+                                gl[off + (j * W) + lane] = g[j];
+                            }
+
+                            continue;
+                        }
+
+                        // The scratch ledger is all 0 here; the cell books only to its structural ledger cells, cleared after the projection.
+                        var structural = work.Cells[tx % N];
+                        compilers[lane][s][si]!.StateCell(tx / N, tx % N, cell, _cellOutcomes, evaluate == ulong.MaxValue ? [] : cellCache.AsSpan(cellCacheAt[k]), evaluate, flowsAreZero: true);
+                        e.Project(cell, structural, _cellOutcomes, g);
+                        foreach (var l in structural)
+                        {
+                            cell[l] = 0;
+                        }
+
+                        for (var j = 0; j < J; j++)
+                        {
+                            gl[off + (j * W) + lane] = g[j];
+                        }
+                    }
+                }
+
+                if (Timed)
+                {
+                    Ticks[5] += System.Diagnostics.Stopwatch.GetTimestamp() - r0;
+                }
+
+                // The upfront costs scale with the sub-cohort's mass, which the uptake moves: always recomputed.
+                var up = _upScratch!;
+                var upL = _upL![s][si];
+                for (var lane = 0; lane < W; lane++)
+                {
+                    compilers[lane][s][si]!.Upfront(up);
+                    for (var l = 0; l < L; l++)
+                    {
+                        upL[(l * W) + lane] = up[l];
+                    }
+                }
+            }
+
+            for (var lane = 0; lane < W; lane++)
+            {
+                if (compilations[lane][s].Problems.Count != 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}
