@@ -100,30 +100,25 @@ internal sealed partial class RangeGrain(DefinitionCache cache, HouseholdRunCach
         return await Task.Run(() => cache.Add(hash, bytes)).ConfigureAwait(true);
     }
 
-    private async Task<Households.HouseholdRun> PrepareHouseholds(PreparedDefinition definition, ClusterWork work)
+    private Task<Households.HouseholdRun> PrepareHouseholds(PreparedDefinition definition, ClusterWork work)
+        => PrepareFromTables(households, work, "household", tables => HouseholdTables.Prepare(definition, tables, work));
+
+    private Task<Uncertainty.HouseholdPsa> PrepareHouseholdPsa(PreparedDefinition definition, ClusterWork work)
+        => PrepareFromTables(householdPsas, work, "household PSA", tables => HouseholdTables.PreparePsa(definition, tables, work));
+
+    // What a household range needs, prepared once per run on this silo from the work's household tables (fetched by hash).
+    private async Task<T> PrepareFromTables<T>(BoundedCache<T> prepared, ClusterWork work, string what, Func<IReadOnlyDictionary<string, byte[]>, T> prepare)
+        where T : class
     {
-        var hash = work.TablesHash ?? throw new FormatException("The household work names no household tables (TablesHash is null).");
+        var hash = work.TablesHash ?? throw new FormatException($"The {what} work names no household tables (TablesHash is null).");
         var key = HouseholdRunCache.Key(work);
-        if (households.TryGet(key, out var run))
+        if (prepared.TryGet(key, out var value))
         {
-            return run;
+            return value;
         }
 
         var bytes = await Fetch(hash, "household tables").ConfigureAwait(true);
-        return await Task.Run(() => households.GetOrAdd(key, () => HouseholdTables.Prepare(definition, HouseholdTables.Unpack(bytes), work))).ConfigureAwait(true);
-    }
-
-    private async Task<Uncertainty.HouseholdPsa> PrepareHouseholdPsa(PreparedDefinition definition, ClusterWork work)
-    {
-        var hash = work.TablesHash ?? throw new FormatException("The household PSA work names no household tables (TablesHash is null).");
-        var key = HouseholdRunCache.Key(work);
-        if (householdPsas.TryGet(key, out var psa))
-        {
-            return psa;
-        }
-
-        var bytes = await Fetch(hash, "household tables").ConfigureAwait(true);
-        return await Task.Run(() => householdPsas.GetOrAdd(key, () => HouseholdTables.PreparePsa(definition, HouseholdTables.Unpack(bytes), work))).ConfigureAwait(true);
+        return await Task.Run(() => prepared.GetOrAdd(key, () => prepare(HouseholdTables.Unpack(bytes)))).ConfigureAwait(true);
     }
 
     // A content-addressed document by its hash, checked.

@@ -18,12 +18,7 @@ public class ClusterRunTests : TempFolderTest
     [Test]
     public async Task RunOnTheCluster_WritesTheLocalRunsResults_BitForBit()
     {
-        var gateway = FreePort();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: gateway).AddSocialInvestment());
-        using var host = builder.Build();
-        await host.StartAsync();
+        var (host, gateway) = await StartSiloAsync();
         try
         {
             var scenario = Path.Combine(Dir, "s");
@@ -52,18 +47,14 @@ public class ClusterRunTests : TempFolderTest
         finally
         {
             await host.StopAsync();
+            host.Dispose();
         }
     }
 
     [Test]
     public async Task HouseholdsOnTheCluster_WriteTheLocalRunsResults_BitForBit()
     {
-        var gateway = FreePort();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: gateway).AddSocialInvestment());
-        using var host = builder.Build();
-        await host.StartAsync();
+        var (host, gateway) = await StartSiloAsync();
         try
         {
             var localDir = Path.Combine(Dir, "local");
@@ -87,6 +78,7 @@ public class ClusterRunTests : TempFolderTest
         finally
         {
             await host.StopAsync();
+            host.Dispose();
         }
     }
 
@@ -144,6 +136,18 @@ public class ClusterRunTests : TempFolderTest
         var lines = output.Split('\n');
         var start = Array.FindIndex(lines, l => l.StartsWith("Uncertainty:", StringComparison.Ordinal));
         return start < 0 ? [] : [.. lines.Skip(start).TakeWhile(l => l.Trim().Length > 0)];
+    }
+
+    // A silo in this process on free localhost ports (localhost clustering, as samples/Cluster/Silo), and its gateway port.
+    private static async Task<(IHost Host, int Gateway)> StartSiloAsync()
+    {
+        var gateway = FreePort();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: gateway).AddSocialInvestment());
+        var host = builder.Build();
+        await host.StartAsync();
+        return (host, gateway);
     }
 
     private static int FreePort()
