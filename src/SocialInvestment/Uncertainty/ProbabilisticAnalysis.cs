@@ -271,7 +271,7 @@ public static class ProbabilisticAnalysis
     /// <param name="options">Options; null for the defaults.</param>
     /// <param name="firstDraw">Index of the first draw (≥ 0).</param>
     /// <param name="count">Number of draws (≥ 1; the last draw index must stay below <see cref="int.MaxValue"/>).</param>
-    /// <param name="evaluator">Runs one strategy for one draw; null for the cohort engine. Partials with a custom evaluator merge only with partials of the same evaluator instance (a delegate has no content hash).</param>
+    /// <param name="evaluator">Runs one strategy for one draw; null for the cohort engine. Partials with a custom evaluator merge only with partials of the same evaluator instance (a delegate has no content hash), unless the evaluator has an identity (a household PSA's, <see cref="HouseholdPsa.RunKey"/>).</param>
     /// <param name="progress">Receives the number of completed draws of the range.</param>
     /// <param name="cancellationToken">Cancels the run; checked before anything is allocated and before every draw.</param>
     /// <exception cref="ArgumentException">The comparator is not among the strategies, the range is invalid, or the options are invalid (including draws too many to keep in memory with KeepDraws).</exception>

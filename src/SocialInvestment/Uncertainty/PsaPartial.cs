@@ -28,7 +28,9 @@ namespace SocialInvestment.Uncertainty;
 /// <see cref="RunKey"/> (the model's definition hash and the specification's distributions, the
 /// seed, the strategies and comparator, the perspectives by name and coefficients, the requested
 /// acceptability grid and KeepDraws), and, when the model has no definition hash (built in code) or
-/// a custom evaluator was used, the same specification and evaluator objects. Ranges must not
+/// a custom evaluator without an identity was used, the same specification and evaluator objects (a
+/// household PSA's evaluator has an identity, <see cref="HouseholdPsa.RunKey"/>, which the run key
+/// includes, so its partials travel). Ranges must not
 /// overlap: a range counted twice is refused.
 /// </para>
 /// </remarks>

@@ -16,7 +16,7 @@ public sealed partial class PsaPartial
     /// <see cref="FromBytes"/> and merges exactly.
     /// </summary>
     /// <returns>The serialised partial.</returns>
-    /// <exception cref="InvalidOperationException">The partial has no <see cref="RunKey"/> (a model built in code or a custom evaluator), so it cannot be matched to a run in another process.</exception>
+    /// <exception cref="InvalidOperationException">The partial has no <see cref="RunKey"/> (a model built in code, or a custom evaluator without an identity; a household PSA's evaluator has one, <see cref="HouseholdPsa.RunKey"/>), so it cannot be matched to a run in another process.</exception>
     public byte[] ToBytes()
     {
         if (RunKey is not { } key)
