@@ -32,7 +32,7 @@ public sealed class ClusterHouseholdTests
         _files = DefaultTables();
         var tables = HouseholdFiles.Parse(_files, _scenario, _scenario.BuildModel());
         var single = HouseholdAppraisal.Run(tables, _scenario, new HouseholdOptions { Households = Households, Seed = Seed, BlockSize = BlockSize, Threads = 2 }).All;
-        _single = Of(single);
+        _single = Fingerprint.Of(single);
     }
 
     [OneTimeTearDown]
@@ -51,7 +51,7 @@ public sealed class ClusterHouseholdTests
         Assert.That(stats.Ranges, Is.EqualTo(ranges));
         Assert.That(stats.Duplicates, Is.Zero);
         Assert.That(result.Households, Is.EqualTo(Households));
-        Assert.That(Of(result), Is.EqualTo(_single));
+        Assert.That(Fingerprint.Of(result), Is.EqualTo(_single));
     }
 
     [Test]
@@ -69,11 +69,11 @@ public sealed class ClusterHouseholdTests
         });
         Assert.That(types, Is.EqualTo(new string?[] { null }.Concat(tables.Definition.Templates.Select(t => t.Name))), "every household, then each type alone");
         Assert.That(local.ByType, Has.Count.EqualTo(2), "the default has two household types");
-        Assert.That(Of(onCluster.All), Is.EqualTo(Of(local.All)));
+        Assert.That(Fingerprint.Of(onCluster.All), Is.EqualTo(Fingerprint.Of(local.All)));
         Assert.That(onCluster.ByType.Select(t => (t.Type, t.Share)), Is.EqualTo(local.ByType.Select(t => (t.Type, t.Share))));
         for (var i = 0; i < local.ByType.Count; i++)
         {
-            Assert.That(Of(onCluster.ByType[i].Comparison), Is.EqualTo(Of(local.ByType[i].Comparison)), local.ByType[i].Type);
+            Assert.That(Fingerprint.Of(onCluster.ByType[i].Comparison), Is.EqualTo(Fingerprint.Of(local.ByType[i].Comparison)), local.ByType[i].Type);
         }
 
         // A type's run is another run: its partials carry another run key than the whole run's.
@@ -104,10 +104,10 @@ public sealed class ClusterHouseholdTests
         {
             foreach (var p in local.Perspectives)
             {
-                Assert.That(Bits(onCluster.ChangesPerHousehold(k, p)), Is.EqualTo(Bits(local.ChangesPerHousehold(k, p))), $"{local.Strategies[k].Name}, {p.Name}");
+                Assert.That(Fingerprint.Bits(onCluster.ChangesPerHousehold(k, p)), Is.EqualTo(Fingerprint.Bits(local.ChangesPerHousehold(k, p))), $"{local.Strategies[k].Name}, {p.Name}");
                 Assert.That(onCluster.ProbabilityBetterOff(k, p), Is.EqualTo(local.ProbabilityBetterOff(k, p)));
                 var (a, b) = (onCluster.ChangePerHousehold(k, p), local.ChangePerHousehold(k, p));
-                Assert.That(Bits([a.Mean, a.StandardDeviation, a.Lower, a.Median, a.Upper]), Is.EqualTo(Bits([b.Mean, b.StandardDeviation, b.Lower, b.Median, b.Upper])));
+                Assert.That(Fingerprint.Bits([a.Mean, a.StandardDeviation, a.Lower, a.Median, a.Upper]), Is.EqualTo(Fingerprint.Bits([b.Mean, b.StandardDeviation, b.Lower, b.Median, b.Upper])));
                 compared++;
             }
         }
@@ -199,92 +199,8 @@ public sealed class ClusterHouseholdTests
     // The default's household tables, as the files a scenario folder would hold.
     private static Dictionary<string, byte[]> DefaultTables()
     {
-        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        var assembly = typeof(NorwegianDefault).Assembly;
-        foreach (var name in HouseholdFiles.FileNames)
-        {
-            using var s = assembly.GetManifestResourceStream("SocialInvestment.Scenarios.NorwegianDefault." + name);
-            if (s is not null)
-            {
-                using var ms = new MemoryStream();
-                s.CopyTo(ms);
-                files[name] = ms.ToArray();
-            }
-        }
-
+        var files = new Dictionary<string, byte[]>(HouseholdFiles.DefaultFiles(), StringComparer.Ordinal);
         Assert.That(files, Contains.Key(HouseholdFiles.TemplatesFileName));
         return files;
     }
-
-    // Every number of a household comparison, as IEEE bits: per household and total, every strategy, perspective, outcome, account, trace point and share.
-    private static long[] Of(HouseholdComparison c)
-    {
-        var bits = new List<long> { c.Households };
-        var d = c.Run.Definition;
-        for (var k = 0; k < c.Results.Count; k++)
-        {
-            var r = c.Results[k];
-            bits.Add(r.Households);
-            foreach (var p in r.Perspectives)
-            {
-                Add(bits, r.CostPerHousehold(p));
-                Add(bits, r.NetPositionPerHousehold(p));
-                Add(bits, r.Totals.TotalCost(p));
-                Add(bits, r.Totals.TotalCost(p, discounted: false));
-                if (k > 0)
-                {
-                    Add(bits, c.IncrementalCost(k, p));
-                }
-            }
-
-            foreach (var o in r.Totals.Outcomes)
-            {
-                Add(bits, r.OutcomePerHousehold(o));
-                Add(bits, r.Totals.TotalOutcome(o));
-                if (k > 0)
-                {
-                    Add(bits, c.IncrementalOutcome(k, o));
-                }
-            }
-
-            for (var a = 0; a < r.Totals.Accounts.Count; a++)
-            {
-                Add(bits, r.Totals.TotalFlow(a, null, discounted: true));
-                Add(bits, r.Totals.TotalFlow(a, null, discounted: false));
-            }
-
-            for (var t = 0; t <= r.Totals.Cycles; t++)
-            {
-                foreach (var x in r.Totals.TraceRow(t))
-                {
-                    Add(bits, x);
-                }
-
-                Add(bits, r.ShareDissolved(t));
-                Add(bits, r.MembersPresent(t));
-            }
-
-            foreach (var role in d.Roles)
-            {
-                foreach (var s in r.Totals.States)
-                {
-                    Add(bits, r.ShareEverIn(role.Name, s.Name));
-                }
-            }
-        }
-
-        Assert.That(bits, Has.Count.GreaterThan(100), "the fingerprint should hold many numbers");
-        return [.. bits];
-    }
-
-    private static void Add(List<long> bits, MonteCarloEstimate e)
-    {
-        bits.Add(BitConverter.DoubleToInt64Bits(e.Mean));
-        bits.Add(BitConverter.DoubleToInt64Bits(e.StandardError));
-        bits.Add(e.Count);
-    }
-
-    private static void Add(List<long> bits, double x) => bits.Add(BitConverter.DoubleToInt64Bits(x));
-
-    private static long[] Bits(IEnumerable<double> values) => [.. values.Select(BitConverter.DoubleToInt64Bits)];
 }
