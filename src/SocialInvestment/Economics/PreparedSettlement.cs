@@ -238,21 +238,8 @@ internal sealed class PreparedSettlement
             throw new SettlementValidationException([new SettlementProblem(r.Name, "payers", $"The exact Shapley value is limited to {CoalitionGame.MaxPlayers} payers; the rule has {members.Length}. Name the payers that take part.")]);
         }
 
-        // CoalitionGame.ShapleyValues' weights s!(n − s − 1)!/n! = 1 / (n · C(n − 1, s)), computed the same way.
-        var n = members.Length;
-        var weight = new double[n];
-        for (var s = 0; s < n; s++)
-        {
-            var binomial = 1.0;
-            for (var j = 1; j <= s; j++)
-            {
-                binomial = binomial * (n - 1 - s + j) / j;
-            }
-
-            weight[s] = 1.0 / (n * binomial);
-        }
-
-        return new ShapleyStep(members, weight, r.Timing);
+        // CoalitionGame.ShapleyValues' weights, so that the values are bit-identical.
+        return new ShapleyStep(members, CoalitionGame.ShapleyWeights(members.Length), r.Timing);
     }
 
     /// <summary>The rule's payers as indices; null for every public payer, in ledger order (as <see cref="Settlement"/>'s book does).</summary>

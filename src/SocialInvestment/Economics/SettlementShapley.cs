@@ -136,17 +136,12 @@ public sealed class CoalitionGame
         });
     }
 
-    /// <summary>
-    /// The exact Shapley value by enumeration: <c>φ_i = Σ_{S ⊆ N∖{i}} |S|!(n − |S| − 1)!/n! · (v(S ∪ {i}) − v(S))</c>,
-    /// in the order of <see cref="Players"/>. Efficient: <c>Σ_i φ_i = v(N)</c>.
-    /// </summary>
-    public IReadOnlyList<double> ShapleyValues()
+    /// <summary>The Shapley weight of a coalition of s others among n players, by s: <c>s!(n − s − 1)!/n! = 1 / (n · C(n − 1, s))</c>.</summary>
+    internal static double[] ShapleyWeights(int n)
     {
-        var n = Players.Count;
         var weight = new double[n];
         for (var s = 0; s < n; s++)
         {
-            // s!(n − s − 1)!/n! = 1 / (n · C(n − 1, s)).
             var binomial = 1.0;
             for (var j = 1; j <= s; j++)
             {
@@ -155,6 +150,18 @@ public sealed class CoalitionGame
 
             weight[s] = 1.0 / (n * binomial);
         }
+
+        return weight;
+    }
+
+    /// <summary>
+    /// The exact Shapley value by enumeration: <c>φ_i = Σ_{S ⊆ N∖{i}} |S|!(n − |S| − 1)!/n! · (v(S ∪ {i}) − v(S))</c>,
+    /// in the order of <see cref="Players"/>. Efficient: <c>Σ_i φ_i = v(N)</c>.
+    /// </summary>
+    public IReadOnlyList<double> ShapleyValues()
+    {
+        var n = Players.Count;
+        var weight = ShapleyWeights(n);
 
         var phi = new double[n];
         for (var S = 0; S < _values.Length; S++)
