@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -17,6 +18,20 @@ namespace SocialInvestment.Cli;
 /// <summary>The gateway addresses of --cluster: HOST:PORT[,HOST:PORT…].</summary>
 internal static class ClusterAddress
 {
+    /// <summary>The --cluster option with <paramref name="description"/>: its value is checked with <see cref="TryParse"/> when the command line is parsed (a usage error).</summary>
+    public static Option<string?> Option(string description)
+    {
+        var option = new Option<string?>("--cluster") { Description = description, HelpName = "HOST:PORT" };
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && !TryParse(r.Tokens[0].Value, out _, out var problem))
+            {
+                r.AddError(problem);
+            }
+        });
+        return option;
+    }
+
     /// <summary>Parses the addresses (syntax only; host names are resolved when the run connects).</summary>
     /// <param name="text">The option's value.</param>
     /// <param name="gateways">The (host, port) pairs, in the order given.</param>

@@ -35,18 +35,7 @@ internal static class HouseholdsCommand
         var seed = CliOptions.WholeNumber("--seed", 0, long.MaxValue, string.Create(CultureInfo.InvariantCulture, $"Seed of the household microsimulation (default {RunScenario.DefaultSeed}); the same seed gives the same numbers on any thread count."));
         var threads = CliOptions.WholeNumber("--threads", 0, RunOptionSet.MaxThreads, "Worker threads: 0 (the default) uses every core. The results are the same on any number of threads.");
         var draws = CliOptions.WholeNumber("--draws", 0, MaxDraws, "PSA draws over the scenario's parameter distributions (parameters.csv: the members' model and the household links, effects, flows, costs and uptake whose parameter column names one), each evaluated with the exact joint-state household cohort (default 0: none). Writes household_psa.csv and household_psa_draws.csv and a report section; the same --seed gives the same draws on any --threads.");
-        var cluster = new Option<string?>("--cluster")
-        {
-            Description = "Run the household microsimulation (every household and each household type) on a running Orleans cluster: the gateway address(es) of its silos, HOST:PORT[,HOST:PORT…], as for run --cluster. With --draws the household PSA runs there too. The results are the local run's, bit for bit, for the same seed; the settlement is computed here.",
-            HelpName = "HOST:PORT",
-        };
-        cluster.Validators.Add(r =>
-        {
-            if (r.Tokens.Count == 1 && !ClusterAddress.TryParse(r.Tokens[0].Value, out _, out var problem))
-            {
-                r.AddError(problem);
-            }
-        });
+        var cluster = ClusterAddress.Option("Run the household microsimulation (every household and each household type) on a running Orleans cluster: the gateway address(es) of its silos, HOST:PORT[,HOST:PORT…], as for run --cluster. With --draws the household PSA runs there too. The results are the local run's, bit for bit, for the same seed; the settlement is computed here.");
         var language = new Option<string>("--language") { Description = "Language of the report: en (default) or nb.", DefaultValueFactory = _ => "en" };
         language.AcceptOnlyFromAmong("en", "nb");
         var command = new Command("households", "Families as the unit: run the scenario's households (members with linked life courses, household flows, household interventions with the family's own time) and write results by household type, families with a child placed and adults in work by year, the family's net position beside the municipality, county and state, the per-household whole bill across sectors by year, household_summary.json and the report to --out. Runs on the built-in default with no input.");

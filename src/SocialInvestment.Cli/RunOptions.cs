@@ -107,18 +107,7 @@ internal sealed class RunOptionSet
         Language.AcceptOnlyFromAmong("en", "nb");
         if (!reportOnly)
         {
-            Cluster = new Option<string?>("--cluster")
-            {
-                Description = "Run the probabilistic sensitivity analysis (--draws) on a running Orleans cluster: the gateway address(es) of its silos, HOST:PORT[,HOST:PORT…] (Orleans' default cluster and service id, as samples/Cluster/Silo and localhost clustering use). The output folder is the same as a local run's, bit for bit, for the same seed. Needs --draws; not with --horizon, --discount or --perspective (the cluster runs the scenario's own settings).",
-                HelpName = "HOST:PORT",
-            };
-            Cluster.Validators.Add(r =>
-            {
-                if (r.Tokens.Count == 1 && !ClusterAddress.TryParse(r.Tokens[0].Value, out _, out var problem))
-                {
-                    r.AddError(problem);
-                }
-            });
+            Cluster = ClusterAddress.Option("Run the probabilistic sensitivity analysis (--draws) on a running Orleans cluster: the gateway address(es) of its silos, HOST:PORT[,HOST:PORT…] (Orleans' default cluster and service id, as samples/Cluster/Silo and localhost clustering use). The output folder is the same as a local run's, bit for bit, for the same seed. Needs --draws; not with --horizon, --discount or --perspective (the cluster runs the scenario's own settings).");
         }
 
         if (reportOnly)
