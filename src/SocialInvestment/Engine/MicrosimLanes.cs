@@ -89,7 +89,7 @@ internal sealed class LanePlan
         var arms = new LaneArm[plan.Arms.Length];
         for (var k = 0; k < arms.Length; k++)
         {
-            var arm = LaneArm.TryCreate(plan.Arms[k]);
+            var arm = LaneArm.TryCreate(plan.Arms[k], plan.TrackDistributions);
             if (arm is null)
             {
                 return null;
@@ -107,7 +107,7 @@ internal sealed class LanePlan
 /// <summary>The lane tables of one strategy (see <see cref="LanePlan"/>).</summary>
 internal sealed class LaneArm
 {
-    private LaneArm(ArmPlan a, int kp)
+    private LaneArm(ArmPlan a, int kp, bool track)
     {
         Plan = a;
         T = a.T;
@@ -118,14 +118,36 @@ internal sealed class LaneArm
         Kp = kp;
         Kd = 2 * kp;
         Th = Aligned((long)T * R * Kp);
-        Next = new int[T * R * Kd];
         Event = a.HasEvents ? new int[T * R * Kd] : [];
-        Val = new double[(T + 1) * R * S];
         RowSubcohort = new int[R];
         RowBase = new int[R];
         RowTau = new int[R];
         RowCount = new int[R];
+        Plain = !track && !a.HasEvents && D == 1 && Kp == 8 && LanePlan.LaneCounted(this) && Vector512.IsHardwareAccelerated && Popcnt.X64.IsSupported;
+        CodeShift = Plain ? 3 : 0;
+        Sp = Plain ? (S <= 1 ? 1 : S <= 2 ? 2 : S <= 4 ? 4 : S <= 8 ? 8 : 0) : 0;
+        Plain &= Sp > 0;
+        CodeShift = Plain ? 3 : 0;
+        Val = new double[(T + 1) * R * Math.Max(S, Sp)];
+        Next = Plain ? [] : new int[T * R * Kd];
+        NextPlain = Plain ? new ushort[T * R * Kd] : [];
     }
+
+    /// <summary>[t][r][c] for <see cref="Plain"/> strategies: the next code (row id × 8 &lt; 2¹⁶, as rows ≤ 1,024) after c thresholds ≤ u, in 16 bits (a row's entries in half a cache line); empty otherwise.</summary>
+    public ushort[] NextPlain { get; }
+
+    /// <summary>Values per row in the person-major value layout of <see cref="Plain"/> strategies: S rounded up to 1, 2, 4 or 8 (one vector per person; the padding is 0); 0 otherwise.</summary>
+    public int Sp { get; }
+
+    /// <summary>
+    /// The strategy runs the plain kernel (<see cref="LaneKernel"/>'s <c>StepPlain</c>): no
+    /// distributions, events or time in state, rows of at most eight thresholds, interleaved
+    /// counters, 512-bit vectors. Its codes are row ids times eight (<see cref="CodeShift"/>).
+    /// </summary>
+    public bool Plain { get; private set; }
+
+    /// <summary>A person's code is the row id shifted left by this (3 for <see cref="Plain"/> strategies, so that the code indexes the thresholds, counters and values with the addressing modes' scales; else 0).</summary>
+    public int CodeShift { get; }
 
     public ArmPlan Plan { get; }
 
@@ -152,13 +174,13 @@ internal sealed class LaneArm
     /// <summary>Element of <see cref="Th"/> where the aligned tables start.</summary>
     public int ThOffset { get; private set; }
 
-    /// <summary>[t][r][c]: with D = 1 the next row id after c thresholds ≤ u; with D &gt; 1, 2·(sub-cohort · N + y) · D + (1 if y is in the duration group of x).</summary>
+    /// <summary>[t][r][c] (empty for <see cref="Plain"/> strategies, see <see cref="NextPlain"/>): with D = 1 the next row id after c thresholds ≤ u; with D &gt; 1, 2·(sub-cohort · N + y) · D + (1 if y is in the duration group of x).</summary>
     public int[] Next { get; }
 
     /// <summary>[t][r][c]: the transition (t·N + x)·N + y when it carries event values, else −1 (empty without events).</summary>
     public int[] Event { get; }
 
-    /// <summary>[t ≤ T][score][r] per-person score values.</summary>
+    /// <summary>[t ≤ T][score][r] per-person score values; for <see cref="Plain"/> strategies [t ≤ T][r][<see cref="Sp"/>] (a person's values of a cycle in one vector).</summary>
     public double[] Val { get; }
 
     public int[] RowSubcohort { get; }
@@ -187,7 +209,7 @@ internal sealed class LaneArm
         return Th;
     }
 
-    public static LaneArm? TryCreate(ArmPlan a)
+    public static LaneArm? TryCreate(ArmPlan a, bool track)
     {
         var T = a.T;
         var N = a.N;
@@ -221,7 +243,7 @@ internal sealed class LaneArm
         }
 
         var kp = Math.Max(8, (maxK + 7) / 8 * 8);
-        var l = new LaneArm(a, kp);
+        var l = new LaneArm(a, kp, track);
         l.Fill();
         return l;
     }
@@ -246,6 +268,7 @@ internal sealed class LaneArm
         }
 
         var th = Th.AsSpan(ThOffset);
+        Span<int> scratch = stackalloc int[Kd];
         for (var t = 0; t <= T; t++)
         {
             for (var r = 0; r < R; r++)
@@ -256,7 +279,7 @@ internal sealed class LaneArm
                 var cell = (((t * N) + x) * D) + tau;
                 for (var s = 0; s < S; s++)
                 {
-                    Val[(((t * S) + s) * R) + r] = a.Score[sc][(cell * S) + s];
+                    Val[Plain ? (((t * R) + r) * Sp) + s : (((t * S) + s) * R) + r] = a.Score[sc][(cell * S) + s];
                 }
                 if (t == T)
                 {
@@ -265,7 +288,7 @@ internal sealed class LaneArm
 
                 var cum = a.Cum[sc].AsSpan(cell * N, N);
                 var thr = th.Slice(((t * R) + r) * Kp, Kp);
-                var next = Next.AsSpan(((t * R) + r) * Kd, Kd);
+                var next = Plain ? scratch : Next.AsSpan(((t * R) + r) * Kd, Kd);
                 var ev = a.HasEvents ? Event.AsSpan(((t * R) + r) * Kd, Kd) : default;
                 thr.Fill(2.0);
                 var c = 0;
@@ -287,6 +310,14 @@ internal sealed class LaneArm
                 {
                     Set(next, ev, c, sc, t, x, N - 1);
                 }
+
+                if (Plain)
+                {
+                    for (var i = 0; i < Kd; i++)
+                    {
+                        NextPlain[(((t * R) + r) * Kd) + i] = checked((ushort)scratch[i]);
+                    }
+                }
             }
         }
     }
@@ -294,7 +325,7 @@ internal sealed class LaneArm
     private void Set(Span<int> next, Span<int> ev, int c, int sc, int t, int x, int y)
     {
         var a = Plan;
-        next[c] = D == 1 ? (sc * N) + y : (2 * (((sc * N) + y) * D)) + (a.Group[y] == a.Group[x] ? 1 : 0);
+        next[c] = D == 1 ? ((sc * N) + y) << CodeShift : (2 * (((sc * N) + y) * D)) + (a.Group[y] == a.Group[x] ? 1 : 0);
         if (!ev.IsEmpty)
         {
             ev[c] = a.EventCell[(x * N) + y] ? (((t * N) + x) * N) + y : -1;
@@ -324,7 +355,7 @@ internal sealed unsafe class LaneKernel
         _s = lanes.Arms[0].S;
         _codes = new int[_k * P];
         _u = new double[P];
-        _scores = new double[_k * _s * P];
+        _scores = new double[_k * lanes.Arms.Max(a => Math.Max(a.S, a.Sp)) * P];
         _b = lanes.Arms.Max(a => a.Plan.BaseStates);
         _visited = lanes.Track ? new ulong[_k * P] : [];
         _timeIn = lanes.Track ? new int[_k * P * _b] : [];
@@ -357,6 +388,19 @@ internal sealed unsafe class LaneKernel
             for (var k = 0; k < _k; k++)
             {
                 var a = arms[k];
+                if (a.Plain)
+                {
+                    switch (a.Sp)
+                    {
+                        case 1: StepPlain<Add1>(k, a, t, T, m); break;
+                        case 2: StepPlain<Add2>(k, a, t, T, m); break;
+                        case 4: StepPlain<Add4>(k, a, t, T, m); break;
+                        default: StepPlain<Add8>(k, a, t, T, m); break;
+                    }
+
+                    continue;
+                }
+
                 AddValues(k, a, t, m);
                 var ev = a.Event.Length > 0;
                 var dur = a.D > 1;
@@ -370,10 +414,6 @@ internal sealed unsafe class LaneKernel
                     {
                         Step<No, No, No, Yes>(k, a, accs[k], t, m);
                     }
-                }
-                else if (!_lanes.Track && !ev && !dur && a.Kp == 8 && LanePlan.LaneCounted(a) && Vector512.IsHardwareAccelerated)
-                {
-                    StepPlain(k, a, t, m);
                 }
                 else if (_lanes.Track)
                 {
@@ -423,6 +463,18 @@ internal sealed unsafe class LaneKernel
         {
             Finish(k, arms[k], accs[k], m);
             var dst = scores.AsSpan(((k * bs) + q0) * S, m * S);
+            if (arms[k].Plain)
+            {
+                var sp = arms[k].Sp;
+                var src = _scores.AsSpan(k * P * sp, m * sp);
+                for (var p = 0; p < m; p++)
+                {
+                    src.Slice(p * sp, S).CopyTo(dst.Slice(p * S, S));
+                }
+
+                continue;
+            }
+
             for (var s = 0; s < S; s++)
             {
                 var src = _scores.AsSpan(((k * S) + s) * P, m);
@@ -451,11 +503,20 @@ internal sealed unsafe class LaneKernel
 
             var sc = a.StartSubcohort[j];
             acc.SubcohortPeople[sc]++;
-            codes[p] = ((sc * l.N) + a.StartState[j]) * l.D;
+            codes[p] = (((sc * l.N) + a.StartState[j]) * l.D) << l.CodeShift;
             var up = a.UpfrontScore[sc];
             for (var s = 0; s < S; s++)
             {
-                _scores[(((k * S) + s) * P) + p] = up[s];
+                _scores[l.Plain ? (((k * P) + p) * l.Sp) + s : (((k * S) + s) * P) + p] = up[s];
+            }
+        }
+
+        if (l.Plain)
+        {
+            // The padding of each person's value vector (always 0 + 0).
+            for (var p = 0; p < m; p++)
+            {
+                _scores.AsSpan((((k * P) + p) * l.Sp) + S, l.Sp - S).Clear();
             }
         }
 
@@ -612,34 +673,84 @@ internal sealed unsafe class LaneKernel
     }
 
     /// <summary>
-    /// <see cref="Step{TTrack, TEvents, TDuration, TLast}"/> for the common case on 512-bit
-    /// hardware (no distributions, events or time in state; rows of at most eight thresholds;
-    /// interleaved counters), with the fewest live values: count the row, compare the row's eight
-    /// thresholds with u in one instruction, take the next row.
+    /// <see cref="AddValues"/> and <see cref="Step{TTrack, TEvents, TDuration, TLast}"/> for
+    /// <see cref="LaneArm.Plain"/> strategies, with the fewest instructions per person: add the
+    /// row's values (one vector of <see cref="LaneArm.Sp"/> values per person, in the same order
+    /// as the other kernels: each score's running sum plus the cycle's value), count the row,
+    /// compare the row's eight thresholds with u in one instruction, take the next row. A code is
+    /// the row id × 8, so that each access is one addressing mode: values at Sp·code, thresholds at
+    /// 8·code, the person's counter lane at 2·code + 4·lane bytes (four int lanes per row), the next
+    /// code (16 bits, <see cref="LaneArm.NextPlain"/>) at 4·code + 2·count bytes. Four people per iteration, one per counter lane: a count is one
+    /// increment, and the increments of one lane are four people apart. In the last cycle (t = T)
+    /// only the values and the counts.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void StepPlain(int k, LaneArm a, int t, int m)
+    private void StepPlain<TAdd>(int k, LaneArm a, int t, int T, int m)
+        where TAdd : struct, IAdd
     {
-        var R = a.R;
+        var R = (nuint)a.R;
+        var sp = TAdd.Width;
         fixed (int* codes = &_codes[k * P])
         fixed (double* u = _u)
         fixed (double* th0 = a.Th)
-        fixed (int* next0 = a.Next)
+        fixed (ushort* next0 = a.NextPlain)
         fixed (int* laneCounts0 = _counts[k])
+        fixed (double* val0 = a.Val)
+        fixed (double* sc0 = &_scores[k * P * a.Sp])
         {
-            var th = th0 + a.ThOffset + ((long)t * R * 8);
-            var next = next0 + ((long)t * R * 16);
-            var lc = laneCounts0 + ((long)t * R * LanePlan.CountLanes);
-            for (var p = 0; p < m; p++)
+            var th = (byte*)(th0 + a.ThOffset + ((nuint)t * R * 8));
+            var next = (byte*)(next0 + ((nuint)t * R * 16));
+            var lc = (byte*)(laneCounts0 + ((nuint)t * R * LanePlan.CountLanes));
+            var val = (byte*)(val0 + ((nuint)t * R * sp));
+            var n = (nuint)m;
+            if (t == T)
             {
-                var r = codes[p];
-                lc[(r << 2) + (p & 3)]++;
-                var rk = r << 3;
-                var c = BitOperations.PopCount(Vector512.LessThanOrEqual(Vector512.Load(th + rk), Vector512.Create(u[p])).ExtractMostSignificantBits());
-                codes[p] = next[(rk << 1) + c];
+                for (nuint p = 0; p < n; p++)
+                {
+                    var r = (nuint)(uint)codes[p];
+                    TAdd.Add(sc0 + (p * sp), val + (r * sp));
+                    (*(int*)(lc + (r * 2) + (4 * (p & 3))))++;
+                }
+
+                return;
+            }
+
+            nuint q = 0;
+            var acc = sc0;
+            for (; q + 4 <= n; q += 4, acc += 4 * sp)
+            {
+                var r0 = (nuint)(uint)codes[q];
+                var r1 = (nuint)(uint)codes[q + 1];
+                var r2 = (nuint)(uint)codes[q + 2];
+                var r3 = (nuint)(uint)codes[q + 3];
+                TAdd.Add(acc, val + (r0 * sp));
+                TAdd.Add(acc + sp, val + (r1 * sp));
+                TAdd.Add(acc + (2 * sp), val + (r2 * sp));
+                TAdd.Add(acc + (3 * sp), val + (r3 * sp));
+                (*(int*)(lc + (r0 * 2)))++;
+                (*(int*)(lc + (r1 * 2) + 4))++;
+                (*(int*)(lc + (r2 * 2) + 8))++;
+                (*(int*)(lc + (r3 * 2) + 12))++;
+                codes[q] = *(ushort*)(next + (r0 * 4) + (2 * Below(th + (r0 * 8), u[q])));
+                codes[q + 1] = *(ushort*)(next + (r1 * 4) + (2 * Below(th + (r1 * 8), u[q + 1])));
+                codes[q + 2] = *(ushort*)(next + (r2 * 4) + (2 * Below(th + (r2 * 8), u[q + 2])));
+                codes[q + 3] = *(ushort*)(next + (r3 * 4) + (2 * Below(th + (r3 * 8), u[q + 3])));
+            }
+
+            for (; q < n; q++)
+            {
+                var r = (nuint)(uint)codes[q];
+                TAdd.Add(sc0 + (q * sp), val + (r * sp));
+                (*(int*)(lc + (r * 2) + (4 * (q & 3))))++;
+                codes[q] = *(ushort*)(next + (r * 4) + (2 * Below(th + (r * 8), u[q])));
             }
         }
     }
+
+    /// <summary>The number of the eight thresholds at <paramref name="th"/> (64-byte aligned) that are ≤ u.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint Below(byte* th, double u)
+        => (nuint)Popcnt.X64.PopCount(Vector512.LessThanOrEqual(Vector512.Load((double*)th), Vector512.Create(u)).ExtractMostSignificantBits());
 
     /// <summary>Adds the sub-block's interleaved counts to the strategy's occupancy counts and the distributions to the histograms.</summary>
     private void Finish(int k, LaneArm a, ArmPartial acc, int m)
@@ -781,6 +892,47 @@ internal sealed unsafe class LaneKernel
         var cross = Avx2.Multiply(Avx2.ShiftRightLogical(a, 32).AsUInt32(), b.AsUInt32())
             + Avx2.Multiply(a.AsUInt32(), Avx2.ShiftRightLogical(b, 32).AsUInt32());
         return low + Avx2.ShiftLeftLogical(cross, 32);
+    }
+
+    /// <summary>Adds one person's values of a cycle to the person's running sums (a vector of 1, 2, 4 or 8 doubles; element-wise, so each sum is formed exactly as one scalar add).</summary>
+    internal interface IAdd
+    {
+        /// <summary>Values per person (<see cref="LaneArm.Sp"/>).</summary>
+        static abstract nuint Width { get; }
+
+        static abstract void Add(double* sums, byte* values);
+    }
+
+    internal readonly struct Add1 : IAdd
+    {
+        public static nuint Width => 1;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Add(double* sums, byte* values) => *sums += *(double*)values;
+    }
+
+    internal readonly struct Add2 : IAdd
+    {
+        public static nuint Width => 2;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Add(double* sums, byte* values) => (Vector128.Load(sums) + Vector128.Load((double*)values)).Store(sums);
+    }
+
+    internal readonly struct Add4 : IAdd
+    {
+        public static nuint Width => 4;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Add(double* sums, byte* values) => (Vector256.Load(sums) + Vector256.Load((double*)values)).Store(sums);
+    }
+
+    internal readonly struct Add8 : IAdd
+    {
+        public static nuint Width => 8;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Add(double* sums, byte* values) => (Vector512.Load(sums) + Vector512.Load((double*)values)).Store(sums);
     }
 
     /// <summary>A compile-time switch of a specialised kernel (the JIT removes the branches of a struct type argument).</summary>

@@ -50,6 +50,33 @@ public class MicrosimLaneKernelTests
         AssertIdentical(shardLanes, shardReference);
     }
 
+    /// <summary>
+    /// The plain lane kernel (<see cref="LaneArm.Plain"/>: per-person values in one vector of 1, 2,
+    /// 4 or 8, codes scaled by eight, 16-bit next codes) against the reference kernels, for each
+    /// vector width: welfare-16 without distributions scored from 0, 1, 3 and 6 perspectives plus
+    /// its one outcome (2, 4 and 7 scores use 2, 4 and 8 lanes, the extra lanes padding).
+    /// </summary>
+    [TestCase(0)]
+    [TestCase(1)]
+    [TestCase(3)]
+    [TestCase(6)]
+    public void PlainLaneKernel_BitIdenticalToReferenceKernels_ForEachValueWidth(int perspectives)
+    {
+        var model = Welfare16.Build(UptakeMode.Subcohorts);
+        var compiled = model.Strategies.Select(s => model.Compile(s)).ToArray();
+        var options = new MicrosimOptions { Seed = 5, BlockSize = 1500, TrackDistributions = false, Threads = 2, Perspectives = [.. Welfare16.Perspectives.Take(perspectives)] };
+        var plan = LanePlan.TryCreate(new MicrosimPlan(compiled, options));
+        Assert.That(plan, Is.Not.Null, "the lane kernel applies");
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            Assert.That(plan!.Arms.Select(a => a.Plain), Is.All.True, "the plain kernel runs every strategy");
+            Assert.That(plan.Arms[0].Sp, Is.EqualTo(perspectives + 1 <= 2 ? perspectives + 1 : perspectives + 1 <= 4 ? 4 : 8), "values per person");
+        }
+
+        AssertIdentical(MicrosimEngine.RunRange(compiled, options, 0, 3_555, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 0, 3_555, MicrosimKernel.Reference));
+        AssertIdentical(MicrosimEngine.RunRange(compiled, options, 4_500, 1_001, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 4_500, 1_001, MicrosimKernel.Reference));
+    }
+
     [Test]
     public void LaneKernel_NotTakenWithPersonAttributesOrRecords()
     {
