@@ -148,6 +148,10 @@ public static class Welfare16Runner
         MicrosimComparison? run = null;
         for (var r = 0; r < repeats; r++)
         {
+            // As BenchmarkDotNet does before each iteration: the garbage of the runs before (the plan and
+            // lane tables, a few MB, mostly large objects) is collected outside the timing, so that the
+            // peak RSS is that of one run, not of the repeats' garbage piled up.
+            GC.Collect();
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             run = Welfare4Micro.Simulate(compiled, options with { Seed = 777 + (ulong)r }, kernel);

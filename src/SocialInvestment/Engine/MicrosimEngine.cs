@@ -259,6 +259,8 @@ public static class MicrosimEngine
                     _cancellationToken.ThrowIfCancellationRequested();
                     _lane.Run(Partial.Arms, _keys, _startU, q0, Math.Min(LanePlan.SubBlock, n - q0), _scores, _bs);
                 }
+
+                _lane.FoldCounts(Partial.Arms);
             }
 
             for (var k = 0; k < plan.Arms.Length; k++)

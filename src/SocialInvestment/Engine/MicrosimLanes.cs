@@ -41,7 +41,7 @@ internal enum MicrosimKernel
 internal sealed class LanePlan
 {
     /// <summary>People per sub-block (people advanced together through all cycles).</summary>
-    internal const int SubBlock = 512;
+    internal const int SubBlock = 2048;
 
     /// <summary>Interleaved occupancy counters per row (breaks the store-to-load chain of people in the same row).</summary>
     internal const int CountLanes = 4;
@@ -752,11 +752,22 @@ internal sealed unsafe class LaneKernel
     private static nuint Below(byte* th, double u)
         => (nuint)Popcnt.X64.PopCount(Vector512.LessThanOrEqual(Vector512.Load((double*)th), Vector512.Create(u)).ExtractMostSignificantBits());
 
-    /// <summary>Adds the sub-block's interleaved counts to the strategy's occupancy counts and the distributions to the histograms.</summary>
-    private void Finish(int k, LaneArm a, ArmPartial acc, int m)
+    /// <summary>
+    /// Adds the interleaved counts of the sub-blocks run since the last call to the strategies'
+    /// occupancy counts and clears them (once per block: a lane of a block counts at most a quarter
+    /// of its people plus one per sub-block, which fits an int).
+    /// </summary>
+    public void FoldCounts(ArmPartial[] accs)
     {
-        if (LanePlan.LaneCounted(a))
+        for (var k = 0; k < _k; k++)
         {
+            var a = _lanes.Arms[k];
+            if (!LanePlan.LaneCounted(a))
+            {
+                continue;
+            }
+
+            var acc = accs[k];
             var lc = _counts[k];
             var counts = acc.Counts;
             var nd = a.N * a.D;
@@ -774,7 +785,11 @@ internal sealed unsafe class LaneKernel
                 }
             }
         }
+    }
 
+    /// <summary>Adds the sub-block's distributions to the histograms.</summary>
+    private void Finish(int k, LaneArm a, ArmPartial acc, int m)
+    {
         if (!_lanes.Track)
         {
             return;

@@ -38,15 +38,15 @@ public class MicrosimLaneKernelTests
     {
         var strategies = model.Strategies.Count == 0 ? [Strategy.BusinessAsUsual] : model.Strategies;
         var compiled = strategies.Select(s => model.Compile(s)).ToArray();
-        var options = new MicrosimOptions { Seed = 31, BlockSize = 1500, TrackDistributions = track, Effects = effects, Threads = 2 };
+        var options = new MicrosimOptions { Seed = 31, BlockSize = 2100, TrackDistributions = track, Effects = effects, Threads = 2 };
         Assert.That(LanePlan.TryCreate(new MicrosimPlan(compiled, options)), Is.Not.Null, "the lane kernel applies");
 
-        // 3,555 people: two full blocks (a full sub-block and a remainder each) and a short one; a shard that starts later.
-        var lanes = MicrosimEngine.RunRange(compiled, options, 0, 3_555, MicrosimKernel.Lanes);
-        var reference = MicrosimEngine.RunRange(compiled, options, 0, 3_555, MicrosimKernel.Reference);
+        // 5,555 people: two full blocks (a full sub-block of 2,048 and a remainder each) and a short one; a shard that starts later.
+        var lanes = MicrosimEngine.RunRange(compiled, options, 0, 5_555, MicrosimKernel.Lanes);
+        var reference = MicrosimEngine.RunRange(compiled, options, 0, 5_555, MicrosimKernel.Reference);
         AssertIdentical(lanes, reference);
-        var shardLanes = MicrosimEngine.RunRange(compiled, options, 4_500, 1_001, MicrosimKernel.Lanes);
-        var shardReference = MicrosimEngine.RunRange(compiled, options, 4_500, 1_001, MicrosimKernel.Reference);
+        var shardLanes = MicrosimEngine.RunRange(compiled, options, 6_300, 1_001, MicrosimKernel.Lanes);
+        var shardReference = MicrosimEngine.RunRange(compiled, options, 6_300, 1_001, MicrosimKernel.Reference);
         AssertIdentical(shardLanes, shardReference);
     }
 
@@ -64,7 +64,7 @@ public class MicrosimLaneKernelTests
     {
         var model = Welfare16.Build(UptakeMode.Subcohorts);
         var compiled = model.Strategies.Select(s => model.Compile(s)).ToArray();
-        var options = new MicrosimOptions { Seed = 5, BlockSize = 1500, TrackDistributions = false, Threads = 2, Perspectives = [.. Welfare16.Perspectives.Take(perspectives)] };
+        var options = new MicrosimOptions { Seed = 5, BlockSize = 2100, TrackDistributions = false, Threads = 2, Perspectives = [.. Welfare16.Perspectives.Take(perspectives)] };
         var plan = LanePlan.TryCreate(new MicrosimPlan(compiled, options));
         Assert.That(plan, Is.Not.Null, "the lane kernel applies");
         if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
@@ -73,8 +73,8 @@ public class MicrosimLaneKernelTests
             Assert.That(plan.Arms[0].Sp, Is.EqualTo(perspectives + 1 <= 2 ? perspectives + 1 : perspectives + 1 <= 4 ? 4 : 8), "values per person");
         }
 
-        AssertIdentical(MicrosimEngine.RunRange(compiled, options, 0, 3_555, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 0, 3_555, MicrosimKernel.Reference));
-        AssertIdentical(MicrosimEngine.RunRange(compiled, options, 4_500, 1_001, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 4_500, 1_001, MicrosimKernel.Reference));
+        AssertIdentical(MicrosimEngine.RunRange(compiled, options, 0, 5_555, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 0, 5_555, MicrosimKernel.Reference));
+        AssertIdentical(MicrosimEngine.RunRange(compiled, options, 6_300, 1_001, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 6_300, 1_001, MicrosimKernel.Reference));
     }
 
     [Test]
