@@ -41,7 +41,7 @@ internal enum MicrosimKernel
 internal sealed class LanePlan
 {
     /// <summary>People per sub-block (people advanced together through all cycles).</summary>
-    internal const int SubBlock = 2048;
+    internal const int SubBlock = 1024;
 
     /// <summary>Interleaved occupancy counters per row (breaks the store-to-load chain of people in the same row).</summary>
     internal const int CountLanes = 4;

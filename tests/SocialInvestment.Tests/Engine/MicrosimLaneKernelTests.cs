@@ -41,7 +41,7 @@ public class MicrosimLaneKernelTests
         var options = new MicrosimOptions { Seed = 31, BlockSize = 2100, TrackDistributions = track, Effects = effects, Threads = 2 };
         Assert.That(LanePlan.TryCreate(new MicrosimPlan(compiled, options)), Is.Not.Null, "the lane kernel applies");
 
-        // 5,555 people: two full blocks (a full sub-block of 2,048 and a remainder each) and a short one; a shard that starts later.
+        // 5,555 people: two full blocks (two full sub-blocks of 1,024 and a remainder each) and a short one; a shard that starts later.
         var lanes = MicrosimEngine.RunRange(compiled, options, 0, 5_555, MicrosimKernel.Lanes);
         var reference = MicrosimEngine.RunRange(compiled, options, 0, 5_555, MicrosimKernel.Reference);
         AssertIdentical(lanes, reference);
