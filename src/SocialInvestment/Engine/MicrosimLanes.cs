@@ -98,23 +98,30 @@ internal sealed class LanePlan
             arms[k] = arm;
         }
 
+        if (arms.Length > 1 && Array.TrueForAll(arms, a => a.Plain))
+        {
+            LaneArm.SharePlainTables(arms);
+        }
+
         return new LanePlan(arms, plan.TrackDistributions);
     }
 
-    internal static bool LaneCounted(LaneArm a) => a.R <= MaxLaneCountRows;
+    internal static bool LaneCounted(LaneArm a) => a.Rt <= MaxLaneCountRows;
 }
 
 /// <summary>The lane tables of one strategy (see <see cref="LanePlan"/>).</summary>
 internal sealed class LaneArm
 {
-    private LaneArm(ArmPlan a, int kp, bool track)
+    private LaneArm(ArmPlan a, int kp, bool track, int rows = -1)
     {
         Plan = a;
         T = a.T;
         N = a.N;
         D = a.D;
         S = a.S;
-        R = a.SubcohortCount * N * D;
+        R = rows >= 0 ? rows : a.SubcohortCount * N * D;
+        Rt = R;
+        TableOf = [.. Enumerable.Range(0, a.SubcohortCount)];
         Kp = kp;
         Kd = 2 * kp;
         Th = Aligned((long)T * R * Kp);
@@ -134,7 +141,7 @@ internal sealed class LaneArm
     }
 
     /// <summary>[t][r][c] for <see cref="Plain"/> strategies: the next code (row id × 8 &lt; 2¹⁶, as rows ≤ 1,024) after c thresholds ≤ u, in 16 bits (a row's entries in half a cache line); empty otherwise.</summary>
-    public ushort[] NextPlain { get; }
+    public ushort[] NextPlain { get; private set; }
 
     /// <summary>Values per row in the person-major value layout of <see cref="Plain"/> strategies: S rounded up to 1, 2, 4 or 8 (one vector per person; the padding is 0); 0 otherwise.</summary>
     public int Sp { get; }
@@ -162,6 +169,17 @@ internal sealed class LaneArm
     /// <summary>Rows per cycle: sub-cohorts × expanded states × times in state.</summary>
     public int R { get; }
 
+    /// <summary>
+    /// Rows per cycle of the tables this strategy reads (<see cref="Th"/>, <see cref="NextPlain"/>,
+    /// <see cref="Val"/>) and of its interleaved counters: <see cref="R"/>, or for
+    /// <see cref="Plain"/> strategies whose tables are shared (<see cref="SharePlainTables"/>) the
+    /// rows of the shared tables.
+    /// </summary>
+    public int Rt { get; private set; }
+
+    /// <summary>[sub-cohort]: the table whose rows the sub-cohort's people use (row id = table · N + state); the identity unless tables are shared.</summary>
+    public int[] TableOf { get; private set; }
+
     /// <summary>Thresholds per row (a multiple of 8).</summary>
     public int Kp { get; }
 
@@ -180,8 +198,8 @@ internal sealed class LaneArm
     /// <summary>[t][r][c]: the transition (t·N + x)·N + y when it carries event values, else −1 (empty without events).</summary>
     public int[] Event { get; }
 
-    /// <summary>[t ≤ T][score][r] per-person score values; for <see cref="Plain"/> strategies [t ≤ T][r][<see cref="Sp"/>] (a person's values of a cycle in one vector).</summary>
-    public double[] Val { get; }
+    /// <summary>[t ≤ T][score][r] per-person score values; for <see cref="Plain"/> strategies [t ≤ T][r &lt; <see cref="Rt"/>][<see cref="Sp"/>] (a person's values of a cycle in one vector).</summary>
+    public double[] Val { get; private set; }
 
     public int[] RowSubcohort { get; }
 
@@ -189,8 +207,114 @@ internal sealed class LaneArm
 
     public int[] RowTau { get; }
 
-    /// <summary>[r]: index into the strategy's occupancy counts at t = 0 (add t·N·D).</summary>
-    public int[] RowCount { get; }
+    /// <summary>[r &lt; <see cref="Rt"/>]: index into the strategy's occupancy counts at t = 0 (add t·N·D); −1 for a shared row of another strategy's table.</summary>
+    public int[] RowCount { get; private set; }
+
+    /// <summary>
+    /// Lets <see cref="Plain"/> strategies share their tables: sub-cohorts of different strategies
+    /// whose transition rows and score values are identical (bit for bit; for example the
+    /// non-takers of every strategy, or the takers of one intervention in two strategies) use one
+    /// table, so a cycle's tables are read once per sub-block for all strategies and occupy fewer
+    /// cache lines. Two sub-cohorts of one strategy never share a table (their counts are kept
+    /// apart). Each strategy keeps its own counters, indexed by the shared row ids. Results are
+    /// unchanged: a person reads the same thresholds, next rows and values as before.
+    /// </summary>
+    internal static void SharePlainTables(LaneArm[] arms)
+    {
+        var first = arms[0];
+        int T = first.T, N = first.N, Sp = first.Sp;
+        var owners = new List<(LaneArm Arm, int Sc)>();
+        foreach (var l in arms)
+        {
+            var used = new HashSet<int>();
+            for (var sc = 0; sc < l.Plan.SubcohortCount; sc++)
+            {
+                var g = -1;
+                for (var i = 0; i < owners.Count && g < 0; i++)
+                {
+                    var (o, osc) = owners[i];
+                    if (!used.Contains(i) && o.N == l.N && o.T == l.T && o.Sp == l.Sp
+                        && o.Plan.Cum[osc].AsSpan().SequenceEqual(l.Plan.Cum[sc]) && o.Plan.Score[osc].AsSpan().SequenceEqual(l.Plan.Score[sc]))
+                    {
+                        g = i;
+                    }
+                }
+
+                if (g < 0)
+                {
+                    owners.Add((l, sc));
+                    g = owners.Count - 1;
+                }
+
+                used.Add(g);
+                l.TableOf[sc] = g;
+            }
+        }
+
+        var rs = owners.Count * N;
+        if (rs > MaxSharedRows || owners.Count == arms.Sum(a => a.Plan.SubcohortCount))
+        {
+            // Nothing to share, or shared rows beyond the counters' and 16-bit codes' reach: each keeps its own.
+            foreach (var l in arms)
+            {
+                l.TableOf = [.. Enumerable.Range(0, l.Plan.SubcohortCount)];
+            }
+
+            return;
+        }
+
+        var shared = new LaneArm(first.Plan, first.Kp, track: false, rows: rs);
+        for (var g = 0; g < owners.Count; g++)
+        {
+            var (o, sc) = owners[g];
+            var th = o.Th.AsSpan(o.ThOffset);
+            var sth = shared.Th.AsSpan(shared.ThOffset);
+            for (var t = 0; t <= T; t++)
+            {
+                for (var x = 0; x < N; x++)
+                {
+                    var r = (sc * N) + x;
+                    var q = (g * N) + x;
+                    o.Val.AsSpan(((t * o.R) + r) * Sp, Sp).CopyTo(shared.Val.AsSpan(((t * rs) + q) * Sp, Sp));
+                    if (t == T)
+                    {
+                        continue;
+                    }
+
+                    th.Slice(((t * o.R) + r) * 8, 8).CopyTo(sth.Slice(((t * rs) + q) * 8, 8));
+                    for (var c = 0; c < 16; c++)
+                    {
+                        // The next row stays in the sub-cohort: (sc·N + y)·8 → (g·N + y)·8.
+                        var y = (o.NextPlain[(((t * o.R) + r) * 16) + c] >> 3) - (sc * N);
+                        shared.NextPlain[(((t * rs) + q) * 16) + c] = checked((ushort)(((g * N) + y) << 3));
+                    }
+                }
+            }
+        }
+
+        foreach (var l in arms)
+        {
+            var rowCount = new int[rs];
+            rowCount.AsSpan().Fill(-1);
+            for (var sc = 0; sc < l.Plan.SubcohortCount; sc++)
+            {
+                for (var x = 0; x < N; x++)
+                {
+                    rowCount[(l.TableOf[sc] * N) + x] = l.RowCount[(sc * N) + x];
+                }
+            }
+
+            l.RowCount = rowCount;
+            l.Rt = rs;
+            l.Th = shared.Th;
+            l.ThOffset = shared.ThOffset;
+            l.NextPlain = shared.NextPlain;
+            l.Val = shared.Val;
+        }
+    }
+
+    /// <summary>Most rows of shared plain tables (the interleaved counters' limit; codes × 8 stay below 2¹⁶).</summary>
+    private const int MaxSharedRows = 1024;
 
     private double[] Aligned(long length)
     {
@@ -359,7 +483,7 @@ internal sealed unsafe class LaneKernel
         _b = lanes.Arms.Max(a => a.Plan.BaseStates);
         _visited = lanes.Track ? new ulong[_k * P] : [];
         _timeIn = lanes.Track ? new int[_k * P * _b] : [];
-        _counts = [.. lanes.Arms.Select(a => LanePlan.LaneCounted(a) ? new int[(a.T + 1) * a.R * LanePlan.CountLanes] : [])];
+        _counts = [.. lanes.Arms.Select(a => LanePlan.LaneCounted(a) ? new int[(a.T + 1) * a.Rt * LanePlan.CountLanes] : [])];
     }
 
     /// <summary>
@@ -503,7 +627,7 @@ internal sealed unsafe class LaneKernel
 
             var sc = a.StartSubcohort[j];
             acc.SubcohortPeople[sc]++;
-            codes[p] = (((sc * l.N) + a.StartState[j]) * l.D) << l.CodeShift;
+            codes[p] = (((l.TableOf[sc] * l.N) + a.StartState[j]) * l.D) << l.CodeShift;
             var up = a.UpfrontScore[sc];
             for (var s = 0; s < S; s++)
             {
@@ -688,7 +812,7 @@ internal sealed unsafe class LaneKernel
     private void StepPlain<TAdd>(int k, LaneArm a, int t, int T, int m)
         where TAdd : struct, IAdd
     {
-        var R = (nuint)a.R;
+        var R = (nuint)a.Rt;
         var sp = TAdd.Width;
         fixed (int* codes = &_codes[k * P])
         fixed (double* u = _u)
@@ -773,9 +897,9 @@ internal sealed unsafe class LaneKernel
             var nd = a.N * a.D;
             for (var t = 0; t <= a.T; t++)
             {
-                for (var r = 0; r < a.R; r++)
+                for (var r = 0; r < a.Rt; r++)
                 {
-                    var i = ((t * a.R) + r) * LanePlan.CountLanes;
+                    var i = ((t * a.Rt) + r) * LanePlan.CountLanes;
                     var sum = lc[i] + lc[i + 1] + lc[i + 2] + lc[i + 3];
                     if (sum != 0)
                     {

@@ -52,7 +52,8 @@ public class MicrosimLaneKernelTests
 
     /// <summary>
     /// The plain lane kernel (<see cref="LaneArm.Plain"/>: per-person values in one vector of 1, 2,
-    /// 4 or 8, codes scaled by eight, 16-bit next codes) against the reference kernels, for each
+    /// 4 or 8, codes scaled by eight, 16-bit next codes, tables shared between strategies whose
+    /// sub-cohorts have identical rows and values) against the reference kernels, for each
     /// vector width: welfare-16 without distributions scored from 0, 1, 3 and 6 perspectives plus
     /// its one outcome (2, 4 and 7 scores use 2, 4 and 8 lanes, the extra lanes padding).
     /// </summary>
@@ -71,6 +72,10 @@ public class MicrosimLaneKernelTests
         {
             Assert.That(plan!.Arms.Select(a => a.Plain), Is.All.True, "the plain kernel runs every strategy");
             Assert.That(plan.Arms[0].Sp, Is.EqualTo(perspectives + 1 <= 2 ? perspectives + 1 : perspectives + 1 <= 4 ? 4 : 8), "values per person");
+
+            // Shared tables: the non-takers of every strategy use one table, the takers of A (in A and C) one, of B (in B and C) one, of both (C) one.
+            Assert.That(plan.Arms.Select(a => a.Rt), Is.All.EqualTo(4 * 16), "shared rows per cycle (4 tables × 16 states, not 16 + 32 + 32 + 64)");
+            Assert.That(plan.Arms.Select(a => string.Join(",", a.TableOf)), Is.EqualTo(new[] { "0", "0,1", "0,2", "0,1,2,3" }), "the table of each strategy's sub-cohorts");
         }
 
         AssertIdentical(MicrosimEngine.RunRange(compiled, options, 0, 5_555, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 0, 5_555, MicrosimKernel.Reference));
