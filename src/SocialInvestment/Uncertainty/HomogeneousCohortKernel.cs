@@ -300,7 +300,31 @@ public sealed class HomogeneousCohortKernel
             Acc = new Vector<double>[2 * kernel.ValueCount];
             StateValues = new Vector<double>[2 * kernel._n * kernel.ValueCount];
             PairVectors = new Vector<double>[2 * kernel._pairs.Length];
+            DrawBatch = (DrawBatchTarget + Lanes - 1) / Lanes * Lanes;
+            Random = new RandomLanes(DrawBatch);
+            LaneRows = new double[Random.Capacity][];
+            LaneParameters = new ParameterValues[Random.Capacity];
+            for (var l = 0; l < LaneRows.Length; l++)
+            {
+                LaneRows[l] = kernel.Model.BaseParameters.AsSpan().ToArray();
+                LaneParameters[l] = ParameterValues.Wrap(LaneRows[l]);
+            }
         }
+
+        /// <summary>About how many draws are sampled together (enough vector lanes to keep the core busy, few enough to stay in L1).</summary>
+        private const int DrawBatchTarget = 64;
+
+        /// <summary>Draws sampled together: a multiple of <see cref="Lanes"/> (and so of the sampler's vector width).</summary>
+        public int DrawBatch { get; }
+
+        /// <summary>The random streams of one batch of draws, one per lane.</summary>
+        public RandomLanes Random { get; }
+
+        /// <summary>One parameter vector per lane (the base values where nothing is drawn), wrapped by <see cref="LaneParameters"/>.</summary>
+        public double[][] LaneRows { get; }
+
+        /// <summary>The lanes' parameter values.</summary>
+        public ParameterValues[] LaneParameters { get; }
 
         public HomogeneousCohortKernel Kernel { get; }
 
