@@ -528,8 +528,7 @@ public static class HomogeneousPsa
                         var count = Math.Min(lanes, drawn - g);
                         for (var lane = 0; lane < lanes; lane++)
                         {
-                            kernel.EvaluateCell(ws.LaneParameters[g + lane], ws.CellP, ws.CellValues);
-                            ws.Load(lane);
+                            kernel.EvaluateLane(ws.LaneParameters[g + lane], ws, lane);
                         }
 
                         kernel.RunBatch(ws);
