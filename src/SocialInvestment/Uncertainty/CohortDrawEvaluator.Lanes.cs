@@ -464,6 +464,7 @@ internal sealed partial class CohortDrawEvaluator
                 }
             }
 
+            long observed = 0;
             for (var lane = 0; lane < count; lane++)
             {
                 // The one-draw appraisal and payer flows of each lane.
@@ -472,7 +473,17 @@ internal sealed partial class CohortDrawEvaluator
                 Appraise(b, at + lane, accLane[lane]);
                 if (observer is not null)
                 {
-                    observer(PayerFlows((int)(k + lane), accLane[lane]));
+                    var o0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                    var flows = PayerFlows((int)(k + lane), accLane[lane]);
+                    var o1 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                    observer(flows);
+                    if (Timed)
+                    {
+                        var o2 = System.Diagnostics.Stopwatch.GetTimestamp();
+                        Ticks[6] += o1 - o0;
+                        Ticks[7] += o2 - o1;
+                        observed += o2 - o0;
+                    }
                 }
             }
 
@@ -482,7 +493,16 @@ internal sealed partial class CohortDrawEvaluator
                 Ticks[0] += t1 - t0;
                 Ticks[1] += update;
                 Ticks[2] += trace;
-                Ticks[3] += t4 - t3;
+                Ticks[3] += t4 - t3 - observed;
+            }
+        }
+
+        /// <summary>Builds the lane storage and the lanes' compilations now instead of at the first batch (for the benchmark's setup time); nothing when draws go one by one.</summary>
+        internal void PrepareLanes()
+        {
+            if (_e._lanes is { } lanes)
+            {
+                EnsureLanes(lanes);
             }
         }
 

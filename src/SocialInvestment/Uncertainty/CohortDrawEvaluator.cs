@@ -737,8 +737,12 @@ internal sealed partial class CohortDrawEvaluator
             return flows;
         }
 
-        /// <summary>Time spent per part, in <see cref="System.Diagnostics.Stopwatch"/> ticks, when <see cref="Timed"/> is set (for the benchmark's breakdown).</summary>
-        public long[] Ticks { get; } = new long[6];
+        /// <summary>
+        /// Time spent per part, in <see cref="System.Diagnostics.Stopwatch"/> ticks, when <see cref="Timed"/> is set (for the benchmark's breakdown):
+        /// sampling, compiled-entry update, trace + ledger, appraisal, of the update the rows and the cells, and in lanes
+        /// the payer flows handed to the observer and the observer itself (not counted in the appraisal).
+        /// </summary>
+        public long[] Ticks { get; } = new long[8];
 
         /// <summary>Measure the parts of each draw (sampling, compiled-entry update, trace + ledger, appraisal).</summary>
         public bool Timed { get; set; }
