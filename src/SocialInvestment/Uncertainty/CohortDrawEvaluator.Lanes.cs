@@ -16,7 +16,7 @@ namespace SocialInvestment.Uncertainty;
 /// (<c>[slot][j][lane]</c>; the others are read from the base projection and broadcast). The trace then
 /// propagates the occupancy <c>m[x][lane]</c> and accumulates the projected ledger <c>[t][j][lane]</c> for
 /// all lanes at once, with per lane the same multiplications and additions in the same order as
-/// <see cref="Propagate"/>, and each lane is appraised as <see cref="Worker.Evaluate"/> appraises a draw:
+/// <see cref="Propagate"/>, and all lanes are appraised at once from that ledger with the one-draw appraisal's operations and rules per lane (CohortDrawEvaluator.Appraisal.cs):
 /// the results are bit-identical to evaluating the draws one by one. A batch in which any lane needs a
 /// full compilation (invalid values, another sub-cohort split) is evaluated draw by draw, so it fails or
 /// falls back exactly as before. Models with transition events are evaluated draw by draw.
@@ -357,7 +357,6 @@ internal sealed partial class CohortDrawEvaluator
         private double[][][]? _initL;
         private double[][][]? _upL;
         private double[][]? _accL;
-        private double[][][]? _accLane;
         private double[]? _mL;
         private double[]? _nextL;
         private double[]? _scaleL;
@@ -443,38 +442,18 @@ internal sealed partial class CohortDrawEvaluator
             }
 
             var t3 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-            var J = lanes.Used;
-            var Jp = e._jp;
-            var accLane = _accLane!;
-            for (var s = 0; s < S; s++)
-            {
-                // The lanes' projected ledgers into the one-draw layout, one lane group (a cache line of 8) at a time.
-                var src = _accL![s];
-                var points = src.Length / (J * W);
-                for (var t = 0; t < points; t++)
-                {
-                    for (var j = 0; j < J; j++)
-                    {
-                        var from = ((t * J) + j) * W;
-                        for (var lane = 0; lane < count; lane++)
-                        {
-                            accLane[lane][s][(t * Jp) + j] = src[from + lane];
-                        }
-                    }
-                }
-            }
 
+            // The figures of every lane at once from the lane-major ledgers, then each draw's parameters and payer flows in draw order.
+            AppraiseLanes(b, at, count);
             long observed = 0;
             for (var lane = 0; lane < count; lane++)
             {
-                // The one-draw appraisal and payer flows of each lane.
-                _laneValues![lane].AsSpan().CopyTo(_values);
-                _values.AsSpan().CopyTo(b.Parameters.AsSpan((at + lane) * P, P));
-                Appraise(b, at + lane, accLane[lane]);
+                _laneValues![lane].AsSpan().CopyTo(b.Parameters.AsSpan((at + lane) * P, P));
                 if (observer is not null)
                 {
                     var o0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-                    var flows = PayerFlows((int)(k + lane), accLane[lane]);
+                    _laneValues[lane].AsSpan().CopyTo(_values);
+                    var flows = PayerFlowsLane((int)(k + lane), lane);
                     var o1 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                     observer(flows);
                     if (Timed)
@@ -555,12 +534,6 @@ internal sealed partial class CohortDrawEvaluator
                 }
 
                 _accL[s] = new double[(T + 1) * J * W];
-            }
-
-            _accLane = new double[W][][];
-            for (var lane = 0; lane < W; lane++)
-            {
-                _accLane[lane] = [.. _acc.Select(a => new double[a.Length])];
             }
 
             _gl = gl;
