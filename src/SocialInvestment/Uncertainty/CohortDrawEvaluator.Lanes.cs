@@ -198,12 +198,12 @@ internal sealed partial class CohortDrawEvaluator
 
     /// <summary>
     /// The trace of one sub-cohort for all lanes: <see cref="Propagate"/> with the occupancy, the rows,
-    /// the changed cells and the projected ledger lane-major (the unchanged cells broadcast from
-    /// <paramref name="g0"/>, the base projection). Per lane the same operations in the same order; an
+    /// the changed cells and the projected ledger lane-major (the unchanged cells' non-zero channels broadcast
+    /// from <paramref name="g0"/>, the base projection). Per lane the same operations in the same order; an
     /// occupancy of 0 adds exact zeros where <see cref="Propagate"/> skips.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, double[] p0Rows, double[] g0, double[] gl, int cellCount, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] scale, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, double[] p0Rows, BaseCells g0, double[] gl, int cellCount, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] scale, double[] acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -211,13 +211,12 @@ internal sealed partial class CohortDrawEvaluator
         var N = c.ExpandedStateCount;
         var A = c.AccountCount;
         var V = _coefficients.Length;
-        var Jp = _jp;
         var J = lanes.Used;
         var start = lanes.Start;
         var index = lanes.Index;
         var w = c.StateWeights;
         var r = c.PreviousWeights;
-        if (initial.Length < N * W || rowOffset.Length < T * N || p0Rows.Length < T * N * N || g0.Length < (T + 1) * N * Jp || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W || scale.Length < W
+        if (initial.Length < N * W || rowOffset.Length < T * N || p0Rows.Length < T * N * N || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W || scale.Length < W
             || start.Length != N + 1 || gl.Length < cellCount * J * W || upfront.Length < 2 * A * W)
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
@@ -247,7 +246,9 @@ internal sealed partial class CohortDrawEvaluator
 
         ref var s0 = ref MemoryMarshal.GetArrayDataReference(scale);
         ref var acc0 = ref MemoryMarshal.GetArrayDataReference(acc);
-        ref var g00 = ref MemoryMarshal.GetArrayDataReference(g0);
+        var baseStart = g0.Start;
+        ref var baseAt0 = ref MemoryMarshal.GetArrayDataReference(g0.At);
+        ref var baseValue0 = ref MemoryMarshal.GetArrayDataReference(g0.Value);
         ref var gl0 = ref MemoryMarshal.GetArrayDataReference(gl);
         ref var p0 = ref MemoryMarshal.GetArrayDataReference(rows);
         ref var b0 = ref MemoryMarshal.GetArrayDataReference(p0Rows);
@@ -268,7 +269,7 @@ internal sealed partial class CohortDrawEvaluator
                 {
                     // Per-cycle conventions: the end half of cycle t − 1, with that cycle's values, in its row.
                     Lane.Scale(ref s0, r[t], ref mx);
-                    Accumulate(ref Unsafe.Add(ref acc0, (t - 1) * J * W), ref s0, ref gl0, ref g00, cellSlot[((t - 1) * N) + x], ((t - 1) * N) + x, J, Jp, W);
+                    Accumulate(ref Unsafe.Add(ref acc0, (t - 1) * J * W), ref s0, ref gl0, cellSlot[((t - 1) * N) + x], baseStart, ref baseAt0, ref baseValue0, ((t - 1) * N) + x, J, W);
                 }
 
                 if (wt == 0)
@@ -277,7 +278,7 @@ internal sealed partial class CohortDrawEvaluator
                 }
 
                 Lane.Scale(ref s0, wt, ref mx);
-                Accumulate(ref Unsafe.Add(ref acc0, t * J * W), ref s0, ref gl0, ref g00, cellSlot[(t * N) + x], (t * N) + x, J, Jp, W);
+                Accumulate(ref Unsafe.Add(ref acc0, t * J * W), ref s0, ref gl0, cellSlot[(t * N) + x], baseStart, ref baseAt0, ref baseValue0, (t * N) + x, J, W);
             }
 
             if (t == T)
@@ -322,11 +323,12 @@ internal sealed partial class CohortDrawEvaluator
 
     /// <summary>
     /// <c>at[j] += s ⊙ g[j]</c> over the used width of a projected cell: the lanes' own values when the
-    /// cell is changed (<paramref name="slot"/> ≥ 0, in <paramref name="gl0"/>), the base projection
-    /// broadcast otherwise (an exact 0 adds nothing: the ledger is never −0).
+    /// cell is changed (<paramref name="slot"/> ≥ 0, in <paramref name="gl0"/>), otherwise the base
+    /// projection's non-zero channels broadcast, in ascending channel order (<see cref="BaseCells"/>; an
+    /// exact 0 adds nothing: the ledger is never −0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate(ref double at, ref double s0, ref double gl0, ref double g00, int slot, int tx, int J, int Jp, int W)
+    private static void Accumulate(ref double at, ref double s0, ref double gl0, int slot, int[] baseStart, ref int baseAt0, ref double baseValue0, int tx, int J, int W)
     {
         if (slot >= 0)
         {
@@ -338,16 +340,65 @@ internal sealed partial class CohortDrawEvaluator
         }
         else
         {
-            ref var g = ref Unsafe.Add(ref g00, tx * Jp);
-            for (var j = 0; j < J; j++)
+            for (int k = baseStart[tx], end = baseStart[tx + 1]; k < end; k++)
             {
-                var gj = Unsafe.Add(ref g, j);
-                if (gj != 0)
-                {
-                    Lane.MulAddBroadcast(ref Unsafe.Add(ref at, j * W), ref s0, gj);
-                }
+                Lane.MulAddBroadcast(ref Unsafe.Add(ref at, Unsafe.Add(ref baseAt0, k)), ref s0, Unsafe.Add(ref baseValue0, k));
             }
         }
+    }
+
+    /// <summary>
+    /// The non-zero channels of a sub-cohort's base projection (<see cref="ProjectAll"/> of the base
+    /// compilation) in the cells no drawn parameter reaches, per cell <c>t·N + x</c> from
+    /// <see cref="Start"/>[tx] to <see cref="Start"/>[tx + 1]: the channel's offset in a lane-major
+    /// point (<c>j·W</c>, below the used width) and its value, ascending by channel. A changed cell has none.
+    /// </summary>
+    private sealed record BaseCells(int[] Start, int[] At, double[] Value);
+
+    /// <summary>Per strategy and sub-cohort, the <see cref="BaseCells"/> of its base projection; null when draws go one by one.</summary>
+    private BaseCells[][]? BuildBaseCells()
+    {
+        if (_lanes is not { } lanes)
+        {
+            return null;
+        }
+
+        var W = lanes.W;
+        var J = lanes.Used;
+        var result = new BaseCells[_plans.Length][];
+        for (var s = 0; s < _plans.Length; s++)
+        {
+            var g = ProjectAll(_plans[s].Base);
+            result[s] = new BaseCells[g.Length];
+            for (var si = 0; si < g.Length; si++)
+            {
+                var slots = lanes.CellSlot[s][si];
+                var start = new int[slots.Length + 1];
+                var at = new List<int>();
+                var value = new List<double>();
+                for (var tx = 0; tx < slots.Length; tx++)
+                {
+                    if (slots[tx] < 0)
+                    {
+                        for (var j = 0; j < J; j++)
+                        {
+                            var v = g[si][(tx * _jp) + j];
+                            if (v != 0)
+                            {
+                                at.Add(j * W);
+                                value.Add(v);
+                            }
+                        }
+                    }
+
+                    start[tx + 1] = at.Count;
+                }
+
+                result[s][si] = new BaseCells(start, [.. at], [.. value]);
+            }
+        }
+
+        return result;
     }
 
     internal sealed partial class Worker
@@ -431,7 +482,7 @@ internal sealed partial class CohortDrawEvaluator
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl![s][si], lanes.RowOffset[s][si], baseModel.Subcohorts[si].P, _g[s][si], _gl![s][si], e._plans[s].Cells[si].Length, lanes.CellSlot[s][si], _mL!, _nextL!, _scaleL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl![s][si], lanes.RowOffset[s][si], baseModel.Subcohorts[si].P, e._baseCells![s][si], _gl![s][si], e._plans[s].Cells[si].Length, lanes.CellSlot[s][si], _mL!, _nextL!, _scaleL!, acc);
                 }
 
                 if (Timed)
