@@ -16,7 +16,7 @@ namespace SocialInvestment.Uncertainty;
 /// (<c>[slot][j][lane]</c>; the others are read from the base projection and broadcast). The trace then
 /// propagates the occupancy <c>m[x][lane]</c> and accumulates the projected ledger <c>[t][j][lane]</c> for
 /// all lanes at once, with per lane the same multiplications and additions in the same order as
-/// <see cref="Propagate"/>, and each lane is appraised as <see cref="Worker.Evaluate"/> appraises a draw:
+/// <see cref="Propagate"/>, and all lanes are appraised at once from that ledger with the one-draw appraisal's operations and rules per lane (CohortDrawEvaluator.Appraisal.cs):
 /// the results are bit-identical to evaluating the draws one by one. A batch in which any lane needs a
 /// full compilation (invalid values, another sub-cohort split) is evaluated draw by draw, so it fails or
 /// falls back exactly as before. Models with transition events are evaluated draw by draw.
@@ -198,12 +198,12 @@ internal sealed partial class CohortDrawEvaluator
 
     /// <summary>
     /// The trace of one sub-cohort for all lanes: <see cref="Propagate"/> with the occupancy, the rows,
-    /// the changed cells and the projected ledger lane-major (the unchanged cells broadcast from
-    /// <paramref name="g0"/>, the base projection). Per lane the same operations in the same order; an
+    /// the changed cells and the projected ledger lane-major (the unchanged cells' non-zero channels broadcast
+    /// from <paramref name="g0"/>, the base projection). Per lane the same operations in the same order; an
     /// occupancy of 0 adds exact zeros where <see cref="Propagate"/> skips.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, double[] p0Rows, double[] g0, double[] gl, int cellCount, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] scale, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, double[] p0Rows, BaseCells g0, double[] gl, int cellCount, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] scale, double[] acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -211,13 +211,12 @@ internal sealed partial class CohortDrawEvaluator
         var N = c.ExpandedStateCount;
         var A = c.AccountCount;
         var V = _coefficients.Length;
-        var Jp = _jp;
         var J = lanes.Used;
         var start = lanes.Start;
         var index = lanes.Index;
         var w = c.StateWeights;
         var r = c.PreviousWeights;
-        if (initial.Length < N * W || rowOffset.Length < T * N || p0Rows.Length < T * N * N || g0.Length < (T + 1) * N * Jp || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W || scale.Length < W
+        if (initial.Length < N * W || rowOffset.Length < T * N || p0Rows.Length < T * N * N || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W || scale.Length < W
             || start.Length != N + 1 || gl.Length < cellCount * J * W || upfront.Length < 2 * A * W)
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
@@ -247,7 +246,9 @@ internal sealed partial class CohortDrawEvaluator
 
         ref var s0 = ref MemoryMarshal.GetArrayDataReference(scale);
         ref var acc0 = ref MemoryMarshal.GetArrayDataReference(acc);
-        ref var g00 = ref MemoryMarshal.GetArrayDataReference(g0);
+        var baseStart = g0.Start;
+        ref var baseAt0 = ref MemoryMarshal.GetArrayDataReference(g0.At);
+        ref var baseValue0 = ref MemoryMarshal.GetArrayDataReference(g0.Value);
         ref var gl0 = ref MemoryMarshal.GetArrayDataReference(gl);
         ref var p0 = ref MemoryMarshal.GetArrayDataReference(rows);
         ref var b0 = ref MemoryMarshal.GetArrayDataReference(p0Rows);
@@ -268,7 +269,7 @@ internal sealed partial class CohortDrawEvaluator
                 {
                     // Per-cycle conventions: the end half of cycle t − 1, with that cycle's values, in its row.
                     Lane.Scale(ref s0, r[t], ref mx);
-                    Accumulate(ref Unsafe.Add(ref acc0, (t - 1) * J * W), ref s0, ref gl0, ref g00, cellSlot[((t - 1) * N) + x], ((t - 1) * N) + x, J, Jp, W);
+                    Accumulate(ref Unsafe.Add(ref acc0, (t - 1) * J * W), ref s0, ref gl0, cellSlot[((t - 1) * N) + x], baseStart, ref baseAt0, ref baseValue0, ((t - 1) * N) + x, J, W);
                 }
 
                 if (wt == 0)
@@ -277,7 +278,7 @@ internal sealed partial class CohortDrawEvaluator
                 }
 
                 Lane.Scale(ref s0, wt, ref mx);
-                Accumulate(ref Unsafe.Add(ref acc0, t * J * W), ref s0, ref gl0, ref g00, cellSlot[(t * N) + x], (t * N) + x, J, Jp, W);
+                Accumulate(ref Unsafe.Add(ref acc0, t * J * W), ref s0, ref gl0, cellSlot[(t * N) + x], baseStart, ref baseAt0, ref baseValue0, (t * N) + x, J, W);
             }
 
             if (t == T)
@@ -322,11 +323,12 @@ internal sealed partial class CohortDrawEvaluator
 
     /// <summary>
     /// <c>at[j] += s ⊙ g[j]</c> over the used width of a projected cell: the lanes' own values when the
-    /// cell is changed (<paramref name="slot"/> ≥ 0, in <paramref name="gl0"/>), the base projection
-    /// broadcast otherwise (an exact 0 adds nothing: the ledger is never −0).
+    /// cell is changed (<paramref name="slot"/> ≥ 0, in <paramref name="gl0"/>), otherwise the base
+    /// projection's non-zero channels broadcast, in ascending channel order (<see cref="BaseCells"/>; an
+    /// exact 0 adds nothing: the ledger is never −0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate(ref double at, ref double s0, ref double gl0, ref double g00, int slot, int tx, int J, int Jp, int W)
+    private static void Accumulate(ref double at, ref double s0, ref double gl0, int slot, int[] baseStart, ref int baseAt0, ref double baseValue0, int tx, int J, int W)
     {
         if (slot >= 0)
         {
@@ -338,16 +340,65 @@ internal sealed partial class CohortDrawEvaluator
         }
         else
         {
-            ref var g = ref Unsafe.Add(ref g00, tx * Jp);
-            for (var j = 0; j < J; j++)
+            for (int k = baseStart[tx], end = baseStart[tx + 1]; k < end; k++)
             {
-                var gj = Unsafe.Add(ref g, j);
-                if (gj != 0)
-                {
-                    Lane.MulAddBroadcast(ref Unsafe.Add(ref at, j * W), ref s0, gj);
-                }
+                Lane.MulAddBroadcast(ref Unsafe.Add(ref at, Unsafe.Add(ref baseAt0, k)), ref s0, Unsafe.Add(ref baseValue0, k));
             }
         }
+    }
+
+    /// <summary>
+    /// The non-zero channels of a sub-cohort's base projection (<see cref="ProjectAll"/> of the base
+    /// compilation) in the cells no drawn parameter reaches, per cell <c>t·N + x</c> from
+    /// <see cref="Start"/>[tx] to <see cref="Start"/>[tx + 1]: the channel's offset in a lane-major
+    /// point (<c>j·W</c>, below the used width) and its value, ascending by channel. A changed cell has none.
+    /// </summary>
+    private sealed record BaseCells(int[] Start, int[] At, double[] Value);
+
+    /// <summary>Per strategy and sub-cohort, the <see cref="BaseCells"/> of its base projection; null when draws go one by one.</summary>
+    private BaseCells[][]? BuildBaseCells()
+    {
+        if (_lanes is not { } lanes)
+        {
+            return null;
+        }
+
+        var W = lanes.W;
+        var J = lanes.Used;
+        var result = new BaseCells[_plans.Length][];
+        for (var s = 0; s < _plans.Length; s++)
+        {
+            var g = ProjectAll(_plans[s].Base);
+            result[s] = new BaseCells[g.Length];
+            for (var si = 0; si < g.Length; si++)
+            {
+                var slots = lanes.CellSlot[s][si];
+                var start = new int[slots.Length + 1];
+                var at = new List<int>();
+                var value = new List<double>();
+                for (var tx = 0; tx < slots.Length; tx++)
+                {
+                    if (slots[tx] < 0)
+                    {
+                        for (var j = 0; j < J; j++)
+                        {
+                            var v = g[si][(tx * _jp) + j];
+                            if (v != 0)
+                            {
+                                at.Add(j * W);
+                                value.Add(v);
+                            }
+                        }
+                    }
+
+                    start[tx + 1] = at.Count;
+                }
+
+                result[s][si] = new BaseCells(start, [.. at], [.. value]);
+            }
+        }
+
+        return result;
     }
 
     internal sealed partial class Worker
@@ -357,7 +408,6 @@ internal sealed partial class CohortDrawEvaluator
         private double[][][]? _initL;
         private double[][][]? _upL;
         private double[][]? _accL;
-        private double[][][]? _accLane;
         private double[]? _mL;
         private double[]? _nextL;
         private double[]? _scaleL;
@@ -432,7 +482,7 @@ internal sealed partial class CohortDrawEvaluator
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl![s][si], lanes.RowOffset[s][si], baseModel.Subcohorts[si].P, _g[s][si], _gl![s][si], e._plans[s].Cells[si].Length, lanes.CellSlot[s][si], _mL!, _nextL!, _scaleL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl![s][si], lanes.RowOffset[s][si], baseModel.Subcohorts[si].P, e._baseCells![s][si], _gl![s][si], e._plans[s].Cells[si].Length, lanes.CellSlot[s][si], _mL!, _nextL!, _scaleL!, acc);
                 }
 
                 if (Timed)
@@ -443,36 +493,27 @@ internal sealed partial class CohortDrawEvaluator
             }
 
             var t3 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-            var J = lanes.Used;
-            var Jp = e._jp;
-            var accLane = _accLane!;
-            for (var s = 0; s < S; s++)
-            {
-                // The lanes' projected ledgers into the one-draw layout, one lane group (a cache line of 8) at a time.
-                var src = _accL![s];
-                var points = src.Length / (J * W);
-                for (var t = 0; t < points; t++)
-                {
-                    for (var j = 0; j < J; j++)
-                    {
-                        var from = ((t * J) + j) * W;
-                        for (var lane = 0; lane < count; lane++)
-                        {
-                            accLane[lane][s][(t * Jp) + j] = src[from + lane];
-                        }
-                    }
-                }
-            }
 
+            // The figures of every lane at once from the lane-major ledgers, then each draw's parameters and payer flows in draw order.
+            AppraiseLanes(b, at, count);
+            long observed = 0;
             for (var lane = 0; lane < count; lane++)
             {
-                // The one-draw appraisal and payer flows of each lane.
-                _laneValues![lane].AsSpan().CopyTo(_values);
-                _values.AsSpan().CopyTo(b.Parameters.AsSpan((at + lane) * P, P));
-                Appraise(b, at + lane, accLane[lane]);
+                _laneValues![lane].AsSpan().CopyTo(b.Parameters.AsSpan((at + lane) * P, P));
                 if (observer is not null)
                 {
-                    observer(PayerFlows((int)(k + lane), accLane[lane]));
+                    var o0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                    _laneValues[lane].AsSpan().CopyTo(_values);
+                    var flows = PayerFlowsLane((int)(k + lane), lane);
+                    var o1 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                    observer(flows);
+                    if (Timed)
+                    {
+                        var o2 = System.Diagnostics.Stopwatch.GetTimestamp();
+                        Ticks[6] += o1 - o0;
+                        Ticks[7] += o2 - o1;
+                        observed += o2 - o0;
+                    }
                 }
             }
 
@@ -482,7 +523,16 @@ internal sealed partial class CohortDrawEvaluator
                 Ticks[0] += t1 - t0;
                 Ticks[1] += update;
                 Ticks[2] += trace;
-                Ticks[3] += t4 - t3;
+                Ticks[3] += t4 - t3 - observed;
+            }
+        }
+
+        /// <summary>Builds the lane storage and the lanes' compilations now instead of at the first batch (for the benchmark's setup time); nothing when draws go one by one.</summary>
+        internal void PrepareLanes()
+        {
+            if (_e._lanes is { } lanes)
+            {
+                EnsureLanes(lanes);
             }
         }
 
@@ -535,12 +585,6 @@ internal sealed partial class CohortDrawEvaluator
                 }
 
                 _accL[s] = new double[(T + 1) * J * W];
-            }
-
-            _accLane = new double[W][][];
-            for (var lane = 0; lane < W; lane++)
-            {
-                _accLane[lane] = [.. _acc.Select(a => new double[a.Length])];
             }
 
             _gl = gl;

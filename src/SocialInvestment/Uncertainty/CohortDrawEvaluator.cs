@@ -77,8 +77,12 @@ internal sealed partial class CohortDrawEvaluator
         _coefficients = coefficients;
         _plans = plans;
         _lanes = BuildLanes();
+        _baseCells = BuildBaseCells();
         _cellFixed = [.. plans.Select(p => p.CellLean.Select(cells => cells.Select(FixedProjection).ToArray()).ToArray())];
     }
+
+    /// <summary>Per strategy and sub-cohort, the non-zero channels of the base projection's unchanged cells, for the lanes' trace (<see cref="BaseCells"/>).</summary>
+    private readonly BaseCells[][]? _baseCells;
 
     /// <summary>Per strategy, sub-cohort and dependent cell, the projection of its lean plan's fixed flows (<see cref="FixedProjection"/>), or null.</summary>
     private readonly double[]?[][][] _cellFixed;
@@ -628,7 +632,31 @@ internal sealed partial class CohortDrawEvaluator
             allCells += (long)p.Base.SubcohortCount * (p.Base.Cycles + 1) * p.Base.ExpandedStateCount;
         }
 
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"cell_flows_cached\":{cellFlows},\"cell_flows_evaluated\":{cellFlowsEvaluated},\"event_cycles_recomputed\":{events}");
+        // The trace's work: the width of a projected cell in use, and how many of the base cells' channels are non-zero.
+        long baseChannels = 0, baseNonZero = 0, changedCells = 0;
+        var used = _lanes?.Used ?? _jp;
+        for (var s = 0; s < _plans.Length; s++)
+        {
+            var g = ProjectAll(_plans[s].Base);
+            for (var si = 0; si < g.Length; si++)
+            {
+                var changed = new HashSet<int>(_plans[s].Cells[si]);
+                changedCells += changed.Count;
+                for (var tx = 0; tx < g[si].Length / _jp; tx++)
+                {
+                    if (!changed.Contains(tx))
+                    {
+                        baseChannels += used;
+                        for (var j = 0; j < used; j++)
+                        {
+                            baseNonZero += g[si][(tx * _jp) + j] != 0 ? 1 : 0;
+                        }
+                    }
+                }
+            }
+        }
+
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"trace_width\":{used},\"base_cell_channels\":{baseChannels},\"base_cell_channels_nonzero\":{baseNonZero},\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"cell_flows_cached\":{cellFlows},\"cell_flows_evaluated\":{cellFlowsEvaluated},\"event_cycles_recomputed\":{events}");
     }
 
     /// <summary>A worker's own buffers and compiled-model copies (one per thread).</summary>
@@ -737,8 +765,12 @@ internal sealed partial class CohortDrawEvaluator
             return flows;
         }
 
-        /// <summary>Time spent per part, in <see cref="System.Diagnostics.Stopwatch"/> ticks, when <see cref="Timed"/> is set (for the benchmark's breakdown).</summary>
-        public long[] Ticks { get; } = new long[6];
+        /// <summary>
+        /// Time spent per part, in <see cref="System.Diagnostics.Stopwatch"/> ticks, when <see cref="Timed"/> is set (for the benchmark's breakdown):
+        /// sampling, compiled-entry update, trace + ledger, appraisal, of the update the rows and the cells, and in lanes
+        /// the payer flows handed to the observer and the observer itself (not counted in the appraisal).
+        /// </summary>
+        public long[] Ticks { get; } = new long[8];
 
         /// <summary>Measure the parts of each draw (sampling, compiled-entry update, trace + ledger, appraisal).</summary>
         public bool Timed { get; set; }

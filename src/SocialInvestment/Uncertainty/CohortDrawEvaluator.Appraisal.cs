@@ -1,0 +1,369 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using SocialInvestment.Economics;
+using SocialInvestment.Engine;
+
+namespace SocialInvestment.Uncertainty;
+
+/// <summary>
+/// The appraisal in lanes: the PSA's figures of all <see cref="LaneCount"/> draws of a batch at once,
+/// straight from the lane-major projected ledgers <c>[t][j][lane]</c> of <see cref="PropagateLanes"/>.
+/// Per lane it does the operations of <see cref="Worker"/>'s one-draw appraisal in the same order (the
+/// sums over the trace points in time order, each product and difference as there, no fused
+/// multiply-add), and it applies <see cref="Appraisal.Compare"/>'s rules (<see cref="AppraisalResult"/>'s
+/// <c>Invests</c>, <c>Ratio</c> and <c>Payback</c>) as lane masks, so every figure is the one-draw figure
+/// bit for bit, an undefined one NaN as there.
+/// </summary>
+internal sealed partial class CohortDrawEvaluator
+{
+    /// <summary>The lane operations the appraisal needs, on one lane group; a mask is a vector whose lanes are all ones (true) or all zeros (false).</summary>
+    private interface ILanes<TSelf>
+        where TSelf : struct, ILanes<TSelf>
+    {
+        static abstract TSelf Load(ref double at);
+
+        static abstract void Store(TSelf value, ref double at);
+
+        static abstract TSelf Create(double value);
+
+        static abstract TSelf Add(TSelf a, TSelf b);
+
+        static abstract TSelf Subtract(TSelf a, TSelf b);
+
+        static abstract TSelf Multiply(TSelf a, TSelf b);
+
+        static abstract TSelf Divide(TSelf a, TSelf b);
+
+        static abstract TSelf Abs(TSelf a);
+
+        static abstract TSelf Max(TSelf a, TSelf b);
+
+        static abstract TSelf LessThan(TSelf a, TSelf b);
+
+        static abstract TSelf GreaterThan(TSelf a, TSelf b);
+
+        static abstract TSelf Equal(TSelf a, TSelf b);
+
+        static abstract TSelf And(TSelf a, TSelf b);
+
+        static abstract TSelf Or(TSelf a, TSelf b);
+
+        static abstract TSelf Select(TSelf mask, TSelf ifTrue, TSelf ifFalse);
+    }
+
+    /// <summary>512-bit lanes (<see cref="Vector512{T}"/>).</summary>
+    private readonly struct Lanes512 : ILanes<Lanes512>
+    {
+        private readonly Vector512<double> _v;
+
+        private Lanes512(Vector512<double> v) => _v = v;
+
+        public static Lanes512 Load(ref double at) => new(Vector512.LoadUnsafe(ref at));
+
+        public static void Store(Lanes512 value, ref double at) => Vector512.StoreUnsafe(value._v, ref at);
+
+        public static Lanes512 Create(double value) => new(Vector512.Create(value));
+
+        public static Lanes512 Add(Lanes512 a, Lanes512 b) => new(a._v + b._v);
+
+        public static Lanes512 Subtract(Lanes512 a, Lanes512 b) => new(a._v - b._v);
+
+        public static Lanes512 Multiply(Lanes512 a, Lanes512 b) => new(a._v * b._v);
+
+        public static Lanes512 Divide(Lanes512 a, Lanes512 b) => new(a._v / b._v);
+
+        public static Lanes512 Abs(Lanes512 a) => new(Vector512.Abs(a._v));
+
+        public static Lanes512 Max(Lanes512 a, Lanes512 b) => new(Vector512.Max(a._v, b._v));
+
+        public static Lanes512 LessThan(Lanes512 a, Lanes512 b) => new(Vector512.LessThan(a._v, b._v));
+
+        public static Lanes512 GreaterThan(Lanes512 a, Lanes512 b) => new(Vector512.GreaterThan(a._v, b._v));
+
+        public static Lanes512 Equal(Lanes512 a, Lanes512 b) => new(Vector512.Equals(a._v, b._v));
+
+        public static Lanes512 And(Lanes512 a, Lanes512 b) => new(a._v & b._v);
+
+        public static Lanes512 Or(Lanes512 a, Lanes512 b) => new(a._v | b._v);
+
+        public static Lanes512 Select(Lanes512 mask, Lanes512 ifTrue, Lanes512 ifFalse) => new(Vector512.ConditionalSelect(mask._v, ifTrue._v, ifFalse._v));
+    }
+
+    /// <summary>Lanes of the hardware's <see cref="Vector{T}"/> width.</summary>
+    private readonly struct LanesT : ILanes<LanesT>
+    {
+        private readonly Vector<double> _v;
+
+        private LanesT(Vector<double> v) => _v = v;
+
+        public static LanesT Load(ref double at) => new(Vector.LoadUnsafe(ref at));
+
+        public static void Store(LanesT value, ref double at) => Vector.StoreUnsafe(value._v, ref at);
+
+        public static LanesT Create(double value) => new(new Vector<double>(value));
+
+        public static LanesT Add(LanesT a, LanesT b) => new(a._v + b._v);
+
+        public static LanesT Subtract(LanesT a, LanesT b) => new(a._v - b._v);
+
+        public static LanesT Multiply(LanesT a, LanesT b) => new(a._v * b._v);
+
+        public static LanesT Divide(LanesT a, LanesT b) => new(a._v / b._v);
+
+        public static LanesT Abs(LanesT a) => new(Vector.Abs(a._v));
+
+        public static LanesT Max(LanesT a, LanesT b) => new(Vector.Max(a._v, b._v));
+
+        public static LanesT LessThan(LanesT a, LanesT b) => new(Vector.LessThan<double>(a._v, b._v));
+
+        public static LanesT GreaterThan(LanesT a, LanesT b) => new(Vector.GreaterThan<double>(a._v, b._v));
+
+        public static LanesT Equal(LanesT a, LanesT b) => new(Vector.Equals<double>(a._v, b._v));
+
+        public static LanesT And(LanesT a, LanesT b) => new(a._v & b._v);
+
+        public static LanesT Or(LanesT a, LanesT b) => new(a._v | b._v);
+
+        public static LanesT Select(LanesT mask, LanesT ifTrue, LanesT ifFalse) => new(Vector.ConditionalSelect(mask._v, ifTrue._v, ifFalse._v));
+    }
+
+    internal sealed partial class Worker
+    {
+        /// <summary>One lane group of results, for a batch shorter than the lanes.</summary>
+        private double[]? _laneOut;
+
+        /// <summary>
+        /// The PSA's figures of the batch's <paramref name="count"/> draws (lanes 0 … <paramref name="count"/> − 1)
+        /// from the lane-major projected ledgers, into positions <paramref name="at"/> … of the buffers: per
+        /// strategy and perspective the discounted total cost, per outcome the discounted total, and against
+        /// the comparator NPV, BCR, ROI and payback, as <see cref="Appraise"/> writes them for one draw.
+        /// </summary>
+        private void AppraiseLanes(in PsaBuffers b, int at, int count)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                AppraiseLanes<Lanes512>(b, at, count);
+            }
+            else
+            {
+                AppraiseLanes<LanesT>(b, at, count);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void AppraiseLanes<TL>(in PsaBuffers b, int at, int count)
+            where TL : struct, ILanes<TL>
+        {
+            var e = _e;
+            var lanes = e._lanes!;
+            var W = lanes.W;
+            var J = lanes.Used;
+            var S = e._strategies.Length;
+            var V = e._figurePerspectives;
+            var VA = e._coefficients.Length;
+            var O = e._model.Outcomes.Count;
+            var stride = b.Stride;
+            var df = _work[0].CostDiscountFactors;
+            var odf = _work[0].OutcomeDiscountFactors;
+            var T = df.Length - 1;
+            var acc = _accL!;
+            if (odf.Length != T + 1 || acc.Length != S || (uint)(at + count) > (uint)stride || VA + V > J || e._outcomeLane + O > J)
+            {
+                throw new InvalidOperationException("The lane ledgers or the buffers are shorter than the appraisal.");
+            }
+
+            var outcomeLane = e._outcomeLane;
+            var tw = J * W;
+            for (var s = 0; s < S; s++)
+            {
+                if (acc[s].Length < (T + 1) * tw)
+                {
+                    throw new InvalidOperationException("The lane ledgers are shorter than the trace.");
+                }
+
+                ref var f = ref MemoryMarshal.GetArrayDataReference(acc[s]);
+                for (var v = 0; v < V; v++)
+                {
+                    // Σ_t (B_t·d_t + I_t·d_t), in time order.
+                    var total = TL.Create(0);
+                    for (var t = 0; t <= T; t++)
+                    {
+                        var d = TL.Create(df[t]);
+                        var point = t * tw;
+                        total = TL.Add(total, TL.Add(TL.Multiply(TL.Load(ref Unsafe.Add(ref f, point + (v * W))), d), TL.Multiply(TL.Load(ref Unsafe.Add(ref f, point + ((VA + v) * W))), d)));
+                    }
+
+                    Put(total, b.Costs, (((s * V) + v) * stride) + at, count);
+                }
+
+                for (var o = 0; o < O; o++)
+                {
+                    var sum = TL.Create(0);
+                    for (var t = 0; t <= T; t++)
+                    {
+                        sum = TL.Add(sum, TL.Multiply(TL.Load(ref Unsafe.Add(ref f, (t * tw) + ((outcomeLane + o) * W))), TL.Create(odf[t])));
+                    }
+
+                    Put(sum, b.Outcomes, (((s * O) + o) * stride) + at, count);
+                }
+            }
+
+            var ci = e._ci;
+            ref var fc = ref MemoryMarshal.GetArrayDataReference(acc[ci]);
+            var dt = TL.Create(e._model.Options.CycleLengthYears);
+            var zero = TL.Create(0);
+            var one = TL.Create(1);
+            var none = TL.Create(-1);
+            var nan = TL.Create(double.NaN);
+            var yes = TL.Equal(zero, zero);
+            var rounding = TL.Create(1e-12);
+            var tolerance = TL.Create(-1e-9);
+            for (var s = 0; s < S; s++)
+            {
+                ref var fs = ref MemoryMarshal.GetArrayDataReference(acc[s]);
+                for (var v = 0; v < V; v++)
+                {
+                    TL npv = zero, bcr = nan, roi = nan, payback = nan;
+                    if (s != ci)
+                    {
+                        // Appraisal.Compare's perspective series, lane by lane: invested I_s − I_c, its discounted
+                        // form I_s·d − I_c·d, saved B_c − B_s and B_c·d − B_s·d, the net gain saved − invested.
+                        TL pvi = zero, pvb = zero, scale = zero, cumulative = zero, finite = yes, everNegative = zero, from = none;
+                        for (var t = 0; t <= T; t++)
+                        {
+                            var d = TL.Create(df[t]);
+                            var i = (t * tw) + (v * W);
+                            var j = (t * tw) + ((VA + v) * W);
+                            TL fsj = TL.Load(ref Unsafe.Add(ref fs, j)), fcj = TL.Load(ref Unsafe.Add(ref fc, j));
+                            TL fsi = TL.Load(ref Unsafe.Add(ref fs, i)), fci = TL.Load(ref Unsafe.Add(ref fc, i));
+                            var inv = TL.Subtract(fsj, fcj);
+                            var invD = TL.Subtract(TL.Multiply(fsj, d), TL.Multiply(fcj, d));
+                            var sav = TL.Subtract(fci, fsi);
+                            var savD = TL.Subtract(TL.Multiply(fci, d), TL.Multiply(fsi, d));
+                            var net = TL.Subtract(sav, inv);
+
+                            // Numerics.SumInOrder of each discounted series; Invests' finiteness and scale.
+                            pvi = TL.Add(pvi, invD);
+                            pvb = TL.Add(pvb, savD);
+                            finite = TL.And(finite, TL.And(IsFinite(invD), IsFinite(savD)));
+                            scale = TL.Max(scale, TL.Max(TL.Abs(invD), TL.Abs(savD)));
+
+                            // Payback: the running net gain; below −1e-9·(1 + |NB_t|) it is still negative (and
+                            // the payback point forgotten), otherwise the first such point since is kept.
+                            cumulative = TL.Add(cumulative, net);
+                            var negative = TL.LessThan(cumulative, TL.Multiply(tolerance, TL.Add(one, TL.Abs(net))));
+                            everNegative = TL.Or(everNegative, negative);
+                            from = TL.Select(negative, none, TL.Select(TL.Equal(from, none), TL.Create(t), from));
+                        }
+
+                        npv = TL.Subtract(pvb, pvi);
+
+                        // Invests: every amount finite and PV(investment) above 1e-12 of the largest amount and above 0.
+                        var invests = TL.And(TL.And(finite, IsFinite(pvi)), TL.And(TL.GreaterThan(pvi, TL.Multiply(rounding, scale)), TL.GreaterThan(pvi, zero)));
+                        var ratio = TL.Divide(pvb, pvi);
+                        bcr = TL.Select(TL.And(invests, IsFinite(ratio)), ratio, nan);
+                        var r = TL.Divide(npv, pvi);
+                        roi = TL.Select(TL.And(invests, IsFinite(r)), r, nan);
+                        var paid = TL.And(TL.And(invests, IsFinite(cumulative)), TL.And(everNegative, TL.Equal(TL.Equal(from, none), zero)));
+                        payback = TL.Select(paid, TL.Multiply(from, dt), nan);
+                    }
+
+                    Put(npv, b.Figures, ProbabilisticAnalysis.FigureIndex(PsaFigure.NetPresentValue, s, v, S, V, stride) + at, count);
+                    Put(bcr, b.Figures, ProbabilisticAnalysis.FigureIndex(PsaFigure.BenefitCostRatio, s, v, S, V, stride) + at, count);
+                    Put(roi, b.Figures, ProbabilisticAnalysis.FigureIndex(PsaFigure.ReturnOnInvestment, s, v, S, V, stride) + at, count);
+                    Put(payback, b.Figures, ProbabilisticAnalysis.FigureIndex(PsaFigure.PaybackYears, s, v, S, V, stride) + at, count);
+                }
+            }
+
+            // A finite lane: x − x is exactly 0 (NaN for ±∞ and NaN).
+            static TL IsFinite(TL x) => TL.Equal(TL.Subtract(x, x), TL.Create(0));
+        }
+
+        /// <summary>
+        /// For the tests: appraises the given lane-major ledgers (per strategy <c>[t][j][lane]</c>, <see cref="LaneCount"/>
+        /// lanes, the lane layout's width per point) in lanes into <paramref name="lanes"/>, and each lane's ledger by the
+        /// one-draw appraisal into <paramref name="oneByOne"/> (lane i at position i of both).
+        /// </summary>
+        internal void AppraiseLedgers(double[][] ledgers, in PsaBuffers lanes, in PsaBuffers oneByOne)
+        {
+            var layout = _e._lanes ?? throw new InvalidOperationException("The evaluator runs its draws one by one.");
+            EnsureLanes(layout);
+            var W = layout.W;
+            var J = layout.Used;
+            var Jp = _e._jp;
+            for (var s = 0; s < ledgers.Length; s++)
+            {
+                ledgers[s].AsSpan().CopyTo(_accL![s]);
+            }
+
+            AppraiseLanes(lanes, 0, W);
+            for (var lane = 0; lane < W; lane++)
+            {
+                var acc = _acc.Select(a => new double[a.Length]).ToArray();
+                for (var s = 0; s < ledgers.Length; s++)
+                {
+                    for (var t = 0; t < ledgers[s].Length / (J * W); t++)
+                    {
+                        for (var j = 0; j < J; j++)
+                        {
+                            acc[s][(t * Jp) + j] = ledgers[s][(((t * J) + j) * W) + lane];
+                        }
+                    }
+                }
+
+                Appraise(oneByOne, lane, acc);
+            }
+        }
+
+        /// <summary>The width of a trace point in the lane ledgers (channels and outcomes in use) and the number of trace points, for the tests.</summary>
+        internal (int Width, int Points) LedgerShape() => (_e._lanes!.Used, _work[0].CostDiscountFactors.Length);
+
+        /// <summary>The first <paramref name="count"/> lanes of <paramref name="value"/> into <paramref name="into"/> from <paramref name="index"/> on.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Put<TL>(TL value, double[] into, int index, int count)
+            where TL : struct, ILanes<TL>
+        {
+            var W = LaneCount;
+            if (count == W)
+            {
+                TL.Store(value, ref MemoryMarshal.GetReference(into.AsSpan(index, W)));
+                return;
+            }
+
+            var scratch = _laneOut ??= new double[W];
+            TL.Store(value, ref MemoryMarshal.GetArrayDataReference(scratch));
+            scratch.AsSpan(0, count).CopyTo(into.AsSpan(index, count));
+        }
+
+        /// <summary>The per-payer flows of lane <paramref name="lane"/> (draw <paramref name="k"/>) read from the lane-major projected ledgers, as <see cref="PayerFlows(int, double[][])"/> reads a draw's; the draw's parameters are in <see cref="_values"/>.</summary>
+        private PsaPayerFlows PayerFlowsLane(int k, int lane)
+        {
+            var flows = _flows ?? throw new InvalidOperationException("The evaluator was created without payer flows.");
+            var channel = _e._payerChannel!;
+            var VA = _e._coefficients.Length;
+            var lanes = _e._lanes!;
+            var W = lanes.W;
+            var J = lanes.Used;
+            var acc = _accL!;
+            for (var s = 0; s < acc.Length; s++)
+            {
+                var f = acc[s];
+                for (var p = 0; p < channel.Length; p++)
+                {
+                    var b = flows.Series(s, p, FlowOrigin.Base);
+                    var i = flows.Series(s, p, FlowOrigin.Intervention);
+                    for (var t = 0; t < b.Length; t++)
+                    {
+                        b[t] = f[(((t * J) + channel[p]) * W) + lane];
+                        i[t] = f[(((t * J) + VA + channel[p]) * W) + lane];
+                    }
+                }
+            }
+
+            flows.Point(k, _parameters);
+            return flows;
+        }
+    }
+}
