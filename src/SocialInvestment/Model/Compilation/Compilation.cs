@@ -695,6 +695,15 @@ internal sealed class SubcohortCompiler
     /// <summary>The strategy's intervention indices acting on this sub-cohort.</summary>
     public int[] ActiveIndex => _activeIndex;
 
+    /// <summary>The weight of each active intervention's effects and costs at the current parameter values: 1, or its uptake under <see cref="UptakeMode.MeanEffect"/>.</summary>
+    public ReadOnlySpan<double> Weights => _weights;
+
+    /// <summary>The cycle length in years.</summary>
+    public double Dt => _c.Dt;
+
+    /// <summary>The context of the row or cell of (<paramref name="t"/>, <paramref name="x"/>) at the current parameter values, as the lean row and cell evaluate their functions in.</summary>
+    public ModelContext LeanContext(int t, int x) => new(t, _c.Dt, Plan.StartAge, _c.Space.TimeInStateOf[x], _paramsAt[t]);
+
     /// <summary>Compiles every block.</summary>
     public Subcohort Compile()
     {
