@@ -736,8 +736,24 @@ internal sealed partial class CohortDrawEvaluator
                     var evaluate = cellEvaluate[k];
                     var leanCell = plan.CellLean[si][k];
                     var fixedProjection = e._cellFixed[s][si][k]!;
+                    var scalar = ulong.MaxValue;
+                    if (leanCell is not null)
+                    {
+                        // All lanes at once; a lane with a value that is not finite goes through the scalar path below, which rejects it as before.
+                        scalar = rowKernel.Cell(leanCell, fixedProjection, e._coefByAccount, e._coefficients.Length, e._outcomeLane, J - e._outcomeLane, gl.AsSpan(off, J * W));
+                        if (scalar == 0)
+                        {
+                            continue;
+                        }
+                    }
+
                     for (var lane = 0; lane < W; lane++)
                     {
+                        if ((scalar & (1UL << lane)) == 0)
+                        {
+                            continue;
+                        }
+
                         if (leanCell is not null && compilers[lane][s][si]!.LeanCell(leanCell, fixedProjection, e._coefByAccount, e._coefficients.Length, e._outcomeLane, g))
                         {
                             for (var j = 0; j < J; j++)

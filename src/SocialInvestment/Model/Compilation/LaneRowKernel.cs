@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics;
 namespace SocialInvestment.Model;
 
 /// <summary>
-/// The lean row (<see cref="SubcohortCompiler.LeanRow"/>) for W draws at once, one draw per lane of a
+/// The lean row (<see cref="SubcohortCompiler.LeanRow"/>) and the lean cell (<see cref="Cell"/>) for W draws at once, one draw per lane of a
 /// vector of the hardware's width (<see cref="IsSupported"/>): lane l reads the parameter values and
 /// weights of the l-th of the sub-cohort compilers it is bound to (<see cref="Bind"/>, one compilation
 /// per draw, all of the same sub-cohort split). The drawn entries' model functions are called per lane
@@ -350,6 +350,130 @@ internal sealed class LaneRowKernel
             var value = TV.Load(ref Unsafe.Add(ref q0, j * W));
             ref var oj = ref Unsafe.Add(ref o0, position[j] * W);
             TV.Store(TV.Load(ref oj) + TV.Select(TV.Equal(value, zero), zero, value), ref oj);
+        }
+
+        return fail;
+    }
+
+    /// <summary>
+    /// The lean cell <paramref name="p"/> (<see cref="SubcohortCompiler.LeanCell"/>) for every lane into
+    /// <paramref name="output"/> (<c>[j·W + lane]</c>): channels 0 … 2v − 1 from <paramref name="fixedProjection"/>
+    /// plus each evaluated flow's <c>c_v(a)·amount</c> and each cost's <c>c_v(a)·weight·share·amount</c>,
+    /// then the <paramref name="outcomes"/> outcomes from <paramref name="outcomeLane"/> on, per lane the scalar
+    /// cell's operations in its order (the flows' and outcomes' functions called per lane). Returns the lanes
+    /// (bit l) with a value that is not finite; their output is unspecified.
+    /// </summary>
+    public ulong Cell(LeanCellPlan p, ReadOnlySpan<double> fixedProjection, double[] coefByAccount, int v, int outcomeLane, int outcomes, Span<double> output)
+    {
+        if (fixedProjection.Length < 2 * v || outcomeLane < 2 * v || output.Length < (outcomeLane + outcomes) * _w)
+        {
+            throw new ArgumentException("The cell layout does not fit the plan.");
+        }
+
+        return Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count
+            ? Cell<Lanes512>(p, fixedProjection, coefByAccount, v, outcomeLane, outcomes, output)
+            : Cell<LanesN>(p, fixedProjection, coefByAccount, v, outcomeLane, outcomes, output);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ulong Cell<TV>(LeanCellPlan p, ReadOnlySpan<double> fixedProjection, double[] coefByAccount, int v, int outcomeLane, int outcomes, Span<double> output)
+        where TV : struct, ILaneVector<TV>
+    {
+        var W = _w;
+        var lanes = _lanes;
+        ref var o0 = ref MemoryMarshal.GetReference(output);
+        ref var c0 = ref MemoryMarshal.GetArrayDataReference(coefByAccount);
+        ref var v0 = ref MemoryMarshal.GetArrayDataReference(_values);
+        for (var j = 0; j < 2 * v; j++)
+        {
+            TV.Store(TV.Create(fixedProjection[j]), ref Unsafe.Add(ref o0, j * W));
+        }
+
+        for (var l = 0; l < W; l++)
+        {
+            _ctx[l] = lanes[l].LeanContext(p.T, p.X);
+        }
+
+        var fail = 0UL;
+        foreach (ref readonly var f in p.Evaluated.AsSpan())
+        {
+            for (var l = 0; l < W; l++)
+            {
+                if ((fail & (1UL << l)) != 0)
+                {
+                    // The scalar cell has returned already.
+                    _values[l] = 0;
+                    continue;
+                }
+
+                var amount = f.Amount(in _ctx[l]);
+                if (!double.IsFinite(amount))
+                {
+                    fail |= 1UL << l;
+                }
+
+                amount *= f.Price;
+                if (f.HasGrowth)
+                {
+                    amount *= f.Growth;
+                }
+
+                _values[l] = amount;
+            }
+
+            var a = TV.Load(ref v0);
+            ref var coef = ref Unsafe.Add(ref c0, f.Account * v);
+            for (var j = 0; j < v; j++)
+            {
+                ref var oj = ref Unsafe.Add(ref o0, j * W);
+                TV.Store(TV.Load(ref oj) + (TV.Create(Unsafe.Add(ref coef, j)) * a), ref oj);
+            }
+        }
+
+        foreach (ref readonly var cost in p.Costs.AsSpan())
+        {
+            for (var l = 0; l < W; l++)
+            {
+                var w = _weights[(cost.Active * W) + l];
+                _values[l] = (w == 1 ? cost.Share : w * cost.Share) * cost.Amount.Evaluate(_ctx[l].Parameters);
+            }
+
+            var a = TV.Load(ref v0);
+            ref var coef = ref Unsafe.Add(ref c0, cost.Account * v);
+            for (var j = 0; j < v; j++)
+            {
+                ref var oj = ref Unsafe.Add(ref o0, (v + j) * W);
+                TV.Store(TV.Load(ref oj) + (TV.Create(Unsafe.Add(ref coef, j)) * a), ref oj);
+            }
+        }
+
+        var zero = TV.Create(0.0);
+        for (var o = 0; o < outcomes; o++)
+        {
+            TV.Store(zero, ref Unsafe.Add(ref o0, (outcomeLane + o) * W));
+        }
+
+        foreach (var (f, o) in p.Outcomes)
+        {
+            for (var l = 0; l < W; l++)
+            {
+                if ((fail & (1UL << l)) != 0)
+                {
+                    _values[l] = 0;
+                    continue;
+                }
+
+                var value = f(in _ctx[l]);
+                if (!double.IsFinite(value))
+                {
+                    fail |= 1UL << l;
+                }
+
+                _values[l] = value;
+            }
+
+            ref var oo = ref Unsafe.Add(ref o0, (outcomeLane + o) * W);
+            TV.Store(TV.Load(ref oo) + TV.Load(ref v0), ref oo);
         }
 
         return fail;
