@@ -702,6 +702,7 @@ internal sealed class SubcohortCompiler
     public double Dt => _c.Dt;
 
     /// <summary>The context of the row or cell of (<paramref name="t"/>, <paramref name="x"/>) at the current parameter values, as the lean row and cell evaluate their functions in.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public ModelContext LeanContext(int t, int x) => new(t, _c.Dt, Plan.StartAge, _c.Space.TimeInStateOf[x], _paramsAt[t]);
 
     /// <summary>Compiles every block.</summary>
