@@ -58,11 +58,10 @@ public class PsaBenchmarks
         var ws = _kernel.CreateWorkspace();
         for (var k = 0; k < Draws; k++)
         {
-            _kernel.EvaluateCell(ws.Values, ws.CellP, ws.CellValues);
-            ws.Load(k % HomogeneousCohortKernel.Lanes);
+            _kernel.EvaluateLane(ws.Values, ws, k % HomogeneousCohortKernel.Lanes);
         }
 
-        return ws.CellP[1];
+        return ws.PairP[1];
     }
 
     /// <summary>The SIMD trace alone for 256 parameter sets (64 batches of 4 lanes).</summary>
@@ -72,8 +71,7 @@ public class PsaBenchmarks
         var ws = _kernel.CreateWorkspace();
         for (var lane = 0; lane < HomogeneousCohortKernel.Lanes; lane++)
         {
-            _kernel.EvaluateCell(ws.Values, ws.CellP, ws.CellValues);
-            ws.Load(lane);
+            _kernel.EvaluateLane(ws.Values, ws, lane);
         }
 
         for (var k = 0; k < Draws; k += HomogeneousCohortKernel.Lanes)

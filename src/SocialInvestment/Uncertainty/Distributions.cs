@@ -41,6 +41,22 @@ public abstract class Distribution
         }
     }
 
+    /// <summary>
+    /// One draw per lane of <paramref name="lanes"/> into <paramref name="destination"/> (at least
+    /// <see cref="RandomLanes.Capacity"/> values): lane <c>l</c> gets exactly what <see cref="Sample"/>
+    /// gives on lane <c>l</c>'s stream. This default runs <see cref="Sample"/> lane by lane; the common
+    /// families override it with vector code.
+    /// </summary>
+    internal virtual void SampleLanes(RandomLanes lanes, Span<double> destination)
+    {
+        for (var l = 0; l < lanes.Capacity; l++)
+        {
+            var r = lanes.Get(l);
+            destination[l] = Sample(ref r);
+            lanes.Set(l, r);
+        }
+    }
+
     /// <summary>The cumulative distribution function <c>P(X ≤ x)</c>.</summary>
     /// <param name="x">The point.</param>
     public abstract double CumulativeDistribution(double x);
@@ -107,6 +123,8 @@ public sealed class FixedDistribution : Distribution
 
     /// <inheritdoc />
     public override double Sample(ref RandomSource random) => Value;
+
+    internal override void SampleLanes(RandomLanes lanes, Span<double> destination) => destination[..lanes.Capacity].Fill(Value);
 
     /// <inheritdoc />
     public override double CumulativeDistribution(double x) => x >= Value ? 1 : 0;
@@ -210,6 +228,20 @@ public sealed class BetaDistribution : Distribution
         return x / (x + y);
     }
 
+    internal override void SampleLanes(RandomLanes lanes, Span<double> destination)
+    {
+        var x = lanes.ScratchX.AsSpan();
+        var y = lanes.ScratchY.AsSpan();
+        _a.SampleLanes(lanes, x);
+        _b.SampleLanes(lanes, y);
+        var w = System.Numerics.Vector<double>.Count;
+        for (var l = 0; l < lanes.Capacity; l += w)
+        {
+            var vx = new System.Numerics.Vector<double>(x.Slice(l, w));
+            (vx / (vx + new System.Numerics.Vector<double>(y.Slice(l, w)))).CopyTo(destination.Slice(l, w));
+        }
+    }
+
     /// <inheritdoc />
     public override double CumulativeDistribution(double x) => x <= 0 ? 0 : x >= 1 ? 1 : MathNetDist.Beta.CDF(Alpha, Beta, x);
 
@@ -288,6 +320,16 @@ public sealed class GammaDistribution : Distribution
     /// <inheritdoc />
     public override double Sample(ref RandomSource random) => _sampler.Sample(ref random) * Scale;
 
+    internal override void SampleLanes(RandomLanes lanes, Span<double> destination)
+    {
+        _sampler.SampleLanes(lanes, destination);
+        var w = System.Numerics.Vector<double>.Count;
+        for (var l = 0; l < lanes.Capacity; l += w)
+        {
+            (new System.Numerics.Vector<double>(destination.Slice(l, w)) * Scale).CopyTo(destination.Slice(l, w));
+        }
+    }
+
     /// <inheritdoc />
     public override double CumulativeDistribution(double x) => x <= 0 ? 0 : MathNetDist.Gamma.CDF(Shape, 1 / Scale, x);
 
@@ -363,6 +405,15 @@ public sealed class LogNormalDistribution : Distribution
     /// <inheritdoc />
     public override double Sample(ref RandomSource random) => Math.Exp(Mu + (Sigma * random.NextNormal()));
 
+    internal override void SampleLanes(RandomLanes lanes, Span<double> destination)
+    {
+        lanes.NextNormals(destination);
+        for (var l = 0; l < lanes.Capacity; l++)
+        {
+            destination[l] = Math.Exp(Mu + (Sigma * destination[l]));
+        }
+    }
+
     /// <inheritdoc />
     public override double CumulativeDistribution(double x) => x <= 0 ? 0 : Sigma == 0 ? (Math.Log(x) >= Mu ? 1 : 0) : MathNetDist.LogNormal.CDF(Mu, Sigma, x);
 
@@ -427,6 +478,16 @@ public sealed class NormalDistribution : Distribution
 
     /// <inheritdoc />
     public override double Sample(ref RandomSource random) => Mu + (Sigma * random.NextNormal());
+
+    internal override void SampleLanes(RandomLanes lanes, Span<double> destination)
+    {
+        lanes.NextNormals(destination);
+        var w = System.Numerics.Vector<double>.Count;
+        for (var l = 0; l < lanes.Capacity; l += w)
+        {
+            (new System.Numerics.Vector<double>(Mu) + (new System.Numerics.Vector<double>(Sigma) * new System.Numerics.Vector<double>(destination.Slice(l, w)))).CopyTo(destination.Slice(l, w));
+        }
+    }
 
     /// <inheritdoc />
     public override double CumulativeDistribution(double x) => Sigma == 0 ? (x >= Mu ? 1 : 0) : MathNetDist.Normal.CDF(Mu, Sigma, x);
@@ -590,6 +651,16 @@ public sealed class UniformDistribution : Distribution
 
     /// <inheritdoc />
     public override double Sample(ref RandomSource random) => Lower + ((Upper - Lower) * random.NextDouble());
+
+    internal override void SampleLanes(RandomLanes lanes, Span<double> destination)
+    {
+        lanes.NextDoubles(destination);
+        var w = System.Numerics.Vector<double>.Count;
+        for (var l = 0; l < lanes.Capacity; l += w)
+        {
+            (new System.Numerics.Vector<double>(Lower) + (new System.Numerics.Vector<double>(Upper - Lower) * new System.Numerics.Vector<double>(destination.Slice(l, w)))).CopyTo(destination.Slice(l, w));
+        }
+    }
 
     /// <inheritdoc />
     public override double CumulativeDistribution(double x) => Math.Clamp((x - Lower) / (Upper - Lower), 0, 1);
@@ -788,6 +859,36 @@ public sealed class DirichletDistribution
         }
     }
 
+    /// <summary>One vector per lane (row-major, lane × <see cref="Dimension"/>), each exactly what <see cref="Sample"/> gives on that lane's stream.</summary>
+    internal void SampleLanes(RandomLanes lanes, Span<double> destination)
+    {
+        var n = _alpha.Length;
+        for (var i = 0; i < n; i++)
+        {
+            _samplers[i].SampleLanes(lanes, lanes.ScratchX);
+            for (var l = 0; l < lanes.Capacity; l++)
+            {
+                destination[(l * n) + i] = lanes.ScratchX[l];
+            }
+        }
+
+        // The scalar code sums in component order, then divides.
+        for (var l = 0; l < lanes.Capacity; l++)
+        {
+            var row = destination.Slice(l * n, n);
+            var sum = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                sum += row[i];
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                row[i] /= sum;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"Dirichlet({string.Join(", ", _alpha.Select(a => a.ToString("G6", CultureInfo.InvariantCulture)))})";
 }
@@ -811,5 +912,20 @@ internal readonly struct GammaSampler
     {
         var g = random.NextGammaCore(_d, _c);
         return _boost == 0 ? g : g * Math.Pow(random.NextOpenDouble(), _boost);
+    }
+
+    /// <summary>Per lane, <see cref="Sample"/>; <paramref name="destination"/> must not be one of the lanes' scratch buffers used by the caller for other values.</summary>
+    public void SampleLanes(RandomLanes lanes, Span<double> destination)
+    {
+        lanes.NextGammaCores(_d, _c, destination);
+        if (_boost != 0)
+        {
+            Span<double> u = lanes.Capacity <= 64 ? stackalloc double[lanes.Capacity] : new double[lanes.Capacity];
+            lanes.NextOpenDoubles(u);
+            for (var l = 0; l < lanes.Capacity; l++)
+            {
+                destination[l] *= Math.Pow(u[l], _boost);
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
 
@@ -12,8 +13,9 @@ namespace SocialInvestment.Uncertainty;
 /// depend on the parameters but not on the cycle, the age or the time in state. Per parameter set
 /// the kernel evaluates the model's transition, flow and outcome functions once (no compilation,
 /// no allocation) and runs the cohort trace for several parameter sets at once, one per SIMD lane
-/// (two <see cref="Vector{T}"/> of double interleaved: 8 lanes with AVX2, so that the
-/// latency of one vector's dependency chain is hidden by the other). It returns, per parameter set, the
+/// (two vectors of double interleaved, so that the latency of one vector's dependency chain is
+/// hidden by the other: <see cref="System.Runtime.Intrinsics.Vector512{T}"/> where 512-bit vectors are
+/// accelerated, 16 lanes; else <see cref="Vector{T}"/>, 8 lanes with AVX2). It returns, per parameter set, the
 /// discounted totals per account and per outcome, equal to the cohort engine's
 /// <c>TotalFlow(account, null, true)</c> and <c>TotalOutcome(outcome)</c> to rounding (tested to 1e-12).
 /// </summary>
@@ -34,6 +36,7 @@ public sealed class HomogeneousCohortKernel
     private readonly (int From, int To)[] _pairs;
     private readonly int[] _pairFrom;
     private readonly int[] _groupStart;
+    private readonly (int To, int Pair)[][] _rowPairs;
     private readonly double[] _initial;
     private readonly double[] _costWeight;
     private readonly double[] _outcomeWeight;
@@ -55,6 +58,12 @@ public sealed class HomogeneousCohortKernel
         {
             _groupStart[j + 1] = _groupStart[j] + pairs.Count(p => p.Item2 == j);
         }
+        _rowPairs = new (int To, int Pair)[model.States.Count][];
+        for (var b = 0; b < model.States.Count; b++)
+        {
+            _rowPairs[b] = [.. pairs.Select((p, i) => (p.Item1, p.Item2, i)).Where(p => p.Item1 == b).Select(p => (p.Item2, p.i))];
+        }
+
         _initial = initial;
         _costWeight = costWeight;
         _outcomeWeight = outcomeWeight;
@@ -75,7 +84,7 @@ public sealed class HomogeneousCohortKernel
     public int ValueCount => _a + _o;
 
     /// <summary>Number of parameter sets evaluated together (SIMD lanes).</summary>
-    public static int Lanes => 2 * Vector<double>.Count;
+    public static int Lanes => 2 * (Vector512.IsHardwareAccelerated ? Vector512<double>.Count : Vector<double>.Count);
 
     /// <summary>Builds the fast path for a model and strategy, or explains why it does not apply.</summary>
     /// <param name="model">The model.</param>
@@ -273,8 +282,7 @@ public sealed class HomogeneousCohortKernel
             {
                 var src = start + Math.Min(lane, count - 1);
                 parameterSets.Slice(src * P, P).CopyTo(ws.Parameters);
-                EvaluateCell(ws.Values, ws.CellP, ws.CellValues);
-                ws.Load(lane);
+                EvaluateLane(ws.Values, ws, lane);
             }
 
             RunBatch(ws);
@@ -290,17 +298,37 @@ public sealed class HomogeneousCohortKernel
             Kernel = kernel;
             Parameters = kernel.Model.BaseParameters.AsSpan().ToArray();
             Values = ParameterValues.Wrap(Parameters);
-            CellP = new double[kernel._n * kernel._n];
-            CellValues = new double[kernel._n * kernel.ValueCount];
+            Row = new double[Math.Max(kernel._n, kernel.ValueCount)];
             PairP = new double[kernel._pairs.Length * Lanes];
             LaneValues = new double[kernel._n * kernel.ValueCount * Lanes];
             Totals = new double[kernel.ValueCount * Lanes];
-            M = new Vector<double>[2 * kernel._n];
-            Next = new Vector<double>[2 * kernel._n];
-            Acc = new Vector<double>[2 * kernel.ValueCount];
-            StateValues = new Vector<double>[2 * kernel._n * kernel.ValueCount];
-            PairVectors = new Vector<double>[2 * kernel._pairs.Length];
+            M = new double[kernel._n * Lanes];
+            Next = new double[kernel._n * Lanes];
+            DrawBatch = (DrawBatchTarget + Lanes - 1) / Lanes * Lanes;
+            Random = new RandomLanes(DrawBatch);
+            LaneRows = new double[Random.Capacity][];
+            LaneParameters = new ParameterValues[Random.Capacity];
+            for (var l = 0; l < LaneRows.Length; l++)
+            {
+                LaneRows[l] = kernel.Model.BaseParameters.AsSpan().ToArray();
+                LaneParameters[l] = ParameterValues.Wrap(LaneRows[l]);
+            }
         }
+
+        /// <summary>About how many draws are sampled together (enough vector lanes to keep the core busy, few enough to stay in L1).</summary>
+        private const int DrawBatchTarget = 64;
+
+        /// <summary>Draws sampled together: a multiple of <see cref="Lanes"/> (and so of the sampler's vector width).</summary>
+        public int DrawBatch { get; }
+
+        /// <summary>The random streams of one batch of draws, one per lane.</summary>
+        public RandomLanes Random { get; }
+
+        /// <summary>One parameter vector per lane (the base values where nothing is drawn), wrapped by <see cref="LaneParameters"/>.</summary>
+        public double[][] LaneRows { get; }
+
+        /// <summary>The lanes' parameter values.</summary>
+        public ParameterValues[] LaneParameters { get; }
 
         public HomogeneousCohortKernel Kernel { get; }
 
@@ -309,9 +337,8 @@ public sealed class HomogeneousCohortKernel
 
         public ParameterValues Values { get; }
 
-        public double[] CellP { get; }
-
-        public double[] CellValues { get; }
+        /// <summary>One transition row or one state's values while a lane is evaluated.</summary>
+        public double[] Row { get; }
 
         public double[] PairP { get; }
 
@@ -319,31 +346,11 @@ public sealed class HomogeneousCohortKernel
 
         public double[] Totals { get; }
 
-        public Vector<double>[] M { get; }
+        /// <summary>Occupancy per state and lane (the general trace; the four-state one keeps it in registers).</summary>
+        public double[] M { get; }
 
-        public Vector<double>[] Next { get; }
-
-        public Vector<double>[] Acc { get; }
-
-        public Vector<double>[] StateValues { get; }
-
-        public Vector<double>[] PairVectors { get; }
-
-        /// <summary>Copies the evaluated cell into lane <paramref name="lane"/>.</summary>
-        public void Load(int lane)
-        {
-            var k = Kernel;
-            for (var i = 0; i < k._pairs.Length; i++)
-            {
-                var (from, to) = k._pairs[i];
-                PairP[(i * Lanes) + lane] = CellP[(from * k._n) + to];
-            }
-
-            for (var i = 0; i < CellValues.Length; i++)
-            {
-                LaneValues[(i * Lanes) + lane] = CellValues[i];
-            }
-        }
+        /// <summary>The next cycle's occupancy.</summary>
+        public double[] Next { get; }
 
         /// <summary>Writes the first <paramref name="count"/> lanes' totals, row-major.</summary>
         public void Store(Span<double> destination, int count)
@@ -426,150 +433,181 @@ public sealed class HomogeneousCohortKernel
         }
     }
 
+    /// <summary>
+    /// Evaluates the model's functions at cycle 0 for one parameter set straight into lane
+    /// <paramref name="lane"/> of the workspace's pair probabilities and state values (the same
+    /// arithmetic as <see cref="EvaluateCell"/>, row by row, without the dense matrix).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void EvaluateLane(ParameterValues parameters, Workspace ws, int lane)
+    {
+        var ctx = new ModelContext(0, _dt, _startAge, 0, parameters);
+        var n = _n;
+        var vc = ValueCount;
+        var lanes = Lanes;
+        var pairP = ws.PairP;
+        var laneValues = ws.LaneValues;
+        var buffer = ws.Row;
+        for (var b = 0; b < n; b++)
+        {
+            var row = _rows[b];
+            var targets = _rowPairs[b];
+            if (row.Absorbing)
+            {
+                foreach (var (to, pair) in targets)
+                {
+                    pairP[(pair * lanes) + lane] = to == b ? 1 : 0;
+                }
+            }
+            else
+            {
+                var prow = buffer.AsSpan(0, n);
+                prow.Clear();
+                foreach (var (to, f) in row.Entries)
+                {
+                    var v = f(in ctx);
+                    if (!double.IsFinite(v) || v < -Tolerance || (!row.IsRate && v > 1 + Tolerance))
+                    {
+                        throw Invalid(b, to, v);
+                    }
+
+                    prow[to] += v;
+                }
+
+                if (row.IsRate)
+                {
+                    TransitionRowKernel.CompetingRisks(prow, row.Remainder >= 0 ? row.Remainder : b, _dt);
+                }
+                else if (row.Remainder >= 0)
+                {
+                    TransitionRowKernel.AddRemainder(prow, row.Remainder);
+                }
+
+                var bad = TransitionRowKernel.CheckAndClamp(prow, out var sum);
+                if (bad >= 0)
+                {
+                    throw Invalid(b, bad, prow[bad]);
+                }
+
+                if (!TransitionRowKernel.SumsToOne(sum))
+                {
+                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The probabilities of row '{Model.States[b].Name}' sum to {sum:G6}, not 1, for a drawn parameter set."));
+                }
+
+                foreach (var (to, pair) in targets)
+                {
+                    pairP[(pair * lanes) + lane] = prow[to];
+                }
+            }
+
+            if (row.Flows.Length + row.Outcomes.Length == 0)
+            {
+                for (var v = 0; v < vc; v++)
+                {
+                    laneValues[(((b * vc) + v) * lanes) + lane] = 0;
+                }
+
+                continue;
+            }
+
+            var vrow = buffer.AsSpan(0, vc);
+            vrow.Clear();
+            foreach (var (account, f, price) in row.Flows)
+            {
+                vrow[account] += f(in ctx) * price;
+            }
+
+            foreach (var (outcome, f) in row.Outcomes)
+            {
+                vrow[_a + outcome] += f(in ctx);
+            }
+
+            for (var v = 0; v < vc; v++)
+            {
+                laneValues[(((b * vc) + v) * lanes) + lane] = vrow[v];
+            }
+        }
+    }
+
     private InvalidOperationException Invalid(int from, int to, double v)
         => new(string.Create(CultureInfo.InvariantCulture, $"The transition {Model.States[from].Name} → {Model.States[to].Name} is {v:G6} for a drawn parameter set; probabilities must lie in [0, 1] and rates be non-negative."));
 
     /// <summary>
-    /// Runs the lanes' cohort traces: two interleaved vectors of draws (halves h = 0, 1), element
-    /// access through refs without bounds checks (all indices are fixed by construction).
-    /// Allocation-free.
+    /// Runs the lanes' cohort traces: two interleaved vectors of draws (halves h = 0, 1) of
+    /// <see cref="Vector512{T}"/> when 512-bit vectors are accelerated, else of <see cref="Vector{T}"/>,
+    /// read straight from the lane-major workspace arrays (pair p, lane l at <c>p·Lanes + l</c>),
+    /// accumulated into <see cref="Workspace.Totals"/>. Allocation-free; every lane's arithmetic is
+    /// the same whatever the width.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void RunBatch(Workspace ws)
     {
-        var n = _n;
-        var vc = ValueCount;
-        var np = _pairs.Length;
-        var w = Vector<double>.Count;
-        var lanes = 2 * w;
-        ref var m0 = ref MemoryMarshal.GetArrayDataReference(ws.M);
-        ref var m1 = ref Unsafe.Add(ref m0, n);
-        ref var next0 = ref MemoryMarshal.GetArrayDataReference(ws.Next);
-        ref var next1 = ref Unsafe.Add(ref next0, n);
-        ref var acc0 = ref MemoryMarshal.GetArrayDataReference(ws.Acc);
-        ref var acc1 = ref Unsafe.Add(ref acc0, vc);
-        ref var sv0 = ref MemoryMarshal.GetArrayDataReference(ws.StateValues);
-        ref var sv1 = ref Unsafe.Add(ref sv0, n * vc);
-        ref var pv0 = ref MemoryMarshal.GetArrayDataReference(ws.PairVectors);
-        ref var pv1 = ref Unsafe.Add(ref pv0, np);
-        ref var from = ref MemoryMarshal.GetArrayDataReference(_pairFrom);
-        ref var groupStart = ref MemoryMarshal.GetArrayDataReference(_groupStart);
-        var laneValues = ws.LaneValues.AsSpan();
-        var pairP = ws.PairP.AsSpan();
-        for (var i = 0; i < np; i++)
+        if (Vector512.IsHardwareAccelerated)
         {
-            Unsafe.Add(ref pv0, i) = new Vector<double>(pairP.Slice(i * lanes, w));
-            Unsafe.Add(ref pv1, i) = new Vector<double>(pairP.Slice((i * lanes) + w, w));
-        }
-
-        for (var i = 0; i < n * vc; i++)
-        {
-            Unsafe.Add(ref sv0, i) = new Vector<double>(laneValues.Slice(i * lanes, w));
-            Unsafe.Add(ref sv1, i) = new Vector<double>(laneValues.Slice((i * lanes) + w, w));
-        }
-
-        for (var x = 0; x < n; x++)
-        {
-            Unsafe.Add(ref m0, x) = new Vector<double>(_initial[x]);
-            Unsafe.Add(ref m1, x) = new Vector<double>(_initial[x]);
-        }
-
-        for (var v = 0; v < vc; v++)
-        {
-            Unsafe.Add(ref acc0, v) = Vector<double>.Zero;
-            Unsafe.Add(ref acc1, v) = Vector<double>.Zero;
-        }
-
-        if (n == 4)
-        {
-            RunDense4(ref pv0, ref pv1, ref sv0, ref sv1, ref acc0, ref acc1);
+            RunBatch<Wide>(ws);
         }
         else
         {
-            var T = _costWeight.Length - 1;
-            var swapped = false;
-            for (var t = 0; t <= T; t++)
-            {
-                ref var a0 = ref swapped ? ref next0 : ref m0;
-                ref var a1 = ref swapped ? ref next1 : ref m1;
-                ref var b0 = ref swapped ? ref m0 : ref next0;
-                ref var b1 = ref swapped ? ref m1 : ref next1;
-                var cwt = _costWeight[t];
-                var owt = _outcomeWeight[t];
-                for (var v = 0; v < vc; v++)
-                {
-                    var s0 = Vector<double>.Zero;
-                    var s1 = Vector<double>.Zero;
-                    for (var x = 0; x < n; x++)
-                    {
-                        s0 = Vector.FusedMultiplyAdd(Unsafe.Add(ref a0, x), Unsafe.Add(ref sv0, (x * vc) + v), s0);
-                        s1 = Vector.FusedMultiplyAdd(Unsafe.Add(ref a1, x), Unsafe.Add(ref sv1, (x * vc) + v), s1);
-                    }
-
-                    var wt = v < _a ? cwt : owt;
-                    Unsafe.Add(ref acc0, v) += s0 * wt;
-                    Unsafe.Add(ref acc1, v) += s1 * wt;
-                }
-
-                if (t == T)
-                {
-                    break;
-                }
-
-                // Pairs are sorted by destination: accumulate each destination in registers, store once.
-                for (var j = 0; j < n; j++)
-                {
-                    var t0 = Vector<double>.Zero;
-                    var t1 = Vector<double>.Zero;
-                    var end = Unsafe.Add(ref groupStart, j + 1);
-                    for (var i = Unsafe.Add(ref groupStart, j); i < end; i++)
-                    {
-                        var f = Unsafe.Add(ref from, i);
-                        t0 = Vector.FusedMultiplyAdd(Unsafe.Add(ref a0, f), Unsafe.Add(ref pv0, i), t0);
-                        t1 = Vector.FusedMultiplyAdd(Unsafe.Add(ref a1, f), Unsafe.Add(ref pv1, i), t1);
-                    }
-
-                    Unsafe.Add(ref b0, j) = t0;
-                    Unsafe.Add(ref b1, j) = t1;
-                }
-
-                swapped = !swapped;
-            }
-        }
-
-        var totals = ws.Totals.AsSpan();
-        for (var v = 0; v < vc; v++)
-        {
-            Unsafe.Add(ref acc0, v).CopyTo(totals.Slice(v * lanes, w));
-            Unsafe.Add(ref acc1, v).CopyTo(totals.Slice((v * lanes) + w, w));
+            RunBatch<Narrow>(ws);
         }
     }
 
-    /// <summary>
-    /// The four-state trace fully unrolled: occupancy in registers (two vectors of lanes per state),
-    /// pair vectors ordered by destination then origin (index <c>4·to + from</c>).
-    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RunDense4(ref Vector<double> pv0, ref Vector<double> pv1, ref Vector<double> sv0, ref Vector<double> sv1, ref Vector<double> acc0, ref Vector<double> acc1)
+    private void RunBatch<TV>(Workspace ws)
+        where TV : struct, ILaneVector<TV>
     {
+        var n = _n;
         var vc = ValueCount;
-        var a = _a;
-        var cw = _costWeight;
-        var ow = _outcomeWeight;
-        var T = cw.Length - 1;
-        Vector<double> h0 = new(_initial[0]), h1 = new(_initial[1]), h2 = new(_initial[2]), h3 = new(_initial[3]);
-        Vector<double> k0 = h0, k1 = h1, k2 = h2, k3 = h3;
+        var lanes = Lanes;
+        var w = TV.Width;
+        ref var pairP = ref MemoryMarshal.GetArrayDataReference(ws.PairP);
+        ref var sv = ref MemoryMarshal.GetArrayDataReference(ws.LaneValues);
+        ref var acc = ref MemoryMarshal.GetArrayDataReference(ws.Totals);
+        if (n == 4)
+        {
+            RunDense4<TV>(ref pairP, ref sv, ref acc);
+            return;
+        }
+
+        ref var m = ref MemoryMarshal.GetArrayDataReference(ws.M);
+        ref var next = ref MemoryMarshal.GetArrayDataReference(ws.Next);
+        ref var from = ref MemoryMarshal.GetArrayDataReference(_pairFrom);
+        ref var groupStart = ref MemoryMarshal.GetArrayDataReference(_groupStart);
+        for (var x = 0; x < n; x++)
+        {
+            TV.Store(TV.Splat(_initial[x]), ref Unsafe.Add(ref m, x * lanes));
+            TV.Store(TV.Splat(_initial[x]), ref Unsafe.Add(ref m, (x * lanes) + w));
+        }
+
+        for (var v = 0; v < vc; v++)
+        {
+            TV.Store(TV.Zero, ref Unsafe.Add(ref acc, v * lanes));
+            TV.Store(TV.Zero, ref Unsafe.Add(ref acc, (v * lanes) + w));
+        }
+
+        var T = _costWeight.Length - 1;
+        var swapped = false;
         for (var t = 0; t <= T; t++)
         {
-            var cwt = cw[t];
-            var owt = ow[t];
+            ref var a = ref swapped ? ref next : ref m;
+            ref var b = ref swapped ? ref m : ref next;
+            var cwt = _costWeight[t];
+            var owt = _outcomeWeight[t];
             for (var v = 0; v < vc; v++)
             {
-                var s0 = Vector.FusedMultiplyAdd(h3, Unsafe.Add(ref sv0, (3 * vc) + v), Vector.FusedMultiplyAdd(h2, Unsafe.Add(ref sv0, (2 * vc) + v), Vector.FusedMultiplyAdd(h1, Unsafe.Add(ref sv0, vc + v), h0 * Unsafe.Add(ref sv0, v))));
-                var s1 = Vector.FusedMultiplyAdd(k3, Unsafe.Add(ref sv1, (3 * vc) + v), Vector.FusedMultiplyAdd(k2, Unsafe.Add(ref sv1, (2 * vc) + v), Vector.FusedMultiplyAdd(k1, Unsafe.Add(ref sv1, vc + v), k0 * Unsafe.Add(ref sv1, v))));
-                var wt = v < a ? cwt : owt;
-                Unsafe.Add(ref acc0, v) = Vector.FusedMultiplyAdd(s0, new Vector<double>(wt), Unsafe.Add(ref acc0, v));
-                Unsafe.Add(ref acc1, v) = Vector.FusedMultiplyAdd(s1, new Vector<double>(wt), Unsafe.Add(ref acc1, v));
+                var s0 = TV.Zero;
+                var s1 = TV.Zero;
+                for (var x = 0; x < n; x++)
+                {
+                    var at = ((x * vc) + v) * lanes;
+                    s0 = TV.Fma(TV.Load(ref Unsafe.Add(ref a, x * lanes)), TV.Load(ref Unsafe.Add(ref sv, at)), s0);
+                    s1 = TV.Fma(TV.Load(ref Unsafe.Add(ref a, (x * lanes) + w)), TV.Load(ref Unsafe.Add(ref sv, at + w)), s1);
+                }
+
+                var wt = TV.Splat(v < _a ? cwt : owt);
+                ref var acc0 = ref Unsafe.Add(ref acc, v * lanes);
+                ref var acc1 = ref Unsafe.Add(ref acc, (v * lanes) + w);
+                TV.Store(TV.Add(TV.Load(ref acc0), TV.Mul(s0, wt)), ref acc0);
+                TV.Store(TV.Add(TV.Load(ref acc1), TV.Mul(s1, wt)), ref acc1);
             }
 
             if (t == T)
@@ -577,24 +615,161 @@ public sealed class HomogeneousCohortKernel
                 break;
             }
 
-            var n0 = Next(0, h0, h1, h2, h3, ref pv0);
-            var n1 = Next(1, h0, h1, h2, h3, ref pv0);
-            var n2 = Next(2, h0, h1, h2, h3, ref pv0);
-            var n3 = Next(3, h0, h1, h2, h3, ref pv0);
-            var q0 = Next(0, k0, k1, k2, k3, ref pv1);
-            var q1 = Next(1, k0, k1, k2, k3, ref pv1);
-            var q2 = Next(2, k0, k1, k2, k3, ref pv1);
-            var q3 = Next(3, k0, k1, k2, k3, ref pv1);
+            // Pairs are sorted by destination: accumulate each destination in registers, store once.
+            for (var j = 0; j < n; j++)
+            {
+                var t0 = TV.Zero;
+                var t1 = TV.Zero;
+                var end = Unsafe.Add(ref groupStart, j + 1);
+                for (var i = Unsafe.Add(ref groupStart, j); i < end; i++)
+                {
+                    var f = Unsafe.Add(ref from, i) * lanes;
+                    t0 = TV.Fma(TV.Load(ref Unsafe.Add(ref a, f)), TV.Load(ref Unsafe.Add(ref pairP, i * lanes)), t0);
+                    t1 = TV.Fma(TV.Load(ref Unsafe.Add(ref a, f + w)), TV.Load(ref Unsafe.Add(ref pairP, (i * lanes) + w)), t1);
+                }
+
+                TV.Store(t0, ref Unsafe.Add(ref b, j * lanes));
+                TV.Store(t1, ref Unsafe.Add(ref b, (j * lanes) + w));
+            }
+
+            swapped = !swapped;
+        }
+    }
+
+    /// <summary>
+    /// The four-state trace fully unrolled: occupancy in registers (two vectors of lanes per state),
+    /// pair probabilities ordered by destination then origin (pair <c>4·to + from</c>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunDense4<TV>(ref double pairP, ref double sv, ref double acc)
+        where TV : struct, ILaneVector<TV>
+    {
+        var vc = ValueCount;
+        var a = _a;
+        var cw = _costWeight;
+        var ow = _outcomeWeight;
+        var T = cw.Length - 1;
+        var lanes = Lanes;
+        var w = TV.Width;
+        ref var pv0 = ref pairP;
+        ref var pv1 = ref Unsafe.Add(ref pairP, w);
+        ref var sv0 = ref sv;
+        ref var sv1 = ref Unsafe.Add(ref sv, w);
+        for (var v = 0; v < vc; v++)
+        {
+            TV.Store(TV.Zero, ref Unsafe.Add(ref acc, v * lanes));
+            TV.Store(TV.Zero, ref Unsafe.Add(ref acc, (v * lanes) + w));
+        }
+
+        TV h0 = TV.Splat(_initial[0]), h1 = TV.Splat(_initial[1]), h2 = TV.Splat(_initial[2]), h3 = TV.Splat(_initial[3]);
+        TV k0 = h0, k1 = h1, k2 = h2, k3 = h3;
+        for (var t = 0; t <= T; t++)
+        {
+            var cwt = cw[t];
+            var owt = ow[t];
+            for (var v = 0; v < vc; v++)
+            {
+                var s0 = TV.Fma(h3, Value(ref sv0, 3, v), TV.Fma(h2, Value(ref sv0, 2, v), TV.Fma(h1, Value(ref sv0, 1, v), TV.Mul(h0, Value(ref sv0, 0, v)))));
+                var s1 = TV.Fma(k3, Value(ref sv1, 3, v), TV.Fma(k2, Value(ref sv1, 2, v), TV.Fma(k1, Value(ref sv1, 1, v), TV.Mul(k0, Value(ref sv1, 0, v)))));
+                var wt = TV.Splat(v < a ? cwt : owt);
+                ref var acc0 = ref Unsafe.Add(ref acc, v * lanes);
+                ref var acc1 = ref Unsafe.Add(ref acc, (v * lanes) + w);
+                TV.Store(TV.Fma(s0, wt, TV.Load(ref acc0)), ref acc0);
+                TV.Store(TV.Fma(s1, wt, TV.Load(ref acc1)), ref acc1);
+            }
+
+            if (t == T)
+            {
+                break;
+            }
+
+            var n0 = Next(0, h0, h1, h2, h3, ref pv0, lanes);
+            var n1 = Next(1, h0, h1, h2, h3, ref pv0, lanes);
+            var n2 = Next(2, h0, h1, h2, h3, ref pv0, lanes);
+            var n3 = Next(3, h0, h1, h2, h3, ref pv0, lanes);
+            var q0 = Next(0, k0, k1, k2, k3, ref pv1, lanes);
+            var q1 = Next(1, k0, k1, k2, k3, ref pv1, lanes);
+            var q2 = Next(2, k0, k1, k2, k3, ref pv1, lanes);
+            var q3 = Next(3, k0, k1, k2, k3, ref pv1, lanes);
             (h0, h1, h2, h3) = (n0, n1, n2, n3);
             (k0, k1, k2, k3) = (q0, q1, q2, q3);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector<double> Next(int to, Vector<double> m0, Vector<double> m1, Vector<double> m2, Vector<double> m3, ref Vector<double> p)
+        TV Value(ref double values, int x, int v) => TV.Load(ref Unsafe.Add(ref values, ((x * vc) + v) * lanes));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static TV Next(int to, TV m0, TV m1, TV m2, TV m3, ref double p, int lanes)
         {
-            ref var row = ref Unsafe.Add(ref p, 4 * to);
-            return Vector.FusedMultiplyAdd(m3, Unsafe.Add(ref row, 3), Vector.FusedMultiplyAdd(m2, Unsafe.Add(ref row, 2), Vector.FusedMultiplyAdd(m1, Unsafe.Add(ref row, 1), m0 * row)));
+            ref var row = ref Unsafe.Add(ref p, 4 * to * lanes);
+            return TV.Fma(m3, TV.Load(ref Unsafe.Add(ref row, 3 * lanes)), TV.Fma(m2, TV.Load(ref Unsafe.Add(ref row, 2 * lanes)), TV.Fma(m1, TV.Load(ref Unsafe.Add(ref row, lanes)), TV.Mul(m0, TV.Load(ref row)))));
         }
+    }
+
+    /// <summary>The few vector operations of the trace, so that one kernel serves every width.</summary>
+    private interface ILaneVector<TSelf>
+        where TSelf : struct, ILaneVector<TSelf>
+    {
+        static abstract int Width { get; }
+
+        static abstract TSelf Zero { get; }
+
+        static abstract TSelf Splat(double x);
+
+        static abstract TSelf Load(ref double at);
+
+        static abstract void Store(TSelf v, ref double at);
+
+        /// <summary><c>a·b + c</c> with one rounding.</summary>
+        static abstract TSelf Fma(TSelf a, TSelf b, TSelf c);
+
+        static abstract TSelf Mul(TSelf a, TSelf b);
+
+        static abstract TSelf Add(TSelf a, TSelf b);
+    }
+
+    /// <summary>512-bit lanes.</summary>
+    private readonly struct Wide(Vector512<double> v) : ILaneVector<Wide>
+    {
+        private readonly Vector512<double> _v = v;
+
+        public static int Width => Vector512<double>.Count;
+
+        public static Wide Zero => new(Vector512<double>.Zero);
+
+        public static Wide Splat(double x) => new(Vector512.Create(x));
+
+        public static Wide Load(ref double at) => new(Vector512.LoadUnsafe(ref at));
+
+        public static void Store(Wide v, ref double at) => v._v.StoreUnsafe(ref at);
+
+        public static Wide Fma(Wide a, Wide b, Wide c) => new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
+
+        public static Wide Mul(Wide a, Wide b) => new(a._v * b._v);
+
+        public static Wide Add(Wide a, Wide b) => new(a._v + b._v);
+    }
+
+    /// <summary><see cref="Vector{T}"/> lanes.</summary>
+    private readonly struct Narrow(Vector<double> v) : ILaneVector<Narrow>
+    {
+        private readonly Vector<double> _v = v;
+
+        public static int Width => Vector<double>.Count;
+
+        public static Narrow Zero => new(Vector<double>.Zero);
+
+        public static Narrow Splat(double x) => new(new Vector<double>(x));
+
+        public static Narrow Load(ref double at) => new(Vector.LoadUnsafe(ref at));
+
+        public static void Store(Narrow v, ref double at) => v._v.StoreUnsafe(ref at);
+
+        public static Narrow Fma(Narrow a, Narrow b, Narrow c) => new(Vector.FusedMultiplyAdd(a._v, b._v, c._v));
+
+        public static Narrow Mul(Narrow a, Narrow b) => new(a._v * b._v);
+
+        public static Narrow Add(Narrow a, Narrow b) => new(a._v + b._v);
     }
 
     private sealed record RowSpec(bool Absorbing, bool IsRate, int Remainder, (int To, ModelFunction F)[] Entries, (int Account, ModelFunction F, double Price)[] Flows, (int Outcome, ModelFunction F)[] Outcomes);

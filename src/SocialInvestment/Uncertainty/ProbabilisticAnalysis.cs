@@ -498,7 +498,6 @@ public static class HomogeneousPsa
         var chunks = (K + ChunkSize - 1) / ChunkSize;
         var moments = new RunningMoments[Math.Min(chunks, WaveChunks) * V];
         var merged = new RunningMoments[V];
-        var baseValues = specification.Model.BaseParameters.AsSpan().ToArray();
         var completed = 0;
         var lanes = HomogeneousCohortKernel.Lanes;
         var po = new ParallelOptions
@@ -518,19 +517,23 @@ public static class HomogeneousPsa
                 var lo = c * ChunkSize;
                 var hi = Math.Min(K, lo + ChunkSize);
                 var chunkTotals = totals is null ? local.Totals.AsSpan(0, (hi - lo) * V) : totals.AsSpan(lo * V, (hi - lo) * V);
-                for (var start = lo; start < hi; start += lanes)
+                for (var first = lo; first < hi; first += ws.DrawBatch)
                 {
-                    var count = Math.Min(lanes, hi - start);
-                    for (var lane = 0; lane < lanes; lane++)
+                    // Draw a batch of parameter sets in vector lanes (rows past the end repeat the last draw) …
+                    var drawn = Math.Min(ws.DrawBatch, hi - first);
+                    specification.DrawLanes(options.Seed, first, drawn, ws.Random, ws.LaneRows);
+                    for (var g = 0; g < drawn; g += lanes)
                     {
-                        baseValues.CopyTo(ws.Parameters, 0);
-                        specification.DrawInto(options.Seed, start + Math.Min(lane, count - 1), ws.Parameters);
-                        kernel.EvaluateCell(ws.Values, ws.CellP, ws.CellValues);
-                        ws.Load(lane);
-                    }
+                        // … then evaluate and trace them, one kernel batch of lanes at a time.
+                        var count = Math.Min(lanes, drawn - g);
+                        for (var lane = 0; lane < lanes; lane++)
+                        {
+                            kernel.EvaluateLane(ws.LaneParameters[g + lane], ws, lane);
+                        }
 
-                    kernel.RunBatch(ws);
-                    ws.Store(chunkTotals.Slice((start - lo) * V, count * V), count);
+                        kernel.RunBatch(ws);
+                        ws.Store(chunkTotals.Slice((first + g - lo) * V, count * V), count);
+                    }
                 }
 
                 for (var v = 0; v < V; v++)

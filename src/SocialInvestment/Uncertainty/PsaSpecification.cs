@@ -213,6 +213,56 @@ public sealed class PsaSpecification
     }
 
     /// <summary>
+    /// Draws <c>first + l</c> for the lanes <c>l</c> of <paramref name="lanes"/> at once, into
+    /// <paramref name="rows"/>[l] (one array of <c>Model.Parameters.Count</c> values per lane, holding
+    /// the values of the parameters without a distribution): every row is bit for bit what
+    /// <see cref="DrawInto"/> writes for that draw, each distribution sampled for all lanes in
+    /// vectors (<see cref="RandomLanes"/>). Lanes from <paramref name="count"/> on repeat draw
+    /// <c>first + count − 1</c>. Allocation-free after the first call.
+    /// </summary>
+    /// <param name="seed">The PSA seed.</param>
+    /// <param name="first">The first lane's draw index.</param>
+    /// <param name="count">The distinct draws, 1 … <c>rows.Length</c>.</param>
+    /// <param name="lanes">The worker's random lanes, with at least <c>rows.Length</c> lanes.</param>
+    /// <param name="rows">One parameter vector per lane, at most <see cref="RandomLanes.Capacity"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void DrawLanes(ulong seed, long first, int count, RandomLanes lanes, ReadOnlySpan<double[]> rows)
+    {
+        if (rows.Length > lanes.Capacity || count > rows.Length)
+        {
+            throw new ArgumentException($"At most {lanes.Capacity} rows, and at least {count}.", nameof(rows));
+        }
+
+        lanes.Reset(seed, first, count);
+        foreach (var e in _entries)
+        {
+            if (e.Univariate is { } d)
+            {
+                var values = lanes.Buffer(lanes.Capacity);
+                d.SampleLanes(lanes, values);
+                var index = e.Parameters[0].Index;
+                for (var l = 0; l < rows.Length; l++)
+                {
+                    rows[l][index] = values[l];
+                }
+            }
+            else
+            {
+                var n = e.Parameters.Length;
+                var values = lanes.Buffer(lanes.Capacity * n);
+                e.Dirichlet!.SampleLanes(lanes, values);
+                for (var l = 0; l < rows.Length; l++)
+                {
+                    for (var i = 0; i < n; i++)
+                    {
+                        rows[l][e.Parameters[i].Index] = values[(l * n) + i];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Low and high values of each uncertain univariate parameter at the given quantiles of its
     /// distribution (for one-way sensitivity and tornado diagrams).
     /// </summary>

@@ -46,6 +46,24 @@ public struct RandomSource
         }
     }
 
+    /// <summary>A stream at a given xoshiro256** state (for <see cref="RandomLanes"/>, which keeps the lanes' states in columns).</summary>
+    internal RandomSource(ulong s0, ulong s1, ulong s2, ulong s3)
+    {
+        _s0 = s0;
+        _s1 = s1;
+        _s2 = s2;
+        _s3 = s3;
+    }
+
+    /// <summary>The xoshiro256** state words.</summary>
+    internal readonly void GetState(out ulong s0, out ulong s1, out ulong s2, out ulong s3)
+    {
+        s0 = _s0;
+        s1 = _s1;
+        s2 = _s2;
+        s3 = _s3;
+    }
+
     /// <summary>The stream for <paramref name="stream"/> under <paramref name="seed"/>; same as the two-key constructor.</summary>
     /// <param name="seed">Any 64-bit seed.</param>
     /// <param name="stream">Stream number.</param>
@@ -91,7 +109,8 @@ public struct RandomSource
         return Math.Abs(x) < Ziggurat.X[i + 1] ? x : NextNormalSlow(i, x);
     }
 
-    private double NextNormalSlow(int i, double x)
+    /// <summary>The ziggurat's rare branch: layer <paramref name="i"/> rejected the candidate <paramref name="x"/> of the fast test.</summary>
+    internal double NextNormalSlow(int i, double x)
     {
         while (true)
         {
