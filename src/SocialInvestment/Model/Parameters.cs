@@ -151,6 +151,9 @@ public readonly struct Quantity : IEquatable<Quantity>
 
     internal int ParameterIndex => _parameterIndex - 1;
 
+    /// <summary>The value of a constant; the factor on the parameter of a parameter quantity.</summary>
+    internal double Coefficient => _constant;
+
     /// <summary>
     /// This quantity times <paramref name="factor"/>: a constant's value, or the factor on a parameter's
     /// value (so a parameter quantity stays one that varies with its parameter). A factor of 1 returns

@@ -695,6 +695,7 @@ internal sealed partial class CohortDrawEvaluator
                 var cache = _rowCache[s][si];
                 var pl = _pl![s][si];
                 var rowOffset = lanes.RowOffset[s][si];
+                var (rowKernel, positions) = BindRowLanes(s, si);
                 for (var k = 0; k < rows.Length; k++)
                 {
                     var tx = rows[k];
@@ -710,8 +711,24 @@ internal sealed partial class CohortDrawEvaluator
                     }
 
                     var lean = rowLean[k];
+                    var scalar = ulong.MaxValue;
+                    if (lean is not null && positions[k] is { } position)
+                    {
+                        // All lanes at once; a lane that fails a check goes through the scalar path below, which rejects it as before.
+                        scalar = rowKernel.Row(lean, pl.AsSpan(off, n * W), position, n);
+                        if (scalar == 0)
+                        {
+                            continue;
+                        }
+                    }
+
                     for (var lane = 0; lane < W; lane++)
                     {
+                        if ((scalar & (1UL << lane)) == 0)
+                        {
+                            continue;
+                        }
+
                         // The scratch row is all 0 here; the kernels write within the row's structural non-zeros.
                         var compiler = compilers[lane][s][si]!;
                         if (!(lean is not null && compiler.LeanRow(lean, row)))
@@ -763,8 +780,24 @@ internal sealed partial class CohortDrawEvaluator
                     var evaluate = cellEvaluate[k];
                     var leanCell = plan.CellLean[si][k];
                     var fixedProjection = e._cellFixed[s][si][k]!;
+                    var scalar = ulong.MaxValue;
+                    if (leanCell is not null)
+                    {
+                        // All lanes at once; a lane with a value that is not finite goes through the scalar path below, which rejects it as before.
+                        scalar = rowKernel.Cell(leanCell, fixedProjection, e._coefByAccount, e._coefficients.Length, e._outcomeLane, J - e._outcomeLane, gl.AsSpan(off, J * W));
+                        if (scalar == 0)
+                        {
+                            continue;
+                        }
+                    }
+
                     for (var lane = 0; lane < W; lane++)
                     {
+                        if ((scalar & (1UL << lane)) == 0)
+                        {
+                            continue;
+                        }
+
                         if (leanCell is not null && compilers[lane][s][si]!.LeanCell(leanCell, fixedProjection, e._coefByAccount, e._coefficients.Length, e._outcomeLane, g))
                         {
                             for (var j = 0; j < J; j++)

@@ -16,7 +16,7 @@ namespace SocialInvestment.Tests.Model;
 public class LeanRowTests
 {
     /// <summary>Rate rows with drawn levels, a tunnel, hazard-ratio (power, decaying, age window) and relative-risk (linear) effects, a drawn uptake, probability rows with a remainder and hazard-ratio, odds-ratio, relative-risk and proportional absolute-change effects on them, and a rate that some draws make negative.</summary>
-    private static (LifeCourseModel Model, PsaSpecification Spec) Mixed(UptakeMode mode)
+    internal static (LifeCourseModel Model, PsaSpecification Spec) Mixed(UptakeMode mode)
     {
         var b = new LifeCourseModelBuilder("lean-rows");
         b.AddState("A", tunnelCycles: 2).AddState("B").AddState("C").AddState("E").AddState("Dead", absorbing: true);

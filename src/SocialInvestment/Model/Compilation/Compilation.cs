@@ -560,6 +560,11 @@ internal sealed class SubcohortCompiler
     private readonly bool[] _outcomeEffectIn;
     private readonly double[] _q;
     private readonly double[] _lean;
+    private LeanFactorTable? _planFactors;
+    private LeanFactorTable? _factorsOf;
+    private int _factorsCount;
+    private double[] _factorValue = [];
+    private double[] _factorWeighted = [];
     private readonly double[] _outcomeBase;
     private readonly double[] _outcomeWork;
     private readonly double[] _outcomeMix;
@@ -666,6 +671,9 @@ internal sealed class SubcohortCompiler
     public void Rebind(SubcohortPlan plan)
     {
         Plan = plan;
+
+        // The lean rows' factors read the weights and parameters: computed again by the next lean row.
+        _factorsOf = null;
         var interventions = _c.Strategy.Interventions;
         for (var a = 0; a < _activeIndex.Length; a++)
         {
@@ -686,6 +694,16 @@ internal sealed class SubcohortCompiler
 
     /// <summary>The strategy's intervention indices acting on this sub-cohort.</summary>
     public int[] ActiveIndex => _activeIndex;
+
+    /// <summary>The weight of each active intervention's effects and costs at the current parameter values: 1, or its uptake under <see cref="UptakeMode.MeanEffect"/>.</summary>
+    public ReadOnlySpan<double> Weights => _weights;
+
+    /// <summary>The cycle length in years.</summary>
+    public double Dt => _c.Dt;
+
+    /// <summary>The context of the row or cell of (<paramref name="t"/>, <paramref name="x"/>) at the current parameter values, as the lean row and cell evaluate their functions in.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public ModelContext LeanContext(int t, int x) => new(t, _c.Dt, Plan.StartAge, _c.Space.TimeInStateOf[x], _paramsAt[t]);
 
     /// <summary>Compiles every block.</summary>
     public Subcohort Compile()
@@ -892,6 +910,7 @@ internal sealed class SubcohortCompiler
         }
 
         var slots = set.ToArray();
+        var factors = _planFactors ??= new LeanFactorTable();
         var entries = new LeanRowPlan.Entry[kernel.Entries.Length];
         for (var i = 0; i < entries.Length; i++)
         {
@@ -903,7 +922,8 @@ internal sealed class SubcohortCompiler
                 var e = re.Effect;
                 if (rate && re.To == to && e.Measure is EffectMeasure.HazardRatio or EffectMeasure.RelativeRisk && (e.Ages is null || e.Ages.Contains(age)))
                 {
-                    effects.Add(new LeanRowPlan.Effect(re.Active, e.Size, e.Profile.Multiplier(tau), e.Scaling));
+                    var m = e.Profile.Multiplier(tau);
+                    effects.Add(new LeanRowPlan.Effect(re.Active, e.Size, m, e.Scaling, factors.IndexOf(re.Active, e.Size, m, e.Scaling, false)));
                 }
             }
 
@@ -912,8 +932,16 @@ internal sealed class SubcohortCompiler
         }
 
         var B = c.Space.BaseCount;
-        var probabilityEffects = onProbabilities.Select(re => new LeanRowPlan.ProbabilityEffect(re.Active, Array.IndexOf(slots, re.To), re.Effect.Measure, re.Effect.Balance, re.Effect.Size, re.Effect.Profile.Multiplier(tau), re.Effect.Scaling)).ToArray();
-        return new LeanRowPlan(t, x, kernel.IsRate, balance >= 0 ? Array.IndexOf(slots, balance) : -1, [.. slots.Select(j => c.Destinations[(x * B) + j])], entries, onProbabilities.Count > 0 ? Array.IndexOf(slots, kernel.Balance) : -1, probabilityEffects);
+        var probabilityEffects = new LeanRowPlan.ProbabilityEffect[onProbabilities.Count];
+        for (var i = 0; i < probabilityEffects.Length; i++)
+        {
+            var (active, _, e, to) = onProbabilities[i];
+            var m = e.Profile.Multiplier(tau);
+            var factor = factors.IndexOf(active, e.Size, m, e.Scaling, e.Measure is not (EffectMeasure.RelativeRisk or EffectMeasure.HazardRatio or EffectMeasure.OddsRatio));
+            probabilityEffects[i] = new LeanRowPlan.ProbabilityEffect(active, Array.IndexOf(slots, to), e.Measure, e.Balance, e.Size, m, e.Scaling, factor);
+        }
+
+        return new LeanRowPlan(t, x, kernel.IsRate, balance >= 0 ? Array.IndexOf(slots, balance) : -1, [.. slots.Select(j => c.Destinations[(x * B) + j])], entries, onProbabilities.Count > 0 ? Array.IndexOf(slots, kernel.Balance) : -1, probabilityEffects, factors);
     }
 
     /// <summary>
@@ -935,6 +963,15 @@ internal sealed class SubcohortCompiler
         q.Clear();
         var parameters = _paramsAt[r.T];
         var ctx = new ModelContext(r.T, dt, Plan.StartAge, c.Space.TimeInStateOf[r.X], parameters);
+        if (!ReferenceEquals(r.Factors, _factorsOf) || r.Factors.Count != _factorsCount)
+        {
+            LeanFactors(r.Factors, _factorValue.Length >= r.Factors.Count ? _factorValue : _factorValue = new double[r.Factors.Count], _factorWeighted.Length >= r.Factors.Count ? _factorWeighted : _factorWeighted = new double[r.Factors.Count]);
+            _factorsOf = r.Factors;
+            _factorsCount = r.Factors.Count;
+        }
+
+        var factorValue = _factorValue;
+        var factorWeighted = _factorWeighted;
         foreach (ref readonly var e in r.Entries.AsSpan())
         {
             double v;
@@ -953,9 +990,7 @@ internal sealed class SubcohortCompiler
 
             foreach (var fx in e.Effects)
             {
-                var factor = TransitionRowKernel.ScaledRatio(fx.Size.Evaluate(parameters), fx.M, fx.Scaling);
-                var w = _weights[fx.Active];
-                v *= w == 1 ? factor : 1 + (w * (factor - 1));
+                v *= factorWeighted[fx.Factor];
             }
 
             q[e.Slot] += v;
@@ -997,15 +1032,14 @@ internal sealed class SubcohortCompiler
         // Effects on probabilities, as the kernel applies them (destinations outside the slots are 0 and stay 0).
         foreach (ref readonly var pe in r.ProbabilityEffects.AsSpan())
         {
-            var size = pe.Size.Evaluate(parameters);
-            var m = pe.M;
+            var factor = factorValue[pe.Factor];
             var p = Math.Clamp(q[pe.Slot], 0, 1);
             var changed = pe.Measure switch
             {
-                EffectMeasure.RelativeRisk => p * TransitionRowKernel.ScaledRatio(size, m, pe.Scaling),
-                EffectMeasure.HazardRatio => RateConversion.ApplyHazardRatio(p, TransitionRowKernel.ScaledRatio(size, m, pe.Scaling)),
-                EffectMeasure.OddsRatio => RateConversion.ApplyOddsRatio(p, TransitionRowKernel.ScaledRatio(size, m, pe.Scaling)),
-                _ => p + (m * size),
+                EffectMeasure.RelativeRisk => p * factor,
+                EffectMeasure.HazardRatio => RateConversion.ApplyHazardRatio(p, factor),
+                EffectMeasure.OddsRatio => RateConversion.ApplyOddsRatio(p, factor),
+                _ => p + factor,
             };
             var w = _weights[pe.Active];
             if (w != 1)
@@ -1069,6 +1103,29 @@ internal sealed class SubcohortCompiler
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The factors of <paramref name="table"/> at the current parameter values and weights (after
+    /// <see cref="Rebind"/>): per factor its value into <paramref name="value"/>, the scaled ratio
+    /// <c>ScaledRatio(size, m, scaling)</c> or the change <c>m·size</c>, and into <paramref name="weighted"/>
+    /// what a rate multiplies by, <c>w == 1 ? factor : 1 + w·(factor − 1)</c> with <c>w</c> the active
+    /// intervention's weight: the operations <see cref="TransitionRowKernel.Compute(LifeCourseModel, in ModelContext, double, RowEffect[], double[], double, Span{double}, ProblemReport, Action{int}?, Span{double}, ulong)"/>
+    /// does per row, so a row reading them is unchanged bit for bit. Only for tables of this compiler's
+    /// plans (no parameter effects: every point reads the compilation's parameter values).
+    /// </summary>
+    public void LeanFactors(LeanFactorTable table, Span<double> value, Span<double> weighted)
+    {
+        var parameters = _c.Parameters;
+        for (var i = 0; i < table.Count; i++)
+        {
+            var f = table[i];
+            var size = f.Size.Evaluate(parameters);
+            var factor = f.IsChange ? f.M * size : TransitionRowKernel.ScaledRatio(size, f.M, f.Scaling);
+            var w = _weights[f.Active];
+            value[i] = factor;
+            weighted[i] = w == 1 ? factor : 1 + (w * (factor - 1));
+        }
     }
 
     /// <summary>

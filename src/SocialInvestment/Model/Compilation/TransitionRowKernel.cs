@@ -444,8 +444,9 @@ internal delegate void ProblemReport(ProblemSubject target, string subject, stri
 /// </summary>
 internal sealed class LeanRowPlan
 {
-    public LeanRowPlan(int t, int x, bool isRate, int balanceSlot, int[] expanded, Entry[] entries, int effectBalanceSlot, ProbabilityEffect[] probabilityEffects)
+    public LeanRowPlan(int t, int x, bool isRate, int balanceSlot, int[] expanded, Entry[] entries, int effectBalanceSlot, ProbabilityEffect[] probabilityEffects, LeanFactorTable factors)
     {
+        Factors = factors;
         T = t;
         X = x;
         IsRate = isRate;
@@ -455,6 +456,9 @@ internal sealed class LeanRowPlan
         EffectBalanceSlot = effectBalanceSlot;
         ProbabilityEffects = probabilityEffects;
     }
+
+    /// <summary>The table of the effects' factors (shared by the rows the same compiler planned); <see cref="Effect.Factor"/> and <see cref="ProbabilityEffect.Factor"/> index it.</summary>
+    public LeanFactorTable Factors { get; }
 
     /// <summary>The slot of <see cref="TransitionRowKernel.Balance"/>, which takes what an effect on probabilities adds or removes (−1 without such effects).</summary>
     public int EffectBalanceSlot { get; }
@@ -470,7 +474,8 @@ internal sealed class LeanRowPlan
     /// <param name="Size">The ratio or change.</param>
     /// <param name="M">The profile multiplier at the cycle's model time.</param>
     /// <param name="Scaling">How the multiplier scales a ratio.</param>
-    internal readonly record struct ProbabilityEffect(int Active, int Slot, EffectMeasure Measure, EffectBalance Balance, Quantity Size, double M, EffectScaling Scaling);
+    /// <param name="Factor">Its factor in <see cref="Factors"/>: the scaled ratio, or <c>M·Size</c> for an absolute change.</param>
+    internal readonly record struct ProbabilityEffect(int Active, int Slot, EffectMeasure Measure, EffectBalance Balance, Quantity Size, double M, EffectScaling Scaling, int Factor);
 
     /// <summary>The cycle.</summary>
     public int T { get; }
@@ -504,5 +509,6 @@ internal sealed class LeanRowPlan
     /// <param name="Size">The ratio.</param>
     /// <param name="M">The profile multiplier at the cycle's model time.</param>
     /// <param name="Scaling">How the multiplier scales the ratio.</param>
-    internal readonly record struct Effect(int Active, Quantity Size, double M, EffectScaling Scaling);
+    /// <param name="Factor">Its factor in <see cref="Factors"/> (the row multiplies by its weighted value).</param>
+    internal readonly record struct Effect(int Active, Quantity Size, double M, EffectScaling Scaling, int Factor);
 }

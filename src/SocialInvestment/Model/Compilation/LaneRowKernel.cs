@@ -1,0 +1,487 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace SocialInvestment.Model;
+
+/// <summary>
+/// The lean row (<see cref="SubcohortCompiler.LeanRow"/>) and the lean cell (<see cref="Cell"/>) for W draws at once, one draw per lane of a
+/// vector of the hardware's width (<see cref="IsSupported"/>): lane l reads the parameter values and
+/// weights of the l-th of the sub-cohort compilers it is bound to (<see cref="Bind"/>, one compilation
+/// per draw, all of the same sub-cohort split). The drawn entries' model functions are called per lane
+/// (scalar delegate calls); the effects (from a per-lane factor table, <see cref="SubcohortCompiler.LeanFactors"/>),
+/// the competing risks, the remainder, the effects on probabilities, the checks and the clamping run on
+/// vectors, with per lane the same IEEE operations in the same order as the scalar lean row, so each
+/// lane's row is that row bit for bit. The exponentials (<see cref="Math.Exp"/>,
+/// <see cref="Numerics.ExpM1(double, double)"/>) and the hazard- and odds-ratio conversions
+/// (<see cref="RateConversion"/>) are the scalar calls per lane. The row is written lane-major,
+/// <c>output[i·W + lane]</c>, over a row layout given by the caller (each slot's position in it). A lane
+/// whose row fails a check is reported in the returned mask and its part of the output is unspecified:
+/// the caller computes it with the scalar path, which rejects it and falls back as before. Not thread-safe:
+/// one kernel per worker.
+/// </summary>
+internal sealed class LaneRowKernel
+{
+    private readonly int _w;
+    private readonly ModelContext[] _ctx;
+    private readonly double[] _values;
+    private readonly double[] _stay;
+    private readonly double[] _scale;
+    private SubcohortCompiler[] _lanes = [];
+    private double[] _q = [];
+    private double[] _factor = [];
+    private double[] _weighted = [];
+    private double[] _weights = [];
+    private double[] _one = [];
+    private double[] _oneWeighted = [];
+    private LeanFactorTable? _table;
+    private int _tableCount;
+
+    /// <summary>A kernel for <paramref name="w"/> lanes (<see cref="IsSupported"/>).</summary>
+    public LaneRowKernel(int w)
+    {
+        if (!IsSupported(w))
+        {
+            throw new ArgumentOutOfRangeException(nameof(w), w, "The lane count must be the width of a hardware vector of doubles.");
+        }
+
+        _w = w;
+        _ctx = new ModelContext[w];
+        _values = new double[w];
+        _stay = new double[w];
+        _scale = new double[w];
+    }
+
+    /// <summary>True when <paramref name="w"/> lanes are one vector: <see cref="Vector512{T}"/> when accelerated, or <see cref="Vector{T}"/>.</summary>
+    public static bool IsSupported(int w) => (Vector512.IsHardwareAccelerated && w == Vector512<double>.Count) || w == Vector<double>.Count;
+
+    /// <summary>
+    /// Binds the kernel to the compilers of one sub-cohort, lane l to <paramref name="lanes"/>[l], after
+    /// their <see cref="SubcohortCompiler.Rebind"/> for the draws: the weights are read now, the factors
+    /// by the first row. The array is kept (not copied) until the next bind.
+    /// </summary>
+    public void Bind(SubcohortCompiler[] lanes)
+    {
+        var W = _w;
+        if (lanes.Length != W)
+        {
+            throw new ArgumentException("One compiler per lane.", nameof(lanes));
+        }
+
+        _lanes = lanes;
+        _table = null;
+        var A = lanes[0].Weights.Length;
+        if (_weights.Length < A * W)
+        {
+            _weights = new double[A * W];
+        }
+
+        for (var l = 0; l < W; l++)
+        {
+            var weights = lanes[l].Weights;
+            for (var a = 0; a < A; a++)
+            {
+                _weights[(a * W) + l] = weights[a];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The lean row <paramref name="r"/> for every lane into <paramref name="output"/>
+    /// (<c>[i·W + lane]</c>, <paramref name="width"/> positions, all written: a position no slot reaches is 0), slot j
+    /// at position <paramref name="position"/>[j]. Returns the lanes (bit l) whose row fails a check;
+    /// their output is unspecified.
+    /// </summary>
+    public ulong Row(LeanRowPlan r, Span<double> output, ReadOnlySpan<int> position, int width)
+    {
+        if (position.Length != r.Expanded.Length || output.Length < width * _w)
+        {
+            throw new ArgumentException("The row layout does not fit the plan.");
+        }
+
+        if (!ReferenceEquals(r.Factors, _table) || r.Factors.Count != _tableCount)
+        {
+            BindFactors(r.Factors);
+        }
+
+        return Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count
+            ? Row<Lanes512>(r, output, position, width)
+            : Row<LanesN>(r, output, position, width);
+    }
+
+    private void BindFactors(LeanFactorTable table)
+    {
+        var W = _w;
+        var F = table.Count;
+        if (_factor.Length < F * W)
+        {
+            _factor = new double[F * W];
+            _weighted = new double[F * W];
+            _one = new double[F];
+            _oneWeighted = new double[F];
+        }
+
+        for (var l = 0; l < W; l++)
+        {
+            _lanes[l].LeanFactors(table, _one.AsSpan(0, F), _oneWeighted.AsSpan(0, F));
+            for (var f = 0; f < F; f++)
+            {
+                _factor[(f * W) + l] = _one[f];
+                _weighted[(f * W) + l] = _oneWeighted[f];
+            }
+        }
+
+        _table = table;
+        _tableCount = F;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ulong Row<TV>(LeanRowPlan r, Span<double> output, ReadOnlySpan<int> position, int width)
+        where TV : struct, ILaneVector<TV>
+    {
+        var W = _w;
+        var lanes = _lanes;
+        var n = r.Expanded.Length;
+        if (_q.Length < n * W)
+        {
+            _q = new double[n * W];
+        }
+
+        ref var q0 = ref MemoryMarshal.GetArrayDataReference(_q);
+        ref var f0 = ref MemoryMarshal.GetArrayDataReference(_factor);
+        ref var fw0 = ref MemoryMarshal.GetArrayDataReference(_weighted);
+        ref var w0 = ref MemoryMarshal.GetArrayDataReference(_weights);
+        var zero = TV.Create(0.0);
+        var one = TV.Create(1.0);
+        for (var j = 0; j < n; j++)
+        {
+            TV.Store(zero, ref Unsafe.Add(ref q0, j * W));
+        }
+
+        var fail = 0UL;
+        var contexts = false;
+        var values = _values;
+        foreach (ref readonly var e in r.Entries.AsSpan())
+        {
+            TV v;
+            if (e.Evaluate)
+            {
+                if (!contexts)
+                {
+                    for (var l = 0; l < W; l++)
+                    {
+                        _ctx[l] = lanes[l].LeanContext(r.T, r.X);
+                    }
+
+                    contexts = true;
+                }
+
+                for (var l = 0; l < W; l++)
+                {
+                    if ((fail & (1UL << l)) != 0)
+                    {
+                        // The scalar row has returned already.
+                        values[l] = 0;
+                        continue;
+                    }
+
+                    var x = e.F(in _ctx[l]);
+                    if (!double.IsFinite(x) || (e.IsRate ? x < 0 : x < -TransitionRowKernel.Tolerance || x > 1 + TransitionRowKernel.Tolerance))
+                    {
+                        fail |= 1UL << l;
+                    }
+
+                    values[l] = x;
+                }
+
+                v = TV.Load(ref MemoryMarshal.GetArrayDataReference(values));
+            }
+            else
+            {
+                v = TV.Create(e.Cached);
+            }
+
+            foreach (var fx in e.Effects)
+            {
+                v *= TV.Load(ref Unsafe.Add(ref fw0, fx.Factor * W));
+            }
+
+            ref var qs = ref Unsafe.Add(ref q0, e.Slot * W);
+            TV.Store(TV.Load(ref qs) + v, ref qs);
+        }
+
+        if (r.IsRate)
+        {
+            var total = zero;
+            for (var j = 0; j < n; j++)
+            {
+                total += TV.Load(ref Unsafe.Add(ref q0, j * W));
+            }
+
+            // Per lane: stay = e^(−total·dt); scale = −expm1(−total·dt)/total (0 for an infinite total), applied where total > 0.
+            var exponent = TV.Negate(total) * TV.Create(lanes[0].Dt);
+            TV.Store(exponent, ref MemoryMarshal.GetArrayDataReference(_stay));
+            TV.Store(total, ref MemoryMarshal.GetArrayDataReference(_scale));
+            for (var l = 0; l < W; l++)
+            {
+                var x = _stay[l];
+                var t = _scale[l];
+                var stay = Math.Exp(x);
+                _stay[l] = stay;
+                _scale[l] = t > 0 && double.IsFinite(t) ? -Numerics.ExpM1(x, stay) / t : 0.0;
+            }
+
+            var positive = TV.GreaterThan(total, zero);
+            var scale = TV.Load(ref MemoryMarshal.GetArrayDataReference(_scale));
+            for (var j = 0; j < n; j++)
+            {
+                ref var qj = ref Unsafe.Add(ref q0, j * W);
+                var value = TV.Load(ref qj);
+                TV.Store(TV.Select(positive, value * scale, value), ref qj);
+            }
+
+            ref var qb = ref Unsafe.Add(ref q0, r.BalanceSlot * W);
+            TV.Store(TV.Load(ref qb) + TV.Load(ref MemoryMarshal.GetArrayDataReference(_stay)), ref qb);
+        }
+        else if (r.BalanceSlot >= 0)
+        {
+            var others = zero;
+            for (var j = 0; j < n; j++)
+            {
+                others += TV.Load(ref Unsafe.Add(ref q0, j * W));
+            }
+
+            ref var qb = ref Unsafe.Add(ref q0, r.BalanceSlot * W);
+            TV.Store(TV.Load(ref qb) + (one - others), ref qb);
+        }
+
+        // Effects on probabilities, per lane as the scalar row applies them.
+        foreach (ref readonly var pe in r.ProbabilityEffects.AsSpan())
+        {
+            ref var qs = ref Unsafe.Add(ref q0, pe.Slot * W);
+            var factor = TV.Load(ref Unsafe.Add(ref f0, pe.Factor * W));
+            var p = Clamp01(TV.Load(ref qs), zero, one);
+            TV changed;
+            switch (pe.Measure)
+            {
+                case EffectMeasure.RelativeRisk:
+                    changed = p * factor;
+                    break;
+                case EffectMeasure.HazardRatio:
+                case EffectMeasure.OddsRatio:
+                    {
+                        var hazard = pe.Measure == EffectMeasure.HazardRatio;
+                        TV.Store(p, ref MemoryMarshal.GetArrayDataReference(_stay));
+                        for (var l = 0; l < W; l++)
+                        {
+                            // A lane the scalar row has left would not reach the conversion (whose guards may throw).
+                            _scale[l] = (fail & (1UL << l)) != 0 ? 0
+                                : hazard ? RateConversion.ApplyHazardRatio(_stay[l], _factor[(pe.Factor * W) + l])
+                                : RateConversion.ApplyOddsRatio(_stay[l], _factor[(pe.Factor * W) + l]);
+                        }
+
+                        changed = TV.Load(ref MemoryMarshal.GetArrayDataReference(_scale));
+                        break;
+                    }
+
+                default:
+                    changed = p + factor;
+                    break;
+            }
+
+            var w = TV.Load(ref Unsafe.Add(ref w0, pe.Active * W));
+            changed = TV.Select(TV.Equal(w, one), changed, p + (w * (changed - p)));
+            if (pe.Balance == EffectBalance.Proportional)
+            {
+                var below = TV.LessThan(p, one);
+                var scale = (one - changed) / (one - p);
+
+                // The scalar row leaves a non-finite scale to the general kernel.
+                fail |= TV.Bits(below) & ~TV.Bits(TV.IsFinite(scale));
+                for (var j = 0; j < n; j++)
+                {
+                    if (j != pe.Slot)
+                    {
+                        ref var qj = ref Unsafe.Add(ref q0, j * W);
+                        var value = TV.Load(ref qj);
+                        TV.Store(TV.Select(below, value * scale, value), ref qj);
+                    }
+                }
+
+                ref var qe = ref Unsafe.Add(ref q0, r.EffectBalanceSlot * W);
+                var balance = TV.Load(ref qe);
+                TV.Store(TV.Select(below, balance, balance - (changed - TV.Load(ref qs))), ref qe);
+            }
+            else
+            {
+                ref var qe = ref Unsafe.Add(ref q0, r.EffectBalanceSlot * W);
+                TV.Store(TV.Load(ref qe) - (changed - TV.Load(ref qs)), ref qe);
+            }
+
+            TV.Store(changed, ref qs);
+        }
+
+        // The checks and the clamping; then the row, its zeros as +0 (the scalar row skips them).
+        var low = TV.Create(-TransitionRowKernel.Tolerance);
+        var high = TV.Create(1 + TransitionRowKernel.Tolerance);
+        var sum = zero;
+        for (var j = 0; j < n; j++)
+        {
+            ref var qj = ref Unsafe.Add(ref q0, j * W);
+            var value = TV.Load(ref qj);
+            fail |= TV.Bits(TV.LessThan(value, low)) | TV.Bits(TV.GreaterThan(value, high)) | ~TV.Bits(TV.IsFinite(value));
+            value = Clamp01(value, zero, one);
+            TV.Store(value, ref qj);
+            sum += value;
+        }
+
+        fail |= ~TV.Bits(TV.LessThanOrEqual(TV.Abs(sum - one), TV.Create(TransitionRowKernel.SumTolerance)));
+        fail &= W == 64 ? ulong.MaxValue : (1UL << W) - 1;
+
+        ref var o0 = ref MemoryMarshal.GetReference(output);
+        for (var i = 0; i < width; i++)
+        {
+            TV.Store(zero, ref Unsafe.Add(ref o0, i * W));
+        }
+
+        for (var j = 0; j < n; j++)
+        {
+            var value = TV.Load(ref Unsafe.Add(ref q0, j * W));
+            ref var oj = ref Unsafe.Add(ref o0, position[j] * W);
+            TV.Store(TV.Load(ref oj) + TV.Select(TV.Equal(value, zero), zero, value), ref oj);
+        }
+
+        return fail;
+    }
+
+    /// <summary>
+    /// The lean cell <paramref name="p"/> (<see cref="SubcohortCompiler.LeanCell"/>) for every lane into
+    /// <paramref name="output"/> (<c>[j·W + lane]</c>): channels 0 … 2v − 1 from <paramref name="fixedProjection"/>
+    /// plus each evaluated flow's <c>c_v(a)·amount</c> and each cost's <c>c_v(a)·weight·share·amount</c>,
+    /// then the <paramref name="outcomes"/> outcomes from <paramref name="outcomeLane"/> on, per lane the scalar
+    /// cell's operations in its order (the flows' and outcomes' functions called per lane). Returns the lanes
+    /// (bit l) with a value that is not finite; their output is unspecified.
+    /// </summary>
+    public ulong Cell(LeanCellPlan p, ReadOnlySpan<double> fixedProjection, double[] coefByAccount, int v, int outcomeLane, int outcomes, Span<double> output)
+    {
+        if (fixedProjection.Length < 2 * v || outcomeLane < 2 * v || output.Length < (outcomeLane + outcomes) * _w)
+        {
+            throw new ArgumentException("The cell layout does not fit the plan.");
+        }
+
+        return Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count
+            ? Cell<Lanes512>(p, fixedProjection, coefByAccount, v, outcomeLane, outcomes, output)
+            : Cell<LanesN>(p, fixedProjection, coefByAccount, v, outcomeLane, outcomes, output);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ulong Cell<TV>(LeanCellPlan p, ReadOnlySpan<double> fixedProjection, double[] coefByAccount, int v, int outcomeLane, int outcomes, Span<double> output)
+        where TV : struct, ILaneVector<TV>
+    {
+        var W = _w;
+        var lanes = _lanes;
+        ref var o0 = ref MemoryMarshal.GetReference(output);
+        ref var c0 = ref MemoryMarshal.GetArrayDataReference(coefByAccount);
+        ref var v0 = ref MemoryMarshal.GetArrayDataReference(_values);
+        for (var j = 0; j < 2 * v; j++)
+        {
+            TV.Store(TV.Create(fixedProjection[j]), ref Unsafe.Add(ref o0, j * W));
+        }
+
+        for (var l = 0; l < W; l++)
+        {
+            _ctx[l] = lanes[l].LeanContext(p.T, p.X);
+        }
+
+        var fail = 0UL;
+        foreach (ref readonly var f in p.Evaluated.AsSpan())
+        {
+            for (var l = 0; l < W; l++)
+            {
+                if ((fail & (1UL << l)) != 0)
+                {
+                    // The scalar cell has returned already.
+                    _values[l] = 0;
+                    continue;
+                }
+
+                var amount = f.Amount(in _ctx[l]);
+                if (!double.IsFinite(amount))
+                {
+                    fail |= 1UL << l;
+                }
+
+                amount *= f.Price;
+                if (f.HasGrowth)
+                {
+                    amount *= f.Growth;
+                }
+
+                _values[l] = amount;
+            }
+
+            var a = TV.Load(ref v0);
+            ref var coef = ref Unsafe.Add(ref c0, f.Account * v);
+            for (var j = 0; j < v; j++)
+            {
+                ref var oj = ref Unsafe.Add(ref o0, j * W);
+                TV.Store(TV.Load(ref oj) + (TV.Create(Unsafe.Add(ref coef, j)) * a), ref oj);
+            }
+        }
+
+        foreach (ref readonly var cost in p.Costs.AsSpan())
+        {
+            for (var l = 0; l < W; l++)
+            {
+                var w = _weights[(cost.Active * W) + l];
+                _values[l] = (w == 1 ? cost.Share : w * cost.Share) * cost.Amount.Evaluate(_ctx[l].Parameters);
+            }
+
+            var a = TV.Load(ref v0);
+            ref var coef = ref Unsafe.Add(ref c0, cost.Account * v);
+            for (var j = 0; j < v; j++)
+            {
+                ref var oj = ref Unsafe.Add(ref o0, (v + j) * W);
+                TV.Store(TV.Load(ref oj) + (TV.Create(Unsafe.Add(ref coef, j)) * a), ref oj);
+            }
+        }
+
+        var zero = TV.Create(0.0);
+        for (var o = 0; o < outcomes; o++)
+        {
+            TV.Store(zero, ref Unsafe.Add(ref o0, (outcomeLane + o) * W));
+        }
+
+        foreach (var (f, o) in p.Outcomes)
+        {
+            for (var l = 0; l < W; l++)
+            {
+                if ((fail & (1UL << l)) != 0)
+                {
+                    _values[l] = 0;
+                    continue;
+                }
+
+                var value = f(in _ctx[l]);
+                if (!double.IsFinite(value))
+                {
+                    fail |= 1UL << l;
+                }
+
+                _values[l] = value;
+            }
+
+            ref var oo = ref Unsafe.Add(ref o0, (outcomeLane + o) * W);
+            TV.Store(TV.Load(ref oo) + TV.Load(ref v0), ref oo);
+        }
+
+        return fail;
+    }
+
+    /// <summary><see cref="Math.Clamp(double, double, double)"/> to [0, 1] per lane: below 0 → 0, above 1 → 1, else the value (−0 and NaN kept).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Clamp01<TV>(TV value, TV zero, TV one)
+        where TV : struct, ILaneVector<TV>
+        => TV.Select(TV.LessThan(value, zero), zero, TV.Select(TV.GreaterThan(value, one), one, value));
+}

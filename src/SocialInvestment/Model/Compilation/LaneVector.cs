@@ -1,0 +1,212 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SocialInvestment.Model;
+
+/// <summary>
+/// The few operations of a lane kernel on one vector of doubles, so that a kernel is written once
+/// and specialised by the JIT for the hardware's width (<see cref="Lanes512"/> for
+/// <see cref="Vector512{T}"/>, <see cref="LanesN"/> for <see cref="Vector{T}"/>). Every operation is
+/// lane by lane what the scalar operation is (IEEE 754 +, −, ×, ÷, comparisons, sign flip and
+/// absolute value; no fused multiply-add), so a kernel that does per lane the scalar code's operations
+/// in its order gives its results bit for bit. A mask has all bits set in a true lane.
+/// </summary>
+/// <typeparam name="TSelf">The implementing vector.</typeparam>
+internal interface ILaneVector<TSelf>
+    where TSelf : struct, ILaneVector<TSelf>
+{
+    /// <summary>The number of lanes.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>Loads <see cref="Count"/> doubles from <paramref name="source"/>.</summary>
+    static abstract TSelf Load(ref double source);
+
+    /// <summary>Stores the lanes at <paramref name="destination"/>.</summary>
+    static abstract void Store(TSelf value, ref double destination);
+
+    /// <summary>Every lane <paramref name="value"/>.</summary>
+    static abstract TSelf Create(double value);
+
+    /// <summary><c>a + b</c>.</summary>
+    static abstract TSelf operator +(TSelf a, TSelf b);
+
+    /// <summary><c>a − b</c>.</summary>
+    static abstract TSelf operator -(TSelf a, TSelf b);
+
+    /// <summary><c>a × b</c>.</summary>
+    static abstract TSelf operator *(TSelf a, TSelf b);
+
+    /// <summary><c>a ÷ b</c>.</summary>
+    static abstract TSelf operator /(TSelf a, TSelf b);
+
+    /// <summary><c>−a</c>: the sign bit flipped, as the scalar negation.</summary>
+    static abstract TSelf Negate(TSelf a);
+
+    /// <summary><c>|a|</c>: the sign bit cleared, as <see cref="Math.Abs(double)"/>.</summary>
+    static abstract TSelf Abs(TSelf a);
+
+    /// <summary>Mask of <c>a &lt; b</c>.</summary>
+    static abstract TSelf LessThan(TSelf a, TSelf b);
+
+    /// <summary>Mask of <c>a ≤ b</c>.</summary>
+    static abstract TSelf LessThanOrEqual(TSelf a, TSelf b);
+
+    /// <summary>Mask of <c>a &gt; b</c>.</summary>
+    static abstract TSelf GreaterThan(TSelf a, TSelf b);
+
+    /// <summary>Mask of <c>a == b</c>.</summary>
+    static abstract TSelf Equal(TSelf a, TSelf b);
+
+    /// <summary>Mask of <see cref="double.IsFinite(double)"/>.</summary>
+    static abstract TSelf IsFinite(TSelf a);
+
+    /// <summary>Per lane <c>mask ? a : b</c>.</summary>
+    static abstract TSelf Select(TSelf mask, TSelf a, TSelf b);
+
+    /// <summary>Bit l set when lane l of the mask is true.</summary>
+    static abstract ulong Bits(TSelf mask);
+}
+
+/// <summary><see cref="ILaneVector{TSelf}"/> on <see cref="Vector512{T}"/>.</summary>
+internal readonly struct Lanes512 : ILaneVector<Lanes512>
+{
+    private readonly Vector512<double> _v;
+
+    private Lanes512(Vector512<double> v) => _v = v;
+
+    public static int Count => Vector512<double>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Load(ref double source) => new(Vector512.LoadUnsafe(ref source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Lanes512 value, ref double destination) => Vector512.StoreUnsafe(value._v, ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Create(double value) => new(Vector512.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 operator +(Lanes512 a, Lanes512 b) => new(a._v + b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 operator -(Lanes512 a, Lanes512 b) => new(a._v - b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 operator *(Lanes512 a, Lanes512 b) => new(a._v * b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 operator /(Lanes512 a, Lanes512 b) => new(a._v / b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Negate(Lanes512 a) => new(a._v ^ Vector512.Create(-0.0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Abs(Lanes512 a) => new(Vector512.AndNot(a._v, Vector512.Create(-0.0)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 LessThan(Lanes512 a, Lanes512 b) => new(Vector512.LessThan(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 LessThanOrEqual(Lanes512 a, Lanes512 b) => new(Vector512.LessThanOrEqual(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 GreaterThan(Lanes512 a, Lanes512 b) => new(Vector512.GreaterThan(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Equal(Lanes512 a, Lanes512 b) => new(Vector512.Equals(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 IsFinite(Lanes512 a) => new(Vector512.IsFinite(a._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Select(Lanes512 mask, Lanes512 a, Lanes512 b) => new(Vector512.ConditionalSelect(mask._v, a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Bits(Lanes512 mask) => mask._v.ExtractMostSignificantBits();
+}
+
+/// <summary><see cref="ILaneVector{TSelf}"/> on <see cref="Vector{T}"/> (the hardware's preferred width).</summary>
+internal readonly struct LanesN : ILaneVector<LanesN>
+{
+    private readonly Vector<double> _v;
+
+    private LanesN(Vector<double> v) => _v = v;
+
+    public static int Count => Vector<double>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN Load(ref double source) => new(Vector.LoadUnsafe(ref source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(LanesN value, ref double destination) => Vector.StoreUnsafe(value._v, ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN Create(double value) => new(new Vector<double>(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN operator +(LanesN a, LanesN b) => new(a._v + b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN operator -(LanesN a, LanesN b) => new(a._v - b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN operator *(LanesN a, LanesN b) => new(a._v * b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN operator /(LanesN a, LanesN b) => new(a._v / b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN Negate(LanesN a) => new(a._v ^ new Vector<double>(-0.0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN Abs(LanesN a) => new(Vector.AndNot(a._v, new Vector<double>(-0.0)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN LessThan(LanesN a, LanesN b) => new(Vector.LessThan<double>(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN LessThanOrEqual(LanesN a, LanesN b) => new(Vector.LessThanOrEqual<double>(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN GreaterThan(LanesN a, LanesN b) => new(Vector.GreaterThan<double>(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN Equal(LanesN a, LanesN b) => new(Vector.Equals<double>(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN IsFinite(LanesN a) => new(Vector.IsFinite(a._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN Select(LanesN mask, LanesN a, LanesN b) => new(Vector.ConditionalSelect(mask._v, a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Bits(LanesN mask)
+    {
+        if (Vector<double>.Count == Vector256<double>.Count)
+        {
+            return mask._v.AsVector256().ExtractMostSignificantBits();
+        }
+
+        if (Vector<double>.Count == Vector128<double>.Count)
+        {
+            return mask._v.AsVector128().ExtractMostSignificantBits();
+        }
+
+        if (Vector<double>.Count == Vector512<double>.Count)
+        {
+            return mask._v.AsVector512().ExtractMostSignificantBits();
+        }
+
+        var bits = 0UL;
+        for (var l = 0; l < Vector<double>.Count; l++)
+        {
+            if (BitConverter.DoubleToInt64Bits(mask._v[l]) < 0)
+            {
+                bits |= 1UL << l;
+            }
+        }
+
+        return bits;
+    }
+}

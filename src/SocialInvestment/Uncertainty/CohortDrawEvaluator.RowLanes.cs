@@ -1,0 +1,72 @@
+using SocialInvestment.Model;
+
+namespace SocialInvestment.Uncertainty;
+
+/// <summary>
+/// The dependent transition rows of a batch computed for all lanes at once (<see cref="LaneRowKernel"/>):
+/// a lean row's drawn entries are evaluated per lane and its maths runs on vectors, written straight
+/// into the lane-major rows (<c>[i·W + lane]</c> over the union of the strategies' structural
+/// non-zeros). A lane whose row fails a check, and a row without a lean plan, go through the scalar path
+/// as before (the lean row, then the general kernel, which reports).
+/// </summary>
+internal sealed partial class CohortDrawEvaluator
+{
+    internal sealed partial class Worker
+    {
+        private LaneRowKernel? _rowKernel;
+        private SubcohortCompiler[]? _blockLanes;
+
+        /// <summary>Per strategy, sub-cohort and dependent row, the position of each slot of its lean plan in the union row (null: no lean plan, or a slot outside the union).</summary>
+        private int[]?[]?[][]? _rowPositions;
+
+        /// <summary>
+        /// Binds the lane row kernel to the lane compilers of sub-cohort <paramref name="si"/> of strategy
+        /// <paramref name="s"/> (after their rebind for the batch) and returns it with the block's slot positions.
+        /// </summary>
+        private (LaneRowKernel Kernel, int[]?[] Positions) BindRowLanes(int s, int si)
+        {
+            var e = _e;
+            var lanes = e._lanes!;
+            var W = lanes.W;
+            var kernel = _rowKernel ??= new LaneRowKernel(W);
+            var block = _blockLanes ??= new SubcohortCompiler[W];
+            var compilers = _laneCompilers!;
+            for (var lane = 0; lane < W; lane++)
+            {
+                block[lane] = compilers[lane][s][si]!;
+            }
+
+            kernel.Bind(block);
+            _rowPositions ??= [.. e._plans.Select(p => new int[]?[]?[p.Rows.Length])];
+            var positions = _rowPositions[s][si] ??= RowPositions(e._plans[s].RowLean[si], lanes);
+            return (kernel, positions);
+        }
+
+        /// <summary>Per lean plan, its slots' positions among the structural non-zeros of its row in the lane layout; null where a slot is not among them.</summary>
+        private static int[]?[] RowPositions(LeanRowPlan?[] plans, LaneLayout lanes)
+        {
+            var positions = new int[]?[plans.Length];
+            for (var k = 0; k < plans.Length; k++)
+            {
+                if (plans[k] is not { } r)
+                {
+                    continue;
+                }
+
+                var from = lanes.Start[r.X];
+                var n = lanes.Start[r.X + 1] - from;
+                var position = new int[r.Expanded.Length];
+                var ok = true;
+                for (var j = 0; j < position.Length && ok; j++)
+                {
+                    position[j] = Array.IndexOf(lanes.Index, r.Expanded[j], from, n) - from;
+                    ok = position[j] >= 0;
+                }
+
+                positions[k] = ok ? position : null;
+            }
+
+            return positions;
+        }
+    }
+}
