@@ -270,20 +270,20 @@ internal sealed class LaneRowKernel
                     break;
                 case EffectMeasure.HazardRatio:
                 case EffectMeasure.OddsRatio:
+                {
+                    var hazard = pe.Measure == EffectMeasure.HazardRatio;
+                    TV.Store(p, ref MemoryMarshal.GetArrayDataReference(_stay));
+                    for (var l = 0; l < W; l++)
                     {
-                        var hazard = pe.Measure == EffectMeasure.HazardRatio;
-                        TV.Store(p, ref MemoryMarshal.GetArrayDataReference(_stay));
-                        for (var l = 0; l < W; l++)
-                        {
-                            // A lane the scalar row has left would not reach the conversion (whose guards may throw).
-                            _scale[l] = (fail & (1UL << l)) != 0 ? 0
-                                : hazard ? RateConversion.ApplyHazardRatio(_stay[l], _factor[(pe.Factor * W) + l])
-                                : RateConversion.ApplyOddsRatio(_stay[l], _factor[(pe.Factor * W) + l]);
-                        }
-
-                        changed = TV.Load(ref MemoryMarshal.GetArrayDataReference(_scale));
-                        break;
+                        // A lane the scalar row has left would not reach the conversion (whose guards may throw).
+                        _scale[l] = (fail & (1UL << l)) != 0 ? 0
+                            : hazard ? RateConversion.ApplyHazardRatio(_stay[l], _factor[(pe.Factor * W) + l])
+                            : RateConversion.ApplyOddsRatio(_stay[l], _factor[(pe.Factor * W) + l]);
                     }
+
+                    changed = TV.Load(ref MemoryMarshal.GetArrayDataReference(_scale));
+                    break;
+                }
 
                 default:
                     changed = p + factor;
