@@ -105,8 +105,22 @@ public static class MicrosimEngine
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        var (plan, lanes) = Prepare(compiled, options, kernel);
+        return RunPrepared(plan, lanes, firstPerson, count, progress, cancellationToken);
+    }
+
+    /// <summary>The per-run plan and lane tables of <see cref="RunRange(IReadOnlyList{CompiledModel}, MicrosimOptions, long, long, MicrosimKernel, IProgress{RunProgress}?, CancellationToken)"/> (immutable once built; the options' seed is part of the plan).</summary>
+    internal static (MicrosimPlan Plan, LanePlan? Lanes) Prepare(IReadOnlyList<CompiledModel> compiled, MicrosimOptions options, MicrosimKernel kernel)
+    {
         var plan = new MicrosimPlan(compiled, options);
         var lanes = kernel == MicrosimKernel.Lanes || (kernel == MicrosimKernel.Auto && !Array.TrueForAll(plan.Arms, a => LeanSimd(plan, a))) ? LanePlan.TryCreate(plan) : null;
+        return (plan, lanes);
+    }
+
+    /// <summary>Simulates people [firstPerson, firstPerson + count) with a plan from <see cref="Prepare"/> (the arguments checked by the caller).</summary>
+    internal static MicrosimPartial RunPrepared(MicrosimPlan plan, LanePlan? lanes, long firstPerson, long count, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var options = plan.Options;
         var bs = options.BlockSize;
         var blocks = (int)((count + bs - 1) / bs);
         var result = new MicrosimPartial(plan);

@@ -461,6 +461,11 @@ internal sealed class LaneArm
 internal sealed unsafe class LaneKernel
 {
     private const int P = LanePlan.SubBlock;
+
+    // An arm's stride in the codes and the plain sums: P plus a cache line of codes, so that the
+    // arms of a group (stepped together) are not a multiple of 4 KB apart (loads would wait on
+    // stores to another arm's codes that alias in the low 12 address bits).
+    private const int Pk = P + 16;
     private readonly LanePlan _lanes;
     private readonly int _k;
     private readonly int _s;
@@ -469,22 +474,60 @@ internal sealed unsafe class LaneKernel
     private readonly double[] _scores;  // [arm][score][person in sub-block]
     private readonly ulong[] _visited;  // [arm][person in sub-block]
     private readonly int[] _timeIn;     // [arm][person in sub-block][base state]
-    private readonly int[][] _counts;   // [arm][t][r][lane] (empty when counted directly)
+    private readonly int[][] _counts;   // [arm][t][r][lane] (empty when counted directly; one array per group, see _group)
+    private readonly int[] _countLane;  // [arm]: the counter lane of a grouped arm, -1 if the arm counts in all four
+    private readonly int[] _group;      // [arm]: arms in a group (from its first arm; 0 for the others), 1 if not grouped
     private readonly int _b;
+    private readonly int _armStride;    // doubles per arm in _scores (the widest layout of any arm)
 
     public LaneKernel(LanePlan lanes)
     {
         _lanes = lanes;
         _k = lanes.Arms.Length;
         _s = lanes.Arms[0].S;
-        _codes = new int[_k * P];
+        _codes = new int[_k * Pk];
         _u = new double[P];
-        _scores = new double[_k * lanes.Arms.Max(a => Math.Max(a.S, a.Sp)) * P];
+        _armStride = lanes.Arms.Max(a => Math.Max(a.S, a.Sp)) * Pk;
+        _scores = new double[_k * _armStride];
         _b = lanes.Arms.Max(a => a.Plan.BaseStates);
         _visited = lanes.Track ? new ulong[_k * P] : [];
         _timeIn = lanes.Track ? new int[_k * P * _b] : [];
         _counts = [.. lanes.Arms.Select(a => LanePlan.LaneCounted(a) ? new int[(a.T + 1) * a.Rt * LanePlan.CountLanes] : [])];
+        _countLane = new int[_k];
+        _countLane.AsSpan().Fill(-1);
+        _group = new int[_k];
+        _group.AsSpan().Fill(1);
+
+        // Up to four consecutive plain strategies that read the same (shared) tables are stepped
+        // together, person by person (one uniform per person for all of them); each keeps its own
+        // counter lane of one counter array (lane j for the group's j-th strategy).
+        var arms = lanes.Arms;
+        for (var k = 0; k < _k;)
+        {
+            var g = 1;
+            while (k + g < _k && g < LanePlan.CountLanes && SameTables(arms[k], arms[k + g]))
+            {
+                g++;
+            }
+
+            if (g > 1)
+            {
+                _group[k] = g;
+                for (var j = 0; j < g; j++)
+                {
+                    _group[k + j] = j == 0 ? g : 0;
+                    _countLane[k + j] = j;
+                    _counts[k + j] = _counts[k];
+                }
+            }
+
+            k += g;
+        }
     }
+
+    private static bool SameTables(LaneArm a, LaneArm b)
+        => a.Plain && b.Plain && LanePlan.LaneCounted(a) && a.Sp == b.Sp && a.Rt == b.Rt && a.T == b.T
+            && ReferenceEquals(a.Th, b.Th) && a.ThOffset == b.ThOffset && ReferenceEquals(a.NextPlain, b.NextPlain) && ReferenceEquals(a.Val, b.Val);
 
     /// <summary>
     /// Simulates people [q0, q0 + m) of the block (m ≤ <see cref="LanePlan.SubBlock"/>) for every
@@ -512,6 +555,33 @@ internal sealed unsafe class LaneKernel
             for (var k = 0; k < _k; k++)
             {
                 var a = arms[k];
+                var g = _group[k];
+                if (g == 0)
+                {
+                    continue;
+                }
+
+                if (g > 1)
+                {
+                    switch ((a.Sp, g))
+                    {
+                        case (1, 2): StepPlainGroup<Add1, G2>(k, a, t, T, m); break;
+                        case (1, 3): StepPlainGroup<Add1, G3>(k, a, t, T, m); break;
+                        case (1, _): StepPlainGroup<Add1, G4>(k, a, t, T, m); break;
+                        case (2, 2): StepPlainGroup<Add2, G2>(k, a, t, T, m); break;
+                        case (2, 3): StepPlainGroup<Add2, G3>(k, a, t, T, m); break;
+                        case (2, _): StepPlainGroup<Add2, G4>(k, a, t, T, m); break;
+                        case (4, 2): StepPlainGroup<Add4, G2>(k, a, t, T, m); break;
+                        case (4, 3): StepPlainGroup<Add4, G3>(k, a, t, T, m); break;
+                        case (4, _): StepPlainGroup<Add4, G4>(k, a, t, T, m); break;
+                        case (_, 2): StepPlainGroup<Add8, G2>(k, a, t, T, m); break;
+                        case (_, 3): StepPlainGroup<Add8, G3>(k, a, t, T, m); break;
+                        default: StepPlainGroup<Add8, G4>(k, a, t, T, m); break;
+                    }
+
+                    continue;
+                }
+
                 if (a.Plain)
                 {
                     switch (a.Sp)
@@ -590,7 +660,7 @@ internal sealed unsafe class LaneKernel
             if (arms[k].Plain)
             {
                 var sp = arms[k].Sp;
-                var src = _scores.AsSpan(k * P * sp, m * sp);
+                var src = _scores.AsSpan(k * _armStride, m * sp);
                 for (var p = 0; p < m; p++)
                 {
                     src.Slice(p * sp, S).CopyTo(dst.Slice(p * S, S));
@@ -601,7 +671,7 @@ internal sealed unsafe class LaneKernel
 
             for (var s = 0; s < S; s++)
             {
-                var src = _scores.AsSpan(((k * S) + s) * P, m);
+                var src = _scores.AsSpan((k * _armStride) + (s * P), m);
                 for (var p = 0; p < m; p++)
                 {
                     dst[(p * S) + s] = src[p];
@@ -615,7 +685,7 @@ internal sealed unsafe class LaneKernel
         var l = _lanes.Arms[k];
         var a = l.Plan;
         var S = _s;
-        var codes = _codes.AsSpan(k * P, m);
+        var codes = _codes.AsSpan(k * Pk, m);
         for (var p = 0; p < m; p++)
         {
             var u0 = startU[q0 + p];
@@ -631,7 +701,7 @@ internal sealed unsafe class LaneKernel
             var up = a.UpfrontScore[sc];
             for (var s = 0; s < S; s++)
             {
-                _scores[l.Plain ? (((k * P) + p) * l.Sp) + s : (((k * S) + s) * P) + p] = up[s];
+                _scores[(k * _armStride) + (l.Plain ? (p * l.Sp) + s : (s * P) + p)] = up[s];
             }
         }
 
@@ -640,7 +710,7 @@ internal sealed unsafe class LaneKernel
             // The padding of each person's value vector (always 0 + 0).
             for (var p = 0; p < m; p++)
             {
-                _scores.AsSpan((((k * P) + p) * l.Sp) + S, l.Sp - S).Clear();
+                _scores.AsSpan((k * _armStride) + (p * l.Sp) + S, l.Sp - S).Clear();
             }
         }
 
@@ -658,8 +728,8 @@ internal sealed unsafe class LaneKernel
         var S = _s;
         var R = a.R;
         fixed (double* val0 = &a.Val[t * S * R])
-        fixed (int* codes = &_codes[k * P])
-        fixed (double* sc0 = &_scores[k * S * P])
+        fixed (int* codes = &_codes[k * Pk])
+        fixed (double* sc0 = &_scores[k * _armStride])
         {
             for (var s = 0; s < S; s++)
             {
@@ -713,9 +783,9 @@ internal sealed unsafe class LaneKernel
         var transitions = acc.Transitions;
         var eventScore = a.Plan.EventScore;
         var transitionStride = a.Plan.TransitionStride;
-        fixed (int* codes = &_codes[k * P])
+        fixed (int* codes = &_codes[k * Pk])
         fixed (double* u = _u)
-        fixed (double* sc0 = &_scores[k * S * P])
+        fixed (double* sc0 = &_scores[k * _armStride])
         fixed (double* th0 = a.Th)
         fixed (int* next0 = a.Next)
         fixed (int* evt0 = a.Event)
@@ -814,13 +884,13 @@ internal sealed unsafe class LaneKernel
     {
         var R = (nuint)a.Rt;
         var sp = TAdd.Width;
-        fixed (int* codes = &_codes[k * P])
+        fixed (int* codes = &_codes[k * Pk])
         fixed (double* u = _u)
         fixed (double* th0 = a.Th)
         fixed (ushort* next0 = a.NextPlain)
         fixed (int* laneCounts0 = _counts[k])
         fixed (double* val0 = a.Val)
-        fixed (double* sc0 = &_scores[k * P * a.Sp])
+        fixed (double* sc0 = &_scores[k * _armStride])
         {
             var th = (byte*)(th0 + a.ThOffset + ((nuint)t * R * 8));
             var next = (byte*)(next0 + ((nuint)t * R * 16));
@@ -871,6 +941,102 @@ internal sealed unsafe class LaneKernel
         }
     }
 
+    /// <summary>
+    /// <see cref="StepPlain{TAdd}"/> for a group of <typeparamref name="TG"/> consecutive plain
+    /// strategies from <paramref name="k0"/> that read the same tables: person by person, the
+    /// uniform is broadcast once and each strategy's chain takes its step (in the same order of
+    /// additions per strategy and person as <see cref="StepPlain{TAdd}"/>, so the results are
+    /// identical). The group's j-th strategy counts in lane j of the shared counter array; its
+    /// codes are a constant distance (Pk codes) from the first's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StepPlainGroup<TAdd, TG>(int k0, LaneArm a, int t, int T, int m)
+        where TAdd : struct, IAdd
+        where TG : struct, IGroup
+    {
+        var R = (nuint)a.Rt;
+        var sp = TAdd.Width;
+        fixed (int* codes = &_codes[k0 * Pk])
+        fixed (double* u = _u)
+        fixed (double* th0 = a.Th)
+        fixed (ushort* next0 = a.NextPlain)
+        fixed (int* laneCounts0 = _counts[k0])
+        fixed (double* val0 = a.Val)
+        fixed (double* sc0 = &_scores[k0 * _armStride])
+        {
+            var th = (byte*)(th0 + a.ThOffset + ((nuint)t * R * 8));
+            var next = (byte*)(next0 + ((nuint)t * R * 16));
+            var lc = (byte*)(laneCounts0 + ((nuint)t * R * LanePlan.CountLanes));
+            var val = (byte*)(val0 + ((nuint)t * R * sp));
+            var n = (nuint)m;
+            const nuint Q = Pk;
+            var acc = sc0;
+            var acc1 = sc0 + _armStride;
+            var acc2 = acc1 + _armStride;
+            var acc3 = acc2 + _armStride;
+            if (t == T)
+            {
+                for (nuint p = 0; p < n; p++, acc += sp, acc1 += sp, acc2 += sp, acc3 += sp)
+                {
+                    var r0 = (nuint)(uint)codes[p];
+                    var r1 = (nuint)(uint)codes[p + Q];
+                    TAdd.Add(acc, val + (r0 * sp));
+                    TAdd.Add(acc1, val + (r1 * sp));
+                    *(int*)(lc + (r0 * 2)) += 1;
+                    *(int*)(lc + (r1 * 2) + 4) += 1;
+                    if (TG.Count > 2)
+                    {
+                        var r2 = (nuint)(uint)codes[p + (2 * Q)];
+                        TAdd.Add(acc2, val + (r2 * sp));
+                        *(int*)(lc + (r2 * 2) + 8) += 1;
+                    }
+
+                    if (TG.Count > 3)
+                    {
+                        var r3 = (nuint)(uint)codes[p + (3 * Q)];
+                        TAdd.Add(acc3, val + (r3 * sp));
+                        *(int*)(lc + (r3 * 2) + 12) += 1;
+                    }
+                }
+
+                return;
+            }
+
+            for (nuint p = 0; p < n; p++, acc += sp, acc1 += sp, acc2 += sp, acc3 += sp)
+            {
+                var uv = Vector512.Create(u[p]);
+                var r0 = (nuint)(uint)codes[p];
+                var r1 = (nuint)(uint)codes[p + Q];
+                TAdd.Add(acc, val + (r0 * sp));
+                TAdd.Add(acc1, val + (r1 * sp));
+                *(int*)(lc + (r0 * 2)) += 1;
+                *(int*)(lc + (r1 * 2) + 4) += 1;
+                codes[p] = ((ushort*)(next + (r0 * 4)))[Below(th + (r0 * 8), uv)];
+                codes[p + Q] = ((ushort*)(next + (r1 * 4)))[Below(th + (r1 * 8), uv)];
+                if (TG.Count > 2)
+                {
+                    var r2 = (nuint)(uint)codes[p + (2 * Q)];
+                    TAdd.Add(acc2, val + (r2 * sp));
+                    *(int*)(lc + (r2 * 2) + 8) += 1;
+                    codes[p + (2 * Q)] = ((ushort*)(next + (r2 * 4)))[Below(th + (r2 * 8), uv)];
+                }
+
+                if (TG.Count > 3)
+                {
+                    var r3 = (nuint)(uint)codes[p + (3 * Q)];
+                    TAdd.Add(acc3, val + (r3 * sp));
+                    *(int*)(lc + (r3 * 2) + 12) += 1;
+                    codes[p + (3 * Q)] = ((ushort*)(next + (r3 * 4)))[Below(th + (r3 * 8), uv)];
+                }
+            }
+        }
+    }
+
+    /// <summary>The number of the eight thresholds at <paramref name="th"/> (64-byte aligned) that are ≤ each lane of <paramref name="uv"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint Below(byte* th, Vector512<double> uv)
+        => (nuint)Popcnt.X64.PopCount(Vector512.GreaterThanOrEqual(uv, Vector512.Load((double*)th)).ExtractMostSignificantBits());
+
     /// <summary>The number of the eight thresholds at <paramref name="th"/> (64-byte aligned) that are ≤ u.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static nuint Below(byte* th, double u)
@@ -895,11 +1061,25 @@ internal sealed unsafe class LaneKernel
             var lc = _counts[k];
             var counts = acc.Counts;
             var nd = a.N * a.D;
+            var lane = _countLane[k];
             for (var t = 0; t <= a.T; t++)
             {
                 for (var r = 0; r < a.Rt; r++)
                 {
                     var i = ((t * a.Rt) + r) * LanePlan.CountLanes;
+                    if (lane >= 0)
+                    {
+                        // A grouped strategy: its own lane of the group's counters.
+                        var c = lc[i + lane];
+                        if (c != 0)
+                        {
+                            counts[a.RowCount[r] + (t * nd)] += c;
+                            lc[i + lane] = 0;
+                        }
+
+                        continue;
+                    }
+
                     var sum = lc[i] + lc[i + 1] + lc[i + 2] + lc[i + 3];
                     if (sum != 0)
                     {
@@ -1072,6 +1252,27 @@ internal sealed unsafe class LaneKernel
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Add(double* sums, byte* values) => (Vector512.Load(sums) + Vector512.Load((double*)values)).Store(sums);
+    }
+
+    /// <summary>The number of strategies of a group stepped together (<see cref="StepPlainGroup{TAdd, TG}"/>; 2 to 4, a compile-time constant).</summary>
+    internal interface IGroup
+    {
+        static abstract int Count { get; }
+    }
+
+    internal readonly struct G2 : IGroup
+    {
+        public static int Count => 2;
+    }
+
+    internal readonly struct G3 : IGroup
+    {
+        public static int Count => 3;
+    }
+
+    internal readonly struct G4 : IGroup
+    {
+        public static int Count => 4;
     }
 
     /// <summary>A compile-time switch of a specialised kernel (the JIT removes the branches of a struct type argument).</summary>

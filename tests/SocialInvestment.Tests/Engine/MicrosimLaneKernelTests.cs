@@ -82,6 +82,25 @@ public class MicrosimLaneKernelTests
         AssertIdentical(MicrosimEngine.RunRange(compiled, options, 6_300, 1_001, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 6_300, 1_001, MicrosimKernel.Reference));
     }
 
+    /// <summary>
+    /// Plain strategies that read the same tables are stepped together in groups of up to four
+    /// (one uniform per person for the group, each strategy counting in its own lane of one counter
+    /// array): groups of two and three, and four plus a strategy stepped alone, give the reference
+    /// kernels' results bit for bit, with one perspective (two values per person) and with six
+    /// (eight values, an arm stride wider than a strategy's vectors would need with four).
+    /// </summary>
+    [TestCase("2,3", 1)]
+    [TestCase("1,2,3", 1)]
+    [TestCase("0,1,2,3,3", 1)]
+    [TestCase("3,0,2", 6)]
+    public void PlainLaneKernel_GroupedStrategies_BitIdenticalToReferenceKernels(string strategies, int perspectives)
+    {
+        var model = Welfare16.Build(UptakeMode.Subcohorts);
+        var compiled = strategies.Split(',').Select(i => model.Compile(model.Strategies[int.Parse(i, System.Globalization.CultureInfo.InvariantCulture)])).ToArray();
+        var options = new MicrosimOptions { Seed = 9, BlockSize = 2100, TrackDistributions = false, Threads = 2, Perspectives = [.. Welfare16.Perspectives.Take(perspectives)] };
+        AssertIdentical(MicrosimEngine.RunRange(compiled, options, 0, 3_333, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 0, 3_333, MicrosimKernel.Reference));
+    }
+
     [Test]
     public void LaneKernel_NotTakenWithPersonAttributesOrRecords()
     {
