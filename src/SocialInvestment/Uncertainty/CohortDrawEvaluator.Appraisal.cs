@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
+using SocialInvestment.Model;
 
 namespace SocialInvestment.Uncertainty;
 
@@ -18,117 +19,6 @@ namespace SocialInvestment.Uncertainty;
 /// </summary>
 internal sealed partial class CohortDrawEvaluator
 {
-    /// <summary>The lane operations the appraisal needs, on one lane group; a mask is a vector whose lanes are all ones (true) or all zeros (false).</summary>
-    private interface ILanes<TSelf>
-        where TSelf : struct, ILanes<TSelf>
-    {
-        static abstract TSelf Load(ref double at);
-
-        static abstract void Store(TSelf value, ref double at);
-
-        static abstract TSelf Create(double value);
-
-        static abstract TSelf Add(TSelf a, TSelf b);
-
-        static abstract TSelf Subtract(TSelf a, TSelf b);
-
-        static abstract TSelf Multiply(TSelf a, TSelf b);
-
-        static abstract TSelf Divide(TSelf a, TSelf b);
-
-        static abstract TSelf Abs(TSelf a);
-
-        static abstract TSelf Max(TSelf a, TSelf b);
-
-        static abstract TSelf LessThan(TSelf a, TSelf b);
-
-        static abstract TSelf GreaterThan(TSelf a, TSelf b);
-
-        static abstract TSelf Equal(TSelf a, TSelf b);
-
-        static abstract TSelf And(TSelf a, TSelf b);
-
-        static abstract TSelf Or(TSelf a, TSelf b);
-
-        static abstract TSelf Select(TSelf mask, TSelf ifTrue, TSelf ifFalse);
-    }
-
-    /// <summary>512-bit lanes (<see cref="Vector512{T}"/>).</summary>
-    private readonly struct Lanes512 : ILanes<Lanes512>
-    {
-        private readonly Vector512<double> _v;
-
-        private Lanes512(Vector512<double> v) => _v = v;
-
-        public static Lanes512 Load(ref double at) => new(Vector512.LoadUnsafe(ref at));
-
-        public static void Store(Lanes512 value, ref double at) => Vector512.StoreUnsafe(value._v, ref at);
-
-        public static Lanes512 Create(double value) => new(Vector512.Create(value));
-
-        public static Lanes512 Add(Lanes512 a, Lanes512 b) => new(a._v + b._v);
-
-        public static Lanes512 Subtract(Lanes512 a, Lanes512 b) => new(a._v - b._v);
-
-        public static Lanes512 Multiply(Lanes512 a, Lanes512 b) => new(a._v * b._v);
-
-        public static Lanes512 Divide(Lanes512 a, Lanes512 b) => new(a._v / b._v);
-
-        public static Lanes512 Abs(Lanes512 a) => new(Vector512.Abs(a._v));
-
-        public static Lanes512 Max(Lanes512 a, Lanes512 b) => new(Vector512.Max(a._v, b._v));
-
-        public static Lanes512 LessThan(Lanes512 a, Lanes512 b) => new(Vector512.LessThan(a._v, b._v));
-
-        public static Lanes512 GreaterThan(Lanes512 a, Lanes512 b) => new(Vector512.GreaterThan(a._v, b._v));
-
-        public static Lanes512 Equal(Lanes512 a, Lanes512 b) => new(Vector512.Equals(a._v, b._v));
-
-        public static Lanes512 And(Lanes512 a, Lanes512 b) => new(a._v & b._v);
-
-        public static Lanes512 Or(Lanes512 a, Lanes512 b) => new(a._v | b._v);
-
-        public static Lanes512 Select(Lanes512 mask, Lanes512 ifTrue, Lanes512 ifFalse) => new(Vector512.ConditionalSelect(mask._v, ifTrue._v, ifFalse._v));
-    }
-
-    /// <summary>Lanes of the hardware's <see cref="Vector{T}"/> width.</summary>
-    private readonly struct LanesT : ILanes<LanesT>
-    {
-        private readonly Vector<double> _v;
-
-        private LanesT(Vector<double> v) => _v = v;
-
-        public static LanesT Load(ref double at) => new(Vector.LoadUnsafe(ref at));
-
-        public static void Store(LanesT value, ref double at) => Vector.StoreUnsafe(value._v, ref at);
-
-        public static LanesT Create(double value) => new(new Vector<double>(value));
-
-        public static LanesT Add(LanesT a, LanesT b) => new(a._v + b._v);
-
-        public static LanesT Subtract(LanesT a, LanesT b) => new(a._v - b._v);
-
-        public static LanesT Multiply(LanesT a, LanesT b) => new(a._v * b._v);
-
-        public static LanesT Divide(LanesT a, LanesT b) => new(a._v / b._v);
-
-        public static LanesT Abs(LanesT a) => new(Vector.Abs(a._v));
-
-        public static LanesT Max(LanesT a, LanesT b) => new(Vector.Max(a._v, b._v));
-
-        public static LanesT LessThan(LanesT a, LanesT b) => new(Vector.LessThan<double>(a._v, b._v));
-
-        public static LanesT GreaterThan(LanesT a, LanesT b) => new(Vector.GreaterThan<double>(a._v, b._v));
-
-        public static LanesT Equal(LanesT a, LanesT b) => new(Vector.Equals<double>(a._v, b._v));
-
-        public static LanesT And(LanesT a, LanesT b) => new(a._v & b._v);
-
-        public static LanesT Or(LanesT a, LanesT b) => new(a._v | b._v);
-
-        public static LanesT Select(LanesT mask, LanesT ifTrue, LanesT ifFalse) => new(Vector.ConditionalSelect(mask._v, ifTrue._v, ifFalse._v));
-    }
-
     internal sealed partial class Worker
     {
         /// <summary>One lane group of results, for a batch shorter than the lanes.</summary>
@@ -148,13 +38,13 @@ internal sealed partial class CohortDrawEvaluator
             }
             else
             {
-                AppraiseLanes<LanesT>(b, at, count);
+                AppraiseLanes<LanesN>(b, at, count);
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void AppraiseLanes<TL>(in PsaBuffers b, int at, int count)
-            where TL : struct, ILanes<TL>
+            where TL : struct, ILaneVector<TL>
         {
             var e = _e;
             var lanes = e._lanes!;
@@ -323,7 +213,7 @@ internal sealed partial class CohortDrawEvaluator
         /// <summary>The first <paramref name="count"/> lanes of <paramref name="value"/> into <paramref name="into"/> from <paramref name="index"/> on.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void Put<TL>(TL value, double[] into, int index, int count)
-            where TL : struct, ILanes<TL>
+            where TL : struct, ILaneVector<TL>
         {
             var W = LaneCount;
             if (count == W)

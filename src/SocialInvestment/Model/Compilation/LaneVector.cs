@@ -40,11 +40,32 @@ internal interface ILaneVector<TSelf>
     /// <summary><c>a ÷ b</c>.</summary>
     static abstract TSelf operator /(TSelf a, TSelf b);
 
+    /// <summary><c>a + b</c>, as a named member for kernels that write their operations as calls.</summary>
+    static virtual TSelf Add(TSelf a, TSelf b) => a + b;
+
+    /// <summary><c>a − b</c>, as a named member.</summary>
+    static virtual TSelf Subtract(TSelf a, TSelf b) => a - b;
+
+    /// <summary><c>a × b</c>, as a named member.</summary>
+    static virtual TSelf Multiply(TSelf a, TSelf b) => a * b;
+
+    /// <summary><c>a ÷ b</c>, as a named member.</summary>
+    static virtual TSelf Divide(TSelf a, TSelf b) => a / b;
+
     /// <summary><c>−a</c>: the sign bit flipped, as the scalar negation.</summary>
     static abstract TSelf Negate(TSelf a);
 
     /// <summary><c>|a|</c>: the sign bit cleared, as <see cref="Math.Abs(double)"/>.</summary>
     static abstract TSelf Abs(TSelf a);
+
+    /// <summary>The hardware's per-lane maximum (<see cref="Vector512.Max{T}(Vector512{T}, Vector512{T})"/>'s rules for NaN and signed zeros).</summary>
+    static abstract TSelf Max(TSelf a, TSelf b);
+
+    /// <summary>Bitwise <c>a AND b</c> (of masks: both true).</summary>
+    static abstract TSelf And(TSelf a, TSelf b);
+
+    /// <summary>Bitwise <c>a OR b</c> (of masks: either true).</summary>
+    static abstract TSelf Or(TSelf a, TSelf b);
 
     /// <summary>Mask of <c>a &lt; b</c>.</summary>
     static abstract TSelf LessThan(TSelf a, TSelf b);
@@ -105,6 +126,15 @@ internal readonly struct Lanes512 : ILaneVector<Lanes512>
     public static Lanes512 Abs(Lanes512 a) => new(Vector512.AndNot(a._v, Vector512.Create(-0.0)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Max(Lanes512 a, Lanes512 b) => new(Vector512.Max(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 And(Lanes512 a, Lanes512 b) => new(a._v & b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Or(Lanes512 a, Lanes512 b) => new(a._v | b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 LessThan(Lanes512 a, Lanes512 b) => new(Vector512.LessThan(a._v, b._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -161,6 +191,15 @@ internal readonly struct LanesN : ILaneVector<LanesN>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesN Abs(LanesN a) => new(Vector.AndNot(a._v, new Vector<double>(-0.0)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN Max(LanesN a, LanesN b) => new(Vector.Max(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN And(LanesN a, LanesN b) => new(a._v & b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN Or(LanesN a, LanesN b) => new(a._v | b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesN LessThan(LanesN a, LanesN b) => new(Vector.LessThan<double>(a._v, b._v));
