@@ -101,6 +101,38 @@ public class MicrosimLaneKernelTests
         AssertIdentical(MicrosimEngine.RunRange(compiled, options, 0, 3_333, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 0, 3_333, MicrosimKernel.Reference));
     }
 
+    /// <summary>
+    /// Plain and non-plain strategies in one run: an intervention whose effects give NEET three more
+    /// destinations at ages 12–21 (NEET → HE, UN, PT: nine thresholds below the last state) makes its
+    /// strategy's rows wider than eight thresholds, so it runs the
+    /// general lane kernel beside plain ones. With 3 and 5 scores (2 and 4 perspectives plus the
+    /// outcome) the plain strategies pad their per-person values to 4 and 8 while the other does not:
+    /// the per-person sums of the strategies must not overlap (a defect fixed in the fifth step), and
+    /// every accumulator must equal the reference kernels'.
+    /// </summary>
+    [TestCase(2)]
+    [TestCase(4)]
+    public void LaneKernel_PlainAndGeneralStrategiesMixed_BitIdenticalToReferenceKernels(int perspectives)
+    {
+        var model = Welfare16.Build(UptakeMode.Subcohorts);
+        var wider = new Strategy("NEET to higher education", Intervention.Create("bridge to study")
+            .AffectTransition("NEET", "HE", EffectMeasure.AbsoluteChange, 0.05, EffectProfile.ConstantFor(10))
+            .AffectTransition("NEET", "UN", EffectMeasure.AbsoluteChange, 0.03, EffectProfile.ConstantFor(10))
+            .AffectTransition("NEET", "PT", EffectMeasure.AbsoluteChange, 0.02, EffectProfile.ConstantFor(10))
+            .Build());
+        var compiled = new[] { model.Compile(model.Strategies[0]), model.Compile(wider), model.Compile(model.Strategies[1]) };
+        var options = new MicrosimOptions { Seed = 13, BlockSize = 2100, TrackDistributions = false, Threads = 2, Perspectives = [.. Welfare16.Perspectives.Take(perspectives)] };
+        var plan = LanePlan.TryCreate(new MicrosimPlan(compiled, options));
+        Assert.That(plan, Is.Not.Null, "the lane kernel applies");
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            Assert.That(plan!.Arms.Select(a => a.Plain), Is.EqualTo(new[] { true, false, true }), "the widened strategy runs the general lane kernel, the others the plain one");
+        }
+
+        AssertIdentical(MicrosimEngine.RunRange(compiled, options, 0, 5_555, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 0, 5_555, MicrosimKernel.Reference));
+        AssertIdentical(MicrosimEngine.RunRange(compiled, options, 6_300, 1_001, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 6_300, 1_001, MicrosimKernel.Reference));
+    }
+
     [Test]
     public void LaneKernel_NotTakenWithPersonAttributesOrRecords()
     {
