@@ -368,6 +368,47 @@ public sealed class HomogeneousCohortKernel
 
     internal Workspace CreateWorkspace() => new(this);
 
+    /// <summary>
+    /// Row <paramref name="b"/>'s probabilities at <paramref name="ctx"/> into <paramref name="prow"/>
+    /// (all 0 on entry): its entries' values, then the compiler's row steps (competing risks or the
+    /// remainder, then the checks and clamping of <see cref="TransitionRowKernel"/>). Throws, naming the
+    /// row, for a value or a row that fails a check.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EvaluateRow(int b, RowSpec row, in ModelContext ctx, Span<double> prow)
+    {
+        foreach (var (to, f) in row.Entries)
+        {
+            var v = f(in ctx);
+            if (!double.IsFinite(v) || v < -Tolerance || (!row.IsRate && v > 1 + Tolerance))
+            {
+                throw Invalid(b, to, v);
+            }
+
+            prow[to] += v;
+        }
+
+        if (row.IsRate)
+        {
+            TransitionRowKernel.CompetingRisks(prow, row.Remainder >= 0 ? row.Remainder : b, _dt);
+        }
+        else if (row.Remainder >= 0)
+        {
+            TransitionRowKernel.AddRemainder(prow, row.Remainder);
+        }
+
+        var bad = TransitionRowKernel.CheckAndClamp(prow, out var sum);
+        if (bad >= 0)
+        {
+            throw Invalid(b, bad, prow[bad]);
+        }
+
+        if (!TransitionRowKernel.SumsToOne(sum))
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The probabilities of row '{Model.States[b].Name}' sum to {sum:G6}, not 1, for a drawn parameter set."));
+        }
+    }
+
     /// <summary>Evaluates the model's functions at cycle 0 into a dense matrix and per-state values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void EvaluateCell(ParameterValues parameters, double[] p, double[] values)
@@ -387,37 +428,7 @@ public sealed class HomogeneousCohortKernel
             }
             else
             {
-                foreach (var (to, f) in row.Entries)
-                {
-                    var v = f(in ctx);
-                    if (!double.IsFinite(v) || v < -Tolerance || (!row.IsRate && v > 1 + Tolerance))
-                    {
-                        throw Invalid(b, to, v);
-                    }
-
-                    prow[to] += v;
-                }
-
-                // The compiler's row steps (competing risks or remainder, then the checks).
-                if (row.IsRate)
-                {
-                    TransitionRowKernel.CompetingRisks(prow, row.Remainder >= 0 ? row.Remainder : b, _dt);
-                }
-                else if (row.Remainder >= 0)
-                {
-                    TransitionRowKernel.AddRemainder(prow, row.Remainder);
-                }
-
-                var bad = TransitionRowKernel.CheckAndClamp(prow, out var sum);
-                if (bad >= 0)
-                {
-                    throw Invalid(b, bad, prow[bad]);
-                }
-
-                if (!TransitionRowKernel.SumsToOne(sum))
-                {
-                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The probabilities of row '{Model.States[b].Name}' sum to {sum:G6}, not 1, for a drawn parameter set."));
-                }
+                EvaluateRow(b, row, in ctx, prow);
             }
 
             var vrow = values.AsSpan(b * vc, vc);
@@ -463,36 +474,7 @@ public sealed class HomogeneousCohortKernel
             {
                 var prow = buffer.AsSpan(0, n);
                 prow.Clear();
-                foreach (var (to, f) in row.Entries)
-                {
-                    var v = f(in ctx);
-                    if (!double.IsFinite(v) || v < -Tolerance || (!row.IsRate && v > 1 + Tolerance))
-                    {
-                        throw Invalid(b, to, v);
-                    }
-
-                    prow[to] += v;
-                }
-
-                if (row.IsRate)
-                {
-                    TransitionRowKernel.CompetingRisks(prow, row.Remainder >= 0 ? row.Remainder : b, _dt);
-                }
-                else if (row.Remainder >= 0)
-                {
-                    TransitionRowKernel.AddRemainder(prow, row.Remainder);
-                }
-
-                var bad = TransitionRowKernel.CheckAndClamp(prow, out var sum);
-                if (bad >= 0)
-                {
-                    throw Invalid(b, bad, prow[bad]);
-                }
-
-                if (!TransitionRowKernel.SumsToOne(sum))
-                {
-                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The probabilities of row '{Model.States[b].Name}' sum to {sum:G6}, not 1, for a drawn parameter set."));
-                }
+                EvaluateRow(b, row, in ctx, prow);
 
                 foreach (var (to, pair) in targets)
                 {
