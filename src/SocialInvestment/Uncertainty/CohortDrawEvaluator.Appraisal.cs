@@ -227,33 +227,11 @@ internal sealed partial class CohortDrawEvaluator
             scratch.AsSpan(0, count).CopyTo(into.AsSpan(index, count));
         }
 
-        /// <summary>The per-payer flows of lane <paramref name="lane"/> (draw <paramref name="k"/>) read from the lane-major projected ledgers, as <see cref="PayerFlows(int, double[][])"/> reads a draw's; the draw's parameters are in <see cref="_values"/>.</summary>
+        /// <summary>The per-payer flows of lane <paramref name="lane"/> (draw <paramref name="k"/>) read from the lane-major projected ledgers <c>[t][j][lane]</c>; the draw's parameters are in <see cref="_values"/>.</summary>
         private PsaPayerFlows PayerFlowsLane(int k, int lane)
         {
-            var flows = _flows ?? throw new InvalidOperationException("The evaluator was created without payer flows.");
-            var channel = _e._payerChannel!;
-            var VA = _e._coefficients.Length;
             var lanes = _e._lanes!;
-            var W = lanes.W;
-            var J = lanes.Used;
-            var acc = _accL!;
-            for (var s = 0; s < acc.Length; s++)
-            {
-                var f = acc[s];
-                for (var p = 0; p < channel.Length; p++)
-                {
-                    var b = flows.Series(s, p, FlowOrigin.Base);
-                    var i = flows.Series(s, p, FlowOrigin.Intervention);
-                    for (var t = 0; t < b.Length; t++)
-                    {
-                        b[t] = f[(((t * J) + channel[p]) * W) + lane];
-                        i[t] = f[(((t * J) + VA + channel[p]) * W) + lane];
-                    }
-                }
-            }
-
-            flows.Point(k, _parameters);
-            return flows;
+            return PayerFlows(k, _accL!, lanes.Used * lanes.W, lanes.W, lane);
         }
     }
 }

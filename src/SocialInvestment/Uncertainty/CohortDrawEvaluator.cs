@@ -737,15 +737,19 @@ internal sealed partial class CohortDrawEvaluator
         /// The per-payer flows of the draw <see cref="Evaluate"/> evaluated last (draw <paramref name="k"/>):
         /// the payer channels of the projected ledgers, base then intervention flows per trace point.
         /// </summary>
-        public PsaPayerFlows PayerFlows(int k) => PayerFlows(k, _acc);
+        public PsaPayerFlows PayerFlows(int k) => PayerFlows(k, _acc, _e._jp, 1, 0);
 
-        /// <summary>The per-payer flows of draw <paramref name="k"/> from its projected ledgers <paramref name="acc"/> (and the parameters in <see cref="_values"/>).</summary>
-        private PsaPayerFlows PayerFlows(int k, double[][] acc)
+        /// <summary>
+        /// The per-payer flows of draw <paramref name="k"/> from its projected ledgers <paramref name="acc"/>
+        /// (and the parameters in <see cref="_values"/>): channel c of trace point t is at
+        /// <c>t·<paramref name="pointStride"/> + c·<paramref name="channelStride"/> + <paramref name="offset"/></c>
+        /// (one draw's ledgers: <c>(Jp, 1, 0)</c>; lane l of the lane-major ledgers: <c>(J·W, W, l)</c>).
+        /// </summary>
+        private PsaPayerFlows PayerFlows(int k, double[][] acc, int pointStride, int channelStride, int offset)
         {
             var flows = _flows ?? throw new InvalidOperationException("The evaluator was created without payer flows.");
             var channel = _e._payerChannel!;
             var VA = _e._coefficients.Length;
-            var Jp = _e._jp;
             for (var s = 0; s < acc.Length; s++)
             {
                 var f = acc[s];
@@ -753,10 +757,12 @@ internal sealed partial class CohortDrawEvaluator
                 {
                     var b = flows.Series(s, p, FlowOrigin.Base);
                     var i = flows.Series(s, p, FlowOrigin.Intervention);
+                    var baseAt = (channel[p] * channelStride) + offset;
+                    var interventionAt = ((VA + channel[p]) * channelStride) + offset;
                     for (var t = 0; t < b.Length; t++)
                     {
-                        b[t] = f[(t * Jp) + channel[p]];
-                        i[t] = f[(t * Jp) + VA + channel[p]];
+                        b[t] = f[(t * pointStride) + baseAt];
+                        i[t] = f[(t * pointStride) + interventionAt];
                     }
                 }
             }
