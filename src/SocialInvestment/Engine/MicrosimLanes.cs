@@ -1040,10 +1040,16 @@ internal sealed unsafe class LaneKernel
             var acc = sc0;
             for (; q + 4 <= n; q += 4, acc += 4 * sp)
             {
-                ChainOwn<TAdd>(acc, 0, codes, q, 0, lc, th, next, val, u);
-                ChainOwn<TAdd>(acc, sp, codes, q, 1, lc, th, next, val, u);
-                ChainOwn<TAdd>(acc, 2 * sp, codes, q, 2, lc, th, next, val, u);
-                ChainOwn<TAdd>(acc, 3 * sp, codes, q, 3, lc, th, next, val, u);
+                var r0 = (nuint)(uint)codes[q];
+                var r1 = (nuint)(uint)codes[q + 1];
+                var r2 = (nuint)(uint)codes[q + 2];
+                var r3 = (nuint)(uint)codes[q + 3];
+                TAdd.AddPair(acc, 0, val, r0, r1);
+                TAdd.AddPair(acc, 2 * sp, val, r2, r3);
+                NextOwn(codes, q, 0, r0, lc, th, next, u);
+                NextOwn(codes, q, 1, r1, lc, th, next, u);
+                NextOwn(codes, q, 2, r2, lc, th, next, u);
+                NextOwn(codes, q, 3, r3, lc, th, next, u);
             }
 
             for (; q < n; q++)
@@ -1057,15 +1063,12 @@ internal sealed unsafe class LaneKernel
     }
 
     /// <summary>
-    /// One step of person q + j of <see cref="StepPlain{TAdd}"/> (counter lane j), as
-    /// <see cref="Chain{TAdd}"/> with the person's own uniform.
+    /// The rest of the step of person q + j of <see cref="StepPlain{TAdd}"/> (counter lane j) in row
+    /// code <paramref name="r"/>, as <see cref="Next"/> with the person's own uniform.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ChainOwn<TAdd>(double* acc, nuint offset, int* codes, nuint q, nuint j, byte* lc, byte* th, byte* next, byte* val, double* u)
-        where TAdd : struct, IAdd
+    private static void NextOwn(int* codes, nuint q, nuint j, nuint r, byte* lc, byte* th, byte* next, double* u)
     {
-        var r = (nuint)(uint)codes[q + j];
-        TAdd.Add(acc, offset, val + (r * TAdd.RowScale));
         *(int*)(lc + r + (4 * j)) = *(int*)(lc + r + (4 * j)) + 1;
         codes[q + j] = *(ushort*)(next + (2 * (r + Below(th + (4 * r), u[q + j]))));
     }
@@ -1128,44 +1131,56 @@ internal sealed unsafe class LaneKernel
             {
                 var uv = Vector512.Create(u[p]);
                 var q = 4 * p;
-                Chain<TAdd>(acc, 0, codes, q, 0, lc, th, next, val, uv);
-                Chain<TAdd>(acc, sp, codes, q, 1, lc, th, next, val, uv);
+                var r0 = (nuint)codes[q];
+                var r1 = (nuint)codes[q + 1];
+                var r2 = TG.Count > 2 ? (nuint)codes[q + 2] : 0;
+                var r3 = TG.Count > 3 ? (nuint)codes[q + 3] : 0;
+                TAdd.AddPair(acc, 0, val, r0, r1);
+                if (TG.Count > 3)
+                {
+                    TAdd.AddPair(acc, 2 * sp, val, r2, r3);
+                }
+                else if (TG.Count > 2)
+                {
+                    TAdd.Add(acc, 2 * sp, val + (r2 * vs));
+                }
+
+                Next(codes, q, 0, r0, lc, th, next, uv);
+                Next(codes, q, 1, r1, lc, th, next, uv);
                 if (TG.Count > 2)
                 {
-                    Chain<TAdd>(acc, 2 * sp, codes, q, 2, lc, th, next, val, uv);
+                    Next(codes, q, 2, r2, lc, th, next, uv);
                 }
 
                 if (TG.Count > 3)
                 {
-                    Chain<TAdd>(acc, 3 * sp, codes, q, 3, lc, th, next, val, uv);
+                    Next(codes, q, 3, r3, lc, th, next, uv);
                 }
             }
         }
     }
 
     /// <summary>
-    /// One step of the chain of strategy <paramref name="j"/> of a group (<see cref="StepPlainGroup{TAdd, TG}"/>)
-    /// for one person, whose codes start at <paramref name="q"/>: add the row's values to the sums at
-    /// <paramref name="acc"/> + <paramref name="offset"/>, count the row in counter lane j, take the next code.
+    /// The rest of the step of strategy <paramref name="j"/> of a group (<see cref="StepPlainGroup{TAdd, TG}"/>)
+    /// for one person in row code <paramref name="r"/>, whose codes start at <paramref name="q"/>: count
+    /// the row in counter lane j, take the next code.
     /// </summary>
     /// <remarks>
-    /// Every address is one addressing mode, none computed into a register first (11 instructions):
-    /// the arguments are locals or constants (a pointer sum as an argument would be computed into a
-    /// temporary by the inliner), the code is codes[q + j] (not through a pointer to the person's
-    /// codes), and the count is written c = c + 1, not c++ (whose address Roslyn duplicates into a
-    /// temporary).
+    /// Every address is one addressing mode, none computed into a register first (6 instructions,
+    /// with the code's load and the values' 11 per strategy, 45 per person of a group of four with
+    /// two values each): the arguments are locals or constants (a pointer sum as an argument would
+    /// be computed into a temporary by the inliner), the code is codes[q + j] (not through a pointer
+    /// to the person's codes), and the count is written c = c + 1, not c++ (whose address Roslyn
+    /// duplicates into a temporary).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Chain<TAdd>(double* acc, nuint offset, ushort* codes, nuint q, nuint j, byte* lc, byte* th, byte* next, byte* val, Vector512<double> uv)
-        where TAdd : struct, IAdd
+    private static void Next(ushort* codes, nuint q, nuint j, nuint r, byte* lc, byte* th, byte* next, Vector512<double> uv)
     {
-        var r = (nuint)codes[q + j];
-        TAdd.Add(acc, offset, val + (r * TAdd.RowScale));
         *(int*)(lc + r + (4 * j)) = *(int*)(lc + r + (4 * j)) + 1;
         codes[q + j] = *(ushort*)(next + (2 * (r + Below(th + (4 * r), uv))));
     }
 
-    /// <summary><see cref="Chain{TAdd}"/> in the last cycle (t = T): the values and the count only.</summary>
+    /// <summary>A group's step (<see cref="StepPlainGroup{TAdd, TG}"/>) in the last cycle (t = T): the values and the count only.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Last<TAdd>(double* acc, nuint offset, ushort* codes, nuint q, nuint j, byte* lc, byte* val)
         where TAdd : struct, IAdd
@@ -1367,6 +1382,14 @@ internal sealed unsafe class LaneKernel
 
         /// <summary>Adds the values at <paramref name="values"/> to the sums at <paramref name="sums"/> + <paramref name="offset"/> (an offset apart, so that a constant offset stays in the addressing mode).</summary>
         static abstract void Add(double* sums, nuint offset, byte* values);
+
+        /// <summary>
+        /// <see cref="Add"/> for two strategies whose sums are side by side at <paramref name="sums"/> +
+        /// <paramref name="offset"/>: the values of rows codes <paramref name="a"/> and <paramref name="b"/>
+        /// of the value table <paramref name="val"/>, in one vector twice as wide where there is one
+        /// (element-wise, so each sum is formed exactly as by two calls of <see cref="Add"/>).
+        /// </summary>
+        static abstract void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b);
     }
 
     internal readonly struct Add1 : IAdd
@@ -1377,6 +1400,10 @@ internal sealed unsafe class LaneKernel
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Add(double* sums, nuint offset, byte* values) => sums[offset] += *(double*)values;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b)
+            => (Vector128.Create(*(double*)(val + a), *(double*)(val + b)) + Vector128.Load(sums + offset)).Store(sums + offset);
     }
 
     internal readonly struct Add2 : IAdd
@@ -1387,6 +1414,10 @@ internal sealed unsafe class LaneKernel
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Add(double* sums, nuint offset, byte* values) => (Vector128.Load(sums + offset) + Vector128.Load((double*)values)).Store(sums + offset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b)
+            => (Vector256.Create(Vector128.Load((double*)(val + a)), Vector128.Load((double*)(val + b))) + Vector256.Load(sums + offset)).Store(sums + offset);
     }
 
     internal readonly struct Add4 : IAdd
@@ -1397,6 +1428,10 @@ internal sealed unsafe class LaneKernel
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Add(double* sums, nuint offset, byte* values) => (Vector256.Load(sums + offset) + Vector256.Load((double*)values)).Store(sums + offset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b)
+            => (Vector512.Create(Vector256.Load((double*)(val + (a * RowScale))), Vector256.Load((double*)(val + (b * RowScale)))) + Vector512.Load(sums + offset)).Store(sums + offset);
     }
 
     internal readonly struct Add8 : IAdd
@@ -1407,6 +1442,13 @@ internal sealed unsafe class LaneKernel
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Add(double* sums, nuint offset, byte* values) => (Vector512.Load(sums + offset) + Vector512.Load((double*)values)).Store(sums + offset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b)
+        {
+            Add(sums, offset, val + (a * RowScale));
+            Add(sums, offset + Width, val + (b * RowScale));
+        }
     }
 
     /// <summary>The number of strategies of a group stepped together (<see cref="StepPlainGroup{TAdd, TG}"/>; 2 to 4, a compile-time constant).</summary>
