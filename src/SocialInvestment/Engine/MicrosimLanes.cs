@@ -760,7 +760,10 @@ internal sealed unsafe class LaneKernel
                 var src = _scores.AsSpan(_sumBase[k]);
                 for (var p = 0; p < m; p++)
                 {
-                    src.Slice(p * step, S).CopyTo(dst.Slice(p * S, S));
+                    for (var s = 0; s < S; s++)
+                    {
+                        dst[(p * S) + s] = src[(p * step) + s];
+                    }
                 }
 
                 continue;
