@@ -797,31 +797,12 @@ internal sealed unsafe class LaneKernel
         var startU0 = startU.Slice(q0, m);
         if (l.Plain)
         {
-            var sp = l.Sp;
-            var up = l.StartSums;
-            var sums = _scores.AsSpan(_sumBase[k]);
-            var step = _sumStep[k];
-            var lane = _countLane[k];
-            var codes = lane >= 0 ? default : _codes.AsSpan(k * Pk, m);
-            var gcodes = lane >= 0 ? _gcodes.AsSpan(((k - lane) * 4 * P) + lane) : default;
-            for (var p = 0; p < m; p++)
+            switch (l.Sp)
             {
-                var j = l.StartIndex(startU0[p]);
-                var sc = startSc[j];
-                people[sc]++;
-                if (lane >= 0)
-                {
-                    gcodes[p * 4] = (ushort)startCode[j];
-                }
-                else
-                {
-                    codes[p] = startCode[j];
-                }
-
-                for (var s = 0; s < sp; s++)
-                {
-                    sums[(p * step) + s] = up[(sc * sp) + s];
-                }
+                case 1: StartPlain<Add1>(k, l, startU0); break;
+                case 2: StartPlain<Add2>(k, l, startU0); break;
+                case 4: StartPlain<Add4>(k, l, startU0); break;
+                default: StartPlain<Add8>(k, l, startU0); break;
             }
         }
         else
@@ -846,6 +827,43 @@ internal sealed unsafe class LaneKernel
         {
             _visited.AsSpan(k * P, m).Clear();
             _timeIn.AsSpan(k * P * _b, m * _b).Clear();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Start"/> for a <see cref="LaneArm.Plain"/> strategy: the first code and the first
+    /// running sums (a vector of <typeparamref name="TAdd"/>'s width) of each person; the people of
+    /// each sub-cohort are counted from the occupancy counts of cycle 0 (<see cref="FoldCounts"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StartPlain<TAdd>(int k, LaneArm l, ReadOnlySpan<double> startU)
+        where TAdd : struct, IAdd
+    {
+        var sp = TAdd.Width;
+        var step = (nuint)_sumStep[k];
+        var lane = _countLane[k];
+        var n = (nuint)startU.Length;
+        fixed (double* u = startU)
+        fixed (int* startCode = l.StartCode)
+        fixed (int* startSc = l.StartSc)
+        fixed (double* up = l.StartSums)
+        fixed (double* sums = &_scores[_sumBase[k]])
+        fixed (int* codes = &_codes[k * Pk])
+        fixed (ushort* gcodes = &_gcodes[((k - Math.Max(0, lane)) * 4 * P) + Math.Max(0, lane)])
+        {
+            for (nuint p = 0; p < n; p++)
+            {
+                var j = (nuint)l.StartIndex(u[p]);
+                TAdd.Set(sums + (p * step), up + ((nuint)startSc[j] * sp));
+                if (lane >= 0)
+                {
+                    gcodes[4 * p] = (ushort)startCode[j];
+                }
+                else
+                {
+                    codes[p] = startCode[j];
+                }
+            }
         }
     }
 
@@ -1208,47 +1226,64 @@ internal sealed unsafe class LaneKernel
     /// occupancy counts and clears them (once per block: a lane of a block counts at most a quarter
     /// of its people plus one per sub-block, which fits an int).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void FoldCounts(ArmPartial[] accs)
     {
+        var arms = _lanes.Arms;
         for (var k = 0; k < _k; k++)
         {
-            var a = _lanes.Arms[k];
-            if (!LanePlan.LaneCounted(a))
+            var a = arms[k];
+            var lane = _countLane[k];
+            if (!LanePlan.LaneCounted(a) || lane > 0)
             {
+                // Counted directly, or a grouped strategy folded with its group's first.
                 continue;
             }
 
-            var acc = accs[k];
+            // A group's strategies count in lanes 0 .. g − 1 of one counter array (each its own),
+            // a strategy alone in all four: one pass over the counters for the group.
+            var g = lane == 0 ? _group[k] : 1;
             var lc = _counts[k];
-            var counts = acc.Counts;
             var nd = a.N * a.D;
-            var lane = _countLane[k];
             for (var t = 0; t <= a.T; t++)
             {
                 for (var r = 0; r < a.Rt; r++)
                 {
                     var i = ((t * a.Rt) + r) * LanePlan.CountLanes;
-                    if (lane >= 0)
+                    var c4 = Vector128.LoadUnsafe(ref lc[i]);
+                    if (c4 == Vector128<int>.Zero)
                     {
-                        // A grouped strategy: its own lane of the group's counters.
-                        var c = lc[i + lane];
-                        if (c != 0)
-                        {
-                            counts[a.RowCount[r] + (t * nd)] += c;
-                            lc[i + lane] = 0;
-                        }
-
                         continue;
                     }
 
-                    var sum = lc[i] + lc[i + 1] + lc[i + 2] + lc[i + 3];
-                    if (sum != 0)
+                    Vector128<int>.Zero.StoreUnsafe(ref lc[i]);
+                    if (lane < 0)
                     {
-                        counts[a.RowCount[r] + (t * nd)] += sum;
-                        lc[i] = lc[i + 1] = lc[i + 2] = lc[i + 3] = 0;
+                        Fold(accs[k], arms[k], t, r, nd, Vector128.Sum(c4));
+                        continue;
+                    }
+
+                    for (var j = 0; j < g; j++)
+                    {
+                        var c = c4.GetElement(j);
+                        if (c != 0)
+                        {
+                            Fold(accs[k + j], arms[k + j], t, r, nd, c);
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Adds <paramref name="c"/> people in row <paramref name="r"/> of cycle <paramref name="t"/> to the strategy's occupancy counts, and in cycle 0 of a <see cref="LaneArm.Plain"/> strategy to its sub-cohort's people (<see cref="StartPlain{TAdd}"/>).</summary>
+    private static void Fold(ArmPartial acc, LaneArm a, int t, int r, int nd, int c)
+    {
+        var cell = a.RowCount[r];
+        acc.Counts[cell + (t * nd)] += c;
+        if (t == 0 && a.Plain)
+        {
+            acc.SubcohortPeople[cell / a.Plan.CountStride] += c;
         }
     }
 
@@ -1393,6 +1428,9 @@ internal sealed unsafe class LaneKernel
         /// (element-wise, so each sum is formed exactly as by two calls of <see cref="Add"/>).
         /// </summary>
         static abstract void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b);
+
+        /// <summary>Copies one person's vector of values from <paramref name="source"/> to <paramref name="sums"/>.</summary>
+        static abstract void Set(double* sums, double* source);
     }
 
     internal readonly struct Add1 : IAdd
@@ -1403,6 +1441,9 @@ internal sealed unsafe class LaneKernel
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Add(double* sums, nuint offset, byte* values) => sums[offset] += *(double*)values;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Set(double* sums, double* source) => *sums = *source;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b)
@@ -1419,6 +1460,9 @@ internal sealed unsafe class LaneKernel
         public static void Add(double* sums, nuint offset, byte* values) => (Vector128.Load(sums + offset) + Vector128.Load((double*)values)).Store(sums + offset);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Set(double* sums, double* source) => Vector128.Load(source).Store(sums);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b)
             => (Vector256.Create(Vector128.Load((double*)(val + a)), Vector128.Load((double*)(val + b))) + Vector256.Load(sums + offset)).Store(sums + offset);
     }
@@ -1433,6 +1477,9 @@ internal sealed unsafe class LaneKernel
         public static void Add(double* sums, nuint offset, byte* values) => (Vector256.Load(sums + offset) + Vector256.Load((double*)values)).Store(sums + offset);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Set(double* sums, double* source) => Vector256.Load(source).Store(sums);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b)
             => (Vector512.Create(Vector256.Load((double*)(val + (a * RowScale))), Vector256.Load((double*)(val + (b * RowScale)))) + Vector512.Load(sums + offset)).Store(sums + offset);
     }
@@ -1445,6 +1492,9 @@ internal sealed unsafe class LaneKernel
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Add(double* sums, nuint offset, byte* values) => (Vector512.Load(sums + offset) + Vector512.Load((double*)values)).Store(sums + offset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Set(double* sums, double* source) => Vector512.Load(source).Store(sums);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b)
