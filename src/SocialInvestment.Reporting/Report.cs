@@ -42,7 +42,7 @@ public sealed class ReportChart
     /// <summary>
     /// Draws the charts not drawn yet, at most <paramref name="threads"/> at once (the convention of
     /// <see cref="ReportOptions.Threads"/>). Each chart is drawn from its own plot, so the images do
-    /// not depend on the thread count. An error of one chart is rethrown as itself.
+    /// not depend on the thread count. The error of the first chart that fails (in report order) is rethrown as itself.
     /// </summary>
     internal static void DrawAll(IReadOnlyList<ReportChart> charts, int threads)
     {
@@ -58,14 +58,22 @@ public sealed class ReportChart
             return;
         }
 
-        try
+        // Every chart is attempted; the error of the first failing one (in report order) is rethrown as itself.
+        var errors = new Exception?[pending.Length];
+        Parallel.For(0, pending.Length, new ParallelOptions { MaxDegreeOfParallelism = parallel }, i =>
         {
-            Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = parallel }, c => c.Draw());
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            try
+            {
+                pending[i].Draw();
+            }
+            catch (Exception e)
+            {
+                errors[i] = e;
+            }
+        });
+        if (errors.FirstOrDefault(e => e is not null) is { } first)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-            throw;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
         }
     }
 }
