@@ -515,28 +515,43 @@ public sealed partial class ReportBuilder
 
         // Every strategy's tornado compares with the comparator at the same parameter values (the base
         // and each range's ends): run the comparator once per point, not once per strategy. The
-        // figures are those of Sensitivity.OneWayNpv (the same runs, the same appraisal).
-        var comparatorRuns = new Dictionary<string, SimulationResult>(StringComparer.Ordinal);
-        SimulationResult Comparator(ParameterValues p)
+        // figures are those of Sensitivity.OneWayNpv (the same runs, the same appraisal); the runs are
+        // independent, so they are made first, ReportOptions.Threads at once, and looked up after.
+        var basePoint = spec.Model.BaseParameters;
+        var points = new List<ParameterValues> { basePoint };
+        foreach (var r in ranges)
         {
-            var key = string.Join(',', Enumerable.Range(0, p.Count).Select(i => BitConverter.DoubleToInt64Bits(p[i]).ToString(CultureInfo.InvariantCulture)));
-            if (!comparatorRuns.TryGetValue(key, out var run))
-            {
-                run = CohortEngine.Run(spec.Model, bau, p);
-                comparatorRuns[key] = run;
-            }
-
-            return run;
+            points.Add(basePoint.With(r.Parameter, r.Low));
+            points.Add(basePoint.With(r.Parameter, r.High));
         }
 
-        k = 0;
-        foreach (var strategy in psa.Strategies.Where((_, i) => i != psa.ComparatorIndex))
+        static string Key(ParameterValues p) => string.Join(',', Enumerable.Range(0, p.Count).Select(i => BitConverter.DoubleToInt64Bits(p[i]).ToString(CultureInfo.InvariantCulture)));
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < points.Count; i++)
         {
-            var tornado = Sensitivity.OneWay(spec.Model.BaseParameters, ranges, p => Appraisal.Compare(CohortEngine.Run(spec.Model, strategy, p), Comparator(p), society).NetPresentValue);
+            index.TryAdd(Key(points[i]), i);
+        }
+
+        var strategies = psa.Strategies.Where((_, i) => i != psa.ComparatorIndex).ToList();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = o.Threads == 0 ? Environment.ProcessorCount : o.Threads };
+        var comparatorRuns = new SimulationResult[points.Count];
+        Parallel.For(0, points.Count, parallel, i => comparatorRuns[i] = CohortEngine.Run(spec.Model, bau, points[i]));
+        var npv = new double[strategies.Count * points.Count];
+        Parallel.For(0, npv.Length, parallel, n =>
+        {
+            var (s, i) = Math.DivRem(n, points.Count);
+            npv[n] = Appraisal.Compare(CohortEngine.Run(spec.Model, strategies[s], points[i]), comparatorRuns[i], society).NetPresentValue;
+        });
+
+        for (var s = 0; s < strategies.Count; s++)
+        {
+            var strategy = strategies[s];
+            var row = s * points.Count;
+            var tornado = Sensitivity.OneWay(basePoint, ranges, p => npv[row + index[Key(p)]]);
             blocks.Add(new ChartBlock(new ReportChart(
                 t.F("chart.tornado.title", strategy.Name, society.Name),
                 t.F("caption.tornado", strategy.Name, comparator, society.Name),
-                FileName("tornado", ++k, strategy.Name),
+                FileName("tornado", s + 1, strategy.Name),
                 () => Charts.Tornado(tornado, spec.Model, strategy.Name, society, o))));
         }
     }
