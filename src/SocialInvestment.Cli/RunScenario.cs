@@ -215,60 +215,85 @@ internal static class RunScenario
 
         var outDir = folder.Staging;
         var written = new List<string>();
-        copyScenario(Path.Combine(outDir, RunManifest.ScenarioFolder));
-        SettlementOutput.CopyRules(request.Scenario, Path.Combine(outDir, RunManifest.ScenarioFolder));
-        if (!request.ReportOnly)
+        Task? psaFile = null;
+        try
         {
-            progress.Stage("Writing CSV and JSON results");
-            ResultWriter.WriteAll(run, outDir);
-            written.Add(ResultWriter.TidyCsvFileName);
-            written.Add(ResultWriter.SummaryFileName);
-            if (settlements.Count > 0)
+            copyScenario(Path.Combine(outDir, RunManifest.ScenarioFolder));
+            SettlementOutput.CopyRules(request.Scenario, Path.Combine(outDir, RunManifest.ScenarioFolder));
+            if (!request.ReportOnly)
             {
-                SettlementFile.WriteSchedule(settlements, Path.Combine(outDir, SettlementFile.ScheduleFileName));
-                written.Add(SettlementFile.ScheduleFileName);
+                progress.Stage("Writing CSV and JSON results");
+                ResultWriter.WriteAll(run, outDir);
+                written.Add(ResultWriter.TidyCsvFileName);
+                written.Add(ResultWriter.SummaryFileName);
+                if (settlements.Count > 0)
+                {
+                    SettlementFile.WriteSchedule(settlements, Path.Combine(outDir, SettlementFile.ScheduleFileName));
+                    written.Add(SettlementFile.ScheduleFileName);
+                }
+                if (psa is not null)
+                {
+                    // psa.csv (formatting every draw's figures) is independent of the rest: with more than
+                    // one thread it is written while the report is drawn, and waited for before the manifest.
+                    if (request.Threads == 1)
+                    {
+                        psaCsv!.Complete(psa);
+                    }
+                    else
+                    {
+                        psaFile = Task.Run(() => psaCsv!.Complete(psa), cancellationToken);
+                    }
+
+                    written.Add(PsaCsv.FileName);
+                }
+
+                if (settlementPsa.Count > 0)
+                {
+                    SettlementFile.WriteProbabilities(settlementPsa, Path.Combine(outDir, SettlementOutput.ProbabilityFileName));
+                    written.Add(SettlementOutput.ProbabilityFileName);
+                }
             }
+
+            environment.OnWriting?.Invoke("results");
+            if (expected is not null)
+            {
+                psaFile?.GetAwaiter().GetResult();
+                CheckReproduced(expected, outDir, request.From!);
+            }
+
+            progress.Stage("Drawing charts and writing the report");
+            var comparator = run.Result(run.Comparator);
+            var builder = new ReportBuilder(run.Results, comparator, run.Appraisals, reportOptions).WithAssumptions(ReportInputs.Assumptions(scenario));
             if (psa is not null)
             {
-                psaCsv!.Complete(psa);
-                written.Add(PsaCsv.FileName);
+                builder.WithUncertainty(psa, sample!);
             }
 
-            if (settlementPsa.Count > 0)
+            if (settlements.Count > 0)
             {
-                SettlementFile.WriteProbabilities(settlementPsa, Path.Combine(outDir, SettlementOutput.ProbabilityFileName));
-                written.Add(SettlementOutput.ProbabilityFileName);
+                builder.WithSettlement(settlements, settlementPsa.Count > 0 ? settlementPsa : null);
+            }
+
+            var report = builder.Build();
+            var reportFiles = report.WriteTo(outDir);
+            written.AddRange(reportFiles.Select(Path.GetFileName).OfType<string>());
+            if (!request.ReportOnly)
+            {
+                ResultWorkbook.Write(Path.Combine(outDir, ResultWorkbookFileName), run.Appraisals, psa, reportOptions, scenario.Settings.PriceYear);
+                written.Add(ResultWorkbookFileName);
+            }
+            environment.OnWriting?.Invoke("report");
+
+            psaFile?.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            // Never leave psa.csv being written into a folder that is abandoned.
+            if (psaFile is { IsCompleted: false })
+            {
+                ((IAsyncResult)psaFile).AsyncWaitHandle.WaitOne();
             }
         }
-
-        environment.OnWriting?.Invoke("results");
-        if (expected is not null)
-        {
-            CheckReproduced(expected, outDir, request.From!);
-        }
-
-        progress.Stage("Drawing charts and writing the report");
-        var comparator = run.Result(run.Comparator);
-        var builder = new ReportBuilder(run.Results, comparator, run.Appraisals, reportOptions).WithAssumptions(ReportInputs.Assumptions(scenario));
-        if (psa is not null)
-        {
-            builder.WithUncertainty(psa, sample!);
-        }
-
-        if (settlements.Count > 0)
-        {
-            builder.WithSettlement(settlements, settlementPsa.Count > 0 ? settlementPsa : null);
-        }
-
-        var report = builder.Build();
-        var reportFiles = report.WriteTo(outDir);
-        written.AddRange(reportFiles.Select(Path.GetFileName).OfType<string>());
-        if (!request.ReportOnly)
-        {
-            ResultWorkbook.Write(Path.Combine(outDir, ResultWorkbookFileName), run.Appraisals, psa, reportOptions, scenario.Settings.PriceYear);
-            written.Add(ResultWorkbookFileName);
-        }
-        environment.OnWriting?.Invoke("report");
 
         var scenarioHash = RunManifest.ScenarioContentHash(Path.Combine(outDir, RunManifest.ScenarioFolder));
         var settings = new RunSettings(
