@@ -35,12 +35,13 @@ internal sealed partial class CohortDrawEvaluator
     /// <summary>
     /// The structure every lane shares: the union over strategies of the rows' structural non-zeros
     /// (flat, ascending per row: adding an exact 0 where a strategy's row has no entry changes no sum),
-    /// per strategy and sub-cohort where each dependent row's lanes start (<c>[t·N + x]</c>, −1 for a row
-    /// that is the base row in every lane, read from the base compilation and broadcast) and their total
-    /// length, the lane slot of each dependent cell and, for a cell copied from an
-    /// earlier strategy, the slot it is copied from, and the width of the projected cells in use.
+    /// per strategy and sub-cohort where each dependent row's lanes start in the one flat row store
+    /// (<c>[t·N + x]</c>, −1 for a row that is the base row in every lane, read from the base compilation
+    /// and broadcast; a row copied from an earlier block starts where that block's does) and the store's
+    /// length, the slot of each dependent cell in the one flat cell store (a copied cell its source's
+    /// slot) and the number of slots, and the width of the projected cells in use.
     /// </summary>
-    private sealed record LaneLayout(int W, int[] Start, int[] Index, int[][][] RowOffset, int[] RowLength, int[][][] CellSlot, int[][][] CellSourceSlot, int Used)
+    private sealed record LaneLayout(int W, int[] Start, int[] Index, int[][][] RowOffset, int RowTotal, int[][][] CellSlot, int CellTotal, int Used)
     {
         /// <summary>Structural non-zeros per cycle.</summary>
         public int Nnz => Start[^1];
@@ -72,9 +73,11 @@ internal sealed partial class CohortDrawEvaluator
 
         var (start, index) = Flat(columns, N);
         var W = LaneCount;
+
+        // One flat store for every strategy's and sub-cohort's dependent rows, in (strategy, sub-cohort) order;
+        // a row copied from an earlier block reads that block's lanes (same values), so it has no storage of its own.
         var rowOffset = new int[_plans.Length][][];
-        var rowLength = new int[_plans.Sum(p => p.Rows.Length)];
-        var at = 0;
+        var rowTotal = 0;
         for (var s = 0; s < _plans.Length; s++)
         {
             var p = _plans[s];
@@ -83,41 +86,35 @@ internal sealed partial class CohortDrawEvaluator
             {
                 var offsets = rowOffset[s][si] = new int[T * N];
                 Array.Fill(offsets, -1);
-                var length = 0;
-                foreach (var tx in p.Rows[si])
-                {
-                    offsets[tx] = length;
-                    length += (start[(tx % N) + 1] - start[tx % N]) * W;
-                }
-
-                rowLength[at++] = length;
-            }
-        }
-
-        for (var s = 0; s < _plans.Length; s++)
-        {
-            var p = _plans[s];
-            for (var si = 0; si < p.Rows.Length; si++)
-            {
                 for (var k = 0; k < p.Rows[si].Length; k++)
                 {
+                    var tx = p.Rows[si][k];
                     var src = p.RowSource[si][k];
-                    if (src.Strategy >= 0 && rowOffset[src.Strategy][src.Subcohort][p.Rows[si][k]] < 0)
+                    if (src.Strategy < 0)
                     {
-                        // A copied row that its source does not recompute: not expected; draws then go one by one.
+                        offsets[tx] = rowTotal;
+                        rowTotal += (start[(tx % N) + 1] - start[tx % N]) * W;
+                    }
+                    else if (Earlier(src, s, si) && rowOffset[src.Strategy][src.Subcohort][tx] >= 0)
+                    {
+                        offsets[tx] = rowOffset[src.Strategy][src.Subcohort][tx];
+                    }
+                    else
+                    {
+                        // A copied row that its source does not recompute first: not expected; draws then go one by one.
                         return null;
                     }
                 }
             }
         }
 
+        // Likewise one flat store of the dependent cells, a copied cell reading its source's slot.
         var cellSlot = new int[_plans.Length][][];
-        var sourceSlot = new int[_plans.Length][][];
+        var cellTotal = 0;
         for (var s = 0; s < _plans.Length; s++)
         {
             var p = _plans[s];
             cellSlot[s] = new int[p.Cells.Length][];
-            sourceSlot[s] = new int[p.Cells.Length][];
             for (var si = 0; si < p.Cells.Length; si++)
             {
                 var slots = cellSlot[s][si] = new int[(T + 1) * N];
@@ -125,24 +122,27 @@ internal sealed partial class CohortDrawEvaluator
                 var cells = p.Cells[si];
                 for (var k = 0; k < cells.Length; k++)
                 {
-                    slots[cells[k]] = k;
-                }
-
-                var from = sourceSlot[s][si] = new int[cells.Length];
-                for (var k = 0; k < cells.Length; k++)
-                {
                     var src = p.CellSource[si][k];
-                    from[k] = src.Strategy < 0 ? -1 : cellSlot[src.Strategy][src.Subcohort][cells[k]];
-                    if (src.Strategy >= 0 && from[k] < 0)
+                    if (src.Strategy < 0)
                     {
-                        // A copied cell that its source does not recompute: not expected; draws then go one by one.
+                        slots[cells[k]] = cellTotal++;
+                    }
+                    else if (Earlier(src, s, si) && cellSlot[src.Strategy][src.Subcohort][cells[k]] >= 0)
+                    {
+                        slots[cells[k]] = cellSlot[src.Strategy][src.Subcohort][cells[k]];
+                    }
+                    else
+                    {
+                        // A copied cell that its source does not recompute first: not expected; draws then go one by one.
                         return null;
                     }
                 }
             }
         }
 
-        return new LaneLayout(W, start, index, rowOffset, rowLength, cellSlot, sourceSlot, _outcomeLane + _model.Outcomes.Count);
+        static bool Earlier(BlockSource src, int s, int si) => src.Strategy < s || (src.Strategy == s && src.Subcohort < si);
+
+        return new LaneLayout(W, start, index, rowOffset, rowTotal, cellSlot, cellTotal, _outcomeLane + _model.Outcomes.Count);
     }
 
     /// <summary>Operations on one lane group (<see cref="LaneCount"/> doubles) at a time: a multiply and an add per lane (no fused multiply-add), as in <see cref="AxpyVectors"/>.</summary>
@@ -203,7 +203,7 @@ internal sealed partial class CohortDrawEvaluator
     /// occupancy of 0 adds exact zeros where <see cref="Propagate"/> skips.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, double[] p0Rows, BaseCells g0, double[] gl, int cellCount, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] scale, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, double[] p0Rows, BaseCells g0, double[] gl, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] scale, double[] acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -217,7 +217,7 @@ internal sealed partial class CohortDrawEvaluator
         var w = c.StateWeights;
         var r = c.PreviousWeights;
         if (initial.Length < N * W || rowOffset.Length < T * N || p0Rows.Length < T * N * N || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W || scale.Length < W
-            || start.Length != N + 1 || gl.Length < cellCount * J * W || upfront.Length < 2 * A * W)
+            || start.Length != N + 1 || rows.Length < lanes.RowTotal || gl.Length < lanes.CellTotal * J * W || upfront.Length < 2 * A * W)
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
         }
@@ -403,8 +403,8 @@ internal sealed partial class CohortDrawEvaluator
 
     internal sealed partial class Worker
     {
-        private double[][][]? _pl;
-        private double[][][]? _gl;
+        private double[]? _pl;
+        private double[]? _gl;
         private double[][][]? _initL;
         private double[][][]? _upL;
         private double[][]? _accL;
@@ -482,7 +482,7 @@ internal sealed partial class CohortDrawEvaluator
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl![s][si], lanes.RowOffset[s][si], baseModel.Subcohorts[si].P, e._baseCells![s][si], _gl![s][si], e._plans[s].Cells[si].Length, lanes.CellSlot[s][si], _mL!, _nextL!, _scaleL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, lanes.RowOffset[s][si], baseModel.Subcohorts[si].P, e._baseCells![s][si], _gl!, lanes.CellSlot[s][si], _mL!, _nextL!, _scaleL!, acc);
                 }
 
                 if (Timed)
@@ -561,25 +561,17 @@ internal sealed partial class CohortDrawEvaluator
             var S = e._strategies.Length;
             var c0 = _work[0];
             int T = c0.Cycles, N = c0.ExpandedStateCount, L = c0.LedgerCount, J = lanes.Used;
-            var pl = new double[S][][];
-            var gl = new double[S][][];
             var initL = new double[S][][];
             var upL = new double[S][][];
-            var rowAt = 0;
             _accL = new double[S][];
             for (var s = 0; s < S; s++)
             {
                 var plan = e._plans[s];
                 var subcohorts = plan.Base.Subcohorts;
-                pl[s] = new double[subcohorts.Length][];
-                gl[s] = new double[subcohorts.Length][];
                 initL[s] = new double[subcohorts.Length][];
                 upL[s] = new double[subcohorts.Length][];
                 for (var si = 0; si < subcohorts.Length; si++)
                 {
-                    // The dependent rows' lanes (the others are read from the base compilation), overwritten by every batch.
-                    pl[s][si] = new double[lanes.RowLength[rowAt++]];
-                    gl[s][si] = new double[plan.Cells[si].Length * J * W];
                     initL[s][si] = new double[N * W];
                     upL[s][si] = new double[L * W];
                 }
@@ -587,7 +579,8 @@ internal sealed partial class CohortDrawEvaluator
                 _accL[s] = new double[(T + 1) * J * W];
             }
 
-            _gl = gl;
+            // The dependent rows' and cells' lanes (the others are read from the base compilation), overwritten by every batch.
+            _gl = new double[lanes.CellTotal * J * W];
             _initL = initL;
             _upL = upL;
             _mL = new double[N * W];
@@ -621,7 +614,7 @@ internal sealed partial class CohortDrawEvaluator
             _cellScratch = new double[L];
             _gScratch = new double[e._jp];
             _upScratch = new double[L];
-            _pl = pl;
+            _pl = new double[lanes.RowTotal];
         }
 
         /// <summary>
@@ -693,7 +686,7 @@ internal sealed partial class CohortDrawEvaluator
                 var rowCacheAt = plan.RowCacheAt[si];
                 var rowLean = plan.RowLean[si];
                 var cache = _rowCache[s][si];
-                var pl = _pl![s][si];
+                var pl = _pl!;
                 var rowOffset = lanes.RowOffset[s][si];
                 var (rowKernel, positions) = BindRowLanes(s, si);
                 for (var k = 0; k < rows.Length; k++)
@@ -702,11 +695,9 @@ internal sealed partial class CohortDrawEvaluator
                     int t = tx / N, x = tx % N;
                     var off = rowOffset[tx];
                     var n = start[x + 1] - start[x];
-                    var src = rowSource[k];
-                    if (src.Strategy >= 0)
+                    if (rowSource[k].Strategy >= 0)
                     {
-                        // The same row in an earlier strategy (same union layout, already computed for every lane).
-                        Array.Copy(_pl[src.Strategy][src.Subcohort], lanes.RowOffset[src.Strategy][src.Subcohort][tx], pl, off, n * W);
+                        // The same row in an earlier block, already computed for every lane: read from there (the layout's offset is its).
                         continue;
                     }
 
@@ -763,19 +754,20 @@ internal sealed partial class CohortDrawEvaluator
                 var cellEvaluate = plan.CellEvaluate[si];
                 var cellCacheAt = plan.CellCacheAt[si];
                 var cellCache = plan.CellCache[si];
-                var sourceSlot = lanes.CellSourceSlot[s][si];
-                var gl = _gl![s][si];
+                var cellSlot = lanes.CellSlot[s][si];
+                var gl = _gl!;
                 var g = _gScratch!;
                 for (var k = 0; k < cells.Length; k++)
                 {
                     var tx = cells[k];
                     var src = cellSource[k];
-                    var off = k * J * W;
                     if (src.Strategy >= 0)
                     {
-                        Array.Copy(_gl[src.Strategy][src.Subcohort], sourceSlot[k] * J * W, gl, off, J * W);
+                        // The same cell in an earlier block, already computed for every lane: read from its slot.
                         continue;
                     }
+
+                    var off = cellSlot[tx] * J * W;
 
                     var evaluate = cellEvaluate[k];
                     var leanCell = plan.CellLean[si][k];
