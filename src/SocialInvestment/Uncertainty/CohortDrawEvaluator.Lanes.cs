@@ -145,57 +145,6 @@ internal sealed partial class CohortDrawEvaluator
         return new LaneLayout(W, start, index, rowOffset, rowTotal, cellSlot, cellTotal, _outcomeLane + _model.Outcomes.Count);
     }
 
-    /// <summary>Operations on one lane group (<see cref="LaneCount"/> doubles) at a time: a multiply and an add per lane (no fused multiply-add), as in <see cref="AxpyVectors"/>.</summary>
-    private static class Lane
-    {
-        /// <summary><c>y += a ⊙ x</c>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void MulAdd(ref double y, ref double a, ref double x)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref y) + (Vector512.LoadUnsafe(ref a) * Vector512.LoadUnsafe(ref x)), ref y);
-            }
-            else
-            {
-                Vector.StoreUnsafe(Vector.LoadUnsafe(ref y) + (Vector.LoadUnsafe(ref a) * Vector.LoadUnsafe(ref x)), ref y);
-            }
-        }
-
-        /// <summary><c>y += a·x</c> with <paramref name="x"/> the same in every lane.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void MulAddBroadcast(ref double y, ref double a, double x)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref y) + (Vector512.LoadUnsafe(ref a) * Vector512.Create(x)), ref y);
-            }
-            else
-            {
-                Vector.StoreUnsafe(Vector.LoadUnsafe(ref y) + (Vector.LoadUnsafe(ref a) * new Vector<double>(x)), ref y);
-            }
-        }
-
-        /// <summary><c>y = c·a</c>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Scale(ref double y, double c, ref double a)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512.StoreUnsafe(Vector512.Create(c) * Vector512.LoadUnsafe(ref a), ref y);
-            }
-            else
-            {
-                Vector.StoreUnsafe(new Vector<double>(c) * Vector.LoadUnsafe(ref a), ref y);
-            }
-        }
-
-        /// <summary>True when every lane is 0.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static bool IsZero(ref double a)
-            => Vector512.IsHardwareAccelerated ? Vector512.LoadUnsafe(ref a) == Vector512<double>.Zero : Vector.LoadUnsafe(ref a) == Vector<double>.Zero;
-    }
-
     /// <summary>
     /// The trace of one sub-cohort for all lanes: <see cref="Propagate"/> with the occupancy, the rows,
     /// the changed cells and the projected ledger lane-major (the unchanged cells' non-zero channels broadcast
@@ -203,7 +152,7 @@ internal sealed partial class CohortDrawEvaluator
     /// occupancy of 0 adds exact zeros where <see cref="Propagate"/> skips.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, double[] p0Rows, BaseCells g0, double[] gl, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] scale, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, double[] p0Rows, BaseCells g0, double[] gl, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -216,15 +165,13 @@ internal sealed partial class CohortDrawEvaluator
         var index = lanes.Index;
         var w = c.StateWeights;
         var r = c.PreviousWeights;
-        if (initial.Length < N * W || rowOffset.Length < T * N || p0Rows.Length < T * N * N || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W || scale.Length < W
+        if (initial.Length < N * W || rowOffset.Length < T * N || p0Rows.Length < T * N * N || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
             || start.Length != N + 1 || rows.Length < lanes.RowTotal || gl.Length < lanes.CellTotal * J * W || upfront.Length < 2 * A * W)
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
         }
 
-        var m = mBuffer;
-        var next = nextBuffer;
-        initial.AsSpan(0, N * W).CopyTo(m);
+        initial.AsSpan(0, N * W).CopyTo(mBuffer);
 
         // Upfront costs, booked per lane as Propagate books them.
         for (var l = 0; l < 2 * A; l++)
@@ -244,32 +191,60 @@ internal sealed partial class CohortDrawEvaluator
             }
         }
 
-        ref var s0 = ref MemoryMarshal.GetArrayDataReference(scale);
+        if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
+        {
+            TraceLanes<Lanes512>(T, N, J, w, r, start, index, mBuffer, nextBuffer, rows, rowOffset, p0Rows, g0, gl, cellSlot, acc);
+        }
+        else
+        {
+            TraceLanes<LanesN>(T, N, J, w, r, start, index, mBuffer, nextBuffer, rows, rowOffset, p0Rows, g0, gl, cellSlot, acc);
+        }
+    }
+
+    /// <summary>
+    /// The cycles of <see cref="PropagateLanes"/> on vectors of <typeparamref name="TV"/> (the lane count a
+    /// constant of the specialised code, the occupancy and its weighted share held in registers):
+    /// <paramref name="m"/> holds the initial occupancy and is used with <paramref name="next"/> as the two
+    /// buffers of the trace. Per lane the operations of <see cref="Propagate"/> in its order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TraceLanes<TV>(int T, int N, int J, double[] w, double[]? r, int[] start, int[] index, double[] m, double[] next, double[] rows, int[] rowOffset, double[] p0Rows, BaseCells g0, double[] gl, int[] cellSlot, double[] acc)
+        where TV : struct, ILaneVector<TV>
+    {
+        var W = TV.Count;
+        var all = W == 64 ? ulong.MaxValue : (1UL << W) - 1;
+        var zero = TV.Create(0.0);
         ref var acc0 = ref MemoryMarshal.GetArrayDataReference(acc);
-        var baseStart = g0.Start;
+        ref var baseStart0 = ref MemoryMarshal.GetArrayDataReference(g0.Start);
         ref var baseAt0 = ref MemoryMarshal.GetArrayDataReference(g0.At);
         ref var baseValue0 = ref MemoryMarshal.GetArrayDataReference(g0.Value);
         ref var gl0 = ref MemoryMarshal.GetArrayDataReference(gl);
         ref var p0 = ref MemoryMarshal.GetArrayDataReference(rows);
         ref var b0 = ref MemoryMarshal.GetArrayDataReference(p0Rows);
         ref var i0 = ref MemoryMarshal.GetArrayDataReference(index);
+        ref var start0 = ref MemoryMarshal.GetArrayDataReference(start);
+        ref var offset0 = ref MemoryMarshal.GetArrayDataReference(rowOffset);
+        ref var slot0 = ref MemoryMarshal.GetArrayDataReference(cellSlot);
         for (var t = 0; t <= T; t++)
         {
             var wt = w[t];
+            var previous = r is not null && t > 0;
+            var rt = previous ? r![t] : 0.0;
             ref var m0 = ref MemoryMarshal.GetArrayDataReference(m);
+            ref var accT = ref Unsafe.Add(ref acc0, t * J * W);
             for (var x = 0; x < N; x++)
             {
-                ref var mx = ref Unsafe.Add(ref m0, x * W);
-                if (Lane.IsZero(ref mx))
+                var mx = TV.Load(ref Unsafe.Add(ref m0, x * W));
+                if (TV.Bits(TV.Equal(mx, zero)) == all)
                 {
                     continue;
                 }
 
-                if (r is not null && t > 0)
+                if (previous)
                 {
                     // Per-cycle conventions: the end half of cycle t − 1, with that cycle's values, in its row.
-                    Lane.Scale(ref s0, r[t], ref mx);
-                    Accumulate(ref Unsafe.Add(ref acc0, (t - 1) * J * W), ref s0, ref gl0, cellSlot[((t - 1) * N) + x], baseStart, ref baseAt0, ref baseValue0, ((t - 1) * N) + x, J, W);
+                    var tx = ((t - 1) * N) + x;
+                    Accumulate(ref Unsafe.Subtract(ref accT, J * W), TV.Create(rt) * mx, ref gl0, Unsafe.Add(ref slot0, tx), ref baseStart0, ref baseAt0, ref baseValue0, tx, J);
                 }
 
                 if (wt == 0)
@@ -277,8 +252,8 @@ internal sealed partial class CohortDrawEvaluator
                     continue;
                 }
 
-                Lane.Scale(ref s0, wt, ref mx);
-                Accumulate(ref Unsafe.Add(ref acc0, t * J * W), ref s0, ref gl0, cellSlot[(t * N) + x], baseStart, ref baseAt0, ref baseValue0, (t * N) + x, J, W);
+                var at = (t * N) + x;
+                Accumulate(ref accT, TV.Create(wt) * mx, ref gl0, Unsafe.Add(ref slot0, at), ref baseStart0, ref baseAt0, ref baseValue0, at, J);
             }
 
             if (t == T)
@@ -291,28 +266,32 @@ internal sealed partial class CohortDrawEvaluator
             ref var n0 = ref MemoryMarshal.GetArrayDataReference(next);
             for (var x = 0; x < N; x++)
             {
-                ref var mx = ref Unsafe.Add(ref m0, x * W);
-                if (Lane.IsZero(ref mx))
+                var mx = TV.Load(ref Unsafe.Add(ref m0, x * W));
+                if (TV.Bits(TV.Equal(mx, zero)) == all)
                 {
                     continue;
                 }
 
-                var offset = rowOffset[(t * N) + x];
+                int k = Unsafe.Add(ref start0, x), end = Unsafe.Add(ref start0, x + 1);
+                var offset = Unsafe.Add(ref offset0, (t * N) + x);
                 if (offset >= 0)
                 {
                     ref var row = ref Unsafe.Add(ref p0, offset);
-                    for (var k = start[x]; k < start[x + 1]; k++)
+                    for (; k < end; k++)
                     {
-                        Lane.MulAdd(ref Unsafe.Add(ref n0, Unsafe.Add(ref i0, k) * W), ref mx, ref Unsafe.Add(ref row, (k - start[x]) * W));
+                        ref var ny = ref Unsafe.Add(ref n0, Unsafe.Add(ref i0, k) * W);
+                        TV.Store(TV.Load(ref ny) + (mx * TV.Load(ref row)), ref ny);
+                        row = ref Unsafe.Add(ref row, W);
                     }
                 }
                 else
                 {
                     ref var row = ref Unsafe.Add(ref b0, ((t * N) + x) * N);
-                    for (var k = start[x]; k < start[x + 1]; k++)
+                    for (; k < end; k++)
                     {
                         var y = Unsafe.Add(ref i0, k);
-                        Lane.MulAddBroadcast(ref Unsafe.Add(ref n0, y * W), ref mx, Unsafe.Add(ref row, y));
+                        ref var ny = ref Unsafe.Add(ref n0, y * W);
+                        TV.Store(TV.Load(ref ny) + (mx * TV.Create(Unsafe.Add(ref row, y))), ref ny);
                     }
                 }
             }
@@ -328,21 +307,26 @@ internal sealed partial class CohortDrawEvaluator
     /// exact 0 adds nothing: the ledger is never −0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate(ref double at, ref double s0, ref double gl0, int slot, int[] baseStart, ref int baseAt0, ref double baseValue0, int tx, int J, int W)
+    private static void Accumulate<TV>(ref double at, TV s, ref double gl0, int slot, ref int baseStart0, ref int baseAt0, ref double baseValue0, int tx, int J)
+        where TV : struct, ILaneVector<TV>
     {
+        var W = TV.Count;
         if (slot >= 0)
         {
             ref var g = ref Unsafe.Add(ref gl0, slot * J * W);
             for (var j = 0; j < J; j++)
             {
-                Lane.MulAdd(ref Unsafe.Add(ref at, j * W), ref s0, ref Unsafe.Add(ref g, j * W));
+                TV.Store(TV.Load(ref at) + (s * TV.Load(ref g)), ref at);
+                at = ref Unsafe.Add(ref at, W);
+                g = ref Unsafe.Add(ref g, W);
             }
         }
         else
         {
-            for (int k = baseStart[tx], end = baseStart[tx + 1]; k < end; k++)
+            for (int k = Unsafe.Add(ref baseStart0, tx), end = Unsafe.Add(ref baseStart0, tx + 1); k < end; k++)
             {
-                Lane.MulAddBroadcast(ref Unsafe.Add(ref at, Unsafe.Add(ref baseAt0, k)), ref s0, Unsafe.Add(ref baseValue0, k));
+                ref var y = ref Unsafe.Add(ref at, Unsafe.Add(ref baseAt0, k));
+                TV.Store(TV.Load(ref y) + (s * TV.Create(Unsafe.Add(ref baseValue0, k))), ref y);
             }
         }
     }
@@ -410,7 +394,6 @@ internal sealed partial class CohortDrawEvaluator
         private double[][]? _accL;
         private double[]? _mL;
         private double[]? _nextL;
-        private double[]? _scaleL;
         private double[][]? _laneValues;
         private ParameterValues[]? _laneParameters;
         private double[]? _rowScratch;
@@ -482,7 +465,7 @@ internal sealed partial class CohortDrawEvaluator
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, lanes.RowOffset[s][si], baseModel.Subcohorts[si].P, e._baseCells![s][si], _gl!, lanes.CellSlot[s][si], _mL!, _nextL!, _scaleL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, lanes.RowOffset[s][si], baseModel.Subcohorts[si].P, e._baseCells![s][si], _gl!, lanes.CellSlot[s][si], _mL!, _nextL!, acc);
                 }
 
                 if (Timed)
@@ -585,7 +568,6 @@ internal sealed partial class CohortDrawEvaluator
             _upL = upL;
             _mL = new double[N * W];
             _nextL = new double[N * W];
-            _scaleL = new double[W];
             _laneValues = new double[W][];
             _laneParameters = new ParameterValues[W];
             for (var lane = 0; lane < W; lane++)
