@@ -656,7 +656,7 @@ internal sealed partial class CohortDrawEvaluator
             }
         }
 
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"trace_width\":{used},\"base_cell_channels\":{baseChannels},\"base_cell_channels_nonzero\":{baseNonZero},\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"cell_flows_cached\":{cellFlows},\"cell_flows_evaluated\":{cellFlowsEvaluated},\"event_cycles_recomputed\":{events}");
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"strategies\":{_plans.Length},\"subcohorts\":{_plans.Sum(p => p.Base.SubcohortCount)},\"cycles\":{_plans[0].Base.Cycles},\"expanded_states\":{_plans[0].Base.ExpandedStateCount},\"row_nonzeros\":{_lanes?.Nnz ?? 0},\"trace_width\":{used},\"base_cell_channels\":{baseChannels},\"base_cell_channels_nonzero\":{baseNonZero},\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"cell_flows_cached\":{cellFlows},\"cell_flows_evaluated\":{cellFlowsEvaluated},\"event_cycles_recomputed\":{events}");
     }
 
     /// <summary>A worker's own buffers and compiled-model copies (one per thread).</summary>

@@ -140,7 +140,7 @@ internal sealed class LaneRowKernel
     private ulong Row<TV>(LeanRowPlan r, Span<double> output, ReadOnlySpan<int> position, int width)
         where TV : struct, ILaneVector<TV>
     {
-        var W = _w;
+        var W = TV.Count;
         var lanes = _lanes;
         var n = r.Expanded.Length;
         if (_q.Length < n * W)
@@ -379,7 +379,7 @@ internal sealed class LaneRowKernel
     private ulong Cell<TV>(LeanCellPlan p, ReadOnlySpan<double> fixedProjection, double[] coefByAccount, int v, int outcomeLane, int outcomes, Span<double> output)
         where TV : struct, ILaneVector<TV>
     {
-        var W = _w;
+        var W = TV.Count;
         var lanes = _lanes;
         ref var o0 = ref MemoryMarshal.GetReference(output);
         ref var c0 = ref MemoryMarshal.GetArrayDataReference(coefByAccount);
