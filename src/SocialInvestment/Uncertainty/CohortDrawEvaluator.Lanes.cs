@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -43,6 +44,15 @@ internal sealed partial class CohortDrawEvaluator
     /// </summary>
     private sealed record LaneLayout(int W, int[] Start, int[] Index, int[][][] RowOffset, int RowTotal, int[][][] CellSlot, int CellTotal, int Used)
     {
+        /// <summary>Per strategy, sub-cohort and dependent row: the row reads the lanes of an earlier row of its block with the same inputs (<see cref="RowKey"/>).</summary>
+        public required bool[][][] RowAlias { get; init; }
+
+        /// <summary>Per strategy, sub-cohort and dependent row: later rows of its block read its lanes.</summary>
+        public required bool[][][] RowShared { get; init; }
+
+        /// <summary>The number of aliased rows (for the benchmark's block counts).</summary>
+        public required int RowAliases { get; init; }
+
         /// <summary>Structural non-zeros per cycle.</summary>
         public int Nnz => Start[^1];
     }
@@ -76,22 +86,46 @@ internal sealed partial class CohortDrawEvaluator
 
         // One flat store for every strategy's and sub-cohort's dependent rows, in (strategy, sub-cohort) order;
         // a row copied from an earlier block reads that block's lanes (same values), so it has no storage of its own.
+        // Within a block, a lean row whose inputs are those of an earlier row of the block (the same state, no
+        // entry evaluated per draw, the same cached values bit for bit, effects and factors: RowKey) has the same
+        // lanes bit for bit, so it reads that row's lanes too (RowAlias; its source is RowShared).
         var rowOffset = new int[_plans.Length][][];
+        var rowAlias = new bool[_plans.Length][][];
+        var rowShared = new bool[_plans.Length][][];
         var rowTotal = 0;
+        var aliases = 0;
         for (var s = 0; s < _plans.Length; s++)
         {
             var p = _plans[s];
             rowOffset[s] = new int[p.Rows.Length][];
+            rowAlias[s] = new bool[p.Rows.Length][];
+            rowShared[s] = new bool[p.Rows.Length][];
             for (var si = 0; si < p.Rows.Length; si++)
             {
                 var offsets = rowOffset[s][si] = new int[T * N];
+                var alias = rowAlias[s][si] = new bool[p.Rows[si].Length];
+                var shared = rowShared[s][si] = new bool[p.Rows[si].Length];
+                var seen = new Dictionary<string, int>();
                 Array.Fill(offsets, -1);
                 for (var k = 0; k < p.Rows[si].Length; k++)
                 {
                     var tx = p.Rows[si][k];
                     var src = p.RowSource[si][k];
-                    if (src.Strategy < 0)
+                    var key = src.Strategy < 0 ? RowKey(p.RowLean[si][k], start, index) : null;
+                    if (key is not null && seen.TryGetValue(key, out var earlier) && ReferenceEquals(p.RowLean[si][earlier]!.Factors, p.RowLean[si][k]!.Factors))
                     {
+                        offsets[tx] = offsets[p.Rows[si][earlier]];
+                        alias[k] = true;
+                        shared[earlier] = true;
+                        aliases++;
+                    }
+                    else if (src.Strategy < 0)
+                    {
+                        if (key is not null)
+                        {
+                            seen.TryAdd(key, k);
+                        }
+
                         offsets[tx] = rowTotal;
                         rowTotal += (start[(tx % N) + 1] - start[tx % N]) * W;
                     }
@@ -142,7 +176,61 @@ internal sealed partial class CohortDrawEvaluator
 
         static bool Earlier(BlockSource src, int s, int si) => src.Strategy < s || (src.Strategy == s && src.Subcohort < si);
 
-        return new LaneLayout(W, start, index, rowOffset, rowTotal, cellSlot, cellTotal, _outcomeLane + _model.Outcomes.Count);
+        return new LaneLayout(W, start, index, rowOffset, rowTotal, cellSlot, cellTotal, _outcomeLane + _model.Outcomes.Count)
+        {
+            RowAlias = rowAlias,
+            RowShared = rowShared,
+            RowAliases = aliases,
+        };
+    }
+
+    /// <summary>
+    /// What the lane row kernel reads of a lean row that evaluates no entry per draw, as a string (rows of one
+    /// block with the same key, and the same factor table, have the same lanes bit for bit): the state (its
+    /// union row), the kind of row, the balance slots, the destinations, per entry its slot, kind, cached value
+    /// (bits) and effects' factors, and per effect on probabilities its intervention, slot, measure, balance
+    /// and factor. Null for a row the kernel does not compute on its own (no lean plan, an entry evaluated per
+    /// draw, or a destination outside the union row).
+    /// </summary>
+    private static string? RowKey(LeanRowPlan? r, int[] start, int[] index)
+    {
+        if (r is null)
+        {
+            return null;
+        }
+
+        var key = new System.Text.StringBuilder();
+        key.Append(CultureInfo.InvariantCulture, $"{r.X}|{r.IsRate}|{r.BalanceSlot}|{r.EffectBalanceSlot}|");
+        foreach (var y in r.Expanded)
+        {
+            if (Array.IndexOf(index, y, start[r.X], start[r.X + 1] - start[r.X]) < 0)
+            {
+                return null;
+            }
+
+            key.Append(CultureInfo.InvariantCulture, $"{y},");
+        }
+
+        foreach (var e in r.Entries)
+        {
+            if (e.Evaluate)
+            {
+                return null;
+            }
+
+            key.Append(CultureInfo.InvariantCulture, $"|{e.Slot},{e.IsRate},{BitConverter.DoubleToInt64Bits(e.Cached)}:");
+            foreach (var fx in e.Effects)
+            {
+                key.Append(CultureInfo.InvariantCulture, $"{fx.Factor},");
+            }
+        }
+
+        foreach (var pe in r.ProbabilityEffects)
+        {
+            key.Append(CultureInfo.InvariantCulture, $"|{pe.Active},{pe.Slot},{(int)pe.Measure},{(int)pe.Balance},{pe.Factor}");
+        }
+
+        return key.ToString();
     }
 
     /// <summary>
@@ -670,6 +758,8 @@ internal sealed partial class CohortDrawEvaluator
                 var cache = _rowCache[s][si];
                 var pl = _pl!;
                 var rowOffset = lanes.RowOffset[s][si];
+                var rowAlias = lanes.RowAlias[s][si];
+                var rowShared = lanes.RowShared[s][si];
                 var (rowKernel, positions) = BindRowLanes(s, si);
                 for (var k = 0; k < rows.Length; k++)
                 {
@@ -677,9 +767,9 @@ internal sealed partial class CohortDrawEvaluator
                     int t = tx / N, x = tx % N;
                     var off = rowOffset[tx];
                     var n = start[x + 1] - start[x];
-                    if (rowSource[k].Strategy >= 0)
+                    if (rowSource[k].Strategy >= 0 || rowAlias[k])
                     {
-                        // The same row in an earlier block, already computed for every lane: read from there (the layout's offset is its).
+                        // The same row in an earlier block, or a row of this block with the same inputs, already computed for every lane: read from there (the layout's offset is its).
                         continue;
                     }
 
@@ -692,6 +782,13 @@ internal sealed partial class CohortDrawEvaluator
                         if (scalar == 0)
                         {
                             continue;
+                        }
+
+                        if (rowShared[k])
+                        {
+                            // A lane fails a check in a row that other rows read: the scalar path would compute that lane of
+                            // this row alone (for its cycle), so the batch goes draw by draw instead, exactly as before.
+                            return false;
                         }
                     }
 

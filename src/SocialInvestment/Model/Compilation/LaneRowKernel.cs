@@ -257,6 +257,7 @@ internal sealed class LaneRowKernel
         }
 
         // Effects on probabilities, per lane as the scalar row applies them.
+        var live = W == 64 ? ulong.MaxValue : (1UL << W) - 1;
         foreach (ref readonly var pe in r.ProbabilityEffects.AsSpan())
         {
             ref var qs = ref Unsafe.Add(ref q0, pe.Slot * W);
@@ -268,6 +269,15 @@ internal sealed class LaneRowKernel
                 case EffectMeasure.RelativeRisk:
                     changed = p * factor;
                     break;
+                case EffectMeasure.OddsRatio when (OddsRatioGuards(p, factor, zero, one) & ~fail & live) == (~fail & live):
+                {
+                    // RateConversion.ApplyOddsRatio on vectors (its guards hold in every lane the scalar row has not left):
+                    // odds = or·p/(1 − p), p' = odds/(1 + odds); at p ≥ 1, 0 for a ratio of 0, else 1.
+                    var odds = factor * p / (one - p);
+                    changed = TV.Select(TV.LessThanOrEqual(one, p), TV.Select(TV.Equal(factor, zero), zero, one), odds / (one + odds));
+                    break;
+                }
+
                 case EffectMeasure.HazardRatio:
                 case EffectMeasure.OddsRatio:
                 {
@@ -478,6 +488,12 @@ internal sealed class LaneRowKernel
 
         return fail;
     }
+
+    /// <summary>The lanes (bit l) in which <see cref="RateConversion.ApplyOddsRatio"/>'s guards hold: a probability in [0, 1] and a finite, non-negative ratio.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong OddsRatioGuards<TV>(TV p, TV ratio, TV zero, TV one)
+        where TV : struct, ILaneVector<TV>
+        => TV.Bits(TV.And(TV.And(TV.LessThanOrEqual(zero, p), TV.LessThanOrEqual(p, one)), TV.And(TV.IsFinite(ratio), TV.LessThanOrEqual(zero, ratio))));
 
     /// <summary><see cref="Math.Clamp(double, double, double)"/> to [0, 1] per lane: below 0 → 0, above 1 → 1, else the value (−0 and NaN kept).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
