@@ -240,7 +240,7 @@ internal sealed partial class CohortDrawEvaluator
     /// occupancy of 0 adds exact zeros where <see cref="Propagate"/> skips.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, double[] p0Rows, BaseCells g0, double[] gl, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, BaseCells p0, BaseCells g0, double[] gl, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -253,7 +253,7 @@ internal sealed partial class CohortDrawEvaluator
         var index = lanes.Index;
         var w = c.StateWeights;
         var r = c.PreviousWeights;
-        if (initial.Length < N * W || rowOffset.Length < T * N || p0Rows.Length < T * N * N || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
+        if (initial.Length < N * W || rowOffset.Length < T * N || p0.Start.Length < (T * N) + 1 || p0.At.Length != p0.Value.Length || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
             || start.Length != N + 1 || rows.Length < lanes.RowTotal || gl.Length < lanes.CellTotal * J * W || upfront.Length < 2 * A * W)
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
@@ -281,11 +281,11 @@ internal sealed partial class CohortDrawEvaluator
 
         if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
         {
-            TraceLanes<Lanes512>(T, N, J, w, r, start, index, mBuffer, nextBuffer, rows, rowOffset, p0Rows, g0, gl, cellSlot, acc);
+            TraceLanes<Lanes512>(T, N, J, w, r, start, index, mBuffer, nextBuffer, rows, rowOffset, p0, g0, gl, cellSlot, acc);
         }
         else
         {
-            TraceLanes<LanesN>(T, N, J, w, r, start, index, mBuffer, nextBuffer, rows, rowOffset, p0Rows, g0, gl, cellSlot, acc);
+            TraceLanes<LanesN>(T, N, J, w, r, start, index, mBuffer, nextBuffer, rows, rowOffset, p0, g0, gl, cellSlot, acc);
         }
     }
 
@@ -296,7 +296,7 @@ internal sealed partial class CohortDrawEvaluator
     /// buffers of the trace. Per lane the operations of <see cref="Propagate"/> in its order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TraceLanes<TV>(int T, int N, int J, double[] w, double[]? r, int[] start, int[] index, double[] m, double[] next, double[] rows, int[] rowOffset, double[] p0Rows, BaseCells g0, double[] gl, int[] cellSlot, double[] acc)
+    private static void TraceLanes<TV>(int T, int N, int J, double[] w, double[]? r, int[] start, int[] index, double[] m, double[] next, double[] rows, int[] rowOffset, BaseCells p0, BaseCells g0, double[] gl, int[] cellSlot, double[] acc)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
@@ -307,8 +307,10 @@ internal sealed partial class CohortDrawEvaluator
         ref var baseAt0 = ref MemoryMarshal.GetArrayDataReference(g0.At);
         ref var baseValue0 = ref MemoryMarshal.GetArrayDataReference(g0.Value);
         ref var gl0 = ref MemoryMarshal.GetArrayDataReference(gl);
-        ref var p0 = ref MemoryMarshal.GetArrayDataReference(rows);
-        ref var b0 = ref MemoryMarshal.GetArrayDataReference(p0Rows);
+        ref var pl0 = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref var rowStart0 = ref MemoryMarshal.GetArrayDataReference(p0.Start);
+        ref var rowAt0 = ref MemoryMarshal.GetArrayDataReference(p0.At);
+        ref var rowValue0 = ref MemoryMarshal.GetArrayDataReference(p0.Value);
         ref var i0 = ref MemoryMarshal.GetArrayDataReference(index);
         ref var start0 = ref MemoryMarshal.GetArrayDataReference(start);
         ref var offset0 = ref MemoryMarshal.GetArrayDataReference(rowOffset);
@@ -364,7 +366,7 @@ internal sealed partial class CohortDrawEvaluator
                 var offset = Unsafe.Add(ref offset0, (t * N) + x);
                 if (offset >= 0)
                 {
-                    ref var row = ref Unsafe.Add(ref p0, offset);
+                    ref var row = ref Unsafe.Add(ref pl0, offset);
                     for (; k < end; k++)
                     {
                         ref var ny = ref Unsafe.Add(ref n0, Unsafe.Add(ref i0, k) * W);
@@ -374,12 +376,13 @@ internal sealed partial class CohortDrawEvaluator
                 }
                 else
                 {
-                    ref var row = ref Unsafe.Add(ref b0, ((t * N) + x) * N);
-                    for (; k < end; k++)
+                    // The base row broadcast, its non-zero entries only (BaseRows: the occupancy is finite and
+                    // non-negative and the next occupancy never −0, so an exact 0 adds nothing), ascending.
+                    var tx = (t * N) + x;
+                    for (int b = Unsafe.Add(ref rowStart0, tx), bend = Unsafe.Add(ref rowStart0, tx + 1); b < bend; b++)
                     {
-                        var y = Unsafe.Add(ref i0, k);
-                        ref var ny = ref Unsafe.Add(ref n0, y * W);
-                        TV.Store(TV.Load(ref ny) + (mx * TV.Create(Unsafe.Add(ref row, y))), ref ny);
+                        ref var ny = ref Unsafe.Add(ref n0, Unsafe.Add(ref rowAt0, b));
+                        TV.Store(TV.Load(ref ny) + (mx * TV.Create(Unsafe.Add(ref rowValue0, b))), ref ny);
                     }
                 }
             }
@@ -426,6 +429,60 @@ internal sealed partial class CohortDrawEvaluator
     /// point (<c>j·W</c>, below the used width) and its value, ascending by channel. A changed cell has none.
     /// </summary>
     private sealed record BaseCells(int[] Start, int[] At, double[] Value);
+
+    /// <summary>
+    /// Per strategy and sub-cohort, the non-zero entries of the base rows no drawn parameter reaches, in the
+    /// layout of <see cref="BaseCells"/> (per row <c>t·N + x</c>: the destination's offset in a lane-major
+    /// occupancy, <c>y·W</c>, and the probability, ascending by destination); a dependent row has none.
+    /// Null when draws go one by one.
+    /// </summary>
+    private BaseCells[][]? BuildBaseRows()
+    {
+        if (_lanes is not { } lanes)
+        {
+            return null;
+        }
+
+        var W = lanes.W;
+        var result = new BaseCells[_plans.Length][];
+        for (var s = 0; s < _plans.Length; s++)
+        {
+            var b = _plans[s].Base;
+            int T = b.Cycles, N = b.ExpandedStateCount;
+            result[s] = new BaseCells[b.Subcohorts.Length];
+            for (var si = 0; si < b.Subcohorts.Length; si++)
+            {
+                var P = b.Subcohorts[si].P;
+                var offsets = lanes.RowOffset[s][si];
+                var start = new int[(T * N) + 1];
+                var at = new List<int>();
+                var value = new List<double>();
+                for (var tx = 0; tx < T * N; tx++)
+                {
+                    if (offsets[tx] < 0)
+                    {
+                        var x = tx % N;
+                        for (var k = lanes.Start[x]; k < lanes.Start[x + 1]; k++)
+                        {
+                            var y = lanes.Index[k];
+                            var v = P[(tx * N) + y];
+                            if (v != 0)
+                            {
+                                at.Add(y * W);
+                                value.Add(v);
+                            }
+                        }
+                    }
+
+                    start[tx + 1] = at.Count;
+                }
+
+                result[s][si] = new BaseCells(start, [.. at], [.. value]);
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>Per strategy and sub-cohort, the <see cref="BaseCells"/> of its base projection; null when draws go one by one.</summary>
     private BaseCells[][]? BuildBaseCells()
@@ -553,7 +610,7 @@ internal sealed partial class CohortDrawEvaluator
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, lanes.RowOffset[s][si], baseModel.Subcohorts[si].P, e._baseCells![s][si], _gl!, lanes.CellSlot[s][si], _mL!, _nextL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, lanes.RowOffset[s][si], e._baseRows![s][si], e._baseCells![s][si], _gl!, lanes.CellSlot[s][si], _mL!, _nextL!, acc);
                 }
 
                 if (Timed)
