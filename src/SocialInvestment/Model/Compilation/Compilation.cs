@@ -55,6 +55,7 @@ internal sealed class Compilation
     private Compilation(LifeCourseModel model, Strategy strategy, ParameterValues parameters, List<ValidationProblem> problems, DependenceRecorder? recorder)
     {
         Model = model;
+        Dt = model.Options.CycleLengthYears;
         Strategy = strategy;
         Parameters = parameters;
         Problems = problems;
@@ -117,7 +118,8 @@ internal sealed class Compilation
 
     public int T => Model.Options.Cycles;
 
-    public double Dt => Model.Options.CycleLengthYears;
+    /// <summary>The cycle length in years (<see cref="SimulationOptions.CycleLengthYears"/>, read once: the model is immutable).</summary>
+    public double Dt { get; }
 
     public int N => Space.Count;
 

@@ -28,6 +28,7 @@ internal sealed class LaneRowKernel
     private readonly double[] _values;
     private readonly double[] _stay;
     private readonly double[] _scale;
+    private readonly double[] _log;
     private SubcohortCompiler[] _lanes = [];
     private double[] _q = [];
     private double[] _factor = [];
@@ -51,6 +52,7 @@ internal sealed class LaneRowKernel
         _values = new double[w];
         _stay = new double[w];
         _scale = new double[w];
+        _log = new double[w];
     }
 
     /// <summary>True when <paramref name="w"/> lanes are one vector: <see cref="Vector512{T}"/> when accelerated, or <see cref="Vector{T}"/>.</summary>
@@ -222,18 +224,20 @@ internal sealed class LaneRowKernel
             // Per lane: stay = e^(−total·dt); scale = −expm1(−total·dt)/total (0 for an infinite total), applied where total > 0.
             var exponent = TV.Negate(total) * TV.Create(lanes[0].Dt);
             TV.Store(exponent, ref MemoryMarshal.GetArrayDataReference(_stay));
-            TV.Store(total, ref MemoryMarshal.GetArrayDataReference(_scale));
             for (var l = 0; l < W; l++)
             {
-                var x = _stay[l];
-                var t = _scale[l];
-                var stay = Math.Exp(x);
+                // The exponential per lane, and the logarithm where Numerics.ExpM1(x, stay) takes one.
+                var stay = Math.Exp(_stay[l]);
                 _stay[l] = stay;
-                _scale[l] = t > 0 && double.IsFinite(t) ? -Numerics.ExpM1(x, stay) / t : 0.0;
+                _log[l] = stay != 1.0 && stay - 1.0 != -1.0 && !double.IsInfinity(stay) ? Math.Log(stay) : 1.0;
             }
 
+            // Numerics.ExpM1(x, u) on vectors: x at u = 1, −1 at u − 1 = −1, u at u = ∞, else (u − 1)·x/ln u; then scale.
+            var u = TV.Load(ref MemoryMarshal.GetArrayDataReference(_stay));
+            var um1 = u - one;
+            var expm1 = TV.Select(TV.Equal(u, one), exponent, TV.Select(TV.Equal(um1, TV.Negate(one)), TV.Negate(one), TV.Select(TV.Equal(u, TV.Create(double.PositiveInfinity)), u, um1 * exponent / TV.Load(ref MemoryMarshal.GetArrayDataReference(_log)))));
             var positive = TV.GreaterThan(total, zero);
-            var scale = TV.Load(ref MemoryMarshal.GetArrayDataReference(_scale));
+            var scale = TV.Select(TV.And(positive, TV.IsFinite(total)), TV.Negate(expm1) / total, zero);
             for (var j = 0; j < n; j++)
             {
                 ref var qj = ref Unsafe.Add(ref q0, j * W);
