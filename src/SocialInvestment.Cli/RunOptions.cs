@@ -83,7 +83,7 @@ internal sealed class RunOptionSet
             "--threads",
             0,
             MaxThreads,
-            "Worker threads of the probabilistic sensitivity analysis (--draws): 0 (the default) uses every core, N at most N (up to 4,096). The results are the same on any number of threads.");
+            "Worker threads of the probabilistic sensitivity analysis (--draws) and of drawing the report's charts: 0 (the default) uses every core, N at most N (up to 4,096). The results and the charts are the same on any number of threads.");
         Culture = new Option<string>("--culture")
         {
             Description = "Culture for numbers printed on the console and in the report, for example nb-NO. Default: invariant (1,234,567.8). CSV and JSON files always use plain invariant numbers (ASCII minus, no group separators).",

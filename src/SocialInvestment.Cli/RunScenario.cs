@@ -179,6 +179,7 @@ internal static class RunScenario
             Culture = request.Culture,
             Language = request.Language,
             Provenance = Provenance(request),
+            Threads = request.Threads,
         };
 
         if (expected is not null)

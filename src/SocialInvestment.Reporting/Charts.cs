@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScottPlot;
+using SkiaSharp;
 using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Model;
@@ -774,5 +775,24 @@ public static partial class Charts
         return max;
     }
 
-    private static byte[] Render(Plot plot, ReportOptions options, int? height = null) => plot.GetImageBytes(options.ChartWidth, height ?? options.ChartHeight, ImageFormat.Png);
+    // PNG encoding: the "Up" row filter at zlib level 3. ScottPlot's GetImageBytes uses Skia's
+    // default (every filter tried per row, level 6), which took about 55 ms of a chart's 70 ms
+    // at 1000 x 560 here; "Up" at level 3 encodes the same pixels in about 7 ms, about 10 %
+    // larger. The pixels are the same: only the compression differs.
+    private static readonly SKPngEncoderOptions PngEncoding = new(SKPngEncoderFilterFlags.Up, 3);
+
+    /// <summary>Renders the plot to RGBA pixels (as ScottPlot's <c>GetImage</c> does) and encodes them as PNG with <see cref="PngEncoding"/>.</summary>
+    internal static byte[] Render(Plot plot, ReportOptions options, int? height = null)
+    {
+        var width = options.ChartWidth;
+        var h = height ?? options.ChartHeight;
+        using var surface = SKSurface.Create(new SKImageInfo(width, h, SKColorType.Rgba8888, SKAlphaType.Premul))
+            ?? throw new InvalidOperationException($"Skia could not create a {width} x {h} raster surface for a chart.");
+        plot.Render(surface.Canvas, width, h);
+        using var image = surface.Snapshot();
+        using var pixels = image.PeekPixels();
+        using var png = pixels.Encode(PngEncoding)
+            ?? throw new InvalidOperationException($"Skia could not encode a {width} x {h} chart as PNG.");
+        return png.ToArray();
+    }
 }

@@ -7,12 +7,16 @@ namespace SocialInvestment.Reporting;
 /// <summary>One chart of a report: its PNG image and the file name it is written under.</summary>
 public sealed class ReportChart
 {
-    internal ReportChart(string title, string caption, string fileName, byte[] png)
+    private Func<byte[]>? _render;
+    private byte[]? _png;
+
+    /// <summary>A chart drawn later: <see cref="Report"/>'s constructor calls <paramref name="render"/> (charts of one report in parallel, <see cref="ReportOptions.Threads"/>).</summary>
+    internal ReportChart(string title, string caption, string fileName, Func<byte[]> render)
     {
         Title = title;
         Caption = caption;
         FileName = fileName;
-        Png = png;
+        _render = render;
     }
 
     /// <summary>Title (used as the image's alternative text).</summary>
@@ -25,7 +29,53 @@ public sealed class ReportChart
     public string FileName { get; }
 
     /// <summary>The encoded PNG image.</summary>
-    public ReadOnlyMemory<byte> Png { get; }
+    public ReadOnlyMemory<byte> Png => _png ?? throw new InvalidOperationException("The chart has not been drawn: a report draws its charts when it is built.");
+
+    private bool IsPending => _png is null;
+
+    private void Draw()
+    {
+        _png = _render!();
+        _render = null;
+    }
+
+    /// <summary>
+    /// Draws the charts not drawn yet, at most <paramref name="threads"/> at once (the convention of
+    /// <see cref="ReportOptions.Threads"/>). Each chart is drawn from its own plot, so the images do
+    /// not depend on the thread count. The error of the first chart that fails (in report order) is rethrown as itself.
+    /// </summary>
+    internal static void DrawAll(IReadOnlyList<ReportChart> charts, int threads)
+    {
+        var pending = charts.Where(c => c.IsPending).ToArray();
+        var parallel = threads == 0 ? Environment.ProcessorCount : threads;
+        if (pending.Length <= 1 || parallel <= 1)
+        {
+            foreach (var chart in pending)
+            {
+                chart.Draw();
+            }
+
+            return;
+        }
+
+        // Every chart is attempted; the error of the first failing one (in report order) is rethrown as itself.
+        var errors = new Exception?[pending.Length];
+        Parallel.For(0, pending.Length, new ParallelOptions { MaxDegreeOfParallelism = parallel }, i =>
+        {
+            try
+            {
+                pending[i].Draw();
+            }
+            catch (Exception e)
+            {
+                errors[i] = e;
+            }
+        });
+        if (errors.FirstOrDefault(e => e is not null) is { } first)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
+    }
 }
 
 /// <summary>
@@ -39,12 +89,14 @@ public sealed class Report
 
     private readonly string _lang;
 
-    internal Report(string title, IReadOnlyList<Block> blocks, string lang = "en")
+    internal Report(string title, IReadOnlyList<Block> blocks, string lang = "en", int threads = 1)
     {
         Title = title;
         _lang = lang;
         _blocks = blocks;
-        Charts = blocks.OfType<ChartBlock>().Select(b => b.Chart).ToArray();
+        var charts = blocks.OfType<ChartBlock>().Select(b => b.Chart).ToArray();
+        ReportChart.DrawAll(charts, threads);
+        Charts = charts;
     }
 
     /// <summary>The report's title.</summary>

@@ -230,17 +230,17 @@ public sealed partial class ReportBuilder
                     t.F("chart.netGainYear.title", g.Key, comparator),
                     t.F("caption.netGainYear", g.Key, comparator),
                     FileName("net-gain", index, g.Key),
-                    Charts.IncrementalNetGainByPayer(run, g.First(), o))));
+                    () => Charts.IncrementalNetGainByPayer(run, g.First(), o))));
                 blocks.Add(new ChartBlock(new ReportChart(
                     t.F("chart.cumulative.title", g.Key, comparator),
                     t.F("caption.cumulative", g.Key, comparator),
                     FileName("cumulative", index, g.Key),
-                    Charts.CumulativeNetPosition(run, g.ToList(), o))));
+                    () => Charts.CumulativeNetPosition(run, g.ToList(), o))));
                 blocks.Add(new ChartBlock(new ReportChart(
                     t.F("chart.incOccupancy.title", g.Key, comparator),
                     t.F("caption.incOccupancy", g.Key, comparator),
                     FileName("occupancy-change", index, g.Key),
-                    Charts.IncrementalOccupancy(run, _comparator, o))));
+                    () => Charts.IncrementalOccupancy(run, _comparator, o))));
             }
         }
 
@@ -256,7 +256,7 @@ public sealed partial class ReportBuilder
             t.F("chart.occupancy.title", comparator),
             t.F("caption.occupancy", comparator),
             FileName("occupancy", 1, comparator),
-            Charts.StateOccupancy(_comparator, o))));
+            () => Charts.StateOccupancy(_comparator, o))));
 
         blocks.Add(new HeadingBlock(2, t["sec.conventions"], "conventions"));
         blocks.Add(new ListBlock(
@@ -272,7 +272,7 @@ public sealed partial class ReportBuilder
             blocks.Add(new FooterBlock(o.Provenance));
         }
 
-        return new Report(o.Title, blocks, t.HtmlLang);
+        return new Report(o.Title, blocks, t.HtmlLang, o.Threads);
     }
 
     private string? IllustrativeWarning(Loc t)
@@ -457,7 +457,7 @@ public sealed partial class ReportBuilder
                 t.F("chart.npvDistribution.title", p.Name),
                 t.F("caption.npvDistribution", comparator, p.Name),
                 FileName("npv-distribution", ++k, p.Name),
-                Charts.NpvDistribution(psa, p, o))));
+                () => Charts.NpvDistribution(psa, p, o))));
         }
 
         if (!psa.Perspectives.Any(p => o.Shows(p.Name)))
@@ -469,7 +469,7 @@ public sealed partial class ReportBuilder
             t.F("chart.probPositive.title", comparator),
             t.F("caption.probPositive", comparator),
             "probability-positive-npv.png",
-            Charts.ProbabilityPositiveNpv(psa, o))));
+            () => Charts.ProbabilityPositiveNpv(psa, o))));
 
         var society = psa.Perspectives.FirstOrDefault(p => p.TaxFinancingCost is not null)
             ?? psa.Perspectives.FirstOrDefault(p => p.Equals(Perspective.PublicSector))
@@ -491,19 +491,19 @@ public sealed partial class ReportBuilder
                 t.F("chart.plane.title", strategy.Name, comparator),
                 t.F("caption.plane", strategy.Name, x.Name, society.Name),
                 FileName("plane", k, strategy.Name),
-                _sample is null ? Charts.InvestmentPlane(psa, strategy, x, society, o) : Charts.InvestmentPlaneOfSample(psa, _sample, strategy, x, society, o))));
+                () => _sample is null ? Charts.InvestmentPlane(psa, strategy, x, society, o) : Charts.InvestmentPlaneOfSample(psa, _sample, strategy, x, society, o))));
         }
 
         blocks.Add(new ChartBlock(new ReportChart(
             t["chart.acceptability.title"],
             t["caption.acceptability"],
             "acceptability.png",
-            _sample is null ? Charts.Acceptability(psa, o) : Charts.AcceptabilityOfSample(psa, _sample, o))));
+            () => _sample is null ? Charts.Acceptability(psa, o) : Charts.AcceptabilityOfSample(psa, _sample, o))));
         blocks.Add(new ChartBlock(new ReportChart(
             t["chart.evpi.title"],
             t["caption.evpi"],
             "evpi.png",
-            _sample is null ? Charts.Evpi(psa, o) : Charts.EvpiOfSample(psa, _sample, o))));
+            () => _sample is null ? Charts.Evpi(psa, o) : Charts.EvpiOfSample(psa, _sample, o))));
 
         if (spec.UncertainParameterCount == 0)
         {
@@ -515,29 +515,44 @@ public sealed partial class ReportBuilder
 
         // Every strategy's tornado compares with the comparator at the same parameter values (the base
         // and each range's ends): run the comparator once per point, not once per strategy. The
-        // figures are those of Sensitivity.OneWayNpv (the same runs, the same appraisal).
-        var comparatorRuns = new Dictionary<string, SimulationResult>(StringComparer.Ordinal);
-        SimulationResult Comparator(ParameterValues p)
+        // figures are those of Sensitivity.OneWayNpv (the same runs, the same appraisal); the runs are
+        // independent, so they are made first, ReportOptions.Threads at once, and looked up after.
+        var basePoint = spec.Model.BaseParameters;
+        var points = new List<ParameterValues> { basePoint };
+        foreach (var r in ranges)
         {
-            var key = string.Join(',', Enumerable.Range(0, p.Count).Select(i => BitConverter.DoubleToInt64Bits(p[i]).ToString(CultureInfo.InvariantCulture)));
-            if (!comparatorRuns.TryGetValue(key, out var run))
-            {
-                run = CohortEngine.Run(spec.Model, bau, p);
-                comparatorRuns[key] = run;
-            }
-
-            return run;
+            points.Add(basePoint.With(r.Parameter, r.Low));
+            points.Add(basePoint.With(r.Parameter, r.High));
         }
 
-        k = 0;
-        foreach (var strategy in psa.Strategies.Where((_, i) => i != psa.ComparatorIndex))
+        static string Key(ParameterValues p) => string.Join(',', Enumerable.Range(0, p.Count).Select(i => BitConverter.DoubleToInt64Bits(p[i]).ToString(CultureInfo.InvariantCulture)));
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < points.Count; i++)
         {
-            var tornado = Sensitivity.OneWay(spec.Model.BaseParameters, ranges, p => Appraisal.Compare(CohortEngine.Run(spec.Model, strategy, p), Comparator(p), society).NetPresentValue);
+            index.TryAdd(Key(points[i]), i);
+        }
+
+        var strategies = psa.Strategies.Where((_, i) => i != psa.ComparatorIndex).ToList();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = o.Threads == 0 ? Environment.ProcessorCount : o.Threads };
+        var comparatorRuns = new SimulationResult[points.Count];
+        Parallel.For(0, points.Count, parallel, i => comparatorRuns[i] = CohortEngine.Run(spec.Model, bau, points[i]));
+        var npv = new double[strategies.Count * points.Count];
+        Parallel.For(0, npv.Length, parallel, n =>
+        {
+            var (s, i) = Math.DivRem(n, points.Count);
+            npv[n] = Appraisal.Compare(CohortEngine.Run(spec.Model, strategies[s], points[i]), comparatorRuns[i], society).NetPresentValue;
+        });
+
+        for (var s = 0; s < strategies.Count; s++)
+        {
+            var strategy = strategies[s];
+            var row = s * points.Count;
+            var tornado = Sensitivity.OneWay(basePoint, ranges, p => npv[row + index[Key(p)]]);
             blocks.Add(new ChartBlock(new ReportChart(
                 t.F("chart.tornado.title", strategy.Name, society.Name),
                 t.F("caption.tornado", strategy.Name, comparator, society.Name),
-                FileName("tornado", ++k, strategy.Name),
-                Charts.Tornado(tornado, spec.Model, strategy.Name, society, o))));
+                FileName("tornado", s + 1, strategy.Name),
+                () => Charts.Tornado(tornado, spec.Model, strategy.Name, society, o))));
         }
     }
 

@@ -64,7 +64,7 @@ public static class ContractReport
                 ContractTexts.ScheduleTitle(k.Name),
                 $"Bars: the commissioner's outcome payments in each year (+ = pays). Line: the investor's net cash flow (− = capital paid in, + = payments received). Undiscounted, {money}.",
                 $"contract-schedule-{index}.png",
-                Charts.ContractSchedule(r, priceYear, options))));
+                () => Charts.ContractSchedule(r, priceYear, options))));
             if (psa is not null && i < psa.Count)
             {
                 AddPsa(blocks, psa[i], c, money, priceYear, options, index);
@@ -85,7 +85,7 @@ public static class ContractReport
             blocks.Add(new FooterBlock(options.Provenance));
         }
 
-        return new Report(options.Title, blocks, t.HtmlLang);
+        return new Report(options.Title, blocks, t.HtmlLang, options.Threads);
     }
 
     private static Table Terms(OutcomeContract k, CultureInfo c, string money)
@@ -225,12 +225,12 @@ public static class ContractReport
             ContractTexts.PaymentsDistributionTitle(p.Contract.Name, p.Draws),
             $"Share of draws (y) in which the present value of the commissioner's outcome payments is at most x ({money}; + = the commissioner pays).",
             $"contract-payments-{index}.png",
-            Charts.ContractPaymentsDistribution(p, priceYear, options))));
+            () => Charts.ContractPaymentsDistribution(p, priceYear, options))));
         blocks.Add(new ChartBlock(new ReportChart(
             ContractTexts.IrrDistributionTitle(p.Contract.Name, p.Draws),
             $"Share of all draws (y) in which the investor's IRR is at most x (% per year, real); the curve ends at the {NumberFormat.Percent(p.ShareIrrDefined, c)} of draws whose IRR is defined (no IRR when nothing is paid back).",
             $"contract-irr-{index}.png",
-            Charts.ContractIrrDistribution(p, options))));
+            () => Charts.ContractIrrDistribution(p, options))));
     }
 }
 

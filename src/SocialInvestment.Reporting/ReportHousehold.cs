@@ -90,7 +90,7 @@ public static class HouseholdReport
 
         if (all.Results.Count > 1)
         {
-            blocks.Add(new ChartBlock(new ReportChart(t["chart.net.title"], t.F("chart.net.caption", all.Results[^1].Strategy.Name, all.Results[0].Strategy.Name, money), "households-net-position.png", Charts.HouseholdChange(input, all.Results.Count - 1, options))));
+            blocks.Add(new ChartBlock(new ReportChart(t["chart.net.title"], t.F("chart.net.caption", all.Results[^1].Strategy.Name, all.Results[0].Strategy.Name, money), "households-net-position.png", () => Charts.HouseholdChange(input, all.Results.Count - 1, options))));
         }
 
         // By household type.
@@ -139,7 +139,7 @@ public static class HouseholdReport
         blocks.Add(new TableBlock(outcomes));
         if (input.PlacementStates.Count > 0)
         {
-            blocks.Add(new ChartBlock(new ReportChart(t["chart.placed.title"], t.F("chart.placed.caption", string.Join(", ", input.PlacementStates)), "households-placed.png", Charts.HouseholdsPlaced(input, options))));
+            blocks.Add(new ChartBlock(new ReportChart(t["chart.placed.title"], t.F("chart.placed.caption", string.Join(", ", input.PlacementStates)), "households-placed.png", () => Charts.HouseholdsPlaced(input, options))));
         }
 
         // Who should compensate whom, the family as a party.
@@ -195,7 +195,7 @@ public static class HouseholdReport
             blocks.Add(new FooterBlock(input.Provenance));
         }
 
-        return new Report(input.Title ?? t["title"], blocks, options.Language == ReportLanguage.NorwegianBokmal ? "nb" : "en");
+        return new Report(input.Title ?? t["title"], blocks, options.Language == ReportLanguage.NorwegianBokmal ? "nb" : "en", options.Threads);
     }
 }
 

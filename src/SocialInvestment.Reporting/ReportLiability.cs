@@ -75,7 +75,7 @@ public static class LiabilityReports
             if (dimension is CaseloadLiability.AgeBand or CaseloadLiability.StateDimension)
             {
                 var file = dimension == CaseloadLiability.AgeBand ? "liability-age-band.png" : "liability-state.png";
-                blocks.Add(new ChartBlock(new ReportChart($"Public liability by {dimension}", $"Bars: the public liability of each {dimension} in {unit} (+ = future public cost); suppressed cells are left out.", file, LiabilityByGroup(liability, dimension, options))));
+                blocks.Add(new ChartBlock(new ReportChart($"Public liability by {dimension}", $"Bars: the public liability of each {dimension} in {unit} (+ = future public cost); suppressed cells are left out.", file, () => LiabilityByGroup(liability, dimension, options))));
             }
         }
 
@@ -109,7 +109,7 @@ public static class LiabilityReports
             blocks.Add(new FooterBlock(prov));
         }
 
-        return new Report(options.Title, blocks);
+        return new Report(options.Title, blocks, threads: options.Threads);
     }
 
     /// <summary>Builds the realisation report an investment leader can take to the council: observed against forecast with bands, gains realised so far by payer, deviations, and the updated belief.</summary>
@@ -150,7 +150,7 @@ public static class LiabilityReports
 
             t.Footnotes = ["People counted at the end of each year. The band is the forecast's 95 % predictive interval: binomial counts of the people followed, mixed over the PSA draws (parameter and sampling uncertainty)."];
             blocks.Add(new TableBlock(t));
-            blocks.Add(new ChartBlock(new ReportChart("Observed against expected", "Each year and state: the forecast's expected number (circle) with its 95 % band (line) and the observed number (diamond).", "follow-up-counts.png", ObservedAgainstExpected(comparison, options))));
+            blocks.Add(new ChartBlock(new ReportChart("Observed against expected", "Each year and state: the forecast's expected number (circle) with its 95 % band (line) and the observed number (diamond).", "follow-up-counts.png", () => ObservedAgainstExpected(comparison, options))));
         }
         else
         {
@@ -206,7 +206,7 @@ public static class LiabilityReports
             blocks.Add(new FooterBlock(prov));
         }
 
-        return new Report(options.Title, blocks);
+        return new Report(options.Title, blocks, threads: options.Threads);
     }
 
     /// <summary>Bar chart of the public liability of each unsuppressed cell of a dimension (+ = future public cost).</summary>
@@ -244,7 +244,7 @@ public static class LiabilityReports
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Margins(bottom: 0);
         plot.Add.HorizontalLine(0, 1, Colors.Black.WithAlpha(0.6));
-        return plot.GetImageBytes(options.ChartWidth, options.ChartHeight, ImageFormat.Png);
+        return Charts.Render(plot, options);
     }
 
     /// <summary>Observed against expected: per year and state the expected count with its 95 % band and the observed count.</summary>
@@ -277,7 +277,7 @@ public static class LiabilityReports
         plot.Axes.Bottom.TickGenerator = ticks;
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.SetLimitsX(-0.6, comparison.Counts.Count - 0.4);
-        return plot.GetImageBytes(options.ChartWidth, options.ChartHeight, ImageFormat.Png);
+        return Charts.Render(plot, options);
     }
 
     private static string Unit(string currency, int? priceYear) => priceYear is int y ? string.Create(CultureInfo.InvariantCulture, $"{currency}, {y} prices") : $"{currency}, the model's prices";

@@ -109,7 +109,7 @@ public static class PortfolioReport
                 t["chart.title"],
                 t.F("chart.caption", alpha, v.Objective.Name, money),
                 "portfolio-frontier.png",
-                Charts.PortfolioFrontier(input.Frontier, s.IsFeasible ? s : null, p.Risk.Alpha, v.Objective.Name, input.PriceYear, options))));
+                () => Charts.PortfolioFrontier(input.Frontier, s.IsFeasible ? s : null, p.Risk.Alpha, v.Objective.Name, input.PriceYear, options))));
         }
 
         if (!string.IsNullOrWhiteSpace(input.Provenance))
@@ -117,7 +117,7 @@ public static class PortfolioReport
             blocks.Add(new FooterBlock(input.Provenance));
         }
 
-        return new Report(input.Title ?? t["title"], blocks, options.Language == ReportLanguage.NorwegianBokmal ? "nb" : "en");
+        return new Report(input.Title ?? t["title"], blocks, options.Language == ReportLanguage.NorwegianBokmal ? "nb" : "en", options.Threads);
     }
 }
 

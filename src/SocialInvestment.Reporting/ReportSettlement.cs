@@ -110,7 +110,7 @@ public sealed partial class ReportBuilder
                 t.F("chart.title", s.Ledger.Strategy.Name, s.Ledger.Comparator.Name),
                 t.F("chart.caption", s.Ledger.Strategy.Name, s.Ledger.Comparator.Name, s.Plan.Name, money),
                 SettlementFileName(index, s.Ledger.Strategy.Name),
-                Charts.SettlementPositions(s, year, o))));
+                () => Charts.SettlementPositions(s, year, o))));
         }
     }
 

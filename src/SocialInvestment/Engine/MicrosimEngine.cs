@@ -192,6 +192,80 @@ public static class MicrosimEngine
         return options;
     }
 
+    /// <summary>
+    /// A block's sums of one strategy's scores ([person][score], <paramref name="n"/> people of
+    /// <paramref name="S"/> scores) and of their squares, and with <paramref name="paired"/> of the
+    /// differences from <paramref name="reference"/> (the first strategy's) and their squares:
+    /// each sum starts at 0 and adds the people's terms in person order, as a loop over people
+    /// and scores would (the scores of one person in the lanes of a vector, each lane its own
+    /// sums: the same additions, so the same sums to the last bit), and the sums are kept in
+    /// registers rather than in memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void BlockSums(ReadOnlySpan<double> scores, ReadOnlySpan<double> reference, int n, int S, bool paired, Span<double> sum, Span<double> sq, Span<double> dsum, Span<double> dsq)
+    {
+        if ((long)n * S > scores.Length || (paired && (long)n * S > reference.Length) || sum.Length < S || sq.Length < S || dsum.Length < S || dsq.Length < S)
+        {
+            throw new ArgumentException("The block's scores or sums are too short.");
+        }
+
+        ref var x = ref MemoryMarshal.GetReference(scores);
+        ref var y = ref MemoryMarshal.GetReference(reference);
+        var s = 0;
+        for (; s + 2 <= S; s += 2)
+        {
+            Vector128<double> a = default, b = default, c = default, d = default;
+            if (paired)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var v = Vector128.LoadUnsafe(ref x, (nuint)((i * S) + s));
+                    var e = v - Vector128.LoadUnsafe(ref y, (nuint)((i * S) + s));
+                    a += v;
+                    b += v * v;
+                    c += e;
+                    d += e * e;
+                }
+            }
+            else
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var v = Vector128.LoadUnsafe(ref x, (nuint)((i * S) + s));
+                    a += v;
+                    b += v * v;
+                }
+            }
+
+            a.CopyTo(sum[s..]);
+            b.CopyTo(sq[s..]);
+            c.CopyTo(dsum[s..]);
+            d.CopyTo(dsq[s..]);
+        }
+
+        for (; s < S; s++)
+        {
+            double a = 0, b = 0, c = 0, d = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var v = Unsafe.Add(ref x, (i * S) + s);
+                a += v;
+                b += v * v;
+                if (paired)
+                {
+                    var e = v - Unsafe.Add(ref y, (i * S) + s);
+                    c += e;
+                    d += e * e;
+                }
+            }
+
+            sum[s] = a;
+            sq[s] = b;
+            dsum[s] = c;
+            dsq[s] = d;
+        }
+    }
+
     /// <summary>Per-thread scratch and accumulators. Allocated once per thread, reused for every block.</summary>
     private sealed class Worker
     {
@@ -208,6 +282,8 @@ public static class MicrosimEngine
         private readonly double[] _row;
         private readonly double[] _sum;
         private readonly double[] _sq;
+        private readonly double[] _dsum;
+        private readonly double[] _dsq;
         private readonly long[] _laneCounts;
         private readonly CancellationToken _cancellationToken;
         private readonly LaneKernel? _lane;
@@ -231,6 +307,8 @@ public static class MicrosimEngine
             _row = new double[plan.Arms.Max(a => a.N)];
             _sum = new double[_s];
             _sq = new double[_s];
+            _dsum = new double[_s];
+            _dsq = new double[_s];
             _laneCounts = new long[Lanes * plan.Arms.Max(a => a.CountStride * a.SubcohortCount)];
         }
 
@@ -243,7 +321,9 @@ public static class MicrosimEngine
             var o = plan.Options;
             var n = (int)(end - start);
             var A = plan.Attributes.Length;
-            for (var i = 0; i < n; i++)
+            _cancellationToken.ThrowIfCancellationRequested();
+            CounterRng.TransitionKeysAndStarts(o.Seed, o.Draw, start, _keys.AsSpan(0, n), _startU.AsSpan(0, n));
+            for (var i = 0; i < n && A > 0; i++)
             {
                 if (i % CancellationCheckPeople == 0)
                 {
@@ -251,8 +331,6 @@ public static class MicrosimEngine
                 }
 
                 var person = start + i;
-                _keys[i] = CounterRng.Key(o.Seed, o.Draw, person, CounterRng.TransitionStream);
-                _startU[i] = CounterRng.Uniform(o.Seed, o.Draw, person, 0, CounterRng.StartStream);
                 for (var a = 0; a < A; a++)
                 {
                     var u = CounterRng.Uniform(o.Seed, o.Draw, person, 0, CounterRng.AttributeStreamBase + a);
@@ -289,18 +367,7 @@ public static class MicrosimEngine
 
 
                 // Block sums, in person order, then exact accumulation.
-                Array.Clear(_sum);
-                Array.Clear(_sq);
-                for (var i = 0; i < n; i++)
-                {
-                    for (var s = 0; s < _s; s++)
-                    {
-                        var v = scores[(i * _s) + s];
-                        _sum[s] += v;
-                        _sq[s] += v * v;
-                    }
-                }
-
+                MicrosimEngine.BlockSums(scores, _scores.AsSpan(0, n * _s), n, _s, k > 0, _sum, _sq, _dsum, _dsq);
                 for (var s = 0; s < _s; s++)
                 {
                     acc.Sum[s].Add(_sum[s]);
@@ -309,20 +376,10 @@ public static class MicrosimEngine
 
                 if (k > 0)
                 {
-                    var reference = _scores.AsSpan(0, n * _s);
-                    Array.Clear(_sum);
-                    Array.Clear(_sq);
-                    for (var i = 0; i < n * _s; i++)
-                    {
-                        var d = scores[i] - reference[i];
-                        _sum[i % _s] += d;
-                        _sq[i % _s] += d * d;
-                    }
-
                     for (var s = 0; s < _s; s++)
                     {
-                        acc.DiffSum[s].Add(_sum[s]);
-                        acc.DiffSquares[s].Add(_sq[s]);
+                        acc.DiffSum[s].Add(_dsum[s]);
+                        acc.DiffSquares[s].Add(_dsq[s]);
                     }
                 }
 

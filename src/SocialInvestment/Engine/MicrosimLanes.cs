@@ -40,8 +40,8 @@ internal enum MicrosimKernel
 /// </remarks>
 internal sealed class LanePlan
 {
-    /// <summary>People per sub-block (people advanced together through all cycles).</summary>
-    internal const int SubBlock = 1024;
+    /// <summary>People per sub-block (people advanced together through all cycles): few enough that their codes, running sums and uniforms stay in the L1 cache with a cycle's tables (256 people of four strategies with two values: 16 KB of sums; 1,024 took about 10 % more CPU time on welfare-16).</summary>
+    internal const int SubBlock = 256;
 
     /// <summary>Interleaved occupancy counters per row (breaks the store-to-load chain of people in the same row).</summary>
     internal const int CountLanes = 4;
@@ -103,6 +103,11 @@ internal sealed class LanePlan
             LaneArm.SharePlainTables(arms);
         }
 
+        foreach (var a in arms)
+        {
+            a.PrepareStart();
+        }
+
         return new LanePlan(arms, plan.TrackDistributions);
     }
 
@@ -131,29 +136,32 @@ internal sealed class LaneArm
         RowTau = new int[R];
         RowCount = new int[R];
         Plain = !track && !a.HasEvents && D == 1 && Kp == 8 && LanePlan.LaneCounted(this) && Vector512.IsHardwareAccelerated && Popcnt.X64.IsSupported;
-        CodeShift = Plain ? 3 : 0;
         Sp = Plain ? (S <= 1 ? 1 : S <= 2 ? 2 : S <= 4 ? 4 : S <= 8 ? 8 : 0) : 0;
         Plain &= Sp > 0;
-        CodeShift = Plain ? 3 : 0;
-        Val = new double[(T + 1) * R * Math.Max(S, Sp)];
+        Vs = Plain ? Math.Max(Sp, 2) : 0;
+        CodeShift = Plain ? 4 : 0;
+        Val = new double[(T + 1) * R * Math.Max(S, Vs)];
         Next = Plain ? [] : new int[T * R * Kd];
         NextPlain = Plain ? new ushort[T * R * Kd] : [];
     }
 
-    /// <summary>[t][r][c] for <see cref="Plain"/> strategies: the next code (row id × 8 &lt; 2¹⁶, as rows ≤ 1,024) after c thresholds ≤ u, in 16 bits (a row's entries in half a cache line); empty otherwise.</summary>
+    /// <summary>[t][r][c] for <see cref="Plain"/> strategies: the next code (row id × 16 &lt; 2¹⁶, as rows ≤ 1,024) after c thresholds ≤ u, in 16 bits (a row's entries in half a cache line, at 2·(code + c) bytes); empty otherwise.</summary>
     public ushort[] NextPlain { get; private set; }
 
     /// <summary>Values per row in the person-major value layout of <see cref="Plain"/> strategies: S rounded up to 1, 2, 4 or 8 (one vector per person; the padding is 0); 0 otherwise.</summary>
     public int Sp { get; }
 
+    /// <summary>Values per row in the value table of <see cref="Plain"/> strategies: <see cref="Sp"/>, at least 2 (a row's values take 16·(Vs / 2) bytes, so that the code, row id × 16, addresses them with a scale of Vs / 2); 0 otherwise.</summary>
+    public int Vs { get; }
+
     /// <summary>
     /// The strategy runs the plain kernel (<see cref="LaneKernel"/>'s <c>StepPlain</c>): no
     /// distributions, events or time in state, rows of at most eight thresholds, interleaved
-    /// counters, 512-bit vectors. Its codes are row ids times eight (<see cref="CodeShift"/>).
+    /// counters, 512-bit vectors. Its codes are row ids times 16 (<see cref="CodeShift"/>).
     /// </summary>
     public bool Plain { get; private set; }
 
-    /// <summary>A person's code is the row id shifted left by this (3 for <see cref="Plain"/> strategies, so that the code indexes the thresholds, counters and values with the addressing modes' scales; else 0).</summary>
+    /// <summary>A person's code is the row id shifted left by this (4 for <see cref="Plain"/> strategies, so that the code indexes the thresholds, counters, values and next codes with the addressing modes' scales; else 0).</summary>
     public int CodeShift { get; }
 
     public ArmPlan Plan { get; }
@@ -198,7 +206,7 @@ internal sealed class LaneArm
     /// <summary>[t][r][c]: the transition (t·N + x)·N + y when it carries event values, else −1 (empty without events).</summary>
     public int[] Event { get; }
 
-    /// <summary>[t ≤ T][score][r] per-person score values; for <see cref="Plain"/> strategies [t ≤ T][r &lt; <see cref="Rt"/>][<see cref="Sp"/>] (a person's values of a cycle in one vector).</summary>
+    /// <summary>[t ≤ T][score][r] per-person score values; for <see cref="Plain"/> strategies [t ≤ T][r &lt; <see cref="Rt"/>][<see cref="Vs"/>] (a person's values of a cycle in one vector; the padding is 0).</summary>
     public double[] Val { get; private set; }
 
     public int[] RowSubcohort { get; }
@@ -222,7 +230,7 @@ internal sealed class LaneArm
     internal static void SharePlainTables(LaneArm[] arms)
     {
         var first = arms[0];
-        int T = first.T, N = first.N, Sp = first.Sp;
+        int T = first.T, N = first.N, Vs = first.Vs;
         var owners = new List<(LaneArm Arm, int Sc)>();
         foreach (var l in arms)
         {
@@ -275,7 +283,7 @@ internal sealed class LaneArm
                 {
                     var r = (sc * N) + x;
                     var q = (g * N) + x;
-                    o.Val.AsSpan(((t * o.R) + r) * Sp, Sp).CopyTo(shared.Val.AsSpan(((t * rs) + q) * Sp, Sp));
+                    o.Val.AsSpan(((t * o.R) + r) * Vs, Vs).CopyTo(shared.Val.AsSpan(((t * rs) + q) * Vs, Vs));
                     if (t == T)
                     {
                         continue;
@@ -284,9 +292,9 @@ internal sealed class LaneArm
                     th.Slice(((t * o.R) + r) * 8, 8).CopyTo(sth.Slice(((t * rs) + q) * 8, 8));
                     for (var c = 0; c < 16; c++)
                     {
-                        // The next row stays in the sub-cohort: (sc·N + y)·8 → (g·N + y)·8.
-                        var y = (o.NextPlain[(((t * o.R) + r) * 16) + c] >> 3) - (sc * N);
-                        shared.NextPlain[(((t * rs) + q) * 16) + c] = checked((ushort)(((g * N) + y) << 3));
+                        // The next row stays in the sub-cohort: (sc·N + y)·16 → (g·N + y)·16.
+                        var y = (o.NextPlain[(((t * o.R) + r) * 16) + c] >> o.CodeShift) - (sc * N);
+                        shared.NextPlain[(((t * rs) + q) * 16) + c] = checked((ushort)(((g * N) + y) << o.CodeShift));
                     }
                 }
             }
@@ -313,7 +321,82 @@ internal sealed class LaneArm
         }
     }
 
-    /// <summary>Most rows of shared plain tables (the interleaved counters' limit; codes × 8 stay below 2¹⁶).</summary>
+    /// <summary>[start entry j of <see cref="ArmPlan.StartCum"/>]: the first code of a person who starts there (after <see cref="PrepareStart"/>).</summary>
+    public int[] StartCode { get; private set; } = [];
+
+    /// <summary>[start entry j]: its sub-cohort.</summary>
+    public int[] StartSc => Plan.StartSubcohort;
+
+    /// <summary>[sub-cohort][<see cref="Sp"/>] for <see cref="Plain"/> strategies: the upfront scores, the first running sums of a person (the padding 0); empty otherwise.</summary>
+    public double[] StartSums { get; private set; } = [];
+
+    // ArmPlan.StartCum padded with 2.0 to a multiple of 8 (empty if it is not non-decreasing and finite).
+    private double[] _startTh = [];
+    private int _startChunks;
+
+    /// <summary>
+    /// The start tables of <see cref="StartIndex"/>, <see cref="StartCode"/> and
+    /// <see cref="StartSums"/>, once the tables a sub-cohort reads are settled (<see cref="TableOf"/>).
+    /// </summary>
+    internal void PrepareStart()
+    {
+        var a = Plan;
+        var cum = a.StartCum;
+        StartCode = new int[cum.Length];
+        for (var j = 0; j < cum.Length; j++)
+        {
+            StartCode[j] = (((TableOf[a.StartSubcohort[j]] * N) + a.StartState[j]) * D) << CodeShift;
+        }
+
+        if (Plain)
+        {
+            StartSums = new double[a.SubcohortCount * Sp];
+            for (var sc = 0; sc < a.SubcohortCount; sc++)
+            {
+                a.UpfrontScore[sc].AsSpan(0, S).CopyTo(StartSums.AsSpan(sc * Sp, S));
+            }
+        }
+
+        var sorted = true;
+        for (var j = 0; j < cum.Length; j++)
+        {
+            sorted &= double.IsFinite(cum[j]) && (j == 0 || cum[j] >= cum[j - 1]);
+        }
+
+        if (sorted)
+        {
+            _startChunks = (cum.Length + 7) / 8;
+            _startTh = new double[_startChunks * 8];
+            _startTh.AsSpan().Fill(2.0);
+            cum.CopyTo(_startTh, 0);
+        }
+    }
+
+    /// <summary>
+    /// The start entry of a person of start uniform <paramref name="u0"/>: the first j with
+    /// u0 &lt; StartCum[j]. For a non-decreasing StartCum (the running sums of the start masses,
+    /// the last 2.0) that is the number of entries ≤ u0, counted without branches; otherwise by
+    /// the search itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int StartIndex(double u0)
+    {
+        if (_startChunks > 0)
+        {
+            return LaneKernel.Count(ref MemoryMarshal.GetArrayDataReference(_startTh), u0, _startChunks);
+        }
+
+        var cum = Plan.StartCum;
+        var j = 0;
+        while (u0 >= cum[j])
+        {
+            j++;
+        }
+
+        return j;
+    }
+
+    /// <summary>Most rows of shared plain tables (the interleaved counters' limit; codes × 16 stay below 2¹⁶).</summary>
     private const int MaxSharedRows = 1024;
 
     private double[] Aligned(long length)
@@ -403,7 +486,7 @@ internal sealed class LaneArm
                 var cell = (((t * N) + x) * D) + tau;
                 for (var s = 0; s < S; s++)
                 {
-                    Val[Plain ? (((t * R) + r) * Sp) + s : (((t * S) + s) * R) + r] = a.Score[sc][(cell * S) + s];
+                    Val[Plain ? (((t * R) + r) * Vs) + s : (((t * S) + s) * R) + r] = a.Score[sc][(cell * S) + s];
                 }
                 if (t == T)
                 {
@@ -469,7 +552,8 @@ internal sealed unsafe class LaneKernel
     private readonly LanePlan _lanes;
     private readonly int _k;
     private readonly int _s;
-    private readonly int[] _codes;      // [arm][person in sub-block]
+    private readonly int[] _codes;      // [arm][person in sub-block] (arms not grouped)
+    private readonly ushort[] _gcodes;  // [group's first arm][person in sub-block][4]: the codes of a group's arms, a person's side by side
     private readonly double[] _u;       // [person in sub-block]
     private readonly double[] _scores;  // [arm][score][person in sub-block]
     private readonly ulong[] _visited;  // [arm][person in sub-block]
@@ -479,6 +563,8 @@ internal sealed unsafe class LaneKernel
     private readonly int[] _group;      // [arm]: arms in a group (from its first arm; 0 for the others), 1 if not grouped
     private readonly int _b;
     private readonly int _armStride;    // doubles per arm in _scores (the widest layout of any arm)
+    private readonly int[] _sumBase;    // [arm]: where a plain arm's first person's sums start in _scores ([group's arms][person][arm in group][Sp] for a group)
+    private readonly int[] _sumStep;    // [arm]: doubles from a plain arm's person to the next in _scores (arms in the group × Sp)
 
     public LaneKernel(LanePlan lanes)
     {
@@ -486,6 +572,7 @@ internal sealed unsafe class LaneKernel
         _k = lanes.Arms.Length;
         _s = lanes.Arms[0].S;
         _codes = new int[_k * Pk];
+        _gcodes = new ushort[_k * 4 * P];
         _u = new double[P];
         _armStride = lanes.Arms.Max(a => Math.Max(a.S, a.Sp)) * Pk;
         _scores = new double[_k * _armStride];
@@ -522,6 +609,16 @@ internal sealed unsafe class LaneKernel
             }
 
             k += g;
+        }
+
+        _sumBase = new int[_k];
+        _sumStep = new int[_k];
+        for (var k = 0; k < _k; k++)
+        {
+            var j = Math.Max(0, _countLane[k]);
+            var g = _group[k - j];
+            _sumBase[k] = ((k - j) * _armStride) + (j * arms[k].Sp);
+            _sumStep[k] = g * arms[k].Sp;
         }
     }
 
@@ -659,11 +756,14 @@ internal sealed unsafe class LaneKernel
             var dst = scores.AsSpan(((k * bs) + q0) * S, m * S);
             if (arms[k].Plain)
             {
-                var sp = arms[k].Sp;
-                var src = _scores.AsSpan(k * _armStride, m * sp);
+                var step = _sumStep[k];
+                var src = _scores.AsSpan(_sumBase[k]);
                 for (var p = 0; p < m; p++)
                 {
-                    src.Slice(p * sp, S).CopyTo(dst.Slice(p * S, S));
+                    for (var s = 0; s < S; s++)
+                    {
+                        dst[(p * S) + s] = src[(p * step) + s];
+                    }
                 }
 
                 continue;
@@ -680,37 +780,46 @@ internal sealed unsafe class LaneKernel
         }
     }
 
+    /// <summary>
+    /// Each person's start (<see cref="LaneArm.StartIndex"/>): the sub-cohort's people, the first
+    /// code (in <see cref="_gcodes"/> for a grouped arm, else <see cref="_codes"/>) and the upfront
+    /// scores as the first running sums (for plain arms a vector of <see cref="LaneArm.Sp"/>, the
+    /// padding 0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Start(int k, ArmPartial acc, ReadOnlySpan<double> startU, int q0, int m)
     {
         var l = _lanes.Arms[k];
-        var a = l.Plan;
         var S = _s;
-        var codes = _codes.AsSpan(k * Pk, m);
-        for (var p = 0; p < m; p++)
-        {
-            var u0 = startU[q0 + p];
-            var j = 0;
-            while (u0 >= a.StartCum[j])
-            {
-                j++;
-            }
-
-            var sc = a.StartSubcohort[j];
-            acc.SubcohortPeople[sc]++;
-            codes[p] = (((l.TableOf[sc] * l.N) + a.StartState[j]) * l.D) << l.CodeShift;
-            var up = a.UpfrontScore[sc];
-            for (var s = 0; s < S; s++)
-            {
-                _scores[(k * _armStride) + (l.Plain ? (p * l.Sp) + s : (s * P) + p)] = up[s];
-            }
-        }
-
+        var people = acc.SubcohortPeople;
+        var startCode = l.StartCode;
+        var startSc = l.StartSc;
+        var startU0 = startU.Slice(q0, m);
         if (l.Plain)
         {
-            // The padding of each person's value vector (always 0 + 0).
+            switch (l.Sp)
+            {
+                case 1: StartPlain<Add1>(k, l, startU0); break;
+                case 2: StartPlain<Add2>(k, l, startU0); break;
+                case 4: StartPlain<Add4>(k, l, startU0); break;
+                default: StartPlain<Add8>(k, l, startU0); break;
+            }
+        }
+        else
+        {
+            var codes = _codes.AsSpan(k * Pk, m);
+            var upfront = l.Plan.UpfrontScore;
             for (var p = 0; p < m; p++)
             {
-                _scores.AsSpan((k * _armStride) + (p * l.Sp) + S, l.Sp - S).Clear();
+                var j = l.StartIndex(startU0[p]);
+                var sc = startSc[j];
+                people[sc]++;
+                codes[p] = startCode[j];
+                var up = upfront[sc];
+                for (var s = 0; s < S; s++)
+                {
+                    _scores[(k * _armStride) + (s * P) + p] = up[s];
+                }
             }
         }
 
@@ -718,6 +827,43 @@ internal sealed unsafe class LaneKernel
         {
             _visited.AsSpan(k * P, m).Clear();
             _timeIn.AsSpan(k * P * _b, m * _b).Clear();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Start"/> for a <see cref="LaneArm.Plain"/> strategy: the first code and the first
+    /// running sums (a vector of <typeparamref name="TAdd"/>'s width) of each person; the people of
+    /// each sub-cohort are counted from the occupancy counts of cycle 0 (<see cref="FoldCounts"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StartPlain<TAdd>(int k, LaneArm l, ReadOnlySpan<double> startU)
+        where TAdd : struct, IAdd
+    {
+        var sp = TAdd.Width;
+        var step = (nuint)_sumStep[k];
+        var lane = _countLane[k];
+        var n = (nuint)startU.Length;
+        fixed (double* u = startU)
+        fixed (int* startCode = l.StartCode)
+        fixed (int* startSc = l.StartSc)
+        fixed (double* up = l.StartSums)
+        fixed (double* sums = &_scores[_sumBase[k]])
+        fixed (int* codes = &_codes[k * Pk])
+        fixed (ushort* gcodes = &_gcodes[((k - Math.Max(0, lane)) * 4 * P) + Math.Max(0, lane)])
+        {
+            for (nuint p = 0; p < n; p++)
+            {
+                var j = (nuint)l.StartIndex(u[p]);
+                TAdd.Set(sums + (p * step), up + ((nuint)startSc[j] * sp));
+                if (lane >= 0)
+                {
+                    gcodes[4 * p] = (ushort)startCode[j];
+                }
+                else
+                {
+                    codes[p] = startCode[j];
+                }
+            }
         }
     }
 
@@ -872,11 +1018,12 @@ internal sealed unsafe class LaneKernel
     /// row's values (one vector of <see cref="LaneArm.Sp"/> values per person, in the same order
     /// as the other kernels: each score's running sum plus the cycle's value), count the row,
     /// compare the row's eight thresholds with u in one instruction, take the next row. A code is
-    /// the row id × 8, so that each access is one addressing mode: values at Sp·code, thresholds at
-    /// 8·code, the person's counter lane at 2·code + 4·lane bytes (four int lanes per row), the next
-    /// code (16 bits, <see cref="LaneArm.NextPlain"/>) at 4·code + 2·count bytes. Four people per iteration, one per counter lane: a count is one
-    /// increment, and the increments of one lane are four people apart. In the last cycle (t = T)
-    /// only the values and the counts.
+    /// the row id × 16, so that each access is one addressing mode: thresholds at 4·code bytes,
+    /// the person's counter lane at code + 4·lane bytes (four int lanes per row), values at
+    /// code · <see cref="IAdd.RowScale"/> bytes, the next code (16 bits,
+    /// <see cref="LaneArm.NextPlain"/>) at 2·(code + count) bytes. Four people per iteration, one
+    /// per counter lane: a count is one increment, and the increments of one lane are four people
+    /// apart. In the last cycle (t = T) only the values and the counts.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepPlain<TAdd>(int k, LaneArm a, int t, int T, int m)
@@ -884,26 +1031,27 @@ internal sealed unsafe class LaneKernel
     {
         var R = (nuint)a.Rt;
         var sp = TAdd.Width;
+        var vs = TAdd.RowScale;
         fixed (int* codes = &_codes[k * Pk])
         fixed (double* u = _u)
         fixed (double* th0 = a.Th)
         fixed (ushort* next0 = a.NextPlain)
         fixed (int* laneCounts0 = _counts[k])
         fixed (double* val0 = a.Val)
-        fixed (double* sc0 = &_scores[k * _armStride])
+        fixed (double* sc0 = &_scores[_sumBase[k]])
         {
             var th = (byte*)(th0 + a.ThOffset + ((nuint)t * R * 8));
             var next = (byte*)(next0 + ((nuint)t * R * 16));
             var lc = (byte*)(laneCounts0 + ((nuint)t * R * LanePlan.CountLanes));
-            var val = (byte*)(val0 + ((nuint)t * R * sp));
+            var val = (byte*)(val0 + ((nuint)t * R * 2 * vs));
             var n = (nuint)m;
             if (t == T)
             {
                 for (nuint p = 0; p < n; p++)
                 {
                     var r = (nuint)(uint)codes[p];
-                    TAdd.Add(sc0 + (p * sp), val + (r * sp));
-                    (*(int*)(lc + (r * 2) + (4 * (p & 3))))++;
+                    TAdd.Add(sc0, p * sp, val + (r * vs));
+                    *(int*)(lc + r + (4 * (p & 3))) = *(int*)(lc + r + (4 * (p & 3))) + 1;
                 }
 
                 return;
@@ -917,28 +1065,33 @@ internal sealed unsafe class LaneKernel
                 var r1 = (nuint)(uint)codes[q + 1];
                 var r2 = (nuint)(uint)codes[q + 2];
                 var r3 = (nuint)(uint)codes[q + 3];
-                TAdd.Add(acc, val + (r0 * sp));
-                TAdd.Add(acc + sp, val + (r1 * sp));
-                TAdd.Add(acc + (2 * sp), val + (r2 * sp));
-                TAdd.Add(acc + (3 * sp), val + (r3 * sp));
-                (*(int*)(lc + (r0 * 2)))++;
-                (*(int*)(lc + (r1 * 2) + 4))++;
-                (*(int*)(lc + (r2 * 2) + 8))++;
-                (*(int*)(lc + (r3 * 2) + 12))++;
-                codes[q] = *(ushort*)(next + (r0 * 4) + (2 * Below(th + (r0 * 8), u[q])));
-                codes[q + 1] = *(ushort*)(next + (r1 * 4) + (2 * Below(th + (r1 * 8), u[q + 1])));
-                codes[q + 2] = *(ushort*)(next + (r2 * 4) + (2 * Below(th + (r2 * 8), u[q + 2])));
-                codes[q + 3] = *(ushort*)(next + (r3 * 4) + (2 * Below(th + (r3 * 8), u[q + 3])));
+                TAdd.AddPair(acc, 0, val, r0, r1);
+                TAdd.AddPair(acc, 2 * sp, val, r2, r3);
+                NextOwn(codes, q, 0, r0, lc, th, next, u);
+                NextOwn(codes, q, 1, r1, lc, th, next, u);
+                NextOwn(codes, q, 2, r2, lc, th, next, u);
+                NextOwn(codes, q, 3, r3, lc, th, next, u);
             }
 
             for (; q < n; q++)
             {
                 var r = (nuint)(uint)codes[q];
-                TAdd.Add(sc0 + (q * sp), val + (r * sp));
-                (*(int*)(lc + (r * 2) + (4 * (q & 3))))++;
-                codes[q] = *(ushort*)(next + (r * 4) + (2 * Below(th + (r * 8), u[q])));
+                TAdd.Add(sc0, q * sp, val + (r * vs));
+                *(int*)(lc + r + (4 * (q & 3))) = *(int*)(lc + r + (4 * (q & 3))) + 1;
+                codes[q] = *(ushort*)(next + (2 * (r + Below(th + (4 * r), u[q]))));
             }
         }
+    }
+
+    /// <summary>
+    /// The rest of the step of person q + j of <see cref="StepPlain{TAdd}"/> (counter lane j) in row
+    /// code <paramref name="r"/>, as <see cref="Next"/> with the person's own uniform.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void NextOwn(int* codes, nuint q, nuint j, nuint r, byte* lc, byte* th, byte* next, double* u)
+    {
+        *(int*)(lc + r + (4 * j)) = *(int*)(lc + r + (4 * j)) + 1;
+        codes[q + j] = *(ushort*)(next + (2 * (r + Below(th + (4 * r), u[q + j]))));
     }
 
     /// <summary>
@@ -946,8 +1099,10 @@ internal sealed unsafe class LaneKernel
     /// strategies from <paramref name="k0"/> that read the same tables: person by person, the
     /// uniform is broadcast once and each strategy's chain takes its step (in the same order of
     /// additions per strategy and person as <see cref="StepPlain{TAdd}"/>, so the results are
-    /// identical). The group's j-th strategy counts in lane j of the shared counter array; its
-    /// codes are a constant distance (Pk codes) from the first's.
+    /// identical). The group's j-th strategy counts in lane j of the shared counter array. A
+    /// person's codes of the group's strategies lie side by side (four 16-bit codes, at 8 bytes
+    /// per person as the uniforms), and so do the running sums (the group's strategies × Sp), so
+    /// that one index and one pointer advance per person.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepPlainGroup<TAdd, TG>(int k0, LaneArm a, int t, int T, int m)
@@ -956,80 +1111,104 @@ internal sealed unsafe class LaneKernel
     {
         var R = (nuint)a.Rt;
         var sp = TAdd.Width;
-        fixed (int* codes = &_codes[k0 * Pk])
+        var vs = TAdd.RowScale;
+        var step = (nuint)TG.Count * sp;
+        fixed (ushort* codes = &_gcodes[k0 * 4 * P])
         fixed (double* u = _u)
         fixed (double* th0 = a.Th)
         fixed (ushort* next0 = a.NextPlain)
         fixed (int* laneCounts0 = _counts[k0])
         fixed (double* val0 = a.Val)
-        fixed (double* sc0 = &_scores[k0 * _armStride])
+        fixed (double* sc0 = &_scores[_sumBase[k0]])
         {
             var th = (byte*)(th0 + a.ThOffset + ((nuint)t * R * 8));
             var next = (byte*)(next0 + ((nuint)t * R * 16));
             var lc = (byte*)(laneCounts0 + ((nuint)t * R * LanePlan.CountLanes));
-            var val = (byte*)(val0 + ((nuint)t * R * sp));
+            var val = (byte*)(val0 + ((nuint)t * R * 2 * vs));
             var n = (nuint)m;
-            const nuint Q = Pk;
             var acc = sc0;
-            var acc1 = sc0 + _armStride;
-            var acc2 = acc1 + _armStride;
-            var acc3 = acc2 + _armStride;
             if (t == T)
             {
-                for (nuint p = 0; p < n; p++, acc += sp, acc1 += sp, acc2 += sp, acc3 += sp)
+                for (nuint p = 0; p < n; p++, acc += step)
                 {
-                    var r0 = (nuint)(uint)codes[p];
-                    var r1 = (nuint)(uint)codes[p + Q];
-                    TAdd.Add(acc, val + (r0 * sp));
-                    TAdd.Add(acc1, val + (r1 * sp));
-                    *(int*)(lc + (r0 * 2)) += 1;
-                    *(int*)(lc + (r1 * 2) + 4) += 1;
+                    var q = 4 * p;
+                    Last<TAdd>(acc, 0, codes, q, 0, lc, val);
+                    Last<TAdd>(acc, sp, codes, q, 1, lc, val);
                     if (TG.Count > 2)
                     {
-                        var r2 = (nuint)(uint)codes[p + (2 * Q)];
-                        TAdd.Add(acc2, val + (r2 * sp));
-                        *(int*)(lc + (r2 * 2) + 8) += 1;
+                        Last<TAdd>(acc, 2 * sp, codes, q, 2, lc, val);
                     }
 
                     if (TG.Count > 3)
                     {
-                        var r3 = (nuint)(uint)codes[p + (3 * Q)];
-                        TAdd.Add(acc3, val + (r3 * sp));
-                        *(int*)(lc + (r3 * 2) + 12) += 1;
+                        Last<TAdd>(acc, 3 * sp, codes, q, 3, lc, val);
                     }
                 }
 
                 return;
             }
 
-            for (nuint p = 0; p < n; p++, acc += sp, acc1 += sp, acc2 += sp, acc3 += sp)
+            for (nuint p = 0; p < n; p++, acc += step)
             {
                 var uv = Vector512.Create(u[p]);
-                var r0 = (nuint)(uint)codes[p];
-                var r1 = (nuint)(uint)codes[p + Q];
-                TAdd.Add(acc, val + (r0 * sp));
-                TAdd.Add(acc1, val + (r1 * sp));
-                *(int*)(lc + (r0 * 2)) += 1;
-                *(int*)(lc + (r1 * 2) + 4) += 1;
-                codes[p] = ((ushort*)(next + (r0 * 4)))[Below(th + (r0 * 8), uv)];
-                codes[p + Q] = ((ushort*)(next + (r1 * 4)))[Below(th + (r1 * 8), uv)];
+                var q = 4 * p;
+                var r0 = (nuint)codes[q];
+                var r1 = (nuint)codes[q + 1];
+                var r2 = TG.Count > 2 ? (nuint)codes[q + 2] : 0;
+                var r3 = TG.Count > 3 ? (nuint)codes[q + 3] : 0;
+                TAdd.AddPair(acc, 0, val, r0, r1);
+                if (TG.Count > 3)
+                {
+                    TAdd.AddPair(acc, 2 * sp, val, r2, r3);
+                }
+                else if (TG.Count > 2)
+                {
+                    TAdd.Add(acc, 2 * sp, val + (r2 * vs));
+                }
+
+                Next(codes, q, 0, r0, lc, th, next, uv);
+                Next(codes, q, 1, r1, lc, th, next, uv);
                 if (TG.Count > 2)
                 {
-                    var r2 = (nuint)(uint)codes[p + (2 * Q)];
-                    TAdd.Add(acc2, val + (r2 * sp));
-                    *(int*)(lc + (r2 * 2) + 8) += 1;
-                    codes[p + (2 * Q)] = ((ushort*)(next + (r2 * 4)))[Below(th + (r2 * 8), uv)];
+                    Next(codes, q, 2, r2, lc, th, next, uv);
                 }
 
                 if (TG.Count > 3)
                 {
-                    var r3 = (nuint)(uint)codes[p + (3 * Q)];
-                    TAdd.Add(acc3, val + (r3 * sp));
-                    *(int*)(lc + (r3 * 2) + 12) += 1;
-                    codes[p + (3 * Q)] = ((ushort*)(next + (r3 * 4)))[Below(th + (r3 * 8), uv)];
+                    Next(codes, q, 3, r3, lc, th, next, uv);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The rest of the step of strategy <paramref name="j"/> of a group (<see cref="StepPlainGroup{TAdd, TG}"/>)
+    /// for one person in row code <paramref name="r"/>, whose codes start at <paramref name="q"/>: count
+    /// the row in counter lane j, take the next code.
+    /// </summary>
+    /// <remarks>
+    /// Every address is one addressing mode, none computed into a register first (6 instructions,
+    /// with the code's load and the values' 11 per strategy, 45 per person of a group of four with
+    /// two values each): the arguments are locals or constants (a pointer sum as an argument would
+    /// be computed into a temporary by the inliner), the code is codes[q + j] (not through a pointer
+    /// to the person's codes), and the count is written c = c + 1, not c++ (whose address Roslyn
+    /// duplicates into a temporary).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Next(ushort* codes, nuint q, nuint j, nuint r, byte* lc, byte* th, byte* next, Vector512<double> uv)
+    {
+        *(int*)(lc + r + (4 * j)) = *(int*)(lc + r + (4 * j)) + 1;
+        codes[q + j] = *(ushort*)(next + (2 * (r + Below(th + (4 * r), uv))));
+    }
+
+    /// <summary>A group's step (<see cref="StepPlainGroup{TAdd, TG}"/>) in the last cycle (t = T): the values and the count only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Last<TAdd>(double* acc, nuint offset, ushort* codes, nuint q, nuint j, byte* lc, byte* val)
+        where TAdd : struct, IAdd
+    {
+        var r = (nuint)codes[q + j];
+        TAdd.Add(acc, offset, val + (r * TAdd.RowScale));
+        *(int*)(lc + r + (4 * j)) = *(int*)(lc + r + (4 * j)) + 1;
     }
 
     /// <summary>The number of the eight thresholds at <paramref name="th"/> (64-byte aligned) that are ≤ each lane of <paramref name="uv"/>.</summary>
@@ -1047,47 +1226,64 @@ internal sealed unsafe class LaneKernel
     /// occupancy counts and clears them (once per block: a lane of a block counts at most a quarter
     /// of its people plus one per sub-block, which fits an int).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void FoldCounts(ArmPartial[] accs)
     {
+        var arms = _lanes.Arms;
         for (var k = 0; k < _k; k++)
         {
-            var a = _lanes.Arms[k];
-            if (!LanePlan.LaneCounted(a))
+            var a = arms[k];
+            var lane = _countLane[k];
+            if (!LanePlan.LaneCounted(a) || lane > 0)
             {
+                // Counted directly, or a grouped strategy folded with its group's first.
                 continue;
             }
 
-            var acc = accs[k];
+            // A group's strategies count in lanes 0 .. g − 1 of one counter array (each its own),
+            // a strategy alone in all four: one pass over the counters for the group.
+            var g = lane == 0 ? _group[k] : 1;
             var lc = _counts[k];
-            var counts = acc.Counts;
             var nd = a.N * a.D;
-            var lane = _countLane[k];
             for (var t = 0; t <= a.T; t++)
             {
                 for (var r = 0; r < a.Rt; r++)
                 {
                     var i = ((t * a.Rt) + r) * LanePlan.CountLanes;
-                    if (lane >= 0)
+                    var c4 = Vector128.LoadUnsafe(ref lc[i]);
+                    if (c4 == Vector128<int>.Zero)
                     {
-                        // A grouped strategy: its own lane of the group's counters.
-                        var c = lc[i + lane];
-                        if (c != 0)
-                        {
-                            counts[a.RowCount[r] + (t * nd)] += c;
-                            lc[i + lane] = 0;
-                        }
-
                         continue;
                     }
 
-                    var sum = lc[i] + lc[i + 1] + lc[i + 2] + lc[i + 3];
-                    if (sum != 0)
+                    Vector128<int>.Zero.StoreUnsafe(ref lc[i]);
+                    if (lane < 0)
                     {
-                        counts[a.RowCount[r] + (t * nd)] += sum;
-                        lc[i] = lc[i + 1] = lc[i + 2] = lc[i + 3] = 0;
+                        Fold(accs[k], arms[k], t, r, nd, Vector128.Sum(c4));
+                        continue;
+                    }
+
+                    for (var j = 0; j < g; j++)
+                    {
+                        var c = c4.GetElement(j);
+                        if (c != 0)
+                        {
+                            Fold(accs[k + j], arms[k + j], t, r, nd, c);
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Adds <paramref name="c"/> people in row <paramref name="r"/> of cycle <paramref name="t"/> to the strategy's occupancy counts, and in cycle 0 of a <see cref="LaneArm.Plain"/> strategy to its sub-cohort's people (<see cref="StartPlain{TAdd}"/>).</summary>
+    private static void Fold(ArmPartial acc, LaneArm a, int t, int r, int nd, int c)
+    {
+        var cell = a.RowCount[r];
+        acc.Counts[cell + (t * nd)] += c;
+        if (t == 0 && a.Plain)
+        {
+            acc.SubcohortPeople[cell / a.Plan.CountStride] += c;
         }
     }
 
@@ -1116,9 +1312,9 @@ internal sealed unsafe class LaneKernel
         }
     }
 
-    /// <summary>The number of thresholds ≤ u in a row of <paramref name="chunks"/> × 8 (64-byte aligned) thresholds.</summary>
+    /// <summary>The number of thresholds ≤ u in a row of <paramref name="chunks"/> × 8 thresholds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Count(ref double th, double u, int chunks)
+    internal static int Count(ref double th, double u, int chunks)
     {
         if (Vector512.IsHardwareAccelerated)
         {
@@ -1219,39 +1415,93 @@ internal sealed unsafe class LaneKernel
         /// <summary>Values per person (<see cref="LaneArm.Sp"/>).</summary>
         static abstract nuint Width { get; }
 
-        static abstract void Add(double* sums, byte* values);
+        /// <summary>Bytes of a row's values in <see cref="LaneArm.Val"/> per unit of a code (row id × 16): <see cref="LaneArm.Vs"/> / 2.</summary>
+        static abstract nuint RowScale { get; }
+
+        /// <summary>Adds the values at <paramref name="values"/> to the sums at <paramref name="sums"/> + <paramref name="offset"/> (an offset apart, so that a constant offset stays in the addressing mode).</summary>
+        static abstract void Add(double* sums, nuint offset, byte* values);
+
+        /// <summary>
+        /// <see cref="Add"/> for two strategies whose sums are side by side at <paramref name="sums"/> +
+        /// <paramref name="offset"/>: the values of rows codes <paramref name="a"/> and <paramref name="b"/>
+        /// of the value table <paramref name="val"/>, in one vector twice as wide where there is one
+        /// (element-wise, so each sum is formed exactly as by two calls of <see cref="Add"/>).
+        /// </summary>
+        static abstract void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b);
+
+        /// <summary>Copies one person's vector of values from <paramref name="source"/> to <paramref name="sums"/>.</summary>
+        static abstract void Set(double* sums, double* source);
     }
 
     internal readonly struct Add1 : IAdd
     {
         public static nuint Width => 1;
 
+        public static nuint RowScale => 1;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Add(double* sums, byte* values) => *sums += *(double*)values;
+        public static void Add(double* sums, nuint offset, byte* values) => sums[offset] += *(double*)values;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Set(double* sums, double* source) => *sums = *source;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b)
+            => (Vector128.Create(*(double*)(val + a), *(double*)(val + b)) + Vector128.Load(sums + offset)).Store(sums + offset);
     }
 
     internal readonly struct Add2 : IAdd
     {
         public static nuint Width => 2;
 
+        public static nuint RowScale => 1;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Add(double* sums, byte* values) => (Vector128.Load(sums) + Vector128.Load((double*)values)).Store(sums);
+        public static void Add(double* sums, nuint offset, byte* values) => (Vector128.Load(sums + offset) + Vector128.Load((double*)values)).Store(sums + offset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Set(double* sums, double* source) => Vector128.Load(source).Store(sums);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b)
+            => (Vector256.Create(Vector128.Load((double*)(val + a)), Vector128.Load((double*)(val + b))) + Vector256.Load(sums + offset)).Store(sums + offset);
     }
 
     internal readonly struct Add4 : IAdd
     {
         public static nuint Width => 4;
 
+        public static nuint RowScale => 2;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Add(double* sums, byte* values) => (Vector256.Load(sums) + Vector256.Load((double*)values)).Store(sums);
+        public static void Add(double* sums, nuint offset, byte* values) => (Vector256.Load(sums + offset) + Vector256.Load((double*)values)).Store(sums + offset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Set(double* sums, double* source) => Vector256.Load(source).Store(sums);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b)
+            => (Vector512.Create(Vector256.Load((double*)(val + (a * RowScale))), Vector256.Load((double*)(val + (b * RowScale)))) + Vector512.Load(sums + offset)).Store(sums + offset);
     }
 
     internal readonly struct Add8 : IAdd
     {
         public static nuint Width => 8;
 
+        public static nuint RowScale => 4;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Add(double* sums, byte* values) => (Vector512.Load(sums) + Vector512.Load((double*)values)).Store(sums);
+        public static void Add(double* sums, nuint offset, byte* values) => (Vector512.Load(sums + offset) + Vector512.Load((double*)values)).Store(sums + offset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Set(double* sums, double* source) => Vector512.Load(source).Store(sums);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddPair(double* sums, nuint offset, byte* val, nuint a, nuint b)
+        {
+            Add(sums, offset, val + (a * RowScale));
+            Add(sums, offset + Width, val + (b * RowScale));
+        }
     }
 
     /// <summary>The number of strategies of a group stepped together (<see cref="StepPlainGroup{TAdd, TG}"/>; 2 to 4, a compile-time constant).</summary>

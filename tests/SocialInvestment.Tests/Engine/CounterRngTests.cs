@@ -58,6 +58,30 @@ public class CounterRngTests
         });
     }
 
+    /// <summary>
+    /// The per-block keys and start uniforms of the microsimulation (vectorised, the seed's and the
+    /// draw's mixes shared) equal <see cref="CounterRng.Key"/> and <see cref="CounterRng.Uniform"/>
+    /// person by person, bit for bit: lengths that leave a remainder after 8 and after 4 people, a
+    /// first person that is not a multiple of 8, and a person index near the top of the range.
+    /// </summary>
+    [TestCase(0UL, 0L, 1)]
+    [TestCase(777UL, 3L, 4_099)]
+    [TestCase(5UL, 0L, 13)]
+    public void TransitionKeysAndStarts_EqualsKeyAndUniform(ulong seed, long draw, int n)
+    {
+        foreach (var first in new[] { 0L, 4_101L, long.MaxValue - n })
+        {
+            var keys = new ulong[n];
+            var startU = new double[n];
+            CounterRng.TransitionKeysAndStarts(seed, draw, first, keys, startU);
+            for (var i = 0; i < n; i++)
+            {
+                Assert.That(keys[i], Is.EqualTo(CounterRng.Key(seed, draw, first + i, CounterRng.TransitionStream)), $"key of person {first + i}");
+                Assert.That(BitConverter.DoubleToInt64Bits(startU[i]), Is.EqualTo(BitConverter.DoubleToInt64Bits(CounterRng.Uniform(seed, draw, first + i, 0, CounterRng.StartStream))), $"start uniform of person {first + i}");
+            }
+        }
+    }
+
     [Test]
     public void Uniform_IsTopBitsOfBits()
     {
