@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -35,13 +36,23 @@ internal sealed partial class CohortDrawEvaluator
     /// <summary>
     /// The structure every lane shares: the union over strategies of the rows' structural non-zeros
     /// (flat, ascending per row: adding an exact 0 where a strategy's row has no entry changes no sum),
-    /// per strategy and sub-cohort where each dependent row's lanes start (<c>[t·N + x]</c>, −1 for a row
-    /// that is the base row in every lane, read from the base compilation and broadcast) and their total
-    /// length, the lane slot of each dependent cell and, for a cell copied from an
-    /// earlier strategy, the slot it is copied from, and the width of the projected cells in use.
+    /// per strategy and sub-cohort where each dependent row's lanes start in the one flat row store
+    /// (<c>[t·N + x]</c>, −1 for a row that is the base row in every lane, read from the base compilation
+    /// and broadcast; a row copied from an earlier block starts where that block's does) and the store's
+    /// length, the slot of each dependent cell in the one flat cell store (a copied cell its source's
+    /// slot) and the number of slots, and the width of the projected cells in use.
     /// </summary>
-    private sealed record LaneLayout(int W, int[] Start, int[] Index, int[][][] RowOffset, int[] RowLength, int[][][] CellSlot, int[][][] CellSourceSlot, int Used)
+    private sealed record LaneLayout(int W, int[] Start, int[] Index, int[][][] RowOffset, int RowTotal, int[][][] CellSlot, int CellTotal, int Used)
     {
+        /// <summary>Per strategy, sub-cohort and dependent row: the row reads the lanes of an earlier row of its block with the same inputs (<see cref="RowKey"/>).</summary>
+        public required bool[][][] RowAlias { get; init; }
+
+        /// <summary>Per strategy, sub-cohort and dependent row: later rows of its block read its lanes.</summary>
+        public required bool[][][] RowShared { get; init; }
+
+        /// <summary>The number of aliased rows (for the benchmark's block counts).</summary>
+        public required int RowAliases { get; init; }
+
         /// <summary>Structural non-zeros per cycle.</summary>
         public int Nnz => Start[^1];
     }
@@ -72,52 +83,72 @@ internal sealed partial class CohortDrawEvaluator
 
         var (start, index) = Flat(columns, N);
         var W = LaneCount;
+
+        // One flat store for every strategy's and sub-cohort's dependent rows, in (strategy, sub-cohort) order;
+        // a row copied from an earlier block reads that block's lanes (same values), so it has no storage of its own.
+        // Within a block, a lean row whose inputs are those of an earlier row of the block (the same state, no
+        // entry evaluated per draw, the same cached values bit for bit, effects and factors: RowKey) has the same
+        // lanes bit for bit, so it reads that row's lanes too (RowAlias; its source is RowShared).
         var rowOffset = new int[_plans.Length][][];
-        var rowLength = new int[_plans.Sum(p => p.Rows.Length)];
-        var at = 0;
+        var rowAlias = new bool[_plans.Length][][];
+        var rowShared = new bool[_plans.Length][][];
+        var rowTotal = 0;
+        var aliases = 0;
         for (var s = 0; s < _plans.Length; s++)
         {
             var p = _plans[s];
             rowOffset[s] = new int[p.Rows.Length][];
+            rowAlias[s] = new bool[p.Rows.Length][];
+            rowShared[s] = new bool[p.Rows.Length][];
             for (var si = 0; si < p.Rows.Length; si++)
             {
                 var offsets = rowOffset[s][si] = new int[T * N];
+                var alias = rowAlias[s][si] = new bool[p.Rows[si].Length];
+                var shared = rowShared[s][si] = new bool[p.Rows[si].Length];
+                var seen = new Dictionary<string, int>();
                 Array.Fill(offsets, -1);
-                var length = 0;
-                foreach (var tx in p.Rows[si])
-                {
-                    offsets[tx] = length;
-                    length += (start[(tx % N) + 1] - start[tx % N]) * W;
-                }
-
-                rowLength[at++] = length;
-            }
-        }
-
-        for (var s = 0; s < _plans.Length; s++)
-        {
-            var p = _plans[s];
-            for (var si = 0; si < p.Rows.Length; si++)
-            {
                 for (var k = 0; k < p.Rows[si].Length; k++)
                 {
+                    var tx = p.Rows[si][k];
                     var src = p.RowSource[si][k];
-                    if (src.Strategy >= 0 && rowOffset[src.Strategy][src.Subcohort][p.Rows[si][k]] < 0)
+                    var key = src.Strategy < 0 ? RowKey(p.RowLean[si][k], start, index) : null;
+                    if (key is not null && seen.TryGetValue(key, out var earlier) && ReferenceEquals(p.RowLean[si][earlier]!.Factors, p.RowLean[si][k]!.Factors))
                     {
-                        // A copied row that its source does not recompute: not expected; draws then go one by one.
+                        offsets[tx] = offsets[p.Rows[si][earlier]];
+                        alias[k] = true;
+                        shared[earlier] = true;
+                        aliases++;
+                    }
+                    else if (src.Strategy < 0)
+                    {
+                        if (key is not null)
+                        {
+                            seen.TryAdd(key, k);
+                        }
+
+                        offsets[tx] = rowTotal;
+                        rowTotal += (start[(tx % N) + 1] - start[tx % N]) * W;
+                    }
+                    else if (Earlier(src, s, si) && rowOffset[src.Strategy][src.Subcohort][tx] >= 0)
+                    {
+                        offsets[tx] = rowOffset[src.Strategy][src.Subcohort][tx];
+                    }
+                    else
+                    {
+                        // A copied row that its source does not recompute first: not expected; draws then go one by one.
                         return null;
                     }
                 }
             }
         }
 
+        // Likewise one flat store of the dependent cells, a copied cell reading its source's slot.
         var cellSlot = new int[_plans.Length][][];
-        var sourceSlot = new int[_plans.Length][][];
+        var cellTotal = 0;
         for (var s = 0; s < _plans.Length; s++)
         {
             var p = _plans[s];
             cellSlot[s] = new int[p.Cells.Length][];
-            sourceSlot[s] = new int[p.Cells.Length][];
             for (var si = 0; si < p.Cells.Length; si++)
             {
                 var slots = cellSlot[s][si] = new int[(T + 1) * N];
@@ -125,75 +156,81 @@ internal sealed partial class CohortDrawEvaluator
                 var cells = p.Cells[si];
                 for (var k = 0; k < cells.Length; k++)
                 {
-                    slots[cells[k]] = k;
-                }
-
-                var from = sourceSlot[s][si] = new int[cells.Length];
-                for (var k = 0; k < cells.Length; k++)
-                {
                     var src = p.CellSource[si][k];
-                    from[k] = src.Strategy < 0 ? -1 : cellSlot[src.Strategy][src.Subcohort][cells[k]];
-                    if (src.Strategy >= 0 && from[k] < 0)
+                    if (src.Strategy < 0)
                     {
-                        // A copied cell that its source does not recompute: not expected; draws then go one by one.
+                        slots[cells[k]] = cellTotal++;
+                    }
+                    else if (Earlier(src, s, si) && cellSlot[src.Strategy][src.Subcohort][cells[k]] >= 0)
+                    {
+                        slots[cells[k]] = cellSlot[src.Strategy][src.Subcohort][cells[k]];
+                    }
+                    else
+                    {
+                        // A copied cell that its source does not recompute first: not expected; draws then go one by one.
                         return null;
                     }
                 }
             }
         }
 
-        return new LaneLayout(W, start, index, rowOffset, rowLength, cellSlot, sourceSlot, _outcomeLane + _model.Outcomes.Count);
+        static bool Earlier(BlockSource src, int s, int si) => src.Strategy < s || (src.Strategy == s && src.Subcohort < si);
+
+        return new LaneLayout(W, start, index, rowOffset, rowTotal, cellSlot, cellTotal, _outcomeLane + _model.Outcomes.Count)
+        {
+            RowAlias = rowAlias,
+            RowShared = rowShared,
+            RowAliases = aliases,
+        };
     }
 
-    /// <summary>Operations on one lane group (<see cref="LaneCount"/> doubles) at a time: a multiply and an add per lane (no fused multiply-add), as in <see cref="AxpyVectors"/>.</summary>
-    private static class Lane
+    /// <summary>
+    /// What the lane row kernel reads of a lean row that evaluates no entry per draw, as a string (rows of one
+    /// block with the same key, and the same factor table, have the same lanes bit for bit): the state (its
+    /// union row), the kind of row, the balance slots, the destinations, per entry its slot, kind, cached value
+    /// (bits) and effects' factors, and per effect on probabilities its intervention, slot, measure, balance
+    /// and factor. Null for a row the kernel does not compute on its own (no lean plan, an entry evaluated per
+    /// draw, or a destination outside the union row).
+    /// </summary>
+    private static string? RowKey(LeanRowPlan? r, int[] start, int[] index)
     {
-        /// <summary><c>y += a ⊙ x</c>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void MulAdd(ref double y, ref double a, ref double x)
+        if (r is null)
         {
-            if (Vector512.IsHardwareAccelerated)
+            return null;
+        }
+
+        var key = new System.Text.StringBuilder();
+        key.Append(CultureInfo.InvariantCulture, $"{r.X}|{r.IsRate}|{r.BalanceSlot}|{r.EffectBalanceSlot}|");
+        foreach (var y in r.Expanded)
+        {
+            if (Array.IndexOf(index, y, start[r.X], start[r.X + 1] - start[r.X]) < 0)
             {
-                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref y) + (Vector512.LoadUnsafe(ref a) * Vector512.LoadUnsafe(ref x)), ref y);
+                return null;
             }
-            else
+
+            key.Append(CultureInfo.InvariantCulture, $"{y},");
+        }
+
+        foreach (var e in r.Entries)
+        {
+            if (e.Evaluate)
             {
-                Vector.StoreUnsafe(Vector.LoadUnsafe(ref y) + (Vector.LoadUnsafe(ref a) * Vector.LoadUnsafe(ref x)), ref y);
+                return null;
+            }
+
+            key.Append(CultureInfo.InvariantCulture, $"|{e.Slot},{e.IsRate},{BitConverter.DoubleToInt64Bits(e.Cached)}:");
+            foreach (var fx in e.Effects)
+            {
+                key.Append(CultureInfo.InvariantCulture, $"{fx.Factor},");
             }
         }
 
-        /// <summary><c>y += a·x</c> with <paramref name="x"/> the same in every lane.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void MulAddBroadcast(ref double y, ref double a, double x)
+        foreach (var pe in r.ProbabilityEffects)
         {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref y) + (Vector512.LoadUnsafe(ref a) * Vector512.Create(x)), ref y);
-            }
-            else
-            {
-                Vector.StoreUnsafe(Vector.LoadUnsafe(ref y) + (Vector.LoadUnsafe(ref a) * new Vector<double>(x)), ref y);
-            }
+            key.Append(CultureInfo.InvariantCulture, $"|{pe.Active},{pe.Slot},{(int)pe.Measure},{(int)pe.Balance},{pe.Factor}");
         }
 
-        /// <summary><c>y = c·a</c>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Scale(ref double y, double c, ref double a)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512.StoreUnsafe(Vector512.Create(c) * Vector512.LoadUnsafe(ref a), ref y);
-            }
-            else
-            {
-                Vector.StoreUnsafe(new Vector<double>(c) * Vector.LoadUnsafe(ref a), ref y);
-            }
-        }
-
-        /// <summary>True when every lane is 0.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static bool IsZero(ref double a)
-            => Vector512.IsHardwareAccelerated ? Vector512.LoadUnsafe(ref a) == Vector512<double>.Zero : Vector.LoadUnsafe(ref a) == Vector<double>.Zero;
+        return key.ToString();
     }
 
     /// <summary>
@@ -203,7 +240,7 @@ internal sealed partial class CohortDrawEvaluator
     /// occupancy of 0 adds exact zeros where <see cref="Propagate"/> skips.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, double[] p0Rows, BaseCells g0, double[] gl, int cellCount, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] scale, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, BaseCells p0, BaseCells g0, double[] gl, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -216,15 +253,13 @@ internal sealed partial class CohortDrawEvaluator
         var index = lanes.Index;
         var w = c.StateWeights;
         var r = c.PreviousWeights;
-        if (initial.Length < N * W || rowOffset.Length < T * N || p0Rows.Length < T * N * N || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W || scale.Length < W
-            || start.Length != N + 1 || gl.Length < cellCount * J * W || upfront.Length < 2 * A * W)
+        if (initial.Length < N * W || rowOffset.Length < T * N || p0.Start.Length < (T * N) + 1 || p0.At.Length != p0.Value.Length || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
+            || start.Length != N + 1 || rows.Length < lanes.RowTotal || gl.Length < lanes.CellTotal * J * W || upfront.Length < 2 * A * W)
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
         }
 
-        var m = mBuffer;
-        var next = nextBuffer;
-        initial.AsSpan(0, N * W).CopyTo(m);
+        initial.AsSpan(0, N * W).CopyTo(mBuffer);
 
         // Upfront costs, booked per lane as Propagate books them.
         for (var l = 0; l < 2 * A; l++)
@@ -244,32 +279,62 @@ internal sealed partial class CohortDrawEvaluator
             }
         }
 
-        ref var s0 = ref MemoryMarshal.GetArrayDataReference(scale);
+        if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
+        {
+            TraceLanes<Lanes512>(T, N, J, w, r, start, index, mBuffer, nextBuffer, rows, rowOffset, p0, g0, gl, cellSlot, acc);
+        }
+        else
+        {
+            TraceLanes<LanesN>(T, N, J, w, r, start, index, mBuffer, nextBuffer, rows, rowOffset, p0, g0, gl, cellSlot, acc);
+        }
+    }
+
+    /// <summary>
+    /// The cycles of <see cref="PropagateLanes"/> on vectors of <typeparamref name="TV"/> (the lane count a
+    /// constant of the specialised code, the occupancy and its weighted share held in registers):
+    /// <paramref name="m"/> holds the initial occupancy and is used with <paramref name="next"/> as the two
+    /// buffers of the trace. Per lane the operations of <see cref="Propagate"/> in its order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TraceLanes<TV>(int T, int N, int J, double[] w, double[]? r, int[] start, int[] index, double[] m, double[] next, double[] rows, int[] rowOffset, BaseCells p0, BaseCells g0, double[] gl, int[] cellSlot, double[] acc)
+        where TV : struct, ILaneVector<TV>
+    {
+        var W = TV.Count;
+        var all = W == 64 ? ulong.MaxValue : (1UL << W) - 1;
+        var zero = TV.Create(0.0);
         ref var acc0 = ref MemoryMarshal.GetArrayDataReference(acc);
-        var baseStart = g0.Start;
+        ref var baseStart0 = ref MemoryMarshal.GetArrayDataReference(g0.Start);
         ref var baseAt0 = ref MemoryMarshal.GetArrayDataReference(g0.At);
         ref var baseValue0 = ref MemoryMarshal.GetArrayDataReference(g0.Value);
         ref var gl0 = ref MemoryMarshal.GetArrayDataReference(gl);
-        ref var p0 = ref MemoryMarshal.GetArrayDataReference(rows);
-        ref var b0 = ref MemoryMarshal.GetArrayDataReference(p0Rows);
+        ref var pl0 = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref var rowStart0 = ref MemoryMarshal.GetArrayDataReference(p0.Start);
+        ref var rowAt0 = ref MemoryMarshal.GetArrayDataReference(p0.At);
+        ref var rowValue0 = ref MemoryMarshal.GetArrayDataReference(p0.Value);
         ref var i0 = ref MemoryMarshal.GetArrayDataReference(index);
+        ref var start0 = ref MemoryMarshal.GetArrayDataReference(start);
+        ref var offset0 = ref MemoryMarshal.GetArrayDataReference(rowOffset);
+        ref var slot0 = ref MemoryMarshal.GetArrayDataReference(cellSlot);
         for (var t = 0; t <= T; t++)
         {
             var wt = w[t];
+            var previous = r is not null && t > 0;
+            var rt = previous ? r![t] : 0.0;
             ref var m0 = ref MemoryMarshal.GetArrayDataReference(m);
+            ref var accT = ref Unsafe.Add(ref acc0, t * J * W);
             for (var x = 0; x < N; x++)
             {
-                ref var mx = ref Unsafe.Add(ref m0, x * W);
-                if (Lane.IsZero(ref mx))
+                var mx = TV.Load(ref Unsafe.Add(ref m0, x * W));
+                if (TV.Bits(TV.Equal(mx, zero)) == all)
                 {
                     continue;
                 }
 
-                if (r is not null && t > 0)
+                if (previous)
                 {
                     // Per-cycle conventions: the end half of cycle t − 1, with that cycle's values, in its row.
-                    Lane.Scale(ref s0, r[t], ref mx);
-                    Accumulate(ref Unsafe.Add(ref acc0, (t - 1) * J * W), ref s0, ref gl0, cellSlot[((t - 1) * N) + x], baseStart, ref baseAt0, ref baseValue0, ((t - 1) * N) + x, J, W);
+                    var tx = ((t - 1) * N) + x;
+                    Accumulate(ref Unsafe.Subtract(ref accT, J * W), TV.Create(rt) * mx, ref gl0, Unsafe.Add(ref slot0, tx), ref baseStart0, ref baseAt0, ref baseValue0, tx, J);
                 }
 
                 if (wt == 0)
@@ -277,8 +342,8 @@ internal sealed partial class CohortDrawEvaluator
                     continue;
                 }
 
-                Lane.Scale(ref s0, wt, ref mx);
-                Accumulate(ref Unsafe.Add(ref acc0, t * J * W), ref s0, ref gl0, cellSlot[(t * N) + x], baseStart, ref baseAt0, ref baseValue0, (t * N) + x, J, W);
+                var at = (t * N) + x;
+                Accumulate(ref accT, TV.Create(wt) * mx, ref gl0, Unsafe.Add(ref slot0, at), ref baseStart0, ref baseAt0, ref baseValue0, at, J);
             }
 
             if (t == T)
@@ -291,28 +356,33 @@ internal sealed partial class CohortDrawEvaluator
             ref var n0 = ref MemoryMarshal.GetArrayDataReference(next);
             for (var x = 0; x < N; x++)
             {
-                ref var mx = ref Unsafe.Add(ref m0, x * W);
-                if (Lane.IsZero(ref mx))
+                var mx = TV.Load(ref Unsafe.Add(ref m0, x * W));
+                if (TV.Bits(TV.Equal(mx, zero)) == all)
                 {
                     continue;
                 }
 
-                var offset = rowOffset[(t * N) + x];
+                int k = Unsafe.Add(ref start0, x), end = Unsafe.Add(ref start0, x + 1);
+                var offset = Unsafe.Add(ref offset0, (t * N) + x);
                 if (offset >= 0)
                 {
-                    ref var row = ref Unsafe.Add(ref p0, offset);
-                    for (var k = start[x]; k < start[x + 1]; k++)
+                    ref var row = ref Unsafe.Add(ref pl0, offset);
+                    for (; k < end; k++)
                     {
-                        Lane.MulAdd(ref Unsafe.Add(ref n0, Unsafe.Add(ref i0, k) * W), ref mx, ref Unsafe.Add(ref row, (k - start[x]) * W));
+                        ref var ny = ref Unsafe.Add(ref n0, Unsafe.Add(ref i0, k) * W);
+                        TV.Store(TV.Load(ref ny) + (mx * TV.Load(ref row)), ref ny);
+                        row = ref Unsafe.Add(ref row, W);
                     }
                 }
                 else
                 {
-                    ref var row = ref Unsafe.Add(ref b0, ((t * N) + x) * N);
-                    for (var k = start[x]; k < start[x + 1]; k++)
+                    // The base row broadcast, its non-zero entries only (BaseRows: the occupancy is finite and
+                    // non-negative and the next occupancy never −0, so an exact 0 adds nothing), ascending.
+                    var tx = (t * N) + x;
+                    for (int b = Unsafe.Add(ref rowStart0, tx), bend = Unsafe.Add(ref rowStart0, tx + 1); b < bend; b++)
                     {
-                        var y = Unsafe.Add(ref i0, k);
-                        Lane.MulAddBroadcast(ref Unsafe.Add(ref n0, y * W), ref mx, Unsafe.Add(ref row, y));
+                        ref var ny = ref Unsafe.Add(ref n0, Unsafe.Add(ref rowAt0, b));
+                        TV.Store(TV.Load(ref ny) + (mx * TV.Create(Unsafe.Add(ref rowValue0, b))), ref ny);
                     }
                 }
             }
@@ -328,21 +398,26 @@ internal sealed partial class CohortDrawEvaluator
     /// exact 0 adds nothing: the ledger is never −0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate(ref double at, ref double s0, ref double gl0, int slot, int[] baseStart, ref int baseAt0, ref double baseValue0, int tx, int J, int W)
+    private static void Accumulate<TV>(ref double at, TV s, ref double gl0, int slot, ref int baseStart0, ref int baseAt0, ref double baseValue0, int tx, int J)
+        where TV : struct, ILaneVector<TV>
     {
+        var W = TV.Count;
         if (slot >= 0)
         {
             ref var g = ref Unsafe.Add(ref gl0, slot * J * W);
             for (var j = 0; j < J; j++)
             {
-                Lane.MulAdd(ref Unsafe.Add(ref at, j * W), ref s0, ref Unsafe.Add(ref g, j * W));
+                TV.Store(TV.Load(ref at) + (s * TV.Load(ref g)), ref at);
+                at = ref Unsafe.Add(ref at, W);
+                g = ref Unsafe.Add(ref g, W);
             }
         }
         else
         {
-            for (int k = baseStart[tx], end = baseStart[tx + 1]; k < end; k++)
+            for (int k = Unsafe.Add(ref baseStart0, tx), end = Unsafe.Add(ref baseStart0, tx + 1); k < end; k++)
             {
-                Lane.MulAddBroadcast(ref Unsafe.Add(ref at, Unsafe.Add(ref baseAt0, k)), ref s0, Unsafe.Add(ref baseValue0, k));
+                ref var y = ref Unsafe.Add(ref at, Unsafe.Add(ref baseAt0, k));
+                TV.Store(TV.Load(ref y) + (s * TV.Create(Unsafe.Add(ref baseValue0, k))), ref y);
             }
         }
     }
@@ -354,6 +429,60 @@ internal sealed partial class CohortDrawEvaluator
     /// point (<c>j·W</c>, below the used width) and its value, ascending by channel. A changed cell has none.
     /// </summary>
     private sealed record BaseCells(int[] Start, int[] At, double[] Value);
+
+    /// <summary>
+    /// Per strategy and sub-cohort, the non-zero entries of the base rows no drawn parameter reaches, in the
+    /// layout of <see cref="BaseCells"/> (per row <c>t·N + x</c>: the destination's offset in a lane-major
+    /// occupancy, <c>y·W</c>, and the probability, ascending by destination); a dependent row has none.
+    /// Null when draws go one by one.
+    /// </summary>
+    private BaseCells[][]? BuildBaseRows()
+    {
+        if (_lanes is not { } lanes)
+        {
+            return null;
+        }
+
+        var W = lanes.W;
+        var result = new BaseCells[_plans.Length][];
+        for (var s = 0; s < _plans.Length; s++)
+        {
+            var b = _plans[s].Base;
+            int T = b.Cycles, N = b.ExpandedStateCount;
+            result[s] = new BaseCells[b.Subcohorts.Length];
+            for (var si = 0; si < b.Subcohorts.Length; si++)
+            {
+                var P = b.Subcohorts[si].P;
+                var offsets = lanes.RowOffset[s][si];
+                var start = new int[(T * N) + 1];
+                var at = new List<int>();
+                var value = new List<double>();
+                for (var tx = 0; tx < T * N; tx++)
+                {
+                    if (offsets[tx] < 0)
+                    {
+                        var x = tx % N;
+                        for (var k = lanes.Start[x]; k < lanes.Start[x + 1]; k++)
+                        {
+                            var y = lanes.Index[k];
+                            var v = P[(tx * N) + y];
+                            if (v != 0)
+                            {
+                                at.Add(y * W);
+                                value.Add(v);
+                            }
+                        }
+                    }
+
+                    start[tx + 1] = at.Count;
+                }
+
+                result[s][si] = new BaseCells(start, [.. at], [.. value]);
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>Per strategy and sub-cohort, the <see cref="BaseCells"/> of its base projection; null when draws go one by one.</summary>
     private BaseCells[][]? BuildBaseCells()
@@ -403,14 +532,13 @@ internal sealed partial class CohortDrawEvaluator
 
     internal sealed partial class Worker
     {
-        private double[][][]? _pl;
-        private double[][][]? _gl;
+        private double[]? _pl;
+        private double[]? _gl;
         private double[][][]? _initL;
         private double[][][]? _upL;
         private double[][]? _accL;
         private double[]? _mL;
         private double[]? _nextL;
-        private double[]? _scaleL;
         private double[][]? _laneValues;
         private ParameterValues[]? _laneParameters;
         private double[]? _rowScratch;
@@ -482,7 +610,7 @@ internal sealed partial class CohortDrawEvaluator
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl![s][si], lanes.RowOffset[s][si], baseModel.Subcohorts[si].P, e._baseCells![s][si], _gl![s][si], e._plans[s].Cells[si].Length, lanes.CellSlot[s][si], _mL!, _nextL!, _scaleL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, lanes.RowOffset[s][si], e._baseRows![s][si], e._baseCells![s][si], _gl!, lanes.CellSlot[s][si], _mL!, _nextL!, acc);
                 }
 
                 if (Timed)
@@ -561,25 +689,17 @@ internal sealed partial class CohortDrawEvaluator
             var S = e._strategies.Length;
             var c0 = _work[0];
             int T = c0.Cycles, N = c0.ExpandedStateCount, L = c0.LedgerCount, J = lanes.Used;
-            var pl = new double[S][][];
-            var gl = new double[S][][];
             var initL = new double[S][][];
             var upL = new double[S][][];
-            var rowAt = 0;
             _accL = new double[S][];
             for (var s = 0; s < S; s++)
             {
                 var plan = e._plans[s];
                 var subcohorts = plan.Base.Subcohorts;
-                pl[s] = new double[subcohorts.Length][];
-                gl[s] = new double[subcohorts.Length][];
                 initL[s] = new double[subcohorts.Length][];
                 upL[s] = new double[subcohorts.Length][];
                 for (var si = 0; si < subcohorts.Length; si++)
                 {
-                    // The dependent rows' lanes (the others are read from the base compilation), overwritten by every batch.
-                    pl[s][si] = new double[lanes.RowLength[rowAt++]];
-                    gl[s][si] = new double[plan.Cells[si].Length * J * W];
                     initL[s][si] = new double[N * W];
                     upL[s][si] = new double[L * W];
                 }
@@ -587,12 +707,12 @@ internal sealed partial class CohortDrawEvaluator
                 _accL[s] = new double[(T + 1) * J * W];
             }
 
-            _gl = gl;
+            // The dependent rows' and cells' lanes (the others are read from the base compilation), overwritten by every batch.
+            _gl = new double[lanes.CellTotal * J * W];
             _initL = initL;
             _upL = upL;
             _mL = new double[N * W];
             _nextL = new double[N * W];
-            _scaleL = new double[W];
             _laneValues = new double[W][];
             _laneParameters = new ParameterValues[W];
             for (var lane = 0; lane < W; lane++)
@@ -621,7 +741,7 @@ internal sealed partial class CohortDrawEvaluator
             _cellScratch = new double[L];
             _gScratch = new double[e._jp];
             _upScratch = new double[L];
-            _pl = pl;
+            _pl = new double[lanes.RowTotal];
         }
 
         /// <summary>
@@ -693,8 +813,10 @@ internal sealed partial class CohortDrawEvaluator
                 var rowCacheAt = plan.RowCacheAt[si];
                 var rowLean = plan.RowLean[si];
                 var cache = _rowCache[s][si];
-                var pl = _pl![s][si];
+                var pl = _pl!;
                 var rowOffset = lanes.RowOffset[s][si];
+                var rowAlias = lanes.RowAlias[s][si];
+                var rowShared = lanes.RowShared[s][si];
                 var (rowKernel, positions) = BindRowLanes(s, si);
                 for (var k = 0; k < rows.Length; k++)
                 {
@@ -702,11 +824,9 @@ internal sealed partial class CohortDrawEvaluator
                     int t = tx / N, x = tx % N;
                     var off = rowOffset[tx];
                     var n = start[x + 1] - start[x];
-                    var src = rowSource[k];
-                    if (src.Strategy >= 0)
+                    if (rowSource[k].Strategy >= 0 || rowAlias[k])
                     {
-                        // The same row in an earlier strategy (same union layout, already computed for every lane).
-                        Array.Copy(_pl[src.Strategy][src.Subcohort], lanes.RowOffset[src.Strategy][src.Subcohort][tx], pl, off, n * W);
+                        // The same row in an earlier block, or a row of this block with the same inputs, already computed for every lane: read from there (the layout's offset is its).
                         continue;
                     }
 
@@ -719,6 +839,13 @@ internal sealed partial class CohortDrawEvaluator
                         if (scalar == 0)
                         {
                             continue;
+                        }
+
+                        if (rowShared[k])
+                        {
+                            // A lane fails a check in a row that other rows read: the scalar path would compute that lane of
+                            // this row alone (for its cycle), so the batch goes draw by draw instead, exactly as before.
+                            return false;
                         }
                     }
 
@@ -763,19 +890,20 @@ internal sealed partial class CohortDrawEvaluator
                 var cellEvaluate = plan.CellEvaluate[si];
                 var cellCacheAt = plan.CellCacheAt[si];
                 var cellCache = plan.CellCache[si];
-                var sourceSlot = lanes.CellSourceSlot[s][si];
-                var gl = _gl![s][si];
+                var cellSlot = lanes.CellSlot[s][si];
+                var gl = _gl!;
                 var g = _gScratch!;
                 for (var k = 0; k < cells.Length; k++)
                 {
                     var tx = cells[k];
                     var src = cellSource[k];
-                    var off = k * J * W;
                     if (src.Strategy >= 0)
                     {
-                        Array.Copy(_gl[src.Strategy][src.Subcohort], sourceSlot[k] * J * W, gl, off, J * W);
+                        // The same cell in an earlier block, already computed for every lane: read from its slot.
                         continue;
                     }
+
+                    var off = cellSlot[tx] * J * W;
 
                     var evaluate = cellEvaluate[k];
                     var leanCell = plan.CellLean[si][k];

@@ -78,11 +78,15 @@ internal sealed partial class CohortDrawEvaluator
         _plans = plans;
         _lanes = BuildLanes();
         _baseCells = BuildBaseCells();
+        _baseRows = BuildBaseRows();
         _cellFixed = [.. plans.Select(p => p.CellLean.Select(cells => cells.Select(FixedProjection).ToArray()).ToArray())];
     }
 
     /// <summary>Per strategy and sub-cohort, the non-zero channels of the base projection's unchanged cells, for the lanes' trace (<see cref="BaseCells"/>).</summary>
     private readonly BaseCells[][]? _baseCells;
+
+    /// <summary>Per strategy and sub-cohort, the non-zero entries of the base rows the lanes broadcast (<see cref="BuildBaseRows"/>).</summary>
+    private readonly BaseCells[][]? _baseRows;
 
     /// <summary>Per strategy, sub-cohort and dependent cell, the projection of its lean plan's fixed flows (<see cref="FixedProjection"/>), or null.</summary>
     private readonly double[]?[][][] _cellFixed;
@@ -587,13 +591,25 @@ internal sealed partial class CohortDrawEvaluator
     /// <summary>The number of blocks a draw recomputes, against all, as JSON fields (for the benchmark runner).</summary>
     public string BlockCounts()
     {
-        long rows = 0, cells = 0, events = 0, allRows = 0, allCells = 0, rowsComputed = 0, cellsComputed = 0, entries = 0, entriesEvaluated = 0, uncached = 0, cellFlows = 0, cellFlowsEvaluated = 0;
+        long rowsGeneral = 0, cellsGeneral = 0, rows = 0, cells = 0, events = 0, allRows = 0, allCells = 0, rowsComputed = 0, cellsComputed = 0, entries = 0, entriesEvaluated = 0, uncached = 0, cellFlows = 0, cellFlowsEvaluated = 0;
         foreach (var p in _plans)
         {
             rows += p.Rows.Sum(r => r.Length);
             cells += p.Cells.Sum(c => c.Length);
             rowsComputed += p.RowSource.Sum(r => r.Count(b => b.Strategy < 0));
             cellsComputed += p.CellSource.Sum(r => r.Count(b => b.Strategy < 0));
+            for (var si = 0; si < p.Rows.Length; si++)
+            {
+                for (var k = 0; k < p.Rows[si].Length; k++)
+                {
+                    rowsGeneral += p.RowSource[si][k].Strategy < 0 && p.RowLean[si][k] is null ? 1 : 0;
+                }
+
+                for (var k = 0; k < p.Cells[si].Length; k++)
+                {
+                    cellsGeneral += p.CellSource[si][k].Strategy < 0 && p.CellLean[si][k] is null ? 1 : 0;
+                }
+            }
             for (var si = 0; si < p.Rows.Length; si++)
             {
                 for (var k = 0; k < p.Rows[si].Length; k++)
@@ -634,6 +650,31 @@ internal sealed partial class CohortDrawEvaluator
 
         // The trace's work: the width of a projected cell in use, and how many of the base cells' channels are non-zero.
         long baseChannels = 0, baseNonZero = 0, changedCells = 0;
+        long baseRowEntries = 0, baseRowNonZero = 0;
+        if (_lanes is { } layout)
+        {
+            for (var s = 0; s < _plans.Length; s++)
+            {
+                var b = _plans[s].Base;
+                int T = b.Cycles, N = b.ExpandedStateCount;
+                for (var si = 0; si < b.Subcohorts.Length; si++)
+                {
+                    var P = b.Subcohorts[si].P;
+                    for (var tx = 0; tx < T * N; tx++)
+                    {
+                        if (layout.RowOffset[s][si][tx] < 0)
+                        {
+                            for (var k = layout.Start[tx % N]; k < layout.Start[(tx % N) + 1]; k++)
+                            {
+                                baseRowEntries++;
+                                baseRowNonZero += P[(tx * N) + layout.Index[k]] != 0 ? 1 : 0;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
         var used = _lanes?.Used ?? _jp;
         for (var s = 0; s < _plans.Length; s++)
         {
@@ -656,7 +697,7 @@ internal sealed partial class CohortDrawEvaluator
             }
         }
 
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"trace_width\":{used},\"base_cell_channels\":{baseChannels},\"base_cell_channels_nonzero\":{baseNonZero},\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"cell_flows_cached\":{cellFlows},\"cell_flows_evaluated\":{cellFlowsEvaluated},\"event_cycles_recomputed\":{events}");
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"strategies\":{_plans.Length},\"subcohorts\":{_plans.Sum(p => p.Base.SubcohortCount)},\"cycles\":{_plans[0].Base.Cycles},\"expanded_states\":{_plans[0].Base.ExpandedStateCount},\"row_nonzeros\":{_lanes?.Nnz ?? 0},\"trace_width\":{used},\"base_row_entries\":{baseRowEntries},\"base_row_entries_nonzero\":{baseRowNonZero},\"base_cell_channels\":{baseChannels},\"base_cell_channels_nonzero\":{baseNonZero},\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows_lane_aliased\":{_lanes?.RowAliases ?? 0},\"rows_general\":{rowsGeneral},\"cells_general\":{cellsGeneral},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"cell_flows_cached\":{cellFlows},\"cell_flows_evaluated\":{cellFlowsEvaluated},\"event_cycles_recomputed\":{events}");
     }
 
     /// <summary>A worker's own buffers and compiled-model copies (one per thread).</summary>

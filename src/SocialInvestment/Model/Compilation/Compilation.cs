@@ -50,10 +50,12 @@ internal sealed record SubcohortPlan(double StartAge, int Mask, double[] Initial
 internal sealed class Compilation
 {
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private bool[]? _eligible;
 
     private Compilation(LifeCourseModel model, Strategy strategy, ParameterValues parameters, List<ValidationProblem> problems, DependenceRecorder? recorder)
     {
         Model = model;
+        Dt = model.Options.CycleLengthYears;
         Strategy = strategy;
         Parameters = parameters;
         Problems = problems;
@@ -116,7 +118,8 @@ internal sealed class Compilation
 
     public int T => Model.Options.Cycles;
 
-    public double Dt => Model.Options.CycleLengthYears;
+    /// <summary>The cycle length in years (<see cref="SimulationOptions.CycleLengthYears"/>, read once: the model is immutable).</summary>
+    public double Dt { get; }
 
     public int N => Space.Count;
 
@@ -181,7 +184,10 @@ internal sealed class Compilation
         _reported.Clear();
         Parameters = parameters;
         CheckParameters();
-        EvaluateStrategy();
+
+        // The effects' scalings and the costs' accounts do not depend on the values: Start checked them (a
+        // compilation exists only when they passed), so a rebind re-evaluates the uptakes alone.
+        EvaluateStrategy(checkStructure: false);
         return Problems.Count == 0;
     }
 
@@ -196,8 +202,8 @@ internal sealed class Compilation
         }
     }
 
-    /// <summary>The strategy's uptakes, and checks of its effects and costs.</summary>
-    private void EvaluateStrategy()
+    /// <summary>The strategy's uptakes, and (<paramref name="checkStructure"/>) checks of its effects and costs.</summary>
+    private void EvaluateStrategy(bool checkStructure = true)
     {
         var interventions = Strategy.Interventions;
         var k = interventions.Count;
@@ -212,6 +218,11 @@ internal sealed class Compilation
             if (!(Uptake[i] >= 0 && Uptake[i] <= 1))
             {
                 Report(ProblemSubject.Intervention(interventions[i].Name), $"intervention '{interventions[i].Name}' uptake", $"Uptake must lie in [0, 1] (got {Uptake[i]}).");
+            }
+
+            if (!checkStructure)
+            {
+                continue;
             }
 
             var effects = interventions[i].TransitionEffects;
@@ -329,8 +340,11 @@ internal sealed class Compilation
         var plans = reuse ?? [];
         var previous = plans.Count;
         var at = 0;
+        var eligible = _eligible ??= EligibleByAge();
+        var ageIndex = -1;
         foreach (var (age, dist) in ByAge)
         {
+            ageIndex++;
             for (var mask = 0; mask < (1 << k); mask++)
             {
                 var old = at < previous ? plans[at] : null;
@@ -352,7 +366,7 @@ internal sealed class Compilation
                     var p = 1.0;
                     for (var i = 0; i < k; i++)
                     {
-                        var e = Eligible(interventions[i], states[s], age) ? (interventions[i].UptakeMode == UptakeMode.MeanEffect ? 1.0 : Uptake[i]) : 0.0;
+                        var e = eligible[(((ageIndex * B) + s) * k) + i] ? (interventions[i].UptakeMode == UptakeMode.MeanEffect ? 1.0 : Uptake[i]) : 0.0;
                         p *= (mask & (1 << i)) != 0 ? e : 1 - e;
                     }
 
@@ -382,6 +396,32 @@ internal sealed class Compilation
 
         plans.RemoveRange(at, plans.Count - at);
         return plans;
+    }
+
+    /// <summary>
+    /// Per start age (of <see cref="ByAge"/>), base state and intervention of the strategy, whether the
+    /// intervention is open to a person of that state and age (<c>[(age·B + s)·k + i]</c>); the model and the
+    /// strategy are immutable, so it is computed once for every split.
+    /// </summary>
+    private bool[] EligibleByAge()
+    {
+        var states = Model.States;
+        var interventions = Strategy.Interventions;
+        var k = interventions.Count;
+        var B = Space.BaseCount;
+        var eligible = new bool[ByAge.Length * B * k];
+        for (var a = 0; a < ByAge.Length; a++)
+        {
+            for (var s = 0; s < B; s++)
+            {
+                for (var i = 0; i < k; i++)
+                {
+                    eligible[(((a * B) + s) * k) + i] = Eligible(interventions[i], states[s], ByAge[a].Age);
+                }
+            }
+        }
+
+        return eligible;
     }
 
     /// <summary>True when one of the first <paramref name="count"/> plans starts at <paramref name="age"/>.</summary>
@@ -556,6 +596,10 @@ internal sealed class SubcohortCompiler
     private readonly int[] _activeIndex;
     private readonly double[] _weights;
     private ParameterValues[] _paramsAt;
+
+    /// <summary>The values every point of <see cref="_paramsAt"/> holds (no parameter effect), or null.</summary>
+    private ParameterValues? _paramsAtAll;
+    private readonly bool _hasParameterEffects;
     private readonly bool _hasFlowEffects;
     private readonly bool[] _outcomeEffectIn;
     private readonly double[] _q;
@@ -585,6 +629,8 @@ internal sealed class SubcohortCompiler
         // weights[a]: the weight of active[a]'s effects and costs (1, or its uptake under UptakeMode.MeanEffect).
         _weights = [.. _activeIndex.Select(i => interventions[i].UptakeMode == UptakeMode.MeanEffect ? c.Uptake[i] : 1.0)];
         _paramsAt = ParametersAt();
+        _hasParameterEffects = _active.Any(iv => iv.ParameterEffects.Count > 0);
+        _paramsAtAll = _hasParameterEffects ? null : c.Parameters;
         _hasFlowEffects = _active.Any(iv => iv.FlowEffects.Count > 0);
         var states = c.Model.States;
         _outcomeEffectIn = new bool[states.Count];
@@ -681,14 +727,16 @@ internal sealed class SubcohortCompiler
             _weights[a] = interventions[i].UptakeMode == UptakeMode.MeanEffect ? _c.Uptake[i] : 1.0;
         }
 
-        if (_active.Any(iv => iv.ParameterEffects.Count > 0))
+        if (_hasParameterEffects)
         {
             _paramsAt = ParametersAt();
         }
-        else
+        else if (!ReferenceEquals(_paramsAtAll, _c.Parameters))
         {
-            // No parameter effect: every point reads the compilation's values (a re-used array, no per-draw allocation).
+            // No parameter effect: every point reads the compilation's values (a re-used array, no per-draw
+            // allocation; a rebind to the same values object, a PSA lane's, leaves it as it is).
             Array.Fill(_paramsAt, _c.Parameters);
+            _paramsAtAll = _c.Parameters;
         }
     }
 
@@ -874,7 +922,7 @@ internal sealed class SubcohortCompiler
         var c = _c;
         var b = c.Space.BaseOf[x];
         var kernel = c.Rows[b];
-        if (kernel.IsAbsorbing || evaluate == ulong.MaxValue || kernel.Entries.Length > 64 || _active.Any(iv => iv.ParameterEffects.Count > 0))
+        if (kernel.IsAbsorbing || evaluate == ulong.MaxValue || kernel.Entries.Length > 64 || _hasParameterEffects)
         {
             return null;
         }
@@ -1140,7 +1188,7 @@ internal sealed class SubcohortCompiler
         var c = _c;
         var b = c.Space.BaseOf[x];
         var entries = c.Rows[b].Entries;
-        if (entries.Length > 64 || _active.Any(iv => iv.ParameterEffects.Count > 0))
+        if (entries.Length > 64 || _hasParameterEffects)
         {
             return ulong.MaxValue;
         }
@@ -1169,7 +1217,7 @@ internal sealed class SubcohortCompiler
     /// </summary>
     public bool RowIsStrategyFree(int t, int x)
     {
-        if (_active.Any(iv => iv.ParameterEffects.Count > 0))
+        if (_hasParameterEffects)
         {
             return false;
         }
@@ -1195,7 +1243,7 @@ internal sealed class SubcohortCompiler
     public bool CellIsStrategyFree(int t, int x)
     {
         var b = _c.Space.BaseOf[x];
-        if (_active.Any(iv => iv.ParameterEffects.Count > 0) || _outcomeEffectIn[b] || _flowEffects[b].Any(e => e.Length > 0))
+        if (_hasParameterEffects || _outcomeEffectIn[b] || _flowEffects[b].Any(e => e.Length > 0))
         {
             return false;
         }
@@ -1228,7 +1276,7 @@ internal sealed class SubcohortCompiler
         var c = _c;
         var b = c.Space.BaseOf[x];
         var stateFlows = c.FlowsByState[b];
-        if (stateFlows.Count > 64 || _active.Any(iv => iv.ParameterEffects.Count > 0))
+        if (stateFlows.Count > 64 || _hasParameterEffects)
         {
             return ulong.MaxValue;
         }
@@ -1269,7 +1317,7 @@ internal sealed class SubcohortCompiler
     {
         var c = _c;
         var b = c.Space.BaseOf[x];
-        if (evaluate == ulong.MaxValue || _flowEffects[b].Length > 0 || _outcomeEffectIn[b] || _active.Any(iv => iv.ParameterEffects.Count > 0))
+        if (evaluate == ulong.MaxValue || _flowEffects[b].Length > 0 || _outcomeEffectIn[b] || _hasParameterEffects)
         {
             return null;
         }

@@ -28,6 +28,7 @@ internal sealed class LaneRowKernel
     private readonly double[] _values;
     private readonly double[] _stay;
     private readonly double[] _scale;
+    private readonly double[] _log;
     private SubcohortCompiler[] _lanes = [];
     private double[] _q = [];
     private double[] _factor = [];
@@ -51,6 +52,7 @@ internal sealed class LaneRowKernel
         _values = new double[w];
         _stay = new double[w];
         _scale = new double[w];
+        _log = new double[w];
     }
 
     /// <summary>True when <paramref name="w"/> lanes are one vector: <see cref="Vector512{T}"/> when accelerated, or <see cref="Vector{T}"/>.</summary>
@@ -140,7 +142,7 @@ internal sealed class LaneRowKernel
     private ulong Row<TV>(LeanRowPlan r, Span<double> output, ReadOnlySpan<int> position, int width)
         where TV : struct, ILaneVector<TV>
     {
-        var W = _w;
+        var W = TV.Count;
         var lanes = _lanes;
         var n = r.Expanded.Length;
         if (_q.Length < n * W)
@@ -222,18 +224,20 @@ internal sealed class LaneRowKernel
             // Per lane: stay = e^(−total·dt); scale = −expm1(−total·dt)/total (0 for an infinite total), applied where total > 0.
             var exponent = TV.Negate(total) * TV.Create(lanes[0].Dt);
             TV.Store(exponent, ref MemoryMarshal.GetArrayDataReference(_stay));
-            TV.Store(total, ref MemoryMarshal.GetArrayDataReference(_scale));
             for (var l = 0; l < W; l++)
             {
-                var x = _stay[l];
-                var t = _scale[l];
-                var stay = Math.Exp(x);
+                // The exponential per lane, and the logarithm where Numerics.ExpM1(x, stay) takes one.
+                var stay = Math.Exp(_stay[l]);
                 _stay[l] = stay;
-                _scale[l] = t > 0 && double.IsFinite(t) ? -Numerics.ExpM1(x, stay) / t : 0.0;
+                _log[l] = stay != 1.0 && stay - 1.0 != -1.0 && !double.IsInfinity(stay) ? Math.Log(stay) : 1.0;
             }
 
+            // Numerics.ExpM1(x, u) on vectors: x at u = 1, −1 at u − 1 = −1, u at u = ∞, else (u − 1)·x/ln u; then scale.
+            var u = TV.Load(ref MemoryMarshal.GetArrayDataReference(_stay));
+            var um1 = u - one;
+            var expm1 = TV.Select(TV.Equal(u, one), exponent, TV.Select(TV.Equal(um1, TV.Negate(one)), TV.Negate(one), TV.Select(TV.Equal(u, TV.Create(double.PositiveInfinity)), u, um1 * exponent / TV.Load(ref MemoryMarshal.GetArrayDataReference(_log)))));
             var positive = TV.GreaterThan(total, zero);
-            var scale = TV.Load(ref MemoryMarshal.GetArrayDataReference(_scale));
+            var scale = TV.Select(TV.And(positive, TV.IsFinite(total)), TV.Negate(expm1) / total, zero);
             for (var j = 0; j < n; j++)
             {
                 ref var qj = ref Unsafe.Add(ref q0, j * W);
@@ -257,6 +261,7 @@ internal sealed class LaneRowKernel
         }
 
         // Effects on probabilities, per lane as the scalar row applies them.
+        var live = W == 64 ? ulong.MaxValue : (1UL << W) - 1;
         foreach (ref readonly var pe in r.ProbabilityEffects.AsSpan())
         {
             ref var qs = ref Unsafe.Add(ref q0, pe.Slot * W);
@@ -268,6 +273,15 @@ internal sealed class LaneRowKernel
                 case EffectMeasure.RelativeRisk:
                     changed = p * factor;
                     break;
+                case EffectMeasure.OddsRatio when (OddsRatioGuards(p, factor, zero, one) & ~fail & live) == (~fail & live):
+                {
+                    // RateConversion.ApplyOddsRatio on vectors (its guards hold in every lane the scalar row has not left):
+                    // odds = or·p/(1 − p), p' = odds/(1 + odds); at p ≥ 1, 0 for a ratio of 0, else 1.
+                    var odds = factor * p / (one - p);
+                    changed = TV.Select(TV.LessThanOrEqual(one, p), TV.Select(TV.Equal(factor, zero), zero, one), odds / (one + odds));
+                    break;
+                }
+
                 case EffectMeasure.HazardRatio:
                 case EffectMeasure.OddsRatio:
                 {
@@ -379,7 +393,7 @@ internal sealed class LaneRowKernel
     private ulong Cell<TV>(LeanCellPlan p, ReadOnlySpan<double> fixedProjection, double[] coefByAccount, int v, int outcomeLane, int outcomes, Span<double> output)
         where TV : struct, ILaneVector<TV>
     {
-        var W = _w;
+        var W = TV.Count;
         var lanes = _lanes;
         ref var o0 = ref MemoryMarshal.GetReference(output);
         ref var c0 = ref MemoryMarshal.GetArrayDataReference(coefByAccount);
@@ -478,6 +492,12 @@ internal sealed class LaneRowKernel
 
         return fail;
     }
+
+    /// <summary>The lanes (bit l) in which <see cref="RateConversion.ApplyOddsRatio"/>'s guards hold: a probability in [0, 1] and a finite, non-negative ratio.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong OddsRatioGuards<TV>(TV p, TV ratio, TV zero, TV one)
+        where TV : struct, ILaneVector<TV>
+        => TV.Bits(TV.And(TV.And(TV.LessThanOrEqual(zero, p), TV.LessThanOrEqual(p, one)), TV.And(TV.IsFinite(ratio), TV.LessThanOrEqual(zero, ratio))));
 
     /// <summary><see cref="Math.Clamp(double, double, double)"/> to [0, 1] per lane: below 0 → 0, above 1 → 1, else the value (−0 and NaN kept).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
