@@ -68,7 +68,7 @@ internal static class ModelMapper
             }
 
             var bands = group.Select(t => new Band(t.AgeFrom ?? double.NegativeInfinity, t.AgeTo ?? double.PositiveInfinity, t.Value ?? 1.0, Param(t.Parameter, ProblemSubject.Transition(from, to), $"transition {from} → {to}")?.Index ?? -1)).ToArray();
-            ModelFunction f = (in ModelContext c) => Band.Evaluate(bands, in c);
+            var f = new BandFunction(bands, perCycle: false).Function;
             if (kind == TransitionValueKind.Rate)
             {
                 b.Rate(from, to, f);
@@ -106,9 +106,7 @@ internal static class ModelMapper
             else
             {
                 var bands = new[] { new Band(r.AgeFrom ?? double.NegativeInfinity, r.AgeTo ?? double.PositiveInfinity, r.Amount ?? 1.0, Param(r.Parameter, ProblemSubject.Flow(flowNumber), FlowSubject(r))?.Index ?? -1) };
-                f = r.ToState is null
-                    ? (in ModelContext c) => FileUnits.PerCycle(Band.Evaluate(bands, in c), c.CycleLengthYears)
-                    : (in ModelContext c) => Band.Evaluate(bands, in c);
+                f = new BandFunction(bands, perCycle: r.ToState is null).Function;
             }
 
             b.AddFlow(new FlowDefinition
@@ -333,6 +331,38 @@ internal static class ModelMapper
 
         /// <summary>Whether <paramref name="age"/> lies in [from, to), with a tolerance of 1e-9 years for ages computed from cycles.</summary>
         public static bool Contains(double from, double to, double age) => age >= from - 1e-9 && age < to - 1e-9;
+    }
+
+    /// <summary>
+    /// The model function of a scenario's age bands: in the band that holds the age, its value, or its value times
+    /// its parameter; 0 outside every band; per cycle (times the cycle length) for an occupancy flow's amount per
+    /// person-year. Where a band with a parameter applies, the value is of scaled form (<see cref="IScaledModelFunction"/>):
+    /// <c>(parameter · value) · (cycle length or 1)</c>, the same operations, so a PSA computes its draws as vectors.
+    /// </summary>
+    internal sealed class BandFunction(Band[] bands, bool perCycle) : IScaledModelFunction
+    {
+        public ModelFunction Function => Evaluate;
+
+        public bool TryScale(in ModelContext c, out int parameter, out double a, out double b)
+        {
+            var age = c.Age;
+            foreach (var band in bands)
+            {
+                if (Band.Contains(band.From, band.To, age))
+                {
+                    parameter = band.Parameter;
+                    a = band.Value;
+                    b = perCycle ? c.CycleLengthYears : 1.0;
+                    return band.Parameter >= 0;
+                }
+            }
+
+            parameter = -1;
+            a = b = 0;
+            return false;
+        }
+
+        private double Evaluate(in ModelContext c) => perCycle ? FileUnits.PerCycle(Band.Evaluate(bands, in c), c.CycleLengthYears) : Band.Evaluate(bands, in c);
     }
 
     internal static string Fmt(double x) => x.ToString("R", CultureInfo.InvariantCulture);

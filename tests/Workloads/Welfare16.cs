@@ -92,8 +92,9 @@ public static class Welfare16
         const double Inf = double.PositiveInfinity;
         void Pair(string from, string to, double level, double gradient, double lo, double hi, double forced = 0, double forcedFrom = Inf)
             => b.Rate(from, to, (in ModelContext c) => Regular(c.Age, level, gradient, lo, hi) + (c.Age >= forcedFrom ? forced : 0));
+        // A drawn level times an age shape that reads no parameter (the builder's level × shape form: a PSA computes the draws as vectors).
         void Drawn(string from, string to, ParameterRef level, double gradient, double lo, double hi)
-            => b.Rate(from, to, (in ModelContext c) => Regular(c.Age, c[level], gradient, lo, hi));
+            => b.Rate(from, to, level, (in ModelContext c) => Regular(c.Age, 1.0, gradient, lo, hi));
         void Forced(string from, string to, double forced, double forcedFrom)
             => b.Rate(from, to, (in ModelContext c) => c.Age >= forcedFrom ? forced : 0);
 
@@ -174,8 +175,8 @@ public static class Welfare16
         }
 
         b.StateFlow("CWH", mCw, 150_000).StateFlow("CWH", sCw, 50_000);
-        b.StateFlow("FC", mCw, (in ModelContext c) => c[cFc]).StateFlow("FC", sCw, 150_000);
-        b.StateFlow("INST", mCw, 2_040_000).StateFlow("INST", sCw, (in ModelContext c) => c[cInst]).StateFlow("INST", sHealth, 60_000);
+        b.StateFlow("FC", mCw, cFc, One).StateFlow("FC", sCw, 150_000);
+        b.StateFlow("INST", mCw, 2_040_000).StateFlow("INST", sCw, cInst, One).StateFlow("INST", sHealth, 60_000);
         b.StateFlow("VGS", cEdu, 170_000);
         Benefit("HE", 45_000);
         b.StateFlow("HE", sEdu, 160_000);
@@ -188,7 +189,7 @@ public static class Welfare16
         Benefit("DIS", 240_000);
         b.StateFlow("DIS", sHealth, 60_000).StateFlow("DIS", mHealth, 20_000);
         b.StateFlow("SA", mSocTr, 140_000).StateFlow("SA", iSocTr, -140_000).StateFlow("SA", mSocRes, 45_000).StateFlow("SA", sHealth, 30_000);
-        b.StateFlow("PR", sJustice, (in ModelContext c) => c[cPr]);
+        b.StateFlow("PR", sJustice, cPr, One);
         Benefit("RET", 280_000);
         b.StateFlow("RET", mHealth, (in ModelContext c) => c.Age >= 67 ? 15_000 * Math.Exp(0.12 * (c.Age - 67)) : 0);
         b.StateFlow("RET", sHealth, 40_000);
@@ -196,12 +197,22 @@ public static class Welfare16
         // Earnings and the income tax on them (sector employment; 33 % split 11.1 / 2.0 / 19.9 points).
         foreach (var (state, factor) in new[] { ("W", 1.0), ("PT", 0.5) })
         {
-            double E(in ModelContext c) => factor * Earnings(c.Age, c[e25]);
-            b.StateFlow(state, new Account(Payer.Individual, Sector.Employment, FlowKind.Production), (in ModelContext c) => -E(c));
-            b.StateFlow(state, new Account(Payer.Individual, Sector.Employment, FlowKind.Transfer), (in ModelContext c) => 0.330 * E(c));
-            b.StateFlow(state, new Account(Payer.Municipality, Sector.Employment, FlowKind.Transfer), (in ModelContext c) => -0.111 * E(c));
-            b.StateFlow(state, new Account(Payer.County, Sector.Employment, FlowKind.Transfer), (in ModelContext c) => -0.020 * E(c));
-            b.StateFlow(state, new Account(Payer.State, Sector.Employment, FlowKind.Transfer), (in ModelContext c) => -0.199 * E(c));
+            var shares = new[]
+            {
+                (new Account(Payer.Individual, Sector.Employment, FlowKind.Production), -1.0),
+                (new Account(Payer.Individual, Sector.Employment, FlowKind.Transfer), 0.330),
+                (new Account(Payer.Municipality, Sector.Employment, FlowKind.Transfer), -0.111),
+                (new Account(Payer.County, Sector.Employment, FlowKind.Transfer), -0.020),
+                (new Account(Payer.State, Sector.Employment, FlowKind.Transfer), -0.199),
+            };
+            foreach (var (account, share) in shares)
+            {
+                // Up to 25 the earnings ramp from 300,000 to E25 (a function of the context, reading E25 only there);
+                // from 25 they are E25 times the factor: the builder's level × shape form. share·(factor·E25) and
+                // E25·(share·factor) round alike (factor is 1 or ½), so the split is the single function number for number.
+                b.StateFlow(state, account, (in ModelContext c) => c.Age < 25 ? share * (factor * Earnings(c.Age, c[e25])) : 0);
+                b.StateFlow(state, account, e25, (in ModelContext c) => c.Age >= 25 ? share * factor : 0);
+            }
         }
 
         for (var i = 0; i < MortalityHr.Length; i++)
@@ -258,6 +269,9 @@ public static class Welfare16
     }
 
     /// <summary>The regular part of a rate: <c>level·exp(gradient·(a − 12)/10)</c> for <c>lo ≤ a ≤ hi</c>, else 0.</summary>
+    /// <summary>The shape 1: a flow that is its level.</summary>
+    private static double One(in ModelContext c) => 1.0;
+
     private static double Regular(double age, double level, double gradient, double lo, double hi)
         => age >= lo && age <= hi ? (gradient == 0 ? level : level * Math.Exp(gradient * (age - 12) / 10)) : 0;
 

@@ -98,6 +98,21 @@ public sealed class LifeCourseModelBuilder(string name = "model")
     /// <param name="probability">The probability.</param>
     public LifeCourseModelBuilder Probability(string from, string to, double probability) => Probability(from, to, (in ModelContext _) => probability);
 
+    /// <summary>
+    /// Adds a transition whose per-cycle probability is an uncertain level times a shape:
+    /// <c>p(c) = c[level] · shape(c)</c>, for example a drawn baseline probability times an age pattern.
+    /// The same as <see cref="Probability(string, string, ModelFunction)"/> with that product, number for
+    /// number; when <paramref name="shape"/> reads no parameter (as it should: the uncertainty is in the
+    /// level), a probabilistic analysis evaluates the shape once per point instead of once per draw and
+    /// computes the drawn values as one vector multiplication for a batch of draws. A shape that reads a
+    /// parameter is allowed and simply evaluated with the level per draw.
+    /// </summary>
+    /// <param name="from">State left.</param>
+    /// <param name="to">State entered.</param>
+    /// <param name="level">The parameter that scales the probability (unitless factor or the probability at the shape's reference point).</param>
+    /// <param name="shape">The shape as a function of the context (age, time, time in state); the probability is <c>level · shape</c>.</param>
+    public LifeCourseModelBuilder Probability(string from, string to, ParameterRef level, ModelFunction shape) => Probability(from, to, new LevelTimesShape(level, shape).Function);
+
     /// <summary>Adds a transition given as an annual rate; the rates of a row are converted together as competing risks.</summary>
     /// <param name="from">State left.</param>
     /// <param name="to">State entered.</param>
@@ -113,6 +128,21 @@ public sealed class LifeCourseModelBuilder(string name = "model")
     /// <param name="to">State entered.</param>
     /// <param name="annualRate">The rate.</param>
     public LifeCourseModelBuilder Rate(string from, string to, double annualRate) => Rate(from, to, (in ModelContext _) => annualRate);
+
+    /// <summary>
+    /// Adds a transition whose annual rate is an uncertain level times a shape: <c>r(c) = c[level] ·
+    /// shape(c)</c>, for example a drawn rate at age 12 times an age gradient <c>exp(β(age − 12))</c>.
+    /// The same as <see cref="Rate(string, string, ModelFunction)"/> with that product, number for number;
+    /// when <paramref name="shape"/> reads no parameter (as it should), a probabilistic analysis evaluates
+    /// the shape once per point instead of once per draw and computes the drawn rates as one vector
+    /// multiplication for a batch of draws. A shape that reads a parameter is allowed and simply evaluated
+    /// with the level per draw.
+    /// </summary>
+    /// <param name="from">State left.</param>
+    /// <param name="to">State entered.</param>
+    /// <param name="level">The parameter that scales the rate (per year where the shape is unitless).</param>
+    /// <param name="shape">The shape as a function of the context (age, time, time in state); the rate is <c>level · shape</c>, per year.</param>
+    public LifeCourseModelBuilder Rate(string from, string to, ParameterRef level, ModelFunction shape) => Rate(from, to, new LevelTimesShape(level, shape).Function);
 
     /// <summary>Makes <paramref name="to"/> take the complement of the row's other probabilities.</summary>
     /// <param name="from">State left.</param>
@@ -143,6 +173,20 @@ public sealed class LifeCourseModelBuilder(string name = "model")
     /// <param name="account">The account.</param>
     /// <param name="amount">The amount.</param>
     public LifeCourseModelBuilder StateFlow(string state, Account account, ModelFunction amount) => AddFlow(FlowDefinition.PerCycle(state, account, amount));
+
+    /// <summary>
+    /// Adds an amount per person-cycle in a state that is an uncertain level times a shape:
+    /// <c>amount(c) = c[level] · shape(c)</c>, for example drawn annual earnings times an age ramp and a
+    /// cycle length. The same as <see cref="StateFlow(string, Account, ModelFunction)"/> with that product,
+    /// number for number; when <paramref name="shape"/> reads no parameter (as it should), a probabilistic
+    /// analysis evaluates the shape once per point instead of once per draw and computes the drawn amounts
+    /// as one vector multiplication for a batch of draws.
+    /// </summary>
+    /// <param name="state">The state.</param>
+    /// <param name="account">The account.</param>
+    /// <param name="level">The parameter that scales the amount (in the model's currency where the shape is unitless).</param>
+    /// <param name="shape">The shape as a function of the context; the amount per person-cycle is <c>level · shape</c>.</param>
+    public LifeCourseModelBuilder StateFlow(string state, Account account, ParameterRef level, ModelFunction shape) => StateFlow(state, account, new LevelTimesShape(level, shape).Function);
 
     /// <summary>Adds an amount per transition event.</summary>
     /// <param name="from">State left, or null for any other state.</param>

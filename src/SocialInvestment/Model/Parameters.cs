@@ -51,6 +51,9 @@ public sealed class ParameterValues
 
     internal static ParameterValues Wrap(double[] values) => new(values, true);
 
+    /// <summary>The value at <paramref name="index"/> without reporting the read (the engine's own reads of values it already knows the dependence of).</summary>
+    internal double Untracked(int index) => _values[index];
+
     /// <summary>Number of values.</summary>
     public int Count => _values.Length;
 

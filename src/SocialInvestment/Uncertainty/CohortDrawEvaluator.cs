@@ -591,7 +591,7 @@ internal sealed partial class CohortDrawEvaluator
     /// <summary>The number of blocks a draw recomputes, against all, as JSON fields (for the benchmark runner).</summary>
     public string BlockCounts()
     {
-        long rowsGeneral = 0, cellsGeneral = 0, rows = 0, cells = 0, events = 0, allRows = 0, allCells = 0, rowsComputed = 0, cellsComputed = 0, entries = 0, entriesEvaluated = 0, uncached = 0, cellFlows = 0, cellFlowsEvaluated = 0;
+        long rowsGeneral = 0, cellsGeneral = 0, rows = 0, cells = 0, events = 0, allRows = 0, allCells = 0, rowsComputed = 0, cellsComputed = 0, entries = 0, entriesEvaluated = 0, uncached = 0, cellFlows = 0, cellFlowsEvaluated = 0, entriesScaled = 0, cellFlowsScaled = 0;
         foreach (var p in _plans)
         {
             rows += p.Rows.Sum(r => r.Length);
@@ -603,11 +603,19 @@ internal sealed partial class CohortDrawEvaluator
                 for (var k = 0; k < p.Rows[si].Length; k++)
                 {
                     rowsGeneral += p.RowSource[si][k].Strategy < 0 && p.RowLean[si][k] is null ? 1 : 0;
+                    if (p.RowSource[si][k].Strategy < 0 && p.RowLean[si][k] is { } lean)
+                    {
+                        entriesScaled += lean.Entries.Count(e => e.Evaluate && e.Parameter >= 0);
+                    }
                 }
 
                 for (var k = 0; k < p.Cells[si].Length; k++)
                 {
                     cellsGeneral += p.CellSource[si][k].Strategy < 0 && p.CellLean[si][k] is null ? 1 : 0;
+                    if (p.CellSource[si][k].Strategy < 0 && p.CellLean[si][k] is { } leanCell)
+                    {
+                        cellFlowsScaled += leanCell.Evaluated.Count(f => f.Parameter >= 0);
+                    }
                 }
             }
             for (var si = 0; si < p.Rows.Length; si++)
@@ -697,7 +705,7 @@ internal sealed partial class CohortDrawEvaluator
             }
         }
 
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"strategies\":{_plans.Length},\"subcohorts\":{_plans.Sum(p => p.Base.SubcohortCount)},\"cycles\":{_plans[0].Base.Cycles},\"expanded_states\":{_plans[0].Base.ExpandedStateCount},\"row_nonzeros\":{_lanes?.Nnz ?? 0},\"trace_width\":{used},\"base_row_entries\":{baseRowEntries},\"base_row_entries_nonzero\":{baseRowNonZero},\"base_cell_channels\":{baseChannels},\"base_cell_channels_nonzero\":{baseNonZero},\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows_lane_aliased\":{_lanes?.RowAliases ?? 0},\"rows_general\":{rowsGeneral},\"cells_general\":{cellsGeneral},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"cell_flows_cached\":{cellFlows},\"cell_flows_evaluated\":{cellFlowsEvaluated},\"event_cycles_recomputed\":{events}");
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"strategies\":{_plans.Length},\"subcohorts\":{_plans.Sum(p => p.Base.SubcohortCount)},\"cycles\":{_plans[0].Base.Cycles},\"expanded_states\":{_plans[0].Base.ExpandedStateCount},\"row_nonzeros\":{_lanes?.Nnz ?? 0},\"trace_width\":{used},\"base_row_entries\":{baseRowEntries},\"base_row_entries_nonzero\":{baseRowNonZero},\"base_cell_channels\":{baseChannels},\"base_cell_channels_nonzero\":{baseNonZero},\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows_lane_aliased\":{_lanes?.RowAliases ?? 0},\"rows_general\":{rowsGeneral},\"cells_general\":{cellsGeneral},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"row_entries_scaled\":{entriesScaled},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"cell_flows_cached\":{cellFlows},\"cell_flows_evaluated\":{cellFlowsEvaluated},\"cell_flows_scaled\":{cellFlowsScaled},\"event_cycles_recomputed\":{events}");
     }
 
     /// <summary>A worker's own buffers and compiled-model copies (one per thread).</summary>

@@ -753,6 +753,9 @@ internal sealed class SubcohortCompiler
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public ModelContext LeanContext(int t, int x) => new(t, _c.Dt, Plan.StartAge, _c.Space.TimeInStateOf[x], _paramsAt[t]);
 
+    /// <summary>The value of parameter <paramref name="p"/> that the lean row and cell of cycle <paramref name="t"/> read (<see cref="LeanContext"/>'s), without recording the read.</summary>
+    public double LeanParameter(int t, int p) => _paramsAt[t].Untracked(p);
+
     /// <summary>Compiles every block.</summary>
     public Subcohort Compile()
     {
@@ -927,7 +930,8 @@ internal sealed class SubcohortCompiler
             return null;
         }
 
-        var age = new ModelContext(t, c.Dt, Plan.StartAge, c.Space.TimeInStateOf[x], c.Parameters).Age;
+        var context = new ModelContext(t, c.Dt, Plan.StartAge, c.Space.TimeInStateOf[x], c.Parameters);
+        var age = context.Age;
         var tau = t * c.Dt;
         var onProbabilities = new List<RowEffect>();
         foreach (var re in _effects[b])
@@ -976,7 +980,10 @@ internal sealed class SubcohortCompiler
             }
 
             var evaluated = (evaluate & (1UL << i)) != 0;
-            entries[i] = new LeanRowPlan.Entry(Array.IndexOf(slots, to), rate, evaluated, evaluated ? 0 : cached[i], f, [.. effects]);
+            var scaleParameter = -1;
+            double scaleA = 0, scaleB = 0;
+            var scaled = evaluated && ScaledForm.TryGet(f, in context, out scaleParameter, out scaleA, out scaleB);
+            entries[i] = new LeanRowPlan.Entry(Array.IndexOf(slots, to), rate, evaluated, evaluated ? 0 : cached[i], f, [.. effects], scaled ? scaleParameter : -1, scaled ? scaleA : 0, scaled ? scaleB : 0);
         }
 
         var B = c.Space.BaseCount;
@@ -1324,7 +1331,8 @@ internal sealed class SubcohortCompiler
 
         var dt = c.Dt;
         var tau = t * dt;
-        var age = new ModelContext(t, dt, Plan.StartAge, c.Space.TimeInStateOf[x], c.Parameters).Age;
+        var context = new ModelContext(t, dt, Plan.StartAge, c.Space.TimeInStateOf[x], c.Parameters);
+        var age = context.Age;
         var stateFlows = c.FlowsByState[b];
         var fixedFlows = new List<(int, double)>();
         var evaluated = new List<LeanCellPlan.Flow>();
@@ -1338,7 +1346,8 @@ internal sealed class SubcohortCompiler
             }
 
             var f = c.Model.Flows[fi];
-            evaluated.Add(new LeanCellPlan.Flow(account, f.Amount, c.PriceFactor[fi], f.RealGrowth != 0, f.RealGrowth != 0 ? Math.Pow(1 + f.RealGrowth, tau) : 1));
+            var scaled = ScaledForm.TryGet(f.Amount, in context, out var parameter, out var sa, out var sb);
+            evaluated.Add(new LeanCellPlan.Flow(account, f.Amount, c.PriceFactor[fi], f.RealGrowth != 0, f.RealGrowth != 0 ? Math.Pow(1 + f.RealGrowth, tau) : 1, scaled ? parameter : -1, sa, sb));
         }
 
         var costs = new List<LeanCellPlan.Cost>();
@@ -1370,7 +1379,14 @@ internal sealed class SubcohortCompiler
             costs.Add(new LeanCellPlan.Cost(a, cost.Amount, share, cell - c.A));
         }
 
-        var outcomes = c.O == 0 ? [] : c.OutcomesByState[b].Select(o => (o.Value, o.Outcome)).ToArray();
+        var outcomes = new LeanCellPlan.OutcomeValue[c.O == 0 ? 0 : c.OutcomesByState[b].Count];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var o = c.OutcomesByState[b][i];
+            var isFixed = ScaledForm.TryFixed(o.Value, in context, out var value) && double.IsFinite(value);
+            outcomes[i] = new LeanCellPlan.OutcomeValue(o.Value, o.Outcome, isFixed, isFixed ? value : 0);
+        }
+
         return new LeanCellPlan(t, x, [.. fixedFlows], [.. evaluated], [.. costs], outcomes);
     }
 
@@ -1426,9 +1442,9 @@ internal sealed class SubcohortCompiler
             g[outcomeLane + o] = 0;
         }
 
-        foreach (var (f, o) in p.Outcomes)
+        foreach (var (f, o, isFixed, fixedValue) in p.Outcomes)
         {
-            var value = f(in ctx);
+            var value = isFixed ? fixedValue : f(in ctx);
             if (!double.IsFinite(value))
             {
                 return false;

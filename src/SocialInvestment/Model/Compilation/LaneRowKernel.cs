@@ -29,6 +29,7 @@ internal sealed class LaneRowKernel
     private readonly double[] _stay;
     private readonly double[] _scale;
     private readonly double[] _log;
+    private readonly double[] _gather;
     private SubcohortCompiler[] _lanes = [];
     private double[] _q = [];
     private double[] _factor = [];
@@ -53,6 +54,7 @@ internal sealed class LaneRowKernel
         _stay = new double[w];
         _scale = new double[w];
         _log = new double[w];
+        _gather = new double[w];
     }
 
     /// <summary>True when <paramref name="w"/> lanes are one vector: <see cref="Vector512{T}"/> when accelerated, or <see cref="Vector{T}"/>.</summary>
@@ -164,10 +166,19 @@ internal sealed class LaneRowKernel
         var fail = 0UL;
         var contexts = false;
         var values = _values;
+        var low = TV.Create(-TransitionRowKernel.Tolerance);
+        var high = TV.Create(1 + TransitionRowKernel.Tolerance);
         foreach (ref readonly var e in r.Entries.AsSpan())
         {
             TV v;
-            if (e.Evaluate)
+            if (e.Evaluate && e.Parameter >= 0)
+            {
+                // Scaled form: (p · a) · b on the lanes' values of p, the function's own operations; its checks on vectors.
+                v = (Gather<TV>(r.T, e.Parameter) * TV.Create(e.A)) * TV.Create(e.B);
+                var bad = ~TV.Bits(TV.IsFinite(v)) | (e.IsRate ? TV.Bits(TV.LessThan(v, zero)) : TV.Bits(TV.LessThan(v, low)) | TV.Bits(TV.GreaterThan(v, high)));
+                fail |= bad;
+            }
+            else if (e.Evaluate)
             {
                 if (!contexts)
                 {
@@ -337,8 +348,6 @@ internal sealed class LaneRowKernel
         }
 
         // The checks and the clamping; then the row, its zeros as +0 (the scalar row skips them).
-        var low = TV.Create(-TransitionRowKernel.Tolerance);
-        var high = TV.Create(1 + TransitionRowKernel.Tolerance);
         var sum = zero;
         for (var j = 0; j < n; j++)
         {
@@ -403,14 +412,37 @@ internal sealed class LaneRowKernel
             TV.Store(TV.Create(fixedProjection[j]), ref Unsafe.Add(ref o0, j * W));
         }
 
-        for (var l = 0; l < W; l++)
-        {
-            _ctx[l] = lanes[l].LeanContext(p.T, p.X);
-        }
-
+        var contexts = false;
         var fail = 0UL;
         foreach (ref readonly var f in p.Evaluated.AsSpan())
         {
+            ref var coef = ref Unsafe.Add(ref c0, f.Account * v);
+            if (f.Parameter >= 0)
+            {
+                // Scaled form: (p · a) · b on the lanes' values of p, then the price and growth, as the scalar cell.
+                var amount = (Gather<TV>(p.T, f.Parameter) * TV.Create(f.A)) * TV.Create(f.B);
+                fail |= ~TV.Bits(TV.IsFinite(amount));
+                amount *= TV.Create(f.Price);
+                if (f.HasGrowth)
+                {
+                    amount *= TV.Create(f.Growth);
+                }
+
+                for (var j = 0; j < v; j++)
+                {
+                    ref var oj = ref Unsafe.Add(ref o0, j * W);
+                    TV.Store(TV.Load(ref oj) + (TV.Create(Unsafe.Add(ref coef, j)) * amount), ref oj);
+                }
+
+                continue;
+            }
+
+            if (!contexts)
+            {
+                LaneContexts(p.T, p.X);
+                contexts = true;
+            }
+
             for (var l = 0; l < W; l++)
             {
                 if ((fail & (1UL << l)) != 0)
@@ -436,7 +468,6 @@ internal sealed class LaneRowKernel
             }
 
             var a = TV.Load(ref v0);
-            ref var coef = ref Unsafe.Add(ref c0, f.Account * v);
             for (var j = 0; j < v; j++)
             {
                 ref var oj = ref Unsafe.Add(ref o0, j * W);
@@ -444,15 +475,16 @@ internal sealed class LaneRowKernel
             }
         }
 
+        var one = TV.Create(1.0);
+        ref var w0 = ref MemoryMarshal.GetArrayDataReference(_weights);
         foreach (ref readonly var cost in p.Costs.AsSpan())
         {
-            for (var l = 0; l < W; l++)
-            {
-                var w = _weights[(cost.Active * W) + l];
-                _values[l] = (w == 1 ? cost.Share : w * cost.Share) * cost.Amount.Evaluate(_ctx[l].Parameters);
-            }
-
-            var a = TV.Load(ref v0);
+            // Per lane (w = 1 ? share : w·share) · amount, the amount a constant or its coefficient times the parameter (Quantity.Evaluate).
+            var w = TV.Load(ref Unsafe.Add(ref w0, cost.Active * W));
+            var share = TV.Create(cost.Share);
+            var q = cost.Amount;
+            var amount = q.IsParameter ? TV.Create(q.Coefficient) * Gather<TV>(p.T, q.ParameterIndex) : TV.Create(q.Coefficient);
+            var a = TV.Select(TV.Equal(w, one), share, w * share) * amount;
             ref var coef = ref Unsafe.Add(ref c0, cost.Account * v);
             for (var j = 0; j < v; j++)
             {
@@ -467,8 +499,22 @@ internal sealed class LaneRowKernel
             TV.Store(zero, ref Unsafe.Add(ref o0, (outcomeLane + o) * W));
         }
 
-        foreach (var (f, o) in p.Outcomes)
+        foreach (var (f, o, isFixed, fixedValue) in p.Outcomes)
         {
+            ref var oo = ref Unsafe.Add(ref o0, (outcomeLane + o) * W);
+            if (isFixed)
+            {
+                // It reads no parameter here: the same finite value in every lane.
+                TV.Store(TV.Load(ref oo) + TV.Create(fixedValue), ref oo);
+                continue;
+            }
+
+            if (!contexts)
+            {
+                LaneContexts(p.T, p.X);
+                contexts = true;
+            }
+
             for (var l = 0; l < W; l++)
             {
                 if ((fail & (1UL << l)) != 0)
@@ -486,11 +532,34 @@ internal sealed class LaneRowKernel
                 _values[l] = value;
             }
 
-            ref var oo = ref Unsafe.Add(ref o0, (outcomeLane + o) * W);
             TV.Store(TV.Load(ref oo) + TV.Load(ref v0), ref oo);
         }
 
         return fail;
+    }
+
+    /// <summary>Each lane's context at (<paramref name="t"/>, <paramref name="x"/>) into <see cref="_ctx"/>.</summary>
+    private void LaneContexts(int t, int x)
+    {
+        for (var l = 0; l < _w; l++)
+        {
+            _ctx[l] = _lanes[l].LeanContext(t, x);
+        }
+    }
+
+    /// <summary>The lanes' values of parameter <paramref name="p"/> at cycle <paramref name="t"/> (<see cref="SubcohortCompiler.LeanParameter"/>), as one vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TV Gather<TV>(int t, int p)
+        where TV : struct, ILaneVector<TV>
+    {
+        var lanes = _lanes;
+        var values = _gather;
+        for (var l = 0; l < values.Length; l++)
+        {
+            values[l] = lanes[l].LeanParameter(t, p);
+        }
+
+        return TV.Load(ref MemoryMarshal.GetArrayDataReference(values));
     }
 
     /// <summary>The lanes (bit l) in which <see cref="RateConversion.ApplyOddsRatio"/>'s guards hold: a probability in [0, 1] and a finite, non-negative ratio.</summary>

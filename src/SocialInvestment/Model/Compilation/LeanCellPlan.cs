@@ -11,7 +11,7 @@ namespace SocialInvestment.Model;
 /// </summary>
 internal sealed class LeanCellPlan
 {
-    public LeanCellPlan(int t, int x, (int Account, double Value)[] fixedFlows, Flow[] evaluated, Cost[] costs, (ModelFunction F, int Outcome)[] outcomes)
+    public LeanCellPlan(int t, int x, (int Account, double Value)[] fixedFlows, Flow[] evaluated, Cost[] costs, OutcomeValue[] outcomes)
     {
         T = t;
         X = x;
@@ -37,7 +37,14 @@ internal sealed class LeanCellPlan
     public Cost[] Costs { get; }
 
     /// <summary>The state's occupancy outcomes, in definition order.</summary>
-    public (ModelFunction F, int Outcome)[] Outcomes { get; }
+    public OutcomeValue[] Outcomes { get; }
+
+    /// <summary>An occupancy outcome of the state.</summary>
+    /// <param name="F">Its value function.</param>
+    /// <param name="Outcome">The outcome's index.</param>
+    /// <param name="IsFixed">It reads no parameter at the point: <paramref name="Value"/> is its value in every draw.</param>
+    /// <param name="Value">The value of a fixed outcome (finite).</param>
+    internal readonly record struct OutcomeValue(ModelFunction F, int Outcome, bool IsFixed, double Value);
 
     /// <summary>A flow evaluated per draw.</summary>
     /// <param name="Account">Its account index (a base-flow ledger cell).</param>
@@ -45,7 +52,10 @@ internal sealed class LeanCellPlan
     /// <param name="Price">Its price factor.</param>
     /// <param name="HasGrowth">It has real growth.</param>
     /// <param name="Growth">The growth factor <c>(1 + g)^τ</c> at the point.</param>
-    internal readonly record struct Flow(int Account, ModelFunction Amount, double Price, bool HasGrowth, double Growth);
+    /// <param name="Parameter">Where the amount is of scaled form at the point (<see cref="IScaledModelFunction"/>), the parameter <c>p</c>: the amount is <c>(p · A) · B</c>; else −1.</param>
+    /// <param name="A">The first factor of the scaled form.</param>
+    /// <param name="B">The second factor of the scaled form.</param>
+    internal readonly record struct Flow(int Account, ModelFunction Amount, double Price, bool HasGrowth, double Growth, int Parameter = -1, double A = 0, double B = 0);
 
     /// <summary>An intervention cost at the point.</summary>
     /// <param name="Active">Index among the sub-cohort's active interventions (its weight).</param>

@@ -502,7 +502,10 @@ internal sealed class LeanRowPlan
     /// <param name="Cached">The base value of an entry that is not evaluated.</param>
     /// <param name="F">The model function.</param>
     /// <param name="Effects">The hazard-ratio and relative-risk effects on it at the cycle's age, in the kernel's order.</param>
-    internal readonly record struct Entry(int Slot, bool IsRate, bool Evaluate, double Cached, ModelFunction F, Effect[] Effects);
+    /// <param name="Parameter">For an evaluated entry of scaled form at the point (<see cref="IScaledModelFunction"/>), the parameter <c>p</c>: its value is <c>(p · A) · B</c>; else −1.</param>
+    /// <param name="A">The first factor of the scaled form.</param>
+    /// <param name="B">The second factor of the scaled form.</param>
+    internal readonly record struct Entry(int Slot, bool IsRate, bool Evaluate, double Cached, ModelFunction F, Effect[] Effects, int Parameter = -1, double A = 0, double B = 0);
 
     /// <summary>An effect on an entry: the active intervention (its weight), the size and the profile's multiplier at the cycle.</summary>
     /// <param name="Active">Index among the sub-cohort's active interventions.</param>

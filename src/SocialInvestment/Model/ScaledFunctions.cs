@@ -1,0 +1,97 @@
+namespace SocialInvestment.Model;
+
+/// <summary>
+/// A model function that says, point by point, when its value is one parameter times factors that read
+/// no parameter: at a context <c>c</c>, <c>f(c) = (c.Parameters[p] · a) · b</c> exactly (the same IEEE
+/// operations in this order). A PSA then computes a drawn entry as two multiplications on the draws'
+/// values of <c>p</c> (all lanes of a batch at once) instead of calling the function once per draw. The
+/// function itself (the delegate whose target implements this) stays the definition that every other
+/// path evaluates, so the two give the same number bit for bit.
+/// </summary>
+internal interface IScaledModelFunction
+{
+    /// <summary>
+    /// At <paramref name="c"/> (the values of <c>c.Parameters</c> are not read): true with the parameter and
+    /// the factors when the function's value there is <c>(c.Parameters[parameter] · a) · b</c>, false when it
+    /// is not of that form there (a constant, or factors that read a parameter).
+    /// </summary>
+    bool TryScale(in ModelContext c, out int parameter, out double a, out double b);
+}
+
+/// <summary>Finds the scaled form of a model function (<see cref="IScaledModelFunction"/>), where it has one.</summary>
+internal static class ScaledForm
+{
+    /// <summary>
+    /// True with <c>(p, a, b)</c> when <paramref name="f"/> is a scaled function (its delegate's target implements
+    /// <see cref="IScaledModelFunction"/>) of that form at <paramref name="c"/>.
+    /// </summary>
+    public static bool TryGet(ModelFunction? f, in ModelContext c, out int parameter, out double a, out double b)
+    {
+        if (f?.Target is IScaledModelFunction s && s.TryScale(in c, out parameter, out a, out b))
+        {
+            return true;
+        }
+
+        parameter = -1;
+        a = 0;
+        b = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// True with its value when <paramref name="f"/> reads no parameter at <paramref name="c"/>: a pure function then has
+    /// that value at this point for every parameter set, so a PSA need not call it per draw.
+    /// </summary>
+    public static bool TryFixed(ModelFunction f, in ModelContext c, out double value)
+    {
+        var log = new ReadFlag();
+        var probe = new ModelContext(c.Cycle, c.CycleLengthYears, c.StartAge, c.TimeInState, c.Parameters.Tracked(log));
+        value = f(in probe);
+        return !log.Read;
+    }
+}
+
+/// <summary>Notes whether a model function read a parameter.</summary>
+internal sealed class ReadFlag : IParameterReadLog
+{
+    public bool Read { get; private set; }
+
+    void IParameterReadLog.Read(int parameter) => Read = true;
+
+    void IParameterReadLog.ReadAll() => Read = true;
+}
+
+/// <summary>
+/// <c>f(c) = c[level] · shape(c)</c>, where <c>shape</c> should read no parameter
+/// (<see cref="LifeCourseModelBuilder.Rate(string, string, ParameterRef, ModelFunction)"/> and its siblings).
+/// Where the shape reads one, the function is simply evaluated (no scaled form).
+/// </summary>
+internal sealed class LevelTimesShape : IScaledModelFunction
+{
+    private readonly int _level;
+    private readonly ModelFunction _shape;
+
+    public LevelTimesShape(ParameterRef level, ModelFunction shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (level.Index < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level.Index, "The level must be a parameter of the model (a handle from AddParameter).");
+        }
+
+        _level = level.Index;
+        _shape = shape;
+    }
+
+    /// <summary>The model function: the level's value times the shape's.</summary>
+    public ModelFunction Function => Evaluate;
+
+    public bool TryScale(in ModelContext c, out int parameter, out double a, out double b)
+    {
+        parameter = _level;
+        b = 1;
+        return ScaledForm.TryFixed(_shape, in c, out a);
+    }
+
+    private double Evaluate(in ModelContext c) => c.Parameters[_level] * _shape(in c);
+}
