@@ -374,7 +374,7 @@ public static class ProbabilisticAnalysis
             });
 
             cancellationToken.ThrowIfCancellationRequested();
-            summary.Fold(b, first, last);
+            summary.Fold(b, first, last, threads);
         }
 
         return new PsaPartial(specification, options, strategies, ci, perspectives, evaluator, summary, options.KeepDraws ? buffers : null, first0, end);

@@ -218,7 +218,7 @@ public sealed partial class PsaPartial
         var summary = new PsaAccumulator(Specification.Model, _strategies, ComparatorIndex, _perspectives, streamed);
         foreach (var (start, end, buffers) in _kept.OrderBy(k => k.Start))
         {
-            summary.Fold(buffers, start, end);
+            summary.Fold(buffers, start, end, Math.Max(1, _options.EffectiveThreads));
         }
 
         summary.Seal();

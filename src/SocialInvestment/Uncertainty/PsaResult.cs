@@ -682,54 +682,109 @@ internal sealed partial class PsaAccumulator
 
     public NetBenefitAccumulator? FindNetBenefit(int v, int o, double lambda) => FindIn(NetBenefits, v, o, lambda);
 
-    /// <summary>Folds draws [first, last) of the buffers, in draw order.</summary>
-    public void Fold(in PsaBuffers b, int first, int last)
+    /// <summary>
+    /// Adds draws [<paramref name="first"/>, <paramref name="last"/>) of the buffers: each summary (a figure,
+    /// a parameter, a cost, an outcome, a net-benefit curve) takes its values in draw order, and the summaries
+    /// are independent of each other, so <paramref name="threads"/> of them are filled at once with the same
+    /// result on any thread count; then the sink, if any, sees the draws in draw order.
+    /// </summary>
+    public void Fold(in PsaBuffers b, int first, int last, int threads = 1)
     {
-        var slots = _figures.Length;
-        for (var k = first; k < last; k++)
+        var buffers = b;
+        var groups = _figures.Length + _p + _costs.Length + _outcomes.Length + NetBenefits.Count;
+        if (threads > 1 && (long)(last - first) * groups >= 1 << 14)
         {
-            var at = k - b.Offset;
-            for (var i = 0; i < slots; i++)
+            Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = threads }, g => FoldGroup(buffers, g, first, last));
+        }
+        else
+        {
+            for (var g = 0; g < groups; g++)
             {
-                var x = b.Figures[(i * b.Stride) + at];
+                FoldGroup(buffers, g, first, last);
+            }
+        }
+
+        if (_sink is not null)
+        {
+            for (var k = first; k < last; k++)
+            {
+                _draw!.Point(k, buffers, k - buffers.Offset);
+                _sink(_draw);
+            }
+        }
+    }
+
+    /// <summary>Adds draws [<paramref name="first"/>, <paramref name="last"/>) to summary <paramref name="g"/> (figures, parameters, costs, outcomes, net-benefit curves, in that order).</summary>
+    private void FoldGroup(PsaBuffers b, int g, int first, int last)
+    {
+        if (g < _figures.Length)
+        {
+            var moments = _figures[g];
+            var sketch = Sketches?[g];
+            var figures = b.Figures.AsSpan(g * b.Stride, b.Stride);
+            long positive = 0;
+            for (var k = first; k < last; k++)
+            {
+                var x = figures[k - b.Offset];
                 if (double.IsNaN(x))
                 {
                     continue;
                 }
 
-                _figures[i].Add(x);
-                Sketches?[i].Add(x);
+                moments.Add(x);
+                sketch?.Add(x);
                 if (x > 0)
                 {
-                    Positive[i]++;
+                    positive++;
                 }
             }
 
-            for (var p = 0; p < _p; p++)
+            Positive[g] += positive;
+            return;
+        }
+
+        g -= _figures.Length;
+        if (g < _p)
+        {
+            var moments = _parameters[g];
+            for (var k = first; k < last; k++)
             {
-                _parameters[p].Add(b.Parameters[(at * _p) + p]);
+                moments.Add(b.Parameters[((k - b.Offset) * _p) + g]);
             }
 
-            for (var i = 0; i < _costs.Length; i++)
+            return;
+        }
+
+        g -= _p;
+        if (g < _costs.Length)
+        {
+            var moments = _costs[g];
+            var costs = b.Costs.AsSpan(g * b.Stride, b.Stride);
+            for (var k = first; k < last; k++)
             {
-                _costs[i].Add(b.Costs[(i * b.Stride) + at]);
+                moments.Add(costs[k - b.Offset]);
             }
 
-            for (var i = 0; i < _outcomes.Length; i++)
+            return;
+        }
+
+        g -= _costs.Length;
+        if (g < _outcomes.Length)
+        {
+            var moments = _outcomes[g];
+            var outcomes = b.Outcomes.AsSpan(g * b.Stride, b.Stride);
+            for (var k = first; k < last; k++)
             {
-                _outcomes[i].Add(b.Outcomes[(i * b.Stride) + at]);
+                moments.Add(outcomes[k - b.Offset]);
             }
 
-            foreach (var nb in NetBenefits)
-            {
-                nb.Add(b, k, _v, _o);
-            }
+            return;
+        }
 
-            if (_sink is not null)
-            {
-                _draw!.Point(k, b, at);
-                _sink(_draw);
-            }
+        var nb = NetBenefits[g - _outcomes.Length];
+        for (var k = first; k < last; k++)
+        {
+            nb.Add(b, k, _v, _o);
         }
     }
 
