@@ -207,10 +207,10 @@ public static class Welfare16
             };
             foreach (var (account, share) in shares)
             {
-                // Up to 25 the earnings ramp from 300,000 to E25 (a function of the context, reading E25 only there);
+                // Up to 25 the earnings ramp from 300,000 to E25 (a function of the context, reading E25 only from 18 on);
                 // from 25 they are E25 times the factor: the builder's level × shape form. share·(factor·E25) and
                 // E25·(share·factor) round alike (factor is 1 or ½), so the split is the single function number for number.
-                b.StateFlow(state, account, (in ModelContext c) => c.Age < 25 ? share * (factor * Earnings(c.Age, c[e25])) : 0);
+                b.StateFlow(state, account, (in ModelContext c) => c.Age < 25 ? share * (factor * (c.Age <= 18 ? 300_000 : Earnings(c.Age, c[e25]))) : 0);
                 b.StateFlow(state, account, e25, (in ModelContext c) => c.Age >= 25 ? share * factor : 0);
             }
         }

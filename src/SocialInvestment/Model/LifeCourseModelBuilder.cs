@@ -100,9 +100,10 @@ public sealed class LifeCourseModelBuilder(string name = "model")
 
     /// <summary>
     /// Adds a transition whose per-cycle probability is an uncertain level times a shape:
-    /// <c>p(c) = c[level] · shape(c)</c>, for example a drawn baseline probability times an age pattern.
-    /// The same as <see cref="Probability(string, string, ModelFunction)"/> with that product, number for
-    /// number; when <paramref name="shape"/> reads no parameter (as it should: the uncertainty is in the
+    /// <c>p(c) = c[level] · shape(c)</c>, for example a drawn baseline probability times an age pattern,
+    /// and exactly 0 where the shape is 0 (the level is not read there: an age window). The same as
+    /// <see cref="Probability(string, string, ModelFunction)"/> with that product, number for number (a
+    /// finite level); where the shape is 0 a probabilistic analysis recomputes nothing, and elsewhere, when <paramref name="shape"/> reads no parameter (as it should: the uncertainty is in the
     /// level), a probabilistic analysis evaluates the shape once per point instead of once per draw and
     /// computes the drawn values as one vector multiplication for a batch of draws. A shape that reads a
     /// parameter is allowed and simply evaluated with the level per draw.
@@ -131,9 +132,10 @@ public sealed class LifeCourseModelBuilder(string name = "model")
 
     /// <summary>
     /// Adds a transition whose annual rate is an uncertain level times a shape: <c>r(c) = c[level] ·
-    /// shape(c)</c>, for example a drawn rate at age 12 times an age gradient <c>exp(β(age − 12))</c>.
-    /// The same as <see cref="Rate(string, string, ModelFunction)"/> with that product, number for number;
-    /// when <paramref name="shape"/> reads no parameter (as it should), a probabilistic analysis evaluates
+    /// shape(c)</c>, for example a drawn rate at age 12 times an age gradient <c>exp(β(age − 12))</c>, and
+    /// exactly 0 where the shape is 0 (the level is not read there: an age window). The same as
+    /// <see cref="Rate(string, string, ModelFunction)"/> with that product, number for number (a finite
+    /// level); where the shape is 0 a probabilistic analysis recomputes nothing, and elsewhere, when <paramref name="shape"/> reads no parameter (as it should), a probabilistic analysis evaluates
     /// the shape once per point instead of once per draw and computes the drawn rates as one vector
     /// multiplication for a batch of draws. A shape that reads a parameter is allowed and simply evaluated
     /// with the level per draw.
@@ -177,8 +179,9 @@ public sealed class LifeCourseModelBuilder(string name = "model")
     /// <summary>
     /// Adds an amount per person-cycle in a state that is an uncertain level times a shape:
     /// <c>amount(c) = c[level] · shape(c)</c>, for example drawn annual earnings times an age ramp and a
-    /// cycle length. The same as <see cref="StateFlow(string, Account, ModelFunction)"/> with that product,
-    /// number for number; when <paramref name="shape"/> reads no parameter (as it should), a probabilistic
+    /// cycle length, and exactly 0 where the shape is 0 (the level is not read there). The same as
+    /// <see cref="StateFlow(string, Account, ModelFunction)"/> with that product, number for number (a
+    /// finite level); where the shape is 0 a probabilistic analysis recomputes nothing, and elsewhere, when <paramref name="shape"/> reads no parameter (as it should), a probabilistic
     /// analysis evaluates the shape once per point instead of once per draw and computes the drawn amounts
     /// as one vector multiplication for a batch of draws.
     /// </summary>

@@ -62,7 +62,7 @@ internal sealed class ReadFlag : IParameterReadLog
 }
 
 /// <summary>
-/// <c>f(c) = c[level] · shape(c)</c>, where <c>shape</c> should read no parameter
+/// <c>f(c) = c[level] · shape(c)</c>, and exactly 0 where the shape is 0 (the level is not read there), where <c>shape</c> should read no parameter
 /// (<see cref="LifeCourseModelBuilder.Rate(string, string, ParameterRef, ModelFunction)"/> and its siblings).
 /// Where the shape reads one, the function is simply evaluated (no scaled form).
 /// </summary>
@@ -90,8 +90,13 @@ internal sealed class LevelTimesShape : IScaledModelFunction
     {
         parameter = _level;
         b = 1;
-        return ScaledForm.TryFixed(_shape, in c, out a);
+        return ScaledForm.TryFixed(_shape, in c, out a) && a != 0;
     }
 
-    private double Evaluate(in ModelContext c) => c.Parameters[_level] * _shape(in c);
+    /// <summary>The level times the shape; exactly 0 where the shape is 0, without reading the level (so a PSA recomputes nothing there).</summary>
+    private double Evaluate(in ModelContext c)
+    {
+        var shape = _shape(in c);
+        return shape == 0 ? 0.0 : c.Parameters[_level] * shape;
+    }
 }

@@ -77,7 +77,8 @@ public class LeanRowTests
     {
         var model = Welfare16.Build(mode);
         var (lean, _) = Compare(model, Welfare16.Specification(model), 6);
-        Assert.That(lean, Is.GreaterThan(1000), "rows on the lean path");
+        // The drawn rates are level × shape, so only the ages inside their windows read a drawn level (648 rows with the mean effect).
+        Assert.That(lean, Is.GreaterThan(500), "rows on the lean path");
     }
 
     /// <summary>Every dependent row, lean against general, at <paramref name="draws"/> draws; returns the number of lean rows planned and of lean rows rejected.</summary>

@@ -166,6 +166,49 @@ public class LevelShapeTests
         Assert.That(fast.Message, Is.EqualTo(general.Message));
     }
 
+    /// <summary>An age window: 1 from 35 to 45, else 0.</summary>
+    private static double Window(in ModelContext c) => c.Age >= 35 && c.Age < 45 ? Math.Exp(0.02 * (c.Age - 35)) : 0;
+
+    /// <summary>A model whose drawn rate acts only inside an age window: <paramref name="form"/> 0 reads the level everywhere, 1 is 0 outside without reading it, 2 uses the level × shape overload.</summary>
+    private static (LifeCourseModel Model, PsaSpecification Spec) Windowed(int form)
+    {
+        var b = new LifeCourseModelBuilder("windowed");
+        var sick = b.AddParameter("sick", 0.2, "rate Well → Sick at 35, per year");
+        b.AddState("Well").AddState("Sick").AddState("Dead", absorbing: true).AddPayers(RandomModels.Kommune).AddSectors(RandomModels.Services).AddOutcomes(Outcome.LifeYears);
+        _ = form switch
+        {
+            0 => b.Rate("Well", "Sick", (in ModelContext c) => c[sick] * Window(in c)),
+            1 => b.Rate("Well", "Sick", (in ModelContext c) => Window(in c) == 0 ? 0 : c[sick] * Window(in c)),
+            _ => b.Rate("Well", "Sick", sick, Window),
+        };
+        b.Rate("Well", "Dead", 0.01).Rate("Sick", "Dead", 0.05).Rate("Sick", "Well", 0.1);
+        b.StateFlow("Sick", RandomModels.KommuneCost, 10_000);
+        b.WithPopulation(Population.StartingIn(30, "Well"));
+        var model = b.AddStrategy(Strategy.BusinessAsUsual).WithOptions(new SimulationOptions { Cycles = 30 }).Build();
+        return (model, new PsaSpecification(model).With(sick, GammaDistribution.FromMeanAndStandardError(0.2, 0.05)));
+    }
+
+    [Test]
+    public void ZeroShape_ReadsNoLevel_SoADrawRecomputesOnlyTheWindow()
+    {
+        int Rows(int form)
+        {
+            var (model, spec) = Windowed(form);
+            return Count(CohortDrawEvaluator.Create(spec, model.Strategies, 0, [Perspective.PublicSector])!, "rows_recomputed");
+        }
+
+        Assert.That(Rows(0), Is.EqualTo(30), "a function that reads the level at every age: every cycle's Well row");
+        Assert.That(Rows(2), Is.EqualTo(10), "the level × shape form: the ten cycles of the window");
+        Assert.That(Rows(1), Is.EqualTo(10), "the same as the function that is 0 outside without reading the level");
+
+        var (reference, referenceSpec) = Windowed(1);
+        var (model, spec) = Windowed(2);
+        var options = new PsaOptions { Draws = 21, Seed = 4, KeepDraws = true, Perspectives = [Perspective.PublicSector] };
+        var expected = ProbabilisticAnalysis.Run(referenceSpec, options, IncrementalPsaTests.General(reference));
+        var actual = ProbabilisticAnalysis.Run(spec, options);
+        IncrementalPsaTests.AssertAgrees(expected, actual);
+    }
+
     [Test]
     public void Level_MustBeAParameterHandle()
     {

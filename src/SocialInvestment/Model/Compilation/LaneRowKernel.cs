@@ -29,7 +29,9 @@ internal sealed class LaneRowKernel
     private readonly double[] _stay;
     private readonly double[] _scale;
     private readonly double[] _log;
-    private readonly double[] _gather;
+    private double[] _gathered = [];
+    private int[] _gatheredAt = [];
+    private int _bind;
     private SubcohortCompiler[] _lanes = [];
     private double[] _q = [];
     private double[] _factor = [];
@@ -54,7 +56,6 @@ internal sealed class LaneRowKernel
         _stay = new double[w];
         _scale = new double[w];
         _log = new double[w];
-        _gather = new double[w];
     }
 
     /// <summary>True when <paramref name="w"/> lanes are one vector: <see cref="Vector512{T}"/> when accelerated, or <see cref="Vector{T}"/>.</summary>
@@ -75,6 +76,7 @@ internal sealed class LaneRowKernel
 
         _lanes = lanes;
         _table = null;
+        _bind++;
         var A = lanes[0].Weights.Length;
         if (_weights.Length < A * W)
         {
@@ -552,14 +554,28 @@ internal sealed class LaneRowKernel
     private TV Gather<TV>(int t, int p)
         where TV : struct, ILaneVector<TV>
     {
-        var lanes = _lanes;
-        var values = _gather;
-        for (var l = 0; l < values.Length; l++)
+        // Lean rows and cells exist only without parameter effects, so a lane's value of p is the same at
+        // every cycle: gathered once per bind (on first use) into a lane-major block.
+        var W = _w;
+        if (_gatheredAt.Length <= p)
         {
-            values[l] = lanes[l].LeanParameter(t, p);
+            Array.Resize(ref _gatheredAt, Math.Max(p + 1, 2 * _gatheredAt.Length));
+            Array.Resize(ref _gathered, _gatheredAt.Length * W);
         }
 
-        return TV.Load(ref MemoryMarshal.GetArrayDataReference(values));
+        ref var block = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_gathered), p * W);
+        if (_gatheredAt[p] != _bind)
+        {
+            var lanes = _lanes;
+            for (var l = 0; l < W; l++)
+            {
+                Unsafe.Add(ref block, l) = lanes[l].LeanParameter(t, p);
+            }
+
+            _gatheredAt[p] = _bind;
+        }
+
+        return TV.Load(ref block);
     }
 
     /// <summary>The lanes (bit l) in which <see cref="RateConversion.ApplyOddsRatio"/>'s guards hold: a probability in [0, 1] and a finite, non-negative ratio.</summary>
