@@ -320,8 +320,19 @@ internal sealed partial class CohortDrawEvaluator
             var wt = w[t];
             var previous = r is not null && t > 0;
             var rt = previous ? r![t] : 0.0;
+            var step = t < T;
             ref var m0 = ref MemoryMarshal.GetArrayDataReference(m);
             ref var accT = ref Unsafe.Add(ref acc0, t * J * W);
+            ref var n0 = ref MemoryMarshal.GetArrayDataReference(next);
+            if (step)
+            {
+                Array.Clear(next, 0, N * W);
+            }
+
+            // One pass over the states: the ledger of the point (the end half of cycle t − 1 in its row, then
+            // point t), then m·P over the union of the structural non-zeros (a dependent row's own lanes,
+            // otherwise the base row broadcast). Per ledger channel and per destination the additions are in
+            // state order, as in two separate passes.
             for (var x = 0; x < N; x++)
             {
                 var mx = TV.Load(ref Unsafe.Add(ref m0, x * W));
@@ -337,27 +348,13 @@ internal sealed partial class CohortDrawEvaluator
                     Accumulate(ref Unsafe.Subtract(ref accT, J * W), TV.Create(rt) * mx, ref gl0, Unsafe.Add(ref slot0, tx), ref baseStart0, ref baseAt0, ref baseValue0, tx, J);
                 }
 
-                if (wt == 0)
+                if (wt != 0)
                 {
-                    continue;
+                    var at = (t * N) + x;
+                    Accumulate(ref accT, TV.Create(wt) * mx, ref gl0, Unsafe.Add(ref slot0, at), ref baseStart0, ref baseAt0, ref baseValue0, at, J);
                 }
 
-                var at = (t * N) + x;
-                Accumulate(ref accT, TV.Create(wt) * mx, ref gl0, Unsafe.Add(ref slot0, at), ref baseStart0, ref baseAt0, ref baseValue0, at, J);
-            }
-
-            if (t == T)
-            {
-                break;
-            }
-
-            // m·P over the union of the structural non-zeros: a dependent row's own lanes, otherwise the base row broadcast.
-            Array.Clear(next, 0, N * W);
-            ref var n0 = ref MemoryMarshal.GetArrayDataReference(next);
-            for (var x = 0; x < N; x++)
-            {
-                var mx = TV.Load(ref Unsafe.Add(ref m0, x * W));
-                if (TV.Bits(TV.Equal(mx, zero)) == all)
+                if (!step)
                 {
                     continue;
                 }
@@ -385,6 +382,11 @@ internal sealed partial class CohortDrawEvaluator
                         TV.Store(TV.Load(ref ny) + (mx * TV.Create(Unsafe.Add(ref rowValue0, b))), ref ny);
                     }
                 }
+            }
+
+            if (!step)
+            {
+                break;
             }
 
             (m, next) = (next, m);
