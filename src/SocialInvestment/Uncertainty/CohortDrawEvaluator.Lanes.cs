@@ -240,7 +240,7 @@ internal sealed partial class CohortDrawEvaluator
     /// occupancy of 0 adds exact zeros where <see cref="Propagate"/> skips.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, BaseCells p0, BaseCells g0, double[] gl, int[] cellSlot, double[] mBuffer, double[] nextBuffer, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, BaseCells p0, BaseCells g0, double[] gl, int[] cellSlot, bool[] inert, double[] mBuffer, double[] nextBuffer, double[] acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -254,7 +254,7 @@ internal sealed partial class CohortDrawEvaluator
         var w = c.StateWeights;
         var r = c.PreviousWeights;
         if (initial.Length < N * W || rowOffset.Length < T * N || p0.Start.Length < (T * N) + 1 || p0.At.Length != p0.Value.Length || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
-            || start.Length != N + 1 || rows.Length < lanes.RowTotal || gl.Length < lanes.CellTotal * J * W || upfront.Length < 2 * A * W)
+            || start.Length != N + 1 || rows.Length < lanes.RowTotal || gl.Length < lanes.CellTotal * J * W || upfront.Length < 2 * A * W || inert.Length != N)
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
         }
@@ -281,11 +281,11 @@ internal sealed partial class CohortDrawEvaluator
 
         if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
         {
-            TraceLanes<Lanes512>(T, N, J, w, r, start, index, mBuffer, nextBuffer, rows, rowOffset, p0, g0, gl, cellSlot, acc);
+            TraceLanes<Lanes512>(T, N, J, w, r, start, index, mBuffer, nextBuffer, rows, rowOffset, p0, g0, gl, cellSlot, inert, acc);
         }
         else
         {
-            TraceLanes<LanesN>(T, N, J, w, r, start, index, mBuffer, nextBuffer, rows, rowOffset, p0, g0, gl, cellSlot, acc);
+            TraceLanes<LanesN>(T, N, J, w, r, start, index, mBuffer, nextBuffer, rows, rowOffset, p0, g0, gl, cellSlot, inert, acc);
         }
     }
 
@@ -296,7 +296,7 @@ internal sealed partial class CohortDrawEvaluator
     /// buffers of the trace. Per lane the operations of <see cref="Propagate"/> in its order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TraceLanes<TV>(int T, int N, int J, double[] w, double[]? r, int[] start, int[] index, double[] m, double[] next, double[] rows, int[] rowOffset, BaseCells p0, BaseCells g0, double[] gl, int[] cellSlot, double[] acc)
+    private static void TraceLanes<TV>(int T, int N, int J, double[] w, double[]? r, int[] start, int[] index, double[] m, double[] next, double[] rows, int[] rowOffset, BaseCells p0, BaseCells g0, double[] gl, int[] cellSlot, bool[] inert, double[] acc)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
@@ -335,6 +335,11 @@ internal sealed partial class CohortDrawEvaluator
             // state order, as in two separate passes.
             for (var x = 0; x < N; x++)
             {
+                if (inert[x])
+                {
+                    continue;
+                }
+
                 var mx = TV.Load(ref Unsafe.Add(ref m0, x * W));
                 if (TV.Bits(TV.Equal(mx, zero)) == all)
                 {
@@ -433,8 +438,8 @@ internal sealed partial class CohortDrawEvaluator
     private sealed record BaseCells(int[] Start, int[] At, double[] Value);
 
     /// <summary>
-    /// Per strategy and sub-cohort, the non-zero entries of the base rows no drawn parameter reaches, in the
-    /// layout of <see cref="BaseCells"/> (per row <c>t·N + x</c>: the destination's offset in a lane-major
+    /// Per strategy and sub-cohort, the non-zero entries of the base rows no drawn parameter reaches, into the
+    /// states the trace keeps (<see cref="BuildInert"/>), in the layout of <see cref="BaseCells"/> (per row <c>t·N + x</c>: the destination's offset in a lane-major
     /// occupancy, <c>y·W</c>, and the probability, ascending by destination); a dependent row has none.
     /// Null when draws go one by one.
     /// </summary>
@@ -456,6 +461,7 @@ internal sealed partial class CohortDrawEvaluator
             {
                 var P = b.Subcohorts[si].P;
                 var offsets = lanes.RowOffset[s][si];
+                var inert = _inert![s][si];
                 var start = new int[(T * N) + 1];
                 var at = new List<int>();
                 var value = new List<double>();
@@ -468,7 +474,7 @@ internal sealed partial class CohortDrawEvaluator
                         {
                             var y = lanes.Index[k];
                             var v = P[(tx * N) + y];
-                            if (v != 0)
+                            if (v != 0 && !inert[y])
                             {
                                 at.Add(y * W);
                                 value.Add(v);
@@ -480,6 +486,55 @@ internal sealed partial class CohortDrawEvaluator
                 }
 
                 result[s][si] = new BaseCells(start, [.. at], [.. value]);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Per strategy and sub-cohort, the expanded states whose occupancy reaches no figure: a state that keeps
+    /// all its occupancy in every cycle (its base row is the identity and no drawn parameter reaches it) and
+    /// whose cells book nothing in any cycle (no changed cell, no non-zero base channel), such as a death state
+    /// without flows or outcomes. Without transition events (the lanes' condition) the ledger reads the
+    /// occupancy only through the cells, so the trace leaves these states out (their rows and the base
+    /// entries into them): the figures are the same bit for bit. Null when draws go one by one.
+    /// </summary>
+    private bool[][][]? BuildInert()
+    {
+        if (_lanes is not { } lanes)
+        {
+            return null;
+        }
+
+        var result = new bool[_plans.Length][][];
+        for (var s = 0; s < _plans.Length; s++)
+        {
+            var b = _plans[s].Base;
+            int T = b.Cycles, N = b.ExpandedStateCount;
+            result[s] = new bool[b.Subcohorts.Length][];
+            for (var si = 0; si < b.Subcohorts.Length; si++)
+            {
+                var P = b.Subcohorts[si].P;
+                var offsets = lanes.RowOffset[s][si];
+                var slots = lanes.CellSlot[s][si];
+                var cells = _baseCells![s][si];
+                var inert = result[s][si] = new bool[N];
+                for (var x = 0; x < N; x++)
+                {
+                    var keeps = true;
+                    for (var t = 0; t <= T && keeps; t++)
+                    {
+                        var tx = (t * N) + x;
+                        keeps = slots[tx] < 0 && cells.Start[tx] == cells.Start[tx + 1];
+                        for (var y = 0; y < N && keeps && t < T; y++)
+                        {
+                            keeps = offsets[tx] < 0 && P[(tx * N) + y] == (y == x ? 1.0 : 0.0);
+                        }
+                    }
+
+                    inert[x] = keeps;
+                }
             }
         }
 
@@ -612,7 +667,7 @@ internal sealed partial class CohortDrawEvaluator
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, lanes.RowOffset[s][si], e._baseRows![s][si], e._baseCells![s][si], _gl!, lanes.CellSlot[s][si], _mL!, _nextL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, lanes.RowOffset[s][si], e._baseRows![s][si], e._baseCells![s][si], _gl!, lanes.CellSlot[s][si], e._inert![s][si], _mL!, _nextL!, acc);
                 }
 
                 if (Timed)

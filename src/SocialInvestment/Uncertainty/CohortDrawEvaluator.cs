@@ -78,12 +78,16 @@ internal sealed partial class CohortDrawEvaluator
         _plans = plans;
         _lanes = BuildLanes();
         _baseCells = BuildBaseCells();
+        _inert = BuildInert();
         _baseRows = BuildBaseRows();
         _cellFixed = [.. plans.Select(p => p.CellLean.Select(cells => cells.Select(FixedProjection).ToArray()).ToArray())];
     }
 
     /// <summary>Per strategy and sub-cohort, the non-zero channels of the base projection's unchanged cells, for the lanes' trace (<see cref="BaseCells"/>).</summary>
     private readonly BaseCells[][]? _baseCells;
+
+    /// <summary>Per strategy and sub-cohort, the expanded states the lanes' trace leaves out (<see cref="BuildInert"/>).</summary>
+    private readonly bool[][][]? _inert;
 
     /// <summary>Per strategy and sub-cohort, the non-zero entries of the base rows the lanes broadcast (<see cref="BuildBaseRows"/>).</summary>
     private readonly BaseCells[][]? _baseRows;
@@ -705,7 +709,7 @@ internal sealed partial class CohortDrawEvaluator
             }
         }
 
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"strategies\":{_plans.Length},\"subcohorts\":{_plans.Sum(p => p.Base.SubcohortCount)},\"cycles\":{_plans[0].Base.Cycles},\"expanded_states\":{_plans[0].Base.ExpandedStateCount},\"row_nonzeros\":{_lanes?.Nnz ?? 0},\"trace_width\":{used},\"base_row_entries\":{baseRowEntries},\"base_row_entries_nonzero\":{baseRowNonZero},\"base_cell_channels\":{baseChannels},\"base_cell_channels_nonzero\":{baseNonZero},\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows_lane_aliased\":{_lanes?.RowAliases ?? 0},\"rows_general\":{rowsGeneral},\"cells_general\":{cellsGeneral},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"row_entries_scaled\":{entriesScaled},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"cell_flows_cached\":{cellFlows},\"cell_flows_evaluated\":{cellFlowsEvaluated},\"cell_flows_scaled\":{cellFlowsScaled},\"event_cycles_recomputed\":{events}");
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"strategies\":{_plans.Length},\"subcohorts\":{_plans.Sum(p => p.Base.SubcohortCount)},\"cycles\":{_plans[0].Base.Cycles},\"expanded_states\":{_plans[0].Base.ExpandedStateCount},\"row_nonzeros\":{_lanes?.Nnz ?? 0},\"trace_width\":{used},\"trace_states_left_out\":{_inert?.Sum(s => s.Sum(si => si.Count(x => x))) ?? 0},\"base_row_entries\":{baseRowEntries},\"base_row_entries_nonzero\":{baseRowNonZero},\"base_cell_channels\":{baseChannels},\"base_cell_channels_nonzero\":{baseNonZero},\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows_lane_aliased\":{_lanes?.RowAliases ?? 0},\"rows_general\":{rowsGeneral},\"cells_general\":{cellsGeneral},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"row_entries_scaled\":{entriesScaled},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"cell_flows_cached\":{cellFlows},\"cell_flows_evaluated\":{cellFlowsEvaluated},\"cell_flows_scaled\":{cellFlowsScaled},\"event_cycles_recomputed\":{events}");
     }
 
     /// <summary>A worker's own buffers and compiled-model copies (one per thread).</summary>

@@ -170,7 +170,7 @@ public class LevelShapeTests
     private static double Window(in ModelContext c) => c.Age >= 35 && c.Age < 45 ? Math.Exp(0.02 * (c.Age - 35)) : 0;
 
     /// <summary>A model whose drawn rate acts only inside an age window: <paramref name="form"/> 0 reads the level everywhere, 1 is 0 outside without reading it, 2 uses the level × shape overload.</summary>
-    private static (LifeCourseModel Model, PsaSpecification Spec) Windowed(int form)
+    private static (LifeCourseModel Model, PsaSpecification Spec) Windowed(int form, bool deadCosts = false)
     {
         var b = new LifeCourseModelBuilder("windowed");
         var sick = b.AddParameter("sick", 0.2, "rate Well → Sick at 35, per year");
@@ -183,6 +183,11 @@ public class LevelShapeTests
         };
         b.Rate("Well", "Dead", 0.01).Rate("Sick", "Dead", 0.05).Rate("Sick", "Well", 0.1);
         b.StateFlow("Sick", RandomModels.KommuneCost, 10_000);
+        if (deadCosts)
+        {
+            b.StateFlow("Dead", RandomModels.KommuneCost, 1_000);
+        }
+
         b.WithPopulation(Population.StartingIn(30, "Well"));
         var model = b.AddStrategy(Strategy.BusinessAsUsual).WithOptions(new SimulationOptions { Cycles = 30 }).Build();
         return (model, new PsaSpecification(model).With(sick, GammaDistribution.FromMeanAndStandardError(0.2, 0.05)));
@@ -207,6 +212,17 @@ public class LevelShapeTests
         var expected = ProbabilisticAnalysis.Run(referenceSpec, options, IncrementalPsaTests.General(reference));
         var actual = ProbabilisticAnalysis.Run(spec, options);
         IncrementalPsaTests.AssertAgrees(expected, actual);
+    }
+
+    [TestCase(false, 1)]
+    [TestCase(true, 0)]
+    public void AbsorbingStateThatBooksNothing_IsLeftOutOfTheTrace_WithTheSameFigures(bool deadCosts, int leftOut)
+    {
+        var (model, spec) = Windowed(2, deadCosts);
+        var evaluator = CohortDrawEvaluator.Create(spec, model.Strategies, 0, [Perspective.PublicSector])!;
+        Assert.That(Count(evaluator, "trace_states_left_out"), Is.EqualTo(leftOut), deadCosts ? "a state with a flow is kept" : "the death state without flows");
+        var options = new PsaOptions { Draws = 19, Seed = 8, KeepDraws = true, Perspectives = [Perspective.PublicSector] };
+        IncrementalPsaTests.AssertAgrees(ProbabilisticAnalysis.Run(spec, options, IncrementalPsaTests.General(model)), ProbabilisticAnalysis.Run(spec, options));
     }
 
     [Test]
