@@ -756,32 +756,24 @@ internal sealed partial class PsaAccumulator
         }
 
         g -= _p;
-        if (g < _costs.Length)
+        if (g < _costs.Length + _outcomes.Length)
         {
-            var moments = _costs[g];
-            var costs = b.Costs.AsSpan(g * b.Stride, b.Stride);
+            // A cost or an outcome: one column of its buffer.
+            var isCost = g < _costs.Length;
+            var i = isCost ? g : g - _costs.Length;
+            var moments = isCost ? _costs[i] : _outcomes[i];
+            var column = (isCost ? b.Costs : b.Outcomes).AsSpan(i * b.Stride, b.Stride);
             for (var k = first; k < last; k++)
             {
-                moments.Add(costs[k - b.Offset]);
+                moments.Add(column[k - b.Offset]);
             }
 
             return;
         }
 
-        g -= _costs.Length;
-        if (g < _outcomes.Length)
-        {
-            var moments = _outcomes[g];
-            var outcomes = b.Outcomes.AsSpan(g * b.Stride, b.Stride);
-            for (var k = first; k < last; k++)
-            {
-                moments.Add(outcomes[k - b.Offset]);
-            }
+        g -= _costs.Length + _outcomes.Length;
 
-            return;
-        }
-
-        var nb = NetBenefits[g - _outcomes.Length];
+        var nb = NetBenefits[g];
         for (var k = first; k < last; k++)
         {
             nb.Add(b, k, _v, _o);

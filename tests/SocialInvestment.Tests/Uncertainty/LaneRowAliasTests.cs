@@ -50,33 +50,7 @@ public class LaneRowAliasTests
         var aliased = System.Text.RegularExpressions.Regex.Match(evaluator.BlockCounts(), "\"rows_lane_aliased\":(\\d+)");
         Assert.That(int.Parse(aliased.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(0), "the intervention's rows of later cycles read the first cycle's lanes");
 
-        var W = CohortDrawEvaluator.LaneCount;
-        var sizes = Enumerable.Range(1, W).Concat([W, 1]).ToArray();
-        var K = sizes.Sum();
-        PsaBuffers Buffers() => new(new double[strategies.Count * K], new double[strategies.Count * K], new double[4 * strategies.Count * K], new double[K * model.Parameters.Count], K, 0);
-        var one = Buffers();
-        var lanes = Buffers();
-        var scalar = evaluator.CreateWorker();
-        for (var k = 0; k < K; k++)
-        {
-            scalar.Evaluate(k, 17, one, k, default);
-        }
-
-        var batched = evaluator.CreateWorker();
-        var at = 0;
-        foreach (var n in sizes)
-        {
-            batched.EvaluateBatch(at, n, 17, lanes, at, null, default);
-            at += n;
-        }
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(lanes.Costs, Is.EqualTo(one.Costs).AsCollection, "costs");
-            Assert.That(lanes.Outcomes, Is.EqualTo(one.Outcomes).AsCollection, "outcomes");
-            Assert.That(lanes.Figures, Is.EqualTo(one.Figures).AsCollection, "figures");
-            Assert.That(one.Costs.Distinct().Count(), Is.GreaterThan(K), "the draws differ from each other");
-        });
+        LaneBatches.AssertEqualDrawByDraw(model, spec, 17);
     }
 
     [Test]
