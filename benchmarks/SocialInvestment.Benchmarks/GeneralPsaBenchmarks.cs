@@ -22,6 +22,7 @@ public class GeneralPsaBenchmarks
     private LifeCourseModel _model = null!;
     private PsaSpecification _spec = null!;
     private PsaOptions _options = null!;
+    private PsaSpecification _functions = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -29,6 +30,7 @@ public class GeneralPsaBenchmarks
         _model = Welfare16.Build(UptakeMode.MeanEffect);
         _spec = Welfare16.Specification(_model);
         _options = new PsaOptions { Draws = Draws, Seed = 1, Threads = 1, Perspectives = Welfare16.Perspectives };
+        _functions = Welfare16.Specification(Welfare16.Build(UptakeMode.MeanEffect, levelShape: false));
     }
 
     [Benchmark(Baseline = true, Description = "naive: compile + run + Appraisal.Compare every draw")]
@@ -36,4 +38,7 @@ public class GeneralPsaBenchmarks
 
     [Benchmark(Description = "incremental: dependent blocks only, sparse trace, lean appraisal")]
     public PsaResult Incremental() => ProbabilisticAnalysis.Run(_spec, _options);
+
+    [Benchmark(Description = "incremental, the drawn rates and amounts as functions (no level × shape form)")]
+    public PsaResult IncrementalFunctions() => ProbabilisticAnalysis.Run(_functions, _options);
 }

@@ -55,7 +55,12 @@ public static class Welfare16
     /// takers and non-takers, an exact mixture of taker sub-cohorts).
     /// </summary>
     /// <param name="uptake">How the interventions' uptake is applied.</param>
-    public static LifeCourseModel Build(UptakeMode uptake = UptakeMode.MeanEffect)
+    /// <param name="levelShape">
+    /// Write the drawn rates and amounts in the builder's level × shape form (the default); false writes
+    /// them as functions of the context that read the parameter: the same model number for number, which a
+    /// PSA evaluates per draw (a test compares the two; a benchmark times them).
+    /// </param>
+    public static LifeCourseModel Build(UptakeMode uptake = UptakeMode.MeanEffect, bool levelShape = true)
     {
         var b = new LifeCourseModelBuilder("welfare-16");
         foreach (var s in States)
@@ -94,7 +99,28 @@ public static class Welfare16
             => b.Rate(from, to, (in ModelContext c) => Regular(c.Age, level, gradient, lo, hi) + (c.Age >= forcedFrom ? forced : 0));
         // A drawn level times an age shape that reads no parameter (the builder's level × shape form: a PSA computes the draws as vectors).
         void Drawn(string from, string to, ParameterRef level, double gradient, double lo, double hi)
-            => b.Rate(from, to, level, (in ModelContext c) => Regular(c.Age, 1.0, gradient, lo, hi));
+        {
+            if (levelShape)
+            {
+                b.Rate(from, to, level, (in ModelContext c) => Regular(c.Age, 1.0, gradient, lo, hi));
+            }
+            else
+            {
+                b.Rate(from, to, (in ModelContext c) => Regular(c.Age, c[level], gradient, lo, hi));
+            }
+        }
+
+        void DrawnFlow(string state, Account account, ParameterRef level)
+        {
+            if (levelShape)
+            {
+                b.StateFlow(state, account, level, One);
+            }
+            else
+            {
+                b.StateFlow(state, account, (in ModelContext c) => c[level]);
+            }
+        }
         void Forced(string from, string to, double forced, double forcedFrom)
             => b.Rate(from, to, (in ModelContext c) => c.Age >= forcedFrom ? forced : 0);
 
@@ -175,8 +201,11 @@ public static class Welfare16
         }
 
         b.StateFlow("CWH", mCw, 150_000).StateFlow("CWH", sCw, 50_000);
-        b.StateFlow("FC", mCw, cFc, One).StateFlow("FC", sCw, 150_000);
-        b.StateFlow("INST", mCw, 2_040_000).StateFlow("INST", sCw, cInst, One).StateFlow("INST", sHealth, 60_000);
+        DrawnFlow("FC", mCw, cFc);
+        b.StateFlow("FC", sCw, 150_000);
+        b.StateFlow("INST", mCw, 2_040_000);
+        DrawnFlow("INST", sCw, cInst);
+        b.StateFlow("INST", sHealth, 60_000);
         b.StateFlow("VGS", cEdu, 170_000);
         Benefit("HE", 45_000);
         b.StateFlow("HE", sEdu, 160_000);
@@ -189,7 +218,7 @@ public static class Welfare16
         Benefit("DIS", 240_000);
         b.StateFlow("DIS", sHealth, 60_000).StateFlow("DIS", mHealth, 20_000);
         b.StateFlow("SA", mSocTr, 140_000).StateFlow("SA", iSocTr, -140_000).StateFlow("SA", mSocRes, 45_000).StateFlow("SA", sHealth, 30_000);
-        b.StateFlow("PR", sJustice, cPr, One);
+        DrawnFlow("PR", sJustice, cPr);
         Benefit("RET", 280_000);
         b.StateFlow("RET", mHealth, (in ModelContext c) => c.Age >= 67 ? 15_000 * Math.Exp(0.12 * (c.Age - 67)) : 0);
         b.StateFlow("RET", sHealth, 40_000);
@@ -210,6 +239,12 @@ public static class Welfare16
                 // Up to 25 the earnings ramp from 300,000 to E25 (a function of the context, reading E25 only from 18 on);
                 // from 25 they are E25 times the factor: the builder's level × shape form. share·(factor·E25) and
                 // E25·(share·factor) round alike (factor is 1 or ½), so the split is the single function number for number.
+                if (!levelShape)
+                {
+                    b.StateFlow(state, account, (in ModelContext c) => share * (factor * Earnings(c.Age, c[e25])));
+                    continue;
+                }
+
                 b.StateFlow(state, account, (in ModelContext c) => c.Age < 25 ? share * (factor * (c.Age <= 18 ? 300_000 : Earnings(c.Age, c[e25]))) : 0);
                 b.StateFlow(state, account, e25, (in ModelContext c) => c.Age >= 25 ? share * factor : 0);
             }

@@ -244,6 +244,33 @@ public class Welfare16PsaTests
     /// mapping or a lost strategy effect, not a small change (the point-value tests above pin the
     /// model to 1e-9). The run is deterministic for its seed, so the test cannot flicker.
     /// </summary>
+    /// <summary>
+    /// The workload with its drawn rates and amounts as functions that read the parameters (as a user
+    /// might first write them) is the level × shape model number for number: the point totals, and a PSA's
+    /// every per-draw cost, outcome and figure, bit for bit.
+    /// </summary>
+    [TestCase(UptakeMode.MeanEffect)]
+    [TestCase(UptakeMode.Subcohorts)]
+    public void FunctionForm_IsTheLevelShapeModel_BitForBit(UptakeMode mode)
+    {
+        var functions = Welfare16.Build(mode, levelShape: false);
+        var scaled = Welfare16.Build(mode);
+        for (var s = 0; s < scaled.Strategies.Count; s++)
+        {
+            var a = CohortEngine.Run(functions, functions.Strategies[s]);
+            var b = CohortEngine.Run(scaled, scaled.Strategies[s]);
+            foreach (var p in Welfare16.Perspectives)
+            {
+                Assert.That(b.TotalCost(p), Is.EqualTo(a.TotalCost(p)), $"{scaled.Strategies[s].Name}, {p.Name}");
+            }
+        }
+
+        var options = new SocialInvestment.Uncertainty.PsaOptions { Draws = 40, Seed = 3, Perspectives = Welfare16.Perspectives, KeepDraws = true };
+        var expected = SocialInvestment.Uncertainty.ProbabilisticAnalysis.Run(Welfare16.Specification(functions), options);
+        var actual = SocialInvestment.Uncertainty.ProbabilisticAnalysis.Run(Welfare16.Specification(scaled), options);
+        SocialInvestment.Tests.Uncertainty.IncrementalPsaTests.AssertIdentical(expected, actual);
+    }
+
     [Test]
     public void CohortPsa_MeansWithinThreeCombinedStandardErrors()
     {
