@@ -11,8 +11,9 @@ namespace SocialInvestment.Benchmarks;
 
 /// <summary>
 /// The welfare-16 runners (benchmarks/yardsticks/welfare16.md §7 and §8) through the library's general
-/// path: <c>welfare16 cohort [--draws K] [--threads N] [--repeats R] [--seed S]</c> runs the cohort
-/// PSA (a draw = 19 parameters sampled and all 4 strategies run and appraised from 6 perspectives);
+/// path: <c>welfare16 cohort [--draws K] [--threads N] [--repeats R] [--seed S] [--functions]</c> runs the cohort
+/// PSA (a draw = 19 parameters sampled and all 4 strategies run and appraised from 6 perspectives;
+/// <c>--functions</c>: the workload with its drawn rates and amounts as functions, not level × shape);
 /// <c>welfare16 micro [--people N] [--threads N] [--repeats R] [--kernel auto|lanes|reference]</c> the microsimulation of the point
 /// model (N people × 80 cycles × 4 strategies, common random numbers). Each prints one JSON line
 /// in the fields of the C++ yardstick's lines (<c>rate_median</c> = draws/s or person-cycles/s).
@@ -24,7 +25,7 @@ public static class Welfare16Runner
     {
         if (args.Length < 1 || args[0] is not ("cohort" or "micro" or "parts"))
         {
-            Console.Error.WriteLine("usage: welfare16 {cohort|micro|parts} [--threads N] [--draws K | --people N] [--repeats R] [--seed S]");
+            Console.Error.WriteLine("usage: welfare16 {cohort|micro|parts} [--threads N] [--draws K | --people N] [--repeats R] [--seed S] [--functions]");
             return 2;
         }
 
@@ -42,7 +43,7 @@ public static class Welfare16Runner
         var threads = (int)RunnerArgs.Arg(args, "--threads", Environment.ProcessorCount);
         var repeats = (int)RunnerArgs.Arg(args, "--repeats", 3);
         var seed = (ulong)RunnerArgs.Arg(args, "--seed", 20261201);
-        var model = Welfare16.Build(UptakeMode.MeanEffect);
+        var model = Welfare16.Build(UptakeMode.MeanEffect, levelShape: !args.Contains("--functions"));
         var spec = Welfare16.Specification(model);
         var options = new PsaOptions { Draws = draws, Seed = seed, Threads = threads, Perspectives = Welfare16.Perspectives, KeepDraws = true };
 
@@ -83,7 +84,7 @@ public static class Welfare16Runner
     }
 
     /// <summary>
-    /// <c>welfare16 parts [--draws K] [--one]</c>: one thread, the cohort PSA's per-draw time split into
+    /// <c>welfare16 parts [--draws K] [--one] [--functions]</c>: one thread, the cohort PSA's per-draw time split into
     /// sampling, compiled-entry update, trace + ledger and appraisal (µs per draw, CPU-bound parts
     /// timed with the stopwatch around each), and how many compiled blocks a draw recomputes. The
     /// draws run in SIMD lanes as the PSA runs them (<c>--one</c>: one by one).
@@ -91,7 +92,7 @@ public static class Welfare16Runner
     private static int Parts(string[] args)
     {
         var draws = (int)RunnerArgs.Arg(args, "--draws", 4000);
-        var model = Welfare16.Build(UptakeMode.MeanEffect);
+        var model = Welfare16.Build(UptakeMode.MeanEffect, levelShape: !args.Contains("--functions"));
         var spec = Welfare16.Specification(model);
         var strategies = model.Strategies;
         var evaluator = CohortDrawEvaluator.Create(spec, strategies, 0, Welfare16.Perspectives)!;

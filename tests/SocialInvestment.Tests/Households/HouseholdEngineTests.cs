@@ -308,11 +308,19 @@ public class HouseholdEngineTests
             .Build();
         var run = HouseholdEngine.Prepare(definition, new HouseholdOptions { Threads = 1 });
         HouseholdEngine.RunRange(run, 0, 4_096);
+        // The process-wide count also sees what other threads allocate meanwhile (the runtime's, a previous
+        // test's); that only adds, so the least of three runs is the run's own allocation.
         long Allocated(long households)
         {
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            HouseholdEngine.RunRange(run, 0, households);
-            return GC.GetTotalAllocatedBytes(precise: true) - before;
+            var least = long.MaxValue;
+            for (var i = 0; i < 3; i++)
+            {
+                var before = GC.GetTotalAllocatedBytes(precise: true);
+                HouseholdEngine.RunRange(run, 0, households);
+                least = Math.Min(least, GC.GetTotalAllocatedBytes(precise: true) - before);
+            }
+
+            return least;
         }
 
         var small = Allocated(4_096);
