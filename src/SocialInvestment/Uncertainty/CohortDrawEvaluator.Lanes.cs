@@ -300,7 +300,6 @@ internal sealed partial class CohortDrawEvaluator
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
-        var all = W == 64 ? ulong.MaxValue : (1UL << W) - 1;
         var zero = TV.Create(0.0);
         ref var acc0 = ref MemoryMarshal.GetArrayDataReference(acc);
         ref var baseStart0 = ref MemoryMarshal.GetArrayDataReference(g0.Start);
@@ -341,7 +340,7 @@ internal sealed partial class CohortDrawEvaluator
                 }
 
                 var mx = TV.Load(ref Unsafe.Add(ref m0, x * W));
-                if (TV.Bits(TV.Equal(mx, zero)) == all)
+                if (TV.IsZero(mx))
                 {
                     continue;
                 }

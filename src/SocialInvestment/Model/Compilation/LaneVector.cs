@@ -87,6 +87,9 @@ internal interface ILaneVector<TSelf>
 
     /// <summary>Bit l set when lane l of the mask is true.</summary>
     static abstract ulong Bits(TSelf mask);
+
+    /// <summary>Every lane equals 0 (+0 or −0), as <c>Bits(Equal(a, 0))</c> with every bit set.</summary>
+    static abstract bool IsZero(TSelf a);
 }
 
 /// <summary><see cref="ILaneVector{TSelf}"/> on <see cref="Vector512{T}"/>.</summary>
@@ -154,6 +157,9 @@ internal readonly struct Lanes512 : ILaneVector<Lanes512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Bits(Lanes512 mask) => mask._v.ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsZero(Lanes512 a) => Vector512.EqualsAll(a._v, Vector512<double>.Zero);
 }
 
 /// <summary><see cref="ILaneVector{TSelf}"/> on <see cref="Vector{T}"/> (the hardware's preferred width).</summary>
@@ -218,6 +224,9 @@ internal readonly struct LanesN : ILaneVector<LanesN>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesN Select(LanesN mask, LanesN a, LanesN b) => new(Vector.ConditionalSelect(mask._v, a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsZero(LanesN a) => Vector.EqualsAll(a._v, Vector<double>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Bits(LanesN mask)
