@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -50,9 +51,10 @@ public static class ResultWorkbook
         using var stream = new MemoryStream();
         using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
         {
-            var workbookPart = document.AddWorkbookPart();
+            // Fixed relationship ids (the SDK would draw random ones), so the same results give the same bytes.
+            var workbookPart = document.AddNewPart<WorkbookPart>("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "rIdWorkbook");
             workbookPart.Workbook = new Workbook(new Sheets());
-            var styles = workbookPart.AddNewPart<WorkbookStylesPart>();
+            var styles = workbookPart.AddNewPart<WorkbookStylesPart>("rIdStyles");
             styles.Stylesheet = Stylesheet();
 
             var appraisal = new List<Cell[]>();
@@ -136,7 +138,30 @@ public static class ResultWorkbook
             workbookPart.Workbook.Save();
         }
 
-        return stream.ToArray();
+        return Repacked(stream.ToArray());
+    }
+
+    /// <summary>The time every part of the package is dated (a zip entry's modification time): 2000-01-01, so that a workbook's bytes depend on its content only.</summary>
+    private static readonly DateTimeOffset PartTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The package with the same parts in the same order, each dated <see cref="PartTime"/> instead of the time it was written.</summary>
+    private static byte[] Repacked(byte[] package)
+    {
+        using var input = new ZipArchive(new MemoryStream(package), ZipArchiveMode.Read);
+        using var output = new MemoryStream();
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var entry in input.Entries)
+            {
+                var copy = zip.CreateEntry(entry.FullName, CompressionLevel.Optimal);
+                copy.LastWriteTime = PartTime;
+                using var from = entry.Open();
+                using var to = copy.Open();
+                from.CopyTo(to);
+            }
+        }
+
+        return output.ToArray();
     }
 
     /// <summary>
@@ -157,7 +182,7 @@ public static class ResultWorkbook
 
     private static void AddSheet(WorkbookPart workbookPart, string name, string title, IReadOnlyList<string> headers, List<Cell[]> rows)
     {
-        var part = workbookPart.AddNewPart<WorksheetPart>();
+        var part = workbookPart.AddNewPart<WorksheetPart>("rIdSheet" + (workbookPart.WorksheetParts.Count() + 1).ToString(CultureInfo.InvariantCulture));
         var data = new SheetData();
         data.Append(Row(1, [Text(title, StyleBold)]));
         data.Append(Row(3, headers.Select(h => Text(h, StyleBold)).ToArray()));

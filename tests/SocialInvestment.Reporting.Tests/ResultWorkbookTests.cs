@@ -28,6 +28,26 @@ public class ResultWorkbookTests
         return double.Parse(c.CellValue!.Text, NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The same results give the same bytes: the package's relationship ids are fixed and its parts are
+    /// dated 2000-01-01, not at the time they were written (two workbooks made a second apart are equal byte
+    /// for byte), and the package still opens.
+    /// </summary>
+    [Test]
+    public void Create_IsByteIdenticalForTheSameResults()
+    {
+        var (_, appraisals) = YouthModel.Run();
+        var psa = YouthModel.Psa(draws: 20);
+        var first = ResultWorkbook.Create(appraisals, psa, priceYear: 2023);
+        Thread.Sleep(1100);
+        var second = ResultWorkbook.Create(appraisals, psa, priceYear: 2023);
+        Assert.That(second, Is.EqualTo(first).AsCollection);
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(first));
+        Assert.That(zip.Entries.Select(e => e.LastWriteTime.Year).Distinct(), Is.EqualTo(new[] { 2000 }));
+        using var doc = SpreadsheetDocument.Open(new MemoryStream(first), false);
+        Assert.That(doc.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Count(), Is.EqualTo(4));
+    }
+
     [Test]
     public void Create_ReadBack_AppraisalPayersAndPsaEqualTheResults()
     {
