@@ -112,6 +112,8 @@ public sealed class LifeCourseModelBuilder(string name = "model")
     /// <param name="to">State entered.</param>
     /// <param name="level">The parameter that scales the probability (unitless factor or the probability at the shape's reference point).</param>
     /// <param name="shape">The shape as a function of the context (age, time, time in state); the probability is <c>level · shape</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="level"/> is not a parameter handle (a negative index).</exception>
     public LifeCourseModelBuilder Probability(string from, string to, ParameterRef level, ModelFunction shape) => Probability(from, to, new LevelTimesShape(level, shape).Function);
 
     /// <summary>Adds a transition given as an annual rate; the rates of a row are converted together as competing risks.</summary>
@@ -144,6 +146,8 @@ public sealed class LifeCourseModelBuilder(string name = "model")
     /// <param name="to">State entered.</param>
     /// <param name="level">The parameter that scales the rate (per year where the shape is unitless).</param>
     /// <param name="shape">The shape as a function of the context (age, time, time in state); the rate is <c>level · shape</c>, per year.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="level"/> is not a parameter handle (a negative index).</exception>
     public LifeCourseModelBuilder Rate(string from, string to, ParameterRef level, ModelFunction shape) => Rate(from, to, new LevelTimesShape(level, shape).Function);
 
     /// <summary>Makes <paramref name="to"/> take the complement of the row's other probabilities.</summary>
@@ -189,6 +193,8 @@ public sealed class LifeCourseModelBuilder(string name = "model")
     /// <param name="account">The account.</param>
     /// <param name="level">The parameter that scales the amount (in the model's currency where the shape is unitless).</param>
     /// <param name="shape">The shape as a function of the context; the amount per person-cycle is <c>level · shape</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="level"/> is not a parameter handle (a negative index).</exception>
     public LifeCourseModelBuilder StateFlow(string state, Account account, ParameterRef level, ModelFunction shape) => StateFlow(state, account, new LevelTimesShape(level, shape).Function);
 
     /// <summary>Adds an amount per transition event.</summary>
