@@ -229,6 +229,22 @@ public sealed class LifeCourseModelBuilder(string name = "model")
     /// <param name="value">The value.</param>
     public LifeCourseModelBuilder StateOutcome(string state, Outcome outcome, double value) => StateOutcome(state, outcome, (in ModelContext _) => value);
 
+    /// <summary>
+    /// Adds an outcome value per person-cycle in a state that is an uncertain level times a shape:
+    /// <c>value(c) = c[level] · shape(c)</c>, for example a drawn utility weight times the cycle length
+    /// (QALYs per person-cycle), and exactly 0 where the shape is 0 (the level is not read there). The same
+    /// as <see cref="StateOutcome(string, Outcome, ModelFunction)"/> with that product, number for number (a
+    /// finite level); when <paramref name="shape"/> reads no parameter, a probabilistic analysis computes the
+    /// drawn values of a batch of draws as one vector multiplication instead of calling the function per draw.
+    /// </summary>
+    /// <param name="state">The state.</param>
+    /// <param name="outcome">The outcome.</param>
+    /// <param name="level">The parameter that scales the value (a utility weight, for example).</param>
+    /// <param name="shape">The shape as a function of the context; the value per person-cycle is <c>level · shape</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="level"/> is not a parameter handle (a negative index).</exception>
+    public LifeCourseModelBuilder StateOutcome(string state, Outcome outcome, ParameterRef level, ModelFunction shape) => StateOutcome(state, outcome, new LevelTimesShape(level, shape).Function);
+
     /// <summary>Adds an outcome value per transition event.</summary>
     /// <param name="from">State left, or null for any other state.</param>
     /// <param name="to">State entered.</param>

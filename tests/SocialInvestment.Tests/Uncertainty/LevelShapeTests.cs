@@ -12,11 +12,14 @@ namespace SocialInvestment.Tests.Uncertainty;
 /// its probability and occupancy-flow siblings): the model is the one written with the product as a
 /// function, number for number, on every path; a PSA computes the drawn entries as vectors (counted by
 /// the evaluator's block counts), bit-identical to draw-by-draw evaluation, and a draw failing a check
-/// fails as on the general path. Outcomes that read no parameter are taken once per point.
+/// fails as on the general path. A drawn utility written as level × shape is computed the same way;
+/// outcomes that read no parameter are taken once per point.
 /// </summary>
 public class LevelShapeTests
 {
     private static double AgeShape(in ModelContext c) => Math.Exp(0.03 * (c.Age - 30));
+
+    private static double UtilityShape(in ModelContext c) => 1 - (0.002 * (c.Age - 30));
 
     /// <summary>
     /// Three states with age-shaped rates, a probability and a flow whose levels are drawn, an intervention
@@ -31,6 +34,7 @@ public class LevelShapeTests
         var care = b.AddParameter("care", 12_000, "care cost in Sick, per person-cycle at 30");
         var hr = b.AddParameter("hr", 0.7);
         var gradient = b.AddParameter("gradient", 0.03);
+        var uWell = b.AddParameter("u_well", 0.9, "utility in Well at 30");
         b.AddState("Well").AddState("Sick").AddState("Dead", absorbing: true).AddPayers(RandomModels.Kommune).AddSectors(RandomModels.Services).AddOutcomes(Outcome.LifeYears, Outcome.Qaly);
         ModelFunction shape = form == 2 ? (in ModelContext c) => Math.Exp(c[gradient] * (c.Age - 30)) : AgeShape;
         if (form == 0)
@@ -38,17 +42,19 @@ public class LevelShapeTests
             b.Rate("Well", "Sick", (in ModelContext c) => c[sick] * AgeShape(in c));
             b.Probability("Sick", "Dead", (in ModelContext c) => c[death] * AgeShape(in c));
             b.StateFlow("Sick", RandomModels.KommuneCost, (in ModelContext c) => c[care] * AgeShape(in c));
+            b.StateOutcome("Well", Outcome.Qaly, (in ModelContext c) => c[uWell] * UtilityShape(in c));
         }
         else
         {
             b.Rate("Well", "Sick", sick, shape);
             b.Probability("Sick", "Dead", death, shape);
             b.StateFlow("Sick", RandomModels.KommuneCost, care, shape);
+            b.StateOutcome("Well", Outcome.Qaly, uWell, UtilityShape);
         }
 
         b.Rate("Well", "Dead", 0.005).Probability("Sick", "Well", 0.3).Remainder("Sick", "Sick");
         b.StateFlow("Well", RandomModels.KommuneCost, 500);
-        b.StateOutcome("Well", Outcome.Qaly, 0.9).StateOutcome("Sick", Outcome.Qaly, (in ModelContext c) => 0.6 - (0.001 * c.Age));
+        b.StateOutcome("Sick", Outcome.Qaly, (in ModelContext c) => 0.6 - (0.001 * c.Age));
         b.WithPopulation(Population.StartingIn(30, "Well"));
         var iv = Intervention.Create("prevention")
             .AffectTransition("Well", "Sick", EffectMeasure.HazardRatio, hr)
@@ -59,7 +65,8 @@ public class LevelShapeTests
             .With(sick, level ?? GammaDistribution.FromMeanAndStandardError(0.08, 0.02))
             .With(death, new BetaDistribution(4, 196))
             .With(care, GammaDistribution.FromMeanAndStandardError(12_000, 2_000))
-            .With(hr, LogNormalDistribution.FromMeanAndStandardError(0.7, 0.1));
+            .With(hr, LogNormalDistribution.FromMeanAndStandardError(0.7, 0.1))
+            .With(uWell, new BetaDistribution(90, 10));
         return (model, spec);
     }
 

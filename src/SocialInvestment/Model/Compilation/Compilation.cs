@@ -1384,7 +1384,10 @@ internal sealed class SubcohortCompiler
         {
             var o = c.OutcomesByState[b][i];
             var isFixed = ScaledForm.TryFixed(o.Value, in context, out var value) && double.IsFinite(value);
-            outcomes[i] = new LeanCellPlan.OutcomeValue(o.Value, o.Outcome, isFixed, isFixed ? value : 0);
+            var parameter = -1;
+            double sa = 0, sb = 0;
+            var scaled = !isFixed && ScaledForm.TryGet(o.Value, in context, out parameter, out sa, out sb);
+            outcomes[i] = new LeanCellPlan.OutcomeValue(o.Value, o.Outcome, isFixed, isFixed ? value : 0, scaled ? parameter : -1, sa, sb);
         }
 
         return new LeanCellPlan(t, x, [.. fixedFlows], [.. evaluated], [.. costs], outcomes);
@@ -1442,7 +1445,7 @@ internal sealed class SubcohortCompiler
             g[outcomeLane + o] = 0;
         }
 
-        foreach (var (f, o, isFixed, fixedValue) in p.Outcomes)
+        foreach (var (f, o, isFixed, fixedValue, _, _, _) in p.Outcomes)
         {
             var value = isFixed ? fixedValue : f(in ctx);
             if (!double.IsFinite(value))

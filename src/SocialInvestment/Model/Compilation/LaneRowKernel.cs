@@ -501,13 +501,22 @@ internal sealed class LaneRowKernel
             TV.Store(zero, ref Unsafe.Add(ref o0, (outcomeLane + o) * W));
         }
 
-        foreach (var (f, o, isFixed, fixedValue) in p.Outcomes)
+        foreach (var (f, o, isFixed, fixedValue, parameter, sa, sb) in p.Outcomes)
         {
             ref var oo = ref Unsafe.Add(ref o0, (outcomeLane + o) * W);
             if (isFixed)
             {
                 // It reads no parameter here: the same finite value in every lane.
                 TV.Store(TV.Load(ref oo) + TV.Create(fixedValue), ref oo);
+                continue;
+            }
+
+            if (parameter >= 0)
+            {
+                // Scaled form: (p · a) · b on the lanes' values of p, the function's own operations.
+                var scaledValue = (Gather<TV>(p.T, parameter) * TV.Create(sa)) * TV.Create(sb);
+                fail |= ~TV.Bits(TV.IsFinite(scaledValue));
+                TV.Store(TV.Load(ref oo) + scaledValue, ref oo);
                 continue;
             }
 

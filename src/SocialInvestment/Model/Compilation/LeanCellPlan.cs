@@ -44,7 +44,10 @@ internal sealed class LeanCellPlan
     /// <param name="Outcome">The outcome's index.</param>
     /// <param name="IsFixed">It reads no parameter at the point: <paramref name="Value"/> is its value in every draw.</param>
     /// <param name="Value">The value of a fixed outcome (finite).</param>
-    internal readonly record struct OutcomeValue(ModelFunction F, int Outcome, bool IsFixed, double Value);
+    /// <param name="Parameter">Where the value is of scaled form at the point (<see cref="IScaledModelFunction"/>), the parameter <c>p</c>: the value is <c>(p · A) · B</c>; else −1.</param>
+    /// <param name="A">The first factor of the scaled form.</param>
+    /// <param name="B">The second factor of the scaled form.</param>
+    internal readonly record struct OutcomeValue(ModelFunction F, int Outcome, bool IsFixed, double Value, int Parameter = -1, double A = 0, double B = 0);
 
     /// <summary>A flow evaluated per draw.</summary>
     /// <param name="Account">Its account index (a base-flow ledger cell).</param>
