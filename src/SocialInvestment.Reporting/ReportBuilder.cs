@@ -517,19 +517,24 @@ public sealed partial class ReportBuilder
         // and each range's ends): run the comparator once per point, not once per strategy. The
         // figures are those of Sensitivity.OneWayNpv (the same runs, the same appraisal); the runs are
         // independent, so they are made first, ReportOptions.Threads at once, and looked up after.
+        // The distinct points (a range's end may be the base value), each run once.
+        static string Key(ParameterValues p) => string.Join(',', Enumerable.Range(0, p.Count).Select(i => BitConverter.DoubleToInt64Bits(p[i]).ToString(CultureInfo.InvariantCulture)));
         var basePoint = spec.Model.BaseParameters;
-        var points = new List<ParameterValues> { basePoint };
-        foreach (var r in ranges)
+        var points = new List<ParameterValues>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Point(ParameterValues p)
         {
-            points.Add(basePoint.With(r.Parameter, r.Low));
-            points.Add(basePoint.With(r.Parameter, r.High));
+            if (index.TryAdd(Key(p), points.Count))
+            {
+                points.Add(p);
+            }
         }
 
-        static string Key(ParameterValues p) => string.Join(',', Enumerable.Range(0, p.Count).Select(i => BitConverter.DoubleToInt64Bits(p[i]).ToString(CultureInfo.InvariantCulture)));
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < points.Count; i++)
+        Point(basePoint);
+        foreach (var r in ranges)
         {
-            index.TryAdd(Key(points[i]), i);
+            Point(basePoint.With(r.Parameter, r.Low));
+            Point(basePoint.With(r.Parameter, r.High));
         }
 
         var strategies = psa.Strategies.Where((_, i) => i != psa.ComparatorIndex).ToList();

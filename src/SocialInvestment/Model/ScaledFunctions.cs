@@ -38,6 +38,13 @@ internal static class ScaledForm
         return false;
     }
 
+    /// <summary>The scaled form of <paramref name="f"/> at <paramref name="c"/> (<see cref="TryGet"/>), or parameter −1 and factors 0 where it has none.</summary>
+    public static (int Parameter, double A, double B) Of(ModelFunction? f, in ModelContext c)
+    {
+        TryGet(f, in c, out var parameter, out var a, out var b);
+        return (parameter, a, b);
+    }
+
     /// <summary>
     /// True with its value when <paramref name="f"/> reads no parameter at <paramref name="c"/>: a pure function then has
     /// that value at this point for every parameter set, so a PSA need not call it per draw.

@@ -606,29 +606,18 @@ internal sealed partial class CohortDrawEvaluator
             {
                 for (var k = 0; k < p.Rows[si].Length; k++)
                 {
-                    rowsGeneral += p.RowSource[si][k].Strategy < 0 && p.RowLean[si][k] is null ? 1 : 0;
-                    if (p.RowSource[si][k].Strategy < 0 && p.RowLean[si][k] is { } lean)
-                    {
-                        entriesScaled += lean.Entries.Count(e => e.Evaluate && e.Parameter >= 0);
-                    }
-                }
-
-                for (var k = 0; k < p.Cells[si].Length; k++)
-                {
-                    cellsGeneral += p.CellSource[si][k].Strategy < 0 && p.CellLean[si][k] is null ? 1 : 0;
-                    if (p.CellSource[si][k].Strategy < 0 && p.CellLean[si][k] is { } leanCell)
-                    {
-                        cellFlowsScaled += leanCell.Evaluated.Count(f => f.Parameter >= 0);
-                    }
-                }
-            }
-            for (var si = 0; si < p.Rows.Length; si++)
-            {
-                for (var k = 0; k < p.Rows[si].Length; k++)
-                {
                     if (p.RowSource[si][k].Strategy >= 0)
                     {
                         continue;
+                    }
+
+                    if (p.RowLean[si][k] is { } lean)
+                    {
+                        entriesScaled += lean.Entries.Count(e => e.Evaluate && e.Parameter >= 0);
+                    }
+                    else
+                    {
+                        rowsGeneral++;
                     }
 
                     if (p.RowEvaluate[si][k] == ulong.MaxValue)
@@ -647,7 +636,21 @@ internal sealed partial class CohortDrawEvaluator
             {
                 for (var k = 0; k < p.Cells[si].Length; k++)
                 {
-                    if (p.CellSource[si][k].Strategy < 0 && p.CellEvaluate[si][k] != ulong.MaxValue)
+                    if (p.CellSource[si][k].Strategy >= 0)
+                    {
+                        continue;
+                    }
+
+                    if (p.CellLean[si][k] is { } leanCell)
+                    {
+                        cellFlowsScaled += leanCell.Evaluated.Count(f => f.Parameter >= 0);
+                    }
+                    else
+                    {
+                        cellsGeneral++;
+                    }
+
+                    if (p.CellEvaluate[si][k] != ulong.MaxValue)
                     {
                         cellFlows += (k + 1 < p.CellCacheAt[si].Length ? p.CellCacheAt[si][k + 1] : p.CellCache[si].Length) - p.CellCacheAt[si][k];
                         cellFlowsEvaluated += System.Numerics.BitOperations.PopCount(p.CellEvaluate[si][k]);

@@ -980,10 +980,8 @@ internal sealed class SubcohortCompiler
             }
 
             var evaluated = (evaluate & (1UL << i)) != 0;
-            var scaleParameter = -1;
-            double scaleA = 0, scaleB = 0;
-            var scaled = evaluated && ScaledForm.TryGet(f, in context, out scaleParameter, out scaleA, out scaleB);
-            entries[i] = new LeanRowPlan.Entry(Array.IndexOf(slots, to), rate, evaluated, evaluated ? 0 : cached[i], f, [.. effects], scaled ? scaleParameter : -1, scaled ? scaleA : 0, scaled ? scaleB : 0);
+            var (parameter, sa, sb) = evaluated ? ScaledForm.Of(f, in context) : (-1, 0.0, 0.0);
+            entries[i] = new LeanRowPlan.Entry(Array.IndexOf(slots, to), rate, evaluated, evaluated ? 0 : cached[i], f, [.. effects], parameter, sa, sb);
         }
 
         var B = c.Space.BaseCount;
@@ -1346,8 +1344,8 @@ internal sealed class SubcohortCompiler
             }
 
             var f = c.Model.Flows[fi];
-            var scaled = ScaledForm.TryGet(f.Amount, in context, out var parameter, out var sa, out var sb);
-            evaluated.Add(new LeanCellPlan.Flow(account, f.Amount, c.PriceFactor[fi], f.RealGrowth != 0, f.RealGrowth != 0 ? Math.Pow(1 + f.RealGrowth, tau) : 1, scaled ? parameter : -1, sa, sb));
+            var (parameter, sa, sb) = ScaledForm.Of(f.Amount, in context);
+            evaluated.Add(new LeanCellPlan.Flow(account, f.Amount, c.PriceFactor[fi], f.RealGrowth != 0, f.RealGrowth != 0 ? Math.Pow(1 + f.RealGrowth, tau) : 1, parameter, sa, sb));
         }
 
         var costs = new List<LeanCellPlan.Cost>();
@@ -1384,10 +1382,8 @@ internal sealed class SubcohortCompiler
         {
             var o = c.OutcomesByState[b][i];
             var isFixed = ScaledForm.TryFixed(o.Value, in context, out var value) && double.IsFinite(value);
-            var parameter = -1;
-            double sa = 0, sb = 0;
-            var scaled = !isFixed && ScaledForm.TryGet(o.Value, in context, out parameter, out sa, out sb);
-            outcomes[i] = new LeanCellPlan.OutcomeValue(o.Value, o.Outcome, isFixed, isFixed ? value : 0, scaled ? parameter : -1, sa, sb);
+            var (parameter, sa, sb) = isFixed ? (-1, 0.0, 0.0) : ScaledForm.Of(o.Value, in context);
+            outcomes[i] = new LeanCellPlan.OutcomeValue(o.Value, o.Outcome, isFixed, isFixed ? value : 0, parameter, sa, sb);
         }
 
         return new LeanCellPlan(t, x, [.. fixedFlows], [.. evaluated], [.. costs], outcomes);

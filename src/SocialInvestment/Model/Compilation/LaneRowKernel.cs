@@ -175,8 +175,8 @@ internal sealed class LaneRowKernel
             TV v;
             if (e.Evaluate && e.Parameter >= 0)
             {
-                // Scaled form: (p · a) · b on the lanes' values of p, the function's own operations; its checks on vectors.
-                v = (Gather<TV>(r.T, e.Parameter) * TV.Create(e.A)) * TV.Create(e.B);
+                // Scaled form (Scaled): its checks on vectors.
+                v = Scaled<TV>(r.T, e.Parameter, e.A, e.B);
                 var bad = ~TV.Bits(TV.IsFinite(v)) | (e.IsRate ? TV.Bits(TV.LessThan(v, zero)) : TV.Bits(TV.LessThan(v, low)) | TV.Bits(TV.GreaterThan(v, high)));
                 fail |= bad;
             }
@@ -184,11 +184,7 @@ internal sealed class LaneRowKernel
             {
                 if (!contexts)
                 {
-                    for (var l = 0; l < W; l++)
-                    {
-                        _ctx[l] = lanes[l].LeanContext(r.T, r.X);
-                    }
-
+                    LaneContexts(r.T, r.X);
                     contexts = true;
                 }
 
@@ -405,7 +401,6 @@ internal sealed class LaneRowKernel
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
-        var lanes = _lanes;
         ref var o0 = ref MemoryMarshal.GetReference(output);
         ref var c0 = ref MemoryMarshal.GetArrayDataReference(coefByAccount);
         ref var v0 = ref MemoryMarshal.GetArrayDataReference(_values);
@@ -421,8 +416,8 @@ internal sealed class LaneRowKernel
             ref var coef = ref Unsafe.Add(ref c0, f.Account * v);
             if (f.Parameter >= 0)
             {
-                // Scaled form: (p · a) · b on the lanes' values of p, then the price and growth, as the scalar cell.
-                var amount = (Gather<TV>(p.T, f.Parameter) * TV.Create(f.A)) * TV.Create(f.B);
+                // Scaled form (Scaled), then the price and growth, as the scalar cell.
+                var amount = Scaled<TV>(p.T, f.Parameter, f.A, f.B);
                 fail |= ~TV.Bits(TV.IsFinite(amount));
                 amount *= TV.Create(f.Price);
                 if (f.HasGrowth)
@@ -513,8 +508,8 @@ internal sealed class LaneRowKernel
 
             if (parameter >= 0)
             {
-                // Scaled form: (p · a) · b on the lanes' values of p, the function's own operations.
-                var scaledValue = (Gather<TV>(p.T, parameter) * TV.Create(sa)) * TV.Create(sb);
+                // Scaled form (Scaled).
+                var scaledValue = Scaled<TV>(p.T, parameter, sa, sb);
                 fail |= ~TV.Bits(TV.IsFinite(scaledValue));
                 TV.Store(TV.Load(ref oo) + scaledValue, ref oo);
                 continue;
@@ -557,6 +552,15 @@ internal sealed class LaneRowKernel
             _ctx[l] = _lanes[l].LeanContext(t, x);
         }
     }
+
+    /// <summary>
+    /// A value of scaled form (<see cref="IScaledModelFunction"/>) in every lane: <c>(p · a) · b</c> on the lanes' values of
+    /// parameter <paramref name="p"/>, the model function's own operations in its order (so each lane is its value bit for bit).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TV Scaled<TV>(int t, int p, double a, double b)
+        where TV : struct, ILaneVector<TV>
+        => (Gather<TV>(t, p) * TV.Create(a)) * TV.Create(b);
 
     /// <summary>The lanes' values of parameter <paramref name="p"/> at cycle <paramref name="t"/> (<see cref="SubcohortCompiler.LeanParameter"/>), as one vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
