@@ -147,7 +147,8 @@ public class MicrosimLaneKernelTests
         });
     }
 
-    private static void AssertIdentical(MicrosimPartial x, MicrosimPartial y)
+    /// <summary>Two partials of the same range, arm by arm: people per sub-cohort, counts, histograms and every exact sum bit for bit.</summary>
+    internal static void AssertIdentical(MicrosimPartial x, MicrosimPartial y)
     {
         Assert.That(x.Arms, Has.Length.EqualTo(y.Arms.Length));
         Assert.Multiple(() =>
@@ -166,6 +167,7 @@ public class MicrosimLaneKernelTests
                 Assert.That(Units(a.DiffSum), Is.EqualTo(Units(b.DiffSum)), $"arm {k} paired sums");
                 Assert.That(Units(a.DiffSquares), Is.EqualTo(Units(b.DiffSquares)), $"arm {k} paired squares");
                 Assert.That(a.Counts.Sum(), Is.GreaterThan(0), "something was counted");
+                Assert.That(a.SubcohortPeople.Sum(), Is.EqualTo(x.People), "every person in a sub-cohort");
             }
         });
     }

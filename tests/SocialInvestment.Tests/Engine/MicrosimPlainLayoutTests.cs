@@ -34,31 +34,7 @@ public class MicrosimPlainLayoutTests
             Assert.That(plan.Arms[0].Sp, Is.EqualTo(perspectives == 0 ? 1 : 4), "values per person");
         }
 
-        AssertIdentical(MicrosimEngine.RunRange(compiled, options, 0, 5_555, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 0, 5_555, MicrosimKernel.Reference));
-        AssertIdentical(MicrosimEngine.RunRange(compiled, options, 6_300, 1_001, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 6_300, 1_001, MicrosimKernel.Reference));
+        MicrosimLaneKernelTests.AssertIdentical(MicrosimEngine.RunRange(compiled, options, 0, 5_555, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 0, 5_555, MicrosimKernel.Reference));
+        MicrosimLaneKernelTests.AssertIdentical(MicrosimEngine.RunRange(compiled, options, 6_300, 1_001, MicrosimKernel.Lanes), MicrosimEngine.RunRange(compiled, options, 6_300, 1_001, MicrosimKernel.Reference));
     }
-
-    private static void AssertIdentical(MicrosimPartial x, MicrosimPartial y)
-    {
-        Assert.That(x.Arms, Has.Length.EqualTo(y.Arms.Length));
-        Assert.Multiple(() =>
-        {
-            for (var k = 0; k < x.Arms.Length; k++)
-            {
-                var a = x.Arms[k];
-                var b = y.Arms[k];
-                Assert.That(a.SubcohortPeople, Is.EqualTo(b.SubcohortPeople), $"arm {k} sub-cohort people");
-                Assert.That(a.Counts, Is.EqualTo(b.Counts), $"arm {k} occupancy counts");
-                Assert.That(a.Transitions, Is.EqualTo(b.Transitions), $"arm {k} transition counts");
-                Assert.That(Units(a.Sum), Is.EqualTo(Units(b.Sum)), $"arm {k} sums");
-                Assert.That(Units(a.SumSquares), Is.EqualTo(Units(b.SumSquares)), $"arm {k} sums of squares");
-                Assert.That(Units(a.DiffSum), Is.EqualTo(Units(b.DiffSum)), $"arm {k} paired sums");
-                Assert.That(Units(a.DiffSquares), Is.EqualTo(Units(b.DiffSquares)), $"arm {k} paired squares");
-                Assert.That(a.Counts.Sum(), Is.GreaterThan(0), "something was counted");
-                Assert.That(a.SubcohortPeople.Sum(), Is.EqualTo(x.People), "every person in a sub-cohort");
-            }
-        });
-    }
-
-    private static string[] Units(ExactSum[] sums) => [.. sums.Select(s => s.Units.ToString(System.Globalization.CultureInfo.InvariantCulture))];
 }
