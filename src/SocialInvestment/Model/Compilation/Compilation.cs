@@ -1059,10 +1059,10 @@ internal sealed class SubcohortCompiler
 
             // RateConversion.ToProbability(total, dt) = −expm1(−total·dt), with the exponential computed once for the stay and the move.
             var exponent = -total * dt;
-            var stay = Math.Exp(exponent);
+            var stay = Numerics.Exp(exponent, out var expm1);
             if (total > 0)
             {
-                var scale = double.IsFinite(total) ? -Numerics.ExpM1(exponent, stay) / total : 0.0;
+                var scale = double.IsFinite(total) ? -expm1 / total : 0.0;
                 for (var j = 0; j < q.Length; j++)
                 {
                     q[j] *= scale;

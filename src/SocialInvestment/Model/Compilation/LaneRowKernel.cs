@@ -13,9 +13,9 @@ namespace SocialInvestment.Model;
 /// (scalar delegate calls); the effects (from a per-lane factor table, <see cref="SubcohortCompiler.LeanFactors"/>),
 /// the competing risks, the remainder, the effects on probabilities, the checks and the clamping run on
 /// vectors, with per lane the same IEEE operations in the same order as the scalar lean row, so each
-/// lane's row is that row bit for bit. The exponentials (<see cref="Math.Exp"/>,
-/// <see cref="Numerics.ExpM1(double, double)"/>) and the hazard- and odds-ratio conversions
-/// (<see cref="RateConversion"/>) are the scalar calls per lane. The row is written lane-major,
+/// lane's row is that row bit for bit. The competing risks' exponential is <see cref="LaneMath.Exp{TV}"/>
+/// on vectors (bit for bit the scalar row's <see cref="Numerics.Exp(double, out double)"/>); the hazard- and
+/// odds-ratio conversions (<see cref="RateConversion"/>) are the scalar calls per lane. The row is written lane-major,
 /// <c>output[i·W + lane]</c>, over a row layout given by the caller (each slot's position in it). A lane
 /// whose row fails a check is reported in the returned mask and its part of the output is unspecified:
 /// the caller computes it with the scalar path, which rejects it and falls back as before. Not thread-safe:
@@ -28,7 +28,6 @@ internal sealed class LaneRowKernel
     private readonly double[] _values;
     private readonly double[] _stay;
     private readonly double[] _scale;
-    private readonly double[] _log;
     private double[] _gathered = [];
     private int[] _gatheredAt = [];
     private int _bind;
@@ -55,7 +54,6 @@ internal sealed class LaneRowKernel
         _values = new double[w];
         _stay = new double[w];
         _scale = new double[w];
-        _log = new double[w];
     }
 
     /// <summary>True when <paramref name="w"/> lanes are one vector: <see cref="Vector512{T}"/> when accelerated, or <see cref="Vector{T}"/>.</summary>
@@ -232,19 +230,7 @@ internal sealed class LaneRowKernel
 
             // Per lane: stay = e^(−total·dt); scale = −expm1(−total·dt)/total (0 for an infinite total), applied where total > 0.
             var exponent = TV.Negate(total) * TV.Create(lanes[0].Dt);
-            TV.Store(exponent, ref MemoryMarshal.GetArrayDataReference(_stay));
-            for (var l = 0; l < W; l++)
-            {
-                // The exponential per lane, and the logarithm where Numerics.ExpM1(x, stay) takes one.
-                var stay = Math.Exp(_stay[l]);
-                _stay[l] = stay;
-                _log[l] = stay != 1.0 && stay - 1.0 != -1.0 && !double.IsInfinity(stay) ? Math.Log(stay) : 1.0;
-            }
-
-            // Numerics.ExpM1(x, u) on vectors: x at u = 1, −1 at u − 1 = −1, u at u = ∞, else (u − 1)·x/ln u; then scale.
-            var u = TV.Load(ref MemoryMarshal.GetArrayDataReference(_stay));
-            var um1 = u - one;
-            var expm1 = TV.Select(TV.Equal(u, one), exponent, TV.Select(TV.Equal(um1, TV.Negate(one)), TV.Negate(one), TV.Select(TV.Equal(u, TV.Create(double.PositiveInfinity)), u, um1 * exponent / TV.Load(ref MemoryMarshal.GetArrayDataReference(_log)))));
+            var u = LaneMath.Exp(exponent, out var expm1);
             var positive = TV.GreaterThan(total, zero);
             var scale = TV.Select(TV.And(positive, TV.IsFinite(total)), TV.Negate(expm1) / total, zero);
             for (var j = 0; j < n; j++)
@@ -255,7 +241,7 @@ internal sealed class LaneRowKernel
             }
 
             ref var qb = ref Unsafe.Add(ref q0, r.BalanceSlot * W);
-            TV.Store(TV.Load(ref qb) + TV.Load(ref MemoryMarshal.GetArrayDataReference(_stay)), ref qb);
+            TV.Store(TV.Load(ref qb) + u, ref qb);
         }
         else if (r.BalanceSlot >= 0)
         {

@@ -90,6 +90,58 @@ internal interface ILaneVector<TSelf>
 
     /// <summary>Every lane equals 0 (+0 or −0), as <c>Bits(Equal(a, 0))</c> with every bit set.</summary>
     static abstract bool IsZero(TSelf a);
+
+    /// <summary>Rounds to the nearest integer, ties to even (<see cref="Math.Round(double, MidpointRounding)"/> with <see cref="MidpointRounding.ToEven"/>).</summary>
+    static abstract TSelf RoundToEven(TSelf a);
+
+    /// <summary>
+    /// For integer-valued lanes <c>n</c> in [−1100, 1100]: <c>2^h</c> and <c>2^(n − h)</c> with <c>h = ⌊n/2⌋</c>
+    /// (an arithmetic shift), both normal doubles formed from their bits.
+    /// </summary>
+    static abstract void Pow2Halves(TSelf n, out TSelf s1, out TSelf s2);
+}
+
+/// <summary>Functions written once over <see cref="ILaneVector{TSelf}"/>, bit for bit their scalar forms in <see cref="Numerics"/>.</summary>
+internal static class LaneMath
+{
+    /// <summary>
+    /// <see cref="Numerics.Exp(double, out double)"/> per lane: the same operations in the same order (the
+    /// out-of-range lanes computed at 0 and then replaced by the scalar function's special values).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Exp<TV>(TV x, out TV expm1)
+        where TV : struct, ILaneVector<TV>
+    {
+        var zero = TV.Create(0.0);
+        var one = TV.Create(1.0);
+        var low = TV.LessThan(x, TV.Create(Numerics.ExpLowest));
+        var high = TV.GreaterThan(x, TV.Create(Numerics.ExpHighest));
+
+        // In range (false for NaN): x itself; elsewhere 0, replaced below.
+        var inRange = TV.And(TV.LessThanOrEqual(TV.Create(Numerics.ExpLowest), x), TV.LessThanOrEqual(x, TV.Create(Numerics.ExpHighest)));
+        var xr = TV.Select(inRange, x, zero);
+        var n = TV.RoundToEven(xr * TV.Create(Numerics.InvLn2));
+        var r = (xr - (n * TV.Create(Numerics.Ln2Hi))) - (n * TV.Create(Numerics.Ln2Lo));
+        var p = TV.Create(Numerics.ExpC13);
+        p = (p * r) + TV.Create(Numerics.ExpC12);
+        p = (p * r) + TV.Create(Numerics.ExpC11);
+        p = (p * r) + TV.Create(Numerics.ExpC10);
+        p = (p * r) + TV.Create(Numerics.ExpC9);
+        p = (p * r) + TV.Create(Numerics.ExpC8);
+        p = (p * r) + TV.Create(Numerics.ExpC7);
+        p = (p * r) + TV.Create(Numerics.ExpC6);
+        p = (p * r) + TV.Create(Numerics.ExpC5);
+        p = (p * r) + TV.Create(Numerics.ExpC4);
+        p = (p * r) + TV.Create(Numerics.ExpC3);
+        p = (p * r) + TV.Create(Numerics.ExpC2);
+        var e = r + ((r * r) * p);
+        TV.Pow2Halves(n, out var s1, out var s2);
+        var ex = ((one + e) * s1) * s2;
+        var em1 = TV.Select(TV.GreaterThan(n, TV.Create(60.0)), ex - one, ((e * s1) * s2) + ((s1 * s2) - one));
+        var infinity = TV.Create(double.PositiveInfinity);
+        expm1 = TV.Select(inRange, em1, TV.Select(low, TV.Create(-1.0), TV.Select(high, infinity, x)));
+        return TV.Select(inRange, ex, TV.Select(low, zero, TV.Select(high, infinity, x)));
+    }
 }
 
 /// <summary><see cref="ILaneVector{TSelf}"/> on <see cref="Vector512{T}"/>.</summary>
@@ -160,6 +212,19 @@ internal readonly struct Lanes512 : ILaneVector<Lanes512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsZero(Lanes512 a) => Vector512.EqualsAll(a._v, Vector512<double>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 RoundToEven(Lanes512 a) => new(Vector512.Round(a._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Pow2Halves(Lanes512 n, out Lanes512 s1, out Lanes512 s2)
+    {
+        var k = Vector512.ConvertToInt64(n._v);
+        var h = Vector512.ShiftRightArithmetic(k, 1);
+        var bias = Vector512.Create(1023L);
+        s1 = new(Vector512.ShiftLeft(h + bias, 52).AsDouble());
+        s2 = new(Vector512.ShiftLeft(k - h + bias, 52).AsDouble());
+    }
 }
 
 /// <summary><see cref="ILaneVector{TSelf}"/> on <see cref="Vector{T}"/> (the hardware's preferred width).</summary>
@@ -227,6 +292,19 @@ internal readonly struct LanesN : ILaneVector<LanesN>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsZero(LanesN a) => Vector.EqualsAll(a._v, Vector<double>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN RoundToEven(LanesN a) => new(Vector.Round(a._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Pow2Halves(LanesN n, out LanesN s1, out LanesN s2)
+    {
+        var k = Vector.ConvertToInt64(n._v);
+        var h = Vector.ShiftRightArithmetic(k, 1);
+        var bias = new Vector<long>(1023L);
+        s1 = new(Vector.AsVectorDouble(Vector.ShiftLeft(h + bias, 52)));
+        s2 = new(Vector.AsVectorDouble(Vector.ShiftLeft(k - h + bias, 52)));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Bits(LanesN mask)

@@ -343,11 +343,11 @@ internal sealed class TransitionRowKernel
             total += q[j];
         }
 
-        var stay = Math.Exp(-total * dt);
+        var stay = Numerics.Exp(-total * dt, out var expm1);
         if (total > 0)
         {
             // An overflowing total leaves a row of zeros, which the sum check then rejects.
-            var scale = double.IsFinite(total) ? RateConversion.ToProbability(total, dt) / total : 0.0;
+            var scale = double.IsFinite(total) ? -expm1 / total : 0.0;
             for (var j = 0; j < q.Length; j++)
             {
                 q[j] *= scale;
