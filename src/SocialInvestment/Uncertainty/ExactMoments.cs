@@ -63,10 +63,13 @@ internal sealed partial class ExactAccumulator
         // x = mantissa · 2^(exponent − 1) units of 2^−1074.
         var position = exponent - 1;
         var i = position >> 5;
-        var v = (UInt128)mantissa << (position & 31);
-        var l0 = (long)(uint)v;
-        var l1 = (long)(uint)(v >> 32);
-        var l2 = (long)(uint)(v >> 64);
+        // The 32-bit limbs of mantissa·2^s (s < 32, at most 85 bits): the low two from the 64-bit shift (only
+        // bits from 64 up are lost there), the third from the bits shifted out.
+        var s = position & 31;
+        var low = mantissa << s;
+        var l0 = (long)(uint)low;
+        var l1 = (long)(low >> 32);
+        var l2 = s == 0 ? 0L : (long)(mantissa >> (64 - s));
         if (bits < 0)
         {
             _limb[i] -= l0;
