@@ -53,6 +53,15 @@ internal sealed partial class CohortDrawEvaluator
         /// <summary>The number of aliased rows (for the benchmark's block counts).</summary>
         public required int RowAliases { get; init; }
 
+        /// <summary>Per strategy, sub-cohort and dependent cell: it reads the slot of an earlier cell of its block with the same inputs (<see cref="CellKey"/>), not computed itself.</summary>
+        public required bool[][][] CellAlias { get; init; }
+
+        /// <summary>Per strategy, sub-cohort and dependent cell: an aliased cell reads its slot.</summary>
+        public required bool[][][] CellShared { get; init; }
+
+        /// <summary>The number of aliased cells.</summary>
+        public required int CellAliases { get; init; }
+
         /// <summary>Structural non-zeros per cycle.</summary>
         public int Nnz => Start[^1];
     }
@@ -87,8 +96,9 @@ internal sealed partial class CohortDrawEvaluator
         // One flat store for every strategy's and sub-cohort's dependent rows, in (strategy, sub-cohort) order;
         // a row copied from an earlier block reads that block's lanes (same values), so it has no storage of its own.
         // Within a block, a lean row whose inputs are those of an earlier row of the block (the same state, no
-        // entry evaluated per draw, the same cached values bit for bit, effects and factors: RowKey) has the same
-        // lanes bit for bit, so it reads that row's lanes too (RowAlias; its source is RowShared).
+        // entry evaluated by its function per draw, the same cached values and scaled forms bit for bit, effects
+        // and factors: RowKey) has the same lanes bit for bit, so it reads that row's lanes too (RowAlias; its
+        // source is RowShared).
         var rowOffset = new int[_plans.Length][][];
         var rowAlias = new bool[_plans.Length][][];
         var rowShared = new bool[_plans.Length][][];
@@ -142,23 +152,46 @@ internal sealed partial class CohortDrawEvaluator
             }
         }
 
-        // Likewise one flat store of the dependent cells, a copied cell reading its source's slot.
+        // Likewise one flat store of the dependent cells, a copied cell reading its source's slot, and a lean cell
+        // whose inputs are those of an earlier cell of its block (CellKey: the same flows, costs and outcomes, a
+        // drawn amount of scaled form with the same factors) reading that cell's slot (CellAlias; CellShared).
         var cellSlot = new int[_plans.Length][][];
+        var cellAlias = new bool[_plans.Length][][];
+        var cellShared = new bool[_plans.Length][][];
         var cellTotal = 0;
+        var cellAliases = 0;
         for (var s = 0; s < _plans.Length; s++)
         {
             var p = _plans[s];
             cellSlot[s] = new int[p.Cells.Length][];
+            cellAlias[s] = new bool[p.Cells.Length][];
+            cellShared[s] = new bool[p.Cells.Length][];
             for (var si = 0; si < p.Cells.Length; si++)
             {
                 var slots = cellSlot[s][si] = new int[(T + 1) * N];
                 Array.Fill(slots, -1);
                 var cells = p.Cells[si];
+                var alias = cellAlias[s][si] = new bool[cells.Length];
+                var shared = cellShared[s][si] = new bool[cells.Length];
+                var seen = new Dictionary<string, int>();
                 for (var k = 0; k < cells.Length; k++)
                 {
                     var src = p.CellSource[si][k];
-                    if (src.Strategy < 0)
+                    var key = src.Strategy < 0 ? CellKey(p.CellLean[si][k]) : null;
+                    if (key is not null && seen.TryGetValue(key, out var earlier))
                     {
+                        slots[cells[k]] = slots[cells[earlier]];
+                        alias[k] = true;
+                        shared[earlier] = true;
+                        cellAliases++;
+                    }
+                    else if (src.Strategy < 0)
+                    {
+                        if (key is not null)
+                        {
+                            seen.TryAdd(key, k);
+                        }
+
                         slots[cells[k]] = cellTotal++;
                     }
                     else if (Earlier(src, s, si) && cellSlot[src.Strategy][src.Subcohort][cells[k]] >= 0)
@@ -181,16 +214,19 @@ internal sealed partial class CohortDrawEvaluator
             RowAlias = rowAlias,
             RowShared = rowShared,
             RowAliases = aliases,
+            CellAlias = cellAlias,
+            CellShared = cellShared,
+            CellAliases = cellAliases,
         };
     }
 
     /// <summary>
-    /// What the lane row kernel reads of a lean row that evaluates no entry per draw, as a string (rows of one
-    /// block with the same key, and the same factor table, have the same lanes bit for bit): the state (its
+    /// What the lane row kernel reads of a lean row whose entries are cached or of scaled form, as a string (rows
+    /// of one block with the same key, and the same factor table, have the same lanes bit for bit): the state (its
     /// union row), the kind of row, the balance slots, the destinations, per entry its slot, kind, cached value
-    /// (bits) and effects' factors, and per effect on probabilities its intervention, slot, measure, balance
-    /// and factor. Null for a row the kernel does not compute on its own (no lean plan, an entry evaluated per
-    /// draw, or a destination outside the union row).
+    /// or scaled form's parameter and factors (bits) and effects' factors, and per effect on probabilities its
+    /// intervention, slot, measure, balance and factor. Null for a row the kernel does not compute on its own (no
+    /// lean plan, an entry evaluated per draw by its function, or a destination outside the union row).
     /// </summary>
     private static string? RowKey(LeanRowPlan? r, int[] start, int[] index)
     {
@@ -213,12 +249,20 @@ internal sealed partial class CohortDrawEvaluator
 
         foreach (var e in r.Entries)
         {
-            if (e.Evaluate)
+            if (e.Evaluate && e.Parameter < 0)
             {
                 return null;
             }
 
-            key.Append(CultureInfo.InvariantCulture, $"|{e.Slot},{e.IsRate},{BitConverter.DoubleToInt64Bits(e.Cached)}:");
+            // A scaled entry's lanes are (p·A)·B on the batch's values of p, the same at every cycle of a bind.
+            if (e.Evaluate)
+            {
+                key.Append(CultureInfo.InvariantCulture, $"|{e.Slot},{e.IsRate},s{e.Parameter},{BitConverter.DoubleToInt64Bits(e.A)},{BitConverter.DoubleToInt64Bits(e.B)}:");
+            }
+            else
+            {
+                key.Append(CultureInfo.InvariantCulture, $"|{e.Slot},{e.IsRate},{BitConverter.DoubleToInt64Bits(e.Cached)}:");
+            }
             foreach (var fx in e.Effects)
             {
                 key.Append(CultureInfo.InvariantCulture, $"{fx.Factor},");
@@ -228,6 +272,63 @@ internal sealed partial class CohortDrawEvaluator
         foreach (var pe in r.ProbabilityEffects)
         {
             key.Append(CultureInfo.InvariantCulture, $"|{pe.Active},{pe.Slot},{(int)pe.Measure},{(int)pe.Balance},{pe.Factor}");
+        }
+
+        return key.ToString();
+    }
+
+    /// <summary>
+    /// What the lane cell kernel reads of a lean cell that calls no function per draw, as a string (cells of one
+    /// block with the same key have the same lanes bit for bit: a scaled amount's parameter has the same value at
+    /// every cycle of a bind, an intervention cost's weight is the bind's): the fixed flows (account, value bits),
+    /// per evaluated flow its account, price, growth and scaled form's parameter and factors, per cost its
+    /// intervention, amount, share and account, and per outcome its index and fixed value or scaled form. Null for
+    /// a cell without a lean plan or with a flow or outcome evaluated by its function.
+    /// </summary>
+    private static string? CellKey(LeanCellPlan? c)
+    {
+        if (c is null)
+        {
+            return null;
+        }
+
+        var key = new System.Text.StringBuilder();
+        foreach (var (account, value) in c.Fixed)
+        {
+            key.Append(CultureInfo.InvariantCulture, $"{account}:{BitConverter.DoubleToInt64Bits(value)},");
+        }
+
+        foreach (var f in c.Evaluated)
+        {
+            if (f.Parameter < 0)
+            {
+                return null;
+            }
+
+            key.Append(CultureInfo.InvariantCulture, $"|{f.Account},{BitConverter.DoubleToInt64Bits(f.Price)},{f.HasGrowth},{BitConverter.DoubleToInt64Bits(f.Growth)},s{f.Parameter},{BitConverter.DoubleToInt64Bits(f.A)},{BitConverter.DoubleToInt64Bits(f.B)}");
+        }
+
+        foreach (var cost in c.Costs)
+        {
+            var q = cost.Amount;
+            key.Append(CultureInfo.InvariantCulture, $"|c{cost.Active},{q.IsParameter},{(q.IsParameter ? q.ParameterIndex : -1)},{BitConverter.DoubleToInt64Bits(q.Coefficient)},{BitConverter.DoubleToInt64Bits(cost.Share)},{cost.Account}");
+        }
+
+        foreach (var o in c.Outcomes)
+        {
+            if (!o.IsFixed && o.Parameter < 0)
+            {
+                return null;
+            }
+
+            if (o.IsFixed)
+            {
+                key.Append(CultureInfo.InvariantCulture, $"|o{o.Outcome},{BitConverter.DoubleToInt64Bits(o.Value)}");
+            }
+            else
+            {
+                key.Append(CultureInfo.InvariantCulture, $"|o{o.Outcome},s{o.Parameter},{BitConverter.DoubleToInt64Bits(o.A)},{BitConverter.DoubleToInt64Bits(o.B)}");
+            }
         }
 
         return key.ToString();
@@ -947,15 +1048,17 @@ internal sealed partial class CohortDrawEvaluator
                 var cellCacheAt = plan.CellCacheAt[si];
                 var cellCache = plan.CellCache[si];
                 var cellSlot = lanes.CellSlot[s][si];
+                var cellAlias = lanes.CellAlias[s][si];
+                var cellShared = lanes.CellShared[s][si];
                 var gl = _gl!;
                 var g = _gScratch!;
                 for (var k = 0; k < cells.Length; k++)
                 {
                     var tx = cells[k];
                     var src = cellSource[k];
-                    if (src.Strategy >= 0)
+                    if (src.Strategy >= 0 || cellAlias[k])
                     {
-                        // The same cell in an earlier block, already computed for every lane: read from its slot.
+                        // The same cell in an earlier block, or a cell of this block with the same inputs, already computed for every lane: read from its slot.
                         continue;
                     }
 
@@ -972,6 +1075,12 @@ internal sealed partial class CohortDrawEvaluator
                         if (scalar == 0)
                         {
                             continue;
+                        }
+
+                        if (cellShared[k])
+                        {
+                            // A lane fails in a cell that other cells read: the batch goes draw by draw instead, exactly as before.
+                            return false;
                         }
                     }
 

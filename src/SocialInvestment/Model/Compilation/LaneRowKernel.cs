@@ -527,7 +527,8 @@ internal sealed class LaneRowKernel
             TV.Store(TV.Load(ref oo) + TV.Load(ref v0), ref oo);
         }
 
-        return fail;
+        // Only the lanes' bits (the complements of the vector masks set the others).
+        return fail & (W == 64 ? ulong.MaxValue : (1UL << W) - 1);
     }
 
     /// <summary>Each lane's context at (<paramref name="t"/>, <paramref name="x"/>) into <see cref="_ctx"/>.</summary>
