@@ -341,7 +341,7 @@ internal sealed partial class CohortDrawEvaluator
     /// occupancy of 0 adds exact zeros where <see cref="Propagate"/> skips.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, BaseCells p0, BaseCells g0, double[] gl, int[] cellSlot, bool[] inert, double[] mBuffer, double[] nextBuffer, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, PullRows p0, BaseCells g0, double[] gl, int[] cellSlot, bool[] inert, double[] mBuffer, double[] nextBuffer, double[] acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -354,7 +354,7 @@ internal sealed partial class CohortDrawEvaluator
         var index = lanes.Index;
         var w = c.StateWeights;
         var r = c.PreviousWeights;
-        if (initial.Length < N * W || rowOffset.Length < T * N || p0.Start.Length < (T * N) + 1 || p0.At.Length != p0.Value.Length || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
+        if (initial.Length < N * W || rowOffset.Length < T * N || p0.Start.Length < (T * N) + 1 || p0.At.Length != p0.Value.Length || p0.From.Length != p0.Value.Length || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
             || start.Length != N + 1 || rows.Length < lanes.RowTotal || gl.Length < lanes.CellTotal * J * W || upfront.Length < 2 * A * W || inert.Length != N)
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
@@ -397,7 +397,7 @@ internal sealed partial class CohortDrawEvaluator
     /// buffers of the trace. Per lane the operations of <see cref="Propagate"/> in its order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TraceLanes<TV>(int T, int N, int J, double[] w, double[]? r, int[] start, int[] index, double[] m, double[] next, double[] rows, int[] rowOffset, BaseCells p0, BaseCells g0, double[] gl, int[] cellSlot, bool[] inert, double[] acc)
+    private static void TraceLanes<TV>(int T, int N, int J, double[] w, double[]? r, int[] start, int[] index, double[] m, double[] next, double[] rows, int[] rowOffset, PullRows p0, BaseCells g0, double[] gl, int[] cellSlot, bool[] inert, double[] acc)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
@@ -408,12 +408,6 @@ internal sealed partial class CohortDrawEvaluator
         ref var baseValue0 = ref MemoryMarshal.GetArrayDataReference(g0.Value);
         ref var gl0 = ref MemoryMarshal.GetArrayDataReference(gl);
         ref var pl0 = ref MemoryMarshal.GetArrayDataReference(rows);
-        ref var rowStart0 = ref MemoryMarshal.GetArrayDataReference(p0.Start);
-        ref var rowAt0 = ref MemoryMarshal.GetArrayDataReference(p0.At);
-        ref var rowValue0 = ref MemoryMarshal.GetArrayDataReference(p0.Value);
-        ref var i0 = ref MemoryMarshal.GetArrayDataReference(index);
-        ref var start0 = ref MemoryMarshal.GetArrayDataReference(start);
-        ref var offset0 = ref MemoryMarshal.GetArrayDataReference(rowOffset);
         ref var slot0 = ref MemoryMarshal.GetArrayDataReference(cellSlot);
         for (var t = 0; t <= T; t++)
         {
@@ -424,15 +418,8 @@ internal sealed partial class CohortDrawEvaluator
             ref var m0 = ref MemoryMarshal.GetArrayDataReference(m);
             ref var accT = ref Unsafe.Add(ref acc0, t * J * W);
             ref var n0 = ref MemoryMarshal.GetArrayDataReference(next);
-            if (step)
-            {
-                Array.Clear(next, 0, N * W);
-            }
-
-            // One pass over the states: the ledger of the point (the end half of cycle t − 1 in its row, then
-            // point t), then m·P over the union of the structural non-zeros (a dependent row's own lanes,
-            // otherwise the base row broadcast). Per ledger channel and per destination the additions are in
-            // state order, as in two separate passes.
+            // The ledger of the point: per state the end half of cycle t − 1 in its row, then point t (per ledger
+            // channel the additions in state order, as in Propagate); then the step m·P in pull order (PullStep).
             for (var x = 0; x < N; x++)
             {
                 if (inert[x])
@@ -459,34 +446,6 @@ internal sealed partial class CohortDrawEvaluator
                     Accumulate(ref accT, TV.Create(wt) * mx, ref gl0, Unsafe.Add(ref slot0, at), ref baseStart0, ref baseAt0, ref baseValue0, at, J);
                 }
 
-                if (!step)
-                {
-                    continue;
-                }
-
-                int k = Unsafe.Add(ref start0, x), end = Unsafe.Add(ref start0, x + 1);
-                var offset = Unsafe.Add(ref offset0, (t * N) + x);
-                if (offset >= 0)
-                {
-                    ref var row = ref Unsafe.Add(ref pl0, offset);
-                    for (; k < end; k++)
-                    {
-                        ref var ny = ref Unsafe.Add(ref n0, Unsafe.Add(ref i0, k) * W);
-                        TV.Store(TV.Load(ref ny) + (mx * TV.Load(ref row)), ref ny);
-                        row = ref Unsafe.Add(ref row, W);
-                    }
-                }
-                else
-                {
-                    // The base row broadcast, its non-zero entries only (BaseRows: the occupancy is finite and
-                    // non-negative and the next occupancy never −0, so an exact 0 adds nothing), ascending.
-                    var tx = (t * N) + x;
-                    for (int b = Unsafe.Add(ref rowStart0, tx), bend = Unsafe.Add(ref rowStart0, tx + 1); b < bend; b++)
-                    {
-                        ref var ny = ref Unsafe.Add(ref n0, Unsafe.Add(ref rowAt0, b));
-                        TV.Store(TV.Load(ref ny) + (mx * TV.Create(Unsafe.Add(ref rowValue0, b))), ref ny);
-                    }
-                }
             }
 
             if (!step)
@@ -494,7 +453,37 @@ internal sealed partial class CohortDrawEvaluator
                 break;
             }
 
+            PullStep<TV>(N, ref m0, ref n0, ref pl0, p0, t * N);
             (m, next) = (next, m);
+        }
+    }
+
+    /// <summary>
+    /// The trace's step at row <paramref name="row"/> (<c>t·N</c>) in pull order (<see cref="PullRows"/>): each
+    /// destination summed in a register over its entries, sources ascending, and stored once. Not inlined, so that
+    /// the trace loop keeps its vector operations inline within the JIT's budget.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void PullStep<TV>(int N, ref double m0, ref double n0, ref double pl0, PullRows p0, int row)
+        where TV : struct, ILaneVector<TV>
+    {
+        var W = TV.Count;
+        ref var start0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(p0.Start), row);
+        ref var from0 = ref MemoryMarshal.GetArrayDataReference(p0.From);
+        ref var at0 = ref MemoryMarshal.GetArrayDataReference(p0.At);
+        ref var value0 = ref MemoryMarshal.GetArrayDataReference(p0.Value);
+        var zero = TV.Create(0.0);
+        for (var y = 0; y < N; y++)
+        {
+            var sum = zero;
+            for (int b = Unsafe.Add(ref start0, y), end = Unsafe.Add(ref start0, y + 1); b < end; b++)
+            {
+                var mx = TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b)));
+                var at = Unsafe.Add(ref at0, b);
+                sum += mx * (at >= 0 ? TV.Load(ref Unsafe.Add(ref pl0, at)) : TV.Create(Unsafe.Add(ref value0, b)));
+            }
+
+            TV.Store(sum, ref Unsafe.Add(ref n0, y * W));
         }
     }
 
@@ -538,12 +527,18 @@ internal sealed partial class CohortDrawEvaluator
     private sealed record BaseCells(int[] Start, int[] At, double[] Value);
 
     /// <summary>
-    /// Per strategy and sub-cohort, the non-zero entries of the base rows no drawn parameter reaches, into the
-    /// states the trace keeps (<see cref="BuildInert"/>), in the layout of <see cref="BaseCells"/> (per row <c>t·N + x</c>: the destination's offset in a lane-major
-    /// occupancy, <c>y·W</c>, and the probability, ascending by destination); a dependent row has none.
-    /// Null when draws go one by one.
+    /// The trace's step <c>n = m·P</c> of one sub-cohort in pull order: per cycle t and destination y, from
+    /// <see cref="Start"/>[t·N + y] to <see cref="Start"/>[t·N + y + 1], the entries into y from the kept states in
+    /// ascending source order, each the source's offset in the lane-major occupancy (<see cref="From"/>, <c>x·W</c>)
+    /// and its probability: the lanes' own at <see cref="At"/> (≥ 0, an offset in the lane rows) or, for a base row
+    /// no drawn parameter reaches, <see cref="Value"/> broadcast (its non-zero entries only). Each destination is
+    /// summed in a register and stored once (<see cref="PullStep"/>), per lane with the additions of the push order
+    /// (<see cref="Propagate"/>: sources ascending, from 0) in the same order, so bit for bit.
     /// </summary>
-    private BaseCells[][]? BuildBaseRows()
+    private sealed record PullRows(int[] Start, int[] From, int[] At, double[] Value);
+
+    /// <summary>Per strategy and sub-cohort, its <see cref="PullRows"/>; null when draws go one by one.</summary>
+    private PullRows[][]? BuildPullRows()
     {
         if (_lanes is not { } lanes)
         {
@@ -551,41 +546,58 @@ internal sealed partial class CohortDrawEvaluator
         }
 
         var W = lanes.W;
-        var result = new BaseCells[_plans.Length][];
+        var result = new PullRows[_plans.Length][];
         for (var s = 0; s < _plans.Length; s++)
         {
             var b = _plans[s].Base;
             int T = b.Cycles, N = b.ExpandedStateCount;
-            result[s] = new BaseCells[b.Subcohorts.Length];
+            result[s] = new PullRows[b.Subcohorts.Length];
             for (var si = 0; si < b.Subcohorts.Length; si++)
             {
                 var P = b.Subcohorts[si].P;
                 var offsets = lanes.RowOffset[s][si];
                 var inert = _inert![s][si];
                 var start = new int[(T * N) + 1];
+                var from = new List<int>();
                 var at = new List<int>();
                 var value = new List<double>();
-                for (var tx = 0; tx < T * N; tx++)
+                for (var t = 0; t < T; t++)
                 {
-                    if (offsets[tx] < 0)
+                    for (var y = 0; y < N; y++)
                     {
-                        var x = tx % N;
-                        for (var k = lanes.Start[x]; k < lanes.Start[x + 1]; k++)
+                        for (var x = 0; x < N && !inert[y]; x++)
                         {
-                            var y = lanes.Index[k];
-                            var v = P[(tx * N) + y];
-                            if (v != 0 && !inert[y])
+                            var tx = (t * N) + x;
+                            var k = Array.IndexOf(lanes.Index, y, lanes.Start[x], lanes.Start[x + 1] - lanes.Start[x]);
+                            if (inert[x] || k < 0)
                             {
-                                at.Add(y * W);
+                                continue;
+                            }
+
+                            if (offsets[tx] >= 0)
+                            {
+                                from.Add(x * W);
+                                at.Add(offsets[tx] + ((k - lanes.Start[x]) * W));
+                                value.Add(0);
+                            }
+                            else if (P[(tx * N) + y] is var v && v != 0)
+                            {
+                                from.Add(x * W);
+                                at.Add(-1);
                                 value.Add(v);
                             }
                         }
-                    }
 
-                    start[tx + 1] = at.Count;
+                        start[(t * N) + y + 1] = from.Count;
+                    }
                 }
 
-                result[s][si] = new BaseCells(start, [.. at], [.. value]);
+                if (from.Any(f => f < 0 || f + W > N * W) || at.Any(a => a + W > lanes.RowTotal))
+                {
+                    throw new InvalidOperationException("The trace's pull order reaches outside the occupancy or the lane rows.");
+                }
+
+                result[s][si] = new PullRows(start, [.. from], [.. at], [.. value]);
             }
         }
 
@@ -767,7 +779,7 @@ internal sealed partial class CohortDrawEvaluator
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, lanes.RowOffset[s][si], e._baseRows![s][si], e._baseCells![s][si], _gl!, lanes.CellSlot[s][si], e._inert![s][si], _mL!, _nextL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, lanes.RowOffset[s][si], e._pullRows![s][si], e._baseCells![s][si], _gl!, lanes.CellSlot[s][si], e._inert![s][si], _mL!, _nextL!, acc);
                 }
 
                 if (Timed)

@@ -79,7 +79,7 @@ internal sealed partial class CohortDrawEvaluator
         _lanes = BuildLanes();
         _baseCells = BuildBaseCells();
         _inert = BuildInert();
-        _baseRows = BuildBaseRows();
+        _pullRows = BuildPullRows();
         _cellFixed = [.. plans.Select(p => p.CellLean.Select(cells => cells.Select(FixedProjection).ToArray()).ToArray())];
     }
 
@@ -89,8 +89,8 @@ internal sealed partial class CohortDrawEvaluator
     /// <summary>Per strategy and sub-cohort, the expanded states the lanes' trace leaves out (<see cref="BuildInert"/>).</summary>
     private readonly bool[][][]? _inert;
 
-    /// <summary>Per strategy and sub-cohort, the non-zero entries of the base rows the lanes broadcast (<see cref="BuildBaseRows"/>).</summary>
-    private readonly BaseCells[][]? _baseRows;
+    /// <summary>Per strategy and sub-cohort, the trace's step in pull order (<see cref="BuildPullRows"/>).</summary>
+    private readonly PullRows[][]? _pullRows;
 
     /// <summary>Per strategy, sub-cohort and dependent cell, the projection of its lean plan's fixed flows (<see cref="FixedProjection"/>), or null.</summary>
     private readonly double[]?[][][] _cellFixed;
