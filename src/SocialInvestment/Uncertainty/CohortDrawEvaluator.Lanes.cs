@@ -382,11 +382,11 @@ internal sealed partial class CohortDrawEvaluator
 
         if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
         {
-            TraceLanes<Lanes512>(T, N, J, w, r, start, index, mBuffer, nextBuffer, rows, rowOffset, p0, g0, gl, cellSlot, inert, acc);
+            TraceLanes<Lanes512>(T, N, J, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, cellSlot, inert, acc);
         }
         else
         {
-            TraceLanes<LanesN>(T, N, J, w, r, start, index, mBuffer, nextBuffer, rows, rowOffset, p0, g0, gl, cellSlot, inert, acc);
+            TraceLanes<LanesN>(T, N, J, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, cellSlot, inert, acc);
         }
     }
 
@@ -397,7 +397,7 @@ internal sealed partial class CohortDrawEvaluator
     /// buffers of the trace. Per lane the operations of <see cref="Propagate"/> in its order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TraceLanes<TV>(int T, int N, int J, double[] w, double[]? r, int[] start, int[] index, double[] m, double[] next, double[] rows, int[] rowOffset, PullRows p0, BaseCells g0, double[] gl, int[] cellSlot, bool[] inert, double[] acc)
+    private static void TraceLanes<TV>(int T, int N, int J, double[] w, double[]? r, double[] m, double[] next, double[] rows, PullRows p0, BaseCells g0, double[] gl, int[] cellSlot, bool[] inert, double[] acc)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
@@ -445,7 +445,6 @@ internal sealed partial class CohortDrawEvaluator
                     var at = (t * N) + x;
                     Accumulate(ref accT, TV.Create(wt) * mx, ref gl0, Unsafe.Add(ref slot0, at), ref baseStart0, ref baseAt0, ref baseValue0, at, J);
                 }
-
             }
 
             if (!step)
