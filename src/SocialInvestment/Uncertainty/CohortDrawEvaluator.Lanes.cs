@@ -591,7 +591,7 @@ internal sealed partial class CohortDrawEvaluator
                     }
                 }
 
-                if (from.Any(f => f < 0 || f + W > N * W) || at.Any(a => a + W > lanes.RowTotal))
+                if (from.Any(f => f < 0 || f + W > N * W) || at.Any(a => a >= 0 && a + W > lanes.RowTotal))
                 {
                     throw new InvalidOperationException("The trace's pull order reaches outside the occupancy or the lane rows.");
                 }
