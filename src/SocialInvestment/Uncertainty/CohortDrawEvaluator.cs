@@ -178,132 +178,80 @@ internal sealed partial class CohortDrawEvaluator
     /// <param name="comparator">The comparator's index.</param>
     /// <param name="perspectives">The perspectives of the PSA's figures.</param>
     /// <param name="payerFlows">Also project each payer's accounts (<see cref="Worker.PayerFlows(int)"/>): a payer whose coefficients equal a perspective's reads that channel, the others get their own.</param>
-    public static CohortDrawEvaluator? Create(PsaSpecification specification, IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives, bool payerFlows = false)
+    /// <param name="threads">How many strategies are compiled at once (the result does not depend on it).</param>
+    public static CohortDrawEvaluator? Create(PsaSpecification specification, IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives, bool payerFlows = false, int threads = 1)
     {
         var model = specification.Model;
         var drawn = specification.UncertainParameters.Select(p => p.Index).ToArray();
         var plans = new StrategyPlan[strategies.Count];
+
+        // Each strategy is compiled and planned on its own (in parallel when threads > 1); then, in strategy
+        // order, a strategy-free dependent block is given the source of the first strategy that has it, by
+        // (start age, t, x): that one computes, later ones copy. A failure is that of the first strategy that
+        // fails, as one by one.
+        var rowFree = new bool[strategies.Count][][];
+        var cellFree = new bool[strategies.Count][][];
+        var failures = new System.Runtime.ExceptionServices.ExceptionDispatchInfo?[strategies.Count];
+        var compiles = new bool[strategies.Count];
+        void PlanOne(int s)
+        {
+            try
+            {
+                if (PlanStrategy(model, strategies[s], drawn) is { } planned)
+                {
+                    (plans[s], rowFree[s], cellFree[s]) = planned;
+                    compiles[s] = true;
+                }
+            }
+            catch (Exception ex)
+            {
+                failures[s] = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+            }
+        }
+
+        if (threads > 1 && strategies.Count > 1)
+        {
+            Parallel.For(0, strategies.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, PlanOne);
+        }
+        else
+        {
+            for (var s = 0; s < strategies.Count; s++)
+            {
+                PlanOne(s);
+            }
+        }
+
+        for (var s = 0; s < strategies.Count; s++)
+        {
+            failures[s]?.Throw();
+            if (!compiles[s])
+            {
+                return null;
+            }
+        }
+
         // Strategy-free dependent blocks by (start age, t, x): the first strategy computes, later ones copy.
         var sharedRows = new Dictionary<(double, int, int), BlockSource>();
         var sharedCells = new Dictionary<(double, int, int), BlockSource>();
         for (var s = 0; s < strategies.Count; s++)
         {
-            var recorder = new DependenceRecorder(model);
-            var problems = new List<ValidationProblem>();
-            var compiled = ModelCompiler.Compile(model, strategies[s], model.BaseParameters, problems, recorder);
-            if (compiled is null)
+            var p = plans[s];
+            var N = p.Base.ExpandedStateCount;
+            for (var si = 0; si < p.Rows.Length; si++)
             {
-                return null;
-            }
-
-            var dependence = recorder.Result();
-            var changed = dependence.Mask(drawn);
-            int T = compiled.Cycles, N = compiled.ExpandedStateCount;
-            var S = compiled.SubcohortCount;
-            var rows = new int[S][];
-            var cells = new int[S][];
-            var events = new int[S][];
-            var rowSource = new BlockSource[S][];
-            var rowEvaluate = new ulong[S][];
-            var rowCacheAt = new int[S][];
-            var rowCache = new double[S][];
-            var rowLean = new LeanRowPlan?[S][];
-            var cellSource = new BlockSource[S][];
-            var cellEvaluate = new ulong[S][];
-            var cellCacheAt = new int[S][];
-            var cellCache = new double[S][];
-            var cellLean = new LeanCellPlan?[S][];
-            var baseCompilation = Compilation.Start(model, strategies[s], model.BaseParameters, [], null)!;
-            var subcohortPlans = baseCompilation.PlanSubcohorts();
-            for (var si = 0; si < S; si++)
-            {
-                var d = dependence.Subcohorts[si];
-                var compiler = new SubcohortCompiler(baseCompilation, subcohortPlans[si]);
-                var age = compiled.Subcohorts[si].StartAge;
-                var r = new List<int>();
-                var c = new List<int>();
-                var e = new List<int>();
-                var rs = new List<BlockSource>();
-                var re = new List<ulong>();
-                var ra = new List<int>();
-                var cache = new List<double>();
-                var lean = new List<LeanRowPlan?>();
-                var cs = new List<BlockSource>();
-                var ce = new List<ulong>();
-                var ca = new List<int>();
-                var cellValues = new List<double>();
-                var leanCells = new List<LeanCellPlan?>();
-                var values = new double[64];
-                for (var t = 0; t <= T; t++)
+                var age = p.Base.Subcohorts[si].StartAge;
+                for (var k = 0; k < p.Rows[si].Length; k++)
                 {
-                    for (var x = 0; x < N; x++)
-                    {
-                        if (t < T && d.DependsOn(CompiledBlock.TransitionRow, t, x, changed))
-                        {
-                            r.Add((t * N) + x);
-                            rs.Add(Shared(sharedRows, compiler.RowIsStrategyFree(t, x), (age, t, x), new BlockSource(s, si)));
-                            var entries = baseCompilation.Rows[compiled.BaseOf[x]].Entries.Length;
-                            var evaluate = compiler.RowEntries(t, x, changed, values);
-                            re.Add(evaluate);
-                            lean.Add(compiler.PlanLeanRow(t, x, evaluate, values));
-                            ra.Add(cache.Count);
-                            if (evaluate != ulong.MaxValue)
-                            {
-                                cache.AddRange(values.AsSpan(0, entries));
-                            }
-                        }
-
-                        if (d.DependsOn(CompiledBlock.StateCell, t, x, changed))
-                        {
-                            c.Add((t * N) + x);
-                            cs.Add(Shared(sharedCells, compiler.CellIsStrategyFree(t, x), (age, t, x), new BlockSource(s, si)));
-                            var flowCount = baseCompilation.FlowsByState[compiled.BaseOf[x]].Count;
-                            var evaluate = compiler.CellEntries(t, x, changed, values);
-                            ce.Add(evaluate);
-                            leanCells.Add(compiler.PlanLeanCell(t, x, evaluate, values));
-                            ca.Add(cellValues.Count);
-                            if (evaluate != ulong.MaxValue)
-                            {
-                                cellValues.AddRange(values.AsSpan(0, flowCount));
-                            }
-                        }
-                    }
-
-                    if (t < T && d.DependsOn(CompiledBlock.Events, t, 0, changed))
-                    {
-                        e.Add(t);
-                    }
+                    var tx = p.Rows[si][k];
+                    p.RowSource[si][k] = Shared(sharedRows, rowFree[s][si][k], (age, tx / N, tx % N), new BlockSource(s, si));
                 }
 
-                rows[si] = [.. r];
-                cells[si] = [.. c];
-                events[si] = [.. e];
-                rowSource[si] = [.. rs];
-                rowEvaluate[si] = [.. re];
-                rowCacheAt[si] = [.. ra];
-                rowCache[si] = [.. cache];
-                rowLean[si] = [.. lean];
-                cellSource[si] = [.. cs];
-                cellEvaluate[si] = [.. ce];
-                cellCacheAt[si] = [.. ca];
-                cellCache[si] = [.. cellValues];
-                cellLean[si] = [.. leanCells];
+                for (var k = 0; k < p.Cells[si].Length; k++)
+                {
+                    var tx = p.Cells[si][k];
+                    p.CellSource[si][k] = Shared(sharedCells, cellFree[s][si][k], (age, tx / N, tx % N), new BlockSource(s, si));
+                }
             }
-
-            plans[s] = new StrategyPlan(compiled, rows, cells, events)
-            {
-                RowSource = rowSource,
-                RowEvaluate = rowEvaluate,
-                RowCacheAt = rowCacheAt,
-                RowCache = rowCache,
-                RowLean = rowLean,
-                CellSource = cellSource,
-                CellEvaluate = cellEvaluate,
-                CellCacheAt = cellCacheAt,
-                CellCache = cellCache,
-                CellLean = cellLean,
-                Columns = Flat(compiled.Columns, N),
-            };
         }
 
         var coefficients = perspectives.Select(p => p.Coefficients(model.Accounts)).ToList();
@@ -326,6 +274,142 @@ internal sealed partial class CohortDrawEvaluator
         }
 
         return new CohortDrawEvaluator(specification, [.. strategies], comparator, [.. coefficients], perspectives.Count, payerChannel, plans);
+    }
+
+    /// <summary>
+    /// One strategy's plan: compiled at the base values with its dependence recorded, its dependent blocks
+    /// listed with their cached entries and lean plans, each block's source left as <see cref="BlockSource.Self"/>
+    /// and whether it is strategy-free (<see cref="Create"/> then shares those across strategies in order);
+    /// null when the base case does not compile. Reads only the model: safe to run for several strategies at once.
+    /// </summary>
+    private static (StrategyPlan Plan, bool[][] RowFree, bool[][] CellFree)? PlanStrategy(LifeCourseModel model, Strategy strategy, int[] drawn)
+    {
+        var recorder = new DependenceRecorder(model);
+        var problems = new List<ValidationProblem>();
+        var compiled = ModelCompiler.Compile(model, strategy, model.BaseParameters, problems, recorder);
+        if (compiled is null)
+        {
+            return null;
+        }
+
+        var dependence = recorder.Result();
+        var changed = dependence.Mask(drawn);
+        int T = compiled.Cycles, N = compiled.ExpandedStateCount;
+        var S = compiled.SubcohortCount;
+        var rows = new int[S][];
+        var cells = new int[S][];
+        var events = new int[S][];
+        var rowSource = new BlockSource[S][];
+        var rowEvaluate = new ulong[S][];
+        var rowCacheAt = new int[S][];
+        var rowCache = new double[S][];
+        var rowLean = new LeanRowPlan?[S][];
+        var cellSource = new BlockSource[S][];
+        var cellEvaluate = new ulong[S][];
+        var cellCacheAt = new int[S][];
+        var cellCache = new double[S][];
+        var cellLean = new LeanCellPlan?[S][];
+        var rowFree = new bool[S][];
+        var cellFree = new bool[S][];
+        var baseCompilation = Compilation.Start(model, strategy, model.BaseParameters, [], null)!;
+        var subcohortPlans = baseCompilation.PlanSubcohorts();
+        for (var si = 0; si < S; si++)
+        {
+            var d = dependence.Subcohorts[si];
+            var compiler = new SubcohortCompiler(baseCompilation, subcohortPlans[si]);
+            var age = compiled.Subcohorts[si].StartAge;
+            var r = new List<int>();
+            var c = new List<int>();
+            var e = new List<int>();
+            var rs = new List<BlockSource>();
+            var re = new List<ulong>();
+            var ra = new List<int>();
+            var cache = new List<double>();
+            var lean = new List<LeanRowPlan?>();
+            var cs = new List<BlockSource>();
+            var ce = new List<ulong>();
+            var ca = new List<int>();
+            var cellValues = new List<double>();
+            var leanCells = new List<LeanCellPlan?>();
+            var rf = new List<bool>();
+            var cf = new List<bool>();
+            var values = new double[64];
+            for (var t = 0; t <= T; t++)
+            {
+                for (var x = 0; x < N; x++)
+                {
+                    if (t < T && d.DependsOn(CompiledBlock.TransitionRow, t, x, changed))
+                    {
+                        r.Add((t * N) + x);
+                        rs.Add(BlockSource.Self);
+                        rf.Add(compiler.RowIsStrategyFree(t, x));
+                        var entries = baseCompilation.Rows[compiled.BaseOf[x]].Entries.Length;
+                        var evaluate = compiler.RowEntries(t, x, changed, values);
+                        re.Add(evaluate);
+                        lean.Add(compiler.PlanLeanRow(t, x, evaluate, values));
+                        ra.Add(cache.Count);
+                        if (evaluate != ulong.MaxValue)
+                        {
+                            cache.AddRange(values.AsSpan(0, entries));
+                        }
+                    }
+
+                    if (d.DependsOn(CompiledBlock.StateCell, t, x, changed))
+                    {
+                        c.Add((t * N) + x);
+                        cs.Add(BlockSource.Self);
+                        cf.Add(compiler.CellIsStrategyFree(t, x));
+                        var flowCount = baseCompilation.FlowsByState[compiled.BaseOf[x]].Count;
+                        var evaluate = compiler.CellEntries(t, x, changed, values);
+                        ce.Add(evaluate);
+                        leanCells.Add(compiler.PlanLeanCell(t, x, evaluate, values));
+                        ca.Add(cellValues.Count);
+                        if (evaluate != ulong.MaxValue)
+                        {
+                            cellValues.AddRange(values.AsSpan(0, flowCount));
+                        }
+                    }
+                }
+
+                if (t < T && d.DependsOn(CompiledBlock.Events, t, 0, changed))
+                {
+                    e.Add(t);
+                }
+            }
+
+            rows[si] = [.. r];
+            cells[si] = [.. c];
+            events[si] = [.. e];
+            rowSource[si] = [.. rs];
+            rowEvaluate[si] = [.. re];
+            rowCacheAt[si] = [.. ra];
+            rowCache[si] = [.. cache];
+            rowLean[si] = [.. lean];
+            cellSource[si] = [.. cs];
+            cellEvaluate[si] = [.. ce];
+            cellCacheAt[si] = [.. ca];
+            cellCache[si] = [.. cellValues];
+            cellLean[si] = [.. leanCells];
+            rowFree[si] = [.. rf];
+            cellFree[si] = [.. cf];
+        }
+
+        var plan = new StrategyPlan(compiled, rows, cells, events)
+        {
+            RowSource = rowSource,
+            RowEvaluate = rowEvaluate,
+            RowCacheAt = rowCacheAt,
+            RowCache = rowCache,
+            RowLean = rowLean,
+            CellSource = cellSource,
+            CellEvaluate = cellEvaluate,
+            CellCacheAt = cellCacheAt,
+            CellCache = cellCache,
+            CellLean = cellLean,
+            Columns = Flat(compiled.Columns, N),
+        };
+
+        return (plan, rowFree, cellFree);
     }
 
     /// <summary>

@@ -315,7 +315,7 @@ public static class ProbabilisticAnalysis
 
         // The cohort engine's draws: only the compiled blocks a draw changes are recomputed (bit-identical to compiling every draw).
         var observer = options.PayerFlowObserver;
-        var fast = evaluator is null && !options.EvaluateEveryDrawInFull ? CohortDrawEvaluator.Create(specification, strategies, ci, perspectives, observer is not null) : null;
+        var fast = evaluator is null && !options.EvaluateEveryDrawInFull ? CohortDrawEvaluator.Create(specification, strategies, ci, perspectives, observer is not null, threads) : null;
         var workers = new System.Collections.Concurrent.ConcurrentBag<CohortDrawEvaluator.Worker>();
         var evaluate = evaluator ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
 

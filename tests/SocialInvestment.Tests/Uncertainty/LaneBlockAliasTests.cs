@@ -4,6 +4,7 @@ using SocialInvestment.Economics;
 using SocialInvestment.Model;
 using SocialInvestment.Tests.TestSupport;
 using SocialInvestment.Uncertainty;
+using SocialInvestment.Workloads;
 
 namespace SocialInvestment.Tests.Uncertainty;
 
@@ -74,6 +75,19 @@ public class LaneBlockAliasTests
             // at most the Sick ones are merged.
             Assert.That(Count(evaluator, "cells_lane_aliased"), Is.LessThan(Count(evaluator, "cells_computed")), "age-shaped cells stay apart");
         });
+    }
+
+    [Test]
+    public void StrategiesPlannedAtOnce_GiveTheSamePlan()
+    {
+        // The evaluator compiles its strategies in parallel and then shares their blocks in strategy order:
+        // the same blocks shared, copied and aliased on any thread count.
+        var model = Welfare16.Build();
+        var spec = Welfare16.Specification(model);
+        var one = CohortDrawEvaluator.Create(spec, model.Strategies, 0, Welfare16.Perspectives, threads: 1)!;
+        var four = CohortDrawEvaluator.Create(spec, model.Strategies, 0, Welfare16.Perspectives, threads: 4)!;
+        Assert.That(four.BlockCounts(), Is.EqualTo(one.BlockCounts()));
+        Assert.That(Count(one, "rows_computed"), Is.LessThan(Count(one, "rows_recomputed")), "some rows are copied across strategies");
     }
 
     [Test]
