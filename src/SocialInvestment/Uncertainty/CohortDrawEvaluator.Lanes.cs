@@ -341,7 +341,7 @@ internal sealed partial class CohortDrawEvaluator
     /// occupancy of 0 adds exact zeros where <see cref="Propagate"/> skips.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, int[] rowOffset, PullRows p0, BaseCells g0, double[] gl, int[] cellSlot, bool[] inert, double[] mBuffer, double[] nextBuffer, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, PullRows p0, BaseCells g0, double[] gl, int[] cellSlot, bool[] inert, double[] mBuffer, double[] nextBuffer, double[] acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -350,12 +350,10 @@ internal sealed partial class CohortDrawEvaluator
         var A = c.AccountCount;
         var V = _coefficients.Length;
         var J = lanes.Used;
-        var start = lanes.Start;
-        var index = lanes.Index;
         var w = c.StateWeights;
         var r = c.PreviousWeights;
-        if (initial.Length < N * W || rowOffset.Length < T * N || p0.Start.Length < (T * N) + 1 || p0.At.Length != p0.Value.Length || p0.From.Length != p0.Value.Length || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
-            || start.Length != N + 1 || rows.Length < lanes.RowTotal || gl.Length < lanes.CellTotal * J * W || upfront.Length < 2 * A * W || inert.Length != N)
+        if (initial.Length < N * W || p0.Start.Length < (T * N) + 1 || p0.At.Length != p0.Value.Length || p0.From.Length != p0.Value.Length || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
+            || rows.Length < lanes.RowTotal || gl.Length < lanes.CellTotal * J * W || upfront.Length < 2 * A * W || inert.Length != N)
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
         }
@@ -545,6 +543,19 @@ internal sealed partial class CohortDrawEvaluator
         }
 
         var W = lanes.W;
+        var N0 = lanes.Start.Length - 1;
+
+        // Per source x and destination y, y's position in x's structural row (the lanes' row layout), or −1.
+        var position = new int[N0 * N0];
+        Array.Fill(position, -1);
+        for (var x = 0; x < N0; x++)
+        {
+            for (var k = lanes.Start[x]; k < lanes.Start[x + 1]; k++)
+            {
+                position[(x * N0) + lanes.Index[k]] = k - lanes.Start[x];
+            }
+        }
+
         var result = new PullRows[_plans.Length][];
         for (var s = 0; s < _plans.Length; s++)
         {
@@ -566,17 +577,17 @@ internal sealed partial class CohortDrawEvaluator
                     {
                         for (var x = 0; x < N && !inert[y]; x++)
                         {
-                            var tx = (t * N) + x;
-                            var k = Array.IndexOf(lanes.Index, y, lanes.Start[x], lanes.Start[x + 1] - lanes.Start[x]);
-                            if (inert[x] || k < 0)
+                            var k = inert[x] ? -1 : position[(x * N0) + y];
+                            if (k < 0)
                             {
                                 continue;
                             }
 
+                            var tx = (t * N) + x;
                             if (offsets[tx] >= 0)
                             {
                                 from.Add(x * W);
-                                at.Add(offsets[tx] + ((k - lanes.Start[x]) * W));
+                                at.Add(offsets[tx] + (k * W));
                                 value.Add(0);
                             }
                             else if (P[(tx * N) + y] is var v && v != 0)
@@ -778,7 +789,7 @@ internal sealed partial class CohortDrawEvaluator
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, lanes.RowOffset[s][si], e._pullRows![s][si], e._baseCells![s][si], _gl!, lanes.CellSlot[s][si], e._inert![s][si], _mL!, _nextL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, e._pullRows![s][si], e._baseCells![s][si], _gl!, lanes.CellSlot[s][si], e._inert![s][si], _mL!, _nextL!, acc);
                 }
 
                 if (Timed)

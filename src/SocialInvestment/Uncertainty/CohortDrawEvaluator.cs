@@ -236,21 +236,10 @@ internal sealed partial class CohortDrawEvaluator
         for (var s = 0; s < strategies.Count; s++)
         {
             var p = plans[s];
-            var N = p.Base.ExpandedStateCount;
             for (var si = 0; si < p.Rows.Length; si++)
             {
-                var age = p.Base.Subcohorts[si].StartAge;
-                for (var k = 0; k < p.Rows[si].Length; k++)
-                {
-                    var tx = p.Rows[si][k];
-                    p.RowSource[si][k] = Shared(sharedRows, rowFree[s][si][k], (age, tx / N, tx % N), new BlockSource(s, si));
-                }
-
-                for (var k = 0; k < p.Cells[si].Length; k++)
-                {
-                    var tx = p.Cells[si][k];
-                    p.CellSource[si][k] = Shared(sharedCells, cellFree[s][si][k], (age, tx / N, tx % N), new BlockSource(s, si));
-                }
+                ShareBlocks(sharedRows, p.Rows[si], rowFree[s][si], p.RowSource[si], p.Base, s, si);
+                ShareBlocks(sharedCells, p.Cells[si], cellFree[s][si], p.CellSource[si], p.Base, s, si);
             }
         }
 
@@ -321,12 +310,10 @@ internal sealed partial class CohortDrawEvaluator
             var r = new List<int>();
             var c = new List<int>();
             var e = new List<int>();
-            var rs = new List<BlockSource>();
             var re = new List<ulong>();
             var ra = new List<int>();
             var cache = new List<double>();
             var lean = new List<LeanRowPlan?>();
-            var cs = new List<BlockSource>();
             var ce = new List<ulong>();
             var ca = new List<int>();
             var cellValues = new List<double>();
@@ -341,7 +328,6 @@ internal sealed partial class CohortDrawEvaluator
                     if (t < T && d.DependsOn(CompiledBlock.TransitionRow, t, x, changed))
                     {
                         r.Add((t * N) + x);
-                        rs.Add(BlockSource.Self);
                         rf.Add(compiler.RowIsStrategyFree(t, x));
                         var entries = baseCompilation.Rows[compiled.BaseOf[x]].Entries.Length;
                         var evaluate = compiler.RowEntries(t, x, changed, values);
@@ -357,7 +343,6 @@ internal sealed partial class CohortDrawEvaluator
                     if (d.DependsOn(CompiledBlock.StateCell, t, x, changed))
                     {
                         c.Add((t * N) + x);
-                        cs.Add(BlockSource.Self);
                         cf.Add(compiler.CellIsStrategyFree(t, x));
                         var flowCount = baseCompilation.FlowsByState[compiled.BaseOf[x]].Count;
                         var evaluate = compiler.CellEntries(t, x, changed, values);
@@ -380,12 +365,12 @@ internal sealed partial class CohortDrawEvaluator
             rows[si] = [.. r];
             cells[si] = [.. c];
             events[si] = [.. e];
-            rowSource[si] = [.. rs];
+            rowSource[si] = [.. Enumerable.Repeat(BlockSource.Self, r.Count)];
             rowEvaluate[si] = [.. re];
             rowCacheAt[si] = [.. ra];
             rowCache[si] = [.. cache];
             rowLean[si] = [.. lean];
-            cellSource[si] = [.. cs];
+            cellSource[si] = [.. Enumerable.Repeat(BlockSource.Self, c.Count)];
             cellEvaluate[si] = [.. ce];
             cellCacheAt[si] = [.. ca];
             cellCache[si] = [.. cellValues];
@@ -656,6 +641,17 @@ internal sealed partial class CohortDrawEvaluator
             var vy = System.Numerics.Vector.LoadUnsafe(ref ry, i);
             var vx = System.Numerics.Vector.LoadUnsafe(ref rx, i);
             System.Numerics.Vector.StoreUnsafe(vy + (va * vx), ref ry, i);
+        }
+    }
+
+    /// <summary>The sources of one sub-cohort's dependent blocks (<c>t·N + x</c>) in strategy order, by <see cref="Shared"/>.</summary>
+    private static void ShareBlocks(Dictionary<(double, int, int), BlockSource> shared, int[] blocks, bool[] strategyFree, BlockSource[] sources, CompiledModel compiled, int s, int si)
+    {
+        var N = compiled.ExpandedStateCount;
+        var age = compiled.Subcohorts[si].StartAge;
+        for (var k = 0; k < blocks.Length; k++)
+        {
+            sources[k] = Shared(shared, strategyFree[k], (age, blocks[k] / N, blocks[k] % N), new BlockSource(s, si));
         }
     }
 
