@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Text;
 using SocialInvestment.Model;
 
 namespace SocialInvestment.Uncertainty;
@@ -336,12 +337,13 @@ internal sealed partial class CohortDrawEvaluator
 
     /// <summary>
     /// The trace of one sub-cohort for all lanes: <see cref="Propagate"/> with the occupancy, the rows,
-    /// the changed cells and the projected ledger lane-major (the unchanged cells' non-zero channels broadcast
-    /// from <paramref name="g0"/>, the base projection). Per lane the same operations in the same order; an
-    /// occupancy of 0 adds exact zeros where <see cref="Propagate"/> skips.
+    /// the changed cells and the projected ledger lane-major (each cell's channels at its offset in
+    /// <paramref name="gl"/>, <see cref="TraceCells"/>: the lanes' own or the base projection's broadcast). Per lane
+    /// the same operations in the same order; an occupancy of 0, and a base channel of 0, add exact zeros where
+    /// <see cref="Propagate"/> skips (the ledger is never −0, so adding ±0 leaves it as it is).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, PullRows p0, BaseCells g0, double[] gl, int[] cellSlot, bool[] inert, double[] mBuffer, double[] nextBuffer, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, PullRows p0, TraceCells g0, double[] gl, bool[] inert, double[] mBuffer, double[] nextBuffer, double[] acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -352,8 +354,8 @@ internal sealed partial class CohortDrawEvaluator
         var J = lanes.Used;
         var w = c.StateWeights;
         var r = c.PreviousWeights;
-        if (initial.Length < N * W || p0.Start.Length < (T * N) + 1 || p0.At.Length != p0.Value.Length || p0.From.Length != p0.Value.Length || g0.Start.Length < ((T + 1) * N) + 1 || g0.At.Length != g0.Value.Length || cellSlot.Length < (T + 1) * N || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
-            || rows.Length < lanes.RowTotal || gl.Length < lanes.CellTotal * J * W || upfront.Length < 2 * A * W || inert.Length != N)
+        if (initial.Length < N * W || p0.Start.Length < (T * N) + 1 || p0.From.Length != p0.At.Length || g0.Start.Length < ((T + 1) * TraceCells.Chunks(J)) + 1 || g0.From.Length != g0.At.Length || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
+            || rows.Length < lanes.RowTotal + _pullRows!.Value.Base.Lanes.Length || gl.Length < (lanes.CellTotal * J * W) + _cellBase!.Length || upfront.Length < 2 * A * W || inert.Length != N)
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
         }
@@ -380,11 +382,11 @@ internal sealed partial class CohortDrawEvaluator
 
         if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
         {
-            TraceLanes<Lanes512>(T, N, J, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, cellSlot, inert, acc);
+            TraceLanes<Lanes512>(T, N, J, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, acc);
         }
         else
         {
-            TraceLanes<LanesN>(T, N, J, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, cellSlot, inert, acc);
+            TraceLanes<LanesN>(T, N, J, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, acc);
         }
     }
 
@@ -395,63 +397,95 @@ internal sealed partial class CohortDrawEvaluator
     /// buffers of the trace. Per lane the operations of <see cref="Propagate"/> in its order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TraceLanes<TV>(int T, int N, int J, double[] w, double[]? r, double[] m, double[] next, double[] rows, PullRows p0, BaseCells g0, double[] gl, int[] cellSlot, bool[] inert, double[] acc)
+    private static void TraceLanes<TV>(int T, int N, int J, double[] w, double[]? r, double[] m, double[] next, double[] rows, PullRows p0, TraceCells g0, double[] gl, double[] acc)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
-        var zero = TV.Create(0.0);
         ref var acc0 = ref MemoryMarshal.GetArrayDataReference(acc);
-        ref var baseStart0 = ref MemoryMarshal.GetArrayDataReference(g0.Start);
-        ref var baseAt0 = ref MemoryMarshal.GetArrayDataReference(g0.At);
-        ref var baseValue0 = ref MemoryMarshal.GetArrayDataReference(g0.Value);
         ref var gl0 = ref MemoryMarshal.GetArrayDataReference(gl);
         ref var pl0 = ref MemoryMarshal.GetArrayDataReference(rows);
-        ref var slot0 = ref MemoryMarshal.GetArrayDataReference(cellSlot);
+        var C = TraceCells.Chunks(J);
         for (var t = 0; t <= T; t++)
         {
             var wt = w[t];
             var previous = r is not null && t > 0;
-            var rt = previous ? r![t] : 0.0;
-            var step = t < T;
             ref var m0 = ref MemoryMarshal.GetArrayDataReference(m);
             ref var accT = ref Unsafe.Add(ref acc0, t * J * W);
-            ref var n0 = ref MemoryMarshal.GetArrayDataReference(next);
-            // The ledger of the point: per state the end half of cycle t − 1 in its row, then point t (per ledger
-            // channel the additions in state order, as in Propagate); then the step m·P in pull order (PullStep).
-            for (var x = 0; x < N; x++)
+
+            // The ledger of the point: the end half of cycle t − 1 (per-cycle conventions, with that cycle's values,
+            // in its row), then point t; per ledger channel the additions in state order, as in Propagate (the two
+            // halves go to different cycles' channels, so booking one half before the other keeps every channel's order).
+            if (previous)
             {
-                if (inert[x])
-                {
-                    continue;
-                }
-
-                var mx = TV.Load(ref Unsafe.Add(ref m0, x * W));
-                if (TV.IsZero(mx))
-                {
-                    continue;
-                }
-
-                if (previous)
-                {
-                    // Per-cycle conventions: the end half of cycle t − 1, with that cycle's values, in its row.
-                    var tx = ((t - 1) * N) + x;
-                    Accumulate(ref Unsafe.Subtract(ref accT, J * W), TV.Create(rt) * mx, ref gl0, Unsafe.Add(ref slot0, tx), ref baseStart0, ref baseAt0, ref baseValue0, tx, J);
-                }
-
-                if (wt != 0)
-                {
-                    var at = (t * N) + x;
-                    Accumulate(ref accT, TV.Create(wt) * mx, ref gl0, Unsafe.Add(ref slot0, at), ref baseStart0, ref baseAt0, ref baseValue0, at, J);
-                }
+                LedgerHalf<TV>(J, TV.Create(r![t]), ref m0, g0, (t - 1) * C, ref gl0, ref Unsafe.Subtract(ref accT, J * W));
             }
 
-            if (!step)
+            if (wt != 0)
+            {
+                LedgerHalf<TV>(J, TV.Create(wt), ref m0, g0, t * C, ref gl0, ref accT);
+            }
+
+            if (t == T)
             {
                 break;
             }
 
-            PullStep<TV>(N, ref m0, ref n0, ref pl0, p0, t * N);
+            // The step m·P in pull order (PullStep).
+            PullStep<TV>(N, ref m0, ref MemoryMarshal.GetArrayDataReference(next), ref pl0, p0, t * N);
             (m, next) = (next, m);
+        }
+    }
+
+    /// <summary>
+    /// <c>acc[j] += (weight ⊙ m[x]) ⊙ g[x][j]</c> for the J channels of one point (<paramref name="row"/> = t·C), states
+    /// ascending within each channel: the channels in the chunks of <see cref="TraceCells"/> (four at a time in
+    /// registers, then one at a time), each over the chunk's entries of the point, without a branch. An occupancy of 0
+    /// in every lane, which <see cref="Propagate"/> skips, adds exact zeros (the ledger is never −0). Not inlined (the
+    /// JIT's budget).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void LedgerHalf<TV>(int J, TV weight, ref double m0, TraceCells g0, int row, ref double gl0, ref double acc)
+        where TV : struct, ILaneVector<TV>
+    {
+        var W = TV.Count;
+        ref var start0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(g0.Start), row);
+        ref var from0 = ref MemoryMarshal.GetArrayDataReference(g0.From);
+        ref var at0 = ref MemoryMarshal.GetArrayDataReference(g0.At);
+        var c = 0;
+        var j = 0;
+        for (; j + 4 <= J; j += 4, c++)
+        {
+            ref var a = ref Unsafe.Add(ref acc, j * W);
+            var a0 = TV.Load(ref a);
+            var a1 = TV.Load(ref Unsafe.Add(ref a, W));
+            var a2 = TV.Load(ref Unsafe.Add(ref a, 2 * W));
+            var a3 = TV.Load(ref Unsafe.Add(ref a, 3 * W));
+            for (int b = Unsafe.Add(ref start0, c), end = Unsafe.Add(ref start0, c + 1); b < end; b++)
+            {
+                var sx = weight * TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b)));
+                ref var g = ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b));
+                a0 += sx * TV.Load(ref g);
+                a1 += sx * TV.Load(ref Unsafe.Add(ref g, W));
+                a2 += sx * TV.Load(ref Unsafe.Add(ref g, 2 * W));
+                a3 += sx * TV.Load(ref Unsafe.Add(ref g, 3 * W));
+            }
+
+            TV.Store(a0, ref a);
+            TV.Store(a1, ref Unsafe.Add(ref a, W));
+            TV.Store(a2, ref Unsafe.Add(ref a, 2 * W));
+            TV.Store(a3, ref Unsafe.Add(ref a, 3 * W));
+        }
+
+        for (; j < J; j++, c++)
+        {
+            ref var a = ref Unsafe.Add(ref acc, j * W);
+            var a0 = TV.Load(ref a);
+            for (int b = Unsafe.Add(ref start0, c), end = Unsafe.Add(ref start0, c + 1); b < end; b++)
+            {
+                a0 += (weight * TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b)))) * TV.Load(ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b)));
+            }
+
+            TV.Store(a0, ref a);
         }
     }
 
@@ -468,16 +502,13 @@ internal sealed partial class CohortDrawEvaluator
         ref var start0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(p0.Start), row);
         ref var from0 = ref MemoryMarshal.GetArrayDataReference(p0.From);
         ref var at0 = ref MemoryMarshal.GetArrayDataReference(p0.At);
-        ref var value0 = ref MemoryMarshal.GetArrayDataReference(p0.Value);
         var zero = TV.Create(0.0);
         for (var y = 0; y < N; y++)
         {
             var sum = zero;
             for (int b = Unsafe.Add(ref start0, y), end = Unsafe.Add(ref start0, y + 1); b < end; b++)
             {
-                var mx = TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b)));
-                var at = Unsafe.Add(ref at0, b);
-                sum += mx * (at >= 0 ? TV.Load(ref Unsafe.Add(ref pl0, at)) : TV.Create(Unsafe.Add(ref value0, b)));
+                sum += TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b))) * TV.Load(ref Unsafe.Add(ref pl0, Unsafe.Add(ref at0, b)));
             }
 
             TV.Store(sum, ref Unsafe.Add(ref n0, y * W));
@@ -485,61 +516,65 @@ internal sealed partial class CohortDrawEvaluator
     }
 
     /// <summary>
-    /// <c>at[j] += s ⊙ g[j]</c> over the used width of a projected cell: the lanes' own values when the
-    /// cell is changed (<paramref name="slot"/> ≥ 0, in <paramref name="gl0"/>), otherwise the base
-    /// projection's non-zero channels broadcast, in ascending channel order (<see cref="BaseCells"/>; an
-    /// exact 0 adds nothing: the ledger is never −0).
+    /// Where the trace reads the cells' projected ledger (J channels of W lanes, lane-major) of one sub-cohort: per
+    /// point t and chunk c of the channels (<see cref="Chunks"/>: channels 4c … 4c + 3, then the rest one by one), from
+    /// <see cref="Start"/>[t·C + c] to <see cref="Start"/>[t·C + c + 1], the states whose cell books something in the
+    /// chunk, ascending: the state's offset in the lane-major occupancy (<see cref="From"/>, <c>x·W</c>) and the chunk's
+    /// offset in a worker's cell lanes (<see cref="At"/>), either the lanes' own (a changed cell, below
+    /// <c>CellTotal·J·W</c>) or, behind them, the base projection's channels broadcast to the lanes (each distinct base
+    /// cell once, <see cref="CohortDrawEvaluator._cellBase"/>). A base cell's chunk of zeros is left out (it would add
+    /// exact zeros), and so is a left-out state (<see cref="BuildInert"/>).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate<TV>(ref double at, TV s, ref double gl0, int slot, ref int baseStart0, ref int baseAt0, ref double baseValue0, int tx, int J)
-        where TV : struct, ILaneVector<TV>
+    private sealed record TraceCells(int[] Start, int[] From, int[] At)
     {
-        var W = TV.Count;
-        if (slot >= 0)
-        {
-            ref var g = ref Unsafe.Add(ref gl0, slot * J * W);
-            for (var j = 0; j < J; j++)
-            {
-                TV.Store(TV.Load(ref at) + (s * TV.Load(ref g)), ref at);
-                at = ref Unsafe.Add(ref at, W);
-                g = ref Unsafe.Add(ref g, W);
-            }
-        }
-        else
-        {
-            for (int k = Unsafe.Add(ref baseStart0, tx), end = Unsafe.Add(ref baseStart0, tx + 1); k < end; k++)
-            {
-                ref var y = ref Unsafe.Add(ref at, Unsafe.Add(ref baseAt0, k));
-                TV.Store(TV.Load(ref y) + (s * TV.Create(Unsafe.Add(ref baseValue0, k))), ref y);
-            }
-        }
-    }
+        /// <summary>The chunks of J channels: ⌊J / 4⌋ of four, then J mod 4 of one.</summary>
+        public static int Chunks(int J) => (J / 4) + (J % 4);
 
-    /// <summary>
-    /// The non-zero channels of a sub-cohort's base projection (<see cref="ProjectAll"/> of the base
-    /// compilation) in the cells no drawn parameter reaches, per cell <c>t·N + x</c> from
-    /// <see cref="Start"/>[tx] to <see cref="Start"/>[tx + 1]: the channel's offset in a lane-major
-    /// point (<c>j·W</c>, below the used width) and its value, ascending by channel. A changed cell has none.
-    /// </summary>
-    private sealed record BaseCells(int[] Start, int[] At, double[] Value);
+        /// <summary>The first channel of chunk <paramref name="c"/> and its width.</summary>
+        public static (int First, int Width) Chunk(int J, int c) => c < J / 4 ? (4 * c, 4) : ((J / 4 * 4) + (c - (J / 4)), 1);
+    }
 
     /// <summary>
     /// The trace's step <c>n = m·P</c> of one sub-cohort in pull order: per cycle t and destination y, from
     /// <see cref="Start"/>[t·N + y] to <see cref="Start"/>[t·N + y + 1], the entries into y from the kept states in
     /// ascending source order, each the source's offset in the lane-major occupancy (<see cref="From"/>, <c>x·W</c>)
-    /// and its probability: the lanes' own at <see cref="At"/> (≥ 0, an offset in the lane rows) or, for a base row
-    /// no drawn parameter reaches, <see cref="Value"/> broadcast (its non-zero entries only). Each destination is
+    /// and its probability's offset <see cref="At"/>: in the lane rows for the lanes' own, or (from
+    /// <see cref="LaneLayout.RowTotal"/> on) in the broadcast base values (<see cref="PullBase"/>) for a base row no
+    /// drawn parameter reaches (its non-zero entries only). Each destination is
     /// summed in a register and stored once (<see cref="PullStep"/>), per lane with the additions of the push order
     /// (<see cref="Propagate"/>: sources ascending, from 0) in the same order, so bit for bit.
     /// </summary>
-    private sealed record PullRows(int[] Start, int[] From, int[] At, double[] Value);
+    private sealed record PullRows(int[] Start, int[] From, int[] At);
 
-    /// <summary>Per strategy and sub-cohort, its <see cref="PullRows"/>; null when draws go one by one.</summary>
-    private PullRows[][]? BuildPullRows()
+    /// <summary>
+    /// The base probabilities the pull order reads (<see cref="PullRows"/>), each distinct value once, broadcast to
+    /// the W lanes (value <c>i</c> at <c>i·W</c>): a worker keeps them behind its lane rows, so that every entry of the
+    /// step is one vector load at its offset, without a branch between the lanes' own and a base row's.
+    /// </summary>
+    private sealed record PullBase(double[] Lanes);
+
+    /// <summary>Per strategy and sub-cohort, its <see cref="PullRows"/>, and the base values they read (<see cref="PullBase"/>, shared by all); null when draws go one by one.</summary>
+    private (PullRows[][] Rows, PullBase Base)? BuildPullRows()
     {
         if (_lanes is not { } lanes)
         {
             return null;
+        }
+
+        // Each distinct base probability once (by its bits), broadcast to the lanes behind the lane rows.
+        var baseAt = new Dictionary<long, int>();
+        var baseValues = new List<double>();
+        int BaseOffset(double v)
+        {
+            var bits = BitConverter.DoubleToInt64Bits(v);
+            if (!baseAt.TryGetValue(bits, out var i))
+            {
+                i = baseValues.Count;
+                baseAt.Add(bits, i);
+                baseValues.Add(v);
+            }
+
+            return lanes.RowTotal + (i * lanes.W);
         }
 
         var W = lanes.W;
@@ -570,7 +605,6 @@ internal sealed partial class CohortDrawEvaluator
                 var start = new int[(T * N) + 1];
                 var from = new List<int>();
                 var at = new List<int>();
-                var value = new List<double>();
                 for (var t = 0; t < T; t++)
                 {
                     for (var y = 0; y < N; y++)
@@ -588,13 +622,11 @@ internal sealed partial class CohortDrawEvaluator
                             {
                                 from.Add(x * W);
                                 at.Add(offsets[tx] + (k * W));
-                                value.Add(0);
                             }
                             else if (P[(tx * N) + y] is var v && v != 0)
                             {
                                 from.Add(x * W);
-                                at.Add(-1);
-                                value.Add(v);
+                                at.Add(BaseOffset(v));
                             }
                         }
 
@@ -602,16 +634,26 @@ internal sealed partial class CohortDrawEvaluator
                     }
                 }
 
-                if (from.Any(f => f < 0 || f + W > N * W) || at.Any(a => a >= 0 && a + W > lanes.RowTotal))
-                {
-                    throw new InvalidOperationException("The trace's pull order reaches outside the occupancy or the lane rows.");
-                }
-
-                result[s][si] = new PullRows(start, [.. from], [.. at], [.. value]);
+                result[s][si] = new PullRows(start, [.. from], [.. at]);
             }
         }
 
-        return result;
+        var broadcast = new double[baseValues.Count * lanes.W];
+        for (var i = 0; i < baseValues.Count; i++)
+        {
+            broadcast.AsSpan(i * lanes.W, lanes.W).Fill(baseValues[i]);
+        }
+
+        var total = lanes.RowTotal + broadcast.Length;
+        foreach (var p in result.SelectMany(r => r))
+        {
+            if (p.From.Any(f => f < 0 || f + W > (lanes.Start.Length - 1) * W) || p.At.Any(a => a < 0 || a + W > total))
+            {
+                throw new InvalidOperationException("The trace's pull order reaches outside the occupancy or the lane rows.");
+            }
+        }
+
+        return (result, new PullBase(broadcast));
     }
 
     /// <summary>
@@ -622,9 +664,9 @@ internal sealed partial class CohortDrawEvaluator
     /// occupancy only through the cells, so the trace leaves these states out (their rows and the base
     /// entries into them): the figures are the same bit for bit. Null when draws go one by one.
     /// </summary>
-    private bool[][][]? BuildInert()
+    private bool[][][]? BuildInert(bool[][][]? books)
     {
-        if (_lanes is not { } lanes)
+        if (_lanes is not { } lanes || books is null)
         {
             return null;
         }
@@ -640,7 +682,7 @@ internal sealed partial class CohortDrawEvaluator
                 var P = b.Subcohorts[si].P;
                 var offsets = lanes.RowOffset[s][si];
                 var slots = lanes.CellSlot[s][si];
-                var cells = _baseCells![s][si];
+                var cellBooks = books[s][si];
                 var inert = result[s][si] = new bool[N];
                 for (var x = 0; x < N; x++)
                 {
@@ -648,7 +690,7 @@ internal sealed partial class CohortDrawEvaluator
                     for (var t = 0; t <= T && keeps; t++)
                     {
                         var tx = (t * N) + x;
-                        keeps = slots[tx] < 0 && cells.Start[tx] == cells.Start[tx + 1];
+                        keeps = !cellBooks[tx];
                         for (var y = 0; y < N && keeps && t < T; y++)
                         {
                             keeps = offsets[tx] < 0 && P[(tx * N) + y] == (y == x ? 1.0 : 0.0);
@@ -663,8 +705,13 @@ internal sealed partial class CohortDrawEvaluator
         return result;
     }
 
-    /// <summary>Per strategy and sub-cohort, the <see cref="BaseCells"/> of its base projection; null when draws go one by one.</summary>
-    private BaseCells[][]? BuildBaseCells()
+    /// <summary>
+    /// Per strategy and sub-cohort, where the trace reads each cell's chunks of channels (per cell <c>t·N + x</c> and
+    /// chunk c of <see cref="TraceCells"/> at <c>(t·N + x)·C + c</c>, −1 where the chunk books nothing) and whether the
+    /// cell books anything; and the distinct base cells' channels broadcast to the lanes (shared by all, read behind a
+    /// worker's own cell lanes). Null when draws go one by one.
+    /// </summary>
+    private (int[][][] ChunkAt, bool[][][] Books, double[] Base)? BuildCellOffsets()
     {
         if (_lanes is not { } lanes)
         {
@@ -673,36 +720,121 @@ internal sealed partial class CohortDrawEvaluator
 
         var W = lanes.W;
         var J = lanes.Used;
-        var result = new BaseCells[_plans.Length][];
+        var own = lanes.CellTotal * J * W;
+        var distinct = new Dictionary<string, int>();
+        var values = new List<double>();
+        var key = new StringBuilder();
+        var chunkAt = new int[_plans.Length][][];
+        var cellBooks = new bool[_plans.Length][][];
         for (var s = 0; s < _plans.Length; s++)
         {
             var g = ProjectAll(_plans[s].Base);
-            result[s] = new BaseCells[g.Length];
+            chunkAt[s] = new int[g.Length][];
+            cellBooks[s] = new bool[g.Length][];
             for (var si = 0; si < g.Length; si++)
             {
                 var slots = lanes.CellSlot[s][si];
-                var start = new int[slots.Length + 1];
-                var at = new List<int>();
-                var value = new List<double>();
+                var C = TraceCells.Chunks(J);
+                var at = new int[slots.Length * C];
+                var books = new bool[slots.Length];
                 for (var tx = 0; tx < slots.Length; tx++)
                 {
-                    if (slots[tx] < 0)
+                    if (slots[tx] >= 0)
                     {
-                        for (var j = 0; j < J; j++)
+                        books[tx] = true;
+                        for (var c = 0; c < C; c++)
                         {
-                            var v = g[si][(tx * _jp) + j];
-                            if (v != 0)
+                            at[(tx * C) + c] = (slots[tx] * J * W) + (TraceCells.Chunk(J, c).First * W);
+                        }
+
+                        continue;
+                    }
+
+                    var cell = g[si].AsSpan(tx * _jp, J);
+                    if (!cell.ContainsAnyExcept(0.0))
+                    {
+                        at.AsSpan(tx * C, C).Fill(-1);
+                        continue;
+                    }
+
+                    books[tx] = true;
+
+                    key.Clear();
+                    foreach (var v in cell)
+                    {
+                        key.Append(CultureInfo.InvariantCulture, $"{BitConverter.DoubleToInt64Bits(v):x},");
+                    }
+
+                    if (!distinct.TryGetValue(key.ToString(), out var i))
+                    {
+                        i = distinct.Count;
+                        distinct.Add(key.ToString(), i);
+                        foreach (var v in cell)
+                        {
+                            for (var lane = 0; lane < W; lane++)
                             {
-                                at.Add(j * W);
-                                value.Add(v);
+                                values.Add(v);
                             }
                         }
                     }
 
-                    start[tx + 1] = at.Count;
+                    for (var c = 0; c < C; c++)
+                    {
+                        var (first, width) = TraceCells.Chunk(J, c);
+                        at[(tx * C) + c] = cell.Slice(first, width).ContainsAnyExcept(0.0) ? own + (i * J * W) + (first * W) : -1;
+                    }
                 }
 
-                result[s][si] = new BaseCells(start, [.. at], [.. value]);
+                chunkAt[s][si] = at;
+                cellBooks[s][si] = books;
+            }
+        }
+
+        return (chunkAt, cellBooks, [.. values]);
+    }
+
+    /// <summary>The <see cref="TraceCells"/> of <see cref="BuildCellOffsets"/>'s offsets, without the states <paramref name="inert"/> leaves out.</summary>
+    private TraceCells[][] ListTraceCells(int[][][] chunkAt, bool[][][] books, bool[][][] inert)
+    {
+        var lanes = _lanes!;
+        int J = lanes.Used, W = lanes.W, C = TraceCells.Chunks(J);
+        var total = (lanes.CellTotal * J * W) + _cellBase!.Length;
+        var result = new TraceCells[_plans.Length][];
+        for (var s = 0; s < _plans.Length; s++)
+        {
+            var N = _plans[s].Base.ExpandedStateCount;
+            result[s] = new TraceCells[chunkAt[s].Length];
+            for (var si = 0; si < chunkAt[s].Length; si++)
+            {
+                var offsets = chunkAt[s][si];
+                var points = books[s][si].Length / N;
+                var start = new int[(points * C) + 1];
+                var from = new List<int>();
+                var at = new List<int>();
+                for (var t = 0; t < points; t++)
+                {
+                    for (var c = 0; c < C; c++)
+                    {
+                        for (var x = 0; x < N; x++)
+                        {
+                            var a = offsets[(((t * N) + x) * C) + c];
+                            if (a >= 0 && !inert[s][si][x])
+                            {
+                                if (a + (TraceCells.Chunk(J, c).Width * W) > total)
+                                {
+                                    throw new InvalidOperationException("The trace's cell lists reach outside the cell lanes.");
+                                }
+
+                                from.Add(x * W);
+                                at.Add(a);
+                            }
+                        }
+
+                        start[(t * C) + c + 1] = from.Count;
+                    }
+                }
+
+                result[s][si] = new TraceCells(start, [.. from], [.. at]);
             }
         }
 
@@ -789,7 +921,7 @@ internal sealed partial class CohortDrawEvaluator
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, e._pullRows![s][si], e._baseCells![s][si], _gl!, lanes.CellSlot[s][si], e._inert![s][si], _mL!, _nextL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, e._pullRows!.Value.Rows[s][si], e._traceCells![s][si], _gl!, e._inert![s][si], _mL!, _nextL!, acc);
                 }
 
                 if (Timed)
@@ -887,7 +1019,9 @@ internal sealed partial class CohortDrawEvaluator
             }
 
             // The dependent rows' and cells' lanes (the others are read from the base compilation), overwritten by every batch.
-            _gl = new double[lanes.CellTotal * J * W];
+            // The changed cells' lanes, then the base cells' channels broadcast (constant).
+            _gl = new double[(lanes.CellTotal * J * W) + e._cellBase!.Length];
+            e._cellBase.CopyTo(_gl, lanes.CellTotal * J * W);
             _initL = initL;
             _upL = upL;
             _mL = new double[N * W];
@@ -920,7 +1054,10 @@ internal sealed partial class CohortDrawEvaluator
             _cellScratch = new double[L];
             _gScratch = new double[e._jp];
             _upScratch = new double[L];
-            _pl = new double[lanes.RowTotal];
+            // The lane rows, then the broadcast base values of the pull order (constant).
+            var pullBase = e._pullRows!.Value.Base.Lanes;
+            _pl = new double[lanes.RowTotal + pullBase.Length];
+            pullBase.CopyTo(_pl, lanes.RowTotal);
         }
 
         /// <summary>

@@ -77,20 +77,25 @@ internal sealed partial class CohortDrawEvaluator
         _coefficients = coefficients;
         _plans = plans;
         _lanes = BuildLanes();
-        _baseCells = BuildBaseCells();
-        _inert = BuildInert();
+        var cells = BuildCellOffsets();
+        _cellBase = cells?.Base;
+        _inert = BuildInert(cells?.Books);
+        _traceCells = cells is { } c ? ListTraceCells(c.ChunkAt, c.Books, _inert!) : null;
         _pullRows = BuildPullRows();
         _cellFixed = [.. plans.Select(p => p.CellLean.Select(cells => cells.Select(FixedProjection).ToArray()).ToArray())];
     }
 
-    /// <summary>Per strategy and sub-cohort, the non-zero channels of the base projection's unchanged cells, for the lanes' trace (<see cref="BaseCells"/>).</summary>
-    private readonly BaseCells[][]? _baseCells;
+    /// <summary>Per strategy and sub-cohort, where the lanes' trace reads each cell's channels (<see cref="TraceCells"/>).</summary>
+    private readonly TraceCells[][]? _traceCells;
+
+    /// <summary>The distinct base cells' channels broadcast to the lanes, read behind a worker's own cell lanes (<see cref="TraceCells"/>).</summary>
+    private readonly double[]? _cellBase;
 
     /// <summary>Per strategy and sub-cohort, the expanded states the lanes' trace leaves out (<see cref="BuildInert"/>).</summary>
     private readonly bool[][][]? _inert;
 
     /// <summary>Per strategy and sub-cohort, the trace's step in pull order (<see cref="BuildPullRows"/>).</summary>
-    private readonly PullRows[][]? _pullRows;
+    private readonly (PullRows[][] Rows, PullBase Base)? _pullRows;
 
     /// <summary>Per strategy, sub-cohort and dependent cell, the projection of its lean plan's fixed flows (<see cref="FixedProjection"/>), or null.</summary>
     private readonly double[]?[][][] _cellFixed;
