@@ -168,6 +168,7 @@ internal sealed partial class CohortDrawEvaluator
             }
 
             // A finite lane: x − x is exactly 0 (NaN for ±∞ and NaN).
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             static TL IsFinite(TL x) => TL.Equal(TL.Subtract(x, x), TL.Create(0));
         }
 

@@ -299,7 +299,10 @@ internal readonly struct LanesN : ILaneVector<LanesN>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Pow2Halves(LanesN n, out LanesN s1, out LanesN s2)
     {
-        var k = Vector.ConvertToInt64(n._v);
+        // The integer's bits without a conversion instruction (Vector<T> has none below AVX-512): n + 1.5·2^52 is exact
+        // and in [2^52, 2^53), where the ulp is 1, so its bits are those of 1.5·2^52 plus n.
+        var magic = new Vector<double>(6755399441055744.0);
+        var k = Vector.AsVectorInt64(n._v + magic) - Vector.AsVectorInt64(magic);
         var h = Vector.ShiftRightArithmetic(k, 1);
         var bias = new Vector<long>(1023L);
         s1 = new(Vector.AsVectorDouble(Vector.ShiftLeft(h + bias, 52)));
