@@ -32,9 +32,14 @@ internal sealed partial class CohortDrawEvaluator
         /// </summary>
         private void AppraiseLanes(in PsaBuffers b, int at, int count)
         {
-            if (Vector512.IsHardwareAccelerated)
+            var W = _e._lanes!.W;
+            if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
             {
                 AppraiseLanes<Lanes512>(b, at, count);
+            }
+            else if (Vector256.IsHardwareAccelerated && W == 2 * Vector256<double>.Count)
+            {
+                AppraiseLanes<Lanes256x2>(b, at, count);
             }
             else
             {

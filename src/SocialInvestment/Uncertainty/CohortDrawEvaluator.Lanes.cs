@@ -28,8 +28,14 @@ internal sealed partial class CohortDrawEvaluator
     /// <summary>The shared lane layout; null when draws go one by one (transition events).</summary>
     private readonly LaneLayout? _lanes;
 
-    /// <summary>The number of draws evaluated together: <see cref="Vector512{T}.Count"/> when 512-bit vectors are accelerated, else <see cref="Vector{T}.Count"/>.</summary>
-    internal static int LaneCount => Vector512.IsHardwareAccelerated ? Vector512<double>.Count : Vector<double>.Count;
+    /// <summary>
+    /// The number of draws evaluated together: <see cref="Vector512{T}.Count"/> when 512-bit vectors are accelerated,
+    /// twice <see cref="Vector256{T}.Count"/> when 256-bit ones are (<see cref="Lanes256x2"/>: the per-entry work of the
+    /// kernels shared by as many draws as on AVX-512), else <see cref="Vector{T}.Count"/>. The results do not depend on it.
+    /// </summary>
+    internal static int LaneCount => Vector512.IsHardwareAccelerated ? Vector512<double>.Count
+        : Vector256.IsHardwareAccelerated ? 2 * Vector256<double>.Count
+        : Vector<double>.Count;
 
     /// <summary>True when <see cref="Worker.EvaluateBatch"/> runs its draws in lanes (no transition events).</summary>
     internal bool HasLanes => _lanes is not null;
@@ -383,6 +389,10 @@ internal sealed partial class CohortDrawEvaluator
         if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
         {
             TraceLanes<Lanes512>(T, N, J, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, acc);
+        }
+        else if (Vector256.IsHardwareAccelerated && W == 2 * Vector256<double>.Count)
+        {
+            TraceLanes<Lanes256x2>(T, N, J, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, acc);
         }
         else
         {

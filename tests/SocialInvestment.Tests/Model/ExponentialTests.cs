@@ -100,6 +100,11 @@ public class ExponentialTests
             Compare<Lanes512>(xs);
         }
 
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Compare<Lanes256x2>(xs);
+        }
+
         Compare<LanesN>(xs);
     }
 

@@ -56,8 +56,8 @@ internal sealed class LaneRowKernel
         _scale = new double[w];
     }
 
-    /// <summary>True when <paramref name="w"/> lanes are one vector: <see cref="Vector512{T}"/> when accelerated, or <see cref="Vector{T}"/>.</summary>
-    public static bool IsSupported(int w) => (Vector512.IsHardwareAccelerated && w == Vector512<double>.Count) || w == Vector<double>.Count;
+    /// <summary>True when <paramref name="w"/> lanes are one vector type: <see cref="Vector512{T}"/> when accelerated, two <see cref="Vector256{T}"/> when those are (<see cref="Lanes256x2"/>), or <see cref="Vector{T}"/>.</summary>
+    public static bool IsSupported(int w) => (Vector512.IsHardwareAccelerated && w == Vector512<double>.Count) || (Vector256.IsHardwareAccelerated && w == 2 * Vector256<double>.Count) || w == Vector<double>.Count;
 
     /// <summary>
     /// Binds the kernel to the compilers of one sub-cohort, lane l to <paramref name="lanes"/>[l], after
@@ -109,8 +109,8 @@ internal sealed class LaneRowKernel
             BindFactors(r.Factors);
         }
 
-        return Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count
-            ? Row<Lanes512>(r, output, position, width)
+        return Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count ? Row<Lanes512>(r, output, position, width)
+            : Vector256.IsHardwareAccelerated && _w == 2 * Vector256<double>.Count ? Row<Lanes256x2>(r, output, position, width)
             : Row<LanesN>(r, output, position, width);
     }
 
@@ -377,8 +377,8 @@ internal sealed class LaneRowKernel
             throw new ArgumentException("The cell layout does not fit the plan.");
         }
 
-        return Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count
-            ? Cell<Lanes512>(p, fixedProjection, coefByAccount, v, outcomeLane, outcomes, output)
+        return Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count ? Cell<Lanes512>(p, fixedProjection, coefByAccount, v, outcomeLane, outcomes, output)
+            : Vector256.IsHardwareAccelerated && _w == 2 * Vector256<double>.Count ? Cell<Lanes256x2>(p, fixedProjection, coefByAccount, v, outcomeLane, outcomes, output)
             : Cell<LanesN>(p, fixedProjection, coefByAccount, v, outcomeLane, outcomes, output);
     }
 
