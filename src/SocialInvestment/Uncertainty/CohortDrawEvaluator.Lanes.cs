@@ -33,9 +33,13 @@ internal sealed partial class CohortDrawEvaluator
     /// twice <see cref="Vector256{T}.Count"/> when 256-bit ones are (<see cref="Lanes256x2"/>: the per-entry work of the
     /// kernels shared by as many draws as on AVX-512), else <see cref="Vector{T}.Count"/>. The results do not depend on it.
     /// </summary>
-    internal static int LaneCount => Vector512.IsHardwareAccelerated ? Vector512<double>.Count
-        : Vector256.IsHardwareAccelerated ? 2 * Vector256<double>.Count
-        : Vector<double>.Count;
+    internal static int LaneCount
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.IsHardwareAccelerated ? Vector512<double>.Count
+            : Vector256.IsHardwareAccelerated ? 2 * Vector256<double>.Count
+            : Vector<double>.Count;
+    }
 
     /// <summary>True when <see cref="Worker.EvaluateBatch"/> runs its draws in lanes (no transition events).</summary>
     internal bool HasLanes => _lanes is not null;

@@ -168,6 +168,12 @@ internal sealed class LaneRowKernel
         var values = _values;
         var low = TV.Create(-TransitionRowKernel.Tolerance);
         var high = TV.Create(1 + TransitionRowKernel.Tolerance);
+        var yes = TV.Equal(zero, zero);
+
+        // The scaled entries' checks as a vector mask of the lanes that pass (finite, and ≥ 0 for a rate or within
+        // the tolerance of [0, 1] for a probability: the negation of the scalar row's failing tests), folded into the
+        // failing lanes' bits once, and before any code reads them.
+        var ok = yes;
         foreach (ref readonly var e in r.Entries.AsSpan())
         {
             TV v;
@@ -175,11 +181,12 @@ internal sealed class LaneRowKernel
             {
                 // Scaled form (Scaled): its checks on vectors.
                 v = Scaled<TV>(r.T, e.Parameter, e.A, e.B);
-                var bad = ~TV.Bits(TV.IsFinite(v)) | (e.IsRate ? TV.Bits(TV.LessThan(v, zero)) : TV.Bits(TV.LessThan(v, low)) | TV.Bits(TV.GreaterThan(v, high)));
-                fail |= bad;
+                ok = TV.And(ok, TV.And(TV.IsFinite(v), e.IsRate ? TV.LessThanOrEqual(zero, v) : TV.And(TV.LessThanOrEqual(low, v), TV.LessThanOrEqual(v, high))));
             }
             else if (e.Evaluate)
             {
+                fail |= ~TV.Bits(ok);
+                ok = yes;
                 if (!contexts)
                 {
                     LaneContexts(r.T, r.X);
@@ -219,6 +226,8 @@ internal sealed class LaneRowKernel
             ref var qs = ref Unsafe.Add(ref q0, e.Slot * W);
             TV.Store(TV.Load(ref qs) + v, ref qs);
         }
+
+        fail |= ~TV.Bits(ok);
 
         if (r.IsRate)
         {
@@ -331,34 +340,29 @@ internal sealed class LaneRowKernel
             TV.Store(changed, ref qs);
         }
 
-        // The checks and the clamping; then the row, its zeros as +0 (the scalar row skips them).
-        var sum = zero;
-        for (var j = 0; j < n; j++)
-        {
-            ref var qj = ref Unsafe.Add(ref q0, j * W);
-            var value = TV.Load(ref qj);
-            fail |= TV.Bits(TV.LessThan(value, low)) | TV.Bits(TV.GreaterThan(value, high)) | ~TV.Bits(TV.IsFinite(value));
-            value = Clamp01(value, zero, one);
-            TV.Store(value, ref qj);
-            sum += value;
-        }
-
-        fail |= ~TV.Bits(TV.LessThanOrEqual(TV.Abs(sum - one), TV.Create(TransitionRowKernel.SumTolerance)));
-        fail &= W == 64 ? ulong.MaxValue : (1UL << W) - 1;
-
+        // The checks (a mask of the passing lanes, as above) and the clamping, and the row into the output in the
+        // same pass, its zeros as +0 (the scalar row skips them; a failing lane's output is unspecified).
         ref var o0 = ref MemoryMarshal.GetReference(output);
         for (var i = 0; i < width; i++)
         {
             TV.Store(zero, ref Unsafe.Add(ref o0, i * W));
         }
 
+        var sum = zero;
+        ok = yes;
         for (var j = 0; j < n; j++)
         {
             var value = TV.Load(ref Unsafe.Add(ref q0, j * W));
+            ok = TV.And(ok, TV.And(TV.IsFinite(value), TV.And(TV.LessThanOrEqual(low, value), TV.LessThanOrEqual(value, high))));
+            value = Clamp01(value, zero, one);
+            sum += value;
             ref var oj = ref Unsafe.Add(ref o0, position[j] * W);
             TV.Store(TV.Load(ref oj) + TV.Select(TV.Equal(value, zero), zero, value), ref oj);
         }
 
+        fail |= ~TV.Bits(ok);
+        fail |= ~TV.Bits(TV.LessThanOrEqual(TV.Abs(sum - one), TV.Create(TransitionRowKernel.SumTolerance)));
+        fail &= W == 64 ? ulong.MaxValue : (1UL << W) - 1;
         return fail;
     }
 
