@@ -1150,15 +1150,17 @@ internal sealed partial class CohortDrawEvaluator
                 var (rowKernel, positions) = BindRowLanes(s, si);
                 for (var k = 0; k < rows.Length; k++)
                 {
-                    var tx = rows[k];
-                    int t = tx / N, x = tx % N;
-                    var off = rowOffset[tx];
-                    var n = start[x + 1] - start[x];
                     if (rowSource[k].Strategy >= 0 || rowAlias[k])
                     {
                         // The same row in an earlier block, or a row of this block with the same inputs, already computed for every lane: read from there (the layout's offset is its).
                         continue;
                     }
+
+                    var tx = rows[k];
+                    var t = tx / N;
+                    var x = tx - (t * N);
+                    var off = rowOffset[tx];
+                    var n = start[x + 1] - start[x];
 
                     var lean = rowLean[k];
                     var scalar = ulong.MaxValue;
