@@ -3,7 +3,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Text;
 using SocialInvestment.Model;
 
 namespace SocialInvestment.Uncertainty;
@@ -353,7 +352,7 @@ internal sealed partial class CohortDrawEvaluator
     /// <see cref="Propagate"/> skips (the ledger is never −0, so adding ±0 leaves it as it is).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, PullRows p0, TraceCells g0, double[] gl, bool[] inert, double[] mBuffer, double[] nextBuffer, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, PullRows p0, TraceCells g0, double[] gl, double[] mBuffer, double[] nextBuffer, double[] acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -365,7 +364,7 @@ internal sealed partial class CohortDrawEvaluator
         var w = c.StateWeights;
         var r = c.PreviousWeights;
         if (initial.Length < N * W || p0.Start.Length < (T * N) + 1 || p0.From.Length != p0.At.Length || g0.Start.Length < ((T + 1) * TraceCells.Chunks(J)) + 1 || g0.From.Length != g0.At.Length || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
-            || rows.Length < lanes.RowTotal + _pullRows!.Value.Base.Lanes.Length || gl.Length < (lanes.CellTotal * J * W) + _cellBase!.Length || upfront.Length < 2 * A * W || inert.Length != N)
+            || rows.Length < lanes.RowTotal + _rowBase!.Length || gl.Length < (lanes.CellTotal * J * W) + _cellBase!.Length || upfront.Length < 2 * A * W)
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
         }
@@ -553,7 +552,7 @@ internal sealed partial class CohortDrawEvaluator
     /// <see cref="Start"/>[t·N + y] to <see cref="Start"/>[t·N + y + 1], the entries into y from the kept states in
     /// ascending source order, each the source's offset in the lane-major occupancy (<see cref="From"/>, <c>x·W</c>)
     /// and its probability's offset <see cref="At"/>: in the lane rows for the lanes' own, or (from
-    /// <see cref="LaneLayout.RowTotal"/> on) in the broadcast base values (<see cref="PullBase"/>) for a base row no
+    /// <see cref="LaneLayout.RowTotal"/> on) in the broadcast base values (<see cref="LaneConstants"/>) for a base row no
     /// drawn parameter reaches (its non-zero entries only). Each destination is
     /// summed in a register and stored once (<see cref="PullStep"/>), per lane with the additions of the push order
     /// (<see cref="Propagate"/>: sources ascending, from 0) in the same order, so bit for bit.
@@ -561,35 +560,76 @@ internal sealed partial class CohortDrawEvaluator
     private sealed record PullRows(int[] Start, int[] From, int[] At);
 
     /// <summary>
-    /// The base probabilities the pull order reads (<see cref="PullRows"/>), each distinct value once, broadcast to
-    /// the W lanes (value <c>i</c> at <c>i·W</c>): a worker keeps them behind its lane rows, so that every entry of the
-    /// step is one vector load at its offset, without a branch between the lanes' own and a base row's.
+    /// Constants broadcast to the W lanes, for the trace's base rows and base cells: each distinct run of values (by
+    /// their bits) once, value i of a run at its offset + i·W. A worker keeps them behind its own lanes (from
+    /// <paramref name="behind"/> on), so that the lanes' own values and a base block's are read by the same vector load.
     /// </summary>
-    private sealed record PullBase(double[] Lanes);
+    private sealed class LaneConstants(int w, int behind)
+    {
+        private readonly Dictionary<double[], int> _offsets = new(BitsComparer.Instance);
+        private readonly List<double> _lanes = [];
 
-    /// <summary>Per strategy and sub-cohort, its <see cref="PullRows"/>, and the base values they read (<see cref="PullBase"/>, shared by all); null when draws go one by one.</summary>
-    private (PullRows[][] Rows, PullBase Base)? BuildPullRows()
+        /// <summary>The offset of <paramref name="run"/>, broadcast: the first time it is seen, appended.</summary>
+        public int Offset(ReadOnlySpan<double> run)
+        {
+            var lookup = _offsets.GetAlternateLookup<ReadOnlySpan<double>>();
+            if (!lookup.TryGetValue(run, out var offset))
+            {
+                offset = behind + _lanes.Count;
+                lookup.TryAdd(run, offset);
+                foreach (var v in run)
+                {
+                    for (var lane = 0; lane < w; lane++)
+                    {
+                        _lanes.Add(v);
+                    }
+                }
+            }
+
+            return offset;
+        }
+
+        /// <summary>The broadcast constants in offset order (from <c>behind</c>).</summary>
+        public double[] ToArray() => [.. _lanes];
+
+        /// <summary>Runs of doubles equal when their bits are.</summary>
+        private sealed class BitsComparer : IEqualityComparer<double[]>, IAlternateEqualityComparer<ReadOnlySpan<double>, double[]>
+        {
+            public static readonly BitsComparer Instance = new();
+
+            public bool Equals(double[]? x, double[]? y) => Same(x, y);
+
+            public int GetHashCode(double[] obj) => Hash(obj);
+
+            public bool Equals(ReadOnlySpan<double> alternate, double[] other) => Same(alternate, other);
+
+            public int GetHashCode(ReadOnlySpan<double> alternate) => Hash(alternate);
+
+            public double[] Create(ReadOnlySpan<double> alternate) => alternate.ToArray();
+
+            private static bool Same(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => MemoryMarshal.AsBytes(x).SequenceEqual(MemoryMarshal.AsBytes(y));
+
+            private static int Hash(ReadOnlySpan<double> run)
+            {
+                var hash = default(HashCode);
+                hash.AddBytes(MemoryMarshal.AsBytes(run));
+                return hash.ToHashCode();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Per strategy and sub-cohort, its <see cref="PullRows"/>, and the base probabilities they read, broadcast to the
+    /// lanes (<see cref="LaneConstants"/>, shared by all, behind a worker's lane rows); null when draws go one by one.
+    /// </summary>
+    private (PullRows[][] Rows, double[] Base)? BuildPullRows()
     {
         if (_lanes is not { } lanes)
         {
             return null;
         }
 
-        // Each distinct base probability once (by its bits), broadcast to the lanes behind the lane rows.
-        var baseAt = new Dictionary<long, int>();
-        var baseValues = new List<double>();
-        int BaseOffset(double v)
-        {
-            var bits = BitConverter.DoubleToInt64Bits(v);
-            if (!baseAt.TryGetValue(bits, out var i))
-            {
-                i = baseValues.Count;
-                baseAt.Add(bits, i);
-                baseValues.Add(v);
-            }
-
-            return lanes.RowTotal + (i * lanes.W);
-        }
+        var constants = new LaneConstants(lanes.W, lanes.RowTotal);
 
         var W = lanes.W;
         var N0 = lanes.Start.Length - 1;
@@ -640,7 +680,7 @@ internal sealed partial class CohortDrawEvaluator
                             else if (P[(tx * N) + y] is var v && v != 0)
                             {
                                 from.Add(x * W);
-                                at.Add(BaseOffset(v));
+                                at.Add(constants.Offset(new ReadOnlySpan<double>(in v)));
                             }
                         }
 
@@ -652,12 +692,7 @@ internal sealed partial class CohortDrawEvaluator
             }
         }
 
-        var broadcast = new double[baseValues.Count * lanes.W];
-        for (var i = 0; i < baseValues.Count; i++)
-        {
-            broadcast.AsSpan(i * lanes.W, lanes.W).Fill(baseValues[i]);
-        }
-
+        var broadcast = constants.ToArray();
         var total = lanes.RowTotal + broadcast.Length;
         foreach (var p in result.SelectMany(r => r))
         {
@@ -667,7 +702,7 @@ internal sealed partial class CohortDrawEvaluator
             }
         }
 
-        return (result, new PullBase(broadcast));
+        return (result, broadcast);
     }
 
     /// <summary>
@@ -734,10 +769,8 @@ internal sealed partial class CohortDrawEvaluator
 
         var W = lanes.W;
         var J = lanes.Used;
-        var own = lanes.CellTotal * J * W;
-        var distinct = new Dictionary<string, int>();
-        var values = new List<double>();
-        var key = new StringBuilder();
+        var C = TraceCells.Chunks(J);
+        var constants = new LaneConstants(W, lanes.CellTotal * J * W);
         var chunkAt = new int[_plans.Length][][];
         var cellBooks = new bool[_plans.Length][][];
         for (var s = 0; s < _plans.Length; s++)
@@ -748,7 +781,6 @@ internal sealed partial class CohortDrawEvaluator
             for (var si = 0; si < g.Length; si++)
             {
                 var slots = lanes.CellSlot[s][si];
-                var C = TraceCells.Chunks(J);
                 var at = new int[slots.Length * C];
                 var books = new bool[slots.Length];
                 for (var tx = 0; tx < slots.Length; tx++)
@@ -772,30 +804,11 @@ internal sealed partial class CohortDrawEvaluator
                     }
 
                     books[tx] = true;
-
-                    key.Clear();
-                    foreach (var v in cell)
-                    {
-                        key.Append(CultureInfo.InvariantCulture, $"{BitConverter.DoubleToInt64Bits(v):x},");
-                    }
-
-                    if (!distinct.TryGetValue(key.ToString(), out var i))
-                    {
-                        i = distinct.Count;
-                        distinct.Add(key.ToString(), i);
-                        foreach (var v in cell)
-                        {
-                            for (var lane = 0; lane < W; lane++)
-                            {
-                                values.Add(v);
-                            }
-                        }
-                    }
-
+                    var offset = constants.Offset(cell);
                     for (var c = 0; c < C; c++)
                     {
                         var (first, width) = TraceCells.Chunk(J, c);
-                        at[(tx * C) + c] = cell.Slice(first, width).ContainsAnyExcept(0.0) ? own + (i * J * W) + (first * W) : -1;
+                        at[(tx * C) + c] = cell.Slice(first, width).ContainsAnyExcept(0.0) ? offset + (first * W) : -1;
                     }
                 }
 
@@ -804,7 +817,7 @@ internal sealed partial class CohortDrawEvaluator
             }
         }
 
-        return (chunkAt, cellBooks, [.. values]);
+        return (chunkAt, cellBooks, constants.ToArray());
     }
 
     /// <summary>The <see cref="TraceCells"/> of <see cref="BuildCellOffsets"/>'s offsets, without the states <paramref name="inert"/> leaves out.</summary>
@@ -935,7 +948,7 @@ internal sealed partial class CohortDrawEvaluator
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, e._pullRows!.Value.Rows[s][si], e._traceCells![s][si], _gl!, e._inert![s][si], _mL!, _nextL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, e._pullRows![s][si], e._traceCells![s][si], _gl!, _mL!, _nextL!, acc);
                 }
 
                 if (Timed)
@@ -1069,9 +1082,8 @@ internal sealed partial class CohortDrawEvaluator
             _gScratch = new double[e._jp];
             _upScratch = new double[L];
             // The lane rows, then the broadcast base values of the pull order (constant).
-            var pullBase = e._pullRows!.Value.Base.Lanes;
-            _pl = new double[lanes.RowTotal + pullBase.Length];
-            pullBase.CopyTo(_pl, lanes.RowTotal);
+            _pl = new double[lanes.RowTotal + e._rowBase!.Length];
+            e._rowBase.CopyTo(_pl, lanes.RowTotal);
         }
 
         /// <summary>

@@ -81,7 +81,7 @@ internal sealed partial class CohortDrawEvaluator
         _cellBase = cells?.Base;
         _inert = BuildInert(cells?.Books);
         _traceCells = cells is { } c ? ListTraceCells(c.ChunkAt, c.Books, _inert!) : null;
-        _pullRows = BuildPullRows();
+        (_pullRows, _rowBase) = BuildPullRows() is { } pull ? pull : (null, null);
         _cellFixed = [.. plans.Select(p => p.CellLean.Select(cells => cells.Select(FixedProjection).ToArray()).ToArray())];
     }
 
@@ -95,7 +95,10 @@ internal sealed partial class CohortDrawEvaluator
     private readonly bool[][][]? _inert;
 
     /// <summary>Per strategy and sub-cohort, the trace's step in pull order (<see cref="BuildPullRows"/>).</summary>
-    private readonly (PullRows[][] Rows, PullBase Base)? _pullRows;
+    private readonly PullRows[][]? _pullRows;
+
+    /// <summary>The base rows' probabilities broadcast to the lanes, read behind a worker's lane rows (<see cref="PullRows"/>).</summary>
+    private readonly double[]? _rowBase;
 
     /// <summary>Per strategy, sub-cohort and dependent cell, the projection of its lean plan's fixed flows (<see cref="FixedProjection"/>), or null.</summary>
     private readonly double[]?[][][] _cellFixed;
