@@ -352,7 +352,7 @@ internal sealed partial class CohortDrawEvaluator
     /// <see cref="Propagate"/> skips (the ledger is never −0, so adding ±0 leaves it as it is).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, double[] rows, PullRows p0, TraceCells g0, double[] gl, double[] mBuffer, double[] nextBuffer, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, int[] upfrontCells, double[] rows, PullRows p0, TraceCells g0, double[] gl, double[] mBuffer, double[] nextBuffer, double[] acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -364,21 +364,22 @@ internal sealed partial class CohortDrawEvaluator
         var w = c.StateWeights;
         var r = c.PreviousWeights;
         if (initial.Length < N * W || p0.Start.Length < (T * N) + 1 || p0.From.Length != p0.At.Length || g0.Start.Length < ((T + 1) * TraceCells.Chunks(J)) + 1 || g0.From.Length != g0.At.Length || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
-            || rows.Length < lanes.RowTotal + _rowBase!.Length || gl.Length < (lanes.CellTotal * J * W) + _cellBase!.Length || upfront.Length < 2 * A * W)
+            || rows.Length < lanes.RowTotal + _rowBase!.Length || gl.Length < (lanes.CellTotal * J * W) + _cellBase!.Length || upfront.Length < upfrontCells.Length * W || upfrontCells.Any(l => (uint)l >= (uint)(2 * A)))
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
         }
 
         initial.AsSpan(0, N * W).CopyTo(mBuffer);
 
-        // Upfront costs, booked per lane as Propagate books them.
-        for (var l = 0; l < 2 * A; l++)
+        // Upfront costs, booked per lane as Propagate books them (the cells they can book, ascending; the others are 0, which it skips).
+        for (var k = 0; k < upfrontCells.Length; k++)
         {
+            var l = upfrontCells[k];
             var h = l >= A ? V : 0;
             var a = l - (l >= A ? A : 0);
             for (var lane = 0; lane < W; lane++)
             {
-                var u = upfront[(l * W) + lane];
+                var u = upfront[(k * W) + lane];
                 if (u != 0)
                 {
                     for (var v = 0; v < V; v++)
@@ -874,6 +875,9 @@ internal sealed partial class CohortDrawEvaluator
         private double[]? _gl;
         private double[][][]? _initL;
         private double[][][]? _upL;
+
+        /// <summary>Per strategy and sub-cohort, the ledger cells its upfront costs can book (<see cref="SubcohortCompiler.UpfrontCells"/>), on first use.</summary>
+        private int[]?[][]? _upCells;
         private double[][]? _accL;
         private double[]? _mL;
         private double[]? _nextL;
@@ -948,7 +952,7 @@ internal sealed partial class CohortDrawEvaluator
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _pl!, e._pullRows![s][si], e._traceCells![s][si], _gl!, _mL!, _nextL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _upCells![s][si]!, _pl!, e._pullRows![s][si], e._traceCells![s][si], _gl!, _mL!, _nextL!, acc);
                 }
 
                 if (Timed)
@@ -1051,6 +1055,7 @@ internal sealed partial class CohortDrawEvaluator
             e._cellBase.CopyTo(_gl, lanes.CellTotal * J * W);
             _initL = initL;
             _upL = upL;
+            _upCells = [.. e._plans.Select(p => new int[]?[p.Rows.Length])];
             _mL = new double[N * W];
             _nextL = new double[N * W];
             _laneValues = new double[W][];
@@ -1116,7 +1121,7 @@ internal sealed partial class CohortDrawEvaluator
                 }
             }
 
-            int N = work.ExpandedStateCount, L = work.LedgerCount, J = lanes.Used;
+            int N = work.ExpandedStateCount, J = lanes.Used;
             var start = lanes.Start;
             var index = lanes.Index;
             var row = _rowScratch!;
@@ -1309,15 +1314,17 @@ internal sealed partial class CohortDrawEvaluator
                     Ticks[5] += System.Diagnostics.Stopwatch.GetTimestamp() - r0;
                 }
 
-                // The upfront costs scale with the sub-cohort's mass, which the uptake moves: always recomputed.
+                // The upfront costs scale with the sub-cohort's mass, which the uptake moves: always recomputed, and kept
+                // for the cells they can book (the same in every lane and batch: the split is the base's).
                 var up = _upScratch!;
                 var upL = _upL![s][si];
+                var upCells = _upCells![s][si] ??= compilers[0][s][si]!.UpfrontCells();
                 for (var lane = 0; lane < W; lane++)
                 {
                     compilers[lane][s][si]!.Upfront(up);
-                    for (var l = 0; l < L; l++)
+                    for (var k = 0; k < upCells.Length; k++)
                     {
-                        upL[(l * W) + lane] = up[l];
+                        upL[(k * W) + lane] = up[upCells[k]];
                     }
                 }
             }

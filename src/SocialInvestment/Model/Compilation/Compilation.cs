@@ -1615,6 +1615,29 @@ internal sealed class SubcohortCompiler
         }
     }
 
+    /// <summary>
+    /// The ledger cells <see cref="Upfront"/> can book for this sub-cohort (its active interventions' upfront costs
+    /// that apply at its start age), ascending and distinct: every other cell it leaves 0. Fixed by the sub-cohort's
+    /// start age and treatment mask.
+    /// </summary>
+    public int[] UpfrontCells()
+    {
+        var c = _c;
+        var cells = new SortedSet<int>();
+        for (var a = 0; a < _active.Length; a++)
+        {
+            foreach (var cost in _active[a].Costs)
+            {
+                if (cost.Timing == CostTiming.Upfront && (cost.Ages is null || cost.Ages.Contains(Plan.StartAge)))
+                {
+                    cells.Add(c.A + c.Model.AccountIndex(cost.Account));
+                }
+            }
+        }
+
+        return [.. cells];
+    }
+
     /// <summary>Stage 4: the event amounts and event outcome values per person of cycle <paramref name="t"/> (overwritten).</summary>
     public void Events(int t, Span<double> amounts, Span<double> values)
     {
