@@ -363,7 +363,7 @@ internal sealed partial class CohortDrawEvaluator
         var J = lanes.Used;
         var w = c.StateWeights;
         var r = c.PreviousWeights;
-        if (initial.Length < N * W || p0.Start.Length < (T * N) + 1 || p0.From.Length != p0.At.Length || g0.Start.Length < ((T + 1) * TraceCells.Chunks(J)) + 1 || g0.From.Length != g0.At.Length || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
+        if (initial.Length < N * W || p0.Start.Length < (T * N) + 1 || p0.From.Length != p0.At.Length || g0.Start.Length < ((T + 1) * _ledgerChunks!.Count) + 1 || g0.From.Length != g0.At.Length || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
             || rows.Length < lanes.RowTotal + _rowBase!.Length || gl.Length < (lanes.CellTotal * J * W) + _cellBase!.Length || upfront.Length < upfrontCells.Length * W || upfrontCells.Any(l => (uint)l >= (uint)(2 * A)))
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
@@ -392,15 +392,15 @@ internal sealed partial class CohortDrawEvaluator
 
         if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
         {
-            TraceLanes<Lanes512>(T, N, J, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, acc);
+            TraceLanes<Lanes512>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, acc);
         }
         else if (Vector256.IsHardwareAccelerated && W == 2 * Vector256<double>.Count)
         {
-            TraceLanes<Lanes256x2>(T, N, J, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, acc);
+            TraceLanes<Lanes256x2>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, acc);
         }
         else
         {
-            TraceLanes<LanesN>(T, N, J, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, acc);
+            TraceLanes<LanesN>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, acc);
         }
     }
 
@@ -411,14 +411,15 @@ internal sealed partial class CohortDrawEvaluator
     /// buffers of the trace. Per lane the operations of <see cref="Propagate"/> in its order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TraceLanes<TV>(int T, int N, int J, double[] w, double[]? r, double[] m, double[] next, double[] rows, PullRows p0, TraceCells g0, double[] gl, double[] acc)
+    private static void TraceLanes<TV>(int T, int N, LedgerChunks chunks, double[] w, double[]? r, double[] m, double[] next, double[] rows, PullRows p0, TraceCells g0, double[] gl, double[] acc)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
         ref var acc0 = ref MemoryMarshal.GetArrayDataReference(acc);
         ref var gl0 = ref MemoryMarshal.GetArrayDataReference(gl);
         ref var pl0 = ref MemoryMarshal.GetArrayDataReference(rows);
-        var C = TraceCells.Chunks(J);
+        var C = chunks.Count;
+        var J = chunks.First[C - 1] + chunks.Width[C - 1];
         for (var t = 0; t <= T; t++)
         {
             var wt = w[t];
@@ -431,12 +432,12 @@ internal sealed partial class CohortDrawEvaluator
             // halves go to different cycles' channels, so booking one half before the other keeps every channel's order).
             if (previous)
             {
-                LedgerHalf<TV>(J, TV.Create(r![t]), ref m0, g0, (t - 1) * C, ref gl0, ref Unsafe.Subtract(ref accT, J * W));
+                LedgerHalf<TV>(chunks, TV.Create(r![t]), ref m0, g0, (t - 1) * C, ref gl0, ref Unsafe.Subtract(ref accT, J * W));
             }
 
             if (wt != 0)
             {
-                LedgerHalf<TV>(J, TV.Create(wt), ref m0, g0, t * C, ref gl0, ref accT);
+                LedgerHalf<TV>(chunks, TV.Create(wt), ref m0, g0, t * C, ref gl0, ref accT);
             }
 
             if (t == T)
@@ -458,48 +459,73 @@ internal sealed partial class CohortDrawEvaluator
     /// JIT's budget).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void LedgerHalf<TV>(int J, TV weight, ref double m0, TraceCells g0, int row, ref double gl0, ref double acc)
+    private static void LedgerHalf<TV>(LedgerChunks chunks, TV weight, ref double m0, TraceCells g0, int row, ref double gl0, ref double acc)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
         ref var start0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(g0.Start), row);
         ref var from0 = ref MemoryMarshal.GetArrayDataReference(g0.From);
         ref var at0 = ref MemoryMarshal.GetArrayDataReference(g0.At);
-        var c = 0;
-        var j = 0;
-        for (; j + 4 <= J; j += 4, c++)
+        var first = chunks.First;
+        var width = chunks.Width;
+        for (var c = 0; c < first.Length && c < width.Length; c++)
         {
-            ref var a = ref Unsafe.Add(ref acc, j * W);
-            var a0 = TV.Load(ref a);
-            var a1 = TV.Load(ref Unsafe.Add(ref a, W));
-            var a2 = TV.Load(ref Unsafe.Add(ref a, 2 * W));
-            var a3 = TV.Load(ref Unsafe.Add(ref a, 3 * W));
-            for (int b = Unsafe.Add(ref start0, c), end = Unsafe.Add(ref start0, c + 1); b < end; b++)
+            ref var a = ref Unsafe.Add(ref acc, first[c] * W);
+            int b = Unsafe.Add(ref start0, c), end = Unsafe.Add(ref start0, c + 1);
+            switch (width[c])
             {
-                var sx = weight * TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b)));
-                ref var g = ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b));
-                a0 += sx * TV.Load(ref g);
-                a1 += sx * TV.Load(ref Unsafe.Add(ref g, W));
-                a2 += sx * TV.Load(ref Unsafe.Add(ref g, 2 * W));
-                a3 += sx * TV.Load(ref Unsafe.Add(ref g, 3 * W));
+                case 4:
+                {
+                    var a0 = TV.Load(ref a);
+                    var a1 = TV.Load(ref Unsafe.Add(ref a, W));
+                    var a2 = TV.Load(ref Unsafe.Add(ref a, 2 * W));
+                    var a3 = TV.Load(ref Unsafe.Add(ref a, 3 * W));
+                    for (; b < end; b++)
+                    {
+                        var sx = weight * TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b)));
+                        ref var g = ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b));
+                        a0 += sx * TV.Load(ref g);
+                        a1 += sx * TV.Load(ref Unsafe.Add(ref g, W));
+                        a2 += sx * TV.Load(ref Unsafe.Add(ref g, 2 * W));
+                        a3 += sx * TV.Load(ref Unsafe.Add(ref g, 3 * W));
+                    }
+
+                    TV.Store(a0, ref a);
+                    TV.Store(a1, ref Unsafe.Add(ref a, W));
+                    TV.Store(a2, ref Unsafe.Add(ref a, 2 * W));
+                    TV.Store(a3, ref Unsafe.Add(ref a, 3 * W));
+                    break;
+                }
+
+                case 2:
+                {
+                    var a0 = TV.Load(ref a);
+                    var a1 = TV.Load(ref Unsafe.Add(ref a, W));
+                    for (; b < end; b++)
+                    {
+                        var sx = weight * TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b)));
+                        ref var g = ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b));
+                        a0 += sx * TV.Load(ref g);
+                        a1 += sx * TV.Load(ref Unsafe.Add(ref g, W));
+                    }
+
+                    TV.Store(a0, ref a);
+                    TV.Store(a1, ref Unsafe.Add(ref a, W));
+                    break;
+                }
+
+                default:
+                {
+                    var a0 = TV.Load(ref a);
+                    for (; b < end; b++)
+                    {
+                        a0 += (weight * TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b)))) * TV.Load(ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b)));
+                    }
+
+                    TV.Store(a0, ref a);
+                    break;
+                }
             }
-
-            TV.Store(a0, ref a);
-            TV.Store(a1, ref Unsafe.Add(ref a, W));
-            TV.Store(a2, ref Unsafe.Add(ref a, 2 * W));
-            TV.Store(a3, ref Unsafe.Add(ref a, 3 * W));
-        }
-
-        for (; j < J; j++, c++)
-        {
-            ref var a = ref Unsafe.Add(ref acc, j * W);
-            var a0 = TV.Load(ref a);
-            for (int b = Unsafe.Add(ref start0, c), end = Unsafe.Add(ref start0, c + 1); b < end; b++)
-            {
-                a0 += (weight * TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b)))) * TV.Load(ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b)));
-            }
-
-            TV.Store(a0, ref a);
         }
     }
 
@@ -531,21 +557,92 @@ internal sealed partial class CohortDrawEvaluator
 
     /// <summary>
     /// Where the trace reads the cells' projected ledger (J channels of W lanes, lane-major) of one sub-cohort: per
-    /// point t and chunk c of the channels (<see cref="Chunks"/>: channels 4c … 4c + 3, then the rest one by one), from
-    /// <see cref="Start"/>[t·C + c] to <see cref="Start"/>[t·C + c + 1], the states whose cell books something in the
+    /// point t and chunk c of the channels (<see cref="LedgerChunks"/>, C of them), from
+    /// <see cref="Start"/>[t·C + c] to <see cref="Start"/>[t·C + c + 1], the states whose cell can book something in the
     /// chunk, ascending: the state's offset in the lane-major occupancy (<see cref="From"/>, <c>x·W</c>) and the chunk's
     /// offset in a worker's cell lanes (<see cref="At"/>), either the lanes' own (a changed cell, below
     /// <c>CellTotal·J·W</c>) or, behind them, the base projection's channels broadcast to the lanes (each distinct base
     /// cell once, <see cref="CohortDrawEvaluator._cellBase"/>). A base cell's chunk of zeros is left out (it would add
-    /// exact zeros), and so is a left-out state (<see cref="BuildInert"/>).
+    /// exact zeros), so is a changed cell's chunk outside the channels its state's structural ledger cells project onto,
+    /// and so is a left-out state (<see cref="BuildInert"/>).
     /// </summary>
-    private sealed record TraceCells(int[] Start, int[] From, int[] At)
-    {
-        /// <summary>The chunks of J channels: ⌊J / 4⌋ of four, then J mod 4 of one.</summary>
-        public static int Chunks(int J) => (J / 4) + (J % 4);
+    private sealed record TraceCells(int[] Start, int[] From, int[] At);
 
-        /// <summary>The first channel of chunk <paramref name="c"/> and its width.</summary>
-        public static (int First, int Width) Chunk(int J, int c) => c < J / 4 ? (4 * c, 4) : ((J / 4 * 4) + (c - (J / 4)), 1);
+    /// <summary>
+    /// The ledger's channels in the chunks the trace books together (<see cref="LedgerHalf"/>): chunk c is channels
+    /// <see cref="First"/>[c] … <see cref="First"/>[c] + <see cref="Width"/>[c] − 1, in channel order, each of width 4, 2
+    /// or 1. Chosen by <see cref="Partition"/> for the model's cells, so that a cell's channels that are zero in every draw
+    /// mostly fall in chunks it leaves out.
+    /// </summary>
+    internal sealed record LedgerChunks(int[] First, int[] Width)
+    {
+        /// <summary>The number of chunks.</summary>
+        public int Count => First.Length;
+
+        /// <summary>
+        /// The partition of channels 0 … <paramref name="J"/> − 1 into consecutive chunks of width 4, 2 or 1 that books the
+        /// least work: an entry (a cell of a point) books a chunk in full where any of its channels
+        /// (<paramref name="patterns"/>: bit j, with the number of such entries) can be non-zero, at a cost of its own
+        /// besides the chunk's channels, and each chunk costs its accumulators' loads and stores at each of
+        /// <paramref name="points"/> points. Dynamic programming over the channel order; without patterns (or more than
+        /// 64 channels) fours, then ones.
+        /// </summary>
+        public static LedgerChunks Partition(int J, Dictionary<ulong, long> patterns, long points)
+        {
+            if (J > 64 || patterns.Count == 0)
+            {
+                var first = new List<int>();
+                var width = new List<int>();
+                for (var j = 0; j < J; j += j + 4 <= J ? 4 : 1)
+                {
+                    first.Add(j);
+                    width.Add(j + 4 <= J ? 4 : 1);
+                }
+
+                return new LedgerChunks([.. first], [.. width]);
+            }
+
+            // best[j]: the least cost of channels 0 … j − 1; from[j]: the width of the last chunk there.
+            var best = new double[J + 1];
+            var last = new int[J + 1];
+            Array.Fill(best, double.PositiveInfinity);
+            best[0] = 0;
+            for (var j = 1; j <= J; j++)
+            {
+                foreach (var w in (ReadOnlySpan<int>)[1, 2, 4])
+                {
+                    if (w > j)
+                    {
+                        continue;
+                    }
+
+                    var mask = ((1UL << w) - 1) << (j - w);
+                    // In a channel update's work (a load, a product and a sum): an entry's own (its indices, the
+                    // weighted occupancy, the loop) about two, the chunk's accumulators at a point (w loads, w stores,
+                    // the list's bounds) about (2w + 4)/3.
+                    var cost = (2.0 * w + 4) / 3 * points;
+                    foreach (var (pattern, count) in patterns)
+                    {
+                        cost += (pattern & mask) != 0 ? (double)count * (2 + w) : 0;
+                    }
+
+                    if (best[j - w] + cost < best[j])
+                    {
+                        best[j] = best[j - w] + cost;
+                        last[j] = w;
+                    }
+                }
+            }
+
+            var chunks = new List<(int First, int Width)>();
+            for (var j = J; j > 0; j -= last[j])
+            {
+                chunks.Add((j - last[j], last[j]));
+            }
+
+            chunks.Reverse();
+            return new LedgerChunks([.. chunks.Select(c => c.First)], [.. chunks.Select(c => c.Width)]);
+        }
     }
 
     /// <summary>
@@ -761,7 +858,7 @@ internal sealed partial class CohortDrawEvaluator
     /// cell books anything; and the distinct base cells' channels broadcast to the lanes (shared by all, read behind a
     /// worker's own cell lanes). Null when draws go one by one.
     /// </summary>
-    private (int[][][] ChunkAt, bool[][][] Books, double[] Base)? BuildCellOffsets()
+    private (int[][][] ChunkAt, bool[][][] Books, double[] Base, LedgerChunks Chunks)? BuildCellOffsets()
     {
         if (_lanes is not { } lanes)
         {
@@ -770,46 +867,105 @@ internal sealed partial class CohortDrawEvaluator
 
         var W = lanes.W;
         var J = lanes.Used;
-        var C = TraceCells.Chunks(J);
+        var V = _coefficients.Length;
         var constants = new LaneConstants(W, lanes.CellTotal * J * W);
+
+        // Each cell's channels that can be non-zero: a base cell's non-zero channels; a changed cell's, those its state's
+        // structural ledger cells project onto (the coefficients' non-zeros) and the outcomes. Counted per pattern for
+        // the partition into chunks.
+        var g = new double[_plans.Length][][];
+        var pattern = new ulong[_plans.Length][][];
+        var patterns = new Dictionary<ulong, long>();
+        long points = 0;
+        var all = J >= 64 ? ulong.MaxValue : (1UL << J) - 1;
+        for (var s = 0; s < _plans.Length; s++)
+        {
+            var b = _plans[s].Base;
+            var N = b.ExpandedStateCount;
+            var A = b.AccountCount;
+            g[s] = ProjectAll(b);
+            pattern[s] = new ulong[g[s].Length][];
+            var structural = new ulong[N];
+            for (var x = 0; x < N; x++)
+            {
+                var bits = J > 64 ? ulong.MaxValue : all & ~((1UL << Math.Min(_outcomeLane, 63)) - 1);
+                foreach (var l in b.Cells[x])
+                {
+                    var h = l >= A ? V : 0;
+                    for (var v = 0; v < V && J <= 64; v++)
+                    {
+                        bits |= _coefByAccount[((l - (l >= A ? A : 0)) * V) + v] != 0 && h + v < J ? 1UL << (h + v) : 0;
+                    }
+                }
+
+                structural[x] = bits;
+            }
+
+            for (var si = 0; si < g[s].Length; si++)
+            {
+                var slots = lanes.CellSlot[s][si];
+                var bits = pattern[s][si] = new ulong[slots.Length];
+                points += slots.Length / N;
+                for (var tx = 0; tx < slots.Length; tx++)
+                {
+                    var cell = g[s][si].AsSpan(tx * _jp, J);
+                    var nonZero = 0UL;
+                    for (var j = 0; j < J; j++)
+                    {
+                        nonZero |= cell[j] != 0 ? 1UL << (j & 63) : 0;
+                    }
+
+                    if (slots[tx] >= 0)
+                    {
+                        if ((nonZero & ~structural[tx % N]) != 0)
+                        {
+                            throw new InvalidOperationException("A cell books a channel outside its state's structural ledger cells.");
+                        }
+
+                        nonZero = structural[tx % N];
+                    }
+
+                    bits[tx] = nonZero;
+                    if (nonZero != 0)
+                    {
+                        patterns[nonZero] = patterns.GetValueOrDefault(nonZero) + 1;
+                    }
+                }
+            }
+        }
+
+        var chunks = LedgerChunks.Partition(J, patterns, points);
+        var C = chunks.Count;
         var chunkAt = new int[_plans.Length][][];
         var cellBooks = new bool[_plans.Length][][];
         for (var s = 0; s < _plans.Length; s++)
         {
-            var g = ProjectAll(_plans[s].Base);
-            chunkAt[s] = new int[g.Length][];
-            cellBooks[s] = new bool[g.Length][];
-            for (var si = 0; si < g.Length; si++)
+            chunkAt[s] = new int[g[s].Length][];
+            cellBooks[s] = new bool[g[s].Length][];
+            for (var si = 0; si < g[s].Length; si++)
             {
                 var slots = lanes.CellSlot[s][si];
                 var at = new int[slots.Length * C];
                 var books = new bool[slots.Length];
+                at.AsSpan().Fill(-1);
                 for (var tx = 0; tx < slots.Length; tx++)
                 {
-                    if (slots[tx] >= 0)
+                    var bits = pattern[s][si][tx];
+                    if (bits == 0)
                     {
-                        books[tx] = true;
-                        for (var c = 0; c < C; c++)
-                        {
-                            at[(tx * C) + c] = (slots[tx] * J * W) + (TraceCells.Chunk(J, c).First * W);
-                        }
-
-                        continue;
-                    }
-
-                    var cell = g[si].AsSpan(tx * _jp, J);
-                    if (!cell.ContainsAnyExcept(0.0))
-                    {
-                        at.AsSpan(tx * C, C).Fill(-1);
                         continue;
                     }
 
                     books[tx] = true;
-                    var offset = constants.Offset(cell);
+                    var offset = slots[tx] >= 0 ? slots[tx] * J * W : constants.Offset(g[s][si].AsSpan(tx * _jp, J));
                     for (var c = 0; c < C; c++)
                     {
-                        var (first, width) = TraceCells.Chunk(J, c);
-                        at[(tx * C) + c] = cell.Slice(first, width).ContainsAnyExcept(0.0) ? offset + (first * W) : -1;
+                        var (first, width) = (chunks.First[c], chunks.Width[c]);
+                        var mask = J > 64 ? ulong.MaxValue : ((1UL << width) - 1) << first;
+                        if ((bits & mask) != 0)
+                        {
+                            at[(tx * C) + c] = offset + (first * W);
+                        }
                     }
                 }
 
@@ -818,14 +974,15 @@ internal sealed partial class CohortDrawEvaluator
             }
         }
 
-        return (chunkAt, cellBooks, constants.ToArray());
+        return (chunkAt, cellBooks, constants.ToArray(), chunks);
     }
 
     /// <summary>The <see cref="TraceCells"/> of <see cref="BuildCellOffsets"/>'s offsets, without the states <paramref name="inert"/> leaves out.</summary>
     private TraceCells[][] ListTraceCells(int[][][] chunkAt, bool[][][] books, bool[][][] inert)
     {
         var lanes = _lanes!;
-        int J = lanes.Used, W = lanes.W, C = TraceCells.Chunks(J);
+        var chunks = _ledgerChunks!;
+        int J = lanes.Used, W = lanes.W, C = chunks.Count;
         var total = (lanes.CellTotal * J * W) + _cellBase!.Length;
         var result = new TraceCells[_plans.Length][];
         for (var s = 0; s < _plans.Length; s++)
@@ -848,7 +1005,7 @@ internal sealed partial class CohortDrawEvaluator
                             var a = offsets[(((t * N) + x) * C) + c];
                             if (a >= 0 && !inert[s][si][x])
                             {
-                                if (a + (TraceCells.Chunk(J, c).Width * W) > total)
+                                if (a + (chunks.Width[c] * W) > total)
                                 {
                                     throw new InvalidOperationException("The trace's cell lists reach outside the cell lanes.");
                                 }

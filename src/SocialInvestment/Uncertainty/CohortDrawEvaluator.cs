@@ -79,11 +79,15 @@ internal sealed partial class CohortDrawEvaluator
         _lanes = BuildLanes();
         var cells = BuildCellOffsets();
         _cellBase = cells?.Base;
+        _ledgerChunks = cells?.Chunks;
         _inert = BuildInert(cells?.Books);
         _traceCells = cells is { } c ? ListTraceCells(c.ChunkAt, c.Books, _inert!) : null;
         (_pullRows, _rowBase) = BuildPullRows() is { } pull ? pull : (null, null);
         _cellFixed = [.. plans.Select(p => p.CellLean.Select(cells => cells.Select(FixedProjection).ToArray()).ToArray())];
     }
+
+    /// <summary>The ledger's channels in the chunks the lanes' trace books together (<see cref="LedgerChunks"/>).</summary>
+    private readonly LedgerChunks? _ledgerChunks;
 
     /// <summary>Per strategy and sub-cohort, where the lanes' trace reads each cell's channels (<see cref="TraceCells"/>).</summary>
     private readonly TraceCells[][]? _traceCells;
@@ -805,19 +809,19 @@ internal sealed partial class CohortDrawEvaluator
         long ledgerUpdates = 0, pullEntries = 0;
         if (_traceCells is { } tc && _pullRows is { } pr && _lanes is { } ll)
         {
-            var chunks = TraceCells.Chunks(ll.Used);
+            var chunks = _ledgerChunks!;
             foreach (var c in tc.SelectMany(cs => cs))
             {
                 for (var k = 0; k + 1 < c.Start.Length; k++)
                 {
-                    ledgerUpdates += (long)(c.Start[k + 1] - c.Start[k]) * TraceCells.Chunk(ll.Used, k % chunks).Width;
+                    ledgerUpdates += (long)(c.Start[k + 1] - c.Start[k]) * chunks.Width[k % chunks.Count];
                 }
             }
 
             pullEntries = pr.Sum(rs => rs.Sum(r => (long)r.From.Length));
         }
 
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"trace_ledger_updates\":{ledgerUpdates},\"trace_pull_entries\":{pullEntries},\"trace_row_base_bytes\":{(_rowBase?.Length ?? 0) * 8L},\"trace_cell_base_bytes\":{(_cellBase?.Length ?? 0) * 8L},\"lane_rows_bytes\":{(_lanes?.RowTotal ?? 0) * 8L},\"lane_cells_bytes\":{(_lanes is { } lc ? (long)lc.CellTotal * lc.Used * lc.W : 0) * 8L},\"strategies\":{_plans.Length},\"subcohorts\":{_plans.Sum(p => p.Base.SubcohortCount)},\"cycles\":{_plans[0].Base.Cycles},\"expanded_states\":{_plans[0].Base.ExpandedStateCount},\"row_nonzeros\":{_lanes?.Nnz ?? 0},\"trace_width\":{used},\"trace_states_left_out\":{_inert?.Sum(s => s.Sum(si => si.Count(x => x))) ?? 0},\"base_row_entries\":{baseRowEntries},\"base_row_entries_nonzero\":{baseRowNonZero},\"base_cell_channels\":{baseChannels},\"base_cell_channels_nonzero\":{baseNonZero},\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows_lane_aliased\":{_lanes?.RowAliases ?? 0},\"cells_lane_aliased\":{_lanes?.CellAliases ?? 0},\"rows_general\":{rowsGeneral},\"cells_general\":{cellsGeneral},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"row_entries_scaled\":{entriesScaled},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"cell_flows_cached\":{cellFlows},\"cell_flows_evaluated\":{cellFlowsEvaluated},\"cell_flows_scaled\":{cellFlowsScaled},\"event_cycles_recomputed\":{events}");
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"trace_ledger_chunks\":\"{string.Join(' ', _ledgerChunks is { } lch ? lch.Width : [])}\",\"trace_ledger_updates\":{ledgerUpdates},\"trace_pull_entries\":{pullEntries},\"trace_row_base_bytes\":{(_rowBase?.Length ?? 0) * 8L},\"trace_cell_base_bytes\":{(_cellBase?.Length ?? 0) * 8L},\"lane_rows_bytes\":{(_lanes?.RowTotal ?? 0) * 8L},\"lane_cells_bytes\":{(_lanes is { } lc ? (long)lc.CellTotal * lc.Used * lc.W : 0) * 8L},\"strategies\":{_plans.Length},\"subcohorts\":{_plans.Sum(p => p.Base.SubcohortCount)},\"cycles\":{_plans[0].Base.Cycles},\"expanded_states\":{_plans[0].Base.ExpandedStateCount},\"row_nonzeros\":{_lanes?.Nnz ?? 0},\"trace_width\":{used},\"trace_states_left_out\":{_inert?.Sum(s => s.Sum(si => si.Count(x => x))) ?? 0},\"base_row_entries\":{baseRowEntries},\"base_row_entries_nonzero\":{baseRowNonZero},\"base_cell_channels\":{baseChannels},\"base_cell_channels_nonzero\":{baseNonZero},\"rows_recomputed\":{rows},\"rows_computed\":{rowsComputed},\"rows_lane_aliased\":{_lanes?.RowAliases ?? 0},\"cells_lane_aliased\":{_lanes?.CellAliases ?? 0},\"rows_general\":{rowsGeneral},\"cells_general\":{cellsGeneral},\"rows\":{allRows},\"row_entries_cached\":{entries},\"row_entries_evaluated\":{entriesEvaluated},\"row_entries_scaled\":{entriesScaled},\"rows_uncached\":{uncached},\"cells_recomputed\":{cells},\"cells_computed\":{cellsComputed},\"cells\":{allCells},\"cell_flows_cached\":{cellFlows},\"cell_flows_evaluated\":{cellFlowsEvaluated},\"cell_flows_scaled\":{cellFlowsScaled},\"event_cycles_recomputed\":{events}");
     }
 
     /// <summary>A worker's own buffers and compiled-model copies (one per thread).</summary>
