@@ -127,9 +127,11 @@ public static class Welfare16Runner
         // The set-up a PSA run pays before its first draw, timed once the JIT has compiled it (a second
         // evaluator and worker): the evaluator (every strategy compiled with its dependence, the lane
         // layout and tables), a worker, and its lanes (a compilation per lane and strategy).
+        var setupAlloc0 = GC.GetTotalAllocatedBytes(precise: true);
         var setup = Stopwatch.StartNew();
         var again = CohortDrawEvaluator.Create(spec, strategies, 0, Welfare16.Perspectives)!;
         var create = setup.Elapsed.TotalSeconds;
+        var setupAllocated = (GC.GetTotalAllocatedBytes(precise: true) - setupAlloc0) / 1048576.0;
         setup.Restart();
         var againWorker = again.CreateWorker();
         var workerSetup = setup.Elapsed.TotalSeconds;
@@ -148,7 +150,7 @@ public static class Welfare16Runner
         double Us(long ticks) => ticks * 1e6 / Stopwatch.Frequency / draws;
         var t = worker.Ticks;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"parts\",\"lanes\":{W},\"threads\":1,\"draws\":{draws},\"setup_evaluator_s\":{create:F3},\"setup_worker_s\":{workerSetup:F3},\"setup_lanes_s\":{laneSetup:F3},\"us_per_draw\":{total * 1e6 / draws:F2},\"cpu_us_per_draw\":{cpu * 1e6 / draws:F2},\"bytes_allocated_per_draw\":{allocated:F0},\"sampling_us\":{Us(t[0]):F2},\"update_us\":{Us(t[1]):F2},\"trace_ledger_us\":{Us(t[2]):F2},\"appraisal_us\":{Us(t[3]):F2},\"update_rows_us\":{Us(t[4]):F2},\"update_cells_us\":{Us(t[5]):F2},{evaluator.BlockCounts()}}}"));
+            $"{{\"impl\":\"csharp\",\"mode\":\"parts\",\"lanes\":{W},\"threads\":1,\"draws\":{draws},\"setup_evaluator_s\":{create:F3},\"setup_evaluator_allocated_mb\":{setupAllocated:F1},\"setup_worker_s\":{workerSetup:F3},\"setup_lanes_s\":{laneSetup:F3},\"us_per_draw\":{total * 1e6 / draws:F2},\"cpu_us_per_draw\":{cpu * 1e6 / draws:F2},\"bytes_allocated_per_draw\":{allocated:F0},\"sampling_us\":{Us(t[0]):F2},\"update_us\":{Us(t[1]):F2},\"trace_ledger_us\":{Us(t[2]):F2},\"appraisal_us\":{Us(t[3]):F2},\"update_rows_us\":{Us(t[4]):F2},\"update_cells_us\":{Us(t[5]):F2},{evaluator.BlockCounts()}}}"));
         return 0;
     }
 
