@@ -112,7 +112,6 @@ internal sealed partial class CohortDrawEvaluator
             var one = TL.Create(1);
             var none = TL.Create(-1);
             var nan = TL.Create(double.NaN);
-            var yes = TL.Equal(zero, zero);
             var rounding = TL.Create(1e-12);
             var tolerance = TL.Create(-1e-9);
             for (var s = 0; s < S; s++)
@@ -125,8 +124,8 @@ internal sealed partial class CohortDrawEvaluator
                     {
                         // Appraisal.Compare's perspective series, lane by lane: invested I_s − I_c, its discounted
                         // form I_s·d − I_c·d, saved B_c − B_s and B_c·d − B_s·d, the net gain saved − invested.
-                        TL pvi = zero, pvb = zero, scale = zero, cumulative = zero, finite = yes, everNegative = zero, from = none;
-                        for (var t = 0; t <= T; t++)
+                        TL pvi = zero, pvb = zero, scale = zero, cumulative = zero, spread = zero, everNegative = zero, from = none, point = zero;
+                        for (var t = 0; t <= T; t++, point = TL.Add(point, one))
                         {
                             var d = TL.Create(df[t]);
                             var i = (t * tw) + (v * W);
@@ -142,20 +141,24 @@ internal sealed partial class CohortDrawEvaluator
                             // Numerics.SumInOrder of each discounted series; Invests' finiteness and scale.
                             pvi = TL.Add(pvi, invD);
                             pvb = TL.Add(pvb, savD);
-                            finite = TL.And(finite, TL.And(IsFinite(invD), IsFinite(savD)));
-                            scale = TL.Max(scale, TL.Max(TL.Abs(invD), TL.Abs(savD)));
+                            // x − x is +0 for a finite x and NaN otherwise, so their sum stays exactly 0 while every
+                            // amount is finite. The scale is a maximum of magnitudes, so the instruction's own maximum
+                            // (a NaN or ±∞ among them has failed the finiteness already).
+                            spread = TL.Add(spread, TL.Add(TL.Subtract(invD, invD), TL.Subtract(savD, savD)));
+                            scale = TL.MaxNative(scale, TL.MaxNative(TL.Abs(invD), TL.Abs(savD)));
 
                             // Payback: the running net gain; below −1e-9·(1 + |NB_t|) it is still negative (and
                             // the payback point forgotten), otherwise the first such point since is kept.
                             cumulative = TL.Add(cumulative, net);
                             var negative = TL.LessThan(cumulative, TL.Multiply(tolerance, TL.Add(one, TL.Abs(net))));
                             everNegative = TL.Or(everNegative, negative);
-                            from = TL.Select(negative, none, TL.Select(TL.Equal(from, none), TL.Create(t), from));
+                            from = TL.Select(negative, none, TL.Select(TL.Equal(from, none), point, from));
                         }
 
                         npv = TL.Subtract(pvb, pvi);
 
                         // Invests: every amount finite and PV(investment) above 1e-12 of the largest amount and above 0.
+                        var finite = TL.Equal(spread, zero);
                         var invests = TL.And(TL.And(finite, IsFinite(pvi)), TL.And(TL.GreaterThan(pvi, TL.Multiply(rounding, scale)), TL.GreaterThan(pvi, zero)));
                         var ratio = TL.Divide(pvb, pvi);
                         bcr = TL.Select(TL.And(invests, IsFinite(ratio)), ratio, nan);

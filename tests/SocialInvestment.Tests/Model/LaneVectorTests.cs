@@ -60,6 +60,16 @@ public sealed class LaneVectorTests
             Mask(TV.And(TV.LessThan(x, y), TV.IsFinite(y)), (p, q) => p < q && double.IsFinite(q), "and");
             Mask(TV.Or(TV.LessThan(x, y), TV.Equal(x, y)), (p, q) => p <= q, "or");
             Assert.That(TV.IsZero(x), Is.EqualTo(a.All(v => v == 0)), $"{typeof(TV).Name} IsZero");
+            // The hardware maximum (the appraisal's scale, of magnitudes): Math.Max's where neither is NaN and not both zeros.
+            TV.Store(TV.MaxNative(x, y), ref o[0]);
+            for (var l = 0; l < W; l++)
+            {
+                if (!double.IsNaN(a[l]) && !double.IsNaN(b[l]) && !(a[l] == 0 && b[l] == 0))
+                {
+                    Assert.That(BitConverter.DoubleToInt64Bits(o[l]), Is.EqualTo(BitConverter.DoubleToInt64Bits(Math.Max(a[l], b[l]))), $"{typeof(TV).Name} max native({a[l]:R}, {b[l]:R}) lane {l}");
+                }
+            }
+
             var finite = a.Select(v => double.IsFinite(v) && Math.Abs(v) < 1e6 ? v : 0.5).ToArray();
             Same(TV.RoundToEven(TV.Load(ref finite[0])), (p, _) => Math.Round(p, MidpointRounding.ToEven), "round", finite);
         }

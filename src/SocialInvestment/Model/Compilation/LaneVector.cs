@@ -61,6 +61,13 @@ internal interface ILaneVector<TSelf>
     /// <summary>The hardware's per-lane maximum (<see cref="Vector512.Max{T}(Vector512{T}, Vector512{T})"/>'s rules for NaN and signed zeros).</summary>
     static abstract TSelf Max(TSelf a, TSelf b);
 
+    /// <summary>
+    /// The hardware's maximum instruction per lane (<see cref="Vector256.MaxNative{T}(Vector256{T}, Vector256{T})"/>): the
+    /// larger value where both are numbers and not two zeros; for a NaN or two zeros of either sign, whichever operand
+    /// the instruction returns. The same as <see cref="Max"/> on numbers that are not both zeros.
+    /// </summary>
+    static abstract TSelf MaxNative(TSelf a, TSelf b);
+
     /// <summary>Bitwise <c>a AND b</c> (of masks: both true).</summary>
     static abstract TSelf And(TSelf a, TSelf b);
 
@@ -184,6 +191,9 @@ internal readonly struct Lanes512 : ILaneVector<Lanes512>
     public static Lanes512 Max(Lanes512 a, Lanes512 b) => new(Vector512.Max(a._v, b._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 MaxNative(Lanes512 a, Lanes512 b) => new(Vector512.MaxNative(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 And(Lanes512 a, Lanes512 b) => new(a._v & b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -265,6 +275,9 @@ internal readonly struct LanesN : ILaneVector<LanesN>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesN Max(LanesN a, LanesN b) => new(Vector.Max(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static LanesN MaxNative(LanesN a, LanesN b) => new(Vector.MaxNative(a._v, b._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LanesN And(LanesN a, LanesN b) => new(a._v & b._v);
@@ -391,6 +404,9 @@ internal readonly struct Lanes256x2 : ILaneVector<Lanes256x2>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256x2 Max(Lanes256x2 a, Lanes256x2 b) => new(Vector256.Max(a._lo, b._lo), Vector256.Max(a._hi, b._hi));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256x2 MaxNative(Lanes256x2 a, Lanes256x2 b) => new(Vector256.MaxNative(a._lo, b._lo), Vector256.MaxNative(a._hi, b._hi));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256x2 And(Lanes256x2 a, Lanes256x2 b) => new(a._lo & b._lo, a._hi & b._hi);
