@@ -352,7 +352,7 @@ internal sealed partial class CohortDrawEvaluator
     /// <see cref="Propagate"/> skips (the ledger is never −0, so adding ±0 leaves it as it is).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, int[] upfrontCells, double[] rows, PullRows p0, TraceCells g0, double[] gl, double[] mBuffer, double[] nextBuffer, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, int[] upfrontCells, double[] rows, PullRows p0, TraceCells g0, double[] gl, double[] mBuffer, double[] nextBuffer, double[] weightedBuffer, double[] acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -363,7 +363,7 @@ internal sealed partial class CohortDrawEvaluator
         var J = lanes.Used;
         var w = c.StateWeights;
         var r = c.PreviousWeights;
-        if (initial.Length < N * W || p0.Start.Length < (T * N) + 1 || p0.From.Length != p0.At.Length || g0.Start.Length < ((T + 1) * _ledgerChunks!.Count) + 1 || g0.From.Length != g0.At.Length || mBuffer.Length < N * W || nextBuffer.Length < N * W || acc.Length < (T + 1) * J * W
+        if (initial.Length < N * W || p0.Start.Length < (T * N) + 1 || p0.From.Length != p0.At.Length || g0.Start.Length < ((T + 1) * _ledgerChunks!.Count) + 1 || g0.From.Length != g0.At.Length || mBuffer.Length < N * W || nextBuffer.Length < N * W || weightedBuffer.Length < N * W || acc.Length < (T + 1) * J * W
             || rows.Length < lanes.RowTotal + _rowBase!.Length || gl.Length < (lanes.CellTotal * J * W) + _cellBase!.Length || upfront.Length < upfrontCells.Length * W || upfrontCells.Any(l => (uint)l >= (uint)(2 * A)))
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
@@ -392,15 +392,15 @@ internal sealed partial class CohortDrawEvaluator
 
         if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
         {
-            TraceLanes<Lanes512>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, acc);
+            TraceLanes<Lanes512>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, weightedBuffer, rows, p0, g0, gl, acc);
         }
         else if (Vector256.IsHardwareAccelerated && W == 2 * Vector256<double>.Count)
         {
-            TraceLanes<Lanes256x2>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, acc);
+            TraceLanes<Lanes256x2>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, weightedBuffer, rows, p0, g0, gl, acc);
         }
         else
         {
-            TraceLanes<LanesN>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, rows, p0, g0, gl, acc);
+            TraceLanes<LanesN>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, weightedBuffer, rows, p0, g0, gl, acc);
         }
     }
 
@@ -411,7 +411,7 @@ internal sealed partial class CohortDrawEvaluator
     /// buffers of the trace. Per lane the operations of <see cref="Propagate"/> in its order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TraceLanes<TV>(int T, int N, LedgerChunks chunks, double[] w, double[]? r, double[] m, double[] next, double[] rows, PullRows p0, TraceCells g0, double[] gl, double[] acc)
+    private static void TraceLanes<TV>(int T, int N, LedgerChunks chunks, double[] w, double[]? r, double[] m, double[] next, double[] weighted, double[] rows, PullRows p0, TraceCells g0, double[] gl, double[] acc)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
@@ -420,6 +420,7 @@ internal sealed partial class CohortDrawEvaluator
         ref var pl0 = ref MemoryMarshal.GetArrayDataReference(rows);
         var C = chunks.Count;
         var J = chunks.First[C - 1] + chunks.Width[C - 1];
+        ref var ws0 = ref MemoryMarshal.GetArrayDataReference(weighted);
         for (var t = 0; t <= T; t++)
         {
             var wt = w[t];
@@ -430,14 +431,18 @@ internal sealed partial class CohortDrawEvaluator
             // The ledger of the point: the end half of cycle t − 1 (per-cycle conventions, with that cycle's values,
             // in its row), then point t; per ledger channel the additions in state order, as in Propagate (the two
             // halves go to different cycles' channels, so booking one half before the other keeps every channel's order).
+            // Each half books the weighted occupancy: the occupancy itself at a weight of 1 (1·m is m), else its product
+            // with the weight once per state into the scratch (the product the channels of every chunk share).
             if (previous)
             {
-                LedgerHalf<TV>(chunks, TV.Create(r![t]), ref m0, g0, (t - 1) * C, ref gl0, ref Unsafe.Subtract(ref accT, J * W));
+                ref var s0 = ref Weighted<TV>(N, r![t], ref m0, ref ws0);
+                LedgerHalf<TV>(chunks, ref s0, g0, (t - 1) * C, ref gl0, ref Unsafe.Subtract(ref accT, J * W));
             }
 
             if (wt != 0)
             {
-                LedgerHalf<TV>(chunks, TV.Create(wt), ref m0, g0, t * C, ref gl0, ref accT);
+                ref var s0 = ref Weighted<TV>(N, wt, ref m0, ref ws0);
+                LedgerHalf<TV>(chunks, ref s0, g0, t * C, ref gl0, ref accT);
             }
 
             if (t == T)
@@ -452,14 +457,37 @@ internal sealed partial class CohortDrawEvaluator
     }
 
     /// <summary>
-    /// <c>acc[j] += (weight ⊙ m[x]) ⊙ g[x][j]</c> for the J channels of one point (<paramref name="row"/> = t·C), states
-    /// ascending within each channel: the channels in the chunks of <see cref="TraceCells"/> (four at a time in
-    /// registers, then one at a time), each over the chunk's entries of the point, without a branch. An occupancy of 0
-    /// in every lane, which <see cref="Propagate"/> skips, adds exact zeros (the ledger is never −0). Not inlined (the
-    /// JIT's budget).
+    /// The weighted occupancy <c>weight ⊙ m[x]</c> of the N states: <paramref name="m0"/> itself where the weight is 1
+    /// (exactly its products), else the products in <paramref name="scratch0"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref double Weighted<TV>(int N, double weight, ref double m0, ref double scratch0)
+        where TV : struct, ILaneVector<TV>
+    {
+        if (weight == 1)
+        {
+            return ref m0;
+        }
+
+        var W = TV.Count;
+        var w = TV.Create(weight);
+        for (var x = 0; x < N; x++)
+        {
+            TV.Store(w * TV.Load(ref Unsafe.Add(ref m0, x * W)), ref Unsafe.Add(ref scratch0, x * W));
+        }
+
+        return ref scratch0;
+    }
+
+    /// <summary>
+    /// <c>acc[j] += s[x] ⊙ g[x][j]</c> for the J channels of one point (<paramref name="row"/> = t·C) and its weighted
+    /// occupancy <c>s</c> (<paramref name="s0"/>, lane-major), states ascending within each channel: the channels in the
+    /// chunks of <see cref="LedgerChunks"/> (each chunk's channels in registers), each over the chunk's entries of the
+    /// point, without a branch. An occupancy of 0 in every lane, which <see cref="Propagate"/> skips, adds exact zeros
+    /// (the ledger is never −0). Not inlined (the JIT's budget).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void LedgerHalf<TV>(LedgerChunks chunks, TV weight, ref double m0, TraceCells g0, int row, ref double gl0, ref double acc)
+    private static void LedgerHalf<TV>(LedgerChunks chunks, ref double s0, TraceCells g0, int row, ref double gl0, ref double acc)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
@@ -482,7 +510,7 @@ internal sealed partial class CohortDrawEvaluator
                     var a3 = TV.Load(ref Unsafe.Add(ref a, 3 * W));
                     for (; b < end; b++)
                     {
-                        var sx = weight * TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b)));
+                        var sx = TV.Load(ref Unsafe.Add(ref s0, Unsafe.Add(ref from0, b)));
                         ref var g = ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b));
                         a0 += sx * TV.Load(ref g);
                         a1 += sx * TV.Load(ref Unsafe.Add(ref g, W));
@@ -503,7 +531,7 @@ internal sealed partial class CohortDrawEvaluator
                     var a1 = TV.Load(ref Unsafe.Add(ref a, W));
                     for (; b < end; b++)
                     {
-                        var sx = weight * TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b)));
+                        var sx = TV.Load(ref Unsafe.Add(ref s0, Unsafe.Add(ref from0, b)));
                         ref var g = ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b));
                         a0 += sx * TV.Load(ref g);
                         a1 += sx * TV.Load(ref Unsafe.Add(ref g, W));
@@ -519,7 +547,7 @@ internal sealed partial class CohortDrawEvaluator
                     var a0 = TV.Load(ref a);
                     for (; b < end; b++)
                     {
-                        a0 += (weight * TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b)))) * TV.Load(ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b)));
+                        a0 += TV.Load(ref Unsafe.Add(ref s0, Unsafe.Add(ref from0, b))) * TV.Load(ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b)));
                     }
 
                     TV.Store(a0, ref a);
@@ -1038,6 +1066,7 @@ internal sealed partial class CohortDrawEvaluator
         private double[][]? _accL;
         private double[]? _mL;
         private double[]? _nextL;
+        private double[]? _weightedL;
         private double[][]? _laneValues;
         private ParameterValues[]? _laneParameters;
         private double[]? _rowScratch;
@@ -1109,7 +1138,7 @@ internal sealed partial class CohortDrawEvaluator
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _upCells![s][si]!, _pl!, e._pullRows![s][si], e._traceCells![s][si], _gl!, _mL!, _nextL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _upCells![s][si]!, _pl!, e._pullRows![s][si], e._traceCells![s][si], _gl!, _mL!, _nextL!, _weightedL!, acc);
                 }
 
                 if (Timed)
@@ -1215,6 +1244,7 @@ internal sealed partial class CohortDrawEvaluator
             _upCells = [.. e._plans.Select(p => new int[]?[p.Rows.Length])];
             _mL = new double[N * W];
             _nextL = new double[N * W];
+            _weightedL = new double[N * W];
             _laneValues = new double[W][];
             _laneParameters = new ParameterValues[W];
             for (var lane = 0; lane < W; lane++)
