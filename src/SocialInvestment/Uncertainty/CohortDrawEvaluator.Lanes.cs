@@ -621,7 +621,7 @@ internal sealed partial class CohortDrawEvaluator
             {
                 var first = new List<int>();
                 var width = new List<int>();
-                for (var j = 0; j < J; j += j + 4 <= J ? 4 : 1)
+                for (var j = 0; j < J; j += width[^1])
                 {
                     first.Add(j);
                     width.Add(j + 4 <= J ? 4 : 1);
@@ -630,7 +630,7 @@ internal sealed partial class CohortDrawEvaluator
                 return new LedgerChunks([.. first], [.. width]);
             }
 
-            // best[j]: the least cost of channels 0 … j − 1; from[j]: the width of the last chunk there.
+            // best[j]: the least cost of channels 0 … j − 1; last[j]: the width of the last chunk there.
             var best = new double[J + 1];
             var last = new int[J + 1];
             Array.Fill(best, double.PositiveInfinity);
@@ -898,65 +898,56 @@ internal sealed partial class CohortDrawEvaluator
         var V = _coefficients.Length;
         var constants = new LaneConstants(W, lanes.CellTotal * J * W);
 
-        // Each cell's channels that can be non-zero: a base cell's non-zero channels; a changed cell's, those its state's
-        // structural ledger cells project onto (the coefficients' non-zeros) and the outcomes. Counted per pattern for
-        // the partition into chunks.
+        // The channels a cell can book: a base cell's non-zero ones; a changed cell's, those its state's structural
+        // ledger cells project onto (the coefficients' non-zeros) and the outcomes (checked against its base values).
+        // The cells' patterns of these (up to 64 channels) choose the chunks.
         var g = new double[_plans.Length][][];
-        var pattern = new ulong[_plans.Length][][];
+        var reach = new bool[_plans.Length][][];
         var patterns = new Dictionary<ulong, long>();
         long points = 0;
-        var all = J >= 64 ? ulong.MaxValue : (1UL << J) - 1;
         for (var s = 0; s < _plans.Length; s++)
         {
             var b = _plans[s].Base;
             var N = b.ExpandedStateCount;
             var A = b.AccountCount;
             g[s] = ProjectAll(b);
-            pattern[s] = new ulong[g[s].Length][];
-            var structural = new ulong[N];
+            reach[s] = new bool[N][];
             for (var x = 0; x < N; x++)
             {
-                var bits = J > 64 ? ulong.MaxValue : all & ~((1UL << Math.Min(_outcomeLane, 63)) - 1);
+                var r = reach[s][x] = new bool[J];
+                r.AsSpan(Math.Min(_outcomeLane, J)).Fill(true);
                 foreach (var l in b.Cells[x])
                 {
                     var h = l >= A ? V : 0;
-                    for (var v = 0; v < V && J <= 64; v++)
+                    for (var v = 0; v < V && h + v < J; v++)
                     {
-                        bits |= _coefByAccount[((l - (l >= A ? A : 0)) * V) + v] != 0 && h + v < J ? 1UL << (h + v) : 0;
+                        r[h + v] |= _coefByAccount[((l - (l >= A ? A : 0)) * V) + v] != 0;
                     }
                 }
-
-                structural[x] = bits;
             }
 
             for (var si = 0; si < g[s].Length; si++)
             {
                 var slots = lanes.CellSlot[s][si];
-                var bits = pattern[s][si] = new ulong[slots.Length];
                 points += slots.Length / N;
                 for (var tx = 0; tx < slots.Length; tx++)
                 {
                     var cell = g[s][si].AsSpan(tx * _jp, J);
-                    var nonZero = 0UL;
+                    var r = reach[s][tx % N];
+                    var bits = 0UL;
                     for (var j = 0; j < J; j++)
                     {
-                        nonZero |= cell[j] != 0 ? 1UL << (j & 63) : 0;
-                    }
-
-                    if (slots[tx] >= 0)
-                    {
-                        if ((nonZero & ~structural[tx % N]) != 0)
+                        if (slots[tx] >= 0 && cell[j] != 0 && !r[j])
                         {
                             throw new InvalidOperationException("A cell books a channel outside its state's structural ledger cells.");
                         }
 
-                        nonZero = structural[tx % N];
+                        bits |= (slots[tx] >= 0 ? r[j] : cell[j] != 0) && j < 64 ? 1UL << j : 0;
                     }
 
-                    bits[tx] = nonZero;
-                    if (nonZero != 0)
+                    if (bits != 0)
                     {
-                        patterns[nonZero] = patterns.GetValueOrDefault(nonZero) + 1;
+                        patterns[bits] = patterns.GetValueOrDefault(bits) + 1;
                     }
                 }
             }
@@ -968,6 +959,7 @@ internal sealed partial class CohortDrawEvaluator
         var cellBooks = new bool[_plans.Length][][];
         for (var s = 0; s < _plans.Length; s++)
         {
+            var N = _plans[s].Base.ExpandedStateCount;
             chunkAt[s] = new int[g[s].Length][];
             cellBooks[s] = new bool[g[s].Length][];
             for (var si = 0; si < g[s].Length; si++)
@@ -978,21 +970,18 @@ internal sealed partial class CohortDrawEvaluator
                 at.AsSpan().Fill(-1);
                 for (var tx = 0; tx < slots.Length; tx++)
                 {
-                    var bits = pattern[s][si][tx];
-                    if (bits == 0)
-                    {
-                        continue;
-                    }
-
-                    books[tx] = true;
-                    var offset = slots[tx] >= 0 ? slots[tx] * J * W : constants.Offset(g[s][si].AsSpan(tx * _jp, J));
+                    // A chunk is booked where the cell can book one of its channels.
+                    var cell = g[s][si].AsSpan(tx * _jp, J);
+                    var r = reach[s][tx % N];
+                    var offset = -1;
                     for (var c = 0; c < C; c++)
                     {
                         var (first, width) = (chunks.First[c], chunks.Width[c]);
-                        var mask = J > 64 ? ulong.MaxValue : ((1UL << width) - 1) << first;
-                        if ((bits & mask) != 0)
+                        if (slots[tx] >= 0 ? r.AsSpan(first, width).Contains(true) : cell.Slice(first, width).ContainsAnyExcept(0.0))
                         {
+                            offset = offset >= 0 ? offset : slots[tx] >= 0 ? slots[tx] * J * W : constants.Offset(cell);
                             at[(tx * C) + c] = offset + (first * W);
+                            books[tx] = true;
                         }
                     }
                 }

@@ -807,7 +807,7 @@ internal sealed partial class CohortDrawEvaluator
         // The trace's work per batch: the ledger's channel updates per booking of the points (a chunk entry of four
         // channels books four) and the pull step's entries.
         long ledgerUpdates = 0, pullEntries = 0;
-        if (_traceCells is { } tc && _pullRows is { } pr && _lanes is { } ll)
+        if (_traceCells is { } tc && _pullRows is { } pr)
         {
             var chunks = _ledgerChunks!;
             foreach (var c in tc.SelectMany(cs => cs))

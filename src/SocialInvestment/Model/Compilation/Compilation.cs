@@ -1606,7 +1606,7 @@ internal sealed class SubcohortCompiler
         {
             foreach (var cost in _active[a].Costs)
             {
-                if (cost.Timing == CostTiming.Upfront && (cost.Ages is null || cost.Ages.Contains(Plan.StartAge)))
+                if (IsUpfrontHere(cost))
                 {
                     Touch(a);
                     upfront[c.A + c.Model.AccountIndex(cost.Account)] += _weights[a] * Plan.Mass * cost.Amount.Evaluate(c.Parameters);
@@ -1628,7 +1628,7 @@ internal sealed class SubcohortCompiler
         {
             foreach (var cost in _active[a].Costs)
             {
-                if (cost.Timing == CostTiming.Upfront && (cost.Ages is null || cost.Ages.Contains(Plan.StartAge)))
+                if (IsUpfrontHere(cost))
                 {
                     cells.Add(c.A + c.Model.AccountIndex(cost.Account));
                 }
@@ -1637,6 +1637,9 @@ internal sealed class SubcohortCompiler
 
         return [.. cells];
     }
+
+    /// <summary>An upfront cost that applies to this sub-cohort: at its start age, or at any age.</summary>
+    private bool IsUpfrontHere(InterventionCost cost) => cost.Timing == CostTiming.Upfront && (cost.Ages is null || cost.Ages.Contains(Plan.StartAge));
 
     /// <summary>Stage 4: the event amounts and event outcome values per person of cycle <paramref name="t"/> (overwritten).</summary>
     public void Events(int t, Span<double> amounts, Span<double> values)
