@@ -364,7 +364,7 @@ internal sealed partial class CohortDrawEvaluator
         var w = c.StateWeights;
         var r = c.PreviousWeights;
         if (initial.Length < N * W || p0.Start.Length < (T * N) + 1 || p0.From.Length != p0.At.Length || g0.Start.Length < ((T + 1) * _ledgerChunks!.Count) + 1 || g0.From.Length != g0.At.Length || mBuffer.Length < N * W || nextBuffer.Length < N * W || weightedBuffer.Length < N * W || acc.Length < (T + 1) * J * W
-            || rows.Length < lanes.RowTotal + _rowBase!.Length || gl.Length < (lanes.CellTotal * J * W) + _cellBase!.Length || upfront.Length < upfrontCells.Length * W || upfrontCells.Any(l => (uint)l >= (uint)(2 * A)))
+            || rows.Length < lanes.RowTotal + _rowBase!.Length || gl.Length < (lanes.CellTotal * J * W) + _cellBase!.Length || upfront.Length < upfrontCells.Length * W || !Within(upfrontCells, 2 * A))
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
         }
@@ -402,6 +402,20 @@ internal sealed partial class CohortDrawEvaluator
         {
             TraceLanes<LanesN>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, weightedBuffer, rows, p0, g0, gl, acc);
         }
+    }
+
+    /// <summary>True when every value is in [0, <paramref name="bound"/>) (a loop: no closure per call, as a predicate capturing the bound would allocate).</summary>
+    private static bool Within(int[] values, int bound)
+    {
+        foreach (var v in values)
+        {
+            if ((uint)v >= (uint)bound)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -51,6 +51,7 @@ internal sealed class Compilation
 {
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private bool[]? _eligible;
+    private double[]? _planScratch;
 
     private Compilation(LifeCourseModel model, Strategy strategy, ParameterValues parameters, List<ValidationProblem> problems, DependenceRecorder? recorder)
     {
@@ -328,7 +329,8 @@ internal sealed class Compilation
     /// <see cref="PlanSubcohorts()"/> into reusable storage: <paramref name="reuse"/> (a list this method
     /// returned before, or null for a new one) is cleared and refilled with the same plans; a plan at the
     /// same position with the same start age and mask reuses its initial array (overwritten) and, when the
-    /// mass is the same number, the plan itself, so a PSA draw that leaves the split alone allocates nothing.
+    /// mass is the same number, the plan itself, so a PSA draw that leaves the split alone allocates nothing
+    /// (an empty pattern, skipped, is worked out in scratch storage).
     /// The plans returned before are then no longer valid.
     /// </summary>
     public List<SubcohortPlan> PlanSubcohorts(List<SubcohortPlan>? reuse)
@@ -349,11 +351,10 @@ internal sealed class Compilation
             {
                 var old = at < previous ? plans[at] : null;
                 var same = old is not null && old.StartAge == age && old.Mask == mask;
-                var initial = same ? old!.Initial : new double[N];
-                if (same)
-                {
-                    Array.Clear(initial);
-                }
+                // A new pattern is worked out in a scratch row and copied only if it is kept (an empty pattern is
+                // skipped, as every draw skips it: no array per draw for it).
+                var initial = same ? old!.Initial : (_planScratch ??= new double[N]);
+                Array.Clear(initial);
 
                 var mass = 0.0;
                 for (var s = 0; s < B; s++)
@@ -380,7 +381,7 @@ internal sealed class Compilation
                     continue;
                 }
 
-                var plan = same && old!.Mass.Equals(mass) ? old : new SubcohortPlan(age, mask, initial, mass);
+                var plan = same && old!.Mass.Equals(mass) ? old : new SubcohortPlan(age, mask, same ? initial : [.. initial], mass);
                 if (at < plans.Count)
                 {
                     plans[at] = plan;
@@ -593,6 +594,8 @@ internal sealed class SubcohortCompiler
     private const double Tolerance = 1e-9;
     private readonly Compilation _c;
     private readonly Intervention[] _active;
+    private (int Active, int Cell, Quantity Amount)[]? _upfrontCosts;
+    private double _upfrontAge;
     private readonly int[] _activeIndex;
     private readonly double[] _weights;
     private ParameterValues[] _paramsAt;
@@ -1602,17 +1605,40 @@ internal sealed class SubcohortCompiler
     {
         var c = _c;
         upfront.Clear();
+        foreach (var (a, cell, amount) in UpfrontCosts())
+        {
+            Touch(a);
+            upfront[cell] += _weights[a] * Plan.Mass * amount.Evaluate(c.Parameters);
+        }
+    }
+
+    /// <summary>
+    /// The upfront costs that apply to this sub-cohort (<see cref="IsUpfrontHere"/>), by active intervention and in
+    /// each one's order, with their ledger cells: fixed by the start age and the treatment mask, so resolved once
+    /// (a PSA rebinds the compiler every draw).
+    /// </summary>
+    private (int Active, int Cell, Quantity Amount)[] UpfrontCosts()
+    {
+        if (_upfrontCosts is { } known && _upfrontAge.Equals(Plan.StartAge))
+        {
+            return known;
+        }
+
+        var c = _c;
+        var list = new List<(int, int, Quantity)>();
         for (var a = 0; a < _active.Length; a++)
         {
             foreach (var cost in _active[a].Costs)
             {
                 if (IsUpfrontHere(cost))
                 {
-                    Touch(a);
-                    upfront[c.A + c.Model.AccountIndex(cost.Account)] += _weights[a] * Plan.Mass * cost.Amount.Evaluate(c.Parameters);
+                    list.Add((a, c.A + c.Model.AccountIndex(cost.Account), cost.Amount));
                 }
             }
         }
+
+        _upfrontAge = Plan.StartAge;
+        return _upfrontCosts = [.. list];
     }
 
     /// <summary>
@@ -1620,23 +1646,7 @@ internal sealed class SubcohortCompiler
     /// that apply at its start age), ascending and distinct: every other cell it leaves 0. Fixed by the sub-cohort's
     /// start age and treatment mask.
     /// </summary>
-    public int[] UpfrontCells()
-    {
-        var c = _c;
-        var cells = new SortedSet<int>();
-        for (var a = 0; a < _active.Length; a++)
-        {
-            foreach (var cost in _active[a].Costs)
-            {
-                if (IsUpfrontHere(cost))
-                {
-                    cells.Add(c.A + c.Model.AccountIndex(cost.Account));
-                }
-            }
-        }
-
-        return [.. cells];
-    }
+    public int[] UpfrontCells() => [.. new SortedSet<int>(UpfrontCosts().Select(u => u.Cell))];
 
     /// <summary>An upfront cost that applies to this sub-cohort: at its start age, or at any age.</summary>
     private bool IsUpfrontHere(InterventionCost cost) => cost.Timing == CostTiming.Upfront && (cost.Ages is null || cost.Ages.Contains(Plan.StartAge));
