@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using SocialInvestment.Engine;
 
 namespace SocialInvestment.Uncertainty;
@@ -27,6 +29,20 @@ internal sealed partial class ExactAccumulator
     {
         var bits = BitConverter.DoubleToInt64Bits(x);
         var exponent = (int)((bits >> 52) & 0x7FF);
+        if ((uint)(exponent - 1) >= 0x7FE)
+        {
+            // Zero, a subnormal, an infinity or NaN.
+            AddRare(x, bits, exponent);
+            return;
+        }
+
+        // x = ±mantissa · 2^(exponent − 1) units of 2^−1074, the mantissa with its implicit bit.
+        AddUnits(((ulong)bits & 0xFFFFFFFFFFFFFUL) | (1UL << 52), exponent - 1, bits >> 63);
+    }
+
+    /// <summary>The cases off the common path of <see cref="Add(double)"/>: zeros add nothing, a subnormal is <c>mantissa · 2^0</c> units, the others are counted apart.</summary>
+    private void AddRare(double x, long bits, int exponent)
+    {
         var mantissa = (ulong)bits & 0xFFFFFFFFFFFFFUL;
         if (exponent == 0x7FF)
         {
@@ -42,47 +58,37 @@ internal sealed partial class ExactAccumulator
             {
                 NegativeInfinities++;
             }
-
-            return;
         }
-
-        if (exponent == 0)
+        else if (mantissa != 0)
         {
-            if (mantissa == 0)
-            {
-                return;
-            }
-
-            exponent = 1;
+            AddUnits(mantissa, 0, bits >> 63);
         }
-        else
-        {
-            mantissa |= 1UL << 52;
-        }
+    }
 
-        // x = mantissa · 2^(exponent − 1) units of 2^−1074.
-        var position = exponent - 1;
-        var i = position >> 5;
-        // The 32-bit limbs of mantissa·2^s (s < 32, at most 85 bits): the low two from the 64-bit shift (only
-        // bits from 64 up are lost there), the third from the bits shifted out.
+    /// <summary>Adds <c>mantissa · 2^position</c> units (mantissa below 2^53), negated where <paramref name="sign"/> is −1 (else 0), into the limbs from <c>position / 32</c> on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddUnits(ulong mantissa, int position, long sign)
+    {
+        // The 32-bit limbs of mantissa·2^s (s < 32, at most 85 bits): the low two from the 64-bit shift (only bits from
+        // 64 up are lost there), the third from the bits shifted out ((m >> 1) >> (63 − s) is m >> (64 − s), and 0 at s = 0).
+        // A negative value subtracts each limb: (l ^ −1) − (−1) is −l.
         var s = position & 31;
         var low = mantissa << s;
-        var l0 = (long)(uint)low;
-        var l1 = (long)(low >> 32);
-        var l2 = s == 0 ? 0L : (long)(mantissa >> (64 - s));
-        if (bits < 0)
+        var l0 = ((long)(uint)low ^ sign) - sign;
+        var l1 = ((long)(low >> 32) ^ sign) - sign;
+        var l2 = ((long)((mantissa >> 1) >> (63 - s)) ^ sign) - sign;
+
+        // position ≤ 2045, so the three limbs are within the 68 (the index is checked once).
+        var i = position >> 5;
+        if ((uint)(i + 2) >= Limbs)
         {
-            _limb[i] -= l0;
-            _limb[i + 1] -= l1;
-            _limb[i + 2] -= l2;
-        }
-        else
-        {
-            _limb[i] += l0;
-            _limb[i + 1] += l1;
-            _limb[i + 2] += l2;
+            throw new InvalidOperationException("A double's units lie outside the accumulator.");
         }
 
+        ref var limb = ref MemoryMarshal.GetArrayDataReference(_limb);
+        Unsafe.Add(ref limb, i) += l0;
+        Unsafe.Add(ref limb, i + 1) += l1;
+        Unsafe.Add(ref limb, i + 2) += l2;
         if (++_pending == NormaliseEvery)
         {
             Normalise();
