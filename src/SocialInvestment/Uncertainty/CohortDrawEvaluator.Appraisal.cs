@@ -32,23 +32,36 @@ internal sealed partial class CohortDrawEvaluator
         /// </summary>
         private void AppraiseLanes(in PsaBuffers b, int at, int count)
         {
+            for (var s = 0; s < _e._strategies.Length; s++)
+            {
+                AppraiseLanes(b, at, count, s, _accL![s], _accL[_e._ci]);
+            }
+        }
+
+        /// <summary>
+        /// The figures of strategy <paramref name="s"/> for every lane at once from its lane-major ledger
+        /// <paramref name="ledger"/> and the comparator's <paramref name="comparator"/> (the same array when
+        /// <paramref name="s"/> is the comparator): its totals by perspective and outcome, and its appraisal against the comparator.
+        /// </summary>
+        private void AppraiseLanes(in PsaBuffers b, int at, int count, int s, double[] ledger, double[] comparator)
+        {
             var W = _e._lanes!.W;
             if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
             {
-                AppraiseLanes<Lanes512>(b, at, count);
+                AppraiseLanes<Lanes512>(b, at, count, s, ledger, comparator);
             }
             else if (Vector256.IsHardwareAccelerated && W == 2 * Vector256<double>.Count)
             {
-                AppraiseLanes<Lanes256x2>(b, at, count);
+                AppraiseLanes<Lanes256x2>(b, at, count, s, ledger, comparator);
             }
             else
             {
-                AppraiseLanes<LanesN>(b, at, count);
+                AppraiseLanes<LanesN>(b, at, count, s, ledger, comparator);
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void AppraiseLanes<TL>(in PsaBuffers b, int at, int count)
+        private void AppraiseLanes<TL>(in PsaBuffers b, int at, int count, int s, double[] ledger, double[] comparator)
             where TL : struct, ILaneVector<TL>
         {
             var e = _e;
@@ -63,50 +76,42 @@ internal sealed partial class CohortDrawEvaluator
             var df = _work[0].CostDiscountFactors;
             var odf = _work[0].OutcomeDiscountFactors;
             var T = df.Length - 1;
-            var acc = _accL!;
-            if (odf.Length != T + 1 || acc.Length != S || (uint)(at + count) > (uint)stride || VA + V > J || e._outcomeLane + O > J)
+            var outcomeLane = e._outcomeLane;
+            var tw = J * W;
+            if (odf.Length != T + 1 || (uint)s >= (uint)S || (uint)(at + count) > (uint)stride || VA + V > J || outcomeLane + O > J
+                || ledger.Length < (T + 1) * tw || comparator.Length < (T + 1) * tw)
             {
                 throw new InvalidOperationException("The lane ledgers or the buffers are shorter than the appraisal.");
             }
 
-            var outcomeLane = e._outcomeLane;
-            var tw = J * W;
-            for (var s = 0; s < S; s++)
+            ref var f = ref MemoryMarshal.GetArrayDataReference(ledger);
+            for (var v = 0; v < V; v++)
             {
-                if (acc[s].Length < (T + 1) * tw)
+                // Σ_t (B_t·d_t + I_t·d_t), in time order.
+                var total = TL.Create(0);
+                for (var t = 0; t <= T; t++)
                 {
-                    throw new InvalidOperationException("The lane ledgers are shorter than the trace.");
+                    var d = TL.Create(df[t]);
+                    var point = t * tw;
+                    total = TL.Add(total, TL.Add(TL.Multiply(TL.Load(ref Unsafe.Add(ref f, point + (v * W))), d), TL.Multiply(TL.Load(ref Unsafe.Add(ref f, point + ((VA + v) * W))), d)));
                 }
 
-                ref var f = ref MemoryMarshal.GetArrayDataReference(acc[s]);
-                for (var v = 0; v < V; v++)
-                {
-                    // Σ_t (B_t·d_t + I_t·d_t), in time order.
-                    var total = TL.Create(0);
-                    for (var t = 0; t <= T; t++)
-                    {
-                        var d = TL.Create(df[t]);
-                        var point = t * tw;
-                        total = TL.Add(total, TL.Add(TL.Multiply(TL.Load(ref Unsafe.Add(ref f, point + (v * W))), d), TL.Multiply(TL.Load(ref Unsafe.Add(ref f, point + ((VA + v) * W))), d)));
-                    }
+                Put(total, b.Costs, (((s * V) + v) * stride) + at, count);
+            }
 
-                    Put(total, b.Costs, (((s * V) + v) * stride) + at, count);
+            for (var o = 0; o < O; o++)
+            {
+                var sum = TL.Create(0);
+                for (var t = 0; t <= T; t++)
+                {
+                    sum = TL.Add(sum, TL.Multiply(TL.Load(ref Unsafe.Add(ref f, (t * tw) + ((outcomeLane + o) * W))), TL.Create(odf[t])));
                 }
 
-                for (var o = 0; o < O; o++)
-                {
-                    var sum = TL.Create(0);
-                    for (var t = 0; t <= T; t++)
-                    {
-                        sum = TL.Add(sum, TL.Multiply(TL.Load(ref Unsafe.Add(ref f, (t * tw) + ((outcomeLane + o) * W))), TL.Create(odf[t])));
-                    }
-
-                    Put(sum, b.Outcomes, (((s * O) + o) * stride) + at, count);
-                }
+                Put(sum, b.Outcomes, (((s * O) + o) * stride) + at, count);
             }
 
             var ci = e._ci;
-            ref var fc = ref MemoryMarshal.GetArrayDataReference(acc[ci]);
+            ref var fc = ref MemoryMarshal.GetArrayDataReference(comparator);
             var dt = TL.Create(e._model.Options.CycleLengthYears);
             var zero = TL.Create(0);
             var one = TL.Create(1);
@@ -114,65 +119,62 @@ internal sealed partial class CohortDrawEvaluator
             var nan = TL.Create(double.NaN);
             var rounding = TL.Create(1e-12);
             var tolerance = TL.Create(-1e-9);
-            for (var s = 0; s < S; s++)
+            ref var fs = ref MemoryMarshal.GetArrayDataReference(ledger);
+            for (var v = 0; v < V; v++)
             {
-                ref var fs = ref MemoryMarshal.GetArrayDataReference(acc[s]);
-                for (var v = 0; v < V; v++)
+                TL npv = zero, bcr = nan, roi = nan, payback = nan;
+                if (s != ci)
                 {
-                    TL npv = zero, bcr = nan, roi = nan, payback = nan;
-                    if (s != ci)
+                    // Appraisal.Compare's perspective series, lane by lane: invested I_s − I_c, its discounted
+                    // form I_s·d − I_c·d, saved B_c − B_s and B_c·d − B_s·d, the net gain saved − invested.
+                    TL pvi = zero, pvb = zero, scale = zero, cumulative = zero, spread = zero, everNegative = zero, from = none, point = zero;
+                    for (var t = 0; t <= T; t++, point = TL.Add(point, one))
                     {
-                        // Appraisal.Compare's perspective series, lane by lane: invested I_s − I_c, its discounted
-                        // form I_s·d − I_c·d, saved B_c − B_s and B_c·d − B_s·d, the net gain saved − invested.
-                        TL pvi = zero, pvb = zero, scale = zero, cumulative = zero, spread = zero, everNegative = zero, from = none, point = zero;
-                        for (var t = 0; t <= T; t++, point = TL.Add(point, one))
-                        {
-                            var d = TL.Create(df[t]);
-                            var i = (t * tw) + (v * W);
-                            var j = (t * tw) + ((VA + v) * W);
-                            TL fsj = TL.Load(ref Unsafe.Add(ref fs, j)), fcj = TL.Load(ref Unsafe.Add(ref fc, j));
-                            TL fsi = TL.Load(ref Unsafe.Add(ref fs, i)), fci = TL.Load(ref Unsafe.Add(ref fc, i));
-                            var inv = TL.Subtract(fsj, fcj);
-                            var invD = TL.Subtract(TL.Multiply(fsj, d), TL.Multiply(fcj, d));
-                            var sav = TL.Subtract(fci, fsi);
-                            var savD = TL.Subtract(TL.Multiply(fci, d), TL.Multiply(fsi, d));
-                            var net = TL.Subtract(sav, inv);
+                        var d = TL.Create(df[t]);
+                        var i = (t * tw) + (v * W);
+                        var j = (t * tw) + ((VA + v) * W);
+                        TL fsj = TL.Load(ref Unsafe.Add(ref fs, j)), fcj = TL.Load(ref Unsafe.Add(ref fc, j));
+                        TL fsi = TL.Load(ref Unsafe.Add(ref fs, i)), fci = TL.Load(ref Unsafe.Add(ref fc, i));
+                        var inv = TL.Subtract(fsj, fcj);
+                        var invD = TL.Subtract(TL.Multiply(fsj, d), TL.Multiply(fcj, d));
+                        var sav = TL.Subtract(fci, fsi);
+                        var savD = TL.Subtract(TL.Multiply(fci, d), TL.Multiply(fsi, d));
+                        var net = TL.Subtract(sav, inv);
 
-                            // Numerics.SumInOrder of each discounted series; Invests' finiteness and scale.
-                            pvi = TL.Add(pvi, invD);
-                            pvb = TL.Add(pvb, savD);
-                            // x − x is +0 for a finite x and NaN otherwise, so their sum stays exactly 0 while every
-                            // amount is finite. The scale is a maximum of magnitudes, so the instruction's own maximum
-                            // (a NaN or ±∞ among them has failed the finiteness already).
-                            spread = TL.Add(spread, TL.Add(TL.Subtract(invD, invD), TL.Subtract(savD, savD)));
-                            scale = TL.MaxNative(scale, TL.MaxNative(TL.Abs(invD), TL.Abs(savD)));
+                        // Numerics.SumInOrder of each discounted series; Invests' finiteness and scale.
+                        pvi = TL.Add(pvi, invD);
+                        pvb = TL.Add(pvb, savD);
+                        // x − x is +0 for a finite x and NaN otherwise, so their sum stays exactly 0 while every
+                        // amount is finite. The scale is a maximum of magnitudes, so the instruction's own maximum
+                        // (a NaN or ±∞ among them has failed the finiteness already).
+                        spread = TL.Add(spread, TL.Add(TL.Subtract(invD, invD), TL.Subtract(savD, savD)));
+                        scale = TL.MaxNative(scale, TL.MaxNative(TL.Abs(invD), TL.Abs(savD)));
 
-                            // Payback: the running net gain; below −1e-9·(1 + |NB_t|) it is still negative (and
-                            // the payback point forgotten), otherwise the first such point since is kept.
-                            cumulative = TL.Add(cumulative, net);
-                            var negative = TL.LessThan(cumulative, TL.Multiply(tolerance, TL.Add(one, TL.Abs(net))));
-                            everNegative = TL.Or(everNegative, negative);
-                            from = TL.Select(negative, none, TL.Select(TL.Equal(from, none), point, from));
-                        }
-
-                        npv = TL.Subtract(pvb, pvi);
-
-                        // Invests: every amount finite and PV(investment) above 1e-12 of the largest amount and above 0.
-                        var finite = TL.Equal(spread, zero);
-                        var invests = TL.And(TL.And(finite, IsFinite(pvi)), TL.And(TL.GreaterThan(pvi, TL.Multiply(rounding, scale)), TL.GreaterThan(pvi, zero)));
-                        var ratio = TL.Divide(pvb, pvi);
-                        bcr = TL.Select(TL.And(invests, IsFinite(ratio)), ratio, nan);
-                        var r = TL.Divide(npv, pvi);
-                        roi = TL.Select(TL.And(invests, IsFinite(r)), r, nan);
-                        var paid = TL.And(TL.And(invests, IsFinite(cumulative)), TL.And(everNegative, TL.Equal(TL.Equal(from, none), zero)));
-                        payback = TL.Select(paid, TL.Multiply(from, dt), nan);
+                        // Payback: the running net gain; below −1e-9·(1 + |NB_t|) it is still negative (and
+                        // the payback point forgotten), otherwise the first such point since is kept.
+                        cumulative = TL.Add(cumulative, net);
+                        var negative = TL.LessThan(cumulative, TL.Multiply(tolerance, TL.Add(one, TL.Abs(net))));
+                        everNegative = TL.Or(everNegative, negative);
+                        from = TL.Select(negative, none, TL.Select(TL.Equal(from, none), point, from));
                     }
 
-                    Put(npv, b.Figures, ProbabilisticAnalysis.FigureIndex(PsaFigure.NetPresentValue, s, v, S, V, stride) + at, count);
-                    Put(bcr, b.Figures, ProbabilisticAnalysis.FigureIndex(PsaFigure.BenefitCostRatio, s, v, S, V, stride) + at, count);
-                    Put(roi, b.Figures, ProbabilisticAnalysis.FigureIndex(PsaFigure.ReturnOnInvestment, s, v, S, V, stride) + at, count);
-                    Put(payback, b.Figures, ProbabilisticAnalysis.FigureIndex(PsaFigure.PaybackYears, s, v, S, V, stride) + at, count);
+                    npv = TL.Subtract(pvb, pvi);
+
+                    // Invests: every amount finite and PV(investment) above 1e-12 of the largest amount and above 0.
+                    var finite = TL.Equal(spread, zero);
+                    var invests = TL.And(TL.And(finite, IsFinite(pvi)), TL.And(TL.GreaterThan(pvi, TL.Multiply(rounding, scale)), TL.GreaterThan(pvi, zero)));
+                    var ratio = TL.Divide(pvb, pvi);
+                    bcr = TL.Select(TL.And(invests, IsFinite(ratio)), ratio, nan);
+                    var r = TL.Divide(npv, pvi);
+                    roi = TL.Select(TL.And(invests, IsFinite(r)), r, nan);
+                    var paid = TL.And(TL.And(invests, IsFinite(cumulative)), TL.And(everNegative, TL.Equal(TL.Equal(from, none), zero)));
+                    payback = TL.Select(paid, TL.Multiply(from, dt), nan);
                 }
+
+                Put(npv, b.Figures, ProbabilisticAnalysis.FigureIndex(PsaFigure.NetPresentValue, s, v, S, V, stride) + at, count);
+                Put(bcr, b.Figures, ProbabilisticAnalysis.FigureIndex(PsaFigure.BenefitCostRatio, s, v, S, V, stride) + at, count);
+                Put(roi, b.Figures, ProbabilisticAnalysis.FigureIndex(PsaFigure.ReturnOnInvestment, s, v, S, V, stride) + at, count);
+                Put(payback, b.Figures, ProbabilisticAnalysis.FigureIndex(PsaFigure.PaybackYears, s, v, S, V, stride) + at, count);
             }
 
             // A finite lane: x − x is exactly 0 (NaN for ±∞ and NaN).
