@@ -1,4 +1,4 @@
-using SocialInvestment.Model;
+using SocialInvestment.Tests.TestSupport;
 using SocialInvestment.Uncertainty;
 using SocialInvestment.Workloads;
 
@@ -14,15 +14,9 @@ public sealed class LaneAllocationTests
     [Test]
     public void WarmWorker_EvaluatesBatchesWithoutAllocating()
     {
-        var model = Welfare16.Build(UptakeMode.MeanEffect);
-        var spec = Welfare16.Specification(model);
-        var strategies = model.Strategies;
-        var evaluator = CohortDrawEvaluator.Create(spec, strategies, 0, Welfare16.Perspectives)!;
-        Assert.That(evaluator.HasLanes);
-        var worker = evaluator.CreateWorker();
+        var (model, worker) = Welfare16Lanes.Create();
         var W = CohortDrawEvaluator.LaneCount;
-        int S = strategies.Count, V = Welfare16.Perspectives.Count, O = model.Outcomes.Count, P = model.Parameters.Count;
-        var b = new PsaBuffers(new double[S * V * W], new double[S * Math.Max(O, 1) * W], new double[4 * S * V * W], new double[P * W], W, 0);
+        var b = Welfare16Lanes.Buffers(model, W);
         const int Batches = 40;
         for (var k = 0; k < 3 * W; k += W)
         {
@@ -39,6 +33,6 @@ public sealed class LaneAllocationTests
 
         // The bound leaves room for a runtime allocation on this thread (a tier-up stub, say), not for a per-batch one (40 batches).
         Assert.That(allocated, Is.LessThan(1024), $"{allocated} bytes over {Batches} batches");
-        Assert.That(b.Costs.Distinct().Count(), Is.GreaterThan(S * V), "the batches evaluated draws that differ");
+        Assert.That(b.Costs.Distinct().Count(), Is.GreaterThan(model.Strategies.Count * Welfare16.Perspectives.Count), "the batches evaluated draws that differ");
     }
 }

@@ -1,4 +1,5 @@
 using SocialInvestment.Model;
+using SocialInvestment.Tests.TestSupport;
 using SocialInvestment.Uncertainty;
 using SocialInvestment.Workloads;
 
@@ -27,12 +28,8 @@ public sealed class LaneAppraisalTests
     [Test]
     public void LaneAppraisal_IsTheOneDrawAppraisal_BitForBit_OnEveryRule()
     {
-        var model = Welfare16.Build(UptakeMode.MeanEffect);
-        var spec = Welfare16.Specification(model);
+        var (model, worker) = Welfare16Lanes.Create();
         var strategies = model.Strategies;
-        var evaluator = CohortDrawEvaluator.Create(spec, strategies, 0, Welfare16.Perspectives)!;
-        Assert.That(evaluator.HasLanes);
-        var worker = evaluator.CreateWorker();
         var (J, points) = worker.LedgerShape();
         var W = CohortDrawEvaluator.LaneCount;
         int S = strategies.Count, V = Welfare16.Perspectives.Count, O = model.Outcomes.Count, P = model.Parameters.Count;
@@ -64,8 +61,8 @@ public sealed class LaneAppraisalTests
                 }
             }
 
-            var lanes = Buffers(S, V, O, P, W);
-            var one = Buffers(S, V, O, P, W);
+            var lanes = Welfare16Lanes.Buffers(model, W);
+            var one = Welfare16Lanes.Buffers(model, W);
             worker.AppraiseLedgers(ledgers, lanes, one);
             Assert.Multiple(() =>
             {
@@ -127,9 +124,6 @@ public sealed class LaneAppraisalTests
             _ => intervention ? 100 + noise : 100 + noise,
         };
     }
-
-    private static PsaBuffers Buffers(int S, int V, int O, int P, int W)
-        => new(new double[S * V * W], new double[S * Math.Max(O, 1) * W], new double[4 * S * V * W], new double[P * W], W, 0);
 
     private static long[] Bits(double[] values) => [.. values.Select(BitConverter.DoubleToInt64Bits)];
 }
