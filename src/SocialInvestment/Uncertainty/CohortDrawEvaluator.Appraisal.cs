@@ -84,7 +84,7 @@ internal sealed partial class CohortDrawEvaluator
                 throw new InvalidOperationException("The lane ledgers or the buffers are shorter than the appraisal.");
             }
 
-            ref var f = ref MemoryMarshal.GetArrayDataReference(ledger);
+            ref var fs = ref MemoryMarshal.GetArrayDataReference(ledger);
             for (var v = 0; v < V; v++)
             {
                 // Σ_t (B_t·d_t + I_t·d_t), in time order.
@@ -93,7 +93,7 @@ internal sealed partial class CohortDrawEvaluator
                 {
                     var d = TL.Create(df[t]);
                     var point = t * tw;
-                    total = TL.Add(total, TL.Add(TL.Multiply(TL.Load(ref Unsafe.Add(ref f, point + (v * W))), d), TL.Multiply(TL.Load(ref Unsafe.Add(ref f, point + ((VA + v) * W))), d)));
+                    total = TL.Add(total, TL.Add(TL.Multiply(TL.Load(ref Unsafe.Add(ref fs, point + (v * W))), d), TL.Multiply(TL.Load(ref Unsafe.Add(ref fs, point + ((VA + v) * W))), d)));
                 }
 
                 Put(total, b.Costs, (((s * V) + v) * stride) + at, count);
@@ -104,7 +104,7 @@ internal sealed partial class CohortDrawEvaluator
                 var sum = TL.Create(0);
                 for (var t = 0; t <= T; t++)
                 {
-                    sum = TL.Add(sum, TL.Multiply(TL.Load(ref Unsafe.Add(ref f, (t * tw) + ((outcomeLane + o) * W))), TL.Create(odf[t])));
+                    sum = TL.Add(sum, TL.Multiply(TL.Load(ref Unsafe.Add(ref fs, (t * tw) + ((outcomeLane + o) * W))), TL.Create(odf[t])));
                 }
 
                 Put(sum, b.Outcomes, (((s * O) + o) * stride) + at, count);
@@ -119,7 +119,6 @@ internal sealed partial class CohortDrawEvaluator
             var nan = TL.Create(double.NaN);
             var rounding = TL.Create(1e-12);
             var tolerance = TL.Create(-1e-9);
-            ref var fs = ref MemoryMarshal.GetArrayDataReference(ledger);
             for (var v = 0; v < V; v++)
             {
                 TL npv = zero, bcr = nan, roi = nan, payback = nan;

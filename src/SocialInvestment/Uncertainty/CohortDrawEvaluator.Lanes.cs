@@ -1152,9 +1152,12 @@ internal sealed partial class CohortDrawEvaluator
                 var u2 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
 
                 // The figures of every lane at once from the lane-major ledgers: the strategies up to the comparator once it is traced, each later one at once.
-                for (var a = s == ci ? 0 : s; early && s >= ci && a <= s; a++)
+                if (early && s >= ci)
                 {
-                    AppraiseLanes(b, at, count, a, a == s ? acc : _accL[a], _accL[ci]);
+                    for (var a = s == ci ? 0 : s; a <= s; a++)
+                    {
+                        AppraiseLanes(b, at, count, a, a == s ? acc : _accL[a], _accL[ci]);
+                    }
                 }
 
                 if (Timed)

@@ -594,11 +594,11 @@ internal sealed class SubcohortCompiler
     private const double Tolerance = 1e-9;
     private readonly Compilation _c;
     private readonly Intervention[] _active;
-    private (int Active, int Cell, Quantity Amount)[]? _upfrontCosts;
-    private double _upfrontAge;
     private readonly int[] _activeIndex;
     private readonly double[] _weights;
     private ParameterValues[] _paramsAt;
+    private (int Active, int Cell, Quantity Amount)[]? _upfrontCosts;
+    private double _upfrontAge;
 
     /// <summary>The values every point of <see cref="_paramsAt"/> holds (no parameter effect), or null.</summary>
     private ParameterValues? _paramsAtAll;
