@@ -23,16 +23,23 @@ public sealed class LaneAllocationTests
             worker.EvaluateBatch(k, W, 5, b, 0, null, default);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Batches; i++)
+        // A per-batch allocation shows in every window; the runtime's own (a tier-up or on-stack-replacement
+        // stub on this thread, seen once in CI at 1,216 bytes) does not recur, so the quietest of several windows counts.
+        const int Windows = 5;
+        var quietest = long.MaxValue;
+        for (var w = 0; w < Windows; w++)
         {
-            worker.EvaluateBatch((3 + i) * W, W, 5, b, 0, null, default);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < Batches; i++)
+            {
+                worker.EvaluateBatch((3 + (w * Batches) + i) * W, W, 5, b, 0, null, default);
+            }
+
+            quietest = Math.Min(quietest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        // The bound leaves room for a runtime allocation on this thread (a tier-up stub, say), not for a per-batch one (40 batches).
-        Assert.That(allocated, Is.LessThan(1024), $"{allocated} bytes over {Batches} batches");
+        // The smallest object on a 64-bit runtime is 24 bytes: under one per batch means no per-batch allocation.
+        Assert.That(quietest, Is.LessThan(Batches * 24), $"{quietest} bytes over {Batches} batches in the quietest of {Windows} windows");
         Assert.That(b.Costs.Distinct().Count(), Is.GreaterThan(model.Strategies.Count * Welfare16.Perspectives.Count), "the batches evaluated draws that differ");
     }
 }
