@@ -11,12 +11,16 @@ namespace SocialInvestment.Benchmarks;
 
 /// <summary>
 /// The welfare-16 runners (benchmarks/yardsticks/welfare16.md §7 and §8) through the library's general
-/// path: <c>welfare16 cohort [--draws K] [--threads N] [--repeats R] [--seed S] [--functions]</c> runs the cohort
+/// path: <c>welfare16 cohort [--draws K] [--threads N] [--repeats R] [--seed S] [--functions] [--keep]</c> runs the cohort
 /// PSA (a draw = 19 parameters sampled and all 4 strategies run and appraised from 6 perspectives;
-/// <c>--functions</c>: the workload with its drawn rates and amounts as functions, not level × shape);
+/// <c>--functions</c>: the workload with its drawn rates and amounts as functions, not level × shape; streamed
+/// summaries, as the yardstick keeps no draws, <c>--keep</c>: every draw kept);
 /// <c>welfare16 micro [--people N] [--threads N] [--repeats R] [--kernel auto|lanes|reference]</c> the microsimulation of the point
 /// model (N people × 80 cycles × 4 strategies, common random numbers). Each prints one JSON line
-/// in the fields of the C++ yardstick's lines (<c>rate_median</c> = draws/s or person-cycles/s).
+/// in the fields of the C++ yardstick's lines (<c>rate_median</c> = draws/s or person-cycles/s). The cohort
+/// line times runs of a PSA prepared once (<see cref="ProbabilisticAnalysis.Prepare"/>, its time as
+/// <c>prepare_s</c>), as the yardstick builds its tables before it times, and one-off runs that prepare each
+/// time as <c>whole_median_s</c> and <c>whole_rate_median</c>.
 /// </summary>
 public static class Welfare16Runner
 {
@@ -45,43 +49,58 @@ public static class Welfare16Runner
         var seed = (ulong)RunnerArgs.Arg(args, "--seed", 20261201);
         var model = Welfare16.Build(UptakeMode.MeanEffect, levelShape: !args.Contains("--functions"));
         var spec = Welfare16.Specification(model);
-        var options = new PsaOptions { Draws = draws, Seed = seed, Threads = threads, Perspectives = Welfare16.Perspectives, KeepDraws = true };
+        var options = new PsaOptions { Draws = draws, Seed = seed, Threads = threads, Perspectives = Welfare16.Perspectives, KeepDraws = args.Contains("--keep") };
 
-        // Warm-up, not timed: at least a second and 40 runs, so that the tiered JIT has compiled at full
-        // optimisation both the hot loops and the set-up a run does once (a method is recompiled after 30
+        // Warm-up, not timed: at least a second and 40 runs of each kind, so that the tiered JIT has compiled at
+        // full optimisation both the hot loops and the set-up a run does once (a method is recompiled after 30
         // calls), before the timed repeats (the yardstick is compiled ahead of time).
         var warm = Stopwatch.StartNew();
         var runs = 0;
         do
         {
-            ProbabilisticAnalysis.Run(spec, options with { Draws = Math.Min(draws, runs < 40 ? 64 : 1000) });
+            var few = options with { Draws = Math.Min(draws, runs < 40 ? 64 : 1000) };
+            ProbabilisticAnalysis.Run(spec, few);
+            ProbabilisticAnalysis.Prepare(spec, few).Run(few);
             runs++;
         }
         while (warm.Elapsed.TotalSeconds < 1 || runs < 40);
 
+        // The timed runs: of a PSA prepared once (its compiling and planning, as the yardstick computes its tables
+        // before it times), and, as "whole", one-off runs that prepare each time.
+        var prepareTimer = Stopwatch.StartNew();
+        var prepared = ProbabilisticAnalysis.Prepare(spec, options);
+        var prepare = prepareTimer.Elapsed.TotalSeconds;
         var times = new List<double>();
         var cpu = new List<double>();
+        var whole = new List<double>();
         PsaResult? psa = null;
         for (var r = 0; r < repeats; r++)
         {
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var sw = Stopwatch.StartNew();
-            psa = ProbabilisticAnalysis.Run(spec, options);
+            psa = prepared.Run(options);
             times.Add(sw.Elapsed.TotalSeconds);
             cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
+            sw.Restart();
+            var once = ProbabilisticAnalysis.Run(spec, options);
+            whole.Add(sw.Elapsed.TotalSeconds);
+            if (once.Summarize(PsaFigure.NetPresentValue, model.Strategies[^1], Welfare16.Perspectives[5]) != psa.Summarize(PsaFigure.NetPresentValue, model.Strategies[^1], Welfare16.Perspectives[5]))
+            {
+                throw new InvalidOperationException("A prepared PSA's run differs from a one-off run.");
+            }
         }
 
         var bau = Welfare16.StrategyNamed(model, Welfare16.Bau);
         var (municipality, pub, society) = (Welfare16.Perspectives[0], Welfare16.Perspectives[4], Welfare16.Perspectives[5]);
-        string Npv(string name, string strategy, Perspective p) => Moments(name, psa!.Values(PsaFigure.NetPresentValue, Welfare16.StrategyNamed(model, strategy), p));
+        string Npv(string name, string strategy, Perspective p) => Moments(name, psa!.Summarize(PsaFigure.NetPresentValue, Welfare16.StrategyNamed(model, strategy), p).Mean, psa.Summarize(PsaFigure.NetPresentValue, Welfare16.StrategyNamed(model, strategy), p).StandardError);
         var median = RunnerArgs.Median(times);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"csharp\",\"mode\":\"cohort\",\"kernel\":\"general\",\"threads\":{threads},\"draws\":{draws},\"reps\":{repeats},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{draws / median:G6},\"cpu_s_median\":{RunnerArgs.Median(cpu):G6},\"rate_per_cpu_s\":{draws / RunnerArgs.Median(cpu):G6},")
+            $"{{\"impl\":\"csharp\",\"mode\":\"cohort\",\"kernel\":\"general\",\"threads\":{threads},\"draws\":{draws},\"reps\":{repeats},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{draws / median:G6},\"cpu_s_median\":{RunnerArgs.Median(cpu):G6},\"rate_per_cpu_s\":{draws / RunnerArgs.Median(cpu):G6},\"prepare_s\":{prepare:G4},\"whole_median_s\":{RunnerArgs.Median(whole):G6},\"whole_rate_median\":{draws / RunnerArgs.Median(whole):G6},")
             + Npv("npv_society_C", "C", society) + ","
             + string.Create(CultureInfo.InvariantCulture, $"\"p_npv_society_C_positive\":{psa!.ProbabilityPositiveNpv(Welfare16.StrategyNamed(model, "C"), society):F6},")
             + Npv("npv_society_A", "A", society) + "," + Npv("npv_society_B", "B", society) + ","
             + Npv("npv_municipality_A", "A", municipality) + "," + Npv("npv_public_C", "C", pub) + ","
-            + Moments("total_public_BAU", psa.Costs(bau, pub)) + "," + Moments("total_society_BAU", psa.Costs(bau, society)) + ","
+            + Moments("total_public_BAU", psa.CostMoments(bau, pub).Mean, psa.CostMoments(bau, pub).StandardError) + "," + Moments("total_society_BAU", psa.CostMoments(bau, society).Mean, psa.CostMoments(bau, society).StandardError) + ","
             + string.Create(CultureInfo.InvariantCulture, $"\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
         return 0;
     }
@@ -212,22 +231,6 @@ public static class Welfare16Runner
         return 0;
     }
 
-    private static string Moments(string name, ReadOnlySpan<double> values)
-    {
-        var mean = 0.0;
-        foreach (var v in values)
-        {
-            mean += v;
-        }
-
-        mean /= values.Length;
-        var ss = 0.0;
-        foreach (var v in values)
-        {
-            ss += (v - mean) * (v - mean);
-        }
-
-        var se = values.Length > 1 ? Math.Sqrt(ss / (values.Length - 1) / values.Length) : double.NaN;
-        return string.Create(CultureInfo.InvariantCulture, $"\"mean_{name}\":{mean:F4},\"se_{name}\":{se:F4}");
-    }
+    private static string Moments(string name, double mean, double se)
+        => string.Create(CultureInfo.InvariantCulture, $"\"mean_{name}\":{mean:F4},\"se_{name}\":{se:F4}");
 }

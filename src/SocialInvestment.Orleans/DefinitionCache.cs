@@ -21,6 +21,7 @@ internal sealed class PreparedDefinition
         Perspectives = Scenario.Perspectives();
         _compiled = new Lazy<IReadOnlyList<CompiledModel>>(() => [.. Strategies.Select(s => Model.Compile(s))]);
         _psa = new Lazy<PsaSpecification>(() => Scenario.ToPsaSpecification(Model));
+        _prepared = [new Lazy<PreparedPsa>(() => ProbabilisticAnalysis.Prepare(Psa, RangeComputation.PsaOptions(this, false))), new Lazy<PreparedPsa>(() => ProbabilisticAnalysis.Prepare(Psa, RangeComputation.PsaOptions(this, true)))];
     }
 
     /// <summary>The scenario's comparator.</summary>
@@ -33,6 +34,12 @@ internal sealed class PreparedDefinition
     public PsaSpecification Psa => _psa.Value;
 
     private readonly Lazy<PsaSpecification> _psa;
+
+    /// <summary>The scenario's PSA prepared once per silo (compiled and planned, its work spaces kept), for the incremental path and for every draw in full.</summary>
+    private readonly Lazy<PreparedPsa>[] _prepared;
+
+    /// <summary>The PSA prepared for ranges that do (<paramref name="inFull"/>) or do not evaluate every draw in full; every range of the definition on this silo reuses it.</summary>
+    public PreparedPsa PreparedPsa(bool inFull) => _prepared[inFull ? 1 : 0].Value;
 
     public Scenario Scenario { get; }
 

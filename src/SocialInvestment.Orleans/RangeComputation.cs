@@ -28,6 +28,15 @@ internal static class RangeComputation
         EvaluateEveryDrawInFull = work.EvaluateInFull,
     };
 
+    /// <summary>The options a definition's PSA is prepared with (<see cref="PreparedDefinition.PreparedPsa"/>): the strategies, comparator and perspectives every range shares; a range's seed, draws and threads are its own.</summary>
+    public static PsaOptions PsaOptions(PreparedDefinition definition, bool inFull) => new()
+    {
+        Strategies = definition.Model.Strategies,
+        Comparator = definition.Comparator,
+        Perspectives = definition.Perspectives,
+        EvaluateEveryDrawInFull = inFull,
+    };
+
     public static byte[] Run(PreparedDefinition definition, Households.HouseholdRun? households, HouseholdPsa? householdPsa, ClusterWork work, long first, long count, CancellationToken cancellationToken)
     {
         switch (work.Kind)
@@ -39,7 +48,8 @@ internal static class RangeComputation
             case ClusterWorkKind.Microsimulation:
                 return MicrosimEngine.RunRange(definition.Compiled, MicrosimOptions(definition, work), first, count, null, cancellationToken).ToBytes();
             case ClusterWorkKind.ProbabilisticAnalysis:
-                return ProbabilisticAnalysis.RunRange(definition.Psa, PsaOptions(definition, work), first, count, null, null, cancellationToken).ToBytes();
+                // The silo's prepared PSA: a definition is compiled and planned once, not once per range.
+                return definition.PreparedPsa(work.EvaluateInFull).RunRange(PsaOptions(definition, work), first, count, null, cancellationToken).ToBytes();
             default:
                 throw new NotSupportedException($"The work kind {work.Kind} is not supported by this silo.");
         }

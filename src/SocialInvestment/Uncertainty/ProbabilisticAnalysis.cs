@@ -229,7 +229,8 @@ public enum PsaFigure
 /// <summary>Probabilistic sensitivity analysis (PSA), one-run entry points.</summary>
 public static class ProbabilisticAnalysis
 {
-    private const int Chunk = 16;
+    /// <summary>Draws per parallel work item; fixed, so results do not depend on the thread count.</summary>
+    internal const int Chunk = 16;
 
     /// <summary>
     /// Runs K parameter draws through the engine for every strategy and appraises each strategy
@@ -280,104 +281,60 @@ public static class ProbabilisticAnalysis
     {
         ArgumentNullException.ThrowIfNull(specification);
         options ??= new PsaOptions();
+        CheckRange(firstDraw, count);
+        if (options.Threads < 0)
+        {
+            throw new ArgumentException(RunOptions.ThreadsProblem(options.Threads), nameof(options));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // The checks that need no compiling, before the preparation compiles.
+        var (strategies, _, perspectives) = PreparedPsa.Resolve(specification, options);
+        CheckKept(specification.Model, options, strategies.Length, perspectives.Length, (int)count);
+        return new PreparedPsa(specification, options, evaluator).RunRange(options, firstDraw, count, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Prepares a PSA for repeated runs (<see cref="PreparedPsa"/>): the cohort engine's draw path is compiled and
+    /// planned once, here (each strategy at the base values, with which compiled blocks the drawn parameters
+    /// reach), and the per-thread work spaces are kept between runs, so that a value-of-information loop, a
+    /// cluster silo running range after range or a host that reruns with another seed or draw count pays for
+    /// them once. Runs of the result equal <see cref="Run"/> and <see cref="RunRange"/> with the same options bit
+    /// for bit.
+    /// </summary>
+    /// <param name="specification">Distributions of the model's parameters.</param>
+    /// <param name="options">The options whose strategies, comparator, perspectives, payer-flow observer (whether there is one) and <see cref="PsaOptions.EvaluateEveryDrawInFull"/> the runs share; null for the defaults. The other options are a run's own.</param>
+    /// <param name="evaluator">Runs one strategy for one draw; null for the cohort engine.</param>
+    /// <returns>The prepared PSA; immutable in what it computes and safe to run from several threads at once.</returns>
+    /// <exception cref="ArgumentException">The comparator is not among the strategies, or the thread count is invalid.</exception>
+    public static PreparedPsa Prepare(PsaSpecification specification, PsaOptions? options = null, StrategyEvaluator? evaluator = null)
+    {
+        ArgumentNullException.ThrowIfNull(specification);
+        return new PreparedPsa(specification, options ?? new PsaOptions(), evaluator);
+    }
+
+    /// <summary>Throws unless [<paramref name="firstDraw"/>, <paramref name="firstDraw"/> + <paramref name="count"/>) is a valid range of draw indices.</summary>
+    internal static void CheckRange(long firstDraw, long count)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(firstDraw);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         if (firstDraw + count > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(count), count, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Draw indices must stay below {int.MaxValue} (range [{firstDraw}, {firstDraw + count}))."));
         }
+    }
 
-        var threads = options.Threads >= 0 ? options.EffectiveThreads : throw new ArgumentException(RunOptions.ThreadsProblem(options.Threads), nameof(options));
-        cancellationToken.ThrowIfCancellationRequested();
-        var model = specification.Model;
-        var strategies = options.Strategies ?? (model.Strategies.Count == 0 ? [Strategy.BusinessAsUsual] : model.Strategies);
-        var comparator = options.Comparator ?? strategies[0];
-        var ci = IndexOf(strategies, comparator);
-        if (ci < 0)
+    /// <summary>The values kept per draw (S strategies, V perspectives); throws when <paramref name="draws"/> of them are too many to keep with <see cref="PsaOptions.KeepDraws"/>.</summary>
+    internal static long CheckKept(LifeCourseModel model, PsaOptions options, int strategies, int perspectives, int draws)
+    {
+        var perDraw = (5L * strategies * perspectives) + ((long)strategies * Math.Max(model.Outcomes.Count, 1)) + model.Parameters.Count;
+        if (options.KeepDraws && perDraw * draws > Array.MaxLength)
         {
-            throw new ArgumentException($"The comparator '{comparator.Name}' is not among the strategies.", nameof(options));
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{draws} draws of {perDraw} values each are too many to keep in memory; run without KeepDraws (streamed summaries) or with fewer draws."), nameof(options));
         }
 
-        var perspectives = options.Perspectives ?? Perspective.StandardSet(model);
-
-        var first0 = (int)firstDraw;
-        var K = (int)count;
-        var end = first0 + K;
-        var S = strategies.Count;
-        var V = perspectives.Count;
-        var O = model.Outcomes.Count;
-        var P = model.Parameters.Count;
-        var perDraw = (5L * S * V) + ((long)S * Math.Max(O, 1)) + P;
-        if (options.KeepDraws && perDraw * K > Array.MaxLength)
-        {
-            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{K} draws of {perDraw} values each are too many to keep in memory; run without KeepDraws (streamed summaries) or with fewer draws."), nameof(options));
-        }
-
-        // The cohort engine's draws: only the compiled blocks a draw changes are recomputed (bit-identical to compiling every draw).
-        var observer = options.PayerFlowObserver;
-        var fast = evaluator is null && !options.EvaluateEveryDrawInFull ? CohortDrawEvaluator.Create(specification, strategies, ci, perspectives, observer is not null, threads) : null;
-        var workers = new System.Collections.Concurrent.ConcurrentBag<CohortDrawEvaluator.Worker>();
-        var evaluate = evaluator ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
-
-        // Waves: at most about 4 MB of per-draw values at a time, a whole number of chunks.
-        var wave = options.KeepDraws ? K : (int)Math.Clamp((4L << 20) / (8 * perDraw) / Chunk * Chunk, 4 * Chunk, 256 * Chunk);
-        wave = Math.Min(wave, ((K + Chunk - 1) / Chunk) * Chunk);
-        var stride = options.KeepDraws ? K : wave;
-        var buffers = new PsaBuffers(new double[S * V * stride], new double[S * Math.Max(O, 1) * stride], new double[4 * S * V * stride], new double[stride * P], stride, first0);
-        var summary = new PsaAccumulator(model, strategies, ci, perspectives, options);
-        var completed = 0;
-        var po = new ParallelOptions
-        {
-            MaxDegreeOfParallelism = threads,
-            CancellationToken = cancellationToken,
-        };
-        for (var first = first0; first < end; first += wave)
-        {
-            var last = Math.Min(end, first + wave);
-            var b = options.KeepDraws ? buffers : buffers with { Offset = first };
-            ParallelRun.For((last - first + Chunk - 1) / Chunk, po, () => fast is null ? null : workers.TryTake(out var w) ? w : fast.CreateWorker(), (c, worker) =>
-            {
-                var results = new SimulationResult[S];
-                var flows = observer is null || worker is not null ? null : NewPayerFlows(model, strategies, ci);
-                var lo = first + (c * Chunk);
-                var hi = Math.Min(last, lo + Chunk);
-                if (worker is not null)
-                {
-                    // Several draws at once in SIMD lanes (each from its own stream; the same results as one by one).
-                    for (var k = lo; k < hi; k += CohortDrawEvaluator.LaneCount)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        worker.EvaluateBatch(k, Math.Min(CohortDrawEvaluator.LaneCount, hi - k), options.Seed, b, k - b.Offset, observer, cancellationToken);
-                    }
-                }
-
-                for (var k = lo; k < hi && worker is null; k++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var draw = EvaluateDraw(specification, options.Seed, k, evaluate, strategies, ci, perspectives, b, results, cancellationToken);
-                    if (flows is not null)
-                    {
-                        flows.From(results);
-                        flows.Point(k, draw);
-                        observer!(flows);
-                    }
-                }
-
-                var done = Interlocked.Add(ref completed, hi - lo);
-                progress?.Report(new RunProgress(done, K, "PSA draws"));
-            }, worker =>
-            {
-                if (worker is not null)
-                {
-                    workers.Add(worker);
-                }
-            });
-
-            cancellationToken.ThrowIfCancellationRequested();
-            summary.Fold(b, first, last, threads);
-        }
-
-        return new PsaPartial(specification, options, strategies, ci, perspectives, evaluator, summary, options.KeepDraws ? buffers : null, first0, end);
+        return perDraw;
     }
 
     /// <summary>The reusable per-payer flows of one thread's draws.</summary>
@@ -388,7 +345,7 @@ public static class ProbabilisticAnalysis
     }
 
     /// <summary>Evaluates draw k for every strategy, writes its totals and figures into the buffers and returns the draw's parameter values.</summary>
-    private static ParameterValues EvaluateDraw(PsaSpecification specification, ulong seed, int k, StrategyEvaluator evaluator, IReadOnlyList<Strategy> strategies, int ci, IReadOnlyList<Perspective> perspectives, in PsaBuffers b, SimulationResult[] results, CancellationToken cancellationToken)
+    internal static ParameterValues EvaluateDraw(PsaSpecification specification, ulong seed, int k, StrategyEvaluator evaluator, IReadOnlyList<Strategy> strategies, int ci, IReadOnlyList<Perspective> perspectives, in PsaBuffers b, SimulationResult[] results, CancellationToken cancellationToken)
     {
         var model = specification.Model;
         var S = strategies.Count;
