@@ -11,7 +11,7 @@ using SocialInvestment.Uncertainty;
 namespace SocialInvestment.Cli;
 
 /// <summary>
-/// <c>socinv contract [--scenario DIR] [--draws N] [--seed S] [--out DIR]</c>: evaluates the outcome
+/// <c>socinv contract [--scenario DIR] [--draws N] [--seed S] [--culture NAME] [--language en|nb] [--out DIR]</c>: evaluates the outcome
 /// contracts of a scenario (contracts.csv and contract_outcomes.csv; the Norwegian default's example
 /// contract when no scenario is given), prints the payments, the investor's figures and the
 /// commissioner's NPV with the contract against running the intervention itself, optionally under a
@@ -49,21 +49,34 @@ internal static class ContractCommand
             }
         });
 
+        var language = new Option<string>("--language")
+        {
+            Description = "Language of the report and its charts: en (English, the default) or nb (Norwegian bokmål; the report's numbers then default to nb-NO unless --culture is given). The console output and the CSV files are unaffected.",
+            DefaultValueFactory = _ => "en",
+            HelpName = "LANG",
+        };
+        language.AcceptOnlyFromAmong("en", "nb");
+
         var command = new Command("contract", "Evaluate outcome contracts (payment by results, social impact bonds): the commissioner's payments by year, the investor's cash flows, IRR and probability of loss, and the commissioner's NPV with the contract against running the intervention itself. Runs on the Norwegian default's example contract when no --scenario is given.");
         command.Options.Add(scenario);
         command.Options.Add(outDir);
         command.Options.Add(draws);
         command.Options.Add(seed);
         command.Options.Add(culture);
+        command.Options.Add(language);
         command.SetAction(parse =>
         {
-            CliApp.TryCulture(parse.GetValue(culture) ?? string.Empty, out var c);
+            var cultureName = parse.GetValue(culture) ?? string.Empty;
+            CliApp.TryCulture(cultureName, out var c);
+            var nb = parse.GetValue(language) == "nb";
             var request = new ContractRequest(
                 parse.GetValue(scenario),
                 parse.GetValue(outDir) ?? CliApp.DefaultOut,
                 (int)(parse.GetValue(draws) ?? 0),
                 parse.GetValue(seed) is long s ? (ulong)s : null,
                 c,
+                nb ? ReportLanguage.NorwegianBokmal : ReportLanguage.English,
+                nb && cultureName.Length == 0 ? CultureInfo.GetCultureInfo("nb-NO") : c,
                 parse.GetValue(CliApp.Verbose),
                 [.. parse.Tokens.Select(t => t.Value)]);
             return Execute(request, output, error, environment, cancellationToken);
@@ -71,7 +84,17 @@ internal static class ContractCommand
         return command;
     }
 
-    internal sealed record ContractRequest(string? Scenario, string Out, int Draws, ulong? Seed, CultureInfo Culture, bool Verbose, IReadOnlyList<string> Arguments);
+    /// <summary>The parsed options of <c>socinv contract</c>.</summary>
+    /// <param name="Scenario">The scenario folder, or null for the embedded default.</param>
+    /// <param name="Out">The output folder.</param>
+    /// <param name="Draws">PSA draws (0: none).</param>
+    /// <param name="Seed">The PSA's seed, or null for the default.</param>
+    /// <param name="Culture">The culture of the console's numbers (--culture).</param>
+    /// <param name="Language">The report's language (--language).</param>
+    /// <param name="ReportCulture">The culture of the report's numbers: --culture, or nb-NO for --language nb without one.</param>
+    /// <param name="Verbose">Whether to show progress.</param>
+    /// <param name="Arguments">The command line, for the manifest.</param>
+    internal sealed record ContractRequest(string? Scenario, string Out, int Draws, ulong? Seed, CultureInfo Culture, ReportLanguage Language, CultureInfo ReportCulture, bool Verbose, IReadOnlyList<string> Arguments);
 
     private static int Execute(ContractRequest request, TextWriter output, TextWriter error, CliEnvironment environment, CancellationToken cancellationToken)
     {
@@ -172,8 +195,9 @@ internal static class ContractCommand
         environment.OnWriting?.Invoke("results");
         var options = new ReportOptions
         {
-            Title = "Outcome contracts: " + scenario.Settings.Name,
-            Culture = c,
+            Title = (request.Language == ReportLanguage.NorwegianBokmal ? "Effektkontrakter: " : "Outcome contracts: ") + scenario.Settings.Name,
+            Language = request.Language,
+            Culture = request.ReportCulture,
             Provenance = Provenance(request, seed),
         };
         var report = ContractReport.Build(results, psa, priceYear, options);

@@ -32,8 +32,15 @@ internal static class LiabilityCommand
         var minCell = CliOptions.WholeNumber("--min-cell", 1, int.MaxValue, "Suppress group cells with fewer persons (default 5, as Norwegian statistics practice requires).");
         var perPerson = new Option<bool>("--per-person") { Description = "Also write persons.csv, one row per person (personal data: only when asked for)." };
         var outDir = CliOptions.FolderPath("--out", "Output folder (replaced as a whole, like socinv run).", "socinv-liability", "-o");
+        var language = new Option<string>("--language")
+        {
+            Description = "Language of the report and its charts: en (English, the default) or nb (Norwegian bokmål, with nb-NO numbers). The console output and the CSV files are unaffected.",
+            DefaultValueFactory = _ => "en",
+            HelpName = "LANG",
+        };
+        language.AcceptOnlyFromAmong("en", "nb");
         var command = new Command("liability", "The caseload liability of today's clients: the present value of every person's projected future costs by payer and sector, summed by age band, state and attribute (small cells suppressed), and its movement between two snapshots. Runs on the built-in illustrative register with no other input.");
-        foreach (var o in new Option[] { scenario, register, closing, strategy, draws, seed, minCell, perPerson, outDir })
+        foreach (var o in new Option[] { scenario, register, closing, strategy, draws, seed, minCell, perPerson, outDir, language })
         {
             command.Options.Add(o);
         }
@@ -105,7 +112,7 @@ internal static class LiabilityCommand
                     written.Add("persons.csv");
                 }
 
-                var report = LiabilityReports.Liability(liability, movement, new ReportOptions { Title = $"Caseload liability: {s.Settings.Name}", Description = registerPath is null ? "The register is the built-in ILLUSTRATIVE synthetic register of a fictitious mid-sized municipality (no real person)." : $"Register: {Path.GetFileName(registerPath)}." });
+                var report = LiabilityReports.Liability(liability, movement, LiabilityReportOptions(parse.GetValue(language) == "nb", s.Settings.Name, registerPath));
                 written.AddRange(report.WriteTo(staging).Select(Path.GetFileName).OfType<string>());
                 return written;
             });
@@ -114,6 +121,17 @@ internal static class LiabilityCommand
         });
         return command;
     }
+
+    /// <summary>The liability report's title, description, language and culture (nb-NO numbers in Norwegian).</summary>
+    private static ReportOptions LiabilityReportOptions(bool norwegian, string scenarioName, string? registerPath) => norwegian
+        ? new ReportOptions
+        {
+            Language = ReportLanguage.NorwegianBokmal,
+            Culture = CultureInfo.GetCultureInfo("nb-NO"),
+            Title = $"Forpliktelse for dagens brukere: {scenarioName}",
+            Description = registerPath is null ? "Registeret er det innebygde ILLUSTRERENDE syntetiske registeret for en oppdiktet mellomstor kommune (ingen virkelige personer)." : $"Register: {Path.GetFileName(registerPath)}.",
+        }
+        : new ReportOptions { Title = $"Caseload liability: {scenarioName}", Description = registerPath is null ? "The register is the built-in ILLUSTRATIVE synthetic register of a fictitious mid-sized municipality (no real person)." : $"Register: {Path.GetFileName(registerPath)}." };
 
     public static Command FollowUpCommand(TextWriter output, CancellationToken cancellationToken)
     {

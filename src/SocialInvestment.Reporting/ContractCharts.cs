@@ -36,15 +36,15 @@ public static partial class Charts
         var investor = result.InvestorNetByCycle.Take(last + 1).ToArray();
         var (divisor, word) = NumberFormat.Scale(MaxAbs([payments, investor]));
         var plot = NewPlot(
-            ContractTexts.ScheduleTitle(result.Contract.Name),
-            ContractTexts.YearsAfterStart,
-            t.Money(options.Currency, word, priceYear) + ContractTexts.ScheduleSign);
+            ContractTexts.ScheduleTitle(t, result.Contract.Name),
+            t["contract.chart.yearsAfterStart"],
+            t.Money(options.Currency, word, priceYear) + t["contract.chart.scheduleSign"]);
         var bars = plot.Add.Bars(years, payments);
         bars.Color = Colors.SteelBlue.WithAlpha(0.8);
-        bars.LegendText = ContractTexts.PaymentsLegend;
+        bars.LegendText = t["contract.chart.paymentsLegend"];
         var line = plot.Add.ScatterLine(years, investor, Colors.DarkOrange);
         line.LineWidth = 2.5f;
-        line.LegendText = ContractTexts.InvestorLegend;
+        line.LegendText = t["contract.chart.investorLegend"];
         plot.Add.HorizontalLine(0, 1, Zero);
         SetTicks(plot.Axes.Left, divisor, options.Culture);
         SetTicks(plot.Axes.Bottom, 1, options.Culture);
@@ -70,10 +70,10 @@ public static partial class Charts
         var values = psa.PresentValuePayments.ToArray();
         var (divisor, word) = NumberFormat.Scale(MaxAbs([values]));
         var plot = NewPlot(
-            ContractTexts.PaymentsDistributionTitle(psa.Contract.Name, psa.Draws),
-            t.Money(options.Currency, word, priceYear) + ContractTexts.PaymentsAxisSign,
-            ContractTexts.ShareOfDraws);
-        Cdf(plot, values, 1, Colors.SteelBlue, ContractTexts.PaymentsLegend);
+            ContractTexts.PaymentsDistributionTitle(t, psa.Contract.Name, psa.Draws),
+            t.Money(options.Currency, word, priceYear) + t["contract.chart.paymentsAxisSign"],
+            t["contract.chart.shareOfDraws"]);
+        Cdf(plot, values, 1, Colors.SteelBlue, t["contract.chart.paymentsLegend"]);
         SetTicks(plot.Axes.Bottom, divisor, options.Culture);
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(10) { LabelFormatter = v => NumberFormat.Tick(v, 1, options.Culture) };
         plot.ShowLegend(Edge.Right);
@@ -93,9 +93,10 @@ public static partial class Charts
         ArgumentNullException.ThrowIfNull(psa);
         options ??= new ReportOptions();
         options.Validate();
+        var t = Loc.For(options);
         var values = psa.InvestorIrr.Where(f => f.IsDefined).Select(f => 100 * f.Value!.Value).ToArray();
-        var plot = NewPlot(ContractTexts.IrrDistributionTitle(psa.Contract.Name, psa.Draws), ContractTexts.IrrAxis, ContractTexts.ShareOfDraws);
-        Cdf(plot, values, (double)values.Length / psa.Draws, Colors.DarkOrange, ContractTexts.IrrLegend);
+        var plot = NewPlot(ContractTexts.IrrDistributionTitle(t, psa.Contract.Name, psa.Draws), t["contract.chart.irrAxis"], t["contract.chart.shareOfDraws"]);
+        Cdf(plot, values, (double)values.Length / psa.Draws, Colors.DarkOrange, t["contract.chart.irrLegend"]);
         var zero = plot.Add.VerticalLine(0, 1.5f, Zero);
         zero.LinePattern = LinePattern.Dashed;
         SetTicks(plot.Axes.Bottom, 1, options.Culture);

@@ -10,8 +10,9 @@ namespace SocialInvestment.Reporting;
 /// and multiple, the commissioner's NPV with the contract against running the intervention itself,
 /// and under a PSA the probabilities (investor loss, any payment, contract better) with the
 /// distributions of payments and of the investor's IRR as charts. Units, price year and sign
-/// convention are stated with every table and axis. The text is English in both report languages
-/// (numbers follow the culture).
+/// convention are stated with every table and axis. The text is in the report's language (English or
+/// Norwegian bokmål, <see cref="ReportOptions.Language"/>); numbers follow the culture, and the names
+/// of contracts, outcomes, strategies and payers are printed as given.
 /// </summary>
 public static class ContractReport
 {
@@ -35,50 +36,50 @@ public static class ContractReport
             blocks.Add(new ParagraphBlock(options.Description));
         }
 
-        blocks.Add(new HeadingBlock(2, "Outcome contracts", "contract"));
-        blocks.Add(new ParagraphBlock($"An outcome contract (payment by results, a social impact bond): an investor funds the commissioner's intervention costs up front; the commissioner pays only for outcomes measured against the comparator, and the investor is repaid only out of those payments, so it carries the risk. Amounts in {money}, totals for the modelled population. Payments and capital are amounts paid (+ = the party pays); net flows, net gains and NPVs are results (+ = better off). Undiscounted unless marked PV (the commissioner's discounting)."));
+        blocks.Add(new HeadingBlock(2, t["contract.heading"], "contract"));
+        blocks.Add(new ParagraphBlock(t.F("contract.intro", money)));
         for (var i = 0; i < results.Count; i++)
         {
             var r = results[i];
             var k = r.Contract;
-            blocks.Add(new HeadingBlock(3, $"{k.Name}: {k.Strategy} vs {k.Comparator}, paid by {k.Payer}"));
+            blocks.Add(new HeadingBlock(3, t.F("contract.heading.contract", k.Name, k.Strategy, k.Comparator, k.Payer)));
             if (!string.IsNullOrWhiteSpace(k.Description))
             {
                 blocks.Add(k.Description.Contains("illustrative", StringComparison.OrdinalIgnoreCase) ? new WarningBlock(k.Description) : new ParagraphBlock(k.Description));
             }
 
-            blocks.Add(new TableBlock(Terms(k, c, money)));
-            blocks.Add(new TableBlock(Measurements(r, c)));
+            blocks.Add(new TableBlock(Terms(k, t, money)));
+            blocks.Add(new TableBlock(Measurements(r, t)));
             if (r.Payments.Count > 0)
             {
-                blocks.Add(new TableBlock(Payments(r, c, money)));
+                blocks.Add(new TableBlock(Payments(r, t, money)));
             }
             else
             {
-                blocks.Add(new ParagraphBlock("No measurement reaches its threshold: the commissioner pays nothing."));
+                blocks.Add(new ParagraphBlock(t["contract.noPayment"]));
             }
 
-            blocks.Add(new TableBlock(Figures(r, c, money)));
+            blocks.Add(new TableBlock(Figures(r, t, money)));
             var index = (i + 1).ToString(CultureInfo.InvariantCulture);
             blocks.Add(new ChartBlock(new ReportChart(
-                ContractTexts.ScheduleTitle(k.Name),
-                $"Bars: the commissioner's outcome payments in each year (+ = pays). Line: the investor's net cash flow (− = capital paid in, + = payments received). Undiscounted, {money}.",
+                ContractTexts.ScheduleTitle(t, k.Name),
+                t.F("contract.caption.schedule", money),
                 $"contract-schedule-{index}.png",
                 () => Charts.ContractSchedule(r, priceYear, options))));
             if (psa is not null && i < psa.Count)
             {
-                AddPsa(blocks, psa[i], c, money, priceYear, options, index);
+                AddPsa(blocks, psa[i], t, money, priceYear, options, index);
             }
         }
 
-        blocks.Add(new HeadingBlock(2, "Conventions", "conventions"));
+        blocks.Add(new HeadingBlock(2, t["sec.conventions"], "conventions"));
         blocks.Add(new ListBlock(
         [
-            "Payments, capital and the bridge advance are amounts paid: + = the party pays. The investor's net flow and the commissioner's net gain and NPV are results: + = better off.",
-            "Counts are expected numbers of people in the outcome's states in the whole modelled population (person-years for a window); a relative improvement is the improvement divided by the comparator's count.",
-            "A measurement pays on its own when its relative improvement reaches its threshold; with a pooled threshold, the measurements are paid together at the pooled payment year when the pooled improvement reaches it, less what they were already paid. Caps apply in time order.",
-            "The investor's IRR is the annual rate that makes its undiscounted net cash flows sum to zero in present value (real, like every amount); it is shown as n/a with the reason when it is not defined (for example when nothing is paid back).",
-            "Contract vs self-funded: the commissioner's NPV with the contract minus its NPV when it funds and runs the intervention itself; + = the contract is better for it.",
+            t["contract.conv.signs"],
+            t["contract.conv.counts"],
+            t["contract.conv.thresholds"],
+            t["contract.conv.irr"],
+            t["contract.conv.advantage"],
         ]));
         if (!string.IsNullOrWhiteSpace(options.Provenance))
         {
@@ -88,74 +89,79 @@ public static class ContractReport
         return new Report(options.Title, blocks, t.HtmlLang, options.Threads);
     }
 
-    private static Table Terms(OutcomeContract k, CultureInfo c, string money)
+    private static Table Terms(OutcomeContract k, Loc t, string money)
     {
-        var table = new Table(["Outcome", "States", "Better when", "Price per", $"Price ({money})", "Measured (years)", "Threshold", "Pooled threshold", $"Cap ({money})"], [false, false, false, false, true, false, true, true, true]);
+        var c = t.Culture;
+        var table = new Table([t["contract.col.outcome"], t["col.states"], t["contract.col.betterWhen"], t["contract.col.pricePer"], t.F("contract.col.price", money), t["contract.col.measured"], t["contract.col.threshold"], t["contract.col.pooledThreshold"], t.F("contract.col.cap", money)], [false, false, false, false, true, false, true, true, true]);
         foreach (var o in k.Outcomes)
         {
             table.Add(
                 o.Name,
                 string.Join(" ", o.States),
-                o.Direction == OutcomeDirection.Increase ? "more" : "fewer",
-                (o.Basis == OutcomePriceBasis.PerImprovement ? "improvement" : "person achieving") + (o.Measurements.Any(m => m.UntilYear is not null) ? " (person-year)" : string.Empty),
+                t[o.Direction == OutcomeDirection.Increase ? "contract.direction.more" : "contract.direction.fewer"],
+                t[o.Basis == OutcomePriceBasis.PerImprovement ? "contract.basis.improvement" : "contract.basis.person"] + (o.Measurements.Any(m => m.UntilYear is not null) ? t["contract.basis.personYear"] : string.Empty),
                 NumberFormat.Amount(o.Price, c),
                 string.Join(", ", o.Measurements.Select(m => m.UntilYear is double u ? string.Create(c, $"{m.Year:0.##}–{u:0.##}") : m.Year.ToString("0.##", c))),
                 NumberFormat.Percent(o.Threshold, c),
-                o.PooledThreshold is null ? "–" : NumberFormat.Percent(o.PooledThreshold, c) + string.Create(c, $" (paid year {o.PooledPaidInYear:0.##})"),
+                o.PooledThreshold is null ? "–" : t.F("contract.pooledPaid", NumberFormat.Percent(o.PooledThreshold, c), string.Create(c, $"{o.PooledPaidInYear:0.##}")),
                 o.Cap is double cap ? NumberFormat.Amount(cap, c) : "–");
         }
 
         var notes = new List<string>
         {
-            string.Create(c, $"The investor funds {k.Capital.FundedShare:P0} of the commissioner's incremental intervention costs, {(k.Capital.Timing == CapitalTiming.Upfront ? "all at year 0" : "as they fall")}."),
+            t.F("contract.note.funds", k.Capital.FundedShare.ToString("P0", c), t[k.Capital.Timing == CapitalTiming.Upfront ? "contract.note.fundsUpfront" : "contract.note.fundsAsTheyFall"]),
         };
         if (k.Cap is double total)
         {
-            notes.Add($"Total outcome payments are capped at {NumberFormat.Amount(total, c)} ({money}).");
+            notes.Add(t.F("contract.note.totalCap", NumberFormat.Amount(total, c), money));
         }
 
         if (k.Bridge is { } b)
         {
-            notes.Add(string.Create(c, $"Bridge financing: the commissioner advances up to {NumberFormat.Amount(b.Amount, c)} at year 0 and recovers it{(b.InterestRate > 0 ? $" with {b.InterestRate:P1} a year" : string.Empty)} out of the payments before the investor is paid."));
+            notes.Add(t.F("contract.note.bridge", NumberFormat.Amount(b.Amount, c), b.InterestRate > 0 ? t.F("contract.note.bridgeInterest", b.InterestRate.ToString("P1", c)) : string.Empty));
         }
 
         table.Footnotes = notes;
         return table;
     }
 
-    private static Table Measurements(ContractResult r, CultureInfo c)
+    private static Table Measurements(ContractResult r, Loc t)
     {
-        var table = new Table(["Outcome", "Measurement", "Strategy", "Comparator", "Improvement", "Relative", "Pays on its own"], [false, false, true, true, true, true, false]);
+        var c = t.Culture;
+        var na = t["mark.na"];
+        var table = new Table([t["contract.col.outcome"], t["contract.col.measurement"], t["col.strategy"], t["contract.col.comparator"], t["contract.col.improvement"], t["contract.col.relative"], t["contract.col.paysOnItsOwn"]], [false, false, true, true, true, true, false]);
         foreach (var m in r.Measurements)
         {
-            table.Add(m.Outcome, m.Measurement, m.Count.Strategy.ToString("N1", c), m.Count.Comparator.ToString("N1", c), m.Improvement.ToString("N1", c), m.RelativeImprovement.Value is double v ? NumberFormat.Percent(v, c) : "n/a", m.ThresholdMet ? "yes" : "no");
+            table.Add(m.Outcome, m.Measurement, m.Count.Strategy.ToString("N1", c), m.Count.Comparator.ToString("N1", c), m.Improvement.ToString("N1", c), m.RelativeImprovement.Value is double v ? NumberFormat.Percent(v, c) : na, t[m.ThresholdMet ? "contract.yes" : "contract.no"]);
         }
 
-        var notes = new List<string> { "Counts are people in the states at the measurement year (person-years for a window); improvement + = the strategy is better." };
+        var notes = new List<string> { t["contract.note.counts"] };
         foreach (var p in r.Pooled)
         {
-            notes.Add($"{p.Outcome}: pooled relative improvement {(p.RelativeImprovement.Value is double v ? NumberFormat.Percent(v, c) : "n/a")}, {(p.ThresholdMet ? "reaches" : "does not reach")} the pooled threshold.");
+            notes.Add(t.F(p.ThresholdMet ? "contract.note.pooledMet" : "contract.note.pooledNotMet", p.Outcome, p.RelativeImprovement.Value is double v ? NumberFormat.Percent(v, c) : na));
         }
 
         table.Footnotes = notes;
         return table;
     }
 
-    private static Table Payments(ContractResult r, CultureInfo c, string money)
+    private static Table Payments(ContractResult r, Loc t, string money)
     {
-        var table = new Table(["Outcome", "Measurement", "Year", $"Due ({money})", $"Paid ({money})", $"Paid, PV ({money})"], [false, false, true, true, true, true]);
+        var c = t.Culture;
+        var table = new Table([t["contract.col.outcome"], t["contract.col.measurement"], t["contract.col.year"], t.F("contract.col.due", money), t.F("contract.col.paid", money), t.F("contract.col.paidPv", money)], [false, false, true, true, true, true]);
         foreach (var p in r.Payments)
         {
             table.Add(p.Outcome, p.Measurement, p.Year.ToString("0.##", c), NumberFormat.Amount(p.Due, c), NumberFormat.Amount(p.Amount, c), NumberFormat.Amount(p.AmountDiscounted, c));
         }
 
-        table.Footnotes = ["+ = the commissioner pays. Due is before caps."];
+        table.Footnotes = [t["contract.note.payments"]];
         return table;
     }
 
-    private static Table Figures(ContractResult r, CultureInfo c, string money)
+    private static Table Figures(ContractResult r, Loc t, string money)
     {
-        var table = new Table(["Figure", "Value", "Sign"], [false, true, false]);
+        var c = t.Culture;
+        var table = new Table([t["contract.col.figure"], t["contract.col.value"], t["contract.col.sign"]], [false, true, false]);
         var notes = new List<string>();
         string Fig(Figure f, Func<double, string> format, string what)
         {
@@ -164,41 +170,45 @@ public static class ContractReport
                 return format(v);
             }
 
-            notes.Add($"{what}: n/a ({f.Explanation}).");
-            return "n/a";
+            notes.Add(t.F("contract.figureNa", what, t["contract.reason." + f.Reason]));
+            return t["mark.na"];
         }
 
-        table.Add($"Outcome payments ({money})", NumberFormat.Amount(r.TotalPayments, c), "+ = commissioner pays");
-        table.Add($"Outcome payments, PV ({money})", NumberFormat.Amount(r.PresentValuePayments, c), "+ = commissioner pays");
-        table.Add($"Investor's capital ({money})", NumberFormat.Amount(r.InvestorCapital, c), "+ = investor pays in");
-        table.Add($"Investor receives ({money})", NumberFormat.Amount(r.InvestorReceived, c), "+ = investor receives");
-        table.Add($"Investor's net ({money})", NumberFormat.Amount(r.InvestorNet, c), "+ = investor gains");
-        table.Add("Investor's IRR (per year, real)", Fig(r.InvestorIrr, v => NumberFormat.Percent(v, c), "Investor's IRR"), "+ = return");
-        table.Add("Investor's multiple (received / capital)", Fig(r.InvestorMultiple, v => v.ToString("N2", c), "Investor's multiple"), "> 1 = gains");
+        var commissionerPays = t["contract.sign.commissionerPays"];
+        var betterOff = t["contract.sign.betterOff"];
+        table.Add(t.F("contract.fig.payments", money), NumberFormat.Amount(r.TotalPayments, c), commissionerPays);
+        table.Add(t.F("contract.fig.paymentsPv", money), NumberFormat.Amount(r.PresentValuePayments, c), commissionerPays);
+        table.Add(t.F("contract.fig.capital", money), NumberFormat.Amount(r.InvestorCapital, c), t["contract.sign.investorPaysIn"]);
+        table.Add(t.F("contract.fig.received", money), NumberFormat.Amount(r.InvestorReceived, c), t["contract.sign.investorReceives"]);
+        table.Add(t.F("contract.fig.net", money), NumberFormat.Amount(r.InvestorNet, c), t["contract.sign.investorGains"]);
+        table.Add(t["contract.fig.irr"], Fig(r.InvestorIrr, v => NumberFormat.Percent(v, c), t["contract.fig.irrName"]), t["contract.sign.return"]);
+        table.Add(t["contract.fig.multiple"], Fig(r.InvestorMultiple, v => v.ToString("N2", c), t["contract.fig.multipleName"]), t["contract.sign.multiple"]);
         if (r.Contract.Bridge is not null)
         {
-            table.Add($"Bridge advance ({money})", NumberFormat.Amount(r.BridgeAdvance, c), "+ = commissioner pays");
-            table.Add($"Bridge not recovered ({money})", NumberFormat.Amount(r.BridgeUnrecovered, c), "+ = commissioner loses");
+            table.Add(t.F("contract.fig.bridgeAdvance", money), NumberFormat.Amount(r.BridgeAdvance, c), commissionerPays);
+            table.Add(t.F("contract.fig.bridgeUnrecovered", money), NumberFormat.Amount(r.BridgeUnrecovered, c), t["contract.sign.commissionerLoses"]);
         }
 
-        table.Add($"Commissioner's NPV, self-funded ({money})", NumberFormat.Amount(r.NpvSelfFunded, c), "+ = better off");
-        table.Add($"Commissioner's NPV, with the contract ({money})", NumberFormat.Amount(r.NpvWithContract, c), "+ = better off");
-        table.Add($"Contract vs self-funded ({money})", NumberFormat.Amount(r.ContractAdvantage, c), "+ = contract better");
+        table.Add(t.F("contract.fig.npvSelfFunded", money), NumberFormat.Amount(r.NpvSelfFunded, c), betterOff);
+        table.Add(t.F("contract.fig.npvWithContract", money), NumberFormat.Amount(r.NpvWithContract, c), betterOff);
+        table.Add(t.F("contract.fig.advantage", money), NumberFormat.Amount(r.ContractAdvantage, c), t["contract.sign.contractBetter"]);
         table.Footnotes = notes;
         return table;
     }
 
-    private static void AddPsa(List<Block> blocks, ContractPsaResult p, CultureInfo c, string money, int? priceYear, ReportOptions options, string index)
+    private static void AddPsa(List<Block> blocks, ContractPsaResult p, Loc t, string money, int? priceYear, ReportOptions options, string index)
     {
-        blocks.Add(new HeadingBlock(4, string.Create(c, $"Under uncertainty: {p.Draws:N0} PSA draws")));
+        var c = t.Culture;
+        var na = t["mark.na"];
+        blocks.Add(new HeadingBlock(4, t.F("contract.psa.heading", p.Draws.ToString("N0", c))));
         blocks.Add(new ListBlock(
         [
-            $"Probability that the investor loses money (gets back less than it paid in): {NumberFormat.Percent(p.ProbabilityInvestorLoss, c)}",
-            $"Probability that the commissioner pays anything: {NumberFormat.Percent(p.ProbabilityAnyPayment, c)}",
-            $"Probability that the contract is better for the commissioner than running the intervention itself: {NumberFormat.Percent(p.ProbabilityContractBetter, c)}",
-            $"Draws with a defined investor IRR: {NumberFormat.Percent(p.ShareIrrDefined, c)}",
+            t.F("contract.psa.investorLoss", NumberFormat.Percent(p.ProbabilityInvestorLoss, c)),
+            t.F("contract.psa.anyPayment", NumberFormat.Percent(p.ProbabilityAnyPayment, c)),
+            t.F("contract.psa.contractBetter", NumberFormat.Percent(p.ProbabilityContractBetter, c)),
+            t.F("contract.psa.irrDefined", NumberFormat.Percent(p.ShareIrrDefined, c)),
         ]));
-        var table = new Table(["Figure", "Mean", "2.5 %", "Median", "97.5 %"], [false, true, true, true, true]);
+        var table = new Table([t["contract.col.figure"], t["contract.col.mean"], t["contract.col.low"], t["contract.col.median"], t["contract.col.high"]], [false, true, true, true, true]);
         var advantage = new double[p.Draws];
         for (var k = 0; k < p.Draws; k++)
         {
@@ -209,46 +219,43 @@ public static class ContractReport
         {
             if (values.Length == 0)
             {
-                table.Add(name, "n/a", "n/a", "n/a", "n/a");
+                table.Add(name, na, na, na, na);
                 return;
             }
 
             table.Add(name, f(values.Average()), f(ContractPsaResult.Quantile(values, 0.025)), f(ContractPsaResult.Quantile(values, 0.5)), f(ContractPsaResult.Quantile(values, 0.975)));
         }
 
-        Row($"Outcome payments, PV ({money}; + = commissioner pays)", p.PresentValuePayments.ToArray(), v => NumberFormat.Amount(v, c));
-        Row($"Investor's net ({money}; + = gains)", p.InvestorNet.ToArray(), v => NumberFormat.Amount(v, c));
-        Row("Investor's IRR (per year; draws where defined)", p.InvestorIrr.Where(f => f.IsDefined).Select(f => f.Value!.Value).ToArray(), v => NumberFormat.Percent(v, c));
-        Row($"Contract vs self-funded ({money}; + = contract better)", advantage, v => NumberFormat.Amount(v, c));
+        Row(t.F("contract.psa.payments", money), p.PresentValuePayments.ToArray(), v => NumberFormat.Amount(v, c));
+        Row(t.F("contract.psa.investorNet", money), p.InvestorNet.ToArray(), v => NumberFormat.Amount(v, c));
+        Row(t["contract.psa.irr"], p.InvestorIrr.Where(f => f.IsDefined).Select(f => f.Value!.Value).ToArray(), v => NumberFormat.Percent(v, c));
+        Row(t.F("contract.psa.advantage", money), advantage, v => NumberFormat.Amount(v, c));
         blocks.Add(new TableBlock(table));
         blocks.Add(new ChartBlock(new ReportChart(
-            ContractTexts.PaymentsDistributionTitle(p.Contract.Name, p.Draws),
-            $"Share of draws (y) in which the present value of the commissioner's outcome payments is at most x ({money}; + = the commissioner pays).",
+            ContractTexts.PaymentsDistributionTitle(t, p.Contract.Name, p.Draws),
+            t.F("contract.caption.payments", money),
             $"contract-payments-{index}.png",
             () => Charts.ContractPaymentsDistribution(p, priceYear, options))));
         blocks.Add(new ChartBlock(new ReportChart(
-            ContractTexts.IrrDistributionTitle(p.Contract.Name, p.Draws),
-            $"Share of all draws (y) in which the investor's IRR is at most x (% per year, real); the curve ends at the {NumberFormat.Percent(p.ShareIrrDefined, c)} of draws whose IRR is defined (no IRR when nothing is paid back).",
+            ContractTexts.IrrDistributionTitle(t, p.Contract.Name, p.Draws),
+            t.F("contract.caption.irr", NumberFormat.Percent(p.ShareIrrDefined, c)),
             $"contract-irr-{index}.png",
             () => Charts.ContractIrrDistribution(p, options))));
     }
 }
 
-/// <summary>The English texts of the contract report and charts.</summary>
+/// <summary>
+/// The chart titles of the contract report, shared by the report and its charts. The number of draws
+/// is written with the invariant culture in English (as the English report always has) and with the
+/// report's culture in Norwegian.
+/// </summary>
 internal static class ContractTexts
 {
-    public const string YearsAfterStart = "Years after start";
-    public const string ScheduleSign = "\nbars: + = commissioner pays; line: + = investor receives";
-    public const string PaymentsAxisSign = "; + = commissioner pays";
-    public const string PaymentsLegend = "outcome payments";
-    public const string InvestorLegend = "investor's net cash flow";
-    public const string ShareOfDraws = "Share of draws (%)";
-    public const string IrrAxis = "Investor's IRR (% per year, real)";
-    public const string IrrLegend = "investor's IRR";
+    public static string ScheduleTitle(Loc t, string contract) => t.F("contract.chart.scheduleTitle", contract);
 
-    public static string ScheduleTitle(string contract) => $"Outcome payments and investor cash flow: {contract}";
+    public static string PaymentsDistributionTitle(Loc t, string contract, int draws) => t.F("contract.chart.paymentsTitle", Draws(t, draws), contract);
 
-    public static string PaymentsDistributionTitle(string contract, int draws) => string.Create(CultureInfo.InvariantCulture, $"Outcome payments (PV) over {draws:N0} draws: {contract}");
+    public static string IrrDistributionTitle(Loc t, string contract, int draws) => t.F("contract.chart.irrTitle", Draws(t, draws), contract);
 
-    public static string IrrDistributionTitle(string contract, int draws) => string.Create(CultureInfo.InvariantCulture, $"Investor's IRR over {draws:N0} draws: {contract}");
+    private static string Draws(Loc t, int draws) => draws.ToString("N0", t.Language == ReportLanguage.English ? CultureInfo.InvariantCulture : t.Culture);
 }

@@ -6,23 +6,26 @@ using SocialInvestment.Economics;
 namespace SocialInvestment.Reporting;
 
 /// <summary>
-/// Reports and charts of the caseload liability and of the follow-up of an investment (English).
-/// A liability is a named magnitude: the present value of projected future flows, + when it costs
-/// the payer. Follow-up gains follow the result convention: + = better off.
+/// Reports and charts of the caseload liability and of the follow-up of an investment. The liability
+/// report and its charts are in the report's language (English or Norwegian bokmål,
+/// <see cref="ReportOptions.Language"/>); the follow-up report is English. A liability is a named
+/// magnitude: the present value of projected future flows, + when it costs the payer. Follow-up gains
+/// follow the result convention: + = better off.
 /// </summary>
 public static class LiabilityReports
 {
     /// <summary>Builds the liability report: totals by payer, the public liability by age band, state and attribute (suppressed cells shown as such), the movement analysis when given, and the conventions.</summary>
     /// <param name="liability">The liability.</param>
     /// <param name="movement">The movement analysis between two snapshots, or null.</param>
-    /// <param name="options">Title, culture, currency, chart size; null for the defaults.</param>
+    /// <param name="options">Title, language, culture, currency, chart size; null for the defaults.</param>
     public static Report Liability(LiabilityResult liability, LiabilityMovementResult? movement = null, ReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(liability);
         options ??= new ReportOptions { Title = "Caseload liability" };
         options.Validate();
         var c = options.Culture;
-        var unit = Unit(options.Currency, liability.PriceYear);
+        var tx = Loc.For(options);
+        var unit = Unit(tx, options.Currency, liability.PriceYear);
         var blocks = new List<Block>
         {
             new HeadingBlock(1, options.Title),
@@ -32,18 +35,24 @@ public static class LiabilityReports
             blocks.Add(new ParagraphBlock(d));
         }
 
-        blocks.Add(new HeadingBlock(2, "Caseload liability", "liability"));
-        blocks.Add(new ParagraphBlock(string.Create(c, $"The present value at the snapshot date{(liability.RegisterLabel is { } l ? $" ({l})" : string.Empty)} of the projected future flows of the {liability.PersonCount:N0} persons of the register, over the model's horizon of {liability.HorizonCycles} cycles, under '{liability.Strategy}', in {unit}, discounted with the model's schedule. A liability is + when it costs the payer; a negative figure is a projected gain (the individual's earnings and benefits received). The public liability is the sum over the public payers. Perspective: each payer's own budget.")));
-        var totals = new Table(["Payer", $"Liability ({unit})", "95 % interval"], [false, true, true]);
+        blocks.Add(new HeadingBlock(2, tx["liability.heading"], "liability"));
+        blocks.Add(new ParagraphBlock(tx.F(
+            "liability.intro",
+            liability.RegisterLabel is { } l ? tx.F("liability.registerLabel", l) : string.Empty,
+            liability.PersonCount.ToString("N0", c),
+            liability.HorizonCycles,
+            liability.Strategy,
+            unit)));
+        var totals = new Table([tx["col.payer"], tx.F("liability.col.liability", unit), tx["liability.col.interval"]], [false, true, true]);
         foreach (var p in liability.ByPayer)
         {
-            totals.Add(p.Payer.Name, NumberFormat.Amount(p.Value, c), Interval(liability.PayerIntervals?.GetValueOrDefault(p.Payer.Name), c));
+            totals.Add(p.Payer.Name, NumberFormat.Amount(p.Value, c), Interval(tx, liability.PayerIntervals?.GetValueOrDefault(p.Payer.Name)));
         }
 
-        totals.Add("public sector", NumberFormat.Amount(liability.Public, c), Interval(liability.PublicInterval, c));
+        totals.Add(tx["liability.publicSector"], NumberFormat.Amount(liability.Public, c), Interval(tx, liability.PublicInterval));
         if (liability.Draws > 0)
         {
-            totals.Footnotes = [string.Create(c, $"Intervals: 2.5 % and 97.5 % quantiles over {liability.Draws} PSA draws (seed {liability.Seed}).")];
+            totals.Footnotes = [tx.F("liability.note.intervals", liability.Draws, liability.Seed)];
         }
 
         blocks.Add(new TableBlock(totals));
@@ -52,64 +61,66 @@ public static class LiabilityReports
         foreach (var dimension in dimensions)
         {
             var cells = liability.Dimension(dimension);
-            blocks.Add(new HeadingBlock(3, $"By {dimension}"));
-            var t = new Table([dimension, "Persons", $"Public liability ({unit})", "Per person", "95 % interval"], [false, true, true, true, true]);
+            var name = DimensionName(tx, dimension);
+            blocks.Add(new HeadingBlock(3, tx.F("liability.byDimension", name)));
+            var t = new Table([name, tx["liability.col.persons"], tx.F("liability.col.publicLiability", unit), tx["liability.col.perPerson"], tx["liability.col.interval"]], [false, true, true, true, true]);
+            var suppressed = tx["liability.suppressed"];
             foreach (var cell in cells)
             {
                 if (cell.Suppressed)
                 {
-                    t.Add(cell.Key, "suppressed", "suppressed", "suppressed", "suppressed");
+                    t.Add(cell.Key, suppressed, suppressed, suppressed, suppressed);
                 }
                 else
                 {
-                    t.Add(cell.Key, cell.Count!.Value.ToString("N0", c), NumberFormat.Amount(cell.Public!.Value, c), NumberFormat.Amount(cell.Public.Value / cell.Count.Value, c), Interval(cell.PublicInterval, c));
+                    t.Add(cell.Key, cell.Count!.Value.ToString("N0", c), NumberFormat.Amount(cell.Public!.Value, c), NumberFormat.Amount(cell.Public.Value / cell.Count.Value, c), Interval(tx, cell.PublicInterval));
                 }
             }
 
             if (cells.Any(x => x.Suppressed))
             {
-                t.Footnotes = [string.Create(c, $"Cells with fewer than {liability.MinimumCellCount} persons are suppressed, and when only one cell of a grouping would be, the next smallest too, so that none can be recovered from the total.")];
+                t.Footnotes = [tx.F("liability.note.suppressed", liability.MinimumCellCount)];
             }
 
             blocks.Add(new TableBlock(t));
             if (dimension is CaseloadLiability.AgeBand or CaseloadLiability.StateDimension)
             {
                 var file = dimension == CaseloadLiability.AgeBand ? "liability-age-band.png" : "liability-state.png";
-                blocks.Add(new ChartBlock(new ReportChart($"Public liability by {dimension}", $"Bars: the public liability of each {dimension} in {unit} (+ = future public cost); suppressed cells are left out.", file, () => LiabilityByGroup(liability, dimension, options))));
+                blocks.Add(new ChartBlock(new ReportChart(tx.F("liability.chart.title", name), tx.F("liability.caption.byGroup", name, unit), file, () => LiabilityByGroup(liability, dimension, options))));
             }
         }
 
         if (movement is not null)
         {
-            blocks.Add(new HeadingBlock(2, "Movement of the liability", "movement"));
-            blocks.Add(new ParagraphBlock(string.Create(c, $"From {movement.OpeningLabel ?? "the opening snapshot"} to {movement.ClosingLabel ?? "the closing snapshot"}, public liability in {unit} (+ = the liability grows: more future public cost). The parts add up to the actual change.")));
-            var t = new Table(["", "Persons", $"Public ({unit})"], [false, true, true]);
-            t.Add("Opening liability", string.Empty, NumberFormat.Amount(movement.Opening, c));
+            blocks.Add(new HeadingBlock(2, tx["liability.movement.heading"], "movement"));
+            blocks.Add(new ParagraphBlock(tx.F("liability.movement.intro", movement.OpeningLabel ?? tx["liability.movement.openingSnapshot"], movement.ClosingLabel ?? tx["liability.movement.closingSnapshot"], unit)));
+            var t = new Table([string.Empty, tx["liability.col.persons"], tx.F("liability.col.public", unit)], [false, true, true]);
+            t.Add(tx["liability.movement.opening"], string.Empty, NumberFormat.Amount(movement.Opening, c));
             foreach (var part in movement.Parts)
             {
-                t.Add(part.Name, part.Persons.ToString("N0", c), NumberFormat.Amount(part.Public, c));
+                t.Add(PartName(tx, part), part.Persons.ToString("N0", c), NumberFormat.Amount(part.Public, c));
             }
 
-            t.Add("Closing liability", string.Empty, NumberFormat.Amount(movement.Closing, c));
-            t.Add("Expected change (ageing: year of costs + unwinding)", string.Empty, NumberFormat.Amount(movement.ExpectedChange, c));
-            t.Add("Actual change", string.Empty, NumberFormat.Amount(movement.ActualChange, c));
-            t.Footnotes = movement.Parts.Select(p => $"{p.Name}: {p.Description}").ToArray();
+            t.Add(tx["liability.movement.closing"], string.Empty, NumberFormat.Amount(movement.Closing, c));
+            t.Add(tx["liability.movement.expected"], string.Empty, NumberFormat.Amount(movement.ExpectedChange, c));
+            t.Add(tx["liability.movement.actual"], string.Empty, NumberFormat.Amount(movement.ActualChange, c));
+            t.Footnotes = movement.Parts.Select(p => tx.F("liability.movement.note", PartName(tx, p), PartDescription(tx, p, movement.ClosingStrategy))).ToArray();
             blocks.Add(new TableBlock(t));
         }
 
-        blocks.Add(new HeadingBlock(2, "Conventions", "conventions"));
+        blocks.Add(new HeadingBlock(2, tx["sec.conventions"], "conventions"));
         blocks.Add(new ListBlock(
         [
-            $"Amounts in {unit}; the price year is the model's.",
-            "Persons with the same age, state and time in state have the same expected costs: each such profile is one run of the exact cohort engine, times its head count.",
-            "The register is synthetic and illustrative when it is the built-in default; no real person.",
+            tx.F("liability.conv.amounts", unit),
+            tx["liability.conv.profiles"],
+            tx["liability.conv.synthetic"],
         ]));
         if (options.Provenance is { } prov)
         {
             blocks.Add(new FooterBlock(prov));
         }
 
-        return new Report(options.Title, blocks, threads: options.Threads);
+        return new Report(options.Title, blocks, tx.HtmlLang, options.Threads);
     }
 
     /// <summary>Builds the realisation report an investment leader can take to the council: observed against forecast with bands, gains realised so far by payer, deviations, and the updated belief.</summary>
@@ -122,7 +133,7 @@ public static class LiabilityReports
         options.Validate();
         var c = options.Culture;
         var f = comparison.Forecast;
-        var unit = Unit(options.Currency, f.PriceYear);
+        var unit = Unit(Loc.For(options with { Language = ReportLanguage.English }), options.Currency, f.PriceYear);
         var blocks = new List<Block> { new HeadingBlock(1, options.Title) };
         if (options.Description is { } d)
         {
@@ -212,7 +223,7 @@ public static class LiabilityReports
     /// <summary>Bar chart of the public liability of each unsuppressed cell of a dimension (+ = future public cost).</summary>
     /// <param name="liability">The liability.</param>
     /// <param name="dimension"><c>age band</c>, <c>state</c> or an attribute.</param>
-    /// <param name="options">Size, culture, currency; null for the defaults.</param>
+    /// <param name="options">Size, language, culture, currency; null for the defaults.</param>
     /// <returns>The PNG image.</returns>
     public static byte[] LiabilityByGroup(LiabilityResult liability, string dimension, ReportOptions? options = null)
     {
@@ -223,9 +234,11 @@ public static class LiabilityReports
         var cells = liability.Dimension(dimension).Where(x => !x.Suppressed).ToList();
         var max = cells.Count == 0 ? 0 : cells.Max(x => Math.Abs(x.Public!.Value));
         var (divisor, word) = NumberFormat.Scale(max);
-        var scaled = word.Length == 0 ? options.Currency : string.Format(CultureInfo.InvariantCulture, Loc.For(options with { Language = ReportLanguage.English })[word], options.Currency);
-        var prices = liability.PriceYear is int py ? string.Create(CultureInfo.InvariantCulture, $"{py} prices") : "model prices";
-        var plot = NewPlot($"Public liability by {dimension}", dimension, $"{scaled} ({prices}), present value, + = cost");
+        var t = Loc.For(options);
+        var scaled = word.Length == 0 ? options.Currency : string.Format(CultureInfo.InvariantCulture, t[word], options.Currency);
+        var prices = liability.PriceYear is int py ? t.F("liability.chart.prices", py.ToString(CultureInfo.InvariantCulture)) : t["liability.chart.modelPrices"];
+        var name = DimensionName(t, dimension);
+        var plot = NewPlot(t.F("liability.chart.title", name), name, t.F("liability.chart.axis", scaled, prices));
         var ticks = new ScottPlot.TickGenerators.NumericManual();
         var color = new ScottPlot.Palettes.Category10().GetColor(0);
         for (var i = 0; i < cells.Count; i++)
@@ -280,9 +293,36 @@ public static class LiabilityReports
         return Charts.Render(plot, options);
     }
 
-    private static string Unit(string currency, int? priceYear) => priceYear is int y ? string.Create(CultureInfo.InvariantCulture, $"{currency}, {y} prices") : $"{currency}, the model's prices";
+    private static string Unit(Loc t, string currency, int? priceYear) => priceYear is int y ? t.F("unit.moneyPriceYear", currency, y.ToString(CultureInfo.InvariantCulture)) : t.F("liability.unit.modelPrices", currency);
 
-    private static string Interval(LiabilityInterval? interval, CultureInfo c) => interval is null ? "no draws" : $"{NumberFormat.Amount(interval.Lower, c)} – {NumberFormat.Amount(interval.Upper, c)}";
+    private static string Interval(Loc t, LiabilityInterval? interval) => interval is null ? t["liability.noDraws"] : $"{NumberFormat.Amount(interval.Lower, t.Culture)} – {NumberFormat.Amount(interval.Upper, t.Culture)}";
+
+    /// <summary>The name of a built-in dimension in the report's language; an attribute's name as given.</summary>
+    private static string DimensionName(Loc t, string dimension) => dimension switch
+    {
+        CaseloadLiability.AgeBand => t["liability.dimension.ageBand"],
+        CaseloadLiability.StateDimension => t["liability.dimension.state"],
+        _ => dimension,
+    };
+
+    /// <summary>The message id of a movement part of <see cref="LiabilityMovement"/>, or null for a part it does not know.</summary>
+    private static string? PartKey(MovementPart part) => part.Name switch
+    {
+        LiabilityMovement.YearOfCosts => "liability.part.yearOfCosts",
+        LiabilityMovement.Unwinding => "liability.part.unwinding",
+        LiabilityMovement.Exits => "liability.part.exits",
+        LiabilityMovement.Experience => "liability.part.experience",
+        LiabilityMovement.NewEntrants => "liability.part.newEntrants",
+        LiabilityMovement.AssumptionChanges => "liability.part.assumptionChanges",
+        LiabilityMovement.Interventions => "liability.part.interventions",
+        _ => null,
+    };
+
+    private static string PartName(Loc t, MovementPart part) => PartKey(part) is { } key ? t[key] : part.Name;
+
+    /// <summary>A part's description: in English as the analysis wrote it, in Norwegian from the table (as given for a part it does not know).</summary>
+    private static string PartDescription(Loc t, MovementPart part, string closingStrategy) =>
+        t.Language == ReportLanguage.English || PartKey(part) is not { } key ? part.Description : t.F(key + ".description", closingStrategy);
 
     private static string DeviationText(Deviation d) => d switch
     {

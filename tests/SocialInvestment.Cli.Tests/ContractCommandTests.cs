@@ -46,6 +46,32 @@ public class ContractCommandTests : TempFolderTest
     }
 
     [Test]
+    public void Contract_LanguageNb_WritesTheReportInNorwegian_TheConsoleAndCsvUnchanged()
+    {
+        var en = Path.Combine(Dir, "en");
+        var nb = Path.Combine(Dir, "nb");
+        var english = Socinv.Run("contract", "--draws", "20", "--out", en);
+        var norwegian = Socinv.Run("contract", "--draws", "20", "--language", "nb", "--out", nb);
+        Assert.That(english.ExitCode, Is.EqualTo(ExitCodes.Ok), english.Err);
+        Assert.That(norwegian.ExitCode, Is.EqualTo(ExitCodes.Ok), norwegian.Err);
+        var md = File.ReadAllText(Path.Combine(nb, "report.md"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(md, Does.StartWith("# Effektkontrakter: ").And.Contain("## Effektkontrakter").And.Contain("#### Under usikkerhet: 20 PSA-trekninger").And.Contain("## Konvensjoner"));
+            Assert.That(md, Does.Contain("NOK, 2023-priser").And.Contain("10\u00A0000\u00A0000"), "Norwegian text reads numbers the Norwegian way (nb-NO) unless --culture says otherwise");
+            Assert.That(md, Does.Not.Contain("Outcome contracts").And.Not.Contain("Under uncertainty").And.Not.Contain("Conventions").And.Not.Contain("2023 prices"));
+            Assert.That(File.ReadAllText(Path.Combine(nb, "report.html")), Does.Contain("<html lang=\"nb\">"));
+            Assert.That(File.ReadAllText(Path.Combine(en, "report.md")), Does.StartWith("# Outcome contracts: ").And.Contain("#### Under uncertainty: 20 PSA draws").And.Contain("10,000,000"));
+            Assert.That(File.ReadAllBytes(Path.Combine(nb, ContractFile.ResultsFileName)), Is.EqualTo(File.ReadAllBytes(Path.Combine(en, ContractFile.ResultsFileName))), "CSV files do not follow the language");
+            Assert.That(norwegian.Out.Replace(nb, en, StringComparison.Ordinal), Is.EqualTo(english.Out), "the console stays English");
+        });
+        var withCulture = Socinv.Run("contract", "--language", "nb", "--culture", "en-GB", "--out", Path.Combine(Dir, "nb-gb"));
+        Assert.That(withCulture.ExitCode, Is.EqualTo(ExitCodes.Ok), withCulture.Err);
+        Assert.That(File.ReadAllText(Path.Combine(Dir, "nb-gb", "report.md")), Does.Contain("## Effektkontrakter").And.Contain("10,000,000"), "--culture wins over the language's default");
+        Assert.That(Socinv.Run("contract", "--language", "de", "--out", Path.Combine(Dir, "de")).ExitCode, Is.Not.EqualTo(ExitCodes.Ok));
+    }
+
+    [Test]
     public void Contract_FromAScenario_MatchesTheLibrary()
     {
         var dir = WriteScenario();

@@ -39,6 +39,30 @@ public class LiabilityCommandTests : TempFolderTest
     }
 
     [Test]
+    public void Liability_LanguageNb_WritesTheReportInNorwegian_TheCsvUnchanged()
+    {
+        var en = Path.Combine(Dir, "en");
+        var nb = Path.Combine(Dir, "nb");
+        var english = Socinv.Run("liability", "--out", en);
+        var norwegian = Socinv.Run("liability", "--language", "nb", "--out", nb);
+        Assert.That(english.ExitCode, Is.EqualTo(ExitCodes.Ok), english.Err);
+        Assert.That(norwegian.ExitCode, Is.EqualTo(ExitCodes.Ok), norwegian.Err);
+        var md = File.ReadAllText(Path.Combine(nb, "report.md"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(md, Does.StartWith("# Forpliktelse for dagens brukere: ").And.Contain("Registeret er det innebygde ILLUSTRERENDE").And.Contain("## Endring i forpliktelsen").And.Contain("| offentlig sektor | 5\u00A0305\u00A0391\u00A0916 |"));
+            Assert.That(md, Does.Not.Contain("Caseload liability").And.Not.Contain("Movement of the liability").And.Not.Contain("suppressed").And.Not.Contain("2023 prices"));
+            Assert.That(File.ReadAllText(Path.Combine(en, "report.md")), Does.StartWith("# Caseload liability: ").And.Contain("| public sector | 5,305,391,916 | no draws |").And.Contain("## Movement of the liability"));
+            foreach (var csv in new[] { "liability.csv", "liability_accounts.csv", "movement.csv" })
+            {
+                Assert.That(File.ReadAllBytes(Path.Combine(nb, csv)), Is.EqualTo(File.ReadAllBytes(Path.Combine(en, csv))), csv);
+            }
+
+            Assert.That(norwegian.Out.Replace(nb, en, StringComparison.Ordinal), Is.EqualTo(english.Out), "the console stays English");
+        });
+    }
+
+    [Test]
     public void Liability_BadRegister_IsOneAggregatedErrorAndNoFolder()
     {
         var register = Path.Combine(Dir, "register.csv");

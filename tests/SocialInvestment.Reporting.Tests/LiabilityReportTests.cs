@@ -44,6 +44,99 @@ public class LiabilityReportTests
         });
     }
 
+    private static (LiabilityResult Liability, LiabilityMovementResult Movement) LiabilityWithMovement(LifeCourseModel model, Strategy? closingStrategy = null)
+    {
+        var opening = Enumerable.Range(0, 30).Select(i => new RegisterPerson($"h{i}", 12 + (i % 5), "home"))
+            .Concat(Enumerable.Range(0, 3).Select(i => new RegisterPerson($"p{i}", 14, "placed")));
+        var closing = Enumerable.Range(0, 28).Select(i => new RegisterPerson($"h{i}", 13 + (i % 5), "home"))
+            .Concat(Enumerable.Range(0, 6).Select(i => new RegisterPerson($"p{i}", 15, "placed")));
+        var register = new ClientRegister(opening, "2025-12-31");
+        var liability = CaseloadLiability.Compute(model, register, new LiabilityOptions { Draws = 20, Seed = 7 }, new PsaSpecification(model).With("p_place", new BetaDistribution(2, 18)));
+        return (liability, LiabilityMovement.Analyse(model, register, new ClientRegister(closing, "2026-12-31"), closingStrategy: closingStrategy));
+    }
+
+    [Test]
+    public void LiabilityReport_English_IsUnchanged()
+    {
+        // Lines of the English report as it was before the report went through the message table.
+        var (model, _) = Model();
+        var (liability, movement) = LiabilityWithMovement(model);
+        var md = LiabilityReports.Liability(liability, movement, new ReportOptions { Title = "T" }).ToMarkdown();
+        Assert.Multiple(() =>
+        {
+            Assert.That(md, Does.Contain("## Caseload liability\n\nThe present value at the snapshot date (2025-12-31) of the projected future flows of the 33 persons of the register, over the model's horizon of 10 cycles, under 'Business as usual', in NOK, 2023 prices, discounted with the model's schedule. A liability is + when it costs the payer; a negative figure is a projected gain (the individual's earnings and benefits received). The public liability is the sum over the public payers. Perspective: each payer's own budget.\n"));
+            Assert.That(md, Does.Contain("| Payer | Liability (NOK, 2023 prices) | 95 % interval |\n"));
+            Assert.That(md, Does.Contain("Intervals: 2.5 % and 97.5 % quantiles over 20 PSA draws (seed 7)."));
+            Assert.That(md, Does.Contain("### By age band\n\n| age band | Persons | Public liability (NOK, 2023 prices) | Per person | 95 % interval |\n"));
+            Assert.That(md, Does.Contain("| placed | suppressed | suppressed | suppressed | suppressed |"));
+            Assert.That(md, Does.Contain("Cells with fewer than 5 persons are suppressed, and when only one cell of a grouping would be, the next smallest too, so that none can be recovered from the total."));
+            Assert.That(md, Does.Contain("![Public liability by state](liability-state.png)\n\n*Bars: the public liability of each state in NOK, 2023 prices (+ = future public cost); suppressed cells are left out.*"));
+            Assert.That(md, Does.Contain("## Movement of the liability\n\nFrom 2025-12-31 to 2026-12-31, public liability in NOK, 2023 prices (+ = the liability grows: more future public cost). The parts add up to the actual change.\n"));
+            Assert.That(md, Does.Contain("| Opening liability |  |").And.Contain("| one year of costs | 33 |").And.Contain("| Expected change (ageing: year of costs + unwinding) |  |").And.Contain("| Actual change |  |"));
+            Assert.That(md, Does.Contain("interventions: The closing register projected under 'Business as usual' instead of business as usual."));
+            Assert.That(md, Does.Contain("## Conventions\n\n- Amounts in NOK, 2023 prices; the price year is the model's.\n- Persons with the same age, state and time in state have the same expected costs: each such profile is one run of the exact cohort engine, times its head count.\n- The register is synthetic and illustrative when it is the built-in default; no real person.\n"));
+        });
+    }
+
+    [Test]
+    public void LiabilityReport_Norwegian_IsInNorwegian_AndHasNoEnglishText()
+    {
+        var (model, invest) = Model();
+        var (liability, movement) = LiabilityWithMovement(model, invest);
+        var report = LiabilityReports.Liability(liability, movement, new ReportOptions { Title = "T", Language = ReportLanguage.NorwegianBokmal, Culture = System.Globalization.CultureInfo.GetCultureInfo("nb-NO") });
+        var md = report.ToMarkdown();
+        Assert.Multiple(() =>
+        {
+            foreach (var norwegian in new[]
+            {
+                "## Forpliktelse for dagens brukere", "Nåverdien på datoen for registeruttrekket (2025-12-31)", "| Betaler | Forpliktelse (NOK, 2023-priser) | 95 %-intervall |",
+                "| offentlig sektor |", "PSA-trekninger (frø 7)", "### Etter aldersgruppe", "| aldersgruppe | Personer | Offentlig forpliktelse (NOK, 2023-priser) | Per person |",
+                "| prikket | prikket |", "er prikket", "![Offentlig forpliktelse etter tilstand](liability-state.png)", "## Endring i forpliktelsen", "| Inngående forpliktelse |", "| ett års kostnader |",
+                "| Faktisk endring |", "tiltak: Det utgående registeret framskrevet med «team»", "## Konvensjoner", "Beløp i NOK, 2023-priser; prisåret er modellens.",
+            })
+            {
+                Assert.That(md, Does.Contain(norwegian));
+            }
+
+            foreach (var english in new[]
+            {
+                "Caseload liability", "The present value", "snapshot", "Liability (", "95 % interval", "public sector", "Intervals", "By age band", "age band", "By state", "Persons", "Public liability",
+                "suppressed", "no draws", "Bars:", "Movement of the liability", "Opening liability", "Closing liability", "Expected change", "Actual change", "one year of costs", "unwinding",
+                "The closing register", "Conventions", "Amounts in", "prices", "The register is synthetic",
+            })
+            {
+                Assert.That(md, Does.Not.Contain(english));
+            }
+
+            Assert.That(report.ToHtml(), Does.Contain("<html lang=\"nb\">"));
+            Assert.That(report.Charts.All(c => c.Png.Length > 1000), Is.True);
+        });
+    }
+
+    [Test]
+    public void MovementParts_InEnglish_AreTheAnalysisOwnTexts()
+    {
+        var (model, invest) = Model();
+        var (_, movement) = LiabilityWithMovement(model, invest);
+        var keys = new Dictionary<string, string>
+        {
+            [LiabilityMovement.YearOfCosts] = "yearOfCosts",
+            [LiabilityMovement.Unwinding] = "unwinding",
+            [LiabilityMovement.Exits] = "exits",
+            [LiabilityMovement.Experience] = "experience",
+            [LiabilityMovement.NewEntrants] = "newEntrants",
+            [LiabilityMovement.AssumptionChanges] = "assumptionChanges",
+            [LiabilityMovement.Interventions] = "interventions",
+        };
+        Assert.That(movement.Parts.Select(p => p.Name), Is.EquivalentTo(keys.Keys));
+        foreach (var part in movement.Parts)
+        {
+            var key = "liability.part." + keys[part.Name];
+            Assert.That(Texts.English[key], Is.EqualTo(part.Name));
+            Assert.That(string.Format(System.Globalization.CultureInfo.InvariantCulture, Texts.English[key + ".description"], movement.ClosingStrategy), Is.EqualTo(part.Description), part.Name);
+        }
+    }
+
     [Test]
     public void FollowUpReport_HasTheRealisationSections_AndTheChart()
     {
