@@ -32,13 +32,7 @@ internal static class LiabilityCommand
         var minCell = CliOptions.WholeNumber("--min-cell", 1, int.MaxValue, "Suppress group cells with fewer persons (default 5, as Norwegian statistics practice requires).");
         var perPerson = new Option<bool>("--per-person") { Description = "Also write persons.csv, one row per person (personal data: only when asked for)." };
         var outDir = CliOptions.FolderPath("--out", "Output folder (replaced as a whole, like socinv run).", "socinv-liability", "-o");
-        var language = new Option<string>("--language")
-        {
-            Description = "Language of the report and its charts: en (English, the default) or nb (Norwegian bokmål, with nb-NO numbers). The console output and the CSV files are unaffected.",
-            DefaultValueFactory = _ => "en",
-            HelpName = "LANG",
-        };
-        language.AcceptOnlyFromAmong("en", "nb");
+        var language = LanguageOption();
         var command = new Command("liability", "The caseload liability of today's clients: the present value of every person's projected future costs by payer and sector, summed by age band, state and attribute (small cells suppressed), and its movement between two snapshots. Runs on the built-in illustrative register with no other input.");
         foreach (var o in new Option[] { scenario, register, closing, strategy, draws, seed, minCell, perPerson, outDir, language })
         {
@@ -133,6 +127,30 @@ internal static class LiabilityCommand
         }
         : new ReportOptions { Title = $"Caseload liability: {scenarioName}", Description = registerPath is null ? "The register is the built-in ILLUSTRATIVE synthetic register of a fictitious mid-sized municipality (no real person)." : $"Register: {Path.GetFileName(registerPath)}." };
 
+    /// <summary>The follow-up report's title, description, language and culture (nb-NO numbers in Norwegian).</summary>
+    private static ReportOptions FollowUpReportOptions(bool norwegian, string investment, string? followUpPath) => norwegian
+        ? new ReportOptions
+        {
+            Language = ReportLanguage.NorwegianBokmal,
+            Culture = CultureInfo.GetCultureInfo("nb-NO"),
+            Title = $"Oppfølging: {investment}",
+            Description = followUpPath is null ? "Oppfølgingen er det innebygde ILLUSTRERENDE eksempelet (oppdiktede tall, ingen virkelige barn)." : $"Oppfølging: {Path.GetFileName(followUpPath)}.",
+        }
+        : new ReportOptions { Title = $"Follow-up: {investment}", Description = followUpPath is null ? "The follow-up is the built-in ILLUSTRATIVE example (fictitious figures, no real children)." : $"Follow-up: {Path.GetFileName(followUpPath)}." };
+
+    /// <summary>The <c>--language</c> option of a report: en (the default) or nb.</summary>
+    private static Option<string> LanguageOption()
+    {
+        var language = new Option<string>("--language")
+        {
+            Description = "Language of the report and its charts: en (English, the default) or nb (Norwegian bokmål, with nb-NO numbers). The console output and the CSV files are unaffected.",
+            DefaultValueFactory = _ => "en",
+            HelpName = "LANG",
+        };
+        language.AcceptOnlyFromAmong("en", "nb");
+        return language;
+    }
+
     public static Command FollowUpCommand(TextWriter output, CancellationToken cancellationToken)
     {
         var scenario = ScenarioOption();
@@ -143,8 +161,9 @@ internal static class LiabilityCommand
         var draws = CliOptions.WholeNumber("--draws", 0, 100_000, "PSA draws of the forecast (the belief update needs them). Default 500.");
         var seed = CliOptions.WholeNumber("--seed", 0, long.MaxValue, $"Seed of the draws. Default {RunScenario.DefaultSeed}.");
         var outDir = CliOptions.FolderPath("--out", "Output folder (replaced as a whole, like socinv run).", "socinv-follow-up", "-o");
+        var language = LanguageOption();
         var command = new Command("follow-up", "Realised against forecast: compare a follow-up table (people in states, spending by payer) with the forecast made at the start (PSA bands, gains realised so far by payer, flagged deviations) and update the belief by re-weighting the PSA draws. Runs on the built-in illustrative example with no other input.");
-        foreach (var o in new Option[] { scenario, cohorts, followUp, forecastFile, investment, draws, seed, outDir })
+        foreach (var o in new Option[] { scenario, cohorts, followUp, forecastFile, investment, draws, seed, outDir, language })
         {
             command.Options.Add(o);
         }
@@ -223,7 +242,7 @@ internal static class LiabilityCommand
                     written.Add("belief_update.csv");
                 }
 
-                var report = LiabilityReports.FollowUp(comparison, new ReportOptions { Title = $"Follow-up: {forecast.Investment}", Description = followUpPath is null ? "The follow-up is the built-in ILLUSTRATIVE example (fictitious figures, no real children)." : $"Follow-up: {Path.GetFileName(followUpPath)}." });
+                var report = LiabilityReports.FollowUp(comparison, FollowUpReportOptions(parse.GetValue(language) == "nb", forecast.Investment, followUpPath));
                 written.AddRange(report.WriteTo(staging).Select(Path.GetFileName).OfType<string>());
                 return written;
             });

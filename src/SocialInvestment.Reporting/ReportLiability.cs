@@ -7,8 +7,8 @@ namespace SocialInvestment.Reporting;
 
 /// <summary>
 /// Reports and charts of the caseload liability and of the follow-up of an investment. The liability
-/// report and its charts are in the report's language (English or Norwegian bokmål,
-/// <see cref="ReportOptions.Language"/>); the follow-up report is English. A liability is a named
+/// report, the follow-up report and their charts are in the report's language (English or Norwegian
+/// bokmål, <see cref="ReportOptions.Language"/>). A liability is a named
 /// magnitude: the present value of projected future flows, + when it costs the payer. Follow-up gains
 /// follow the result convention: + = better off.
 /// </summary>
@@ -125,24 +125,33 @@ public static class LiabilityReports
 
     /// <summary>Builds the realisation report an investment leader can take to the council: observed against forecast with bands, gains realised so far by payer, deviations, and the updated belief.</summary>
     /// <param name="comparison">The follow-up comparison.</param>
-    /// <param name="options">Title, culture, currency; null for the defaults.</param>
+    /// <param name="options">Title, language, culture, currency; null for the defaults.</param>
     public static Report FollowUp(FollowUpComparison comparison, ReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(comparison);
         options ??= new ReportOptions { Title = "Follow-up: realised against forecast" };
         options.Validate();
         var c = options.Culture;
+        var tx = Loc.For(options);
         var f = comparison.Forecast;
-        var unit = Unit(Loc.For(options with { Language = ReportLanguage.English }), options.Currency, f.PriceYear);
+        var unit = Unit(tx, options.Currency, f.PriceYear);
         var blocks = new List<Block> { new HeadingBlock(1, options.Title) };
         if (options.Description is { } d)
         {
             blocks.Add(new ParagraphBlock(d));
         }
 
-        blocks.Add(new HeadingBlock(2, "The investment and its forecast", "forecast"));
-        blocks.Add(new ParagraphBlock(string.Create(c, $"'{f.Investment}' against '{f.Comparator}', started {f.StartYear} for a cohort of {f.CohortSize:N0}; forecast for {f.StartYear}–{f.LastYear} from the scenario with content hash {f.ScenarioHash}{(f.Draws.Count > 0 ? $", with {f.Draws.Count} PSA draws (seed {f.Seed})" : ", base case only")}.")));
-        var npv = new Table(["Perspective", $"Forecast lifetime NPV ({unit}, + = better off)"], [false, true]);
+        blocks.Add(new HeadingBlock(2, tx["followup.heading.forecast"], "forecast"));
+        blocks.Add(new ParagraphBlock(tx.F(
+            "followup.intro",
+            f.Investment,
+            f.Comparator,
+            f.StartYear,
+            f.CohortSize,
+            f.LastYear,
+            f.ScenarioHash,
+            f.Draws.Count > 0 ? tx.F("followup.intro.draws", f.Draws.Count, f.Seed) : tx["followup.intro.baseCaseOnly"])));
+        var npv = new Table([tx["col.perspective"], tx.F("followup.col.forecastNpv", unit)], [false, true]);
         for (var v = 0; v < f.Perspectives.Count; v++)
         {
             npv.Add(f.Perspectives[v], NumberFormat.Amount(f.BaseCase.Npv[v], c));
@@ -150,36 +159,36 @@ public static class LiabilityReports
 
         blocks.Add(new TableBlock(npv));
 
-        blocks.Add(new HeadingBlock(2, "People: observed against expected", "counts"));
+        blocks.Add(new HeadingBlock(2, tx["followup.heading.counts"], "counts"));
         if (comparison.Counts.Count > 0)
         {
-            var t = new Table(["Year", "State", "People followed", "Observed", "Expected", "95 % band", "Deviation"], [true, false, true, true, true, true, false]);
+            var t = new Table([tx["followup.col.year"], tx["followup.col.state"], tx["followup.col.peopleFollowed"], tx["followup.col.observed"], tx["followup.col.expected"], tx["followup.col.band"], tx["followup.col.deviation"]], [true, false, true, true, true, true, false]);
             foreach (var x in comparison.Counts)
             {
-                t.Add(x.Year.ToString(CultureInfo.InvariantCulture), x.State, x.People.ToString("N0", c), x.Observed.ToString("N0", c), x.Expected.ToString("N1", c), $"{x.Lower.ToString("N0", c)}–{x.Upper.ToString("N0", c)}", DeviationText(x.Deviation));
+                t.Add(x.Year.ToString(CultureInfo.InvariantCulture), x.State, x.People.ToString("N0", c), x.Observed.ToString("N0", c), x.Expected.ToString("N1", c), $"{x.Lower.ToString("N0", c)}–{x.Upper.ToString("N0", c)}", DeviationText(tx, x.Deviation));
             }
 
-            t.Footnotes = ["People counted at the end of each year. The band is the forecast's 95 % predictive interval: binomial counts of the people followed, mixed over the PSA draws (parameter and sampling uncertainty)."];
+            t.Footnotes = [tx["followup.note.counts"]];
             blocks.Add(new TableBlock(t));
-            blocks.Add(new ChartBlock(new ReportChart("Observed against expected", "Each year and state: the forecast's expected number (circle) with its 95 % band (line) and the observed number (diamond).", "follow-up-counts.png", () => ObservedAgainstExpected(comparison, options))));
+            blocks.Add(new ChartBlock(new ReportChart(tx["followup.chart.title"], tx["followup.caption.counts"], "follow-up-counts.png", () => ObservedAgainstExpected(comparison, options))));
         }
         else
         {
-            blocks.Add(new ParagraphBlock("The follow-up has no counts of people in states."));
+            blocks.Add(new ParagraphBlock(tx["followup.noCounts"]));
         }
 
-        blocks.Add(new HeadingBlock(2, "Spending and gains realised so far", "gains"));
+        blocks.Add(new HeadingBlock(2, tx["followup.heading.gains"], "gains"));
         if (comparison.Spending.Count > 0)
         {
-            var t = new Table(["Year", "Payer", $"Spent ({unit})", "Forecast", "95 % band", "Without the investment (modelled)", "Realised gain", "Forecast gain", "Deviation", "Source"], [true, false, true, true, true, true, true, true, false, false]);
+            var t = new Table([tx["followup.col.year"], tx["col.payer"], tx.F("followup.col.spent", unit), tx["followup.col.forecast"], tx["followup.col.band"], tx["followup.col.without"], tx["followup.col.realisedGain"], tx["followup.col.forecastGain"], tx["followup.col.deviation"], tx["col.source"]], [true, false, true, true, true, true, true, true, false, false]);
             foreach (var x in comparison.Spending)
             {
-                t.Add(x.Year.ToString(CultureInfo.InvariantCulture), x.Payer, NumberFormat.Amount(x.Observed, c), NumberFormat.Amount(x.Expected, c), x.Lower is double lo ? $"{NumberFormat.Amount(lo, c)}–{NumberFormat.Amount(x.Upper!.Value, c)}" : "no draws", NumberFormat.Amount(x.Comparator, c), NumberFormat.Amount(x.RealisedGain, c), NumberFormat.Amount(x.ForecastGain, c), DeviationText(x.Deviation), x.Source ?? string.Empty);
+                t.Add(x.Year.ToString(CultureInfo.InvariantCulture), x.Payer, NumberFormat.Amount(x.Observed, c), NumberFormat.Amount(x.Expected, c), x.Lower is double lo ? $"{NumberFormat.Amount(lo, c)}–{NumberFormat.Amount(x.Upper!.Value, c)}" : tx["followup.noDraws"], NumberFormat.Amount(x.Comparator, c), NumberFormat.Amount(x.RealisedGain, c), NumberFormat.Amount(x.ForecastGain, c), DeviationText(tx, x.Deviation), x.Source ?? string.Empty);
             }
 
-            t.Footnotes = ["Spending is a named magnitude (+ = the payer paid), undiscounted, in the price year. Gains: + = better off than without the investment; the counterfactual spending cannot be observed and is the model's."];
+            t.Footnotes = [tx["followup.note.spending"]];
             blocks.Add(new TableBlock(t));
-            var g = new Table(["Payer", "Years", $"Realised gain so far ({unit})", "Forecast gain for the same years"], [false, true, true, true]);
+            var g = new Table([tx["col.payer"], tx["followup.col.years"], tx.F("followup.col.realisedSoFar", unit), tx["followup.col.forecastSameYears"]], [false, true, true, true]);
             foreach (var x in comparison.Gains)
             {
                 g.Add(x.Payer, x.Years.ToString(CultureInfo.InvariantCulture), NumberFormat.Amount(x.Realised, c), NumberFormat.Amount(x.Forecast, c));
@@ -189,26 +198,26 @@ public static class LiabilityReports
         }
         else
         {
-            blocks.Add(new ParagraphBlock("The follow-up has no spending."));
+            blocks.Add(new ParagraphBlock(tx["followup.noSpending"]));
         }
 
-        blocks.Add(new HeadingBlock(2, "Deviations", "deviations"));
+        blocks.Add(new HeadingBlock(2, tx["followup.heading.deviations"], "deviations"));
         blocks.Add(new ParagraphBlock(comparison.DeviationCount == 0
-            ? "Every observation lies inside its forecast band."
-            : string.Create(c, $"{comparison.DeviationCount} observation(s) lie outside their forecast band (marked above, below in the tables).")));
+            ? tx["followup.deviations.none"]
+            : tx.F("followup.deviations.some", comparison.DeviationCount)));
 
-        blocks.Add(new HeadingBlock(2, "Updated belief", "update"));
-        blocks.Add(new ParagraphBlock(comparison.UpdateStatement));
+        blocks.Add(new HeadingBlock(2, tx["followup.heading.update"], "update"));
+        blocks.Add(new ParagraphBlock(UpdateStatement(tx, comparison)));
         if (comparison.Update is { } u)
         {
-            var t = new Table(["Figure", "Forecast mean", "Forecast 95 %", "Updated mean", "Updated 95 %", "MCSE (updated)", "Moved"], [false, true, true, true, true, true, false]);
+            var t = new Table([tx["followup.col.figure"], tx["followup.col.priorMean"], tx["followup.col.prior95"], tx["followup.col.updatedMean"], tx["followup.col.updated95"], tx["followup.col.mcse"], tx["followup.col.moved"]], [false, true, true, true, true, true, false]);
             foreach (var x in u.Npv.Concat(u.Parameters))
             {
                 string N(double v) => Math.Abs(v) >= 1e4 ? NumberFormat.Amount(v, c) : v.ToString("0.####", c);
-                t.Add(x.Name, N(x.PriorMean), $"{N(x.PriorLower)} – {N(x.PriorUpper)}", N(x.PosteriorMean), $"{N(x.PosteriorLower)} – {N(x.PosteriorUpper)}", N(x.PosteriorStandardError), x.Moved ? "yes" : "no");
+                t.Add(FigureName(tx, comparison, x), N(x.PriorMean), $"{N(x.PriorLower)} – {N(x.PriorUpper)}", N(x.PosteriorMean), $"{N(x.PosteriorLower)} – {N(x.PosteriorUpper)}", N(x.PosteriorStandardError), x.Moved ? tx["followup.yes"] : tx["followup.no"]);
             }
 
-            t.Footnotes = [string.Create(c, $"Importance re-weighting of the forecast's {u.Draws} PSA draws by the multinomial likelihood of the observed counts; effective sample size {u.EffectiveSampleSize:N0}. NPV in {unit}, + = better off.")];
+            t.Footnotes = [tx.F("followup.note.update", u.Draws, u.EffectiveSampleSize, unit)];
             blocks.Add(new TableBlock(t));
         }
 
@@ -217,7 +226,7 @@ public static class LiabilityReports
             blocks.Add(new FooterBlock(prov));
         }
 
-        return new Report(options.Title, blocks, threads: options.Threads);
+        return new Report(options.Title, blocks, tx.HtmlLang, options.Threads);
     }
 
     /// <summary>Bar chart of the public liability of each unsuppressed cell of a dimension (+ = future public cost).</summary>
@@ -262,14 +271,15 @@ public static class LiabilityReports
 
     /// <summary>Observed against expected: per year and state the expected count with its 95 % band and the observed count.</summary>
     /// <param name="comparison">The follow-up comparison.</param>
-    /// <param name="options">Size; null for the defaults.</param>
+    /// <param name="options">Size, language; null for the defaults.</param>
     /// <returns>The PNG image.</returns>
     public static byte[] ObservedAgainstExpected(FollowUpComparison comparison, ReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(comparison);
         options ??= new ReportOptions();
         options.Validate();
-        var plot = NewPlot("Observed against expected", "year and state", "people");
+        var t = Loc.For(options);
+        var plot = NewPlot(t["followup.chart.title"], t["followup.chart.xAxis"], t["followup.chart.yAxis"]);
         var ticks = new ScottPlot.TickGenerators.NumericManual();
         var palette = new ScottPlot.Palettes.Category10();
         for (var i = 0; i < comparison.Counts.Count; i++)
@@ -283,9 +293,9 @@ public static class LiabilityReports
             plot.Add.Marker(i, x.Observed, MarkerShape.FilledDiamond, 14, x.Deviation == Deviation.Within ? palette.GetColor(2) : palette.GetColor(3));
         }
 
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "expected (forecast)", MarkerShape = MarkerShape.FilledCircle, MarkerFillColor = palette.GetColor(0), MarkerSize = 12 });
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "95 % band", LineColor = palette.GetColor(0).WithAlpha(0.35), LineWidth = 6 });
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "observed (outside the band: red)", MarkerShape = MarkerShape.FilledDiamond, MarkerFillColor = palette.GetColor(2), MarkerSize = 14 });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = t["followup.legend.expected"], MarkerShape = MarkerShape.FilledCircle, MarkerFillColor = palette.GetColor(0), MarkerSize = 12 });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = t["followup.legend.band"], LineColor = palette.GetColor(0).WithAlpha(0.35), LineWidth = 6 });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = t["followup.legend.observed"], MarkerShape = MarkerShape.FilledDiamond, MarkerFillColor = palette.GetColor(2), MarkerSize = 14 });
         plot.ShowLegend(Edge.Bottom);
         plot.Axes.Bottom.TickGenerator = ticks;
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
@@ -324,13 +334,68 @@ public static class LiabilityReports
     private static string PartDescription(Loc t, MovementPart part, string closingStrategy) =>
         t.Language == ReportLanguage.English || PartKey(part) is not { } key ? part.Description : t.F(key + ".description", closingStrategy);
 
-    private static string DeviationText(Deviation d) => d switch
+    private static string DeviationText(Loc t, Deviation d) => d switch
     {
-        Deviation.Within => "within",
-        Deviation.Above => "ABOVE band",
-        Deviation.Below => "BELOW band",
-        _ => "no band",
+        Deviation.Within => t["followup.deviation.within"],
+        Deviation.Above => t["followup.deviation.above"],
+        Deviation.Below => t["followup.deviation.below"],
+        _ => t["followup.deviation.noBand"],
     };
+
+    /// <summary>A figure of the belief update: a perspective's NPV in the report's language, a parameter by its name.</summary>
+    private static string FigureName(Loc t, FollowUpComparison comparison, UpdatedFigure figure)
+    {
+        var v = comparison.Update is { } u ? IndexOf(u.Npv, figure) : -1;
+        return t.Language == ReportLanguage.English || v < 0 || v >= comparison.Forecast.Perspectives.Count ? figure.Name : t.F("followup.figure.npv", comparison.Forecast.Perspectives[v]);
+    }
+
+    private static int IndexOf(IReadOnlyList<UpdatedFigure> figures, UpdatedFigure figure)
+    {
+        for (var i = 0; i < figures.Count; i++)
+        {
+            if (ReferenceEquals(figures[i], figure))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>What the update shows: in English as the comparison wrote it, in Norwegian rebuilt from the update's figures.</summary>
+    private static string UpdateStatement(Loc t, FollowUpComparison comparison)
+    {
+        if (t.Language == ReportLanguage.English)
+        {
+            return comparison.UpdateStatement;
+        }
+
+        if (comparison.Update is not { } u)
+        {
+            return comparison.Forecast.Draws.Count == 0 ? t["followup.update.noDraws"] : t["followup.update.noCounts"];
+        }
+
+        if (u.EffectiveSampleSize == 0)
+        {
+            return t["followup.update.impossible"];
+        }
+
+        var years = comparison.Counts.Select(x => x.Year).ToList();
+        var last = years.Max().ToString(CultureInfo.InvariantCulture);
+        var yearsText = u.YearsUsed == 1 ? t.F("followup.update.year", last) : t.F("followup.update.years", years.Min().ToString(CultureInfo.InvariantCulture), last);
+        if (u.TooFewEffectiveDraws)
+        {
+            return t.F("followup.update.tooFew", u.EffectiveSampleSize, u.Draws, yearsText);
+        }
+
+        if (!u.Moved)
+        {
+            return t.F("followup.update.notMoved", yearsText, u.MaterialShift, u.EffectiveSampleSize, u.Draws);
+        }
+
+        var which = string.Join(", ", u.Npv.Concat(u.Parameters).Where(x => x.Moved).Select(x => t.F("followup.update.change", FigureName(t, comparison, x), x.PriorMean, x.PosteriorMean)));
+        return t.F("followup.update.moved", u.Draws, yearsText, u.EffectiveSampleSize, which);
+    }
 
     private static Plot NewPlot(string title, string xLabel, string yLabel)
     {

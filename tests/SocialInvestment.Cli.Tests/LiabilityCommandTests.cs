@@ -63,6 +63,30 @@ public class LiabilityCommandTests : TempFolderTest
     }
 
     [Test]
+    public void FollowUp_LanguageNb_WritesTheReportInNorwegian_TheCsvUnchanged()
+    {
+        var en = Path.Combine(Dir, "fu-en");
+        var nb = Path.Combine(Dir, "fu-nb");
+        var english = Socinv.Run("follow-up", "--draws", "100", "--out", en);
+        var norwegian = Socinv.Run("follow-up", "--draws", "100", "--language", "nb", "--out", nb);
+        Assert.That(english.ExitCode, Is.EqualTo(ExitCodes.Ok), english.Err);
+        Assert.That(norwegian.ExitCode, Is.EqualTo(ExitCodes.Ok), norwegian.Err);
+        var md = File.ReadAllText(Path.Combine(nb, "report.md"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(md, Does.StartWith("# Oppfølging: ").And.Contain("Oppfølgingen er det innebygde ILLUSTRERENDE eksempelet").And.Contain("## Personer: observert mot forventet").And.Contain("## Oppdatert oppfatning").And.Contain("| innenfor |"));
+            Assert.That(md, Does.Not.Contain("Follow-up:").And.Not.Contain("observed against expected").And.Not.Contain("Updated belief").And.Not.Contain("2023 prices").And.Not.Contain("The follow-up data"));
+            Assert.That(File.ReadAllText(Path.Combine(en, "report.md")), Does.StartWith("# Follow-up: ").And.Contain("## People: observed against expected").And.Contain("## Updated belief"));
+            foreach (var csv in new[] { "follow_up_counts.csv", "follow_up_spending.csv", "belief_update.csv" })
+            {
+                Assert.That(File.ReadAllBytes(Path.Combine(nb, csv)), Is.EqualTo(File.ReadAllBytes(Path.Combine(en, csv))), csv);
+            }
+
+            Assert.That(norwegian.Out.Replace(nb, en, StringComparison.Ordinal), Is.EqualTo(english.Out), "the console stays English");
+        });
+    }
+
+    [Test]
     public void Liability_BadRegister_IsOneAggregatedErrorAndNoFolder()
     {
         var register = Path.Combine(Dir, "register.csv");

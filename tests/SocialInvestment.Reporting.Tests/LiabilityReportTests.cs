@@ -154,4 +154,69 @@ public class LiabilityReportTests
             Assert.That(report.Charts.Single().FileName, Is.EqualTo("follow-up-counts.png"));
         });
     }
+
+    [Test]
+    public void FollowUpReport_InNorwegian_HasNoEnglishText_AndEnglishIsUnchanged()
+    {
+        var (model, invest) = Model();
+        var psa = new PsaSpecification(model).With("p_place", new BetaDistribution(2, 18));
+        var forecast = InvestmentForecast.Make(model, invest, Strategy.BusinessAsUsual, 2025, "sha256:test", new ForecastOptions { Years = 3, Draws = 50 }, psa);
+        var table = new FollowUpTable("team", [new FollowUpRow(2025, FollowUpMeasure.Count, "placed", 3, "register"), new FollowUpRow(2025, FollowUpMeasure.Spending, "municipality", 4_000_000, "accounts")]);
+        var comparison = FollowUp.Compare(forecast, table);
+        var nbOptions = new ReportOptions { Title = "Oppfølging", Language = ReportLanguage.NorwegianBokmal, Culture = System.Globalization.CultureInfo.GetCultureInfo("nb-NO") };
+        var nb = LiabilityReports.FollowUp(comparison, nbOptions);
+        var md = nb.ToMarkdown();
+        var en = LiabilityReports.FollowUp(comparison).ToMarkdown();
+        string[] english =
+        [
+            "The investment and its forecast", "People: observed against expected", "Spending and gains realised so far", "## Deviations", "Updated belief",
+            "Forecast lifetime NPV", "People followed", "95 % band", "Without the investment", "Realised gain", "Forecast gain for the same years",
+            "People counted at the end of each year", "Spending is a named magnitude", "Observed against expected", "the forecast's expected number",
+            "observation(s) lie outside", "Every observation lies inside", "The follow-up data", "re-weighting", "Importance re-weighting", "effective sample size",
+            "Forecast mean", "Updated mean", "MCSE (updated)", "ABOVE band", "BELOW band", "within", "no draws", "base case only", "PSA draws (seed", "2023 prices", "NPV (",
+        ];
+        Assert.Multiple(() =>
+        {
+            Assert.That(md, Does.Contain("## Investeringen og prognosen").And.Contain("## Personer: observert mot forventet").And.Contain("## Utgifter og gevinster realisert så langt").And.Contain("## Avvik").And.Contain("## Oppdatert oppfatning"));
+            Assert.That(md, Does.Contain("«team» mot «Business as usual», startet 2025 for en kohort på 40").And.Contain("med 50 PSA-trekninger (frø 20260101)"));
+            Assert.That(md, Does.Contain("| År | Tilstand | Personer fulgt | Observert | Forventet | 95 %-bånd | Avvik |").And.Contain("Prognostisert NNV over hele levetiden (NOK, 2023-priser, + = bedre ut)"));
+            Assert.That(md, Does.Contain("Oppfølgingsdataene endrer oppfatningen").And.Contain("| NNV (municipality) |").And.Contain("effektiv utvalgsstørrelse 38"));
+            Assert.That(md, Does.Contain("![Observert mot forventet](follow-up-counts.png)"));
+            foreach (var text in english)
+            {
+                Assert.That(md, Does.Not.Contain(text), text);
+            }
+
+            Assert.That(nb.ToHtml(), Does.Contain("lang=\"nb\""));
+            Assert.That(en, Does.StartWith("# Follow-up: realised against forecast\n"));
+            Assert.That(en, Does.Contain("## The investment and its forecast").And.Contain("'team' against 'Business as usual', started 2025 for a cohort of 40; forecast for 2025–2027 from the scenario with content hash sha256:test, with 50 PSA draws (seed 20260101)."));
+            Assert.That(en, Does.Contain("| Year | State | People followed | Observed | Expected | 95 % band | Deviation |").And.Contain("| Perspective | Forecast lifetime NPV (NOK, 2023 prices, + = better off) |"));
+            Assert.That(en, Does.Contain("Spending is a named magnitude (+ = the payer paid), undiscounted, in the price year.").And.Contain("| Figure | Forecast mean | Forecast 95 % | Updated mean | Updated 95 % | MCSE (updated) | Moved |"));
+            Assert.That(en, Does.Contain("## Updated belief\n\n" + comparison.UpdateStatement + "\n"));
+            Assert.That(en, Does.Contain("| NPV (municipality) |"));
+            Assert.That(LiabilityReports.ObservedAgainstExpected(comparison, nbOptions), Is.Not.EqualTo(LiabilityReports.ObservedAgainstExpected(comparison)), "the chart's title, axes and legend are translated");
+        });
+    }
+
+    [Test]
+    public void FollowUpReport_InNorwegian_StatesWhyThereIsNoUpdate()
+    {
+        var (model, invest) = Model();
+        var psa = new PsaSpecification(model).With("p_place", new BetaDistribution(2, 18));
+        var noDraws = InvestmentForecast.Make(model, invest, Strategy.BusinessAsUsual, 2025, "sha256:test", new ForecastOptions { Years = 3, Draws = 0 }, psa);
+        var withDraws = InvestmentForecast.Make(model, invest, Strategy.BusinessAsUsual, 2025, "sha256:test", new ForecastOptions { Years = 3, Draws = 50 }, psa);
+        var spending = new FollowUpTable("team", [new FollowUpRow(2025, FollowUpMeasure.Spending, "municipality", 4_000_000, null)]);
+        var far = new FollowUpTable("team", [new FollowUpRow(2025, FollowUpMeasure.Count, "placed", 30, null), new FollowUpRow(2026, FollowUpMeasure.Count, "placed", 35, null)]);
+        var options = new ReportOptions { Title = "Oppfølging", Language = ReportLanguage.NorwegianBokmal };
+        Assert.Multiple(() =>
+        {
+            var a = LiabilityReports.FollowUp(FollowUp.Compare(noDraws, spending), options).ToMarkdown();
+            Assert.That(a, Does.Contain("bare basisberegningen").And.Contain("Oppfølgingen har ingen opptellinger av personer i tilstander.").And.Contain("Prognosen har ingen PSA-trekninger").And.Contain("| ingen trekninger |"));
+            var b = LiabilityReports.FollowUp(FollowUp.Compare(withDraws, spending), options).ToMarkdown();
+            Assert.That(b, Does.Contain("så det er ingenting å oppdatere oppfatningen med"));
+            var c = LiabilityReports.FollowUp(FollowUp.Compare(withDraws, far), options).ToMarkdown();
+            Assert.That(c, Does.Contain("Oppfølgingen har ingen utgifter.").And.Contain("OVER båndet").And.Contain("observasjon(er) ligger utenfor prognosebåndet").And.Contain("etter omvekting med antallene for 2025–2026"));
+            Assert.That(a + b + c, Does.Not.Contain("The follow-up").And.Not.Contain("The forecast").And.Not.Contain("The observed counts"));
+        });
+    }
 }

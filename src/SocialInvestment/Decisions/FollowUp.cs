@@ -230,8 +230,9 @@ public sealed record UpdatedFigure(string Name, double PriorMean, double PriorSt
 /// </summary>
 public sealed class BeliefUpdate
 {
-    internal BeliefUpdate(double[] weights, double ess, IReadOnlyList<UpdatedFigure> npv, IReadOnlyList<UpdatedFigure> parameters, bool moved, bool tooFewDraws, string statement, int yearsUsed)
+    internal BeliefUpdate(double[] weights, double ess, IReadOnlyList<UpdatedFigure> npv, IReadOnlyList<UpdatedFigure> parameters, bool moved, bool tooFewDraws, string statement, int yearsUsed, double materialShift)
     {
+        MaterialShift = materialShift;
         Weights = ReadOnly.Copy(weights);
         EffectiveSampleSize = ess;
         Npv = ReadOnly.Copy(npv);
@@ -250,6 +251,9 @@ public sealed class BeliefUpdate
 
     /// <summary>Effective sample size of the weights (draws when the data say nothing, near 1 when one draw explains them).</summary>
     public double EffectiveSampleSize { get; }
+
+    /// <summary>What counted as moving the belief (<see cref="FollowUpOptions.MaterialShift"/> of the comparison).</summary>
+    public double MaterialShift { get; }
 
     /// <summary>Years of counts in the likelihood.</summary>
     public int YearsUsed { get; }
@@ -437,7 +441,7 @@ public static class FollowUp
         {
             // No draw can produce the data: keep uniform weights and say so.
             Array.Fill(w, 1.0 / D);
-            return new BeliefUpdate(w, 0, [], [], false, true, $"No draw of the forecast can produce the observed counts (each gives them probability 0): the model rules out what happened; check the data and the model before using the forecast.", years.Count);
+            return new BeliefUpdate(w, 0, [], [], false, true, $"No draw of the forecast can produce the observed counts (each gives them probability 0): the model rules out what happened; check the data and the model before using the forecast.", years.Count, options.MaterialShift);
         }
 
         var total = 0.0;
@@ -480,7 +484,7 @@ public static class FollowUp
             statement = string.Create(c, $"The follow-up data move the belief: re-weighting the {D} draws by {yearsText} (effective sample size {ess:0}) changes {which}.");
         }
 
-        return new BeliefUpdate(w, ess, npv, parameters, moved, tooFew, statement, years.Count);
+        return new BeliefUpdate(w, ess, npv, parameters, moved, tooFew, statement, years.Count, options.MaterialShift);
     }
 
     private static double LogTerm(double k, double p) => k == 0 ? 0.0 : p <= 0 ? double.NegativeInfinity : k * Math.Log(p);
