@@ -252,7 +252,10 @@ public sealed class BeliefUpdate
     /// <summary>Effective sample size of the weights (draws when the data say nothing, near 1 when one draw explains them).</summary>
     public double EffectiveSampleSize { get; }
 
-    /// <summary>What counted as moving the belief (<see cref="FollowUpOptions.MaterialShift"/> of the comparison).</summary>
+    /// <summary>
+    /// What counted as moving the belief (<see cref="FollowUpOptions.MaterialShift"/> of the comparison): a mean shift
+    /// of more than this many prior standard deviations, or a standard deviation shrunk by more than this fraction.
+    /// </summary>
     public double MaterialShift { get; }
 
     /// <summary>Years of counts in the likelihood.</summary>
