@@ -118,25 +118,18 @@ internal static class LiabilityCommand
 
     /// <summary>The liability report's title, description, language and culture (nb-NO numbers in Norwegian).</summary>
     private static ReportOptions LiabilityReportOptions(bool norwegian, string scenarioName, string? registerPath) => norwegian
-        ? new ReportOptions
-        {
-            Language = ReportLanguage.NorwegianBokmal,
-            Culture = CultureInfo.GetCultureInfo("nb-NO"),
-            Title = $"Forpliktelse for dagens brukere: {scenarioName}",
-            Description = registerPath is null ? "Registeret er det innebygde ILLUSTRERENDE syntetiske registeret for en oppdiktet mellomstor kommune (ingen virkelige personer)." : $"Register: {Path.GetFileName(registerPath)}.",
-        }
-        : new ReportOptions { Title = $"Caseload liability: {scenarioName}", Description = registerPath is null ? "The register is the built-in ILLUSTRATIVE synthetic register of a fictitious mid-sized municipality (no real person)." : $"Register: {Path.GetFileName(registerPath)}." };
+        ? InLanguage(true, $"Forpliktelse for dagens brukere: {scenarioName}", registerPath is null ? "Registeret er det innebygde ILLUSTRERENDE syntetiske registeret for en oppdiktet mellomstor kommune (ingen virkelige personer)." : $"Register: {Path.GetFileName(registerPath)}.")
+        : InLanguage(false, $"Caseload liability: {scenarioName}", registerPath is null ? "The register is the built-in ILLUSTRATIVE synthetic register of a fictitious mid-sized municipality (no real person)." : $"Register: {Path.GetFileName(registerPath)}.");
 
     /// <summary>The follow-up report's title, description, language and culture (nb-NO numbers in Norwegian).</summary>
     private static ReportOptions FollowUpReportOptions(bool norwegian, string investment, string? followUpPath) => norwegian
-        ? new ReportOptions
-        {
-            Language = ReportLanguage.NorwegianBokmal,
-            Culture = CultureInfo.GetCultureInfo("nb-NO"),
-            Title = $"Oppfølging: {investment}",
-            Description = followUpPath is null ? "Oppfølgingen er det innebygde ILLUSTRERENDE eksempelet (oppdiktede tall, ingen virkelige barn)." : $"Oppfølging: {Path.GetFileName(followUpPath)}.",
-        }
-        : new ReportOptions { Title = $"Follow-up: {investment}", Description = followUpPath is null ? "The follow-up is the built-in ILLUSTRATIVE example (fictitious figures, no real children)." : $"Follow-up: {Path.GetFileName(followUpPath)}." };
+        ? InLanguage(true, $"Oppfølging: {investment}", followUpPath is null ? "Oppfølgingen er det innebygde ILLUSTRERENDE eksempelet (oppdiktede tall, ingen virkelige barn)." : $"Oppfølging: {Path.GetFileName(followUpPath)}.")
+        : InLanguage(false, $"Follow-up: {investment}", followUpPath is null ? "The follow-up is the built-in ILLUSTRATIVE example (fictitious figures, no real children)." : $"Follow-up: {Path.GetFileName(followUpPath)}.");
+
+    /// <summary>Report options with a title and description: in Norwegian bokmål with nb-NO numbers, or with the defaults (English).</summary>
+    private static ReportOptions InLanguage(bool norwegian, string title, string description) => norwegian
+        ? new ReportOptions { Language = ReportLanguage.NorwegianBokmal, Culture = CultureInfo.GetCultureInfo("nb-NO"), Title = title, Description = description }
+        : new ReportOptions { Title = title, Description = description };
 
     /// <summary>The <c>--language</c> option of a report: en (the default) or nb.</summary>
     private static Option<string> LanguageOption()
