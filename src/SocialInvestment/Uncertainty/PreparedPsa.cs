@@ -33,11 +33,14 @@ public sealed class PreparedPsa
     private readonly CohortDrawEvaluator? _fast;
     private readonly ConcurrentBag<CohortDrawEvaluator.Worker> _workers = [];
 
-    /// <summary>Resolves the options and, for the cohort engine's incremental path, compiles and plans every strategy.</summary>
-    internal PreparedPsa(PsaSpecification specification, PsaOptions options, StrategyEvaluator? evaluator)
+    /// <summary>
+    /// Takes the options' resolution (<see cref="Resolve"/>, null: resolved here) and, for the cohort engine's
+    /// incremental path, compiles and plans every strategy.
+    /// </summary>
+    internal PreparedPsa(PsaSpecification specification, PsaOptions options, StrategyEvaluator? evaluator, (Strategy[] Strategies, int Comparator, Perspective[] Perspectives)? resolved = null)
     {
-        var threads = options.Threads >= 0 ? options.EffectiveThreads : throw new ArgumentException(RunOptions.ThreadsProblem(options.Threads), nameof(options));
-        var (strategies, ci, perspectives) = Resolve(specification, options);
+        var threads = Threads(options);
+        var (strategies, ci, perspectives) = resolved ?? Resolve(specification, options);
         Specification = specification;
         _options = options;
         _strategies = strategies;
@@ -100,7 +103,7 @@ public sealed class PreparedPsa
     {
         options ??= _options;
         ProbabilisticAnalysis.CheckRange(firstDraw, count);
-        var threads = options.Threads >= 0 ? options.EffectiveThreads : throw new ArgumentException(RunOptions.ThreadsProblem(options.Threads), nameof(options));
+        var threads = Threads(options);
         CheckAgrees(options);
         cancellationToken.ThrowIfCancellationRequested();
         var specification = Specification;
@@ -190,6 +193,10 @@ public sealed class PreparedPsa
 
         return new PsaPartial(specification, options, strategies, ci, perspectives, _evaluator, summary, options.KeepDraws ? buffers : null, first0, end);
     }
+
+    /// <summary>The options' thread count (0: every core); an <see cref="ArgumentException"/> for a negative one.</summary>
+    internal static int Threads(PsaOptions options)
+        => options.Threads >= 0 ? options.EffectiveThreads : throw new ArgumentException(RunOptions.ThreadsProblem(options.Threads), nameof(options));
 
     /// <summary>The strategies (the model's, or business as usual when it has none), the comparator's index and the perspectives of the options.</summary>
     internal static (Strategy[] Strategies, int Comparator, Perspective[] Perspectives) Resolve(PsaSpecification specification, PsaOptions options)

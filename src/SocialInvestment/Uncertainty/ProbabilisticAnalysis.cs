@@ -282,17 +282,13 @@ public static class ProbabilisticAnalysis
         ArgumentNullException.ThrowIfNull(specification);
         options ??= new PsaOptions();
         CheckRange(firstDraw, count);
-        if (options.Threads < 0)
-        {
-            throw new ArgumentException(RunOptions.ThreadsProblem(options.Threads), nameof(options));
-        }
-
+        PreparedPsa.Threads(options);
         cancellationToken.ThrowIfCancellationRequested();
 
-        // The checks that need no compiling, before the preparation compiles.
-        var (strategies, _, perspectives) = PreparedPsa.Resolve(specification, options);
-        CheckKept(specification.Model, options, strategies.Length, perspectives.Length, (int)count);
-        return new PreparedPsa(specification, options, evaluator).RunRange(options, firstDraw, count, progress, cancellationToken);
+        // The checks that need no compiling, before the preparation compiles (with the same resolution).
+        var resolved = PreparedPsa.Resolve(specification, options);
+        CheckKept(specification.Model, options, resolved.Strategies.Length, resolved.Perspectives.Length, (int)count);
+        return new PreparedPsa(specification, options, evaluator, resolved).RunRange(options, firstDraw, count, progress, cancellationToken);
     }
 
     /// <summary>
