@@ -92,7 +92,18 @@ public static class Welfare16Runner
 
         var bau = Welfare16.StrategyNamed(model, Welfare16.Bau);
         var (municipality, pub, society) = (Welfare16.Perspectives[0], Welfare16.Perspectives[4], Welfare16.Perspectives[5]);
-        string Npv(string name, string strategy, Perspective p) => Moments(name, psa!.Summarize(PsaFigure.NetPresentValue, Welfare16.StrategyNamed(model, strategy), p).Mean, psa.Summarize(PsaFigure.NetPresentValue, Welfare16.StrategyNamed(model, strategy), p).StandardError);
+        string Npv(string name, string strategy, Perspective p)
+        {
+            var npv = psa!.Summarize(PsaFigure.NetPresentValue, Welfare16.StrategyNamed(model, strategy), p);
+            return Moments(name, npv.Mean, npv.StandardError);
+        }
+
+        string Cost(string name, Perspective p)
+        {
+            var cost = psa!.CostMoments(bau, p);
+            return Moments(name, cost.Mean, cost.StandardError);
+        }
+
         var median = RunnerArgs.Median(times);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"impl\":\"csharp\",\"mode\":\"cohort\",\"kernel\":\"general\",\"threads\":{threads},\"draws\":{draws},\"reps\":{repeats},\"median_s\":{median:G6},\"min_s\":{times.Min():G6},\"max_s\":{times.Max():G6},\"rate_median\":{draws / median:G6},\"cpu_s_median\":{RunnerArgs.Median(cpu):G6},\"rate_per_cpu_s\":{draws / RunnerArgs.Median(cpu):G6},\"prepare_s\":{prepare:G4},\"whole_median_s\":{RunnerArgs.Median(whole):G6},\"whole_rate_median\":{draws / RunnerArgs.Median(whole):G6},")
@@ -100,7 +111,7 @@ public static class Welfare16Runner
             + string.Create(CultureInfo.InvariantCulture, $"\"p_npv_society_C_positive\":{psa!.ProbabilityPositiveNpv(Welfare16.StrategyNamed(model, "C"), society):F6},")
             + Npv("npv_society_A", "A", society) + "," + Npv("npv_society_B", "B", society) + ","
             + Npv("npv_municipality_A", "A", municipality) + "," + Npv("npv_public_C", "C", pub) + ","
-            + Moments("total_public_BAU", psa.CostMoments(bau, pub).Mean, psa.CostMoments(bau, pub).StandardError) + "," + Moments("total_society_BAU", psa.CostMoments(bau, society).Mean, psa.CostMoments(bau, society).StandardError) + ","
+            + Cost("total_public_BAU", pub) + "," + Cost("total_society_BAU", society) + ","
             + string.Create(CultureInfo.InvariantCulture, $"\"peak_rss_mb\":{ProcessMemory.PeakRssMb():F1}}}"));
         return 0;
     }
