@@ -66,6 +66,14 @@ internal static class CliOptions
         return ((long)big, null);
     }
 
+    /// <summary>The <c>--language</c> option of a command that writes a report: en (English, the default) or nb (Norwegian bokmål); any other value is a usage error.</summary>
+    public static Option<string> Language(string description)
+    {
+        var option = new Option<string>("--language") { Description = description, DefaultValueFactory = _ => "en", HelpName = "LANG" };
+        option.AcceptOnlyFromAmong("en", "nb");
+        return option;
+    }
+
     /// <summary>A folder-path option that must not be empty or blank and must be a usable path on this system.</summary>
     public static Option<string> FolderPath(string name, string description, string defaultValue, params string[] aliases)
     {

@@ -49,13 +49,7 @@ internal static class ContractCommand
             }
         });
 
-        var language = new Option<string>("--language")
-        {
-            Description = "Language of the report and its charts: en (English, the default) or nb (Norwegian bokmål; the report's numbers then default to nb-NO unless --culture is given). The console output and the CSV files are unaffected.",
-            DefaultValueFactory = _ => "en",
-            HelpName = "LANG",
-        };
-        language.AcceptOnlyFromAmong("en", "nb");
+        var language = CliOptions.Language("Language of the report and its charts: en (English, the default) or nb (Norwegian bokmål; the report's numbers then default to nb-NO unless --culture is given). The console output and the CSV files are unaffected.");
 
         var command = new Command("contract", "Evaluate outcome contracts (payment by results, social impact bonds): the commissioner's payments by year, the investor's cash flows, IRR and probability of loss, and the commissioner's NPV with the contract against running the intervention itself. Runs on the Norwegian default's example contract when no --scenario is given.");
         command.Options.Add(scenario);

@@ -32,7 +32,7 @@ internal static class LiabilityCommand
         var minCell = CliOptions.WholeNumber("--min-cell", 1, int.MaxValue, "Suppress group cells with fewer persons (default 5, as Norwegian statistics practice requires).");
         var perPerson = new Option<bool>("--per-person") { Description = "Also write persons.csv, one row per person (personal data: only when asked for)." };
         var outDir = CliOptions.FolderPath("--out", "Output folder (replaced as a whole, like socinv run).", "socinv-liability", "-o");
-        var language = LanguageOption();
+        var language = CliOptions.Language(ReportLanguageDescription);
         var command = new Command("liability", "The caseload liability of today's clients: the present value of every person's projected future costs by payer and sector, summed by age band, state and attribute (small cells suppressed), and its movement between two snapshots. Runs on the built-in illustrative register with no other input.");
         foreach (var o in new Option[] { scenario, register, closing, strategy, draws, seed, minCell, perPerson, outDir, language })
         {
@@ -116,6 +116,9 @@ internal static class LiabilityCommand
         return command;
     }
 
+    /// <summary>The <c>--language</c> option's description on <c>socinv liability</c> and <c>socinv follow-up</c>.</summary>
+    private const string ReportLanguageDescription = "Language of the report and its charts: en (English, the default) or nb (Norwegian bokmål, with nb-NO numbers). The console output and the CSV files are unaffected.";
+
     /// <summary>The liability report's title, description, language and culture (nb-NO numbers in Norwegian).</summary>
     private static ReportOptions LiabilityReportOptions(bool norwegian, string scenarioName, string? registerPath) => norwegian
         ? InLanguage(true, $"Forpliktelse for dagens brukere: {scenarioName}", registerPath is null ? "Registeret er det innebygde ILLUSTRERENDE syntetiske registeret for en oppdiktet mellomstor kommune (ingen virkelige personer)." : $"Register: {Path.GetFileName(registerPath)}.")
@@ -131,19 +134,6 @@ internal static class LiabilityCommand
         ? new ReportOptions { Language = ReportLanguage.NorwegianBokmal, Culture = CultureInfo.GetCultureInfo("nb-NO"), Title = title, Description = description }
         : new ReportOptions { Title = title, Description = description };
 
-    /// <summary>The <c>--language</c> option of a report: en (the default) or nb.</summary>
-    private static Option<string> LanguageOption()
-    {
-        var language = new Option<string>("--language")
-        {
-            Description = "Language of the report and its charts: en (English, the default) or nb (Norwegian bokmål, with nb-NO numbers). The console output and the CSV files are unaffected.",
-            DefaultValueFactory = _ => "en",
-            HelpName = "LANG",
-        };
-        language.AcceptOnlyFromAmong("en", "nb");
-        return language;
-    }
-
     public static Command FollowUpCommand(TextWriter output, CancellationToken cancellationToken)
     {
         var scenario = ScenarioOption();
@@ -154,7 +144,7 @@ internal static class LiabilityCommand
         var draws = CliOptions.WholeNumber("--draws", 0, 100_000, "PSA draws of the forecast (the belief update needs them). Default 500.");
         var seed = CliOptions.WholeNumber("--seed", 0, long.MaxValue, $"Seed of the draws. Default {RunScenario.DefaultSeed}.");
         var outDir = CliOptions.FolderPath("--out", "Output folder (replaced as a whole, like socinv run).", "socinv-follow-up", "-o");
-        var language = LanguageOption();
+        var language = CliOptions.Language(ReportLanguageDescription);
         var command = new Command("follow-up", "Realised against forecast: compare a follow-up table (people in states, spending by payer) with the forecast made at the start (PSA bands, gains realised so far by payer, flagged deviations) and update the belief by re-weighting the PSA draws. Runs on the built-in illustrative example with no other input.");
         foreach (var o in new Option[] { scenario, cohorts, followUp, forecastFile, investment, draws, seed, outDir, language })
         {

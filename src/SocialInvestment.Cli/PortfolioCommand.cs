@@ -31,8 +31,7 @@ internal static class PortfolioCommand
         var interactions = new Option<string>("--interactions") { Description = $"pairwise (run every candidate and pair), exhaustive (run every combination, at most 10 candidates), or auto (the default: exhaustive up to {AutoExhaustiveCandidates} candidates).", DefaultValueFactory = _ => "auto" };
         interactions.AcceptOnlyFromAmong("auto", "pairwise", "exhaustive");
         var points = CliOptions.WholeNumber("--points", 2, 50, "Risk floors tried when tracing the frontier (default 11).");
-        var language = new Option<string>("--language") { Description = "Language of the report: en (default) or nb.", DefaultValueFactory = _ => "en" };
-        language.AcceptOnlyFromAmong("en", "nb");
+        var language = CliOptions.Language("Language of the report: en (default) or nb.");
         var command = new Command("portfolio", "Choose which candidate investments to fund under annual budgets per payer (and a total), exclusions and prerequisites: the best expected NPV by a mixed-integer program (OR-Tools SCIP), with interactions between candidates run as combined strategies, an optional CVaR limit under PSA draws, and the efficient frontier of expected NPV against tail NPV. Runs on the built-in default with no input; writes portfolio.csv, frontier.csv and report.html/report.md to --out.");
         foreach (var o in new Option[] { scenario, outDir, draws, seed, objective, alpha, floor, interactions, points, language })
         {

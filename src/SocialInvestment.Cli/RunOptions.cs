@@ -98,13 +98,7 @@ internal sealed class RunOptionSet
                 r.AddError($"Unknown culture '{name}' (use a name such as nb-NO or en-GB, or leave it out for the invariant culture).");
             }
         });
-        Language = new Option<string>("--language")
-        {
-            Description = "Language of the report, its charts and the printed tables: en (English, the default) or nb (Norwegian bokmål; numbers then default to nb-NO unless --culture is given). CSV and JSON files are unaffected.",
-            DefaultValueFactory = _ => "en",
-            HelpName = "LANG",
-        };
-        Language.AcceptOnlyFromAmong("en", "nb");
+        Language = CliOptions.Language("Language of the report, its charts and the printed tables: en (English, the default) or nb (Norwegian bokmål; numbers then default to nb-NO unless --culture is given). CSV and JSON files are unaffected.");
         if (!reportOnly)
         {
             Cluster = ClusterAddress.Option("Run the probabilistic sensitivity analysis (--draws) on a running Orleans cluster: the gateway address(es) of its silos, HOST:PORT[,HOST:PORT…] (Orleans' default cluster and service id, as samples/Cluster/Silo and localhost clustering use). The output folder is the same as a local run's, bit for bit, for the same seed. Needs --draws; not with --horizon, --discount or --perspective (the cluster runs the scenario's own settings).");
