@@ -211,10 +211,11 @@ public static class LiabilityReports
         if (comparison.Update is { } u)
         {
             var t = new Table([tx["followup.col.figure"], tx["followup.col.priorMean"], tx["followup.col.prior95"], tx["followup.col.updatedMean"], tx["followup.col.updated95"], tx["followup.col.mcse"], tx["followup.col.moved"]], [false, true, true, true, true, true, false]);
-            foreach (var x in u.Npv.Concat(u.Parameters))
+            for (var i = 0; i < u.Npv.Count + u.Parameters.Count; i++)
             {
+                var x = i < u.Npv.Count ? u.Npv[i] : u.Parameters[i - u.Npv.Count];
                 string N(double v) => Math.Abs(v) >= 1e4 ? NumberFormat.Amount(v, c) : v.ToString("0.####", c);
-                t.Add(FigureName(tx, comparison, x), N(x.PriorMean), $"{N(x.PriorLower)} – {N(x.PriorUpper)}", N(x.PosteriorMean), $"{N(x.PosteriorLower)} – {N(x.PosteriorUpper)}", N(x.PosteriorStandardError), x.Moved ? tx["followup.yes"] : tx["followup.no"]);
+                t.Add(FigureName(tx, comparison, x, i < u.Npv.Count ? i : -1), N(x.PriorMean), $"{N(x.PriorLower)} – {N(x.PriorUpper)}", N(x.PosteriorMean), $"{N(x.PosteriorLower)} – {N(x.PosteriorUpper)}", N(x.PosteriorStandardError), x.Moved ? tx["followup.yes"] : tx["followup.no"]);
             }
 
             t.Footnotes = [tx.F("followup.note.update", u.Draws, u.EffectiveSampleSize, unit)];
@@ -343,26 +344,10 @@ public static class LiabilityReports
     };
 
     /// <summary>A figure of the belief update: a perspective's NPV in the report's language, a parameter by its name.</summary>
-    private static string FigureName(Loc t, FollowUpComparison comparison, UpdatedFigure figure)
-    {
-        var v = comparison.Update is { } u ? IndexOf(u.Npv, figure) : -1;
-        return t.Language == ReportLanguage.English || v < 0 || v >= comparison.Forecast.Perspectives.Count ? figure.Name : t.F("followup.figure.npv", comparison.Forecast.Perspectives[v]);
-    }
+    /// <summary>A figure's name in the update table: the library's (English) name, or in Norwegian the NPV of perspective <paramref name="npv"/> (−1: a parameter, named as given).</summary>
+    private static string FigureName(Loc t, FollowUpComparison comparison, UpdatedFigure figure, int npv)
+        => t.Language == ReportLanguage.English || npv < 0 || npv >= comparison.Forecast.Perspectives.Count ? figure.Name : t.F("followup.figure.npv", comparison.Forecast.Perspectives[npv]);
 
-    private static int IndexOf(IReadOnlyList<UpdatedFigure> figures, UpdatedFigure figure)
-    {
-        for (var i = 0; i < figures.Count; i++)
-        {
-            if (ReferenceEquals(figures[i], figure))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>What the update shows: in English as the comparison wrote it, in Norwegian rebuilt from the update's figures.</summary>
     private static string UpdateStatement(Loc t, FollowUpComparison comparison)
     {
         if (t.Language == ReportLanguage.English)
@@ -393,7 +378,7 @@ public static class LiabilityReports
             return t.F("followup.update.notMoved", yearsText, u.MaterialShift, u.EffectiveSampleSize, u.Draws);
         }
 
-        var which = string.Join(", ", u.Npv.Concat(u.Parameters).Where(x => x.Moved).Select(x => t.F("followup.update.change", FigureName(t, comparison, x), x.PriorMean, x.PosteriorMean)));
+        var which = string.Join(", ", u.Npv.Select((x, i) => (Figure: x, Npv: i)).Concat(u.Parameters.Select(x => (Figure: x, Npv: -1))).Where(f => f.Figure.Moved).Select(f => t.F("followup.update.change", FigureName(t, comparison, f.Figure, f.Npv), f.Figure.PriorMean, f.Figure.PosteriorMean)));
         return t.F("followup.update.moved", u.Draws, yearsText, u.EffectiveSampleSize, which);
     }
 
