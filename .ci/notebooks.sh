@@ -35,7 +35,7 @@ if ! grep -q '\.net-csharp' <<<"$kernels"; then
   dotnet tool run dotnet-interactive jupyter install >/dev/null
 fi
 
-for p in SocialInvestment SocialInvestment.Csv SocialInvestment.Reporting; do
+for p in SocialInvestment SocialInvestment.Csv SocialInvestment.Reporting SocialInvestment.Orleans; do
   if [ ! -f "src/$p/bin/Release/net10.0/$p.dll" ]; then
     step "building the libraries (Release)"
     dotnet build SocialInvestment.slnx -c Release -nologo -v quiet >/dev/null
