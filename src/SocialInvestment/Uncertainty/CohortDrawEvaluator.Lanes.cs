@@ -72,6 +72,12 @@ internal sealed partial class CohortDrawEvaluator
         /// <summary>The number of aliased cells.</summary>
         public required int CellAliases { get; init; }
 
+        /// <summary>Per strategy and sub-cohort: the dependent rows a batch computes (ascending): neither copied from an earlier block nor aliased.</summary>
+        public required int[][][] RowsComputed { get; init; }
+
+        /// <summary>Per strategy and sub-cohort: the dependent cells a batch computes (ascending): neither copied from an earlier block nor aliased.</summary>
+        public required int[][][] CellsComputed { get; init; }
+
         /// <summary>Structural non-zeros per cycle.</summary>
         public int Nnz => Start[^1];
     }
@@ -227,7 +233,14 @@ internal sealed partial class CohortDrawEvaluator
             CellAlias = cellAlias,
             CellShared = cellShared,
             CellAliases = cellAliases,
+            RowsComputed = Computed(_plans.Select(p => p.RowSource).ToArray(), rowAlias),
+            CellsComputed = Computed(_plans.Select(p => p.CellSource).ToArray(), cellAlias),
         };
+
+        // The blocks of each strategy and sub-cohort that are its own (not copied from an earlier block) and not aliased.
+        static int[][][] Computed(BlockSource[][][] sources, bool[][][] alias)
+            => [.. sources.Select((perStrategy, s) => perStrategy.Select((perSubcohort, si) =>
+                Enumerable.Range(0, perSubcohort.Length).Where(k => perSubcohort[k].Strategy < 0 && !alias[s][si][k]).ToArray()).ToArray())];
     }
 
     /// <summary>
@@ -1366,24 +1379,19 @@ internal sealed partial class CohortDrawEvaluator
 
                 var r0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                 var rows = plan.Rows[si];
-                var rowSource = plan.RowSource[si];
                 var rowEvaluate = plan.RowEvaluate[si];
                 var rowCacheAt = plan.RowCacheAt[si];
                 var rowLean = plan.RowLean[si];
                 var cache = _rowCache[s][si];
                 var pl = _pl!;
                 var rowOffset = lanes.RowOffset[s][si];
-                var rowAlias = lanes.RowAlias[s][si];
                 var rowShared = lanes.RowShared[s][si];
                 var (rowKernel, positions) = BindRowLanes(s, si);
-                for (var k = 0; k < rows.Length; k++)
-                {
-                    if (rowSource[k].Strategy >= 0 || rowAlias[k])
-                    {
-                        // The same row in an earlier block, or a row of this block with the same inputs, already computed for every lane: read from there (the layout's offset is its).
-                        continue;
-                    }
 
+                // The rows of this block's own: a row copied from an earlier block, or aliased to a row of this block
+                // with the same inputs, is already computed for every lane and read from there (the layout's offset is its).
+                foreach (var k in lanes.RowsComputed[s][si])
+                {
                     var tx = rows[k];
                     var t = tx / N;
                     var x = tx - (t * N);
@@ -1446,25 +1454,17 @@ internal sealed partial class CohortDrawEvaluator
                 }
 
                 var cells = plan.Cells[si];
-                var cellSource = plan.CellSource[si];
                 var cellEvaluate = plan.CellEvaluate[si];
                 var cellCacheAt = plan.CellCacheAt[si];
                 var cellCache = plan.CellCache[si];
                 var cellSlot = lanes.CellSlot[s][si];
-                var cellAlias = lanes.CellAlias[s][si];
                 var cellShared = lanes.CellShared[s][si];
                 var gl = _gl!;
                 var g = _gScratch!;
-                for (var k = 0; k < cells.Length; k++)
+                // Likewise the cells of this block's own (a copied or aliased cell reads its source's slot).
+                foreach (var k in lanes.CellsComputed[s][si])
                 {
                     var tx = cells[k];
-                    var src = cellSource[k];
-                    if (src.Strategy >= 0 || cellAlias[k])
-                    {
-                        // The same cell in an earlier block, or a cell of this block with the same inputs, already computed for every lane: read from its slot.
-                        continue;
-                    }
-
                     var off = cellSlot[tx] * J * W;
 
                     var evaluate = cellEvaluate[k];

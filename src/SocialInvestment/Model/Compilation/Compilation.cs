@@ -331,9 +331,30 @@ internal sealed class Compilation
     /// same position with the same start age and mask reuses its initial array (overwritten) and, when the
     /// mass is the same number, the plan itself, so a PSA draw that leaves the split alone allocates nothing
     /// (an empty pattern, skipped, is worked out in scratch storage).
-    /// The plans returned before are then no longer valid.
+    /// The plans returned before are then no longer valid, except where no drawn value reaches the split (every
+    /// intervention of the strategy <see cref="UptakeMode.MeanEffect"/>: the uptakes weigh the effects and costs,
+    /// not the split; the population and start ages are the model's): then <paramref name="reuse"/>, when it is the
+    /// list this compilation returned last, is returned as it is, the same plans.
     /// </summary>
     public List<SubcohortPlan> PlanSubcohorts(List<SubcohortPlan>? reuse)
+    {
+        if (reuse is not null && ReferenceEquals(reuse, _fixedSplit))
+        {
+            return reuse;
+        }
+
+        var plans = Split(reuse);
+        _fixedSplit = (_splitIsFixed ??= Strategy.Interventions.All(i => i.UptakeMode == UptakeMode.MeanEffect)) ? plans : null;
+        return plans;
+    }
+
+    /// <summary>The last list <see cref="PlanSubcohorts(List{SubcohortPlan})"/> returned when no drawn value reaches the split; null otherwise.</summary>
+    private List<SubcohortPlan>? _fixedSplit;
+
+    /// <summary>Whether no drawn value reaches the split (every intervention mean-effect); known at the first split.</summary>
+    private bool? _splitIsFixed;
+
+    private List<SubcohortPlan> Split(List<SubcohortPlan>? reuse)
     {
         var states = Model.States;
         var interventions = Strategy.Interventions;
