@@ -137,14 +137,20 @@ public class LiabilityReportTests
         }
     }
 
-    [Test]
-    public void FollowUpReport_HasTheRealisationSections_AndTheChart()
+    /// <summary>The family team's forecast (3 years, 50 draws, seed of the forecast options) compared with one year of follow-up: a count of placed people and the municipality's spending.</summary>
+    private static FollowUpComparison TeamFollowUp()
     {
         var (model, invest) = Model();
         var psa = new PsaSpecification(model).With("p_place", new BetaDistribution(2, 18));
         var forecast = InvestmentForecast.Make(model, invest, Strategy.BusinessAsUsual, 2025, "sha256:test", new ForecastOptions { Years = 3, Draws = 50 }, psa);
         var table = new FollowUpTable("team", [new FollowUpRow(2025, FollowUpMeasure.Count, "placed", 3, "register"), new FollowUpRow(2025, FollowUpMeasure.Spending, "municipality", 4_000_000, "accounts")]);
-        var report = LiabilityReports.FollowUp(FollowUp.Compare(forecast, table));
+        return FollowUp.Compare(forecast, table);
+    }
+
+    [Test]
+    public void FollowUpReport_HasTheRealisationSections_AndTheChart()
+    {
+        var report = LiabilityReports.FollowUp(TeamFollowUp());
         var md = report.ToMarkdown();
         Assert.Multiple(() =>
         {
@@ -158,11 +164,7 @@ public class LiabilityReportTests
     [Test]
     public void FollowUpReport_InNorwegian_HasNoEnglishText_AndEnglishIsUnchanged()
     {
-        var (model, invest) = Model();
-        var psa = new PsaSpecification(model).With("p_place", new BetaDistribution(2, 18));
-        var forecast = InvestmentForecast.Make(model, invest, Strategy.BusinessAsUsual, 2025, "sha256:test", new ForecastOptions { Years = 3, Draws = 50 }, psa);
-        var table = new FollowUpTable("team", [new FollowUpRow(2025, FollowUpMeasure.Count, "placed", 3, "register"), new FollowUpRow(2025, FollowUpMeasure.Spending, "municipality", 4_000_000, "accounts")]);
-        var comparison = FollowUp.Compare(forecast, table);
+        var comparison = TeamFollowUp();
         var nbOptions = new ReportOptions { Title = "Oppfølging", Language = ReportLanguage.NorwegianBokmal, Culture = System.Globalization.CultureInfo.GetCultureInfo("nb-NO") };
         var nb = LiabilityReports.FollowUp(comparison, nbOptions);
         var md = nb.ToMarkdown();
