@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Households;
 using SocialInvestment.Orleans;
@@ -78,6 +79,20 @@ internal static class ClusterSubmit
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static PsaResult RunProbabilistic(string address, Scenario scenario, int draws, ulong seed, int threads, PsaDrawSink sink, IProgress<RunProgress> progress, CancellationToken cancellationToken)
         => RunAsync(address, scenario, draws, seed, threads, sink, progress, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// <see cref="RunProbabilistic"/> with every draw of every strategy also settled on the silos under
+    /// <paramref name="plan"/> (<see cref="ClusterRunner.RunProbabilisticWithSettlementAsync"/>): the PSA result and
+    /// the settlements equal the local run's (a payer-flow observer per strategy) bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static (PsaResult Result, IReadOnlyList<SettlementPsaResult> Settlements) RunProbabilisticSettled(string address, Scenario scenario, int draws, ulong seed, int threads, SettlementPlan plan, PsaDrawSink sink, IProgress<RunProgress> progress, CancellationToken cancellationToken)
+        => WithClusterAsync(address, async runner =>
+        {
+            var options = new ClusterRunOptions { ThreadsPerRange = threads > 0 ? threads : 1 };
+            var (result, settlements, _) = await runner.RunProbabilisticWithSettlementAsync(scenario, draws, seed, plan, sink, options, progress, cancellationToken).ConfigureAwait(false);
+            return (result, settlements);
+        }, cancellationToken).GetAwaiter().GetResult();
 
     private static Task<PsaResult> RunAsync(string address, Scenario scenario, int draws, ulong seed, int threads, PsaDrawSink sink, IProgress<RunProgress> progress, CancellationToken cancellationToken)
         => WithClusterAsync(address, async runner =>

@@ -190,15 +190,12 @@ internal static class RunScenario
         PrintSummary(run, request, reportOptions, output);
         var settlements = SettlementOutput.SettleAndPrint(run, request.Scenario, reportOptions.Culture, output, cancellationToken);
         var collectors = new List<SettlementUncertainty>();
-        if (settlements.Count > 0 && request.Draws > 0 && request.Cluster is not null)
-        {
-            output.WriteLine();
-            output.WriteLine("Settlement under uncertainty is not computed with --cluster: it settles every draw's full results, which stay on the silos; run without --cluster for settlement_psa.csv.");
-        }
+        IReadOnlyList<SettlementPsaResult>? settledOnCluster = null;
 
-        // With --cluster the draws run on the silos, which return each draw's figures but not the full results a settlement needs.
-        var settlementOptions = settlements.Count > 0 && request.Draws > 0 && request.Cluster is null
-            ? options with { PayerFlowObserver = SettlementOutput.Collect(SettlementOutput.PlanFor(request.Scenario, scenario), run.Comparator, request.Draws, collectors) }
+        // Every draw settled under the plan: here through a payer-flow observer, or with --cluster on the silos (ClusterSubmit).
+        var settlementPlan = settlements.Count > 0 && request.Draws > 0 ? SettlementOutput.PlanFor(request.Scenario, scenario) : null;
+        var settlementOptions = settlementPlan is not null && request.Cluster is null
+            ? options with { PayerFlowObserver = SettlementOutput.Collect(settlementPlan, run.Comparator, request.Draws, collectors) }
             : options;
 
         // PSA memory does not grow with the draws: psa.csv is streamed to a scratch file in the staging
@@ -206,8 +203,8 @@ internal static class RunScenario
         // The settlement collectors keep each payer's net gain per draw (2 × payers × draws values).
         using var psaCsv = request.Draws > 0 && !request.ReportOnly ? new PsaCsvStream(folder.Staging) : null;
         var sample = request.Draws > 0 ? new PsaDrawSample(PlaneSampleSize) : null;
-        var psa = request.Draws > 0 ? RunUncertainty(scenario, settlementOptions, request, reportOptions, draw => { psaCsv?.Add(draw); sample!.Add(draw); }, o => environment.OnPsa?.Invoke(o, sample!), output, progress, cancellationToken) : null;
-        var settlementPsa = psa is null ? new List<SettlementPsaResult>() : collectors.Select(c => c.Result()).ToList();
+        var psa = request.Draws > 0 ? RunUncertainty(scenario, settlementOptions, request, reportOptions, draw => { psaCsv?.Add(draw); sample!.Add(draw); }, o => environment.OnPsa?.Invoke(o, sample!), output, progress, cancellationToken, request.Cluster is null ? null : settlementPlan, r => settledOnCluster = r) : null;
+        var settlementPsa = psa is null ? new List<SettlementPsaResult>() : settledOnCluster?.ToList() ?? collectors.Select(c => c.Result()).ToList();
         if (settlementPsa.Count > 0)
         {
             SettlementOutput.PrintProbabilities(settlementPsa, reportOptions.Culture, output);
@@ -374,7 +371,7 @@ internal static class RunScenario
     /// <summary>How many of the first PSA draws the investment-plane charts plot (the legend says so when the run has more).</summary>
     internal const int PlaneSampleSize = PsaDrawSample.DefaultCapacity;
 
-    private static PsaResult RunUncertainty(Scenario scenario, ScenarioRunOptions options, RunRequest request, ReportOptions reportOptions, PsaDrawSink sink, Action<ScenarioRunOptions> ran, TextWriter output, ProgressDisplay progress, CancellationToken cancellationToken)
+    private static PsaResult RunUncertainty(Scenario scenario, ScenarioRunOptions options, RunRequest request, ReportOptions reportOptions, PsaDrawSink sink, Action<ScenarioRunOptions> ran, TextWriter output, ProgressDisplay progress, CancellationToken cancellationToken, SettlementPlan? clusterSettlement = null, Action<IReadOnlyList<SettlementPsaResult>>? settled = null)
     {
         var seed = request.Seed ?? DefaultSeed;
         progress.Stage(string.Create(CultureInfo.InvariantCulture, $"Probabilistic sensitivity analysis: {request.Draws:N0} draws"));
@@ -391,7 +388,16 @@ internal static class RunScenario
                 }
 
                 // The ranges run on the cluster; their draws are folded here in draw order, so the result and psa.csv are the local run's.
-                psa = ClusterSubmit.RunProbabilistic(cluster, scenario, request.Draws, seed, request.Threads, sink, progress, cancellationToken);
+                if (clusterSettlement is null)
+                {
+                    psa = ClusterSubmit.RunProbabilistic(cluster, scenario, request.Draws, seed, request.Threads, sink, progress, cancellationToken);
+                }
+                else
+                {
+                    // Settled on the silos too: each draw's settlement under the plan, joined here in draw order.
+                    (psa, var settlements) = ClusterSubmit.RunProbabilisticSettled(cluster, scenario, request.Draws, seed, request.Threads, clusterSettlement, sink, progress, cancellationToken);
+                    settled?.Invoke(settlements);
+                }
             }
             else
             {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SocialInvestment.Economics;
 using SocialInvestment.Engine;
 using SocialInvestment.Scenarios;
 using SocialInvestment.Uncertainty;
@@ -280,7 +281,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
     public async Task<(PsaResult Result, ClusterRunStatistics Statistics)> RunProbabilisticAsync(
         Scenario scenario, int draws, ulong seed, bool keepDraws = false, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var (merged, stats) = await RunPsaRanges(scenario, draws, seed, keepDraws, options, progress, cancellationToken).ConfigureAwait(false);
+        var (merged, _, stats) = await RunPsaRanges(scenario, draws, seed, keepDraws, options, progress, cancellationToken).ConfigureAwait(false);
         return (merged.ToResult(), stats);
     }
 
@@ -306,14 +307,46 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
     public async Task<(PsaResult Result, ClusterRunStatistics Statistics)> RunProbabilisticStreamedAsync(
         Scenario scenario, int draws, ulong seed, PsaDrawSink? drawSink = null, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var (merged, stats) = await RunPsaRanges(scenario, draws, seed, true, options, progress, cancellationToken).ConfigureAwait(false);
+        var (merged, _, stats) = await RunPsaRanges(scenario, draws, seed, true, options, progress, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         return (merged.ToStreamedResult(drawSink), stats);
     }
 
-    // The PSA's ranges over the cluster, read back and merged exactly (shared by the kept and the streamed form).
-    private async Task<(PsaPartial Merged, ClusterRunStatistics Statistics)> RunPsaRanges(
-        Scenario scenario, int draws, ulong seed, bool keepDraws, ClusterRunOptions? options, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// <see cref="RunProbabilisticStreamedAsync"/> with settlement under uncertainty, as <c>socinv run --draws</c> with
+    /// settlement rules runs it in one process: every draw of every strategy (the model's, the comparator left out)
+    /// is also settled against the scenario's comparator under <paramref name="settlement"/> on the silos, from the
+    /// draw's payer flows (<see cref="SettlementUncertainty.Observer"/>). The plan travels as its document
+    /// (<see cref="SettlementPlan.ToDocument"/>), stored once per run like the scenario document; each range
+    /// returns its settlements with its partial, and the coordinator joins them in draw order
+    /// (<see cref="SettlementPsaResult.Concatenate"/>), so each result equals the local collector's bit for bit,
+    /// for any number of silos and any range size. The plan is checked against the model here first.
+    /// </summary>
+    /// <param name="scenario">The scenario (its canonical <see cref="ScenarioDocument"/> is sent to the cluster).</param>
+    /// <param name="draws">Number of draws K (≥ 1).</param>
+    /// <param name="seed">The master seed.</param>
+    /// <param name="settlement">The settlement plan (the library's rule kinds).</param>
+    /// <param name="drawSink">Receives each draw in draw order after the ranges are in; null for none.</param>
+    /// <param name="options">Scheduling options; null for the defaults.</param>
+    /// <param name="progress">Receives one report per finished range.</param>
+    /// <param name="cancellationToken">Cancels the run and every range in flight.</param>
+    /// <returns>The streamed PSA result, one settlement result per settled strategy (in the model's order), and the run's statistics.</returns>
+    /// <exception cref="Model.ModelValidationException">The scenario does not make a valid model.</exception>
+    /// <exception cref="SettlementValidationException">The plan names payers or interventions the model does not have.</exception>
+    /// <exception cref="NotSupportedException">The plan has a rule of a kind a plan document cannot hold.</exception>
+    /// <exception cref="ClusterRunException">A silo refused the work, or a range failed on every attempt, or returned what cannot be read.</exception>
+    public async Task<(PsaResult Result, IReadOnlyList<SettlementPsaResult> Settlements, ClusterRunStatistics Statistics)> RunProbabilisticWithSettlementAsync(
+        Scenario scenario, int draws, ulong seed, SettlementPlan settlement, PsaDrawSink? drawSink = null, ClusterRunOptions? options = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settlement);
+        var (merged, settlements, stats) = await RunPsaRanges(scenario, draws, seed, true, options, progress, cancellationToken, settlement).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return (merged.ToStreamedResult(drawSink), settlements, stats);
+    }
+
+    // The PSA's ranges over the cluster, read back and merged exactly (shared by the kept and the streamed form, with and without settlement).
+    private async Task<(PsaPartial Merged, IReadOnlyList<SettlementPsaResult> Settlements, ClusterRunStatistics Statistics)> RunPsaRanges(
+        Scenario scenario, int draws, ulong seed, bool keepDraws, ClusterRunOptions? options, IProgress<RunProgress>? progress, CancellationToken cancellationToken, SettlementPlan? settlement = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
@@ -322,11 +355,75 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
         var document = ScenarioDocument.ToUtf8Bytes(scenario);
         var definition = new PreparedDefinition(ScenarioDocument.FromJson(document));
         _ = definition.Psa;
-        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.ProbabilisticAnalysis, seed, draws, 1, options.ThreadsPerRange, ClusterVersion.Current) { KeepDraws = keepDraws, EvaluateInFull = options.EvaluateEveryDrawInFull };
+        var model = definition.Model;
+        var settled = model.Strategies.Where(s => s.Name != definition.Comparator.Name).ToArray();
+        byte[]? plan = null;
+        if (settlement is not null)
+        {
+            // The plan checked against the model here (each collector validates it), and its document made, before anything is sent.
+            foreach (var s in settled)
+            {
+                _ = SettlementUncertainty.ForRange(model, settlement, s, definition.Comparator, 0, 1);
+            }
+
+            plan = settlement.ToDocument();
+        }
+
+        var work = new ClusterWork(Model.ContentHash.Of(document).ToString(), ClusterWorkKind.ProbabilisticAnalysis, seed, draws, 1, options.ThreadsPerRange, ClusterVersion.Current)
+        {
+            KeepDraws = keepDraws,
+            EvaluateInFull = options.EvaluateEveryDrawInFull,
+            SettlementHash = plan is null ? null : Model.ContentHash.Of(plan).ToString(),
+        };
         var size = options.RangeSize > 0 ? options.RangeSize : Math.Max(1, draws / 24);
-        var (partials, stats) = await RunRanges(document, work, draws, size, options, progress, cancellationToken).ConfigureAwait(false);
+        var (blobs, stats) = await RunRanges(document, work, draws, size, options, progress, cancellationToken, plan).ConfigureAwait(false);
         var psa = RangeComputation.PsaOptions(definition, work);
-        return (PsaPartial.MergeAll(partials.Select(b => PsaPartial.FromBytes(b, definition.Psa, psa))), stats);
+        if (settlement is null)
+        {
+            return (PsaPartial.MergeAll(blobs.Select(b => PsaPartial.FromBytes(b, definition.Psa, psa))), [], stats);
+        }
+
+        var partials = new List<PsaPartial>(blobs.Count);
+        var parts = settled.Select(_ => new List<SettlementPsaResult>(blobs.Count)).ToArray();
+        for (var i = 0; i < blobs.Count; i++)
+        {
+            try
+            {
+                var (partial, settlements) = RangeComputation.SplitSettled(blobs[i]);
+                if (settlements.Length != settled.Length)
+                {
+                    throw new FormatException($"The range holds {settlements.Length} settlements; the run settles {settled.Length} strategies.");
+                }
+
+                partials.Add(PsaPartial.FromBytes(partial, definition.Psa, psa));
+                for (var s = 0; s < settled.Length; s++)
+                {
+                    var part = SettlementPsaResult.FromBytes(settlements[s], model, settlement);
+                    if (part.Strategy.Name != settled[s].Name)
+                    {
+                        throw new FormatException($"The range's settlement {s + 1} is of '{part.Strategy.Name}', not '{settled[s].Name}'.");
+                    }
+
+                    parts[s].Add(part);
+                }
+            }
+            catch (FormatException e)
+            {
+                throw new ClusterRunException($"The settled range {i + 1} of {blobs.Count} cannot be read: {e.Message}", e);
+            }
+        }
+
+        IReadOnlyList<SettlementPsaResult> joined;
+        try
+        {
+            joined = [.. parts.Select(SettlementPsaResult.Concatenate)];
+        }
+        catch (ArgumentException e)
+        {
+            throw new ClusterRunException($"The ranges' settlements do not join into the run's: {e.Message}", e);
+        }
+
+        return (PsaPartial.MergeAll(partials), joined, stats);
     }
 
     private static void Check(ClusterRunOptions o)
@@ -341,6 +438,8 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
     private async Task<(IReadOnlyList<byte[]> Partials, ClusterRunStatistics Statistics)> RunRanges(
         byte[] document, ClusterWork work, long total, long size, ClusterRunOptions options, IProgress<RunProgress>? progress, CancellationToken cancellationToken, byte[]? tables = null)
     {
+        // The second content-addressed document of the run, if any: the household tables, or the settlement plan.
+        var secondHash = work.TablesHash ?? work.SettlementHash;
         using var activity = ClusterTelemetry.Source.StartActivity("socinv.cluster.run");
         activity?.SetTag("socinv.definition", work.DefinitionHash);
         activity?.SetTag("socinv.kind", work.Kind.ToString());
@@ -368,7 +467,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
         await _grains.GetGrain<IScenarioDefinitionGrain>(work.DefinitionHash).Store(bytes).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (tables is not null)
         {
-            await _grains.GetGrain<IScenarioDefinitionGrain>(work.TablesHash!).Store(tables).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _grains.GetGrain<IScenarioDefinitionGrain>(secondHash!).Store(tables).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -438,7 +537,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
                         await _grains.GetGrain<IScenarioDefinitionGrain>(work.DefinitionHash).Store(bytes).WaitAsync(stop.Token).ConfigureAwait(false);
                         if (tables is not null)
                         {
-                            await _grains.GetGrain<IScenarioDefinitionGrain>(work.TablesHash!).Store(tables).WaitAsync(stop.Token).ConfigureAwait(false);
+                            await _grains.GetGrain<IScenarioDefinitionGrain>(secondHash!).Store(tables).WaitAsync(stop.Token).ConfigureAwait(false);
                         }
                     }
                     catch (Exception e) when (e is not OperationCanceledException && !stop.IsCancellationRequested)

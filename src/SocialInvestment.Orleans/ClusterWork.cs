@@ -64,11 +64,20 @@ public sealed record ClusterWork(
     [Id(10)]
     public string? HouseholdType { get; init; }
 
+    /// <summary>
+    /// PSA only: SHA-256 (64 hexadecimal digits) of a settlement plan document
+    /// (<see cref="Economics.SettlementPlan.ToDocument"/>), stored and fetched like the scenario document: every draw
+    /// of every strategy is also settled against the comparator under that plan, and a range returns its
+    /// settlements with its partial; null for none. Part of the range key.
+    /// </summary>
+    [Id(11)]
+    public string? SettlementHash { get; init; }
+
     /// <summary>The key of the range [<paramref name="first"/>, first + <paramref name="count"/>) of this run: equal keys are the same work, so a result is counted once per key.</summary>
     /// <param name="first">First person or draw.</param>
     /// <param name="count">Number of people or draws.</param>
     public string RangeKey(long first, long count)
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DefinitionHash}/{Kind}/{Seed}/{Total}/{BlockSize}/{(KeepDraws ? "kept" : "streamed")}/{(EvaluateInFull ? "full" : "incremental")}/{first}+{count}{(TablesHash is null ? string.Empty : "/" + TablesHash)}{(HouseholdType is null ? string.Empty : "/type=" + HouseholdType)}");
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DefinitionHash}/{Kind}/{Seed}/{Total}/{BlockSize}/{(KeepDraws ? "kept" : "streamed")}/{(EvaluateInFull ? "full" : "incremental")}/{first}+{count}{(TablesHash is null ? string.Empty : "/" + TablesHash)}{(HouseholdType is null ? string.Empty : "/type=" + HouseholdType)}{(SettlementHash is null ? string.Empty : "/settle=" + SettlementHash)}");
 }
 
 /// <summary>The result of one range as a silo returns it: the serialised partial, or why there is none.</summary>

@@ -21,7 +21,7 @@ internal sealed class PreparedDefinition
         Perspectives = Scenario.Perspectives();
         _compiled = new Lazy<IReadOnlyList<CompiledModel>>(() => [.. Strategies.Select(s => Model.Compile(s))]);
         _psa = new Lazy<PsaSpecification>(() => Scenario.ToPsaSpecification(Model));
-        _prepared = [new Lazy<PreparedPsa>(() => ProbabilisticAnalysis.Prepare(Psa, RangeComputation.PsaOptions(this, false))), new Lazy<PreparedPsa>(() => ProbabilisticAnalysis.Prepare(Psa, RangeComputation.PsaOptions(this, true)))];
+        _prepared = [.. Enumerable.Range(0, 4).Select(i => new Lazy<PreparedPsa>(() => ProbabilisticAnalysis.Prepare(Psa, RangeComputation.PsaOptions(this, (i & 1) != 0, (i & 2) != 0))))];
     }
 
     /// <summary>The scenario's comparator.</summary>
@@ -35,11 +35,24 @@ internal sealed class PreparedDefinition
 
     private readonly Lazy<PsaSpecification> _psa;
 
-    /// <summary>The scenario's PSA prepared once per silo (compiled and planned, its work spaces kept), for the incremental path and for every draw in full.</summary>
+    /// <summary>The scenario's PSA prepared once per silo (compiled and planned, its work spaces kept), for the incremental path and for every draw in full, without and with a payer-flow observer.</summary>
     private readonly Lazy<PreparedPsa>[] _prepared;
 
-    /// <summary>The PSA prepared for ranges that do (<paramref name="inFull"/>) or do not evaluate every draw in full; every range of the definition on this silo reuses it.</summary>
-    public PreparedPsa PreparedPsa(bool inFull) => _prepared[inFull ? 1 : 0].Value;
+    /// <summary>The settlement plans of this definition's runs on this silo, by their documents' hashes.</summary>
+    private readonly ConcurrentDictionary<string, SettlementPlan> _plans = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The PSA prepared for ranges that do (<paramref name="inFull"/>) or do not evaluate every draw in full, and that
+    /// do (<paramref name="observed"/>: settled ranges) or do not pass every draw's payer flows to an observer; every
+    /// range of the definition on this silo reuses it.
+    /// </summary>
+    public PreparedPsa PreparedPsa(bool inFull, bool observed = false) => _prepared[(inFull ? 1 : 0) + (observed ? 2 : 0)].Value;
+
+    /// <summary>The settlement plan of document hash <paramref name="hash"/> when this silo has read it.</summary>
+    public bool TryGetPlan(string hash, out SettlementPlan plan) => _plans.TryGetValue(hash, out plan!);
+
+    /// <summary>Reads (once) the settlement plan document with hash <paramref name="hash"/>.</summary>
+    public SettlementPlan AddPlan(string hash, byte[] document) => _plans.GetOrAdd(hash, _ => SettlementPlan.FromDocument(document));
 
     public Scenario Scenario { get; }
 

@@ -41,10 +41,15 @@ internal sealed partial class RangeGrain(DefinitionCache cache, HouseholdRunCach
         PreparedDefinition definition;
         Households.HouseholdRun? run = null;
         Uncertainty.HouseholdPsa? householdPsa = null;
+        Economics.SettlementPlan? plan = null;
         try
         {
             definition = await Prepare(work.DefinitionHash).ConfigureAwait(true);
-            if (work.Kind == ClusterWorkKind.Households)
+            if (work.Kind == ClusterWorkKind.ProbabilisticAnalysis && work.SettlementHash is { } settlement)
+            {
+                plan = definition.TryGetPlan(settlement, out var known) ? known : definition.AddPlan(settlement, await Fetch(settlement, "settlement plan").ConfigureAwait(true));
+            }
+            else if (work.Kind == ClusterWorkKind.Households)
             {
                 run = await PrepareHouseholds(definition, work).ConfigureAwait(true);
             }
@@ -66,13 +71,13 @@ internal sealed partial class RangeGrain(DefinitionCache cache, HouseholdRunCach
         ClusterTelemetry.RangesRunning.Add(1);
         try
         {
-            partial = await Task.Run(() => RangeComputation.Run(definition, run, householdPsa, work, first, count, cancellationToken), cancellationToken).ConfigureAwait(true);
+            partial = await Task.Run(() => RangeComputation.Run(definition, run, householdPsa, work, first, count, cancellationToken, plan), cancellationToken).ConfigureAwait(true);
         }
         catch (OperationCanceledException)
         {
             throw;
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or ArithmeticException or Model.ModelValidationException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or ArithmeticException or Model.ModelValidationException or Economics.SettlementValidationException)
         {
             return new RangeOutcome(null, $"The range [{first}, {first + count}) cannot be run: {e.Message}", true, silo, clock.Elapsed.TotalSeconds);
         }

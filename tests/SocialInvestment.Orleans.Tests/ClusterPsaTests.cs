@@ -113,6 +113,60 @@ public sealed class ClusterPsaTests
         Assert.That(result.ProbabilityPositiveNpv(s, society), Is.EqualTo(cli.ProbabilityPositiveNpv(sc, pc)));
     }
 
+    [TestCase(13)]
+    [TestCase(96)]
+    public async Task Settlement_under_uncertainty_on_the_silos_equals_the_local_collectors_bit_for_bit(int rangeSize)
+    {
+        // A plan of several kinds (sent as its document), settled on three silos in ranges of 13 draws (the last one short) or one range.
+        var plan = new SettlementPlan("cluster", [new ReimburseInvestorsRule("reimburse", ["municipality", "state"]), new ShapleyRule("shapley", Timing: TransferTiming.Upfront)]);
+        var runner = new ClusterRunner(_cluster.GrainFactory);
+        var (result, settlements, stats) = await runner.RunProbabilisticWithSettlementAsync(_scenario, Draws, Seed, plan, options: new ClusterRunOptions { RangeSize = rangeSize });
+
+        // Locally, as socinv run settles: one observer per strategy (the comparator left out) on the PSA of the scenario runner.
+        var collectors = new List<SettlementUncertainty>();
+        var local = ScenarioRunner.RunProbabilistic(_scenario, Draws, Seed, new ScenarioRunOptions
+        {
+            PayerFlowObserver = model =>
+            {
+                var bau = model.Strategies.First(x => x.Name == _scenario.Settings.Comparator);
+                collectors.AddRange(model.Strategies.Where(x => x.Name != bau.Name).Select(x => new SettlementUncertainty(model, plan, x, bau, Draws)));
+                return flows => collectors.ForEach(c => c.Observer(flows));
+            },
+        });
+        Assert.That(stats.Ranges, Is.EqualTo((Draws + rangeSize - 1) / rangeSize));
+        Assert.That(settlements.Select(x => x.Strategy.Name), Is.EqualTo(collectors.Select(c => c.Result().Strategy.Name)));
+        Assert.That(settlements, Has.Count.EqualTo(3));
+        Assert.Multiple(() =>
+        {
+            for (var i = 0; i < settlements.Count; i++)
+            {
+                var expected = collectors[i].Result();
+                Assert.That(settlements[i].Draws, Is.EqualTo(Draws));
+                Assert.That(settlements[i].Plan, Is.SameAs(plan));
+                Assert.That(settlements[i].Scale.ToArray(), Is.EqualTo(expected.Scale.ToArray()));
+                foreach (var p in expected.Payers)
+                {
+                    Assert.That(settlements[i].NetGainBefore(p.Name).ToArray(), Is.EqualTo(expected.NetGainBefore(p.Name).ToArray()), $"{expected.Strategy.Name}, {p.Name}, before");
+                    Assert.That(settlements[i].NetGainAfter(p.Name).ToArray(), Is.EqualTo(expected.NetGainAfter(p.Name).ToArray()), $"{expected.Strategy.Name}, {p.Name}, after");
+                }
+            }
+
+            // The PSA itself is the local run's too.
+            var s = result.Strategies.First(x => x.Name != _scenario.Settings.Comparator);
+            var society = result.Perspectives.First(p => p.Name.StartsWith("society", StringComparison.Ordinal));
+            Assert.That(result.Summarize(PsaFigure.NetPresentValue, s, society), Is.EqualTo(local.Summarize(PsaFigure.NetPresentValue, local.Strategies.First(x => x.Name == s.Name), local.Perspectives.First(p => p.Name == society.Name))));
+        });
+    }
+
+    [Test]
+    public async Task Settlement_with_a_plan_the_model_cannot_settle_is_refused_before_anything_is_sent()
+    {
+        var plan = new SettlementPlan("unknown payer", [new ReimburseInvestorsRule("reimburse", ["municipality", "nobody"])]);
+        var runner = new ClusterRunner(_cluster.GrainFactory);
+        var e = await Assert.ThrowsAsync<SettlementValidationException>(() => runner.RunProbabilisticWithSettlementAsync(_scenario, Draws, Seed, plan));
+        Assert.That(e!.Message, Does.Contain("nobody"));
+    }
+
     [Test]
     public void A_range_evaluated_in_full_travels_with_its_own_run_key()
     {

@@ -424,6 +424,21 @@ public sealed class SettlementPlan
     /// <summary>The rules in the order they are applied.</summary>
     public IReadOnlyList<SettlementRule> Rules { get; }
 
+    /// <summary>
+    /// The plan as a self-contained JSON document (its name and every rule with its settings, numbers
+    /// round-trip exact, payer shares in their order), for sending it to where a computation runs, such as a
+    /// cluster's silos; <see cref="FromDocument"/> reads it back into a plan that settles identically.
+    /// </summary>
+    /// <returns>The UTF-8 JSON bytes.</returns>
+    /// <exception cref="NotSupportedException">A rule is not one of the library's rule kinds.</exception>
+    public byte[] ToDocument() => SettlementPlanDocument.Write(this);
+
+    /// <summary>Reads a plan written by <see cref="ToDocument"/>.</summary>
+    /// <param name="document">The document's bytes.</param>
+    /// <returns>The plan (checked as the constructor checks it; checked against a model's payers where it is used).</returns>
+    /// <exception cref="FormatException">The bytes are not such a document.</exception>
+    public static SettlementPlan FromDocument(byte[] document) => SettlementPlanDocument.Read(document);
+
     /// <summary>Whether any rule needs participant counts (<see cref="PerParticipantPriceRule"/>).</summary>
     public bool NeedsParticipants => Rules.Any(r => r is PerParticipantPriceRule);
 

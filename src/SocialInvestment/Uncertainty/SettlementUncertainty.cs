@@ -48,7 +48,31 @@ public sealed class SettlementUncertainty
     /// <param name="inner">The evaluator that runs a strategy; null for the cohort engine.</param>
     /// <exception cref="SettlementValidationException">The plan names unknown payers or interventions.</exception>
     public SettlementUncertainty(LifeCourseModel model, SettlementPlan plan, Strategy strategy, Strategy comparator, int draws, StrategyEvaluator? inner = null)
+        : this(model, plan, strategy, comparator, 0L, draws, inner)
     {
+    }
+
+    /// <summary>
+    /// The collector of a range of draws, <paramref name="firstDraw"/> … <paramref name="firstDraw"/> +
+    /// <paramref name="draws"/> − 1, as a PSA range (<see cref="ProbabilisticAnalysis.RunRange"/>, a cluster silo's
+    /// range) runs them; its <see cref="Result"/> holds those draws, and <see cref="SettlementPsaResult.Concatenate"/>
+    /// joins the ranges' results into the whole run's.
+    /// </summary>
+    /// <param name="model">The model the PSA runs.</param>
+    /// <param name="plan">The settlement plan (validated against the model's payers here).</param>
+    /// <param name="strategy">The strategy settled (must be among the PSA's strategies).</param>
+    /// <param name="comparator">Its comparator (must be among the PSA's strategies).</param>
+    /// <param name="firstDraw">Index of the range's first draw (≥ 0).</param>
+    /// <param name="draws">Number of draws of the range (≥ 1).</param>
+    /// <param name="inner">The evaluator that runs a strategy; null for the cohort engine.</param>
+    /// <returns>The collector.</returns>
+    /// <exception cref="SettlementValidationException">The plan names unknown payers or interventions.</exception>
+    public static SettlementUncertainty ForRange(LifeCourseModel model, SettlementPlan plan, Strategy strategy, Strategy comparator, long firstDraw, int draws, StrategyEvaluator? inner = null)
+        => new(model, plan, strategy, comparator, firstDraw, draws, inner);
+
+    private SettlementUncertainty(LifeCourseModel model, SettlementPlan plan, Strategy strategy, Strategy comparator, long firstDraw, int draws, StrategyEvaluator? inner)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstDraw);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(strategy);
@@ -71,6 +95,7 @@ public sealed class SettlementUncertainty
         _comparator = comparator;
         _inner = inner ?? ((s, p, _, ct) => CohortEngine.Run(model, s, p, ct));
         Payers = ReadOnly.Copy(model.Payers);
+        FirstDraw = firstDraw;
         Draws = draws;
         _pairs = new DrawPairs(strategy.Name, comparator.Name, draws, "settlement");
         _before = new double[Payers.Count * draws];
@@ -102,8 +127,11 @@ public sealed class SettlementUncertainty
     /// <summary>The payers (the model's), in the order of the per-draw arrays.</summary>
     public IReadOnlyList<Payer> Payers { get; }
 
-    /// <summary>Number of draws.</summary>
+    /// <summary>Number of draws (of the range).</summary>
     public int Draws { get; }
+
+    /// <summary>Index of the first draw (0 for a whole run).</summary>
+    public long FirstDraw { get; }
 
     private readonly DrawPairs _pairs;
 
@@ -114,20 +142,20 @@ public sealed class SettlementUncertainty
         var missing = Array.IndexOf(_done, false);
         if (missing >= 0)
         {
-            throw new InvalidOperationException($"Draw {missing} has not been settled: run the PSA with this evaluator, {Draws} draws, and both '{_strategy.Name}' and '{_comparator.Name}' among its strategies.");
+            throw new InvalidOperationException($"Draw {FirstDraw + missing} has not been settled: run the PSA with this evaluator, draws {FirstDraw} to {FirstDraw + Draws - 1}, and both '{_strategy.Name}' and '{_comparator.Name}' among its strategies.");
         }
 
-        return new SettlementPsaResult(_strategy, _comparator, _plan, Payers, Draws, (double[])_before.Clone(), (double[])_after.Clone(), (double[])_scale.Clone());
+        return new SettlementPsaResult(_strategy, _comparator, _plan, Payers, FirstDraw, Draws, (double[])_before.Clone(), (double[])_after.Clone(), (double[])_scale.Clone());
     }
 
     private void Observe(PsaPayerFlows flows)
     {
         ArgumentNullException.ThrowIfNull(flows);
-        var draw = flows.Index;
+        var draw = flows.Index - FirstDraw;
         int si = IndexOf(flows.Strategies, _strategy), ci = IndexOf(flows.Strategies, _comparator);
-        if (si < 0 || ci < 0 || (uint)draw >= (uint)Draws || flows.Payers.Count != Payers.Count)
+        if (si < 0 || ci < 0 || (ulong)draw >= (ulong)Draws || flows.Payers.Count != Payers.Count)
         {
-            throw new InvalidOperationException($"The PSA must run '{_strategy.Name}' and '{_comparator.Name}' of this model with {Draws} draws (draw {draw}).");
+            throw new InvalidOperationException($"The PSA must run '{_strategy.Name}' and '{_comparator.Name}' of this model with draws {FirstDraw} to {FirstDraw + Draws - 1} (draw {flows.Index}).");
         }
 
         // The draw's ledger goes straight into this thread's workspace of the prepared plan: no allocation
@@ -222,7 +250,7 @@ public sealed class SettlementUncertainty
     private SimulationResult Evaluate(Strategy strategy, ParameterValues parameters, long draw, CancellationToken cancellationToken)
     {
         var result = _inner(strategy, parameters, draw, cancellationToken);
-        if (_pairs.Add(strategy, draw, result) is not { } pair)
+        if (_pairs.Add(strategy, draw - FirstDraw, result) is not { } pair)
         {
             return result;
         }
@@ -232,7 +260,7 @@ public sealed class SettlementUncertainty
         var participants = _plan.NeedsParticipants
             ? ParticipantCounts.Incremental(Participation.Count(_model, _strategy, parameters, cancellationToken), Participation.Count(_model, _comparator, parameters, cancellationToken))
             : null;
-        Record(draw, Settlement.Settle(appraisal, _plan, participants));
+        Record(draw - FirstDraw, Settlement.Settle(appraisal, _plan, participants));
         return result;
     }
 }
@@ -253,17 +281,196 @@ public sealed class SettlementPsaResult
     private readonly double[] _after;
     private readonly double[] _scale;
 
-    internal SettlementPsaResult(Strategy strategy, Strategy comparator, SettlementPlan plan, IReadOnlyList<Payer> payers, int draws, double[] before, double[] after, double[] scale)
+    internal SettlementPsaResult(Strategy strategy, Strategy comparator, SettlementPlan plan, IReadOnlyList<Payer> payers, long firstDraw, int draws, double[] before, double[] after, double[] scale)
     {
         _scale = scale;
         Strategy = strategy;
         Comparator = comparator;
         Plan = plan;
         Payers = ReadOnly.Copy(payers);
+        FirstDraw = firstDraw;
         Draws = draws;
         _before = before;
         _after = after;
     }
+
+    /// <summary>Index of the first draw: 0 for a whole run, a range's first draw for a range's result (<see cref="Concatenate"/>).</summary>
+    public long FirstDraw { get; }
+
+    /// <summary>Per draw, the scale a net gain is compared with, <c>Σ_payers (|Invested| + |Savings|)</c> (NOK, present values; see the class).</summary>
+    public ReadOnlySpan<double> Scale => _scale;
+
+    /// <summary>
+    /// Joins the results of consecutive draw ranges of one run (as cluster ranges or
+    /// <see cref="ProbabilisticAnalysis.RunRange"/> give them), in draw order, into one result: the same
+    /// values as one collector over all the draws, bit for bit (each draw is settled on its own).
+    /// </summary>
+    /// <param name="parts">The ranges' results, ascending and adjacent (each one's first draw is the previous one's end), of one strategy, comparator, plan and payers.</param>
+    /// <returns>The result over all their draws, starting at the first part's first draw.</returns>
+    /// <exception cref="ArgumentException">No parts, a gap or overlap between ranges, or parts of another strategy, comparator, plan or payers.</exception>
+    public static SettlementPsaResult Concatenate(IReadOnlyList<SettlementPsaResult> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0)
+        {
+            throw new ArgumentException("There is nothing to join.", nameof(parts));
+        }
+
+        var first = parts[0];
+        var P = first.Payers.Count;
+        long draws = 0;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var p = parts[i];
+            if (p.Strategy.Name != first.Strategy.Name || p.Comparator.Name != first.Comparator.Name || !ReferenceEquals(p.Plan, first.Plan)
+                || p.Payers.Count != P || !p.Payers.Select(x => x.Name).SequenceEqual(first.Payers.Select(x => x.Name), StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"Part {i + 1} settles another strategy, comparator, plan or set of payers than the first.", nameof(parts));
+            }
+
+            if (p.FirstDraw != first.FirstDraw + draws)
+            {
+                throw new ArgumentException($"Part {i + 1} starts at draw {p.FirstDraw}, not at {first.FirstDraw + draws}: the parts must be adjacent ranges in draw order.", nameof(parts));
+            }
+
+            draws += p.Draws;
+        }
+
+        if (draws > int.MaxValue)
+        {
+            throw new ArgumentException("The parts hold more draws than one result can.", nameof(parts));
+        }
+
+        var K = (int)draws;
+        var before = new double[P * K];
+        var after = new double[P * K];
+        var scale = new double[K];
+        var at = 0;
+        foreach (var p in parts)
+        {
+            for (var payer = 0; payer < P; payer++)
+            {
+                p._before.AsSpan(payer * p.Draws, p.Draws).CopyTo(before.AsSpan((payer * K) + at));
+                p._after.AsSpan(payer * p.Draws, p.Draws).CopyTo(after.AsSpan((payer * K) + at));
+            }
+
+            p._scale.CopyTo(scale.AsSpan(at));
+            at += p.Draws;
+        }
+
+        return new SettlementPsaResult(first.Strategy, first.Comparator, first.Plan, first.Payers, first.FirstDraw, K, before, after, scale);
+    }
+
+    /// <summary>
+    /// The result in a compact binary form (for a cluster range's result): a format tag, the strategy's, the
+    /// comparator's and the payers' names, the first draw, the draw count, then every payer's net gains
+    /// before and after and the scales as little-endian doubles. <see cref="FromBytes"/> reads it back.
+    /// </summary>
+    /// <returns>The bytes.</returns>
+    public byte[] ToBytes()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(FormatTag);
+            w.Write(Strategy.Name);
+            w.Write(Comparator.Name);
+            w.Write(Payers.Count);
+            foreach (var p in Payers)
+            {
+                w.Write(p.Name);
+            }
+
+            w.Write(FirstDraw);
+            w.Write(Draws);
+            foreach (var v in _before)
+            {
+                w.Write(v);
+            }
+
+            foreach (var v in _after)
+            {
+                w.Write(v);
+            }
+
+            foreach (var v in _scale)
+            {
+                w.Write(v);
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Reads a result written by <see cref="ToBytes"/>, resolving its strategies and payers in <paramref name="model"/>, with <paramref name="plan"/> as its plan.</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <param name="model">The model the PSA ran (its strategies and payers, in order).</param>
+    /// <param name="plan">The plan the draws were settled with.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="FormatException">The bytes are not such a result, or name strategies or payers the model does not have.</exception>
+    public static SettlementPsaResult FromBytes(byte[] bytes, LifeCourseModel model, SettlementPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(plan);
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(bytes, writable: false), System.Text.Encoding.UTF8);
+            if (r.ReadString() != FormatTag)
+            {
+                throw new FormatException("The bytes are not a settlement PSA result.");
+            }
+
+            var strategy = Find(model.Strategies, r.ReadString());
+            var comparator = Find(model.Strategies, r.ReadString());
+            var P = r.ReadInt32();
+            if (P != model.Payers.Count)
+            {
+                throw new FormatException($"The result has {P} payers; the model has {model.Payers.Count}.");
+            }
+
+            for (var p = 0; p < P; p++)
+            {
+                var name = r.ReadString();
+                if (name != model.Payers[p].Name)
+                {
+                    throw new FormatException($"The result's payer {p + 1} is '{name}'; the model's is '{model.Payers[p].Name}'.");
+                }
+            }
+
+            var firstDraw = r.ReadInt64();
+            var K = r.ReadInt32();
+            if (firstDraw < 0 || K < 1 || (long)K * ((2 * P) + 1) * sizeof(double) != r.BaseStream.Length - r.BaseStream.Position)
+            {
+                throw new FormatException("The result's draw count does not match its length.");
+            }
+
+            double[] Read(int n)
+            {
+                var a = new double[n];
+                for (var i = 0; i < n; i++)
+                {
+                    a[i] = r.ReadDouble();
+                }
+
+                return a;
+            }
+
+            var before = Read(P * K);
+            var after = Read(P * K);
+            var scale = Read(K);
+            return new SettlementPsaResult(strategy, comparator, plan, model.Payers, firstDraw, K, before, after, scale);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new FormatException("The settlement PSA result is truncated.", e);
+        }
+
+        static Strategy Find(IReadOnlyList<Strategy> strategies, string name)
+            => strategies.FirstOrDefault(s => s.Name == name) ?? throw new FormatException($"The model has no strategy '{name}'.");
+    }
+
+    private const string FormatTag = "socinv-settlement-psa/1";
 
     /// <summary>The strategy settled (its <see cref="Model.Strategy.Name"/> names it).</summary>
     public Strategy Strategy { get; }

@@ -503,7 +503,7 @@ public class SettlementTests
         var plan = new SettlementPlan("reimburse", [new ReimburseInvestorsRule("reimburse")]);
         double[] before = [-1e7, -1e7, -1e7, 1e7, 1e7, 1e7];
         double[] after = [3e-10 * 2e7, -3e-10 * 2e7, 5, 0, 0, 0];
-        var result = new SettlementPsaResult(new Strategy("s"), new Strategy("c"), plan, payers, 3, before, after, [2e7, 2e7, 2e7]);
+        var result = new SettlementPsaResult(new Strategy("s"), new Strategy("c"), plan, payers, 0, 3, before, after, [2e7, 2e7, 2e7]);
         Assert.That(result.ProbabilityBetterOffAfter("municipality"), Is.EqualTo(1 / 3.0), "only the draw 5 NOK better off counts; ±6e-3 NOK of 2e7 is rounding");
         Assert.That(result.ProbabilityBetterOffBefore("state"), Is.EqualTo(1.0));
         Assert.That(result.ProbabilityBetterOffBefore("municipality"), Is.EqualTo(0.0));
