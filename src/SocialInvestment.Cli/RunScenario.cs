@@ -61,6 +61,13 @@ internal static class RunScenario
             throw new CliException(ExitCodes.InvalidInput, e.Message);
         }
 
+        // Only a run's folder (socinv run or report) is re-rendered; another command's folder has other files and
+        // another report, so it is named instead of being compared with results it never wrote.
+        if (manifest.Settings.Command is not ("run" or "report"))
+        {
+            throw new CliException(ExitCodes.InvalidInput, $"'{runDir}' was written by socinv {manifest.Settings.Command}, not by socinv run or socinv report; report --from re-renders only their folders. Run socinv {manifest.Settings.Command} again to redo it (its scenario copy is in '{Path.Combine(runDir, RunManifest.ScenarioFolder)}').");
+        }
+
         progress.Stage($"Checking the run in {runDir}");
         var changed = manifest.Verify(runDir);
         if (changed.Count > 0)

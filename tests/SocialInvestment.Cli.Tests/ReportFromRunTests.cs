@@ -83,6 +83,24 @@ public class ReportFromRunTests : TempFolderTest
         Assert.That(r.Err, Does.Contain("no longer match").And.Contain("psa.csv: changed since the run"));
     }
 
+    [TestCase("liability")]
+    [TestCase("contract")]
+    public void ReportFrom_AnotherCommandsFolder_NamesTheCommand_AndLeavesTheFolder(string command)
+    {
+        // Such a folder has its own files and report: it is not compared with a run's results it never wrote.
+        var outDir = Path.Combine(Dir, command);
+        Assert.That(Socinv.Run(command, "--out", outDir).ExitCode, Is.EqualTo(ExitCodes.Ok));
+        var before = Directory.GetFiles(outDir, "*", SearchOption.AllDirectories).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToList();
+        var r = Socinv.Run("report", "--from", outDir);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
+            Assert.That(r.Err, Does.Contain($"was written by socinv {command}, not by socinv run or socinv report").And.Contain($"Run socinv {command} again"));
+            Assert.That(r.Err, Does.Not.Contain("does not reproduce"));
+            Assert.That(Directory.GetFiles(outDir, "*", SearchOption.AllDirectories).Select(f => (f, File.GetLastWriteTimeUtc(f))), Is.EqualTo(before), "the folder is left as it was");
+        });
+    }
+
     [Test]
     public void ReportFrom_ARunThisVersionDoesNotReproduce_IsRefused_AndLeavesTheFolder()
     {
