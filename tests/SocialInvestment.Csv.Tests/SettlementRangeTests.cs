@@ -37,6 +37,8 @@ public sealed class SettlementRangeTests
             Assert.That(again.Name, Is.EqualTo(plan.Name));
             Assert.That(again.ToDocument(), Is.EqualTo(document), "the document of the plan read back is the same bytes");
             Assert.That(() => SettlementPlan.FromDocument("{\"format\":\"other\"}"u8.ToArray()), Throws.TypeOf<FormatException>());
+            Assert.That(() => SettlementPlan.FromDocument("{\"format\":\"socinv-settlement-plan/1\",\"name\":\"x\",\"rules\":[{\"name\":\"r\",\"kind\":\"shapley\",\"timing\":7}]}"u8.ToArray()), Throws.TypeOf<FormatException>().With.Message.Contains("not a TransferTiming"));
+            Assert.That(() => SettlementPlan.FromDocument("not json"u8.ToArray()), Throws.TypeOf<FormatException>());
         });
 
         // One collector over every draw, the ranges' collectors (10 + 5 + 9 draws), and the whole run with the plan read back.

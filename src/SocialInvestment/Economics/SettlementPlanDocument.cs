@@ -114,11 +114,11 @@ internal static class SettlementPlanDocument
             {
                 var name = r.GetProperty("name").GetString()!;
                 var payers = r.TryGetProperty("payers", out var ps) ? ps.EnumerateArray().Select(p => p.GetString()!).ToArray() : null;
-                var timing = r.TryGetProperty("timing", out var t) ? (TransferTiming)t.GetInt32() : TransferTiming.AsSaved;
+                var timing = r.TryGetProperty("timing", out var t) ? Known<TransferTiming>(t.GetInt32()) : TransferTiming.AsSaved;
                 rules.Add(r.GetProperty("kind").GetString() switch
                 {
                     "reimburse-investors" => new ReimburseInvestorsRule(name, payers, timing),
-                    "share-gains" => new ShareGainsRule(name, (GainShareBasis)r.GetProperty("basis").GetInt32(), payers, Shares(r), timing),
+                    "share-gains" => new ShareGainsRule(name, Known<GainShareBasis>(r.GetProperty("basis").GetInt32()), payers, Shares(r), timing),
                     "shapley" => new ShapleyRule(name, payers, timing),
                     "per-participant-price" => new PerParticipantPriceRule(
                         name,
@@ -126,7 +126,7 @@ internal static class SettlementPlanDocument
                         r.GetProperty("payee").GetString()!,
                         r.GetProperty("intervention").GetString()!,
                         r.GetProperty("price").GetDouble(),
-                        (ParticipantBasis)r.GetProperty("basis").GetInt32(),
+                        Known<ParticipantBasis>(r.GetProperty("basis").GetInt32()),
                         r.TryGetProperty("durationYears", out var y) ? y.GetDouble() : null),
                     var other => throw new FormatException($"The plan document has a rule of unknown kind '{other}'."),
                 });
@@ -138,6 +138,11 @@ internal static class SettlementPlanDocument
         {
             throw new FormatException("The settlement plan document cannot be read: " + e.Message, e);
         }
+
+        // An enumeration's value as written, refused when it is not one of its members.
+        static TEnum Known<TEnum>(int value)
+            where TEnum : struct, Enum
+            => Enum.IsDefined(typeof(TEnum), value) ? (TEnum)Enum.ToObject(typeof(TEnum), value) : throw new FormatException($"The plan document has {value}, which is not a {typeof(TEnum).Name}.");
 
         static Dictionary<string, double>? Shares(JsonElement r)
         {
