@@ -54,17 +54,11 @@ internal sealed partial class CohortDrawEvaluator
     /// </summary>
     private sealed record LaneLayout(int W, int[] Start, int[] Index, int[][][] RowOffset, int RowTotal, int[][][] CellSlot, int CellTotal, int Used)
     {
-        /// <summary>Per strategy, sub-cohort and dependent row: the row reads the lanes of an earlier row of its block with the same inputs (<see cref="RowKey"/>).</summary>
-        public required bool[][][] RowAlias { get; init; }
-
         /// <summary>Per strategy, sub-cohort and dependent row: later rows of its block read its lanes.</summary>
         public required bool[][][] RowShared { get; init; }
 
         /// <summary>The number of aliased rows (for the benchmark's block counts).</summary>
         public required int RowAliases { get; init; }
-
-        /// <summary>Per strategy, sub-cohort and dependent cell: it reads the slot of an earlier cell of its block with the same inputs (<see cref="CellKey"/>), not computed itself.</summary>
-        public required bool[][][] CellAlias { get; init; }
 
         /// <summary>Per strategy, sub-cohort and dependent cell: an aliased cell reads its slot.</summary>
         public required bool[][][] CellShared { get; init; }
@@ -72,10 +66,10 @@ internal sealed partial class CohortDrawEvaluator
         /// <summary>The number of aliased cells.</summary>
         public required int CellAliases { get; init; }
 
-        /// <summary>Per strategy and sub-cohort: the dependent rows a batch computes (ascending): neither copied from an earlier block nor aliased.</summary>
+        /// <summary>Per strategy and sub-cohort: the dependent rows a batch computes (ascending): neither copied from an earlier block nor aliased to an earlier row of its block with the same inputs (<see cref="RowKey"/>).</summary>
         public required int[][][] RowsComputed { get; init; }
 
-        /// <summary>Per strategy and sub-cohort: the dependent cells a batch computes (ascending): neither copied from an earlier block nor aliased.</summary>
+        /// <summary>Per strategy and sub-cohort: the dependent cells a batch computes (ascending): neither copied from an earlier block nor aliased to an earlier cell of its block with the same inputs (<see cref="CellKey"/>).</summary>
         public required int[][][] CellsComputed { get; init; }
 
         /// <summary>Structural non-zeros per cycle.</summary>
@@ -113,7 +107,7 @@ internal sealed partial class CohortDrawEvaluator
         // a row copied from an earlier block reads that block's lanes (same values), so it has no storage of its own.
         // Within a block, a lean row whose inputs are those of an earlier row of the block (the same state, no
         // entry evaluated by its function per draw, the same cached values and scaled forms bit for bit, effects
-        // and factors: RowKey) has the same lanes bit for bit, so it reads that row's lanes too (RowAlias; its
+        // and factors: RowKey) has the same lanes bit for bit, so it reads that row's lanes too (rowAlias; its
         // source is RowShared).
         var rowOffset = new int[_plans.Length][][];
         var rowAlias = new bool[_plans.Length][][];
@@ -170,7 +164,7 @@ internal sealed partial class CohortDrawEvaluator
 
         // Likewise one flat store of the dependent cells, a copied cell reading its source's slot, and a lean cell
         // whose inputs are those of an earlier cell of its block (CellKey: the same flows, costs and outcomes, a
-        // drawn amount of scaled form with the same factors) reading that cell's slot (CellAlias; CellShared).
+        // drawn amount of scaled form with the same factors) reading that cell's slot (cellAlias; CellShared).
         var cellSlot = new int[_plans.Length][][];
         var cellAlias = new bool[_plans.Length][][];
         var cellShared = new bool[_plans.Length][][];
@@ -227,10 +221,8 @@ internal sealed partial class CohortDrawEvaluator
 
         return new LaneLayout(W, start, index, rowOffset, rowTotal, cellSlot, cellTotal, _outcomeLane + _model.Outcomes.Count)
         {
-            RowAlias = rowAlias,
             RowShared = rowShared,
             RowAliases = aliases,
-            CellAlias = cellAlias,
             CellShared = cellShared,
             CellAliases = cellAliases,
             RowsComputed = Computed(_plans.Select(p => p.RowSource).ToArray(), rowAlias),

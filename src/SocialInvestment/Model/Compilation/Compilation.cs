@@ -58,6 +58,7 @@ internal sealed class Compilation
         Model = model;
         Dt = model.Options.CycleLengthYears;
         Strategy = strategy;
+        _splitIsFixed = strategy.Interventions.All(i => i.UptakeMode == UptakeMode.MeanEffect);
         Parameters = parameters;
         Problems = problems;
         Recorder = recorder;
@@ -344,15 +345,15 @@ internal sealed class Compilation
         }
 
         var plans = Split(reuse);
-        _fixedSplit = (_splitIsFixed ??= Strategy.Interventions.All(i => i.UptakeMode == UptakeMode.MeanEffect)) ? plans : null;
+        _fixedSplit = _splitIsFixed ? plans : null;
         return plans;
     }
 
     /// <summary>The last list <see cref="PlanSubcohorts(List{SubcohortPlan})"/> returned when no drawn value reaches the split; null otherwise.</summary>
     private List<SubcohortPlan>? _fixedSplit;
 
-    /// <summary>Whether no drawn value reaches the split (every intervention mean-effect); known at the first split.</summary>
-    private bool? _splitIsFixed;
+    /// <summary>Whether no drawn value reaches the split: every intervention of the strategy is mean-effect.</summary>
+    private readonly bool _splitIsFixed;
 
     private List<SubcohortPlan> Split(List<SubcohortPlan>? reuse)
     {
