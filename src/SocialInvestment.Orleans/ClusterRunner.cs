@@ -356,7 +356,7 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
         var definition = new PreparedDefinition(ScenarioDocument.FromJson(document));
         _ = definition.Psa;
         var model = definition.Model;
-        var settled = model.Strategies.Where(s => s.Name != definition.Comparator.Name).ToArray();
+        var settled = definition.SettledStrategies;
         byte[]? plan = null;
         if (settlement is not null)
         {
@@ -390,13 +390,13 @@ public sealed partial class ClusterRunner(IGrainFactory grains)
             try
             {
                 var (partial, settlements) = RangeComputation.SplitSettled(blobs[i]);
-                if (settlements.Length != settled.Length)
+                if (settlements.Length != settled.Count)
                 {
-                    throw new FormatException($"The range holds {settlements.Length} settlements; the run settles {settled.Length} strategies.");
+                    throw new FormatException($"The range holds {settlements.Length} settlements; the run settles {settled.Count} strategies.");
                 }
 
                 partials.Add(PsaPartial.FromBytes(partial, definition.Psa, psa));
-                for (var s = 0; s < settled.Length; s++)
+                for (var s = 0; s < settled.Count; s++)
                 {
                     var part = SettlementPsaResult.FromBytes(settlements[s], model, settlement);
                     if (part.Strategy.Name != settled[s].Name)

@@ -18,6 +18,7 @@ internal sealed class PreparedDefinition
             ?? throw new ModelValidationException([new ValidationProblem("settings", $"The comparator '{Scenario.Settings.Comparator}' is not a strategy of the model.")]);
         Comparator = comparator;
         Strategies = [comparator, .. Model.Strategies.Where(s => !ReferenceEquals(s, comparator))];
+        SettledStrategies = Strategies.Skip(1).ToArray();
         Perspectives = Scenario.Perspectives();
         _compiled = new Lazy<IReadOnlyList<CompiledModel>>(() => [.. Strategies.Select(s => Model.Compile(s))]);
         _psa = new Lazy<PsaSpecification>(() => Scenario.ToPsaSpecification(Model));
@@ -60,6 +61,9 @@ internal sealed class PreparedDefinition
 
     /// <summary>The model's strategies with the scenario's comparator first.</summary>
     public IReadOnlyList<Strategy> Strategies { get; }
+
+    /// <summary>The strategies a settled PSA settles against the comparator, in the model's order (the comparator left out): the order of a settled range's settlements, on the silo and the coordinator alike.</summary>
+    public IReadOnlyList<Strategy> SettledStrategies { get; }
 
     public IReadOnlyList<CompiledModel> Compiled => _compiled.Value;
 

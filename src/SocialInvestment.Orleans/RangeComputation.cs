@@ -54,8 +54,7 @@ internal static class RangeComputation
     public static byte[] RunSettled(PreparedDefinition definition, SettlementPlan plan, ClusterWork work, long first, long count, CancellationToken cancellationToken)
     {
         var model = definition.Model;
-        var collectors = model.Strategies.Where(s => s.Name != definition.Comparator.Name)
-            .Select(s => SettlementUncertainty.ForRange(model, plan, s, definition.Comparator, first, checked((int)count))).ToArray();
+        var collectors = definition.SettledStrategies.Select(s => SettlementUncertainty.ForRange(model, plan, s, definition.Comparator, first, checked((int)count))).ToArray();
         var options = PsaOptions(definition, work) with
         {
             PayerFlowObserver = flows =>
@@ -91,7 +90,7 @@ internal static class RangeComputation
         try
         {
             using var r = new BinaryReader(new MemoryStream(blob, writable: false));
-            var partial = r.ReadBytes(r.ReadInt32());
+            var partial = Exactly(r, r.ReadInt32());
             var n = r.ReadInt32();
             if (n < 0 || n > 1 << 16)
             {
@@ -101,7 +100,7 @@ internal static class RangeComputation
             var settlements = new byte[n][];
             for (var i = 0; i < n; i++)
             {
-                settlements[i] = r.ReadBytes(r.ReadInt32());
+                settlements[i] = Exactly(r, r.ReadInt32());
             }
 
             if (r.BaseStream.Position != r.BaseStream.Length)
@@ -114,6 +113,13 @@ internal static class RangeComputation
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentOutOfRangeException)
         {
             throw new FormatException("The settled range is truncated.", e);
+        }
+
+        // The bytes a length prefix announces, all of them (BinaryReader.ReadBytes returns fewer at the end).
+        static byte[] Exactly(BinaryReader r, int length)
+        {
+            var bytes = r.ReadBytes(length);
+            return bytes.Length == length ? bytes : throw new EndOfStreamException();
         }
     }
 
