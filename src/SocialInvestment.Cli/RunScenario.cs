@@ -391,7 +391,8 @@ internal static class RunScenario
             {
                 if (options.Evaluator is not null || options.PayerFlowObserver is not null)
                 {
-                    throw new CliException(ExitCodes.InvalidInput, "the scenario has settlement rules, whose PSA values every draw in this process; --cluster cannot run them: run without --cluster.");
+                    // The silos run neither: with --cluster the settlement is passed as a plan (clusterSettlement) and settled there.
+                    throw new InvalidOperationException("A PSA evaluator or payer-flow observer runs in this process; the cluster path takes the settlement plan instead.");
                 }
 
                 // The ranges run on the cluster; their draws are folded here in draw order, so the result and psa.csv are the local run's.
