@@ -24,6 +24,7 @@ public class QuantileSketchFlushTests
         yield return new TestCaseData("uniform", 60_000, 37);
         yield return new TestCaseData("lognormal", 300_000, 5000);
         yield return new TestCaseData("sorted", 50_000, 400);
+        yield return new TestCaseData("clustered", 40_000, 400);
     }
 
     private static double Next(string kind, RandomSource r, int i) => kind switch
@@ -35,6 +36,7 @@ public class QuantileSketchFlushTests
         "signs" => (i % 2 == 0 ? -1 : 1) * Math.Exp(r.NextNormal() * 20),
         "uniform" => r.NextDouble(),
         "sorted" => i,
+        "clustered" => i % 50 == 0 ? 1e300 * r.NextDouble() : 1 + (r.NextDouble() * 1e-9), // most values in one bucket of the first pass
         "extremes" => i % 1000 == 0 ? double.PositiveInfinity : i % 1000 == 1 ? double.NegativeInfinity : i % 1000 == 2 ? double.NaN : r.NextNormal() * 1e300,
         _ => i % 5 == 0 ? 0.0 : i % 7 == 0 ? double.NaN : r.NextNormal() * (1 + (i % 13)),
     };
