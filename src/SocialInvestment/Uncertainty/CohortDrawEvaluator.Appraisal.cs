@@ -43,7 +43,7 @@ internal sealed partial class CohortDrawEvaluator
         /// <paramref name="ledger"/> and the comparator's <paramref name="comparator"/> (the same array when
         /// <paramref name="s"/> is the comparator): its totals by perspective and outcome, and its appraisal against the comparator.
         /// </summary>
-        private void AppraiseLanes(in PsaBuffers b, int at, int count, int s, double[] ledger, double[] comparator)
+        private void AppraiseLanes(in PsaBuffers b, int at, int count, int s, LaneBuffer ledger, LaneBuffer comparator)
         {
             var W = _e._lanes!.W;
             if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
@@ -61,7 +61,7 @@ internal sealed partial class CohortDrawEvaluator
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void AppraiseLanes<TL>(in PsaBuffers b, int at, int count, int s, double[] ledger, double[] comparator)
+        private void AppraiseLanes<TL>(in PsaBuffers b, int at, int count, int s, LaneBuffer ledger, LaneBuffer comparator)
             where TL : struct, ILaneVector<TL>
         {
             var e = _e;
@@ -84,7 +84,7 @@ internal sealed partial class CohortDrawEvaluator
                 throw new InvalidOperationException("The lane ledgers or the buffers are shorter than the appraisal.");
             }
 
-            ref var fs = ref MemoryMarshal.GetArrayDataReference(ledger);
+            ref var fs = ref ledger.Start;
             for (var v = 0; v < V; v++)
             {
                 // Σ_t (B_t·d_t + I_t·d_t), in time order.
@@ -111,7 +111,7 @@ internal sealed partial class CohortDrawEvaluator
             }
 
             var ci = e._ci;
-            ref var fc = ref MemoryMarshal.GetArrayDataReference(comparator);
+            ref var fc = ref comparator.Start;
             var dt = TL.Create(e._model.Options.CycleLengthYears);
             var zero = TL.Create(0);
             var one = TL.Create(1);
@@ -195,7 +195,7 @@ internal sealed partial class CohortDrawEvaluator
             var Jp = _e._jp;
             for (var s = 0; s < ledgers.Length; s++)
             {
-                ledgers[s].AsSpan().CopyTo(_accL![s]);
+                ledgers[s].AsSpan().CopyTo(_accL![s].Span);
             }
 
             AppraiseLanes(lanes, 0, W);

@@ -357,7 +357,7 @@ internal sealed partial class CohortDrawEvaluator
     /// <see cref="Propagate"/> skips (the ledger is never −0, so adding ±0 leaves it as it is).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, double[] initial, double[] upfront, int[] upfrontCells, double[] rows, PullRows p0, TraceCells g0, double[] gl, double[] mBuffer, double[] nextBuffer, double[] weightedBuffer, double[] acc)
+    private void PropagateLanes(Engine.CompiledModel c, LaneBuffer initial, LaneBuffer upfront, int[] upfrontCells, LaneBuffer rows, PullRows p0, TraceCells g0, LaneBuffer gl, LaneBuffer mBuffer, LaneBuffer nextBuffer, LaneBuffer weightedBuffer, LaneBuffer acc)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -374,7 +374,7 @@ internal sealed partial class CohortDrawEvaluator
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
         }
 
-        initial.AsSpan(0, N * W).CopyTo(mBuffer);
+        initial.Span[..(N * W)].CopyTo(mBuffer.Span);
 
         // Upfront costs, booked per lane as Propagate books them (the cells they can book, ascending; the others are 0, which it skips).
         for (var k = 0; k < upfrontCells.Length; k++)
@@ -430,21 +430,21 @@ internal sealed partial class CohortDrawEvaluator
     /// buffers of the trace. Per lane the operations of <see cref="Propagate"/> in its order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TraceLanes<TV>(int T, int N, LedgerChunks chunks, double[] w, double[]? r, double[] m, double[] next, double[] weighted, double[] rows, PullRows p0, TraceCells g0, double[] gl, double[] acc)
+    private static void TraceLanes<TV>(int T, int N, LedgerChunks chunks, double[] w, double[]? r, LaneBuffer m, LaneBuffer next, LaneBuffer weighted, LaneBuffer rows, PullRows p0, TraceCells g0, LaneBuffer gl, LaneBuffer acc)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
-        ref var acc0 = ref MemoryMarshal.GetArrayDataReference(acc);
-        ref var gl0 = ref MemoryMarshal.GetArrayDataReference(gl);
-        ref var pl0 = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref var acc0 = ref acc.Start;
+        ref var gl0 = ref gl.Start;
+        ref var pl0 = ref rows.Start;
         var C = chunks.Count;
         var J = chunks.First[C - 1] + chunks.Width[C - 1];
-        ref var ws0 = ref MemoryMarshal.GetArrayDataReference(weighted);
+        ref var ws0 = ref weighted.Start;
         for (var t = 0; t <= T; t++)
         {
             var wt = w[t];
             var previous = r is not null && t > 0;
-            ref var m0 = ref MemoryMarshal.GetArrayDataReference(m);
+            ref var m0 = ref m.Start;
             ref var accT = ref Unsafe.Add(ref acc0, t * J * W);
 
             // The ledger of the point: the end half of cycle t − 1 (per-cycle conventions, with that cycle's values,
@@ -470,7 +470,7 @@ internal sealed partial class CohortDrawEvaluator
             }
 
             // The step m·P in pull order (PullStep).
-            PullStep<TV>(N, ref m0, ref MemoryMarshal.GetArrayDataReference(next), ref pl0, p0, t * N);
+            PullStep<TV>(N, ref m0, ref next.Start, ref pl0, p0, t * N);
             (m, next) = (next, m);
         }
     }
@@ -1064,17 +1064,17 @@ internal sealed partial class CohortDrawEvaluator
 
     internal sealed partial class Worker
     {
-        private double[]? _pl;
-        private double[]? _gl;
-        private double[][][]? _initL;
-        private double[][][]? _upL;
+        private LaneBuffer _pl;
+        private LaneBuffer _gl;
+        private LaneBuffer[][]? _initL;
+        private LaneBuffer[][]? _upL;
 
         /// <summary>Per strategy and sub-cohort, the ledger cells its upfront costs can book (<see cref="SubcohortCompiler.UpfrontCells"/>), on first use.</summary>
         private int[]?[][]? _upCells;
-        private double[][]? _accL;
-        private double[]? _mL;
-        private double[]? _nextL;
-        private double[]? _weightedL;
+        private LaneBuffer[]? _accL;
+        private LaneBuffer _mL;
+        private LaneBuffer _nextL;
+        private LaneBuffer _weightedL;
         private double[][]? _laneValues;
         private ParameterValues[]? _laneParameters;
         private double[]? _rowScratch;
@@ -1146,12 +1146,12 @@ internal sealed partial class CohortDrawEvaluator
 
                 var u1 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                 var acc = _accL![early && s > ci ? ci + 1 : s];
-                Array.Clear(acc);
+                acc.Clear();
                 var work = _work[s];
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _upCells![s][si]!, _pl!, e._pullRows![s][si], e._traceCells![s][si], _gl!, _mL!, _nextL!, _weightedL!, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _upCells![s][si]!, _pl, e._pullRows![s][si], e._traceCells![s][si], _gl, _mL, _nextL, _weightedL, acc);
                 }
 
                 var u2 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
@@ -1236,7 +1236,7 @@ internal sealed partial class CohortDrawEvaluator
 
         private void EnsureLanes(LaneLayout lanes)
         {
-            if (_pl is not null)
+            if (!_pl.IsEmpty)
             {
                 return;
             }
@@ -1246,34 +1246,34 @@ internal sealed partial class CohortDrawEvaluator
             var S = e._strategies.Length;
             var c0 = _work[0];
             int T = c0.Cycles, N = c0.ExpandedStateCount, L = c0.LedgerCount, J = lanes.Used;
-            var initL = new double[S][][];
-            var upL = new double[S][][];
-            _accL = new double[S][];
+            var initL = new LaneBuffer[S][];
+            var upL = new LaneBuffer[S][];
+            _accL = new LaneBuffer[S];
             for (var s = 0; s < S; s++)
             {
                 var plan = e._plans[s];
                 var subcohorts = plan.Base.Subcohorts;
-                initL[s] = new double[subcohorts.Length][];
-                upL[s] = new double[subcohorts.Length][];
+                initL[s] = new LaneBuffer[subcohorts.Length];
+                upL[s] = new LaneBuffer[subcohorts.Length];
                 for (var si = 0; si < subcohorts.Length; si++)
                 {
-                    initL[s][si] = new double[N * W];
-                    upL[s][si] = new double[L * W];
+                    initL[s][si] = new LaneBuffer(N * W);
+                    upL[s][si] = new LaneBuffer(L * W);
                 }
 
-                _accL[s] = new double[(T + 1) * J * W];
+                _accL[s] = new LaneBuffer((T + 1) * J * W);
             }
 
             // The dependent rows' and cells' lanes (the others are read from the base compilation), overwritten by every batch.
             // The changed cells' lanes, then the base cells' channels broadcast (constant).
-            _gl = new double[(lanes.CellTotal * J * W) + e._cellBase!.Length];
-            e._cellBase.CopyTo(_gl, lanes.CellTotal * J * W);
+            _gl = new LaneBuffer((lanes.CellTotal * J * W) + e._cellBase!.Length);
+            e._cellBase.CopyTo(_gl.Span[(lanes.CellTotal * J * W)..]);
             _initL = initL;
             _upL = upL;
             _upCells = [.. e._plans.Select(p => new int[]?[p.Rows.Length])];
-            _mL = new double[N * W];
-            _nextL = new double[N * W];
-            _weightedL = new double[N * W];
+            _mL = new LaneBuffer(N * W);
+            _nextL = new LaneBuffer(N * W);
+            _weightedL = new LaneBuffer(N * W);
             _laneValues = new double[W][];
             _laneParameters = new ParameterValues[W];
             for (var lane = 0; lane < W; lane++)
@@ -1303,8 +1303,8 @@ internal sealed partial class CohortDrawEvaluator
             _gScratch = new double[e._jp];
             _upScratch = new double[L];
             // The lane rows, then the broadcast base values of the pull order (constant).
-            _pl = new double[lanes.RowTotal + e._rowBase!.Length];
-            e._rowBase.CopyTo(_pl, lanes.RowTotal);
+            _pl = new LaneBuffer(lanes.RowTotal + e._rowBase!.Length);
+            e._rowBase.CopyTo(_pl.Span[lanes.RowTotal..]);
         }
 
         /// <summary>
@@ -1349,7 +1349,7 @@ internal sealed partial class CohortDrawEvaluator
             Array.Clear(cell);
             for (var si = 0; si < work.Subcohorts.Length; si++)
             {
-                var initL = _initL![s][si];
+                var initL = _initL![s][si].Span;
                 for (var lane = 0; lane < W; lane++)
                 {
                     var sp = splits[lane][s]![si];
@@ -1375,7 +1375,7 @@ internal sealed partial class CohortDrawEvaluator
                 var rowCacheAt = plan.RowCacheAt[si];
                 var rowLean = plan.RowLean[si];
                 var cache = _rowCache[s][si];
-                var pl = _pl!;
+                var pl = _pl.Span;
                 var rowOffset = lanes.RowOffset[s][si];
                 var rowShared = lanes.RowShared[s][si];
                 var (rowKernel, positions) = BindRowLanes(s, si);
@@ -1395,7 +1395,7 @@ internal sealed partial class CohortDrawEvaluator
                     if (lean is not null && positions[k] is { } position)
                     {
                         // All lanes at once; a lane that fails a check goes through the scalar path below, which rejects it as before.
-                        scalar = rowKernel.Row(lean, pl.AsSpan(off, n * W), position, n);
+                        scalar = rowKernel.Row(lean, pl.Slice(off, n * W), position, n);
                         if (scalar == 0)
                         {
                             continue;
@@ -1451,7 +1451,7 @@ internal sealed partial class CohortDrawEvaluator
                 var cellCache = plan.CellCache[si];
                 var cellSlot = lanes.CellSlot[s][si];
                 var cellShared = lanes.CellShared[s][si];
-                var gl = _gl!;
+                var gl = _gl.Span;
                 var g = _gScratch!;
                 // Likewise the cells of this block's own (a copied or aliased cell reads its source's slot).
                 foreach (var k in lanes.CellsComputed[s][si])
@@ -1466,7 +1466,7 @@ internal sealed partial class CohortDrawEvaluator
                     if (leanCell is not null)
                     {
                         // All lanes at once; a lane with a value that is not finite goes through the scalar path below, which rejects it as before.
-                        scalar = rowKernel.Cell(leanCell, fixedProjection, e._coefByAccount, e._coefficients.Length, e._outcomeLane, J - e._outcomeLane, gl.AsSpan(off, J * W));
+                        scalar = rowKernel.Cell(leanCell, fixedProjection, e._coefByAccount, e._coefficients.Length, e._outcomeLane, J - e._outcomeLane, gl.Slice(off, J * W));
                         if (scalar == 0)
                         {
                             continue;
@@ -1520,7 +1520,7 @@ internal sealed partial class CohortDrawEvaluator
                 // The upfront costs scale with the sub-cohort's mass, which the uptake moves: always recomputed, and kept
                 // for the cells they can book (the same in every lane and batch: the split is the base's).
                 var up = _upScratch!;
-                var upL = _upL![s][si];
+                var upL = _upL![s][si].Span;
                 var upCells = _upCells![s][si] ??= compilers[0][s][si]!.UpfrontCells();
                 for (var lane = 0; lane < W; lane++)
                 {

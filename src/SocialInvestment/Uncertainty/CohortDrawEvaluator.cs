@@ -913,27 +913,45 @@ internal sealed partial class CohortDrawEvaluator
         private PsaPayerFlows PayerFlows(int k, double[][] acc, int pointStride, int channelStride, int offset)
         {
             var flows = _flows ?? throw new InvalidOperationException("The evaluator was created without payer flows.");
-            var channel = _e._payerChannel!;
-            var VA = _e._coefficients.Length;
             for (var s = 0; s < acc.Length; s++)
             {
-                var f = acc[s];
-                for (var p = 0; p < channel.Length; p++)
-                {
-                    var b = flows.Series(s, p, FlowOrigin.Base);
-                    var i = flows.Series(s, p, FlowOrigin.Intervention);
-                    var baseAt = (channel[p] * channelStride) + offset;
-                    var interventionAt = ((VA + channel[p]) * channelStride) + offset;
-                    for (var t = 0; t < b.Length; t++)
-                    {
-                        b[t] = f[(t * pointStride) + baseAt];
-                        i[t] = f[(t * pointStride) + interventionAt];
-                    }
-                }
+                FlowSeries(flows, s, acc[s], pointStride, channelStride, offset);
             }
 
             flows.Point(k, _parameters);
             return flows;
+        }
+
+        /// <summary><see cref="PayerFlows(int, double[][], int, int, int)"/> from the lane-major ledgers.</summary>
+        private PsaPayerFlows PayerFlows(int k, LaneBuffer[] acc, int pointStride, int channelStride, int offset)
+        {
+            var flows = _flows ?? throw new InvalidOperationException("The evaluator was created without payer flows.");
+            for (var s = 0; s < acc.Length; s++)
+            {
+                FlowSeries(flows, s, acc[s].Span, pointStride, channelStride, offset);
+            }
+
+            flows.Point(k, _parameters);
+            return flows;
+        }
+
+        /// <summary>Strategy <paramref name="s"/>'s per-payer series from its projected ledger <paramref name="f"/> (the layout of <see cref="PayerFlows(int, double[][], int, int, int)"/>).</summary>
+        private void FlowSeries(PsaPayerFlows flows, int s, ReadOnlySpan<double> f, int pointStride, int channelStride, int offset)
+        {
+            var channel = _e._payerChannel!;
+            var VA = _e._coefficients.Length;
+            for (var p = 0; p < channel.Length; p++)
+            {
+                var b = flows.Series(s, p, FlowOrigin.Base);
+                var i = flows.Series(s, p, FlowOrigin.Intervention);
+                var baseAt = (channel[p] * channelStride) + offset;
+                var interventionAt = ((VA + channel[p]) * channelStride) + offset;
+                for (var t = 0; t < b.Length; t++)
+                {
+                    b[t] = f[(t * pointStride) + baseAt];
+                    i[t] = f[(t * pointStride) + interventionAt];
+                }
+            }
         }
 
         /// <summary>
