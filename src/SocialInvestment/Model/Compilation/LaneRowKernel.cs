@@ -342,8 +342,17 @@ internal sealed class LaneRowKernel
 
         // The checks (a mask of the passing lanes, as above) and the clamping, and the row into the output in the
         // same pass, its zeros as +0 (the scalar row skips them; a failing lane's output is unspecified).
+        // When the slots fill the positions one each (the usual case), each is stored as it is (0 + v is v, and a zero
+        // is stored as +0 either way); otherwise the positions start at 0 and the slots add into them.
         ref var o0 = ref MemoryMarshal.GetReference(output);
-        for (var i = 0; i < width; i++)
+        var filled = 0UL;
+        for (var j = 0; j < n && width <= 64; j++)
+        {
+            filled |= 1UL << position[j];
+        }
+
+        var direct = n == width && width <= 64 && filled == (width == 64 ? ulong.MaxValue : (1UL << width) - 1);
+        for (var i = 0; i < width && !direct; i++)
         {
             TV.Store(zero, ref Unsafe.Add(ref o0, i * W));
         }
@@ -357,7 +366,8 @@ internal sealed class LaneRowKernel
             value = Clamp01(value, zero, one);
             sum += value;
             ref var oj = ref Unsafe.Add(ref o0, position[j] * W);
-            TV.Store(TV.Load(ref oj) + TV.Select(TV.Equal(value, zero), zero, value), ref oj);
+            var stored = TV.Select(TV.Equal(value, zero), zero, value);
+            TV.Store(direct ? stored : TV.Load(ref oj) + stored, ref oj);
         }
 
         fail |= ~TV.Bits(ok);
