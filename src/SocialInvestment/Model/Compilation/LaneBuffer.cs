@@ -9,8 +9,9 @@ namespace SocialInvestment.Model;
 /// straddles two cache lines, which a load or store of a misaligned vector does (a .NET array's elements start 16
 /// bytes into the object, which itself is only 8-byte aligned). A pinned array (on the pinned object heap: it never
 /// moves, so the alignment holds for its life) with up to seven unused elements before element 0. Zeroed when made.
-/// Only speed depends on the alignment: every access goes through the array, bounds-checked by the indexer and
-/// <see cref="Span"/>.
+/// Only speed depends on the alignment, never a value. The indexer and <see cref="Span"/> are bounds-checked;
+/// <see cref="Start"/> is for the kernels' vector loads, which check their extents against <see cref="Length"/>
+/// once before their loops.
 /// </summary>
 internal readonly struct LaneBuffer
 {
