@@ -48,20 +48,30 @@ internal sealed partial class CohortDrawEvaluator
             var W = _e._lanes!.W;
             if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
             {
-                AppraiseLanes<Lanes512>(b, at, count, s, ledger, comparator);
+                AppraiseLanes<Lanes512>(b, at, count, s, ledger, comparator, 0);
             }
-            else if (Vector256.IsHardwareAccelerated && W == 2 * Vector256<double>.Count)
+            else if (Vector<double>.Count == Vector256<double>.Count && W == 2 * Vector<double>.Count)
             {
-                AppraiseLanes<Lanes256x2>(b, at, count, s, ledger, comparator);
+                // Two 256-bit vectors a lane group: each half of the lanes in its own pass, which keeps the appraisal's
+                // running values within the sixteen registers of such a machine (one pass over both halves spills them).
+                AppraiseLanes<LanesN>(b, at, count, s, ledger, comparator, 0);
+                AppraiseLanes<LanesN>(b, at, count, s, ledger, comparator, Vector<double>.Count);
             }
             else
             {
-                AppraiseLanes<LanesN>(b, at, count, s, ledger, comparator);
+                for (var h = 0; h < W; h += Vector<double>.Count)
+                {
+                    AppraiseLanes<LanesN>(b, at, count, s, ledger, comparator, h);
+                }
             }
         }
 
+        /// <summary>
+        /// The figures of lanes <paramref name="h"/> … <paramref name="h"/> + <c>TL.Count</c> − 1 of strategy <paramref name="s"/>
+        /// (the lanes of a batch of <paramref name="count"/> draws among them), one <typeparamref name="TL"/> at a time.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void AppraiseLanes<TL>(in PsaBuffers b, int at, int count, int s, LaneBuffer ledger, LaneBuffer comparator)
+        private void AppraiseLanes<TL>(in PsaBuffers b, int at, int count, int s, LaneBuffer ledger, LaneBuffer comparator, int h)
             where TL : struct, ILaneVector<TL>
         {
             var e = _e;
@@ -78,13 +88,20 @@ internal sealed partial class CohortDrawEvaluator
             var T = df.Length - 1;
             var outcomeLane = e._outcomeLane;
             var tw = J * W;
-            if (odf.Length != T + 1 || (uint)s >= (uint)S || (uint)(at + count) > (uint)stride || VA + V > J || outcomeLane + O > J
+            if (count <= h)
+            {
+                return;
+            }
+
+            at += h;
+            count = Math.Min(count - h, TL.Count);
+            if ((uint)h > (uint)(W - TL.Count) || odf.Length != T + 1 || (uint)s >= (uint)S || (uint)(at + count) > (uint)stride || VA + V > J || outcomeLane + O > J
                 || ledger.Length < (T + 1) * tw || comparator.Length < (T + 1) * tw)
             {
                 throw new InvalidOperationException("The lane ledgers or the buffers are shorter than the appraisal.");
             }
 
-            ref var fs = ref ledger.Start;
+            ref var fs = ref Unsafe.Add(ref ledger.Start, h);
             for (var v = 0; v < V; v++)
             {
                 // Σ_t (B_t·d_t + I_t·d_t), in time order.
@@ -111,7 +128,7 @@ internal sealed partial class CohortDrawEvaluator
             }
 
             var ci = e._ci;
-            ref var fc = ref comparator.Start;
+            ref var fc = ref Unsafe.Add(ref comparator.Start, h);
             var dt = TL.Create(e._model.Options.CycleLengthYears);
             var zero = TL.Create(0);
             var one = TL.Create(1);
@@ -225,14 +242,14 @@ internal sealed partial class CohortDrawEvaluator
         private void Put<TL>(TL value, double[] into, int index, int count)
             where TL : struct, ILaneVector<TL>
         {
-            var W = LaneCount;
+            var W = TL.Count;
             if (count == W)
             {
                 TL.Store(value, ref MemoryMarshal.GetReference(into.AsSpan(index, W)));
                 return;
             }
 
-            var scratch = _laneOut ??= new double[W];
+            var scratch = _laneOut ??= new double[LaneCount];
             TL.Store(value, ref MemoryMarshal.GetArrayDataReference(scratch));
             scratch.AsSpan(0, count).CopyTo(into.AsSpan(index, count));
         }

@@ -70,6 +70,27 @@ public sealed class LaneVectorTests
                 }
             }
 
+            // The hardware minimum likewise; and the row kernel's clamp min(max(v, +0), 1) is Math.Clamp(v, 0, 1) with a zero
+            // of either sign as +0, for every number (the kernel clamps only values it has checked to be numbers).
+            TV.Store(TV.MinNative(x, y), ref o[0]);
+            for (var l = 0; l < W; l++)
+            {
+                if (!double.IsNaN(a[l]) && !double.IsNaN(b[l]) && !(a[l] == 0 && b[l] == 0))
+                {
+                    Assert.That(BitConverter.DoubleToInt64Bits(o[l]), Is.EqualTo(BitConverter.DoubleToInt64Bits(Math.Min(a[l], b[l]))), $"{typeof(TV).Name} min native({a[l]:R}, {b[l]:R}) lane {l}");
+                }
+            }
+
+            TV.Store(TV.MinNative(TV.MaxNative(x, TV.Create(0.0)), TV.Create(1.0)), ref o[0]);
+            for (var l = 0; l < W; l++)
+            {
+                if (!double.IsNaN(a[l]))
+                {
+                    var clamped = Math.Clamp(a[l], 0.0, 1.0);
+                    Assert.That(BitConverter.DoubleToInt64Bits(o[l]), Is.EqualTo(BitConverter.DoubleToInt64Bits(clamped == 0 ? 0.0 : clamped)), $"{typeof(TV).Name} clamp({a[l]:R}) lane {l}");
+                }
+            }
+
             var finite = a.Select(v => double.IsFinite(v) && Math.Abs(v) < 1e6 ? v : 0.5).ToArray();
             Same(TV.RoundToEven(TV.Load(ref finite[0])), (p, _) => Math.Round(p, MidpointRounding.ToEven), "round", finite);
         }

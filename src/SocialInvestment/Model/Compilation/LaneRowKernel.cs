@@ -168,6 +168,7 @@ internal sealed class LaneRowKernel
         var values = _values;
         var low = TV.Create(-TransitionRowKernel.Tolerance);
         var high = TV.Create(1 + TransitionRowKernel.Tolerance);
+        var largest = TV.Create(double.MaxValue);
         var yes = TV.Equal(zero, zero);
 
         // The scaled entries' checks as a vector mask of the lanes that pass (finite, and ≥ 0 for a rate or within
@@ -180,8 +181,9 @@ internal sealed class LaneRowKernel
             if (e.Evaluate && e.Parameter >= 0)
             {
                 // Scaled form (Scaled): its checks on vectors.
+                // Finite and ≥ 0 (a rate) or within the tolerance of [0, 1]: two comparisons, which NaN and ±∞ fail.
                 v = Scaled<TV>(r.T, e.Parameter, e.A, e.B);
-                ok = TV.And(ok, TV.And(TV.IsFinite(v), e.IsRate ? TV.LessThanOrEqual(zero, v) : TV.And(TV.LessThanOrEqual(low, v), TV.LessThanOrEqual(v, high))));
+                ok = TV.And(ok, e.IsRate ? TV.And(TV.LessThanOrEqual(zero, v), TV.LessThanOrEqual(v, largest)) : TV.And(TV.LessThanOrEqual(low, v), TV.LessThanOrEqual(v, high)));
             }
             else if (e.Evaluate)
             {
@@ -357,17 +359,19 @@ internal sealed class LaneRowKernel
             TV.Store(zero, ref Unsafe.Add(ref o0, i * W));
         }
 
+        // In a lane that passes (finite and within the tolerance of [0, 1]: the two comparisons, which NaN and ±∞ fail),
+        // min(max(v, +0), 1) is the clamp to [0, 1] with a zero of either sign as +0, in two instructions: the hardware's
+        // maximum of two zeros is +0 here (x86 returns its second operand, Arm's is IEEE's), and 0 < v < 1 is kept.
         var sum = zero;
         ok = yes;
         for (var j = 0; j < n; j++)
         {
             var value = TV.Load(ref Unsafe.Add(ref q0, j * W));
-            ok = TV.And(ok, TV.And(TV.IsFinite(value), TV.And(TV.LessThanOrEqual(low, value), TV.LessThanOrEqual(value, high))));
-            value = Clamp01(value, zero, one);
+            ok = TV.And(ok, TV.And(TV.LessThanOrEqual(low, value), TV.LessThanOrEqual(value, high)));
+            value = TV.MinNative(TV.MaxNative(value, zero), one);
             sum += value;
             ref var oj = ref Unsafe.Add(ref o0, position[j] * W);
-            var stored = TV.Select(TV.Equal(value, zero), zero, value);
-            TV.Store(direct ? stored : TV.Load(ref oj) + stored, ref oj);
+            TV.Store(direct ? value : TV.Load(ref oj) + value, ref oj);
         }
 
         fail |= ~TV.Bits(ok);
