@@ -443,22 +443,29 @@ internal sealed partial class CohortDrawEvaluator
         for (var t = 0; t <= T; t++)
         {
             var wt = w[t];
-            var previous = r is not null && t > 0;
             ref var m0 = ref m.Start;
             ref var accT = ref Unsafe.Add(ref acc0, t * J * W);
 
-            // The ledger of the point: the end half of cycle t − 1 (per-cycle conventions, with that cycle's values,
-            // in its row), then point t; per ledger channel the additions in state order, as in Propagate (the two
-            // halves go to different cycles' channels, so booking one half before the other keeps every channel's order).
-            // Each half books the weighted occupancy: the occupancy itself at a weight of 1 (1·m is m), else its product
-            // with the weight once per state into the scratch (the product the channels of every chunk share).
-            if (previous)
+            // The ledger, per channel the additions in state order, as in Propagate. Per-cycle conventions: point
+            // t − 1 books its cycle's values once, at the weighted occupancy of both its halves, w_{t−1}·m_{t−1} +
+            // r_t·m_t (m_{t−1} is still in `next`, which the step below overwrites), and the last point its start half
+            // alone. Otherwise point t at w_t·m_t. A weighted occupancy is the occupancy itself at a weight of 1 (1·m is
+            // m), else the products once per state in the scratch (shared by the channels of every chunk).
+            if (r is not null)
             {
-                ref var s0 = ref Weighted<TV>(N, r![t], ref m0, ref ws0);
-                LedgerHalf<TV>(chunks, ref s0, g0, (t - 1) * C, ref gl0, ref Unsafe.Subtract(ref accT, J * W));
-            }
+                if (t > 0)
+                {
+                    ref var s0 = ref Both<TV>(N, w[t - 1], ref next.Start, r[t], ref m0, ref ws0);
+                    LedgerHalf<TV>(chunks, ref s0, g0, (t - 1) * C, ref gl0, ref Unsafe.Subtract(ref accT, J * W));
+                }
 
-            if (wt != 0)
+                if (t == T && wt != 0)
+                {
+                    ref var s0 = ref Weighted<TV>(N, wt, ref m0, ref ws0);
+                    LedgerHalf<TV>(chunks, ref s0, g0, t * C, ref gl0, ref accT);
+                }
+            }
+            else if (wt != 0)
             {
                 ref var s0 = ref Weighted<TV>(N, wt, ref m0, ref ws0);
                 LedgerHalf<TV>(chunks, ref s0, g0, t * C, ref gl0, ref accT);
@@ -493,6 +500,25 @@ internal sealed partial class CohortDrawEvaluator
         for (var x = 0; x < N; x++)
         {
             TV.Store(w * TV.Load(ref Unsafe.Add(ref m0, x * W)), ref Unsafe.Add(ref scratch0, x * W));
+        }
+
+        return ref scratch0;
+    }
+
+    /// <summary>
+    /// The occupancy of a point weighted over both halves of its cycle, <c>wp·p[x] + rt·m[x]</c> per state and lane (as
+    /// <see cref="Propagate"/> forms it), into <paramref name="scratch0"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref double Both<TV>(int N, double wp, ref double p0, double rt, ref double m0, ref double scratch0)
+        where TV : struct, ILaneVector<TV>
+    {
+        var W = TV.Count;
+        var a = TV.Create(wp);
+        var b = TV.Create(rt);
+        for (var x = 0; x < N; x++)
+        {
+            TV.Store((a * TV.Load(ref Unsafe.Add(ref p0, x * W))) + (b * TV.Load(ref Unsafe.Add(ref m0, x * W))), ref Unsafe.Add(ref scratch0, x * W));
         }
 
         return ref scratch0;

@@ -505,31 +505,46 @@ internal sealed partial class CohortDrawEvaluator
 
         for (var t = 0; t <= T; t++)
         {
-            var wt = w[t];
-            for (var x = 0; x < N; x++)
+            if (r is not null)
             {
-                var mx = m[x];
-                if (mx == 0)
+                // Per-cycle conventions: point t − 1 books its cycle's values once, at the weighted occupancy of both
+                // halves, w_{t−1}·m_{t−1} + r_t·m_t (the start half at t − 1 and the end half at t; m_{t−1} is still in
+                // `next`, which the step below overwrites); the last point its start half alone.
+                if (t > 0)
                 {
-                    continue;
+                    var (wp, rt) = (w[t - 1], r[t]);
+                    for (var x = 0; x < N; x++)
+                    {
+                        var both = (wp * next[x]) + (rt * m[x]);
+                        if (both != 0)
+                        {
+                            AxpyVectors(both, g.AsSpan((((t - 1) * N) + x) * Jp, Jp), acc.AsSpan((t - 1) * Jp, Jp));
+                        }
+                    }
                 }
 
-                if (r is not null && t > 0)
+                if (t == T && w[T] != 0)
                 {
-                    // Per-cycle conventions: the end half of cycle t − 1, with that cycle's values, in its row.
-                    var rm = r[t] * mx;
-                    var from = ((t - 1) * N) + x;
-                    AxpyVectors(rm, g.AsSpan(from * Jp, Jp), acc.AsSpan((t - 1) * Jp, Jp));
+                    for (var x = 0; x < N; x++)
+                    {
+                        if (m[x] != 0)
+                        {
+                            AxpyVectors(w[T] * m[x], g.AsSpan(((T * N) + x) * Jp, Jp), acc.AsSpan(T * Jp, Jp));
+                        }
+                    }
                 }
-
-                if (wt == 0)
+            }
+            else if (w[t] != 0)
+            {
+                var wt = w[t];
+                for (var x = 0; x < N; x++)
                 {
-                    continue;
+                    var mx = m[x];
+                    if (mx != 0)
+                    {
+                        AxpyVectors(wt * mx, g.AsSpan(((t * N) + x) * Jp, Jp), acc.AsSpan(t * Jp, Jp));
+                    }
                 }
-
-                var wm = wt * mx;
-                var at = (t * N) + x;
-                AxpyVectors(wm, g.AsSpan(at * Jp, Jp), acc.AsSpan(t * Jp, Jp));
             }
 
             if (t == T)

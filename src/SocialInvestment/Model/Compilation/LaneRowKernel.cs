@@ -241,7 +241,16 @@ internal sealed class LaneRowKernel
 
             // Per lane: stay = e^(−total·dt); scale = −expm1(−total·dt)/total (0 for an infinite total), applied where total > 0.
             var exponent = TV.Negate(total) * TV.Create(lanes[0].Dt);
-            var u = LaneMath.Exp(exponent, out var expm1);
+            TV u, expm1;
+            if (LaneExp.Inline<TV>())
+            {
+                u = LaneMath.Exp(exponent, out expm1);
+            }
+            else
+            {
+                u = LaneExp.Call(exponent, out expm1);
+            }
+
             var positive = TV.GreaterThan(total, zero);
             var scale = TV.Select(TV.And(positive, TV.IsFinite(total)), TV.Negate(expm1) / total, zero);
             for (var j = 0; j < n; j++)

@@ -120,12 +120,9 @@ internal static class LaneMath
 {
     /// <summary>
     /// <see cref="Numerics.Exp(double, out double)"/> per lane: the same operations in the same order (the
-    /// out-of-range lanes computed at 0 and then replaced by the scalar function's special values). Not inlined: inlined
-    /// into a large kernel, its hundred-odd temporaries pushed the caller past what the JIT keeps in registers, and on
-    /// two-vector lanes (<see cref="Lanes256x2"/>, AVX2) every value then went through the stack (measured: the row
-    /// kernel a fifth faster with the call).
+    /// out-of-range lanes computed at 0 and then replaced by the scalar function's special values).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Exp<TV>(TV x, out TV expm1)
         where TV : struct, ILaneVector<TV>
     {
@@ -159,6 +156,26 @@ internal static class LaneMath
         expm1 = TV.Select(inRange, em1, TV.Select(low, TV.Create(-1.0), TV.Select(high, infinity, x)));
         return TV.Select(inRange, ex, TV.Select(low, zero, TV.Select(high, infinity, x)));
     }
+}
+
+/// <summary>
+/// <see cref="LaneMath.Exp{TV}"/> as a call where a large kernel would otherwise lose its registers: inlined into the
+/// row kernel, the exponential's hundred-odd temporaries pushed it past what the JIT promotes to registers, and on
+/// two-vector lanes (<see cref="Lanes256x2"/>, AVX2) every lane value then went through the stack (measured there: the
+/// row kernel a fifth faster with the call). One-register lanes keep it inline (<see cref="Inline{TV}"/>).
+/// </summary>
+internal static class LaneExp
+{
+    /// <summary>True when <typeparamref name="TV"/> is one hardware register, so that the exponential is best inlined.</summary>
+    public static bool Inline<TV>()
+        where TV : struct, ILaneVector<TV>
+        => typeof(TV) != typeof(Lanes256x2);
+
+    /// <summary><see cref="LaneMath.Exp{TV}"/>, not inlined.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static TV Call<TV>(TV x, out TV expm1)
+        where TV : struct, ILaneVector<TV>
+        => LaneMath.Exp(x, out expm1);
 }
 
 /// <summary><see cref="ILaneVector{TSelf}"/> on <see cref="Vector512{T}"/>.</summary>
