@@ -465,7 +465,9 @@ internal sealed partial class CohortDrawEvaluator
     /// onto the perspectives: the occupancy-weighted projected cells <paramref name="g"/> accumulate into
     /// <paramref name="acc"/> (<c>[t][j]</c>, <see cref="_jp"/> wide, in whole vectors), events and upfront
     /// costs are projected as they are booked, the outcomes ride in their lanes (the same additions in the same
-    /// order as there, so bit-identical) and the occupancy is propagated exactly as there. Allocation-free;
+    /// order as there, so bit-identical, except under the life-table convention, where each cycle is booked once at
+    /// the occupancy of both its halves: the same terms in another order, within 1e-12) and the occupancy is
+    /// propagated exactly as there. Allocation-free;
     /// the occupancy trace itself is not kept (no PSA summary reads it).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
