@@ -1404,7 +1404,7 @@ internal sealed partial class CohortDrawEvaluator
                 var pl = _pl.Span;
                 var rowOffset = lanes.RowOffset[s][si];
                 var rowShared = lanes.RowShared[s][si];
-                var (rowKernel, positions) = BindRowLanes(s, si);
+                var (rowKernel, positions, directs) = BindRowLanes(s, si);
 
                 // The rows of this block's own: a row copied from an earlier block, or aliased to a row of this block
                 // with the same inputs, is already computed for every lane and read from there (the layout's offset is its).
@@ -1421,7 +1421,7 @@ internal sealed partial class CohortDrawEvaluator
                     if (lean is not null && positions[k] is { } position)
                     {
                         // All lanes at once; a lane that fails a check goes through the scalar path below, which rejects it as before.
-                        scalar = rowKernel.Row(lean, pl.Slice(off, n * W), position, n);
+                        scalar = rowKernel.Row(lean, pl.Slice(off, n * W), position, n, directs[k] && position.Length == n);
                         if (scalar == 0)
                         {
                             continue;

@@ -19,11 +19,14 @@ internal sealed partial class CohortDrawEvaluator
         /// <summary>Per strategy, sub-cohort and dependent row, the position of each slot of its lean plan in the union row (null: no lean plan, or a slot outside the union).</summary>
         private int[]?[]?[][]? _rowPositions;
 
+        /// <summary>Per strategy, sub-cohort and dependent row: its slots fill the union row's positions one each (<see cref="LaneRowKernel.Direct"/>).</summary>
+        private bool[]?[][]? _rowDirect;
+
         /// <summary>
         /// Binds the lane row kernel to the lane compilers of sub-cohort <paramref name="si"/> of strategy
         /// <paramref name="s"/> (after their rebind for the batch) and returns it with the block's slot positions.
         /// </summary>
-        private (LaneRowKernel Kernel, int[]?[] Positions) BindRowLanes(int s, int si)
+        private (LaneRowKernel Kernel, int[]?[] Positions, bool[] Direct) BindRowLanes(int s, int si)
         {
             var e = _e;
             var lanes = e._lanes!;
@@ -39,7 +42,9 @@ internal sealed partial class CohortDrawEvaluator
             kernel.Bind(block);
             _rowPositions ??= [.. e._plans.Select(p => new int[]?[]?[p.Rows.Length])];
             var positions = _rowPositions[s][si] ??= RowPositions(e._plans[s].RowLean[si], lanes);
-            return (kernel, positions);
+            _rowDirect ??= [.. e._plans.Select(p => new bool[]?[p.Rows.Length])];
+            var direct = _rowDirect[s][si] ??= [.. positions.Select(p => p is not null && LaneRowKernel.Direct(p, p.Length))];
+            return (kernel, positions, direct);
         }
 
         /// <summary>Per lean plan, its slots' positions among the structural non-zeros of its row in the lane layout; null where a slot is not among them.</summary>

@@ -97,7 +97,13 @@ internal sealed class LaneRowKernel
     /// at position <paramref name="position"/>[j]. Returns the lanes (bit l) whose row fails a check;
     /// their output is unspecified.
     /// </summary>
-    public ulong Row(LeanRowPlan r, Span<double> output, ReadOnlySpan<int> position, int width)
+    public ulong Row(LeanRowPlan r, Span<double> output, ReadOnlySpan<int> position, int width) => Row(r, output, position, width, Direct(position, width));
+
+    /// <summary>
+    /// <see cref="Row(LeanRowPlan, Span{double}, ReadOnlySpan{int}, int)"/> with <paramref name="direct"/> given: true
+    /// exactly when <see cref="Direct"/> is for <paramref name="position"/> and <paramref name="width"/>.
+    /// </summary>
+    public ulong Row(LeanRowPlan r, Span<double> output, ReadOnlySpan<int> position, int width, bool direct)
     {
         if (position.Length != r.Expanded.Length || output.Length < width * _w)
         {
@@ -109,9 +115,166 @@ internal sealed class LaneRowKernel
             BindFactors(r.Factors);
         }
 
-        return Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count ? Row<Lanes512>(r, output, position, width)
-            : Vector256.IsHardwareAccelerated && _w == 2 * Vector256<double>.Count ? Row<Lanes256x2>(r, output, position, width)
-            : Row<LanesN>(r, output, position, width);
+        if (r.Rate is { } rate)
+        {
+            return Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count ? RateRow<Lanes512>(r, rate, output, position, width, direct)
+                : Vector256.IsHardwareAccelerated && _w == 2 * Vector256<double>.Count ? RateRow<Lanes256x2>(r, rate, output, position, width, direct)
+                : RateRow<LanesN>(r, rate, output, position, width, direct);
+        }
+
+        return Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count ? Row<Lanes512>(r, output, position, width, direct)
+            : Vector256.IsHardwareAccelerated && _w == 2 * Vector256<double>.Count ? Row<Lanes256x2>(r, output, position, width, direct)
+            : Row<LanesN>(r, output, position, width, direct);
+    }
+
+    /// <summary>True when the slots fill the <paramref name="width"/> positions of the row one each (at most 64), so that each is stored as it is.</summary>
+    public static bool Direct(ReadOnlySpan<int> position, int width)
+    {
+        if (position.Length != width || width > 64)
+        {
+            return false;
+        }
+
+        var filled = 0UL;
+        foreach (var p in position)
+        {
+            filled |= (uint)p < (uint)width ? 1UL << p : 0;
+        }
+
+        return filled == (width == 64 ? ulong.MaxValue : (1UL << width) - 1);
+    }
+
+    /// <summary>
+    /// A rate row (<see cref="LeanRowPlan.Rate"/>): the general row's operations that such a row reaches, per lane in the
+    /// same order (so bit for bit that row), over its flat entries, with the stay, the scaling, the checks, the clamp
+    /// and the store in one pass over the slots.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ulong RateRow<TV>(LeanRowPlan r, LeanRowPlan.RatePlan plan, Span<double> output, ReadOnlySpan<int> position, int width, bool direct)
+        where TV : struct, ILaneVector<TV>
+    {
+        var W = TV.Count;
+        var n = r.Expanded.Length;
+        if (_q.Length < n * W)
+        {
+            _q = new double[n * W];
+        }
+
+        var slots = plan.Slot;
+        var parameters = plan.Parameter;
+        var values = plan.Value;
+        var bs = plan.B;
+        var effectStart = plan.EffectStart;
+        var effectFactor = plan.EffectFactor;
+        var E = slots.Length;
+        if (parameters.Length != E || values.Length != E || bs.Length != E || effectStart.Length != E + 1 || (uint)r.BalanceSlot >= (uint)n)
+        {
+            throw new InvalidOperationException("The rate plan does not fit its row.");
+        }
+
+        ref var q0 = ref MemoryMarshal.GetArrayDataReference(_q);
+        ref var fw0 = ref MemoryMarshal.GetArrayDataReference(_weighted);
+        var zero = TV.Create(0.0);
+        var one = TV.Create(1.0);
+        for (var j = 0; j < n; j++)
+        {
+            TV.Store(zero, ref Unsafe.Add(ref q0, j * W));
+        }
+
+        // The drawn entries' checks as a mask of the passing lanes (finite and ≥ 0: two comparisons, which NaN and ±∞ fail).
+        var largest = TV.Create(double.MaxValue);
+        var ok = TV.Equal(zero, zero);
+        for (var e = 0; e < E; e++)
+        {
+            TV v;
+            var p = parameters[e];
+            if (p >= 0)
+            {
+                v = Scaled<TV>(r.T, p, values[e], bs[e]);
+                ok = TV.And(ok, TV.And(TV.LessThanOrEqual(zero, v), TV.LessThanOrEqual(v, largest)));
+            }
+            else
+            {
+                v = TV.Create(values[e]);
+            }
+
+            for (var f = effectStart[e]; f < effectStart[e + 1]; f++)
+            {
+                v *= TV.Load(ref Unsafe.Add(ref fw0, effectFactor[f] * W));
+            }
+
+            var slot = slots[e];
+            if ((uint)slot >= (uint)n)
+            {
+                throw new InvalidOperationException("An entry's slot lies outside its row.");
+            }
+
+            ref var qs = ref Unsafe.Add(ref q0, slot * W);
+            TV.Store(TV.Load(ref qs) + v, ref qs);
+        }
+
+        var fail = ~TV.Bits(ok);
+        var total = zero;
+        for (var j = 0; j < n; j++)
+        {
+            total += TV.Load(ref Unsafe.Add(ref q0, j * W));
+        }
+
+        // Per lane: stay = e^(−total·dt); scale = −expm1(−total·dt)/total (0 for an infinite total), applied where total > 0.
+        var exponent = TV.Negate(total) * TV.Create(_lanes[0].Dt);
+        TV u, expm1;
+        if (LaneExp.Inline<TV>())
+        {
+            u = LaneMath.Exp(exponent, out expm1);
+        }
+        else
+        {
+            u = LaneExp.Call(exponent, out expm1);
+        }
+
+        var positive = TV.GreaterThan(total, zero);
+        var scale = TV.Select(TV.And(positive, TV.IsFinite(total)), TV.Negate(expm1) / total, zero);
+
+        // Each slot scaled (the stay's slot then plus the stay), checked, clamped (as the general row's output pass) and stored.
+        var low = TV.Create(-TransitionRowKernel.Tolerance);
+        var high = TV.Create(1 + TransitionRowKernel.Tolerance);
+        ref var o0 = ref MemoryMarshal.GetReference(output);
+        if (!direct)
+        {
+            for (var i = 0; i < width; i++)
+            {
+                TV.Store(zero, ref Unsafe.Add(ref o0, i * W));
+            }
+        }
+
+        var balance = r.BalanceSlot;
+        var sum = zero;
+        ok = TV.Equal(zero, zero);
+        for (var j = 0; j < n; j++)
+        {
+            var value = TV.Load(ref Unsafe.Add(ref q0, j * W));
+            value = TV.Select(positive, value * scale, value);
+            if (j == balance)
+            {
+                value += u;
+            }
+
+            ok = TV.And(ok, TV.And(TV.LessThanOrEqual(low, value), TV.LessThanOrEqual(value, high)));
+            value = TV.MinNative(TV.MaxNative(value, zero), one);
+            sum += value;
+            var at = position[j];
+            if ((uint)at >= (uint)width)
+            {
+                throw new ArgumentException("A slot's position lies outside the row.");
+            }
+
+            ref var oj = ref Unsafe.Add(ref o0, at * W);
+            TV.Store(direct ? value : TV.Load(ref oj) + value, ref oj);
+        }
+
+        fail |= ~TV.Bits(ok);
+        fail |= ~TV.Bits(TV.LessThanOrEqual(TV.Abs(sum - one), TV.Create(TransitionRowKernel.SumTolerance)));
+        return fail & (W == 64 ? ulong.MaxValue : (1UL << W) - 1);
     }
 
     private void BindFactors(LeanFactorTable table)
@@ -141,7 +304,7 @@ internal sealed class LaneRowKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private ulong Row<TV>(LeanRowPlan r, Span<double> output, ReadOnlySpan<int> position, int width)
+    private ulong Row<TV>(LeanRowPlan r, Span<double> output, ReadOnlySpan<int> position, int width, bool direct)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
@@ -356,13 +519,6 @@ internal sealed class LaneRowKernel
         // When the slots fill the positions one each (the usual case), each is stored as it is (0 + v is v, and a zero
         // is stored as +0 either way); otherwise the positions start at 0 and the slots add into them.
         ref var o0 = ref MemoryMarshal.GetReference(output);
-        var filled = 0UL;
-        for (var j = 0; j < n && width <= 64; j++)
-        {
-            filled |= 1UL << position[j];
-        }
-
-        var direct = n == width && width <= 64 && filled == (width == 64 ? ulong.MaxValue : (1UL << width) - 1);
         for (var i = 0; i < width && !direct; i++)
         {
             TV.Store(zero, ref Unsafe.Add(ref o0, i * W));

@@ -455,6 +455,56 @@ internal sealed class LeanRowPlan
         Entries = entries;
         EffectBalanceSlot = effectBalanceSlot;
         ProbabilityEffects = probabilityEffects;
+        Rate = isRate && balanceSlot >= 0 && probabilityEffects.Length == 0 && Array.TrueForAll(entries, e => e.IsRate && (!e.Evaluate || e.Parameter >= 0)) ? new RatePlan(entries) : null;
+    }
+
+    /// <summary>
+    /// The row's entries flattened for the lane kernel's rate rows (<see cref="LaneRowKernel"/>), when the row goes
+    /// through competing risks into a stay slot, no effect acts on its probabilities and every entry is a rate that
+    /// is either cached or of scaled form; else null.
+    /// </summary>
+    public RatePlan? Rate { get; }
+
+    /// <summary>
+    /// A rate row's entries as flat arrays, in model order: entry e books into slot <see cref="Slot"/>[e] the value
+    /// <c>(p · A) · B</c> of parameter <see cref="Parameter"/>[e] (<see cref="Value"/>[e] is A, <see cref="B"/>[e] is B),
+    /// or the cached <see cref="Value"/>[e] where the parameter is −1, times the weighted factors
+    /// <see cref="EffectFactor"/>[<see cref="EffectStart"/>[e] …  <see cref="EffectStart"/>[e + 1]) in order.
+    /// </summary>
+    internal sealed class RatePlan
+    {
+        public RatePlan(Entry[] entries)
+        {
+            Slot = [.. entries.Select(e => e.Slot)];
+            Parameter = [.. entries.Select(e => e.Evaluate ? e.Parameter : -1)];
+            Value = [.. entries.Select(e => e.Evaluate ? e.A : e.Cached)];
+            B = [.. entries.Select(e => e.Evaluate ? e.B : 0)];
+            EffectStart = new int[entries.Length + 1];
+            for (var e = 0; e < entries.Length; e++)
+            {
+                EffectStart[e + 1] = EffectStart[e] + entries[e].Effects.Length;
+            }
+
+            EffectFactor = [.. entries.SelectMany(e => e.Effects.Select(fx => fx.Factor))];
+        }
+
+        /// <summary>Per entry, its destination's slot.</summary>
+        public int[] Slot { get; }
+
+        /// <summary>Per entry, the drawn parameter of its scaled form, or −1 for a cached value.</summary>
+        public int[] Parameter { get; }
+
+        /// <summary>Per entry, the first factor of its scaled form, or its cached value.</summary>
+        public double[] Value { get; }
+
+        /// <summary>Per entry, the second factor of its scaled form (0 for a cached value).</summary>
+        public double[] B { get; }
+
+        /// <summary>Per entry, where its effects' factors start in <see cref="EffectFactor"/> (one more for the end).</summary>
+        public int[] EffectStart { get; }
+
+        /// <summary>The effects' factors, entry by entry.</summary>
+        public int[] EffectFactor { get; }
     }
 
     /// <summary>The table of the effects' factors (shared by the rows the same compiler planned); <see cref="Effect.Factor"/> and <see cref="ProbabilityEffect.Factor"/> index it.</summary>
