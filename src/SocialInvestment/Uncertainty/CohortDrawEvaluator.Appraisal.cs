@@ -144,13 +144,15 @@ internal sealed partial class CohortDrawEvaluator
                     // Appraisal.Compare's perspective series, lane by lane: invested I_s − I_c, its discounted
                     // form I_s·d − I_c·d, saved B_c − B_s and B_c·d − B_s·d, the net gain saved − invested.
                     TL pvi = zero, pvb = zero, scale = zero, cumulative = zero, spread = zero, everNegative = zero, from = none, point = zero;
-                    for (var t = 0; t <= T; t++, point = TL.Add(point, one))
+                    // The perspective's channels at point t: B_t at [t·tw + v·W], I_t at [t·tw + (VA + v)·W] (refs stepped by tw).
+                    ref var bs = ref Unsafe.Add(ref fs, v * W);
+                    ref var bc = ref Unsafe.Add(ref fc, v * W);
+                    var toI = VA * W;
+                    for (var t = 0; t <= T; t++, point = TL.Add(point, one), bs = ref Unsafe.Add(ref bs, tw), bc = ref Unsafe.Add(ref bc, tw))
                     {
                         var d = TL.Create(df[t]);
-                        var i = (t * tw) + (v * W);
-                        var j = (t * tw) + ((VA + v) * W);
-                        TL fsj = TL.Load(ref Unsafe.Add(ref fs, j)), fcj = TL.Load(ref Unsafe.Add(ref fc, j));
-                        TL fsi = TL.Load(ref Unsafe.Add(ref fs, i)), fci = TL.Load(ref Unsafe.Add(ref fc, i));
+                        TL fsj = TL.Load(ref Unsafe.Add(ref bs, toI)), fcj = TL.Load(ref Unsafe.Add(ref bc, toI));
+                        TL fsi = TL.Load(ref bs), fci = TL.Load(ref bc);
                         var inv = TL.Subtract(fsj, fcj);
                         var invD = TL.Subtract(TL.Multiply(fsj, d), TL.Multiply(fcj, d));
                         var sav = TL.Subtract(fci, fsi);
@@ -161,9 +163,10 @@ internal sealed partial class CohortDrawEvaluator
                         pvi = TL.Add(pvi, invD);
                         pvb = TL.Add(pvb, savD);
                         // x − x is +0 for a finite x and NaN otherwise, so their sum stays exactly 0 while every
-                        // amount is finite. The scale is a maximum of magnitudes, so the instruction's own maximum
-                        // (a NaN or ±∞ among them has failed the finiteness already).
-                        spread = TL.Add(spread, TL.Add(TL.Subtract(invD, invD), TL.Subtract(savD, savD)));
+                        // saved amount is finite (an invested amount that is not makes PV(investment), their sum in
+                        // order, ±∞ or NaN, which fails Invests as the finiteness would). The scale is a maximum of
+                        // magnitudes, so the instruction's own maximum (a NaN or ±∞ among them fails Invests already).
+                        spread = TL.Add(spread, TL.Subtract(savD, savD));
                         scale = TL.MaxNative(scale, TL.MaxNative(TL.Abs(invD), TL.Abs(savD)));
 
                         // Payback: the running net gain; below −1e-9·(1 + |NB_t|) it is still negative (and

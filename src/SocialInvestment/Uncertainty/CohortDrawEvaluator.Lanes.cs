@@ -453,17 +453,7 @@ internal sealed partial class CohortDrawEvaluator
             // m), else the products once per state in the scratch (shared by the channels of every chunk).
             if (r is not null)
             {
-                if (t > 0)
-                {
-                    ref var s0 = ref Both<TV>(N, w[t - 1], ref next.Start, r[t], ref m0, ref ws0);
-                    LedgerHalf<TV>(chunks, ref s0, g0, (t - 1) * C, ref gl0, ref Unsafe.Subtract(ref accT, J * W));
-                }
-
-                if (t == T && wt != 0)
-                {
-                    ref var s0 = ref Weighted<TV>(N, wt, ref m0, ref ws0);
-                    LedgerHalf<TV>(chunks, ref s0, g0, t * C, ref gl0, ref accT);
-                }
+                LifeTablePoint<TV>(t, T, N, chunks, w, r, ref next.Start, ref m0, ref ws0, g0, ref gl0, ref accT, J);
             }
             else if (wt != 0)
             {
@@ -503,6 +493,30 @@ internal sealed partial class CohortDrawEvaluator
         }
 
         return ref scratch0;
+    }
+
+    /// <summary>
+    /// The ledger at point <paramref name="t"/> under a per-cycle convention (<see cref="TraceLanes"/>): point t − 1's
+    /// cycle at <c>w_(t−1)·m_(t−1) + r_t·m_t</c> (<paramref name="p0"/> is m_(t−1)), and at the last point its start half.
+    /// Not inlined, so that the trace loop of the other conventions stays as it is.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LifeTablePoint<TV>(int t, int T, int N, LedgerChunks chunks, double[] w, double[] r, ref double p0, ref double m0, ref double ws0, TraceCells g0, ref double gl0, ref double accT, int J)
+        where TV : struct, ILaneVector<TV>
+    {
+        var W = TV.Count;
+        var C = chunks.Count;
+        if (t > 0)
+        {
+            ref var s0 = ref Both<TV>(N, w[t - 1], ref p0, r[t], ref m0, ref ws0);
+            LedgerHalf<TV>(chunks, ref s0, g0, (t - 1) * C, ref gl0, ref Unsafe.Subtract(ref accT, J * W));
+        }
+
+        if (t == T && w[T] != 0)
+        {
+            ref var s0 = ref Weighted<TV>(N, w[T], ref m0, ref ws0);
+            LedgerHalf<TV>(chunks, ref s0, g0, t * C, ref gl0, ref accT);
+        }
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SocialInvestment.Model;
 
@@ -96,7 +97,10 @@ internal interface ILaneVector<TSelf>
     /// <summary>Mask of <see cref="double.IsFinite(double)"/>.</summary>
     static abstract TSelf IsFinite(TSelf a);
 
-    /// <summary>Per lane <c>mask ? a : b</c>.</summary>
+    /// <summary>
+    /// Per lane <c>mask ? a : b</c>, for a mask of this interface's comparisons (and their <see cref="And"/> and
+    /// <see cref="Or"/>): every lane all ones or all zeros, so that the hardware's blend by the lane's top bit is that choice.
+    /// </summary>
     static abstract TSelf Select(TSelf mask, TSelf a, TSelf b);
 
     /// <summary>Bit l set when lane l of the mask is true.</summary>
@@ -334,7 +338,10 @@ internal readonly struct LanesN : ILaneVector<LanesN>
     public static LanesN IsFinite(LanesN a) => new(Vector.IsFinite(a._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static LanesN Select(LanesN mask, LanesN a, LanesN b) => new(Vector.ConditionalSelect(mask._v, a._v, b._v));
+    public static LanesN Select(LanesN mask, LanesN a, LanesN b)
+        => Avx.IsSupported && Vector<double>.Count == Vector256<double>.Count
+            ? new(Avx.BlendVariable(b._v.AsVector256(), a._v.AsVector256(), mask._v.AsVector256()).AsVector())
+            : new(Vector.ConditionalSelect(mask._v, a._v, b._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsZero(LanesN a) => Vector.EqualsAll(a._v, Vector<double>.Zero);
@@ -466,7 +473,10 @@ internal readonly struct Lanes256x2 : ILaneVector<Lanes256x2>
     public static Lanes256x2 IsFinite(Lanes256x2 a) => new(Vector256.IsFinite(a._lo), Vector256.IsFinite(a._hi));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes256x2 Select(Lanes256x2 mask, Lanes256x2 a, Lanes256x2 b) => new(Vector256.ConditionalSelect(mask._lo, a._lo, b._lo), Vector256.ConditionalSelect(mask._hi, a._hi, b._hi));
+    public static Lanes256x2 Select(Lanes256x2 mask, Lanes256x2 a, Lanes256x2 b)
+        => Avx.IsSupported
+            ? new(Avx.BlendVariable(b._lo, a._lo, mask._lo), Avx.BlendVariable(b._hi, a._hi, mask._hi))
+            : new(Vector256.ConditionalSelect(mask._lo, a._lo, b._lo), Vector256.ConditionalSelect(mask._hi, a._hi, b._hi));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Bits(Lanes256x2 mask) => mask._lo.ExtractMostSignificantBits() | ((ulong)mask._hi.ExtractMostSignificantBits() << Vector256<double>.Count);
