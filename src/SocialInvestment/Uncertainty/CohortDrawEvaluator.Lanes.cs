@@ -357,7 +357,7 @@ internal sealed partial class CohortDrawEvaluator
     /// <see cref="Propagate"/> skips (the ledger is never −0, so adding ±0 leaves it as it is).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PropagateLanes(Engine.CompiledModel c, LaneBuffer initial, LaneBuffer upfront, int[] upfrontCells, LaneBuffer rows, PullRows p0, TraceCells g0, LaneBuffer gl, LaneBuffer mBuffer, LaneBuffer nextBuffer, LaneBuffer weightedBuffer, LaneBuffer acc)
+    private void PropagateLanes(Engine.CompiledModel c, LaneBuffer initial, LaneBuffer upfront, int[] upfrontCells, LaneBuffer rows, PullRows p0, TraceCells g0, LaneBuffer gl, LaneBuffer mBuffer, LaneBuffer nextBuffer, LaneBuffer weightedBuffer, LaneBuffer acc, bool fresh)
     {
         var lanes = _lanes!;
         var W = lanes.W;
@@ -375,6 +375,21 @@ internal sealed partial class CohortDrawEvaluator
         }
 
         initial.Span[..(N * W)].CopyTo(mBuffer.Span);
+
+        // The first sub-cohort's trace starts every point's ledger from zeros instead of adding to it (as if it had been
+        // cleared), except point 0, which the upfront costs book first: that point and any the trace does not book
+        // (a weight of 0) are cleared here.
+        if (fresh)
+        {
+            var span = acc.Span;
+            for (var t = 0; t <= T; t++)
+            {
+                if (t == 0 || !TraceBooks(w, r, t))
+                {
+                    span.Slice(t * J * W, J * W).Clear();
+                }
+            }
+        }
 
         // Upfront costs, booked per lane as Propagate books them (the cells they can book, ascending; the others are 0, which it skips).
         for (var k = 0; k < upfrontCells.Length; k++)
@@ -397,17 +412,20 @@ internal sealed partial class CohortDrawEvaluator
 
         if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
         {
-            TraceLanes<Lanes512>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, weightedBuffer, rows, p0, g0, gl, acc);
+            TraceLanes<Lanes512>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, weightedBuffer, rows, p0, g0, gl, acc, fresh, _ledgerZeros!);
         }
         else if (Vector256.IsHardwareAccelerated && W == 2 * Vector256<double>.Count)
         {
-            TraceLanes<Lanes256x2>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, weightedBuffer, rows, p0, g0, gl, acc);
+            TraceLanes<Lanes256x2>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, weightedBuffer, rows, p0, g0, gl, acc, fresh, _ledgerZeros!);
         }
         else
         {
-            TraceLanes<LanesN>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, weightedBuffer, rows, p0, g0, gl, acc);
+            TraceLanes<LanesN>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, weightedBuffer, rows, p0, g0, gl, acc, fresh, _ledgerZeros!);
         }
     }
+
+    /// <summary>True when the trace books point <paramref name="t"/>'s ledger (<see cref="TraceLanes"/>): a point of weight ≠ 0, or under a per-cycle convention every point but a last one of weight 0.</summary>
+    private static bool TraceBooks(double[] w, double[]? r, int t) => r is null ? w[t] != 0 : t < w.Length - 1 || w[t] != 0;
 
     /// <summary>True when every value is in [0, <paramref name="bound"/>) (a loop: no closure per call, as a predicate capturing the bound would allocate).</summary>
     private static bool Within(int[] values, int bound)
@@ -430,7 +448,7 @@ internal sealed partial class CohortDrawEvaluator
     /// buffers of the trace. Per lane the operations of <see cref="Propagate"/> in its order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TraceLanes<TV>(int T, int N, LedgerChunks chunks, double[] w, double[]? r, LaneBuffer m, LaneBuffer next, LaneBuffer weighted, LaneBuffer rows, PullRows p0, TraceCells g0, LaneBuffer gl, LaneBuffer acc)
+    private static void TraceLanes<TV>(int T, int N, LedgerChunks chunks, double[] w, double[]? r, LaneBuffer m, LaneBuffer next, LaneBuffer weighted, LaneBuffer rows, PullRows p0, TraceCells g0, LaneBuffer gl, LaneBuffer acc, bool fresh, double[] zeros)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
@@ -440,6 +458,12 @@ internal sealed partial class CohortDrawEvaluator
         var C = chunks.Count;
         var J = chunks.First[C - 1] + chunks.Width[C - 1];
         ref var ws0 = ref weighted.Start;
+        if (zeros.Length < J * W)
+        {
+            throw new InvalidOperationException("The ledger's zeros are shorter than a point.");
+        }
+
+        ref var z0 = ref MemoryMarshal.GetArrayDataReference(zeros);
         for (var t = 0; t <= T; t++)
         {
             var wt = w[t];
@@ -453,12 +477,12 @@ internal sealed partial class CohortDrawEvaluator
             // m), else the products once per state in the scratch (shared by the channels of every chunk).
             if (r is not null)
             {
-                LifeTablePoint<TV>(t, T, N, chunks, w, r, ref next.Start, ref m0, ref ws0, g0, ref gl0, ref accT, J);
+                LifeTablePoint<TV>(t, T, N, chunks, w, r, ref next.Start, ref m0, ref ws0, g0, ref gl0, ref accT, J, fresh, ref z0);
             }
             else if (wt != 0)
             {
                 ref var s0 = ref Weighted<TV>(N, wt, ref m0, ref ws0);
-                LedgerHalf<TV>(chunks, ref s0, g0, t * C, ref gl0, ref accT);
+                LedgerHalf<TV>(chunks, ref s0, g0, t * C, ref gl0, ref accT, ref fresh && t != 0 ? ref z0 : ref accT);
             }
 
             if (t == T)
@@ -501,7 +525,7 @@ internal sealed partial class CohortDrawEvaluator
     /// Not inlined, so that the trace loop of the other conventions stays as it is.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void LifeTablePoint<TV>(int t, int T, int N, LedgerChunks chunks, double[] w, double[] r, ref double p0, ref double m0, ref double ws0, TraceCells g0, ref double gl0, ref double accT, int J)
+    private static void LifeTablePoint<TV>(int t, int T, int N, LedgerChunks chunks, double[] w, double[] r, ref double p0, ref double m0, ref double ws0, TraceCells g0, ref double gl0, ref double accT, int J, bool fresh, ref double z0)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
@@ -509,13 +533,14 @@ internal sealed partial class CohortDrawEvaluator
         if (t > 0)
         {
             ref var s0 = ref Both<TV>(N, w[t - 1], ref p0, r[t], ref m0, ref ws0);
-            LedgerHalf<TV>(chunks, ref s0, g0, (t - 1) * C, ref gl0, ref Unsafe.Subtract(ref accT, J * W));
+            ref var accP = ref Unsafe.Subtract(ref accT, J * W);
+            LedgerHalf<TV>(chunks, ref s0, g0, (t - 1) * C, ref gl0, ref accP, ref fresh && t != 1 ? ref z0 : ref accP);
         }
 
         if (t == T && w[T] != 0)
         {
             ref var s0 = ref Weighted<TV>(N, w[T], ref m0, ref ws0);
-            LedgerHalf<TV>(chunks, ref s0, g0, t * C, ref gl0, ref accT);
+            LedgerHalf<TV>(chunks, ref s0, g0, t * C, ref gl0, ref accT, ref fresh && t != 0 ? ref z0 : ref accT);
         }
     }
 
@@ -543,10 +568,11 @@ internal sealed partial class CohortDrawEvaluator
     /// occupancy <c>s</c> (<paramref name="s0"/>, lane-major), states ascending within each channel: the channels in the
     /// chunks of <see cref="LedgerChunks"/> (each chunk's channels in registers), each over the chunk's entries of the
     /// point, without a branch. An occupancy of 0 in every lane, which <see cref="Propagate"/> skips, adds exact zeros
-    /// (the ledger is never −0). Not inlined (the JIT's budget).
+    /// (the ledger is never −0). The channels start from <paramref name="init"/>: the point's own ledger, or zeros where
+    /// it is the first to book the point (so that the ledger need not be cleared first). Not inlined (the JIT's budget).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void LedgerHalf<TV>(LedgerChunks chunks, ref double s0, TraceCells g0, int row, ref double gl0, ref double acc)
+    private static void LedgerHalf<TV>(LedgerChunks chunks, ref double s0, TraceCells g0, int row, ref double gl0, ref double acc, ref double init)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
@@ -558,15 +584,16 @@ internal sealed partial class CohortDrawEvaluator
         for (var c = 0; c < first.Length && c < width.Length; c++)
         {
             ref var a = ref Unsafe.Add(ref acc, first[c] * W);
+            ref var a00 = ref Unsafe.Add(ref init, first[c] * W);
             int b = Unsafe.Add(ref start0, c), end = Unsafe.Add(ref start0, c + 1);
             switch (width[c])
             {
                 case 4:
                 {
-                    var a0 = TV.Load(ref a);
-                    var a1 = TV.Load(ref Unsafe.Add(ref a, W));
-                    var a2 = TV.Load(ref Unsafe.Add(ref a, 2 * W));
-                    var a3 = TV.Load(ref Unsafe.Add(ref a, 3 * W));
+                    var a0 = TV.Load(ref a00);
+                    var a1 = TV.Load(ref Unsafe.Add(ref a00, W));
+                    var a2 = TV.Load(ref Unsafe.Add(ref a00, 2 * W));
+                    var a3 = TV.Load(ref Unsafe.Add(ref a00, 3 * W));
                     for (; b < end; b++)
                     {
                         var sx = TV.Load(ref Unsafe.Add(ref s0, Unsafe.Add(ref from0, b)));
@@ -586,8 +613,8 @@ internal sealed partial class CohortDrawEvaluator
 
                 case 2:
                 {
-                    var a0 = TV.Load(ref a);
-                    var a1 = TV.Load(ref Unsafe.Add(ref a, W));
+                    var a0 = TV.Load(ref a00);
+                    var a1 = TV.Load(ref Unsafe.Add(ref a00, W));
                     for (; b < end; b++)
                     {
                         var sx = TV.Load(ref Unsafe.Add(ref s0, Unsafe.Add(ref from0, b)));
@@ -603,7 +630,7 @@ internal sealed partial class CohortDrawEvaluator
 
                 default:
                 {
-                    var a0 = TV.Load(ref a);
+                    var a0 = TV.Load(ref a00);
                     for (; b < end; b++)
                     {
                         a0 += TV.Load(ref Unsafe.Add(ref s0, Unsafe.Add(ref from0, b))) * TV.Load(ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b)));
@@ -1186,12 +1213,11 @@ internal sealed partial class CohortDrawEvaluator
 
                 var u1 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                 var acc = _accL![early && s > ci ? ci + 1 : s];
-                acc.Clear();
                 var work = _work[s];
                 var baseModel = e._plans[s].Base;
                 for (var si = 0; si < work.Subcohorts.Length; si++)
                 {
-                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _upCells![s][si]!, _pl, e._pullRows![s][si], e._traceCells![s][si], _gl, _mL, _nextL, _weightedL, acc);
+                    e.PropagateLanes(work, _initL![s][si], _upL![s][si], _upCells![s][si]!, _pl, e._pullRows![s][si], e._traceCells![s][si], _gl, _mL, _nextL, _weightedL, acc, fresh: si == 0);
                 }
 
                 var u2 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;

@@ -83,11 +83,15 @@ internal sealed partial class CohortDrawEvaluator
         _inert = BuildInert(cells?.Books);
         _traceCells = cells is { } c ? ListTraceCells(c.ChunkAt, c.Books, _inert!) : null;
         (_pullRows, _rowBase) = BuildPullRows() is { } pull ? pull : (null, null);
+        _ledgerZeros = _lanes is { } l ? new double[l.Used * l.W] : null;
         _cellFixed = [.. plans.Select(p => p.CellLean.Select(cells => cells.Select(FixedProjection).ToArray()).ToArray())];
     }
 
     /// <summary>The ledger's channels in the chunks the lanes' trace books together (<see cref="LedgerChunks"/>).</summary>
     private readonly LedgerChunks? _ledgerChunks;
+
+    /// <summary>A point's ledger of zeros (never written), from which the first sub-cohort's trace starts each point (<see cref="PropagateLanes"/>).</summary>
+    private readonly double[]? _ledgerZeros;
 
     /// <summary>Per strategy and sub-cohort, where the lanes' trace reads each cell's channels (<see cref="TraceCells"/>).</summary>
     private readonly TraceCells[][]? _traceCells;

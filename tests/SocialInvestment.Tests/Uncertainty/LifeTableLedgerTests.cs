@@ -46,13 +46,14 @@ public class LifeTableLedgerTests
     }
 
     /// <summary>A model the PSA runs in lanes (no transition events), with drawn rates, flows, an effect and a cost.</summary>
-    private static (LifeCourseModel Model, PsaSpecification Spec) BuildForLanes(CycleWeights weights)
+    private static (LifeCourseModel Model, PsaSpecification Spec) BuildForLanes(CycleWeights weights, UptakeMode uptake = UptakeMode.MeanEffect)
     {
         var b = new LifeCourseModelBuilder("life-table lanes");
         var sick = b.AddParameter("sick", 0.2);
         var level = b.AddParameter("level", 1000);
         var rr = b.AddParameter("rr", 0.8);
         var cost = b.AddParameter("cost", 300);
+        var share = b.AddParameter("share", 0.7);
         b.AddState("Well").AddState("Sick").AddState("Dead", absorbing: true).AddPayers(RandomModels.Kommune).AddSectors(RandomModels.Services).AddOutcomes(Outcome.LifeYears);
         b.Probability("Well", "Sick", (in ModelContext c) => c[sick]).Probability("Well", "Dead", 0.01).Remainder("Well", "Well");
         b.Probability("Sick", "Well", 0.3).Probability("Sick", "Dead", (in ModelContext c) => 0.02 + (0.003 * c.Cycle)).Remainder("Sick", "Sick");
@@ -63,14 +64,41 @@ public class LifeTableLedgerTests
         var iv = Intervention.Create("program")
             .AffectTransition("Well", "Sick", EffectMeasure.RelativeRisk, rr)
             .CostPerCycle(RandomModels.KommuneCost, cost, 5)
+            .UpfrontCost(RandomModels.KommuneCost, 2000)
+            .WithUptake(share, uptake)
             .Build();
         var model = b.AddStrategy(Strategy.BusinessAsUsual).AddStrategy(new Strategy("with program", iv)).WithOptions(new SimulationOptions { Cycles = 15, StateWeights = weights }).Build();
         var spec = new PsaSpecification(model)
             .With(sick, BetaDistribution.FromMeanAndStandardError(0.2, 0.04))
             .With(level, GammaDistribution.FromMeanAndStandardError(1000, 150))
             .With(rr, LogNormalDistribution.FromMeanAndStandardError(0.8, 0.1))
-            .With(cost, GammaDistribution.FromMeanAndStandardError(300, 50));
+            .With(cost, GammaDistribution.FromMeanAndStandardError(300, 50))
+            .With(share, BetaDistribution.FromMeanAndStandardError(0.7, 0.1));
         return (model, spec);
+    }
+
+    /// <summary>
+    /// Every convention, with an upfront cost (booked at point 0 before the trace) and one or several sub-cohorts: the
+    /// lanes' first sub-cohort starts each point's ledger from zeros rather than from a cleared ledger, and the points a
+    /// convention weighs 0 (beginning: the last; end: the first) are cleared; the lanes stay the draw-by-draw results.
+    /// </summary>
+    [TestCase("beginning", UptakeMode.MeanEffect)]
+    [TestCase("end", UptakeMode.Subcohorts)]
+    [TestCase("half-cycle", UptakeMode.Subcohorts)]
+    [TestCase("life-table", UptakeMode.Subcohorts)]
+    public void EveryConvention_Lanes_AreTheDrawByDrawResults_AndAgreeWithTheGeneralPath(string convention, UptakeMode uptake)
+    {
+        var weights = convention switch
+        {
+            "beginning" => CycleWeights.Beginning,
+            "end" => CycleWeights.End,
+            "half-cycle" => CycleWeights.HalfCycle,
+            _ => CycleWeights.LifeTable,
+        };
+        var (model, spec) = BuildForLanes(weights, uptake);
+        LaneBatches.AssertEqualDrawByDraw(model, spec, 23);
+        var options = new PsaOptions { Draws = 20, Seed = 4, KeepDraws = true, Comparator = model.Strategies[0] };
+        IncrementalPsaTests.AssertAgrees(ProbabilisticAnalysis.Run(spec, options, IncrementalPsaTests.General(model)), ProbabilisticAnalysis.Run(spec, options), outcomesWithin: IncrementalPsaTests.Relative);
     }
 
     [Test]

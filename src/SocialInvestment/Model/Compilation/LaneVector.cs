@@ -171,6 +171,7 @@ internal static class LaneMath
 internal static class LaneExp
 {
     /// <summary>True when <typeparamref name="TV"/> is one hardware register, so that the exponential is best inlined.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Inline<TV>()
         where TV : struct, ILaneVector<TV>
         => typeof(TV) != typeof(Lanes256x2);
