@@ -1446,10 +1446,24 @@ internal sealed partial class CohortDrawEvaluator
                 var rowShared = lanes.RowShared[s][si];
                 var (rowKernel, positions, directs) = BindRowLanes(s, si);
 
+                // The block's rate rows in one call (RateBlock), each row's failing lanes kept for the loop below.
+                var (rateBlock, rateAt) = RateRowsOf(s, si, positions, directs);
+                var rateFails = _rateFails;
+                if (rateBlock is not null)
+                {
+                    rowKernel.RateRows(rateBlock, pl, rateFails);
+                }
+
                 // The rows of this block's own: a row copied from an earlier block, or aliased to a row of this block
                 // with the same inputs, is already computed for every lane and read from there (the layout's offset is its).
                 foreach (var k in lanes.RowsComputed[s][si])
                 {
+                    var inBlock = rateAt[k];
+                    if (inBlock >= 0 && rateFails[inBlock] == 0)
+                    {
+                        continue;
+                    }
+
                     var tx = rows[k];
                     var t = tx / N;
                     var x = tx - (t * N);
@@ -1458,7 +1472,16 @@ internal sealed partial class CohortDrawEvaluator
 
                     var lean = rowLean[k];
                     var scalar = ulong.MaxValue;
-                    if (lean is not null && positions[k] is { } position)
+                    if (inBlock >= 0)
+                    {
+                        // A rate row of the block with a failing lane: as below.
+                        scalar = rateFails[inBlock];
+                        if (rowShared[k])
+                        {
+                            return false;
+                        }
+                    }
+                    else if (lean is not null && positions[k] is { } position)
                     {
                         // All lanes at once; a lane that fails a check goes through the scalar path below, which rejects it as before.
                         scalar = rowKernel.Row(lean, pl.Slice(off, n * W), position, n, directs[k] && position.Length == n);

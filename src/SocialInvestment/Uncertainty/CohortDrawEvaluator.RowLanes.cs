@@ -22,6 +22,60 @@ internal sealed partial class CohortDrawEvaluator
         /// <summary>Per strategy, sub-cohort and dependent row: its slots fill the union row's positions one each (<see cref="LaneRowKernel.Direct"/>).</summary>
         private bool[]?[][]? _rowDirect;
 
+        /// <summary>Per strategy and sub-cohort, the rate rows a batch computes in one call (<see cref="RateBlock"/>; null: none), and per dependent row its index there (−1: not in it).</summary>
+        private (RateBlock? Block, int[] At)?[][]? _rateBlocks;
+
+        /// <summary>The failing lanes of each row of a <see cref="RateBlock"/>.</summary>
+        private ulong[] _rateFails = [];
+
+        /// <summary>
+        /// The rate rows of block (<paramref name="s"/>, <paramref name="si"/>) among those a batch computes, in one
+        /// <see cref="RateBlock"/>, and per dependent row its index there; built once per worker.
+        /// </summary>
+        private (RateBlock? Block, int[] At) RateRowsOf(int s, int si, int[]?[] positions, bool[] direct)
+        {
+            var e = _e;
+            var lanes = e._lanes!;
+            _rateBlocks ??= [.. e._plans.Select(p => new (RateBlock?, int[])?[p.Rows.Length])];
+            if (_rateBlocks[s][si] is { } built)
+            {
+                return built;
+            }
+
+            var plan = e._plans[s];
+            var rows = plan.Rows[si];
+            var lean = plan.RowLean[si];
+            var N = _work[s].ExpandedStateCount;
+            var at = new int[rows.Length];
+            Array.Fill(at, -1);
+            var list = new List<(int, LeanRowPlan, int[], int, int, bool)>();
+            foreach (var k in lanes.RowsComputed[s][si])
+            {
+                var x = rows[k] % N;
+                if (lean[k] is { Rate: not null } r && positions[k] is { } position)
+                {
+                    var width = lanes.Start[x + 1] - lanes.Start[x];
+                    at[k] = list.Count;
+                    list.Add((k, r, position, lanes.RowOffset[s][si][rows[k]], width, direct[k] && position.Length == width));
+                }
+            }
+
+            var block = RateBlock.Of(list);
+            if (block is null)
+            {
+                Array.Fill(at, -1);
+            }
+
+            if (_rateFails.Length < list.Count)
+            {
+                _rateFails = new ulong[list.Count];
+            }
+
+            var result = (block, at);
+            _rateBlocks[s][si] = result;
+            return result;
+        }
+
         /// <summary>
         /// Binds the lane row kernel to the lane compilers of sub-cohort <paramref name="si"/> of strategy
         /// <paramref name="s"/> (after their rebind for the batch) and returns it with the block's slot positions.

@@ -153,27 +153,93 @@ internal sealed class LaneRowKernel
     private ulong RateRow<TV>(LeanRowPlan r, LeanRowPlan.RatePlan plan, Span<double> output, ReadOnlySpan<int> position, int width, bool direct)
         where TV : struct, ILaneVector<TV>
     {
-        var W = TV.Count;
         var n = r.Expanded.Length;
-        if (_q.Length < n * W)
-        {
-            _q = new double[n * W];
-        }
-
-        var slots = plan.Slot;
-        var parameters = plan.Parameter;
-        var values = plan.Value;
-        var bs = plan.B;
-        var effectStart = plan.EffectStart;
-        var effectFactor = plan.EffectFactor;
-        var E = slots.Length;
-        if (parameters.Length != E || values.Length != E || bs.Length != E || effectStart.Length != E + 1 || (uint)r.BalanceSlot >= (uint)n)
+        EnsureScratch(n);
+        var E = plan.Slot.Length;
+        if (plan.Parameter.Length != E || plan.Value.Length != E || plan.B.Length != E || plan.EffectStart.Length != E + 1 || plan.EffectStart[E] > plan.EffectFactor.Length)
         {
             throw new InvalidOperationException("The rate plan does not fit its row.");
         }
 
+        return RateCore<TV>(r.T, n, r.BalanceSlot, 0, E, plan.Slot, plan.Parameter, plan.Value, plan.B, plan.EffectStart, plan.EffectFactor, output, position, width, direct);
+    }
+
+    /// <summary>
+    /// The rate rows of a block (<see cref="RateBlock"/>) for every lane, into <paramref name="rows"/> (each at its offset),
+    /// with each row's failing lanes (as <see cref="Row(LeanRowPlan, Span{double}, ReadOnlySpan{int}, int)"/> returns them)
+    /// in <paramref name="fails"/>: one call for the block, the rows' plans read from its flat arrays.
+    /// </summary>
+    public void RateRows(RateBlock block, Span<double> rows, Span<ulong> fails)
+    {
+        var R = block.Offset.Length;
+        if (fails.Length < R || block.Width.Length != R || block.Direct.Length != R || block.Balance.Length != R || block.Cycle.Length != R
+            || block.EntryStart.Length != R + 1 || block.PositionStart.Length != R + 1 || block.EffectStart.Length != block.Slot.Length + 1)
+        {
+            throw new ArgumentException("The block's rows do not fit its arrays.");
+        }
+
+        if (!ReferenceEquals(block.Factors, _table) || block.Factors.Count != _tableCount)
+        {
+            BindFactors(block.Factors);
+        }
+
+        EnsureScratch(block.MaxSlots);
+        if (Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count)
+        {
+            RateRows<Lanes512>(block, rows, fails);
+        }
+        else if (Vector256.IsHardwareAccelerated && _w == 2 * Vector256<double>.Count)
+        {
+            RateRows<Lanes256x2>(block, rows, fails);
+        }
+        else
+        {
+            RateRows<LanesN>(block, rows, fails);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RateRows<TV>(RateBlock block, Span<double> rows, Span<ulong> fails)
+        where TV : struct, ILaneVector<TV>
+    {
+        var W = TV.Count;
+        for (var i = 0; i < block.Offset.Length; i++)
+        {
+            int p0 = block.PositionStart[i], p1 = block.PositionStart[i + 1], width = block.Width[i];
+            var output = rows.Slice(block.Offset[i], width * W);
+            fails[i] = RateCore<TV>(block.Cycle[i], p1 - p0, block.Balance[i], block.EntryStart[i], block.EntryStart[i + 1], block.Slot, block.Parameter, block.Value, block.B, block.EffectStart, block.EffectFactor, output, block.Position.AsSpan(p0, p1 - p0), width, block.Direct[i]);
+        }
+    }
+
+    private void EnsureScratch(int n)
+    {
+        if (_q.Length < n * _w)
+        {
+            _q = new double[n * _w];
+        }
+    }
+
+    /// <summary>
+    /// One rate row of <paramref name="n"/> slots from entries <paramref name="e0"/> … <paramref name="e1"/> − 1 of the flat
+    /// arrays (each entry's effect factors at <paramref name="effectStart"/>[e] … [e + 1] − 1 of <paramref name="effectFactor"/>),
+    /// the stay in slot <paramref name="balance"/>, into <paramref name="output"/> at the slots' positions. Every index is
+    /// checked against the arrays and the row before it is used. Not inlined: within a larger method its two-vector lane
+    /// values (<see cref="Lanes256x2"/>) would no longer be kept in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private ulong RateCore<TV>(int t, int n, int balance, int e0, int e1, int[] slots, int[] parameters, double[] values, double[] bs, int[] effectStart, int[] effectFactor, Span<double> output, ReadOnlySpan<int> position, int width, bool direct)
+        where TV : struct, ILaneVector<TV>
+    {
+        var W = TV.Count;
+        if ((uint)balance >= (uint)n || position.Length != n || output.Length < width * W || (uint)e1 > (uint)slots.Length || e0 > e1
+            || e1 > parameters.Length || e1 > values.Length || e1 > bs.Length || e1 >= effectStart.Length || _q.Length < n * W)
+        {
+            throw new InvalidOperationException("The rate row does not fit its plan.");
+        }
+
         ref var q0 = ref MemoryMarshal.GetArrayDataReference(_q);
         ref var fw0 = ref MemoryMarshal.GetArrayDataReference(_weighted);
+        var F = _tableCount;
         var zero = TV.Create(0.0);
         var one = TV.Create(1.0);
         for (var j = 0; j < n; j++)
@@ -184,13 +250,13 @@ internal sealed class LaneRowKernel
         // The drawn entries' checks as a mask of the passing lanes (finite and ≥ 0: two comparisons, which NaN and ±∞ fail).
         var largest = TV.Create(double.MaxValue);
         var ok = TV.Equal(zero, zero);
-        for (var e = 0; e < E; e++)
+        for (var e = e0; e < e1; e++)
         {
             TV v;
             var p = parameters[e];
             if (p >= 0)
             {
-                v = Scaled<TV>(r.T, p, values[e], bs[e]);
+                v = Scaled<TV>(t, p, values[e], bs[e]);
                 ok = TV.And(ok, TV.And(TV.LessThanOrEqual(zero, v), TV.LessThanOrEqual(v, largest)));
             }
             else
@@ -200,7 +266,13 @@ internal sealed class LaneRowKernel
 
             for (var f = effectStart[e]; f < effectStart[e + 1]; f++)
             {
-                v *= TV.Load(ref Unsafe.Add(ref fw0, effectFactor[f] * W));
+                var factor = effectFactor[f];
+                if ((uint)factor >= (uint)F)
+                {
+                    throw new InvalidOperationException("An effect's factor lies outside the bound table.");
+                }
+
+                v *= TV.Load(ref Unsafe.Add(ref fw0, factor * W));
             }
 
             var slot = slots[e];
@@ -247,7 +319,6 @@ internal sealed class LaneRowKernel
             }
         }
 
-        var balance = r.BalanceSlot;
         var sum = zero;
         ok = TV.Equal(zero, zero);
         for (var j = 0; j < n; j++)
@@ -773,3 +844,111 @@ internal sealed class LaneRowKernel
         where TV : struct, ILaneVector<TV>
         => TV.Select(TV.LessThan(value, zero), zero, TV.Select(TV.GreaterThan(value, one), one, value));
 }
+
+/// <summary>
+/// The rate rows (<see cref="LeanRowPlan.Rate"/>) of one block (a strategy's sub-cohort) that a PSA batch computes, flattened
+/// into arrays in the order the batch computes them, so that the lane kernel runs them in one call
+/// (<see cref="LaneRowKernel.RateRows"/>): per row its cycle, its offset in the lane rows, its width (the union row's
+/// positions), whether its slots fill them one each, its stay's slot, its entries (from <see cref="EntryStart"/>) and
+/// its slots' positions (from <see cref="PositionStart"/>); per entry, as in <see cref="LeanRowPlan.RatePlan"/>, with
+/// the effects' factors from <see cref="EffectStart"/>. Every row's plan shares <see cref="Factors"/>. Immutable once built.
+/// </summary>
+internal sealed class RateBlock
+{
+    public required LeanFactorTable Factors { get; init; }
+
+    /// <summary>Per row, the index of its plan among the block's rows.</summary>
+    public required int[] Row { get; init; }
+
+    public required int[] Cycle { get; init; }
+
+    public required int[] Offset { get; init; }
+
+    public required int[] Width { get; init; }
+
+    public required bool[] Direct { get; init; }
+
+    public required int[] Balance { get; init; }
+
+    public required int[] EntryStart { get; init; }
+
+    public required int[] PositionStart { get; init; }
+
+    public required int[] Position { get; init; }
+
+    public required int[] Slot { get; init; }
+
+    public required int[] Parameter { get; init; }
+
+    public required double[] Value { get; init; }
+
+    public required double[] B { get; init; }
+
+    public required int[] EffectStart { get; init; }
+
+    public required int[] EffectFactor { get; init; }
+
+    /// <summary>The most slots of a row.</summary>
+    public required int MaxSlots { get; init; }
+
+    /// <summary>
+    /// The block of <paramref name="rows"/> (each a plan with its slots' positions, its offset and width in the lane rows,
+    /// and whether its slots fill them one each), or null when there are none or their plans do not share a factor table.
+    /// </summary>
+    public static RateBlock? Of(IReadOnlyList<(int Row, LeanRowPlan Plan, int[] Position, int Offset, int Width, bool Direct)> rows)
+    {
+        if (rows.Count == 0 || rows.Any(r => r.Plan.Rate is null || !ReferenceEquals(r.Plan.Factors, rows[0].Plan.Factors)))
+        {
+            return null;
+        }
+
+        var entryStart = new int[rows.Count + 1];
+        var positionStart = new int[rows.Count + 1];
+        var effectStart = new List<int> { 0 };
+        List<int> slot = [], parameter = [], effectFactor = [], position = [];
+        List<double> value = [], b = [];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var plan = rows[i].Plan.Rate!;
+            for (var e = 0; e < plan.Slot.Length; e++)
+            {
+                slot.Add(plan.Slot[e]);
+                parameter.Add(plan.Parameter[e]);
+                value.Add(plan.Value[e]);
+                b.Add(plan.B[e]);
+                for (var f = plan.EffectStart[e]; f < plan.EffectStart[e + 1]; f++)
+                {
+                    effectFactor.Add(plan.EffectFactor[f]);
+                }
+
+                effectStart.Add(effectFactor.Count);
+            }
+
+            position.AddRange(rows[i].Position);
+            entryStart[i + 1] = slot.Count;
+            positionStart[i + 1] = position.Count;
+        }
+
+        return new RateBlock
+        {
+            Factors = rows[0].Plan.Factors,
+            Row = [.. rows.Select(r => r.Row)],
+            Cycle = [.. rows.Select(r => r.Plan.T)],
+            Offset = [.. rows.Select(r => r.Offset)],
+            Width = [.. rows.Select(r => r.Width)],
+            Direct = [.. rows.Select(r => r.Direct)],
+            Balance = [.. rows.Select(r => r.Plan.BalanceSlot)],
+            EntryStart = entryStart,
+            PositionStart = positionStart,
+            Position = [.. position],
+            Slot = [.. slot],
+            Parameter = [.. parameter],
+            Value = [.. value],
+            B = [.. b],
+            EffectStart = [.. effectStart],
+            EffectFactor = [.. effectFactor],
+            MaxSlots = rows.Max(r => r.Plan.Expanded.Length),
+        };
+    }
+}
+
