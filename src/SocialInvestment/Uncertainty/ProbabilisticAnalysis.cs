@@ -630,30 +630,44 @@ public sealed class HomogeneousPsaResult
 internal static class ParallelRun
 {
     public static void For(int count, ParallelOptions options, Action<int> body)
-    {
-        try
-        {
-            Parallel.For(0, count, options, body);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
-    }
+        => For<object?>(count, options, () => null, (i, _) => body(i));
 
+    /// <summary>
+    /// <see cref="Parallel"/>.For
+    /// over 0 … <paramref name="count"/> − 1 that fails as a loop in order would: an iteration that throws breaks the loop
+    /// (every lower iteration still runs), and the exception of the lowest iteration that threw is rethrown as it was, so
+    /// the error a caller sees does not depend on the number of threads or their timing.
+    /// </summary>
     public static void For<TLocal>(int count, ParallelOptions options, Func<TLocal> init, Action<int, TLocal> body, Action<TLocal>? done = null)
     {
-        try
+        var failed = int.MaxValue;
+        Exception? first = null;
+        var gate = new object();
+        Parallel.For(0, count, options, init, (i, state, local) =>
         {
-            Parallel.For(0, count, options, init, (i, _, local) =>
+            try
             {
                 body(i, local);
-                return local;
-            }, local => done?.Invoke(local));
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            }
+            catch (Exception e)
+            {
+                lock (gate)
+                {
+                    if (i < failed)
+                    {
+                        (failed, first) = (i, e);
+                    }
+                }
+
+                state.Break();
+            }
+
+            return local;
+        }, local => done?.Invoke(local));
+
+        if (first is not null)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
         }
     }
 }

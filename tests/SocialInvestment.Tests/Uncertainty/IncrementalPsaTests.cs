@@ -275,4 +275,28 @@ public class IncrementalPsaTests
         var fast = Assert.Throws<ModelValidationException>(() => ProbabilisticAnalysis.Run(spec, options))!;
         Assert.That(fast.Message, Is.EqualTo(general.Message));
     }
+
+    [Test]
+    public void NegativeDrawnRate_FailsAsTheGeneralPathDoes()
+    {
+        // A drawn rate level below 0 in some draws, in rate rows the lanes compute a block at a time (RateBlock): the
+        // failing lanes go through the scalar path, which rejects them, and both paths throw the same validation error.
+        var b = new LifeCourseModelBuilder("rates");
+        var level = b.AddParameter("level", 0.2);
+        b.AddState("Well").AddState("Sick").AddState("Dead", absorbing: true).AddPayers(RandomModels.Kommune).AddSectors(RandomModels.Services).AddOutcomes(Outcome.LifeYears);
+        b.Rate("Well", "Sick", level, (in ModelContext c) => 1 + (0.01 * c.Cycle)).Rate("Well", "Dead", 0.01);
+        b.Rate("Sick", "Well", 0.3).Rate("Sick", "Dead", 0.05);
+        b.StateFlow("Sick", RandomModels.KommuneCost, 1000);
+        b.WithPopulation(Population.StartingIn(40, "Well"));
+        var model = b.AddStrategy(Strategy.BusinessAsUsual).WithOptions(new SimulationOptions { Cycles = 10 }).Build();
+        var spec = new PsaSpecification(model).With(level, new UniformDistribution(-0.3, 0.5));
+        Assert.That(CohortDrawEvaluator.Create(spec, model.Strategies, 0, [Perspective.PublicSector])!.HasLanes);
+        // Several chunks of draws fail, on one or two threads: the error is the lowest failing draw's, whatever the timing.
+        var general = Assert.Throws<ModelValidationException>(() => ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 64, Seed = 2, Threads = 2 }, General(model)))!;
+        var fast = Assert.Throws<ModelValidationException>(() => ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 64, Seed = 2, Threads = 2 }))!;
+        var one = Assert.Throws<ModelValidationException>(() => ProbabilisticAnalysis.Run(spec, new PsaOptions { Draws = 64, Seed = 2, Threads = 1 }))!;
+        Assert.That(fast.Message, Is.EqualTo(general.Message));
+        Assert.That(one.Message, Is.EqualTo(general.Message));
+        Assert.That(general.Message, Does.Contain("is negative"));
+    }
 }
