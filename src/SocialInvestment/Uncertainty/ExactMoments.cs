@@ -95,6 +95,94 @@ internal sealed partial class ExactAccumulator
         }
     }
 
+    /// <summary>
+    /// Adds every value of <paramref name="values"/> (each as <see cref="Add(double)"/>; <paramref name="squares"/>: each
+    /// one's square as <see cref="AddSquare"/>), NaN left out where <paramref name="skipNaN"/>. The same exact sum as adding
+    /// them one by one (an exact sum does not depend on the order), faster for a run of values of similar size: the
+    /// three limbs a value books are summed in registers while the values' limbs stay the same, and booked once when
+    /// they move (each sum below 2^62 in magnitude: at most 2^29 values of at most 2^32 per limb between normalisations).
+    /// </summary>
+    public void AddRun(ReadOnlySpan<double> values, bool squares = false, bool skipNaN = false)
+    {
+        ref var limb = ref MemoryMarshal.GetArrayDataReference(_limb);
+        var at = -1;
+        long a0 = 0, a1 = 0, a2 = 0;
+        var run = 0;
+        foreach (var v in values)
+        {
+            if (skipNaN && double.IsNaN(v))
+            {
+                continue;
+            }
+
+            // The value, or its square's rounded product and then its rounding error.
+            var x = squares ? v * v : v;
+            for (var part = 0; part < 2; part++)
+            {
+                if (part == 1)
+                {
+                    if (!squares || !double.IsFinite(x))
+                    {
+                        break;
+                    }
+
+                    x = Math.FusedMultiplyAdd(v, v, -(v * v));
+                }
+
+                var bits = BitConverter.DoubleToInt64Bits(x);
+                var exponent = (int)((bits >> 52) & 0x7FF);
+                if ((uint)(exponent - 1) >= 0x7FE)
+                {
+                    // Zero, a subnormal, an infinity or NaN: booked as one value (the order does not matter).
+                    AddRare(x, bits, exponent);
+                    continue;
+                }
+
+                var position = exponent - 1;
+                var sign = bits >> 63;
+                var mantissa = ((ulong)bits & 0xFFFFFFFFFFFFFUL) | (1UL << 52);
+                var shift = position & 31;
+                var low = mantissa << shift;
+                var i = position >> 5;
+                if (i != at || run == NormaliseEvery >> 1)
+                {
+                    Flush(ref limb, at, a0, a1, a2, run);
+                    (at, a0, a1, a2, run) = (i, 0, 0, 0, 0);
+                }
+
+                a0 += ((long)(uint)low ^ sign) - sign;
+                a1 += ((long)(low >> 32) ^ sign) - sign;
+                a2 += ((long)((mantissa >> 1) >> (63 - shift)) ^ sign) - sign;
+                run++;
+            }
+        }
+
+        Flush(ref limb, at, a0, a1, a2, run);
+    }
+
+    /// <summary>Books a run's three limb sums at limb <paramref name="at"/> (none when the run is empty).</summary>
+    private void Flush(ref long limb, int at, long a0, long a1, long a2, int run)
+    {
+        if (run == 0)
+        {
+            return;
+        }
+
+        if ((uint)(at + 2) >= Limbs)
+        {
+            throw new InvalidOperationException("A double's units lie outside the accumulator.");
+        }
+
+        Unsafe.Add(ref limb, at) += a0;
+        Unsafe.Add(ref limb, at + 1) += a1;
+        Unsafe.Add(ref limb, at + 2) += a2;
+        _pending += run;
+        if (_pending >= NormaliseEvery)
+        {
+            Normalise();
+        }
+    }
+
     /// <summary>Adds x² exactly: x·x as the rounded product plus its rounding error (a fused multiply–add), both doubles (exact unless x² underflows, below about 1e−154 in magnitude; deterministic either way).</summary>
     public void AddSquare(double x)
     {
@@ -189,6 +277,20 @@ internal sealed partial class ExactMoments
         Count++;
         _sum.Add(x);
         _squares.AddSquare(x);
+    }
+
+    /// <summary>Adds every value of <paramref name="values"/> that is not NaN, as <see cref="Add(double)"/> one by one would (exactly the same sums).</summary>
+    public void AddRange(ReadOnlySpan<double> values)
+    {
+        var n = 0;
+        foreach (var v in values)
+        {
+            n += double.IsNaN(v) ? 0 : 1;
+        }
+
+        Count += n;
+        _sum.AddRun(values, skipNaN: true);
+        _squares.AddRun(values, squares: true, skipNaN: true);
     }
 
     public void Add(ExactMoments other)

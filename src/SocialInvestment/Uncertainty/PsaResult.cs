@@ -719,19 +719,19 @@ internal sealed partial class PsaAccumulator
     {
         if (g < _figures.Length)
         {
-            var moments = _figures[g];
+            // The moments over the run of values at once (exact sums: the same as value by value), then the sketch and
+            // the count of positive values value by value, NaN left out.
             var sketch = Sketches?[g];
-            var figures = b.Figures.AsSpan(g * b.Stride, b.Stride);
+            var figures = b.Figures.AsSpan((g * b.Stride) + first - b.Offset, last - first);
+            _figures[g].AddRange(figures);
             long positive = 0;
-            for (var k = first; k < last; k++)
+            foreach (var x in figures)
             {
-                var x = figures[k - b.Offset];
                 if (double.IsNaN(x))
                 {
                     continue;
                 }
 
-                moments.Add(x);
                 sketch?.Add(x);
                 if (x > 0)
                 {
@@ -762,12 +762,7 @@ internal sealed partial class PsaAccumulator
             var isCost = g < _costs.Length;
             var i = isCost ? g : g - _costs.Length;
             var moments = isCost ? _costs[i] : _outcomes[i];
-            var column = (isCost ? b.Costs : b.Outcomes).AsSpan(i * b.Stride, b.Stride);
-            for (var k = first; k < last; k++)
-            {
-                moments.Add(column[k - b.Offset]);
-            }
-
+            moments.AddRange((isCost ? b.Costs : b.Outcomes).AsSpan((i * b.Stride) + first - b.Offset, last - first));
             return;
         }
 

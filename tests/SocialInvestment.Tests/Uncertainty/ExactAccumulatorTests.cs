@@ -55,4 +55,57 @@ public class ExactAccumulatorTests
         accumulator.Add(-1e-300);
         Assert.That(accumulator.ToDouble(), Is.EqualTo(3.0));
     }
+
+    /// <summary>
+    /// Runs of values (<see cref="ExactAccumulator.AddRun"/>, the PSA fold's path) book the same exact sums as adding the
+    /// values one by one: runs of similar values (limbs summed in registers), values whose limbs move every time, zeros,
+    /// subnormals, infinities and NaN among them; and squares as <see cref="ExactAccumulator.AddSquare"/>; and
+    /// <see cref="ExactMoments.AddRange"/> as <see cref="ExactMoments.Add(double)"/> value by value (NaN left out).
+    /// </summary>
+    [Test]
+    public void Runs_AreTheValuesOneByOne()
+    {
+        var rng = new Random(20261204);
+        var values = new List<double> { 0.0, -0.0, double.Epsilon, -3 * double.Epsilon, double.PositiveInfinity, double.NaN, double.MaxValue, -double.MaxValue, 1e200, 1e-200 };
+        for (var i = 0; i < 5_000; i++)
+        {
+            // Mostly NPV-like values (a run), some of any exponent and sign.
+            values.Add(i % 7 == 0 ? BitConverter.Int64BitsToDouble((long)rng.NextInt64()) : (rng.NextDouble() - 0.3) * 2e5);
+        }
+
+        values.Insert(2500, double.NegativeInfinity);
+        var finite = values.Where(double.IsFinite).ToArray();
+        foreach (var (set, name) in new[] { (values.ToArray(), "with non-finite values"), (finite, "finite") })
+        {
+            var one = new ExactAccumulator();
+            var run = new ExactAccumulator();
+            var oneSquares = new ExactAccumulator();
+            var runSquares = new ExactAccumulator();
+            foreach (var x in set)
+            {
+                one.Add(x);
+                oneSquares.AddSquare(x);
+            }
+
+            run.AddRun(set);
+            runSquares.AddRun(set, squares: true);
+            Assert.That(run.Units(), Is.EqualTo(one.Units()), $"sum, {name}");
+            Assert.That((run.PositiveInfinities, run.NegativeInfinities, run.NaNs), Is.EqualTo((one.PositiveInfinities, one.NegativeInfinities, one.NaNs)), $"counts, {name}");
+            Assert.That(runSquares.Units(), Is.EqualTo(oneSquares.Units()), $"squares, {name}");
+            Assert.That((runSquares.PositiveInfinities, runSquares.NaNs), Is.EqualTo((oneSquares.PositiveInfinities, oneSquares.NaNs)), $"square counts, {name}");
+            Assert.That(BitConverter.DoubleToInt64Bits(run.ToDouble()), Is.EqualTo(BitConverter.DoubleToInt64Bits(one.ToDouble())), $"as a double, {name}");
+
+            var moments = new ExactMoments();
+            var range = new ExactMoments();
+            foreach (var x in set)
+            {
+                moments.Add(x);
+            }
+
+            range.AddRange(set);
+            Assert.That(range.Count, Is.EqualTo(moments.Count), $"count, {name}");
+            var (a, b) = (moments.ToRunningMoments(), range.ToRunningMoments());
+            Assert.That((BitConverter.DoubleToInt64Bits(b.Mean), BitConverter.DoubleToInt64Bits(b.Variance)), Is.EqualTo((BitConverter.DoubleToInt64Bits(a.Mean), BitConverter.DoubleToInt64Bits(a.Variance))), $"moments, {name}");
+        }
+    }
 }
