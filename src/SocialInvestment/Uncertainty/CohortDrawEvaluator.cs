@@ -22,7 +22,8 @@ namespace SocialInvestment.Uncertainty;
 /// only the figures the PSA summaries keep: per strategy and perspective the discounted total cost,
 /// per outcome the discounted total, and against the comparator NPV, BCR, ROI and payback, with
 /// <see cref="Appraisal.Compare"/>'s rules. Outcomes are bit-identical to compiling, running and
-/// appraising every draw; costs and figures are summed per perspective before the trace points
+/// appraising every draw (under the life-table convention, which books a cycle's two halves at once, within 1e-12);
+/// costs and figures are summed per perspective before the trace points
 /// instead of account by account, and agree with it within 1e-12 of the magnitude they are rounded
 /// at (tested). The per-draw results depend only on the draw, never on the thread or the draw range.
 /// A draw whose values fail validation or change the sub-cohort split is compiled in full (which

@@ -82,7 +82,8 @@ public sealed record PsaOptions : RunOptions
     /// <summary>
     /// Compile and run every draw of every strategy in full (<see cref="CohortEngine.Run(LifeCourseModel, Strategy, ParameterValues?, CancellationToken)"/>)
     /// instead of the incremental draw path, which recomputes only what a draw's parameters reach.
-    /// Outcomes are bit-identical either way; costs and figures of the incremental path agree with
+    /// Outcomes are bit-identical either way (under the life-table convention within 1e-12: the incremental path books a
+    /// cycle's two halves at once); costs and figures of the incremental path agree with
     /// the full one within 1e-12 of their rounding magnitude (they are summed per perspective first).
     /// Set it to match, bit for bit, a run whose explicit evaluator is the cohort engine (a contract
     /// PSA, or a settlement through <see cref="SettlementUncertainty.Evaluator"/>; a settlement through

@@ -286,26 +286,7 @@ internal sealed class LaneRowKernel
         }
 
         var fail = ~TV.Bits(ok);
-        var total = zero;
-        for (var j = 0; j < n; j++)
-        {
-            total += TV.Load(ref Unsafe.Add(ref q0, j * W));
-        }
-
-        // Per lane: stay = e^(−total·dt); scale = −expm1(−total·dt)/total (0 for an infinite total), applied where total > 0.
-        var exponent = TV.Negate(total) * TV.Create(_lanes[0].Dt);
-        TV u, expm1;
-        if (LaneExp.Inline<TV>())
-        {
-            u = LaneMath.Exp(exponent, out expm1);
-        }
-        else
-        {
-            u = LaneExp.Call(exponent, out expm1);
-        }
-
-        var positive = TV.GreaterThan(total, zero);
-        var scale = TV.Select(TV.And(positive, TV.IsFinite(total)), TV.Negate(expm1) / total, zero);
+        var u = CompetingRisks<TV>(ref q0, n, _lanes[0].Dt, out var positive, out var scale);
 
         // Each slot scaled (the stay's slot then plus the stay), checked, clamped (as the general row's output pass) and stored.
         var low = TV.Create(-TransitionRowKernel.Tolerance);
@@ -467,26 +448,7 @@ internal sealed class LaneRowKernel
 
         if (r.IsRate)
         {
-            var total = zero;
-            for (var j = 0; j < n; j++)
-            {
-                total += TV.Load(ref Unsafe.Add(ref q0, j * W));
-            }
-
-            // Per lane: stay = e^(−total·dt); scale = −expm1(−total·dt)/total (0 for an infinite total), applied where total > 0.
-            var exponent = TV.Negate(total) * TV.Create(lanes[0].Dt);
-            TV u, expm1;
-            if (LaneExp.Inline<TV>())
-            {
-                u = LaneMath.Exp(exponent, out expm1);
-            }
-            else
-            {
-                u = LaneExp.Call(exponent, out expm1);
-            }
-
-            var positive = TV.GreaterThan(total, zero);
-            var scale = TV.Select(TV.And(positive, TV.IsFinite(total)), TV.Negate(expm1) / total, zero);
+            var u = CompetingRisks<TV>(ref q0, n, lanes[0].Dt, out var positive, out var scale);
             for (var j = 0; j < n; j++)
             {
                 ref var qj = ref Unsafe.Add(ref q0, j * W);
@@ -830,6 +792,40 @@ internal sealed class LaneRowKernel
         }
 
         return TV.Load(ref block);
+    }
+
+    /// <summary>
+    /// The competing risks of a rate row's <paramref name="n"/> slots (<paramref name="q0"/>, lane-major) per lane: the
+    /// stay <c>e^(−total·dt)</c> (returned), where <c>total &gt; 0</c> (<paramref name="positive"/>), and the scale
+    /// <c>−expm1(−total·dt)/total</c> that turns each rate into its probability (0 for an infinite total), the slots'
+    /// total summed in slot order, as the scalar row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV CompetingRisks<TV>(ref double q0, int n, double dt, out TV positive, out TV scale)
+        where TV : struct, ILaneVector<TV>
+    {
+        var W = TV.Count;
+        var zero = TV.Create(0.0);
+        var total = zero;
+        for (var j = 0; j < n; j++)
+        {
+            total += TV.Load(ref Unsafe.Add(ref q0, j * W));
+        }
+
+        var exponent = TV.Negate(total) * TV.Create(dt);
+        TV u, expm1;
+        if (LaneExp.Inline<TV>())
+        {
+            u = LaneMath.Exp(exponent, out expm1);
+        }
+        else
+        {
+            u = LaneExp.Call(exponent, out expm1);
+        }
+
+        positive = TV.GreaterThan(total, zero);
+        scale = TV.Select(TV.And(positive, TV.IsFinite(total)), TV.Negate(expm1) / total, zero);
+        return u;
     }
 
     /// <summary>The lanes (bit l) in which <see cref="RateConversion.ApplyOddsRatio"/>'s guards hold: a probability in [0, 1] and a finite, non-negative ratio.</summary>
