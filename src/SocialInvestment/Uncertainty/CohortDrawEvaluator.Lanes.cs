@@ -1484,7 +1484,7 @@ internal sealed partial class CohortDrawEvaluator
                     else if (lean is not null && positions[k] is { } position)
                     {
                         // All lanes at once; a lane that fails a check goes through the scalar path below, which rejects it as before.
-                        scalar = rowKernel.Row(lean, pl.Slice(off, n * W), position, n, directs[k] && position.Length == n);
+                        scalar = rowKernel.Row(lean, pl.Slice(off, n * W), position, n, directs[k]);
                         if (scalar == 0)
                         {
                             continue;

@@ -19,7 +19,7 @@ internal sealed partial class CohortDrawEvaluator
         /// <summary>Per strategy, sub-cohort and dependent row, the position of each slot of its lean plan in the union row (null: no lean plan, or a slot outside the union).</summary>
         private int[]?[]?[][]? _rowPositions;
 
-        /// <summary>Per strategy, sub-cohort and dependent row: its slots fill the union row's positions one each (<see cref="LaneRowKernel.Direct"/>).</summary>
+        /// <summary>Per strategy, sub-cohort and dependent row with positions: its slots fill the union row's positions one each (<see cref="LaneRowKernel.Direct"/> at the union row's width).</summary>
         private bool[]?[][]? _rowDirect;
 
         /// <summary>Per strategy and sub-cohort, the rate rows a batch computes in one call (<see cref="RateBlock"/>; null: none), and per dependent row its index there (−1: not in it).</summary>
@@ -48,15 +48,14 @@ internal sealed partial class CohortDrawEvaluator
             var N = _work[s].ExpandedStateCount;
             var at = new int[rows.Length];
             Array.Fill(at, -1);
-            var list = new List<(int, LeanRowPlan, int[], int, int, bool)>();
+            var list = new List<(LeanRowPlan, int[], int, int, bool)>();
             foreach (var k in lanes.RowsComputed[s][si])
             {
                 var x = rows[k] % N;
                 if (lean[k] is { Rate: not null } r && positions[k] is { } position)
                 {
-                    var width = lanes.Start[x + 1] - lanes.Start[x];
                     at[k] = list.Count;
-                    list.Add((k, r, position, lanes.RowOffset[s][si][rows[k]], width, direct[k] && position.Length == width));
+                    list.Add((r, position, lanes.RowOffset[s][si][rows[k]], lanes.Start[x + 1] - lanes.Start[x], direct[k]));
                 }
             }
 
@@ -95,9 +94,10 @@ internal sealed partial class CohortDrawEvaluator
 
             kernel.Bind(block);
             _rowPositions ??= [.. e._plans.Select(p => new int[]?[]?[p.Rows.Length])];
-            var positions = _rowPositions[s][si] ??= RowPositions(e._plans[s].RowLean[si], lanes);
+            var lean = e._plans[s].RowLean[si];
+            var positions = _rowPositions[s][si] ??= RowPositions(lean, lanes);
             _rowDirect ??= [.. e._plans.Select(p => new bool[]?[p.Rows.Length])];
-            var direct = _rowDirect[s][si] ??= [.. positions.Select(p => p is not null && LaneRowKernel.Direct(p, p.Length))];
+            var direct = _rowDirect[s][si] ??= [.. positions.Select((p, k) => p is not null && LaneRowKernel.Direct(p, lanes.Start[lean[k]!.X + 1] - lanes.Start[lean[k]!.X]))];
             return (kernel, positions, direct);
         }
 

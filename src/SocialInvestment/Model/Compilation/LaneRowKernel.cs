@@ -853,9 +853,6 @@ internal sealed class RateBlock
 {
     public required LeanFactorTable Factors { get; init; }
 
-    /// <summary>Per row, the index of its plan among the block's rows.</summary>
-    public required int[] Row { get; init; }
-
     public required int[] Cycle { get; init; }
 
     public required int[] Offset { get; init; }
@@ -891,7 +888,7 @@ internal sealed class RateBlock
     /// The block of <paramref name="rows"/> (each a plan with its slots' positions, its offset and width in the lane rows,
     /// and whether its slots fill them one each), or null when there are none or their plans do not share a factor table.
     /// </summary>
-    public static RateBlock? Of(IReadOnlyList<(int Row, LeanRowPlan Plan, int[] Position, int Offset, int Width, bool Direct)> rows)
+    public static RateBlock? Of(IReadOnlyList<(LeanRowPlan Plan, int[] Position, int Offset, int Width, bool Direct)> rows)
     {
         if (rows.Count == 0 || rows.Any(r => r.Plan.Rate is null || !ReferenceEquals(r.Plan.Factors, rows[0].Plan.Factors)))
         {
@@ -928,7 +925,6 @@ internal sealed class RateBlock
         return new RateBlock
         {
             Factors = rows[0].Plan.Factors,
-            Row = [.. rows.Select(r => r.Row)],
             Cycle = [.. rows.Select(r => r.Plan.T)],
             Offset = [.. rows.Select(r => r.Offset)],
             Width = [.. rows.Select(r => r.Width)],
