@@ -97,8 +97,23 @@ internal sealed partial class CohortDrawEvaluator
             var lean = e._plans[s].RowLean[si];
             var positions = _rowPositions[s][si] ??= RowPositions(lean, lanes);
             _rowDirect ??= [.. e._plans.Select(p => new bool[]?[p.Rows.Length])];
-            var direct = _rowDirect[s][si] ??= [.. positions.Select((p, k) => p is not null && LaneRowKernel.Direct(p, lanes.Start[lean[k]!.X + 1] - lanes.Start[lean[k]!.X]))];
+            var direct = _rowDirect[s][si] ??= RowDirect(lean, positions, lanes);
             return (kernel, positions, direct);
+        }
+
+        /// <summary>Per lean plan with positions, whether its slots fill its union row's positions one each (<see cref="LaneRowKernel.Direct"/> at that row's width).</summary>
+        private static bool[] RowDirect(LeanRowPlan?[] plans, int[]?[] positions, LaneLayout lanes)
+        {
+            var direct = new bool[plans.Length];
+            for (var k = 0; k < plans.Length; k++)
+            {
+                if (plans[k] is { } r && positions[k] is { } position)
+                {
+                    direct[k] = LaneRowKernel.Direct(position, lanes.Start[r.X + 1] - lanes.Start[r.X]);
+                }
+            }
+
+            return direct;
         }
 
         /// <summary>Per lean plan, its slots' positions among the structural non-zeros of its row in the lane layout; null where a slot is not among them.</summary>
