@@ -473,13 +473,14 @@ internal sealed partial class CohortDrawEvaluator
             // The ledger, per channel the additions in state order, as in Propagate. Per-cycle conventions: point
             // t − 1 books its cycle's values once, at the weighted occupancy of both its halves, w_{t−1}·m_{t−1} +
             // r_t·m_t (m_{t−1} is still in `next`, which the step below overwrites), and the last point its start half
-            // alone. Otherwise point t at w_t·m_t. A weighted occupancy is the occupancy itself at a weight of 1 (1·m is
+            // alone, as any point of the other conventions books w_t·m_t. A weighted occupancy is the occupancy itself at a weight of 1 (1·m is
             // m), else the products once per state in the scratch (shared by the channels of every chunk).
-            if (r is not null)
+            if (r is not null && t > 0)
             {
-                LifeTablePoint<TV>(t, T, N, chunks, w, r, ref next.Start, ref m0, ref ws0, g0, ref gl0, ref accT, J, fresh, ref z0);
+                LifeTableCycle<TV>(t, N, chunks, w[t - 1], r[t], ref next.Start, ref m0, ref ws0, g0, ref gl0, ref Unsafe.Subtract(ref accT, J * W), fresh && t != 1, ref z0);
             }
-            else if (wt != 0)
+
+            if (wt != 0 && (r is null || t == T))
             {
                 ref var s0 = ref Weighted<TV>(N, wt, ref m0, ref ws0);
                 LedgerHalf<TV>(chunks, ref s0, g0, t * C, ref gl0, ref accT, ref fresh && t != 0 ? ref z0 : ref accT);
@@ -520,28 +521,16 @@ internal sealed partial class CohortDrawEvaluator
     }
 
     /// <summary>
-    /// The ledger at point <paramref name="t"/> under a per-cycle convention (<see cref="TraceLanes"/>): point t − 1's
-    /// cycle at <c>w_(t−1)·m_(t−1) + r_t·m_t</c> (<paramref name="p0"/> is m_(t−1)), and at the last point its start half.
-    /// Not inlined, so that the trace loop of the other conventions stays as it is.
+    /// Under a per-cycle convention, the ledger of point t − 1 (<see cref="TraceLanes"/>), its cycle's values at
+    /// <c>wp·m_(t−1) + rt·m_t</c> (<paramref name="p0"/> is m_(t−1)), into <paramref name="accP"/>, from zeros where
+    /// <paramref name="fromZeros"/>. Not inlined, so that the trace loop of the other conventions stays as it is.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void LifeTablePoint<TV>(int t, int T, int N, LedgerChunks chunks, double[] w, double[] r, ref double p0, ref double m0, ref double ws0, TraceCells g0, ref double gl0, ref double accT, int J, bool fresh, ref double z0)
+    private static void LifeTableCycle<TV>(int t, int N, LedgerChunks chunks, double wp, double rt, ref double p0, ref double m0, ref double ws0, TraceCells g0, ref double gl0, ref double accP, bool fromZeros, ref double z0)
         where TV : struct, ILaneVector<TV>
     {
-        var W = TV.Count;
-        var C = chunks.Count;
-        if (t > 0)
-        {
-            ref var s0 = ref Both<TV>(N, w[t - 1], ref p0, r[t], ref m0, ref ws0);
-            ref var accP = ref Unsafe.Subtract(ref accT, J * W);
-            LedgerHalf<TV>(chunks, ref s0, g0, (t - 1) * C, ref gl0, ref accP, ref fresh && t != 1 ? ref z0 : ref accP);
-        }
-
-        if (t == T && w[T] != 0)
-        {
-            ref var s0 = ref Weighted<TV>(N, w[T], ref m0, ref ws0);
-            LedgerHalf<TV>(chunks, ref s0, g0, t * C, ref gl0, ref accT, ref fresh && t != 0 ? ref z0 : ref accT);
-        }
+        ref var s0 = ref Both<TV>(N, wp, ref p0, rt, ref m0, ref ws0);
+        LedgerHalf<TV>(chunks, ref s0, g0, (t - 1) * chunks.Count, ref gl0, ref accP, ref fromZeros ? ref z0 : ref accP);
     }
 
     /// <summary>

@@ -512,36 +512,23 @@ internal sealed partial class CohortDrawEvaluator
 
         for (var t = 0; t <= T; t++)
         {
-            if (r is not null)
+            if (r is not null && t > 0)
             {
                 // Per-cycle conventions: point t − 1 books its cycle's values once, at the weighted occupancy of both
                 // halves, w_{t−1}·m_{t−1} + r_t·m_t (the start half at t − 1 and the end half at t; m_{t−1} is still in
-                // `next`, which the step below overwrites); the last point its start half alone.
-                if (t > 0)
+                // `next`, which the step below overwrites); the last point its start half alone, below.
+                var (wp, rt) = (w[t - 1], r[t]);
+                for (var x = 0; x < N; x++)
                 {
-                    var (wp, rt) = (w[t - 1], r[t]);
-                    for (var x = 0; x < N; x++)
+                    var both = (wp * next[x]) + (rt * m[x]);
+                    if (both != 0)
                     {
-                        var both = (wp * next[x]) + (rt * m[x]);
-                        if (both != 0)
-                        {
-                            AxpyVectors(both, g.AsSpan((((t - 1) * N) + x) * Jp, Jp), acc.AsSpan((t - 1) * Jp, Jp));
-                        }
-                    }
-                }
-
-                if (t == T && w[T] != 0)
-                {
-                    for (var x = 0; x < N; x++)
-                    {
-                        if (m[x] != 0)
-                        {
-                            AxpyVectors(w[T] * m[x], g.AsSpan(((T * N) + x) * Jp, Jp), acc.AsSpan(T * Jp, Jp));
-                        }
+                        AxpyVectors(both, g.AsSpan((((t - 1) * N) + x) * Jp, Jp), acc.AsSpan((t - 1) * Jp, Jp));
                     }
                 }
             }
-            else if (w[t] != 0)
+
+            if (w[t] != 0 && (r is null || t == T))
             {
                 var wt = w[t];
                 for (var x = 0; x < N; x++)
