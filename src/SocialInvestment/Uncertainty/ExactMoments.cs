@@ -65,18 +65,25 @@ internal sealed partial class ExactAccumulator
         }
     }
 
+    /// <summary>
+    /// The three 32-bit limbs of <c>mantissa · 2^(position mod 32)</c> (mantissa below 2^53, so at most 85 bits), negated
+    /// where <paramref name="sign"/> is −1 (else 0): the low two from the 64-bit shift (only bits from 64 up are lost
+    /// there), the third from the bits shifted out (<c>(m &gt;&gt; 1) &gt;&gt; (63 − s)</c> is <c>m &gt;&gt; (64 − s)</c>, and 0 at
+    /// s = 0); a negative value's limb is <c>(l ^ −1) − (−1) = −l</c>. They book at limbs <c>position / 32</c> … + 2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (long L0, long L1, long L2) LimbsOf(ulong mantissa, int position, long sign)
+    {
+        var s = position & 31;
+        var low = mantissa << s;
+        return ((((long)(uint)low) ^ sign) - sign, ((long)(low >> 32) ^ sign) - sign, ((long)((mantissa >> 1) >> (63 - s)) ^ sign) - sign);
+    }
+
     /// <summary>Adds <c>mantissa · 2^position</c> units (mantissa below 2^53), negated where <paramref name="sign"/> is −1 (else 0), into the limbs from <c>position / 32</c> on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AddUnits(ulong mantissa, int position, long sign)
     {
-        // The 32-bit limbs of mantissa·2^s (s < 32, at most 85 bits): the low two from the 64-bit shift (only bits from
-        // 64 up are lost there), the third from the bits shifted out ((m >> 1) >> (63 − s) is m >> (64 − s), and 0 at s = 0).
-        // A negative value subtracts each limb: (l ^ −1) − (−1) is −l.
-        var s = position & 31;
-        var low = mantissa << s;
-        var l0 = ((long)(uint)low ^ sign) - sign;
-        var l1 = ((long)(low >> 32) ^ sign) - sign;
-        var l2 = ((long)((mantissa >> 1) >> (63 - s)) ^ sign) - sign;
+        var (l0, l1, l2) = LimbsOf(mantissa, position, sign);
 
         // position ≤ 2045, so the three limbs are within the 68 (the index is checked once).
         var i = position >> 5;
@@ -115,20 +122,12 @@ internal sealed partial class ExactAccumulator
                 continue;
             }
 
-            // The value, or its square's rounded product and then its rounding error.
-            var x = squares ? v * v : v;
-            for (var part = 0; part < 2; part++)
+            // The value; or its square's rounded product and, where that is finite, its rounding error (AddSquare).
+            var hi = squares ? v * v : v;
+            var parts = squares && double.IsFinite(hi) ? 2 : 1;
+            for (var part = 0; part < parts; part++)
             {
-                if (part == 1)
-                {
-                    if (!squares || !double.IsFinite(x))
-                    {
-                        break;
-                    }
-
-                    x = Math.FusedMultiplyAdd(v, v, -(v * v));
-                }
-
+                var x = part == 0 ? hi : Math.FusedMultiplyAdd(v, v, -hi);
                 var bits = BitConverter.DoubleToInt64Bits(x);
                 var exponent = (int)((bits >> 52) & 0x7FF);
                 if ((uint)(exponent - 1) >= 0x7FE)
@@ -139,10 +138,7 @@ internal sealed partial class ExactAccumulator
                 }
 
                 var position = exponent - 1;
-                var sign = bits >> 63;
-                var mantissa = ((ulong)bits & 0xFFFFFFFFFFFFFUL) | (1UL << 52);
-                var shift = position & 31;
-                var low = mantissa << shift;
+                var (l0, l1, l2) = LimbsOf(((ulong)bits & 0xFFFFFFFFFFFFFUL) | (1UL << 52), position, bits >> 63);
                 var i = position >> 5;
                 if (i != at || run == NormaliseEvery >> 1)
                 {
@@ -150,9 +146,9 @@ internal sealed partial class ExactAccumulator
                     (at, a0, a1, a2, run) = (i, 0, 0, 0, 0);
                 }
 
-                a0 += ((long)(uint)low ^ sign) - sign;
-                a1 += ((long)(low >> 32) ^ sign) - sign;
-                a2 += ((long)((mantissa >> 1) >> (63 - shift)) ^ sign) - sign;
+                a0 += l0;
+                a1 += l1;
+                a2 += l2;
                 run++;
             }
         }
