@@ -50,15 +50,11 @@ internal sealed partial class CohortDrawEvaluator
             {
                 AppraiseLanes<Lanes512>(b, at, count, s, ledger, comparator, 0);
             }
-            else if (Vector<double>.Count == Vector256<double>.Count && W == 2 * Vector<double>.Count)
-            {
-                // Two 256-bit vectors a lane group: each half of the lanes in its own pass, which keeps the appraisal's
-                // running values within the sixteen registers of such a machine (one pass over both halves spills them).
-                AppraiseLanes<LanesN>(b, at, count, s, ledger, comparator, 0);
-                AppraiseLanes<LanesN>(b, at, count, s, ledger, comparator, Vector<double>.Count);
-            }
             else
             {
+                // One hardware vector of lanes at a time (on AVX2 each 256-bit half of the eight lanes in its own pass,
+                // which keeps the appraisal's running values within the machine's sixteen registers; one pass over
+                // both halves spills them).
                 for (var h = 0; h < W; h += Vector<double>.Count)
                 {
                     AppraiseLanes<LanesN>(b, at, count, s, ledger, comparator, h);
