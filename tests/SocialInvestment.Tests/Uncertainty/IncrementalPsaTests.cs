@@ -232,8 +232,18 @@ public class IncrementalPsaTests
     [TestCase(4, false, true)]
     public void RandomModelsWithInterventions_AgreeWithTheGeneralPath(int seed, bool ageDependent, bool tunnel)
     {
-        // Random rows (with a tunnel state), an uncertain transition, flow, effect size, uptake and
-        // parameter-effect target, and intervention costs with a duration: every kind of block.
+        var (model, spec) = RandomWithInterventions(seed, ageDependent, tunnel);
+        var options = new PsaOptions { Draws = 20, Seed = (ulong)seed, KeepDraws = true, Comparator = model.Strategies[0] };
+        AssertAgrees(ProbabilisticAnalysis.Run(spec, options, General(model)), ProbabilisticAnalysis.Run(spec, options));
+    }
+
+    /// <summary>
+    /// A random model (<see cref="RandomModels.Builder"/>, with a tunnel state where <paramref name="tunnel"/>) with an
+    /// uncertain transition, flow, effect size, uptake and parameter-effect target, and intervention costs with a
+    /// duration: every kind of block; under the convention <paramref name="weights"/> where given (else half-cycle).
+    /// </summary>
+    internal static (LifeCourseModel Model, PsaSpecification Spec) RandomWithInterventions(int seed, bool ageDependent, bool tunnel, CycleWeights? weights = null)
+    {
         var b = RandomModels.Builder(seed, 4, 12, ageDependent: ageDependent, tunnel: tunnel);
         var hr = b.AddParameter("hr", 0.7);
         var cost = b.AddParameter("cost", 250);
@@ -248,14 +258,18 @@ public class IncrementalPsaTests
             .WithUptake(uptake, seed % 2 == 0 ? UptakeMode.MeanEffect : UptakeMode.Subcohorts)
             .SetParameter(level, target, EffectProfile.LinearDropOff(2, 6))
             .Build();
+        if (weights is not null)
+        {
+            b.WithOptions(new SimulationOptions { Cycles = 12, StateWeights = weights });
+        }
+
         var model = b.AddStrategy(Strategy.BusinessAsUsual).AddStrategy(new Strategy("with program", iv)).Build();
         var spec = new PsaSpecification(model)
             .With(hr, LogNormalDistribution.FromMeanAndStandardError(0.7, 0.1))
             .With(cost, GammaDistribution.FromMeanAndStandardError(250, 40))
             .With(uptake, BetaDistribution.FromMeanAndStandardError(0.6, 0.1))
             .With(target, GammaDistribution.FromMeanAndStandardError(10, 2));
-        var options = new PsaOptions { Draws = 20, Seed = (ulong)seed, KeepDraws = true, Comparator = model.Strategies[0] };
-        AssertAgrees(ProbabilisticAnalysis.Run(spec, options, General(model)), ProbabilisticAnalysis.Run(spec, options));
+        return (model, spec);
     }
 
     [Test]

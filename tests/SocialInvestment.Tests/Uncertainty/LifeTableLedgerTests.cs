@@ -13,34 +13,11 @@ namespace SocialInvestment.Tests.Uncertainty;
 /// </summary>
 public class LifeTableLedgerTests
 {
-    private static (LifeCourseModel Model, PsaSpecification Spec) Build(int seed, bool ageDependent)
-    {
-        var b = RandomModels.Builder(seed, 4, 12, ageDependent: ageDependent, tunnel: seed % 2 == 0);
-        var hr = b.AddParameter("hr", 0.7);
-        var cost = b.AddParameter("cost", 250);
-        var uptake = b.AddParameter("uptake", 0.6);
-        var level = b.AddParameter("level", 40);
-        b.StateFlow("S1", RandomModels.KommuneCost, (in ModelContext c) => c[level] * (1 + (0.01 * c.Cycle)));
-        var iv = Intervention.Create("program")
-            .AffectTransition("S1", "Dead", EffectMeasure.HazardRatio, hr, EffectProfile.ExponentialDecay(3))
-            .CostPerCycle(RandomModels.KommuneCost, cost, 4)
-            .WithUptake(uptake, seed % 2 == 0 ? UptakeMode.MeanEffect : UptakeMode.Subcohorts)
-            .Build();
-        b.WithOptions(new SimulationOptions { Cycles = 12, StateWeights = CycleWeights.LifeTable });
-        var model = b.AddStrategy(Strategy.BusinessAsUsual).AddStrategy(new Strategy("with program", iv)).Build();
-        var spec = new PsaSpecification(model)
-            .With(hr, LogNormalDistribution.FromMeanAndStandardError(0.7, 0.1))
-            .With(cost, GammaDistribution.FromMeanAndStandardError(250, 40))
-            .With(uptake, BetaDistribution.FromMeanAndStandardError(0.6, 0.1))
-            .With(level, GammaDistribution.FromMeanAndStandardError(40, 8));
-        return (model, spec);
-    }
-
     [TestCase(1, false)]
     [TestCase(2, true)]
     public void LifeTableModels_AgreeWithTheGeneralPath(int seed, bool ageDependent)
     {
-        var (model, spec) = Build(seed, ageDependent);
+        var (model, spec) = IncrementalPsaTests.RandomWithInterventions(seed, ageDependent, tunnel: seed % 2 == 0, CycleWeights.LifeTable);
         var options = new PsaOptions { Draws = 20, Seed = (ulong)seed, KeepDraws = true, Comparator = model.Strategies[0] };
         IncrementalPsaTests.AssertAgrees(ProbabilisticAnalysis.Run(spec, options, IncrementalPsaTests.General(model)), ProbabilisticAnalysis.Run(spec, options), outcomesWithin: IncrementalPsaTests.Relative);
     }
