@@ -156,12 +156,12 @@ internal sealed class LaneRowKernel
         var n = r.Expanded.Length;
         EnsureScratch(n);
         var E = plan.Slot.Length;
-        if (plan.Parameter.Length != E || plan.Value.Length != E || plan.B.Length != E || plan.EffectStart.Length != E + 1 || plan.EffectStart[E] > plan.EffectFactor.Length)
+        if (plan.Parameter.Length != E || plan.Value.Length != E || plan.B.Length != E || plan.EffectStart.Length != E + 1 || plan.EffectStart[E] > plan.EffectFactor.Length || plan.Base.Length != n)
         {
             throw new InvalidOperationException("The rate plan does not fit its row.");
         }
 
-        return RateCore<TV>(r.T, n, r.BalanceSlot, 0, E, plan.Slot, plan.Parameter, plan.Value, plan.B, plan.EffectStart, plan.EffectFactor, output, position, width, direct);
+        return RateCore<TV>(r.T, n, r.BalanceSlot, 0, E, plan.Slot, plan.Parameter, plan.Value, plan.B, plan.EffectStart, plan.EffectFactor, plan.Base, output, position, width, direct);
     }
 
     /// <summary>
@@ -207,7 +207,7 @@ internal sealed class LaneRowKernel
         {
             int p0 = block.PositionStart[i], p1 = block.PositionStart[i + 1], width = block.Width[i];
             var output = rows.Slice(block.Offset[i], width * W);
-            fails[i] = RateCore<TV>(block.Cycle[i], p1 - p0, block.Balance[i], block.EntryStart[i], block.EntryStart[i + 1], block.Slot, block.Parameter, block.Value, block.B, block.EffectStart, block.EffectFactor, output, block.Position.AsSpan(p0, p1 - p0), width, block.Direct[i]);
+            fails[i] = RateCore<TV>(block.Cycle[i], p1 - p0, block.Balance[i], block.EntryStart[i], block.EntryStart[i + 1], block.Slot, block.Parameter, block.Value, block.B, block.EffectStart, block.EffectFactor, block.SlotBase.AsSpan(p0, p1 - p0), output, block.Position.AsSpan(p0, p1 - p0), width, block.Direct[i]);
         }
     }
 
@@ -227,11 +227,11 @@ internal sealed class LaneRowKernel
     /// values (<see cref="Lanes256x2"/>) would no longer be kept in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private ulong RateCore<TV>(int t, int n, int balance, int e0, int e1, int[] slots, int[] parameters, double[] values, double[] bs, int[] effectStart, int[] effectFactor, Span<double> output, ReadOnlySpan<int> position, int width, bool direct)
+    private ulong RateCore<TV>(int t, int n, int balance, int e0, int e1, int[] slots, int[] parameters, double[] values, double[] bs, int[] effectStart, int[] effectFactor, ReadOnlySpan<double> slotBase, Span<double> output, ReadOnlySpan<int> position, int width, bool direct)
         where TV : struct, ILaneVector<TV>
     {
         var W = TV.Count;
-        if ((uint)balance >= (uint)n || position.Length != n || output.Length < width * W || (uint)e1 > (uint)slots.Length || e0 > e1
+        if ((uint)balance >= (uint)n || position.Length != n || slotBase.Length != n || output.Length < width * W || (uint)e1 > (uint)slots.Length || e0 > e1
             || e1 > parameters.Length || e1 > values.Length || e1 > bs.Length || e1 >= effectStart.Length || _q.Length < n * W)
         {
             throw new InvalidOperationException("The rate row does not fit its plan.");
@@ -244,7 +244,7 @@ internal sealed class LaneRowKernel
         var one = TV.Create(1.0);
         for (var j = 0; j < n; j++)
         {
-            TV.Store(zero, ref Unsafe.Add(ref q0, j * W));
+            TV.Store(TV.Create(slotBase[j]), ref Unsafe.Add(ref q0, j * W));
         }
 
         // The drawn entries' checks as a mask of the passing lanes (finite and ≥ 0: two comparisons, which NaN and ±∞ fail).
@@ -881,6 +881,9 @@ internal sealed class RateBlock
 
     public required int[] EffectFactor { get; init; }
 
+    /// <summary>Per row and slot (from <see cref="PositionStart"/>, as the positions), the slot's base (<see cref="LeanRowPlan.RatePlan.Base"/>).</summary>
+    public required double[] SlotBase { get; init; }
+
     /// <summary>The most slots of a row.</summary>
     public required int MaxSlots { get; init; }
 
@@ -899,7 +902,7 @@ internal sealed class RateBlock
         var positionStart = new int[rows.Count + 1];
         var effectStart = new List<int> { 0 };
         List<int> slot = [], parameter = [], effectFactor = [], position = [];
-        List<double> value = [], b = [];
+        List<double> value = [], b = [], slotBase = [];
         for (var i = 0; i < rows.Count; i++)
         {
             var plan = rows[i].Plan.Rate!;
@@ -918,6 +921,7 @@ internal sealed class RateBlock
             }
 
             position.AddRange(rows[i].Position);
+            slotBase.AddRange(plan.Base);
             entryStart[i + 1] = slot.Count;
             positionStart[i + 1] = position.Count;
         }
@@ -939,6 +943,7 @@ internal sealed class RateBlock
             B = [.. b],
             EffectStart = [.. effectStart],
             EffectFactor = [.. effectFactor],
+            SlotBase = [.. slotBase],
             MaxSlots = rows.Max(r => r.Plan.Expanded.Length),
         };
     }

@@ -455,7 +455,7 @@ internal sealed class LeanRowPlan
         Entries = entries;
         EffectBalanceSlot = effectBalanceSlot;
         ProbabilityEffects = probabilityEffects;
-        Rate = isRate && balanceSlot >= 0 && probabilityEffects.Length == 0 && Array.TrueForAll(entries, e => e.IsRate && (!e.Evaluate || e.Parameter >= 0)) ? new RatePlan(entries) : null;
+        Rate = isRate && balanceSlot >= 0 && probabilityEffects.Length == 0 && Array.TrueForAll(entries, e => e.IsRate && (!e.Evaluate || e.Parameter >= 0)) ? new RatePlan(entries, expanded.Length) : null;
     }
 
     /// <summary>
@@ -466,27 +466,52 @@ internal sealed class LeanRowPlan
     public RatePlan? Rate { get; }
 
     /// <summary>
-    /// A rate row's entries as flat arrays, in model order: entry e books into slot <see cref="Slot"/>[e] the value
-    /// <c>(p · A) · B</c> of parameter <see cref="Parameter"/>[e] (<see cref="Value"/>[e] is A, <see cref="B"/>[e] is B),
-    /// or the cached <see cref="Value"/>[e] where the parameter is −1, times the weighted factors
+    /// A rate row's entries as flat arrays, in model order: each slot j starts from <see cref="Base"/>[j], and entry e then books
+    /// into slot <see cref="Slot"/>[e] the value <c>(p · A) · B</c> of parameter <see cref="Parameter"/>[e] (<see cref="Value"/>[e]
+    /// is A, <see cref="B"/>[e] is B), or the cached <see cref="Value"/>[e] where the parameter is −1, times the weighted factors
     /// <see cref="EffectFactor"/>[<see cref="EffectStart"/>[e] …  <see cref="EffectStart"/>[e + 1]) in order.
     /// </summary>
     internal sealed class RatePlan
     {
-        public RatePlan(Entry[] entries)
+        /// <summary>
+        /// The plan of a row of <paramref name="slots"/> slots. A slot's leading cached entries without effects (those before
+        /// any other entry into that slot) are summed here into its base, from 0 in model order, which are the operations the
+        /// row would do on them at every draw: they are the same in every lane and every batch. The other entries stay, in order.
+        /// </summary>
+        public RatePlan(Entry[] entries, int slots)
         {
-            Slot = [.. entries.Select(e => e.Slot)];
-            Parameter = [.. entries.Select(e => e.Evaluate ? e.Parameter : -1)];
-            Value = [.. entries.Select(e => e.Evaluate ? e.A : e.Cached)];
-            B = [.. entries.Select(e => e.Evaluate ? e.B : 0)];
-            EffectStart = new int[entries.Length + 1];
-            for (var e = 0; e < entries.Length; e++)
+            Base = new double[slots];
+            var open = new bool[slots];
+            Array.Fill(open, true);
+            List<Entry> kept = [];
+            foreach (var e in entries)
             {
-                EffectStart[e + 1] = EffectStart[e] + entries[e].Effects.Length;
+                if (open[e.Slot] && !e.Evaluate && e.Effects.Length == 0)
+                {
+                    Base[e.Slot] += e.Cached;
+                }
+                else
+                {
+                    open[e.Slot] = false;
+                    kept.Add(e);
+                }
             }
 
-            EffectFactor = [.. entries.SelectMany(e => e.Effects.Select(fx => fx.Factor))];
+            Slot = [.. kept.Select(e => e.Slot)];
+            Parameter = [.. kept.Select(e => e.Evaluate ? e.Parameter : -1)];
+            Value = [.. kept.Select(e => e.Evaluate ? e.A : e.Cached)];
+            B = [.. kept.Select(e => e.Evaluate ? e.B : 0)];
+            EffectStart = new int[kept.Count + 1];
+            for (var e = 0; e < kept.Count; e++)
+            {
+                EffectStart[e + 1] = EffectStart[e] + kept[e].Effects.Length;
+            }
+
+            EffectFactor = [.. kept.SelectMany(e => e.Effects.Select(fx => fx.Factor))];
         }
+
+        /// <summary>Per slot, the sum of its leading cached entries without effects (0 without such entries).</summary>
+        public double[] Base { get; }
 
         /// <summary>Per entry, its destination's slot.</summary>
         public int[] Slot { get; }
