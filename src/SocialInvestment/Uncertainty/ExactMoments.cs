@@ -106,15 +106,18 @@ internal sealed partial class ExactAccumulator
     /// Adds every value of <paramref name="values"/> (each as <see cref="Add(double)"/>; <paramref name="squares"/>: each
     /// one's square as <see cref="AddSquare"/>), NaN left out where <paramref name="skipNaN"/>. The same exact sum as adding
     /// them one by one (an exact sum does not depend on the order), faster for a run of values of similar size: the
-    /// three limbs a value books are summed in registers while the values' limbs stay the same, and booked once when
-    /// they move (each sum below 2^62 in magnitude: at most 2^29 values of at most 2^32 per limb between normalisations).
+    /// three limbs a value books are summed in registers while the values' limbs stay the same (the squares' rounding
+    /// errors in a run of their own), and booked once when they move (each sum below 2^62 in magnitude: at most 2^29 values of at most 2^32 per limb between normalisations).
     /// </summary>
     public void AddRun(ReadOnlySpan<double> values, bool squares = false, bool skipNaN = false)
     {
         ref var limb = ref MemoryMarshal.GetArrayDataReference(_limb);
-        var at = -1;
-        long a0 = 0, a1 = 0, a2 = 0;
-        var run = 0;
+
+        // Two runs: the values (or the squares' rounded products), and the squares' rounding errors, whose exponents lie
+        // far below the products' (one run for both would move, and book, at every part).
+        int at = -1, errorAt = -1;
+        long a0 = 0, a1 = 0, a2 = 0, e0 = 0, e1 = 0, e2 = 0;
+        int run = 0, errorRun = 0;
         foreach (var v in values)
         {
             if (skipNaN && double.IsNaN(v))
@@ -140,20 +143,37 @@ internal sealed partial class ExactAccumulator
                 var position = exponent - 1;
                 var (l0, l1, l2) = LimbsOf(((ulong)bits & 0xFFFFFFFFFFFFFUL) | (1UL << 52), position, bits >> 63);
                 var i = position >> 5;
-                if (i != at || run == NormaliseEvery >> 1)
+                if (part == 0)
                 {
-                    Flush(ref limb, at, a0, a1, a2, run);
-                    (at, a0, a1, a2, run) = (i, 0, 0, 0, 0);
-                }
+                    if (i != at || run == NormaliseEvery >> 1)
+                    {
+                        Flush(ref limb, at, a0, a1, a2, run);
+                        (at, a0, a1, a2, run) = (i, 0, 0, 0, 0);
+                    }
 
-                a0 += l0;
-                a1 += l1;
-                a2 += l2;
-                run++;
+                    a0 += l0;
+                    a1 += l1;
+                    a2 += l2;
+                    run++;
+                }
+                else
+                {
+                    if (i != errorAt || errorRun == NormaliseEvery >> 1)
+                    {
+                        Flush(ref limb, errorAt, e0, e1, e2, errorRun);
+                        (errorAt, e0, e1, e2, errorRun) = (i, 0, 0, 0, 0);
+                    }
+
+                    e0 += l0;
+                    e1 += l1;
+                    e2 += l2;
+                    errorRun++;
+                }
             }
         }
 
         Flush(ref limb, at, a0, a1, a2, run);
+        Flush(ref limb, errorAt, e0, e1, e2, errorRun);
     }
 
     /// <summary>Books a run's three limb sums at limb <paramref name="at"/> (none when the run is empty).</summary>
