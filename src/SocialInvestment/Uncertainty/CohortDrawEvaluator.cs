@@ -198,6 +198,11 @@ internal sealed partial class CohortDrawEvaluator
     /// <param name="threads">How many strategies are compiled at once (the result does not depend on it).</param>
     public static CohortDrawEvaluator? Create(PsaSpecification specification, IReadOnlyList<Strategy> strategies, int comparator, IReadOnlyList<Perspective> perspectives, bool payerFlows = false, int threads = 1)
     {
+        if (strategies.Count == 0 || (uint)comparator >= (uint)strategies.Count)
+        {
+            throw new ArgumentException($"The comparator's index {comparator} is not among the {strategies.Count} strategies (the PSA's callers resolve an empty list to business as usual).", nameof(comparator));
+        }
+
         var model = specification.Model;
         var drawn = specification.UncertainParameters.Select(p => p.Index).ToArray();
         var plans = new StrategyPlan[strategies.Count];

@@ -59,6 +59,19 @@ public class LaneBlockAliasTests
         return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The evaluator's own boundary: no strategies, or a comparator outside them, is an argument error naming the comparator, not an index error (the PSA's public paths resolve an empty list to business as usual first).</summary>
+    [Test]
+    public void NoStrategiesOrAComparatorOutsideThem_IsAnArgumentError()
+    {
+        var (model, spec) = Build();
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => CohortDrawEvaluator.Create(spec, [], 0, [Perspective.PublicSector]), Throws.ArgumentException.With.Property("ParamName").EqualTo("comparator"));
+            Assert.That(() => CohortDrawEvaluator.Create(spec, model.Strategies, model.Strategies.Count, [Perspective.PublicSector]), Throws.ArgumentException.With.Property("ParamName").EqualTo("comparator"));
+            Assert.That(() => CohortDrawEvaluator.Create(spec, model.Strategies, -1, [Perspective.PublicSector]), Throws.ArgumentException.With.Property("ParamName").EqualTo("comparator"));
+        });
+    }
+
     [Test]
     public void RepeatingScaledRowsAndCells_AreComputedOnce()
     {
