@@ -102,103 +102,6 @@ internal sealed partial class ExactAccumulator
         }
     }
 
-    /// <summary>
-    /// Adds every value of <paramref name="values"/> (each as <see cref="Add(double)"/>; <paramref name="squares"/>: each
-    /// one's square as <see cref="AddSquare"/>), NaN left out where <paramref name="skipNaN"/>. The same exact sum as adding
-    /// them one by one (an exact sum does not depend on the order), faster for a run of values of similar size: the
-    /// three limbs a value books are summed in registers while the values' limbs stay the same (the squares' rounding
-    /// errors in a run of their own), and booked once when they move (each sum below 2^62 in magnitude: at most 2^29 values of at most 2^32 per limb between normalisations).
-    /// </summary>
-    public void AddRun(ReadOnlySpan<double> values, bool squares = false, bool skipNaN = false)
-    {
-        ref var limb = ref MemoryMarshal.GetArrayDataReference(_limb);
-
-        // Two runs: the values (or the squares' rounded products), and the squares' rounding errors, whose exponents lie
-        // far below the products' (one run for both would move, and book, at every part).
-        int at = -1, errorAt = -1;
-        long a0 = 0, a1 = 0, a2 = 0, e0 = 0, e1 = 0, e2 = 0;
-        int run = 0, errorRun = 0;
-        foreach (var v in values)
-        {
-            if (skipNaN && double.IsNaN(v))
-            {
-                continue;
-            }
-
-            // The value; or its square's rounded product and, where that is finite, its rounding error (AddSquare).
-            var hi = squares ? v * v : v;
-            var parts = squares && double.IsFinite(hi) ? 2 : 1;
-            for (var part = 0; part < parts; part++)
-            {
-                var x = part == 0 ? hi : Math.FusedMultiplyAdd(v, v, -hi);
-                var bits = BitConverter.DoubleToInt64Bits(x);
-                var exponent = (int)((bits >> 52) & 0x7FF);
-                if ((uint)(exponent - 1) >= 0x7FE)
-                {
-                    // Zero, a subnormal, an infinity or NaN: booked as one value (the order does not matter).
-                    AddRare(x, bits, exponent);
-                    continue;
-                }
-
-                var position = exponent - 1;
-                var (l0, l1, l2) = LimbsOf(((ulong)bits & 0xFFFFFFFFFFFFFUL) | (1UL << 52), position, bits >> 63);
-                var i = position >> 5;
-                if (part == 0)
-                {
-                    if (i != at || run == NormaliseEvery >> 1)
-                    {
-                        Flush(ref limb, at, a0, a1, a2, run);
-                        (at, a0, a1, a2, run) = (i, 0, 0, 0, 0);
-                    }
-
-                    a0 += l0;
-                    a1 += l1;
-                    a2 += l2;
-                    run++;
-                }
-                else
-                {
-                    if (i != errorAt || errorRun == NormaliseEvery >> 1)
-                    {
-                        Flush(ref limb, errorAt, e0, e1, e2, errorRun);
-                        (errorAt, e0, e1, e2, errorRun) = (i, 0, 0, 0, 0);
-                    }
-
-                    e0 += l0;
-                    e1 += l1;
-                    e2 += l2;
-                    errorRun++;
-                }
-            }
-        }
-
-        Flush(ref limb, at, a0, a1, a2, run);
-        Flush(ref limb, errorAt, e0, e1, e2, errorRun);
-    }
-
-    /// <summary>Books a run's three limb sums at limb <paramref name="at"/> (none when the run is empty).</summary>
-    private void Flush(ref long limb, int at, long a0, long a1, long a2, int run)
-    {
-        if (run == 0)
-        {
-            return;
-        }
-
-        if ((uint)(at + 2) >= Limbs)
-        {
-            throw new InvalidOperationException("A double's units lie outside the accumulator.");
-        }
-
-        Unsafe.Add(ref limb, at) += a0;
-        Unsafe.Add(ref limb, at + 1) += a1;
-        Unsafe.Add(ref limb, at + 2) += a2;
-        _pending += run;
-        if (_pending >= NormaliseEvery)
-        {
-            Normalise();
-        }
-    }
-
     /// <summary>Adds x² exactly: x·x as the rounded product plus its rounding error (a fused multiply–add), both doubles (exact unless x² underflows, below about 1e−154 in magnitude; deterministic either way).</summary>
     public void AddSquare(double x)
     {
@@ -305,8 +208,17 @@ internal sealed partial class ExactMoments
         }
 
         Count += n;
-        _sum.AddRun(values, skipNaN: true);
-        _squares.AddRun(values, squares: true, skipNaN: true);
+
+        // Value by value: faster than booking runs of values with their limb sums in registers, which the previous
+        // version did (ExactMomentsBenchmarks: 1.2–1.5× the time of this loop on NPV-, ratio- and payback-like values).
+        foreach (var v in values)
+        {
+            if (!double.IsNaN(v))
+            {
+                _sum.Add(v);
+                _squares.AddSquare(v);
+            }
+        }
     }
 
     public void Add(ExactMoments other)
