@@ -46,9 +46,13 @@ internal sealed partial class CohortDrawEvaluator
         private void AppraiseLanes(in PsaBuffers b, int at, int count, int s, LaneBuffer ledger, LaneBuffer comparator)
         {
             var W = _e._lanes!.W;
-            if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
+            if (Vector512.IsHardwareAccelerated && W % Vector512<double>.Count == 0)
             {
-                AppraiseLanes<Lanes512>(b, at, count, s, ledger, comparator, 0);
+                // One 512-bit vector of lanes at a time (sixteen lanes in two passes: the appraisal's running values stay in registers).
+                for (var h = 0; h < W; h += Vector512<double>.Count)
+                {
+                    AppraiseLanes<Lanes512>(b, at, count, s, ledger, comparator, h);
+                }
             }
             else
             {

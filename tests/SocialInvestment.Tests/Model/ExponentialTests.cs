@@ -98,6 +98,7 @@ public class ExponentialTests
         if (Vector512.IsHardwareAccelerated)
         {
             Compare<Lanes512>(xs);
+            Compare<Lanes512x2>(xs);
         }
 
         if (Vector256.IsHardwareAccelerated)

@@ -18,6 +18,7 @@ public sealed class LaneVectorTests
         if (Vector512.IsHardwareAccelerated)
         {
             Check<Lanes512>();
+            Check<Lanes512x2>();
         }
 
         if (Vector256.IsHardwareAccelerated)
