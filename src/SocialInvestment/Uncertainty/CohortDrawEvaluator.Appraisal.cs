@@ -48,7 +48,8 @@ internal sealed partial class CohortDrawEvaluator
             var W = _e._lanes!.W;
             if (Vector512.IsHardwareAccelerated && W % Vector512<double>.Count == 0)
             {
-                // One 512-bit vector of lanes at a time (sixteen lanes in two passes: the appraisal's running values stay in registers).
+                // One 512-bit vector of lanes at a time (sixteen lanes in two passes: measured 1.6 µs a draw on welfare-16, against
+                // 2.0 µs for one pass over both vectors, Lanes512x2, whose running values no longer fit the registers).
                 for (var h = 0; h < W; h += Vector512<double>.Count)
                 {
                     AppraiseLanes<Lanes512>(b, at, count, s, ledger, comparator, h);

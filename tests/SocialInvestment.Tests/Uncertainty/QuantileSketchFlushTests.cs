@@ -7,7 +7,8 @@ namespace SocialInvestment.Tests.Uncertainty;
 /// (<see cref="Reference"/>: the buffer sorted by comparison): the same quantiles bit for bit and the same centroid
 /// count, over value streams with heavy tails, ties, zeros of both signs, infinities, integers, sorted input and merges,
 /// at compressions from 20 to 5,000. The reference also keeps the straightforward centroid test (an arcsine per item),
-/// which the sketch decides from the point where the test turns.
+/// which the sketch decides from the point where the test turns; both form a centroid's mean the same way (its first
+/// item's mean plus the others' weighted differences from it over its weight).
 /// </summary>
 public class QuantileSketchFlushTests
 {
@@ -189,6 +190,7 @@ public class QuantileSketchFlushTests
             var outCount = 0;
             var curMean = m[0];
             var curWeight = ws[0];
+            var curDelta = 0.0; // a centroid's mean: its first item's plus the others' weighted differences from it over its weight
             var soFar = 0.0;
             var kLeft = Scale(0);
             var means2 = new List<double>();
@@ -200,21 +202,22 @@ public class QuantileSketchFlushTests
                 if (Scale(qRight) - kLeft <= 1)
                 {
                     curWeight += w;
-                    curMean += (m[i] - curMean) * w / curWeight;
+                    curDelta += (m[i] - curMean) * w;
                 }
                 else
                 {
-                    means2.Add(curMean);
+                    means2.Add(curMean + (curDelta / curWeight));
                     weights2.Add(curWeight);
                     outCount++;
                     soFar += curWeight;
                     kLeft = Scale(soFar / total);
                     curMean = m[i];
                     curWeight = w;
+                    curDelta = 0;
                 }
             }
 
-            means2.Add(curMean);
+            means2.Add(curMean + (curDelta / curWeight));
             weights2.Add(curWeight);
             _means = [.. means2];
             _weights = [.. weights2];
