@@ -415,10 +415,6 @@ internal sealed partial class CohortDrawEvaluator
         {
             TraceLanes<Lanes512x2>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, weightedBuffer, rows, p0, g0, gl, acc, fresh, _ledgerZeros!);
         }
-        else if (Vector512.IsHardwareAccelerated && W == Vector512<double>.Count)
-        {
-            TraceLanes<Lanes512>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, weightedBuffer, rows, p0, g0, gl, acc, fresh, _ledgerZeros!);
-        }
         else if (Vector256.IsHardwareAccelerated && W == 2 * Vector256<double>.Count)
         {
             TraceLanes<Lanes256x2>(T, N, _ledgerChunks!, w, r, mBuffer, nextBuffer, weightedBuffer, rows, p0, g0, gl, acc, fresh, _ledgerZeros!);

@@ -56,8 +56,8 @@ internal sealed class LaneRowKernel
         _scale = new double[w];
     }
 
-    /// <summary>True when <paramref name="w"/> lanes are one vector type: one or two <see cref="Vector512{T}"/> (<see cref="Lanes512x2"/>) when accelerated, two <see cref="Vector256{T}"/> when those are (<see cref="Lanes256x2"/>), or <see cref="Vector{T}"/>.</summary>
-    public static bool IsSupported(int w) => (Vector512.IsHardwareAccelerated && (w == Vector512<double>.Count || w == 2 * Vector512<double>.Count)) || (Vector256.IsHardwareAccelerated && w == 2 * Vector256<double>.Count) || w == Vector<double>.Count;
+    /// <summary>True when <paramref name="w"/> lanes are one vector type: two <see cref="Vector512{T}"/> (<see cref="Lanes512x2"/>) when accelerated, two <see cref="Vector256{T}"/> when those are (<see cref="Lanes256x2"/>), or <see cref="Vector{T}"/>.</summary>
+    public static bool IsSupported(int w) => (Vector512.IsHardwareAccelerated && w == 2 * Vector512<double>.Count) || (Vector256.IsHardwareAccelerated && w == 2 * Vector256<double>.Count) || w == Vector<double>.Count;
 
     /// <summary>
     /// Binds the kernel to the compilers of one sub-cohort, lane l to <paramref name="lanes"/>[l], after
@@ -118,13 +118,11 @@ internal sealed class LaneRowKernel
         if (r.Rate is { } rate)
         {
             return Vector512.IsHardwareAccelerated && _w == 2 * Vector512<double>.Count ? RateRow<Lanes512x2>(r, rate, output, position, width, direct)
-            : Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count ? RateRow<Lanes512>(r, rate, output, position, width, direct)
                 : Vector256.IsHardwareAccelerated && _w == 2 * Vector256<double>.Count ? RateRow<Lanes256x2>(r, rate, output, position, width, direct)
                 : RateRow<LanesN>(r, rate, output, position, width, direct);
         }
 
         return Vector512.IsHardwareAccelerated && _w == 2 * Vector512<double>.Count ? Row<Lanes512x2>(r, output, position, width, direct)
-            : Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count ? Row<Lanes512>(r, output, position, width, direct)
             : Vector256.IsHardwareAccelerated && _w == 2 * Vector256<double>.Count ? Row<Lanes256x2>(r, output, position, width, direct)
             : Row<LanesN>(r, output, position, width, direct);
     }
@@ -189,10 +187,6 @@ internal sealed class LaneRowKernel
         if (Vector512.IsHardwareAccelerated && _w == 2 * Vector512<double>.Count)
         {
             RateRows<Lanes512x2>(block, rows, fails);
-        }
-        else if (Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count)
-        {
-            RateRows<Lanes512>(block, rows, fails);
         }
         else if (Vector256.IsHardwareAccelerated && _w == 2 * Vector256<double>.Count)
         {
@@ -600,7 +594,6 @@ internal sealed class LaneRowKernel
         }
 
         return Vector512.IsHardwareAccelerated && _w == 2 * Vector512<double>.Count ? Cell<Lanes512x2>(p, fixedProjection, coefByAccount, v, outcomeLane, outcomes, output)
-            : Vector512.IsHardwareAccelerated && _w == Vector512<double>.Count ? Cell<Lanes512>(p, fixedProjection, coefByAccount, v, outcomeLane, outcomes, output)
             : Vector256.IsHardwareAccelerated && _w == 2 * Vector256<double>.Count ? Cell<Lanes256x2>(p, fixedProjection, coefByAccount, v, outcomeLane, outcomes, output)
             : Cell<LanesN>(p, fixedProjection, coefByAccount, v, outcomeLane, outcomes, output);
     }
