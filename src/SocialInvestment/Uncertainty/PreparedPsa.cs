@@ -20,8 +20,9 @@ namespace SocialInvestment.Uncertainty;
 /// <see cref="PsaOptions.PayerFlowObserver"/> and <see cref="PsaOptions.EvaluateEveryDrawInFull"/> (the seed, the
 /// draws, the threads, <see cref="PsaOptions.KeepDraws"/>, the sinks and the acceptability requests are a
 /// run's own). Safe to run from several threads at once; what it computes never changes. It holds the work
-/// spaces of the most threads that ran at once (about a megabyte each for a model of welfare-16's size)
-/// for as long as it is referenced.
+/// spaces of the most threads that ran at once (about a megabyte each for a model of welfare-16's size),
+/// and the per-draw value buffers of the most runs at once that kept no draws (at most about 4 MB each), for as long
+/// as it is referenced.
 /// </para>
 /// </summary>
 public sealed class PreparedPsa
@@ -32,6 +33,12 @@ public sealed class PreparedPsa
     private readonly StrategyEvaluator? _evaluator;
     private readonly CohortDrawEvaluator? _fast;
     private readonly ConcurrentBag<CohortDrawEvaluator.Worker> _workers = [];
+
+    /// <summary>
+    /// The per-draw value buffers of runs that kept no draws, for the next such run of the same wave length (cleared
+    /// before reuse): a run then allocates only its summaries, which keeps the garbage collector out of repeated runs.
+    /// </summary>
+    private readonly ConcurrentBag<PsaBuffers> _buffers = [];
 
     /// <summary>
     /// Takes the options' resolution (<see cref="Resolve"/>, null: resolved here) and, for the cohort engine's
@@ -128,7 +135,7 @@ public sealed class PreparedPsa
         var wave = options.KeepDraws ? K : (int)Math.Clamp((4L << 20) / (8 * perDraw) / Chunk * Chunk, 4 * Chunk, 256 * Chunk);
         wave = Math.Min(wave, ((K + Chunk - 1) / Chunk) * Chunk);
         var stride = options.KeepDraws ? K : wave;
-        var buffers = new PsaBuffers(new double[S * V * stride], new double[S * Math.Max(O, 1) * stride], new double[4 * S * V * stride], new double[stride * P], stride, first0);
+        var buffers = options.KeepDraws ? NewBuffers(S, V, O, P, stride, first0) : ReusedBuffers(S, V, O, P, stride, first0);
         var summary = new PsaAccumulator(model, strategies, ci, perspectives, options);
         var completed = 0;
         var po = new ParallelOptions
@@ -191,7 +198,37 @@ public sealed class PreparedPsa
             summary.Fold(b, first, last, threads);
         }
 
+        if (!options.KeepDraws)
+        {
+            _buffers.Add(buffers);
+        }
+
         return new PsaPartial(specification, options, strategies, ci, perspectives, _evaluator, summary, options.KeepDraws ? buffers : null, first0, end);
+    }
+
+    /// <summary>New buffers for <paramref name="stride"/> draws of <paramref name="S"/> strategies, <paramref name="V"/> perspectives, <paramref name="O"/> outcomes and <paramref name="P"/> parameters, the first at <paramref name="offset"/>.</summary>
+    private static PsaBuffers NewBuffers(int S, int V, int O, int P, int stride, int offset)
+        => new(new double[S * V * stride], new double[S * Math.Max(O, 1) * stride], new double[4 * S * V * stride], new double[stride * P], stride, offset);
+
+    /// <summary>
+    /// <see cref="NewBuffers"/>, or kept buffers of the same stride cleared (all zeros, as new ones are); kept ones of another
+    /// stride are dropped, so that the kept buffers are at most those of the most runs at once.
+    /// </summary>
+    private PsaBuffers ReusedBuffers(int S, int V, int O, int P, int stride, int offset)
+    {
+        while (_buffers.TryTake(out var kept))
+        {
+            if (kept.Stride == stride && kept.Costs.Length == S * V * stride && kept.Outcomes.Length == S * Math.Max(O, 1) * stride && kept.Figures.Length == 4 * S * V * stride && kept.Parameters.Length == stride * P)
+            {
+                Array.Clear(kept.Costs);
+                Array.Clear(kept.Outcomes);
+                Array.Clear(kept.Figures);
+                Array.Clear(kept.Parameters);
+                return kept with { Offset = offset };
+            }
+        }
+
+        return NewBuffers(S, V, O, P, stride, offset);
     }
 
     /// <summary>The options' thread count (0: every core); an <see cref="ArgumentException"/> for a negative one.</summary>

@@ -197,11 +197,14 @@ public sealed partial class QuantileSketch
     /// <summary>Merges sorted (mean, weight) items with the centroids, then compresses by the scale function.</summary>
     private void Combine(ReadOnlySpan<double> means, ReadOnlySpan<double> weights)
     {
+        // The merge's scratch, sized once for the largest flush (every centroid the capacity holds and a full buffer), so
+        // that a growing sketch does not allocate again at each flush; a merge of a larger sketch grows it to fit.
         var count = _centroids + means.Length;
         if (_scratchMeans.Length < count)
         {
-            _scratchMeans = new double[count];
-            _scratchWeights = new double[count];
+            var size = Math.Max(count, _means.Length + _buffer.Length);
+            _scratchMeans = new double[size];
+            _scratchWeights = new double[size];
         }
 
         // Sorted merge of the two lists (ties: existing centroid first), so the result does not depend on a sort's stability.

@@ -60,6 +60,32 @@ public class PreparedPsaTests
     }
 
     [Test]
+    public void StreamedRuns_OnReusedBuffers_AreEachTheOneOffRun()
+    {
+        // Runs that keep no draws reuse the per-draw buffers of the run before them (same wave length) or drop them
+        // (another): each run's summaries, every figure's moments and quantiles, are still the one-off run's.
+        var (model, spec, options) = Welfare(draws: 40);
+        var streamed = options with { KeepDraws = false };
+        var prepared = ProbabilisticAnalysis.Prepare(spec, streamed);
+        foreach (var run in new[] { streamed, streamed with { Seed = 8 }, streamed with { Seed = 9, Draws = 23 }, streamed with { Seed = 8, Threads = 1 } })
+        {
+            var a = prepared.Run(run);
+            var b = ProbabilisticAnalysis.Run(spec, run);
+            foreach (var s in model.Strategies)
+            {
+                foreach (var v in Welfare16.Perspectives)
+                {
+                    Assert.That(a.CostMoments(s, v), Is.EqualTo(b.CostMoments(s, v)), $"seed {run.Seed}, {s.Name}/{v.Name}");
+                    foreach (var figure in Enum.GetValues<PsaFigure>())
+                    {
+                        Assert.That(a.Summarize(figure, s, v), Is.EqualTo(b.Summarize(figure, s, v)), $"seed {run.Seed}, {figure} of {s.Name}/{v.Name}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Test]
     public void ConcurrentRuns_OnOnePreparation_AreEachTheOneOffRun()
     {
         var (_, spec, options) = Welfare(draws: 33, threads: 1);
