@@ -14,7 +14,7 @@ namespace SocialInvestment.Uncertainty;
 /// with the same stage methods as <see cref="Worker.Evaluate"/>, written lane-major: the transition rows
 /// over the union of the strategies' structural non-zeros (<c>[t][x][k][lane]</c>; the rows no drawn
 /// parameter reaches are the base rows in every lane), the projected flow cells that a draw changes
-/// (<c>[slot][j][lane]</c>; the others are read from the base projection and broadcast). The trace then
+/// (<c>[slot][j][lane]</c>; the others are read from the base projection, one value broadcast to the lanes). The trace then
 /// propagates the occupancy <c>m[x][lane]</c> and accumulates the projected ledger <c>[t][j][lane]</c> for
 /// all lanes at once, with per lane the same multiplications and additions in the same order as
 /// <see cref="Propagate"/>, and all lanes are appraised at once from that ledger with the one-draw appraisal's operations and rules per lane (CohortDrawEvaluator.Appraisal.cs):
@@ -49,7 +49,7 @@ internal sealed partial class CohortDrawEvaluator
     /// (flat, ascending per row: adding an exact 0 where a strategy's row has no entry changes no sum),
     /// per strategy and sub-cohort where each dependent row's lanes start in the one flat row store
     /// (<c>[t·N + x]</c>, −1 for a row that is the base row in every lane, read from the base compilation
-    /// and broadcast; a row copied from an earlier block starts where that block's does) and the store's
+    /// and broadcast as it is read; a row copied from an earlier block starts where that block's does) and the store's
     /// length, the slot of each dependent cell in the one flat cell store (a copied cell its source's
     /// slot) and the number of slots, and the width of the projected cells in use.
     /// </summary>
@@ -353,7 +353,7 @@ internal sealed partial class CohortDrawEvaluator
     /// <summary>
     /// The trace of one sub-cohort for all lanes: <see cref="Propagate"/> with the occupancy, the rows,
     /// the changed cells and the projected ledger lane-major (each cell's channels at its offset in
-    /// <paramref name="gl"/>, <see cref="TraceCells"/>: the lanes' own or the base projection's broadcast). Per lane
+    /// <paramref name="gl"/>, or the base projection's, broadcast as it is read: <see cref="TraceCells"/>). Per lane
     /// the same operations in the same order; an occupancy of 0, and a base channel of 0, add exact zeros where
     /// <see cref="Propagate"/> skips (the ledger is never −0, so adding ±0 leaves it as it is).
     /// </summary>
@@ -370,7 +370,7 @@ internal sealed partial class CohortDrawEvaluator
         var w = c.StateWeights;
         var r = c.PreviousWeights;
         if (initial.Length < N * W || p0.Start.Length < (T * N) + 1 || p0.From.Length != p0.At.Length || g0.Start.Length < ((T + 1) * _ledgerChunks!.Count) + 1 || g0.From.Length != g0.At.Length || mBuffer.Length < N * W || nextBuffer.Length < N * W || weightedBuffer.Length < N * W || acc.Length < (T + 1) * J * W
-            || rows.Length < lanes.RowTotal + _rowBase!.Length || gl.Length < (lanes.CellTotal * J * W) + _cellBase!.Length || upfront.Length < upfrontCells.Length * W || !Within(upfrontCells, 2 * A))
+            || rows.Length < lanes.RowTotal || gl.Length < lanes.CellTotal * J * W || upfront.Length < upfrontCells.Length * W || !Within(upfrontCells, 2 * A))
         {
             throw new InvalidOperationException("The lane buffers are shorter than the model.");
         }
@@ -557,7 +557,9 @@ internal sealed partial class CohortDrawEvaluator
     /// <c>acc[j] += s[x] ⊙ g[x][j]</c> for the J channels of one point (<paramref name="row"/> = t·C) and its weighted
     /// occupancy <c>s</c> (<paramref name="s0"/>, lane-major), states ascending within each channel: the channels in the
     /// chunks of <see cref="LedgerChunks"/> (each chunk's channels in registers), each over the chunk's entries of the
-    /// point, without a branch. An occupancy of 0 in every lane, which <see cref="Propagate"/> skips, adds exact zeros
+    /// point, a changed cell's channels loaded from its lanes and a base cell's broadcast from one double each (the one
+    /// branch per entry; a base cell's vectors of copies cost more in loads than the branch's mispredictions). An
+    /// occupancy of 0 in every lane, which <see cref="Propagate"/> skips, adds exact zeros
     /// (the ledger is never −0). The channels start from <paramref name="init"/>: the point's own ledger, or zeros where
     /// it is the first to book the point (so that the ledger need not be cleared first). Not inlined (the JIT's budget).
     /// </summary>
@@ -569,6 +571,7 @@ internal sealed partial class CohortDrawEvaluator
         ref var start0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(g0.Start), row);
         ref var from0 = ref MemoryMarshal.GetArrayDataReference(g0.From);
         ref var at0 = ref MemoryMarshal.GetArrayDataReference(g0.At);
+        ref var sc0 = ref MemoryMarshal.GetArrayDataReference(g0.Base);
         var first = chunks.First;
         var width = chunks.Width;
         for (var c = 0; c < first.Length && c < width.Length; c++)
@@ -587,11 +590,23 @@ internal sealed partial class CohortDrawEvaluator
                     for (; b < end; b++)
                     {
                         var sx = TV.Load(ref Unsafe.Add(ref s0, Unsafe.Add(ref from0, b)));
-                        ref var g = ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b));
-                        a0 += sx * TV.Load(ref g);
-                        a1 += sx * TV.Load(ref Unsafe.Add(ref g, W));
-                        a2 += sx * TV.Load(ref Unsafe.Add(ref g, 2 * W));
-                        a3 += sx * TV.Load(ref Unsafe.Add(ref g, 3 * W));
+                        var at = Unsafe.Add(ref at0, b);
+                        TV g0v, g1v, g2v, g3v;
+                        if (at >= 0)
+                        {
+                            ref var g = ref Unsafe.Add(ref gl0, at);
+                            (g0v, g1v, g2v, g3v) = (TV.Load(ref g), TV.Load(ref Unsafe.Add(ref g, W)), TV.Load(ref Unsafe.Add(ref g, 2 * W)), TV.Load(ref Unsafe.Add(ref g, 3 * W)));
+                        }
+                        else
+                        {
+                            ref var g = ref Unsafe.Add(ref sc0, ~at);
+                            (g0v, g1v, g2v, g3v) = (TV.Create(g), TV.Create(Unsafe.Add(ref g, 1)), TV.Create(Unsafe.Add(ref g, 2)), TV.Create(Unsafe.Add(ref g, 3)));
+                        }
+
+                        a0 += sx * g0v;
+                        a1 += sx * g1v;
+                        a2 += sx * g2v;
+                        a3 += sx * g3v;
                     }
 
                     TV.Store(a0, ref a);
@@ -608,9 +623,21 @@ internal sealed partial class CohortDrawEvaluator
                     for (; b < end; b++)
                     {
                         var sx = TV.Load(ref Unsafe.Add(ref s0, Unsafe.Add(ref from0, b)));
-                        ref var g = ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b));
-                        a0 += sx * TV.Load(ref g);
-                        a1 += sx * TV.Load(ref Unsafe.Add(ref g, W));
+                        var at = Unsafe.Add(ref at0, b);
+                        TV g0v, g1v;
+                        if (at >= 0)
+                        {
+                            ref var g = ref Unsafe.Add(ref gl0, at);
+                            (g0v, g1v) = (TV.Load(ref g), TV.Load(ref Unsafe.Add(ref g, W)));
+                        }
+                        else
+                        {
+                            ref var g = ref Unsafe.Add(ref sc0, ~at);
+                            (g0v, g1v) = (TV.Create(g), TV.Create(Unsafe.Add(ref g, 1)));
+                        }
+
+                        a0 += sx * g0v;
+                        a1 += sx * g1v;
                     }
 
                     TV.Store(a0, ref a);
@@ -623,7 +650,8 @@ internal sealed partial class CohortDrawEvaluator
                     var a0 = TV.Load(ref a00);
                     for (; b < end; b++)
                     {
-                        a0 += TV.Load(ref Unsafe.Add(ref s0, Unsafe.Add(ref from0, b))) * TV.Load(ref Unsafe.Add(ref gl0, Unsafe.Add(ref at0, b)));
+                        var at = Unsafe.Add(ref at0, b);
+                        a0 += TV.Load(ref Unsafe.Add(ref s0, Unsafe.Add(ref from0, b))) * (at >= 0 ? TV.Load(ref Unsafe.Add(ref gl0, at)) : TV.Create(Unsafe.Add(ref sc0, ~at)));
                     }
 
                     TV.Store(a0, ref a);
@@ -635,7 +663,8 @@ internal sealed partial class CohortDrawEvaluator
 
     /// <summary>
     /// The trace's step at row <paramref name="row"/> (<c>t·N</c>) in pull order (<see cref="PullRows"/>): each
-    /// destination summed in a register over its entries, sources ascending, and stored once. Not inlined, so that
+    /// destination summed in a register over its entries, sources ascending, and stored once; a lanes' own probability
+    /// loaded from the lane rows, a base one broadcast from its double. Not inlined, so that
     /// the trace loop keeps its vector operations inline within the JIT's budget.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -646,13 +675,16 @@ internal sealed partial class CohortDrawEvaluator
         ref var start0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(p0.Start), row);
         ref var from0 = ref MemoryMarshal.GetArrayDataReference(p0.From);
         ref var at0 = ref MemoryMarshal.GetArrayDataReference(p0.At);
+        ref var base0 = ref MemoryMarshal.GetArrayDataReference(p0.Base);
         var zero = TV.Create(0.0);
         for (var y = 0; y < N; y++)
         {
             var sum = zero;
             for (int b = Unsafe.Add(ref start0, y), end = Unsafe.Add(ref start0, y + 1); b < end; b++)
             {
-                sum += TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b))) * TV.Load(ref Unsafe.Add(ref pl0, Unsafe.Add(ref at0, b)));
+                var a = Unsafe.Add(ref at0, b);
+                var p = a >= 0 ? TV.Load(ref Unsafe.Add(ref pl0, a)) : TV.Create(Unsafe.Add(ref base0, ~a));
+                sum += TV.Load(ref Unsafe.Add(ref m0, Unsafe.Add(ref from0, b))) * p;
             }
 
             TV.Store(sum, ref Unsafe.Add(ref n0, y * W));
@@ -664,13 +696,13 @@ internal sealed partial class CohortDrawEvaluator
     /// point t and chunk c of the channels (<see cref="LedgerChunks"/>, C of them), from
     /// <see cref="Start"/>[t·C + c] to <see cref="Start"/>[t·C + c + 1], the states whose cell can book something in the
     /// chunk, ascending: the state's offset in the lane-major occupancy (<see cref="From"/>, <c>x·W</c>) and the chunk's
-    /// offset in a worker's cell lanes (<see cref="At"/>), either the lanes' own (a changed cell, below
-    /// <c>CellTotal·J·W</c>) or, behind them, the base projection's channels broadcast to the lanes (each distinct base
-    /// cell once, <see cref="CohortDrawEvaluator._cellBase"/>). A base cell's chunk of zeros is left out (it would add
-    /// exact zeros), so is a changed cell's chunk outside the channels its state's structural ledger cells project onto,
-    /// and so is a left-out state (<see cref="BuildInert"/>).
+    /// (<see cref="At"/>): the lanes' own (a changed cell), at that offset (≥ 0) in a worker's cell lanes, or the base
+    /// projection's channels, from index <c>~At</c> (the complement, &lt; 0) of <see cref="Base"/>, the distinct base cells'
+    /// channels (each once, <see cref="BaseConstants"/>), broadcast to the lanes as they are read. A base cell's chunk of
+    /// zeros is left out (it would add exact zeros), so is a changed cell's chunk outside the channels its state's
+    /// structural ledger cells project onto, and so is a left-out state (<see cref="BuildInert"/>).
     /// </summary>
-    private sealed record TraceCells(int[] Start, int[] From, int[] At);
+    private sealed record TraceCells(int[] Start, int[] From, int[] At, double[] Base);
 
     /// <summary>
     /// The ledger's channels in the chunks the trace books together (<see cref="LedgerHalf"/>): chunk c is channels
@@ -753,46 +785,41 @@ internal sealed partial class CohortDrawEvaluator
     /// The trace's step <c>n = m·P</c> of one sub-cohort in pull order: per cycle t and destination y, from
     /// <see cref="Start"/>[t·N + y] to <see cref="Start"/>[t·N + y + 1], the entries into y from the kept states in
     /// ascending source order, each the source's offset in the lane-major occupancy (<see cref="From"/>, <c>x·W</c>)
-    /// and its probability's offset <see cref="At"/>: in the lane rows for the lanes' own, or (from
-    /// <see cref="LaneLayout.RowTotal"/> on) in the broadcast base values (<see cref="LaneConstants"/>) for a base row no
-    /// drawn parameter reaches (its non-zero entries only). Each destination is
-    /// summed in a register and stored once (<see cref="PullStep"/>), per lane with the additions of the push order
-    /// (<see cref="Propagate"/>: sources ascending, from 0) in the same order, so bit for bit.
+    /// and where its probability is (<see cref="At"/>): a lanes' own, at that offset (≥ 0) in the lane rows, or, for a
+    /// base row no drawn parameter reaches (its non-zero entries only), at index <c>~At</c> (the complement, &lt; 0) of
+    /// the distinct base probabilities <see cref="Base"/> (<see cref="BaseConstants"/>), one double each, broadcast to the
+    /// lanes as it is read: a base entry costs one scalar load instead of a vector of W copies (most entries are base
+    /// ones, and the copies were most of the trace's bytes). Each destination is summed in a register and stored once
+    /// (<see cref="PullStep"/>), per lane with the additions of the push order (<see cref="Propagate"/>: sources
+    /// ascending, from 0) in the same order, so bit for bit.
     /// </summary>
-    private sealed record PullRows(int[] Start, int[] From, int[] At);
+    private sealed record PullRows(int[] Start, int[] From, int[] At, double[] Base);
 
     /// <summary>
-    /// Constants broadcast to the W lanes, for the trace's base rows and base cells: each distinct run of values (by
-    /// their bits) once, value i of a run at its offset + i·W. A worker keeps them behind its own lanes (from
-    /// <paramref name="behind"/> on), so that the lanes' own values and a base block's are read by the same vector load.
+    /// The base values the trace reads for its base rows and base cells, shared by every worker and broadcast to the
+    /// lanes as they are read: each distinct run of values (by their bits) once, value i of a run at its index + i.
     /// </summary>
-    private sealed class LaneConstants(int w, int behind)
+    private sealed class BaseConstants
     {
-        private readonly Dictionary<double[], int> _offsets = new(BitsComparer.Instance);
-        private readonly List<double> _lanes = [];
+        private readonly Dictionary<double[], int> _indices = new(BitsComparer.Instance);
+        private readonly List<double> _values = [];
 
-        /// <summary>The offset of <paramref name="run"/>, broadcast: the first time it is seen, appended.</summary>
-        public int Offset(ReadOnlySpan<double> run)
+        /// <summary>The index of <paramref name="run"/>'s first value: the first time it is seen, appended.</summary>
+        public int Index(ReadOnlySpan<double> run)
         {
-            var lookup = _offsets.GetAlternateLookup<ReadOnlySpan<double>>();
-            if (!lookup.TryGetValue(run, out var offset))
+            var lookup = _indices.GetAlternateLookup<ReadOnlySpan<double>>();
+            if (!lookup.TryGetValue(run, out var index))
             {
-                offset = behind + _lanes.Count;
-                lookup.TryAdd(run, offset);
-                foreach (var v in run)
-                {
-                    for (var lane = 0; lane < w; lane++)
-                    {
-                        _lanes.Add(v);
-                    }
-                }
+                index = _values.Count;
+                lookup.TryAdd(run, index);
+                _values.AddRange(run);
             }
 
-            return offset;
+            return index;
         }
 
-        /// <summary>The broadcast constants in offset order (from <c>behind</c>).</summary>
-        public double[] ToArray() => [.. _lanes];
+        /// <summary>The values in index order.</summary>
+        public double[] ToArray() => [.. _values];
 
         /// <summary>Runs of doubles equal when their bits are.</summary>
         private sealed class BitsComparer : IEqualityComparer<double[]>, IAlternateEqualityComparer<ReadOnlySpan<double>, double[]>
@@ -821,8 +848,8 @@ internal sealed partial class CohortDrawEvaluator
     }
 
     /// <summary>
-    /// Per strategy and sub-cohort, its <see cref="PullRows"/>, and the base probabilities they read, broadcast to the
-    /// lanes (<see cref="LaneConstants"/>, shared by all, behind a worker's lane rows); null when draws go one by one.
+    /// Per strategy and sub-cohort, its <see cref="PullRows"/>, and the base probabilities they read (<see cref="BaseConstants"/>,
+    /// shared by all); null when draws go one by one.
     /// </summary>
     private (PullRows[][] Rows, double[] Base)? BuildPullRows()
     {
@@ -831,7 +858,7 @@ internal sealed partial class CohortDrawEvaluator
             return null;
         }
 
-        var constants = new LaneConstants(lanes.W, lanes.RowTotal);
+        var constants = new BaseConstants();
 
         var W = lanes.W;
         var N0 = lanes.Start.Length - 1;
@@ -882,7 +909,7 @@ internal sealed partial class CohortDrawEvaluator
                             else if (P[(tx * N) + y] is var v && v != 0)
                             {
                                 from.Add(x * W);
-                                at.Add(constants.Offset(new ReadOnlySpan<double>(in v)));
+                                at.Add(~constants.Index(new ReadOnlySpan<double>(in v)));
                             }
                         }
 
@@ -890,21 +917,28 @@ internal sealed partial class CohortDrawEvaluator
                     }
                 }
 
-                result[s][si] = new PullRows(start, [.. from], [.. at]);
+                result[s][si] = new PullRows(start, [.. from], [.. at], []);
             }
         }
 
-        var broadcast = constants.ToArray();
-        var total = lanes.RowTotal + broadcast.Length;
+        var values = constants.ToArray();
+        for (var s = 0; s < result.Length; s++)
+        {
+            for (var si = 0; si < result[s].Length; si++)
+            {
+                result[s][si] = result[s][si] with { Base = values };
+            }
+        }
+
         foreach (var p in result.SelectMany(r => r))
         {
-            if (p.From.Any(f => f < 0 || f + W > (lanes.Start.Length - 1) * W) || p.At.Any(a => a < 0 || a + W > total))
+            if (p.From.Any(f => f < 0 || f + W > (lanes.Start.Length - 1) * W) || p.At.Any(a => a >= 0 ? a + W > lanes.RowTotal : ~a >= values.Length))
             {
                 throw new InvalidOperationException("The trace's pull order reaches outside the occupancy or the lane rows.");
             }
         }
 
-        return (result, broadcast);
+        return (result, values);
     }
 
     /// <summary>
@@ -959,8 +993,9 @@ internal sealed partial class CohortDrawEvaluator
     /// <summary>
     /// Per strategy and sub-cohort, where the trace reads each cell's chunks of channels (per cell <c>t·N + x</c> and
     /// chunk c of <see cref="TraceCells"/> at <c>(t·N + x)·C + c</c>, −1 where the chunk books nothing) and whether the
-    /// cell books anything; and the distinct base cells' channels broadcast to the lanes (shared by all, read behind a
-    /// worker's own cell lanes). Null when draws go one by one.
+    /// cell books anything (a base cell's chunk as <c>CellTotal·J·W</c> plus the index of its first channel in the base
+    /// values); and the distinct base cells' channels, one double each (<see cref="BaseConstants"/>, shared by all). Null
+    /// when draws go one by one.
     /// </summary>
     private (int[][][] ChunkAt, bool[][][] Books, double[] Base, LedgerChunks Chunks)? BuildCellOffsets()
     {
@@ -972,7 +1007,8 @@ internal sealed partial class CohortDrawEvaluator
         var W = lanes.W;
         var J = lanes.Used;
         var V = _coefficients.Length;
-        var constants = new LaneConstants(W, lanes.CellTotal * J * W);
+        var constants = new BaseConstants();
+        var laneTotal = lanes.CellTotal * J * W;
 
         // The channels a cell can book: a base cell's non-zero ones; a changed cell's, those its state's structural
         // ledger cells project onto (the coefficients' non-zeros) and the outcomes (checked against its base values).
@@ -1055,8 +1091,9 @@ internal sealed partial class CohortDrawEvaluator
                         var (first, width) = (chunks.First[c], chunks.Width[c]);
                         if (slots[tx] >= 0 ? r.AsSpan(first, width).Contains(true) : cell.Slice(first, width).ContainsAnyExcept(0.0))
                         {
-                            offset = offset >= 0 ? offset : slots[tx] >= 0 ? slots[tx] * J * W : constants.Offset(cell);
-                            at[(tx * C) + c] = offset + (first * W);
+                            // A changed cell's chunk at its offset in the cell lanes; a base cell's behind them, at its channels' index.
+                            offset = offset >= 0 ? offset : slots[tx] >= 0 ? slots[tx] * J * W : laneTotal + constants.Index(cell);
+                            at[(tx * C) + c] = offset + (slots[tx] >= 0 ? first * W : first);
                             books[tx] = true;
                         }
                     }
@@ -1076,7 +1113,8 @@ internal sealed partial class CohortDrawEvaluator
         var lanes = _lanes!;
         var chunks = _ledgerChunks!;
         int J = lanes.Used, W = lanes.W, C = chunks.Count;
-        var total = (lanes.CellTotal * J * W) + _cellBase!.Length;
+        var laneTotal = lanes.CellTotal * J * W;
+        var values = _cellBase!;
         var result = new TraceCells[_plans.Length][];
         for (var s = 0; s < _plans.Length; s++)
         {
@@ -1098,13 +1136,13 @@ internal sealed partial class CohortDrawEvaluator
                             var a = offsets[(((t * N) + x) * C) + c];
                             if (a >= 0 && !inert[s][si][x])
                             {
-                                if (a + (chunks.Width[c] * W) > total)
+                                if (a < laneTotal ? a + (chunks.Width[c] * W) > laneTotal : a - laneTotal + chunks.Width[c] > values.Length)
                                 {
-                                    throw new InvalidOperationException("The trace's cell lists reach outside the cell lanes.");
+                                    throw new InvalidOperationException("The trace's cell lists reach outside the cell lanes or the base cells.");
                                 }
 
                                 from.Add(x * W);
-                                at.Add(a);
+                                at.Add(a < laneTotal ? a : ~(a - laneTotal));
                             }
                         }
 
@@ -1112,7 +1150,7 @@ internal sealed partial class CohortDrawEvaluator
                     }
                 }
 
-                result[s][si] = new TraceCells(start, [.. from], [.. at]);
+                result[s][si] = new TraceCells(start, [.. from], [.. at], values);
             }
         }
 
@@ -1321,9 +1359,8 @@ internal sealed partial class CohortDrawEvaluator
             }
 
             // The dependent rows' and cells' lanes (the others are read from the base compilation), overwritten by every batch.
-            // The changed cells' lanes, then the base cells' channels broadcast (constant).
-            _gl = new LaneBuffer((lanes.CellTotal * J * W) + e._cellBase!.Length);
-            e._cellBase.CopyTo(_gl.Span[(lanes.CellTotal * J * W)..]);
+            // The changed cells' lanes (the base cells' channels are the evaluator's, shared by every worker).
+            _gl = new LaneBuffer(lanes.CellTotal * J * W);
             _initL = initL;
             _upL = upL;
             _upCells = [.. e._plans.Select(p => new int[]?[p.Rows.Length])];
@@ -1358,9 +1395,8 @@ internal sealed partial class CohortDrawEvaluator
             _cellScratch = new double[L];
             _gScratch = new double[e._jp];
             _upScratch = new double[L];
-            // The lane rows, then the broadcast base values of the pull order (constant).
-            _pl = new LaneBuffer(lanes.RowTotal + e._rowBase!.Length);
-            e._rowBase.CopyTo(_pl.Span[lanes.RowTotal..]);
+            // The lane rows (the base rows' probabilities are the evaluator's, shared by every worker).
+            _pl = new LaneBuffer(lanes.RowTotal);
         }
 
         /// <summary>

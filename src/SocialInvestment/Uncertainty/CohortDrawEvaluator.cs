@@ -97,7 +97,7 @@ internal sealed partial class CohortDrawEvaluator
     /// <summary>Per strategy and sub-cohort, where the lanes' trace reads each cell's channels (<see cref="TraceCells"/>).</summary>
     private readonly TraceCells[][]? _traceCells;
 
-    /// <summary>The distinct base cells' channels broadcast to the lanes, read behind a worker's own cell lanes (<see cref="TraceCells"/>).</summary>
+    /// <summary>The distinct base cells' channels, one double each, which the lanes' trace broadcasts as it reads them (<see cref="TraceCells"/>).</summary>
     private readonly double[]? _cellBase;
 
     /// <summary>Per strategy and sub-cohort, the expanded states the lanes' trace leaves out (<see cref="BuildInert"/>).</summary>
@@ -106,7 +106,7 @@ internal sealed partial class CohortDrawEvaluator
     /// <summary>Per strategy and sub-cohort, the trace's step in pull order (<see cref="BuildPullRows"/>).</summary>
     private readonly PullRows[][]? _pullRows;
 
-    /// <summary>The base rows' probabilities broadcast to the lanes, read behind a worker's lane rows (<see cref="PullRows"/>).</summary>
+    /// <summary>The distinct base rows' probabilities, one double each, which the lanes' trace broadcasts as it reads them (<see cref="PullRows"/>).</summary>
     private readonly double[]? _rowBase;
 
     /// <summary>Per strategy, sub-cohort and dependent cell, the projection of its lean plan's fixed flows (<see cref="FixedProjection"/>), or null.</summary>
