@@ -236,17 +236,20 @@ public static class Welfare16
             };
             foreach (var (account, share) in shares)
             {
-                // Up to 25 the earnings ramp from 300,000 to E25 (a function of the context, reading E25 only from 18 on);
-                // from 25 they are E25 times the factor: the builder's level × shape form. share·(factor·E25) and
-                // E25·(share·factor) round alike (factor is 1 or ½), so the split is the single function number for number.
+                // The earnings E(a) = 300,000 up to 18, 300,000 + (E25 − 300,000)·r(a) with r(a) = (a − 18)/7 up to 25, E25
+                // from 25, written as what they are, a fixed part 300,000·(1 − r(a)) and E25 times the ramp r(a) (1 from
+                // 25 on): the fixed part a flow that reads no parameter, the other the builder's level × shape form, so
+                // that no flow is a function of a drawn value (the same numbers to rounding: the point-value tests hold
+                // them to 1e-9). The function form writes the same two flows with the level read by the function,
+                // number for number (c[E25]·shape is the level × shape form's own product).
+                b.StateFlow(state, account, (in ModelContext c) => share * (factor * EarningsFixed(c.Age)));
                 if (!levelShape)
                 {
-                    b.StateFlow(state, account, (in ModelContext c) => share * (factor * Earnings(c.Age, c[e25])));
+                    b.StateFlow(state, account, (in ModelContext c) => EarningsRamp(c.Age) == 0 ? 0 : c[e25] * (share * (factor * EarningsRamp(c.Age))));
                     continue;
                 }
 
-                b.StateFlow(state, account, (in ModelContext c) => c.Age < 25 ? share * (factor * (c.Age <= 18 ? 300_000 : Earnings(c.Age, c[e25]))) : 0);
-                b.StateFlow(state, account, e25, (in ModelContext c) => c.Age >= 25 ? share * factor : 0);
+                b.StateFlow(state, account, e25, (in ModelContext c) => share * (factor * EarningsRamp(c.Age)));
             }
         }
 
@@ -310,9 +313,16 @@ public static class Welfare16
     private static double Regular(double age, double level, double gradient, double lo, double hi)
         => age >= lo && age <= hi ? (gradient == 0 ? level : level * Math.Exp(gradient * (age - 12) / 10)) : 0;
 
-    /// <summary>Full-time annual earnings at a boundary age: 300,000 up to 18, a linear ramp to <paramref name="e25"/> at 25, then flat.</summary>
-    private static double Earnings(double age, double e25)
-        => age <= 18 ? 300_000 : age < 25 ? 300_000 + ((e25 - 300_000) * (age - 18) / 7) : e25;
+    /// <summary>
+    /// The share r(a) of E25 in full-time annual earnings at a boundary age: 0 up to 18, (a − 18)/7 up to 25, then 1
+    /// (the earnings are <see cref="EarningsFixed"/> + r(a)·E25: 300,000 up to 18, a linear ramp to E25 at 25, then flat).
+    /// </summary>
+    private static double EarningsRamp(double age)
+        => age <= 18 ? 0 : age < 25 ? (age - 18) / 7 : 1;
+
+    /// <summary>The part of full-time annual earnings that does not scale with E25: 300,000·(1 − r(a)) (<see cref="EarningsRamp"/>).</summary>
+    private static double EarningsFixed(double age)
+        => age <= 18 ? 300_000 : age < 25 ? 300_000 * (1 - EarningsRamp(age)) : 0;
 
     /// <summary>The strategy with this name.</summary>
     /// <param name="model">The model.</param>
