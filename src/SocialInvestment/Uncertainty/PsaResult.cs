@@ -694,7 +694,16 @@ internal sealed partial class PsaAccumulator
         var groups = _figures.Length + _p + _costs.Length + _outcomes.Length + NetBenefits.Count;
         if (threads > 1 && (long)(last - first) * groups >= 1 << 14)
         {
-            Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = threads }, g => FoldGroup(buffers, g, first, last));
+            // One group at a time to whichever thread is free (the groups' costs differ by an order of magnitude: a
+            // figure's sketch against a parameter's moments), so that no thread waits at the end with a range of them.
+            var next = -1;
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
+            {
+                for (var g = Interlocked.Increment(ref next); g < groups; g = Interlocked.Increment(ref next))
+                {
+                    FoldGroup(buffers, g, first, last);
+                }
+            });
         }
         else
         {
