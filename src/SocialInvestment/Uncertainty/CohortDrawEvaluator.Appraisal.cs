@@ -144,7 +144,7 @@ internal sealed partial class CohortDrawEvaluator
                 {
                     // Appraisal.Compare's perspective series, lane by lane: invested I_s − I_c, its discounted
                     // form I_s·d − I_c·d, saved B_c − B_s and B_c·d − B_s·d, the net gain saved − invested.
-                    TL pvi = zero, pvb = zero, scale = zero, cumulative = zero, spread = zero, everNegative = zero, from = none, point = zero;
+                    TL pvi = zero, pvb = zero, scale = zero, cumulative = zero, spread = zero, lastNegative = none, point = zero;
                     // The perspective's channels at point t: B_t at [t·tw + v·W], I_t at [t·tw + (VA + v)·W] (refs stepped by tw).
                     ref var bs = ref Unsafe.Add(ref fs, v * W);
                     ref var bc = ref Unsafe.Add(ref fc, v * W);
@@ -170,12 +170,12 @@ internal sealed partial class CohortDrawEvaluator
                         spread = TL.Add(spread, TL.Subtract(savD, savD));
                         scale = TL.MaxNative(scale, TL.MaxNative(TL.Abs(invD), TL.Abs(savD)));
 
-                        // Payback: the running net gain; below −1e-9·(1 + |NB_t|) it is still negative (and
-                        // the payback point forgotten), otherwise the first such point since is kept.
+                        // Payback: the running net gain; below −1e-9·(1 + |NB_t|) it is still negative. The payback
+                        // point is the one after the last negative point (the first of the non-negative run that
+                        // ends the series), so only the last negative point is kept.
                         cumulative = TL.Add(cumulative, net);
                         var negative = TL.LessThan(cumulative, TL.Multiply(tolerance, TL.Add(one, TL.Abs(net))));
-                        everNegative = TL.Or(everNegative, negative);
-                        from = TL.Select(negative, none, TL.Select(TL.Equal(from, none), point, from));
+                        lastNegative = TL.Select(negative, point, lastNegative);
                     }
 
                     npv = TL.Subtract(pvb, pvi);
@@ -187,8 +187,9 @@ internal sealed partial class CohortDrawEvaluator
                     bcr = TL.Select(TL.And(invests, IsFinite(ratio)), ratio, nan);
                     var r = TL.Divide(npv, pvi);
                     roi = TL.Select(TL.And(invests, IsFinite(r)), r, nan);
-                    var paid = TL.And(TL.And(invests, IsFinite(cumulative)), TL.And(everNegative, TL.Equal(TL.Equal(from, none), zero)));
-                    payback = TL.Select(paid, TL.Multiply(from, dt), nan);
+                    // Paid back: negative at some point (lastNegative ≥ 0) but not at the last (T), at point lastNegative + 1.
+                    var paid = TL.And(TL.And(invests, IsFinite(cumulative)), TL.And(TL.GreaterThan(lastNegative, none), TL.LessThan(lastNegative, TL.Create(T))));
+                    payback = TL.Select(paid, TL.Multiply(TL.Add(lastNegative, one), dt), nan);
                 }
 
                 Put(npv, b.Figures, ProbabilisticAnalysis.FigureIndex(PsaFigure.NetPresentValue, s, v, S, V, stride) + at, count);
