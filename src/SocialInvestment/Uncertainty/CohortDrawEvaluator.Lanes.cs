@@ -874,12 +874,13 @@ internal sealed partial class CohortDrawEvaluator
             }
         }
 
-        var result = new PullRows[_plans.Length][];
+        // The blocks' entries first, then their rows with the base values, whose list is complete only after every block.
+        var lists = new (int[] Start, int[] From, int[] At)[_plans.Length][];
         for (var s = 0; s < _plans.Length; s++)
         {
             var b = _plans[s].Base;
             int T = b.Cycles, N = b.ExpandedStateCount;
-            result[s] = new PullRows[b.Subcohorts.Length];
+            lists[s] = new (int[], int[], int[])[b.Subcohorts.Length];
             for (var si = 0; si < b.Subcohorts.Length; si++)
             {
                 var P = b.Subcohorts[si].P;
@@ -917,18 +918,12 @@ internal sealed partial class CohortDrawEvaluator
                     }
                 }
 
-                result[s][si] = new PullRows(start, [.. from], [.. at], []);
+                lists[s][si] = (start, [.. from], [.. at]);
             }
         }
 
         var values = constants.ToArray();
-        for (var s = 0; s < result.Length; s++)
-        {
-            for (var si = 0; si < result[s].Length; si++)
-            {
-                result[s][si] = result[s][si] with { Base = values };
-            }
-        }
+        var result = lists.Select(blocks => blocks.Select(l => new PullRows(l.Start, l.From, l.At, values)).ToArray()).ToArray();
 
         foreach (var p in result.SelectMany(r => r))
         {

@@ -212,13 +212,14 @@ public sealed class PreparedPsa
 
     /// <summary>
     /// <see cref="NewBuffers"/>, or kept buffers of the same stride cleared (all zeros, as new ones are); kept ones of another
-    /// stride are dropped, so that the kept buffers are at most those of the most runs at once.
+    /// stride are dropped, so that the kept buffers are at most those of the most runs at once. The strategies, the
+    /// perspectives, the outcomes and the parameters are the preparation's, so buffers of one stride are of one size.
     /// </summary>
     private PsaBuffers ReusedBuffers(int S, int V, int O, int P, int stride, int offset)
     {
         while (_buffers.TryTake(out var kept))
         {
-            if (kept.Stride == stride && kept.Costs.Length == S * V * stride && kept.Outcomes.Length == S * Math.Max(O, 1) * stride && kept.Figures.Length == 4 * S * V * stride && kept.Parameters.Length == stride * P)
+            if (kept.Stride == stride)
             {
                 Array.Clear(kept.Costs);
                 Array.Clear(kept.Outcomes);
