@@ -245,7 +245,11 @@ public static class Welfare16
                 b.StateFlow(state, account, (in ModelContext c) => share * (factor * EarningsFixed(c.Age)));
                 if (!levelShape)
                 {
-                    b.StateFlow(state, account, (in ModelContext c) => EarningsRamp(c.Age) == 0 ? 0 : c[e25] * (share * (factor * EarningsRamp(c.Age))));
+                    b.StateFlow(state, account, (in ModelContext c) =>
+                    {
+                        var shape = share * (factor * EarningsRamp(c.Age));
+                        return shape == 0 ? 0 : c[e25] * shape;
+                    });
                     continue;
                 }
 
