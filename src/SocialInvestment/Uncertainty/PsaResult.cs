@@ -729,26 +729,10 @@ internal sealed partial class PsaAccumulator
         if (g < _figures.Length)
         {
             // The moments over the run of values at once (exact sums: the same as value by value), then the sketch and
-            // the count of positive values value by value, NaN left out.
-            var sketch = Sketches?[g];
+            // the count of positive values over the run (the same sketch as value by value, NaN left out).
             var figures = b.Figures.AsSpan((g * b.Stride) + first - b.Offset, last - first);
             _figures[g].AddRange(figures);
-            long positive = 0;
-            foreach (var x in figures)
-            {
-                if (double.IsNaN(x))
-                {
-                    continue;
-                }
-
-                sketch?.Add(x);
-                if (x > 0)
-                {
-                    positive++;
-                }
-            }
-
-            Positive[g] += positive;
+            Positive[g] += Sketches is { } sketches ? sketches[g].AddRange(figures) : CountPositive(figures);
             return;
         }
 
@@ -782,6 +766,18 @@ internal sealed partial class PsaAccumulator
         {
             nb.Add(b, k, _v, _o);
         }
+    }
+
+    /// <summary>How many of the values are &gt; 0 (NaN is not).</summary>
+    private static long CountPositive(ReadOnlySpan<double> values)
+    {
+        long positive = 0;
+        foreach (var x in values)
+        {
+            positive += x > 0 ? 1 : 0;
+        }
+
+        return positive;
     }
 
     /// <summary>Adds the summaries of another range of the same run (exact, except the sketches: see <see cref="QuantileSketch.Merge"/>).</summary>

@@ -1,3 +1,9 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using SocialInvestment.Model;
+
 namespace SocialInvestment.Uncertainty;
 
 /// <summary>
@@ -104,12 +110,137 @@ public sealed partial class QuantileSketch
             _max = value;
         }
 
+        Append(value);
+    }
+
+    /// <summary>Appends a value that is not NaN to the buffer, flushing it when full.</summary>
+    private void Append(double value)
+    {
         // +0 for −0 (equal numbers, one bit pattern), so that the buffer's sorted order is unique and any correct sort gives it.
         _buffer[_buffered++] = value == 0 ? 0.0 : value;
         if (_buffered == _buffer.Length)
         {
             Flush();
         }
+    }
+
+    /// <summary>
+    /// Adds a run of values, the same sketch bit for bit as <see cref="Add"/> value by value in their order (the same
+    /// buffer, the same flushes, the same minimum and maximum, a −0 stored as +0), and returns how many are &gt; 0 (NaN
+    /// is not): on vectors of the machine's width, so that a run without NaN costs no branch per value. A vector with a
+    /// NaN, a vector that does not fit the buffer's room and the run's tail go value by value.
+    /// </summary>
+    internal long AddRange(ReadOnlySpan<double> values)
+        => Vector512.IsHardwareAccelerated ? AddRange<Lanes512>(values) : Vector.IsHardwareAccelerated ? AddRange<LanesN>(values) : AddScalar(values);
+
+    /// <summary><see cref="AddRange(ReadOnlySpan{double})"/> on vectors of <typeparamref name="TV"/> (every width is tested against <see cref="AddScalar"/>).</summary>
+    internal long AddRange<TV>(ReadOnlySpan<double> values)
+        where TV : struct, ILaneVector<TV>
+    {
+        var W = TV.Count;
+        var n = values.Length - (values.Length % W);
+        ref var v0 = ref MemoryMarshal.GetReference(values);
+        ref var b0 = ref MemoryMarshal.GetArrayDataReference(_buffer);
+        var zero = TV.Create(0.0);
+
+        // Per lane the first strictly smaller (larger) value, as Add keeps it; NaN compares false and is never kept.
+        var low = TV.Create(double.PositiveInfinity);
+        var high = TV.Create(double.NegativeInfinity);
+        var all = (1UL << W) - 1;
+        long positive = 0;
+        for (var i = 0; i < n; i += W)
+        {
+            var v = TV.Load(ref Unsafe.Add(ref v0, i));
+            low = TV.Select(TV.LessThan(v, low), v, low);
+            high = TV.Select(TV.GreaterThan(v, high), v, high);
+            positive += BitOperations.PopCount(TV.Bits(TV.GreaterThan(v, zero)));
+            if (TV.Bits(TV.Equal(v, v)) == all && _buffered + W <= _buffer.Length)
+            {
+                // No NaN: the values as they are, −0 as +0 (x + 0 is x for every other x).
+                TV.Store(v + zero, ref Unsafe.Add(ref b0, _buffered));
+                _buffered += W;
+                if (_buffered == _buffer.Length)
+                {
+                    Flush();
+                }
+            }
+            else
+            {
+                AppendAll(values.Slice(i, W));
+            }
+        }
+
+        // The lanes' extremes in order of the lanes; a value equal to the running one is not kept, so of equal
+        // non-zero values (one bit pattern) any gives the same bits. Only zeros differ in bits while equal: where the
+        // run's extreme is a zero that replaces the running one, it is the run's first zero, as Add keeps it.
+        double runLow = double.PositiveInfinity, runHigh = double.NegativeInfinity;
+        for (var l = 0; l < W; l++)
+        {
+            var a = Lane(low, l);
+            var b = Lane(high, l);
+            runLow = a < runLow ? a : runLow;
+            runHigh = b > runHigh ? b : runHigh;
+        }
+
+        var head = values[..n];
+        if (runLow < _min)
+        {
+            _min = runLow == 0 ? FirstZero(head) : runLow;
+        }
+
+        if (runHigh > _max)
+        {
+            _max = runHigh == 0 ? FirstZero(head) : runHigh;
+        }
+
+        return positive + AddScalar(values[n..]);
+    }
+
+    /// <summary>Lane <paramref name="l"/> of a vector (stored and read back: only for the few reads after a run).</summary>
+    private static double Lane<TV>(TV v, int l)
+        where TV : struct, ILaneVector<TV>
+    {
+        Span<double> lanes = stackalloc double[TV.Count];
+        TV.Store(v, ref MemoryMarshal.GetReference(lanes));
+        return lanes[l];
+    }
+
+    private static double FirstZero(ReadOnlySpan<double> values)
+    {
+        foreach (var x in values)
+        {
+            if (x == 0)
+            {
+                return x;
+            }
+        }
+
+        throw new InvalidOperationException("A run's extreme of 0 has no zero.");
+    }
+
+    /// <summary>The values into the buffer as <see cref="Add"/> buffers them, without the minimum and maximum.</summary>
+    private void AppendAll(ReadOnlySpan<double> values)
+    {
+        foreach (var x in values)
+        {
+            if (!double.IsNaN(x))
+            {
+                Append(x);
+            }
+        }
+    }
+
+    /// <summary><see cref="Add"/> value by value, counting the values &gt; 0.</summary>
+    internal long AddScalar(ReadOnlySpan<double> values)
+    {
+        long positive = 0;
+        foreach (var x in values)
+        {
+            Add(x);
+            positive += x > 0 ? 1 : 0;
+        }
+
+        return positive;
     }
 
     /// <summary>Merges another sketch into this one (the other is not changed). Merging in a fixed order gives bit-identical results.</summary>
